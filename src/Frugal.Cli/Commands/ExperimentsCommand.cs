@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Frugal.Core.Experiments;
+using Frugal.Core.Results;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Frugal.Cli.Commands;
+
+/// <summary><c>frugal experiments</c>: what <c>reproduce</c> can run.</summary>
+public sealed class ExperimentsCommand(IAnsiConsole console, ExperimentCatalog catalog) : Command<GlobalSettings>
+{
+    public override int Execute(CommandContext context, GlobalSettings settings, CancellationToken cancellation)
+    {
+        if (settings.Json)
+        {
+            var list = catalog.All.Select(e => new { e.Name, e.Title, e.Description });
+            console.WriteLine(JsonSerializer.Serialize(list, ResultJson.Options));
+            return ExitCodes.Success;
+        }
+        var table = new Table().AddColumns("name", "title", "what it shows");
+        foreach (var e in catalog.All) table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Title), Markup.Escape(e.Description));
+        console.Write(table);
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,66 @@
+using System.ComponentModel;
+using Frugal.Cli.Rendering;
+using Frugal.Core.Experiments;
+using Frugal.Core.Results;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Frugal.Cli.Commands;
+
+/// <summary><c>frugal reproduce</c>: runs the registered experiments and writes their results and the HTML report.</summary>
+public sealed class ReproduceCommand(IAnsiConsole console, ExperimentCatalog catalog) : Command<ReproduceCommand.Settings>
+{
+    public sealed class Settings : GlobalSettings
+    {
+        [CommandOption("--quick")]
+        [Description("Run each experiment at a small scale that finishes in seconds.")]
+        public bool Quick { get; init; }
+
+        [CommandOption("--only <NAMES>")]
+        [Description("Comma-separated experiment names (or component prefixes such as 'core') to run instead of all.")]
+        public string? Only { get; init; }
+
+        public IReadOnlyList<string> OnlyNames =>
+            Only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
+        public override ValidationResult Validate() =>
+            Only is not null && OnlyNames.Count == 0 ? ValidationResult.Error("--only needs at least one experiment name.") : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        var experiments = catalog.Select(settings.OnlyNames.ToArray());
+        var options = new ReproductionOptions(settings.Seed, settings.Quick, settings.Out);
+
+        var summary = settings.Json
+            ? Reproduction.Run(experiments, options, observer: null, cancellation)
+            : console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+                .Start(progress => Reproduction.Run(experiments, options, new ProgressObserver(progress), cancellation));
+
+        if (settings.Json)
+            console.WriteLine(ResultJson.Serialize(summary.Outcomes.Select(o => o.Result).OfType<ExperimentResult>()));
+        else
+            ResultView.Summary(console, summary);
+        return summary.AllSucceeded ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    /// <summary>One progress bar per experiment.</summary>
+    private sealed class ProgressObserver(ProgressContext progress) : IReproductionObserver
+    {
+        private readonly Dictionary<string, ProgressTask> _tasks = [];
+
+        public void Started(IExperiment experiment) =>
+            _tasks[experiment.Name] = progress.AddTask(Markup.Escape(experiment.Name), maxValue: 1);
+
+        public void Progressed(IExperiment experiment, double fraction) => _tasks[experiment.Name].Value = fraction;
+
+        public void Finished(ExperimentOutcome outcome)
+        {
+            var task = _tasks[outcome.Experiment.Name];
+            task.Value = 1;
+            if (!outcome.Succeeded) task.Description = $"[red]{Markup.Escape(outcome.Experiment.Name)} failed[/]";
+            task.StopTask();
+        }
+    }
+}

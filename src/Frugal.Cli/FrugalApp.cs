@@ -1,0 +1,65 @@
+using System.Reflection;
+using Frugal.Cli.Commands;
+using Frugal.Core.Experiments;
+using Frugal.Core.IO;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Frugal.Cli;
+
+/// <summary>Wires the <c>frugal</c> command: its command groups, the experiment catalogue and the mapping of errors to exit codes.</summary>
+public static class FrugalApp
+{
+    /// <summary>Every experiment <c>frugal reproduce</c> runs; components add theirs here as they land.</summary>
+    public static ExperimentCatalog Catalog() => new ExperimentCatalog()
+        .Register(new DistributionFitExperiment());
+
+    public static string Version =>
+        typeof(FrugalApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "dev";
+
+    /// <summary>Runs the command line <paramref name="args"/>; returns the process exit code.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="console">Where output, tables and progress go.</param>
+    /// <param name="errors">Where the one-line error of a failed command goes.</param>
+    /// <param name="cancellation">Cancels a running command (Ctrl-C).</param>
+    public static int Run(string[] args, IAnsiConsole console, TextWriter errors, CancellationToken cancellation = default)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("frugal");
+            config.SetApplicationVersion(Version);
+            config.ConfigureConsole(console);
+            config.Settings.Registrar.RegisterInstance(Catalog());
+            config.PropagateExceptions();
+            config.AddCommand<ReproduceCommand>("reproduce")
+                .WithDescription("Run every registered experiment (or those named by --only) and write results and an HTML report.")
+                .WithExample("reproduce", "--quick")
+                .WithExample("reproduce", "--only", "core.distributions", "--seed", "7", "--out", "out");
+            config.AddCommand<ExperimentsCommand>("experiments")
+                .WithDescription("List the experiments that reproduce can run.");
+        });
+
+        try
+        {
+            return app.Run(args, cancellation);
+        }
+        catch (Exception e) when (e is CommandAppException or UsageException or UnknownExperimentException or OutputFolderException)
+        {
+            errors.WriteLine($"frugal: error: {OneLine(e.Message)}");
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException)
+        {
+            errors.WriteLine("frugal: cancelled; nothing was written.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            errors.WriteLine($"frugal: error: {e.GetType().Name}: {OneLine(e.Message)}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+}

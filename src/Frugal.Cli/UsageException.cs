@@ -1,0 +1,4 @@
+namespace Frugal.Cli;
+
+/// <summary>Bad input found by a command itself (beyond what the parser checks); exits with <see cref="ExitCodes.Usage"/>.</summary>
+public sealed class UsageException(string message) : Exception(message);

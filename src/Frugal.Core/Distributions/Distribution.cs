@@ -1,0 +1,45 @@
+using Frugal.Core.Randomness;
+
+namespace Frugal.Core.Distributions;
+
+/// <summary>Something that draws values of type <typeparamref name="T"/> from a random stream.</summary>
+public interface ISampler<out T>
+{
+    /// <summary>A short human-readable description with its parameters, e.g. <c>Normal(μ=0, σ=1)</c>.</summary>
+    string Name { get; }
+
+    T Sample(RandomStream random);
+}
+
+/// <summary>A real-valued distribution with a known cumulative distribution function.</summary>
+public interface IContinuousDistribution : ISampler<double>
+{
+    double Mean { get; }
+    double Variance { get; }
+    double Cdf(double x);
+}
+
+/// <summary>An integer-valued distribution on [<see cref="Min"/>, <see cref="Max"/>] with a known law.</summary>
+public interface IDiscreteDistribution : ISampler<long>
+{
+    long Min { get; }
+    long Max { get; }
+
+    /// <summary>P(X = k).</summary>
+    double Probability(long k);
+}
+
+internal static class Check
+{
+    public static void Positive(double value, string name)
+    {
+        if (!(value > 0) || double.IsInfinity(value))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a positive finite number.");
+    }
+
+    public static void Finite(double value, string name)
+    {
+        if (!double.IsFinite(value))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite.");
+    }
+}

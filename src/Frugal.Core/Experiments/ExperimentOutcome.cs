@@ -1,0 +1,9 @@
+using Frugal.Core.Results;
+
+namespace Frugal.Core.Experiments;
+
+/// <summary>How one experiment of a reproduction went: its result, or the error that stopped it.</summary>
+public sealed record ExperimentOutcome(IExperiment Experiment, ExperimentResult? Result, string? Error, TimeSpan Duration)
+{
+    public bool Succeeded => Result is not null;
+}
