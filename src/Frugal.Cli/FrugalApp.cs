@@ -32,6 +32,7 @@ public static class FrugalApp
             config.ConfigureConsole(console);
             config.Settings.Registrar.RegisterInstance(Catalog());
             config.PropagateExceptions();
+            config.UseStrictParsing();
             config.AddCommand<ReproduceCommand>("reproduce")
                 .WithDescription("Run every registered experiment (or those named by --only) and write results and an HTML report.")
                 .WithExample("reproduce", "--quick")

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Frugal.Cli.Rendering;
 using Frugal.Core.Experiments;
 using Frugal.Core.Results;
 using Spectre.Console;
@@ -14,7 +15,7 @@ public sealed class ExperimentsCommand(IAnsiConsole console, ExperimentCatalog c
         if (settings.Json)
         {
             var list = catalog.All.Select(e => new { e.Name, e.Title, e.Description });
-            console.WriteLine(JsonSerializer.Serialize(list, ResultJson.Options));
+            JsonOutput.Write(console, JsonSerializer.Serialize(list, ResultJson.Options));
             return ExitCodes.Success;
         }
         var table = new Table().AddColumns("name", "title", "what it shows");

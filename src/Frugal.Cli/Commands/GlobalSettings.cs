@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands;
@@ -7,9 +8,11 @@ namespace Frugal.Cli.Commands;
 public class GlobalSettings : CommandSettings
 {
     [CommandOption("--seed <SEED>")]
-    [Description("Master seed: every random choice of the run derives from it (default 42).")]
-    [DefaultValue(42UL)]
-    public ulong Seed { get; init; } = 42;
+    [Description("Master seed, a whole number from 0 to 2^64-1: every random choice of the run derives from it (default 42).")]
+    [DefaultValue("42")]
+    public string SeedText { get; init; } = "42";
+
+    public ulong Seed => ulong.Parse(SeedText, System.Globalization.CultureInfo.InvariantCulture);
 
     [CommandOption("--out <DIR>")]
     [Description("Output folder for results and reports (default ./frugal-out).")]
@@ -19,4 +22,9 @@ public class GlobalSettings : CommandSettings
     [CommandOption("--json")]
     [Description("Print results as JSON on standard output instead of tables.")]
     public bool Json { get; init; }
+
+    public override ValidationResult Validate() =>
+        ulong.TryParse(SeedText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)
+            ? ValidationResult.Success()
+            : ValidationResult.Error($"--seed: '{SeedText}' is not a whole number from 0 to 2^64-1.");
 }

@@ -23,8 +23,12 @@ public sealed class ReproduceCommand(IAnsiConsole console, ExperimentCatalog cat
         public IReadOnlyList<string> OnlyNames =>
             Only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
-        public override ValidationResult Validate() =>
-            Only is not null && OnlyNames.Count == 0 ? ValidationResult.Error("--only needs at least one experiment name.") : ValidationResult.Success();
+        public override ValidationResult Validate()
+        {
+            var global = base.Validate();
+            if (!global.Successful) return global;
+            return Only is not null && OnlyNames.Count == 0 ? ValidationResult.Error("--only needs at least one experiment name.") : ValidationResult.Success();
+        }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
@@ -39,7 +43,7 @@ public sealed class ReproduceCommand(IAnsiConsole console, ExperimentCatalog cat
                 .Start(progress => Reproduction.Run(experiments, options, new ProgressObserver(progress), cancellation));
 
         if (settings.Json)
-            console.WriteLine(ResultJson.Serialize(summary.Outcomes.Select(o => o.Result).OfType<ExperimentResult>()));
+            JsonOutput.Write(console, ResultJson.Serialize(summary.Outcomes.Select(o => o.Result).OfType<ExperimentResult>()));
         else
             ResultView.Summary(console, summary);
         return summary.AllSucceeded ? ExitCodes.Success : ExitCodes.Failure;

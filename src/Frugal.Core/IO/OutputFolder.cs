@@ -28,16 +28,24 @@ public sealed class OutputFolder : IDisposable
         var root = Path.GetFullPath(path);
         try
         {
-            if (File.Exists(root)) throw new OutputFolderException(root, "it is a file, not a folder");
+            if (FileInTheWay(root) is { } file)
+                throw new OutputFolderException(root, file == root ? "it is a file, not a folder" : $"'{file}' is a file, not a folder");
             Directory.CreateDirectory(root);
             var staging = Path.Combine(root, $".staging-{Guid.NewGuid():N}");
             Directory.CreateDirectory(staging);
             return new OutputFolder(root, staging);
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException and not OutputFolderException)
         {
             throw new OutputFolderException(root, e.Message);
         }
+    }
+
+    private static string? FileInTheWay(string path)
+    {
+        for (var p = path; p is not null; p = Path.GetDirectoryName(p))
+            if (File.Exists(p)) return p;
+        return null;
     }
 
     /// <summary>A path inside the staging folder, its parent folders created.</summary>

@@ -5,12 +5,17 @@ namespace Frugal.Core.Results;
 /// <summary>How numbers are written for people (tables, reports) and for machines (CSV, JSON).</summary>
 public static class Format
 {
-    /// <summary>Four significant digits, invariant culture; integers stay integers.</summary>
+    /// <summary>
+    /// For people: four significant digits below 1000, whole numbers from 1000 up (no exponent
+    /// until 10^15), an exponent for tiny magnitudes; invariant culture.
+    /// </summary>
     public static string Number(double value)
     {
         if (double.IsNaN(value)) return "NaN";
         if (double.IsInfinity(value)) return value > 0 ? "∞" : "-∞";
-        if (value == Math.Round(value) && Math.Abs(value) < 1e15) return value.ToString("0", CultureInfo.InvariantCulture);
+        var magnitude = Math.Abs(value);
+        if (magnitude >= 1e15 || (magnitude < 1e-4 && magnitude > 0)) return value.ToString("0.###E+0", CultureInfo.InvariantCulture);
+        if (magnitude >= 1000) return value.ToString("0", CultureInfo.InvariantCulture);
         return value.ToString("G4", CultureInfo.InvariantCulture);
     }
 
