@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace Frugal.Scheduling.Simulation;
+
+/// <summary>A heterogeneous GPU cluster: how many GPUs of each worker type.</summary>
+public sealed class ClusterSpec
+{
+    public ClusterSpec(IReadOnlyDictionary<string, int> gpus)
+    {
+        if (gpus.Count == 0) throw new ArgumentException("a cluster needs at least one GPU type.", nameof(gpus));
+        foreach (var (type, count) in gpus)
+            if (count <= 0) throw new ArgumentOutOfRangeException(nameof(gpus), count, $"GPU count of '{type}' must be positive.");
+        Gpus = new SortedDictionary<string, int>(gpus.ToDictionary(), StringComparer.Ordinal);
+    }
+
+    /// <summary>GPUs per worker type, in ordinal order of the type names.</summary>
+    public IReadOnlyDictionary<string, int> Gpus { get; }
+
+    public IEnumerable<string> WorkerTypes => Gpus.Keys;
+
+    public int TotalGpus => Gpus.Values.Sum();
+
+    /// <summary>Parses <c>v100=32</c> or <c>v100=16,k80=8</c>.</summary>
+    /// <exception cref="FormatException">Malformed text; the message quotes the part at fault.</exception>
+    public static ClusterSpec Parse(string text)
+    {
+        var gpus = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var pieces = part.Split('=');
+            if (pieces.Length != 2 || pieces[0].Length == 0
+                || !int.TryParse(pieces[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count <= 0)
+                throw new FormatException($"cluster '{text}': '{part}' is not TYPE=COUNT with a positive count.");
+            if (!gpus.TryAdd(pieces[0], count)) throw new FormatException($"cluster '{text}': '{pieces[0]}' appears twice.");
+        }
+        if (gpus.Count == 0) throw new FormatException($"cluster '{text}' names no GPUs; expected e.g. v100=32.");
+        return new ClusterSpec(gpus);
+    }
+
+    public override string ToString() => string.Join(",", Gpus.Select(g => $"{g.Key}={g.Value}"));
+}

@@ -1,0 +1,34 @@
+using Frugal.Scheduling.Policies;
+using Frugal.Scheduling.Workloads;
+
+namespace Frugal.Scheduling.Simulation;
+
+/// <summary>What a round scheduler sees of one active job.</summary>
+/// <param name="View">The policy-facing view: current batch size, throughputs, remaining steps.</param>
+/// <param name="Spec">The job as the trace gives it.</param>
+/// <param name="EpochsCompleted">Whole epochs finished so far.</param>
+/// <param name="ObservedBatchSizes">The batch size of each epoch begun so far; future ones are not revealed.</param>
+/// <param name="BatchSizeChanged">The batch size changed at the start of this round.</param>
+/// <param name="LastRound">Where and how long the job ran in the previous round, if it ran.</param>
+public sealed record ActiveJob(
+    JobView View,
+    JobSpec Spec,
+    int EpochsCompleted,
+    IReadOnlyList<int> ObservedBatchSizes,
+    bool BatchSizeChanged,
+    (string WorkerType, double Seconds)? LastRound);
+
+/// <summary>The cluster at the start of a round.</summary>
+/// <param name="JobSetChanged">Jobs arrived or completed since the previous round.</param>
+public sealed record RoundState(int Round, double Now, double RoundSeconds, IReadOnlyList<ActiveJob> Jobs, ClusterSpec Cluster, bool JobSetChanged);
+
+/// <summary>One job placed for the coming round: it runs on ScaleFactor GPUs of the worker type.</summary>
+public readonly record struct Placement(int JobId, string WorkerType);
+
+/// <summary>Decides, round by round, which jobs run on which GPU type. The simulator checks gang feasibility.</summary>
+public interface IRoundScheduler
+{
+    string Name { get; }
+
+    IReadOnlyList<Placement> Plan(RoundState state);
+}
