@@ -35,6 +35,10 @@ public sealed partial class ThroughputTable
         Isolated(workerType, jobType, scaleFactor)
         ?? throw new KeyNotFoundException($"the throughput file has no entry for ('{jobType}', {scaleFactor}) on {workerType}.");
 
+    /// <summary>A table of isolated throughputs only (no co-location pairs), e.g. from a throughput model.</summary>
+    public static ThroughputTable FromIsolated(IEnumerable<(string WorkerType, string JobType, int ScaleFactor, double StepsPerSecond)> entries) =>
+        new(entries.ToDictionary(e => (e.WorkerType, e.JobType, e.ScaleFactor), e => new Entry(e.StepsPerSecond, [])));
+
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="TraceFormatException">The JSON or a key or value in it is malformed; the message names the file and the key.</exception>
     public static ThroughputTable Read(string path)
