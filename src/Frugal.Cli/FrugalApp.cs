@@ -1,7 +1,9 @@
 using System.Reflection;
 using Frugal.Cli.Commands;
+using Frugal.Cli.Commands.Schedule;
 using Frugal.Core.Experiments;
 using Frugal.Core.IO;
+using Frugal.Scheduling.Experiments;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -12,7 +14,8 @@ public static class FrugalApp
 {
     /// <summary>Every experiment <c>frugal reproduce</c> runs; components add theirs here as they land.</summary>
     public static ExperimentCatalog Catalog() => new ExperimentCatalog()
-        .Register(new DistributionFitExperiment());
+        .Register(new DistributionFitExperiment())
+        .Register(new BaselineComparisonExperiment());
 
     public static string Version =>
         typeof(FrugalApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "dev";
@@ -39,6 +42,15 @@ public static class FrugalApp
                 .WithExample("reproduce", "--only", "core.distributions", "--seed", "7", "--out", "out");
             config.AddCommand<ExperimentsCommand>("experiments")
                 .WithDescription("List the experiments that reproduce can run.");
+            config.AddBranch("schedule", schedule =>
+            {
+                schedule.SetDescription("GPU-cluster scheduling: generate traces, simulate policies, compare them.");
+                schedule.AddCommand<TraceCommand>("trace").WithDescription("Generate a trace with Shockwave's job distributions.");
+                schedule.AddCommand<SimulateCommand>("simulate").WithDescription("Simulate one policy on a trace and print its metrics.")
+                    .WithExample("schedule", "simulate", "--policy", "gavel", "--cluster", "v100=32");
+                schedule.AddCommand<CompareCommand>("compare").WithDescription("Simulate several policies on one trace: table, plots and report.")
+                    .WithExample("schedule", "compare", "--policies", "fifo,gavel,themis", "--out", "out");
+            });
         });
 
         try

@@ -12,12 +12,9 @@ public sealed class ExperimentsCommand(IAnsiConsole console, ExperimentCatalog c
 {
     public override int Execute(CommandContext context, GlobalSettings settings, CancellationToken cancellation)
     {
-        if (settings.Json)
-        {
-            var list = catalog.All.Select(e => new { e.Name, e.Title, e.Description });
-            JsonOutput.Write(console, JsonSerializer.Serialize(list, ResultJson.Options));
-            return ExitCodes.Success;
-        }
+        var list = catalog.All.Select(e => new { e.Name, e.Title, e.Description });
+        JsonOutput.Emit(console, settings, JsonSerializer.Serialize(list, ResultJson.Options));
+        if (settings.JsonOnConsole) return ExitCodes.Success;
         var table = new Table().AddColumns("name", "title", "what it shows");
         foreach (var e in catalog.All) table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Title), Markup.Escape(e.Description));
         console.Write(table);

@@ -19,9 +19,15 @@ public class GlobalSettings : CommandSettings
     [DefaultValue("frugal-out")]
     public string Out { get; init; } = "frugal-out";
 
-    [CommandOption("--json")]
-    [Description("Print results as JSON on standard output instead of tables.")]
-    public bool Json { get; init; }
+    [CommandOption("--json [PATH]")]
+    [Description("Print results as JSON on standard output instead of tables; with PATH, write the JSON to that file too.")]
+    public FlagValue<string> Json { get; init; } = new();
+
+    /// <summary>JSON replaces the tables on standard output (<c>--json</c> without a path).</summary>
+    public bool JsonOnConsole => Json.IsSet && string.IsNullOrEmpty(Json.Value);
+
+    /// <summary>The file <c>--json PATH</c> names, if any.</summary>
+    public string? JsonPath => Json.IsSet && !string.IsNullOrEmpty(Json.Value) ? Json.Value : null;
 
     public override ValidationResult Validate() =>
         ulong.TryParse(SeedText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)

@@ -36,35 +36,14 @@ public sealed class ReproduceCommand(IAnsiConsole console, ExperimentCatalog cat
         var experiments = catalog.Select(settings.OnlyNames.ToArray());
         var options = new ReproductionOptions(settings.Seed, settings.Quick, settings.Out);
 
-        var summary = settings.Json
+        var summary = settings.JsonOnConsole
             ? Reproduction.Run(experiments, options, observer: null, cancellation)
             : console.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
                 .Start(progress => Reproduction.Run(experiments, options, new ProgressObserver(progress), cancellation));
 
-        if (settings.Json)
-            JsonOutput.Write(console, ResultJson.Serialize(summary.Outcomes.Select(o => o.Result).OfType<ExperimentResult>()));
-        else
-            ResultView.Summary(console, summary);
+        if (!settings.JsonOnConsole) ResultView.Summary(console, summary);
+        JsonOutput.Emit(console, settings, ResultJson.Serialize(summary.Outcomes.Select(o => o.Result).OfType<ExperimentResult>()));
         return summary.AllSucceeded ? ExitCodes.Success : ExitCodes.Failure;
-    }
-
-    /// <summary>One progress bar per experiment.</summary>
-    private sealed class ProgressObserver(ProgressContext progress) : IReproductionObserver
-    {
-        private readonly Dictionary<string, ProgressTask> _tasks = [];
-
-        public void Started(IExperiment experiment) =>
-            _tasks[experiment.Name] = progress.AddTask(Markup.Escape(experiment.Name), maxValue: 1);
-
-        public void Progressed(IExperiment experiment, double fraction) => _tasks[experiment.Name].Value = fraction;
-
-        public void Finished(ExperimentOutcome outcome)
-        {
-            var task = _tasks[outcome.Experiment.Name];
-            task.Value = 1;
-            if (!outcome.Succeeded) task.Description = $"[red]{Markup.Escape(outcome.Experiment.Name)} failed[/]";
-            task.StopTask();
-        }
     }
 }

@@ -56,7 +56,7 @@ public static class Reproduction
     private static ExperimentOutcome RunOne(IExperiment experiment, SeedTree seeds, bool quick, IReproductionObserver? observer, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
-        var progress = new Progress(fraction => observer?.Progressed(experiment, fraction));
+        var progress = new SynchronousProgress<double>(fraction => observer?.Progressed(experiment, fraction));
         var context = new ExperimentContext(seeds.Child(experiment.Name), quick, progress, cancellation);
         try
         {
@@ -91,10 +91,5 @@ public static class Reproduction
             }
         }
         return plots;
-    }
-
-    private sealed class Progress(Action<double> report) : IProgress<double>
-    {
-        public void Report(double value) => report(value);
     }
 }

@@ -1,0 +1,73 @@
+using System.ComponentModel;
+using Frugal.Core.Randomness;
+using Frugal.Scheduling.Policies;
+using Frugal.Scheduling.Simulation;
+using Frugal.Scheduling.Traces;
+using Frugal.Scheduling.Workloads;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Frugal.Cli.Commands.Schedule;
+
+/// <summary>The inputs of a simulation: trace, throughputs, cluster and round mechanics.</summary>
+public class ScheduleSettings : GlobalSettings
+{
+    [CommandOption("--trace <FILE>")]
+    [Description("Trace file (Gavel/Shockwave format). Default: Shockwave's canonical 120-job trace from ../shared/data, else a generated one.")]
+    public string? Trace { get; init; }
+
+    [CommandOption("--throughputs <FILE>")]
+    [Description("Throughput file (Gavel's JSON format). Default: Shockwave's TACC file from ../shared/data, else a synthetic model.")]
+    public string? Throughputs { get; init; }
+
+    [CommandOption("--cluster <SPEC>")]
+    [Description("GPUs per type, e.g. v100=32 or v100=16,k80=8 (default v100=32).")]
+    [DefaultValue("v100=32")]
+    public string Cluster { get; init; } = "v100=32";
+
+    [CommandOption("--round <SECONDS>")]
+    [Description("Round length in seconds (default 120, as in the Shockwave experiments).")]
+    [DefaultValue(120.0)]
+    public double Round { get; init; } = 120;
+
+    [CommandOption("--restart-overhead <SECONDS>")]
+    [Description("Seconds a job loses when it resumes after a round off (default 20; 0 turns it off).")]
+    [DefaultValue(20.0)]
+    public double RestartOverhead { get; init; } = 20;
+
+    public override ValidationResult Validate()
+    {
+        var global = base.Validate();
+        if (!global.Successful) return global;
+        if (!(Round > 0)) return ValidationResult.Error($"--round: {Round} must be a positive number of seconds.");
+        if (!(RestartOverhead >= 0) || RestartOverhead >= Round)
+            return ValidationResult.Error($"--restart-overhead: {RestartOverhead} must be at least 0 and shorter than the round ({Round} s).");
+        return ValidationResult.Success();
+    }
+
+    public SimulationOptions Options() => new() { RoundSeconds = Round, RestartOverheadSeconds = RestartOverhead };
+
+    /// <summary>Loads the inputs; a missing or malformed file, cluster or policy name becomes a one-line usage error.</summary>
+    public (Sourced<IReadOnlyList<JobSpec>> Trace, Sourced<ThroughputTable> Throughputs, ClusterSpec Cluster) Load() => InputErrors.AsUsage(() =>
+    {
+        var throughputs = ScheduleInputs.Throughputs(Throughputs);
+        var trace = ScheduleInputs.Trace(Trace, throughputs.Value, new SeedTree(Seed).Child("trace"));
+        return (trace, throughputs, ClusterSpec.Parse(Cluster));
+    });
+}
+
+/// <summary>Turns the exceptions that mean "bad input" into <see cref="UsageException"/>, keeping their one-line message.</summary>
+internal static class InputErrors
+{
+    public static T AsUsage<T>(Func<T> load)
+    {
+        try
+        {
+            return load();
+        }
+        catch (Exception e) when (e is FileNotFoundException or FormatException or UnknownPolicyException or KeyNotFoundException or UnauthorizedAccessException or DirectoryNotFoundException)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+}

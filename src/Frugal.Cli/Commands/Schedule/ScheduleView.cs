@@ -1,0 +1,30 @@
+using System.Globalization;
+using Frugal.Scheduling.Simulation;
+using Spectre.Console;
+
+namespace Frugal.Cli.Commands.Schedule;
+
+/// <summary>A simulation's metrics as a terminal table.</summary>
+internal static class ScheduleView
+{
+    public static void Metrics(IAnsiConsole console, SimulationResult result, string trace)
+    {
+        var m = result.Metrics;
+        var table = new Table().Title(Markup.Escape($"{result.Policy} · {result.Jobs.Count} jobs of {trace} · {result.Cluster}"))
+            .AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
+        void Row(string name, string value) => table.AddRow(name, value);
+        Row("makespan", F(m.MakespanHours) + " h");
+        Row("average JCT", F(m.AverageJctHours) + " h");
+        Row("geometric-mean JCT", F(m.GeometricMeanJctSeconds / 3600) + " h");
+        Row("worst finish-time fairness ρ", F(m.WorstRho));
+        Row("unfair jobs (ρ > 1.05)", F(100 * m.UnfairFraction) + " %");
+        Row("worst Themis-style ρ", F(m.WorstThemisRho));
+        Row("utilisation", F(m.Utilization));
+        Row("contention factor", F(m.ContentionFactor));
+        Row("rounds", result.Rounds.Count.ToString(CultureInfo.InvariantCulture));
+        Row("simulation time", F(result.WallTime.TotalSeconds) + " s");
+        console.Write(table);
+    }
+
+    private static string F(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,44 @@
+using Frugal.Core.Experiments;
+using Frugal.Core.Results;
+using Frugal.Scheduling.Policies;
+using Frugal.Scheduling.Simulation;
+using Frugal.Scheduling.Traces;
+
+namespace Frugal.Scheduling.Experiments;
+
+/// <summary>
+/// The Shockwave paper's baseline comparison for <c>frugal reproduce</c>: every baseline policy on
+/// one trace. At full scale it is the canonical 120-job trace on 32 V100s (Shockwave's files when
+/// present, else a generated trace of the same shape), beside the published numbers where they
+/// apply; at quick scale a generated 30-job trace on 8 GPUs.
+/// </summary>
+public sealed class BaselineComparisonExperiment : IExperiment
+{
+    public string Name => "scheduling.baselines";
+    public string Title => "GPU-cluster scheduling: the Shockwave baselines on one trace";
+    public string Description =>
+        "Simulates a trace of dynamically adapting training jobs (Accordion and gradient-noise-scale batch sizes) under FIFO, SRTF, " +
+        "Gandiva-Fair, Gavel max-min fairness, Themis finish-time fairness, max-sum-throughput, OSSP min-total-duration and AlloX, " +
+        "and compares makespan, job completion time, finish-time fairness and utilisation.";
+
+    public ExperimentResult Run(ExperimentContext context)
+    {
+        var throughputs = ScheduleInputs.Throughputs(path: null);
+        Sourced<IReadOnlyList<Workloads.JobSpec>> trace;
+        ClusterSpec cluster;
+        if (context.Quick)
+        {
+            var generator = new TraceGeneratorOptions { Jobs = 30, MeanArrivalGapSeconds = 60, MaxDurationHours = 2 };
+            trace = new(new TraceGenerator(throughputs.Value, generator).Generate(context.Seeds.Child("trace")), $"generated ({generator.FileName(context.Seeds.MasterSeed)})");
+            cluster = ClusterSpec.Parse("v100=8");
+        }
+        else
+        {
+            trace = ScheduleInputs.Trace(path: null, throughputs.Value, context.Seeds.Child("trace"));
+            cluster = ClusterSpec.Parse("v100=32");
+        }
+        var result = context.NewResult(this);
+        PolicyComparisonExperiment.RunInto(result, context, trace, throughputs, cluster, PolicyCatalog.Names, new SimulationOptions());
+        return result;
+    }
+}
