@@ -41,7 +41,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<CompareComman
 
         if (!settings.JsonOnConsole)
         {
-            ResultView.Records(console, summary.Outcomes[0].Result!.Table("policies"));
+            ScheduleView.Comparison(console, experiment.Runs, experiment.Published);
             console.MarkupLineInterpolated($"Report: [link]{summary.ReportPath}[/]");
         }
         JsonOutput.Emit(console, settings, JsonSerializer.Serialize(experiment.Runs.Select(r => SimulationSummary.From(r, trace.Source)), ResultJson.Options));

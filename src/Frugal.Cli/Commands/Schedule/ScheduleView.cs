@@ -26,5 +26,23 @@ internal static class ScheduleView
         console.Write(table);
     }
 
-    private static string F(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+    /// <summary>One row per policy; where the paper published a value for the setting it follows ours in parentheses.</summary>
+    public static void Comparison(IAnsiConsole console, IReadOnlyList<SimulationResult> runs, IReadOnlyDictionary<string, Scheduling.Reporting.PublishedRow>? published)
+    {
+        var table = new Table().AddColumn("policy");
+        foreach (var heading in new[] { "makespan h", "avg JCT h", "worst ρ", "unfair %", "util", "sim s" })
+            table.AddColumn(new TableColumn(heading).RightAligned());
+        foreach (var run in runs)
+        {
+            var m = run.Metrics;
+            var p = published?.GetValueOrDefault(run.Policy);
+            string Cell(double ours, double? paper) => F(ours) + (paper is { } v ? $" [grey]({F(v)})[/]" : "");
+            table.AddRow(Markup.Escape(run.Policy), Cell(m.MakespanHours, p?.MakespanHours), Cell(m.AverageJctHours, p?.AverageJctHours),
+                Cell(m.WorstRho, p?.WorstRho), Cell(100 * m.UnfairFraction, p?.UnfairPercent), Cell(m.Utilization, p?.Utilization), F(run.WallTime.TotalSeconds));
+        }
+        if (published is not null) table.Caption("(in parentheses: the paper's simulated values for this trace)");
+        console.Write(table);
+    }
+
+    private static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 }
