@@ -22,6 +22,11 @@ internal sealed class AllocationLp : IDisposable
         _input = input;
         _solver = Solver.CreateSolver("GLOP")
             ?? throw new InvalidOperationException($"{policy}: OR-Tools could not create the GLOP LP solver.");
+        // GLOP's presolve reports ABNORMAL (not INFEASIBLE) on some of the barely feasible
+        // problems Themis' and OSSP's bisections pose near their optimum; without it, GLOP
+        // decides them cleanly, and these LPs are small enough not to need it.
+        if (!_solver.SetSolverSpecificParametersAsString("use_preprocessing:false"))
+            throw new InvalidOperationException($"{policy}: GLOP rejected its parameters.");
         var types = input.WorkerTypes;
         _x = new Variable?[input.Jobs.Count][];
         for (var j = 0; j < input.Jobs.Count; j++)

@@ -27,7 +27,7 @@ public sealed class AlloxPolicy : IAllocationPolicy
 {
     private const double Alpha = 0.2;
 
-    // The largest scaled arc cost; LinearSumAssignment multiplies costs by (nodes + 1) internally.
+    // The largest scaled arc cost when the graph is small enough not to need a coarser one.
     private const double CostResolution = 1e12;
 
     // Last call's allocation of the jobs that held a full one, by job id.
@@ -83,37 +83,39 @@ public sealed class AlloxPolicy : IAllocationPolicy
         held.All(e => job.ThroughputOn(e.Key) > 0 && free.GetValueOrDefault(e.Key) >= job.ScaleFactor * e.Value);
 
     /// <summary>
-    /// Solves the slot assignment and returns each GPU's first job. Slot (k, g) is right node
-    /// (k−1)·G + g for k = 1..m. LinearSumAssignment needs a perfect matching on a square graph,
-    /// so the m·G − m surplus slots are taken by zero-cost dummy left nodes; dummy d reaches
-    /// slots d..d+m only, which still covers any set of free slots (the i-th free slot in index
-    /// order lies in [i, i+m]) with O(m²·G) arcs rather than O(m²·G²).
+    /// Solves the slot assignment and returns each GPU's first job. Slots are (GPU, k) pairs with
+    /// k = 1..⌈m/G_w⌉ on a GPU of type w with G_w free GPUs: in an optimal matching the job counts
+    /// of same-type GPUs differ by at most one (else moving the busier GPU's first job to the
+    /// idler one lowers the cost), so deeper slots, which the reference also offers (k = 1..m),
+    /// are never needed. LinearSumAssignment wants a perfect matching on a square graph, so the
+    /// S − m surplus slots are taken by zero-cost dummy left nodes; dummy d reaches slots d..d+m
+    /// only, which still covers any set of slots the jobs leave (the i-th of them in slot order
+    /// lies in [i, i+m]).
     /// </summary>
     private IEnumerable<(JobView Job, int Gpu)> Match(PolicyInput input, List<JobView> candidates, List<string> gpus)
     {
         var m = candidates.Count;
-        var g = gpus.Count;
-        if (m == 0 || g == 0) yield break;
+        if (m == 0 || gpus.Count == 0) yield break;
 
-        var slots = m * g;
-        double Cost(int i, int k, int gpu) =>
-            k * candidates[i].RemainingSteps / candidates[i].ThroughputOn(gpus[gpu]) + (input.Now - candidates[i].ArrivalTime);
+        var depth = gpus.Distinct().ToDictionary(w => w, w => (m + gpus.Count(x => x == w) - 1) / gpus.Count(x => x == w));
+        var slots = gpus.SelectMany((w, gpu) => Enumerable.Range(1, depth[w]).Select(k => (Gpu: gpu, K: k))).ToList();
+        double Cost(int i, (int Gpu, int K) slot) =>
+            slot.K * candidates[i].RemainingSteps / candidates[i].ThroughputOn(gpus[slot.Gpu]) + (input.Now - candidates[i].ArrivalTime);
+        bool CanUse(int i, (int Gpu, int K) slot) => candidates[i].ThroughputOn(gpus[slot.Gpu]) > 0;
 
-        // Costs grow with k, so the largest is at k = m; it sets the integer scale.
-        var maxCost = 0.0;
-        for (var i = 0; i < m; i++)
-            for (var gpu = 0; gpu < g; gpu++)
-                if (candidates[i].ThroughputOn(gpus[gpu]) > 0) maxCost = Math.Max(maxCost, Cost(i, m, gpu));
-        var scale = maxCost > 0 ? Math.Min(CostResolution, long.MaxValue / (4.0 * (slots + 1))) / maxCost : 0;
+        // Integer costs: the largest maps to the finest resolution that LinearSumAssignment's
+        // cost scaling (costs × (nodes + 1), prices up to about 2·nodes times that) cannot overflow.
+        var maxCost = Enumerable.Range(0, m).SelectMany(i => slots.Where(slot => CanUse(i, slot)).Select(slot => Cost(i, slot))).Max();
+        var resolution = Math.Min(CostResolution, long.MaxValue / (16.0 * (slots.Count + 1) * (slots.Count + 1)));
+        var scale = maxCost > 0 ? resolution / maxCost : 0;
 
         using var assignment = new LinearSumAssignment();
         for (var i = 0; i < m; i++)
-            for (var k = 1; k <= m; k++)
-                for (var gpu = 0; gpu < g; gpu++)
-                    if (candidates[i].ThroughputOn(gpus[gpu]) > 0)
-                        assignment.AddArcWithCost(i, (k - 1) * g + gpu, (long)Math.Round(Math.Max(Cost(i, k, gpu), 0) * scale));
-        for (var d = 0; d < slots - m; d++)
-            for (var s = d; s <= d + m && s < slots; s++)
+            for (var s = 0; s < slots.Count; s++)
+                if (CanUse(i, slots[s]))
+                    assignment.AddArcWithCost(i, s, (long)Math.Round(Math.Max(Cost(i, slots[s]), 0) * scale));
+        for (var d = 0; d < slots.Count - m; d++)
+            for (var s = d; s <= d + m; s++)
                 assignment.AddArcWithCost(m + d, s, 0);
 
         var status = assignment.Solve();
@@ -121,14 +123,13 @@ public sealed class AlloxPolicy : IAllocationPolicy
             throw new InvalidOperationException($"{Name}: the assignment solver failed with status {status}.");
 
         // The first job on a GPU is the one with the largest k (the most jobs behind it).
-        var first = new (int Job, int K)?[g];
+        var first = new (int Job, int K)?[gpus.Count];
         for (var i = 0; i < m; i++)
         {
-            var slot = assignment.RightMate(i);
-            var (k, gpu) = (slot / g + 1, slot % g);
+            var (gpu, k) = slots[assignment.RightMate(i)];
             if (first[gpu] is not { } current || k > current.K) first[gpu] = (i, k);
         }
-        for (var gpu = 0; gpu < g; gpu++)
+        for (var gpu = 0; gpu < gpus.Count; gpu++)
             if (first[gpu] is { } f) yield return (candidates[f.Job], gpu);
     }
 }

@@ -10,7 +10,7 @@ namespace Frugal.Scheduling.Policies;
 public sealed class FinishTimeFairnessPolicy : IAllocationPolicy
 {
     // Relative width at which the bisection on z stops; X then is within about this of optimal.
-    private const double Tolerance = 1e-9;
+    private const double Tolerance = 1e-7;
 
     // Gavel's state: isolated time accumulated per job, and what the last call saw, so the
     // steps done in between can be converted at the isolated throughput then in force.
