@@ -79,23 +79,16 @@ internal sealed class AllocationLp : IDisposable
     }
 
     /// <summary>Solves; true when optimal, false when infeasible, and throws on any other outcome.</summary>
-    public bool Solve() => Interpret(_solver.Solve(), inconclusiveIsInfeasible: false);
-
-    /// <summary>
-    /// Solves one step of a bisection for the boundary of feasibility. GLOP can end ABNORMAL on
-    /// problems within a hair of that boundary (seen for OSSP on the 120-job trace); such a point
-    /// is treated as infeasible, which moves the search by less than its own precision, and the
-    /// allocation it returns always comes from a solve that was proven feasible.
-    /// </summary>
-    public bool SolveBisectionStep() => Interpret(_solver.Solve(), inconclusiveIsInfeasible: true);
-
-    private bool Interpret(Solver.ResultStatus status, bool inconclusiveIsInfeasible) => status switch
+    public bool Solve()
     {
-        Solver.ResultStatus.OPTIMAL => true,
-        Solver.ResultStatus.INFEASIBLE => false,
-        Solver.ResultStatus.ABNORMAL when inconclusiveIsInfeasible => false,
-        _ => throw new InvalidOperationException($"{_policy}: the GLOP LP solver failed with status {status}."),
-    };
+        var status = _solver.Solve();
+        return status switch
+        {
+            Solver.ResultStatus.OPTIMAL => true,
+            Solver.ResultStatus.INFEASIBLE => false,
+            _ => throw new InvalidOperationException($"{_policy}: the GLOP LP solver failed with status {status}."),
+        };
+    }
 
     /// <summary>Solves a problem that must be feasible (the zero allocation always is).</summary>
     public void SolveOptimal()

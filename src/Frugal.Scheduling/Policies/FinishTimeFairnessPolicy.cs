@@ -66,7 +66,7 @@ public sealed class FinishTimeFairnessPolicy : IAllocationPolicy
                 if (slack <= 0) return false;
                 row.SetLb(input.Jobs[j].RemainingSteps / slack);
             }
-            return lp.SolveBisectionStep();
+            return lp.Solve();
         }
     }
 

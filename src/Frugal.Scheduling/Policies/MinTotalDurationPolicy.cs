@@ -21,15 +21,14 @@ public sealed class MinTotalDurationPolicy : IAllocationPolicy
         var runnable = Enumerable.Range(0, input.Jobs.Count).Where(j => PolicyMath.CanRun(input.Jobs[j], input)).ToList();
         if (runnable.Count == 0) return PolicyMath.Zero(input);
 
-        Allocation? solution = null;
+        using var lp = new AllocationLp(Name, input);
+        lp.MaximiseThroughput();
+        var rows = runnable.ToDictionary(j => j, j => lp.AddJobRow(j, 0, double.PositiveInfinity, input.Jobs[j].ThroughputOn));
+
         bool Feasible(double horizon)
         {
-            using var lp = new AllocationLp(Name, input);
-            lp.MaximiseThroughput();
-            foreach (var j in runnable) lp.AddJobRow(j, input.Jobs[j].RemainingSteps / horizon, double.PositiveInfinity, input.Jobs[j].ThroughputOn);
-            if (!lp.SolveBisectionStep()) return false;
-            solution = lp.ToAllocation();
-            return true;
+            foreach (var (j, row) in rows) row.SetLb(input.Jobs[j].RemainingSteps / horizon);
+            return lp.Solve();
         }
 
         // The reference's search: bisect [lo, hi] until hi is within 5% of lo; if no T in the
@@ -44,7 +43,7 @@ public sealed class MinTotalDurationPolicy : IAllocationPolicy
                 var horizon = (low + high) / 2;
                 if (Feasible(horizon))
                 {
-                    lastFeasible = solution;
+                    lastFeasible = lp.ToAllocation();
                     high = horizon;
                 }
                 else
