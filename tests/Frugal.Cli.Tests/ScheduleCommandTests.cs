@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Spectre.Console.Testing;
+
+namespace Frugal.Cli.Tests;
+
+public sealed class ScheduleCommandTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "frugal-schedule-tests-" + Guid.NewGuid().ToString("N"));
+
+    public ScheduleCommandTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static (int ExitCode, string Output, string Errors) Run(params string[] args)
+    {
+        var console = new TestConsole().Width(200);
+        var errors = new StringWriter();
+        var code = FrugalApp.Run(args, console, errors);
+        return (code, console.Output, errors.ToString());
+    }
+
+    private string Trace(int jobs = 12)
+    {
+        var path = Path.Combine(_root, "t.trace");
+        var (code, _, errors) = Run("schedule", "trace", "--jobs", jobs.ToString(), "--max-hours", "1", "--output", path, "--seed", "5");
+        Assert.True(code == 0, errors);
+        return path;
+    }
+
+    [Fact]
+    public void TraceWritesTheRequestedJobs()
+    {
+        var path = Trace(12);
+        Assert.Equal(12, File.ReadAllLines(path).Length);
+        Assert.All(File.ReadAllLines(path), line => Assert.Equal(12, line.Split('\t').Length));
+    }
+
+    [Fact]
+    public void SimulateReportsTheMetricsAsJson()
+    {
+        var trace = Trace();
+        var json = Path.Combine(_root, "sim.json");
+        var (code, output, errors) = Run("schedule", "simulate", "--trace", trace, "--policy", "gavel", "--cluster", "v100=4", "--json", json);
+        Assert.True(code == 0, errors);
+        Assert.Contains("makespan", output);
+        var root = JsonDocument.Parse(File.ReadAllText(json)).RootElement;
+        Assert.Equal("max_min_fairness", root.GetProperty("policy").GetString());
+        foreach (var field in new[] { "makespanHours", "avgJctHours", "worstFtf", "unfairFraction", "utilization" })
+            Assert.True(root.GetProperty(field).GetDouble() > 0 || field == "unfairFraction", field);
+        Assert.Equal(12, root.GetProperty("jobs").GetArrayLength());
+    }
+
+    [Fact]
+    public void CompareWritesAReportAndOneJsonRecordPerPolicy()
+    {
+        var trace = Trace();
+        var (code, output, errors) = Run("schedule", "compare", "--trace", trace, "--policies", "fifo,themis,ossp", "--cluster", "v100=4", "--out", _root, "--json");
+        Assert.True(code == 0, errors);
+        var runs = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(["fifo", "finish_time_fairness", "min_total_duration"], runs.EnumerateArray().Select(r => r.GetProperty("policy").GetString()));
+        Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(_root, "report", "index.html")));
+        Assert.True(File.Exists(Path.Combine(_root, "results", "schedule.compare.policies.csv")));
+    }
+
+    [Theory]
+    [InlineData("unknown policy 'nosuch'", "schedule", "simulate", "--policy", "nosuch")]
+    [InlineData("'v100' is not TYPE=COUNT", "schedule", "simulate", "--cluster", "v100")]
+    [InlineData("does not exist", "schedule", "simulate", "--trace", "/nonexistent/x.trace")]
+    [InlineData("--round", "schedule", "simulate", "--round", "-5")]
+    [InlineData("--gpu-mix", "schedule", "trace", "--gpu-mix", "1,2")]
+    [InlineData("unknown policy 'bogus'", "schedule", "compare", "--policies", "fifo,bogus")]
+    public void BadInputIsAOneLineUsageError(string mentions, params string[] args)
+    {
+        var (code, _, errors) = Run([.. args, "--out", _root]);
+        Assert.Equal(ExitCodes.Usage, code);
+        var lines = errors.TrimEnd('\n').Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("frugal: error: ", lines[0]);
+        Assert.Contains(mentions, lines[0]);
+    }
+
+    [Fact]
+    public void AMalformedTraceLineIsNamedByFileAndLine()
+    {
+        var trace = Trace(3);
+        var lines = File.ReadAllLines(trace);
+        lines[1] = lines[1].Replace("\t1\t", "\tone\t");
+        File.WriteAllLines(trace, lines);
+        var (code, _, errors) = Run("schedule", "simulate", "--trace", trace, "--cluster", "v100=4");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains($"{trace}:2: field '", errors);
+    }
+}
