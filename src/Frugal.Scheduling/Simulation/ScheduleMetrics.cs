@@ -6,6 +6,7 @@ namespace Frugal.Scheduling.Simulation;
 /// The Shockwave paper's metrics, as its artifact computes them. Finish-time fairness
 /// ρ_j = JCT_j / (T_iso_j · c) with the static contention factor c = max(1, jobs in trace / GPUs);
 /// the Themis-style variant uses instead the mean number of active jobs over the job's rounds / GPUs.
+/// Utilisation is the GPU time spent training (restart overheads excluded) over GPUs × makespan.
 /// </summary>
 public sealed record ScheduleMetrics(
     double MakespanSeconds,
@@ -31,7 +32,7 @@ public sealed record ScheduleMetrics(
         var jct = jobs.Select(j => j.Jct).ToArray();
         var contention = Math.Max(1.0, jobs.Count / (double)totalGpus);
         var makespan = jobs.Max(j => j.Completion);
-        var busy = rounds.Sum(r => r.BusyGpuSeconds);
+        var training = rounds.Sum(r => r.TrainingGpuSeconds);
         return new ScheduleMetrics(
             makespan,
             Summary.Mean(jct),
@@ -39,6 +40,6 @@ public sealed record ScheduleMetrics(
             contention,
             jobs.Select(j => j.Jct / (j.IsolatedSeconds * contention)).ToArray(),
             jobs.Select(j => j.Jct / (j.IsolatedSeconds * Math.Max(1.0, j.MeanActiveJobs / totalGpus))).ToArray(),
-            makespan > 0 ? busy / (totalGpus * makespan) : 0);
+            makespan > 0 ? training / (totalGpus * makespan) : 0);
     }
 }

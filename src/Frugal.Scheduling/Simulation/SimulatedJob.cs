@@ -79,9 +79,10 @@ internal sealed class SimulatedJob
 
     /// <summary>
     /// Runs the job for (at most) one round on <paramref name="worker"/> starting at
-    /// <paramref name="now"/>; returns how long it occupied its GPUs.
+    /// <paramref name="now"/>; returns how long it occupied its GPUs and how much of that was
+    /// training (the rest is the restart overhead).
     /// </summary>
-    public double Run(string worker, double now, SimulationOptions options)
+    public (double Occupied, double Training) Run(string worker, double now, SimulationOptions options)
     {
         var throughput = Throughput(worker);
         var steps = Math.Min(RemainingSteps, throughput * options.RoundSeconds);
@@ -96,7 +97,7 @@ internal sealed class SimulatedJob
         RoundsScheduled++;
         LastRound = (worker, seconds);
         if (TotalEpochs - EpochsDone <= 1e-9 * Math.Max(1, TotalEpochs)) Completion = now + seconds;
-        return seconds;
+        return (seconds, steps / throughput);
     }
 
     public void SkipRound() => LastRound = null;

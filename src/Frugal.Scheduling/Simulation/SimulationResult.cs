@@ -17,8 +17,12 @@ public sealed record JobOutcome(
     public double Jct => Completion - Arrival;
 }
 
-/// <summary>One round: when it started, how long it lasted, and who held which GPUs.</summary>
-public sealed record RoundRecord(int Index, double Start, double Seconds, IReadOnlyList<(int JobId, string WorkerType, int Gpus)> Placements, double BusyGpuSeconds)
+/// <summary>
+/// One round: when it started, how long it lasted, who held which GPUs, the GPU time they held
+/// and the part of it spent training (the rest went to restart overheads).
+/// </summary>
+public sealed record RoundRecord(int Index, double Start, double Seconds, IReadOnlyList<(int JobId, string WorkerType, int Gpus)> Placements,
+    double BusyGpuSeconds, double TrainingGpuSeconds)
 {
     public int GpusHeld => Placements.Sum(p => p.Gpus);
 }

@@ -61,7 +61,7 @@ public sealed class Simulator(ThroughputTable throughputs, ClusterSpec cluster, 
             Validate(placements, byId, scheduler.Name, rounds.Count);
 
             var placed = placements.ToDictionary(p => p.JobId, p => p.WorkerType);
-            double roundEnd = now, busy = 0;
+            double roundEnd = now, busy = 0, training = 0;
             var record = new List<(int, string, int)>();
             foreach (var job in active)
             {
@@ -70,12 +70,13 @@ public sealed class Simulator(ThroughputTable throughputs, ClusterSpec cluster, 
                     job.SkipRound();
                     continue;
                 }
-                var seconds = job.Run(worker, now, _options);
+                var (seconds, trained) = job.Run(worker, now, _options);
                 busy += seconds * job.Spec.ScaleFactor;
+                training += trained * job.Spec.ScaleFactor;
                 roundEnd = Math.Max(roundEnd, now + seconds);
                 record.Add((job.Id, worker, job.Spec.ScaleFactor));
             }
-            rounds.Add(new RoundRecord(rounds.Count, now, roundEnd - now, record, busy));
+            rounds.Add(new RoundRecord(rounds.Count, now, roundEnd - now, record, busy, training));
 
             jobSetChanged = active.RemoveAll(j => j.Finished) > 0;
             finished = jobs.Count(j => j.Finished);
