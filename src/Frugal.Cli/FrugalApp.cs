@@ -15,7 +15,7 @@ public static class FrugalApp
     /// <summary>Every experiment <c>frugal reproduce</c> runs; components add theirs here as they land.</summary>
     public static ExperimentCatalog Catalog() => new ExperimentCatalog()
         .Register(new DistributionFitExperiment())
-        .Register(new BaselineComparisonExperiment());
+        .Register(new ShockwaveComparisonExperiment());
 
     public static string Version =>
         typeof(FrugalApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "dev";

@@ -19,7 +19,7 @@ public class PolicySimulationTests
         var options = new SimulationOptions { RoundSeconds = 100, RestartOverheadSeconds = 0 };
         return new Simulator(TenStepsPerSecond, ClusterSpec.Parse("v100=1"), options)
             .Run([Fixtures.Job(0, "ResNet-18 (batch size 32)", 1500, 0), Fixtures.Job(1, "ResNet-18 (batch size 32)", 500, 0)],
-                PolicyComparison.SchedulerFor(policy, options));
+                PolicyComparison.SchedulerFor(policy, options, TenStepsPerSecond));
     }
 
     [Theory]
@@ -58,7 +58,7 @@ public class PolicySimulationTests
         var generator = new TraceGeneratorOptions { Jobs = 25, MeanArrivalGapSeconds = 120, MaxDurationHours = 1.5, ModeMix = [1, 0, 0], ScaleFactorMix = [0.5, 0.3, 0.2, 0] };
         var trace = new TraceGenerator(throughputs, generator).Generate(new SeedTree(11));
         var options = new SimulationOptions { RestartOverheadSeconds = 0 };
-        var result = new Simulator(throughputs, ClusterSpec.Parse("v100=8"), options).Run(trace, PolicyComparison.SchedulerFor(policy, options));
+        var result = new Simulator(throughputs, ClusterSpec.Parse("v100=8"), options).Run(trace, PolicyComparison.SchedulerFor(policy, options, TenStepsPerSecond));
 
         foreach (var (job, spec) in result.Jobs.Zip(trace))
         {
@@ -76,7 +76,7 @@ public class PolicySimulationTests
     {
         var throughputs = SyntheticThroughputs.Create();
         var trace = new TraceGenerator(throughputs, new TraceGeneratorOptions { Jobs = 20, MaxDurationHours = 1 }).Generate(new SeedTree(2));
-        SimulationResult Once() => new Simulator(throughputs, ClusterSpec.Parse("v100=4")).Run(trace, PolicyComparison.SchedulerFor(policy, new SimulationOptions()));
+        SimulationResult Once() => new Simulator(throughputs, ClusterSpec.Parse("v100=4")).Run(trace, PolicyComparison.SchedulerFor(policy, new SimulationOptions(), throughputs));
         var (a, b) = (Once(), Once());
         Assert.Equal(a.Jobs, b.Jobs);
         Assert.Equal(a.Rounds.Select(r => (r.Start, r.GpusHeld)), b.Rounds.Select(r => (r.Start, r.GpusHeld)));

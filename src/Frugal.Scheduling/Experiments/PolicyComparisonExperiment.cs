@@ -1,5 +1,6 @@
 using Frugal.Core.Experiments;
 using Frugal.Core.Results;
+using Frugal.Scheduling.Policies.Shockwave;
 using Frugal.Scheduling.Reporting;
 using Frugal.Scheduling.Simulation;
 using Frugal.Scheduling.Traces;
@@ -13,7 +14,8 @@ public sealed class PolicyComparisonExperiment(
     Sourced<ThroughputTable> throughputs,
     ClusterSpec cluster,
     IReadOnlyList<string> policies,
-    SimulationOptions options) : IExperiment
+    SimulationOptions options,
+    ShockwaveOptions shockwave) : IExperiment
 {
     public string Name => "schedule.compare";
     public string Title => "Scheduling policies compared on one trace";
@@ -28,7 +30,7 @@ public sealed class PolicyComparisonExperiment(
     public ExperimentResult Run(ExperimentContext context)
     {
         var result = context.NewResult(this);
-        Runs = RunInto(result, context, trace, throughputs, cluster, policies, options);
+        Runs = RunInto(result, context, trace, throughputs, cluster, policies, options, shockwave);
         return result;
     }
 
@@ -40,12 +42,16 @@ public sealed class PolicyComparisonExperiment(
 
     /// <summary>Records the inputs as parameters, simulates every policy and fills <paramref name="result"/>.</summary>
     internal static List<SimulationResult> RunInto(ExperimentResult result, ExperimentContext context, Sourced<IReadOnlyList<JobSpec>> trace,
-        Sourced<ThroughputTable> throughputs, ClusterSpec cluster, IReadOnlyList<string> policies, SimulationOptions options)
+        Sourced<ThroughputTable> throughputs, ClusterSpec cluster, IReadOnlyList<string> policies, SimulationOptions options, ShockwaveOptions shockwave)
     {
         result.WithParameter("trace", trace.Source).WithParameter("jobs", trace.Value.Count).WithParameter("throughputs", throughputs.Source)
             .WithParameter("cluster", cluster).WithParameter("round_s", options.RoundSeconds)
             .WithParameter("restart_overhead_s", options.RestartOverheadSeconds).WithParameter("policies", string.Join(",", policies));
-        var runs = PolicyComparison.Run(trace.Value, throughputs.Value, cluster, policies, options,
+        if (policies.Contains(PolicyComparison.Shockwave))
+            result.WithParameter("shockwave_window_rounds", shockwave.WindowRounds).WithParameter("shockwave_k", shockwave.MakespanWeight)
+                .WithParameter("shockwave_lambda", shockwave.Lambda).WithParameter("shockwave_rho_max", shockwave.RhoMax)
+                .WithParameter("shockwave_gap", shockwave.RelativeGap).WithParameter("shockwave_time_limit_s", shockwave.TimeLimit.TotalSeconds);
+        var runs = PolicyComparison.Run(trace.Value, throughputs.Value, cluster, policies, options, shockwave,
             new SynchronousProgress<double>(context.ReportProgress), context.Cancellation);
         var published = PublishedFor(trace, throughputs, cluster, options);
         ScheduleReport.Fill(result, runs, published);

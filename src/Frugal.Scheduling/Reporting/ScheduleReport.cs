@@ -21,6 +21,7 @@ public static class ScheduleReport
                 .WithMetric($"{run.Policy}.utilization", m.Utilization);
         }
         result.Records.Add(PolicyTable(runs, published));
+        result.Records.Add(SchedulerTable(runs));
         result.Records.Add(JobTable(runs));
         result.Charts.AddRange(Charts(runs));
         return result;
@@ -48,6 +49,16 @@ public static class ScheduleReport
             }
             table.Add([.. row]);
         }
+        return table;
+    }
+
+    /// <summary>Each scheduler's own counters (re-allocations; Shockwave's re-plans, solve times), one row per policy and counter.</summary>
+    private static RecordTable SchedulerTable(IReadOnlyList<SimulationResult> runs)
+    {
+        var table = new RecordTable("scheduler_statistics", [new Column("policy", ColumnKind.Text), new Column("statistic", ColumnKind.Text), new Column("value")]);
+        foreach (var run in runs)
+            foreach (var (name, value) in run.SchedulerStatistics)
+                table.Add(run.Policy, name, value);
         return table;
     }
 

@@ -26,6 +26,8 @@ public sealed class GavelPacker(IAllocationPolicy policy, double minimumRealloca
     /// <summary>How many times the policy was asked for an allocation.</summary>
     public int Reallocations { get; private set; }
 
+    public IReadOnlyDictionary<string, double> Statistics => new Dictionary<string, double> { ["reallocations"] = Reallocations };
+
     public IReadOnlyList<Placement> Plan(RoundState state)
     {
         foreach (var job in state.Jobs)

@@ -30,5 +30,8 @@ public interface IRoundScheduler
 {
     string Name { get; }
 
+    /// <summary>Counters of the scheduler's own work (re-allocations, solves, solve times), for the run's record.</summary>
+    IReadOnlyDictionary<string, double> Statistics { get; }
+
     IReadOnlyList<Placement> Plan(RoundState state);
 }

@@ -35,4 +35,5 @@ public sealed record SimulationResult(
     IReadOnlyList<JobOutcome> Jobs,
     IReadOnlyList<RoundRecord> Rounds,
     ScheduleMetrics Metrics,
-    TimeSpan WallTime);
+    TimeSpan WallTime,
+    IReadOnlyDictionary<string, double> SchedulerStatistics);

@@ -16,6 +16,7 @@ public sealed record SimulationSummary(
     double ContentionFactor,
     int Rounds,
     double SimulationSeconds,
+    IReadOnlyDictionary<string, double> SchedulerStatistics,
     IReadOnlyList<SimulationSummary.Job> Jobs)
 {
     public sealed record Job(int Id, string JobType, int Gpus, string Mode, double ArrivalSeconds, double StartSeconds, double CompletionSeconds,
@@ -26,7 +27,7 @@ public sealed record SimulationSummary(
         var m = result.Metrics;
         return new SimulationSummary(result.Policy, trace, result.Cluster.ToString(), result.Options.RoundSeconds, m.MakespanHours, m.AverageJctHours,
             m.GeometricMeanJctSeconds / 3600, m.WorstRho, m.UnfairFraction, m.WorstThemisRho, m.Utilization, m.ContentionFactor, result.Rounds.Count,
-            result.WallTime.TotalSeconds,
+            result.WallTime.TotalSeconds, result.SchedulerStatistics,
             result.Jobs.Select((j, i) => new Job(j.Id, j.JobType, j.ScaleFactor, j.Mode, j.Arrival, j.Start, j.Completion, j.Jct / 3600, j.GpuSeconds / 3600,
                 j.RoundsScheduled, j.IsolatedSeconds / 3600, m.Rho[i], m.ThemisRho[i])).ToArray());
     }

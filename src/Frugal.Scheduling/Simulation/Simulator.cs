@@ -97,7 +97,7 @@ public sealed class Simulator(ThroughputTable throughputs, ClusterSpec cluster, 
 
         var outcomes = jobs.Select(j => new JobOutcome(j.Id, j.Spec.Type.ToString(), j.Spec.ScaleFactor, j.Spec.Mode.TraceName(), j.Spec.ArrivalSeconds,
             j.Start!.Value, j.Completion!.Value, j.GpuSeconds, j.RoundsScheduled, j.IsolatedSeconds, j.ActiveJobsSum / j.RoundsPresent)).ToArray();
-        return new SimulationResult(scheduler.Name, cluster, _options, outcomes, rounds, ScheduleMetrics.From(outcomes, rounds, cluster.TotalGpus), clock.Elapsed);
+        return new SimulationResult(scheduler.Name, cluster, _options, outcomes, rounds, ScheduleMetrics.From(outcomes, rounds, cluster.TotalGpus), clock.Elapsed, scheduler.Statistics);
     }
 
     /// <summary>A scheduler that over-commits GPUs or places unknown jobs is a bug: fail loudly, never simulate the impossible.</summary>

@@ -17,11 +17,11 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<CompareComman
     public sealed class Settings : ScheduleSettings
     {
         [CommandOption("--policies <NAMES>")]
-        [Description("Comma-separated policy names or aliases (default: all eight baselines).")]
+        [Description("Comma-separated policy names or aliases (default: shockwave and all eight baselines).")]
         public string? Policies { get; init; }
 
         public IReadOnlyList<string> PolicyNames =>
-            Policies?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? PolicyCatalog.Names;
+            Policies?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? PolicyComparison.AllPolicies;
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
@@ -29,8 +29,9 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<CompareComman
         var (trace, throughputs, cluster) = settings.Load();
         var options = settings.Options();
         // Resolve the names before the long run, so that a typo fails at once.
-        foreach (var name in settings.PolicyNames) InputErrors.AsUsage(() => PolicyCatalog.Create(name));
-        var experiment = new PolicyComparisonExperiment(trace, throughputs, cluster, settings.PolicyNames, options);
+        var shockwave = settings.Shockwave();
+        foreach (var name in settings.PolicyNames) InputErrors.AsUsage(() => PolicyComparison.SchedulerFor(name, options, throughputs.Value, shockwave));
+        var experiment = new PolicyComparisonExperiment(trace, throughputs, cluster, settings.PolicyNames, options, shockwave);
         var reproduction = new ReproductionOptions(settings.Seed, Quick: false, settings.Out);
 
         var summary = settings.JsonOnConsole

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Frugal.Core.Randomness;
 using Frugal.Scheduling.Policies;
+using Frugal.Scheduling.Policies.Shockwave;
 using Frugal.Scheduling.Simulation;
 using Frugal.Scheduling.Traces;
 using Frugal.Scheduling.Workloads;
@@ -35,6 +36,47 @@ public class ScheduleSettings : GlobalSettings
     [DefaultValue(20.0)]
     public double RestartOverhead { get; init; } = 20;
 
+    [CommandOption("--preset <NAME>")]
+    [Description("Shockwave's parameter set: tacc32 (default), scale64, scale128 or scale256.")]
+    [DefaultValue("tacc32")]
+    public string Preset { get; init; } = "tacc32";
+
+    [CommandOption("--window <ROUNDS>")]
+    [Description("Shockwave: rounds planned ahead (overrides the preset; 20).")]
+    public int? Window { get; init; }
+
+    [CommandOption("--makespan-weight <K>")]
+    [Description("Shockwave: weight of the makespan regulariser (overrides the preset).")]
+    public double? K { get; init; }
+
+    [CommandOption("--lambda <EXPONENT>")]
+    [Description("Shockwave: exponent of the unfairness weights (overrides the preset).")]
+    public double? Lambda { get; init; }
+
+    [CommandOption("--time-limit <SECONDS>")]
+    [Description("Shockwave: time limit per solve (default 15).")]
+    public double? TimeLimit { get; init; }
+
+    [CommandOption("--gap <FRACTION>")]
+    [Description("Shockwave: relative MIP gap (default 0.001).")]
+    public double? Gap { get; init; }
+
+    /// <summary>The preset with the overrides given on the command line.</summary>
+    public ShockwaveOptions Shockwave() => InputErrors.AsUsage(() =>
+    {
+        var preset = ShockwaveOptions.Preset(Preset);
+        var options = preset with
+        {
+            WindowRounds = Window ?? preset.WindowRounds,
+            MakespanWeight = K ?? preset.MakespanWeight,
+            Lambda = Lambda ?? preset.Lambda,
+            TimeLimit = TimeLimit is { } seconds ? TimeSpan.FromSeconds(seconds) : preset.TimeLimit,
+            RelativeGap = Gap ?? preset.RelativeGap,
+        };
+        options.Validate();
+        return options;
+    });
+
     public override ValidationResult Validate()
     {
         var global = base.Validate();
@@ -65,7 +107,8 @@ internal static class InputErrors
         {
             return load();
         }
-        catch (Exception e) when (e is FileNotFoundException or FormatException or UnknownPolicyException or KeyNotFoundException or UnauthorizedAccessException or DirectoryNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or FormatException or UnknownPolicyException or KeyNotFoundException or UnauthorizedAccessException
+                                       or DirectoryNotFoundException or ArgumentException)
         {
             throw new UsageException(e.Message);
         }

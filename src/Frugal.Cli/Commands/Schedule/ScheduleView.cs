@@ -23,6 +23,7 @@ internal static class ScheduleView
         Row("contention factor", F(m.ContentionFactor));
         Row("rounds", result.Rounds.Count.ToString(CultureInfo.InvariantCulture));
         Row("simulation time", F(result.WallTime.TotalSeconds) + " s");
+        foreach (var (name, value) in result.SchedulerStatistics) Row(Markup.Escape(name.Replace('_', ' ')), F(value));
         console.Write(table);
     }
 

@@ -14,7 +14,7 @@ public sealed class SimulateCommand(IAnsiConsole console) : Command<SimulateComm
     public sealed class Settings : ScheduleSettings
     {
         [CommandOption("--policy <NAME>")]
-        [Description("Scheduling policy: fifo, srtf, gandiva_fair, max_min_fairness (gavel), finish_time_fairness (themis), max_sum_throughput (mst), min_total_duration (ossp), allox. Default max_min_fairness.")]
+        [Description("Scheduling policy: shockwave, fifo, srtf, gandiva_fair, max_min_fairness (gavel), finish_time_fairness (themis), max_sum_throughput (mst), min_total_duration (ossp), allox. Default max_min_fairness.")]
         [DefaultValue("max_min_fairness")]
         public string Policy { get; init; } = "max_min_fairness";
     }
@@ -23,7 +23,8 @@ public sealed class SimulateCommand(IAnsiConsole console) : Command<SimulateComm
     {
         var (trace, throughputs, cluster) = settings.Load();
         var options = settings.Options();
-        var scheduler = InputErrors.AsUsage(() => PolicyComparison.SchedulerFor(settings.Policy, options));
+        var shockwave = settings.Shockwave();
+        var scheduler = InputErrors.AsUsage(() => PolicyComparison.SchedulerFor(settings.Policy, options, throughputs.Value, shockwave));
         var simulator = new Simulator(throughputs.Value, cluster, options);
         var result = settings.JsonOnConsole
             ? simulator.Run(trace.Value, scheduler, cancellation: cancellation)
