@@ -34,6 +34,7 @@ internal static class Fixtures
     public sealed class ArrivalOrder : IRoundScheduler
     {
         public string Name => "arrival-order";
+        public IReadOnlyDictionary<string, double> Statistics { get; } = new Dictionary<string, double>();
 
         public IReadOnlyList<Placement> Plan(RoundState state)
         {

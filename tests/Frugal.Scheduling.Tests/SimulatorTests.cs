@@ -107,6 +107,7 @@ public class SimulatorTests
     private sealed class Overcommitting : IRoundScheduler
     {
         public string Name => "bad";
+        public IReadOnlyDictionary<string, double> Statistics { get; } = new Dictionary<string, double>();
         public IReadOnlyList<Placement> Plan(RoundState state) => state.Jobs.Select(j => new Placement(j.View.Id, "v100")).ToArray();
     }
 

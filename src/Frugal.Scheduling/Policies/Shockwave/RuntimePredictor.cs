@@ -60,15 +60,18 @@ public sealed class RuntimePredictor
 
     /// <summary>
     /// The forecast R̂ (s) of the job's remaining isolated runtime, given the batch sizes of the
-    /// epochs begun so far and the number of whole epochs completed.
+    /// epochs begun so far and the number of whole epochs completed (the completed ones are the
+    /// Dirichlet posterior's observations). As in the artifact, the expected epochs are rescaled by
+    /// (E − e) / max(E − e, ⌊ΣE_b + 1⌋), which shaves one epoch's worth off a static job.
     /// </summary>
     public double RemainingSeconds(IReadOnlyList<int> observedBatchSizes, int epochsCompleted)
     {
         var epochs = TotalEpochs;
         var remaining = epochs - epochsCompleted;
         if (remaining <= 0) return 0;
-        var modes = Modes.Union(observedBatchSizes).ToArray();
-        var counts = modes.ToDictionary(b => b, b => observedBatchSizes.Count(x => x == b));
+        var completed = observedBatchSizes.Take(epochsCompleted).ToArray();
+        var modes = Modes.Union(completed).ToArray();
+        var counts = modes.ToDictionary(b => b, b => completed.Count(x => x == b));
         var alpha = modes.ToDictionary(b => b, b => (double)epochs / modes.Length + counts[b]);
         var alphaSum = alpha.Values.Sum();
 

@@ -1,0 +1,206 @@
+using Frugal.Scheduling.Policies.Shockwave;
+using Frugal.Scheduling.Simulation;
+using Frugal.Scheduling.Traces;
+using Frugal.Scheduling.Workloads;
+
+namespace Frugal.Scheduling.Tests;
+
+public class ShockwaveTests
+{
+    private static readonly ShockwaveOptions Exact = new() { RelativeGap = 0, MakespanWeight = 1e-3 };
+
+    private static readonly PlanJob[] Jobs =
+    [
+        new(0, 1, 10, 2, 60, 500, 4000),
+        new(1, 1, 4, 0, 100, 400, 2000),
+        new(2, 2, 6, 3, 40, 150, 1500),
+    ];
+
+    /// <summary>Every x[j,r] of a 3-job, 3-round, 2-GPU window, scored exactly as the programme scores it.</summary>
+    private static double? BruteForce(PlanJob[] jobs, PlanWindow window, ShockwaveOptions options, bool fairness)
+    {
+        double? best = null;
+        var cells = jobs.Length * window.Rounds;
+        for (var mask = 0; mask < 1 << cells; mask++)
+        {
+            var feasible = true;
+            for (var r = 0; r < window.Rounds && feasible; r++)
+                feasible = Enumerable.Range(0, jobs.Length).Where(j => (mask >> (j * window.Rounds + r) & 1) == 1).Sum(j => jobs[j].Gpus) <= window.Gpus;
+            if (!feasible) continue;
+            double welfare = 0, t = 0;
+            for (var j = 0; j < jobs.Length && feasible; j++)
+            {
+                var job = jobs[j];
+                var n = Enumerable.Range(0, window.Rounds).Count(r => (mask >> (j * window.Rounds + r) & 1) == 1);
+                // More planned epochs only help every term, so p takes its upper bound.
+                var p = Math.Min(job.TotalEpochs - job.EpochsCompleted, window.RoundSeconds * n / job.MeanEpochSeconds);
+                var left = job.RemainingSeconds - p * job.MeanEpochSeconds;
+                if (fairness && (window.End > options.RhoMax * job.FairFinishTime || window.End + left / window.Share > options.RhoMax * job.FairFinishTime + 1e-9))
+                    feasible = false;
+                welfare += job.Weight * PlanProgram.LogApproximation((job.EpochsCompleted + p) / job.TotalEpochs);
+                t = Math.Max(t, left);
+            }
+            if (!feasible) continue;
+            var score = welfare / (jobs.Length * window.Rounds) - options.MakespanWeight * t;
+            if (best is null || score > best) best = score;
+        }
+        return best;
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void ThePlanIsOptimalByBruteForce(bool fairness, bool perRoundBooleans)
+    {
+        var window = new PlanWindow(0, 3, 120, 2, Share: 2 / 3.0);
+        var expected = BruteForce(Jobs, window, Exact, fairness);
+        var solution = PlanProgram.Solve(Jobs, window, Exact, fairness, perRoundBooleans);
+        Assert.NotNull(expected);
+        Assert.NotNull(solution);
+        Assert.Equal(expected!.Value, solution!.Objective, 6);
+        Assert.True(Jobs.Select((j, i) => j.Gpus * solution.RoundsPerJob[i]).Sum() <= 2 * 3);
+    }
+
+    [Fact]
+    public void FairnessConstraintsHoldInEveryFeasiblePlanAndInfeasibilityIsReported()
+    {
+        var window = new PlanWindow(0, 3, 120, 2, Share: 2 / 3.0);
+        var solution = PlanProgram.Solve(Jobs, window, Exact, fairness: true, perRoundBooleans: false)!;
+        for (var j = 0; j < Jobs.Length; j++)
+        {
+            var left = Jobs[j].RemainingSeconds - solution.PlannedEpochs[j] * Jobs[j].MeanEpochSeconds;
+            Assert.True(window.End + left / window.Share <= Jobs[j].FairFinishTime + 1e-6, $"job {j}");
+        }
+        // A job whose fair finish comes before the window ends makes the constraints infeasible.
+        PlanJob[] late = [.. Jobs[..2], Jobs[2] with { FairFinishTime = 200 }];
+        Assert.Null(BruteForce(late, window, Exact, fairness: true));
+        Assert.Null(PlanProgram.Solve(late, window, Exact, fairness: true, perRoundBooleans: false));
+        // Tight but satisfiable: job 1 must get enough rounds.
+        PlanJob[] tight = [Jobs[0], Jobs[1] with { FairFinishTime = 360 + (400 - 120 * 2 ) * 1.5 }, Jobs[2]];
+        var forced = PlanProgram.Solve(tight, window, Exact, fairness: true, perRoundBooleans: true)!;
+        Assert.True(forced.RoundsPerJob[1] >= 2);
+        Assert.Equal(BruteForce(tight, window, Exact, fairness: true)!.Value, forced.Objective, 6);
+    }
+
+    [Fact]
+    public void TheReorderProgrammeMovesHeavyJobsEarly()
+    {
+        var window = new PlanWindow(0, 3, 120, 1, 1);
+        PlanJob[] jobs = [Jobs[0] with { Weight = 1 }, Jobs[1] with { Weight = 100 }];
+        var reordered = PlanProgram.Reorder(jobs, [2, 1], window, Exact)!.Value;
+        Assert.Equal([0], reordered.Rounds[1]);
+        Assert.Equal([1, 2], reordered.Rounds[0]);
+    }
+
+    [Fact]
+    public void RoundPackingGivesEachJobItsRoundsWithinCapacity()
+    {
+        int[] n = [3, 1, 1, 1, 3];
+        int[] gpus = [1, 2, 1, 2, 1];
+        var rounds = RoundPacking.TryPack(n, gpus, capacity: 4, rounds: 3, priority: [0, 0, 0, 0, 0])!;
+        for (var j = 0; j < n.Length; j++) Assert.Equal(n[j], rounds[j].Distinct().Count());
+        for (var r = 0; r < 3; r++) Assert.True(Enumerable.Range(0, n.Length).Where(j => rounds[j].Contains(r)).Sum(j => gpus[j]) <= 4);
+        Assert.Null(RoundPacking.TryPack([2, 2], [2, 2], capacity: 3, rounds: 2, priority: [0, 0]));
+        // Σ w·n fits the window (12 of 12 GPU-rounds) but no round assignment exists: the planner re-solves with per-round booleans.
+        Assert.Null(RoundPacking.TryPack([3, 1, 2, 1, 3], [1, 2, 1, 2, 1], capacity: 4, rounds: 3, priority: [0, 0, 0, 0, 0]));
+    }
+
+    private static readonly ThroughputTable Profile = Fixtures.Throughputs(
+        ("ResNet-18 (batch size 32)", 1, 156.25), ("ResNet-18 (batch size 256)", 1, 97.65625));
+
+    private static RuntimePredictor Predictor(AdaptationMode mode, int epochs) =>
+        new(Fixtures.Job(0, "ResNet-18 (batch size 32)", epochs * 1563.0, 0, mode: mode), Profile, "v100");
+
+    [Fact]
+    public void ProfiledEpochDurationsAreWholeSeconds()
+    {
+        var predictor = Predictor(AdaptationMode.Accordion, 10);
+        Assert.Equal(10, predictor.EpochSeconds(32)); // (50000/32)/156.25 = 10
+        Assert.Equal(2, predictor.EpochSeconds(256)); // (50000/256)/97.66 = 2
+        Assert.Equal([32, 256], predictor.Modes);
+    }
+
+    [Fact]
+    public void AStaticJobsForecastFollowsTheArtifactsFormula()
+    {
+        // α = 10 + 3; epochs left at 32: 10 − 3 = 7; R̂ = 7·10 s × 7 / max(7, ⌊7 + 1⌋) = 61.25 s.
+        // The artifact's ⌊ΣE_b + 1⌋ makes a static job's forecast (n−1)/n of the truth; we keep it.
+        var predictor = Predictor(AdaptationMode.Static, 10);
+        Assert.Equal(70 * 7 / 8.0, predictor.RemainingSeconds([32, 32, 32, 32], epochsCompleted: 3), 9);
+        Assert.Equal(10, predictor.MeanObservedEpochSeconds([32, 32, 32, 32]), 9);
+        Assert.Equal(30, predictor.CompletedSeconds([32, 32, 32, 32], 3), 9);
+    }
+
+    [Fact]
+    public void TheDirichletPosteriorWeighsModesByWhatWasObserved()
+    {
+        // 10 epochs, modes {32, 256}, 4 completed at 32: α = (5 + 4, 5); expected epochs left
+        // at 32: 10·9/14 − 4 = 2.4286, at 256: 10·5/14 = 3.5714 (sum 6); 6 remain, so the
+        // factor is 6 / max(6, ⌊6 + 1⌋) = 6/7: R̂ = (2.4286·10 + 3.5714·2)·6/7.
+        var predictor = Predictor(AdaptationMode.Accordion, 10);
+        var expected = (90.0 / 14 - 4) * 10 + 50.0 / 14 * 2;
+        Assert.Equal(expected * 6 / 7, predictor.RemainingSeconds([32, 32, 32, 32, 32], epochsCompleted: 4), 9);
+        // Once an epoch at 256 is seen, the posterior shifts towards it.
+        Assert.True(predictor.RemainingSeconds([32, 32, 32, 32, 256, 256], 5) < expected * 6 / 7);
+    }
+
+    [Fact]
+    public void MeasurementsFarFromTheProfileRecalibrateEveryDuration()
+    {
+        var predictor = Predictor(AdaptationMode.Static, 10);
+        predictor.Observe(32, steps: 156.25 * 100 * 0.8, seconds: 100); // 20% slow: within 40%, no change
+        Assert.Equal(1, predictor.Calibration);
+        predictor.Observe(32, steps: 156.25 * 1000 * 0.4, seconds: 1000); // now far slower overall
+        Assert.True(predictor.Calibration > 1.4);
+        Assert.Equal(10 * predictor.Calibration, predictor.EpochSeconds(32), 9);
+    }
+
+    [Fact]
+    public void FairShareEstimatesAreMomentumAveragedByRoundsInForce()
+    {
+        var history = new FairShareHistory();
+        Assert.Equal(100, history.Update(0, 100));
+        Assert.Equal(0.9 * 100 + 0.1 * 200, history.Update(5, 200), 9);
+        Assert.Equal(0.9 * ((100 * 5 + 200 * 2) / 7.0) + 0.1 * 300, history.Update(7, 300), 9);
+    }
+
+    private sealed class Counting(IRoundScheduler inner) : IRoundScheduler
+    {
+        public int JobSetChanges { get; private set; }
+        public string Name => inner.Name;
+        public IReadOnlyDictionary<string, double> Statistics => inner.Statistics;
+
+        public IReadOnlyList<Placement> Plan(RoundState state)
+        {
+            if (state.JobSetChanged) JobSetChanges++;
+            return inner.Plan(state);
+        }
+    }
+
+    [Fact]
+    public void ItReplansExactlyWhenJobsArriveOrComplete()
+    {
+        var throughputs = SyntheticThroughputs.Create();
+        var trace = new TraceGenerator(throughputs, new TraceGeneratorOptions { Jobs = 12, MaxDurationHours = 1, MeanArrivalGapSeconds = 300 })
+            .Generate(new Core.Randomness.SeedTree(9));
+        // A window longer than the whole run: the plan never runs out, so only job-set changes can trigger a re-plan.
+        var shockwave = new ShockwaveScheduler(throughputs, ShockwaveOptions.Tacc32 with { WindowRounds = 400 });
+        var counting = new Counting(shockwave);
+        var result = new Simulator(throughputs, ClusterSpec.Parse("v100=4")).Run(trace, counting);
+        Assert.Equal(counting.JobSetChanges, shockwave.Replans);
+        Assert.True(shockwave.Replans >= 12, "every arrival that finds others waiting, and every completion, changes the job set");
+        Assert.Equal(shockwave.Replans, (int)result.SchedulerStatistics["replans"]);
+        Assert.All(result.Rounds, r => Assert.InRange(r.GpusHeld, 0, 4));
+    }
+
+    [Fact]
+    public void PresetsAreNamedAndValidated()
+    {
+        Assert.Equal(10, ShockwaveOptions.Preset("scale64").MakespanWeight);
+        Assert.Equal(15, ShockwaveOptions.Preset("scale128").Lambda);
+        Assert.Contains("known: tacc32, scale64, scale128, scale256", Assert.Throws<ArgumentException>(() => ShockwaveOptions.Preset("huge")).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ShockwaveScheduler(SyntheticThroughputs.Create(), ShockwaveOptions.Tacc32 with { WindowRounds = 0 }));
+    }
+}
