@@ -62,7 +62,22 @@ public sealed class ScheduleCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_root, "results", "schedule.compare.policies.csv")));
     }
 
+    [Fact]
+    public void ShockwaveRunsWithAPresetAndOverridesAndReportsItsSolves()
+    {
+        var trace = Trace();
+        var (code, output, errors) = Run("schedule", "simulate", "--trace", trace, "--policy", "shockwave", "--cluster", "v100=4",
+            "--preset", "scale64", "--window", "10", "--time-limit", "5", "--json");
+        Assert.True(code == 0, errors);
+        var root = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("shockwave", root.GetProperty("policy").GetString());
+        Assert.True(root.GetProperty("schedulerStatistics").GetProperty("replans").GetDouble() >= 1);
+        Assert.True(root.GetProperty("schedulerStatistics").TryGetProperty("solve_p50_s", out _));
+    }
+
     [Theory]
+    [InlineData("unknown Shockwave preset 'huge'", "schedule", "simulate", "--policy", "shockwave", "--preset", "huge")]
+    [InlineData("WindowRounds", "schedule", "simulate", "--policy", "shockwave", "--window", "0")]
     [InlineData("unknown policy 'nosuch'", "schedule", "simulate", "--policy", "nosuch")]
     [InlineData("'v100' is not TYPE=COUNT", "schedule", "simulate", "--cluster", "v100")]
     [InlineData("does not exist", "schedule", "simulate", "--trace", "/nonexistent/x.trace")]
