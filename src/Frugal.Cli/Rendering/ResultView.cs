@@ -10,14 +10,24 @@ public static class ResultView
 {
     private const int MaxRows = 20;
 
+    /// <summary>
+    /// A result on the terminal: its summary, then its first record table (the headline one by
+    /// convention) or, without tables, its metrics. Everything else is in the JSON, CSV and report.
+    /// </summary>
     public static void Result(IAnsiConsole console, ExperimentResult result)
     {
         console.Write(new Rule($"[bold]{Markup.Escape(result.Title)}[/] [grey]({Markup.Escape(result.Name)})[/]").LeftJustified());
         if (result.Summary is { } summary) console.WriteLine(summary);
+        if (result.Records.Count > 0)
+        {
+            Records(console, result.Records[0]);
+            if (result.Records.Count > 1)
+                console.MarkupLineInterpolated($"[grey]{result.Records.Count - 1} more tables and {result.Metrics.Count} metrics in results/{result.Name}.*[/]");
+            return;
+        }
         var metrics = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
         foreach (var m in result.Metrics) metrics.AddRow(Markup.Escape(m.Name), Markup.Escape(m.Display()));
         console.Write(metrics);
-        foreach (var records in result.Records) Records(console, records);
     }
 
     public static void Records(IAnsiConsole console, RecordTable records)
