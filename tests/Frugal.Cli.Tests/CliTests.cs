@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Spectre.Console.Testing;
+using static Frugal.Cli.Tests.CliRunner;
 
 namespace Frugal.Cli.Tests;
 
@@ -13,21 +13,7 @@ public sealed class CliTests : IDisposable
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private static (int ExitCode, string Output, string Errors) Run(params string[] args)
-    {
-        var console = new TestConsole().Width(200);
-        var errors = new StringWriter();
-        var code = FrugalApp.Run(args, console, errors);
-        return (code, console.Output, errors.ToString());
-    }
 
-    private static void AssertOneLineError(string errors, string mentions)
-    {
-        var lines = errors.TrimEnd('\n').Split('\n');
-        Assert.Single(lines);
-        Assert.StartsWith("frugal: error: ", lines[0]);
-        Assert.Contains(mentions, lines[0]);
-    }
 
     [Fact]
     public void HelpListsTheCommandsAndGlobalOptions()

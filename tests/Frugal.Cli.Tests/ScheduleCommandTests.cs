@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Spectre.Console.Testing;
+using static Frugal.Cli.Tests.CliRunner;
 
 namespace Frugal.Cli.Tests;
 
@@ -11,13 +11,6 @@ public sealed class ScheduleCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static (int ExitCode, string Output, string Errors) Run(params string[] args)
-    {
-        var console = new TestConsole().Width(200);
-        var errors = new StringWriter();
-        var code = FrugalApp.Run(args, console, errors);
-        return (code, console.Output, errors.ToString());
-    }
 
     private string Trace(int jobs = 12)
     {
@@ -88,10 +81,7 @@ public sealed class ScheduleCommandTests : IDisposable
     {
         var (code, _, errors) = Run([.. args, "--out", _root]);
         Assert.Equal(ExitCodes.Usage, code);
-        var lines = errors.TrimEnd('\n').Split('\n');
-        Assert.Single(lines);
-        Assert.StartsWith("frugal: error: ", lines[0]);
-        Assert.Contains(mentions, lines[0]);
+        AssertOneLineError(errors, mentions);
     }
 
     [Fact]
