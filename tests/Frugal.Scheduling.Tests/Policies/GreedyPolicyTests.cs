@@ -22,6 +22,14 @@ public class GreedyPolicyTests
     }
 
     [Fact]
+    public void FifoPassesOverAJobThatCouldNeverFit()
+    {
+        // An 8-GPU job on a 4-GPU cluster would otherwise block the queue forever.
+        var input = V100(4, 0, V100Job(1, 100, scaleFactor: 8), V100Job(2, 100, scaleFactor: 2));
+        AssertAllocation(input, new FifoPolicy().Allocate(input), (2, "v100", 1));
+    }
+
+    [Fact]
     public void FifoPicksTheFastestFittingTypeAndSkipsJobsThatCannotRunThere()
     {
         // Job 1 takes the V100 (faster); job 2 runs only on V100s, finds only the K80 free and is
