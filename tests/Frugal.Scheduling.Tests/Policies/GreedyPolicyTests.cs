@@ -64,14 +64,4 @@ public class GreedyPolicyTests
             ("k80", 1), ("v100", 1));
         AssertAllocation(input, new SrtfPolicy().Allocate(input), (2, "v100", 1), (1, "k80", 1));
     }
-
-    [Theory]
-    [MemberData(nameof(PolicyNames))]
-    public void AnEmptyJobListGivesAnEmptyAllocation(string name)
-    {
-        var x = PolicyCatalog.Create(name).Allocate(V100(4, 0));
-        Assert.Empty(x.Jobs);
-    }
-
-    public static TheoryData<string> PolicyNames() => [.. PolicyCatalog.Names];
 }
