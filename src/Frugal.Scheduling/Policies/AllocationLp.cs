@@ -64,19 +64,23 @@ internal sealed class AllocationLp : IDisposable
 
     public Objective Objective => _solver.Objective();
 
-    /// <summary>
-    /// Sets the objective to maximise Σ_j Σ_w tput_jw·X[j,w]. The feasibility LPs (Themis,
-    /// OSSP) use it as a tie-break: GLOP needs some objective, and spending left-over capacity on
-    /// throughput keeps the answer deterministic and work-conserving instead of an arbitrary vertex.
-    /// </summary>
-    public void MaximiseThroughput()
+    /// <summary>Replaces the objective with maximising Σ_j Σ_w coefficient(job, w)·X[j,w].</summary>
+    public void Maximise(Func<JobView, string, double> coefficient)
     {
         var objective = _solver.Objective();
+        objective.Clear();
         for (var j = 0; j < _input.Jobs.Count; j++)
             for (var w = 0; w < _input.WorkerTypes.Count; w++)
-                if (_x[j][w] is { } x) objective.SetCoefficient(x, _input.Jobs[j].ThroughputOn(_input.WorkerTypes[w]));
+                if (_x[j][w] is { } x) objective.SetCoefficient(x, coefficient(_input.Jobs[j], _input.WorkerTypes[w]));
         objective.SetMaximization();
     }
+
+    /// <summary>
+    /// Maximises Σ_j Σ_w tput_jw·X[j,w]. The feasibility LPs (Themis, OSSP) use it as a
+    /// tie-break: GLOP needs some objective, and spending left-over capacity on throughput keeps
+    /// the answer deterministic and work-conserving instead of an arbitrary vertex.
+    /// </summary>
+    public void MaximiseThroughput() => Maximise((job, w) => job.ThroughputOn(w));
 
     /// <summary>Solves; true when optimal, false when infeasible, and throws on any other outcome.</summary>
     public bool Solve()

@@ -15,9 +15,15 @@ internal static class GreedyPacking
         {
             if (free.Values.All(n => n <= 0)) break;
             var fitting = input.WorkerTypes.Where(w => free[w] >= job.ScaleFactor).ToList();
-            // As in the reference, a job that fits nowhere stops the scan: later (or shorter)
-            // jobs may not jump ahead of it, so small jobs cannot starve a big one.
-            if (fitting.Count == 0) break;
+            if (fitting.Count == 0)
+            {
+                // As in the reference, a job that does not fit now stops the scan: later (or
+                // shorter) jobs may not jump ahead of it, so small jobs cannot starve a big one.
+                // A job that could not fit even in the empty cluster is passed over instead, so
+                // that it cannot block everyone forever.
+                if (input.WorkerTypes.Any(w => input.Cluster[w] >= job.ScaleFactor && job.ThroughputOn(w) > 0)) break;
+                continue;
+            }
             // MaxBy keeps the first of equal maxima, i.e. the ordinal-first worker type.
             var best = fitting.MaxBy(job.ThroughputOn)!;
             // A job with no throughput on the best fitting type is passed over, not a blocker.

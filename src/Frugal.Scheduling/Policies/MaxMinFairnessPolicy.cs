@@ -6,8 +6,16 @@ namespace Frugal.Scheduling.Policies;
 /// throughput under Gavel's proportional split. Solved as one LP: maximise t subject to
 /// t ≤ that scaled share for every job.
 /// </summary>
+/// <remarks>
+/// That LP only pins down the worst-off jobs; a vertex solution (GLOP) would give every other
+/// job no more than the level t and leave GPUs idle, where the reference's interior-point
+/// solver (ECOS) spreads them over jobs unpredictably. A second LP therefore keeps t at its
+/// optimum and maximises the GPU time handed out, Σ_j sf_j·Σ_w X[j,w].
+/// </remarks>
 public sealed class MaxMinFairnessPolicy : IAllocationPolicy
 {
+    private const double LevelSlack = 1e-7;
+
     public string Name => "max_min_fairness";
 
     public Allocation Allocate(PolicyInput input)
@@ -33,6 +41,11 @@ public sealed class MaxMinFairnessPolicy : IAllocationPolicy
         }
         lp.Objective.SetCoefficient(t, 1);
         lp.Objective.SetMaximization();
+        lp.SolveOptimal();
+
+        // Keep t within a hair of its optimum so that solver round-off cannot make stage two infeasible.
+        t.SetLb(t.SolutionValue() * (1 - LevelSlack));
+        lp.Maximise((job, _) => job.ScaleFactor);
         lp.SolveOptimal();
         return lp.ToAllocation();
     }

@@ -30,6 +30,16 @@ public class PolicyPropertyTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(PolicyNames))]
+    public void AnEmptyJobListGivesAnEmptyAllocation(string name)
+    {
+        var x = PolicyCatalog.Create(name).Allocate(V100(4, 0));
+        Assert.Empty(x.Jobs);
+    }
+
+    public static TheoryData<string> PolicyNames() => [.. PolicyCatalog.Names];
+
     public static TheoryData<ulong> Seeds() => [.. Enumerable.Range(1, 50).Select(s => (ulong)s)];
 
     private static PolicyInput RandomInput(RandomStream random)

@@ -61,13 +61,19 @@ public class ShareLpPolicyTests
     public void MaxMinFairnessNormalisesByTheShareOfGpusAJobCanUse()
     {
         // Job 1 runs only on the K80 (prop = 1/2, coefficient 2); job 2 anywhere (prop = 1).
-        // The optimum t = 1 needs X2 = 1 and X1 ≥ 1/2; the split of job 2 over types is not unique.
+        // The optimum t = 1 needs X2 = 1 and X1 ≥ 1/2; the GPU-time tie-break then puts job 2 on
+        // the V100 and gives job 1 the whole K80.
         var input = Input(0, [Job(1, 100, Tputs(("k80", 1))), Job(2, 100, Tputs(("k80", 5), ("v100", 1)))], ("k80", 1), ("v100", 1));
-        var x = new MaxMinFairnessPolicy().Allocate(input);
-        AssertFeasible(input, x, "max_min_fairness");
-        Assert.Equal(1, x.TotalFor(2), Tolerance);
-        Assert.True(x[1, "k80"] >= 0.5 - Tolerance);
-        Assert.Equal(0, x[1, "v100"]);
+        AssertAllocation(input, new MaxMinFairnessPolicy().Allocate(input), (1, "k80", 1), (2, "v100", 1));
+    }
+
+    [Fact]
+    public void MaxMinFairnessHandsOutGpusBeyondTheFairLevel()
+    {
+        // 10 GPUs: job 1 (sf 1) is capped at X = 1, so t = 1 and job 2 (sf 8) needs only X ≥ 1/8;
+        // the second stage still gives it all 8 GPUs rather than leaving 7 idle.
+        var input = V100(10, 0, V100Job(1, 100), V100Job(2, 100, scaleFactor: 8));
+        AssertAllocation(input, new MaxMinFairnessPolicy().Allocate(input), (1, "v100", 1), (2, "v100", 1));
     }
 
     [Fact]
