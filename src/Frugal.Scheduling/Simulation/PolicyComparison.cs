@@ -16,7 +16,7 @@ public static class PolicyComparison
 
     /// <summary>
     /// A round scheduler for a policy name: Shockwave's planner (with <paramref name="shockwave"/>,
-    /// default the 32-GPU preset, profiling epochs on <paramref name="profile"/>), or Gavel's packer
+    /// default the 32-GPU preset; it profiles epochs on <paramref name="profile"/>), or Gavel's packer
     /// around the named allocation policy.
     /// </summary>
     /// <exception cref="UnknownPolicyException">No policy has that name.</exception>

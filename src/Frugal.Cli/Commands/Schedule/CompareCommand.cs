@@ -29,7 +29,7 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<CompareComman
         var (trace, throughputs, cluster) = settings.Load();
         var options = settings.Options();
         // Resolve the names before the long run, so that a typo fails at once.
-        var shockwave = settings.Shockwave();
+        var shockwave = settings.Shockwave(cluster);
         foreach (var name in settings.PolicyNames) InputErrors.AsUsage(() => PolicyComparison.SchedulerFor(name, options, throughputs.Value, shockwave));
         var experiment = new PolicyComparisonExperiment(trace, throughputs, cluster, settings.PolicyNames, options, shockwave);
         var reproduction = new ReproductionOptions(settings.Seed, Quick: false, settings.Out);

@@ -37,9 +37,8 @@ public class ScheduleSettings : GlobalSettings
     public double RestartOverhead { get; init; } = 20;
 
     [CommandOption("--preset <NAME>")]
-    [Description("Shockwave's parameter set: tacc32 (default), scale64, scale128 or scale256.")]
-    [DefaultValue("tacc32")]
-    public string Preset { get; init; } = "tacc32";
+    [Description("Shockwave's parameter set: tacc32, scale64, scale128 or scale256 (default: the one for the cluster's size).")]
+    public string? Preset { get; init; }
 
     [CommandOption("--window <ROUNDS>")]
     [Description("Shockwave: rounds planned ahead (overrides the preset; 20).")]
@@ -61,10 +60,10 @@ public class ScheduleSettings : GlobalSettings
     [Description("Shockwave: relative MIP gap (default 0.001).")]
     public double? Gap { get; init; }
 
-    /// <summary>The preset with the overrides given on the command line.</summary>
-    public ShockwaveOptions Shockwave() => InputErrors.AsUsage(() =>
+    /// <summary>The preset (named, or the one for the cluster's size) with the overrides given on the command line.</summary>
+    public ShockwaveOptions Shockwave(ClusterSpec cluster) => InputErrors.AsUsage(() =>
     {
-        var preset = ShockwaveOptions.Preset(Preset);
+        var preset = Preset is null ? ShockwaveOptions.ForCluster(cluster.TotalGpus) : ShockwaveOptions.Preset(Preset);
         var options = preset with
         {
             WindowRounds = Window ?? preset.WindowRounds,

@@ -23,7 +23,7 @@ public sealed class SimulateCommand(IAnsiConsole console) : Command<SimulateComm
     {
         var (trace, throughputs, cluster) = settings.Load();
         var options = settings.Options();
-        var shockwave = settings.Shockwave();
+        var shockwave = settings.Shockwave(cluster);
         var scheduler = InputErrors.AsUsage(() => PolicyComparison.SchedulerFor(settings.Policy, options, throughputs.Value, shockwave));
         var simulator = new Simulator(throughputs.Value, cluster, options);
         var result = settings.JsonOnConsole

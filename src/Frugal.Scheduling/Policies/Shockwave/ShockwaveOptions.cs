@@ -33,6 +33,15 @@ public sealed record ShockwaveOptions
         ["tacc32"] = Tacc32, ["scale64"] = Scale64, ["scale128"] = Scale128, ["scale256"] = Scale256,
     };
 
+    /// <summary>The preset the artifact used for a cluster of this size: tacc32 up to 32 GPUs, then scale64, scale128, scale256.</summary>
+    public static ShockwaveOptions ForCluster(int gpus) => gpus switch
+    {
+        <= 32 => Tacc32,
+        <= 64 => Scale64,
+        <= 128 => Scale128,
+        _ => Scale256,
+    };
+
     /// <exception cref="ArgumentException">Unknown preset; the message lists the known ones.</exception>
     public static ShockwaveOptions Preset(string name) =>
         Presets.TryGetValue(name, out var preset)
