@@ -200,6 +200,10 @@ public class ShockwaveTests
     {
         Assert.Equal(10, ShockwaveOptions.Preset("scale64").MakespanWeight);
         Assert.Equal(15, ShockwaveOptions.Preset("scale128").Lambda);
+        Assert.Same(ShockwaveOptions.Tacc32, ShockwaveOptions.ForCluster(32));
+        Assert.Same(ShockwaveOptions.Scale64, ShockwaveOptions.ForCluster(64));
+        Assert.Same(ShockwaveOptions.Scale128, ShockwaveOptions.ForCluster(100));
+        Assert.Same(ShockwaveOptions.Scale256, ShockwaveOptions.ForCluster(256));
         Assert.Contains("known: tacc32, scale64, scale128, scale256", Assert.Throws<ArgumentException>(() => ShockwaveOptions.Preset("huge")).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new ShockwaveScheduler(SyntheticThroughputs.Create(), ShockwaveOptions.Tacc32 with { WindowRounds = 0 }));
     }
