@@ -22,10 +22,11 @@ public static class HtmlReport
     private const string Style = """
         body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
         h1{border-bottom:2px solid #444;padding-bottom:.2em}h2{margin-top:2.2em;border-bottom:1px solid #ccc}
-        table{border-collapse:collapse;margin:.8em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}
+        table{border-collapse:collapse;margin:.8em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}td{overflow-wrap:anywhere}th,td.num{white-space:nowrap}
+        details{margin:.8em 0}summary{cursor:pointer;font-weight:600}
         th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}
         .ok{color:#17692b;font-weight:600}.failed{color:#a61b1b;font-weight:600}
-        figure{margin:1em 0}figure img{max-width:100%;border:1px solid #ddd}figcaption{font-size:.9em;color:#555}
+        .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:1em}figure{margin:0}figure img{max-width:100%;border:1px solid #ddd}figcaption{font-size:.9em;color:#555}
         .meta{color:#555;font-size:.92em}code{background:#f4f4f4;padding:0 .2em}
         """;
 
@@ -76,22 +77,15 @@ public static class HtmlReport
         }
         if (result.Summary is { } summary) html.Append("<p>").Append(Encode(summary)).Append("</p>\n");
 
-        if (result.Parameters.Count > 0)
-        {
-            html.Append("<h3>Parameters</h3>\n");
-            AppendTable(html, ["parameter", "value"], result.Parameters.Select(p => new[] { p.Key, p.Value }), numericColumns: []);
-        }
-        if (result.Metrics.Count > 0)
-        {
-            html.Append("<h3>Metrics</h3>\n");
-            AppendTable(html, ["metric", "value"], result.Metrics.Select(m => new[] { m.Name, m.Display() }), numericColumns: [1]);
-        }
+        // Pictures and the headline table first; the full parameter and metric lists fold away.
+        if (result.Charts.Count > 0) html.Append("<div class=\"figures\">\n");
         foreach (var chart in result.Charts)
         {
             if (!plots.TryGetValue(chart, out var png)) continue;
             html.Append("<figure><img alt=\"").Append(Encode(chart.Title)).Append("\" src=\"data:image/png;base64,")
                 .Append(Convert.ToBase64String(png)).Append("\"><figcaption>").Append(Encode(chart.Title)).Append("</figcaption></figure>\n");
         }
+        if (result.Charts.Count > 0) html.Append("</div>\n");
         foreach (var table in result.Records)
         {
             html.Append("<h3>").Append(Encode(table.Name)).Append("</h3>\n");
@@ -101,6 +95,18 @@ public static class HtmlReport
             if (table.Rows.Count > MaxRecordRows)
                 html.Append("<p class=\"meta\">").Append(table.Rows.Count - MaxRecordRows).Append(" more rows in <code>results/")
                     .Append(Encode($"{result.Name}.{table.Name}.csv")).Append("</code>.</p>\n");
+        }
+        if (result.Metrics.Count > 0)
+        {
+            html.Append("<details><summary>Metrics (").Append(result.Metrics.Count).Append(")</summary>\n");
+            AppendTable(html, ["metric", "value"], result.Metrics.Select(m => new[] { m.Name, m.Display() }), numericColumns: [1]);
+            html.Append("</details>\n");
+        }
+        if (result.Parameters.Count > 0)
+        {
+            html.Append("<details><summary>Parameters (").Append(result.Parameters.Count).Append(")</summary>\n");
+            AppendTable(html, ["parameter", "value"], result.Parameters.Select(p => new[] { p.Key, p.Value }), numericColumns: []);
+            html.Append("</details>\n");
         }
         html.Append("</section>\n");
     }
