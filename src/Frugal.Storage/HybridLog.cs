@@ -48,7 +48,7 @@ internal sealed unsafe class HybridLog : IDisposable
         _onEvict = onEvict;
         _memory = (byte*)NativeMemory.AlignedAlloc((nuint)(PageSize * frameCount), 4096);
         NativeMemory.Clear(_memory, (nuint)(PageSize * frameCount));
-        Reset(LogAddress.FirstAddress, LogAddress.FirstAddress);
+        SetMarkers(LogAddress.FirstAddress, LogAddress.FirstAddress);
     }
 
     public int PageBits { get; }
@@ -65,13 +65,18 @@ internal sealed unsafe class HybridLog : IDisposable
     public long FlushedUntilAddress => Volatile.Read(ref _flushedUntil);
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
-    /// <summary>Sets the markers of an empty or recovered log: [begin, tail) is on the device; the page holding tail is loaded back.</summary>
-    public void Reset(long begin, long tail)
+    private void SetMarkers(long begin, long tail)
     {
         BeginAddress = begin;
-        var pageStart = tail & ~(PageSize - 1);
-        _head = _closedUntil = Math.Max(begin & ~(PageSize - 1), pageStart);
+        _head = _closedUntil = Math.Max(begin & ~(PageSize - 1), tail & ~(PageSize - 1));
         _readOnly = _safeReadOnly = _flushedUntil = _flushTarget = _tail = tail;
+    }
+
+    /// <summary>Sets the markers of a recovered log, [begin, tail) on the device, and loads the page holding the tail back into memory.</summary>
+    public void Recover(long begin, long tail)
+    {
+        SetMarkers(begin, tail);
+        var pageStart = tail & ~(PageSize - 1);
         if (_device is not null && tail > pageStart)
         {
             var frame = new Span<byte>(Pointer(pageStart), (int)(tail - pageStart));

@@ -91,7 +91,7 @@ public sealed unsafe partial class KvStore : IDisposable
         IndexSnapshotWriter.Load(IndexPath(meta.Sequence), meta, _index);
         // Whatever lies past the checkpoint's tail was written after it (or torn by a crash): never read it as data.
         if (length > meta.TailAddress) _device.Truncate(meta.TailAddress);
-        _log.Reset(meta.BeginAddress, meta.TailAddress);
+        _log.Recover(meta.BeginAddress, meta.TailAddress);
         _checkpointSequence = meta.Sequence;
         _versionBits = Record.VersionBits(meta.Sequence);
         return new RecoveryInfo(Created: false, meta.Sequence, meta.TailAddress, length - meta.TailAddress);
