@@ -4,6 +4,7 @@ using Frugal.Cli.Commands.Kv;
 using Frugal.Core.Experiments;
 using Frugal.Core.IO;
 using Frugal.Storage;
+using Frugal.Storage.Experiments;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -14,7 +15,8 @@ public static class FrugalApp
 {
     /// <summary>Every experiment <c>frugal reproduce</c> runs; components add theirs here as they land.</summary>
     public static ExperimentCatalog Catalog() => new ExperimentCatalog()
-        .Register(new DistributionFitExperiment());
+        .Register(new DistributionFitExperiment())
+        .Register(new YcsbExperiment());
 
     public static string Version =>
         typeof(FrugalApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "dev";
