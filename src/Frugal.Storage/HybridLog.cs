@@ -236,5 +236,11 @@ internal sealed unsafe class HybridLog : IDisposable
         return false;
     }
 
-    public void Dispose() => NativeMemory.AlignedFree(_memory);
+    public void Dispose()
+    {
+        // The flusher reads frames: let it finish before they are freed.
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref _flushing) != 0) spinner.SpinOnce();
+        NativeMemory.AlignedFree(_memory);
+    }
 }
