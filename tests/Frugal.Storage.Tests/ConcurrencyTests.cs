@@ -84,4 +84,31 @@ public sealed class ConcurrencyTests
             Assert.True(read.Value >= k * 10 && (read.Value - k * 10) % 10_000 == 0, $"key {k}: {read.Value}");
         }
     }
+
+    [Fact]
+    public async Task ConcurrentGrowingValuesKeepEveryAppend()
+    {
+        using var dir = new TempDirectory();
+        using var store = KvStore.Open(SmallStore.Options(dir.Path));
+        const int threads = 3, keys = 40, appendsPerThread = 1500;
+        var appended = new int[threads, keys];
+        await Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(async () =>
+        {
+            var random = new Frugal.Core.Randomness.RandomStream((ulong)t + 7);
+            for (var i = 0; i < appendsPerThread; i++)
+            {
+                var key = random.Next(keys);
+                // Each append is one byte naming the thread: values grow, so updates move to the tail
+                // and in-place writers must notice the sealed old copy.
+                await store.RmwAsync(BitConverter.GetBytes(key), new[] { (byte)t }, new Append());
+                appended[t, key]++;
+            }
+        })));
+        for (var key = 0; key < keys; key++)
+        {
+            var value = await store.GetAsync(BitConverter.GetBytes(key));
+            for (var t = 0; t < threads; t++)
+                Assert.Equal(appended[t, key], value?.Count(b => b == t) ?? 0);
+        }
+    }
 }
