@@ -55,7 +55,13 @@ public sealed class FileDevice : IStorageDevice
 
     public int Read(long position, Span<byte> destination) => RandomAccess.Read(_handle, destination, position);
 
-    public ValueTask<int> ReadAsync(long position, Memory<byte> destination) => RandomAccess.ReadAsync(_handle, destination, position);
+    /// <summary>
+    /// On Windows a true overlapped read. Elsewhere .NET's asynchronous file read is a blocking
+    /// pread on a thread-pool thread, so the device reads inline instead: the same blocking,
+    /// without the hop to another thread and back (an io_uring device would make it asynchronous).
+    /// </summary>
+    public ValueTask<int> ReadAsync(long position, Memory<byte> destination) =>
+        OperatingSystem.IsWindows() ? RandomAccess.ReadAsync(_handle, destination, position) : new ValueTask<int>(RandomAccess.Read(_handle, destination.Span, position));
 
     public void Flush() => RandomAccess.FlushToDisk(_handle);
 
