@@ -36,7 +36,12 @@ public sealed unsafe partial class KvStore : IDisposable
     /// <summary>Opens the store in <paramref name="options"/>'s directory, recovering its last checkpoint, or creates it there.</summary>
     public static KvStore Open(KvStoreOptions options) => new(options, RecordShape.Variable);
 
-    internal KvStore(KvStoreOptions options, RecordShape shape)
+    internal KvStore(KvStoreOptions options, RecordShape shape) : this(options, shape, path => new FileDevice(path)) { }
+
+    /// <param name="options">The options.</param>
+    /// <param name="shape">The record sizes the directory must have been created for.</param>
+    /// <param name="openDevice">Opens the log's device at a path (tests substitute a failing one).</param>
+    internal KvStore(KvStoreOptions options, RecordShape shape, Func<string, IStorageDevice> openDevice)
     {
         _directory = Path.GetFullPath(options.Directory);
         _shape = shape;
@@ -49,7 +54,7 @@ public sealed unsafe partial class KvStore : IDisposable
             throw new StorageException($"{metaPath}: the store holds {RecordShape.Describe(meta.KeySize, meta.ValueSize)}, but was opened for {shape} (incompatible).");
 
         Plan = MemoryPlan.From(meta is null ? options : options with { PageSizeBits = meta.PageBits, IndexBytes = meta.IndexBuckets * HashIndex.BucketBytes });
-        _device = new FileDevice(Path.Combine(_directory, LogFileName));
+        _device = openDevice(Path.Combine(_directory, LogFileName));
         try
         {
             _index = new HashIndex(Plan.IndexBuckets);

@@ -176,3 +176,41 @@ public sealed class DurabilityTests
         return reported;
     }
 }
+
+/// <summary>A full disk: the log's device refuses writes past a quota.</summary>
+public sealed class FullDiskTests
+{
+    private sealed class QuotaDevice(string path, long quota) : IStorageDevice
+    {
+        private readonly FileDevice _file = new(path);
+
+        public string Name => _file.Name;
+        public long Length => _file.Length;
+
+        public void Write(long position, ReadOnlySpan<byte> data)
+        {
+            if (position + data.Length > quota) throw new StorageException($"{Name}: writing {data.Length} bytes at offset {position} failed (disk full?): No space left on device");
+            _file.Write(position, data);
+        }
+
+        public int Read(long position, Span<byte> destination) => _file.Read(position, destination);
+        public ValueTask<int> ReadAsync(long position, Memory<byte> destination) => _file.ReadAsync(position, destination);
+        public void Flush() => _file.Flush();
+        public void Truncate(long length) => _file.Truncate(length);
+        public void Dispose() => _file.Dispose();
+    }
+
+    [Fact]
+    public void AFullDiskSurfacesAsAnErrorNamingTheLogFile()
+    {
+        using var dir = new TempDirectory();
+        using var store = new KvStore(SmallStore.Options(dir.Path), RecordShape.Variable, path => new QuotaDevice(path, 64 << 10));
+        var e = Assert.Throws<StorageException>(() =>
+        {
+            for (var i = 0; i < 100_000; i++) store.Upsert(BitConverter.GetBytes(i), new byte[100]);
+        });
+        Assert.Contains("hlog.dat", e.Message);
+        Assert.Contains("disk full", e.Message);
+        Assert.Throws<StorageException>(() => store.Checkpoint());
+    }
+}
