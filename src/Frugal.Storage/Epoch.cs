@@ -95,9 +95,14 @@ internal sealed class Epoch
     /// <summary>True while actions wait for threads to move on.</summary>
     public bool HasPendingActions => Volatile.Read(ref _drainCount) > 0;
 
+    /// <summary>
+    /// The newest epoch no protected thread can still be in. It starts one below the current
+    /// epoch: a thread that protects itself while this scan runs may have read the current
+    /// epoch before an action of that epoch was registered, and must not see it run.
+    /// </summary>
     private long SafeEpoch()
     {
-        var oldest = Current;
+        var oldest = Current - 1;
         for (var i = 0; i < Slots; i++)
         {
             var local = Volatile.Read(ref _table[i * Stride]);

@@ -19,6 +19,7 @@ internal sealed unsafe class HybridLog : IDisposable
     private readonly byte* _memory;
     private readonly int _mutablePages;
     private readonly Action<long, long>? _onEvict;
+    private readonly Lock _closeLock = new();
 
     private long _tail;
     private long _readOnly;
@@ -158,12 +159,17 @@ internal sealed unsafe class HybridLog : IDisposable
 
     private void Close(long address)
     {
-        var closed = Volatile.Read(ref _closedUntil);
-        if (address <= closed) return;
-        // Zeroed frames let the read cache scan a page without length bookkeeping.
-        for (var page = closed >> PageBits; page < address >> PageBits; page++)
-            NativeMemory.Clear(Pointer(page << PageBits), (nuint)PageSize);
-        RaiseTo(ref _closedUntil, address);
+        // Two threads draining two Close actions must not interleave: one could zero a frame the
+        // other has already handed to a new page.
+        lock (_closeLock)
+        {
+            var closed = Volatile.Read(ref _closedUntil);
+            if (address <= closed) return;
+            // Zeroed frames let the read cache scan a page without length bookkeeping.
+            for (var page = closed >> PageBits; page < address >> PageBits; page++)
+                NativeMemory.Clear(Pointer(page << PageBits), (nuint)PageSize);
+            Volatile.Write(ref _closedUntil, address);
+        }
     }
 
     private void RequestFlush(long address)
