@@ -28,7 +28,10 @@ internal sealed unsafe class HybridLog : IDisposable
     private long _closedUntil;
     private long _flushedUntil;
     private long _flushTarget;
-    private int _flushing;
+    private int _flushRequested;
+    private volatile bool _stopping;
+    private readonly SemaphoreSlim _flushSignal = new(0);
+    private readonly Thread? _flusher;
     private Exception? _fault;
     private long _bytesWritten;
 
@@ -50,6 +53,11 @@ internal sealed unsafe class HybridLog : IDisposable
         _memory = (byte*)NativeMemory.AlignedAlloc((nuint)(PageSize * frameCount), 4096);
         NativeMemory.Clear(_memory, (nuint)(PageSize * frameCount));
         SetMarkers(LogAddress.FirstAddress, LogAddress.FirstAddress);
+        if (device is null) return;
+        // A thread of its own, not a thread-pool item: writers that wait for a free frame may
+        // themselves be pool threads, and must not starve the flush they wait for.
+        _flusher = new Thread(FlushLoop) { IsBackground = true, Name = "frugal-log-flusher" };
+        _flusher.Start();
     }
 
     public int PageBits { get; }
@@ -180,23 +188,19 @@ internal sealed unsafe class HybridLog : IDisposable
             RaiseTo(ref _flushedUntil, address);
             return;
         }
-        if (Interlocked.CompareExchange(ref _flushing, 1, 0) == 0)
-            ThreadPool.UnsafeQueueUserWorkItem(_ => FlushLoop(), null);
+        if (Interlocked.Exchange(ref _flushRequested, 1) == 0) _flushSignal.Release();
     }
 
-    /// <summary>One flusher at a time writes [FlushedUntil, target) in address order, so FlushedUntil always covers a contiguous prefix.</summary>
+    /// <summary>The flusher writes [FlushedUntil, target) in address order, so FlushedUntil always covers a contiguous prefix.</summary>
     private void FlushLoop()
     {
         while (true)
         {
+            _flushSignal.Wait();
+            Volatile.Write(ref _flushRequested, 0);
+            if (_stopping) return;
             var from = FlushedUntilAddress;
             var to = Volatile.Read(ref _flushTarget);
-            if (from >= to)
-            {
-                Volatile.Write(ref _flushing, 0);
-                if (Volatile.Read(ref _flushTarget) > FlushedUntilAddress && Interlocked.CompareExchange(ref _flushing, 1, 0) == 0) continue;
-                return;
-            }
             try
             {
                 for (var start = from; start < to;)
@@ -209,8 +213,8 @@ internal sealed unsafe class HybridLog : IDisposable
             }
             catch (Exception e)
             {
+                // Nothing more can be written in order; every waiter learns of it through ThrowIfFaulted.
                 Volatile.Write(ref _fault, e);
-                Volatile.Write(ref _flushing, 0);
                 return;
             }
             RaiseTo(ref _flushedUntil, to);
@@ -244,9 +248,11 @@ internal sealed unsafe class HybridLog : IDisposable
 
     public void Dispose()
     {
-        // The flusher reads frames: let it finish before they are freed.
-        var spinner = new SpinWait();
-        while (Volatile.Read(ref _flushing) != 0) spinner.SpinOnce();
+        // The flusher reads frames: stop it before they are freed.
+        _stopping = true;
+        _flushSignal.Release();
+        _flusher?.Join();
+        _flushSignal.Dispose();
         NativeMemory.AlignedFree(_memory);
     }
 }
