@@ -132,6 +132,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         Directory.CreateDirectory(directory);
         using var target = Open(store, directory, budget, settings.ValueBytes);
         var load = YcsbRunner.Load(target, ycsb);
+        target.AfterLoad();
         var rows = new List<BenchRow>();
         foreach (var workload in settings.Workloads)
         {

@@ -11,6 +11,9 @@ public interface IKvTarget : IDisposable
 
     IKvSession NewSession();
 
+    /// <summary>Called once between the load and the first run: lets a store finish background work the load started (RocksDB compacts).</summary>
+    void AfterLoad() { }
+
     /// <summary>Device bytes (read, written) so far by the store's own counters; null when the store keeps none.</summary>
     (long Read, long Written)? DeviceBytes { get; }
 }
