@@ -92,9 +92,6 @@ internal sealed class Epoch
         }
     }
 
-    /// <summary>True while actions wait for threads to move on.</summary>
-    public bool HasPendingActions => Volatile.Read(ref _drainCount) > 0;
-
     /// <summary>
     /// The newest epoch no protected thread can still be in. It starts one below the current
     /// epoch: a thread that protects itself while this scan runs may have read the current

@@ -63,11 +63,9 @@ internal sealed unsafe class HybridLog : IDisposable
     public int PageBits { get; }
     public long PageSize => 1L << PageBits;
     public int FrameCount { get; }
-    public long MemoryBytes => PageSize * FrameCount;
 
     public long BeginAddress { get; private set; }
     public long HeadAddress => Volatile.Read(ref _head);
-    public long SafeHeadAddress => Volatile.Read(ref _closedUntil);
     public long ReadOnlyAddress => Volatile.Read(ref _readOnly);
     public long SafeReadOnlyAddress => Volatile.Read(ref _safeReadOnly);
     public long TailAddress => Volatile.Read(ref _tail);

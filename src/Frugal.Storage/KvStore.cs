@@ -76,9 +76,6 @@ public sealed unsafe partial class KvStore : IDisposable
     /// <summary>What opening the store found: a new store, or the checkpoint it recovered and the torn tail it dropped.</summary>
     public RecoveryInfo Recovery { get; }
 
-    /// <summary>The largest record (key + value + 16 bytes of header, rounded up to 8) the store holds: one page.</summary>
-    public long MaxRecordBytes => _log.PageSize;
-
     private RecoveryInfo Create()
     {
         LogFileHeader.Write(_device, Plan.PageBits);
