@@ -96,6 +96,8 @@ public sealed unsafe partial class KvStore : IDisposable
         _log.Recover(meta.BeginAddress, meta.TailAddress);
         _checkpointSequence = meta.Sequence;
         _versionBits = Record.VersionBits(meta.Sequence);
+        // A crash between a checkpoint's rename and its cleanup leaves the superseded snapshot behind.
+        foreach (var stale in Directory.EnumerateFiles(_directory, "index.*.dat").Where(f => f != IndexPath(meta.Sequence)).ToList()) File.Delete(stale);
         return new RecoveryInfo(Created: false, meta.Sequence, meta.TailAddress, length - meta.TailAddress);
     }
 

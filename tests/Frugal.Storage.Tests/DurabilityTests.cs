@@ -50,6 +50,23 @@ public sealed class DurabilityTests
     }
 
     [Fact]
+    public void RecoveryRemovesASnapshotACrashLeftBehind()
+    {
+        using var dir = new TempDirectory();
+        using (var store = KvStore.Open(SmallStore.Options(dir.Path)))
+        {
+            store.Upsert("a"u8, "b"u8);
+            store.Checkpoint();
+        }
+        var current = Directory.GetFiles(dir.Path, "index.*.dat").Single();
+        var stale = dir.Sub("index.0.dat");
+        File.Copy(current, stale);
+        using (KvStore.Open(SmallStore.Options(dir.Path))) { }
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(current));
+    }
+
+    [Fact]
     public void ACorruptCheckpointIsRefusedNamingTheFile()
     {
         using var dir = new TempDirectory();

@@ -23,6 +23,7 @@ public sealed class FrugalTarget(KvStore store) : IKvTarget
     private sealed class Session(KvStore store) : IKvSession
     {
         private readonly byte[] _key = new byte[8];
+        private byte[] _value = [];
 
         public void Upsert(long key, ReadOnlySpan<byte> value)
         {
@@ -36,9 +37,10 @@ public sealed class FrugalTarget(KvStore store) : IKvTarget
             var status = store.TryRead(_key, value, out _, out var pending);
             if (status != OpStatus.Pending) return status == OpStatus.Done;
             // A worker thread waits for its own disk read; the store needs no draining by hand.
-            var buffer = new byte[value.Length];
-            var result = store.ReadFromDeviceAsync(_key, buffer, pending).AsTask().GetAwaiter().GetResult();
-            buffer.CopyTo(value);
+            if (_value.Length != value.Length) _value = new byte[value.Length];
+            var read = store.ReadFromDeviceAsync(_key, _value, pending);
+            var result = read.IsCompletedSuccessfully ? read.Result : read.AsTask().GetAwaiter().GetResult();
+            _value.CopyTo(value);
             return result.Found;
         }
 
@@ -46,8 +48,11 @@ public sealed class FrugalTarget(KvStore store) : IKvTarget
         {
             BitConverter.TryWriteBytes(_key, key);
             var merge = new IncrementFirstWord();
-            if (store.TryRmw(_key, initial, ref merge, out var pending) == OpStatus.Pending)
-                store.RmwFromDeviceAsync(_key, initial.ToArray(), merge, pending).AsTask().GetAwaiter().GetResult();
+            if (store.TryRmw(_key, initial, ref merge, out var pending) != OpStatus.Pending) return;
+            if (_value.Length != initial.Length) _value = new byte[initial.Length];
+            initial.CopyTo(_value);
+            var update = store.RmwFromDeviceAsync(_key, _value, merge, pending);
+            if (!update.IsCompletedSuccessfully) update.AsTask().GetAwaiter().GetResult();
         }
 
         public void Dispose() { }

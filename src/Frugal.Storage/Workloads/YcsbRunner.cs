@@ -21,7 +21,7 @@ public sealed record PhaseResult(long Operations, double Seconds, double P50Micr
 /// <summary>
 /// Drives a target through a load phase (every key once, split among the threads) and a timed
 /// run phase of one workload. Latencies are sampled (every 8th operation) so timing costs the
-/// workers little. Device bytes come from the target's counters when it keeps them, else from
+/// workers little, into constant-size histograms. Device bytes come from the target's counters when it keeps them, else from
 /// the process's I/O accounting (/proc/self/io: bytes passed through read and write calls).
 /// </summary>
 public static class YcsbRunner
@@ -31,13 +31,13 @@ public static class YcsbRunner
     public static PhaseResult Load(IKvTarget target, YcsbSettings settings, CancellationToken cancellation = default)
     {
         var before = DeviceBytes(target);
-        var samples = new List<long>[settings.Threads];
+        var samples = NewHistograms(settings.Threads);
         var watch = Stopwatch.StartNew();
         RunThreads(settings.Threads, t =>
         {
             using var session = target.NewSession();
             var value = new byte[settings.ValueBytes];
-            var latencies = samples[t] = [];
+            var latencies = samples[t];
             for (var key = (long)t; key < settings.Records; key += settings.Threads)
             {
                 if ((key & 0xFFFF) == t) cancellation.ThrowIfCancellationRequested();
@@ -55,7 +55,7 @@ public static class YcsbRunner
         var chooser = new YcsbKeyChooser(settings.Records, settings.Theta, workload.Latest);
         var before = DeviceBytes(target);
         var counts = new long[settings.Threads];
-        var samples = new List<long>[settings.Threads];
+        var samples = NewHistograms(settings.Threads);
         var deadline = Stopwatch.GetTimestamp() + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
         var watch = Stopwatch.StartNew();
         RunThreads(settings.Threads, t =>
@@ -63,7 +63,7 @@ public static class YcsbRunner
             var random = seeds.Stream($"thread-{t}");
             using var session = target.NewSession();
             var value = new byte[settings.ValueBytes];
-            var latencies = samples[t] = [];
+            var latencies = samples[t];
             long done = 0;
             while ((done & 0xFF) != 0 || (Stopwatch.GetTimestamp() < deadline && !cancellation.IsCancellationRequested))
             {
@@ -111,12 +111,13 @@ public static class YcsbRunner
         if (errors.FirstOrDefault(e => e is not null) is { } error) throw new AggregateException("a YCSB worker failed", error);
     }
 
-    private static PhaseResult Result(long operations, double seconds, List<long>[] samples, (long Read, long Written) before, (long Read, long Written) after)
+    private static LatencyHistogram[] NewHistograms(int count) => Enumerable.Range(0, count).Select(_ => new LatencyHistogram()).ToArray();
+
+    private static PhaseResult Result(long operations, double seconds, LatencyHistogram[] samples, (long Read, long Written) before, (long Read, long Written) after)
     {
-        var all = samples.SelectMany(s => s).ToArray();
-        Array.Sort(all);
-        double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))] * 1e6 / Stopwatch.Frequency;
-        return new PhaseResult(operations, seconds, Percentile(0.5), Percentile(0.99), after.Read - before.Read, after.Written - before.Written);
+        var all = new LatencyHistogram();
+        foreach (var histogram in samples) all.Merge(histogram);
+        return new PhaseResult(operations, seconds, all.PercentileMicros(0.5), all.PercentileMicros(0.99), after.Read - before.Read, after.Written - before.Written);
     }
 
     private static (long Read, long Written) DeviceBytes(IKvTarget target) => target.DeviceBytes ?? ProcessIo.ReadAndWrittenBytes();
