@@ -26,7 +26,6 @@ public sealed class FasterTarget : IKvTarget
     public FasterTarget(string directory, StoreBudget budget, bool readCache, int valueBytes)
     {
         if (valueBytes != FasterValue.Bytes) throw new ArgumentException($"the FASTER peer is built for {FasterValue.Bytes}-byte values; --value-bytes {valueBytes} is not supported for it.");
-        Name = readCache ? "faster-rc" : "faster";
         _device = Devices.CreateLogDevice(Path.Combine(directory, "hlog.log"), preallocateFile: false, deleteOnClose: true);
         var logBytes = readCache ? budget.Quarter : budget.Half;
         var memoryBits = StoreBudget.FloorLog2(logBytes);
@@ -43,8 +42,6 @@ public sealed class FasterTarget : IKvTarget
         var buckets = 1L << StoreBudget.FloorLog2(budget.Half / 64);
         _store = new FasterKV<long, FasterValue>(buckets, settings);
     }
-
-    public string Name { get; }
 
     public (long Read, long Written)? DeviceBytes => null;
 

@@ -31,8 +31,6 @@ public sealed class RocksDbTarget : IKvTarget
         _db = RocksDb.Open(options, directory);
     }
 
-    public string Name => "rocksdb";
-
     public (long Read, long Written)? DeviceBytes => null;
 
     public IKvSession NewSession() => new Session(_db, _write);

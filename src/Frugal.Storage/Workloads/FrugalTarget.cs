@@ -3,8 +3,6 @@ namespace Frugal.Storage.Workloads;
 /// <summary>Our store as a YCSB target: 8-byte keys, values of a fixed length as byte spans.</summary>
 public sealed class FrugalTarget(KvStore store) : IKvTarget
 {
-    public string Name => "frugal";
-
     public KvStore Store => store;
 
     public IKvSession NewSession() => new Session(store);

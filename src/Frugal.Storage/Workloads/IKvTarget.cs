@@ -7,8 +7,6 @@ namespace Frugal.Storage.Workloads;
 /// </summary>
 public interface IKvTarget : IDisposable
 {
-    string Name { get; }
-
     IKvSession NewSession();
 
     /// <summary>Called once between the load and the first run: lets a store finish background work the load started (RocksDB compacts).</summary>
