@@ -1,9 +1,12 @@
 using System.Reflection;
 using Frugal.Cli.Commands;
+using Frugal.Cli.Commands.Kv;
 using Frugal.Cli.Commands.Schedule;
 using Frugal.Core.Experiments;
 using Frugal.Core.IO;
 using Frugal.Scheduling.Experiments;
+using Frugal.Storage;
+using Frugal.Storage.Experiments;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -15,7 +18,8 @@ public static class FrugalApp
     /// <summary>Every experiment <c>frugal reproduce</c> runs; components add theirs here as they land.</summary>
     public static ExperimentCatalog Catalog() => new ExperimentCatalog()
         .Register(new DistributionFitExperiment())
-        .Register(new ShockwaveComparisonExperiment());
+        .Register(new ShockwaveComparisonExperiment())
+        .Register(new YcsbExperiment());
 
     public static string Version =>
         typeof(FrugalApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "dev";
@@ -51,16 +55,34 @@ public static class FrugalApp
                 schedule.AddCommand<CompareCommand>("compare").WithDescription("Simulate several policies on one trace: table, plots and report.")
                     .WithExample("schedule", "compare", "--policies", "fifo,gavel,themis", "--out", "out");
             });
+            config.AddBranch("kv", kv =>
+            {
+                kv.SetDescription("Use a Frugal.Storage key-value store in a data directory (keys and values as UTF-8 text).");
+                kv.AddCommand<KvLoadCommand>("load").WithDescription("Write N records (key0..) with seeded random values, then checkpoint.")
+                    .WithExample("kv", "load", "--dir", "db", "--records", "100000");
+                kv.AddCommand<KvGetCommand>("get").WithDescription("Print a key's value (exit code 1 when absent).")
+                    .WithExample("kv", "get", "--dir", "db", "key7");
+                kv.AddCommand<KvPutCommand>("put").WithDescription("Set a key to a value, then checkpoint.")
+                    .WithExample("kv", "put", "--dir", "db", "greeting", "hello");
+                kv.AddCommand<KvDeleteCommand>("delete").WithDescription("Delete a key, then checkpoint.");
+                kv.AddCommand<KvStatsCommand>("stats").WithDescription("Show the memory split, log regions and what recovery found.");
+                kv.AddCommand<KvCheckpointCommand>("checkpoint").WithDescription("Recover the store and take a checkpoint.");
+            });
         });
 
         try
         {
             return app.Run(args, cancellation);
         }
-        catch (Exception e) when (e is CommandAppException or UsageException or UnknownExperimentException or OutputFolderException)
+        catch (Exception e) when (e is CommandAppException or UsageException or UnknownExperimentException or OutputFolderException or StorageException)
         {
             errors.WriteLine($"frugal: error: {OneLine(e.Message)}");
             return ExitCodes.Usage;
+        }
+        catch (KeyNotFoundException e)
+        {
+            errors.WriteLine($"frugal: {OneLine(e.Message)}");
+            return ExitCodes.Failure;
         }
         catch (OperationCanceledException)
         {

@@ -1,0 +1,120 @@
+using System.ComponentModel;
+using System.Text;
+using Frugal.Storage;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Frugal.Cli.Commands.Kv;
+
+/// <summary><c>frugal kv put</c>: sets a key and checkpoints.</summary>
+public sealed class KvPutCommand(IAnsiConsole console) : Command<KvPutCommand.Settings>
+{
+    public sealed class Settings : KeySettings
+    {
+        [CommandArgument(1, "<VALUE>")]
+        [Description("The value (its UTF-8 bytes).")]
+        public string Value { get; init; } = "";
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        using var store = KvStore.Open(settings.Options);
+        try
+        {
+            store.Upsert(Encoding.UTF8.GetBytes(settings.Key), Encoding.UTF8.GetBytes(settings.Value));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        var checkpoint = store.Checkpoint();
+        console.WriteLine($"put {settings.Key} (checkpoint {checkpoint.Sequence})");
+        return ExitCodes.Success;
+    }
+}
+
+/// <summary><c>frugal kv get</c>: prints a key's value; exit code 1 when the key is absent.</summary>
+public sealed class KvGetCommand(IAnsiConsole console) : AsyncCommand<KeySettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, KeySettings settings, CancellationToken cancellation)
+    {
+        using var store = settings.OpenExisting();
+        var value = await store.GetAsync(Encoding.UTF8.GetBytes(settings.Key));
+        if (value is null) throw new KeyNotFoundException($"key '{settings.Key}' not found in {settings.Dir}.");
+        console.Profile.Out.Writer.WriteLine(Encoding.UTF8.GetString(value));
+        return ExitCodes.Success;
+    }
+}
+
+/// <summary><c>frugal kv delete</c>: deletes a key (a tombstone) and checkpoints.</summary>
+public sealed class KvDeleteCommand(IAnsiConsole console) : Command<KeySettings>
+{
+    public override int Execute(CommandContext context, KeySettings settings, CancellationToken cancellation)
+    {
+        using var store = settings.OpenExisting();
+        store.Delete(Encoding.UTF8.GetBytes(settings.Key));
+        var checkpoint = store.Checkpoint();
+        console.WriteLine($"deleted {settings.Key} (checkpoint {checkpoint.Sequence})");
+        return ExitCodes.Success;
+    }
+}
+
+/// <summary><c>frugal kv checkpoint</c>: opens (recovering) and checkpoints the store.</summary>
+public sealed class KvCheckpointCommand(IAnsiConsole console) : Command<KvSettings>
+{
+    public override int Execute(CommandContext context, KvSettings settings, CancellationToken cancellation)
+    {
+        using var store = settings.OpenExisting();
+        var checkpoint = store.Checkpoint();
+        console.WriteLine($"checkpoint {checkpoint.Sequence}: {checkpoint.IndexEntries} index entries, log up to address {checkpoint.TailAddress}; " +
+                          $"recovery had dropped a torn tail of {store.Recovery.TruncatedBytes} bytes");
+        return ExitCodes.Success;
+    }
+}
+
+/// <summary><c>frugal kv load</c>: writes N records key0..key(N-1) with seeded random values, then checkpoints.</summary>
+public sealed class KvLoadCommand(IAnsiConsole console) : Command<KvLoadCommand.Settings>
+{
+    public sealed class Settings : KvSettings
+    {
+        [CommandOption("--records <N>")]
+        [Description("How many records to write (keys key0, key1, ...).")]
+        [DefaultValue(100_000)]
+        public long Records { get; init; } = 100_000;
+
+        [CommandOption("--value-bytes <N>")]
+        [Description("Length of each value (default 100).")]
+        [DefaultValue(100)]
+        public int ValueBytes { get; init; } = 100;
+
+        [CommandOption("--seed <SEED>")]
+        [Description("Seed of the values (default 42).")]
+        [DefaultValue(42UL)]
+        public ulong Seed { get; init; } = 42;
+
+        public override ValidationResult Validate()
+        {
+            var basic = base.Validate();
+            if (!basic.Successful) return basic;
+            if (Records < 0) return ValidationResult.Error($"--records: {Records} is negative.");
+            return ValueBytes < 0 ? ValidationResult.Error($"--value-bytes: {ValueBytes} is negative.") : ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        using var store = KvStore.Open(settings.Options);
+        var random = new Frugal.Core.Randomness.RandomStream(settings.Seed);
+        var value = new byte[settings.ValueBytes];
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        for (long i = 0; i < settings.Records; i++)
+        {
+            if ((i & 0xFFFF) == 0) cancellation.ThrowIfCancellationRequested();
+            for (var b = 0; b < value.Length; b++) value[b] = (byte)alphabet[random.Next(alphabet.Length)];
+            store.Upsert(Encoding.UTF8.GetBytes($"key{i}"), value);
+        }
+        var checkpoint = store.Checkpoint();
+        console.WriteLine($"loaded {settings.Records} records into {settings.Dir} (checkpoint {checkpoint.Sequence})");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,42 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Frugal.Cli.Rendering;
+using Frugal.Storage;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Frugal.Cli.Commands.Kv;
+
+/// <summary><c>frugal kv stats</c>: the memory split, the log's regions and what recovery found.</summary>
+public sealed class KvStatsCommand(IAnsiConsole console) : Command<KvStatsCommand.Settings>
+{
+    public sealed class Settings : KvSettings
+    {
+        [CommandOption("--json")]
+        [Description("Print the statistics as JSON.")]
+        public bool Json { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        using var store = settings.OpenExisting();
+        var stats = store.Stats();
+        if (settings.Json)
+        {
+            JsonOutput.Write(console, JsonSerializer.Serialize(new { stats, store.Recovery }, new JsonSerializerOptions { WriteIndented = true }));
+            return ExitCodes.Success;
+        }
+        var table = new Table().AddColumns("what", "value");
+        void Row(string what, object value) => table.AddRow(Markup.Escape(what), Markup.Escape(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
+        Row("index bytes (buckets + overflow)", $"{stats.IndexBytes} ({stats.IndexBuckets} + {stats.OverflowBuckets})");
+        Row("log memory bytes", stats.Plan.LogMemoryBytes);
+        Row("read cache bytes", stats.Plan.ReadCacheBytes);
+        Row("page bytes", 1L << stats.Plan.PageBits);
+        Row("log begin / head / read-only / tail", $"{stats.BeginAddress} / {stats.HeadAddress} / {stats.ReadOnlyAddress} / {stats.TailAddress}");
+        Row("log on disk only / in memory (bytes)", $"{stats.OnDiskBytes} / {stats.InMemoryBytes}");
+        Row("recovered checkpoint", store.Recovery.CheckpointSequence);
+        Row("torn tail dropped (bytes)", store.Recovery.TruncatedBytes);
+        console.Write(table);
+        return ExitCodes.Success;
+    }
+}

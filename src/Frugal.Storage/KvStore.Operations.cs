@@ -1,0 +1,284 @@
+using System.Buffers;
+
+namespace Frugal.Storage;
+
+public sealed unsafe partial class KvStore
+{
+    // ---- Read ----
+
+    /// <summary>Reads <paramref name="key"/>'s value into <paramref name="destination"/>.</summary>
+    public ValueTask<ReadResult> ReadAsync(ReadOnlyMemory<byte> key, Memory<byte> destination)
+    {
+        var status = TryRead(key.Span, destination.Span, out var length, out var pending);
+        return status == OpStatus.Pending ? ReadFromDeviceAsync(key, destination, pending) : new ValueTask<ReadResult>(Result(status, length));
+    }
+
+    private static ReadResult Result(OpStatus status, int length) => status switch
+    {
+        OpStatus.Done => new ReadResult(ReadStatus.Found, length),
+        OpStatus.TooSmall => new ReadResult(ReadStatus.BufferTooSmall, length),
+        _ => new ReadResult(ReadStatus.NotFound, 0),
+    };
+
+    /// <summary>The synchronous part of a read: read cache, then the in-memory log; Pending with where to continue on the device.</summary>
+    internal OpStatus TryRead(ReadOnlySpan<byte> key, Span<byte> destination, out int length, out PendingIo pending)
+    {
+        var hash = Hash(key);
+        var slot = Enter();
+        try
+        {
+            _counters.Add(slot, OperationCounters.Reads);
+            var status = ReadInMemory(slot, key, hash, destination, out length, out pending);
+            if (status == OpStatus.Pending) _counters.Add(slot, OperationCounters.Pending);
+            return status;
+        }
+        finally
+        {
+            _epoch.Unprotect(slot);
+        }
+    }
+
+    private OpStatus ReadInMemory(int slot, ReadOnlySpan<byte> key, ulong hash, Span<byte> destination, out int length, out PendingIo pending)
+    {
+        length = 0;
+        pending = default;
+        if (!_index.TryFind(hash, out _, out var entry)) return OpStatus.NotFound;
+        var address = HashIndex.Address(entry);
+        if (LogAddress.IsReadCache(address))
+        {
+            var cached = _cache!.Pointer(LogAddress.Plain(address));
+            var header = Record.Header(cached);
+            if (!Record.IsInvalid(header) && Record.KeyEquals(cached, key))
+            {
+                _counters.Add(slot, OperationCounters.ReadCacheHits);
+                var status = CopyValue(cached, destination, locked: false, out length);
+                // Second chance: a hit in the cache's oldest part moves the record back to its tail.
+                if (LogAddress.Plain(address) < _cache.ReadOnlyAddress) InsertIntoReadCache(key, hash, Record.Value(cached), entry);
+                return status;
+            }
+            address = Record.Previous(header);
+        }
+        var head = _log.HeadAddress;
+        while (address >= _log.BeginAddress && address != LogAddress.None)
+        {
+            if (address < head)
+            {
+                pending = new PendingIo(address, entry, hash);
+                return OpStatus.Pending;
+            }
+            var record = _log.Pointer(address);
+            var header = Record.Header(record);
+            if (!Record.IsInvalid(header) && Record.KeyEquals(record, key))
+                return Record.IsTombstone(header) ? OpStatus.NotFound : CopyValue(record, destination, locked: address >= _log.SafeReadOnlyAddress, out length);
+            address = Record.Previous(header);
+        }
+        return OpStatus.NotFound;
+    }
+
+    private static OpStatus CopyValue(byte* record, Span<byte> destination, bool locked, out int length)
+    {
+        length = Record.ValueLength(record);
+        if (length > destination.Length) return OpStatus.TooSmall;
+        // A record that may still be updated in place is read under its lock, so no torn value escapes.
+        if (locked) Record.Lock(record);
+        Record.Value(record).CopyTo(destination);
+        if (locked) Record.Unlock(record);
+        return OpStatus.Done;
+    }
+
+    // ---- Upsert and Delete ----
+
+    /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>: in place when its record is in the mutable region, else appended at the tail.</summary>
+    public void Upsert(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => Write(key, value, OperationCounters.Upserts, tombstone: false);
+
+    /// <summary>Deletes <paramref name="key"/> by appending a tombstone (which also hides any older copy on disk).</summary>
+    public void Delete(ReadOnlySpan<byte> key) => Write(key, default, OperationCounters.Deletes, tombstone: true);
+
+    private void Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, int counter, bool tombstone)
+    {
+        CheckSizes(key.Length, value.Length);
+        var hash = Hash(key);
+        var slot = Enter();
+        try
+        {
+            _counters.Add(slot, counter);
+            OpStatus status;
+            while ((status = WriteAttempt(key, hash, value, tombstone)) != OpStatus.Done) Settle(slot, status);
+        }
+        finally
+        {
+            _epoch.Unprotect(slot);
+        }
+    }
+
+    private OpStatus WriteAttempt(ReadOnlySpan<byte> key, ulong hash, ReadOnlySpan<byte> value, bool tombstone)
+    {
+        var slot = _index.FindOrCreate(hash, out var entry);
+        var hot = Resolve(entry, out var cached);
+        if (!tombstone)
+        {
+            var readOnly = _log.ReadOnlyAddress;
+            for (var address = hot; address >= readOnly && address != LogAddress.None;)
+            {
+                var record = _log.Pointer(address);
+                var header = Record.Header(record);
+                if (!Record.IsInvalid(header) && Record.KeyEquals(record, key))
+                {
+                    if (Record.IsTombstone(header) || Record.ValueLength(record) != value.Length) break;
+                    Record.Lock(record);
+                    if (Record.IsSealed(Record.Header(record)))
+                    {
+                        Record.Unlock(record);
+                        return OpStatus.Retry;
+                    }
+                    value.CopyTo(Record.Value(record));
+                    Record.Unlock(record);
+                    return OpStatus.Done;
+                }
+                address = Record.Previous(header);
+            }
+        }
+        var size = Record.Size(key.Length, value.Length);
+        if (!_log.TryAllocate(size, out var at)) return OpStatus.Wait;
+        var fresh = _log.Pointer(at);
+        Record.Write(fresh, hot, _versionBits | (tombstone ? Record.TombstoneBit : 0), key, value);
+        return Link(slot, entry, hot, cached, at, fresh);
+    }
+
+    /// <summary>The main-log head of an entry's chain, and the read-cache record in front of it (if any).</summary>
+    private long Resolve(long entry, out byte* cached)
+    {
+        var address = HashIndex.Address(entry);
+        cached = null;
+        if (!LogAddress.IsReadCache(address)) return address;
+        cached = _cache!.Pointer(LogAddress.Plain(address));
+        return Record.Previous(Record.Header(cached));
+    }
+
+    /// <summary>
+    /// Publishes the new record at <paramref name="at"/> by one compare-and-swap of the index
+    /// entry; a lost race invalidates it. Chains must strictly descend (a record's previous
+    /// address below its own), which checkpoints rely on, so a record that landed below the
+    /// chain's head is invalidated and the operation retried at the tail.
+    /// </summary>
+    private OpStatus Link(long* slot, long entry, long hot, byte* cached, long at, byte* fresh)
+    {
+        if (hot >= at || Interlocked.CompareExchange(ref *slot, HashIndex.WithAddress(entry, at), entry) != entry)
+        {
+            Record.SetFlag(fresh, Record.InvalidBit);
+            return OpStatus.Retry;
+        }
+        // The cached copy is older than the record just linked: readers must never see it again.
+        if (cached != null) Record.SetFlag(cached, Record.InvalidBit);
+        return OpStatus.Done;
+    }
+
+    // ---- Read-modify-write ----
+
+    /// <summary>Replaces <paramref name="key"/>'s value by <paramref name="merge"/>(input, current value); in place when the record is mutable.</summary>
+    public ValueTask RmwAsync<TMerge>(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> input, TMerge merge) where TMerge : IRmwFunction
+    {
+        var status = TryRmw(key.Span, input.Span, ref merge, out var pending);
+        return status == OpStatus.Pending ? RmwFromDeviceAsync(key, input, merge, pending) : ValueTask.CompletedTask;
+    }
+
+    internal OpStatus TryRmw<TMerge>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, out PendingIo pending) where TMerge : IRmwFunction
+    {
+        var hash = Hash(key);
+        var slot = Enter();
+        try
+        {
+            _counters.Add(slot, OperationCounters.Rmws);
+            OpStatus status;
+            while ((status = RmwAttempt(key, hash, input, ref merge, out pending)) is OpStatus.Retry or OpStatus.Wait) Settle(slot, status);
+            if (status == OpStatus.Pending) _counters.Add(slot, OperationCounters.Pending);
+            return status;
+        }
+        finally
+        {
+            _epoch.Unprotect(slot);
+        }
+    }
+
+    private OpStatus RmwAttempt<TMerge>(ReadOnlySpan<byte> key, ulong hash, ReadOnlySpan<byte> input, ref TMerge merge, out PendingIo pending) where TMerge : IRmwFunction
+    {
+        pending = default;
+        var slot = _index.FindOrCreate(hash, out var entry);
+        var hot = Resolve(entry, out var cached);
+        if (cached != null && !Record.IsInvalid(Record.Header(cached)) && Record.KeyEquals(cached, key))
+            return CopyUpdate(slot, entry, hot, cached, key, input, Record.Value(cached), exists: true, ref merge);
+        for (var address = hot; address >= _log.BeginAddress && address != LogAddress.None;)
+        {
+            if (address < _log.HeadAddress)
+            {
+                pending = new PendingIo(address, entry, hash);
+                return OpStatus.Pending;
+            }
+            var record = _log.Pointer(address);
+            var header = Record.Header(record);
+            if (!Record.IsInvalid(header) && Record.KeyEquals(record, key))
+            {
+                if (Record.IsTombstone(header)) return CopyUpdate(slot, entry, hot, cached, key, input, default, exists: false, ref merge);
+                if (address >= _log.ReadOnlyAddress) return UpdateMutable(slot, entry, hot, cached, record, key, input, ref merge);
+                // Between SafeReadOnly and ReadOnly another thread may still update the record in place: copying it now could lose that update.
+                if (address >= _log.SafeReadOnlyAddress) return OpStatus.Wait;
+                return CopyUpdate(slot, entry, hot, cached, key, input, Record.Value(record), exists: true, ref merge);
+            }
+            address = Record.Previous(header);
+        }
+        return CopyUpdate(slot, entry, hot, cached, key, input, default, exists: false, ref merge);
+    }
+
+    private OpStatus UpdateMutable<TMerge>(long* slot, long entry, long hot, byte* cached, byte* record, ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge)
+        where TMerge : IRmwFunction
+    {
+        Record.Lock(record);
+        try
+        {
+            if (Record.IsSealed(Record.Header(record))) return OpStatus.Retry;
+            var current = Record.Value(record);
+            var length = merge.ResultLength(input, current, exists: true);
+            if (length != current.Length)
+            {
+                // The value changes size: copy it to the tail, and seal this record so no in-place update lands on it afterwards.
+                var status = CopyUpdate(slot, entry, hot, cached, key, input, current, exists: true, ref merge);
+                if (status == OpStatus.Done) Record.SetFlag(record, Record.SealedBit);
+                return status;
+            }
+            var rented = length <= 256 ? null : ArrayPool<byte>.Shared.Rent(length);
+            var scratch = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
+            merge.Merge(input, current, exists: true, scratch);
+            scratch.CopyTo(current);
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+            return OpStatus.Done;
+        }
+        finally
+        {
+            Record.Unlock(record);
+        }
+    }
+
+    private OpStatus CopyUpdate<TMerge>(long* slot, long entry, long hot, byte* cached, ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists, ref TMerge merge)
+        where TMerge : IRmwFunction
+    {
+        var length = merge.ResultLength(input, current, exists);
+        CheckSizes(key.Length, length);
+        if (!_log.TryAllocate(Record.Size(key.Length, length), out var at)) return OpStatus.Wait;
+        var fresh = _log.Pointer(at);
+        merge.Merge(input, current, exists, Record.Prepare(fresh, key, length));
+        Record.Publish(fresh, hot, _versionBits);
+        return Link(slot, entry, hot, cached, at, fresh);
+    }
+
+    /// <summary>
+    /// Appends the merged value only if the index entry is still the one the read started
+    /// from, so no newer version can have been written meanwhile (a conditional insert).
+    /// </summary>
+    private OpStatus CompleteRmw<TMerge>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, PendingIo pending, DeviceRecord? found) where TMerge : IRmwFunction
+    {
+        if (!_index.TryFind(pending.Hash, out var slot, out var entry) || entry != pending.Entry) return OpStatus.Retry;
+        var hot = Resolve(entry, out var cached);
+        var exists = found is { IsTombstone: false };
+        return CopyUpdate(slot, entry, hot, cached, key, input, exists ? found!.Value.Value : default, exists, ref merge);
+    }
+}

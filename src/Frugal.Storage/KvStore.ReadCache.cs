@@ -1,0 +1,49 @@
+namespace Frugal.Storage;
+
+public sealed unsafe partial class KvStore
+{
+    /// <summary>
+    /// Puts a record just read from disk (or a second-chance hit) in front of its hash chain.
+    /// The compare-and-swap expects the entry seen before the read: if any write linked a newer
+    /// version meanwhile it fails and the copy is dropped, so the cache never holds a version
+    /// older than the log's newest. At most one cached record heads a chain.
+    /// </summary>
+    private void InsertIntoReadCache(ReadOnlySpan<byte> key, ulong hash, ReadOnlySpan<byte> value, long expected)
+    {
+        if (_cache is null || !_index.TryFind(hash, out var slot, out var entry) || entry != expected) return;
+        if (!_cache.TryAllocate(Record.Size(key.Length, value.Length), out var at)) return;
+        var hot = Resolve(entry, out var replaced);
+        var fresh = _cache.Pointer(at);
+        Record.Write(fresh, hot, _versionBits, key, value);
+        if (Interlocked.CompareExchange(ref *slot, HashIndex.WithAddress(entry, at | LogAddress.ReadCacheBit), entry) != entry)
+        {
+            Record.SetFlag(fresh, Record.InvalidBit);
+            return;
+        }
+        if (replaced != null) Record.SetFlag(replaced, Record.InvalidBit);
+    }
+
+    /// <summary>
+    /// Before the cache's frames for [from, to) are reused: every index entry still pointing at
+    /// one of their records goes back to the record's main-log address. Runs as an epoch action,
+    /// and the frames are cleared only one epoch later, after any reader that saw the old entry left.
+    /// </summary>
+    private void EvictFromReadCache(long from, long to)
+    {
+        var cache = _cache!;
+        for (var page = from; page < to; page += cache.PageSize)
+        {
+            var end = Math.Min(to, page + cache.PageSize);
+            for (var address = Math.Max(page, LogAddress.FirstAddress); address + Record.HeaderSize <= end;)
+            {
+                var record = cache.Pointer(address);
+                var header = Record.Header(record);
+                if (header == 0) break; // the unused end of the page
+                var key = Record.Key(record);
+                if (_index.TryFind(Hash(key), out var slot, out var entry) && HashIndex.Address(entry) == (address | LogAddress.ReadCacheBit))
+                    Interlocked.CompareExchange(ref *slot, HashIndex.WithAddress(entry, Record.Previous(header)), entry);
+                address += Record.Size(key.Length, Record.ValueLength(record));
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+namespace Frugal.Storage;
+
+public enum ReadStatus
+{
+    NotFound,
+    Found,
+
+    /// <summary>Found, but the destination is shorter than the value; nothing was copied. <see cref="ReadResult.ValueLength"/> says how long it is.</summary>
+    BufferTooSmall,
+}
+
+/// <summary>The outcome of a read into a caller's buffer.</summary>
+public readonly record struct ReadResult(ReadStatus Status, int ValueLength)
+{
+    public bool Found => Status == ReadStatus.Found;
+}
+
+/// <summary>A typed read: whether the key exists, and its value if so.</summary>
+public readonly record struct Lookup<TValue>(bool Found, TValue Value);
+
+/// <summary>What a recovery found in the data directory.</summary>
+public sealed record RecoveryInfo(bool Created, long CheckpointSequence, long TailAddress, long TruncatedBytes);
+
+/// <summary>What a completed checkpoint covers: everything written below <see cref="TailAddress"/>.</summary>
+public sealed record CheckpointInfo(long Sequence, long TailAddress, long IndexEntries);
+
+/// <summary>
+/// A read-modify-write: given the input and the current value (if <c>exists</c>), produce the
+/// new value. Called with the record locked or copied; must not call back into the store.
+/// </summary>
+public interface IRmwFunction
+{
+    int ResultLength(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists);
+
+    void Merge(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists, Span<byte> result);
+}
+
+/// <summary>A typed read-modify-write: the new value from the input and the current value (default when absent).</summary>
+public delegate TValue ValueMerge<TValue>(TValue input, TValue current, bool exists);
+
+/// <summary>Where an operation stopped when its record is on disk: the address to read and the index entry it started from.</summary>
+internal readonly record struct PendingIo(long Address, long Entry, ulong Hash);
+
+internal enum OpStatus
+{
+    Done,
+    NotFound,
+    TooSmall,
+    Pending,
+
+    /// <summary>Lost a race (a compare-and-swap failed): try again at once.</summary>
+    Retry,
+
+    /// <summary>Waiting on the log (a free frame, the fuzzy region): refresh the epoch, yield, try again.</summary>
+    Wait,
+}

@@ -1,0 +1,71 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Frugal.Storage;
+
+/// <summary>
+/// Where a log's pages go when they leave memory: positional reads and writes by log address.
+/// An interface so that a native backend (io_uring, O_DIRECT) can replace the file one.
+/// </summary>
+public interface IStorageDevice : IDisposable
+{
+    /// <summary>The file (or other target) the device writes, named in errors.</summary>
+    string Name { get; }
+
+    long Length { get; }
+
+    void Write(long position, ReadOnlySpan<byte> data);
+
+    int Read(long position, Span<byte> destination);
+
+    ValueTask<int> ReadAsync(long position, Memory<byte> destination);
+
+    /// <summary>Makes every completed write durable.</summary>
+    void Flush();
+
+    /// <summary>Cuts the device to <paramref name="length"/> bytes (a torn tail is dropped this way).</summary>
+    void Truncate(long length);
+}
+
+/// <summary>A file accessed by position through <see cref="RandomAccess"/> (pread/pwrite on Linux).</summary>
+public sealed class FileDevice : IStorageDevice
+{
+    private readonly SafeFileHandle _handle;
+
+    public FileDevice(string path)
+    {
+        Name = path;
+        _handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous | FileOptions.RandomAccess);
+    }
+
+    public string Name { get; }
+
+    public long Length => RandomAccess.GetLength(_handle);
+
+    public void Write(long position, ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            RandomAccess.Write(_handle, data, position);
+        }
+        catch (IOException e)
+        {
+            throw new StorageException($"{Name}: writing {data.Length} bytes at offset {position} failed (disk full?): {e.Message}", e);
+        }
+    }
+
+    public int Read(long position, Span<byte> destination) => RandomAccess.Read(_handle, destination, position);
+
+    /// <summary>
+    /// On Windows a true overlapped read. Elsewhere .NET's asynchronous file read is a blocking
+    /// pread on a thread-pool thread, so the device reads inline instead: the same blocking,
+    /// without the hop to another thread and back (an io_uring device would make it asynchronous).
+    /// </summary>
+    public ValueTask<int> ReadAsync(long position, Memory<byte> destination) =>
+        OperatingSystem.IsWindows() ? RandomAccess.ReadAsync(_handle, destination, position) : new ValueTask<int>(RandomAccess.Read(_handle, destination.Span, position));
+
+    public void Flush() => RandomAccess.FlushToDisk(_handle);
+
+    public void Truncate(long length) => RandomAccess.SetLength(_handle, length);
+
+    public void Dispose() => _handle.Dispose();
+}

@@ -1,0 +1,29 @@
+namespace Frugal.Storage.Workloads;
+
+/// <summary>
+/// A key-value store a YCSB run drives: 8-byte keys, fixed-size values. Each worker thread gets
+/// its own <see cref="IKvSession"/>, so stores with per-thread sessions (FASTER) fit as well as
+/// thread-safe ones.
+/// </summary>
+public interface IKvTarget : IDisposable
+{
+    IKvSession NewSession();
+
+    /// <summary>Called once between the load and the first run: lets a store finish background work the load started (RocksDB compacts).</summary>
+    void AfterLoad() { }
+
+    /// <summary>Device bytes (read, written) so far by the store's own counters; null when the store keeps none.</summary>
+    (long Read, long Written)? DeviceBytes { get; }
+}
+
+/// <summary>One worker's handle on the store; used by one thread at a time. Calls return when the operation is complete.</summary>
+public interface IKvSession : IDisposable
+{
+    void Upsert(long key, ReadOnlySpan<byte> value);
+
+    /// <summary>Reads into <paramref name="value"/>; false when absent.</summary>
+    bool Read(long key, Span<byte> value);
+
+    /// <summary>Adds 1 to the value's first 8 bytes (initialised from <paramref name="initial"/> when absent).</summary>
+    void ReadModifyWrite(long key, ReadOnlySpan<byte> initial);
+}

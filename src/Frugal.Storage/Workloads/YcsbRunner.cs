@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Frugal.Core.Randomness;
+
+namespace Frugal.Storage.Workloads;
+
+/// <summary>How a YCSB run is sized.</summary>
+public sealed record YcsbSettings(long Records, int ValueBytes, int Threads, TimeSpan Duration, double Theta = 0.99)
+{
+    /// <summary>Bytes of one record's key and value, the unit of "data size" for memory budgets.</summary>
+    public long DataBytes => Records * (8L + ValueBytes);
+}
+
+/// <summary>What a phase (load or run) measured.</summary>
+public sealed record PhaseResult(long Operations, double Seconds, double P50Micros, double P99Micros, long DeviceBytesRead, long DeviceBytesWritten)
+{
+    public double OpsPerSecond => Seconds > 0 ? Operations / Seconds : 0;
+    public double ReadBytesPerOp => Operations > 0 ? (double)DeviceBytesRead / Operations : 0;
+    public double WriteBytesPerOp => Operations > 0 ? (double)DeviceBytesWritten / Operations : 0;
+}
+
+/// <summary>
+/// Drives a target through a load phase (every key once, split among the threads) and a timed
+/// run phase of one workload. Latencies are sampled (every 8th operation) so timing costs the
+/// workers little, into constant-size histograms. Device bytes come from the target's counters when it keeps them, else from
+/// the process's I/O accounting (/proc/self/io: bytes passed through read and write calls).
+/// </summary>
+public static class YcsbRunner
+{
+    private const int LatencySampleEvery = 8;
+
+    public static PhaseResult Load(IKvTarget target, YcsbSettings settings, CancellationToken cancellation = default)
+    {
+        var before = DeviceBytes(target);
+        var samples = NewHistograms(settings.Threads);
+        var watch = Stopwatch.StartNew();
+        RunThreads(settings.Threads, t =>
+        {
+            using var session = target.NewSession();
+            var value = new byte[settings.ValueBytes];
+            var latencies = samples[t];
+            for (var key = (long)t; key < settings.Records; key += settings.Threads)
+            {
+                if ((key & 0xFFFF) == t) cancellation.ThrowIfCancellationRequested();
+                BitConverter.TryWriteBytes(value, key);
+                var start = Stopwatch.GetTimestamp();
+                session.Upsert(key, value);
+                if (key % LatencySampleEvery == 0) latencies.Add(Stopwatch.GetTimestamp() - start);
+            }
+        });
+        return Result(settings.Records, watch.Elapsed.TotalSeconds, samples, before, DeviceBytes(target));
+    }
+
+    public static PhaseResult Run(IKvTarget target, YcsbWorkload workload, YcsbSettings settings, SeedTree seeds, CancellationToken cancellation = default)
+    {
+        var chooser = new YcsbKeyChooser(settings.Records, settings.Theta, workload.Latest);
+        var before = DeviceBytes(target);
+        var counts = new long[settings.Threads];
+        var samples = NewHistograms(settings.Threads);
+        var deadline = Stopwatch.GetTimestamp() + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
+        var watch = Stopwatch.StartNew();
+        RunThreads(settings.Threads, t =>
+        {
+            var random = seeds.Stream($"thread-{t}");
+            using var session = target.NewSession();
+            var value = new byte[settings.ValueBytes];
+            var latencies = samples[t];
+            long done = 0;
+            while ((done & 0xFF) != 0 || (Stopwatch.GetTimestamp() < deadline && !cancellation.IsCancellationRequested))
+            {
+                var start = Stopwatch.GetTimestamp();
+                switch (workload.NextOperation(random))
+                {
+                    case YcsbOperation.Read:
+                        session.Read(chooser.Next(random), value);
+                        break;
+                    case YcsbOperation.Update:
+                        session.Upsert(chooser.Next(random), value);
+                        break;
+                    case YcsbOperation.Insert:
+                        session.Upsert(chooser.NextInsert(), value);
+                        break;
+                    default:
+                        session.ReadModifyWrite(chooser.Next(random), value);
+                        break;
+                }
+                if (done % LatencySampleEvery == 0) latencies.Add(Stopwatch.GetTimestamp() - start);
+                done++;
+            }
+            counts[t] = done;
+        });
+        cancellation.ThrowIfCancellationRequested();
+        return Result(counts.Sum(), watch.Elapsed.TotalSeconds, samples, before, DeviceBytes(target));
+    }
+
+    private static void RunThreads(int count, Action<int> body)
+    {
+        var errors = new Exception?[count];
+        var threads = Enumerable.Range(0, count).Select(t => new Thread(() =>
+        {
+            try
+            {
+                body(t);
+            }
+            catch (Exception e)
+            {
+                errors[t] = e;
+            }
+        }) { IsBackground = true, Name = $"ycsb-{t}" }).ToArray();
+        foreach (var thread in threads) thread.Start();
+        foreach (var thread in threads) thread.Join();
+        if (errors.FirstOrDefault(e => e is not null) is { } error) throw new AggregateException("a YCSB worker failed", error);
+    }
+
+    private static LatencyHistogram[] NewHistograms(int count) => Enumerable.Range(0, count).Select(_ => new LatencyHistogram()).ToArray();
+
+    private static PhaseResult Result(long operations, double seconds, LatencyHistogram[] samples, (long Read, long Written) before, (long Read, long Written) after)
+    {
+        var all = new LatencyHistogram();
+        foreach (var histogram in samples) all.Merge(histogram);
+        return new PhaseResult(operations, seconds, all.PercentileMicros(0.5), all.PercentileMicros(0.99), after.Read - before.Read, after.Written - before.Written);
+    }
+
+    private static (long Read, long Written) DeviceBytes(IKvTarget target) => target.DeviceBytes ?? ProcessIo.ReadAndWrittenBytes();
+}
+
+/// <summary>The process's I/O accounting on Linux: bytes through read/write calls (rchar, wchar); zeros elsewhere.</summary>
+public static class ProcessIo
+{
+    public static (long Read, long Written) ReadAndWrittenBytes()
+    {
+        const string path = "/proc/self/io";
+        if (!File.Exists(path)) return (0, 0);
+        long read = 0, written = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            if (line.StartsWith("rchar:", StringComparison.Ordinal)) read = long.Parse(line.AsSpan(6).Trim());
+            else if (line.StartsWith("wchar:", StringComparison.Ordinal)) written = long.Parse(line.AsSpan(6).Trim());
+        }
+        return (read, written);
+    }
+}

@@ -1,0 +1,69 @@
+using Frugal.Core.Distributions;
+using Frugal.Core.Randomness;
+
+namespace Frugal.Storage.Workloads;
+
+public enum YcsbOperation
+{
+    Read,
+    Update,
+    Insert,
+    ReadModifyWrite,
+}
+
+/// <summary>
+/// A YCSB core workload: the operation mix and how keys are chosen. A 50/50 read/update,
+/// B 95/5, C read only, D 95 % reads of recently inserted keys and 5 % inserts, F read-modify-
+/// write only (the F-like mix of FASTER's benchmark, as F2's paper runs it). Updates are blind
+/// upserts. Keys are drawn from YCSB's scrambled Zipfian (θ = 0.99 by default); D draws
+/// "latest": the newest key minus a Zipfian rank.
+/// </summary>
+public sealed record YcsbWorkload(string Name, double ReadFraction, double UpdateFraction, double InsertFraction, double RmwFraction, bool Latest)
+{
+    public static YcsbWorkload A { get; } = new("A", 0.5, 0.5, 0, 0, Latest: false);
+    public static YcsbWorkload B { get; } = new("B", 0.95, 0.05, 0, 0, Latest: false);
+    public static YcsbWorkload C { get; } = new("C", 1, 0, 0, 0, Latest: false);
+    public static YcsbWorkload D { get; } = new("D", 0.95, 0, 0.05, 0, Latest: true);
+    public static YcsbWorkload F { get; } = new("F", 0, 0, 0, 1, Latest: false);
+
+    public static IReadOnlyList<YcsbWorkload> All { get; } = [A, B, C, D, F];
+
+    /// <summary>The workload named <paramref name="name"/> (A, B, C, D or F; any case).</summary>
+    public static YcsbWorkload Parse(string name) =>
+        All.FirstOrDefault(w => string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"unknown YCSB workload '{name}'; choose one of {string.Join(", ", All.Select(w => w.Name))}.");
+
+    public YcsbOperation NextOperation(RandomStream random)
+    {
+        var u = random.NextDouble();
+        if (u < ReadFraction) return YcsbOperation.Read;
+        if (u < ReadFraction + UpdateFraction) return YcsbOperation.Update;
+        return u < ReadFraction + UpdateFraction + InsertFraction ? YcsbOperation.Insert : YcsbOperation.ReadModifyWrite;
+    }
+}
+
+/// <summary>Chooses keys for a run over <c>records</c> loaded keys; thread-safe (each thread brings its own stream).</summary>
+public sealed class YcsbKeyChooser
+{
+    private readonly YcsbScrambledZipfian _scrambled;
+    private readonly YcsbZipfian _ranks;
+    private readonly bool _latest;
+    private long _inserted;
+
+    public YcsbKeyChooser(long records, double theta, bool latest)
+    {
+        _scrambled = new YcsbScrambledZipfian(0, records - 1, theta);
+        _ranks = new YcsbZipfian(0, records - 1, theta);
+        _latest = latest;
+        _inserted = records;
+    }
+
+    /// <summary>How many keys exist, loaded and inserted.</summary>
+    public long KeyCount => Interlocked.Read(ref _inserted);
+
+    public long Next(RandomStream random) =>
+        _latest ? Math.Max(0, KeyCount - 1 - _ranks.Sample(random)) : _scrambled.Sample(random);
+
+    /// <summary>A fresh key for an insert.</summary>
+    public long NextInsert() => Interlocked.Increment(ref _inserted) - 1;
+}

@@ -1,0 +1,47 @@
+using Frugal.Core.Randomness;
+using Frugal.Storage.Workloads;
+
+namespace Frugal.Storage.Tests;
+
+public sealed class YcsbTests
+{
+    [Fact]
+    public void ALoadedStoreServesEveryKeyAndTheRunCountsItsOperations()
+    {
+        using var dir = new TempDirectory();
+        var settings = new YcsbSettings(Records: 50_000, ValueBytes: 100, Threads: 2, Duration: TimeSpan.FromMilliseconds(300));
+        using var target = new FrugalTarget(KvStore.Open(new KvStoreOptions { Directory = dir.Path, MemoryBudget = settings.DataBytes / 8 }));
+        var load = YcsbRunner.Load(target, settings);
+        Assert.Equal(settings.Records, load.Operations);
+        Assert.True(load.DeviceBytesWritten > 0, "a budget of 1/8 of the data must spill to disk");
+
+        using (var session = target.NewSession())
+        {
+            var value = new byte[settings.ValueBytes];
+            for (long key = 0; key < settings.Records; key += 97)
+            {
+                Assert.True(session.Read(key, value), $"key {key}");
+                Assert.Equal(key, BitConverter.ToInt64(value));
+            }
+            // The benchmark's RMW adds 1 to the first word.
+            session.ReadModifyWrite(5, value);
+            Assert.True(session.Read(5, value));
+            Assert.Equal(6, BitConverter.ToInt64(value));
+        }
+
+        var run = YcsbRunner.Run(target, YcsbWorkload.B, settings, new SeedTree(1));
+        Assert.True(run.Operations > 0);
+        Assert.True(run.P99Micros >= run.P50Micros);
+    }
+
+    [Fact]
+    public void WorkloadsHaveTheirMixes()
+    {
+        var random = new RandomStream(3);
+        var reads = Enumerable.Range(0, 100_000).Count(_ => YcsbWorkload.B.NextOperation(random) == YcsbOperation.Read);
+        Assert.InRange(reads, 94_000, 96_000);
+        Assert.All(Enumerable.Range(0, 1000), _ => Assert.Equal(YcsbOperation.ReadModifyWrite, YcsbWorkload.F.NextOperation(random)));
+        Assert.Equal(YcsbWorkload.D, YcsbWorkload.Parse("d"));
+        Assert.Throws<ArgumentException>(() => YcsbWorkload.Parse("Z"));
+    }
+}
