@@ -3,6 +3,7 @@ using Frugal.Cli.Commands;
 using Frugal.Cli.Commands.Schedule;
 using Frugal.Core.Experiments;
 using Frugal.Core.IO;
+using Frugal.Provisioning.Evaluation;
 using Frugal.Scheduling.Experiments;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -15,7 +16,8 @@ public static class FrugalApp
     /// <summary>Every experiment <c>frugal reproduce</c> runs; components add theirs here as they land.</summary>
     public static ExperimentCatalog Catalog() => new ExperimentCatalog()
         .Register(new DistributionFitExperiment())
-        .Register(new ShockwaveComparisonExperiment());
+        .Register(new ShockwaveComparisonExperiment())
+        .Register(new MirageExperiment());
 
     public static string Version =>
         typeof(FrugalApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "dev";
