@@ -53,6 +53,19 @@ public static class FrugalApp
                 schedule.AddCommand<CompareCommand>("compare").WithDescription("Simulate several policies on one trace: table, plots and report.")
                     .WithExample("schedule", "compare", "--policies", "fifo,gavel,themis", "--out", "out");
             });
+            config.AddBranch("provision", provision =>
+            {
+                provision.SetDescription("Slurm job chains (Mirage): replay traces, train value models, evaluate when to submit successors.");
+                provision.AddCommand<Commands.Provision.SimulateCommand>("simulate")
+                    .WithDescription("Replay a Slurm trace in the queue simulator and compare simulated with real waits.")
+                    .WithExample("provision", "simulate", "--trace", "ls6-a100.log", "--skip-bad");
+                provision.AddCommand<Commands.Provision.TrainCommand>("train")
+                    .WithDescription("Probe the training period and save a value model (forest or gbt).")
+                    .WithExample("provision", "train", "--method", "gbt", "--model", "gbt.zip");
+                provision.AddCommand<Commands.Provision.EvaluateCommand>("evaluate")
+                    .WithDescription("Run one method's chains on the validation period: interruption and overlap.")
+                    .WithExample("provision", "evaluate", "--method", "gbt", "--model", "gbt.zip", "--json", "gbt.json");
+            });
         });
 
         try

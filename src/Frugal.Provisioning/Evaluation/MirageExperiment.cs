@@ -72,7 +72,7 @@ public sealed class MirageExperiment : IExperiment
         return result;
     }
 
-    /// <summary>The real Lonestar6 trace at full scale where present; a generated 40-day trace otherwise (20 days at quick scale).</summary>
+    /// <summary>The real Lonestar6 trace at full scale where present; a generated 60-day trace otherwise (36 days at quick scale, so its last fifth still holds a few 5-day sample windows).</summary>
     private static (IReadOnlyList<SlurmJob> Trace, string Source) LoadTrace(ExperimentContext context)
     {
         if (!context.Quick && ReferenceData.Locate("mirage") is { } dir)
@@ -81,7 +81,7 @@ public sealed class MirageExperiment : IExperiment
             // The one malformed row of the LS6 trace is skipped, as Mirage's own reader drops it.
             return (TraceReaders.Read(path, "mirage", new TraceReadOptions { SkipBad = true }).Jobs, TraceFileName);
         }
-        var days = context.Quick ? 20 : 40;
+        var days = context.Quick ? 36 : 60;
         return (SyntheticTrace.Generate(new SyntheticTraceOptions { Days = days }, context.Seeds.Child("trace")), "generated");
     }
 }
