@@ -32,12 +32,12 @@ public sealed class SacctReader : ITraceReader
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             var n = lineNumber;
+            var f = line.Split('|');
+            if (f.Length == header.Length && f[id].Contains('.')) continue; // a step (.batch, .extern, .0) of a job counted on its own row
             collector.Line(() =>
             {
-                var f = line.Split('|');
                 if (f.Length != header.Length)
                     throw TraceFormatException.At(source, n, "row", $"{f.Length} |-separated fields, expected {header.Length} as in the header.");
-                if (f[id].Contains('.')) return null; // a step (.batch, .extern, .0) of a job counted on its own row
                 if (IsUnset(f[start])) return null;
                 var submitTime = Fields.Time(f[submit], source, n, "Submit");
                 var limitSeconds = limitRaw is { } raw
