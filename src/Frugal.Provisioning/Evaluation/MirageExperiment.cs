@@ -21,7 +21,8 @@ public sealed class MirageExperiment : IExperiment
     public string Title => "Slurm job chains: when to submit the successor (Mirage)";
     public string Description =>
         "Replays a Slurm trace in an event-driven queue simulator (multifactor priority, EASY backfill), injects 48-hour predecessor/successor chains, " +
-        "and compares reactive submission, afterany dependencies, the average-wait heuristic and tree value models (FastForest, LightGbm) " +
+        "and compares reactive submission, afterany dependencies, the average-wait heuristic, tree value models (FastForest, LightGbm) " +
+        "and a REINFORCE policy over the LightGbm model " +
         "on interruption and overlap.";
 
     public ExperimentResult Run(ExperimentContext context)
@@ -35,6 +36,7 @@ public sealed class MirageExperiment : IExperiment
             MaxTrainingSamples = quick ? 12 : null,
             MaxValidationSamples = quick ? 6 : null,
             Model = quick ? new Methods.ValueModelOptions { Trees = 30 } : new Methods.ValueModelOptions(),
+            PolicyGradient = quick ? new Methods.PolicyGradientOptions { Updates = 4, EpisodesPerUpdate = 8 } : new Methods.PolicyGradientOptions(),
             Seed = (int)(context.Seeds.SeedOf("models") & int.MaxValue),
         };
         var study = new ProvisioningStudy(trace, options);

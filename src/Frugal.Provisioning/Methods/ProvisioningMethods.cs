@@ -3,9 +3,13 @@ using Frugal.Provisioning.Simulation;
 namespace Frugal.Provisioning.Methods;
 
 /// <summary>What a method sees at a decision: the time, when the predecessor will end, the queue, and (on demand) Mirage's state vector.</summary>
-public sealed class DecisionContext(long now, long predecessorEnd, QueueSimulator queue, Func<float[]> features)
+public sealed class DecisionContext(long now, int tick, long predecessorEnd, QueueSimulator queue, Func<float[]> features)
 {
     public long Now { get; } = now;
+
+    /// <summary>Ten-minute ticks since the sample began, for methods that decide less often.</summary>
+    public int Tick { get; } = tick;
+
     public long PredecessorEnd { get; } = predecessorEnd;
 
     /// <summary>The mean wait, in seconds, of the last <paramref name="count"/> jobs to start.</summary>
@@ -79,20 +83,23 @@ public static class MethodCatalog
 {
     public static readonly string[] Baselines = ["reactive", "dependency", "avg-wait"];
 
-    public static IEnumerable<string> Names => Baselines.Concat(Enum.GetValues<ValueModelKind>().Select(k => k.Name()));
+    public const string PolicyGradient = "pg";
+
+    public static IEnumerable<string> Names => Baselines.Concat(Enum.GetValues<ValueModelKind>().Select(k => k.Name())).Append(PolicyGradient);
 
     /// <summary>Whether the method needs a trained model.</summary>
-    public static bool IsLearned(string name) => ValueModelKinds.TryParse(name, out _);
+    public static bool IsLearned(string name) => ValueModelKinds.TryParse(name, out _) || name == PolicyGradient;
 
     /// <exception cref="UnknownMethodException">No method has that name.</exception>
     /// <exception cref="ArgumentException">A learned method without its model, or with a model of another kind.</exception>
-    public static IProvisioningMethod Create(string name, ValueModel? model = null)
+    public static IProvisioningMethod Create(string name, ValueModel? model = null, PolicyModel? policy = null)
     {
         switch (name)
         {
             case "reactive": return new ReactiveMethod();
             case "dependency": return new DependencyMethod();
             case "avg-wait": return new AverageWaitMethod();
+            case PolicyGradient: return new PolicyGradientMethod(policy ?? throw new ArgumentException("method 'pg' needs a trained policy."));
         }
         if (!ValueModelKinds.TryParse(name, out var kind)) throw new UnknownMethodException(name);
         if (model is null) throw new ArgumentException($"method '{name}' needs a trained model.");

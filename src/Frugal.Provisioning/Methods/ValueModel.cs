@@ -117,7 +117,10 @@ public sealed class ValueModel
     public float Predict(float[] features) => _engines.Value!.Predict(new Row { Features = features }).Score;
 
     /// <summary>Writes the model to <paramref name="path"/> (atomically).</summary>
-    public void Save(string path)
+    public void Save(string path) => AtomicFile.WriteAllBytes(path, ToBytes());
+
+    /// <summary>The model archive: ML.NET's model plus an entry naming the kind.</summary>
+    public byte[] ToBytes()
     {
         using var buffer = new MemoryStream();
         _ml.Model.Save(_model, _schema, buffer);
@@ -126,7 +129,7 @@ public sealed class ValueModel
             using var writer = new StreamWriter(archive.CreateEntry(KindEntry).Open());
             writer.Write(Kind.Name());
         }
-        AtomicFile.WriteAllBytes(path, buffer.ToArray());
+        return buffer.ToArray();
     }
 
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -134,19 +137,24 @@ public sealed class ValueModel
     public static ValueModel Load(string path, int seed = 0)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist.", path);
-        var bytes = File.ReadAllBytes(path);
+        return FromBytes(File.ReadAllBytes(path), path, seed);
+    }
+
+    /// <exception cref="FormatException">The bytes are not a value model archive (<paramref name="source"/> names them in the message).</exception>
+    public static ValueModel FromBytes(byte[] bytes, string source, int seed = 0)
+    {
         ValueModelKind kind;
         try
         {
             using var archive = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
-            var entry = archive.GetEntry(KindEntry) ?? throw new FormatException($"model file '{path}' has no '{KindEntry}': it was not saved by frugal provision train.");
+            var entry = archive.GetEntry(KindEntry) ?? throw new FormatException($"model file '{source}' has no '{KindEntry}': it was not saved by frugal provision train.");
             using var reader = new StreamReader(entry.Open());
             var name = reader.ReadToEnd().Trim();
-            if (!ValueModelKinds.TryParse(name, out kind)) throw new FormatException($"model file '{path}' names an unknown kind '{name}'.");
+            if (!ValueModelKinds.TryParse(name, out kind)) throw new FormatException($"model file '{source}' names an unknown kind '{name}'.");
         }
         catch (InvalidDataException e)
         {
-            throw new FormatException($"model file '{path}' is not a model archive: {e.Message}");
+            throw new FormatException($"model file '{source}' is not a model archive: {e.Message}");
         }
         var ml = new MLContext(seed);
         var model = ml.Model.Load(new MemoryStream(bytes), out var schema);

@@ -16,11 +16,11 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
     public sealed class Settings : ChainSettings
     {
         [CommandOption("--method <NAME>")]
-        [Description("reactive, dependency, avg-wait, forest or gbt (required).")]
+        [Description("reactive, dependency, avg-wait, forest, gbt or pg (required).")]
         public string? Method { get; init; }
 
         [CommandOption("--model <FILE>")]
-        [Description("forest/gbt: the model saved by provision train; without it the model is trained first on the training period.")]
+        [Description("forest/gbt/pg: the model saved by provision train; without it the model is trained first on the training period.")]
         public string? Model { get; init; }
 
         [CommandOption("--load <FACTOR>")]
@@ -44,14 +44,12 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         if (!MethodCatalog.Names.Contains(method)) throw new UsageException(new UnknownMethodException(method).Message);
         var (jobs, source, _, _) = settings.LoadTrace();
         var study = Schedule.InputErrors.AsUsage(() => new ProvisioningStudy(jobs, settings.Study([method], [settings.Load])));
-        var models = new TrainedModels(new Dictionary<ValueModelKind, ValueModel>(), 0, 0);
-        if (ValueModelKinds.TryParse(method, out var kind))
-        {
+        var models = TrainedModels.None;
+        if (MethodCatalog.IsLearned(method))
             models = settings.Model is { } path
-                ? new TrainedModels(new Dictionary<ValueModelKind, ValueModel> { [kind] = Schedule.InputErrors.AsUsage(() => ValueModel.Load(path)) }, 0, 0)
+                ? Schedule.InputErrors.AsUsage(() => Load(method, path))
                 : ProvisionView.WithProgress(console, settings, $"{method}: training on {study.TrainingStarts.Count} samples of {source}",
-                    progress => Schedule.InputErrors.AsUsage(() => study.Train([kind], progress, cancellation)));
-        }
+                    progress => Schedule.InputErrors.AsUsage(() => study.Train(progress: progress, cancellation: cancellation)));
         var outcome = ProvisionView.WithProgress(console, settings, $"{method}: {study.ValidationStarts.Count} validation chains at load {settings.Load.ToString(CultureInfo.InvariantCulture)}",
             progress => Schedule.InputErrors.AsUsage(() => study.Evaluate(models, progress, cancellation)))[0];
         if (!settings.JsonOnConsole) ProvisionView.Outcome(console, outcome, source);
@@ -63,5 +61,16 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         };
         JsonOutput.Emit(console, settings, JsonSerializer.Serialize(json, ResultJson.Options));
         return ExitCodes.Success;
+    }
+
+    /// <summary>A saved value model or policy.</summary>
+    /// <exception cref="ArgumentException">A value model of the other kind.</exception>
+    private static TrainedModels Load(string method, string path)
+    {
+        if (method == MethodCatalog.PolicyGradient) return TrainedModels.None with { Policy = PolicyModel.Load(path) };
+        var model = ValueModel.Load(path);
+        if (ValueModelKinds.TryParse(method, out var kind) && model.Kind != kind)
+            throw new ArgumentException($"method '{method}' was given a '{model.Kind.Name()}' model.");
+        return new TrainedModels(new Dictionary<ValueModelKind, ValueModel> { [model.Kind] = model }, 0, 0);
     }
 }

@@ -99,6 +99,16 @@ public class ChainSettings : ProvisionSettings
     [DefaultValue(100)]
     public int Trees { get; init; } = 100;
 
+    [CommandOption("--pg-updates <N>")]
+    [Description("pg: REINFORCE updates (default 60).")]
+    [DefaultValue(60)]
+    public int PgUpdates { get; init; } = 60;
+
+    [CommandOption("--pg-episodes <N>")]
+    [Description("pg: episodes per update (default 32).")]
+    [DefaultValue(32)]
+    public int PgEpisodes { get; init; } = 32;
+
     public StudyOptions Study(IReadOnlyList<string> methods, IReadOnlyList<double> loads) => InputErrors.AsUsage(() =>
     {
         var options = new StudyOptions
@@ -111,6 +121,7 @@ public class ChainSettings : ProvisionSettings
             MaxTrainingSamples = MaxSamples,
             MaxValidationSamples = MaxSamples,
             Model = new ValueModelOptions { Trees = Trees },
+            PolicyGradient = new PolicyGradientOptions { Updates = PgUpdates, EpisodesPerUpdate = PgEpisodes },
             Seed = (int)(new SeedTree(Seed).SeedOf("models") & int.MaxValue),
         };
         options.Episode.Validate();
@@ -127,6 +138,8 @@ public class ChainSettings : ProvisionSettings
         if (MaxSamples is < 1) return ValidationResult.Error($"--max-samples: {MaxSamples} must be at least 1.");
         if (Probes < 2) return ValidationResult.Error($"--probes: {Probes} must be at least 2.");
         if (Trees < 1) return ValidationResult.Error($"--trees: {Trees} must be at least 1.");
+        if (PgUpdates < 1) return ValidationResult.Error($"--pg-updates: {PgUpdates} must be at least 1.");
+        if (PgEpisodes < 1) return ValidationResult.Error($"--pg-episodes: {PgEpisodes} must be at least 1.");
         return ValidationResult.Success();
     }
 }
