@@ -70,6 +70,18 @@ public sealed class PolicyGradientTests : IDisposable
     }
 
     [Fact]
+    public void WithTheBatchBaselineTheBetterEpisodeIsEncouragedAndTheWorseDiscouraged()
+    {
+        var options = Options with { Baseline = PolicyBaseline.Batch, EntropyWeight = 0 };
+        var theta = new double[4];
+        // Submitting at a predicted −10 h overlapped by 10 h; submitting at a predicted 2 h was on time.
+        var gradient = PolicyGradientTrainer.Gradient(theta, [([(-10, 1)], -600), ([(2, 1)], 0)], options);
+        var stepped = theta.Select((v, i) => v - 0.001 * gradient[i]).ToArray();
+        Assert.True(PolicyModel.Softmax(stepped, -10).Submit < 0.5);
+        Assert.True(PolicyModel.Softmax(stepped, 2).Submit > 0.5);
+    }
+
+    [Fact]
     public void APolicyPredictsTheSameAfterSavingAndLoading()
     {
         var random = new SeedTree(5).Stream("rows");

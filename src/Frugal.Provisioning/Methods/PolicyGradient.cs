@@ -6,9 +6,22 @@ using Frugal.Provisioning.Chains;
 
 namespace Frugal.Provisioning.Methods;
 
+/// <summary>What REINFORCE subtracts from a return.</summary>
+public enum PolicyBaseline
+{
+    /// <summary>Mirage's: the running mean of the episode's own rewards so far. With one reward at the
+    /// end it cancels a one-step episode's return entirely, so submitting at once is never penalised.</summary>
+    Episode,
+
+    /// <summary>The batch's mean reward, discounted like the return: an episode is judged against its peers.</summary>
+    Batch,
+}
+
 /// <summary>REINFORCE settings; the defaults are Mirage's (§6 of the brief).</summary>
 public sealed record PolicyGradientOptions
 {
+    public PolicyBaseline Baseline { get; init; } = PolicyBaseline.Episode;
+
     public int Updates { get; init; } = 60;
     public int EpisodesPerUpdate { get; init; } = 32;
     public double LearningRate { get; init; } = 0.01;
@@ -151,6 +164,7 @@ public static class PolicyGradientTrainer
         var gradient = new double[4];
         var steps = batch.Sum(b => b.Steps.Count);
         if (steps == 0) return gradient;
+        var meanReward = batch.Average(b => b.Reward);
         foreach (var (trajectory, reward) in batch)
         {
             var last = trajectory.Count - 1;
@@ -158,8 +172,9 @@ public static class PolicyGradientTrainer
             {
                 var (x, action) = trajectory[t];
                 // The reward arrives at the last step (the submission, or the last wait before the forced one).
-                var ret = Math.Pow(options.Discount, last - t) * reward;
-                var baseline = t == last ? reward / trajectory.Count : 0;
+                var discount = Math.Pow(options.Discount, last - t);
+                var ret = discount * reward;
+                var baseline = options.Baseline == PolicyBaseline.Batch ? discount * meanReward : t == last ? reward / trajectory.Count : 0;
                 var advantage = ret - baseline;
                 var (pw, ps) = PolicyModel.Softmax(theta, x);
                 double[] p = [pw, ps];

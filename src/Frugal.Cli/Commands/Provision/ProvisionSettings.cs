@@ -109,6 +109,11 @@ public class ChainSettings : ProvisionSettings
     [DefaultValue(32)]
     public int PgEpisodes { get; init; } = 32;
 
+    [CommandOption("--pg-baseline <NAME>")]
+    [Description("pg: episode (Mirage's running mean of the episode's rewards; default) or batch (the batch's mean reward).")]
+    [DefaultValue("episode")]
+    public string PgBaseline { get; init; } = "episode";
+
     public StudyOptions Study(IReadOnlyList<string> methods, IReadOnlyList<double> loads) => InputErrors.AsUsage(() =>
     {
         var options = new StudyOptions
@@ -121,7 +126,10 @@ public class ChainSettings : ProvisionSettings
             MaxTrainingSamples = MaxSamples,
             MaxValidationSamples = MaxSamples,
             Model = new ValueModelOptions { Trees = Trees },
-            PolicyGradient = new PolicyGradientOptions { Updates = PgUpdates, EpisodesPerUpdate = PgEpisodes },
+            PolicyGradient = new PolicyGradientOptions
+            {
+                Updates = PgUpdates, EpisodesPerUpdate = PgEpisodes, Baseline = PgBaseline == "batch" ? PolicyBaseline.Batch : PolicyBaseline.Episode,
+            },
             Seed = (int)(new SeedTree(Seed).SeedOf("models") & int.MaxValue),
         };
         options.Episode.Validate();
@@ -140,6 +148,7 @@ public class ChainSettings : ProvisionSettings
         if (Trees < 1) return ValidationResult.Error($"--trees: {Trees} must be at least 1.");
         if (PgUpdates < 1) return ValidationResult.Error($"--pg-updates: {PgUpdates} must be at least 1.");
         if (PgEpisodes < 1) return ValidationResult.Error($"--pg-episodes: {PgEpisodes} must be at least 1.");
+        if (PgBaseline is not ("episode" or "batch")) return ValidationResult.Error($"--pg-baseline: '{PgBaseline}' is neither episode nor batch.");
         return ValidationResult.Success();
     }
 }
