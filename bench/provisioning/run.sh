@@ -14,11 +14,20 @@ for pools in 88 74; do
     /usr/bin/time -f "%e" -o "$out/train-$model-$pools.seconds" \
       "$frugal" provision train --pools "$pools" --method "$model" --model "$out/$model-$pools.zip" --json "$out/train-$model-$pools.json" > /dev/null
   done
+  # pg reads the frozen gbt model; once with Mirage's per-episode baseline, once with the batch mean.
+  for baseline in episode batch; do
+    /usr/bin/time -f "%e" -o "$out/train-pg-$baseline-$pools.seconds" \
+      "$frugal" provision train --pools "$pools" --method pg --pg-baseline "$baseline" --value-model "$out/gbt-$pools.zip" \
+        --model "$out/pg-$baseline-$pools.zip" --json "$out/train-pg-$baseline-$pools.json" > /dev/null
+  done
   for load in 0.8 1 1.2; do
     for method in reactive dependency avg-wait forest gbt; do
       model_args=()
       [[ $method == forest || $method == gbt ]] && model_args=(--model "$out/$method-$pools.zip")
       "$frugal" provision evaluate --pools "$pools" --load "$load" --method "$method" "${model_args[@]}" --json "$out/evaluate-$pools-$method-$load.json" > /dev/null
+    done
+    for baseline in episode batch; do
+      "$frugal" provision evaluate --pools "$pools" --load "$load" --method pg --model "$out/pg-$baseline-$pools.zip" --json "$out/evaluate-$pools-pg-$baseline-$load.json" > /dev/null
     done
   done
 done

@@ -16,11 +16,19 @@ for pools in (88, 74):
         seconds = (out / f"train-{model}-{pools}.seconds").read_text().strip()
         print(f"\n{model}: {t['trainingSamples']} training samples, {t['trainingRows']} probe rows, held-out MAE {t['heldOutMeanAbsoluteErrorHours']:.3f} h, "
               f"R² {t['heldOutRSquared']:.4f}; probing + training took {seconds} s.")
+    for baseline in ("episode", "batch"):
+        t = json.loads((out / f"train-pg-{baseline}-{pools}.json").read_text())
+        seconds = (out / f"train-pg-{baseline}-{pools}.seconds").read_text().strip()
+        print(f"\npg ({baseline} baseline): {t['episodes']} episodes over the gbt model; policy parameters "
+              f"{', '.join(f'{v:.4g}' for v in t['policyParameters'])}: greedy, it submits when the predicted gap is "
+              f"{'below' if t['policyParameters'][1] < t['policyParameters'][0] else 'above'} {t['submitThresholdHours']:.2f} h; training took {seconds} s.")
     print(f"\n### Methods on the validation period, {pools}-node pool\n")
     print("| load | method | chains | mean interruption (h) | median interruption (h) | zero interruption | overlap (node-h/chain) | cut vs reactive | cut vs avg-wait |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for load in ("0.8", "1", "1.2"):
-        rows = {m: json.loads((out / f"evaluate-{pools}-{m}-{load}.json").read_text()) for m in ("reactive", "dependency", "avg-wait", "forest", "gbt")}
+        methods = {m: m for m in ("reactive", "dependency", "avg-wait", "forest", "gbt")}
+        methods.update({"pg (episode baseline)": "pg-episode", "pg (batch baseline)": "pg-batch"})
+        rows = {m: json.loads((out / f"evaluate-{pools}-{f}-{load}.json").read_text()) for m, f in methods.items()}
         def cut(a, b):
             return "—" if b == 0 else f"{100 * (1 - a / b):.0f}%"
         for m, r in rows.items():
