@@ -109,7 +109,7 @@ public sealed class TraceReaderTests : IDisposable
     {
         var path = File("x.txt", "hello world\n");
         Assert.Contains("not a recognised trace format", Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path)).Message);
-        Assert.Contains("auto, mirage, sacct, swf", Assert.Throws<UnknownTraceFormatException>(() => TraceReaders.Read(path, "csv")).Message);
+        Assert.Contains("auto, mirage, sacct, swf, jobcomp", Assert.Throws<UnknownTraceFormatException>(() => TraceReaders.Read(path, "csv")).Message);
         Assert.Throws<FileNotFoundException>(() => TraceReaders.Read(Path.Combine(_root, "missing.log")));
     }
 
@@ -128,5 +128,48 @@ public sealed class TraceReaderTests : IDisposable
         Assert.Equal(19_708, read.Jobs.Count(j => j.Nodes == 1));
         Assert.Equal(64, read.Jobs.Max(j => j.Nodes));
         Assert.Equal(7200 * 60, read.Jobs.Max(j => j.LimitSeconds));
+    }
+}
+
+public sealed class JobcompReaderTests
+{
+    private const string Line =
+        "JobId=7 UserId=root(0) GroupId=root(0) Name=my job with spaces JobState=COMPLETED Partition=debug TimeLimit=1 " +
+        "StartTime=2026-11-25T10:00:05 EndTime=2026-11-25T10:00:25 NodeList=vm NodeCnt=1 ProcCnt=2 WorkDir=/tmp/a dir ReservationName= " +
+        "Tres=cpu=2,node=1 Account= QOS= WcKey= Cluster=mirage SubmitTime=2026-11-25T10:00:00 EligibleTime=2026-11-25T10:00:02 DerivedExitCode=0:0 ExitCode=0:0";
+
+    [Fact]
+    public void KeysSplitOnlyWhereAKnownKeyFollowsASpace()
+    {
+        var f = JobcompReader.Split(Line);
+        Assert.Equal("my job with spaces", f["Name"]);
+        Assert.Equal("/tmp/a dir", f["WorkDir"]);
+        Assert.Equal("cpu=2,node=1", f["Tres"]);
+        Assert.Equal("", f["Account"]);
+        Assert.Equal("0:0", f["ExitCode"]);
+    }
+
+    [Fact]
+    public void AJobcompLogReadsAsJobs()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "frugal-jobcomp-" + Guid.NewGuid().ToString("N") + ".log");
+        File.WriteAllText(path, Line + "\n" + Line.Replace("JobId=7", "JobId=8").Replace("StartTime=2026-11-25T10:00:05", "StartTime=later") + "\n");
+        try
+        {
+            var e = Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path));
+            Assert.StartsWith($"{path}:2: field 'StartTime'", e.Message);
+            var read = TraceReaders.Read(path, options: new TraceReadOptions { SkipBad = true });
+            var job = Assert.Single(read.Jobs);
+            Assert.Equal("debug", job.Partition);
+            Assert.Equal(60, job.LimitSeconds);
+            Assert.Equal(2, job.Eligible - job.Submit);
+            Assert.Equal(5, job.WaitSeconds);
+            Assert.Equal(20, job.RuntimeSeconds);
+            Assert.Equal(1, read.SkippedBadLines);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

@@ -17,7 +17,7 @@ public interface ITraceReader
 /// <summary>The trace readers by name, and format detection.</summary>
 public static class TraceReaders
 {
-    private static readonly ITraceReader[] All = [new MirageLogReader(), new SacctReader(), new SwfReader()];
+    private static readonly ITraceReader[] All = [new MirageLogReader(), new SacctReader(), new SwfReader(), new JobcompReader()];
 
     public static IEnumerable<string> Names => All.Select(r => r.Name).Prepend("auto");
 

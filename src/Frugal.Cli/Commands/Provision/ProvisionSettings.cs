@@ -20,7 +20,7 @@ public class ProvisionSettings : GlobalSettings
     public string? Trace { get; init; }
 
     [CommandOption("--format <NAME>")]
-    [Description("Trace format: auto (default), mirage (sacct-derived TSV), sacct (sacct -P output) or swf (Standard Workload Format).")]
+    [Description("Trace format: auto (default), mirage (sacct-derived TSV), sacct (sacct -P output), swf (Standard Workload Format) or jobcomp (Slurm's jobcomp/filetxt log).")]
     [DefaultValue("auto")]
     public string Format { get; init; } = "auto";
 
