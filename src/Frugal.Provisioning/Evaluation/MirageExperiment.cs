@@ -17,6 +17,9 @@ public sealed class MirageExperiment : IExperiment
 {
     public const string TraceFileName = "ls6-a100.log";
 
+    /// <summary>The overlap a chain may waste, on average, for its method to count as a success (issue 8's target).</summary>
+    public const double MaxOverlapNodeHours = 1;
+
     public string Name => "provisioning.mirage";
     public string Title => "Slurm job chains: when to submit the successor (Mirage)";
     public string Description =>
@@ -66,10 +69,12 @@ public sealed class MirageExperiment : IExperiment
         result.Records.Add(ProvisioningReport.MethodTable(outcomes));
         result.Charts.AddRange(ProvisioningReport.Charts(outcomes));
         var atBase = outcomes.Where(o => o.Load == 1).ToList();
-        var best = atBase.MinBy(o => o.MeanInterruptionHours)!;
+        // Submitting at once never interrupts, so the headline is the least interruption within the issue's overlap budget.
+        var withinBudget = atBase.Where(o => o.OverlapNodeHours <= MaxOverlapNodeHours).ToList();
+        var best = (withinBudget.Count > 0 ? withinBudget : atBase).MinBy(o => o.MeanInterruptionHours)!;
         var reactive = atBase.First(o => o.Method == "reactive");
-        result.Summary = $"{study.ValidationStarts.Count} chains on {source}: least mean interruption {best.Method} ({best.MeanInterruptionHours:F2} h, " +
-                         $"{100 * best.InterruptionCutAgainst(reactive):F0}% below reactive's {reactive.MeanInterruptionHours:F2} h), " +
+        result.Summary = $"{study.ValidationStarts.Count} chains on {source}: least mean interruption with at most {MaxOverlapNodeHours} node-h overlap per chain: " +
+                         $"{best.Method} ({best.MeanInterruptionHours:F2} h, {100 * best.InterruptionCutAgainst(reactive):F0}% below reactive's {reactive.MeanInterruptionHours:F2} h), " +
                          $"{100 * best.ZeroInterruptionFraction:F0}% of its chains uninterrupted, {best.OverlapNodeHours:F2} node-h overlap per chain.";
         return result;
     }
