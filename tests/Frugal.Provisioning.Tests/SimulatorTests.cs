@@ -86,6 +86,20 @@ public sealed class SimulatorTests
     }
 
     [Fact]
+    public void LoggedPrioritiesCanBeReplayedInsteadOfTheFormula()
+    {
+        var blocker = new SlurmJob("blocker", 0, 0, 0, 100, 100, 1);
+        var older = new SlurmJob("older", 10, 10, 100, 200, 100, 1) { LoggedPriority = 10 };
+        var favoured = new SlurmJob("favoured", 20, 20, 200, 300, 100, 1) { LoggedPriority = 900 };
+        var byFormula = TraceReplay.Run([blocker, older, favoured], NodePools.Single(1));
+        var replayed = TraceReplay.Run([blocker, older, favoured], NodePools.Single(1), new SchedulerOptions { ReplayLoggedPriority = true });
+
+        Assert.Equal(100, byFormula[1].Start);
+        Assert.Equal(100, replayed[2].Start);
+        Assert.Equal(200, replayed[1].Start);
+    }
+
+    [Fact]
     public void WiderJobsGetTheJobSizeFactor()
     {
         var blocker = Job("blocker", 0, nodes: 4, limit: 100);

@@ -61,7 +61,7 @@ public sealed class ChainEpisode
         if (method.SubmitsWithDependency)
         {
             // afterany: queued with the predecessor, eligible (and ageing) only from its end.
-            var dependent = SimJob.After(run.Predecessor, "successor", run.Predecessor.Submit, chain.LimitSeconds, chain.LimitSeconds, chain.Nodes);
+            var dependent = SimJob.After(run.Predecessor, "successor", run.Predecessor.Submit, chain.LimitSeconds, chain.LimitSeconds, chain.Nodes, chain.Priority);
             return Finish(run, dependent);
         }
 
@@ -124,7 +124,7 @@ public sealed class ChainEpisode
         var simulator = new QueueSimulator(Settings.Pools, Settings.Scheduler, start);
         foreach (var job in WindowJobs(start)) simulator.Submit(job);
         var chain = Settings.Chain;
-        var predecessor = new SimJob("predecessor", start + Settings.LeadSeconds, chain.LimitSeconds, chain.LimitSeconds, chain.Nodes);
+        var predecessor = new SimJob("predecessor", start + Settings.LeadSeconds, chain.LimitSeconds, chain.LimitSeconds, chain.Nodes) { FixedPriority = chain.Priority };
         simulator.Submit(predecessor);
         return new Replay(simulator, predecessor, new QueueHistory());
     }
@@ -137,7 +137,7 @@ public sealed class ChainEpisode
         {
             var job = _trace[i];
             var submit = start + (long)((job.Submit - start) / Settings.Load);
-            yield return new SimJob(job.Id, submit, job.LimitSeconds, job.RuntimeSeconds, job.Nodes, job.Partition);
+            yield return new SimJob(job.Id, submit, job.LimitSeconds, job.RuntimeSeconds, job.Nodes, job.Partition) { FixedPriority = job.LoggedPriority };
         }
     }
 
@@ -154,7 +154,7 @@ public sealed class ChainEpisode
     }
 
     private SimJob Successor(long submit) =>
-        new("successor", submit, Settings.Chain.LimitSeconds, Settings.Chain.LimitSeconds, Settings.Chain.Nodes);
+        new("successor", submit, Settings.Chain.LimitSeconds, Settings.Chain.LimitSeconds, Settings.Chain.Nodes) { FixedPriority = Settings.Chain.Priority };
 
     private ChainGap Finish(Replay run, SimJob successor)
     {

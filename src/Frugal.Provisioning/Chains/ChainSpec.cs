@@ -7,6 +7,9 @@ namespace Frugal.Provisioning.Chains;
 /// </summary>
 public sealed record ChainSpec(int Nodes = 1, long LimitSeconds = 48 * 3600)
 {
+    /// <summary>The chain's priority where the simulator replays logged priorities (Mirage gives both jobs 6000).</summary>
+    public double Priority { get; init; } = 6000;
+
     public void Validate()
     {
         if (Nodes < 1) throw new ArgumentException($"the chain needs at least one node, not {Nodes}.");

@@ -54,11 +54,8 @@ public sealed class MirageExperiment : IExperiment
         // Only a real trace has real waits to validate the simulator against; the replay is a third of the work.
         var isReal = source == TraceFileName;
         var share = isReal ? 0.3 : 0.0;
-        if (isReal)
-        {
-            var replay = TraceReplay.Run(trace, options.Episode.Pools, cancellation: context.Cancellation);
-            result.Records.Add(ProvisioningReport.ValidationTable(WaitValidation.Compare(trace, replay)));
-        }
+        List<WaitComparison>? validation = null;
+        if (isReal) validation = WaitValidation.Compare(trace, TraceReplay.Run(trace, options.Episode.Pools, cancellation: context.Cancellation));
         context.ReportProgress(share);
         var models = study.Train(progress: new SynchronousProgress<double>(f => context.ReportProgress(share + (1 - share) * 0.5 * f)), cancellation: context.Cancellation);
         var outcomes = study.Evaluate(models, new SynchronousProgress<double>(f => context.ReportProgress(share + (1 - share) * (0.5 + 0.5 * f))), context.Cancellation);
@@ -67,6 +64,7 @@ public sealed class MirageExperiment : IExperiment
 
         ProvisioningReport.Metrics(result, outcomes);
         result.Records.Add(ProvisioningReport.MethodTable(outcomes));
+        if (validation is not null) result.Records.Add(ProvisioningReport.ValidationTable(validation));
         result.Charts.AddRange(ProvisioningReport.Charts(outcomes));
         var atBase = outcomes.Where(o => o.Load == 1).ToList();
         // Submitting at once never interrupts, so the headline is the least interruption within the overlap budget.

@@ -46,8 +46,9 @@ public sealed class SimJob
     public long? WaitSeconds => Start - Submit;
 
     /// <summary>A job that waits for <paramref name="predecessor"/> to end before it is eligible.</summary>
-    public static SimJob After(SimJob predecessor, string id, long submit, long limitSeconds, long runtimeSeconds, int nodes, string partition = Traces.SlurmJob.DefaultPartition) =>
-        new(id, submit, limitSeconds, runtimeSeconds, nodes, partition) { AfterAny = predecessor, Eligible = null };
+    public static SimJob After(SimJob predecessor, string id, long submit, long limitSeconds, long runtimeSeconds, int nodes, double? fixedPriority = null,
+        string partition = Traces.SlurmJob.DefaultPartition) =>
+        new(id, submit, limitSeconds, runtimeSeconds, nodes, partition) { AfterAny = predecessor, Eligible = null, FixedPriority = fixedPriority };
 
     public override string ToString() => $"{Id} ({Nodes} nodes, limit {LimitSeconds} s)";
 }

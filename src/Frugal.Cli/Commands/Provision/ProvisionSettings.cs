@@ -38,6 +38,16 @@ public class ProvisionSettings : GlobalSettings
     [DefaultValue("88")]
     public string Pools { get; init; } = "88";
 
+    [CommandOption("--replay-priority")]
+    [Description("Order the queue by each job's logged priority instead of Slurm's multifactor formula (where the trace logs one).")]
+    public bool ReplayPriority { get; init; }
+
+    [CommandOption("--uncapped-age")]
+    [Description("Let the age factor grow past PriorityMaxAge (7 days), as Mirage's simulator does; Slurm caps it.")]
+    public bool UncappedAge { get; init; }
+
+    public SchedulerOptions Scheduler() => new() { ReplayLoggedPriority = ReplayPriority, CapAge = !UncappedAge };
+
     /// <summary>Reads the trace; a missing or malformed file becomes a one-line usage error.</summary>
     public (IReadOnlyList<SlurmJob> Jobs, string Source, int Skipped, int NeverStarted) LoadTrace() => InputErrors.AsUsage(() =>
     {
@@ -120,7 +130,7 @@ public class ChainSettings : ProvisionSettings
         {
             Methods = methods,
             Loads = loads,
-            Episode = new EpisodeSettings { Pools = NodePools(), Chain = new ChainSpec(ChainNodes, (long)(ChainHours * 3600)) },
+            Episode = new EpisodeSettings { Pools = NodePools(), Scheduler = Scheduler(), Chain = new ChainSpec(ChainNodes, (long)(ChainHours * 3600)) },
             StrideSeconds = (long)(StrideHours * 3600),
             ProbesPerSample = Probes,
             MaxTrainingSamples = MaxSamples,
