@@ -78,7 +78,7 @@ public sealed class ChainEpisode
             tick = next;
             Record(run, tick);
             if (run.Predecessor.Start is null || !run.History.IsFull) continue;
-            var context = new DecisionContext(tick, (int)((tick - start) / SnapshotFeatures.IntervalSeconds), run.Predecessor.End!.Value, run.Simulator,
+            var context = new DecisionContext(tick, (int)((tick - start) / SnapshotFeatures.IntervalSeconds), run.Predecessor.End!.Value, run.Simulator.MeanWaitOfLastStarted,
                 () => Features(run, tick));
             if (method.ShouldSubmit(context)) return Finish(run, Successor(tick));
         }

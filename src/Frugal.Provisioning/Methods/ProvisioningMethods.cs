@@ -1,9 +1,7 @@
-using Frugal.Provisioning.Simulation;
-
 namespace Frugal.Provisioning.Methods;
 
 /// <summary>What a method sees at a decision: the time, when the predecessor will end, the queue, and (on demand) Mirage's state vector.</summary>
-public sealed class DecisionContext(long now, int tick, long predecessorEnd, QueueSimulator queue, Func<float[]> features)
+public sealed class DecisionContext(long now, int tick, long predecessorEnd, Func<int, double> meanWaitOfLastStarted, Func<float[]> features)
 {
     public long Now { get; } = now;
 
@@ -13,7 +11,7 @@ public sealed class DecisionContext(long now, int tick, long predecessorEnd, Que
     public long PredecessorEnd { get; } = predecessorEnd;
 
     /// <summary>The mean wait, in seconds, of the last <paramref name="count"/> jobs to start.</summary>
-    public double MeanWaitOfLastStarted(int count) => queue.MeanWaitOfLastStarted(count);
+    public double MeanWaitOfLastStarted(int count) => meanWaitOfLastStarted(count);
 
     /// <summary>The 6048-number state (computed on each call: only the learned methods need it).</summary>
     public float[] Features() => features();
