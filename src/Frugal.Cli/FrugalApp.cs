@@ -65,6 +65,9 @@ public static class FrugalApp
                 provision.AddCommand<Commands.Provision.EvaluateCommand>("evaluate")
                     .WithDescription("Run one method's chains on the validation period: interruption and overlap.")
                     .WithExample("provision", "evaluate", "--method", "gbt", "--model", "gbt.zip", "--json", "gbt.json");
+                provision.AddCommand<Commands.Provision.WatchCommand>("watch")
+                    .WithDescription("On a real Slurm cluster: decide when to submit the successor of a running job, and submit it.")
+                    .WithExample("provision", "watch", "--job", "1234", "--method", "gbt", "--model", "gbt.zip", "--wrap", "sbatch-next.sh");
             });
         });
 

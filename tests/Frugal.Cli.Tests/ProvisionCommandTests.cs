@@ -108,6 +108,10 @@ public sealed class ProvisionCommandTests : IDisposable
         Assert.Equal(2, code);
         AssertOneLineError(errors, "missing.log' does not exist");
 
+        (code, _, errors) = Run("provision", "watch", "--job", "1", "--method", "gbt", "--wrap", "true");
+        Assert.Equal(2, code);
+        AssertOneLineError(errors, "method 'gbt' needs its trained model");
+
         (code, _, errors) = Run("provision", "train", "--method", "reactive", "--model", Path.Combine(_root, "m.zip"));
         Assert.Equal(2, code);
         AssertOneLineError(errors, "'reactive' is not a learned method");
