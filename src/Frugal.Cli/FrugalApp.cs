@@ -4,6 +4,7 @@ using Frugal.Cli.Commands.Kv;
 using Frugal.Cli.Commands.Schedule;
 using Frugal.Core.Experiments;
 using Frugal.Core.IO;
+using Frugal.Provisioning.Evaluation;
 using Frugal.Scheduling.Experiments;
 using Frugal.Storage;
 using Frugal.Storage.Experiments;
@@ -19,7 +20,8 @@ public static class FrugalApp
     public static ExperimentCatalog Catalog() => new ExperimentCatalog()
         .Register(new DistributionFitExperiment())
         .Register(new ShockwaveComparisonExperiment())
-        .Register(new YcsbExperiment());
+        .Register(new YcsbExperiment())
+        .Register(new MirageExperiment());
 
     public static string Version =>
         typeof(FrugalApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "dev";
@@ -67,6 +69,22 @@ public static class FrugalApp
                 kv.AddCommand<KvDeleteCommand>("delete").WithDescription("Delete a key, then checkpoint.");
                 kv.AddCommand<KvStatsCommand>("stats").WithDescription("Show the memory split, log regions and what recovery found.");
                 kv.AddCommand<KvCheckpointCommand>("checkpoint").WithDescription("Recover the store and take a checkpoint.");
+            });
+            config.AddBranch("provision", provision =>
+            {
+                provision.SetDescription("Slurm job chains (Mirage): replay traces, train value models, evaluate when to submit successors.");
+                provision.AddCommand<Commands.Provision.SimulateCommand>("simulate")
+                    .WithDescription("Replay a Slurm trace in the queue simulator and compare simulated with real waits.")
+                    .WithExample("provision", "simulate", "--trace", "ls6-a100.log", "--skip-bad");
+                provision.AddCommand<Commands.Provision.TrainCommand>("train")
+                    .WithDescription("Probe the training period and save a value model (forest or gbt).")
+                    .WithExample("provision", "train", "--method", "gbt", "--model", "gbt.zip");
+                provision.AddCommand<Commands.Provision.EvaluateCommand>("evaluate")
+                    .WithDescription("Run one method's chains on the validation period: interruption and overlap.")
+                    .WithExample("provision", "evaluate", "--method", "gbt", "--model", "gbt.zip", "--json", "gbt.json");
+                provision.AddCommand<Commands.Provision.WatchCommand>("watch")
+                    .WithDescription("On a real Slurm cluster: decide when to submit the successor of a running job, and submit it.")
+                    .WithExample("provision", "watch", "--job", "1234", "--method", "gbt", "--model", "gbt.zip", "--wrap", "sbatch-next.sh");
             });
         });
 

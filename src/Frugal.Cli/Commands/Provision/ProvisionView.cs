@@ -1,0 +1,53 @@
+using System.Globalization;
+using Frugal.Core.Experiments;
+using Frugal.Provisioning.Evaluation;
+using Frugal.Provisioning.Simulation;
+using Spectre.Console;
+
+namespace Frugal.Cli.Commands.Provision;
+
+/// <summary>Terminal output of the <c>frugal provision</c> commands.</summary>
+internal static class ProvisionView
+{
+    public static void Validation(IAnsiConsole console, IReadOnlyList<WaitComparison> comparisons)
+    {
+        var table = new Table().Title("queue wait (h): real / simulated").AddColumn("group").AddColumn(new TableColumn("jobs").RightAligned())
+            .AddColumn(new TableColumn("mean").RightAligned());
+        foreach (var level in WaitComparison.Levels) table.AddColumn(new TableColumn("p" + (100 * level).ToString(CultureInfo.InvariantCulture)).RightAligned());
+        table.AddColumn(new TableColumn("KS").RightAligned());
+        foreach (var c in comparisons)
+        {
+            var cells = new List<string> { c.Group, c.Jobs.ToString(CultureInfo.InvariantCulture), Pair(c.RealMeanHours, c.SimulatedMeanHours) };
+            cells.AddRange(c.RealQuantileHours.Select((r, i) => Pair(r, c.SimulatedQuantileHours[i])));
+            cells.Add(F(c.KsDistance));
+            table.AddRow(cells.Select(Markup.Escape).ToArray());
+        }
+        console.Write(table);
+    }
+
+    public static void Outcome(IAnsiConsole console, MethodOutcome o, string source)
+    {
+        var table = new Table().Title(Markup.Escape($"{o.Method} · {o.Chains} chains of {source} · load {F(o.Load)}"))
+            .AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("mean interruption", F(o.MeanInterruptionHours) + " h");
+        table.AddRow("median interruption", F(o.MedianInterruptionHours) + " h");
+        table.AddRow("chains without interruption", F(100 * o.ZeroInterruptionFraction) + " %");
+        table.AddRow("overlap per chain", F(o.OverlapNodeHours) + " node-h");
+        console.Write(table);
+    }
+
+    /// <summary>Runs <paramref name="work"/> under a progress bar, or silently when JSON goes to the console.</summary>
+    public static T WithProgress<T>(IAnsiConsole console, Commands.GlobalSettings settings, string description, Func<IProgress<double>, T> work) =>
+        settings.JsonOnConsole
+            ? work(new SynchronousProgress<double>(_ => { }))
+            : console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(p =>
+                {
+                    var task = p.AddTask(Markup.Escape(description), maxValue: 1);
+                    return work(new SynchronousProgress<double>(f => task.Value = f));
+                });
+
+    private static string Pair(double real, double simulated) => $"{F(real)} / {F(simulated)}";
+
+    private static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+}

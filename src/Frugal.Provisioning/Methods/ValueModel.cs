@@ -1,0 +1,178 @@
+using System.IO.Compression;
+using Frugal.Core.IO;
+using Frugal.Provisioning.Chains;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace Frugal.Provisioning.Methods;
+
+/// <summary>The learned value models: a random forest (ML.NET FastForest) and gradient-boosted trees (ML.NET LightGbm).</summary>
+public enum ValueModelKind
+{
+    Forest,
+    Gbt,
+}
+
+public static class ValueModelKinds
+{
+    public static string Name(this ValueModelKind kind) => kind switch
+    {
+        ValueModelKind.Forest => "forest",
+        ValueModelKind.Gbt => "gbt",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    public static bool TryParse(string name, out ValueModelKind kind)
+    {
+        foreach (var k in Enum.GetValues<ValueModelKind>())
+            if (k.Name() == name)
+            {
+                kind = k;
+                return true;
+            }
+        kind = default;
+        return false;
+    }
+}
+
+/// <summary>Training settings; the defaults follow the brief (100 trees) with leaves sized for a few thousand rows.</summary>
+public sealed record ValueModelOptions
+{
+    public int Trees { get; init; } = 100;
+    public int Leaves { get; init; } = 20;
+    public int MinimumExamplesPerLeaf { get; init; } = 10;
+    public double LearningRate { get; init; } = 0.1;
+
+    /// <summary>Fraction of the training rows held out to report the fit (Mirage's random 80/20 split).</summary>
+    public double HoldOutFraction { get; init; } = 0.2;
+}
+
+/// <summary>How well a trained model predicts held-out gaps (hours).</summary>
+public sealed record ModelFit(int TrainingRows, int HeldOutRows, double HeldOutMeanAbsoluteErrorHours, double HeldOutRSquared);
+
+/// <summary>
+/// A regression from Mirage's 6048-number state to the gap (hours) of submitting the successor
+/// now. Saved as ML.NET's model archive with one extra entry naming the kind, so a file cannot be
+/// loaded as the wrong method.
+/// </summary>
+public sealed class ValueModel
+{
+    private const string KindEntry = "frugal-value-model-kind.txt";
+
+    private readonly MLContext _ml;
+    private readonly ITransformer _model;
+    private readonly DataViewSchema _schema;
+    private readonly ThreadLocal<PredictionEngine<Row, Prediction>> _engines;
+
+    private ValueModel(ValueModelKind kind, MLContext ml, ITransformer model, DataViewSchema schema, ModelFit? fit)
+    {
+        Kind = kind;
+        _ml = ml;
+        _model = model;
+        _schema = schema;
+        Fit = fit;
+        // A prediction engine is not thread-safe; evaluation runs samples in parallel.
+        _engines = new ThreadLocal<PredictionEngine<Row, Prediction>>(() => _ml.Model.CreatePredictionEngine<Row, Prediction>(_model, _schema));
+    }
+
+    public ValueModelKind Kind { get; }
+
+    /// <summary>The held-out fit measured at training; null for a loaded model.</summary>
+    public ModelFit? Fit { get; }
+
+    /// <exception cref="ArgumentException">Too few samples, or samples of the wrong width.</exception>
+    public static ValueModel Train(ValueModelKind kind, IReadOnlyList<ProbeSample> samples, int seed, ValueModelOptions? options = null)
+    {
+        options ??= new ValueModelOptions();
+        if (samples.Count < 10) throw new ArgumentException($"training needs at least 10 samples, not {samples.Count}.");
+        if (samples.Any(s => s.Features.Length != SnapshotFeatures.Length))
+            throw new ArgumentException($"every sample needs {SnapshotFeatures.Length} features.");
+        var ml = new MLContext(seed);
+        var data = ml.Data.LoadFromEnumerable(samples.Select(s => new Row { Features = s.Features, Label = s.LabelHours }));
+        var split = ml.Data.TrainTestSplit(data, options.HoldOutFraction, seed: seed);
+        var minLeaf = Math.Max(1, Math.Min(options.MinimumExamplesPerLeaf, samples.Count / 10));
+        // One thread each, so that the same seed gives the same model.
+        IEstimator<ITransformer> trainer = kind switch
+        {
+            ValueModelKind.Forest => ml.Regression.Trainers.FastForest(new FastForestRegressionTrainer.Options
+            {
+                NumberOfTrees = options.Trees, NumberOfLeaves = options.Leaves, MinimumExampleCountPerLeaf = minLeaf, NumberOfThreads = 1, Seed = seed,
+            }),
+            ValueModelKind.Gbt => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
+            {
+                NumberOfIterations = options.Trees, NumberOfLeaves = options.Leaves, MinimumExampleCountPerLeaf = minLeaf, LearningRate = options.LearningRate,
+                NumberOfThreads = 1, Seed = seed, Verbose = false, Silent = true,
+            }),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+        var model = trainer.Fit(split.TrainSet);
+        var metrics = ml.Regression.Evaluate(model.Transform(split.TestSet));
+        var fit = new ModelFit(CountRows(split.TrainSet), CountRows(split.TestSet), metrics.MeanAbsoluteError, metrics.RSquared);
+        return new ValueModel(kind, ml, model, data.Schema, fit);
+    }
+
+    /// <summary>The predicted gap, in hours, of submitting now in state <paramref name="features"/>.</summary>
+    public float Predict(float[] features) => _engines.Value!.Predict(new Row { Features = features }).Score;
+
+    /// <summary>Writes the model to <paramref name="path"/> (atomically).</summary>
+    public void Save(string path) => AtomicFile.WriteAllBytes(path, ToBytes());
+
+    /// <summary>The model archive: ML.NET's model plus an entry naming the kind.</summary>
+    public byte[] ToBytes()
+    {
+        using var buffer = new MemoryStream();
+        _ml.Model.Save(_model, _schema, buffer);
+        using (var archive = new ZipArchive(buffer, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            using var writer = new StreamWriter(archive.CreateEntry(KindEntry).Open());
+            writer.Write(Kind.Name());
+        }
+        return buffer.ToArray();
+    }
+
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FormatException">The file is not a value model saved by <see cref="Save"/>.</exception>
+    public static ValueModel Load(string path, int seed = 0)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist.", path);
+        return FromBytes(File.ReadAllBytes(path), path, seed);
+    }
+
+    /// <exception cref="FormatException">The bytes are not a value model archive (<paramref name="source"/> names them in the message).</exception>
+    public static ValueModel FromBytes(byte[] bytes, string source, int seed = 0)
+    {
+        ValueModelKind kind;
+        try
+        {
+            using var archive = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
+            var entry = archive.GetEntry(KindEntry) ?? throw new FormatException($"model file '{source}' has no '{KindEntry}': it was not saved by frugal provision train.");
+            using var reader = new StreamReader(entry.Open());
+            var name = reader.ReadToEnd().Trim();
+            if (!ValueModelKinds.TryParse(name, out kind)) throw new FormatException($"model file '{source}' names an unknown kind '{name}'.");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new FormatException($"model file '{source}' is not a model archive: {e.Message}");
+        }
+        var ml = new MLContext(seed);
+        var model = ml.Model.Load(new MemoryStream(bytes), out var schema);
+        return new ValueModel(kind, ml, model, schema, fit: null);
+    }
+
+    private static int CountRows(IDataView data) => (int)(data.GetRowCount() ?? data.GetColumn<float>("Label").LongCount());
+
+    private sealed class Row
+    {
+        [VectorType(SnapshotFeatures.Length)]
+        public float[] Features { get; set; } = [];
+
+        public float Label { get; set; }
+    }
+
+    private sealed class Prediction
+    {
+        public float Score { get; set; }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Frugal.Provisioning.Slurm;
+
+/// <summary>A job as <c>squeue --json</c> lists it (times in Unix seconds; 0 where Slurm has none yet).</summary>
+public sealed record QueuedJob(string Id, string Name, string State, long Submit, long Eligible, long Start, long LimitSeconds, int Nodes)
+{
+    public bool IsPending => State == "PENDING";
+    public bool IsRunning => State == "RUNNING";
+}
+
+/// <summary>A batch job to submit: what <c>sbatch</c> is asked for.</summary>
+public sealed record SubmitRequest(string Name, int Nodes, long LimitMinutes, string Wrap)
+{
+    /// <summary>Tasks per job (<c>-n</c>); on a one-node test cluster, CPUs are what make jobs contend.</summary>
+    public int? Tasks { get; init; }
+
+    /// <summary>Submit with <c>--dependency=afterany:ID</c>.</summary>
+    public string? AfterAny { get; init; }
+}
+
+/// <summary>A Slurm command that failed: the message carries its standard error.</summary>
+public sealed class SlurmException(string message) : Exception(message);
+
+/// <summary>
+/// Drives a real Slurm through its commands: <c>sbatch --parsable</c> to submit and
+/// <c>squeue --json</c> to read the queue. <paramref name="environment"/> can point the commands
+/// at a private cluster (<c>SLURM_CONF</c>).
+/// </summary>
+public sealed class SlurmCommands(IReadOnlyDictionary<string, string>? environment = null)
+{
+    /// <summary>Submits <paramref name="request"/>; returns the job id.</summary>
+    public string Submit(SubmitRequest request)
+    {
+        var args = new List<string> { "--parsable", "-J", request.Name, "-N", Text(request.Nodes), "-t", Text(request.LimitMinutes) };
+        if (request.Tasks is { } tasks) args.AddRange(["-n", Text(tasks)]);
+        if (request.AfterAny is { } id) args.Add($"--dependency=afterany:{id}");
+        args.AddRange(["--wrap", request.Wrap]);
+        // --parsable prints "id" or "id;cluster".
+        return Run("sbatch", args).Trim().Split(';')[0];
+    }
+
+    /// <summary>Every job the controller still lists (pending, running, and recently finished).</summary>
+    public List<QueuedJob> Queue() => Parse(Run("squeue", ["--json"]));
+
+    internal static List<QueuedJob> Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var jobs = new List<QueuedJob>();
+        foreach (var j in document.RootElement.GetProperty("jobs").EnumerateArray())
+            jobs.Add(new QueuedJob(
+                j.GetProperty("job_id").GetInt64().ToString(CultureInfo.InvariantCulture), j.GetProperty("name").GetString() ?? "",
+                j.GetProperty("job_state").GetString() ?? "", j.GetProperty("submit_time").GetInt64(), j.GetProperty("eligible_time").GetInt64(),
+                j.GetProperty("start_time").GetInt64(), j.GetProperty("time_limit").GetInt64() * 60, j.GetProperty("node_count").GetInt32()));
+        return jobs;
+    }
+
+    private string Run(string command, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        if (environment is not null)
+            foreach (var (key, value) in environment) start.Environment[key] = value;
+        using var process = Process.Start(start) ?? throw new SlurmException($"{command} did not start.");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new SlurmException($"{command} exited with {process.ExitCode}: {stderr.Result.Trim()}");
+        return output;
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+
+namespace Frugal.Provisioning.Tests;
+
+/// <summary>
+/// A private single-node Slurm (munged, slurmctld, slurmd) in a temporary folder, configured as in
+/// the design brief §13. It stops only the daemons it started, by the PIDs in their pid files.
+/// </summary>
+internal sealed class LocalSlurm : IDisposable
+{
+    private static readonly string[] Daemons = ["/usr/sbin/munged", "/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/bin/sbatch", "/usr/bin/squeue"];
+
+    private readonly string _root;
+    private readonly List<string> _pidFiles = [];
+
+    /// <summary>Why a local Slurm cannot run here, or null where it can.</summary>
+    public static string? Unavailable()
+    {
+        var missing = Daemons.Where(d => !File.Exists(d)).ToList();
+        if (missing.Count > 0) return $"Slurm is not installed ({string.Join(", ", missing)} missing; apt-get install slurmctld slurmd slurm-client munge)";
+        if (Environment.UserName != "root") return "a local Slurm needs root to start slurmd and munged as their users";
+        return null;
+    }
+
+    public LocalSlurm()
+    {
+        _root = Path.Combine(Path.GetTempPath(), "frugal-slurm-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_root);
+        try
+        {
+            Conf = Path.Combine(_root, "slurm.conf");
+            BringUp();
+        }
+        catch
+        {
+            // Stop whatever did start, so a failed start leaves no daemon behind.
+            Dispose();
+            throw;
+        }
+    }
+
+    private void BringUp()
+    {
+        foreach (var sub in new[] { "state", "spool", "log" }) Directory.CreateDirectory(Path.Combine(_root, sub));
+        Exec("chmod", "755", _root);
+        var munge = Path.Combine(_root, "munge");
+        Directory.CreateDirectory(munge);
+        Exec("cp", "/etc/munge/munge.key", Path.Combine(munge, "munge.key"));
+        Exec("chown", "-R", "munge:munge", munge);
+        // munged wants its socket folder searchable by everyone, its key readable only by itself.
+        Exec("chmod", "711", munge);
+        var socket = Path.Combine(munge, "munge.socket");
+        Start(Path.Combine(munge, "munged.pid"), "runuser", "-u", "munge", "--", "/usr/sbin/munged", $"--socket={socket}", $"--key-file={Path.Combine(munge, "munge.key")}",
+            $"--pid-file={Path.Combine(munge, "munged.pid")}", $"--log-file={Path.Combine(munge, "munged.log")}", $"--seed-file={Path.Combine(munge, "munged.seed")}");
+        var host = Exec("hostname", "-s").Trim();
+        File.WriteAllText(Conf, $"""
+            ClusterName=frugal
+            SlurmctldHost={host}
+            SlurmUser=root
+            AuthType=auth/munge
+            AuthInfo=socket={socket}
+            ProctrackType=proctrack/linuxproc
+            TaskPlugin=task/none
+            SchedulerType=sched/backfill
+            SelectType=select/cons_tres
+            SelectTypeParameters=CR_Core
+            StateSaveLocation={_root}/state
+            SlurmdSpoolDir={_root}/spool
+            SlurmctldPidFile={_root}/slurmctld.pid
+            SlurmdPidFile={_root}/slurmd.pid
+            SlurmctldLogFile={_root}/log/slurmctld.log
+            SlurmdLogFile={_root}/log/slurmd.log
+            ReturnToService=2
+            MpiDefault=none
+            JobCompType=jobcomp/filetxt
+            JobCompLoc={_root}/log/jobcomp.log
+            JobAcctGatherType=jobacct_gather/none
+            AccountingStorageType=accounting_storage/none
+            MinJobAge=300
+            NodeName={host} CPUs=2 RealMemory=1000 State=UNKNOWN
+            PartitionName=debug Nodes={host} Default=YES MaxTime=INFINITE State=UP
+
+            """);
+        Start(Path.Combine(_root, "slurmctld.pid"), "/usr/sbin/slurmctld", "-i", "-f", Conf);
+        Start(Path.Combine(_root, "slurmd.pid"), "/usr/sbin/slurmd", "-f", Conf);
+        WaitUntil(() => Exec("sinfo", "-h", "-o", "%t").Contains("idle"), TimeSpan.FromSeconds(30), "the node to come up idle");
+    }
+
+    public string Conf { get; }
+
+    public string JobCompLog => Path.Combine(_root, "log", "jobcomp.log");
+
+    public IReadOnlyDictionary<string, string> CommandEnvironment => new Dictionary<string, string> { ["SLURM_CONF"] = Conf };
+
+    public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}.");
+            Thread.Sleep(250);
+        }
+    }
+
+    /// <summary>Stops slurmd, slurmctld and munged, in that order, each by the PID it recorded, and waits for each to exit.</summary>
+    public void Dispose()
+    {
+        foreach (var pidFile in Enumerable.Reverse(_pidFiles))
+        {
+            if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) continue;
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                Exec("kill", "-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                process.WaitForExit(15_000);
+            }
+            catch (ArgumentException)
+            {
+                // Already gone.
+            }
+        }
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private void Start(string pidFile, string command, params string[] args)
+    {
+        _pidFiles.Add(pidFile);
+        Exec(command, args);
+        WaitUntil(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0, TimeSpan.FromSeconds(15), $"{Path.GetFileName(command)} to write {pidFile}");
+    }
+
+    private string Exec(string command, params string[] args)
+    {
+        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["SLURM_CONF"] = Conf;
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{command} {string.Join(' ', args)} exited with {process.ExitCode}: {stderr.Result}");
+        return output;
+    }
+}

@@ -1,0 +1,62 @@
+using Frugal.Core.Randomness;
+using Frugal.Provisioning.Chains;
+using Frugal.Provisioning.Methods;
+
+namespace Frugal.Provisioning.Tests;
+
+public sealed class ValueModelTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "frugal-provisioning-models-" + Guid.NewGuid().ToString("N"));
+
+    public ValueModelTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    /// <summary>Rows whose label is a step in the predecessor's elapsed time (feature 37), as in real chains.</summary>
+    private static List<ProbeSample> Samples(int count)
+    {
+        var random = new SeedTree(3).Stream("rows");
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            var x = new float[SnapshotFeatures.Length];
+            for (var k = 0; k < 42; k++) x[k] = random.NextSingle();
+            var elapsed = (float)(random.NextDouble() * 48);
+            x[37] = elapsed;
+            return new ProbeSample(0, i, x, elapsed < 24 ? -10 : 2);
+        }).ToList();
+    }
+
+    [Theory]
+    [InlineData(ValueModelKind.Forest)]
+    [InlineData(ValueModelKind.Gbt)]
+    public void AModelPredictsTheSameAfterSavingAndLoading(ValueModelKind kind)
+    {
+        var samples = Samples(80);
+        var model = ValueModel.Train(kind, samples, seed: 1, new ValueModelOptions { Trees = 10, Leaves = 4 });
+        var path = Path.Combine(_root, "m.zip");
+        model.Save(path);
+        var loaded = ValueModel.Load(path);
+
+        Assert.Equal(kind, loaded.Kind);
+        foreach (var s in samples.Take(10)) Assert.Equal(model.Predict(s.Features), loaded.Predict(s.Features));
+        // The step is learned: early submissions predict overlap, late ones interruption.
+        Assert.True(model.Predict(samples.First(s => s.LabelHours < 0).Features) < model.Predict(samples.First(s => s.LabelHours > 0).Features));
+        Assert.IsType<ValueModelMethod>(MethodCatalog.Create(kind.Name(), loaded));
+    }
+
+    [Fact]
+    public void AFileThatIsNotAModelIsRefused()
+    {
+        var path = Path.Combine(_root, "not-a-model.zip");
+        File.WriteAllText(path, "hello");
+        Assert.Throws<FormatException>(() => ValueModel.Load(path));
+        Assert.Throws<FileNotFoundException>(() => ValueModel.Load(Path.Combine(_root, "missing.zip")));
+    }
+
+    [Fact]
+    public void AModelOfOneKindIsNotUsedAsTheOther()
+    {
+        var model = ValueModel.Train(ValueModelKind.Gbt, Samples(40), seed: 1, new ValueModelOptions { Trees = 5, Leaves = 4 });
+        Assert.Throws<ArgumentException>(() => MethodCatalog.Create("forest", model));
+    }
+}
