@@ -90,6 +90,9 @@ internal sealed class LocalSlurm : IDisposable
 
     public string JobCompLog => Path.Combine(_root, "log", "jobcomp.log");
 
+    /// <summary>Where the test's jobs run and write their output, inside the cluster's own folder.</summary>
+    public string JobDirectory => _root;
+
     public IReadOnlyDictionary<string, string> CommandEnvironment => new Dictionary<string, string> { ["SLURM_CONF"] = Conf };
 
     public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
@@ -102,24 +105,59 @@ internal sealed class LocalSlurm : IDisposable
         }
     }
 
-    /// <summary>Stops slurmd, slurmctld and munged, in that order, each by the PID it recorded, and waits for each to exit.</summary>
+    /// <summary>
+    /// Lets this cluster's job steps finish reporting (they need munged), then stops slurmd,
+    /// slurmctld and munged, in that order, each by the PID it recorded, and finally any job step
+    /// of this cluster still alive, so that nothing outlives the test.
+    /// </summary>
     public void Dispose()
     {
-        foreach (var pidFile in Enumerable.Reverse(_pidFiles))
+        try
         {
-            if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) continue;
+            WaitUntil(() => !JobSteps().Any(), TimeSpan.FromSeconds(15), "the job steps to finish");
+        }
+        catch (TimeoutException)
+        {
+            // Stopped below.
+        }
+        foreach (var pidFile in Enumerable.Reverse(_pidFiles))
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) Stop(pid);
+        foreach (var pid in JobSteps().ToArray()) Stop(pid);
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private static void Stop(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill();
+            process.WaitForExit(15_000);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>The slurmstepd processes of this cluster: those whose working directory is inside its folder.</summary>
+    private IEnumerable<int> JobSteps()
+    {
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var pid)) continue;
+            string? cwd;
             try
             {
-                using var process = Process.GetProcessById(pid);
-                Exec("kill", "-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                process.WaitForExit(15_000);
+                if (!File.ReadAllText(Path.Combine(entry, "comm")).StartsWith("slurmstepd", StringComparison.Ordinal)) continue;
+                cwd = new FileInfo(Path.Combine(entry, "cwd")).LinkTarget;
             }
-            catch (ArgumentException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // Already gone.
+                continue;
             }
+            if (cwd is not null && cwd.StartsWith(_root, StringComparison.Ordinal)) yield return pid;
         }
-        Directory.Delete(_root, recursive: true);
     }
 
     private void Start(string pidFile, string command, params string[] args)

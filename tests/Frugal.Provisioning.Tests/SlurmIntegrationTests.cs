@@ -15,7 +15,7 @@ public sealed class SlurmIntegrationTests(ITestOutputHelper output)
         Skip.If(reason is not null, reason);
 
         using var cluster = new LocalSlurm();
-        var slurm = new SlurmCommands(cluster.CommandEnvironment);
+        var slurm = new SlurmCommands(cluster.CommandEnvironment, cluster.JobDirectory);
         // Both jobs take both CPUs, so the successor can only start once the predecessor is done.
         var predecessor = slurm.Submit(new SubmitRequest("predecessor", 1, 1, "sleep 20") { Tasks = 2 });
         LocalSlurm.WaitUntil(() => slurm.Queue().Any(j => j.Id == predecessor && j.IsRunning), TimeSpan.FromSeconds(30), "the predecessor to start");

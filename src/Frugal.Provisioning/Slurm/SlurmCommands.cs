@@ -27,9 +27,10 @@ public sealed class SlurmException(string message) : Exception(message);
 /// <summary>
 /// Drives a real Slurm through its commands: <c>sbatch --parsable</c> to submit and
 /// <c>squeue --json</c> to read the queue. <paramref name="environment"/> can point the commands
-/// at a private cluster (<c>SLURM_CONF</c>).
+/// at a private cluster (<c>SLURM_CONF</c>); <paramref name="workingDirectory"/> is where they run,
+/// and so where Slurm writes the jobs' <c>slurm-ID.out</c> files (default: the current directory, as for sbatch by hand).
 /// </summary>
-public sealed class SlurmCommands(IReadOnlyDictionary<string, string>? environment = null)
+public sealed class SlurmCommands(IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
 {
     /// <summary>Submits <paramref name="request"/>; returns the job id.</summary>
     public string Submit(SubmitRequest request)
@@ -60,6 +61,7 @@ public sealed class SlurmCommands(IReadOnlyDictionary<string, string>? environme
     private string Run(string command, IEnumerable<string> args)
     {
         var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         foreach (var a in args) start.ArgumentList.Add(a);
         if (environment is not null)
             foreach (var (key, value) in environment) start.Environment[key] = value;
