@@ -7,7 +7,7 @@ namespace Frugal.Scheduling.Tests;
 
 internal static class Fixtures
 {
-    public const string CanonicalTrace = "120_0.2_5_100_40_25_0,0.5,0.5_0.6,0.3,0.09,0.01_multigpu_dynamic.trace";
+    public const string CanonicalTrace = ScheduleInputs.CanonicalTrace;
 
     /// <summary>The folder of Shockwave's real trace and throughputs; skips the test, saying why, where it is absent.</summary>
     public static string ShockwaveData()

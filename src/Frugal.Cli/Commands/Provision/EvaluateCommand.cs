@@ -43,15 +43,15 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         var method = settings.Method!;
         if (!MethodCatalog.Names.Contains(method)) throw new UsageException(new UnknownMethodException(method).Message);
         var (jobs, source, _, _) = settings.LoadTrace();
-        var study = Schedule.InputErrors.AsUsage(() => new ProvisioningStudy(jobs, settings.Study([method], [settings.Load])));
+        var study = InputErrors.AsUsage(() => new ProvisioningStudy(jobs, settings.Study([method], [settings.Load])));
         var models = TrainedModels.None;
         if (MethodCatalog.IsLearned(method))
             models = settings.Model is { } path
-                ? Schedule.InputErrors.AsUsage(() => Load(method, path))
+                ? InputErrors.AsUsage(() => Load(method, path))
                 : ProvisionView.WithProgress(console, settings, $"{method}: training on {study.TrainingStarts.Count} samples of {source}",
-                    progress => Schedule.InputErrors.AsUsage(() => study.Train(progress: progress, cancellation: cancellation)));
+                    progress => InputErrors.AsUsage(() => study.Train(progress: progress, cancellation: cancellation)));
         var outcome = ProvisionView.WithProgress(console, settings, $"{method}: {study.ValidationStarts.Count} validation chains at load {settings.Load.ToString(CultureInfo.InvariantCulture)}",
-            progress => Schedule.InputErrors.AsUsage(() => study.Evaluate(models, progress, cancellation)))[0];
+            progress => InputErrors.AsUsage(() => study.Evaluate(models, progress, cancellation)))[0];
         if (!settings.JsonOnConsole) ProvisionView.Outcome(console, outcome, source);
         var json = new
         {

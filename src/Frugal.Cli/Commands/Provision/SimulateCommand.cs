@@ -14,7 +14,7 @@ public sealed class SimulateCommand(IAnsiConsole console) : Command<ProvisionSet
     {
         var (jobs, source, skipped, neverStarted) = settings.LoadTrace();
         var pools = settings.NodePools();
-        var replay = Schedule.InputErrors.AsUsage(() => TraceReplay.Run(jobs, pools, settings.Scheduler(), cancellation));
+        var replay = InputErrors.AsUsage(() => TraceReplay.Run(jobs, pools, settings.Scheduler(), cancellation));
         var comparisons = WaitValidation.Compare(jobs, replay);
         if (!settings.JsonOnConsole)
         {

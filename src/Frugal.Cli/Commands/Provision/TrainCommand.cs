@@ -41,13 +41,13 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         var (jobs, source, _, _) = settings.LoadTrace();
-        var study = Schedule.InputErrors.AsUsage(() => new ProvisioningStudy(jobs, settings.Study([settings.Method], [1.0])));
+        var study = InputErrors.AsUsage(() => new ProvisioningStudy(jobs, settings.Study([settings.Method], [1.0])));
         if (settings.Method == MethodCatalog.PolicyGradient) return TrainPolicy(settings, study, source, cancellation);
         ValueModelKinds.TryParse(settings.Method, out var kind);
         var trained = ProvisionView.WithProgress(console, settings, $"{settings.Method}: probing {study.TrainingStarts.Count} training samples of {source}",
-            progress => Schedule.InputErrors.AsUsage(() => study.Train([kind], progress, cancellation)));
+            progress => InputErrors.AsUsage(() => study.Train([kind], progress, cancellation)));
         var model = trained.Models[kind];
-        Schedule.InputErrors.AsUsage(() =>
+        InputErrors.AsUsage(() =>
         {
             model.Save(settings.Model!);
             return 0;
@@ -68,10 +68,10 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
     private int TrainPolicy(Settings settings, ProvisioningStudy study, string source, CancellationToken cancellation)
     {
         var policy = ProvisionView.WithProgress(console, settings, $"pg: {settings.PgUpdates} updates of {settings.PgEpisodes} episodes on {source}", progress =>
-            Schedule.InputErrors.AsUsage(() => settings.ValueModel is { } path
+            InputErrors.AsUsage(() => settings.ValueModel is { } path
                 ? study.TrainPolicy(Provisioning.Methods.ValueModel.Load(path), progress, cancellation)
                 : study.Train(progress: progress, cancellation: cancellation).Policy!));
-        Schedule.InputErrors.AsUsage(() =>
+        InputErrors.AsUsage(() =>
         {
             policy.Save(settings.Model!);
             return 0;

@@ -60,7 +60,7 @@ public sealed class WatchCommand(IAnsiConsole console) : Command<WatchCommand.Se
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        var method = Schedule.InputErrors.AsUsage(() => settings.Method == MethodCatalog.PolicyGradient
+        var method = InputErrors.AsUsage(() => settings.Method == MethodCatalog.PolicyGradient
             ? MethodCatalog.Create(settings.Method, policy: PolicyModel.Load(settings.Model!))
             : MethodCatalog.Create(settings.Method, MethodCatalog.IsLearned(settings.Method) ? ValueModel.Load(settings.Model!) : null));
         var slurm = new SlurmCommands();

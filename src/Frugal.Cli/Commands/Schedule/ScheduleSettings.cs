@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using Frugal.Core.Randomness;
-using Frugal.Scheduling.Policies;
 using Frugal.Scheduling.Policies.Shockwave;
 using Frugal.Scheduling.Simulation;
 using Frugal.Scheduling.Traces;
@@ -95,21 +94,4 @@ public class ScheduleSettings : GlobalSettings
         var trace = ScheduleInputs.Trace(Trace, throughputs.Value, new SeedTree(Seed).Child("trace"));
         return (trace, throughputs, ClusterSpec.Parse(Cluster));
     });
-}
-
-/// <summary>Turns the exceptions that mean "bad input" into <see cref="UsageException"/>, keeping their one-line message.</summary>
-internal static class InputErrors
-{
-    public static T AsUsage<T>(Func<T> load)
-    {
-        try
-        {
-            return load();
-        }
-        catch (Exception e) when (e is FileNotFoundException or FormatException or UnknownPolicyException or KeyNotFoundException or UnauthorizedAccessException
-                                       or DirectoryNotFoundException or ArgumentException)
-        {
-            throw new UsageException(e.Message);
-        }
-    }
 }
