@@ -33,3 +33,23 @@ public sealed record TrialMeasurement(IReadOnlyDictionary<string, double> Metric
 
     public static TrialMeasurement FailedWith(string reason) => new(new Dictionary<string, double>(), reason);
 }
+
+/// <summary>
+/// Workload settings a user may give any target (<c>tune run --workload --duration ...</c>); null keeps the target's
+/// default. A target rejects, with an <see cref="ArgumentException"/> naming the setting, a value it cannot honour.
+/// </summary>
+/// <param name="Workload">Which workload (postgres: <c>tpcb</c> or <c>select</c>; kv: a YCSB letter; synthetic: a function name).</param>
+/// <param name="DurationSeconds">Length of one measured run.</param>
+/// <param name="WarmupSeconds">Length of the discarded warm-up before the measured runs.</param>
+/// <param name="Repeats">Measured runs per trial; the trial reports their median.</param>
+/// <param name="Clients">Concurrent clients or threads driving the workload.</param>
+/// <param name="Scale">Data-set size (postgres: pgbench scale factor; kv: thousands of records).</param>
+/// <param name="WorkingDirectory">Where the target may create its data (a fresh temporary folder when null).</param>
+public sealed record TargetOptions(
+    string? Workload = null,
+    double? DurationSeconds = null,
+    double? WarmupSeconds = null,
+    int? Repeats = null,
+    int? Clients = null,
+    int? Scale = null,
+    string? WorkingDirectory = null);
