@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Frugal.Core.Statistics;
+
+namespace Frugal.Tuning.Targets.Postgres;
+
+/// <summary>pgbench's built-in scripts: TPC-B-like read-write (the default) or select-only (<c>-S</c>).</summary>
+public enum PgbenchWorkload
+{
+    TpcB,
+    SelectOnly,
+}
+
+/// <summary>One pgbench run: throughput without connection set-up, and latencies over every transaction it logged.</summary>
+public sealed record PgbenchRun(double Tps, double MeanLatencyMs, double P95LatencyMs, long Transactions);
+
+/// <summary>pgbench failed (could not connect, a client aborted, output without a TPS line): the message says why.</summary>
+public sealed class PgbenchException(string message) : Exception(message);
+
+/// <summary>
+/// Drives pgbench against a cluster. The p95 latency comes from pgbench's per-transaction log (<c>-l</c>): one line
+/// per transaction whose third column is its latency in microseconds, so the percentile is exact, not an estimate
+/// from aggregates (<c>--aggregate-interval</c> keeps only sums, minimum and maximum). Each run writes its log into a
+/// fresh folder that is deleted once read.
+/// </summary>
+public sealed partial class Pgbench(string executable, IReadOnlyList<string> clientArguments, string scratchDirectory)
+{
+    /// <summary>Creates the pgbench tables with <paramref name="scale"/> × 100,000 accounts (quiet: progress every 5 s only).</summary>
+    public void Initialise(int scale, CancellationToken cancellation)
+    {
+        var result = ToolProcess.Run(executable, [.. clientArguments, "-i", "-q", "-s", Text(scale), "postgres"], new ToolRunOptions(), cancellation);
+        if (result.ExitCode != 0) throw new PgbenchException($"pgbench -i -s {scale} failed (exit {result.ExitCode}): {result.LastLine()}");
+    }
+
+    /// <summary>Runs <paramref name="workload"/> for <paramref name="seconds"/> with <paramref name="clients"/> connections over <paramref name="threads"/> threads.</summary>
+    public PgbenchRun Run(PgbenchWorkload workload, int clients, int threads, int seconds, CancellationToken cancellation)
+    {
+        var logFolder = Path.Combine(scratchDirectory, $"pgbench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(logFolder);
+        try
+        {
+            var arguments = new List<string>(clientArguments)
+            {
+                "-c", Text(clients), "-j", Text(threads), "-T", Text(seconds), "-l", $"--log-prefix={Path.Combine(logFolder, "tx")}",
+            };
+            if (workload == PgbenchWorkload.SelectOnly) arguments.Add("-S");
+            arguments.Add("postgres");
+            var result = ToolProcess.Run(executable, arguments, new ToolRunOptions(), cancellation);
+            if (result.ExitCode != 0) throw new PgbenchException($"pgbench failed (exit {result.ExitCode}): {result.LastLine()}");
+            var (tps, transactions) = ParseSummary(result.Output);
+            var latencies = Directory.EnumerateFiles(logFolder).SelectMany(File.ReadLines).Select(TransactionLatencyMs).ToArray();
+            if (latencies.Length == 0) throw new PgbenchException($"pgbench logged no transactions in {seconds} s.");
+            var quantiles = Summary.Quantiles(latencies, 0.95);
+            return new PgbenchRun(tps, Summary.Mean(latencies), quantiles[0], transactions);
+        }
+        finally
+        {
+            Directory.Delete(logFolder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The throughput and transaction count from pgbench's summary. pgbench 15 prints one
+    /// <c>tps = N (without initial connection time)</c> line; older versions print an "including connections
+    /// establishing" line first, so the "without" line is preferred when both are there.
+    /// </summary>
+    public static (double Tps, long Transactions) ParseSummary(string output)
+    {
+        var tpsLines = TpsLine().Matches(output);
+        if (tpsLines.Count == 0) throw new PgbenchException($"pgbench printed no 'tps = ' line: {Tail(output)}");
+        var chosen = tpsLines.FirstOrDefault(m => m.Groups[2].Value.Contains("without", StringComparison.Ordinal)) ?? tpsLines[^1];
+        var tps = double.Parse(chosen.Groups[1].Value, CultureInfo.InvariantCulture);
+        var processed = ProcessedLine().Match(output);
+        if (!processed.Success) throw new PgbenchException($"pgbench printed no 'number of transactions actually processed' line: {Tail(output)}");
+        var transactions = long.Parse(processed.Groups[1].Value, CultureInfo.InvariantCulture);
+        var failed = FailedLine().Match(output);
+        if (failed.Success && long.Parse(failed.Groups[1].Value, CultureInfo.InvariantCulture) > 0)
+            throw new PgbenchException($"pgbench reported failed transactions: {failed.Value.Trim()}");
+        return (tps, transactions);
+    }
+
+    /// <summary>
+    /// The latency of one line of the per-transaction log, in ms. Its format is
+    /// <c>client_id transaction_no time script_no time_epoch time_us [schedule_lag]</c>, time in µs; a transaction that
+    /// was skipped or failed has "skipped" or "failed" there instead and is an error here (the run is not clean).
+    /// </summary>
+    public static double TransactionLatencyMs(string line)
+    {
+        var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 6 || !long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var micros))
+            throw new PgbenchException($"unexpected line in pgbench's transaction log: '{line}'");
+        return micros / 1000.0;
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Tail(string output) =>
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(no output)";
+
+    [GeneratedRegex(@"^tps = ([0-9]+(?:\.[0-9]+)?) \(([^)]*)\)", RegexOptions.Multiline)]
+    private static partial Regex TpsLine();
+
+    [GeneratedRegex(@"^number of transactions actually processed: ([0-9]+)", RegexOptions.Multiline)]
+    private static partial Regex ProcessedLine();
+
+    [GeneratedRegex(@"^number of failed transactions: ([0-9]+)", RegexOptions.Multiline)]
+    private static partial Regex FailedLine();
+}

@@ -1,0 +1,149 @@
+using Frugal.Core.Statistics;
+
+namespace Frugal.Tuning.Targets.Postgres;
+
+/// <summary>
+/// Tunes a real PostgreSQL server under pgbench. It owns a throwaway cluster (<see cref="PostgresCluster"/>) loaded once
+/// with pgbench data; each trial applies its configuration on top of the defaults (earlier knobs are reset, so a trial
+/// is exactly its configuration), reloads or restarts as the changed knobs need, checkpoints, runs a discarded warm-up
+/// and then <c>Repeats</c> measured runs and reports their median, because single pgbench runs on a small machine
+/// differ by up to 3× (design §10). A configuration the server rejects, cannot start with, or under which pgbench
+/// fails is a failed trial; the last configuration that worked is put back and the server restarted before returning.
+/// </summary>
+public sealed class PostgresTarget : ITuningTarget
+{
+    private readonly PostgresRunSettings settings;
+    private readonly PostgresCluster cluster;
+    private readonly Pgbench pgbench;
+    private string lastGoodAutoConf;
+
+    /// <summary>Creates the cluster, starts it and loads the pgbench tables; fails when PostgreSQL is not installed.</summary>
+    public PostgresTarget(TargetOptions options, CancellationToken cancellation = default)
+    {
+        settings = PostgresRunSettings.From(options);
+        var installation = PostgresInstallation.Require();
+        cluster = PostgresCluster.Create(installation, options.WorkingDirectory, TimeSpan.FromSeconds(60), cancellation);
+        try
+        {
+            pgbench = new Pgbench(installation.Pgbench, cluster.ClientArguments, cluster.Folder);
+            pgbench.Initialise(settings.Scale, cancellation);
+            lastGoodAutoConf = cluster.ReadAutoConf();
+        }
+        catch
+        {
+            cluster.Dispose();
+            throw;
+        }
+    }
+
+    public const string TargetName = "postgres";
+
+    public string Name => TargetName;
+
+    public TargetObjective Objective { get; } = new("tps", Maximize: true, ["tps", "p95LatencyMs", "meanLatencyMs", "tpsCv", "restart"]);
+
+    /// <summary>The cluster under test, for callers that want to look at it (tests SHOW settings through it).</summary>
+    public PostgresCluster Cluster => cluster;
+
+    public TrialMeasurement Evaluate(IReadOnlyDictionary<string, object> configuration, CancellationToken cancellation)
+    {
+        var values = configuration.ToDictionary(k => k.Key, k => PostgresValues.Format(k.Key, k.Value));
+        bool restarted;
+        try
+        {
+            restarted = cluster.Apply(values, cancellation);
+        }
+        catch (PostgresException e)
+        {
+            return FailAndRecover($"configuration rejected: {e.Message}", cancellation);
+        }
+        catch (ArgumentException e)
+        {
+            return FailAndRecover($"configuration rejected: {e.Message}", cancellation);
+        }
+
+        List<PgbenchRun> runs;
+        try
+        {
+            runs = Measure(cancellation);
+        }
+        catch (Exception e) when (e is PgbenchException or PostgresException)
+        {
+            return FailAndRecover($"workload failed: {e.Message}", cancellation);
+        }
+        lastGoodAutoConf = cluster.ReadAutoConf();
+
+        var tps = runs.Select(r => r.Tps).ToArray();
+        return TrialMeasurement.Succeeded(new Dictionary<string, double>
+        {
+            ["tps"] = Summary.Median(tps),
+            ["p95LatencyMs"] = Summary.Median(runs.Select(r => r.P95LatencyMs).ToArray()),
+            ["meanLatencyMs"] = Summary.Median(runs.Select(r => r.MeanLatencyMs).ToArray()),
+            ["tpsCv"] = tps.Length > 1 ? Summary.StandardDeviation(tps) / Summary.Mean(tps) : 0,
+            ["restart"] = restarted ? 1 : 0,
+        });
+    }
+
+    private List<PgbenchRun> Measure(CancellationToken cancellation)
+    {
+        // Start every trial from the same state: no dirty pages left by the previous trial to be written during this one.
+        cluster.Sql("CHECKPOINT;", cancellation);
+        if (settings.WarmupSeconds > 0) pgbench.Run(settings.Workload, settings.Clients, settings.Threads, settings.WarmupSeconds, cancellation);
+        var runs = new List<PgbenchRun>();
+        for (var i = 0; i < settings.Repeats; i++)
+            runs.Add(pgbench.Run(settings.Workload, settings.Clients, settings.Threads, settings.DurationSeconds, cancellation));
+        return runs;
+    }
+
+    /// <summary>
+    /// Puts back the last configuration that worked and brings the server up with it, so the next trial starts from a
+    /// running server. If even that fails, the target is unusable and that is an exception, not a failed trial.
+    /// </summary>
+    private TrialMeasurement FailAndRecover(string reason, CancellationToken cancellation)
+    {
+        cluster.WriteAutoConf(lastGoodAutoConf);
+        try
+        {
+            cluster.Activate(cancellation);
+        }
+        catch (PostgresException e)
+        {
+            throw new PostgresException($"after a failed trial ({reason}) the last good configuration did not come back: {e.Message}");
+        }
+        return TrialMeasurement.FailedWith(reason);
+    }
+
+    public void Dispose() => cluster.Dispose();
+}
+
+/// <summary>The workload settings of a <see cref="PostgresTarget"/>, from <see cref="TargetOptions"/> with defaults filled in and checked.</summary>
+internal sealed record PostgresRunSettings(PgbenchWorkload Workload, int DurationSeconds, int WarmupSeconds, int Repeats, int Clients, int Threads, int Scale)
+{
+    public static PostgresRunSettings From(TargetOptions options)
+    {
+        var workload = (options.Workload ?? "tpcb") switch
+        {
+            "tpcb" => PgbenchWorkload.TpcB,
+            "select" => PgbenchWorkload.SelectOnly,
+            var w => throw new ArgumentException($"workload '{w}' is not a postgres workload; expected tpcb or select.", nameof(options)),
+        };
+        var duration = WholeSeconds(options.DurationSeconds ?? 10, "duration", 1);
+        var warmup = WholeSeconds(options.WarmupSeconds ?? 5, "warmup", 0);
+        var repeats = options.Repeats ?? 3;
+        if (repeats < 1) throw new ArgumentException($"repeats must be at least 1 (got {repeats}).", nameof(options));
+        var clients = options.Clients ?? 4;
+        // The knob space keeps max_connections ≥ 20 with 3 reserved for superusers, so up to 16 clients always connect.
+        if (clients is < 1 or > 16) throw new ArgumentException($"clients must be between 1 and 16 for postgres (got {clients}).", nameof(options));
+        var scale = options.Scale ?? 10;
+        if (scale is < 1 or > 1000) throw new ArgumentException($"scale must be between 1 and 1000 for postgres (got {scale}).", nameof(options));
+        return new PostgresRunSettings(workload, duration, warmup, repeats, clients, Math.Min(clients, Environment.ProcessorCount), scale);
+    }
+
+    /// <summary>pgbench's -T takes whole seconds.</summary>
+    private static int WholeSeconds(double seconds, string setting, int minimum)
+    {
+        if (!(seconds >= minimum && seconds <= 86400 && seconds == Math.Floor(seconds)))
+            throw new ArgumentException($"{setting} must be a whole number of seconds, at least {minimum}, for postgres (got {seconds}).", "options");
+        return (int)seconds;
+    }
+}

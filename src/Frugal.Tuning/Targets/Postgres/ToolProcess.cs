@@ -1,0 +1,81 @@
+using System.Diagnostics;
+
+namespace Frugal.Tuning.Targets.Postgres;
+
+/// <summary>What a finished command printed and how it exited.</summary>
+internal sealed record ToolResult(int ExitCode, string Output, string Error)
+{
+    /// <summary>The last non-empty line of standard error (else of standard output): the line that says why a tool failed.</summary>
+    public string LastLine()
+    {
+        var text = string.IsNullOrWhiteSpace(Error) ? Output : Error;
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(no output)";
+    }
+}
+
+/// <summary>
+/// Runs the PostgreSQL tools (initdb, pg_ctl, psql, pgbench) as child processes. A cancelled run kills the child and
+/// everything it started, so Ctrl-C never leaves a pgbench or psql behind. PG* variables of the caller's environment
+/// are removed: the tools must talk to the throwaway cluster they are pointed at, never to one a variable names.
+/// </summary>
+internal static class ToolProcess
+{
+    public static ToolResult Run(string executable, IReadOnlyList<string> arguments, ToolRunOptions options, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = options.Input is not null,
+            UseShellExecute = false,
+        };
+        if (options.RunAs is { } user)
+        {
+            // runuser (util-linux) switches user without a password or PAM session; only root may call it.
+            start.FileName = "runuser";
+            foreach (var a in (string[])["-u", user, "--", executable]) start.ArgumentList.Add(a);
+        }
+        else start.FileName = executable;
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        if (options.WorkingDirectory is not null) start.WorkingDirectory = options.WorkingDirectory;
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("PG", StringComparison.Ordinal)).ToList())
+            start.Environment.Remove(key);
+
+        using var process = Process.Start(start) ?? throw new PostgresException($"{executable} did not start.");
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        if (options.Input is not null)
+        {
+            process.StandardInput.Write(options.Input);
+            process.StandardInput.Close();
+        }
+        try
+        {
+            process.WaitForExitAsync(cancellation).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            Kill(process);
+            throw;
+        }
+        return new ToolResult(process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the cancellation and the kill.
+        }
+    }
+}
+
+/// <summary>How to run one tool: as which user (null: as this process), where, and what to write to its standard input.</summary>
+internal sealed record ToolRunOptions(string? RunAs = null, string? WorkingDirectory = null, string? Input = null);
+
+/// <summary>A PostgreSQL tool or server operation failed; the message carries the tool's (or server log's) reason.</summary>
+public sealed class PostgresException(string message) : Exception(message);
