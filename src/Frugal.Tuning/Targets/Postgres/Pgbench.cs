@@ -61,14 +61,14 @@ public sealed partial class Pgbench(string executable, IReadOnlyList<string> cli
 
     /// <summary>
     /// The throughput and transaction count from pgbench's summary. pgbench 15 prints one
-    /// <c>tps = N (without initial connection time)</c> line; older versions print an "including connections
-    /// establishing" line first, so the "without" line is preferred when both are there.
+    /// <c>tps = N (without initial connection time)</c> line; versions before 14 print "including connections
+    /// establishing" and then "excluding connections establishing", so the line without connection time is preferred.
     /// </summary>
     public static (double Tps, long Transactions) ParseSummary(string output)
     {
         var tpsLines = TpsLine().Matches(output);
         if (tpsLines.Count == 0) throw new PgbenchException($"pgbench printed no 'tps = ' line: {Tail(output)}");
-        var chosen = tpsLines.FirstOrDefault(m => m.Groups[2].Value.Contains("without", StringComparison.Ordinal)) ?? tpsLines[^1];
+        var chosen = tpsLines.FirstOrDefault(m => m.Groups[2].Value.StartsWith("without", StringComparison.Ordinal) || m.Groups[2].Value.StartsWith("excluding", StringComparison.Ordinal)) ?? tpsLines[^1];
         var tps = double.Parse(chosen.Groups[1].Value, CultureInfo.InvariantCulture);
         var processed = ProcessedLine().Match(output);
         if (!processed.Success) throw new PgbenchException($"pgbench printed no 'number of transactions actually processed' line: {Tail(output)}");

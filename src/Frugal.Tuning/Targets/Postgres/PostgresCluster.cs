@@ -251,16 +251,23 @@ public sealed partial class PostgresCluster : IDisposable
             ? pid : null;
     }
 
-    /// <summary>The server log's FATAL (or PANIC) line written since <paramref name="logStart"/>, else the tool's last line.</summary>
+    /// <summary>
+    /// Why the server did not start, from what it logged since <paramref name="logStart"/>: its FATAL (or PANIC) line,
+    /// else its last line (some start-up checks print a bare "postgres: ..." message), else pg_ctl's own last line.
+    /// </summary>
     private string FailureLine(long logStart, ToolResult result)
     {
         if (File.Exists(LogPath))
         {
             using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             stream.Seek(Math.Min(logStart, stream.Length), SeekOrigin.Begin);
-            var line = new StreamReader(stream).ReadToEnd().Split('\n')
-                .LastOrDefault(l => l.Contains("FATAL:", StringComparison.Ordinal) || l.Contains("PANIC:", StringComparison.Ordinal));
-            if (line is not null) return line[line.IndexOf(line.Contains("FATAL:", StringComparison.Ordinal) ? "FATAL:" : "PANIC:", StringComparison.Ordinal)..].Trim();
+            var lines = new StreamReader(stream).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (var marker in (string[])["FATAL:", "PANIC:"])
+            {
+                var line = lines.LastOrDefault(l => l.Contains(marker, StringComparison.Ordinal));
+                if (line is not null) return line[line.IndexOf(marker, StringComparison.Ordinal)..];
+            }
+            if (lines.Length > 0) return lines[^1];
         }
         return $"pg_ctl exited with {result.ExitCode}: {result.LastLine()}";
     }
