@@ -70,6 +70,24 @@ public sealed class PostgresTargetTests(ITestOutputHelper output)
         Assert.False(Directory.Exists(folder));
     }
 
+    [SkippableFact]
+    public void CancellingATrialKillsItsPgbench()
+    {
+        PostgresTestEnvironment.RequireInstallation(output);
+        using var target = new PostgresTarget(PostgresTestEnvironment.SmokeOptions with { DurationSeconds = 60 });
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        Assert.ThrowsAny<OperationCanceledException>(() => target.Evaluate(new Dictionary<string, object>(), cancellation.Token));
+        Assert.Empty(PgbenchProcessesFor(target.Cluster.Folder));
+    }
+
+    /// <summary>pgbench processes pointed at this cluster's socket folder (unique to it), from /proc.</summary>
+    private static List<string> PgbenchProcessesFor(string clusterFolder) =>
+        Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)).Select(d =>
+        {
+            try { return File.ReadAllText(Path.Combine(d, "cmdline")).Replace('\0', ' '); }
+            catch (IOException) { return ""; }
+        }).Where(c => c.Contains("pgbench", StringComparison.Ordinal) && c.Contains(clusterFolder, StringComparison.Ordinal)).ToList();
+
     [Theory]
     [InlineData("tpcc", null, null, null, "workload")]
     [InlineData(null, 1.5, null, null, "duration")]

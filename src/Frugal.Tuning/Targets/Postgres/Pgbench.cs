@@ -45,7 +45,8 @@ public sealed partial class Pgbench(string executable, IReadOnlyList<string> cli
             };
             if (workload == PgbenchWorkload.SelectOnly) arguments.Add("-S");
             arguments.Add("postgres");
-            var result = ToolProcess.Run(executable, arguments, new ToolRunOptions(), cancellation);
+            // A server that stops answering (a pathological configuration) must not hang the tuning run.
+            var result = ToolProcess.Run(executable, arguments, new ToolRunOptions(Timeout: TimeSpan.FromSeconds(seconds + 120)), cancellation);
             if (result.ExitCode != 0) throw new PgbenchException($"pgbench failed (exit {result.ExitCode}): {result.LastLine()}");
             var (tps, transactions) = ParseSummary(result.Output);
             var latencies = Directory.EnumerateFiles(logFolder).SelectMany(File.ReadLines).Select(TransactionLatencyMs).ToArray();

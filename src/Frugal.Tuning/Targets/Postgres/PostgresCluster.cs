@@ -22,6 +22,7 @@ public sealed partial class PostgresCluster : IDisposable
     private readonly string? runAs;
     private readonly PosixSignalRegistration interruptRegistration;
     private int? postmasterPid;
+    private volatile bool interrupted;
     private bool disposed;
 
     private PostgresCluster(PostgresInstallation installation, string folder, int port, TimeSpan startTimeout)
@@ -32,8 +33,12 @@ public sealed partial class PostgresCluster : IDisposable
         this.startTimeout = startTimeout;
         runAs = Environment.IsPrivilegedProcess ? ServerUser : null;
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
-        // Ctrl-C: the server is a separate process group-less daemon, so it would outlive us; stop it before we go.
-        interruptRegistration = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => StopQuietly());
+        // Ctrl-C: the server runs detached from our terminal, so it would outlive us; stop it before we go.
+        interruptRegistration = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ =>
+        {
+            interrupted = true;
+            StopQuietly();
+        });
     }
 
     /// <summary>The cluster's folder: the data directory, the server log and the socket live here.</summary>
@@ -108,6 +113,8 @@ public sealed partial class PostgresCluster : IDisposable
     /// <summary>Starts the server and waits until it accepts connections; a failure carries the log's FATAL line.</summary>
     public void Start(CancellationToken cancellation)
     {
+        // After Ctrl-C stopped the server, nothing (such as a failed trial's recovery) may bring it back.
+        if (interrupted) throw new OperationCanceledException("the PostgreSQL cluster was stopped by Ctrl-C.");
         var logStart = LogLength();
         var result = Tool(installation.PgCtl, ["-D", DataDirectory, "-l", LogPath, "-w", "-t", Seconds(startTimeout), "start"], cancellation);
         if (result.ExitCode != 0)

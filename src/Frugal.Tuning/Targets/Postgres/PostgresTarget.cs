@@ -101,6 +101,8 @@ public sealed class PostgresTarget : ITuningTarget
     /// </summary>
     private TrialMeasurement FailAndRecover(string reason, CancellationToken cancellation)
     {
+        // A trial cut short by cancellation (Ctrl-C stops the server too) is not the configuration's failure.
+        cancellation.ThrowIfCancellationRequested();
         cluster.WriteAutoConf(lastGoodAutoConf);
         try
         {

@@ -48,14 +48,18 @@ internal static class ToolProcess
             process.StandardInput.Write(options.Input);
             process.StandardInput.Close();
         }
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        if (options.Timeout is { } timeout) limit.CancelAfter(timeout);
         try
         {
-            process.WaitForExitAsync(cancellation).GetAwaiter().GetResult();
+            process.WaitForExitAsync(limit.Token).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {
             Kill(process);
-            throw;
+            cancellation.ThrowIfCancellationRequested();
+            // Not the caller's cancellation, so the time limit: a hung tool is a failure, reported like any other.
+            return new ToolResult(-1, "", $"{Path.GetFileName(executable)} did not finish within {options.Timeout!.Value.TotalSeconds:F0} s and was killed");
         }
         return new ToolResult(process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
     }
@@ -74,8 +78,11 @@ internal static class ToolProcess
     }
 }
 
-/// <summary>How to run one tool: as which user (null: as this process), where, and what to write to its standard input.</summary>
-internal sealed record ToolRunOptions(string? RunAs = null, string? WorkingDirectory = null, string? Input = null);
+/// <summary>
+/// How to run one tool: as which user (null: as this process), where, what to write to its standard input, and how long
+/// it may take before it is killed (null: no limit).
+/// </summary>
+internal sealed record ToolRunOptions(string? RunAs = null, string? WorkingDirectory = null, string? Input = null, TimeSpan? Timeout = null);
 
 /// <summary>A PostgreSQL tool or server operation failed; the message carries the tool's (or server log's) reason.</summary>
 public sealed class PostgresException(string message) : Exception(message);
