@@ -20,9 +20,10 @@ public sealed partial class PostgresCluster : IDisposable
     private readonly PostgresInstallation installation;
     private readonly TimeSpan startTimeout;
     private readonly string? runAs;
-    private readonly PosixSignalRegistration interruptRegistration;
+    private readonly PosixSignalRegistration[] signalRegistrations;
     private int? postmasterPid;
     private volatile bool interrupted;
+    private readonly ManualResetEventSlim exitCleanupDone = new();
     private bool disposed;
 
     private PostgresCluster(PostgresInstallation installation, string folder, int port, TimeSpan startTimeout)
@@ -33,12 +34,9 @@ public sealed partial class PostgresCluster : IDisposable
         this.startTimeout = startTimeout;
         runAs = Environment.IsPrivilegedProcess ? ServerUser : null;
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
-        // Ctrl-C: the server runs detached from our terminal, so it would outlive us; stop it before we go.
-        interruptRegistration = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ =>
-        {
-            interrupted = true;
-            StopQuietly();
-        });
+        // Ctrl-C or kill: the server runs detached from us, so it would outlive us; stop it before we go (the handlers do
+        // not cancel the signal, so its default action, ending this process, still follows).
+        signalRegistrations = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(s => PosixSignalRegistration.Create(s, _ => ShutDownForExit()))];
     }
 
     /// <summary>The cluster's folder: the data directory, the server log and the socket live here.</summary>
@@ -113,15 +111,15 @@ public sealed partial class PostgresCluster : IDisposable
     /// <summary>Starts the server and waits until it accepts connections; a failure carries the log's FATAL line.</summary>
     public void Start(CancellationToken cancellation)
     {
-        // After Ctrl-C stopped the server, nothing (such as a failed trial's recovery) may bring it back.
-        if (interrupted) throw new OperationCanceledException("the PostgreSQL cluster was stopped by Ctrl-C.");
+        ThrowIfInterrupted();
         var logStart = LogLength();
         var result = Tool(installation.PgCtl, ["-D", DataDirectory, "-l", LogPath, "-w", "-t", Seconds(startTimeout), "start"], cancellation);
         if (result.ExitCode != 0)
         {
             // pg_ctl may give up on a server that is still starting; never leave it behind.
             ReadPostmasterPid();
-            StopQuietly();
+            if (postmasterPid is { } pid) Quit(pid);
+            postmasterPid = null;
             throw new PostgresException($"the server did not start: {FailureLine(logStart, result)}");
         }
         ReadPostmasterPid();
@@ -152,7 +150,11 @@ public sealed partial class PostgresCluster : IDisposable
     {
         var result = ToolProcess.Run(installation.Psql, [.. ClientArguments, "-d", "postgres", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-f", "-"],
             new ToolRunOptions(Input: sql), cancellation);
-        if (result.ExitCode != 0) throw new PostgresException($"psql failed: {result.LastLine()}");
+        if (result.ExitCode != 0)
+        {
+            ThrowIfInterrupted();
+            throw new PostgresException($"psql failed: {result.LastLine()}");
+        }
         return result.Output;
     }
 
@@ -179,6 +181,7 @@ public sealed partial class PostgresCluster : IDisposable
     /// </summary>
     public bool Activate(CancellationToken cancellation)
     {
+        ThrowIfInterrupted();
         if (!IsRunning)
         {
             postmasterPid = null;
@@ -218,7 +221,8 @@ public sealed partial class PostgresCluster : IDisposable
         if (disposed) return;
         disposed = true;
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
-        interruptRegistration.Dispose();
+        foreach (var registration in signalRegistrations) registration.Dispose();
+        exitCleanupDone.Dispose();
         try
         {
             Stop();
@@ -229,17 +233,45 @@ public sealed partial class PostgresCluster : IDisposable
         }
     }
 
-    private void OnProcessExit(object? sender, EventArgs e) => StopQuietly();
+    private void OnProcessExit(object? sender, EventArgs e) => ShutDownForExit();
 
-    private void StopQuietly()
+    /// <summary>After Ctrl-C or process exit stopped the server, nothing (such as a failed trial's recovery) may bring it back.</summary>
+    private void ThrowIfInterrupted()
     {
+        if (!interrupted) return;
+        // Let the signal handler finish first: an exception from here may end the process before it has cleaned up.
+        exitCleanupDone.Wait(TimeSpan.FromSeconds(15));
+        throw new OperationCanceledException("the PostgreSQL cluster was stopped because this process is being interrupted.");
+    }
+
+    /// <summary>
+    /// Stops the server for good and deletes the folder while this process is being interrupted or is exiting (Ctrl-C,
+    /// SIGTERM, or an exit without Dispose). It starts no process (the runtime may no longer start one), and nothing
+    /// may start the server again afterwards.
+    /// </summary>
+    private void ShutDownForExit()
+    {
+        interrupted = true;
         try
         {
-            Stop();
+            if (postmasterPid is { } pid) Quit(pid);
+            postmasterPid = null;
+            // The interrupted trial may still be deleting a pgbench log in the folder; a few tries outlast it.
+            for (var attempt = 0; attempt < 3 && Directory.Exists(Folder); attempt++)
+            {
+                try
+                {
+                    Directory.Delete(Folder, recursive: true);
+                }
+                catch (IOException)
+                {
+                    Thread.Sleep(100);
+                }
+            }
         }
-        catch (Exception e) when (e is PostgresException or IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        finally
         {
-            if (postmasterPid is { } pid) KillTree(pid);
+            exitCleanupDone.Set();
         }
     }
 
@@ -322,6 +354,21 @@ public sealed partial class PostgresCluster : IDisposable
         }
         return true;
     }
+
+    /// <summary>
+    /// SIGQUIT, PostgreSQL's immediate shutdown: the postmaster stops its children and exits at once. Whatever is
+    /// still there after 5 s is killed, postmaster and children together.
+    /// </summary>
+    private static void Quit(int pid)
+    {
+        if (!ProcessIsAlive(pid)) return;
+        if (Signal(pid, SigQuit) != 0 || !WaitForExit(pid, TimeSpan.FromSeconds(5))) KillTree(pid);
+    }
+
+    private const int SigQuit = 3;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Signal(int pid, int signal);
 
     private static void KillTree(int pid)
     {

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Frugal.Tuning.Targets.Postgres;
 
@@ -20,6 +22,20 @@ internal sealed record ToolResult(int ExitCode, string Output, string Error)
 /// </summary>
 internal static class ToolProcess
 {
+    /// <summary>Children still running, so that exiting (Ctrl-C, SIGTERM, an unhandled exception) does not orphan them.</summary>
+    private static readonly ConcurrentDictionary<int, Process> Running = new();
+
+    // Held for the life of the process: a registration that is collected stops handling its signal.
+    private static readonly PosixSignalRegistration[] SignalRegistrations =
+        [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(s => PosixSignalRegistration.Create(s, _ => KillRunning()))];
+
+    static ToolProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillRunning();
+
+    private static void KillRunning()
+    {
+        foreach (var process in Running.Values) Kill(process);
+    }
+
     public static ToolResult Run(string executable, IReadOnlyList<string> arguments, ToolRunOptions options, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
@@ -41,6 +57,19 @@ internal static class ToolProcess
             start.Environment.Remove(key);
 
         using var process = Process.Start(start) ?? throw new PostgresException($"{executable} did not start.");
+        Running[process.Id] = process;
+        try
+        {
+            return Wait(process, executable, options, cancellation);
+        }
+        finally
+        {
+            Running.TryRemove(process.Id, out _);
+        }
+    }
+
+    private static ToolResult Wait(Process process, string executable, ToolRunOptions options, CancellationToken cancellation)
+    {
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
         if (options.Input is not null)
