@@ -118,7 +118,7 @@ public static class SpaceFile
         var @default = Number(element, "default", integer, source, name);
         if ((@default < min || @default > max) && special.All(s => s.Value != @default))
             throw new SpaceFormatException(source, name, "default", $"{@default} lies outside [{min}, {max}] and is not a special value");
-        return new Knob(name, type, integer ? (long)@default : @default) { Min = min, Max = max, LogScale = log, Special = special };
+        return new Knob(name, type, integer ? (object)(long)@default : @default) { Min = min, Max = max, LogScale = log, Special = special };
     }
 
     private static List<SpecialValue> ParseSpecial(JsonElement element, bool integer, string source, string name)
