@@ -74,5 +74,5 @@ internal sealed class KnobDecoder
 
     private static double LevelPosition(int choice, int n) => n == 1 ? 0 : (double)choice / (n - 1);
 
-    private object Typed(double value) => _knob.Type == KnobType.Integer ? (long)value : value;
+    private object Typed(double value) => _knob.Type == KnobType.Integer ? (object)(long)value : value;
 }

@@ -75,6 +75,6 @@ public sealed record Knob(string Name, KnobType Type, object Default)
 
     /// <summary>Rounds a numeric value to what the knob takes: integers to the nearest whole number, linear reals to 2 decimals.</summary>
     public object Round(double value) => Type == KnobType.Integer
-        ? (long)Math.Round(value)
+        ? (object)(long)Math.Round(value)
         : LogScale ? value : Math.Round(value, 2);
 }

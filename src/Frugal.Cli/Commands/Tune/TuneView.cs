@@ -20,8 +20,10 @@ internal static class TuneView
         table.AddRow("improvement", "", $"{outcome.ImprovementPercent.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)} %");
         table.AddRow("failed trials", "", outcome.Trials.Count(t => t.Failed).ToString(CultureInfo.InvariantCulture));
         var changed = outcome.Plan.Space.Knobs.Where(k => !Equals(k.Default, outcome.Best.Configuration[k.Name])).ToArray();
-        foreach (var knob in changed)
+        const int shown = 20;
+        foreach (var knob in changed.Take(shown))
             table.AddRow(Markup.Escape(knob.Name), Markup.Escape(Format.Parameter(knob.Default)), Markup.Escape(Format.Parameter(outcome.Best.Configuration[knob.Name])));
+        if (changed.Length > shown) table.AddRow($"... and {changed.Length - shown} more changed knobs", "", "");
         if (changed.Length == 0) table.Caption("(no configuration beat the default)");
         console.Write(table);
     }
@@ -29,7 +31,7 @@ internal static class TuneView
     public static void Comparison(IAnsiConsole console, IReadOnlyList<MethodSummary> summaries)
     {
         var table = new Table().AddColumn("method");
-        foreach (var heading in new[] { "median best", "mean best [95% CI]", "trials ratio", "reached" }) table.AddColumn(new TableColumn(heading).RightAligned());
+        foreach (var heading in new[] { "median best", "mean best [[95% CI]]", "trials ratio", "reached" }) table.AddColumn(new TableColumn(heading).RightAligned());
         foreach (var s in summaries)
         {
             var last = s.Band[^1];
