@@ -52,7 +52,8 @@ public sealed class TuneRunCommand(IAnsiConsole console) : Command<TuneRunComman
             if (task is null) return;
             var changed = TuningRunExperiment.ChangedKnobs(plan, trial.Configuration);
             if (changed.Length > 80) changed = changed[..77] + "...";
-            task.Description = Markup.Escape($"trial {trial.Iteration}/{plan.Iterations} {(trial.Failed ? "failed" : $"{trial.Value:G5}")} · best {best?.Value:G5} · {(changed.Length == 0 ? "default" : changed)}");
+            var value = trial.Failed ? "failed" : TuneView.Number(trial.Value);
+            task.Description = Markup.Escape($"trial {trial.Iteration}/{plan.Iterations} {value} · best {(best is null ? "-" : TuneView.Number(best.Value))} · {(changed.Length == 0 ? "default" : changed)}");
         }
         var experiment = new TuningRunExperiment(target, plan, history, Show);
         var reproduction = new ReproductionOptions(settings.Seed, Quick: false, settings.Out);

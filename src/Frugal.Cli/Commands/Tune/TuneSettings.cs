@@ -11,7 +11,7 @@ namespace Frugal.Cli.Commands.Tune;
 public class TuneSettings : GlobalSettings
 {
     [CommandOption("--target <NAME>")]
-    [Description("The system tuned: synthetic or kv (see 'tune targets'; default synthetic).")]
+    [Description("The system tuned (see 'tune targets'; default synthetic).")]
     [DefaultValue("synthetic")]
     public string Target { get; init; } = "synthetic";
 

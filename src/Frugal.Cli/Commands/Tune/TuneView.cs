@@ -97,5 +97,9 @@ internal static class TuneView
         }),
     };
 
-    private static string F(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string F(double value) => Number(value);
+
+    /// <summary>A metric for people: whole numbers with thousands separators when large, three decimals at most otherwise.</summary>
+    public static string Number(double value) =>
+        value.ToString(Math.Abs(value) >= 10_000 ? "#,0" : "0.###", CultureInfo.InvariantCulture);
 }
