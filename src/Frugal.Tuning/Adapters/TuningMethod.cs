@@ -12,13 +12,6 @@ public sealed record TuningMethod(string Name, string Optimizer, AdapterSettings
 {
     public static IReadOnlyList<string> Parts { get; } = ["llamatune", "hesbo", "rembo", "special", "bucket"];
 
-    /// <summary>The methods help texts list: the plain optimisers, LlamaTune around each, and the ablations around smac and gp.</summary>
-    public static IReadOnlyList<string> Examples =>
-    [
-        .. OptimizerCatalog.Names,
-        "llamatune-<optimizer>", "hesbo-<optimizer>", "rembo-<optimizer>", "special-<optimizer>", "bucket-<optimizer>",
-    ];
-
     /// <summary>Whether the optimiser sees the knobs unchanged (a plain optimiser, the baseline of a LlamaTune comparison).</summary>
     public bool IsPlain => Adapter.IsIdentity;
 
