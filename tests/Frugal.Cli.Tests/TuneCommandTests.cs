@@ -73,6 +73,18 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Fact]
+    public void RunTunesTheKeyValueStore()
+    {
+        var (code, output, errors) = Run("tune", "run", "--target", "kv", "--workload", "B", "--scale", "10", "--duration", "0.1", "--warmup", "0",
+            "--iterations", "2", "--out", PathOf("out"), "--json");
+        Assert.True(code == 0, errors + output);
+        var run = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("ops_per_sec", run.GetProperty("objective").GetString());
+        Assert.True(run.GetProperty("default").GetProperty("value").GetDouble() > 0);
+        Assert.Equal(4, File.ReadAllLines(PathOf("out/history.jsonl")).Length);
+    }
+
+    [Fact]
     public void TargetsAndSpacesAreListed()
     {
         var (code, output, _) = Run("tune", "targets");
