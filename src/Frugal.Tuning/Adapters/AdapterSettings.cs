@@ -19,7 +19,7 @@ public enum Projection
 /// <param name="Projection">The projection, or none.</param>
 /// <param name="Dimensions">The low dimension d of a projection (16 in the paper).</param>
 /// <param name="SpecialBias">Whether knobs with special values get their probability mass (§4 of the design).</param>
-/// <param name="Bias">The probability mass of a knob's special values when the space file gives them none (0.2 in the paper).</param>
+/// <param name="Bias">The probability mass a knob's special values without a probability in the space file share (0.2 in the paper).</param>
 /// <param name="Buckets">Values per bucketised dimension (10,000 in the paper); null: no bucketisation.</param>
 public sealed record AdapterSettings(Projection Projection = Projection.None, int Dimensions = 16, bool SpecialBias = false, double Bias = 0.2, int? Buckets = null)
 {

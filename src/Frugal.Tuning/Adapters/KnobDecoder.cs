@@ -20,12 +20,9 @@ internal sealed class KnobDecoder
     {
         _knob = knob;
         var special = biased ? knob.Special : [];
+        // Values without a probability of their own share the bias evenly, so one such value gets exactly the bias.
         var unspecified = special.Count(s => s.Probability is null);
-        var given = special.Sum(s => s.Probability ?? 0);
-        // Values without a probability share the bias evenly (what is left of it when others have their own).
-        var share = unspecified == 0 ? 0 : Math.Max(0, bias - given) / unspecified;
-        if (unspecified > 0 && share <= 0)
-            throw new ArgumentException($"knob '{knob.Name}': its special values' own probabilities ({given}) leave nothing of the bias {bias} for the others.");
+        var share = unspecified == 0 ? 0 : bias / unspecified;
         _cumulative = new double[special.Count];
         var total = 0.0;
         for (var i = 0; i < special.Count; i++) _cumulative[i] = total += special[i].Probability ?? share;

@@ -37,7 +37,15 @@ public sealed class SpecialValueTests
     public void TheFilesOwnProbabilitiesWinAndTheRestShareTheBias()
     {
         var knob = Knob.Integer("wal", 1, 1000, 20, special: [new SpecialValue(-1, 0.1), new SpecialValue(0, null), new SpecialValue(1000000, null)]);
-        AssertFrequencies(new KnobDecoder(knob, biased: true, bias: 0.3), (-1, 0.1), (0, 0.1), (1000000, 0.1));
+        AssertFrequencies(new KnobDecoder(knob, biased: true, bias: 0.3), (-1, 0.1), (0, 0.15), (1000000, 0.15));
+    }
+
+    [Fact]
+    public void AKnobWhoseSpecialMassReachesOneIsRefused()
+    {
+        var knob = Knob.Integer("wal", 1, 1000, 20, special: [new SpecialValue(-1, 0.5), new SpecialValue(0, null)]);
+        Assert.Contains("knob 'wal'", Assert.Throws<ArgumentException>(() => new KnobDecoder(knob, biased: true, bias: 0.6)).Message);
+        Assert.Equal(0.7, new KnobDecoder(knob, biased: true, bias: 0.2).SpecialMass, 12);
     }
 
     [Fact]
