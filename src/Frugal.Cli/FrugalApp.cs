@@ -2,12 +2,15 @@ using System.Reflection;
 using Frugal.Cli.Commands;
 using Frugal.Cli.Commands.Kv;
 using Frugal.Cli.Commands.Schedule;
+using Frugal.Cli.Commands.Tune;
 using Frugal.Core.Experiments;
 using Frugal.Core.IO;
 using Frugal.Provisioning.Evaluation;
 using Frugal.Scheduling.Experiments;
 using Frugal.Storage;
 using Frugal.Storage.Experiments;
+using Frugal.Tuning.Experiments;
+using Frugal.Tuning.Spaces;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -21,7 +24,8 @@ public static class FrugalApp
         .Register(new DistributionFitExperiment())
         .Register(new ShockwaveComparisonExperiment())
         .Register(new YcsbExperiment())
-        .Register(new MirageExperiment());
+        .Register(new MirageExperiment())
+        .Register(new LlamaTuneExperiment());
 
     public static string Version =>
         typeof(FrugalApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "dev";
@@ -70,6 +74,17 @@ public static class FrugalApp
                 kv.AddCommand<KvStatsCommand>("stats").WithDescription("Show the memory split, log regions and what recovery found.");
                 kv.AddCommand<KvCheckpointCommand>("checkpoint").WithDescription("Recover the store and take a checkpoint.");
             });
+            config.AddBranch("tune", tune =>
+            {
+                tune.SetDescription("Tune a system's knobs (LlamaTune): run one method, compare methods, list targets and spaces.");
+                tune.AddCommand<TuneRunCommand>("run").WithDescription("Tune a target: default first, then the method's trials; history, table, plots and report.")
+                    .WithExample("tune", "run", "--target", "synthetic", "--method", "llamatune-random", "--iterations", "50", "--history", "run.jsonl");
+                tune.AddCommand<TuneCompareCommand>("compare").WithDescription("Run several methods on the same seeds: best-so-far curves, trials ratio, report.")
+                    .WithExample("tune", "compare", "--target", "synthetic", "--methods", "random,hesbo-random,llamatune-random", "--seeds", "5");
+                tune.AddCommand<TuneTargetsCommand>("targets").WithDescription("List the targets and their default knob spaces.");
+                tune.AddCommand<TuneSpaceCommand>("space").WithDescription("Check a space file (--space) or show a target's space, knob by knob.")
+                    .WithExample("tune", "space", "--space", "my-space.json");
+            });
             config.AddBranch("provision", provision =>
             {
                 provision.SetDescription("Slurm job chains (Mirage): replay traces, train value models, evaluate when to submit successors.");
@@ -92,7 +107,7 @@ public static class FrugalApp
         {
             return app.Run(args, cancellation);
         }
-        catch (Exception e) when (e is CommandAppException or UsageException or UnknownExperimentException or OutputFolderException or StorageException)
+        catch (Exception e) when (e is CommandAppException or UsageException or UnknownExperimentException or OutputFolderException or StorageException or SpaceFormatException)
         {
             errors.WriteLine($"frugal: error: {OneLine(e.Message)}");
             return ExitCodes.Usage;

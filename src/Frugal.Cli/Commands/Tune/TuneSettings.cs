@@ -1,0 +1,81 @@
+using System.ComponentModel;
+using Frugal.Tuning.Adapters;
+using Frugal.Tuning.Spaces;
+using Frugal.Tuning.Targets;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Frugal.Cli.Commands.Tune;
+
+/// <summary>What every tuning command takes: the target, its space and workload, the trial budget and LlamaTune's settings.</summary>
+public class TuneSettings : GlobalSettings
+{
+    [CommandOption("--target <NAME>")]
+    [Description("The system tuned (see 'tune targets'; default synthetic).")]
+    [DefaultValue("synthetic")]
+    public string Target { get; init; } = "synthetic";
+
+    [CommandOption("--space <FILE>")]
+    [Description("Knob space as JSON (docs/tuning.md); default: the target's own space.")]
+    public string? Space { get; init; }
+
+    [CommandOption("--iterations <N>")]
+    [Description("Trials after the default configuration (default 50).")]
+    [DefaultValue(50)]
+    public int Iterations { get; init; } = 50;
+
+    [CommandOption("--workload <NAME>")]
+    [Description("postgres: tpcb or select; kv: a YCSB letter (A, B, C, D, F); synthetic: a function (sparse-D, noisy-D).")]
+    public string? Workload { get; init; }
+
+    [CommandOption("--duration <SECONDS>")]
+    [Description("Length of one measured run.")]
+    public double? Duration { get; init; }
+
+    [CommandOption("--warmup <SECONDS>")]
+    [Description("Discarded warm-up before the measured runs.")]
+    public double? Warmup { get; init; }
+
+    [CommandOption("--repeats <N>")]
+    [Description("Measured runs per trial; the trial reports their median.")]
+    public int? Repeats { get; init; }
+
+    [CommandOption("--clients <N>")]
+    [Description("Concurrent clients driving the workload (targets whose thread count is not a knob).")]
+    public int? Clients { get; init; }
+
+    [CommandOption("--scale <N>")]
+    [Description("Data-set size (postgres: pgbench scale factor; kv: thousands of records).")]
+    public int? Scale { get; init; }
+
+    [CommandOption("--dims <D>")]
+    [Description("Low dimension of HeSBO/REMBO projections (default 16).")]
+    public int? Dims { get; init; }
+
+    [CommandOption("--bias <P>")]
+    [Description("Probability mass of a knob's special values when its space gives none (default 0.2).")]
+    public double? Bias { get; init; }
+
+    [CommandOption("--buckets <K>")]
+    [Description("Values per bucketised dimension (default 10000).")]
+    public int? Buckets { get; init; }
+
+    public TargetOptions Options() => new(Workload, Duration, Warmup, Repeats, Clients, Scale);
+
+    public override ValidationResult Validate()
+    {
+        var global = base.Validate();
+        if (!global.Successful) return global;
+        if (Iterations is < 1 or > 100_000) return ValidationResult.Error($"--iterations: {Iterations} must lie in [1, 100000].");
+        return ValidationResult.Success();
+    }
+
+    /// <summary>The target's catalogue entry and the space to search; an unknown target or a bad space file becomes a usage error.</summary>
+    public (TargetEntry Entry, SearchSpace Space) LoadTarget() => InputErrors.AsUsage(() =>
+    {
+        var entry = TargetCatalog.Get(Target);
+        return (entry, Space is null ? entry.DefaultSpace(Options()) : SpaceFile.Load(Space));
+    });
+
+    public TuningMethod Method(string name) => InputErrors.AsUsage(() => TuningMethod.Parse(name, Dims, Bias, Buckets));
+}

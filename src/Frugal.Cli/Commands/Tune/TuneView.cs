@@ -1,0 +1,105 @@
+using System.Globalization;
+using Frugal.Core.Results;
+using Frugal.Tuning.Comparison;
+using Frugal.Tuning.Loop;
+using Frugal.Tuning.Spaces;
+using Spectre.Console;
+
+namespace Frugal.Cli.Commands.Tune;
+
+/// <summary>Tuning results as terminal tables and as the JSON <c>--json</c> prints.</summary>
+internal static class TuneView
+{
+    /// <summary>The best configuration's changed knobs beside their defaults, and the improvement.</summary>
+    public static void BestAgainstDefault(IAnsiConsole console, TuningOutcome outcome)
+    {
+        var metric = outcome.Objective.Metric;
+        var table = new Table().Title(Markup.Escape($"{outcome.Plan.Method.Name} on {outcome.Plan.TargetName}: best of {outcome.Trials.Count} trials (iteration {outcome.Best.Iteration})"))
+            .AddColumn("").AddColumn(new TableColumn("default").RightAligned()).AddColumn(new TableColumn("best").RightAligned());
+        table.AddRow(Markup.Escape($"{metric} ({(outcome.Objective.Maximize ? "higher" : "lower")} is better)"), F(outcome.Default.Value), F(outcome.Best.Value));
+        table.AddRow("improvement", "", $"{outcome.ImprovementPercent.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)} %");
+        table.AddRow("failed trials", "", outcome.Trials.Count(t => t.Failed).ToString(CultureInfo.InvariantCulture));
+        var changed = outcome.Plan.Space.Knobs.Where(k => !Equals(k.Default, outcome.Best.Configuration[k.Name])).ToArray();
+        const int shown = 20;
+        foreach (var knob in changed.Take(shown))
+            table.AddRow(Markup.Escape(knob.Name), Markup.Escape(Format.Parameter(knob.Default)), Markup.Escape(Format.Parameter(outcome.Best.Configuration[knob.Name])));
+        if (changed.Length > shown) table.AddRow($"... and {changed.Length - shown} more changed knobs", "", "");
+        if (changed.Length == 0) table.Caption("(no configuration beat the default)");
+        console.Write(table);
+    }
+
+    public static void Comparison(IAnsiConsole console, IReadOnlyList<MethodSummary> summaries)
+    {
+        var table = new Table().AddColumn("method");
+        foreach (var heading in new[] { "median best", "mean best [[95% CI]]", "trials ratio", "reached" }) table.AddColumn(new TableColumn(heading).RightAligned());
+        foreach (var s in summaries)
+        {
+            var last = s.Band[^1];
+            table.AddRow(Markup.Escape(s.Method.Name), F(s.MedianFinalBest), $"{F(last.Estimate)} [[{F(last.Lower)}, {F(last.Upper)}]]",
+                s.Plain is null ? "" : s.TrialsRatio is { } r ? $"{F(r)}× vs {Markup.Escape(s.Plain)}" : $"n/a vs {Markup.Escape(s.Plain)}",
+                s.Plain is null ? "" : $"{s.Reached}/{s.FinalBest.Length}");
+        }
+        table.Caption("trials ratio: trials the plain optimiser needed to reach its own best ÷ trials the method needed to reach that value (median over seeds)");
+        console.Write(table);
+    }
+
+    public static void Space(IAnsiConsole console, SearchSpace space)
+    {
+        var table = new Table().Title(Markup.Escape($"{space.Name}: {space.Knobs.Count} knobs"))
+            .AddColumn("knob").AddColumn("type").AddColumn("range or values").AddColumn("default").AddColumn("special");
+        foreach (var k in space.Knobs)
+            table.AddRow(Markup.Escape(k.Name), k.Type.ToString().ToLowerInvariant() + (k.LogScale ? " (log)" : ""),
+                Markup.Escape(k.IsNumeric ? $"[{Format.Parameter(k.Min)}, {Format.Parameter(k.Max)}]{(k.Unit is null ? "" : " " + k.Unit)}" : k.Choices > 0 && k.Type == KnobType.Categorical ? string.Join(", ", k.Values) : "true, false"),
+                Markup.Escape(Format.Parameter(k.Default)),
+                Markup.Escape(string.Join(", ", k.Special.Select(s => s.Probability is { } p ? $"{Format.Parameter(s.Value)} (p={Format.Parameter(p)})" : Format.Parameter(s.Value)))));
+        console.Write(table);
+    }
+
+    public static object RunJson(TuningOutcome outcome, string history) => new
+    {
+        target = outcome.Plan.TargetName,
+        space = outcome.Plan.Space.Name,
+        method = outcome.Plan.Method.Name,
+        seed = outcome.Plan.Seed.ToString(CultureInfo.InvariantCulture),
+        iterations = outcome.Plan.Iterations,
+        objective = outcome.Objective.Metric,
+        maximize = outcome.Objective.Maximize,
+        history,
+        @default = new { value = outcome.Default.Value, configuration = outcome.Default.Configuration, metrics = outcome.Default.Metrics },
+        best = new { iteration = outcome.Best.Iteration, value = outcome.Best.Value, configuration = outcome.Best.Configuration, metrics = outcome.Best.Metrics },
+        improvementPercent = outcome.ImprovementPercent,
+        failures = outcome.Trials.Count(t => t.Failed),
+        bestSoFar = outcome.BestSoFar(),
+        trials = outcome.Trials.Select(t => new { iteration = t.Iteration, value = t.Value, failed = t.Failed, reason = t.Failure }),
+    };
+
+    /// <summary>One entry per method; <c>trialsRatio</c> is null (written, not left out) when it has no plain counterpart or did not reach its best on most seeds.</summary>
+    public static object ComparisonJson(ComparisonPlan plan, IReadOnlyList<MethodSummary> summaries, bool maximize) => new
+    {
+        target = plan.TargetName,
+        space = plan.Space.Name,
+        iterations = plan.Iterations,
+        seeds = plan.Seeds,
+        maximize,
+        methods = summaries.Select(s => new Dictionary<string, object?>
+        {
+            ["method"] = s.Method.Name,
+            ["plain"] = s.Plain,
+            ["medianFinalBest"] = s.MedianFinalBest,
+            ["finalBest"] = s.FinalBest,
+            ["meanFinalBest"] = s.Band[^1].Estimate,
+            ["lower"] = s.Band[^1].Lower,
+            ["upper"] = s.Band[^1].Upper,
+            ["trialsRatio"] = s.TrialsRatio,
+            ["trialsRatioPerSeed"] = s.RatioPerSeed,
+            ["reached"] = s.Plain is null ? null : s.Reached,
+            ["meanBestSoFar"] = s.MeanCurve,
+        }),
+    };
+
+    private static string F(double value) => Number(value);
+
+    /// <summary>A metric for people: whole numbers with thousands separators when large, three decimals at most otherwise.</summary>
+    public static string Number(double value) =>
+        value.ToString(Math.Abs(value) >= 10_000 ? "#,0" : "0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,99 @@
+using Frugal.Core.Randomness;
+using Frugal.Core.Statistics;
+using Frugal.Tuning.Adapters;
+using Frugal.Tuning.Loop;
+using Frugal.Tuning.Spaces;
+using Frugal.Tuning.Targets;
+
+namespace Frugal.Tuning.Comparison;
+
+/// <summary>Several methods on one target, each run on the same seeds (seed k is the same number for every method).</summary>
+public sealed record ComparisonPlan(string TargetName, TargetOptions Options, SearchSpace Space, IReadOnlyList<TuningMethod> Methods, int Iterations, int Seeds);
+
+/// <summary>One method on one seed.</summary>
+public sealed record MethodRun(TuningMethod Method, int SeedIndex, TuningOutcome Outcome);
+
+/// <summary>
+/// How one method did over the seeds: the median final best, the mean best-so-far curve with a bootstrap confidence
+/// band, and — for a LlamaTune-wrapped method whose plain optimiser ran too — its <see cref="TrialsRatio"/>.
+/// </summary>
+/// <param name="Method">The method.</param>
+/// <param name="Plain">The plain counterpart (same optimiser, identity adapter) it is compared with, if it ran.</param>
+/// <param name="FinalBest">Each seed's final best value.</param>
+/// <param name="MeanCurve">The best-so-far value after each trial, averaged over the seeds.</param>
+/// <param name="Band">A 95% percentile-bootstrap interval of that mean, per trial.</param>
+/// <param name="RatioPerSeed">Per seed: plain's trials to its final best ÷ this method's trials to reach that value; null where it never did.</param>
+public sealed record MethodSummary(TuningMethod Method, string? Plain, double[] FinalBest, double[] MeanCurve, Interval[] Band, double?[] RatioPerSeed)
+{
+    /// <summary>
+    /// The median of <see cref="RatioPerSeed"/>, the seeds that never reached the value ranking lowest; null when there is no
+    /// plain counterpart or when the median falls on such a seed (at least half the seeds never reached it).
+    /// </summary>
+    public double? TrialsRatio => MedianWithMissingLowest(RatioPerSeed);
+
+    /// <summary>On how many seeds the method reached the plain optimiser's final best.</summary>
+    public int Reached => RatioPerSeed.Count(r => r is not null);
+
+    public double MedianFinalBest => Summary.Median(FinalBest);
+
+    internal static double? MedianWithMissingLowest(IReadOnlyList<double?> values)
+    {
+        if (values.Count == 0) return null;
+        var sorted = values.OrderBy(v => v ?? double.NegativeInfinity).ToArray();
+        var (low, high) = (sorted[(sorted.Length - 1) / 2], sorted[sorted.Length / 2]);
+        return low is { } a && high is { } b ? (a + b) / 2 : null;
+    }
+}
+
+/// <summary>Runs a <see cref="ComparisonPlan"/> and summarises it per method.</summary>
+public static class TuningComparison
+{
+    /// <param name="plan">What to compare.</param>
+    /// <param name="seeds">The run's seed tree: seed k of every method is <c>SeedOf("seed-k")</c>.</param>
+    /// <param name="progress">Receives the fraction of runs done.</param>
+    /// <param name="cancellation">Stops between trials.</param>
+    public static IReadOnlyList<MethodRun> Run(ComparisonPlan plan, SeedTree seeds, Action<double>? progress = null, CancellationToken cancellation = default)
+    {
+        var runs = new List<MethodRun>();
+        var total = plan.Methods.Count * plan.Seeds;
+        var entry = TargetCatalog.Get(plan.TargetName);
+        foreach (var method in plan.Methods)
+            for (var k = 0; k < plan.Seeds; k++)
+            {
+                var seed = seeds.SeedOf($"seed-{k}");
+                using var target = entry.Create(plan.Options, new SeedTree(seed).Child("target"));
+                var outcome = Tuner.Run(target, new TuningPlan(plan.TargetName, plan.Space, method, plan.Iterations, seed), cancellation: cancellation);
+                runs.Add(new MethodRun(method, k, outcome));
+                progress?.Invoke((double)runs.Count / total);
+            }
+        return runs;
+    }
+
+    /// <summary>One summary per method, in the plan's order.</summary>
+    public static IReadOnlyList<MethodSummary> Summarise(IReadOnlyList<MethodRun> runs, bool maximize, RandomStream bootstrap)
+    {
+        var methods = runs.Select(r => r.Method).Distinct().ToArray();
+        return methods.Select(method =>
+        {
+            var own = runs.Where(r => r.Method == method).OrderBy(r => r.SeedIndex).ToArray();
+            var curves = own.Select(r => r.Outcome.BestSoFar()).ToArray();
+            var length = curves.Min(c => c.Length);
+            var band = new Interval[length];
+            var mean = new double[length];
+            for (var i = 0; i < length; i++)
+            {
+                var column = curves.Select(c => c[i]).ToArray();
+                band[i] = Bootstrap.ConfidenceInterval(column, Summary.Mean, bootstrap, resamples: 1000);
+                mean[i] = band[i].Estimate;
+            }
+            var plain = method.IsPlain ? null : methods.FirstOrDefault(m => m.IsPlain && m.Optimizer == method.Optimizer);
+            var ratios = own.Select(r =>
+            {
+                if (plain is null) return (double?)null;
+                var baseline = runs.FirstOrDefault(p => p.Method == plain && p.SeedIndex == r.SeedIndex);
+                return baseline is null ? null : Curves.TrialsRatio(baseline.Outcome.BestSoFar(), r.Outcome.BestSoFar(), maximize);
+            }).ToArray();
+            return new MethodSummary(method, plain?.Name, own.Select(r => r.Outcome.BestSoFar()[^1]).ToArray(), mean, band, ratios);
+        }).ToArray();
+    }
+}

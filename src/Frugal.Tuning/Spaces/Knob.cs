@@ -1,0 +1,80 @@
+namespace Frugal.Tuning.Spaces;
+
+/// <summary>The kinds of knob a space file may declare (its <c>type</c> field).</summary>
+public enum KnobType
+{
+    Integer,
+    Real,
+    Categorical,
+    Boolean,
+}
+
+/// <summary>
+/// An extra value of a numeric knob that means something special (PostgreSQL's −1 "use another setting", 0 "off"), with
+/// the probability mass special-value biasing gives it. <paramref name="Probability"/> is null when the space file leaves
+/// it to the method's bias setting (<c>--bias</c>, 0.2 by default).
+/// </summary>
+public sealed record SpecialValue(double Value, double? Probability);
+
+/// <summary>
+/// One tunable setting: its type, range or values, default and special values. Integer and real knobs use
+/// <see cref="Min"/>, <see cref="Max"/> and <see cref="LogScale"/>; categorical knobs <see cref="Values"/>.
+/// <see cref="Default"/> is a <see cref="long"/>, <see cref="double"/>, <see cref="string"/> or <see cref="bool"/>
+/// like every value of a configuration.
+/// </summary>
+public sealed record Knob(string Name, KnobType Type, object Default)
+{
+    public double Min { get; init; }
+    public double Max { get; init; }
+    public bool LogScale { get; init; }
+    public IReadOnlyList<string> Values { get; init; } = [];
+    public IReadOnlyList<SpecialValue> Special { get; init; } = [];
+    public string? Unit { get; init; }
+    public bool Restart { get; init; }
+    public string? Description { get; init; }
+
+    public bool IsNumeric => Type is KnobType.Integer or KnobType.Real;
+
+    /// <summary>How many values a categorical or boolean knob offers (0 for numeric knobs).</summary>
+    public int Choices => Type switch
+    {
+        KnobType.Categorical => Values.Count,
+        KnobType.Boolean => 2,
+        _ => 0,
+    };
+
+    /// <summary>How many distinct values an integer knob's range holds (special values excluded).</summary>
+    public double IntegerCount => Max - Min + 1;
+
+    public static Knob Integer(string name, long min, long max, long @default, bool log = false, params SpecialValue[] special) =>
+        new(name, KnobType.Integer, @default) { Min = min, Max = max, LogScale = log, Special = special };
+
+    public static Knob Real(string name, double min, double max, double @default, bool log = false, params SpecialValue[] special) =>
+        new(name, KnobType.Real, @default) { Min = min, Max = max, LogScale = log, Special = special };
+
+    public static Knob Categorical(string name, string @default, params string[] values) =>
+        new(name, KnobType.Categorical, @default) { Values = values };
+
+    public static Knob Boolean(string name, bool @default) => new(name, KnobType.Boolean, @default);
+
+    /// <summary>The value at position <paramref name="u"/> ∈ [0, 1] of the range: linear, or on the log scale.</summary>
+    public double ValueAt(double u)
+    {
+        u = Math.Clamp(u, 0, 1);
+        var value = LogScale ? Math.Exp(Math.Log(Min) + u * (Math.Log(Max) - Math.Log(Min))) : Min + u * (Max - Min);
+        return Math.Clamp(value, Min, Max);
+    }
+
+    /// <summary>The position in [0, 1] of <paramref name="value"/> in the range (the inverse of <see cref="ValueAt"/>).</summary>
+    public double PositionOf(double value)
+    {
+        if (Max == Min) return 0;
+        value = Math.Clamp(value, Min, Max);
+        return LogScale ? (Math.Log(value) - Math.Log(Min)) / (Math.Log(Max) - Math.Log(Min)) : (value - Min) / (Max - Min);
+    }
+
+    /// <summary>Rounds a numeric value to what the knob takes: integers to the nearest whole number, linear reals to 2 decimals.</summary>
+    public object Round(double value) => Type == KnobType.Integer
+        ? (object)(long)Math.Round(value)
+        : LogScale ? value : Math.Round(value, 2);
+}

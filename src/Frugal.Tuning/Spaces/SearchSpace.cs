@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using System.Text;
+using Frugal.Core.Results;
+
+namespace Frugal.Tuning.Spaces;
+
+/// <summary>
+/// The knobs a tuning run searches, in definition order (the order HeSBO's hash and REMBO's matrix follow), with the
+/// default configuration every run evaluates first as its baseline.
+/// </summary>
+public sealed class SearchSpace
+{
+    public SearchSpace(string name, IReadOnlyList<Knob> knobs, string? description = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (knobs.Count == 0) throw new ArgumentException($"space '{name}' has no knobs.", nameof(knobs));
+        var duplicate = knobs.GroupBy(k => k.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"space '{name}': knob '{duplicate.Key}' appears twice.", nameof(knobs));
+        Name = name;
+        Knobs = knobs;
+        Description = description;
+    }
+
+    public string Name { get; }
+    public string? Description { get; }
+    public IReadOnlyList<Knob> Knobs { get; }
+
+    public Knob this[string name] => Knobs.FirstOrDefault(k => k.Name == name) ?? throw new KeyNotFoundException($"space '{Name}' has no knob '{name}'.");
+
+    /// <summary>Every knob at its default.</summary>
+    public IReadOnlyDictionary<string, object> DefaultConfiguration() => Knobs.ToDictionary(k => k.Name, k => k.Default);
+
+    /// <summary>
+    /// A short hash of everything that shapes the search (names, types, ranges, defaults, special values): a history made on
+    /// one space must not be resumed on another, even one with the same name.
+    /// </summary>
+    public string Fingerprint()
+    {
+        var text = new StringBuilder(Name);
+        foreach (var k in Knobs)
+        {
+            text.Append('|').Append(k.Name).Append(':').Append(k.Type).Append(':').Append(Format.Parameter(k.Min)).Append(':').Append(Format.Parameter(k.Max))
+                .Append(':').Append(k.LogScale).Append(':').Append(Format.Parameter(k.Default)).Append(':').Append(string.Join(",", k.Values));
+            foreach (var s in k.Special) text.Append(':').Append(Format.Parameter(s.Value)).Append('@').Append(Format.Parameter(s.Probability));
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
+    }
+}

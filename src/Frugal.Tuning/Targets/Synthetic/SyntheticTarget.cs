@@ -1,0 +1,43 @@
+using Frugal.Core.Randomness;
+using MathNet.Numerics.Distributions;
+
+namespace Frugal.Tuning.Targets.Synthetic;
+
+/// <summary>
+/// A <see cref="SyntheticFunction"/> as a target: instant trials with a known optimum, for tests and for checking
+/// optimisers. It reports <c>score</c> (maximised) and <c>regret</c> (optimum − noiseless score).
+/// </summary>
+public sealed class SyntheticTarget : ITuningTarget
+{
+    private readonly Normal _noise;
+
+    /// <param name="options">Only <see cref="TargetOptions.Workload"/> (the function) applies.</param>
+    /// <param name="seeds">Where the observation noise comes from.</param>
+    public SyntheticTarget(TargetOptions options, SeedTree seeds)
+    {
+        if (options.DurationSeconds is not null || options.WarmupSeconds is not null || options.Repeats is not null || options.Clients is not null || options.Scale is not null)
+            throw new ArgumentException("the synthetic target takes only --workload (the function); --duration, --warmup, --repeats, --clients and --scale do not apply.");
+        Function = SyntheticFunction.Parse(options.Workload ?? SyntheticFunction.DefaultName);
+        _noise = new Normal(0, 1, seeds.Stream("noise"));
+    }
+
+    public SyntheticFunction Function { get; }
+
+    public string Name => "synthetic";
+
+    public TargetObjective Objective { get; } = new("score", Maximize: true, ["score", "regret"]);
+
+    public TrialMeasurement Evaluate(IReadOnlyDictionary<string, object> configuration, CancellationToken cancellation)
+    {
+        var missing = Function.EffectiveKnobs.FirstOrDefault(k => !configuration.ContainsKey(k));
+        if (missing is not null) throw new ArgumentException($"the synthetic function '{Function.Name}' needs knob '{missing}', which the space lacks.");
+        if (Function.Crashes(configuration)) return TrialMeasurement.FailedWith("synthetic crash: a log-scale knob in the top 3% of its range");
+        var score = Function.Score(configuration);
+        var observed = Function.Noise > 0 ? score * (1 + Function.Noise * _noise.Sample()) : score;
+        return TrialMeasurement.Succeeded(new Dictionary<string, double> { ["score"] = observed, ["regret"] = Function.Optimum - score });
+    }
+
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,38 @@
+using Frugal.Core.Randomness;
+using Frugal.Tuning.Targets;
+using Frugal.Tuning.Targets.Kv;
+
+namespace Frugal.Tuning.Tests.Targets;
+
+public sealed class KvTargetTests
+{
+    private static KvTarget Tiny() => new(new TargetOptions(Workload: "B", DurationSeconds: 0.1, WarmupSeconds: 0, Scale: 10), new SeedTree(1));
+
+    [Fact]
+    public void ATinyTrialMeasuresThroughputAndLatency()
+    {
+        using var target = Tiny();
+        var space = KvTarget.Space();
+        var measurement = target.Evaluate(space.DefaultConfiguration(), default);
+        Assert.False(measurement.Failed, measurement.Failure);
+        Assert.True(measurement.Metrics["ops_per_sec"] > 0);
+        Assert.True(measurement.Metrics["p99_us"] >= measurement.Metrics["p50_us"]);
+        Assert.Equal(10_000 * 108 / 2, target.MemoryBudget);
+    }
+
+    [Fact]
+    public void ASplitTheStoreRefusesIsAFailedTrial()
+    {
+        using var target = Tiny();
+        var configuration = new Dictionary<string, object>(KvTarget.Space().DefaultConfiguration()) { ["page_size_bits"] = 20L };
+        var measurement = target.Evaluate(configuration, default);
+        Assert.True(measurement.Failed);
+        Assert.Contains("did not start", measurement.Failure);
+    }
+
+    [Theory]
+    [InlineData("Z", null, "--workload")]
+    [InlineData(null, 0, "--scale")]
+    public void BadOptionsAreRefused(string? workload, int? scale, string mentions) =>
+        Assert.Contains(mentions, Assert.Throws<ArgumentException>(() => new KvTarget(new TargetOptions(Workload: workload, Scale: scale), new SeedTree(1))).Message);
+}
