@@ -117,9 +117,9 @@ public static class FrugalApp
             errors.WriteLine($"frugal: {OneLine(e.Message)}");
             return ExitCodes.Failure;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e)
         {
-            errors.WriteLine("frugal: cancelled; nothing was written.");
+            errors.WriteLine($"frugal: cancelled; {(e is PartlyKeptCancellation ? e.Message : "nothing was written.")}");
             return ExitCodes.Cancelled;
         }
         catch (Exception e)

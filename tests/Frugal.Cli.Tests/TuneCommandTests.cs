@@ -54,6 +54,18 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Fact]
+    public void ACancelledRunSaysWhereItsHistoryIsKept()
+    {
+        var history = PathOf("cancelled.jsonl");
+        var (code, _, errors) = Run(new CancellationToken(canceled: true),
+            "tune", "run", "--method", "random", "--iterations", "5", "--history", history, "--out", PathOf("out"));
+        Assert.Equal(130, code);
+        Assert.StartsWith("frugal: cancelled; the completed trials are kept in " + history, errors);
+        Assert.Contains("--resume", errors);
+        Assert.True(File.Exists(history));
+    }
+
+    [Fact]
     public void CompareReportsTrialsRatiosForWrappedMethods()
     {
         var (code, output, errors) = Run("tune", "compare", "--target", "synthetic", "--workload", "sparse-30", "--methods", "random,hesbo-random,special-random",

@@ -57,15 +57,23 @@ public sealed class TuneRunCommand(IAnsiConsole console) : Command<TuneRunComman
         }
         var experiment = new TuningRunExperiment(target, plan, history, Show);
         var reproduction = new ReproductionOptions(settings.Seed, Quick: false, settings.Out);
-        var summary = settings.JsonOnConsole
-            ? Reproduction.Run([experiment], reproduction, observer: null, cancellation)
-            : console.Progress().Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(p =>
-                {
-                    task = p.AddTask($"tuning {Markup.Escape(entry.Name)} with {Markup.Escape(method.Name)}", maxValue: plan.Iterations + 1);
-                    task.Value = history.Completed.Count;
-                    return Reproduction.Run([experiment], reproduction, new TrialCounter(task), cancellation);
-                });
+        ReproductionSummary summary;
+        try
+        {
+            summary = settings.JsonOnConsole
+                ? Reproduction.Run([experiment], reproduction, observer: null, cancellation)
+                : console.Progress().Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .Start(p =>
+                    {
+                        task = p.AddTask($"tuning {Markup.Escape(entry.Name)} with {Markup.Escape(method.Name)}", maxValue: plan.Iterations + 1);
+                        task.Value = history.Completed.Count;
+                        return Reproduction.Run([experiment], reproduction, new TrialCounter(task), cancellation);
+                    });
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new PartlyKeptCancellation($"the completed trials are kept in {history.Path}; continue with --resume --history {history.Path}", e);
+        }
         if (summary.Outcomes[0].Error is { } error) throw new InvalidOperationException(error);
         var outcome = experiment.Outcome!;
 
