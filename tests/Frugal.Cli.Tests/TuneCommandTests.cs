@@ -66,6 +66,28 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Fact]
+    public void CompareKeepsEachRunsHistoryAndResumesThem()
+    {
+        string[] Args(int iterations, params string[] extra) =>
+            ["tune", "compare", "--methods", "random,special-random", "--iterations", iterations.ToString(), "--seeds", "2", "--history-dir", PathOf("runs"),
+             "--out", PathOf("out"), "--json", .. extra];
+        var (code, _, errors) = Run(Args(5));
+        Assert.True(code == 0, errors);
+        Assert.Equal(7, File.ReadAllLines(PathOf("runs/special-random-seed1.jsonl")).Length);
+
+        (code, _, errors) = Run(Args(8));
+        Assert.Equal(2, code);
+        AssertOneLineError(errors, "--resume");
+        (code, var resumed, errors) = Run(Args(8, "--resume"));
+        Assert.True(code == 0, errors);
+        Assert.Equal(10, File.ReadAllLines(PathOf("runs/random-seed0.jsonl")).Length);
+        Directory.Delete(PathOf("runs"), recursive: true);
+        (code, var whole, errors) = Run(Args(8));
+        Assert.True(code == 0, errors);
+        Assert.Equal(JsonDocument.Parse(whole).RootElement.GetProperty("methods").GetRawText(), JsonDocument.Parse(resumed).RootElement.GetProperty("methods").GetRawText());
+    }
+
+    [Fact]
     public void CompareReportsTrialsRatiosForWrappedMethods()
     {
         var (code, output, errors) = Run("tune", "compare", "--target", "synthetic", "--workload", "sparse-30", "--methods", "random,hesbo-random,special-random",

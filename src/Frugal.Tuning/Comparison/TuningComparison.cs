@@ -8,7 +8,18 @@ using Frugal.Tuning.Targets;
 namespace Frugal.Tuning.Comparison;
 
 /// <summary>Several methods on one target, each run on the same seeds (seed k is the same number for every method).</summary>
-public sealed record ComparisonPlan(string TargetName, TargetOptions Options, SearchSpace Space, IReadOnlyList<TuningMethod> Methods, int Iterations, int Seeds);
+/// <param name="HistoryDirectory">
+/// Where each run appends its trials (<c>METHOD-seedK.jsonl</c>), so that a long comparison (a real database) loses nothing when
+/// interrupted; null keeps trials in memory only.
+/// </param>
+/// <param name="Resume">Continue the runs whose histories exist in <paramref name="HistoryDirectory"/> instead of refusing them.</param>
+public sealed record ComparisonPlan(string TargetName, TargetOptions Options, SearchSpace Space, IReadOnlyList<TuningMethod> Methods, int Iterations, int Seeds,
+    string? HistoryDirectory = null, bool Resume = false)
+{
+    /// <summary>The history file of <paramref name="method"/>'s run on seed <paramref name="seedIndex"/>.</summary>
+    public string? HistoryPath(TuningMethod method, int seedIndex) =>
+        HistoryDirectory is null ? null : Path.Combine(HistoryDirectory, $"{method.Name}-seed{seedIndex}.jsonl");
+}
 
 /// <summary>One method on one seed.</summary>
 public sealed record MethodRun(TuningMethod Method, int SeedIndex, TuningOutcome Outcome);
@@ -62,11 +73,20 @@ public static class TuningComparison
             {
                 var seed = seeds.SeedOf($"seed-{k}");
                 using var target = entry.Create(plan.Options, new SeedTree(seed).Child("target"));
-                var outcome = Tuner.Run(target, new TuningPlan(plan.TargetName, plan.Space, method, plan.Iterations, seed), cancellation: cancellation);
+                var run = new TuningPlan(plan.TargetName, plan.Space, method, plan.Iterations, seed);
+                using var history = OpenHistory(plan, run, k, target.Objective);
+                var outcome = Tuner.Run(target, run, history, cancellation: cancellation);
                 runs.Add(new MethodRun(method, k, outcome));
                 progress?.Invoke((double)runs.Count / total);
             }
         return runs;
+    }
+
+    private static TuningHistory? OpenHistory(ComparisonPlan plan, TuningPlan run, int seedIndex, TargetObjective objective)
+    {
+        if (plan.HistoryPath(run.Method, seedIndex) is not { } path) return null;
+        var identity = run.Identity(objective);
+        return plan.Resume && File.Exists(path) ? TuningHistory.Resume(path, identity, plan.Space) : TuningHistory.Create(path, identity, plan.Space);
     }
 
     /// <summary>One summary per method, in the plan's order.</summary>

@@ -27,11 +27,20 @@ public sealed class TuneCompareCommand(IAnsiConsole console) : Command<TuneCompa
         [DefaultValue(3)]
         public int Seeds { get; init; } = 3;
 
+        [CommandOption("--history-dir <DIR>")]
+        [Description("Append each run's trials to DIR/METHOD-seedK.jsonl as they complete (for long runs on real systems).")]
+        public string? HistoryDirectory { get; init; }
+
+        [CommandOption("--resume")]
+        [Description("Continue the runs recorded in --history-dir: replay their trials, then run the rest.")]
+        public bool Resume { get; init; }
+
         public override ValidationResult Validate()
         {
             var baseResult = base.Validate();
             if (!baseResult.Successful) return baseResult;
-            return Seeds is < 1 or > 1000 ? ValidationResult.Error($"--seeds: {Seeds} must lie in [1, 1000].") : ValidationResult.Success();
+            if (Seeds is < 1 or > 1000) return ValidationResult.Error($"--seeds: {Seeds} must lie in [1, 1000].");
+            return Resume && HistoryDirectory is null ? ValidationResult.Error("--resume needs --history-dir.") : ValidationResult.Success();
         }
     }
 
@@ -47,7 +56,9 @@ public sealed class TuneCompareCommand(IAnsiConsole console) : Command<TuneCompa
             using var probe = entry.Create(settings.Options(), new SeedTree(settings.Seed));
             return probe.Name;
         });
-        var plan = new ComparisonPlan(entry.Name, settings.Options(), space, methods, settings.Iterations, settings.Seeds);
+        var plan = new ComparisonPlan(entry.Name, settings.Options(), space, methods, settings.Iterations, settings.Seeds, settings.HistoryDirectory, settings.Resume);
+        if (!plan.Resume && methods.SelectMany(m => Enumerable.Range(0, plan.Seeds).Select(k => plan.HistoryPath(m, k))).FirstOrDefault(File.Exists) is { } existing)
+            throw new UsageException($"--history-dir: '{existing}' exists already; pass --resume to continue, or name another folder.");
         var experiment = new TuningComparisonExperiment(plan);
         var reproduction = new ReproductionOptions(settings.Seed, Quick: false, settings.Out);
         var summary = settings.JsonOnConsole
