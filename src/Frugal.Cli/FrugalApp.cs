@@ -81,6 +81,8 @@ public static class FrugalApp
                     .WithExample("tune", "run", "--target", "synthetic", "--method", "llamatune-random", "--iterations", "50", "--history", "run.jsonl");
                 tune.AddCommand<TuneCompareCommand>("compare").WithDescription("Run several methods on the same seeds: best-so-far curves, trials ratio, report.")
                     .WithExample("tune", "compare", "--target", "synthetic", "--methods", "random,hesbo-random,llamatune-random", "--seeds", "5");
+                tune.AddCommand<TuneVerifyCommand>("verify").WithDescription("Measure a history's best configuration and its default again, alternately.")
+                    .WithExample("tune", "verify", "--target", "postgres", "--history", "run.jsonl", "--rounds", "5");
                 tune.AddCommand<TuneTargetsCommand>("targets").WithDescription("List the targets and their default knob spaces.");
                 tune.AddCommand<TuneSpaceCommand>("space").WithDescription("Check a space file (--space) or show a target's space, knob by knob.")
                     .WithExample("tune", "space", "--space", "my-space.json");

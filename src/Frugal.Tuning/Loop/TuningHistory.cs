@@ -59,6 +59,24 @@ public sealed class TuningHistory : IDisposable
         return new TuningHistory(path, stream, space, trials);
     }
 
+    /// <summary>Reads only a history's identity (its first line), e.g. to check which target it tuned before reading its trials.</summary>
+    public static RunIdentity ReadIdentity(string path) =>
+        File.ReadLines(path).FirstOrDefault() is { } header
+            ? ParseHeader(path, System.Text.Encoding.UTF8.GetBytes(header))
+            : throw new FormatException($"history '{path}' has no header line.");
+
+    private static RunIdentity ParseHeader(string path, ReadOnlyMemory<byte> line)
+    {
+        try
+        {
+            return ReadHeader(JsonDocument.Parse(line).RootElement);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new FormatException($"history '{path}': line 1 is not a tuning-history header ({e.Message}).");
+        }
+    }
+
     /// <summary>Reads a history: its identity, its complete trials and the length of the part that parsed.</summary>
     public static (RunIdentity Identity, List<TrialRecord> Trials, long ValidLength) Read(string path, SearchSpace space)
     {
@@ -72,15 +90,7 @@ public sealed class TuningHistory : IDisposable
                 start = i + 1;
             }
         if (lines.Count == 0) throw new FormatException($"history '{path}' has no header line.");
-        RunIdentity identity;
-        try
-        {
-            identity = ReadHeader(JsonDocument.Parse(bytes.AsMemory(lines[0].Start, lines[0].Length)).RootElement);
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new FormatException($"history '{path}': line 1 is not a tuning-history header ({e.Message}).");
-        }
+        var identity = ParseHeader(path, bytes.AsMemory(lines[0].Start, lines[0].Length));
         var trials = new List<TrialRecord>();
         long valid = lines[0].Length + 1;
         for (var l = 1; l < lines.Count; l++)

@@ -7,8 +7,8 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands.Tune;
 
-/// <summary>What every tuning command takes: the target, its space and workload, the trial budget and LlamaTune's settings.</summary>
-public class TuneSettings : GlobalSettings
+/// <summary>What every tuning command takes: the target, its knob space and its workload settings.</summary>
+public class TargetSettings : GlobalSettings
 {
     [CommandOption("--target <NAME>")]
     [Description("The system tuned (see 'tune targets'; default synthetic).")]
@@ -18,11 +18,6 @@ public class TuneSettings : GlobalSettings
     [CommandOption("--space <FILE>")]
     [Description("Knob space as JSON (docs/tuning.md); default: the target's own space.")]
     public string? Space { get; init; }
-
-    [CommandOption("--iterations <N>")]
-    [Description("Trials after the default configuration (default 50).")]
-    [DefaultValue(50)]
-    public int Iterations { get; init; } = 50;
 
     [CommandOption("--workload <NAME>")]
     [Description("postgres: tpcb or select; kv: a YCSB letter (A, B, C, D, F); synthetic: a function (sparse-D, noisy-D).")]
@@ -48,6 +43,24 @@ public class TuneSettings : GlobalSettings
     [Description("Data-set size (postgres: pgbench scale factor; kv: thousands of records).")]
     public int? Scale { get; init; }
 
+    public TargetOptions Options() => new(Workload, Duration, Warmup, Repeats, Clients, Scale);
+
+    /// <summary>The target's catalogue entry and the space to search; an unknown target or a bad space file becomes a usage error.</summary>
+    public (TargetEntry Entry, SearchSpace Space) LoadTarget() => InputErrors.AsUsage(() =>
+    {
+        var entry = TargetCatalog.Get(Target);
+        return (entry, Space is null ? entry.DefaultSpace(Options()) : SpaceFile.Load(Space));
+    });
+}
+
+/// <summary>What the commands that search take besides the target: the trial budget and LlamaTune's settings.</summary>
+public class TuneSettings : TargetSettings
+{
+    [CommandOption("--iterations <N>")]
+    [Description("Trials after the default configuration (default 50).")]
+    [DefaultValue(50)]
+    public int Iterations { get; init; } = 50;
+
     [CommandOption("--dims <D>")]
     [Description("Low dimension of HeSBO/REMBO projections (default 16).")]
     public int? Dims { get; init; }
@@ -60,8 +73,6 @@ public class TuneSettings : GlobalSettings
     [Description("Values per bucketised dimension (default 10000).")]
     public int? Buckets { get; init; }
 
-    public TargetOptions Options() => new(Workload, Duration, Warmup, Repeats, Clients, Scale);
-
     public override ValidationResult Validate()
     {
         var global = base.Validate();
@@ -69,13 +80,6 @@ public class TuneSettings : GlobalSettings
         if (Iterations is < 1 or > 100_000) return ValidationResult.Error($"--iterations: {Iterations} must lie in [1, 100000].");
         return ValidationResult.Success();
     }
-
-    /// <summary>The target's catalogue entry and the space to search; an unknown target or a bad space file becomes a usage error.</summary>
-    public (TargetEntry Entry, SearchSpace Space) LoadTarget() => InputErrors.AsUsage(() =>
-    {
-        var entry = TargetCatalog.Get(Target);
-        return (entry, Space is null ? entry.DefaultSpace(Options()) : SpaceFile.Load(Space));
-    });
 
     public TuningMethod Method(string name) => InputErrors.AsUsage(() => TuningMethod.Parse(name, Dims, Bias, Buckets));
 }

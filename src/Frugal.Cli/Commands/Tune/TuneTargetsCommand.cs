@@ -21,9 +21,9 @@ public sealed class TuneTargetsCommand(IAnsiConsole console) : Command<GlobalSet
 }
 
 /// <summary><c>frugal tune space</c>: checks a space file (or shows a target's space) and lists its knobs.</summary>
-public sealed class TuneSpaceCommand(IAnsiConsole console) : Command<TuneSettings>
+public sealed class TuneSpaceCommand(IAnsiConsole console) : Command<TargetSettings>
 {
-    public override int Execute(CommandContext context, TuneSettings settings, CancellationToken cancellation)
+    public override int Execute(CommandContext context, TargetSettings settings, CancellationToken cancellation)
     {
         var (_, space) = settings.LoadTarget();
         TuneView.Space(console, space);
