@@ -29,8 +29,8 @@ best = None
 for f in sorted(pathlib.Path(sys.argv[1]).glob("*.jsonl")):
     for line in f.read_text().splitlines()[1:]:
         t = json.loads(line)
-        if not t.get("failure") and (best is None or t["value"] > best[0]):
-            best = (t["value"], f)
+        if not t["failed"] and (best is None or t["objective"] > best[0]):
+            best = (t["objective"], f)
 print(best[1])
 PY
 )
