@@ -44,6 +44,7 @@ public sealed class BayesianOptimizer : IOptimizer
     public static readonly BayesianOptimizerOptions SmacDefaults = new(RandomCandidates: 5000, RandomSuggestionProbability: 0.1, IncumbentFromModel: true);
 
     private const double LocalStepDeviation = 0.2;
+    private const int MaxRedraws = 10;
 
     private readonly IReadOnlyList<OptimizerDimension> _dimensions;
     private readonly RandomStream _random;
@@ -191,8 +192,20 @@ public sealed class BayesianOptimizer : IOptimizer
         var d = _dimensions[dimension];
         if (d.IsContinuous)
         {
+            // Steps leaving [0, 1] are redrawn rather than clamped (as ConfigSpace's neighbourhood does): clamping would
+            // pile candidates onto the box's faces, where the surrogates extrapolate least reliably.
             for (var i = 0; i < _options.NeighboursPerContinuousDimension; i++)
-                yield return Math.Clamp(x + LocalStepDeviation * Normal(), 0, 1);
+            {
+                for (var attempt = 0; attempt < MaxRedraws; attempt++)
+                {
+                    var moved = x + LocalStepDeviation * Normal();
+                    if (moved is >= 0 and <= 1)
+                    {
+                        yield return moved;
+                        break;
+                    }
+                }
+            }
             yield break;
         }
         var level = Box.LevelOf(d, x);

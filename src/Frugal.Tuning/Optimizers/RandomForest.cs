@@ -8,8 +8,9 @@ public sealed record RandomForestOptions(int Trees = 100, int MinSamplesSplit = 
 /// <summary>
 /// A random forest of regression trees, the surrogate of the <c>smac</c> optimiser. Built in-house because SMAC needs
 /// every tree's prediction to form a predictive variance, and ML.NET's FastForest only exposes the forest's average.
-/// Splits minimise the children's summed squared error (variance reduction) over thresholds midway between
-/// consecutive distinct values; discrete dimensions are ordinary ordered coordinates.
+/// Splits minimise the children's summed squared error (variance reduction); as in SMAC's pyrfr forest, the threshold
+/// is drawn uniformly between the two consecutive distinct values it separates, so the forest's average interpolates
+/// between observations instead of stepping at their midpoints. Discrete dimensions are ordinary ordered coordinates.
 /// </summary>
 public sealed class RandomForest : ISurrogate
 {
@@ -40,21 +41,21 @@ public sealed class RandomForest : ISurrogate
     }
 
     /// <summary>
-    /// The mean of the trees' leaf means, and the variance of the mixture of the trees' leaves (law of total variance,
-    /// as SMAC's pyrfr forest computes it): mean over trees of (leaf variance + leaf mean²) − mean². Unlike the plain
-    /// spread of the tree means, it stays positive where all trees agree on a leaf whose values still differ.
+    /// The mean and the variance of the trees' predictions (their leaf means). SMAC configures its pyrfr forest the same
+    /// way (compute_law_of_total_variance off): adding the leaves' own spread would make wide, coarse leaves look
+    /// uncertain everywhere and drown the disagreement between trees that EI should explore.
     /// </summary>
     public (double Mean, double Variance) Predict(ReadOnlySpan<double> point)
     {
-        double sum = 0, sumOfSecondMoments = 0;
+        double sum = 0, sumOfSquares = 0;
         foreach (var tree in _trees)
         {
-            var (mean, variance) = tree.Leaf(point);
+            var mean = tree.Leaf(point);
             sum += mean;
-            sumOfSecondMoments += variance + mean * mean;
+            sumOfSquares += mean * mean;
         }
         var forestMean = sum / _trees.Length;
-        return (forestMean, Math.Max(sumOfSecondMoments / _trees.Length - forestMean * forestMean, 0));
+        return (forestMean, Math.Max(sumOfSquares / _trees.Length - forestMean * forestMean, 0));
     }
 }
 
@@ -68,7 +69,7 @@ public sealed class RandomForestFitter(RandomStream random, RandomForestOptions?
 internal sealed class RegressionTree
 {
     private readonly int[] _feature, _left, _right;
-    private readonly double[] _threshold, _mean, _variance;
+    private readonly double[] _threshold, _mean;
 
     private RegressionTree(List<Node> nodes)
     {
@@ -77,18 +78,18 @@ internal sealed class RegressionTree
         _right = [.. nodes.Select(n => n.Right)];
         _threshold = [.. nodes.Select(n => n.Threshold)];
         _mean = [.. nodes.Select(n => n.Mean)];
-        _variance = [.. nodes.Select(n => n.Variance)];
     }
 
-    public (double Mean, double Variance) Leaf(ReadOnlySpan<double> point)
+    /// <summary>The mean of the training values in the leaf <paramref name="point"/> falls into.</summary>
+    public double Leaf(ReadOnlySpan<double> point)
     {
         var node = 0;
         while (_feature[node] >= 0)
             node = point[_feature[node]] <= _threshold[node] ? _left[node] : _right[node];
-        return (_mean[node], _variance[node]);
+        return _mean[node];
     }
 
-    private record struct Node(int Feature, double Threshold, int Left, int Right, double Mean, double Variance);
+    private record struct Node(int Feature, double Threshold, int Left, int Right, double Mean);
 
     /// <summary>Grows trees on one training set, reusing its sort buffers across nodes and trees.</summary>
     internal sealed class Builder(double[][] x, double[] y, RandomForestOptions options, RandomStream random)
@@ -118,7 +119,7 @@ internal sealed class RegressionTree
             var mean = sum / count;
             var parentError = Math.Max(sumOfSquares - sum * sum / count, 0);
             var self = _nodes.Count;
-            _nodes.Add(new Node(-1, 0, -1, -1, mean, parentError / count));
+            _nodes.Add(new Node(-1, 0, -1, -1, mean));
             if (count < options.MinSamplesSplit || count < 2 * options.MinSamplesLeaf || depth >= options.MaxDepth || parentError <= 1e-12 * Math.Max(sumOfSquares, 1e-300))
                 return self;
 
@@ -137,7 +138,10 @@ internal sealed class RegressionTree
             return self;
         }
 
-        /// <summary>The threshold, over all features in random order (ties go to the first), with the least children's squared error.</summary>
+        /// <summary>
+        /// The split, over all features in random order (ties go to the first), with the least children's squared error;
+        /// its threshold is uniform between the values either side (below the upper one, so the partition matches the scan).
+        /// </summary>
         private (int Feature, double Threshold, double Error) BestSplit(int[] indices, int start, int count)
         {
             var minLeaf = options.MinSamplesLeaf;
@@ -172,7 +176,10 @@ internal sealed class RegressionTree
                     var rightSum = totalSum - leftSum;
                     var error = leftSquares - leftSum * leftSum / leftCount + (totalSquares - leftSquares) - rightSum * rightSum / rightCount;
                     if (error < best.Error)
-                        best = (feature, _keys[i] + (_keys[i + 1] - _keys[i]) / 2, error);
+                    {
+                        var threshold = _keys[i] + random.NextDouble() * (_keys[i + 1] - _keys[i]);
+                        best = (feature, threshold < _keys[i + 1] ? threshold : _keys[i], error);
+                    }
                 }
             }
             return best;
