@@ -34,8 +34,8 @@ public sealed record GaussianProcessHyperparameters(double SignalVariance, IRead
 /// </summary>
 public sealed class GaussianProcess : ISurrogate
 {
-    private readonly double[][] _points;
-    private readonly double[] _lengthScales;
+    private readonly double[][] _scaledPoints; // x_j / ℓ_j, so a prediction's distances need no divisions
+    private readonly double[] _inverseLengthScales;
     private readonly double _signalVariance;
     private readonly double[] _alpha;
     private readonly double[] _cholesky; // lower factor L of K = L Lᵀ, row-major
@@ -49,14 +49,14 @@ public sealed class GaussianProcess : ISurrogate
         if (hyperparameters.LengthScales.Count != points[0].Length)
             throw new ArgumentException($"{hyperparameters.LengthScales.Count} length scales for {points[0].Length}-dimensional points");
         Hyperparameters = hyperparameters;
-        _points = [.. points];
-        _lengthScales = [.. hyperparameters.LengthScales];
+        _inverseLengthScales = [.. hyperparameters.LengthScales.Select(l => 1 / l)];
+        _scaledPoints = [.. points.Select(p => p.Select((x, j) => x * _inverseLengthScales[j]).ToArray())];
         _signalVariance = hyperparameters.SignalVariance;
         (_mean, _scale) = Standardisation(values);
         var y = Standardise(values, _mean, _scale);
-        var n = _points.Length;
+        var n = _scaledPoints.Length;
         var k = DenseMatrix.Create(n, n, (a, b) =>
-            Matern52Kernel.Covariance(_points[a], _points[b], _signalVariance, _lengthScales) + (a == b ? hyperparameters.NoiseVariance : 0));
+            Matern52Kernel.OfDistance(Distance(_scaledPoints[a], _scaledPoints[b]), _signalVariance) + (a == b ? hyperparameters.NoiseVariance : 0));
         var cholesky = k.Cholesky();
         _alpha = cholesky.Solve(DenseVector.OfArray(y)).ToArray();
         var factor = cholesky.Factor;
@@ -188,12 +188,15 @@ public sealed class GaussianProcess : ISurrogate
 
     public (double Mean, double Variance) Predict(ReadOnlySpan<double> point)
     {
-        var n = _points.Length;
+        var n = _scaledPoints.Length;
+        Span<double> scaled = point.Length <= 256 ? stackalloc double[point.Length] : new double[point.Length];
+        for (var j = 0; j < scaled.Length; j++)
+            scaled[j] = point[j] * _inverseLengthScales[j];
         Span<double> v = n <= 256 ? stackalloc double[n] : new double[n];
         var mean = 0.0;
         for (var i = 0; i < n; i++)
         {
-            v[i] = Matern52Kernel.Covariance(point, _points[i], _signalVariance, _lengthScales);
+            v[i] = Matern52Kernel.OfDistance(Distance(scaled, _scaledPoints[i]), _signalVariance);
             mean += v[i] * _alpha[i];
         }
         // v ← L⁻¹ k*, so that k*ᵀ K⁻¹ k* = vᵀ v.
@@ -211,6 +214,17 @@ public sealed class GaussianProcess : ISurrogate
         return (_mean + _scale * mean, _scale * _scale * variance);
     }
 
+    private static double Distance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var sum = 0.0;
+        for (var j = 0; j < a.Length; j++)
+        {
+            var d = a[j] - b[j];
+            sum += d * d;
+        }
+        return Math.Sqrt(sum);
+    }
+
     private static (double Mean, double Scale) Standardisation(IReadOnlyList<double> values)
     {
         var mean = values.Average();
@@ -221,14 +235,21 @@ public sealed class GaussianProcess : ISurrogate
     private static double[] Standardise(IReadOnlyList<double> values, double mean, double scale) => values.Select(v => (v - mean) / scale).ToArray();
 }
 
-/// <summary>Fits a <see cref="GaussianProcess"/> per call, warm-starting each fit from the previous one's hyperparameters.</summary>
-public sealed class GaussianProcessFitter(RandomStream random, int randomStarts = 1) : ISurrogateFitter
+/// <summary>
+/// Fits a <see cref="GaussianProcess"/> per call, warm-starting from the previous fit's hyperparameters. One observation
+/// more rarely moves the likelihood's optimum far, so the costly random restart (a second BFGS run over d + 2
+/// parameters) is made only on the first fit and every <see cref="RestartEvery"/>-th after it, to escape poor optima.
+/// </summary>
+public sealed class GaussianProcessFitter(RandomStream random) : ISurrogateFitter
 {
+    public const int RestartEvery = 5;
+
     private GaussianProcessHyperparameters? _last;
+    private int _fits;
 
     public ISurrogate Fit(IReadOnlyList<double[]> points, IReadOnlyList<double> values)
     {
-        var process = GaussianProcess.Fit(points, values, random, _last, randomStarts);
+        var process = GaussianProcess.Fit(points, values, random, _last, _fits++ % RestartEvery == 0 ? 1 : 0);
         _last = process.Hyperparameters;
         return process;
     }

@@ -67,17 +67,19 @@ public class OptimizerTests
         Assert.True(model < 0.397887 + tolerance, $"{name} averaged {model}");
     }
 
-    [Fact]
-    public void ModelBasedOptimisersBeatRandomSearchInFourDimensions()
+    [Theory]
+    // The forest is piecewise constant and learns a smooth bowl slowly: it needs a larger budget than the GP to pull ahead.
+    [InlineData("gp", 40)]
+    [InlineData("smac", 80)]
+    public void ModelBasedOptimisersBeatRandomSearchInFourDimensions(string name, int budget)
     {
         OptimizerDimension[] box = [new("a"), new("b"), new("c"), new("d")];
         static double Bowl(double[] p) => p.Select((x, i) => (i + 1) * Math.Pow(x - 0.2 * (i + 1), 2)).Sum();
-        foreach (var name in new[] { "gp", "smac" })
-        {
-            var model = new ulong[] { 1, 2 }.Average(s => Minimise(OptimizerCatalog.Create(name, box, new RandomStream(s)), p => Observation.Of(Bowl(p)), 40).Best.Objective);
-            var random = new ulong[] { 1, 2 }.Average(s => Minimise(OptimizerCatalog.Create("random", box, new RandomStream(s)), p => Observation.Of(Bowl(p)), 40).Best.Objective);
-            Assert.True(model < random, $"{name} averaged {model}, random search {random}");
-        }
+        ulong[] seeds = [1, 2, 3];
+        var model = seeds.Average(s => Minimise(OptimizerCatalog.Create(name, box, new RandomStream(s)), p => Observation.Of(Bowl(p)), budget).Best.Objective);
+        var random = seeds.Average(s => Minimise(OptimizerCatalog.Create("random", box, new RandomStream(s)), p => Observation.Of(Bowl(p)), budget).Best.Objective);
+
+        Assert.True(model < random, $"{name} averaged {model}, random search {random}");
     }
 
     [Theory]
