@@ -144,15 +144,24 @@ public sealed class BayesianOptimizer : IOptimizer
 
     private double[] MaximiseAcquisition(Func<double[], double> acquisition)
     {
-        var scored = new List<(double[] Point, double Value)>(_options.RandomCandidates + _points.Count);
+        // Only the best candidates are kept (they seed local searches), so thousands of candidates cost one buffer.
+        var keep = Math.Max(_options.LocalSearchStarts, 1);
+        var top = new List<(double[] Point, double Value)>(keep + 1);
+        var candidate = new double[_dimensions.Count];
         for (var i = 0; i < _options.RandomCandidates; i++)
         {
-            var candidate = Box.Sample(_dimensions, _random);
-            scored.Add((candidate, acquisition(candidate)));
+            Box.SampleInto(_dimensions, _random, candidate);
+            var value = acquisition(candidate);
+            if (top.Count == keep && value <= top[^1].Value)
+                continue;
+            var at = top.FindIndex(t => value > t.Value);
+            top.Insert(at < 0 ? top.Count : at, ((double[])candidate.Clone(), value));
+            if (top.Count > keep)
+                top.RemoveAt(keep);
         }
-        var best = scored.MaxBy(s => s.Value);
+        var best = top[0];
         var starts = _points.Select(p => (Point: p, Value: acquisition(p))).OrderByDescending(s => s.Value).Take(_options.LocalSearchStarts)
-            .Concat(scored.OrderByDescending(s => s.Value).Take(_options.LocalSearchStarts));
+            .Concat(top.Take(_options.LocalSearchStarts));
         foreach (var start in starts)
         {
             var local = LocalSearch(start, acquisition);

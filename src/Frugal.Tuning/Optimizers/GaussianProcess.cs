@@ -34,6 +34,9 @@ public sealed record GaussianProcessHyperparameters(double SignalVariance, IRead
 /// </summary>
 public sealed class GaussianProcess : ISurrogate
 {
+    // Per BFGS run: a warm start from the previous fit converges in far fewer; a cold one is good enough by then.
+    private const int MaxIterations = 40;
+
     private readonly double[][] _scaledPoints; // x_j / ℓ_j, so a prediction's distances need no divisions
     private readonly double[] _inverseLengthScales;
     private readonly double _signalVariance;
@@ -113,7 +116,7 @@ public sealed class GaussianProcess : ISurrogate
             });
             try
             {
-                new BfgsBMinimizer(1e-5, 1e-6, 1e-7, 60).FindMinimum(objective, DenseVector.OfArray(lower), DenseVector.OfArray(upper), DenseVector.OfArray(theta0));
+                new BfgsBMinimizer(1e-5, 1e-6, 1e-7, MaxIterations).FindMinimum(objective, DenseVector.OfArray(lower), DenseVector.OfArray(upper), DenseVector.OfArray(theta0));
             }
             catch (OptimizationException)
             {
@@ -131,7 +134,8 @@ public sealed class GaussianProcess : ISurrogate
         var n = x.Length;
         var d = theta.Length - 2;
         var hyper = GaussianProcessHyperparameters.FromLog(theta);
-        var lengthScales = hyper.LengthScales.ToArray();
+        var inverseLengthScales = hyper.LengthScales.Select(l => 1 / l).ToArray();
+        var scaled = x.Select(p => p.Select((v, j) => v * inverseLengthScales[j]).ToArray()).ToArray();
         var distance = new double[n, n];
         var k = new DenseMatrix(n, n);
         for (var a = 0; a < n; a++)
@@ -139,7 +143,7 @@ public sealed class GaussianProcess : ISurrogate
             k[a, a] = hyper.SignalVariance + hyper.NoiseVariance;
             for (var b = 0; b < a; b++)
             {
-                var r = Matern52Kernel.ScaledDistance(x[a], x[b], lengthScales);
+                var r = Distance(scaled[a], scaled[b]);
                 distance[a, b] = r;
                 k[a, b] = k[b, a] = Matern52Kernel.OfDistance(r, hyper.SignalVariance);
             }
@@ -167,20 +171,15 @@ public sealed class GaussianProcess : ISurrogate
             gradient[0] -= 0.5 * w * hyper.SignalVariance;
         }
         gradient[^1] = -0.5 * hyper.NoiseVariance * traceW;
+        var lengthScaleGradient = gradient.AsSpan(1, d);
         for (var a = 0; a < n; a++)
         {
-            var xa = x[a];
             for (var b = 0; b < a; b++)
             {
                 var w = alpha[a] * alpha[b] - inverse[a, b];
                 gradient[0] -= w * k[a, b];
                 var factor = w * Matern52Kernel.LengthScaleGradientFactor(distance[a, b], hyper.SignalVariance);
-                var xb = x[b];
-                for (var j = 0; j < d; j++)
-                {
-                    var u = (xa[j] - xb[j]) / lengthScales[j];
-                    gradient[1 + j] -= factor * u * u;
-                }
+                Lanes.AddScaledSquaredDifference(lengthScaleGradient, -factor, scaled[a], scaled[b]);
             }
         }
         return (value, gradient);
@@ -203,27 +202,15 @@ public sealed class GaussianProcess : ISurrogate
         var explained = 0.0;
         for (var i = 0; i < n; i++)
         {
-            var sum = v[i];
             var row = i * n;
-            for (var j = 0; j < i; j++)
-                sum -= _cholesky[row + j] * v[j];
-            v[i] = sum / _cholesky[row + i];
+            v[i] = (v[i] - Lanes.Dot(_cholesky.AsSpan(row, i), v[..i])) / _cholesky[row + i];
             explained += v[i] * v[i];
         }
         var variance = Math.Max(_signalVariance - explained, 1e-12 * _signalVariance);
         return (_mean + _scale * mean, _scale * _scale * variance);
     }
 
-    private static double Distance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        var sum = 0.0;
-        for (var j = 0; j < a.Length; j++)
-        {
-            var d = a[j] - b[j];
-            sum += d * d;
-        }
-        return Math.Sqrt(sum);
-    }
+    private static double Distance(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => Math.Sqrt(Lanes.SquaredDistance(a, b));
 
     private static (double Mean, double Scale) Standardisation(IReadOnlyList<double> values)
     {

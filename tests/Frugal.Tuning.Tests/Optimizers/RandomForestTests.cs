@@ -21,7 +21,7 @@ public class RandomForestTests
     }
 
     [Fact]
-    public void PredictsBetterThanTheMeanAndIsLessSureAwayFromData()
+    public void PredictsBetterThanTheMean()
     {
         var random = new RandomStream(2);
         static double F(double[] p) => Math.Sin(4 * p[0]) + (p[1] - 0.5) * (p[1] - 0.5) + (p[2] > 0.5 ? 1 : 0);
