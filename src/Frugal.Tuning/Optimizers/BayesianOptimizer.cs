@@ -8,7 +8,7 @@ namespace Frugal.Tuning.Optimizers;
 /// </summary>
 /// <param name="InitialDesign">Latin hypercube points suggested before any model is fitted.</param>
 /// <param name="RandomCandidates">Uniform points the acquisition is evaluated at each suggestion.</param>
-/// <param name="LocalSearchStarts">Local searches per suggestion, from the best observed points and candidates.</param>
+/// <param name="LocalSearchStarts">Local searches per suggestion from the best observed points, and as many again from the best candidates.</param>
 /// <param name="LocalSearchSteps">Most moves of one local search.</param>
 /// <param name="NeighboursPerContinuousDimension">Gaussian (σ = 0.2) moves of each continuous coordinate per step.</param>
 /// <param name="RandomSuggestionProbability">Chance that a suggestion is uniform instead of model-based (SMAC's interleaving).</param>
@@ -37,7 +37,8 @@ public sealed class BayesianOptimizer : IOptimizer
     public static readonly BayesianOptimizerOptions GaussianProcessDefaults = new(RandomCandidates: 2000, LocalSearchStarts: 5, NeighboursPerContinuousDimension: 1);
 
     /// <summary>
-    /// The <c>smac</c> defaults (SMAC4HPO): 10% random suggestions, η from the model, local search from 10 points. SMAC
+    /// The <c>smac</c> defaults (SMAC4HPO): 10% random suggestions, η from the model, local search (at most 10 moves) from
+    /// the 10 best observed points and the 10 best candidates, four Gaussian neighbours per continuous coordinate. SMAC
     /// evaluates 10,000 random challengers; 5,000 keeps a suggestion fast at 90 dimensions. Plain EI, not SMAC's log-EI
     /// on log-scaled cost: that needs positive costs, and minimised objectives here are often negated throughputs.
     /// </summary>
