@@ -91,94 +91,127 @@ internal sealed class RegressionTree
 
     private record struct Node(int Feature, double Threshold, int Left, int Right, double Mean);
 
-    /// <summary>Grows trees on one training set, reusing its sort buffers across nodes and trees.</summary>
-    internal sealed class Builder(double[][] x, double[] y, RandomForestOptions options, RandomStream random)
+    /// <summary>
+    /// Grows trees on one training set. Every feature is sorted once per forest; a tree's sample then lists its
+    /// points in that order per feature (duplicates from the bootstrap included), and each split partitions every
+    /// list stably, so a node's range is sorted in every feature and finding splits never sorts again.
+    /// </summary>
+    internal sealed class Builder
     {
-        private readonly double[] _keys = new double[x.Length];
-        private readonly int[] _order = new int[x.Length];
-        private readonly int[] _features = [.. Enumerable.Range(0, x.Length == 0 ? 0 : x[0].Length)];
+        private readonly double[][] _x;
+        private readonly double[] _y;
+        private readonly RandomForestOptions _options;
+        private readonly RandomStream _random;
+        private readonly int[][] _forestOrder; // per feature: point indices by increasing value
+        private readonly int[][] _sorted;      // per feature: the tree's sample, node ranges sorted by that feature
+        private readonly int[] _scratch;
+        private readonly int[] _features;
+        private readonly int[] _multiplicity;
         private List<Node> _nodes = [];
+
+        public Builder(double[][] x, double[] y, RandomForestOptions options, RandomStream random)
+        {
+            (_x, _y, _options, _random) = (x, y, options, random);
+            var dimensions = x[0].Length;
+            _features = [.. Enumerable.Range(0, dimensions)];
+            _forestOrder = [.. _features.Select(f => Enumerable.Range(0, x.Length).OrderBy(i => x[i][f]).ToArray())];
+            _sorted = [.. _features.Select(_ => new int[x.Length])];
+            _scratch = new int[x.Length];
+            _multiplicity = new int[x.Length];
+        }
 
         public RegressionTree Grow(int[] sample)
         {
+            Array.Clear(_multiplicity);
+            foreach (var i in sample)
+                _multiplicity[i]++;
+            foreach (var f in _features)
+            {
+                var at = 0;
+                foreach (var i in _forestOrder[f])
+                {
+                    for (var m = 0; m < _multiplicity[i]; m++)
+                        _sorted[f][at++] = i;
+                }
+            }
             _nodes = [];
-            var indices = (int[])sample.Clone();
-            Split(indices, 0, indices.Length, 0);
+            Split(0, sample.Length, 0);
             return new RegressionTree(_nodes);
         }
 
-        /// <summary>Adds the node for indices[start, start + count) and, recursively, its subtree; returns its index.</summary>
-        private int Split(int[] indices, int start, int count, int depth)
+        /// <summary>Adds the node for the sample range [start, start + count) and, recursively, its subtree; returns its index.</summary>
+        private int Split(int start, int count, int depth)
         {
             double sum = 0, sumOfSquares = 0;
-            for (var i = start; i < start + count; i++)
+            foreach (var i in _sorted[0].AsSpan(start, count))
             {
-                sum += y[indices[i]];
-                sumOfSquares += y[indices[i]] * y[indices[i]];
+                sum += _y[i];
+                sumOfSquares += _y[i] * _y[i];
             }
-            var mean = sum / count;
-            var parentError = Math.Max(sumOfSquares - sum * sum / count, 0);
             var self = _nodes.Count;
-            _nodes.Add(new Node(-1, 0, -1, -1, mean));
-            if (count < options.MinSamplesSplit || count < 2 * options.MinSamplesLeaf || depth >= options.MaxDepth || parentError <= 1e-12 * Math.Max(sumOfSquares, 1e-300))
+            _nodes.Add(new Node(-1, 0, -1, -1, sum / count));
+            var parentError = Math.Max(sumOfSquares - sum * sum / count, 0);
+            if (count < _options.MinSamplesSplit || count < 2 * _options.MinSamplesLeaf || depth >= _options.MaxDepth || parentError <= 1e-12 * Math.Max(sumOfSquares, 1e-300))
                 return self;
 
-            var (feature, threshold, error) = BestSplit(indices, start, count);
+            var (feature, threshold, error, leftCount) = BestSplit(start, count, sum, sumOfSquares);
             if (feature < 0 || error >= parentError)
                 return self;
-            var middle = start;
-            for (var i = start; i < start + count; i++)
-            {
-                if (x[indices[i]][feature] <= threshold)
-                    (indices[i], indices[middle]) = (indices[middle++], indices[i]);
-            }
-            var left = Split(indices, start, middle - start, depth + 1);
-            var right = Split(indices, middle, start + count - middle, depth + 1);
+            foreach (var f in _features)
+                PartitionStably(_sorted[f].AsSpan(start, count), feature, threshold);
+            var left = Split(start, leftCount, depth + 1);
+            var right = Split(start + leftCount, count - leftCount, depth + 1);
             _nodes[self] = _nodes[self] with { Feature = feature, Threshold = threshold, Left = left, Right = right };
             return self;
+        }
+
+        /// <summary>Moves the points with x[feature] ≤ threshold to the front, keeping both parts' order.</summary>
+        private void PartitionStably(Span<int> range, int feature, double threshold)
+        {
+            var left = 0;
+            var right = 0;
+            foreach (var i in range)
+            {
+                if (_x[i][feature] <= threshold)
+                    range[left++] = i;
+                else
+                    _scratch[right++] = i;
+            }
+            _scratch.AsSpan(0, right).CopyTo(range[left..]);
         }
 
         /// <summary>
         /// The split, over all features in random order (ties go to the first), with the least children's squared error;
         /// its threshold is uniform between the values either side (below the upper one, so the partition matches the scan).
         /// </summary>
-        private (int Feature, double Threshold, double Error) BestSplit(int[] indices, int start, int count)
+        private (int Feature, double Threshold, double Error, int LeftCount) BestSplit(int start, int count, double totalSum, double totalSquares)
         {
-            var minLeaf = options.MinSamplesLeaf;
-            var best = (Feature: -1, Threshold: 0.0, Error: double.PositiveInfinity);
-            random.Shuffle(_features);
-            double totalSum = 0, totalSquares = 0;
-            for (var i = start; i < start + count; i++)
-            {
-                totalSum += y[indices[i]];
-                totalSquares += y[indices[i]] * y[indices[i]];
-            }
+            var minLeaf = _options.MinSamplesLeaf;
+            var best = (Feature: -1, Threshold: 0.0, Error: double.PositiveInfinity, LeftCount: 0);
+            _random.Shuffle(_features);
             foreach (var feature in _features)
             {
-                for (var i = 0; i < count; i++)
-                {
-                    _order[i] = indices[start + i];
-                    _keys[i] = x[_order[i]][feature];
-                }
-                Array.Sort(_keys, _order, 0, count);
-                if (_keys[0] == _keys[count - 1])
+                var order = _sorted[feature].AsSpan(start, count);
+                if (_x[order[0]][feature] == _x[order[^1]][feature])
                     continue;
                 double leftSum = 0, leftSquares = 0;
                 for (var i = 0; i < count - minLeaf; i++)
                 {
-                    var v = y[_order[i]];
+                    var v = _y[order[i]];
                     leftSum += v;
                     leftSquares += v * v;
                     var leftCount = i + 1;
-                    if (leftCount < minLeaf || _keys[i] == _keys[i + 1])
+                    var here = _x[order[i]][feature];
+                    var next = _x[order[i + 1]][feature];
+                    if (leftCount < minLeaf || here == next)
                         continue;
                     var rightCount = count - leftCount;
                     var rightSum = totalSum - leftSum;
                     var error = leftSquares - leftSum * leftSum / leftCount + (totalSquares - leftSquares) - rightSum * rightSum / rightCount;
                     if (error < best.Error)
                     {
-                        var threshold = _keys[i] + random.NextDouble() * (_keys[i + 1] - _keys[i]);
-                        best = (feature, threshold < _keys[i + 1] ? threshold : _keys[i], error);
+                        var threshold = here + _random.NextDouble() * (next - here);
+                        best = (feature, threshold < next ? threshold : here, error, leftCount);
                     }
                 }
             }
