@@ -9,12 +9,18 @@ public static class Box
     public static double[] Sample(IReadOnlyList<OptimizerDimension> dimensions, RandomStream random)
     {
         var point = new double[dimensions.Count];
+        SampleInto(dimensions, random, point);
+        return point;
+    }
+
+    /// <summary>Like <see cref="Sample"/>, into <paramref name="point"/>: acquisition maximisers score thousands of candidates in one buffer.</summary>
+    public static void SampleInto(IReadOnlyList<OptimizerDimension> dimensions, RandomStream random, Span<double> point)
+    {
         for (var i = 0; i < point.Length; i++)
         {
             var dimension = dimensions[i];
             point[i] = dimension.IsContinuous ? random.NextDouble() : LevelCoordinate(dimension, random.Next(dimension.Levels));
         }
-        return point;
     }
 
     /// <summary>The coordinate of level <paramref name="level"/> of a discrete dimension.</summary>

@@ -8,6 +8,9 @@ public static class OptimizerCatalog
     private static readonly Dictionary<string, Func<IReadOnlyList<OptimizerDimension>, RandomStream, IOptimizer>> Factories = new()
     {
         ["random"] = (dimensions, random) => new RandomSearch(dimensions, random),
+        ["lhs"] = (dimensions, random) => new LatinHypercubeSearch(dimensions, random),
+        ["gp"] = (dimensions, random) => BayesianOptimizer.WithGaussianProcess(dimensions, random),
+        ["smac"] = (dimensions, random) => BayesianOptimizer.WithRandomForest(dimensions, random),
     };
 
     /// <summary>Every optimiser name, in the order help texts list them.</summary>
