@@ -38,8 +38,13 @@ public interface IRmwFunction
 /// <summary>A typed read-modify-write: the new value from the input and the current value (default when absent).</summary>
 public delegate TValue ValueMerge<TValue>(TValue input, TValue current, bool exists);
 
-/// <summary>Where an operation stopped when its record is on disk: the address to read and the index entry it started from.</summary>
-internal readonly record struct PendingIo(long Address, long Entry, ulong Hash);
+/// <summary>
+/// Where an operation stopped when its record is on disk: the address to read (0 for the cold
+/// tier), the hot index entry it started from and the hot tail when it started. A later insert
+/// (read cache, conditional RMW) succeeds only if the entry is unchanged and hot Begin has not
+/// passed that tail: otherwise a newer version may have been written and compacted meanwhile.
+/// </summary>
+internal readonly record struct PendingIo(long Address, long Entry, ulong Hash, long HotTail);
 
 internal enum OpStatus
 {
@@ -47,6 +52,9 @@ internal enum OpStatus
     NotFound,
     TooSmall,
     Pending,
+
+    /// <summary>The hot log holds no record of the key (no tombstone either): the cold tier decides.</summary>
+    Cold,
 
     /// <summary>Lost a race (a compare-and-swap failed): try again at once.</summary>
     Retry,

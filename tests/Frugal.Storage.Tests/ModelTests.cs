@@ -142,10 +142,14 @@ public sealed class ModelTests
     public void TheMemoryBudgetIsSplitWithinItself()
     {
         var plan = MemoryPlan.From(new KvStoreOptions { Directory = "unused", MemoryBudget = 512L << 20 });
-        Assert.True(plan.IndexBytes + plan.LogMemoryBytes + plan.ReadCacheBytes <= 512L << 20);
+        Assert.True(plan.TotalBytes <= 512L << 20);
         Assert.Equal(128L << 20, plan.IndexBytes);
         Assert.Equal(64L << 20, plan.ReadCacheBytes);
-        Assert.Equal(320L << 20, plan.LogMemoryBytes);
+        Assert.Equal(32L << 20, plan.ColdIndexBytes);
+        Assert.Equal(16L << 20, plan.ColdLogMemoryBytes);
+        Assert.Equal(272L << 20, plan.LogMemoryBytes);
+        Assert.Equal(2 * plan.LogMemoryBytes, plan.HotLogBudget);
+        Assert.Equal(16 * (512L << 20), plan.HotLogBudget + plan.ColdLogBudget + ColdIndex.LogBudget(plan.ColdIndexBuckets, plan.ColdIndexFrames, plan.ColdIndexPageBits));
         var noCache = MemoryPlan.From(new KvStoreOptions { Directory = "unused", MemoryBudget = 512L << 20, ReadCacheBytes = 0 });
         Assert.Equal(0, noCache.ReadCacheBytes);
         Assert.Throws<ArgumentOutOfRangeException>(() => MemoryPlan.From(new KvStoreOptions { Directory = "unused", MemoryBudget = 1000 }));
