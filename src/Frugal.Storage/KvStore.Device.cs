@@ -214,7 +214,7 @@ public sealed partial class KvStore
                 var slot = Enter();
                 try
                 {
-                    status = CompleteRmw(key.Span, input.Span, ref merge, pending, end == ChainEnd.Found ? found : null);
+                    status = CompleteRmw(key.Span, input.Span, ref merge, pending, end == ChainEnd.Found ? found : null, slot);
                 }
                 finally
                 {

@@ -299,7 +299,15 @@ public sealed unsafe partial class KvStore
     /// compaction moves versions to the cold tier and frees index entries meanwhile (the
     /// caller is protected, so no entry below the Begin it sees is freed before the swap).
     /// </summary>
-    private OpStatus CompleteRmw<TMerge>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, PendingIo pending, DeviceRecord? found) where TMerge : IRmwFunction
+    private OpStatus CompleteRmw<TMerge>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, PendingIo pending, DeviceRecord? found, int epochSlot) where TMerge : IRmwFunction
+    {
+        OpStatus status;
+        // Waiting for a free frame is no reason to read the value again: the insert rechecks the entry each time.
+        while ((status = TryCompleteRmw(key, input, ref merge, pending, found)) == OpStatus.Wait) Settle(epochSlot, status);
+        return status;
+    }
+
+    private OpStatus TryCompleteRmw<TMerge>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, PendingIo pending, DeviceRecord? found) where TMerge : IRmwFunction
     {
         if (_log.BeginAddress > pending.HotTail) return OpStatus.Retry;
         if (!_index.TryFind(pending.Hash, out var slot, out var entry) || entry != pending.Entry) return OpStatus.Retry;

@@ -53,6 +53,8 @@ public sealed class ModelTests
             var stats = store.Stats();
             Assert.True(stats.HeadAddress > stats.BeginAddress, "the log should have spilled to disk");
             Assert.True(stats.PendingOperations > 0);
+            Assert.True(stats.HotToColdCompactions > 0, "compaction should have moved records to the cold tier");
+            Assert.True(stats.ColdLookups > 0 && stats.MovedBytes > 0);
             if (readCache) Assert.True(stats.ReadCacheHits > 0);
             for (long key = 0; key < keys; key++)
             {
