@@ -60,9 +60,12 @@ public sealed unsafe partial class KvStore
             var coldSize = cold.TailAddress - cold.BeginAddress;
             if (coldSize >= Volatile.Read(ref _coldTrigger))
             {
-                CompactColdToCold(PageFloor(cold, Math.Min(cold.HeadAddress, cold.BeginAddress + Math.Max(coldSize / 4, cold.PageSize))));
-                // When the cold log is mostly live data, a round frees little: wait for it to grow by an eighth of its budget before the next.
-                Volatile.Write(ref _coldTrigger, Math.Max(Plan.ColdLogBudget, cold.TailAddress - cold.BeginAddress + Plan.ColdLogBudget / 8));
+                var range = Math.Max(coldSize / 4, cold.PageSize);
+                CompactColdToCold(PageFloor(cold, Math.Min(cold.HeadAddress, cold.BeginAddress + range)));
+                // A round that freed little means the cold log is mostly live data: rather than
+                // rewrite it round after round, wait until it has grown by an eighth of its budget.
+                var after = cold.TailAddress - cold.BeginAddress;
+                Volatile.Write(ref _coldTrigger, coldSize - after >= range / 4 ? Plan.ColdLogBudget : Math.Max(Plan.ColdLogBudget, after + Plan.ColdLogBudget / 8));
             }
             _coldIndex!.Store.CompactSelfIfDue();
         }
@@ -71,6 +74,18 @@ public sealed unsafe partial class KvStore
         if (unreclaimed < Plan.HotLogBudget / 2) return;
         Checkpoint();
         Interlocked.Increment(ref _autoCheckpoints);
+    }
+
+    /// <summary>
+    /// Holds a writer back while the hot log spans more than twice its budget, so the hot log
+    /// (and the hot index, which covers only it) stays bounded however fast writers append
+    /// compared with compaction. Not in the chunk store, whose only writer is compaction itself.
+    /// </summary>
+    private void Throttle()
+    {
+        if (_coldLog is null) return;
+        while (_log.TailAddress - _log.BeginAddress > 2 * Plan.HotLogBudget && Volatile.Read(ref _compactionFault) is null && Volatile.Read(ref _disposed) == 0)
+            Thread.Sleep(1);
     }
 
     private static long PageFloor(HybridLog log, long address) => address & ~(log.PageSize - 1);

@@ -116,6 +116,7 @@ public sealed unsafe partial class KvStore
     private void Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, int counter, bool tombstone)
     {
         CheckSizes(key.Length, value.Length);
+        Throttle();
         var hash = Hash(key);
         var slot = Enter();
         try
@@ -203,6 +204,7 @@ public sealed unsafe partial class KvStore
 
     internal OpStatus TryRmw<TMerge>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, out PendingIo pending) where TMerge : IRmwFunction
     {
+        Throttle();
         var hash = Hash(key);
         var slot = Enter();
         try
