@@ -96,11 +96,22 @@ internal sealed class ColdIndex : IDisposable
     }
 
     /// <summary>Points <paramref name="hash"/>'s entry at <paramref name="address"/> if it still holds <paramref name="expected"/>; false otherwise.</summary>
-    public bool TryUpdate(ulong hash, long expected, long address)
+    public bool TryUpdate(ulong hash, long expected, long address) => Swap(new EntrySwap(hash, expected, address, chain: null));
+
+    /// <summary>
+    /// Puts <paramref name="address"/> in front of <paramref name="hash"/>'s chain in one
+    /// read-modify-write of the chunk: <paramref name="chain"/> receives the entry's old value
+    /// (to publish as the record's previous address) before the chunk is written back.
+    /// </summary>
+    public void Prepend(ulong hash, long address, Action<long> chain) => Swap(new EntrySwap(hash, expected: 0, address, chain));
+
+    private bool Swap(EntrySwap swap)
     {
-        var swap = new EntrySwap(SlotOf(hash), expected, address);
-        var update = Store.RmwAsync(BitConverter.GetBytes(ChunkOf(hash)), ReadOnlyMemory<byte>.Empty, swap);
-        if (!update.IsCompletedSuccessfully) update.AsTask().GetAwaiter().GetResult();
+        Span<byte> key = stackalloc byte[sizeof(long)];
+        BinaryPrimitives.WriteInt64LittleEndian(key, ChunkOf(swap.Hash));
+        // The in-memory path needs no arrays; only a chunk on disk does.
+        if (Store.TryRmw(key, default, ref swap, out var pending) == OpStatus.Pending)
+            Store.RmwFromDeviceAsync(key.ToArray(), ReadOnlyMemory<byte>.Empty, swap, pending).AsTask().GetAwaiter().GetResult();
         return swap.Succeeded;
     }
 
@@ -111,8 +122,9 @@ internal sealed class ColdIndex : IDisposable
     /// outcome of the merge that took effect is visible to the caller: the store may call
     /// <see cref="Merge"/> again after a lost race, and the last call is the one it kept.
     /// </summary>
-    private sealed class EntrySwap(int slot, long expected, long address) : IRmwFunction
+    private sealed class EntrySwap(ulong hash, long expected, long address, Action<long>? chain) : IRmwFunction
     {
+        public ulong Hash => hash;
         public bool Succeeded { get; private set; }
 
         public int ResultLength(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists) => ChunkBytes;
@@ -121,9 +133,12 @@ internal sealed class ColdIndex : IDisposable
         {
             if (exists) current.CopyTo(result);
             else result.Clear();
-            var entry = result[(slot * sizeof(long))..];
-            Succeeded = BinaryPrimitives.ReadInt64LittleEndian(entry) == expected;
-            if (Succeeded) BinaryPrimitives.WriteInt64LittleEndian(entry, address);
+            var entry = result[(SlotOf(hash) * sizeof(long))..];
+            var seen = BinaryPrimitives.ReadInt64LittleEndian(entry);
+            Succeeded = chain is not null || seen == expected;
+            if (!Succeeded) return;
+            chain?.Invoke(seen);
+            BinaryPrimitives.WriteInt64LittleEndian(entry, address);
         }
     }
 }

@@ -61,11 +61,13 @@ public sealed unsafe partial class KvStore
             if (coldSize >= Volatile.Read(ref _coldTrigger))
             {
                 var range = Math.Max(coldSize / 4, cold.PageSize);
+                var moved = Interlocked.Read(ref _movedBytes);
                 CompactColdToCold(PageFloor(cold, Math.Min(cold.HeadAddress, cold.BeginAddress + range)));
-                // A round that freed little means the cold log is mostly live data: rather than
-                // rewrite it round after round, wait until it has grown by an eighth of its budget.
-                var after = cold.TailAddress - cold.BeginAddress;
-                Volatile.Write(ref _coldTrigger, coldSize - after >= range / 4 ? Plan.ColdLogBudget : Math.Max(Plan.ColdLogBudget, after + Plan.ColdLogBudget / 8));
+                moved = Interlocked.Read(ref _movedBytes) - moved;
+                // A round that rewrote much live data means the cold log is mostly live: rather than
+                // rewrite it round after round, wait until it has grown by twice what was rewritten
+                // (so cold-to-cold compaction adds at most half a write per byte appended).
+                Volatile.Write(ref _coldTrigger, Math.Max(Plan.ColdLogBudget, cold.TailAddress - cold.BeginAddress + 2 * moved));
             }
             _coldIndex!.Store.CompactSelfIfDue();
         }
@@ -77,14 +79,14 @@ public sealed unsafe partial class KvStore
     }
 
     /// <summary>
-    /// Holds a writer back while the hot log spans more than twice its budget, so the hot log
+    /// Holds a writer back while the hot log spans more than four times its budget, so the hot log
     /// (and the hot index, which covers only it) stays bounded however fast writers append
     /// compared with compaction. Not in the chunk store, whose only writer is compaction itself.
     /// </summary>
     private void Throttle()
     {
         if (_coldLog is null) return;
-        while (_log.TailAddress - _log.BeginAddress > 2 * Plan.HotLogBudget && Volatile.Read(ref _compactionFault) is null && Volatile.Read(ref _disposed) == 0)
+        while (_log.TailAddress - _log.BeginAddress > 4 * Plan.HotLogBudget && Volatile.Read(ref _compactionFault) is null && Volatile.Read(ref _disposed) == 0)
             Thread.Sleep(1);
     }
 
@@ -100,8 +102,8 @@ public sealed unsafe partial class KvStore
             var key = record.Slice(Record.HeaderSize, BinaryPrimitives.ReadInt32LittleEndian(record[8..]));
             var hash = Hash(key);
             if (!IsNewestInHot(key, hash, address)) return;
-            // Every hot record is newer than every cold one: the copy goes in front of its cold chain unconditionally (retried only if the entry changed).
-            while (!TryInsertCold(hash, _coldIndex!.Find(hash), record)) { }
+            // Every hot record is newer than every cold one: the copy goes in front of its cold chain unconditionally.
+            PrependCold(hash, record);
             Interlocked.Add(ref _movedBytes, record.Length);
         });
         ShiftBegin(until);
@@ -140,10 +142,23 @@ public sealed unsafe partial class KvStore
     }
 
     /// <summary>
-    /// Appends a copy of <paramref name="record"/> at the cold tail, chained to <paramref name="head"/>,
-    /// and links it if the key's cold entry still holds <paramref name="head"/>; else marks the copy invalid.
+    /// Appends a copy of <paramref name="record"/> at the cold tail and puts it in front of its
+    /// cold chain, reading and writing the chunk once: the record's header (with the chain's old
+    /// head as previous address) is published inside the chunk's read-modify-write, before the
+    /// chunk that points at it is. Writing cold-log memory there unprotected is safe because this
+    /// thread is the cold log's only writer: no page of it is flushed or evicted until this
+    /// thread opens another one.
     /// </summary>
-    private bool TryInsertCold(ulong hash, long head, ReadOnlySpan<byte> record)
+    private void PrependCold(ulong hash, ReadOnlySpan<byte> record)
+    {
+        var at = AppendColdBody(record);
+        var copy = (IntPtr)_coldLog!.Pointer(at);
+        var flags = Volatile.Read(ref _versionBits) | (BinaryPrimitives.ReadInt64LittleEndian(record) & Record.TombstoneBit);
+        _coldIndex!.Prepend(hash, at, previous => Record.Publish((byte*)copy, previous, flags));
+    }
+
+    /// <summary>Reserves room at the cold tail and copies all of <paramref name="record"/> but its header word there.</summary>
+    private long AppendColdBody(ReadOnlySpan<byte> record)
     {
         var cold = _coldLog!;
         long at;
@@ -155,15 +170,26 @@ public sealed unsafe partial class KvStore
                 _epoch.Refresh(slot);
                 Thread.Yield();
             }
-            var copy = cold.Pointer(at);
-            record[8..].CopyTo(new Span<byte>(copy + 8, record.Length - 8));
-            var flags = BinaryPrimitives.ReadInt64LittleEndian(record) & Record.TombstoneBit;
-            Record.Publish(copy, head, Volatile.Read(ref _versionBits) | flags);
+            record[8..].CopyTo(new Span<byte>(cold.Pointer(at) + 8, record.Length - 8));
         }
         finally
         {
             _epoch.Unprotect(slot);
         }
+        return at;
+    }
+
+    /// <summary>
+    /// Appends a copy of <paramref name="record"/> at the cold tail, chained to <paramref name="head"/>,
+    /// and links it if the key's cold entry still holds <paramref name="head"/>; else marks the copy invalid.
+    /// </summary>
+    private bool TryInsertCold(ulong hash, long head, ReadOnlySpan<byte> record)
+    {
+        var cold = _coldLog!;
+        var at = AppendColdBody(record);
+        var slot = _epoch.Protect();
+        Record.Publish(cold.Pointer(at), head, Volatile.Read(ref _versionBits) | (BinaryPrimitives.ReadInt64LittleEndian(record) & Record.TombstoneBit));
+        _epoch.Unprotect(slot);
         if (_coldIndex!.TryUpdate(hash, head, at)) return true;
         slot = _epoch.Protect();
         // Still in memory: only this thread appends to the cold log, and it has not opened another page since.

@@ -97,7 +97,8 @@ public sealed partial class KvStore
     /// </summary>
     private async ValueTask<(ChainEnd End, DeviceRecord Record)> FindInLogAsync(HybridLog log, IStorageDevice device, ReadOnlyMemory<byte> key, long address)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(FirstDeviceRead);
+        var firstRead = FirstReadBytes;
+        var buffer = ArrayPool<byte>.Shared.Rent(firstRead);
         try
         {
             while (address >= log.BeginAddress && address != LogAddress.None)
@@ -107,9 +108,11 @@ public sealed partial class KvStore
                 if (CopyFromMemory(log, address, ref buffer) is { } inMemory) (header, keyLength, valueLength) = inMemory;
                 else
                 {
-                    var read = await ReadDeviceAsync(device, address, buffer.AsMemory(0, FirstDeviceRead)).ConfigureAwait(false);
+                    var read = await ReadDeviceAsync(device, address, buffer.AsMemory(0, Math.Min(firstRead, buffer.Length))).ConfigureAwait(false);
                     if (!TryParseDeviceRecord(log, device, address, buffer, read, out header, out keyLength, out valueLength)) return (ChainEnd.Restart, default);
                     var size = Record.Size(keyLength, valueLength);
+                    // Most stores hold records of one size: read that much first next time, not a fixed guess.
+                    if (size != _lastRecordSize) Volatile.Write(ref _lastRecordSize, size);
                     if (size > read)
                     {
                         ArrayPool<byte>.Shared.Return(buffer);
@@ -136,6 +139,11 @@ public sealed partial class KvStore
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    private int _lastRecordSize = FirstDeviceRead;
+
+    /// <summary>How much a chain step reads first: the size of the last record read, at least a header and a short key.</summary>
+    private int FirstReadBytes => Math.Clamp(Volatile.Read(ref _lastRecordSize), 64, 4096);
 
     /// <summary>Copies the record at <paramref name="address"/> out of memory if it is still there; null when it is only on the device.</summary>
     private unsafe (long Header, int KeyLength, int ValueLength)? CopyFromMemory(HybridLog log, long address, ref byte[] buffer)

@@ -40,7 +40,11 @@ public sealed record KvStoreOptions
     /// <summary>Bytes the hot log may span (in memory and on disk) before compaction moves its oldest part to the cold log; default twice its memory.</summary>
     public long? HotLogBudget { get; init; }
 
-    /// <summary>Bytes of log the store may keep on disk, all tiers together; past it compaction rewrites the cold log's oldest part. Default 16 × the memory budget.</summary>
+    /// <summary>
+    /// Bytes of log the store may keep on disk, all tiers together; past it compaction rewrites
+    /// the cold log's oldest part. Default 16 × the memory budget, at least 8 GiB (F2's cold-log
+    /// budget): below the live data's size it would only rewrite live records.
+    /// </summary>
     public long? DiskBudget { get; init; }
 
     /// <summary>
@@ -119,7 +123,7 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
         if (hotBudget < 2 * ((long)logFrames << pageBits))
             throw new ArgumentOutOfRangeException(nameof(options), hotBudget, $"HotLogBudget must be at least twice the hot log's memory ({2 * ((long)logFrames << pageBits)} bytes).");
         var chunkBudget = ColdIndex.LogBudget(coldBuckets, chunkFrames, chunkPageBits);
-        var disk = options.DiskBudget ?? 16 * budget;
+        var disk = options.DiskBudget ?? Math.Max(16 * budget, 8L << 30);
         var coldBudget = disk - hotBudget - chunkBudget;
         var minCold = 4 * ((long)coldFrames << pageBits);
         if (coldBudget < minCold)

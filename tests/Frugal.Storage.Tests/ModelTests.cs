@@ -151,7 +151,7 @@ public sealed class ModelTests
         Assert.Equal(16L << 20, plan.ColdLogMemoryBytes);
         Assert.Equal(272L << 20, plan.LogMemoryBytes);
         Assert.Equal(2 * plan.LogMemoryBytes, plan.HotLogBudget);
-        Assert.Equal(16 * (512L << 20), plan.HotLogBudget + plan.ColdLogBudget + ColdIndex.LogBudget(plan.ColdIndexBuckets, plan.ColdIndexFrames, plan.ColdIndexPageBits));
+        Assert.Equal(8L << 30, plan.HotLogBudget + plan.ColdLogBudget + ColdIndex.LogBudget(plan.ColdIndexBuckets, plan.ColdIndexFrames, plan.ColdIndexPageBits));
         var noCache = MemoryPlan.From(new KvStoreOptions { Directory = "unused", MemoryBudget = 512L << 20, ReadCacheBytes = 0 });
         Assert.Equal(0, noCache.ReadCacheBytes);
         Assert.Throws<ArgumentOutOfRangeException>(() => MemoryPlan.From(new KvStoreOptions { Directory = "unused", MemoryBudget = 1000 }));
