@@ -73,7 +73,7 @@ public sealed unsafe partial class KvStore
         }
         if (!_options.CheckpointToReclaim) return;
         var unreclaimed = _log.UnreclaimedBytes + _coldLog!.UnreclaimedBytes + _coldIndex!.Store._log.UnreclaimedBytes;
-        if (unreclaimed < Plan.HotLogBudget / 2) return;
+        if (unreclaimed < 2 * Plan.HotLogBudget) return;
         Checkpoint();
         Interlocked.Increment(ref _autoCheckpoints);
     }

@@ -50,7 +50,7 @@ public sealed record KvStoreOptions
     /// <summary>
     /// Compaction moves Begin at once, but gives the space below it back to the file system only
     /// after a checkpoint records the new Begin (so a crash can always recover the previous one).
-    /// When true (the default) the compaction thread takes that checkpoint itself once half the
+    /// When true (the default) the compaction thread takes that checkpoint itself once twice the
     /// hot-log budget waits to be given back; when false, space comes back at your checkpoints.
     /// </summary>
     public bool CheckpointToReclaim { get; init; } = true;
