@@ -28,7 +28,7 @@ public sealed record KvStoreOptions
     /// <summary>Bytes of in-memory cold log pages (only compaction writes there); default a thirty-second of the budget.</summary>
     public long? ColdLogMemoryBytes { get; init; }
 
-    /// <summary>Log2 of the page size; default 1 MiB pages, smaller when the budget holds fewer than 16 of them.</summary>
+    /// <summary>Log2 of the page size; default 1 MiB pages, smaller when the hot log would hold fewer than 16 of them (the read cache 8, the cold log 4).</summary>
     public int? PageSizeBits { get; init; }
 
     /// <summary>Fraction of the in-memory log updated in place (the rest is read-only, copied on update).</summary>
@@ -106,7 +106,10 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
         var coldIndexBytes = options.ColdIndexBytes ?? budget / 16;
         var coldLogBytes = options.ColdLogMemoryBytes ?? budget / 32;
         var logBytes = options.LogMemoryBytes ?? budget - buckets * HashIndex.BucketBytes - cacheBytes - coldIndexBytes - coldLogBytes;
-        var pageBits = options.PageSizeBits ?? Math.Clamp(BitOperations.Log2((ulong)Math.Max(1, logBytes / 16)), MinPageBits, DefaultPageBits);
+        // Pages small enough for 16 in the hot log, 8 in the read cache and 4 in the cold log: a
+        // ring of fewer frames would starve (the read cache would be switched off).
+        var fit = Math.Min(logBytes / 16, Math.Min(cacheBytes > 0 ? cacheBytes / 8 : long.MaxValue, coldLogBytes > 0 ? coldLogBytes / 4 : long.MaxValue));
+        var pageBits = options.PageSizeBits ?? Math.Clamp(BitOperations.Log2((ulong)Math.Max(1, fit)), MinPageBits, DefaultPageBits);
         if (pageBits is < MinPageBits or > 30) throw new ArgumentOutOfRangeException(nameof(options), pageBits, $"PageSizeBits must be in [{MinPageBits}, 30].");
         var logFrames = Frames(logBytes, pageBits, "hot log");
         var cacheFrames = (int)Math.Min(int.MaxValue, Math.Max(0, cacheBytes) >> pageBits);
