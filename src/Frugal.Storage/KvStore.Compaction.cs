@@ -46,16 +46,20 @@ public sealed unsafe partial class KvStore
 
     /// <summary>
     /// Runs whichever rounds the budgets call for (hot log past its budget: move its oldest part
-    /// so three quarters of the budget remain; cold log past its share of the disk budget: rewrite
-    /// its oldest quarter; chunk log past twice its live size); then, if enough space waits to be given back, a checkpoint to make the truncation durable.</summary>
+    /// so three quarters of the budget remain, at most half a budget per round; cold log past its
+    /// share of the disk budget: rewrite its oldest quarter; chunk log past twice its live size);
+    /// then, if enough space waits to be given back, a checkpoint to make the truncation durable.
+    /// </summary>
     internal void CompactIfDue()
     {
+        // Hot rounds one at a time, each under the lock: Begin moves after every half budget, so
+        // writers held back by the throttle resume early, and a checkpoint waits for one round at
+        // most. Under sustained writes the hot log stays due; a bounded number of rounds lets the
+        // other tiers and the reclaiming checkpoint have their turn.
+        for (var round = 0; round < 8 && CompactHotIfDue(); round++) CheckpointIfDue();
         lock (_checkpointLock)
         {
             if (Volatile.Read(ref _disposed) != 0) return;
-            var hotSize = _log.TailAddress - _log.BeginAddress;
-            if (hotSize >= Plan.HotLogBudget)
-                CompactHotToCold(PageFloor(_log, Math.Min(_log.HeadAddress, _log.TailAddress - Plan.HotLogBudget * 3 / 4)));
             var cold = _coldLog!;
             var coldSize = cold.TailAddress - cold.BeginAddress;
             if (coldSize >= Volatile.Read(ref _coldTrigger))
@@ -71,7 +75,26 @@ public sealed unsafe partial class KvStore
             }
             _coldIndex!.Store.CompactSelfIfDue();
         }
-        if (!_options.CheckpointToReclaim) return;
+        CheckpointIfDue();
+    }
+
+    /// <summary>One hot-to-cold round if the hot log spans its budget; false when none was due.</summary>
+    private bool CompactHotIfDue()
+    {
+        lock (_checkpointLock)
+        {
+            if (Volatile.Read(ref _disposed) != 0 || _log.TailAddress - _log.BeginAddress < Plan.HotLogBudget) return false;
+            var until = PageFloor(_log, Math.Min(_log.HeadAddress, Math.Min(_log.TailAddress - Plan.HotLogBudget * 3 / 4, _log.BeginAddress + Plan.HotLogBudget / 2)));
+            if (until <= _log.BeginAddress) return false;
+            CompactHotToCold(until);
+            return true;
+        }
+    }
+
+    /// <summary>Takes a checkpoint when twice the hot-log budget waits to be given back (and the options allow).</summary>
+    private void CheckpointIfDue()
+    {
+        if (!_options.CheckpointToReclaim || Volatile.Read(ref _disposed) != 0) return;
         var unreclaimed = _log.UnreclaimedBytes + _coldLog!.UnreclaimedBytes + _coldIndex!.Store._log.UnreclaimedBytes;
         if (unreclaimed < 2 * Plan.HotLogBudget) return;
         Checkpoint();

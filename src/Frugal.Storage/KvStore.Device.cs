@@ -64,13 +64,15 @@ public sealed partial class KvStore
     {
         if (pending.Address != LogAddress.None)
         {
-            var hot = await FindInLogAsync(_log, _device, key, pending.Address).ConfigureAwait(false);
+            // With a cold tier, a hot chain that ends below Begin is complete: compaction copied what lay below to the cold log first.
+            var hot = await FindInLogAsync(_log, _device, key, pending.Address, _coldLog is null ? pending.Begin : long.MaxValue).ConfigureAwait(false);
             if (hot.End != ChainEnd.Missing || _coldLog is null) return hot;
         }
         if (_coldLog is null) return (ChainEnd.Missing, default);
         Interlocked.Increment(ref _coldLookups);
+        var coldBegin = _coldLog.BeginAddress;
         var head = await _coldIndex!.FindAsync(pending.Hash).ConfigureAwait(false);
-        return await FindInLogAsync(_coldLog, _coldDevice!, key, head).ConfigureAwait(false);
+        return await FindInLogAsync(_coldLog, _coldDevice!, key, head, coldBegin).ConfigureAwait(false);
     }
 
     private enum ChainEnd
@@ -93,9 +95,12 @@ public sealed partial class KvStore
     /// <summary>
     /// Walks a hash chain of <paramref name="log"/> from <paramref name="address"/> down to
     /// <paramref name="key"/>'s newest record: from memory while the chain is above Head (the
-    /// cold log's newest pages), then from the device, with no epoch held across the awaits.
+    /// cold log's newest pages), then from the device, with no epoch held across the awaits. A
+    /// walk that runs below Begin after Begin moved past <paramref name="beginSeen"/> (the Begin
+    /// when the chain's head was read) restarts: compaction may have copied the record it looks
+    /// for to the log's tail, out of this chain's reach.
     /// </summary>
-    private async ValueTask<(ChainEnd End, DeviceRecord Record)> FindInLogAsync(HybridLog log, IStorageDevice device, ReadOnlyMemory<byte> key, long address)
+    private async ValueTask<(ChainEnd End, DeviceRecord Record)> FindInLogAsync(HybridLog log, IStorageDevice device, ReadOnlyMemory<byte> key, long address, long beginSeen)
     {
         var firstRead = FirstReadBytes;
         var buffer = ArrayPool<byte>.Shared.Rent(firstRead);
@@ -132,7 +137,7 @@ public sealed partial class KvStore
                 }
                 address = Record.Previous(header);
             }
-            return (ChainEnd.Missing, default);
+            return address != LogAddress.None && log.BeginAddress > beginSeen ? (ChainEnd.Restart, default) : (ChainEnd.Missing, default);
         }
         finally
         {

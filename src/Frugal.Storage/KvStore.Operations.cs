@@ -31,7 +31,8 @@ public sealed unsafe partial class KvStore
         try
         {
             _counters.Add(slot, OperationCounters.Reads);
-            var status = ReadInMemory(slot, key, hash, destination, out length, out pending);
+            OpStatus status;
+            while ((status = ReadInMemory(slot, key, hash, destination, out length, out pending)) == OpStatus.Retry) _epoch.Refresh(slot);
             return Pend(slot, status);
         }
         finally
@@ -48,10 +49,17 @@ public sealed unsafe partial class KvStore
         return status;
     }
 
+    /// <summary>
+    /// Whether a chain that ran below Begin may have missed its record: in a store without a cold
+    /// tier (the chunk store) compaction copies live records to the log's own tail, out of the
+    /// chain's reach, so a walk that crossed a Begin that moved since it started must start over.
+    /// </summary>
+    private bool MovedAway(long address, long begin) => _coldLog is null && address != LogAddress.None && _log.BeginAddress > begin;
+
     /// <summary>Where the hot log ran out: the cold tier decides, if there is one.</summary>
-    private OpStatus HotMiss(long entry, ulong hash, long hotTail, out PendingIo pending)
+    private OpStatus HotMiss(long entry, ulong hash, long hotTail, long begin, out PendingIo pending)
     {
-        pending = new PendingIo(LogAddress.None, entry, hash, hotTail);
+        pending = new PendingIo(LogAddress.None, entry, hash, hotTail, begin);
         return _coldLog is null ? OpStatus.NotFound : OpStatus.Cold;
     }
 
@@ -59,8 +67,9 @@ public sealed unsafe partial class KvStore
     {
         length = 0;
         pending = default;
+        var begin = _log.BeginAddress;
         var hotTail = _log.TailAddress;
-        if (!_index.TryFind(hash, out _, out var entry)) return HotMiss(0, hash, hotTail, out pending);
+        if (!_index.TryFind(hash, out _, out var entry)) return HotMiss(0, hash, hotTail, begin, out pending);
         var address = HashIndex.Address(entry);
         if (LogAddress.IsReadCache(address))
         {
@@ -81,7 +90,7 @@ public sealed unsafe partial class KvStore
         {
             if (address < head)
             {
-                pending = new PendingIo(address, entry, hash, hotTail);
+                pending = new PendingIo(address, entry, hash, hotTail, begin);
                 return OpStatus.Pending;
             }
             var record = _log.Pointer(address);
@@ -91,7 +100,8 @@ public sealed unsafe partial class KvStore
                 return Record.IsTombstone(header) ? OpStatus.NotFound : CopyValue(record, destination, locked: address >= _log.SafeReadOnlyAddress, out length);
             address = Record.Previous(header);
         }
-        return HotMiss(entry, hash, hotTail, out pending);
+        if (MovedAway(address, begin)) return OpStatus.Retry;
+        return HotMiss(entry, hash, hotTail, begin, out pending);
     }
 
     private static OpStatus CopyValue(byte* record, Span<byte> destination, bool locked, out int length)
@@ -223,16 +233,18 @@ public sealed unsafe partial class KvStore
     private OpStatus RmwAttempt<TMerge>(ReadOnlySpan<byte> key, ulong hash, ReadOnlySpan<byte> input, ref TMerge merge, out PendingIo pending) where TMerge : IRmwFunction
     {
         pending = default;
+        var begin = _log.BeginAddress;
         var hotTail = _log.TailAddress;
         var slot = _index.FindOrCreate(hash, out var entry);
         var hot = Resolve(entry, out var cached);
         if (cached != null && !Record.IsInvalid(Record.Header(cached)) && Record.KeyEquals(cached, key))
             return CopyUpdate(slot, entry, hot, cached, key, input, Record.Value(cached), exists: true, ref merge);
-        for (var address = hot; address >= _log.BeginAddress && address != LogAddress.None;)
+        var address = hot;
+        for (; address >= _log.BeginAddress && address != LogAddress.None;)
         {
             if (address < _log.HeadAddress)
             {
-                pending = new PendingIo(address, entry, hash, hotTail);
+                pending = new PendingIo(address, entry, hash, hotTail, begin);
                 return OpStatus.Pending;
             }
             var record = _log.Pointer(address);
@@ -247,8 +259,9 @@ public sealed unsafe partial class KvStore
             }
             address = Record.Previous(header);
         }
+        if (MovedAway(address, begin)) return OpStatus.Retry;
         // No hot record: the value may be cold (read it, then insert conditionally), or absent.
-        var miss = HotMiss(entry, hash, hotTail, out pending);
+        var miss = HotMiss(entry, hash, hotTail, begin, out pending);
         return miss == OpStatus.Cold ? miss : CopyUpdate(slot, entry, hot, cached, key, input, default, exists: false, ref merge);
     }
 

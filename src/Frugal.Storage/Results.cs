@@ -40,11 +40,13 @@ public delegate TValue ValueMerge<TValue>(TValue input, TValue current, bool exi
 
 /// <summary>
 /// Where an operation stopped when its record is on disk: the address to read (0 for the cold
-/// tier), the hot index entry it started from and the hot tail when it started. A later insert
-/// (read cache, conditional RMW) succeeds only if the entry is unchanged and hot Begin has not
-/// passed that tail: otherwise a newer version may have been written and compacted meanwhile.
+/// tier), the hot index entry it started from, and the hot tail and Begin when it started. A
+/// later insert (read cache, conditional RMW) succeeds only if the entry is unchanged and hot
+/// Begin has not passed that tail: otherwise a newer version may have been written and
+/// compacted meanwhile. A chain walk that runs below a Begin which moved since it started may
+/// have missed a record compaction copied higher up: it starts over.
 /// </summary>
-internal readonly record struct PendingIo(long Address, long Entry, ulong Hash, long HotTail);
+internal readonly record struct PendingIo(long Address, long Entry, ulong Hash, long HotTail, long Begin);
 
 internal enum OpStatus
 {
