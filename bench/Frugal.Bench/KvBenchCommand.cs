@@ -74,7 +74,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         public ulong Seed { get; init; } = 42;
 
         [CommandOption("--dir <DIR>")]
-        [Description("Scratch folder for the stores' files (default a temporary folder; removed afterwards).")]
+        [Description("Scratch folder for the stores' files (default a temporary folder); each store's folder is removed after its run.")]
         public string? Dir { get; init; }
 
         [CommandOption("--json <PATH>")]
@@ -197,6 +197,9 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         using var child = Process.Start(start)!;
         child.WaitForExit();
         if (child.ExitCode != 0) throw new InvalidOperationException($"the {store} run failed (exit code {child.ExitCode}).");
+        // A sweep loads every store at every budget: free each one's disk before the next.
+        var directory = Path.Combine(scratch, $"{store}-{Invariant(fraction)}");
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         return JsonSerializer.Deserialize<List<BenchRow>>(File.ReadAllText(json), JsonOptions)!;
     }
 
