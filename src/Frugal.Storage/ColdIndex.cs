@@ -11,7 +11,8 @@ namespace Frugal.Storage;
 /// without blocking anyone (it is an ordinary asynchronous read of the chunk store). An entry
 /// heads the cold chain of every key whose hash picks that chunk and slot; chains are walked
 /// comparing full keys. Only the compaction thread changes chunks, each change one
-/// read-modify-write of a chunk that succeeds only if the entry still holds what the caller saw.
+/// read-modify-write of a chunk: a prepend (hot to cold) or a compare-and-swap of one entry
+/// (cold to cold).
 /// </summary>
 internal sealed class ColdIndex : IDisposable
 {

@@ -5,10 +5,12 @@ namespace Frugal.Storage;
 /// <summary>
 /// Compaction, F2's lookup-based kind: a record of the compacted range [Begin, until) is copied
 /// only if it is still its key's newest version (a walk of the key's chain from the index down
-/// to the record finds no newer one), by a conditional insert that links the copy only if the
-/// target index entry still holds what the walk started from. Then Begin moves to until. Hot to
+/// to the record finds no newer one). Within a log the copy is a conditional insert, linked only
+/// if the index entry still holds what the walk started from. Then Begin moves to until. Hot to
 /// cold moves the hot log's oldest part into the cold log (live tombstones too: they hide older
-/// cold versions); cold to cold rewrites the cold log's oldest part at its tail (dropping live
+/// cold versions), in front of the cold chain without condition, as every hot version is newer
+/// than every cold one (a newer hot version written meanwhile stays in the hot log, which is
+/// searched first); cold to cold rewrites the cold log's oldest part at its tail (dropping live
 /// tombstones: every older version lies lower, in the range being dropped); the cold index's
 /// chunk store compacts its own log the same way. One background thread runs the rounds, under
 /// the checkpoint lock, so a checkpoint always sees whole rounds.
