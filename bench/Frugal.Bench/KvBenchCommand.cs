@@ -12,14 +12,20 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Bench;
 
-/// <summary>One store's result on one workload, as --json writes it.</summary>
+/// <summary>One store's result on one workload at one memory budget, as --json writes it; the timeline when --plots asked for one.</summary>
 public sealed record BenchRow(string Store, string Workload, double LoadOpsPerSec, double OpsPerSec, double P50Micros, double P99Micros,
-    double ReadBytesPerOp, double WriteBytesPerOp, long PeakBytes, long Records, int Threads, double Seconds, long BudgetBytes);
+    double ReadBytesPerOp, double WriteBytesPerOp, long PeakBytes, long Records, int Threads, double Seconds, long BudgetBytes)
+{
+    public double MemoryFraction { get; init; }
+    public IReadOnlyList<TimelinePoint>? Timeline { get; init; }
+}
 
 /// <summary>
 /// <c>kv bench</c>: loads each store with N records, then runs each workload for S seconds on
-/// T threads. Every store runs in a process of its own (this executable again, with
-/// <c>--in-process</c>), so peak memory and I/O accounting are the store's alone.
+/// T threads, at each memory budget asked for. Every store and budget runs in a process of its
+/// own (this executable again, with <c>--in-process</c>), so peak memory and I/O accounting are
+/// the store's alone. With <c>--plots</c> it also samples throughput over time and draws it
+/// (compaction rounds marked), and, given several budgets, throughput against the budget.
 /// </summary>
 public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchCommand.Settings>
 {
@@ -48,8 +54,12 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         public int Threads { get; init; } = 2;
 
         [CommandOption("--memory-fraction <F>")]
-        [Description("Memory budget as a fraction of the data (records × (8 + value bytes)); default 0.125.")]
-        public double MemoryFraction { get; init; } = 0.125;
+        [Description("Memory budget(s) as a fraction of the data (records × (8 + value bytes)), comma-separated (a sweep); default 0.125.")]
+        public string MemoryFraction { get; init; } = "0.125";
+
+        [CommandOption("--plots <DIR>")]
+        [Description("Write PNG plots to DIR: throughput over time per workload (compaction rounds marked), and throughput against the budget when there are several.")]
+        public string? Plots { get; init; }
 
         [CommandOption("--value-bytes <N>")]
         [Description("Value length (default 100; the FASTER peer supports 100 only).")]
@@ -64,7 +74,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         public ulong Seed { get; init; } = 42;
 
         [CommandOption("--dir <DIR>")]
-        [Description("Scratch folder for the stores' files (default a temporary folder; removed afterwards).")]
+        [Description("Scratch folder for the stores' files (default a temporary folder); each store's folder is removed after its run.")]
         public string? Dir { get; init; }
 
         [CommandOption("--json <PATH>")]
@@ -75,6 +85,9 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         public bool InProcess { get; init; }
 
         public string[] StoreList => Stores.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        public double[] Fractions => MemoryFraction.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(f => double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN).ToArray();
 
         public YcsbWorkload[] Workloads => Workload.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(YcsbWorkload.Parse).ToArray();
 
@@ -94,12 +107,17 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
             if (Records < 1) return ValidationResult.Error($"--records: {Records} must be at least 1.");
             if (Seconds is <= 0 or > 86_400) return ValidationResult.Error($"--seconds: {Seconds} is not in (0, 86400].");
             if (Threads is < 1 or > 64) return ValidationResult.Error($"--threads: {Threads} is not in [1, 64].");
-            if (MemoryFraction is <= 0 or > 4) return ValidationResult.Error($"--memory-fraction: {MemoryFraction} is not in (0, 4].");
+            if (Fractions.Length == 0 || Fractions.Any(f => f is not (> 0 and <= 4)))
+                return ValidationResult.Error($"--memory-fraction: '{MemoryFraction}': each fraction must be a number in (0, 4].");
+            if (InProcess && Fractions.Length != 1) return ValidationResult.Error("--memory-fraction: one fraction per process.");
             if (ValueBytes is < 8 or > 4096) return ValidationResult.Error($"--value-bytes: {ValueBytes} is not in [8, 4096].");
             return Theta is < 0 or >= 1 ? ValidationResult.Error($"--theta: {Theta} is not in [0, 1).") : ValidationResult.Success();
         }
 
         public YcsbSettings Ycsb => new(Records, ValueBytes, Threads, TimeSpan.FromSeconds(Seconds), Theta);
+
+        /// <summary>The timeline's sampling interval: about 60 points per run, at least a quarter second apart.</summary>
+        public TimeSpan? TimelineInterval => Plots is null ? null : TimeSpan.FromSeconds(Math.Max(0.25, Seconds / 60));
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
@@ -110,9 +128,12 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         {
             var rows = settings.InProcess
                 ? RunHere(settings, scratch)
-                : settings.StoreList.SelectMany(store => RunInChild(settings, store, scratch)).ToList();
+                : settings.Fractions.SelectMany(fraction => settings.StoreList.SelectMany(store => RunInChild(settings, store, fraction, scratch))).ToList();
             if (settings.Json is not null) AtomicFile.WriteAllText(settings.Json, JsonSerializer.Serialize(rows, JsonOptions));
-            if (!settings.InProcess) console.Write(Table(rows));
+            if (settings.InProcess) return 0;
+            console.Write(Table(rows, settings.Fractions.Length > 1));
+            if (settings.Plots is not null)
+                foreach (var path in BenchPlots.Write(settings.Plots, rows)) console.MarkupLine($"wrote {Markup.Escape(path)}");
             return 0;
         }
         finally
@@ -127,8 +148,9 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
     {
         var store = settings.StoreList.Single();
         var ycsb = settings.Ycsb;
-        var budget = new StoreBudget((long)(ycsb.DataBytes * settings.MemoryFraction));
-        var directory = Path.Combine(scratch, store);
+        var fraction = settings.Fractions.Single();
+        var budget = new StoreBudget((long)(ycsb.DataBytes * fraction));
+        var directory = Path.Combine(scratch, $"{store}-{Invariant(fraction)}");
         Directory.CreateDirectory(directory);
         using var target = Open(store, directory, budget, settings.ValueBytes);
         var load = YcsbRunner.Load(target, ycsb);
@@ -136,30 +158,29 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         var rows = new List<BenchRow>();
         foreach (var workload in settings.Workloads)
         {
-            var run = YcsbRunner.Run(target, workload, ycsb, new SeedTree(settings.Seed).Child(workload.Name));
+            var run = YcsbRunner.Run(target, workload, ycsb, new SeedTree(settings.Seed).Child(workload.Name), settings.TimelineInterval);
             rows.Add(new BenchRow(store, workload.Name, load.OpsPerSecond, run.OpsPerSecond, run.P50Micros, run.P99Micros,
-                run.ReadBytesPerOp, run.WriteBytesPerOp, Process.GetCurrentProcess().PeakWorkingSet64, settings.Records, settings.Threads, settings.Seconds, budget.Bytes));
+                run.ReadBytesPerOp, run.WriteBytesPerOp, Process.GetCurrentProcess().PeakWorkingSet64, settings.Records, settings.Threads, settings.Seconds, budget.Bytes)
+            {
+                MemoryFraction = fraction,
+                Timeline = run.Timeline,
+            });
         }
         return rows;
     }
 
     private static IKvTarget Open(string store, string directory, StoreBudget budget, int valueBytes) => store switch
     {
-        "frugal" => new FrugalTarget(KvStore.Open(new KvStoreOptions
-        {
-            Directory = directory,
-            MemoryBudget = budget.Bytes,
-            IndexBytes = budget.Half,
-            ReadCacheBytes = budget.Quarter,
-        })),
+        // F2 splits its one budget itself (hot index, hot log, read cache, cold index, cold log): see docs/storage.md.
+        "frugal" => new FrugalTarget(KvStore.Open(new KvStoreOptions { Directory = directory, MemoryBudget = budget.Bytes })),
         "faster" => new FasterTarget(directory, budget, readCache: false, valueBytes),
         "faster-rc" => new FasterTarget(directory, budget, readCache: true, valueBytes),
         _ => new RocksDbTarget(directory, budget),
     };
 
-    private static List<BenchRow> RunInChild(Settings settings, string store, string scratch)
+    private static List<BenchRow> RunInChild(Settings settings, string store, double fraction, string scratch)
     {
-        var json = Path.Combine(scratch, store + ".json");
+        var json = Path.Combine(scratch, $"{store}-{Invariant(fraction)}.json");
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(KvBenchCommand).Assembly.Location);
@@ -167,24 +188,36 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         [
             "kv", "bench", "--in-process", "--stores", store, "--workload", settings.Workload,
             "--records", Invariant(settings.Records), "--seconds", Invariant(settings.Seconds), "--threads", Invariant(settings.Threads),
-            "--memory-fraction", Invariant(settings.MemoryFraction), "--value-bytes", Invariant(settings.ValueBytes), "--theta", Invariant(settings.Theta),
+            "--memory-fraction", Invariant(fraction), "--value-bytes", Invariant(settings.ValueBytes), "--theta", Invariant(settings.Theta),
             "--seed", Invariant(settings.Seed), "--dir", scratch, "--json", json,
         ];
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        // The child only needs to know whether to sample a timeline; it draws nothing.
+        if (settings.Plots is not null) foreach (var arg in new[] { "--plots", settings.Plots }) start.ArgumentList.Add(arg);
         using var child = Process.Start(start)!;
         child.WaitForExit();
         if (child.ExitCode != 0) throw new InvalidOperationException($"the {store} run failed (exit code {child.ExitCode}).");
+        // A sweep loads every store at every budget: free each one's disk before the next.
+        var directory = Path.Combine(scratch, $"{store}-{Invariant(fraction)}");
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         return JsonSerializer.Deserialize<List<BenchRow>>(File.ReadAllText(json), JsonOptions)!;
     }
 
     private static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
 
-    private static Table Table(IEnumerable<BenchRow> rows)
+    private static Table Table(IEnumerable<BenchRow> rows, bool sweep)
     {
-        var table = new Table().AddColumns("store", "workload", "load Kops/s", "Kops/s", "p50 µs", "p99 µs", "read B/op", "write B/op", "peak MiB");
+        var table = new Table().AddColumns("store", "workload");
+        if (sweep) table.AddColumn("budget");
+        table.AddColumns("load Kops/s", "Kops/s", "p50 µs", "p99 µs", "read B/op", "write B/op", "peak MiB");
         foreach (var r in rows)
-            table.AddRow(r.Store, r.Workload, $"{r.LoadOpsPerSec / 1e3:N0}", $"{r.OpsPerSec / 1e3:N0}", $"{r.P50Micros:N1}", $"{r.P99Micros:N1}",
-                $"{r.ReadBytesPerOp:N1}", $"{r.WriteBytesPerOp:N1}", $"{r.PeakBytes / 1048576.0:N0}");
+        {
+            var cells = new List<string> { r.Store, r.Workload };
+            if (sweep) cells.Add($"1/{1 / r.MemoryFraction:0.##}");
+            cells.AddRange([$"{r.LoadOpsPerSec / 1e3:N0}", $"{r.OpsPerSec / 1e3:N0}", $"{r.P50Micros:N1}", $"{r.P99Micros:N1}",
+                $"{r.ReadBytesPerOp:N1}", $"{r.WriteBytesPerOp:N1}", $"{r.PeakBytes / 1048576.0:N0}"]);
+            table.AddRow(cells.ToArray());
+        }
         return table;
     }
 }

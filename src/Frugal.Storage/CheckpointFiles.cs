@@ -3,17 +3,37 @@ using System.IO.Hashing;
 
 namespace Frugal.Storage;
 
-/// <summary>What a checkpoint records: enough to find the index snapshot and the log prefix it covers, and to refuse an incompatible store.</summary>
+/// <summary>
+/// What a checkpoint records: enough to find the index snapshot and the log prefix it covers, and
+/// to refuse an incompatible store. A store's checkpoint also holds its cold tier's: the cold log
+/// prefix and the cold index's chunk store checkpoint, so one file commits both tiers at once.
+/// </summary>
 internal sealed record CheckpointMeta(long Sequence, int PageBits, long IndexBuckets, int KeySize, int ValueSize, long BeginAddress, long TailAddress, long IndexLength, uint IndexCrc)
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
     private static readonly byte[] Magic = "FRUGALKV"u8.ToArray();
-    private const int Size = 8 + 4 + 8 + 4 + 8 + 4 + 4 + 8 + 8 + 8 + 4 + 4;
+    private const int PartSize = 72;
+    private const int Size = PartSize + 4 + 8 + 8 + PartSize + 4;
+
+    /// <summary>The cold tier's part; null in the cold index's own chunk store.</summary>
+    public ColdCheckpoint? Cold { get; init; }
 
     public void Write(string path)
     {
+        var cold = Cold ?? throw new InvalidOperationException("Only a store with a cold tier writes a checkpoint file.");
         var bytes = new byte[Size];
         var span = bytes.AsSpan();
+        WritePart(span);
+        BinaryPrimitives.WriteInt64LittleEndian(span[(PartSize + 4)..], cold.BeginAddress);
+        BinaryPrimitives.WriteInt64LittleEndian(span[(PartSize + 12)..], cold.TailAddress);
+        cold.Index.WritePart(span[(PartSize + 20)..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[(Size - 4)..], Crc32.HashToUInt32(span[..(Size - 4)]));
+        DurableFile.Replace(path, bytes);
+    }
+
+    /// <summary>The store's own fields, sealed by their own checksum: 72 bytes.</summary>
+    private void WritePart(Span<byte> span)
+    {
         Magic.CopyTo(span);
         BinaryPrimitives.WriteInt32LittleEndian(span[8..], FormatVersion);
         BinaryPrimitives.WriteInt64LittleEndian(span[12..], Sequence);
@@ -26,7 +46,6 @@ internal sealed record CheckpointMeta(long Sequence, int PageBits, long IndexBuc
         BinaryPrimitives.WriteInt64LittleEndian(span[56..], IndexLength);
         BinaryPrimitives.WriteUInt32LittleEndian(span[64..], IndexCrc);
         BinaryPrimitives.WriteUInt32LittleEndian(span[68..], Crc32.HashToUInt32(span[..68]));
-        DurableFile.Replace(path, bytes);
     }
 
     public static CheckpointMeta Read(string path)
@@ -37,15 +56,27 @@ internal sealed record CheckpointMeta(long Sequence, int PageBits, long IndexBuc
         var version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
         if (version != FormatVersion)
             throw new StorageException($"{path}: written in checkpoint format version {version}; this build reads version {FormatVersion} (incompatible).");
-        if (bytes.Length != Size || Crc32.HashToUInt32(bytes.AsSpan(0, 68)) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(68)))
+        if (bytes.Length != Size || Crc32.HashToUInt32(bytes.AsSpan(0, Size - 4)) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(Size - 4)))
             throw new StorageException($"{path}: corrupt (length or checksum mismatch).");
         var s = bytes.AsSpan();
+        var cold = new ColdCheckpoint(BinaryPrimitives.ReadInt64LittleEndian(s[(PartSize + 4)..]), BinaryPrimitives.ReadInt64LittleEndian(s[(PartSize + 12)..]),
+            ReadPart(path, s[(PartSize + 20)..]));
+        return ReadPart(path, s) with { Cold = cold };
+    }
+
+    private static CheckpointMeta ReadPart(string path, ReadOnlySpan<byte> s)
+    {
+        if (!s[..8].SequenceEqual(Magic) || Crc32.HashToUInt32(s[..68]) != BinaryPrimitives.ReadUInt32LittleEndian(s[68..]))
+            throw new StorageException($"{path}: corrupt (checksum mismatch).");
         return new CheckpointMeta(
             BinaryPrimitives.ReadInt64LittleEndian(s[12..]), BinaryPrimitives.ReadInt32LittleEndian(s[20..]), BinaryPrimitives.ReadInt64LittleEndian(s[24..]),
             BinaryPrimitives.ReadInt32LittleEndian(s[32..]), BinaryPrimitives.ReadInt32LittleEndian(s[36..]), BinaryPrimitives.ReadInt64LittleEndian(s[40..]),
             BinaryPrimitives.ReadInt64LittleEndian(s[48..]), BinaryPrimitives.ReadInt64LittleEndian(s[56..]), BinaryPrimitives.ReadUInt32LittleEndian(s[64..]));
     }
 }
+
+/// <summary>The cold tier in a checkpoint: the cold log's [Begin, Tail) and the checkpoint of the cold index's chunk store.</summary>
+internal sealed record ColdCheckpoint(long BeginAddress, long TailAddress, CheckpointMeta Index);
 
 /// <summary>The snapshot of the hash index: (home bucket, entry) pairs, each entry pointing below the checkpoint's tail.</summary>
 internal sealed class IndexSnapshotWriter : IDisposable

@@ -168,6 +168,24 @@ internal sealed unsafe class HashIndex : IDisposable
             }
     }
 
+    /// <summary>
+    /// Frees every slot whose entry points into the main log below <paramref name="begin"/>
+    /// (compaction moved those records to the cold tier), so the index holds only keys with a
+    /// hot version. One compare-and-swap per slot: a writer that linked meanwhile wins.
+    /// </summary>
+    public void FreeBelow(long begin)
+    {
+        for (long b = 0; b < BucketCount; b++)
+            for (var bucket = _buckets + b * 8; bucket != null; bucket = Overflow(bucket))
+                for (var i = 0; i < EntriesPerBucket; i++)
+                {
+                    var e = Volatile.Read(ref bucket[i]);
+                    var address = Address(e);
+                    if ((e & Tentative) == 0 && address != LogAddress.None && !LogAddress.IsReadCache(address) && address < begin)
+                        Interlocked.CompareExchange(ref bucket[i], 0, e);
+                }
+    }
+
     /// <summary>Puts a checkpointed entry back (recovery, single-threaded).</summary>
     public void Restore(long bucket, long entry)
     {

@@ -21,6 +21,8 @@ internal sealed unsafe class HybridLog : IDisposable
     private readonly Action<long, long>? _onEvict;
     private readonly Lock _closeLock = new();
 
+    private long _begin;
+    private long _reclaimedUntil;
     private long _tail;
     private long _readOnly;
     private long _safeReadOnly;
@@ -64,7 +66,7 @@ internal sealed unsafe class HybridLog : IDisposable
     public long PageSize => 1L << PageBits;
     public int FrameCount { get; }
 
-    public long BeginAddress { get; private set; }
+    public long BeginAddress => Volatile.Read(ref _begin);
     public long HeadAddress => Volatile.Read(ref _head);
     public long ReadOnlyAddress => Volatile.Read(ref _readOnly);
     public long SafeReadOnlyAddress => Volatile.Read(ref _safeReadOnly);
@@ -74,7 +76,7 @@ internal sealed unsafe class HybridLog : IDisposable
 
     private void SetMarkers(long begin, long tail)
     {
-        BeginAddress = begin;
+        _begin = begin;
         _head = _closedUntil = Math.Max(begin & ~(PageSize - 1), tail & ~(PageSize - 1));
         _readOnly = _safeReadOnly = _flushedUntil = _flushTarget = _tail = tail;
     }
@@ -218,6 +220,32 @@ internal sealed unsafe class HybridLog : IDisposable
             RaiseTo(ref _flushedUntil, to);
         }
     }
+
+    /// <summary>
+    /// Moves Begin up to <paramref name="address"/> (compaction copied every live record below
+    /// it elsewhere): chain walks stop there. Only the compaction thread moves Begin, and never
+    /// past Head, so no in-memory page is affected.
+    /// </summary>
+    public void ShiftBegin(long address) => RaiseTo(ref _begin, Math.Min(address, HeadAddress));
+
+    /// <summary>
+    /// Gives the device space below <paramref name="address"/> (rounded down to a page) back to
+    /// the file system; returns the bytes given back. Called only once a durable checkpoint has
+    /// a Begin at or past it, so no recoverable state refers to that space. Page 0, which holds
+    /// the file header, is never given back.
+    /// </summary>
+    public long Reclaim(long address)
+    {
+        var from = Math.Max(Volatile.Read(ref _reclaimedUntil), PageSize);
+        var to = Math.Min(address, BeginAddress) & ~(PageSize - 1);
+        if (_device is null || to <= from) return 0;
+        var reclaimed = _device.Reclaim(from, to);
+        Volatile.Write(ref _reclaimedUntil, to);
+        return reclaimed;
+    }
+
+    /// <summary>Bytes below Begin whose space has not been given back yet.</summary>
+    public long UnreclaimedBytes => Math.Max(0, BeginAddress - Math.Max(Volatile.Read(ref _reclaimedUntil), PageSize));
 
     /// <summary>Blocks (unprotected) until everything below <paramref name="address"/> is on the device.</summary>
     public void WaitForFlush(long address)

@@ -3,32 +3,67 @@ namespace Frugal.Storage;
 public sealed unsafe partial class KvStore
 {
     /// <summary>
-    /// Makes everything written so far durable: folds the log over (the whole in-memory log
-    /// becomes read-only and is flushed up to the tail T), then snapshots the index with every
-    /// entry resolved to its newest record below T, then replaces the checkpoint file atomically.
-    /// A crash at any point leaves the previous checkpoint intact. Concurrent operations may run
-    /// meanwhile; each key then recovers to a value it held during the checkpoint.
+    /// Makes everything written so far durable, in both tiers: folds the hot log over (its whole
+    /// in-memory part becomes read-only and is flushed up to the tail T), snapshots the hot index
+    /// with every entry resolved to its newest record below T, flushes the cold log and
+    /// checkpoints the cold index's chunk store the same way, then replaces the checkpoint file
+    /// atomically. Compaction does not run meanwhile, so every live record is in exactly the
+    /// state the checkpoint describes. A crash at any point leaves the previous checkpoint
+    /// intact: space below a moved Begin is given back only after the checkpoint that records it.
+    /// Concurrent operations may run; each key then recovers to a value it held during the checkpoint.
     /// </summary>
     public CheckpointInfo Checkpoint()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_coldLog is null) throw new InvalidOperationException("The cold index's chunk store is checkpointed by its owner.");
         lock (_checkpointLock)
         {
-            var tail = _log.TailAddress;
-            _log.ShiftReadOnly(tail);
-            _log.WaitForFlush(tail);
-            _device.Flush();
             var sequence = _checkpointSequence + 1;
-            WriteCheckpoint(tail, sequence, out var entries);
-            var previous = IndexPath(_checkpointSequence);
-            _checkpointSequence = sequence;
-            Volatile.Write(ref _versionBits, Record.VersionBits(sequence));
-            File.Delete(previous);
+            var tail = _log.TailAddress;
+            var meta = Snapshot(tail, sequence, out var entries);
+            meta.Write(Path.Combine(_directory, MetaFileName));
+            Committed(sequence);
             return new CheckpointInfo(sequence, tail, entries);
         }
     }
 
-    private void WriteCheckpoint(long tail, long sequence, out long entries)
+    /// <summary>Steps before the commit: fold the log over to <paramref name="tail"/>, flush, snapshot the index (and the cold tier's parts).</summary>
+    private CheckpointMeta Snapshot(long tail, long sequence, out long entries)
+    {
+        _log.ShiftReadOnly(tail);
+        _log.WaitForFlush(tail);
+        _device.Flush();
+        var meta = WriteIndexSnapshot(tail, sequence, out entries);
+        if (_coldLog is null) return meta;
+        var coldTail = _coldLog.TailAddress;
+        _coldLog.ShiftReadOnly(coldTail);
+        _coldLog.WaitForFlush(coldTail);
+        _coldDevice!.Flush();
+        var chunks = _coldIndex!.Store;
+        var chunkMeta = chunks.Snapshot(chunks._log.TailAddress, sequence, out _);
+        return meta with { Cold = new ColdCheckpoint(_coldLog.BeginAddress, coldTail, chunkMeta) };
+    }
+
+    /// <summary>After the checkpoint file names <paramref name="sequence"/>: new records carry its version, superseded snapshots go, and space below Begin is given back.</summary>
+    private void Committed(long sequence)
+    {
+        var previous = _checkpointSequence;
+        _checkpointSequence = sequence;
+        Volatile.Write(ref _versionBits, Record.VersionBits(sequence));
+        File.Delete(IndexPath(previous));
+        _coldIndex?.Store.Committed(sequence);
+        Reclaim(counted: true);
+    }
+
+    /// <summary>Gives back the device space below each log's Begin, as of the last durable checkpoint.</summary>
+    private void Reclaim(bool counted)
+    {
+        // Begin can only have moved since the checkpoint under the checkpoint lock, which the caller holds (or recovery, before any compaction).
+        var bytes = _log.Reclaim(_log.BeginAddress) + (_coldLog?.Reclaim(_coldLog.BeginAddress) ?? 0);
+        if (counted) Interlocked.Add(ref _reclaimedBytes, bytes);
+    }
+
+    private CheckpointMeta WriteIndexSnapshot(long tail, long sequence, out long entries)
     {
         var indexPath = IndexPath(sequence);
         entries = 0;
@@ -59,8 +94,7 @@ public sealed unsafe partial class KvStore
             }
             sealedIndex = writer.Complete();
         }
-        new CheckpointMeta(sequence, Plan.PageBits, _index.BucketCount, _shape.KeySize, _shape.ValueSize, _log.BeginAddress, tail, sealedIndex.Length, sealedIndex.Crc)
-            .Write(Path.Combine(_directory, MetaFileName));
+        return new CheckpointMeta(sequence, Plan.PageBits, _index.BucketCount, _shape.KeySize, _shape.ValueSize, _log.BeginAddress, tail, sealedIndex.Length, sealedIndex.Crc);
     }
 
     /// <summary>Follows a chain from <paramref name="address"/> (past a read-cache record) to its first main-log record below <paramref name="tail"/>.</summary>

@@ -20,7 +20,10 @@ public sealed unsafe partial class KvStore
         _ => new ReadResult(ReadStatus.NotFound, 0),
     };
 
-    /// <summary>The synchronous part of a read: read cache, then the in-memory log; Pending with where to continue on the device.</summary>
+    /// <summary>
+    /// The synchronous part of a read: read cache, then the in-memory hot log. Pending with where
+    /// to continue: the hot log on the device, or (address 0) the cold tier.
+    /// </summary>
     internal OpStatus TryRead(ReadOnlySpan<byte> key, Span<byte> destination, out int length, out PendingIo pending)
     {
         var hash = Hash(key);
@@ -28,9 +31,9 @@ public sealed unsafe partial class KvStore
         try
         {
             _counters.Add(slot, OperationCounters.Reads);
-            var status = ReadInMemory(slot, key, hash, destination, out length, out pending);
-            if (status == OpStatus.Pending) _counters.Add(slot, OperationCounters.Pending);
-            return status;
+            OpStatus status;
+            while ((status = ReadInMemory(slot, key, hash, destination, out length, out pending)) == OpStatus.Retry) _epoch.Refresh(slot);
+            return Pend(slot, status);
         }
         finally
         {
@@ -38,11 +41,35 @@ public sealed unsafe partial class KvStore
         }
     }
 
+    /// <summary>Both ways to leave memory look alike to callers: a pending operation that finishes its own I/O.</summary>
+    private OpStatus Pend(int slot, OpStatus status)
+    {
+        if (status == OpStatus.Cold) status = OpStatus.Pending;
+        if (status == OpStatus.Pending) _counters.Add(slot, OperationCounters.Pending);
+        return status;
+    }
+
+    /// <summary>
+    /// Whether a chain that ran below Begin may have missed its record: in a store without a cold
+    /// tier (the chunk store) compaction copies live records to the log's own tail, out of the
+    /// chain's reach, so a walk that crossed a Begin that moved since it started must start over.
+    /// </summary>
+    private bool MovedAway(long address, long begin) => _coldLog is null && address != LogAddress.None && _log.BeginAddress > begin;
+
+    /// <summary>Where the hot log ran out: the cold tier decides, if there is one.</summary>
+    private OpStatus HotMiss(long entry, ulong hash, long hotTail, long begin, out PendingIo pending)
+    {
+        pending = new PendingIo(LogAddress.None, entry, hash, hotTail, begin);
+        return _coldLog is null ? OpStatus.NotFound : OpStatus.Cold;
+    }
+
     private OpStatus ReadInMemory(int slot, ReadOnlySpan<byte> key, ulong hash, Span<byte> destination, out int length, out PendingIo pending)
     {
         length = 0;
         pending = default;
-        if (!_index.TryFind(hash, out _, out var entry)) return OpStatus.NotFound;
+        var begin = _log.BeginAddress;
+        var hotTail = _log.TailAddress;
+        if (!_index.TryFind(hash, out _, out var entry)) return HotMiss(0, hash, hotTail, begin, out pending);
         var address = HashIndex.Address(entry);
         if (LogAddress.IsReadCache(address))
         {
@@ -53,7 +80,7 @@ public sealed unsafe partial class KvStore
                 _counters.Add(slot, OperationCounters.ReadCacheHits);
                 var status = CopyValue(cached, destination, locked: false, out length);
                 // Second chance: a hit in the cache's oldest part moves the record back to its tail.
-                if (LogAddress.Plain(address) < _cache.ReadOnlyAddress) InsertIntoReadCache(key, hash, Record.Value(cached), entry);
+                if (LogAddress.Plain(address) < _cache.ReadOnlyAddress) InsertIntoReadCache(key, hash, Record.Value(cached), entry, hotTail);
                 return status;
             }
             address = Record.Previous(header);
@@ -63,16 +90,18 @@ public sealed unsafe partial class KvStore
         {
             if (address < head)
             {
-                pending = new PendingIo(address, entry, hash);
+                pending = new PendingIo(address, entry, hash, hotTail, begin);
                 return OpStatus.Pending;
             }
             var record = _log.Pointer(address);
             var header = Record.Header(record);
+            // A tombstone ends the search: it hides any older version in the cold tier too.
             if (!Record.IsInvalid(header) && Record.KeyEquals(record, key))
                 return Record.IsTombstone(header) ? OpStatus.NotFound : CopyValue(record, destination, locked: address >= _log.SafeReadOnlyAddress, out length);
             address = Record.Previous(header);
         }
-        return OpStatus.NotFound;
+        if (MovedAway(address, begin)) return OpStatus.Retry;
+        return HotMiss(entry, hash, hotTail, begin, out pending);
     }
 
     private static OpStatus CopyValue(byte* record, Span<byte> destination, bool locked, out int length)
@@ -91,12 +120,13 @@ public sealed unsafe partial class KvStore
     /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>: in place when its record is in the mutable region, else appended at the tail.</summary>
     public void Upsert(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => Write(key, value, OperationCounters.Upserts, tombstone: false);
 
-    /// <summary>Deletes <paramref name="key"/> by appending a tombstone (which also hides any older copy on disk).</summary>
+    /// <summary>Deletes <paramref name="key"/> by appending a tombstone at the hot tail, even when the hot log has no record of it: it hides older versions on disk and in the cold tier.</summary>
     public void Delete(ReadOnlySpan<byte> key) => Write(key, default, OperationCounters.Deletes, tombstone: true);
 
     private void Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, int counter, bool tombstone)
     {
         CheckSizes(key.Length, value.Length);
+        Throttle();
         var hash = Hash(key);
         var slot = Enter();
         try
@@ -184,6 +214,7 @@ public sealed unsafe partial class KvStore
 
     internal OpStatus TryRmw<TMerge>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, out PendingIo pending) where TMerge : IRmwFunction
     {
+        Throttle();
         var hash = Hash(key);
         var slot = Enter();
         try
@@ -191,8 +222,7 @@ public sealed unsafe partial class KvStore
             _counters.Add(slot, OperationCounters.Rmws);
             OpStatus status;
             while ((status = RmwAttempt(key, hash, input, ref merge, out pending)) is OpStatus.Retry or OpStatus.Wait) Settle(slot, status);
-            if (status == OpStatus.Pending) _counters.Add(slot, OperationCounters.Pending);
-            return status;
+            return Pend(slot, status);
         }
         finally
         {
@@ -203,15 +233,18 @@ public sealed unsafe partial class KvStore
     private OpStatus RmwAttempt<TMerge>(ReadOnlySpan<byte> key, ulong hash, ReadOnlySpan<byte> input, ref TMerge merge, out PendingIo pending) where TMerge : IRmwFunction
     {
         pending = default;
+        var begin = _log.BeginAddress;
+        var hotTail = _log.TailAddress;
         var slot = _index.FindOrCreate(hash, out var entry);
         var hot = Resolve(entry, out var cached);
         if (cached != null && !Record.IsInvalid(Record.Header(cached)) && Record.KeyEquals(cached, key))
             return CopyUpdate(slot, entry, hot, cached, key, input, Record.Value(cached), exists: true, ref merge);
-        for (var address = hot; address >= _log.BeginAddress && address != LogAddress.None;)
+        var address = hot;
+        for (; address >= _log.BeginAddress && address != LogAddress.None;)
         {
             if (address < _log.HeadAddress)
             {
-                pending = new PendingIo(address, entry, hash);
+                pending = new PendingIo(address, entry, hash, hotTail, begin);
                 return OpStatus.Pending;
             }
             var record = _log.Pointer(address);
@@ -226,7 +259,10 @@ public sealed unsafe partial class KvStore
             }
             address = Record.Previous(header);
         }
-        return CopyUpdate(slot, entry, hot, cached, key, input, default, exists: false, ref merge);
+        if (MovedAway(address, begin)) return OpStatus.Retry;
+        // No hot record: the value may be cold (read it, then insert conditionally), or absent.
+        var miss = HotMiss(entry, hash, hotTail, begin, out pending);
+        return miss == OpStatus.Cold ? miss : CopyUpdate(slot, entry, hot, cached, key, input, default, exists: false, ref merge);
     }
 
     private OpStatus UpdateMutable<TMerge>(long* slot, long entry, long hot, byte* cached, byte* record, ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge)
@@ -271,11 +307,24 @@ public sealed unsafe partial class KvStore
     }
 
     /// <summary>
-    /// Appends the merged value only if the index entry is still the one the read started
-    /// from, so no newer version can have been written meanwhile (a conditional insert).
+    /// Appends the merged value only if the index entry is still the one the read started from
+    /// and hot Begin has not passed the hot tail of that moment (a conditional insert). A newer
+    /// version written meanwhile either changed the entry, or — written at or past that tail —
+    /// is still in the hot log and so still in the chain: no update is lost, even when
+    /// compaction moves versions to the cold tier and frees index entries meanwhile (the
+    /// caller is protected, so no entry below the Begin it sees is freed before the swap).
     /// </summary>
-    private OpStatus CompleteRmw<TMerge>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, PendingIo pending, DeviceRecord? found) where TMerge : IRmwFunction
+    private OpStatus CompleteRmw<TMerge>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, PendingIo pending, DeviceRecord? found, int epochSlot) where TMerge : IRmwFunction
     {
+        OpStatus status;
+        // Waiting for a free frame is no reason to read the value again: the insert rechecks the entry each time.
+        while ((status = TryCompleteRmw(key, input, ref merge, pending, found)) == OpStatus.Wait) Settle(epochSlot, status);
+        return status;
+    }
+
+    private OpStatus TryCompleteRmw<TMerge>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, PendingIo pending, DeviceRecord? found) where TMerge : IRmwFunction
+    {
+        if (_log.BeginAddress > pending.HotTail) return OpStatus.Retry;
         if (!_index.TryFind(pending.Hash, out var slot, out var entry) || entry != pending.Entry) return OpStatus.Retry;
         var hot = Resolve(entry, out var cached);
         var exists = found is { IsTombstone: false };

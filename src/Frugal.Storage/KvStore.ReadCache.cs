@@ -3,14 +3,24 @@ namespace Frugal.Storage;
 public sealed unsafe partial class KvStore
 {
     /// <summary>
-    /// Puts a record just read from disk (or a second-chance hit) in front of its hash chain.
-    /// The compare-and-swap expects the entry seen before the read: if any write linked a newer
-    /// version meanwhile it fails and the copy is dropped, so the cache never holds a version
-    /// older than the log's newest. At most one cached record heads a chain.
+    /// Puts a record just read from disk or the cold tier (or a second-chance hit) in front of
+    /// its hash chain. The compare-and-swap expects the entry seen before the read, and hot Begin
+    /// must not have passed the hot tail of that moment: otherwise a newer version may have been
+    /// written and even compacted meanwhile, and the copy is dropped. So the cache never holds a
+    /// version older than the newest in either log. A key with no hot entry before the read gets
+    /// one now, if still none has an address. At most one cached record heads a chain.
     /// </summary>
-    private void InsertIntoReadCache(ReadOnlySpan<byte> key, ulong hash, ReadOnlySpan<byte> value, long expected)
+    private void InsertIntoReadCache(ReadOnlySpan<byte> key, ulong hash, ReadOnlySpan<byte> value, long expected, long hotTail)
     {
-        if (_cache is null || !_index.TryFind(hash, out var slot, out var entry) || entry != expected) return;
+        if (_cache is null || _log.BeginAddress > hotTail) return;
+        long* slot;
+        long entry;
+        if (HashIndex.Address(expected) == LogAddress.None)
+        {
+            slot = _index.FindOrCreate(hash, out entry);
+            if (HashIndex.Address(entry) != LogAddress.None) return;
+        }
+        else if (!_index.TryFind(hash, out slot, out entry) || entry != expected) return;
         if (!_cache.TryAllocate(Record.Size(key.Length, value.Length), out var at)) return;
         var hot = Resolve(entry, out var replaced);
         var fresh = _cache.Pointer(at);

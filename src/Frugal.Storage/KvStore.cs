@@ -15,6 +15,8 @@ namespace Frugal.Storage;
 public sealed unsafe partial class KvStore : IDisposable
 {
     private const string LogFileName = "hlog.dat";
+    private const string ColdLogFileName = "cold.dat";
+    private const string ColdIndexDirectory = "cold-index";
     private const string MetaFileName = "checkpoint.meta";
     private const int FirstDeviceRead = 512;
 
@@ -27,6 +29,15 @@ public sealed unsafe partial class KvStore : IDisposable
     private readonly Lock _checkpointLock = new();
     private readonly string _directory;
     private readonly RecordShape _shape;
+    private readonly KvStoreOptions _options;
+
+    // The cold tier; null in the cold index's own chunk store, which is a store without one.
+    private readonly HybridLog? _coldLog;
+    private readonly IStorageDevice? _coldDevice;
+    private readonly ColdIndex? _coldIndex;
+    private readonly Thread? _compactor;
+    private readonly ManualResetEventSlim _stopCompaction = new();
+
     private long _checkpointSequence;
     private long _versionBits;
     private long _deviceReads;
@@ -40,20 +51,42 @@ public sealed unsafe partial class KvStore : IDisposable
 
     /// <param name="options">The options.</param>
     /// <param name="shape">The record sizes the directory must have been created for.</param>
-    /// <param name="openDevice">Opens the log's device at a path (tests substitute a failing one).</param>
+    /// <param name="openDevice">Opens a log's device at a path (tests substitute a failing one).</param>
     internal KvStore(KvStoreOptions options, RecordShape shape, Func<string, IStorageDevice> openDevice)
+        : this(options, shape, openDevice, owned: false, ownerMeta: null) { }
+
+    /// <param name="options">The options.</param>
+    /// <param name="shape">The record sizes.</param>
+    /// <param name="openDevice">Opens a log's device at a path.</param>
+    /// <param name="owned">
+    /// True for the cold index's chunk store: no cold tier, no compaction thread, and no
+    /// checkpoint file of its own — its owner embeds its checkpoint in the owner's.
+    /// </param>
+    /// <param name="ownerMeta">The owned store's checkpoint, from its owner's; null to create it.</param>
+    private KvStore(KvStoreOptions options, RecordShape shape, Func<string, IStorageDevice> openDevice, bool owned, CheckpointMeta? ownerMeta)
     {
         _directory = Path.GetFullPath(options.Directory);
         _shape = shape;
+        _options = options;
         Directory.CreateDirectory(_directory);
         var metaPath = Path.Combine(_directory, MetaFileName);
-        var meta = File.Exists(metaPath) ? CheckpointMeta.Read(metaPath) : null;
-        if (meta is null && Directory.EnumerateFileSystemEntries(_directory).Any())
-            throw new StorageException($"{metaPath}: missing, but {_directory} is not empty: not a Frugal store (or its creation was interrupted); refusing to overwrite it.");
-        if (meta is not null && (meta.KeySize != shape.KeySize || meta.ValueSize != shape.ValueSize))
-            throw new StorageException($"{metaPath}: the store holds {RecordShape.Describe(meta.KeySize, meta.ValueSize)}, but was opened for {shape} (incompatible).");
+        CheckpointMeta? meta;
+        if (owned) meta = ownerMeta;
+        else
+        {
+            meta = File.Exists(metaPath) ? CheckpointMeta.Read(metaPath) : null;
+            if (meta is null && Directory.EnumerateFileSystemEntries(_directory).Any())
+                throw new StorageException($"{metaPath}: missing, but {_directory} is not empty: not a Frugal store (or its creation was interrupted); refusing to overwrite it.");
+            if (meta is not null && (meta.KeySize != shape.KeySize || meta.ValueSize != shape.ValueSize))
+                throw new StorageException($"{metaPath}: the store holds {RecordShape.Describe(meta.KeySize, meta.ValueSize)}, but was opened for {shape} (incompatible).");
+            if (meta is not null && meta.Cold is null)
+                throw new StorageException($"{metaPath}: a checkpoint without a cold tier (incompatible).");
+        }
 
-        Plan = MemoryPlan.From(meta is null ? options : options with { PageSizeBits = meta.PageBits, IndexBytes = meta.IndexBuckets * HashIndex.BucketBytes });
+        var plan = MemoryPlan.From(meta is null ? options : options with { PageSizeBits = meta.PageBits, IndexBytes = meta.IndexBuckets * HashIndex.BucketBytes });
+        // The cold index's size is fixed at creation, like the hot index's: its chunk ids depend on it.
+        if (meta?.Cold is { } coldMeta) plan = plan with { ColdIndexBuckets = coldMeta.Index.IndexBuckets, ColdIndexPageBits = coldMeta.Index.PageBits };
+        Plan = plan;
         _device = openDevice(Path.Combine(_directory, LogFileName));
         try
         {
@@ -61,13 +94,26 @@ public sealed unsafe partial class KvStore : IDisposable
             _log = new HybridLog(_epoch, _device, Plan.PageBits, Plan.LogFrames, options.MutableFraction, onEvict: null);
             if (Plan.ReadCacheFrames > 0)
                 _cache = new HybridLog(_epoch, device: null, Plan.PageBits, Plan.ReadCacheFrames, 1 - options.SecondChanceFraction, EvictFromReadCache);
-            Recovery = meta is null ? Create() : Recover(meta);
+            if (!owned)
+            {
+                _coldDevice = openDevice(Path.Combine(_directory, ColdLogFileName));
+                // Append-only: HybridLog keeps one page mutable, but nothing ever updates a cold record in place.
+                _coldLog = new HybridLog(_epoch, _coldDevice, Plan.PageBits, Plan.ColdLogFrames, mutableFraction: 0, onEvict: null);
+                var chunks = new KvStore(ColdIndex.StoreOptions(Path.Combine(_directory, ColdIndexDirectory), Plan), ColdIndex.Shape, openDevice, owned: true, meta?.Cold?.Index);
+                _coldIndex = new ColdIndex(chunks);
+            }
+            Recovery = meta is null ? Create(owned) : Recover(meta, owned);
         }
         catch
         {
             DisposeParts();
             throw;
         }
+        if (owned) return;
+        _coldTrigger = Plan.ColdLogBudget;
+        // A thread of its own: rounds block on device reads, which must not hold up the pool.
+        _compactor = new Thread(CompactionLoop) { IsBackground = true, Name = "frugal-compaction" };
+        _compactor.Start();
     }
 
     /// <summary>How the memory budget was split.</summary>
@@ -76,29 +122,41 @@ public sealed unsafe partial class KvStore : IDisposable
     /// <summary>What opening the store found: a new store, or the checkpoint it recovered and the torn tail it dropped.</summary>
     public RecoveryInfo Recovery { get; }
 
-    private RecoveryInfo Create()
+    private RecoveryInfo Create(bool owned)
     {
         LogFileHeader.Write(_device, Plan.PageBits);
+        if (_coldDevice is not null) LogFileHeader.Write(_coldDevice, Plan.PageBits);
         _versionBits = Record.VersionBits(0);
-        WriteCheckpoint(_log.TailAddress, sequence: 0, out _);
+        var meta = Snapshot(_log.TailAddress, sequence: 0, out _);
+        if (!owned) meta.Write(Path.Combine(_directory, MetaFileName));
         return new RecoveryInfo(Created: true, 0, _log.TailAddress, 0);
     }
 
-    private RecoveryInfo Recover(CheckpointMeta meta)
+    private RecoveryInfo Recover(CheckpointMeta meta, bool owned)
     {
-        LogFileHeader.Validate(_device, meta.PageBits);
-        var length = _device.Length;
-        if (length < meta.TailAddress)
-            throw new StorageException($"{_device.Name}: {length} bytes, shorter than the {meta.TailAddress} bytes its checkpoint covers (corrupt or truncated).");
+        var truncated = RecoverLog(_log, _device, meta.PageBits, meta.BeginAddress, meta.TailAddress);
         IndexSnapshotWriter.Load(IndexPath(meta.Sequence), meta, _index);
-        // Whatever lies past the checkpoint's tail was written after it (or torn by a crash): never read it as data.
-        if (length > meta.TailAddress) _device.Truncate(meta.TailAddress);
-        _log.Recover(meta.BeginAddress, meta.TailAddress);
+        if (meta.Cold is { } cold) truncated += RecoverLog(_coldLog!, _coldDevice!, meta.PageBits, cold.BeginAddress, cold.TailAddress);
         _checkpointSequence = meta.Sequence;
         _versionBits = Record.VersionBits(meta.Sequence);
         // A crash between a checkpoint's rename and its cleanup leaves the superseded snapshot behind.
         foreach (var stale in Directory.EnumerateFiles(_directory, "index.*.dat").Where(f => f != IndexPath(meta.Sequence)).ToList()) File.Delete(stale);
-        return new RecoveryInfo(Created: false, meta.Sequence, meta.TailAddress, length - meta.TailAddress);
+        // ... and a crash between the rename and the reclaiming leaves space below Begin to give back.
+        Reclaim(counted: false);
+        return new RecoveryInfo(Created: false, meta.Sequence, meta.TailAddress, truncated);
+    }
+
+    /// <summary>Validates a log file against its checkpoint, cuts what lies past the checkpoint's tail, and loads the tail page.</summary>
+    private static long RecoverLog(HybridLog log, IStorageDevice device, int pageBits, long begin, long tail)
+    {
+        LogFileHeader.Validate(device, pageBits);
+        var length = device.Length;
+        if (length < tail)
+            throw new StorageException($"{device.Name}: {length} bytes, shorter than the {tail} bytes its checkpoint covers (corrupt or truncated).");
+        // Whatever lies past the checkpoint's tail was written after it (or torn by a crash): never read it as data.
+        if (length > tail) device.Truncate(tail);
+        log.Recover(begin, tail);
+        return length - tail;
     }
 
     private string IndexPath(long sequence) => Path.Combine(_directory, $"index.{sequence}.dat");
@@ -116,6 +174,7 @@ public sealed unsafe partial class KvStore : IDisposable
     private int Enter()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Volatile.Read(ref _compactionFault) is { } fault) throw new StorageException($"{_directory}: background compaction failed: {fault.Message}", fault);
         return _epoch.Protect();
     }
 
@@ -126,9 +185,11 @@ public sealed unsafe partial class KvStore : IDisposable
         if (status == OpStatus.Wait) Thread.Yield();
     }
 
+    /// <summary>A snapshot of the memory split, both tiers' log regions, compaction and I/O counters.</summary>
     public StoreStats Stats()
     {
         var c = _counters.Totals();
+        var chunks = _coldIndex?.Store.Stats();
         return new StoreStats
         {
             Plan = Plan,
@@ -142,21 +203,38 @@ public sealed unsafe partial class KvStore : IDisposable
             FlushedUntilAddress = _log.FlushedUntilAddress,
             ReadCacheHeadAddress = _cache?.HeadAddress ?? 0,
             ReadCacheTailAddress = _cache?.TailAddress ?? 0,
+            ColdBeginAddress = _coldLog?.BeginAddress ?? 0,
+            ColdHeadAddress = _coldLog?.HeadAddress ?? 0,
+            ColdTailAddress = _coldLog?.TailAddress ?? 0,
+            ColdIndexChunks = _coldIndex?.ChunkCount ?? 0,
+            ColdIndexBytes = chunks is null ? 0 : chunks.IndexBytes + chunks.Plan.LogMemoryBytes,
+            ColdIndexLogBytes = chunks is null ? 0 : chunks.TailAddress - chunks.BeginAddress,
             Reads = c[OperationCounters.Reads],
             Upserts = c[OperationCounters.Upserts],
             Rmws = c[OperationCounters.Rmws],
             Deletes = c[OperationCounters.Deletes],
             ReadCacheHits = c[OperationCounters.ReadCacheHits],
             PendingOperations = c[OperationCounters.Pending],
-            DeviceReads = Interlocked.Read(ref _deviceReads),
-            BytesRead = Interlocked.Read(ref _bytesRead),
-            BytesWritten = _log.BytesWritten,
+            ColdLookups = Interlocked.Read(ref _coldLookups),
+            HotToColdCompactions = Interlocked.Read(ref _hotCompactions),
+            ColdToColdCompactions = Interlocked.Read(ref _coldCompactions),
+            ColdIndexCompactions = chunks?.HotToColdCompactions ?? 0,
+            CompactedBytes = Interlocked.Read(ref _compactedBytes) + (chunks?.CompactedBytes ?? 0),
+            MovedBytes = Interlocked.Read(ref _movedBytes) + (chunks?.MovedBytes ?? 0),
+            ReclaimedBytes = Interlocked.Read(ref _reclaimedBytes) + (chunks?.ReclaimedBytes ?? 0),
+            AutoCheckpoints = Interlocked.Read(ref _autoCheckpoints),
+            DeviceReads = Interlocked.Read(ref _deviceReads) + (chunks?.DeviceReads ?? 0),
+            BytesRead = Interlocked.Read(ref _bytesRead) + (chunks?.BytesRead ?? 0),
+            BytesWritten = _log.BytesWritten + (_coldLog?.BytesWritten ?? 0) + (chunks?.BytesWritten ?? 0),
         };
     }
 
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        // A compaction round in progress finishes first: it must not read freed log memory.
+        _stopCompaction.Set();
+        _compactor?.Join();
         DisposeParts();
     }
 
@@ -166,6 +244,10 @@ public sealed unsafe partial class KvStore : IDisposable
         _cache?.Dispose();
         _index?.Dispose();
         _device.Dispose();
+        _coldLog?.Dispose();
+        _coldDevice?.Dispose();
+        _coldIndex?.Dispose();
+        _stopCompaction.Dispose();
     }
 }
 

@@ -7,22 +7,28 @@ public sealed record KvStoreOptions
 {
     public const long DefaultMemoryBudget = 512L << 20;
 
-    /// <summary>The data directory: the log, the checkpoints. Created when missing.</summary>
+    /// <summary>The data directory: the logs, the checkpoints. Created when missing.</summary>
     public required string Directory { get; init; }
 
-    /// <summary>All the memory the store may use; split among index, log and read cache unless a part is set below.</summary>
+    /// <summary>All the memory the store may use; split among hot index, hot log, read cache, cold index and cold log unless a part is set below.</summary>
     public long MemoryBudget { get; init; } = DefaultMemoryBudget;
 
-    /// <summary>Bytes for the hash index (rounded down to a power of two of 64-byte buckets); default a quarter of the budget.</summary>
+    /// <summary>Bytes for the hot hash index (rounded down to a power of two of 64-byte buckets); default a quarter of the budget.</summary>
     public long? IndexBytes { get; init; }
 
-    /// <summary>Bytes of in-memory log pages; default what the index and read cache leave.</summary>
+    /// <summary>Bytes of in-memory hot log pages; default what the other parts leave.</summary>
     public long? LogMemoryBytes { get; init; }
 
     /// <summary>Bytes for the read cache; 0 turns it off; default an eighth of the budget.</summary>
     public long? ReadCacheBytes { get; init; }
 
-    /// <summary>Log2 of the page size; default 1 MiB pages, smaller when the budget holds fewer than 16 of them.</summary>
+    /// <summary>Bytes for the cold index (its chunk store's hash table and in-memory pages); default a sixteenth of the budget.</summary>
+    public long? ColdIndexBytes { get; init; }
+
+    /// <summary>Bytes of in-memory cold log pages (only compaction writes there); default a thirty-second of the budget.</summary>
+    public long? ColdLogMemoryBytes { get; init; }
+
+    /// <summary>Log2 of the page size; default 1 MiB pages, smaller when the hot log would hold fewer than 16 of them (the read cache 8, the cold log 4).</summary>
     public int? PageSizeBits { get; init; }
 
     /// <summary>Fraction of the in-memory log updated in place (the rest is read-only, copied on update).</summary>
@@ -30,18 +36,64 @@ public sealed record KvStoreOptions
 
     /// <summary>Fraction of the read cache, its oldest part, where a hit copies the record back to the cache's tail.</summary>
     public double SecondChanceFraction { get; init; } = 0.1;
+
+    /// <summary>Bytes the hot log may span (in memory and on disk) before compaction moves its oldest part to the cold log; default twice its memory.</summary>
+    public long? HotLogBudget { get; init; }
+
+    /// <summary>
+    /// Bytes of log the store may keep on disk, all tiers together; past it compaction rewrites
+    /// the cold log's oldest part. Default 16 × the memory budget, at least 8 GiB (F2's cold-log
+    /// budget): below the live data's size it would only rewrite live records.
+    /// </summary>
+    public long? DiskBudget { get; init; }
+
+    /// <summary>
+    /// Compaction moves Begin at once, but gives the space below it back to the file system only
+    /// after a checkpoint records the new Begin (so a crash can always recover the previous one).
+    /// When true (the default) the compaction thread takes that checkpoint itself once twice the
+    /// hot-log budget waits to be given back; when false, space comes back at your checkpoints.
+    /// </summary>
+    public bool CheckpointToReclaim { get; init; } = true;
+
+    /// <summary>How often the background compaction thread checks the logs against their budgets.</summary>
+    public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 }
 
-/// <summary>How the store split its memory budget.</summary>
+/// <summary>How the store split its memory budget, and the disk budgets derived from it.</summary>
 public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, int ReadCacheFrames)
 {
     private const int MinPageBits = 12;
     private const int DefaultPageBits = 20;
-    private const int MinFrames = 4;
+    internal const int MinFrames = 4;
 
     public long IndexBytes => IndexBuckets * HashIndex.BucketBytes;
     public long LogMemoryBytes => (long)LogFrames << PageBits;
     public long ReadCacheBytes => (long)ReadCacheFrames << PageBits;
+
+    /// <summary>In-memory pages of the cold log.</summary>
+    public int ColdLogFrames { get; init; }
+
+    public long ColdLogMemoryBytes => (long)ColdLogFrames << PageBits;
+
+    /// <summary>Buckets of the cold index's own hash table (its first level).</summary>
+    public long ColdIndexBuckets { get; init; }
+
+    /// <summary>Page bits and in-memory pages of the cold index's chunk log (its second level).</summary>
+    public int ColdIndexPageBits { get; init; }
+
+    public int ColdIndexFrames { get; init; }
+
+    /// <summary>Memory of the cold index: its hash table and its in-memory chunk pages.</summary>
+    public long ColdIndexBytes => ColdIndexBuckets * HashIndex.BucketBytes + ((long)ColdIndexFrames << ColdIndexPageBits);
+
+    /// <summary>Bytes the hot log may span before hot-to-cold compaction runs.</summary>
+    public long HotLogBudget { get; init; }
+
+    /// <summary>Bytes the cold log may span before cold-to-cold compaction runs.</summary>
+    public long ColdLogBudget { get; init; }
+
+    /// <summary>Every part of the budget together.</summary>
+    public long TotalBytes => IndexBytes + LogMemoryBytes + ReadCacheBytes + ColdIndexBytes + ColdLogMemoryBytes;
 
     public static MemoryPlan From(KvStoreOptions options)
     {
@@ -49,19 +101,58 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
         if (options.MutableFraction is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(options), options.MutableFraction, "MutableFraction must be in (0, 1].");
         if (options.SecondChanceFraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(options), options.SecondChanceFraction, "SecondChanceFraction must be in [0, 1).");
         var budget = options.MemoryBudget;
-        var indexBytes = options.IndexBytes ?? budget / 4;
-        var buckets = Math.Max(1L, (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, indexBytes / HashIndex.BucketBytes + 1)) / 2);
+        var buckets = Buckets(options.IndexBytes ?? budget / 4);
         var cacheBytes = options.ReadCacheBytes ?? budget / 8;
-        var logBytes = options.LogMemoryBytes ?? budget - buckets * HashIndex.BucketBytes - cacheBytes;
-        var pageBits = options.PageSizeBits ?? Math.Clamp(BitOperations.Log2((ulong)Math.Max(1, logBytes / 16)), MinPageBits, DefaultPageBits);
+        var coldIndexBytes = options.ColdIndexBytes ?? budget / 16;
+        var coldLogBytes = options.ColdLogMemoryBytes ?? budget / 32;
+        var logBytes = options.LogMemoryBytes ?? budget - buckets * HashIndex.BucketBytes - cacheBytes - coldIndexBytes - coldLogBytes;
+        // Pages small enough for 16 in the hot log, 8 in the read cache and 4 in the cold log: a
+        // ring of fewer frames would starve (the read cache would be switched off).
+        var fit = Math.Min(logBytes / 16, Math.Min(cacheBytes > 0 ? cacheBytes / 8 : long.MaxValue, coldLogBytes > 0 ? coldLogBytes / 4 : long.MaxValue));
+        var pageBits = options.PageSizeBits ?? Math.Clamp(BitOperations.Log2((ulong)Math.Max(1, fit)), MinPageBits, DefaultPageBits);
         if (pageBits is < MinPageBits or > 30) throw new ArgumentOutOfRangeException(nameof(options), pageBits, $"PageSizeBits must be in [{MinPageBits}, 30].");
-        var logFrames = (int)Math.Min(int.MaxValue, logBytes >> pageBits);
-        if (logFrames < MinFrames)
-            throw new ArgumentOutOfRangeException(nameof(options), logBytes,
-                $"The log gets {logBytes} bytes of memory; it needs at least {MinFrames} pages of {1L << pageBits} bytes. Raise the memory budget or lower PageSizeBits.");
+        var logFrames = Frames(logBytes, pageBits, "hot log");
         var cacheFrames = (int)Math.Min(int.MaxValue, Math.Max(0, cacheBytes) >> pageBits);
         // A read cache smaller than the minimum ring is no cache at all.
         if (cacheFrames < MinFrames) cacheFrames = 0;
-        return new MemoryPlan(buckets, pageBits, logFrames, cacheFrames);
+        // The cold log holds records as large as the hot log's, so it shares the page size; it
+        // always gets the minimum ring, which a tiny budget may have to add on top.
+        var coldFrames = Math.Max(MinFrames, (int)Math.Min(int.MaxValue, Math.Max(0, coldLogBytes) >> pageBits));
+        // The cold index: half its memory for its hash table, half for chunk pages (4 KiB or more).
+        var coldBuckets = Buckets(coldIndexBytes / 2);
+        var chunkPageBits = Math.Clamp(BitOperations.Log2((ulong)Math.Max(1, coldIndexBytes / 2 / 16)), MinPageBits, DefaultPageBits);
+        var chunkFrames = Math.Max(MinFrames, (int)Math.Min(int.MaxValue, (coldIndexBytes / 2) >> chunkPageBits));
+        var hotBudget = options.HotLogBudget ?? 2 * ((long)logFrames << pageBits);
+        if (hotBudget < 2 * ((long)logFrames << pageBits))
+            throw new ArgumentOutOfRangeException(nameof(options), hotBudget, $"HotLogBudget must be at least twice the hot log's memory ({2 * ((long)logFrames << pageBits)} bytes).");
+        var chunkBudget = ColdIndex.LogBudget(coldBuckets, chunkFrames, chunkPageBits);
+        var disk = options.DiskBudget ?? Math.Max(16 * budget, 8L << 30);
+        var coldBudget = disk - hotBudget - chunkBudget;
+        var minCold = 4 * ((long)coldFrames << pageBits);
+        if (coldBudget < minCold)
+            throw new ArgumentOutOfRangeException(nameof(options), disk,
+                $"The disk budget of {disk} bytes leaves the cold log {coldBudget} after the hot log ({hotBudget}) and the cold index ({chunkBudget}); it needs at least {minCold}.");
+        return new MemoryPlan(buckets, pageBits, logFrames, cacheFrames)
+        {
+            ColdLogFrames = coldFrames,
+            ColdIndexBuckets = coldBuckets,
+            ColdIndexPageBits = chunkPageBits,
+            ColdIndexFrames = chunkFrames,
+            HotLogBudget = hotBudget,
+            ColdLogBudget = coldBudget,
+        };
+    }
+
+    /// <summary>The largest power of two of 64-byte buckets within <paramref name="bytes"/> (at least one).</summary>
+    private static long Buckets(long bytes) =>
+        Math.Max(1L, (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, bytes / HashIndex.BucketBytes + 1)) / 2);
+
+    private static int Frames(long bytes, int pageBits, string part)
+    {
+        var frames = (int)Math.Min(int.MaxValue, bytes >> pageBits);
+        if (frames < MinFrames)
+            throw new ArgumentOutOfRangeException(nameof(bytes), bytes,
+                $"The {part} gets {bytes} bytes of memory; it needs at least {MinFrames} pages of {1L << pageBits} bytes. Raise the memory budget or lower PageSizeBits.");
+        return frames;
     }
 }

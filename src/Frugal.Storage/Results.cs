@@ -38,8 +38,15 @@ public interface IRmwFunction
 /// <summary>A typed read-modify-write: the new value from the input and the current value (default when absent).</summary>
 public delegate TValue ValueMerge<TValue>(TValue input, TValue current, bool exists);
 
-/// <summary>Where an operation stopped when its record is on disk: the address to read and the index entry it started from.</summary>
-internal readonly record struct PendingIo(long Address, long Entry, ulong Hash);
+/// <summary>
+/// Where an operation stopped when its record is on disk: the address to read (0 for the cold
+/// tier), the hot index entry it started from, and the hot tail and Begin when it started. A
+/// later insert (read cache, conditional RMW) succeeds only if the entry is unchanged and hot
+/// Begin has not passed that tail: otherwise a newer version may have been written and
+/// compacted meanwhile. A chain walk that runs below a Begin which moved since it started may
+/// have missed a record compaction copied higher up: it starts over.
+/// </summary>
+internal readonly record struct PendingIo(long Address, long Entry, ulong Hash, long HotTail, long Begin);
 
 internal enum OpStatus
 {
@@ -47,6 +54,9 @@ internal enum OpStatus
     NotFound,
     TooSmall,
     Pending,
+
+    /// <summary>The hot log holds no record of the key (no tombstone either): the cold tier decides.</summary>
+    Cold,
 
     /// <summary>Lost a race (a compare-and-swap failed): try again at once.</summary>
     Retry,

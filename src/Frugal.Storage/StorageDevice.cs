@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Frugal.Storage;
@@ -24,6 +25,13 @@ public interface IStorageDevice : IDisposable
 
     /// <summary>Cuts the device to <paramref name="length"/> bytes (a torn tail is dropped this way).</summary>
     void Truncate(long length);
+
+    /// <summary>
+    /// Gives the space of [<paramref name="from"/>, <paramref name="to"/>) back to the file
+    /// system (both multiples of 4096); afterwards those bytes read as zeros. Returns the bytes
+    /// given back, 0 where the device cannot do it.
+    /// </summary>
+    long Reclaim(long from, long to) => 0;
 }
 
 /// <summary>A file accessed by position through <see cref="RandomAccess"/> (pread/pwrite on Linux).</summary>
@@ -67,5 +75,34 @@ public sealed class FileDevice : IStorageDevice
 
     public void Truncate(long length) => RandomAccess.SetLength(_handle, length);
 
+    /// <summary>
+    /// On Linux punches a hole (fallocate PUNCH_HOLE | KEEP_SIZE): the file keeps its length, so
+    /// log addresses stay file offsets, but the blocks are freed. Elsewhere nothing is reclaimed.
+    /// </summary>
+    public long Reclaim(long from, long to)
+    {
+        if (!OperatingSystem.IsLinux() || to <= from) return 0;
+        var added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            var result = NativeFile.fallocate((int)_handle.DangerousGetHandle(), NativeFile.PunchHole | NativeFile.KeepSize, from, to - from);
+            return result == 0 ? to - from : 0;
+        }
+        finally
+        {
+            if (added) _handle.DangerousRelease();
+        }
+    }
+
     public void Dispose() => _handle.Dispose();
+}
+
+internal static partial class NativeFile
+{
+    public const int KeepSize = 0x01;
+    public const int PunchHole = 0x02;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fallocate(int fd, int mode, long offset, long length);
 }

@@ -1,6 +1,6 @@
 namespace Frugal.Storage;
 
-/// <summary>A snapshot of the store's memory split, log regions and I/O counters.</summary>
+/// <summary>A snapshot of the store's memory split, both tiers' log regions, compaction and I/O counters.</summary>
 public sealed record StoreStats
 {
     public required MemoryPlan Plan { get; init; }
@@ -18,24 +18,61 @@ public sealed record StoreStats
     public required long ReadCacheHeadAddress { get; init; }
     public required long ReadCacheTailAddress { get; init; }
 
+    /// <summary>The cold log's markers: [Begin, Head) on disk, [Head, Tail) in memory.</summary>
+    public required long ColdBeginAddress { get; init; }
+    public required long ColdHeadAddress { get; init; }
+    public required long ColdTailAddress { get; init; }
+
+    /// <summary>Chunks of 32 entries in the cold index (fixed at creation).</summary>
+    public required long ColdIndexChunks { get; init; }
+
+    /// <summary>Memory of the cold index: its chunk store's hash table (overflow included) and in-memory pages.</summary>
+    public required long ColdIndexBytes { get; init; }
+
+    /// <summary>Bytes the cold index's chunk log spans, [Begin, Tail).</summary>
+    public required long ColdIndexLogBytes { get; init; }
+
     public required long Reads { get; init; }
     public required long Upserts { get; init; }
     public required long Rmws { get; init; }
     public required long Deletes { get; init; }
     public required long ReadCacheHits { get; init; }
 
-    /// <summary>Operations that had to read the device (a record below Head).</summary>
+    /// <summary>Operations that left memory: a record below hot Head, or a lookup in the cold tier.</summary>
     public required long PendingOperations { get; init; }
 
+    /// <summary>Reads that found no record in the hot log and consulted the cold tier.</summary>
+    public required long ColdLookups { get; init; }
+
+    /// <summary>Compaction rounds: hot log to cold log, cold log to its own tail, and the cold index's chunk log to its own tail.</summary>
+    public required long HotToColdCompactions { get; init; }
+    public required long ColdToColdCompactions { get; init; }
+    public required long ColdIndexCompactions { get; init; }
+
+    /// <summary>Log bytes compaction scanned, and the bytes of live records it copied.</summary>
+    public required long CompactedBytes { get; init; }
+    public required long MovedBytes { get; init; }
+
+    /// <summary>Disk space given back to the file system below the logs' Begin (after the checkpoint that recorded it).</summary>
+    public required long ReclaimedBytes { get; init; }
+
+    /// <summary>Checkpoints compaction took to make its truncation durable.</summary>
+    public required long AutoCheckpoints { get; init; }
+
+    /// <summary>Device reads and bytes, all logs together (compaction's scans included).</summary>
     public required long DeviceReads { get; init; }
     public required long BytesRead { get; init; }
+    /// <summary>Bytes written to the devices, all logs together.</summary>
     public required long BytesWritten { get; init; }
 
-    /// <summary>Bytes of log on disk only: [Begin, Head).</summary>
+    /// <summary>Bytes of hot log on disk only: [Begin, Head).</summary>
     public long OnDiskBytes => HeadAddress - BeginAddress;
 
-    /// <summary>Bytes of log in memory: [Head, Tail).</summary>
+    /// <summary>Bytes of hot log in memory: [Head, Tail).</summary>
     public long InMemoryBytes => TailAddress - HeadAddress;
+
+    /// <summary>Bytes the logs span, all tiers: what compaction keeps within the disk budget.</summary>
+    public long LogBytes => TailAddress - BeginAddress + ColdTailAddress - ColdBeginAddress + ColdIndexLogBytes;
 
     /// <summary>Of the reads that found no record in the main log's memory, the fraction the read cache served.</summary>
     public double ReadCacheHitRate => ReadCacheHits + PendingOperations == 0 ? 0 : (double)ReadCacheHits / (ReadCacheHits + PendingOperations);

@@ -3,7 +3,9 @@ namespace Frugal.Storage.Tests;
 /// <summary>
 /// The crash tests' child process (this test assembly's entry point): opens the store, and in
 /// round after round rewrites every key to a value that names the round (deleting every
-/// seventh), checkpoints, and prints "checkpoint N" — until it is killed.
+/// seventh), checkpoints, and prints "checkpoint N" — until it is killed. Compaction runs all the
+/// while. In "exact" mode only the child checkpoints (checkpoint N is round N); in "reclaim" mode
+/// compaction also checkpoints whenever it has space to give back, mid-round.
 /// </summary>
 public static class CrashChild
 {
@@ -11,13 +13,15 @@ public static class CrashChild
 
     public static int Main(string[] args)
     {
-        if (args is not ["crash-child", var directory])
+        if (args is not ["crash-child", var directory, var mode] || mode is not ("exact" or "reclaim"))
         {
-            Console.Error.WriteLine("usage: crash-child DIRECTORY (run by the crash tests)");
+            Console.Error.WriteLine("usage: crash-child DIRECTORY exact|reclaim (run by the crash tests)");
             return 2;
         }
-        using var store = KvStore<long, long>.Open(SmallStore.Options(directory));
-        for (var round = store.Bytes.Recovery.CheckpointSequence + 1; ; round++)
+        var reclaim = mode == "reclaim";
+        using var store = KvStore<long, long>.Open(Options(directory, reclaim));
+        var first = reclaim ? LastRound(store) + 1 : store.Bytes.Recovery.CheckpointSequence + 1;
+        for (var round = first; ; round++)
         {
             for (long key = 0; key < Keys; key++)
             {
@@ -25,10 +29,25 @@ public static class CrashChild
                 else store.Upsert(key, ValueOf(key, round));
             }
             var checkpoint = store.Checkpoint();
-            if (checkpoint.Sequence != round) throw new InvalidOperationException($"checkpoint {checkpoint.Sequence} after round {round}");
+            if (!reclaim && checkpoint.Sequence != round) throw new InvalidOperationException($"checkpoint {checkpoint.Sequence} after round {round}");
             Console.Out.WriteLine($"checkpoint {round}");
             Console.Out.Flush();
         }
+    }
+
+    public static KvStoreOptions Options(string directory, bool reclaim) =>
+        reclaim ? CompactionTests.Tiny(directory, reclaim: true) : SmallStore.Options(directory);
+
+    /// <summary>The newest round any key shows (values name their round).</summary>
+    public static long LastRound(KvStore<long, long> store)
+    {
+        long last = 0;
+        for (long key = 0; key < Keys; key++)
+        {
+            var read = store.ReadAsync(key).AsTask().GetAwaiter().GetResult();
+            if (read.Found) last = Math.Max(last, read.Value / 1_000_000);
+        }
+        return last;
     }
 
     public static bool IsDeleted(long key, long round) => (key + round) % 7 == 0;

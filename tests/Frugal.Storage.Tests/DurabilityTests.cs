@@ -148,7 +148,7 @@ public sealed class DurabilityTests
         long lastSeen = 0;
         foreach (var delay in delays)
         {
-            lastSeen = await RunChildUntilKilled(dir.Path, lastSeen + 2, delay);
+            lastSeen = await RunChildUntilKilled(dir.Path, "exact", lastSeen + 2, delay);
             using var store = KvStore<long, long>.Open(SmallStore.Options(dir.Path));
             var round = store.Bytes.Recovery.CheckpointSequence;
             Assert.True(round >= lastSeen, $"recovered checkpoint {round}, but the child had reported {lastSeen}");
@@ -162,8 +162,38 @@ public sealed class DurabilityTests
         }
     }
 
+    [Fact]
+    public async Task AProcessKilledWhileCompactionReclaimsSpaceRecoversNoValueOlderThanItsLastCheckpoint()
+    {
+        using var dir = new TempDirectory();
+        long lastSeen = 0;
+        foreach (var delay in new[] { 5, 61, 97 })
+        {
+            lastSeen = await RunChildUntilKilled(dir.Path, "reclaim", lastSeen + 3, delay);
+            using var store = KvStore<long, long>.Open(CrashChild.Options(dir.Path, reclaim: true));
+            // Checkpoints (the child's and compaction's) may fall mid-round: each key holds the
+            // value of a round at or after the last one the child saw checkpointed — never an
+            // older value, never a deleted key's value (a resurrection).
+            for (long key = 0; key < CrashChild.Keys; key++)
+            {
+                var read = await store.ReadAsync(key);
+                if (!read.Found) continue;
+                var round = read.Value / 1_000_000;
+                Assert.True(round >= lastSeen, $"key {key}: round {round}'s value, but round {lastSeen} was checkpointed");
+                Assert.False(CrashChild.IsDeleted(key, round), $"key {key}: round {round} deleted it");
+                Assert.Equal(CrashChild.ValueOf(key, round), read.Value);
+            }
+            var deletedAtLastSeen = Enumerable.Range(0, CrashChild.Keys).Count(k => CrashChild.IsDeleted(k, lastSeen));
+            Assert.True(deletedAtLastSeen > 0);
+            lastSeen = CrashChild.LastRound(store);
+            // More checkpoints than rounds: compaction took some of its own (and gave space back).
+            Assert.True(store.Bytes.Recovery.CheckpointSequence > lastSeen, $"checkpoint {store.Bytes.Recovery.CheckpointSequence} after {lastSeen} rounds");
+        }
+        Assert.True(lastSeen >= 9);
+    }
+
     /// <summary>Runs the child until it reports checkpoint <paramref name="until"/>, waits <paramref name="delayMs"/> more, kills it; returns the last checkpoint it reported.</summary>
-    private static async Task<long> RunChildUntilKilled(string directory, long until, int delayMs)
+    private static async Task<long> RunChildUntilKilled(string directory, string mode, long until, int delayMs)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -171,7 +201,7 @@ public sealed class DurabilityTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { typeof(CrashChild).Assembly.Location, "crash-child", directory }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { typeof(CrashChild).Assembly.Location, "crash-child", directory, mode }) start.ArgumentList.Add(arg);
         using var child = Process.Start(start)!;
         long reported = 0;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

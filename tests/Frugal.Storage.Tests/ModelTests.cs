@@ -53,6 +53,8 @@ public sealed class ModelTests
             var stats = store.Stats();
             Assert.True(stats.HeadAddress > stats.BeginAddress, "the log should have spilled to disk");
             Assert.True(stats.PendingOperations > 0);
+            Assert.True(stats.HotToColdCompactions > 0, "compaction should have moved records to the cold tier");
+            Assert.True(stats.ColdLookups > 0 && stats.MovedBytes > 0);
             if (readCache) Assert.True(stats.ReadCacheHits > 0);
             for (long key = 0; key < keys; key++)
             {
@@ -142,10 +144,14 @@ public sealed class ModelTests
     public void TheMemoryBudgetIsSplitWithinItself()
     {
         var plan = MemoryPlan.From(new KvStoreOptions { Directory = "unused", MemoryBudget = 512L << 20 });
-        Assert.True(plan.IndexBytes + plan.LogMemoryBytes + plan.ReadCacheBytes <= 512L << 20);
+        Assert.True(plan.TotalBytes <= 512L << 20);
         Assert.Equal(128L << 20, plan.IndexBytes);
         Assert.Equal(64L << 20, plan.ReadCacheBytes);
-        Assert.Equal(320L << 20, plan.LogMemoryBytes);
+        Assert.Equal(32L << 20, plan.ColdIndexBytes);
+        Assert.Equal(16L << 20, plan.ColdLogMemoryBytes);
+        Assert.Equal(272L << 20, plan.LogMemoryBytes);
+        Assert.Equal(2 * plan.LogMemoryBytes, plan.HotLogBudget);
+        Assert.Equal(8L << 30, plan.HotLogBudget + plan.ColdLogBudget + ColdIndex.LogBudget(plan.ColdIndexBuckets, plan.ColdIndexFrames, plan.ColdIndexPageBits));
         var noCache = MemoryPlan.From(new KvStoreOptions { Directory = "unused", MemoryBudget = 512L << 20, ReadCacheBytes = 0 });
         Assert.Equal(0, noCache.ReadCacheBytes);
         Assert.Throws<ArgumentOutOfRangeException>(() => MemoryPlan.From(new KvStoreOptions { Directory = "unused", MemoryBudget = 1000 }));

@@ -15,7 +15,12 @@ public sealed class TempDirectory : IDisposable
     }
 }
 
-/// <summary>Options that force the log to spill to disk within a few thousand records: 4 KiB pages, tiny memory.</summary>
+/// <summary>
+/// Options that force the log to spill to disk within a few thousand records (4 KiB pages, tiny
+/// memory) and compaction to move it to the cold tier soon after (a 64 KiB hot-log budget,
+/// checked every few milliseconds). Space is given back only at the tests' own checkpoints, so
+/// the checkpoint sequence is theirs to count.
+/// </summary>
 internal static class SmallStore
 {
     public static KvStoreOptions Options(string directory, bool readCache = true) => new()
@@ -25,7 +30,11 @@ internal static class SmallStore
         IndexBytes = 16 << 10,
         LogMemoryBytes = 32 << 10,
         ReadCacheBytes = readCache ? 32 << 10 : 0,
+        ColdIndexBytes = 32 << 10,
+        ColdLogMemoryBytes = 16 << 10,
         PageSizeBits = 12,
+        CheckpointToReclaim = false,
+        CompactionInterval = TimeSpan.FromMilliseconds(5),
     };
 }
 

@@ -47,7 +47,7 @@ public sealed class YcsbExperiment : IExperiment
             {
                 var workload = workloads[i];
                 var before = target.Store.Stats();
-                var run = YcsbRunner.Run(target, workload, settings, context.Seeds.Child(workload.Name), context.Cancellation);
+                var run = YcsbRunner.Run(target, workload, settings, context.Seeds.Child(workload.Name), cancellation: context.Cancellation);
                 var after = target.Store.Stats();
                 var hits = after.ReadCacheHits - before.ReadCacheHits;
                 var pending = after.PendingOperations - before.PendingOperations;

@@ -16,6 +16,15 @@ public sealed class FrugalTarget(KvStore store) : IKvTarget
         }
     }
 
+    public long? CompactionRounds
+    {
+        get
+        {
+            var stats = store.Stats();
+            return stats.HotToColdCompactions + stats.ColdToColdCompactions + stats.ColdIndexCompactions;
+        }
+    }
+
     public void Dispose() => store.Dispose();
 
     private sealed class Session(KvStore store) : IKvSession

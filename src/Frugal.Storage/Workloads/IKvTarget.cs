@@ -12,6 +12,9 @@ public interface IKvTarget : IDisposable
     /// <summary>Called once between the load and the first run: lets a store finish background work the load started (RocksDB compacts).</summary>
     void AfterLoad() { }
 
+    /// <summary>Compaction rounds completed so far (a timeline marks them); null when the store does not say.</summary>
+    long? CompactionRounds => null;
+
     /// <summary>Device bytes (read, written) so far by the store's own counters; null when the store keeps none.</summary>
     (long Read, long Written)? DeviceBytes { get; }
 }

@@ -10,13 +10,18 @@ public sealed record YcsbSettings(long Records, int ValueBytes, int Threads, Tim
     public long DataBytes => Records * (8L + ValueBytes);
 }
 
-/// <summary>What a phase (load or run) measured.</summary>
+/// <summary>What a phase (load or run) measured; <see cref="Timeline"/> when asked for.</summary>
 public sealed record PhaseResult(long Operations, double Seconds, double P50Micros, double P99Micros, long DeviceBytesRead, long DeviceBytesWritten)
 {
+    public IReadOnlyList<TimelinePoint>? Timeline { get; init; }
+
     public double OpsPerSecond => Seconds > 0 ? Operations / Seconds : 0;
     public double ReadBytesPerOp => Operations > 0 ? (double)DeviceBytesRead / Operations : 0;
     public double WriteBytesPerOp => Operations > 0 ? (double)DeviceBytesWritten / Operations : 0;
 }
+
+/// <summary>One interval of a run: operations per second in it, and the compaction rounds that completed in it (null when the store does not say).</summary>
+public sealed record TimelinePoint(double Seconds, double OpsPerSecond, long? CompactionRounds);
 
 /// <summary>
 /// Drives a target through a load phase (every key once, split among the threads) and a timed
@@ -50,13 +55,22 @@ public static class YcsbRunner
         return Result(settings.Records, watch.Elapsed.TotalSeconds, samples, before, DeviceBytes(target));
     }
 
-    public static PhaseResult Run(IKvTarget target, YcsbWorkload workload, YcsbSettings settings, SeedTree seeds, CancellationToken cancellation = default)
+    /// <param name="target">The store.</param>
+    /// <param name="workload">The operation mix.</param>
+    /// <param name="settings">Records, value size, threads, duration.</param>
+    /// <param name="seeds">Seeds of the workers' key streams.</param>
+    /// <param name="timelineInterval">When set, also sample throughput (and the store's compaction rounds) at this interval.</param>
+    /// <param name="cancellation">Stops the run early.</param>
+    public static PhaseResult Run(IKvTarget target, YcsbWorkload workload, YcsbSettings settings, SeedTree seeds, TimeSpan? timelineInterval = null, CancellationToken cancellation = default)
     {
         var chooser = new YcsbKeyChooser(settings.Records, settings.Theta, workload.Latest);
         var before = DeviceBytes(target);
+        // Cache-line apart: workers publish their counts every 256 operations for the timeline sampler.
+        var progress = new long[settings.Threads * 8];
         var counts = new long[settings.Threads];
         var samples = NewHistograms(settings.Threads);
         var deadline = Stopwatch.GetTimestamp() + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
+        List<TimelinePoint>? sampler = null;
         var watch = Stopwatch.StartNew();
         RunThreads(settings.Threads, t =>
         {
@@ -85,16 +99,42 @@ public static class YcsbRunner
                 }
                 if (done % LatencySampleEvery == 0) latencies.Add(Stopwatch.GetTimestamp() - start);
                 done++;
+                if ((done & 0xFF) == 0) Volatile.Write(ref progress[t * 8], done);
             }
             counts[t] = done;
-        });
+        }, timelineInterval is { } interval ? () => sampler = Sample(target, progress, interval, deadline) : null);
         cancellation.ThrowIfCancellationRequested();
-        return Result(counts.Sum(), watch.Elapsed.TotalSeconds, samples, before, DeviceBytes(target));
+        return Result(counts.Sum(), watch.Elapsed.TotalSeconds, samples, before, DeviceBytes(target)) with { Timeline = sampler };
     }
 
-    private static void RunThreads(int count, Action<int> body)
+    /// <summary>Samples the workers' progress and the store's compaction rounds every <paramref name="interval"/> until the deadline.</summary>
+    private static List<TimelinePoint> Sample(IKvTarget target, long[] progress, TimeSpan interval, long deadline)
+    {
+        var points = new List<TimelinePoint>();
+        var started = Stopwatch.GetTimestamp();
+        long lastOps = 0;
+        var lastRounds = target.CompactionRounds;
+        var lastAt = started;
+        while (lastAt < deadline)
+        {
+            Thread.Sleep(interval);
+            var now = Stopwatch.GetTimestamp();
+            long ops = 0;
+            for (var i = 0; i < progress.Length; i += 8) ops += Volatile.Read(ref progress[i]);
+            var rounds = target.CompactionRounds;
+            var seconds = (double)(now - lastAt) / Stopwatch.Frequency;
+            points.Add(new TimelinePoint((double)(now - started) / Stopwatch.Frequency, (ops - lastOps) / seconds, rounds - lastRounds));
+            (lastOps, lastRounds, lastAt) = (ops, rounds, now);
+        }
+        return points;
+    }
+
+    /// <summary>Runs <paramref name="body"/> on <paramref name="count"/> threads, and <paramref name="beside"/> (if any) on one more, and joins them all.</summary>
+    private static void RunThreads(int count, Action<int> body, Action? beside = null)
     {
         var errors = new Exception?[count];
+        var side = beside is null ? null : new Thread(() => beside()) { IsBackground = true, Name = "ycsb-timeline" };
+        side?.Start();
         var threads = Enumerable.Range(0, count).Select(t => new Thread(() =>
         {
             try
@@ -108,6 +148,7 @@ public static class YcsbRunner
         }) { IsBackground = true, Name = $"ycsb-{t}" }).ToArray();
         foreach (var thread in threads) thread.Start();
         foreach (var thread in threads) thread.Join();
+        side?.Join();
         if (errors.FirstOrDefault(e => e is not null) is { } error) throw new AggregateException("a YCSB worker failed", error);
     }
 
