@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Frugal.Storage;
 
 /// <summary>
@@ -20,6 +22,7 @@ internal sealed class Epoch
     private readonly long[] _table = new long[Slots * Stride];
     private readonly long[] _drainEpochs = new long[DrainSlots];
     private readonly Action?[] _drainActions = new Action?[DrainSlots];
+    private readonly ConcurrentQueue<(long Epoch, Action Action)> _overflow = new();
     private long _current = 1;
     private int _drainCount;
 
@@ -54,25 +57,29 @@ internal sealed class Epoch
 
     public void Unprotect(int slot) => Volatile.Write(ref _table[slot * Stride], 0);
 
-    /// <summary>Advances the epoch and runs <paramref name="action"/> once no thread can still be in an earlier one.</summary>
+    /// <summary>
+    /// Advances the epoch and runs <paramref name="action"/> once no thread can still be in an earlier one. It never
+    /// waits: callers are usually protected themselves, and a protected thread spinning here until a slot frees would
+    /// hold back the very epoch the registered actions wait for (with every worker doing so, nothing would ever run).
+    /// </summary>
     public void Bump(Action action)
     {
         var prior = Interlocked.Increment(ref _current) - 1;
-        while (true)
+        Interlocked.Increment(ref _drainCount);
+        if (!TryRegister(prior, action)) _overflow.Enqueue((prior, action));
+        Drain();
+    }
+
+    private bool TryRegister(long epoch, Action action)
+    {
+        for (var i = 0; i < DrainSlots; i++)
         {
-            for (var i = 0; i < DrainSlots; i++)
-            {
-                if (Interlocked.CompareExchange(ref _drainEpochs[i], Claimed, Free) != Free) continue;
-                _drainActions[i] = action;
-                Volatile.Write(ref _drainEpochs[i], prior);
-                Interlocked.Increment(ref _drainCount);
-                Drain();
-                return;
-            }
-            // Every drain slot is taken: run what is safe and try again.
-            Drain();
-            Thread.Yield();
+            if (Interlocked.CompareExchange(ref _drainEpochs[i], Claimed, Free) != Free) continue;
+            _drainActions[i] = action;
+            Volatile.Write(ref _drainEpochs[i], epoch);
+            return true;
         }
+        return false;
     }
 
     /// <summary>Runs every registered action whose epoch no protected thread can still be in.</summary>
@@ -89,6 +96,17 @@ internal sealed class Epoch
             Volatile.Write(ref _drainEpochs[i], Free);
             Interlocked.Decrement(ref _drainCount);
             action();
+        }
+        // Actions that found every slot taken; one not yet safe goes back to wait for a later drain.
+        for (var n = _overflow.Count; n > 0 && _overflow.TryDequeue(out var pending); n--)
+        {
+            if (pending.Epoch > safe)
+            {
+                _overflow.Enqueue(pending);
+                continue;
+            }
+            Interlocked.Decrement(ref _drainCount);
+            pending.Action();
         }
     }
 
