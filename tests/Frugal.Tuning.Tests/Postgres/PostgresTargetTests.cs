@@ -22,7 +22,7 @@ public sealed class PostgresTargetTests(ITestOutputHelper output)
         output.WriteLine($"tuned: {string.Join(", ", tuned.Metrics.Select(m => $"{m.Key}={m.Value:G4}"))}");
         Assert.False(tuned.Failed, tuned.Failure);
         Assert.True(tuned.Metrics["tps"] > 0);
-        Assert.True(tuned.Metrics["p95LatencyMs"] > 0);
+        Assert.True(tuned.Metrics["p95_latency_ms"] > 0);
         Assert.Equal(1, tuned.Metrics["restart"]);
         Assert.Equal(target.Objective.Metrics.Order(), tuned.Metrics.Keys.Order());
         Assert.Equal("64MB", target.Cluster.Show("shared_buffers", CancellationToken.None));

@@ -40,7 +40,7 @@ public sealed class PostgresTarget : ITuningTarget
 
     public string Name => TargetName;
 
-    public TargetObjective Objective { get; } = new("tps", Maximize: true, ["tps", "p95LatencyMs", "meanLatencyMs", "tpsCv", "restart"]);
+    public TargetObjective Objective { get; } = new("tps", Maximize: true, ["tps", "p95_latency_ms", "mean_latency_ms", "tps_cv", "restart"]);
 
     /// <summary>The cluster under test, for callers that want to look at it (tests SHOW settings through it).</summary>
     public PostgresCluster Cluster => cluster;
@@ -77,9 +77,9 @@ public sealed class PostgresTarget : ITuningTarget
         return TrialMeasurement.Succeeded(new Dictionary<string, double>
         {
             ["tps"] = Summary.Median(tps),
-            ["p95LatencyMs"] = Summary.Median(runs.Select(r => r.P95LatencyMs).ToArray()),
-            ["meanLatencyMs"] = Summary.Median(runs.Select(r => r.MeanLatencyMs).ToArray()),
-            ["tpsCv"] = tps.Length > 1 ? Summary.StandardDeviation(tps) / Summary.Mean(tps) : 0,
+            ["p95_latency_ms"] = Summary.Median(runs.Select(r => r.P95LatencyMs).ToArray()),
+            ["mean_latency_ms"] = Summary.Median(runs.Select(r => r.MeanLatencyMs).ToArray()),
+            ["tps_cv"] = tps.Length > 1 ? Summary.StandardDeviation(tps) / Summary.Mean(tps) : 0,
             ["restart"] = restarted ? 1 : 0,
         });
     }
