@@ -11,6 +11,9 @@ public static class ExitCodes
     /// <summary>Bad input: unknown command, option or name; a value out of range; an unwritable output folder.</summary>
     public const int Usage = 2;
 
+    /// <summary>Stored data failed its own checks (a checksum, a size, a store identity); nothing was changed.</summary>
+    public const int CorruptData = 3;
+
     /// <summary>Interrupted (Ctrl-C), by the shell convention 128 + SIGINT.</summary>
     public const int Cancelled = 130;
 }

@@ -3,6 +3,7 @@ using Frugal.Cli.Commands;
 using Frugal.Cli.Commands.Kv;
 using Frugal.Cli.Commands.Schedule;
 using Frugal.Cli.Commands.Tune;
+using Frugal.Core.Errors;
 using Frugal.Core.Experiments;
 using Frugal.Core.IO;
 using Frugal.Provisioning.Evaluation;
@@ -109,24 +110,33 @@ public static class FrugalApp
         {
             return app.Run(args, cancellation);
         }
-        catch (Exception e) when (e is CommandAppException or UsageException or UnknownExperimentException or OutputFolderException or StorageException or SpaceFormatException)
+        catch (Exception e) when (e is CommandAppException or BadInputException)
         {
             errors.WriteLine($"frugal: error: {OneLine(e.Message)}");
             return ExitCodes.Usage;
         }
-        catch (KeyNotFoundException e)
+        catch (CorruptDataException e)
         {
-            errors.WriteLine($"frugal: {OneLine(e.Message)}");
-            return ExitCodes.Failure;
+            errors.WriteLine($"frugal: corrupt data: {OneLine(e.Message)}");
+            return ExitCodes.CorruptData;
         }
         catch (OperationCanceledException e)
         {
             errors.WriteLine($"frugal: cancelled; {(e is PartlyKeptCancellation ? e.Message : "nothing was written.")}");
             return ExitCodes.Cancelled;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The operating system refused something the run needed (a full disk, a permission): its
+            // message names the path; it is not the user's syntax, so it is a failure, not a usage error.
+            errors.WriteLine($"frugal: error: {OneLine(e.Message)}");
+            return ExitCodes.Failure;
+        }
         catch (Exception e)
         {
-            errors.WriteLine($"frugal: error: {e.GetType().Name}: {OneLine(e.Message)}");
+            // Anything else is a bug in frugal, never the user's input: say so, without a type name.
+            errors.WriteLine($"frugal: internal error: {OneLine(e.Message)} (please report it; FRUGAL_TRACE=1 prints the stack)");
+            if (Environment.GetEnvironmentVariable("FRUGAL_TRACE") == "1") errors.WriteLine(e);
             return ExitCodes.Failure;
         }
     }

@@ -1,4 +1,6 @@
+using Frugal.Core.Errors;
+
 namespace Frugal.Cli;
 
 /// <summary>Bad input found by a command itself (beyond what the parser checks); exits with <see cref="ExitCodes.Usage"/>.</summary>
-public sealed class UsageException(string message) : Exception(message);
+public sealed class UsageException(string message) : BadInputException(message);

@@ -116,8 +116,7 @@ public sealed class TraceReaderTests : IDisposable
     [SkippableFact]
     public void TheRealLonestar6TraceParses()
     {
-        var dir = ReferenceData.Locate("mirage");
-        Skip.If(dir is null, ReferenceData.MissingReason("mirage"));
+        var dir = ReferenceData.Require("mirage");
         var path = Path.Combine(dir, "ls6-a100.log");
 
         var e = Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path));

@@ -9,13 +9,8 @@ internal static class Fixtures
 {
     public const string CanonicalTrace = ScheduleInputs.CanonicalTrace;
 
-    /// <summary>The folder of Shockwave's real trace and throughputs; skips the test, saying why, where it is absent.</summary>
-    public static string ShockwaveData()
-    {
-        var folder = ReferenceData.Locate("shockwave");
-        Skip.If(folder is null, ReferenceData.MissingReason("shockwave"));
-        return folder!;
-    }
+    /// <summary>The folder of Shockwave's real trace and throughputs (the repository's data/shockwave).</summary>
+    public static string ShockwaveData() => ReferenceData.Require("shockwave");
 
     /// <summary>A throughput table with the given isolated steps/s on v100 for (job type, GPUs).</summary>
     public static ThroughputTable Throughputs(params (string JobType, int Gpus, double StepsPerSecond)[] entries)

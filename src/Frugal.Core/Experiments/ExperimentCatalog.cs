@@ -34,7 +34,7 @@ public sealed class ExperimentCatalog
 }
 
 public sealed class UnknownExperimentException(IReadOnlyList<string> names, IEnumerable<string> known)
-    : Exception($"unknown experiment {string.Join(", ", names.Select(n => $"'{n}'"))}; known: {string.Join(", ", known)}")
+    : Errors.BadInputException($"unknown experiment {string.Join(", ", names.Select(n => $"'{n}'"))}; known: {string.Join(", ", known)}")
 {
     public IReadOnlyList<string> Names { get; } = names;
 }

@@ -35,7 +35,7 @@ public sealed class OutputFolder : IDisposable
             Directory.CreateDirectory(staging);
             return new OutputFolder(root, staging);
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException and not OutputFolderException)
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
             throw new OutputFolderException(root, e.Message);
         }
@@ -87,7 +87,7 @@ public sealed class OutputFolder : IDisposable
 }
 
 public sealed class OutputFolderException(string path, string reason)
-    : IOException($"cannot write to output folder '{path}': {reason}")
+    : Errors.BadInputException($"cannot write to output folder '{path}': {reason}")
 {
     public string Path { get; } = path;
 }

@@ -1,15 +1,16 @@
 namespace Frugal.Core.IO;
 
 /// <summary>
-/// Finds the real reference data (a Slurm trace, Shockwave's trace and throughputs) that lives,
-/// with its licence, in <c>../shared/data/</c> beside the repository rather than in it.
+/// Finds the real reference data the repository ships in <c>data/</c> (Shockwave's trace and
+/// throughputs, a Slurm trace, PAL's variability tables, Cora, FB15k-237), each folder with its
+/// licence and a README.
 /// </summary>
 public static class ReferenceData
 {
     /// <summary>
-    /// The folder <c>shared/data/<paramref name="name"/></c> beside the repository root (the
-    /// folder holding Frugal.slnx), searched upwards from the working directory and from the
-    /// program's own folder; null where it is absent.
+    /// The folder <c>data/<paramref name="name"/></c> in the repository (the folder holding
+    /// Frugal.slnx), searched upwards from the working directory and from the program's own
+    /// folder; null where it is absent (a program copied out of its repository).
     /// </summary>
     public static string? Locate(string name)
     {
@@ -18,7 +19,7 @@ public static class ReferenceData
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
                 if (!File.Exists(Path.Combine(dir.FullName, "Frugal.slnx"))) continue;
-                var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", name));
+                var candidate = Path.Combine(dir.FullName, "data", name);
                 if (Directory.Exists(candidate)) return candidate;
                 break;
             }
@@ -26,7 +27,9 @@ public static class ReferenceData
         return null;
     }
 
-    /// <summary>Why data that <see cref="Locate"/> did not find is missing, for a skipped test's message.</summary>
-    public static string MissingReason(string name) =>
-        $"reference data '{name}' not found: expected ../shared/data/{name} beside the repository root";
+    /// <summary>The folder <see cref="Locate"/> finds.</summary>
+    /// <exception cref="DirectoryNotFoundException">The repository's <c>data/<paramref name="name"/></c> is not there.</exception>
+    public static string Require(string name) =>
+        Locate(name) ?? throw new DirectoryNotFoundException(
+            $"reference data '{name}' not found: expected data/{name} in the Frugal repository (run from inside a clone)");
 }

@@ -10,7 +10,7 @@ namespace Frugal.Provisioning.Evaluation;
 /// <summary>
 /// Mirage's headline comparison for <c>frugal reproduce</c>: chains of 48-hour jobs provisioned by
 /// every method on the validation period. At full scale it uses the real Lonestar6 trace when
-/// ../shared/data/mirage is present (with the simulator's validation against its real waits), at
+/// data/mirage is present (with the simulator's validation against its real waits), at
 /// loads 0.8, 1 and 1.2; otherwise, and at quick scale, a generated trace.
 /// </summary>
 public sealed class MirageExperiment : IExperiment

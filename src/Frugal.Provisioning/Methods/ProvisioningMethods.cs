@@ -1,3 +1,5 @@
+using Frugal.Core.Errors;
+
 namespace Frugal.Provisioning.Methods;
 
 /// <summary>What a method sees at a decision: the time, when the predecessor will end, the queue, and (on demand) Mirage's state vector.</summary>
@@ -74,7 +76,7 @@ public sealed class ValueModelMethod(ValueModel model) : IProvisioningMethod
 
 /// <summary>A method name that the catalogue does not know.</summary>
 public sealed class UnknownMethodException(string name)
-    : ArgumentException($"unknown method '{name}'; known methods: {string.Join(", ", MethodCatalog.Names)}.");
+    : BadInputException($"unknown method '{name}'; known methods: {string.Join(", ", MethodCatalog.Names)}.");
 
 /// <summary>The provisioning methods by name.</summary>
 public static class MethodCatalog

@@ -1,3 +1,5 @@
+using Frugal.Core.Errors;
+
 namespace Frugal.Provisioning.Traces;
 
 /// <summary>
@@ -35,7 +37,7 @@ public sealed record TraceReadOptions
 }
 
 /// <summary>A trace file that cannot be read: the message names the file, the line and the field at fault.</summary>
-public sealed class TraceFormatException(string message) : FormatException(message)
+public sealed class TraceFormatException(string message) : BadInputException(message)
 {
     public static TraceFormatException At(string file, int line, string field, string problem) =>
         new($"{file}:{line}: field '{field}': {problem}");
@@ -43,4 +45,4 @@ public sealed class TraceFormatException(string message) : FormatException(messa
 
 /// <summary>A trace format name that no reader answers to.</summary>
 public sealed class UnknownTraceFormatException(string name)
-    : ArgumentException($"unknown trace format '{name}'; known formats: {string.Join(", ", TraceReaders.Names)}.");
+    : BadInputException($"unknown trace format '{name}'; known formats: {string.Join(", ", TraceReaders.Names)}.");

@@ -1,8 +1,10 @@
+using Frugal.Core.Errors;
+
 namespace Frugal.Scheduling.Policies;
 
 /// <summary>A policy name that the <see cref="PolicyCatalog"/> does not know.</summary>
 public sealed class UnknownPolicyException(string name, IEnumerable<string> known)
-    : ArgumentException($"unknown policy '{name}'; known: {string.Join(", ", known)}")
+    : BadInputException($"unknown policy '{name}'; known: {string.Join(", ", known)}")
 {
     public string PolicyName { get; } = name;
 }

@@ -9,7 +9,7 @@ public sealed record Sourced<T>(T Value, string Source);
 
 /// <summary>
 /// Where a simulation's trace and throughputs come from when the user names none: Shockwave's
-/// real files in ../shared/data/shockwave when present, otherwise our generator and throughput model.
+/// real files in the repository's data/shockwave when present, otherwise our generator and throughput model.
 /// </summary>
 public static class ScheduleInputs
 {

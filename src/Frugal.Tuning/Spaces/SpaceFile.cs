@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Frugal.Core.Errors;
 
 namespace Frugal.Tuning.Spaces;
 
@@ -209,7 +210,7 @@ public static class SpaceFile
 
 /// <summary>A space file that breaks the format; the message names the file, the knob and the field.</summary>
 public sealed class SpaceFormatException(string source, string? knob, string? fieldName, string problem)
-    : FormatException($"{source}: {(knob is null ? "" : $"knob '{knob}': ")}{(fieldName is null ? "" : $"field '{fieldName}': ")}{problem}")
+    : BadInputException($"{source}: {(knob is null ? "" : $"knob '{knob}': ")}{(fieldName is null ? "" : $"field '{fieldName}': ")}{problem}")
 {
     public string FileName => source;
     public string? Knob => knob;

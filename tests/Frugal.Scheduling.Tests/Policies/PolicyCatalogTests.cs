@@ -37,7 +37,7 @@ public class PolicyCatalogTests
     public void UnknownNamesListWhatIsKnown()
     {
         var error = Assert.Throws<UnknownPolicyException>(() => PolicyCatalog.Create("shockwave"));
-        Assert.IsAssignableFrom<ArgumentException>(error);
+        Assert.IsAssignableFrom<Frugal.Core.Errors.BadInputException>(error);
         Assert.Equal(
             "unknown policy 'shockwave'; known: fifo, srtf, gandiva_fair, max_min_fairness, finish_time_fairness, "
             + "max_sum_throughput, min_total_duration, allox, gavel, themis, mst, max_sum_throughput_perf, ossp",

@@ -16,7 +16,7 @@ namespace Frugal.Cli.Commands.Provision;
 public class ProvisionSettings : GlobalSettings
 {
     [CommandOption("--trace <FILE>")]
-    [Description("Slurm trace. Default: Lonestar6's A100 trace from ../shared/data/mirage, else a generated 60-day trace.")]
+    [Description("Slurm trace. Default: Lonestar6's A100 trace from data/mirage, else a generated 60-day trace.")]
     public string? Trace { get; init; }
 
     [CommandOption("--format <NAME>")]

@@ -13,11 +13,11 @@ namespace Frugal.Cli.Commands.Schedule;
 public class ScheduleSettings : GlobalSettings
 {
     [CommandOption("--trace <FILE>")]
-    [Description("Trace file (Gavel/Shockwave format). Default: Shockwave's canonical 120-job trace from ../shared/data, else a generated one.")]
+    [Description("Trace file (Gavel/Shockwave format). Default: Shockwave's canonical 120-job trace from data/shockwave, else a generated one.")]
     public string? Trace { get; init; }
 
     [CommandOption("--throughputs <FILE>")]
-    [Description("Throughput file (Gavel's JSON format). Default: Shockwave's TACC file from ../shared/data, else a synthetic model.")]
+    [Description("Throughput file (Gavel's JSON format). Default: Shockwave's TACC file from data/shockwave, else a synthetic model.")]
     public string? Throughputs { get; init; }
 
     [CommandOption("--cluster <SPEC>")]
