@@ -96,7 +96,7 @@ public sealed class ReproductionTests : IDisposable
         var catalog = new ExperimentCatalog().Register(new DrawExperiment("core.a")).Register(new DrawExperiment("storage.b"));
         Assert.Equal(["core.a"], catalog.Select(["core"]).Select(e => e.Name));
         Assert.Equal(["core.a", "storage.b"], catalog.Select(["storage.b", "core.a"]).Select(e => e.Name));
-        var error = Assert.Throws<UnknownExperimentException>(() => catalog.Select(["nope", "core.a"]));
+        var error = Assert.Throws<Frugal.Core.Errors.UnknownNameException>(() => catalog.Select(["nope", "core.a"]));
         Assert.Equal("unknown experiment 'nope'; known: core.a, storage.b", error.Message);
         Assert.Throws<ArgumentException>(() => catalog.Register(new DrawExperiment("core.a")));
     }

@@ -12,7 +12,7 @@ public sealed class ExperimentsCommand(IAnsiConsole console, ExperimentCatalog c
 {
     public override int Execute(CommandContext context, GlobalSettings settings, CancellationToken cancellation)
     {
-        var list = catalog.All.Select(e => new { e.Name, e.Title, e.Description });
+        var list = catalog.All.Select(e => new ExperimentEntry(e.Name, e.Title, e.Description));
         JsonOutput.Emit(console, settings, JsonSerializer.Serialize(list, ResultJson.Options));
         if (settings.JsonOnConsole) return ExitCodes.Success;
         var table = new Table().AddColumns("name", "title", "what it shows");
@@ -21,3 +21,6 @@ public sealed class ExperimentsCommand(IAnsiConsole console, ExperimentCatalog c
         return ExitCodes.Success;
     }
 }
+
+/// <summary>One line of <c>frugal experiments --json</c>.</summary>
+public sealed record ExperimentEntry(string Name, string Title, string Description);
