@@ -4,26 +4,28 @@
 # same thread count; prints both results and the ratio of median epoch times (Frugal / PyTorch).
 # Usage: bench/learning/run.sh [OUT_DIR]   (from the repository root; run it on a quiet machine)
 # Environment: THREADS (default: the number of cores), ROUNDS (default 3: alternating runs of each side),
-#              EPOCHS (timed epochs per run, default 5), ROWS (default 100000).
+#              EPOCHS (timed epochs per run, default 5), ROWS (default 100000),
+#              PYTHON (default /usr/bin/python3: Debian's, which sees python3-torch; a pyenv python3 does not).
 # Needs python3-torch (apt-get install -y python3-torch); without it, only the Frugal side runs.
 set -euo pipefail
 out=${1:-frugal-out/bench-learning}
 threads=${THREADS:-$(nproc)}
 rounds=${ROUNDS:-3}
+python=${PYTHON:-/usr/bin/python3}
 args=(--rows "${ROWS:-100000}" --features 64 --hidden 256 --batch 256 --threads "$threads" --epochs "${EPOCHS:-5}")
 mkdir -p "$out"
 dotnet build bench/Frugal.Learning.Bench -c Release -v quiet -nologo > /dev/null
 bench=$(find bench/Frugal.Learning.Bench/bin/Release/net10.0 -name frugal-learning-bench.dll | head -n 1)
 have_torch=1
-python3 -c "import torch" 2> /dev/null || { have_torch=0; echo "python3-torch is not installed: PyTorch side skipped" >&2; }
+"$python" -c "import torch" 2> /dev/null || { have_torch=0; echo "python3-torch is not installed: PyTorch side skipped" >&2; }
 
 for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds" >&2
   dotnet "$bench" "${args[@]}" > "$out/frugal-$round.json"
-  if [[ $have_torch == 1 ]]; then python3 bench/learning/mlp_epoch.py "${args[@]}" > "$out/pytorch-$round.json"; fi
+  if [[ $have_torch == 1 ]]; then "$python" bench/learning/mlp_epoch.py "${args[@]}" > "$out/pytorch-$round.json"; fi
 done
 
-python3 - "$out" "$rounds" "$have_torch" <<'PY'
+"$python" - "$out" "$rounds" "$have_torch" <<'PY'
 import json, statistics, sys
 out, rounds, have_torch = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 def median_epoch(path):
