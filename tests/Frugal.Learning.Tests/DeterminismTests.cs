@@ -7,38 +7,23 @@ namespace Frugal.Learning.Tests;
 
 public class DeterminismTests
 {
+    private static string HashAfterTraining(ulong seed, int epochs)
+    {
+        using var problem = new TinyProblem(seed);
+        problem.Train(epochs);
+        return TinyProblem.ParameterHash(problem.Model);
+    }
+
     [Fact]
     public void TheSameSeedTrainsBitIdenticalParameters()
     {
-        string first, second;
-        using (var problem = new TinyProblem(seed: 7))
-        {
-            problem.Train(epochs: 3);
-            first = TinyProblem.ParameterHash(problem.Model);
-        }
-        using (var problem = new TinyProblem(seed: 7))
-        {
-            problem.Train(epochs: 3);
-            second = TinyProblem.ParameterHash(problem.Model);
-        }
-        Assert.Equal(first, second);
+        Assert.Equal(HashAfterTraining(seed: 7, epochs: 3), HashAfterTraining(seed: 7, epochs: 3));
     }
 
     [Fact]
     public void AnotherSeedTrainsOtherParameters()
     {
-        string first, second;
-        using (var problem = new TinyProblem(seed: 7))
-        {
-            problem.Train(epochs: 1);
-            first = TinyProblem.ParameterHash(problem.Model);
-        }
-        using (var problem = new TinyProblem(seed: 8))
-        {
-            problem.Train(epochs: 1);
-            second = TinyProblem.ParameterHash(problem.Model);
-        }
-        Assert.NotEqual(first, second);
+        Assert.NotEqual(HashAfterTraining(seed: 7, epochs: 1), HashAfterTraining(seed: 8, epochs: 1));
     }
 
     [Fact]
