@@ -76,7 +76,9 @@ internal static class MlpEpochBenchmark
             for (var start = 0; start < rows; start += batch)
             {
                 using var take = order.narrow(0, start, Math.Min(batch, rows - start));
-                yield return (inputs.index_select(0, take), labels.index_select(0, take));
+                using var x = inputs.index_select(0, take);
+                using var y = labels.index_select(0, take);
+                yield return (x, y);
             }
         }
 

@@ -55,7 +55,9 @@ internal sealed class TinyProblem : IDisposable
         for (var start = 0; start < Rows; start += BatchSize)
         {
             using var rows = order.narrow(0, start, BatchSize);
-            yield return (Inputs.index_select(0, rows), Labels.index_select(0, rows));
+            using var x = Inputs.index_select(0, rows);
+            using var y = Labels.index_select(0, rows);
+            yield return (x, y);
         }
     }
 

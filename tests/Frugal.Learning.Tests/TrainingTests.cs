@@ -64,8 +64,8 @@ public class TrainingTests
             })));
 
         Assert.Equal(2 * TinyProblem.Rows / TinyProblem.BatchSize, reports.Count);
-        Assert.Equal(1.0, reports[^1].Fraction());
-        Assert.Equal(0.5, reports[TinyProblem.Rows / TinyProblem.BatchSize - 1].Fraction());
+        Assert.Equal(1.0, reports[^1].Fraction);
+        Assert.Equal(0.5, reports[TinyProblem.Rows / TinyProblem.BatchSize - 1].Fraction);
         Assert.Contains("tiny: epoch 2/2", console.Output);
     }
 

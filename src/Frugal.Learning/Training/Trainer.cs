@@ -5,18 +5,22 @@ namespace Frugal.Learning.Training;
 
 /// <summary>Where a training run is, reported after every batch.</summary>
 /// <param name="Epoch">The epoch under way, from 1.</param>
+/// <param name="FirstEpoch">The run's first epoch (past 1 when it resumed from a checkpoint).</param>
 /// <param name="Epochs">The last epoch of the run.</param>
 /// <param name="Batch">Batches done in this epoch.</param>
 /// <param name="BatchesPerEpoch">Batches in an epoch, where the caller knows.</param>
 /// <param name="MeanLoss">The mean loss of this epoch's batches so far.</param>
-public sealed record TrainingProgress(int Epoch, int Epochs, long Batch, long? BatchesPerEpoch, double MeanLoss)
+public sealed record TrainingProgress(int Epoch, int FirstEpoch, int Epochs, long Batch, long? BatchesPerEpoch, double MeanLoss)
 {
     /// <summary>The fraction of the run done, in [0, 1] (whole epochs where the batch count is unknown).</summary>
-    public double Fraction(int firstEpoch = 1)
+    public double Fraction
     {
-        var within = BatchesPerEpoch is > 0 and var n ? Math.Min(1.0, (double)Batch / n) : 0;
-        var total = Epochs - firstEpoch + 1;
-        return total <= 0 ? 1 : Math.Clamp((Epoch - firstEpoch + within) / total, 0, 1);
+        get
+        {
+            var within = BatchesPerEpoch is > 0 and var n ? Math.Min(1.0, (double)Batch / n) : 0;
+            var total = Epochs - FirstEpoch + 1;
+            return total <= 0 ? 1 : Math.Clamp((Epoch - FirstEpoch + within) / total, 0, 1);
+        }
     }
 }
 
@@ -66,7 +70,9 @@ public sealed class Trainer<TBatch>
     /// <summary>Trains epochs <see cref="TrainingOptions.FirstEpoch"/> to <see cref="TrainingOptions.Epochs"/>.</summary>
     /// <param name="options">Epochs, progress hint and checkpointing.</param>
     /// <param name="batches">The batches of an epoch, given the epoch (shuffle with a generator of
-    /// <see cref="Determinism.DeterministicTorch.Generator"/> to stay reproducible).</param>
+    /// <see cref="Determinism.DeterministicTorch.Generator"/> to stay reproducible). Tensors it creates are
+    /// its own to release: in an iterator, <c>using var x = ...; yield return x;</c> releases each batch
+    /// when the trainer asks for the next.</param>
     /// <param name="progress">Told after every batch.</param>
     /// <param name="cancellation">Checked between batches.</param>
     public TrainingHistory Fit(TrainingOptions options, Func<int, IEnumerable<TBatch>> batches,
@@ -86,7 +92,8 @@ public sealed class Trainer<TBatch>
                 cancellation.ThrowIfCancellationRequested();
                 lossSum += Step(batch);
                 count++;
-                progress?.Report(new TrainingProgress(epoch, options.Epochs, count, options.BatchesPerEpoch, lossSum / count));
+                progress?.Report(new TrainingProgress(
+                    epoch, options.FirstEpoch, options.Epochs, count, options.BatchesPerEpoch, lossSum / count));
             }
             if (count == 0) throw new InvalidOperationException($"epoch {epoch} has no batches.");
             history.Add(new EpochSummary(epoch, lossSum / count, count, EvaluateEpoch(epoch)));

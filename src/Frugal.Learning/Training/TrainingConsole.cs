@@ -10,7 +10,7 @@ public static class TrainingConsole
     /// Runs <paramref name="train"/> under a progress bar on <paramref name="console"/>, labelled with
     /// <paramref name="title"/>, the epoch and the running loss; returns what it returns.
     /// </summary>
-    public static T Run<T>(IAnsiConsole console, string title, Func<IProgress<TrainingProgress>, T> train, int firstEpoch = 1)
+    public static T Run<T>(IAnsiConsole console, string title, Func<IProgress<TrainingProgress>, T> train)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(train);
@@ -20,7 +20,7 @@ public static class TrainingConsole
             var result = train(new SynchronousProgress<TrainingProgress>(p =>
             {
                 task.Description = Markup.Escape($"{title}: epoch {p.Epoch}/{p.Epochs}, loss {p.MeanLoss:0.0000}");
-                task.Value = p.Fraction(firstEpoch);
+                task.Value = p.Fraction;
             }));
             task.Value = 1;
             return result;
