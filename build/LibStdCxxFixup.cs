@@ -20,7 +20,8 @@ public sealed class WeakenLibStdCxxVersion : Microsoft.Build.Utilities.Task
 {
     /// <summary>The copies of the library to fix (each is replaced by a rename, never written in place).</summary>
     [Microsoft.Build.Framework.Required]
-    public Microsoft.Build.Framework.ITaskItem[] Files { get; set; } = Array.Empty<Microsoft.Build.Framework.ITaskItem>();
+    public Microsoft.Build.Framework.ITaskItem[] Files { get; set; } =
+        Array.Empty<Microsoft.Build.Framework.ITaskItem>();
 
     /// <summary>The version to weaken, e.g. GLIBCXX_3.4.32.</summary>
     [Microsoft.Build.Framework.Required]
@@ -81,14 +82,16 @@ internal static class LibStdCxxFixup
     {
         var candidates = new List<string>();
         if (!string.IsNullOrEmpty(ldLibraryPath))
-            candidates.AddRange(ldLibraryPath!.Split(':').Where(d => d.Length > 0).Select(d => Path.Combine(d, "libstdc++.so.6")));
+            candidates.AddRange(ldLibraryPath!.Split(':').Where(d => d.Length > 0)
+                .Select(d => Path.Combine(d, "libstdc++.so.6")));
         candidates.AddRange(FromLoaderCache());
         candidates.Add("/usr/lib/x86_64-linux-gnu/libstdc++.so.6");
         candidates.Add("/lib/x86_64-linux-gnu/libstdc++.so.6");
         return candidates.FirstOrDefault(File.Exists);
     }
 
-    /// <summary>Whether the shared library at <paramref name="path"/> defines the symbol version <paramref name="version"/>.</summary>
+    /// <summary>Whether the shared library at <paramref name="path"/> defines the symbol version
+    /// <paramref name="version"/>.</summary>
     public static bool Defines(string path, string version) => ElfImage.Read(path).DefinedVersions().Contains(version);
 
     /// <summary>
@@ -96,7 +99,8 @@ internal static class LibStdCxxFixup
     /// patched copy beside it (same mode and timestamp) and renaming it over the file; a file already
     /// patched, or without the requirement, is left untouched. Returns how many requirements changed.
     /// </summary>
-    /// <exception cref="InvalidDataException">Not a little-endian x86-64 ELF64 file, or its version tables are malformed.</exception>
+    /// <exception cref="InvalidDataException">Not a little-endian x86-64 ELF64 file, or its version tables are
+    /// malformed.</exception>
     public static int Weaken(string path, string version)
     {
         var image = ElfImage.Read(path);
@@ -109,7 +113,8 @@ internal static class LibStdCxxFixup
         // The copy keeps the original's mode; the timestamp is restored so that an incremental build's
         // copy from the package cache (skipped when size and time match) does not undo the change.
         var lastWrite = File.GetLastWriteTimeUtc(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
             File.Copy(path, temporary);
@@ -145,7 +150,8 @@ internal static class LibStdCxxFixup
             process.WaitForExit();
             // Lines look like "\tlibstdc++.so.6 (libc6,x86-64) => /lib/x86_64-linux-gnu/libstdc++.so.6".
             return listing.Split('\n')
-                .Where(l => l.TrimStart().StartsWith("libstdc++.so.6 ", StringComparison.Ordinal) && l.Contains("x86-64"))
+                .Where(l => l.TrimStart().StartsWith("libstdc++.so.6 ", StringComparison.Ordinal)
+                    && l.Contains("x86-64"))
                 .Select(l => l.Substring(l.IndexOf("=>", StringComparison.Ordinal) + 2).Trim())
                 .ToList();
         }
@@ -196,7 +202,7 @@ internal sealed class ElfImage
     {
         _path = path;
         _bytes = bytes;
-        if (bytes.Length < 64 || bytes[0] != 0x7F || bytes[1] != (byte)'E' || bytes[2] != (byte)'L' || bytes[3] != (byte)'F')
+        if (bytes.Length < 64 || bytes[0] != 0x7F || bytes[1] != 'E' || bytes[2] != 'L' || bytes[3] != 'F')
             throw new InvalidDataException("not an ELF file");
         if (bytes[4] != 2 || bytes[5] != 1 || U16(0x12) != 62)
             throw new InvalidDataException("not a little-endian x86-64 ELF64 file");
@@ -238,7 +244,8 @@ internal sealed class ElfImage
                 for (var j = 0; j < U16(entry + 2); j++)
                 {
                     // Elf64_Vernaux: vna_flags at 4, vna_name at 8, vna_next at 12.
-                    requirements.Add(new VersionRequirement(library, String(strings, U32(aux + 8)), U16(aux + 4), aux + 4));
+                    var version = String(strings, U32(aux + 8));
+                    requirements.Add(new VersionRequirement(library, version, U16(aux + 4), aux + 4));
                     var nextAux = U32(aux + 12);
                     if (nextAux == 0) break;
                     aux += nextAux;
@@ -251,7 +258,8 @@ internal sealed class ElfImage
         return requirements;
     }
 
-    /// <summary>Each section of the type: its file offset, entry count (sh_info) and string table's offset (via sh_link).</summary>
+    /// <summary>Each section of the type: its file offset, entry count (sh_info) and string table's offset
+    /// (via sh_link).</summary>
     private IEnumerable<(long Offset, long Count, long Strings)> Sections(uint type)
     {
         var table = (long)U64(0x28);
@@ -263,7 +271,8 @@ internal sealed class ElfImage
             if (U32(header + 4) != type) continue;
             var link = U32(header + 40);
             var entries = U32(header + 44);
-            if (link >= count || entries > MaxEntries) throw new InvalidDataException("malformed version section header");
+            if (link >= count || entries > MaxEntries)
+                throw new InvalidDataException("malformed version section header");
             yield return ((long)U64(header + 24), entries, (long)U64(table + link * size + 24));
         }
     }

@@ -20,7 +20,8 @@ internal static class MlpEpochBenchmark
     /// --threads, --epochs (timed, after one untimed warm-up epoch), --seed.</summary>
     private static readonly Dictionary<string, long> Defaults = new()
     {
-        ["rows"] = 100_000, ["features"] = 64, ["hidden"] = 256, ["batch"] = 256, ["threads"] = 1, ["epochs"] = 5, ["seed"] = 1,
+        ["rows"] = 100_000, ["features"] = 64, ["hidden"] = 256, ["batch"] = 256,
+        ["threads"] = 1, ["epochs"] = 5, ["seed"] = 1,
     };
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -33,7 +34,8 @@ internal static class MlpEpochBenchmark
         catch (ArgumentException e)
         {
             error.WriteLine($"frugal-learning-bench: {e.Message}");
-            error.WriteLine($"usage: frugal-learning-bench {string.Join(" ", Defaults.Select(d => $"[--{d.Key} {d.Value}]"))}");
+            var usage = string.Join(" ", Defaults.Select(d => $"[--{d.Key} {d.Value}]"));
+            error.WriteLine($"usage: frugal-learning-bench {usage}");
             return 2;
         }
         output.WriteLine(ResultJson.Serialize(Measure(settings)));
@@ -47,7 +49,9 @@ internal static class MlpEpochBenchmark
         {
             var name = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i][2..] : "";
             if (!settings.ContainsKey(name)) throw new ArgumentException($"unknown option '{args[i]}'");
-            if (i + 1 >= args.Length || !long.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
+            if (i + 1 >= args.Length
+                || !long.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+                || value < 1)
                 throw new ArgumentException($"{args[i]} takes a positive integer");
             settings[name] = value;
         }
@@ -82,7 +86,8 @@ internal static class MlpEpochBenchmark
             }
         }
 
-        var epochs = new RecordTable("epochs", [new Column("epoch"), new Column("seconds", Unit: "s"), new Column("loss")]);
+        var epochs = new RecordTable("epochs",
+            [new Column("epoch"), new Column("seconds", Unit: "s"), new Column("loss")]);
         var timings = new List<double>();
         for (var epoch = 1; epoch <= s["epochs"] + 1; epoch++)
         {
@@ -94,7 +99,8 @@ internal static class MlpEpochBenchmark
             epochs.Add(epoch, seconds, history.Epochs[0].Loss);
         }
 
-        var result = new ExperimentResult("learning.mlp-epoch.frugal", "One epoch of a 2-layer MLP, Frugal.Learning (TorchSharp)");
+        var result = new ExperimentResult(
+            "learning.mlp-epoch.frugal", "One epoch of a 2-layer MLP, Frugal.Learning (TorchSharp)");
         foreach (var (name, value) in s) result.WithParameter(name, value);
         torchSettings.RecordIn(result);
         result.WithMetric("median epoch", Median(timings), "s").WithMetric("fastest epoch", timings.Min(), "s");
@@ -105,6 +111,7 @@ internal static class MlpEpochBenchmark
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }

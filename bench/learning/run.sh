@@ -17,7 +17,10 @@ mkdir -p "$out"
 dotnet build bench/Frugal.Learning.Bench -c Release -v quiet -nologo > /dev/null
 bench=$(find bench/Frugal.Learning.Bench/bin/Release/net10.0 -name frugal-learning-bench.dll | head -n 1)
 have_torch=1
-"$python" -c "import torch" 2> /dev/null || { have_torch=0; echo "python3-torch is not installed: PyTorch side skipped" >&2; }
+if ! "$python" -c "import torch" 2> /dev/null; then
+  have_torch=0
+  echo "python3-torch is not installed: PyTorch side skipped" >&2
+fi
 
 for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds" >&2

@@ -67,8 +67,8 @@ public sealed class CheckpointTests : IDisposable
 
         var error = Assert.Throws<BadInputException>(() => Checkpoint.Load(path, narrow, optimizer));
 
-        Assert.Equal($"checkpoint '{path}': is for another model: '0.weight' is Float32 [8, 4] in the file but Float32 [4, 4] in the model",
-            error.Message);
+        Assert.Equal($"checkpoint '{path}': is for another model: "
+            + "'0.weight' is Float32 [8, 4] in the file but Float32 [4, 4] in the model", error.Message);
         Assert.Equal(before, TinyProblem.ParameterHash(narrow));
     }
 

@@ -17,7 +17,8 @@ public sealed class LibStdCxxFixupTests : IDisposable
     {
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var path = Path.Combine(packages, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        var path = Path.Combine(packages, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native",
+            "libLibTorchSharp.so");
         return File.Exists(path) ? path : null;
     }
 

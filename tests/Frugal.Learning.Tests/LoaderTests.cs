@@ -17,10 +17,12 @@ public sealed class LoaderTests : IDisposable
         return path;
     }
 
-    /// <summary>A synthetic line in the Criteo Kaggle layout (no Criteo data may ship): label, 13 integers, 26 hashes.</summary>
+    /// <summary>A synthetic line in the Criteo Kaggle layout (no Criteo data may ship): label, 13 integers,
+    /// 26 hashes.</summary>
     private static string CriteoLine(string label = "1", int emptyInteger = -1, int emptyCategory = -1)
     {
-        var integers = Enumerable.Range(1, 13).Select(i => i == emptyInteger ? "" : (i == 2 ? "-1" : (i * 10).ToString()));
+        var integers = Enumerable.Range(1, 13)
+            .Select(i => i == emptyInteger ? "" : (i == 2 ? "-1" : (i * 10).ToString()));
         var categories = Enumerable.Range(1, 26).Select(c => c == emptyCategory ? "" : $"{0x68fd1e00 + c:x8}");
         return string.Join('\t', new[] { label }.Concat(integers).Concat(categories));
     }
@@ -84,7 +86,8 @@ public sealed class LoaderTests : IDisposable
         Assert.Equal(140, cora.Train.Count);
         Assert.Equal(500, cora.Validation.Count);
         Assert.Equal(1000, cora.Test.Count);
-        Assert.Equal([351, 217, 418, 818, 426, 298, 180], Enumerable.Range(0, 7).Select(c => cora.Labels.Count(l => l == c)));
+        Assert.Equal([351, 217, 418, 818, 426, 298, 180],
+            Enumerable.Range(0, 7).Select(c => cora.Labels.Count(l => l == c)));
         Assert.All(cora.Train.GroupBy(n => cora.Labels[n]), g => Assert.Equal(20, g.Count()));
     }
 
@@ -92,7 +95,8 @@ public sealed class LoaderTests : IDisposable
     public void AMalformedCoraFileNamesFileLineAndField()
     {
         var shipped = ReferenceData.Require("graphs/cora");
-        foreach (var file in Directory.GetFiles(shipped, "cora.*.txt")) File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
+        foreach (var file in Directory.GetFiles(shipped, "cora.*.txt"))
+            File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
         var labels = Path.Combine(_folder, "cora.labels.txt");
         var lines = File.ReadAllLines(labels);
         lines[4] = "9";

@@ -29,6 +29,7 @@ public sealed class CoraGraph
         Test = test;
     }
 
+    /// <summary>The number of nodes (papers).</summary>
     public int NodeCount => Labels.Count;
 
     /// <summary>Per node, the ascending indices of its words (every present word has value 1).</summary>
@@ -43,15 +44,18 @@ public sealed class CoraGraph
     /// <summary>The training nodes (20 per class).</summary>
     public IReadOnlyList<int> Train { get; }
 
+    /// <summary>The validation nodes.</summary>
     public IReadOnlyList<int> Validation { get; }
 
+    /// <summary>The test nodes.</summary>
     public IReadOnlyList<int> Test { get; }
 
     /// <summary>
     /// Loads the graph from <paramref name="folder"/> (cora.labels.txt, cora.features.txt, cora.edges.txt,
     /// cora.split.txt), by default the repository's <c>data/graphs/cora</c>.
     /// </summary>
-    /// <exception cref="Frugal.Core.Errors.BadInputException">A file is missing or malformed (file, line and field named).</exception>
+    /// <exception cref="Frugal.Core.Errors.BadInputException">A file is missing or malformed (file, line and field
+    /// named).</exception>
     public static CoraGraph Load(string? folder = null)
     {
         folder ??= ReferenceData.Require("graphs/cora");
@@ -77,17 +81,20 @@ public sealed class CoraGraph
         var features = new int[nodes][];
         while (file.Next() is { } line)
         {
-            if (file.LineNumber > nodes) throw file.Error(null, $"more lines than the {nodes} nodes of the labels file");
+            if (file.LineNumber > nodes)
+                throw file.Error(null, $"more lines than the {nodes} nodes of the labels file");
             var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var indices = new int[words.Length];
             for (var i = 0; i < words.Length; i++)
             {
                 indices[i] = file.Index(words[i], $"word {i + 1}", FeatureCount);
-                if (i > 0 && indices[i] <= indices[i - 1]) throw file.Error($"word {i + 1}", "word indices must ascend");
+                if (i > 0 && indices[i] <= indices[i - 1])
+                    throw file.Error($"word {i + 1}", "word indices must ascend");
             }
             features[file.LineNumber - 1] = indices;
         }
-        if (file.LineNumber < nodes) throw file.FileError($"{file.LineNumber} lines, but the labels file has {nodes} nodes");
+        if (file.LineNumber < nodes)
+            throw file.FileError($"{file.LineNumber} lines, but the labels file has {nodes} nodes");
         return features;
     }
 

@@ -68,9 +68,8 @@ public static class CriteoReader
         {
             var text = fields[1 + i];
             if (text.Length == 0) continue;
-            integers[i] = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
-                ? value
-                : throw file.Error($"I{i + 1}", $"'{text}' is not an integer");
+            var parsed = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n);
+            integers[i] = parsed ? n : throw file.Error($"I{i + 1}", $"'{text}' is not an integer");
         }
         var categoricals = new uint?[CriteoExample.CategoricalCount];
         for (var c = 0; c < categoricals.Length; c++)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Frugal.Core.Errors;
 using Frugal.Core.IO;
 
@@ -38,7 +39,8 @@ internal sealed class DataFile : IDisposable
     public BadInputException Error(string? field, string problem) =>
         new($"{Path}:{LineNumber}: {(field is null ? "" : $"field {field}: ")}{problem}");
 
-    /// <summary>Splits the current line at <paramref name="separator"/>, requiring exactly <paramref name="count"/> fields.</summary>
+    /// <summary>Splits the current line at <paramref name="separator"/>, requiring exactly
+    /// <paramref name="count"/> fields.</summary>
     public string[] Fields(string line, char separator, int count, string layout)
     {
         var fields = line.Split(separator);
@@ -49,7 +51,7 @@ internal sealed class DataFile : IDisposable
     /// <summary>A non-negative integer below <paramref name="bound"/>.</summary>
     public int Index(string text, string field, int bound)
     {
-        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value))
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
             throw Error(field, $"'{text}' is not a non-negative integer");
         if (value >= bound) throw Error(field, $"{value} is out of range (0 to {bound - 1})");
         return value;

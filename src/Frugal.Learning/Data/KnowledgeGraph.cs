@@ -11,7 +11,8 @@ public readonly record struct Triple(int Head, int Relation, int Tail);
 /// </summary>
 public sealed class KnowledgeGraph
 {
-    private KnowledgeGraph(IReadOnlyList<string> entities, IReadOnlyList<string> relations, Triple[] train, Triple[] validation, Triple[] test)
+    private KnowledgeGraph(IReadOnlyList<string> entities, IReadOnlyList<string> relations,
+        Triple[] train, Triple[] validation, Triple[] test)
     {
         Entities = entities;
         Relations = relations;
@@ -26,17 +27,21 @@ public sealed class KnowledgeGraph
     /// <summary>Relation names by id.</summary>
     public IReadOnlyList<string> Relations { get; }
 
+    /// <summary>The training triples.</summary>
     public IReadOnlyList<Triple> Train { get; }
 
+    /// <summary>The validation triples.</summary>
     public IReadOnlyList<Triple> Validation { get; }
 
+    /// <summary>The test triples.</summary>
     public IReadOnlyList<Triple> Test { get; }
 
     /// <summary>
     /// Loads train.txt, valid.txt and test.txt from <paramref name="folder"/>, e.g. the repository's
     /// <c>data/graphs/fb15k-237</c> (<c>ReferenceData.Require("graphs/fb15k-237")</c>).
     /// </summary>
-    /// <exception cref="Frugal.Core.Errors.BadInputException">A file is missing or malformed (file, line and field named).</exception>
+    /// <exception cref="Frugal.Core.Errors.BadInputException">A file is missing or malformed (file, line and field
+    /// named).</exception>
     public static KnowledgeGraph Load(string folder) =>
         Load(Path.Combine(folder, "train.txt"), Path.Combine(folder, "valid.txt"), Path.Combine(folder, "test.txt"));
 

@@ -7,11 +7,13 @@ namespace Frugal.Learning.Determinism;
 
 /// <summary>What <see cref="DeterministicTorch.Configure"/> set, for the run's record.</summary>
 /// <param name="Threads">libtorch's intra-op thread count; a different count may change the last bits of sums.</param>
-/// <param name="DeterministicAlgorithms">Whether libtorch refuses operations that have no deterministic implementation.</param>
+/// <param name="DeterministicAlgorithms">Whether libtorch refuses operations that have no deterministic
+/// implementation.</param>
 /// <param name="GlobalSeed">The seed of libtorch's default generator (parameter initialisation, dropout).</param>
 public sealed record TorchSettings(int Threads, bool DeterministicAlgorithms, ulong GlobalSeed)
 {
-    /// <summary>Records the settings as parameters of <paramref name="result"/>, so a rerun can use the same ones.</summary>
+    /// <summary>Records the settings as parameters of <paramref name="result"/>, so a rerun can use the same
+    /// ones.</summary>
     public ExperimentResult RecordIn(ExperimentResult result) =>
         result.WithParameter("torch threads", Threads)
             .WithParameter("torch deterministic algorithms", DeterministicAlgorithms);

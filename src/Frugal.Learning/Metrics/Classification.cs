@@ -3,7 +3,8 @@ namespace Frugal.Learning.Metrics;
 /// <summary>Metrics of a classifier's predictions, computed exactly on the host.</summary>
 public static class Classification
 {
-    /// <summary>The fraction of <paramref name="predicted"/> classes equal to the <paramref name="actual"/> ones.</summary>
+    /// <summary>The fraction of <paramref name="predicted"/> classes equal to the <paramref name="actual"/>
+    /// ones.</summary>
     public static double Accuracy(ReadOnlySpan<int> predicted, ReadOnlySpan<int> actual)
     {
         RequireSameLength(predicted.Length, actual.Length);
@@ -71,7 +72,9 @@ public static class Classification
     }
 
     private static int RequireBinary(int label, int index) =>
-        label is 0 or 1 ? label : throw new ArgumentException($"label {index} is {label}; binary labels are 0 or 1.", "labels");
+        label is 0 or 1
+            ? label
+            : throw new ArgumentException($"label {index} is {label}; binary labels are 0 or 1.", "labels");
 
     internal static void RequireSameLength(int first, int second)
     {

@@ -52,7 +52,8 @@ public static class Checkpoint
     /// Restores <paramref name="model"/> and <paramref name="optimizer"/> from the checkpoint at
     /// <paramref name="path"/> and returns the epoch it was saved after.
     /// </summary>
-    /// <exception cref="BadInputException">The file is missing, not a checkpoint, or for another model or optimiser.</exception>
+    /// <exception cref="BadInputException">The file is missing, not a checkpoint, or for another model or
+    /// optimiser.</exception>
     /// <exception cref="CorruptDataException">The file is truncated or fails its checksum.</exception>
     public static int Load(string path, nn.Module model, optim.Optimizer optimizer)
     {
@@ -74,7 +75,8 @@ public static class Checkpoint
             reader.ReadBytes(Magic.Length);
             var version = reader.ReadInt32();
             if (version != FormatVersion)
-                throw new BadInputException($"{What} '{path}': format version {version}; this build reads version {FormatVersion}");
+                throw new BadInputException(
+                    $"{What} '{path}': format version {version}; this build reads version {FormatVersion}");
             var epoch = reader.ReadInt32();
             RequireSameOptimizer(path, reader.ReadString(), reader.ReadInt32(), helper);
             var saved = new List<TensorSignature>();
@@ -99,7 +101,8 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         return optimizer as OptimizerHelper
-            ?? throw new ArgumentException($"optimiser {optimizer.GetType().Name} cannot save its state.", nameof(optimizer));
+            ?? throw new ArgumentException(
+                $"optimiser {optimizer.GetType().Name} cannot save its state.", nameof(optimizer));
     }
 
     private static string OptimizerKind(OptimizerHelper optimizer) => optimizer.GetType().Name;
@@ -107,29 +110,35 @@ public static class Checkpoint
     private static void RequireSameOptimizer(string path, string kind, int parameters, OptimizerHelper optimizer)
     {
         if (kind != OptimizerKind(optimizer))
-            throw new BadInputException($"{What} '{path}': holds {kind} optimiser state, but the optimiser is {OptimizerKind(optimizer)}");
+            throw new BadInputException(
+                $"{What} '{path}': holds {kind} optimiser state, but the optimiser is {OptimizerKind(optimizer)}");
         var expected = optimizer.parameters().Count();
         if (parameters != expected)
-            throw new BadInputException($"{What} '{path}': its optimiser updates {parameters} parameters, this one {expected}");
+            throw new BadInputException(
+                $"{What} '{path}': its optimiser updates {parameters} parameters, this one {expected}");
     }
 
-    private static void RequireSameModel(string path, IReadOnlyList<TensorSignature> saved, IReadOnlyList<TensorSignature> model)
+    private static void RequireSameModel(
+        string path, IReadOnlyList<TensorSignature> saved, IReadOnlyList<TensorSignature> model)
     {
         var inModel = model.ToDictionary(t => t.Name);
+        var another = $"{What} '{path}': is for another model:";
         foreach (var tensor in saved)
         {
             if (!inModel.Remove(tensor.Name, out var current))
-                throw new BadInputException($"{What} '{path}': is for another model: it holds '{tensor.Name}', which the model lacks");
+                throw new BadInputException($"{another} it holds '{tensor.Name}', which the model lacks");
             if (current.Type != tensor.Type || !current.Shape.SequenceEqual(tensor.Shape))
-                throw new BadInputException($"{What} '{path}': is for another model: '{tensor.Name}' is {tensor} in the file but {current} in the model");
+                throw new BadInputException(
+                    $"{another} '{tensor.Name}' is {tensor} in the file but {current} in the model");
         }
         if (inModel.Count > 0)
-            throw new BadInputException($"{What} '{path}': is for another model: it lacks '{inModel.Keys.First()}'");
+            throw new BadInputException($"{another} it lacks '{inModel.Keys.First()}'");
     }
 
     private static List<TensorSignature> Signature(nn.Module model) =>
-        model.named_parameters().Select(p => new TensorSignature(p.name, p.parameter.dtype.ToString(), p.parameter.shape))
-            .Concat(model.named_buffers().Select(b => new TensorSignature(b.name, b.buffer.dtype.ToString(), b.buffer.shape)))
+        model.named_parameters().Select(p => (Name: p.name, Tensor: (Tensor)p.parameter))
+            .Concat(model.named_buffers().Select(b => (Name: b.name, Tensor: b.buffer)))
+            .Select(t => new TensorSignature(t.Name, t.Tensor.dtype.ToString(), t.Tensor.shape))
             .ToList();
 
     private static void WriteBlob(BinaryWriter writer, Action<BinaryWriter> write)
@@ -143,7 +152,8 @@ public static class Checkpoint
     private static byte[] ReadBlob(BinaryReader reader)
     {
         var length = reader.ReadInt64();
-        if (length < 0 || length > reader.BaseStream.Length - reader.BaseStream.Position) throw new EndOfStreamException();
+        if (length < 0 || length > reader.BaseStream.Length - reader.BaseStream.Position)
+            throw new EndOfStreamException();
         return reader.ReadBytes((int)length);
     }
 

@@ -10,7 +10,8 @@ namespace Frugal.Learning.Training;
 /// <param name="Batch">Batches done in this epoch.</param>
 /// <param name="BatchesPerEpoch">Batches in an epoch, where the caller knows.</param>
 /// <param name="MeanLoss">The mean loss of this epoch's batches so far.</param>
-public sealed record TrainingProgress(int Epoch, int FirstEpoch, int Epochs, long Batch, long? BatchesPerEpoch, double MeanLoss)
+public sealed record TrainingProgress(
+    int Epoch, int FirstEpoch, int Epochs, long Batch, long? BatchesPerEpoch, double MeanLoss)
 {
     /// <summary>The fraction of the run done, in [0, 1] (whole epochs where the batch count is unknown).</summary>
     public double Fraction
@@ -67,7 +68,8 @@ public sealed class Trainer<TBatch>
     /// without gradients. Names become columns of the history's table.</summary>
     public Func<int, IReadOnlyDictionary<string, double>>? Evaluate { get; init; }
 
-    /// <summary>Trains epochs <see cref="TrainingOptions.FirstEpoch"/> to <see cref="TrainingOptions.Epochs"/>.</summary>
+    /// <summary>Trains epochs <see cref="TrainingOptions.FirstEpoch"/> to
+    /// <see cref="TrainingOptions.Epochs"/>.</summary>
     /// <param name="options">Epochs, progress hint and checkpointing.</param>
     /// <param name="batches">The batches of an epoch, given the epoch (shuffle with a generator of
     /// <see cref="Determinism.DeterministicTorch.Generator"/> to stay reproducible). Tensors it creates are

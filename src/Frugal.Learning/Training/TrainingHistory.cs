@@ -14,6 +14,7 @@ public sealed class TrainingHistory
 {
     private readonly List<EpochSummary> _epochs = [];
 
+    /// <summary>The epochs in the order they ran.</summary>
     public IReadOnlyList<EpochSummary> Epochs => _epochs;
 
     internal void Add(EpochSummary summary) => _epochs.Add(summary);
