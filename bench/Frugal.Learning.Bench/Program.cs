@@ -1,0 +1,3 @@
+using Frugal.Learning.Bench;
+
+return MlpEpochBenchmark.Run(args, Console.Out, Console.Error);
