@@ -5,7 +5,8 @@ namespace Frugal.Cli.Tests;
 /// <summary>Every command checks where <c>--out</c> and <c>--json PATH</c> point before it starts its work.</summary>
 public sealed class OutputOptionTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "frugal-output-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(Path.GetTempPath(),
+        "frugal-output-tests-" + Guid.NewGuid().ToString("N"));
 
     public OutputOptionTests() => Directory.CreateDirectory(_root);
 
@@ -18,7 +19,8 @@ public sealed class OutputOptionTests : IDisposable
     public void AJsonPathThatCannotBeWrittenStopsTheRunBeforeItStarts(string path, string message)
     {
         var output = Path.Combine(_root, "out");
-        var (code, _, errors) = Run("reproduce", "--quick", "--only", "core.distributions", "--out", output, "--json", path);
+        var (code, _, errors) = Run("reproduce", "--quick", "--only", "core.distributions", "--out", output, "--json",
+            path);
         Assert.Equal(2, code);
         AssertOneLineError(errors, message);
         Assert.False(Directory.Exists(output), "nothing ran");
@@ -52,7 +54,8 @@ public sealed class OutputOptionTests : IDisposable
     [Fact]
     public void AnOutputFolderThatCannotBeWrittenStopsOnlyCommandsThatWriteThere()
     {
-        var (code, _, errors) = Run("reproduce", "--quick", "--only", "core.distributions", "--out", "/proc/frugal-out");
+        var (code, _, errors) = Run("reproduce", "--quick", "--only", "core.distributions", "--out",
+            "/proc/frugal-out");
         Assert.Equal(2, code);
         AssertOneLineError(errors, "--out: cannot write into folder '/proc'.");
         // Listing the experiments writes nothing into --out, so it runs wherever --out points.

@@ -30,7 +30,8 @@ public sealed class TuneCommandTests : IDisposable
         // (the default scores 718; random search finds 920 within 15 trials) the method must beat it.
         var defaultValue = run.GetProperty("default").GetProperty("value").GetDouble();
         Assert.Equal(defaultValue, trials[0].GetProperty("value").GetDouble());
-        var found = trials.Skip(1).Where(t => !t.GetProperty("failed").GetBoolean()).Max(t => t.GetProperty("value").GetDouble());
+        var found = trials.Skip(1).Where(t => !t.GetProperty("failed").GetBoolean())
+            .Max(t => t.GetProperty("value").GetDouble());
         Assert.True(found > defaultValue, $"best trial {found} against the default {defaultValue}");
         var best = run.GetProperty("best");
         Assert.Equal(found, best.GetProperty("value").GetDouble());
@@ -174,21 +175,26 @@ public sealed class TuneCommandTests : IDisposable
 
     [Theory]
     [InlineData("unknown target 'nosuch'", "tune", "run", "--target", "nosuch")]
-    [InlineData("--method: unknown optimizer 'annealing'; known: random, lhs, gp, smac", "tune", "run", "--method", "annealing")]
+    [InlineData("--method: unknown optimizer 'annealing'; known: random, lhs, gp, smac", "tune", "run", "--method",
+        "annealing")]
     [InlineData("--method: unknown adapter 'turbo'; known: llamatune", "tune", "run", "--method", "turbo-random")]
-    [InlineData("--methods: method 'random' is named twice", "tune", "compare", "--methods", "random,hesbo-random,random")]
+    [InlineData("--methods: method 'random' is named twice", "tune", "compare", "--methods",
+        "random,hesbo-random,random")]
     [InlineData("--methods: no method named", "tune", "compare", "--methods", ",")]
     [InlineData("--iterations", "tune", "run", "--iterations", "0")]
-    [InlineData("--dims: a projection needs fewer low dimensions (50) than knobs", "tune", "run", "--method", "hesbo-random", "--dims", "50")]
+    [InlineData("--dims: a projection needs fewer low dimensions (50) than knobs", "tune", "run", "--method",
+        "hesbo-random", "--dims", "50")]
     [InlineData("--dims: the low dimension must be at least 1", "tune", "compare", "--dims", "0")]
-    [InlineData("--bias: the special-value bias must lie in (0, 1) (got 1.5)", "tune", "run", "--method", "special-random", "--bias", "1.5")]
+    [InlineData("--bias: the special-value bias must lie in (0, 1) (got 1.5)", "tune", "run", "--method",
+        "special-random", "--bias", "1.5")]
     [InlineData("--buckets: the bucket count must be at least 2", "tune", "run", "--buckets", "1")]
     [InlineData("--workload: unknown synthetic function 'nosuch'", "tune", "run", "--workload", "nosuch")]
     [InlineData("--duration: the synthetic target has no duration setting", "tune", "run", "--duration", "1")]
     [InlineData("--target: unknown target 'nosuch'", "tune", "space", "--target", "nosuch")]
     [InlineData("--scale", "tune", "run", "--target", "kv", "--scale", "0")]
     [InlineData("--seeds", "tune", "compare", "--seeds", "0")]
-    [InlineData("history '/nonexistent/h.jsonl': no such file", "tune", "run", "--history", "/nonexistent/h.jsonl", "--resume")]
+    [InlineData("history '/nonexistent/h.jsonl': no such file", "tune", "run", "--history", "/nonexistent/h.jsonl",
+        "--resume")]
     public void BadInputIsAOneLineErrorWithExitCodeTwo(string mentions, params string[] args)
     {
         var (code, _, errors) = Run([.. args, "--out", PathOf("out")]);
@@ -212,20 +218,24 @@ public sealed class TuneCommandTests : IDisposable
         var (code, _, errors) = Run("tune", "space", "--target", "kv", "--json", PathOf("kv-space.json"));
         Assert.True(code == 0, errors);
         // The JSON is a space file: passed back as --space, it is the same space.
-        (code, var reread, errors) = Run("tune", "space", "--target", "kv", "--space", PathOf("kv-space.json"), "--json");
+        (code, var reread, errors) = Run("tune", "space", "--target", "kv", "--space", PathOf("kv-space.json"),
+            "--json");
         Assert.True(code == 0, errors);
         Assert.Equal(File.ReadAllText(PathOf("kv-space.json")).Trim(), reread.Trim());
-        Assert.Equal("read_cache_fraction", JsonDocument.Parse(reread).RootElement.GetProperty("knobs")[1].GetProperty("name").GetString());
+        Assert.Equal("read_cache_fraction",
+            JsonDocument.Parse(reread).RootElement.GetProperty("knobs")[1].GetProperty("name").GetString());
 
         (code, _, errors) = Run("tune", "targets", "--json", PathOf("targets.json"));
         Assert.True(code == 0, errors);
-        var targets = JsonDocument.Parse(File.ReadAllText(PathOf("targets.json"))).RootElement.EnumerateArray().ToArray();
+        var targets = JsonDocument.Parse(File.ReadAllText(PathOf("targets.json"))).RootElement
+            .EnumerateArray().ToArray();
         Assert.Equal(["synthetic", "kv", "postgres"], targets.Select(t => t.GetProperty("name").GetString()));
         Assert.Equal(122, targets[2].GetProperty("knobs").GetInt32());
     }
 
     [Theory]
-    [InlineData("--json", "/nonexistent-frugal-folder/run.json", "--json: folder '/nonexistent-frugal-folder' does not exist.")]
+    [InlineData("--json", "/nonexistent-frugal-folder/run.json",
+        "--json: folder '/nonexistent-frugal-folder' does not exist.")]
     [InlineData("--json", "/proc/run.json", "--json: cannot write into folder '/proc'.")]
     [InlineData("--json", "/tmp", "--json: '/tmp' is a folder, not a file.")]
     [InlineData("--out", "", "--out: no folder named.")]
@@ -234,7 +244,8 @@ public sealed class TuneCommandTests : IDisposable
     public void WhereResultsCannotBeWrittenIsRefusedBeforeTheRun(string option, string value, string message)
     {
         var history = PathOf("h.jsonl");
-        string[] args = ["tune", "run", "--iterations", "3", "--history", history, "--out", PathOf("out"), option, value];
+        string[] args = ["tune", "run", "--iterations", "3", "--history", history, "--out", PathOf("out"), option,
+            value];
         var (code, _, errors) = Run(args);
         Assert.Equal(2, code);
         AssertOneLineError(errors, message);
@@ -251,11 +262,14 @@ public sealed class TuneCommandTests : IDisposable
         AssertOneLineError(errors, $"--history-dir: '{PathOf("runs")}' is a file, not a folder.");
     }
 
-    /// <summary>A finished run's history, with line <paramref name="line"/> (1-based) changed by <paramref name="change"/>.</summary>
+    /// <summary>
+    /// A finished run's history, with line <paramref name="line"/> (1-based) changed by <paramref name="change"/>.
+    /// </summary>
     private string ChangedHistory(int line, Action<System.Text.Json.Nodes.JsonObject> change)
     {
         var history = PathOf("changed.jsonl");
-        var (code, _, errors) = Run("tune", "run", "--workload", "sparse-20", "--method", "special-random", "--iterations", "4", "--history", history,
+        var (code, _, errors) = Run("tune", "run", "--workload", "sparse-20", "--method", "special-random",
+            "--iterations", "4", "--history", history,
             "--out", PathOf("out"));
         Assert.True(code == 0, errors);
         var lines = File.ReadAllLines(history);
@@ -274,7 +288,8 @@ public sealed class TuneCommandTests : IDisposable
     {
         var history = ChangedHistory(line, json => json[field] = System.Text.Json.Nodes.JsonNode.Parse(value));
         var before = File.ReadAllText(history);
-        var (code, _, errors) = Run("tune", "run", "--workload", "sparse-20", "--method", "special-random", "--iterations", "6", "--history", history,
+        var (code, _, errors) = Run("tune", "run", "--workload", "sparse-20", "--method", "special-random",
+            "--iterations", "6", "--history", history,
             "--out", PathOf("out"), "--resume");
         Assert.Equal(2, code);
         AssertOneLineError(errors, mentions);
@@ -296,7 +311,8 @@ public sealed class TuneCommandTests : IDisposable
             configuration[knob] = 100_001;
         });
         var mentions = $"line 3: field 'configuration.{knob}': 100001 lies outside [1, 100000]";
-        var (code, _, errors) = Run("tune", "run", "--workload", "sparse-20", "--method", "special-random", "--iterations", "6", "--history", history,
+        var (code, _, errors) = Run("tune", "run", "--workload", "sparse-20", "--method", "special-random",
+            "--iterations", "6", "--history", history,
             "--out", PathOf("out"), "--resume");
         Assert.Equal(2, code);
         AssertOneLineError(errors, mentions);

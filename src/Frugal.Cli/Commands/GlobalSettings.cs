@@ -31,7 +31,8 @@ public class GlobalSettings : CommandSettings
     public string? JsonPath => Json.IsSet && !string.IsNullOrEmpty(Json.Value) ? Json.Value : null;
 
     /// <summary>
-    /// Whether the command writes into <c>--out</c>; then the folder must be writable before the command starts. Commands
+    /// Whether the command writes into <c>--out</c>; then the folder must be writable before the command starts.
+    /// Commands
     /// that never write there leave it false, so that they run in a folder they may not write into.
     /// </summary>
     protected virtual bool WritesOutputFolder => false;
@@ -45,7 +46,8 @@ public class GlobalSettings : CommandSettings
         if (!ulong.TryParse(SeedText, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             return ValidationResult.Error($"--seed: '{SeedText}' is not a whole number from 0 to 2^64-1.");
         if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out: no folder named.");
-        if (WritesOutputFolder && OutputPaths.FolderProblem(Out) is { } problem) return ValidationResult.Error($"--out: {problem}.");
+        if (WritesOutputFolder && OutputPaths.FolderProblem(Out) is { } problem)
+            return ValidationResult.Error($"--out: {problem}.");
         if (JsonPath is { } json && OutputPaths.FileProblem(json, createsFolder: false) is { } jsonProblem)
             return ValidationResult.Error($"--json: {jsonProblem}.");
         return ValidationResult.Success();

@@ -6,7 +6,9 @@ namespace Frugal.Cli.Commands;
 /// </summary>
 internal static class OutputPaths
 {
-    /// <summary>Why the folder <paramref name="path"/> cannot be created or written into, or null when it can.</summary>
+    /// <summary>
+    /// Why the folder <paramref name="path"/> cannot be created or written into, or null when it can.
+    /// </summary>
     public static string? FolderProblem(string path)
     {
         if (string.IsNullOrWhiteSpace(path)) return "no folder named";
@@ -14,7 +16,7 @@ internal static class OutputPaths
         // The nearest part of the path that exists must be a folder this process may write into.
         for (var part = full; part is not null; part = Path.GetDirectoryName(part))
         {
-            if (File.Exists(part)) return part == full ? $"'{path}' is a file, not a folder" : $"'{part}' is a file, not a folder";
+            if (File.Exists(part)) return $"'{(part == full ? path : part)}' is a file, not a folder";
             if (Directory.Exists(part)) return Writable(part) ? null : $"cannot write into folder '{part}'";
         }
         return $"'{path}' has no folder to be created in";
@@ -52,8 +54,9 @@ internal static class OutputPaths
         // Creating a file answers for permissions, read-only mounts and access lists alike; it is deleted on closing.
         try
         {
-            using var probe = new FileStream(Path.Combine(folder, $".frugal-write-check-{Guid.NewGuid():N}"), FileMode.CreateNew,
-                FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.DeleteOnClose);
+            var probe = Path.Combine(folder, $".frugal-write-check-{Guid.NewGuid():N}");
+            using var stream = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None,
+                bufferSize: 1, FileOptions.DeleteOnClose);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -27,7 +27,9 @@ internal sealed class AdaptedSpace
         ToPositions = toPositions;
     }
 
-    /// <summary>The knob space itself: one dimension per knob (<see cref="KnobDimension"/>), decoded without biasing.</summary>
+    /// <summary>
+    /// The knob space itself: one dimension per knob (<see cref="KnobDimension"/>), decoded without biasing.
+    /// </summary>
     public static AdaptedSpace Knobs(SearchSpace space)
     {
         var decoders = space.Knobs.Select(k => new KnobDecoder(k, biased: false, bias: 0)).ToArray();
@@ -43,13 +45,17 @@ internal sealed class AdaptedSpace
     /// <summary>The box the optimiser searches.</summary>
     public IReadOnlyList<BoxDimension> Box { get; }
 
-    /// <summary>From a snapped box point to every knob's position; null when the box's coordinates are the positions.</summary>
+    /// <summary>
+    /// From a snapped box point to every knob's position; null when the box's coordinates are the positions.
+    /// </summary>
     public Func<double[], double[]>? ToPositions { get; }
 
     /// <summary>Whether the box is a projection rather than the knobs themselves.</summary>
     public bool IsProjected => ToPositions is not null;
 
-    /// <summary>The same box over other decoders; while the box is the knobs', their dimensions follow the decoders.</summary>
+    /// <summary>
+    /// The same box over other decoders; while the box is the knobs', their dimensions follow the decoders.
+    /// </summary>
     public AdaptedSpace WithDecoders(IReadOnlyList<KnobDecoder> decoders) =>
         new(Space, decoders, IsProjected ? Box : decoders.Select(KnobDimension).ToArray(), ToPositions);
 

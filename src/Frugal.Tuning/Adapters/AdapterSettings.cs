@@ -9,7 +9,8 @@ namespace Frugal.Tuning.Adapters;
 /// never passes silently.
 /// </summary>
 /// <param name="Dimensions">The low dimension d of a HeSBO or REMBO projection (16 in the paper).</param>
-/// <param name="Bias">The probability mass a knob's special values without a probability of their own share (0.2).</param>
+/// <param name="Bias">The probability mass a knob's special values without a probability of their own share
+/// (0.2).</param>
 /// <param name="Buckets">Values per bucketised dimension (10,000 in the paper).</param>
 public sealed record AdapterSettings(
     int Dimensions = AdapterSettings.DefaultDimensions,
@@ -34,14 +35,17 @@ public sealed record AdapterSettings(
     /// <summary>The name errors give <see cref="Buckets"/>.</summary>
     public const string BucketsSetting = "buckets";
 
-    /// <exception cref="BadInputException">A setting is out of range; its <see cref="BadInputException.Setting"/> says which.</exception>
+    /// <exception cref="BadInputException">A setting is out of range; its <see cref="BadInputException.Setting"/> says
+    /// which.</exception>
     public void Validate()
     {
         if (Dimensions < 1)
             throw new BadInputException($"the low dimension must be at least 1 (got {Dimensions})", DimensionsSetting);
         if (!(Bias > 0 && Bias < 1))
             throw new BadInputException(
-                $"the special-value bias must lie in (0, 1) (got {Bias.ToString(CultureInfo.InvariantCulture)})", BiasSetting);
-        if (Buckets < 2) throw new BadInputException($"the bucket count must be at least 2 (got {Buckets})", BucketsSetting);
+                $"the special-value bias must lie in (0, 1) (got {Bias.ToString(CultureInfo.InvariantCulture)})",
+                BiasSetting);
+        if (Buckets < 2)
+            throw new BadInputException($"the bucket count must be at least 2 (got {Buckets})", BucketsSetting);
     }
 }

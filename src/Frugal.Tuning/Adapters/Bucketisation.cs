@@ -3,7 +3,8 @@ using Frugal.Core.Randomness;
 namespace Frugal.Tuning.Adapters;
 
 /// <summary>
-/// LlamaTune's bucketisation: every dimension of the optimiser's box that may be bucketised (<see cref="BoxDimension"/>)
+/// LlamaTune's bucketisation: every dimension of the optimiser's box that may be bucketised (<see
+/// cref="BoxDimension"/>)
 /// and is continuous or has more than K levels gets exactly K, so the optimiser sees at most K values per dimension.
 /// </summary>
 /// <param name="buckets">K.</param>

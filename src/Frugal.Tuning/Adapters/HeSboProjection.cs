@@ -19,12 +19,15 @@ internal sealed class HeSboProjection(int dimensions) : ISpaceAdapter
         return inner.Projected(Projections.Box(Name, dimensions), point =>
         {
             var positions = new double[knobs];
-            for (var i = 0; i < knobs; i++) positions[i] = Math.Clamp((sign[i] * (2 * point[hash[i]] - 1) + 1) / 2, 0, 1);
+            for (var i = 0; i < knobs; i++)
+                positions[i] = Math.Clamp((sign[i] * (2 * point[hash[i]] - 1) + 1) / 2, 0, 1);
             return positions;
         });
     }
 
-    /// <summary>The low dimension each of <paramref name="knobs"/> copies and its sign (±1), as a run's seeds draw them.</summary>
+    /// <summary>
+    /// The low dimension each of <paramref name="knobs"/> copies and its sign (±1), as a run's seeds draw them.
+    /// </summary>
     internal static (int[] Hash, double[] Sign) Draw(int knobs, int dimensions, SeedTree seeds)
     {
         var random = seeds.Stream(Projections.Stream);

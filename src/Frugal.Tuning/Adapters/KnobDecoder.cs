@@ -18,7 +18,8 @@ internal sealed class KnobDecoder
     /// <param name="knob">The knob.</param>
     /// <param name="biased">Whether its special values get probability mass.</param>
     /// <param name="bias">The mass a knob's special values share when the space file gives them none.</param>
-    /// <exception cref="BadInputException">The special values' probabilities reach 1 (the bias is too large for this knob).</exception>
+    /// <exception cref="BadInputException">The special values' probabilities reach 1 (the bias is too large for this
+    /// knob).</exception>
     public KnobDecoder(Knob knob, bool biased, double bias)
     {
         _knob = knob;
@@ -31,8 +32,8 @@ internal sealed class KnobDecoder
         for (var i = 0; i < special.Count; i++) _cumulative[i] = total += special[i].Probability ?? share;
         if (total >= 1)
             throw new BadInputException(
-                $"knob '{knob.Name}': its special values' probabilities sum to {total.ToString(CultureInfo.InvariantCulture)}, " +
-                "not below 1", AdapterSettings.BiasSetting);
+                $"knob '{knob.Name}': its special values' probabilities sum to " +
+                $"{total.ToString(CultureInfo.InvariantCulture)}, not below 1", AdapterSettings.BiasSetting);
     }
 
     public Knob Knob => _knob;

@@ -18,13 +18,16 @@ internal static class Projections
         var knobs = inner.Space.Knobs.Count;
         if (dimensions >= knobs)
             throw new BadInputException(
-                $"a projection needs fewer low dimensions ({dimensions}) than knobs ({knobs} in space '{inner.Space.Name}')",
+                $"a projection needs fewer low dimensions ({dimensions}) than knobs " +
+                $"({knobs} in space '{inner.Space.Name}')",
                 AdapterSettings.DimensionsSetting);
         return knobs;
     }
 
-    /// <summary>The projection's box: d continuous dimensions named after it (bucketisation may discretise them).</summary>
+    /// <summary>
+    /// The projection's box: d continuous dimensions named after it (bucketisation may discretise them).
+    /// </summary>
     public static IReadOnlyList<BoxDimension> Box(string name, int dimensions) =>
-        Enumerable.Range(0, dimensions).Select(i => new BoxDimension(new OptimizerDimension($"{name}_{i}"), Bucketable: true))
-            .ToArray();
+        Enumerable.Range(0, dimensions)
+            .Select(i => new BoxDimension(new OptimizerDimension($"{name}_{i}"), Bucketable: true)).ToArray();
 }

@@ -41,7 +41,8 @@ public sealed class SpaceAdapter
         var positions = Positions(point);
         var decoders = _adapted.Decoders;
         var configuration = new Dictionary<string, object>(decoders.Count);
-        for (var i = 0; i < decoders.Count; i++) configuration[decoders[i].Knob.Name] = decoders[i].Decode(positions[i]);
+        for (var i = 0; i < decoders.Count; i++)
+            configuration[decoders[i].Knob.Name] = decoders[i].Decode(positions[i]);
         return configuration;
     }
 
@@ -60,7 +61,8 @@ public sealed class SpaceAdapter
     internal double[] Positions(double[] point)
     {
         if (point.Length != Dimensions.Count)
-            throw new ArgumentException($"a point of {point.Length} coordinates for a box of {Dimensions.Count}.", nameof(point));
+            throw new ArgumentException(
+                $"a point of {point.Length} coordinates for a box of {Dimensions.Count}.", nameof(point));
         var snapped = Box.Snap(Dimensions, point);
         return _adapted.ToPositions?.Invoke(snapped) ?? snapped;
     }

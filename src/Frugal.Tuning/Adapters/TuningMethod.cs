@@ -9,7 +9,8 @@ namespace Frugal.Tuning.Adapters;
 /// <summary>
 /// A method by name: an optimiser (<see cref="OptimizerCatalog"/>: <c>random</c>, <c>lhs</c>, <c>gp</c>, <c>smac</c>)
 /// alone, or wrapped in parts of LlamaTune as <c>&lt;parts&gt;-&lt;optimizer&gt;</c>, parts from
-/// <see cref="AdapterCatalog"/>: <c>llamatune</c> (HeSBO, special values, buckets; for <c>gp</c> without buckets, as the
+/// <see cref="AdapterCatalog"/>: <c>llamatune</c> (HeSBO, special values, buckets; for <c>gp</c> without buckets, as
+/// the
 /// reference's OpenBox-GP configurations), <c>special</c>, <c>hesbo</c>, <c>rembo</c> and <c>bucket</c>, e.g.
 /// <c>hesbo-special-smac</c>.
 /// </summary>
@@ -47,17 +48,22 @@ public sealed class TuningMethod
     /// <param name="dimensions">Overrides the low dimension.</param>
     /// <param name="bias">Overrides the special-value bias.</param>
     /// <param name="buckets">Overrides the bucket count.</param>
-    /// <exception cref="UnknownNameException">An unknown optimiser or part; the message lists the known ones.</exception>
-    /// <exception cref="BadInputException">Parts that exclude each other or repeat, or a setting out of range.</exception>
+    /// <exception cref="UnknownNameException">An unknown optimiser or part; the message lists the known
+    /// ones.</exception>
+    /// <exception cref="BadInputException">Parts that exclude each other or repeat, or a setting out of
+    /// range.</exception>
     public static TuningMethod Parse(string name, int? dimensions = null, double? bias = null, int? buckets = null)
     {
         var canonical = name.Trim().ToLowerInvariant();
         var tokens = canonical.Split('-');
         var optimizer = OptimizerCatalog.Optimizers.Canonical(tokens[^1]);
         var parts = tokens[..^1].Select(AdapterCatalog.Parts.Canonical).ToArray();
-        if (parts.Distinct().Count() != parts.Length) throw new BadInputException($"method '{name}' names a part twice", Setting);
+        if (parts.Distinct().Count() != parts.Length)
+            throw new BadInputException($"method '{name}' names a part twice", Setting);
         var settings = new AdapterSettings(
-            dimensions ?? AdapterSettings.DefaultDimensions, bias ?? AdapterSettings.DefaultBias, buckets ?? AdapterSettings.DefaultBuckets);
+            dimensions ?? AdapterSettings.DefaultDimensions,
+            bias ?? AdapterSettings.DefaultBias,
+            buckets ?? AdapterSettings.DefaultBuckets);
         var adapters = parts.SelectMany(part => AdapterCatalog.Parts.Get(part)(settings, optimizer))
             .DistinctBy(a => a.Name).OrderBy(AdapterCatalog.Order).ToArray();
         if (adapters.Count(a => a is HeSboProjection or RemboProjection) > 1)
@@ -67,9 +73,10 @@ public sealed class TuningMethod
     }
 
     /// <summary>Several methods by name (a comparison's), each once.</summary>
-    /// <exception cref="BadInputException">No name, a name given twice, or any error of <see cref="Parse"/>.</exception>
-    public static IReadOnlyList<TuningMethod> ParseAll(IReadOnlyCollection<string> names, int? dimensions = null, double? bias = null,
-        int? buckets = null)
+    /// <exception cref="BadInputException">No name, a name given twice, or any error of <see
+    /// cref="Parse"/>.</exception>
+    public static IReadOnlyList<TuningMethod> ParseAll(
+        IReadOnlyCollection<string> names, int? dimensions = null, double? bias = null, int? buckets = null)
     {
         if (names.Count == 0) throw new BadInputException("no method named", Setting);
         var methods = names.Select(n => Parse(n, dimensions, bias, buckets)).ToArray();
@@ -81,11 +88,15 @@ public sealed class TuningMethod
     /// <summary>The method's adapters around <paramref name="space"/>.</summary>
     /// <param name="space">The knobs.</param>
     /// <param name="seeds">The run's adapter seeds (a projection draws from them).</param>
-    /// <exception cref="BadInputException">A setting does not fit the space (see <see cref="SpaceAdapter"/>).</exception>
+    /// <exception cref="BadInputException">A setting does not fit the space (see <see
+    /// cref="SpaceAdapter"/>).</exception>
     public SpaceAdapter CreateAdapter(SearchSpace space, SeedTree seeds) => new(space, _adapters, seeds);
 
     /// <summary>The settings a history records, so a resume under other settings is refused.</summary>
-    public string Describe() =>
-        $"{Name} (d={Settings.Dimensions}, bias={Settings.Bias.ToString(CultureInfo.InvariantCulture)}, " +
-        $"buckets={(_adapters.Any(a => a is Bucketisation) ? Settings.Buckets.ToString(CultureInfo.InvariantCulture) : "none")})";
+    public string Describe()
+    {
+        var culture = CultureInfo.InvariantCulture;
+        var buckets = _adapters.Any(a => a is Bucketisation) ? Settings.Buckets.ToString(culture) : "none";
+        return $"{Name} (d={Settings.Dimensions}, bias={Settings.Bias.ToString(culture)}, buckets={buckets})";
+    }
 }

@@ -7,7 +7,8 @@ namespace Frugal.Tuning.Experiments;
 
 /// <summary>
 /// A finished <c>tune compare</c> as an experiment, so that its results, plots and report are written like every other
-/// (<see cref="Reproduction"/>): every method of a <see cref="ComparisonPlan"/> on the same seeds, with best-so-far curves
+/// (<see cref="Reproduction"/>): every method of a <see cref="ComparisonPlan"/> on the same seeds, with best-so-far
+/// curves
 /// and bootstrap bands, final bests, and LlamaTune's trials ratio for every wrapped method. The comparison runs first
 /// (<see cref="TuningComparison"/>, on <see cref="Seeds"/>), and this records its result.
 /// </summary>
@@ -18,8 +19,12 @@ public sealed class TuningComparisonExperiment(ComparisonResult comparison) : IE
     public const string ExperimentName = "tuning.compare";
 
     public string Name => ExperimentName;
-    public string Title => $"Tuning: {string.Join(", ", comparison.Plan.Methods.Select(m => m.Name))} on {comparison.Plan.TargetName}";
-    public string Description => "Runs each tuning method on the same seeds and compares best-so-far curves and the trials each needs to reach the plain optimiser's best.";
+    public string Title =>
+        $"Tuning: {string.Join(", ", comparison.Plan.Methods.Select(m => m.Name))} on {comparison.Plan.TargetName}";
+
+    public string Description =>
+        "Runs each tuning method on the same seeds and compares best-so-far curves and the trials each needs " +
+        "to reach the plain optimiser's best.";
 
     /// <summary>
     /// The seeds a comparison under this experiment draws from for master seed <paramref name="masterSeed"/>: the

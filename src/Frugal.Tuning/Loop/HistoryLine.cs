@@ -33,11 +33,14 @@ internal sealed class HistoryLine(string path, int number, ReadOnlyMemory<byte> 
     public BadInputException Fault(string field, string problem) =>
         new($"history '{path}': line {number}: field '{field}': {problem}");
 
-    /// <summary>The field <paramref name="name"/>, which must be present (and of <paramref name="kind"/> when given).</summary>
+    /// <summary>
+    /// The field <paramref name="name"/>, which must be present (and of <paramref name="kind"/> when given).
+    /// </summary>
     public JsonElement Field(JsonElement e, string name, JsonValueKind? kind = null)
     {
         if (!e.TryGetProperty(name, out var value)) throw Fault(name, "required");
-        if (kind is { } k && value.ValueKind != k) throw Fault(name, $"must be {Describe(k)}, not {value.GetRawText()}");
+        if (kind is { } k && value.ValueKind != k)
+            throw Fault(name, $"must be {Describe(k)}, not {value.GetRawText()}");
         return value;
     }
 
@@ -65,7 +68,8 @@ internal sealed class HistoryLine(string path, int number, ReadOnlyMemory<byte> 
     {
         var value = Field(e, "point");
         if (value.ValueKind == JsonValueKind.Null) return null;
-        if (value.ValueKind != JsonValueKind.Array) throw Fault("point", $"must be an array or null, not {value.GetRawText()}");
+        if (value.ValueKind != JsonValueKind.Array)
+            throw Fault("point", $"must be an array or null, not {value.GetRawText()}");
         return value.EnumerateArray().Select(x =>
         {
             var coordinate = Number(x, "point");
@@ -95,9 +99,13 @@ internal sealed class HistoryLine(string path, int number, ReadOnlyMemory<byte> 
                     : throw Fault(field, $"{value.GetRawText()} is not one of {string.Join(", ", knob.Values)}");
         }
         var number = Number(value, field);
-        if (knob.Type == KnobType.Integer && !value.TryGetInt64(out _)) throw Fault(field, $"{value.GetRawText()} is not a whole number");
+        if (knob.Type == KnobType.Integer && !value.TryGetInt64(out _))
+            throw Fault(field, $"{value.GetRawText()} is not a whole number");
         if (!knob.CanTake(number))
-            throw Fault(field, $"{value.GetRawText()} lies outside [{Format(knob.Min)}, {Format(knob.Max)}] and is not a special value");
+        {
+            var range = $"[{Format(knob.Min)}, {Format(knob.Max)}]";
+            throw Fault(field, $"{value.GetRawText()} lies outside {range} and is not a special value");
+        }
         return knob.Type == KnobType.Integer ? (object)value.GetInt64() : number;
     }
 

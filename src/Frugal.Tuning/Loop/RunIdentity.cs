@@ -23,7 +23,8 @@ public sealed record RunIdentity(string Target, string Space, string SpaceFinger
     public string? SystemDifference(string target, string space, string fingerprint)
     {
         if (Target != target) return $"target '{Target}', not '{target}'";
-        if (Space != space || SpaceFingerprint != fingerprint) return $"space '{Space}' ({SpaceFingerprint}), not '{space}' ({fingerprint})";
+        if (Space != space || SpaceFingerprint != fingerprint)
+            return $"space '{Space}' ({SpaceFingerprint}), not '{space}' ({fingerprint})";
         return null;
     }
 }

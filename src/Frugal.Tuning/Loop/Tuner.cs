@@ -13,8 +13,8 @@ public sealed record TuningPlan(string TargetName, SearchSpace Space, TuningMeth
 {
     /// <summary>What a history of this run records about it, so that another run cannot resume it.</summary>
     public RunIdentity Identity(TargetObjective objective) =>
-        new(TargetName, Space.Name, Space.Fingerprint(), Method.Describe(), Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            objective.Metric, objective.Maximize);
+        new(TargetName, Space.Name, Space.Fingerprint(), Method.Describe(),
+            Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), objective.Metric, objective.Maximize);
 
     /// <summary>The knobs a configuration sets away from their defaults, as <c>name=value</c> text.</summary>
     public string ChangedKnobs(IReadOnlyDictionary<string, object> configuration) =>
@@ -52,7 +52,8 @@ public static class Tuner
     /// <param name="history">Where trials go; when it holds trials already they are replayed, not re-evaluated.</param>
     /// <param name="trialDone">Hears about each trial as it completes (progress display).</param>
     /// <param name="cancellation">Stops the run between trials; completed trials stay in the history.</param>
-    /// <exception cref="BadInputException">A setting does not fit the space, the default configuration failed (there is no
+    /// <exception cref="BadInputException">A setting does not fit the space, the default configuration failed (there is
+    /// no
     /// baseline; nothing is recorded), or the history does not match the replay.</exception>
     public static TuningOutcome Run(ITuningTarget target, TuningPlan plan, TuningHistory? history = null, Action<TrialRecord>? trialDone = null,
         CancellationToken cancellation = default)
@@ -88,16 +89,16 @@ public static class Tuner
                 trial = recorded[iteration];
                 if (!SamePoint(trial.Point, point))
                     throw new BadInputException(
-                        $"history '{history!.Path}': line {iteration + 2} (iteration {iteration}) does not match the replayed run " +
-                        "(made by another version?); start a new history");
+                        $"history '{history!.Path}': line {iteration + 2} (iteration {iteration}) does not match " +
+                        "the replayed run (made by another version?); start a new history");
             }
             else
             {
                 trial = Evaluate(target, configuration, point, iteration, objective, failures, cancellation);
                 if (iteration == 0 && trial.Failed)
                     throw new BadInputException(
-                        $"the default configuration failed on target '{plan.TargetName}' ({trial.Failure}); a run needs a working " +
-                        "default as its baseline");
+                        $"the default configuration failed on target '{plan.TargetName}' ({trial.Failure}); " +
+                        "a run needs a working default as its baseline");
                 history?.Append(trial);
                 trialDone?.Invoke(trial);
             }

@@ -55,11 +55,14 @@ public sealed class TuningHistory : IDisposable
     /// <summary>The trials the file held when it was opened (none for a new history).</summary>
     public IReadOnlyList<TrialRecord> Completed { get; }
 
-    /// <summary>Whether <paramref name="path"/> holds a history with something in it, which a new run must not overwrite.</summary>
+    /// <summary>
+    /// Whether <paramref name="path"/> holds a history with something in it, which a new run must not overwrite.
+    /// </summary>
     public static bool HoldsTrials(string path) => File.Exists(path) && new FileInfo(path).Length > 0;
 
     /// <summary>Starts a new history at <paramref name="path"/>.</summary>
-    /// <exception cref="HistoryExistsException">The file exists already and holds trials (resume it or pick another path).</exception>
+    /// <exception cref="HistoryExistsException">The file exists already and holds trials (resume it or pick another
+    /// path).</exception>
     public static TuningHistory Create(string path, RunIdentity identity, SearchSpace space)
     {
         if (HoldsTrials(path)) throw new HistoryExistsException(path);
@@ -86,7 +89,9 @@ public sealed class TuningHistory : IDisposable
         return new TuningHistory(path, stream, space, recorded.Trials);
     }
 
-    /// <summary>Reads a history made on target <paramref name="target"/> over <paramref name="space"/> (by any method and seed).</summary>
+    /// <summary>
+    /// Reads a history made on target <paramref name="target"/> over <paramref name="space"/> (by any method and seed).
+    /// </summary>
     /// <exception cref="BadInputException">There is no such file, it is not a valid history, or it was made on another
     /// target or space.</exception>
     public static RecordedRun Load(string path, string target, SearchSpace space)
@@ -102,10 +107,12 @@ public sealed class TuningHistory : IDisposable
     public void Dispose() => _stream.Dispose();
 
     /// <summary>
-    /// Reads a history: its identity, which <paramref name="difference"/> must find no fault with (before the trials are
+    /// Reads a history: its identity, which <paramref name="difference"/> must find no fault with (before the trials
+    /// are
     /// read against <paramref name="space"/>), its complete trials, and the length of the part made of complete lines.
     /// </summary>
-    private static (RecordedRun Run, long ValidLength) Read(string path, SearchSpace space, Func<RunIdentity, string?> difference)
+    private static (RecordedRun Run, long ValidLength) Read(
+        string path, SearchSpace space, Func<RunIdentity, string?> difference)
     {
         InputFile.Check(path, "history");
         var bytes = File.ReadAllBytes(path);
@@ -120,10 +127,14 @@ public sealed class TuningHistory : IDisposable
         if (lines.Count == 0) throw new BadInputException($"history '{path}' has no header line");
         var identity = ReadHeader(new HistoryLine(path, 1, bytes.AsMemory(lines[0].Start, lines[0].Length)));
         if (difference(identity) is { } different)
-            throw new BadInputException($"history '{path}' was made with {different}; use the same settings, or another history");
+            throw new BadInputException(
+                $"history '{path}' was made with {different}; use the same settings, or another history");
         var trials = new List<TrialRecord>();
         for (var l = 1; l < lines.Count; l++)
-            trials.Add(ReadTrial(new HistoryLine(path, l + 1, bytes.AsMemory(lines[l].Start, lines[l].Length)), l - 1, space));
+        {
+            var line = new HistoryLine(path, l + 1, bytes.AsMemory(lines[l].Start, lines[l].Length));
+            trials.Add(ReadTrial(line, l - 1, space));
+        }
         return (new RecordedRun(path, identity, trials), lines[^1].Start + lines[^1].Length + 1);
     }
 
@@ -158,8 +169,10 @@ public sealed class TuningHistory : IDisposable
         var version = line.Whole(header, "version");
         if (version != FormatVersion)
             throw line.Fault("version", $"{version} is not a format this frugal reads (it reads {FormatVersion})");
-        return new RunIdentity(line.String(header, "target"), line.String(header, "space"), line.String(header, "spaceFingerprint"),
-            line.String(header, "method"), line.String(header, "seed"), line.String(header, "objective"), line.Boolean(header, "maximize"));
+        return new RunIdentity(
+            line.String(header, "target"), line.String(header, "space"), line.String(header, "spaceFingerprint"),
+            line.String(header, "method"), line.String(header, "seed"), line.String(header, "objective"),
+            line.Boolean(header, "maximize"));
     }
 
     private void WriteTrial(Utf8JsonWriter w, TrialRecord trial)
@@ -213,16 +226,19 @@ public sealed class TuningHistory : IDisposable
             .ToDictionary(p => p.Name, p => line.Number(p.Value, $"metrics.{p.Name}"));
         var failed = line.Boolean(e, "failed");
         var reason = line.Field(e, "reason");
-        if (reason.ValueKind is not (JsonValueKind.Null or JsonValueKind.String)) throw line.Fault("reason", "must be a string or null");
+        if (reason.ValueKind is not (JsonValueKind.Null or JsonValueKind.String))
+            throw line.Fault("reason", "must be a string or null");
         if (failed != (reason.ValueKind == JsonValueKind.String))
             throw line.Fault("reason", failed ? "a failed trial needs its reason" : "a successful trial has no reason");
-        if (failed && iteration == 0) throw line.Fault("failed", "the default configuration (iteration 0) cannot have failed");
+        if (failed && iteration == 0)
+            throw line.Fault("failed", "the default configuration (iteration 0) cannot have failed");
         var seconds = line.Number(line.Field(e, "seconds"), "seconds");
         if (seconds < 0) throw line.Fault("seconds", $"{seconds.ToString(CultureInfo.InvariantCulture)} is negative");
         var time = line.String(e, "time");
-        if (!DateTimeOffset.TryParseExact(time, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var finished))
+        if (!DateTimeOffset.TryParseExact(time, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var when))
             throw line.Fault("time", $"'{time}' is not a time in ISO 8601 round-trip form");
-        return new TrialRecord(expected, configuration, point, metrics, line.Number(line.Field(e, "objective"), "objective"),
-            reason.ValueKind == JsonValueKind.Null ? null : reason.GetString(), seconds, finished);
+        var objective = line.Number(line.Field(e, "objective"), "objective");
+        return new TrialRecord(expected, configuration, point, metrics, objective,
+            reason.ValueKind == JsonValueKind.Null ? null : reason.GetString(), seconds, when);
     }
 }

@@ -37,9 +37,9 @@ public sealed record VerificationResult(string History, TargetObjective Objectiv
     /// measurement (or a median of none) as null.
     /// </summary>
     public string ToJson() => JsonSerializer.Serialize(new VerificationJson(
-        History, Objective.Metric, Objective.Maximize, Default.Length, [.. Default.Select(NullIfFailed)], [.. Best.Select(NullIfFailed)],
-        NullIfFailed(MedianDefault), NullIfFailed(MedianBest), NullIfFailed(ImprovementPercent), RoundsWon, DefaultFailures,
-        BestFailures), ResultJson.Options);
+        History, Objective.Metric, Objective.Maximize, Default.Length, [.. Default.Select(NullIfFailed)],
+        [.. Best.Select(NullIfFailed)], NullIfFailed(MedianDefault), NullIfFailed(MedianBest),
+        NullIfFailed(ImprovementPercent), RoundsWon, DefaultFailures, BestFailures), ResultJson.Options);
 
     private static double? NullIfFailed(double value) => double.IsNaN(value) ? null : value;
 
@@ -47,8 +47,9 @@ public sealed record VerificationResult(string History, TargetObjective Objectiv
         values.Where(v => !double.IsNaN(v)).ToArray() is { Length: > 0 } measured ? Summary.Median(measured) : double.NaN;
 
     private sealed record VerificationJson(
-        string History, string Metric, bool Maximize, int Rounds, double?[] Default, double?[] Best, double? MedianDefault,
-        double? MedianBest, double? ImprovementPercent, int RoundsWon, int DefaultFailures, int BestFailures);
+        string History, string Metric, bool Maximize, int Rounds, double?[] Default, double?[] Best,
+        double? MedianDefault, double? MedianBest, double? ImprovementPercent, int RoundsWon, int DefaultFailures,
+        int BestFailures);
 }
 
 /// <summary>Re-measures a tuning run's best configuration against its default on a fresh target.</summary>
@@ -60,14 +61,17 @@ public static class Verification
     /// <param name="roundDone">Hears the number of rounds done.</param>
     /// <param name="cancellation">Stops between measurements.</param>
     /// <exception cref="BadInputException">The history holds no trial yet.</exception>
-    public static VerificationResult Run(ITuningTarget target, RecordedRun run, int rounds, Action<int>? roundDone = null,
+    public static VerificationResult Run(
+        ITuningTarget target, RecordedRun run, int rounds, Action<int>? roundDone = null,
         CancellationToken cancellation = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
         // A read history's first trial is the default, and the default never failed (see TuningHistory).
-        var baseline = run.Trials.FirstOrDefault() ?? throw new BadInputException($"history '{run.Path}' holds no trial yet");
+        var baseline = run.Trials.FirstOrDefault()
+            ?? throw new BadInputException($"history '{run.Path}' holds no trial yet");
         var objective = target.Objective;
-        var best = run.Trials.Where(t => !t.Failed).Aggregate((a, b) => (objective.Maximize ? b.Value > a.Value : b.Value < a.Value) ? b : a);
+        var best = run.Trials.Where(t => !t.Failed)
+            .Aggregate((a, b) => (objective.Maximize ? b.Value > a.Value : b.Value < a.Value) ? b : a);
         var defaults = new double[rounds];
         var bests = new double[rounds];
         for (var round = 0; round < rounds; round++)
@@ -79,7 +83,8 @@ public static class Verification
         return new VerificationResult(run.Path, objective, defaults, bests);
     }
 
-    private static double Measure(ITuningTarget target, IReadOnlyDictionary<string, object> configuration, TargetObjective objective,
+    private static double Measure(
+        ITuningTarget target, IReadOnlyDictionary<string, object> configuration, TargetObjective objective,
         CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();

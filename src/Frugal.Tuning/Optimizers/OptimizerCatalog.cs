@@ -10,7 +10,8 @@ public static class OptimizerCatalog
     public static Catalog<Func<IReadOnlyList<OptimizerDimension>, RandomStream, IOptimizer>> Optimizers { get; } =
         new Catalog<Func<IReadOnlyList<OptimizerDimension>, RandomStream, IOptimizer>>("optimizer")
             .Add("random", (dimensions, random) => new RandomSearch(dimensions, random), "uniform random points")
-            .Add("lhs", (dimensions, random) => new LatinHypercubeSearch(dimensions, random), "successive Latin-hypercube designs")
+            .Add("lhs", (dimensions, random) => new LatinHypercubeSearch(dimensions, random),
+                "successive Latin-hypercube designs")
             .Add("gp", (dimensions, random) => BayesianOptimizer.WithGaussianProcess(dimensions, random),
                 "Bayesian optimisation with a Gaussian process")
             .Add("smac", (dimensions, random) => BayesianOptimizer.WithRandomForest(dimensions, random),
@@ -20,7 +21,8 @@ public static class OptimizerCatalog
     public static IReadOnlyList<string> Names => Optimizers.Names;
 
     /// <summary>A fresh optimiser over <paramref name="dimensions"/> drawing all its randomness from <paramref name="random"/>.</summary>
-    /// <exception cref="Frugal.Core.Errors.UnknownNameException">The name is not one of <see cref="Names"/>.</exception>
+    /// <exception cref="Frugal.Core.Errors.UnknownNameException">The name is not one of <see
+    /// cref="Names"/>.</exception>
     public static IOptimizer Create(string name, IReadOnlyList<OptimizerDimension> dimensions, RandomStream random) =>
         Optimizers.Get(name)(dimensions, random);
 }

@@ -10,7 +10,9 @@ namespace Frugal.Tuning.Spaces;
 /// </summary>
 public sealed class SearchSpace
 {
-    /// <summary>The name errors give the knob space a run searches (<see cref="Frugal.Core.Errors.BadInputException.Setting"/>).</summary>
+    /// <summary>
+    /// The name errors give the knob space a run searches (<see cref="Frugal.Core.Errors.BadInputException.Setting"/>).
+    /// </summary>
     public const string Setting = "space";
 
     public SearchSpace(string name, IReadOnlyList<Knob> knobs, string? description = null)

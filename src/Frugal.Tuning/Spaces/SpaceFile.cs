@@ -24,9 +24,12 @@ public static class SpaceFile
     /// <exception cref="SpaceFormatException">The file is not a valid space.</exception>
     public static SearchSpace Load(string path) => Parse(InputFile.ReadAllText(path, "space file", MaxFileBytes), path);
 
-    /// <summary>A space in the file format <see cref="Parse"/> reads, so it can be edited and passed back as a file.</summary>
+    /// <summary>
+    /// A space in the file format <see cref="Parse"/> reads, so it can be edited and passed back as a file.
+    /// </summary>
     public static string ToJson(SearchSpace space) =>
-        JsonSerializer.Serialize(new SpaceJson(space.Name, space.Description, space.Knobs.Select(KnobJson.Of).ToArray()), ResultJson.Options);
+        JsonSerializer.Serialize(
+            new SpaceJson(space.Name, space.Description, [.. space.Knobs.Select(KnobJson.Of)]), ResultJson.Options);
 
     /// <summary>A space embedded in <paramref name="assembly"/> as the resource <paramref name="resource"/>.</summary>
     public static SearchSpace FromResource(Assembly assembly, string resource)
@@ -217,7 +220,9 @@ public static class SpaceFile
 /// <summary>A space as its file holds it.</summary>
 internal sealed record SpaceJson(string Name, string? Description, IReadOnlyList<KnobJson> Knobs);
 
-/// <summary>A knob as a space file holds it: only the fields its type takes, defaults (linear, no restart) left out.</summary>
+/// <summary>
+/// A knob as a space file holds it: only the fields its type takes, defaults (linear, no restart) left out.
+/// </summary>
 internal sealed record KnobJson(
     string Name, string Type, object? Min, object? Max, object Default, string? Scale, IReadOnlyList<string>? Values,
     IReadOnlyList<SpecialJson>? Special, string? Unit, bool? Restart, string? Description)
@@ -228,7 +233,9 @@ internal sealed record KnobJson(
         return new KnobJson(knob.Name, knob.Type.ToString().ToLowerInvariant(),
             knob.IsNumeric ? Number(knob.Min) : null, knob.IsNumeric ? Number(knob.Max) : null, knob.Default,
             knob.LogScale ? "log" : null, knob.Type == KnobType.Categorical ? knob.Values : null,
-            knob.Special.Count > 0 ? knob.Special.Select(s => new SpecialJson(Number(s.Value)!, s.Probability)).ToArray() : null,
+            knob.Special.Count > 0
+                ? [.. knob.Special.Select(s => new SpecialJson(Number(s.Value)!, s.Probability))]
+                : null,
             knob.Unit, knob.Restart ? true : null, knob.Description);
     }
 }

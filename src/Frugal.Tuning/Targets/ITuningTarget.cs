@@ -37,7 +37,8 @@ public sealed record TrialMeasurement(IReadOnlyDictionary<string, double> Metric
 /// <summary>
 /// Workload settings a user may give any target (<c>tune run --workload --duration ...</c>); null keeps the target's
 /// default. A target rejects a value it cannot honour with a <see cref="Frugal.Core.Errors.BadInputException"/> whose
-/// <see cref="Frugal.Core.Errors.BadInputException.Setting"/> is the setting's name below (<see cref="WorkloadSetting"/>, ...).
+/// <see cref="Frugal.Core.Errors.BadInputException.Setting"/> is the setting's name below (<see
+/// cref="WorkloadSetting"/>, ...).
 /// </summary>
 /// <param name="Workload">Which workload (postgres: <c>tpcb</c> or <c>select</c>; kv: a YCSB letter; synthetic: a function name).</param>
 /// <param name="DurationSeconds">Length of one measured run.</param>

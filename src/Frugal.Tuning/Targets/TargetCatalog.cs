@@ -8,10 +8,13 @@ using Frugal.Tuning.Targets.Synthetic;
 
 namespace Frugal.Tuning.Targets;
 
-/// <summary>A target users can pick: how to create it and the knob space it is tuned over unless another is named.</summary>
+/// <summary>
+/// A target users can pick: how to create it and the knob space it is tuned over unless another is named.
+/// </summary>
 /// <param name="Name">The name it is picked by.</param>
 /// <param name="Description">One line for <c>tune targets</c>.</param>
-/// <param name="Create">A fresh target for one run; the seed tree is the run's, for targets with randomness of their own.
+/// <param name="Create">A fresh target for one run; the seed tree is the run's, for targets with randomness of their
+/// own.
 /// A workload setting the target cannot honour is a <see cref="BadInputException"/> naming the setting.</param>
 /// <param name="DefaultSpace">Its knob space, which may depend on the workload (the synthetic functions do).</param>
 public sealed record TargetEntry(string Name, string Description, Func<TargetOptions, SeedTree, ITuningTarget> Create,

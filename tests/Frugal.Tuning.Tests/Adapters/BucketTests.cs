@@ -42,11 +42,13 @@ public sealed class BucketTests
         var space = new SearchSpace("s",
         [
             Knob.Integer("log", 1, 1_000_000, 10, log: true), Knob.Real("plain", 0, 1, 0.5),
-            Knob.Real("real", 0, 1, 0.5, special: new SpecialValue(-1, null)), Knob.Integer("int", 0, 20, 3, special: new SpecialValue(-1, null)),
+            Knob.Real("real", 0, 1, 0.5, special: new SpecialValue(-1, null)), Knob.Integer("int", 0, 20, 3,
+                special: new SpecialValue(-1, null)),
             Knob.Boolean("b", true),
         ]);
         int[] Levels(string method) =>
-            [.. TuningMethod.Parse(method, buckets: 50).CreateAdapter(space, new SeedTree(1)).Dimensions.Select(d => d.Levels)];
+            [.. TuningMethod.Parse(method, buckets: 50).CreateAdapter(space,
+                new SeedTree(1)).Dimensions.Select(d => d.Levels)];
         Assert.Equal([0, 0, 0, 21, 2], Levels("random"));
         Assert.Equal([0, 0, 0, 0, 2], Levels("special-random"));
         Assert.Equal([50, 0, 0, 21, 2], Levels("bucket-random"));

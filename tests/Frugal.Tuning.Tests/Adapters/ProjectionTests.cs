@@ -27,7 +27,8 @@ public sealed class ProjectionTests
         Assert.All(adapter.Dimensions, d => Assert.True(d.IsContinuous));
         Assert.All(hash, h => Assert.InRange(h, 0, 3));
         Assert.All(sign, s => Assert.True(s is 1 or -1));
-        Assert.True(sign.Distinct().Count() == 2 && hash.Distinct().Count() > 1, "20 knobs draw both signs and several dimensions");
+        Assert.True(sign.Distinct().Count() == 2 && hash.Distinct().Count() > 1,
+            "20 knobs draw both signs and several dimensions");
         double[] point = [0.1, 0.35, 0.8, 1.0];
         var positions = adapter.Positions(point);
         for (var i = 0; i < 20; i++)
@@ -73,7 +74,8 @@ public sealed class ProjectionTests
         Assert.Equal(AdapterSettings.DimensionsSetting, error.Setting);
         Assert.Contains("fewer low dimensions (4) than knobs (4", error.Message);
         Assert.Equal(AdapterSettings.DimensionsSetting,
-            Assert.Throws<BadInputException>(() => new SpaceAdapter(Reals(3), [new RemboProjection(3)], Seeds(1))).Setting);
+            Assert.Throws<BadInputException>(() => new SpaceAdapter(Reals(3), [new RemboProjection(3)],
+                Seeds(1))).Setting);
     }
 
     [Fact]
@@ -107,7 +109,8 @@ public sealed class ProjectionTests
             var point = adapter.Encode(space.DefaultConfiguration())!;
             var decoded = adapter.Decode(point);
             foreach (var knob in space.Knobs)
-                if (method != "bucket-random" || knob.Type != KnobType.Integer) Assert.Equal(knob.Default, decoded[knob.Name]);
+                if (method != "bucket-random" || knob.Type != KnobType.Integer) Assert.Equal(knob.Default,
+                    decoded[knob.Name]);
         }
     }
 }

@@ -34,9 +34,11 @@ public sealed class TuningMethodTests
         Assert.Equal(["special"], TuningMethod.Parse("special-random", bias: 0.05).Adapters);
         Assert.Equal(0.05, TuningMethod.Parse("special-random", bias: 0.05).Settings.Bias);
         Assert.Equal("bucket-random (d=16, bias=0.2, buckets=10000)", TuningMethod.Parse("bucket-random").Describe());
-        Assert.Equal("hesbo-special-random (d=4, bias=0.2, buckets=none)", TuningMethod.Parse(" HeSBO-Special-Random ", 4).Describe());
+        Assert.Equal("hesbo-special-random (d=4, bias=0.2, buckets=none)", TuningMethod.Parse(" HeSBO-Special-Random ",
+            4).Describe());
         // llamatune already holds hesbo: naming it again adds nothing.
-        Assert.Equal(TuningMethod.Parse("llamatune-smac").Adapters, TuningMethod.Parse("llamatune-hesbo-smac").Adapters);
+        Assert.Equal(TuningMethod.Parse("llamatune-smac").Adapters,
+            TuningMethod.Parse("llamatune-hesbo-smac").Adapters);
     }
 
     [Theory]
@@ -61,7 +63,8 @@ public sealed class TuningMethodTests
     [InlineData(null, 1.0, null, AdapterSettings.BiasSetting)]
     [InlineData(null, double.NaN, null, AdapterSettings.BiasSetting)]
     [InlineData(null, null, 1, AdapterSettings.BucketsSetting)]
-    public void OutOfRangeSettingsAreRefusedNamingTheSettingNotAnOption(int? dimensions, double? bias, int? buckets, string setting)
+    public void OutOfRangeSettingsAreRefusedNamingTheSettingNotAnOption(int? dimensions, double? bias, int? buckets,
+        string setting)
     {
         // Every setting is checked, whether or not the method uses it.
         var error = Assert.Throws<BadInputException>(() => TuningMethod.Parse("random", dimensions, bias, buckets));
@@ -73,7 +76,8 @@ public sealed class TuningMethodTests
     public void AComparisonNamesEachMethodOnce()
     {
         Assert.Equal(["random", "hesbo-random"], TuningMethod.ParseAll(["random", "hesbo-random"]).Select(m => m.Name));
-        Assert.Contains("'random' is named twice", Assert.Throws<BadInputException>(() => TuningMethod.ParseAll(["random", "RANDOM"])).Message);
+        Assert.Contains("'random' is named twice",
+            Assert.Throws<BadInputException>(() => TuningMethod.ParseAll(["random", "RANDOM"])).Message);
         Assert.Equal(TuningMethod.Setting, Assert.Throws<BadInputException>(() => TuningMethod.ParseAll([])).Setting);
     }
 }

@@ -53,7 +53,8 @@ public sealed class CurvesTests
         var (runs, summaries) = (comparison.Runs, comparison.Summaries);
         Assert.Equal(9, runs.Count);
         Assert.Equal(summaries.Select(s => s.MeanCurve),
-            TuningComparison.Summarise(runs, maximize: true, new SeedTree(4).Stream("bootstrap")).Select(s => s.MeanCurve));
+            TuningComparison.Summarise(runs, maximize: true,
+                new SeedTree(4).Stream("bootstrap")).Select(s => s.MeanCurve));
         Assert.Null(summaries[0].Plain);
         Assert.All(summaries[0].RatioPerSeed, r => Assert.Null(r));
         foreach (var s in summaries.Skip(1))

@@ -85,7 +85,8 @@ public sealed class HistoryTests : IDisposable
         using (var target = Target())
             Tuner.Run(target, Plan(iterations: 2), history);
         var other = Plan(method, seed);
-        var error = Assert.Throws<BadInputException>(() => TuningHistory.Resume(path, other.Identity(Target().Objective), Function.Space));
+        var error = Assert.Throws<BadInputException>(() => TuningHistory.Resume(path,
+            other.Identity(Target().Objective), Function.Space));
         Assert.Contains(mentions, error.Message);
         Assert.Contains(path, error.Message);
     }
@@ -96,7 +97,8 @@ public sealed class HistoryTests : IDisposable
         var plan = Plan();
         var path = Path.Combine(_root, "h.jsonl");
         using (TuningHistory.Create(path, plan.Identity(Target().Objective), Function.Space)) { }
-        var error = Assert.Throws<HistoryExistsException>(() => TuningHistory.Create(path, plan.Identity(Target().Objective), Function.Space));
+        var error = Assert.Throws<HistoryExistsException>(() => TuningHistory.Create(path,
+            plan.Identity(Target().Objective), Function.Space));
         Assert.Equal(path, error.Path);
         Assert.Equal(TuningHistory.Setting, error.Setting);
     }

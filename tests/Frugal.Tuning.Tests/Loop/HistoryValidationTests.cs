@@ -6,7 +6,9 @@ using Frugal.Tuning.Spaces;
 
 namespace Frugal.Tuning.Tests.Loop;
 
-/// <summary>A history is checked line by line and field by field before a run resumes it or a verification reads it.</summary>
+/// <summary>
+/// A history is checked line by line and field by field before a run resumes it or a verification reads it.
+/// </summary>
 public sealed class HistoryValidationTests : IDisposable
 {
     private static readonly SearchSpace Space = new("s",
@@ -17,7 +19,8 @@ public sealed class HistoryValidationTests : IDisposable
 
     private static readonly TuningPlan Plan = new("fake", Space, TuningMethod.Parse("special-random"), 4, 1);
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "frugal-history-validation-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(Path.GetTempPath(),
+        "frugal-history-validation-" + Guid.NewGuid().ToString("N"));
     private readonly string _path;
     private readonly RunIdentity _identity;
 
@@ -33,7 +36,9 @@ public sealed class HistoryValidationTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    /// <summary>Rewrites line <paramref name="line"/> (1-based) of the history through <paramref name="change"/>.</summary>
+    /// <summary>
+    /// Rewrites line <paramref name="line"/> (1-based) of the history through <paramref name="change"/>.
+    /// </summary>
     private void Change(int line, Action<JsonObject> change)
     {
         var lines = File.ReadAllLines(_path);
@@ -43,7 +48,10 @@ public sealed class HistoryValidationTests : IDisposable
         File.WriteAllLines(_path, lines);
     }
 
-    /// <summary>Resuming and loading both refuse the history with one message that names <paramref name="mentions"/>; the file is unchanged.</summary>
+    /// <summary>
+    /// Resuming and loading both refuse the history with one message that names <paramref name="mentions"/>; the file
+    /// is unchanged.
+    /// </summary>
     private void AssertRefused(string mentions)
     {
         var before = File.ReadAllBytes(_path);
@@ -105,7 +113,8 @@ public sealed class HistoryValidationTests : IDisposable
     [Fact]
     public void ValuesTheDecoderProducesAreAccepted()
     {
-        // The special value lies outside the range, and a linear real rounded to 2 decimals may lie just below its minimum.
+        // The special value lies outside the range, and a linear real rounded to 2 decimals may lie just below
+        // its minimum.
         Change(3, t =>
         {
             t["configuration"]!["n"] = -1;
@@ -163,13 +172,16 @@ public sealed class HistoryValidationTests : IDisposable
         Assert.Contains("was made with target 'fake', not 'kv'",
             Assert.Throws<BadInputException>(() => TuningHistory.Load(_path, "kv", Space)).Message);
         var other = new SearchSpace("s", [.. Space.Knobs.Take(3)]);
-        Assert.Contains("was made with space 's'", Assert.Throws<BadInputException>(() => TuningHistory.Load(_path, "fake", other)).Message);
+        Assert.Contains("was made with space 's'", Assert.Throws<BadInputException>(() => TuningHistory.Load(_path,
+            "fake", other)).Message);
     }
 
     [Fact]
     public void AMissingFileOrAFolderIsOneLine()
     {
-        Assert.Contains("no such file", Assert.Throws<BadInputException>(() => TuningHistory.Load(_path + ".missing", "fake", Space)).Message);
-        Assert.Contains("not a regular file", Assert.Throws<BadInputException>(() => TuningHistory.Resume(_root, _identity, Space)).Message);
+        Assert.Contains("no such file", Assert.Throws<BadInputException>(() => TuningHistory.Load(_path + ".missing",
+            "fake", Space)).Message);
+        Assert.Contains("not a regular file", Assert.Throws<BadInputException>(() => TuningHistory.Resume(_root,
+            _identity, Space)).Message);
     }
 }

@@ -71,7 +71,8 @@ public sealed class TunerTests
     public void AFailingDefaultStopsTheRun()
     {
         using var target = new FakeTarget(_ => 1, fails: _ => true);
-        Assert.Contains("default configuration failed", Assert.Throws<BadInputException>(() => Tuner.Run(target, Plan())).Message);
+        Assert.Contains("default configuration failed", Assert.Throws<BadInputException>(() => Tuner.Run(target,
+            Plan())).Message);
     }
 
     [Fact]

@@ -39,7 +39,8 @@ public class OptimizerTests
         Assert.Equal(["random", "lhs", "gp", "smac"], OptimizerCatalog.Names);
         foreach (var name in OptimizerCatalog.Names)
             Assert.Equal(name, OptimizerCatalog.Create(name, Plane, new RandomStream(1)).Name);
-        var error = Assert.Throws<UnknownNameException>(() => OptimizerCatalog.Create("bohb", Plane, new RandomStream(1)));
+        var error = Assert.Throws<UnknownNameException>(() => OptimizerCatalog.Create("bohb", Plane,
+            new RandomStream(1)));
         Assert.Equal("unknown optimizer 'bohb'; known: random, lhs, gp, smac", error.Message);
     }
 

@@ -98,7 +98,8 @@ public sealed class PostgresTargetTests(ITestOutputHelper output)
     [InlineData(null, null, null, 17, "clients")]
     public void WorkloadSettingsItCannotHonourAreRejectedByName(string? workload, double? duration, int? repeats, int? clients, string setting)
     {
-        var e = Assert.Throws<BadInputException>(() => new PostgresTarget(new TargetOptions(workload, duration, Repeats: repeats, Clients: clients)));
+        var e = Assert.Throws<BadInputException>(() => new PostgresTarget(new TargetOptions(workload, duration,
+            Repeats: repeats, Clients: clients)));
         Assert.Contains(setting, e.Message);
         Assert.Equal(setting, e.Setting);
     }

@@ -46,7 +46,8 @@ public sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<TuneC
         }
 
         public override string? OptionFor(string setting) =>
-            MethodOption(setting, "--methods") ?? (setting == TuningHistory.Setting ? "--history-dir" : base.OptionFor(setting));
+            MethodOption(setting, "--methods")
+            ?? (setting == TuningHistory.Setting ? "--history-dir" : base.OptionFor(setting));
     }
 
     protected override int Run(Settings settings, CancellationToken cancellation)
@@ -58,8 +59,8 @@ public sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<TuneC
         // Settings an adapter or the target cannot honour fail now, not after the first methods have run.
         foreach (var method in methods) method.CreateAdapter(space, new SeedTree(settings.Seed));
         using (entry.Create(settings.Options(), new SeedTree(settings.Seed))) { }
-        var plan = new ComparisonPlan(entry.Name, settings.Options(), space, methods, settings.Iterations, settings.Seeds,
-            settings.HistoryDirectory, settings.Resume);
+        var plan = new ComparisonPlan(entry.Name, settings.Options(), space, methods, settings.Iterations,
+            settings.Seeds, settings.HistoryDirectory, settings.Resume);
         ComparisonResult Compare(Action<double>? progress) =>
             TuningComparison.Run(plan, TuningComparisonExperiment.Seeds(settings.Seed), progress, cancellation);
         var comparison = settings.JsonOnConsole

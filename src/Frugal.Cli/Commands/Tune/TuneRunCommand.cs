@@ -40,7 +40,8 @@ public sealed class TuneRunCommand(IAnsiConsole console) : TuneCommand<TuneRunCo
         }
 
         public override string? OptionFor(string setting) =>
-            MethodOption(setting, "--method") ?? (setting == TuningHistory.Setting ? "--history" : base.OptionFor(setting));
+            MethodOption(setting, "--method")
+            ?? (setting == TuningHistory.Setting ? "--history" : base.OptionFor(setting));
     }
 
     protected override int Run(Settings settings, CancellationToken cancellation)
@@ -64,8 +65,9 @@ public sealed class TuneRunCommand(IAnsiConsole console) : TuneCommand<TuneRunCo
             var changed = plan.ChangedKnobs(trial.Configuration);
             if (changed.Length > 80) changed = changed[..77] + "...";
             var value = trial.Failed ? "failed" : TuneView.Number(trial.Value);
-            return Markup.Escape($"trial {trial.Iteration}/{plan.Iterations} {value} · best {(best is null ? "-" : TuneView.Number(best.Value))} · " +
-                                 (changed.Length == 0 ? "default" : changed));
+            var bestValue = best is null ? "-" : TuneView.Number(best.Value);
+            if (changed.Length == 0) changed = "default";
+            return Markup.Escape($"trial {trial.Iteration}/{plan.Iterations} {value} · best {bestValue} · {changed}");
         }
         TuningOutcome outcome;
         try
@@ -73,10 +75,12 @@ public sealed class TuneRunCommand(IAnsiConsole console) : TuneCommand<TuneRunCo
             outcome = settings.JsonOnConsole
                 ? Tuner.Run(target, plan, history, cancellation: cancellation)
                 : console.Progress()
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
+                        new PercentageColumn(), new ElapsedTimeColumn())
                     .Start(p =>
                     {
-                        var task = p.AddTask($"tuning {Markup.Escape(entry.Name)} with {Markup.Escape(method.Name)}", maxValue: plan.Iterations + 1);
+                        var task = p.AddTask($"tuning {Markup.Escape(entry.Name)} with {Markup.Escape(method.Name)}",
+                            maxValue: plan.Iterations + 1);
                         task.Value = history.Completed.Count;
                         return Tuner.Run(target, plan, history, trial =>
                         {
@@ -90,8 +94,8 @@ public sealed class TuneRunCommand(IAnsiConsole console) : TuneCommand<TuneRunCo
             throw new PartlyKeptCancellation($"the completed trials are kept in {history.Path}; continue with --resume --history {history.Path}", e);
         }
         var run = new TuningRunResult(outcome, history.Path);
-        var summary = Reproduction.Run([new TuningRunExperiment(run)], new ReproductionOptions(settings.Seed, Quick: false, settings.Out),
-            cancellation: cancellation);
+        var summary = Reproduction.Run([new TuningRunExperiment(run)],
+            new ReproductionOptions(settings.Seed, Quick: false, settings.Out), cancellation: cancellation);
         if (summary.Outcomes[0].Error is { } error) throw new InvalidOperationException(error);
 
         if (!settings.JsonOnConsole)

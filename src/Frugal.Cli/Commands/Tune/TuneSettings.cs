@@ -59,14 +59,18 @@ public class TargetSettings : GlobalSettings
 
     public TargetOptions Options() => new(Workload, Duration, Warmup, Repeats, Clients, Scale);
 
-    /// <summary>The target's catalogue entry and the space to search (the target's own, or the <c>--space</c> file).</summary>
+    /// <summary>
+    /// The target's catalogue entry and the space to search (the target's own, or the <c>--space</c> file).
+    /// </summary>
     public (TargetEntry Entry, SearchSpace Space) LoadTarget()
     {
         var entry = TargetCatalog.Get(Target);
         return (entry, Space is null ? entry.DefaultSpace(Options()) : SpaceFile.Load(Space));
     }
 
-    /// <summary>The option that sets <paramref name="setting"/> (the tuning library's name for a setting), or null.</summary>
+    /// <summary>
+    /// The option that sets <paramref name="setting"/> (the tuning library's name for a setting), or null.
+    /// </summary>
     public virtual string? OptionFor(string setting) => OptionsBySetting.GetValueOrDefault(setting);
 }
 
@@ -107,12 +111,18 @@ public class TuneSettings : TargetSettings
         return ValidationResult.Success();
     }
 
-    public override string? OptionFor(string setting) => base.OptionFor(setting) ?? OptionsBySetting.GetValueOrDefault(setting);
+    public override string? OptionFor(string setting) =>
+        base.OptionFor(setting) ?? OptionsBySetting.GetValueOrDefault(setting);
 
-    /// <summary>The method <paramref name="name"/> with LlamaTune's settings from <c>--dims</c>, <c>--bias</c> and <c>--buckets</c>.</summary>
+    /// <summary>
+    /// The method <paramref name="name"/> with LlamaTune's settings from <c>--dims</c>, <c>--bias</c> and
+    /// <c>--buckets</c>.
+    /// </summary>
     public TuningMethod Method(string name) => TuningMethod.Parse(name, Dims, Bias, Buckets);
 
     /// <summary>The option that names the method (or methods) to run.</summary>
     protected string? MethodOption(string setting, string option) =>
-        setting == TuningMethod.Setting || setting == OptimizerCatalog.Optimizers.Kind || setting == AdapterCatalog.Kind ? option : null;
+        setting == TuningMethod.Setting || setting == OptimizerCatalog.Optimizers.Kind || setting == AdapterCatalog.Kind
+            ? option
+            : null;
 }

@@ -17,11 +17,11 @@ public sealed class TuneTargetsCommand(IAnsiConsole console) : Command<GlobalSet
         var listing = TargetCatalog.Listing();
         if (!settings.JsonOnConsole)
         {
-            var table = new Table().AddColumn("target").AddColumn("default space").AddColumn(new TableColumn("knobs").RightAligned())
-                .AddColumn("description");
+            var table = new Table().AddColumn("target").AddColumn("default space")
+                .AddColumn(new TableColumn("knobs").RightAligned()).AddColumn("description");
             foreach (var target in listing)
-                table.AddRow(Markup.Escape(target.Name), Markup.Escape(target.Space), target.Knobs.ToString(CultureInfo.InvariantCulture),
-                    Markup.Escape(target.Description));
+                table.AddRow(Markup.Escape(target.Name), Markup.Escape(target.Space),
+                    target.Knobs.ToString(CultureInfo.InvariantCulture), Markup.Escape(target.Description));
             console.Write(table);
         }
         JsonOutput.Emit(console, settings, JsonSerializer.Serialize(listing, ResultJson.Options));
@@ -29,7 +29,10 @@ public sealed class TuneTargetsCommand(IAnsiConsole console) : Command<GlobalSet
     }
 }
 
-/// <summary><c>frugal tune space</c>: checks a space file (or shows a target's space) and lists its knobs; as JSON, in the space-file format.</summary>
+/// <summary>
+/// <c>frugal tune space</c>: checks a space file (or shows a target's space) and lists its knobs; as JSON, in the
+/// space-file format.
+/// </summary>
 public sealed class TuneSpaceCommand(IAnsiConsole console) : TuneCommand<TargetSettings>
 {
     protected override int Run(TargetSettings settings, CancellationToken cancellation)

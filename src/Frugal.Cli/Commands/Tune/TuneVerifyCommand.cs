@@ -33,7 +33,8 @@ public sealed class TuneVerifyCommand(IAnsiConsole console) : TuneCommand<TuneVe
             return Rounds is < 1 or > 1000 ? ValidationResult.Error($"--rounds: {Rounds} must lie in [1, 1000].") : ValidationResult.Success();
         }
 
-        public override string? OptionFor(string setting) => setting == TuningHistory.Setting ? "--history" : base.OptionFor(setting);
+        public override string? OptionFor(string setting) =>
+            setting == TuningHistory.Setting ? "--history" : base.OptionFor(setting);
     }
 
     protected override int Run(Settings settings, CancellationToken cancellation)
@@ -41,12 +42,14 @@ public sealed class TuneVerifyCommand(IAnsiConsole console) : TuneCommand<TuneVe
         var (entry, space) = settings.LoadTarget();
         var run = TuningHistory.Load(settings.History, entry.Name, space);
         using var target = entry.Create(settings.Options(), new SeedTree(settings.Seed).Child("target"));
-        VerificationResult Verify(Action<int>? roundDone) => Verification.Run(target, run, settings.Rounds, roundDone, cancellation);
+        VerificationResult Verify(Action<int>? roundDone) =>
+            Verification.Run(target, run, settings.Rounds, roundDone, cancellation);
         var result = settings.JsonOnConsole
             ? Verify(null)
             : console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(p =>
             {
-                var task = p.AddTask($"default and best of {Markup.Escape(Path.GetFileName(settings.History))}, {settings.Rounds} rounds",
+                var history = Markup.Escape(Path.GetFileName(settings.History));
+                var task = p.AddTask($"default and best of {history}, {settings.Rounds} rounds",
                     maxValue: settings.Rounds);
                 return Verify(done => task.Value = done);
             });

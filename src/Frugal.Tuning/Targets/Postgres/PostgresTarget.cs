@@ -129,19 +129,23 @@ internal sealed record PostgresRunSettings(PgbenchWorkload Workload, int Duratio
         {
             "tpcb" => PgbenchWorkload.TpcB,
             "select" => PgbenchWorkload.SelectOnly,
-            var w => throw new BadInputException($"'{w}' is not a postgres workload; expected tpcb or select", TargetOptions.WorkloadSetting),
+            var w => throw new BadInputException(
+                $"'{w}' is not a postgres workload; expected tpcb or select", TargetOptions.WorkloadSetting),
         };
         var duration = WholeSeconds(options.DurationSeconds ?? 10, TargetOptions.DurationSetting, 1);
         var warmup = WholeSeconds(options.WarmupSeconds ?? 5, TargetOptions.WarmupSetting, 0);
         var repeats = options.Repeats ?? 3;
-        if (repeats < 1) throw new BadInputException($"repeats must be at least 1 (got {repeats})", TargetOptions.RepeatsSetting);
+        if (repeats < 1)
+            throw new BadInputException($"repeats must be at least 1 (got {repeats})", TargetOptions.RepeatsSetting);
         var clients = options.Clients ?? 4;
         // The knob space keeps max_connections ≥ 20 with 3 reserved for superusers, so up to 16 clients always connect.
         if (clients is < 1 or > 16)
-            throw new BadInputException($"clients must be between 1 and 16 for postgres (got {clients})", TargetOptions.ClientsSetting);
+            throw new BadInputException(
+                $"clients must be between 1 and 16 for postgres (got {clients})", TargetOptions.ClientsSetting);
         var scale = options.Scale ?? 10;
         if (scale is < 1 or > 1000)
-            throw new BadInputException($"scale must be between 1 and 1000 for postgres (got {scale})", TargetOptions.ScaleSetting);
+            throw new BadInputException(
+                $"scale must be between 1 and 1000 for postgres (got {scale})", TargetOptions.ScaleSetting);
         return new PostgresRunSettings(workload, duration, warmup, repeats, clients, Math.Min(clients, Environment.ProcessorCount), scale);
     }
 

@@ -74,7 +74,8 @@ public sealed class SyntheticFunction
         var parts = name.Split('-');
         if (parts.Length == 2 && parts[0] is "sparse" or "noisy" && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var knobs) && knobs is >= 8 and <= 1000)
             return new SyntheticFunction(name, knobs, parts[0] == "noisy" ? 0.05 : 0);
-        throw new BadInputException($"unknown synthetic function '{name}' (known: {Names})", TargetOptions.WorkloadSetting);
+        throw new BadInputException(
+            $"unknown synthetic function '{name}' (known: {Names})", TargetOptions.WorkloadSetting);
     }
 
     /// <summary>A configuration reaching <see cref="Optimum"/>: every effective knob on its target, the special knob at its special value.</summary>

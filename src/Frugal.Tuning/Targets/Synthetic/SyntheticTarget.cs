@@ -15,17 +15,21 @@ public sealed class SyntheticTarget : ITuningTarget
 
     /// <param name="options">Only <see cref="TargetOptions.Workload"/> (the function) applies.</param>
     /// <param name="seeds">Where the observation noise comes from.</param>
-    /// <exception cref="BadInputException">A workload setting other than the function is set, or the function is unknown.</exception>
+    /// <exception cref="BadInputException">A workload setting other than the function is set, or the function is
+    /// unknown.</exception>
     public SyntheticTarget(TargetOptions options, SeedTree seeds)
     {
         (object? Value, string Setting)[] inapplicable =
         [
-            (options.DurationSeconds, TargetOptions.DurationSetting), (options.WarmupSeconds, TargetOptions.WarmupSetting),
-            (options.Repeats, TargetOptions.RepeatsSetting), (options.Clients, TargetOptions.ClientsSetting),
+            (options.DurationSeconds, TargetOptions.DurationSetting),
+            (options.WarmupSeconds, TargetOptions.WarmupSetting),
+            (options.Repeats, TargetOptions.RepeatsSetting),
+            (options.Clients, TargetOptions.ClientsSetting),
             (options.Scale, TargetOptions.ScaleSetting),
         ];
         if (inapplicable.FirstOrDefault(o => o.Value is not null).Setting is { } setting)
-            throw new BadInputException($"the synthetic target has no {setting} setting: it takes only a workload (the function)", setting);
+            throw new BadInputException(
+                $"the synthetic target has no {setting} setting: it takes only a workload (the function)", setting);
         Function = SyntheticFunction.Parse(options.Workload ?? SyntheticFunction.DefaultName);
         _noise = new Normal(0, 1, seeds.Stream("noise"));
     }
@@ -40,7 +44,8 @@ public sealed class SyntheticTarget : ITuningTarget
     {
         var missing = Function.EffectiveKnobs.FirstOrDefault(k => !configuration.ContainsKey(k));
         if (missing is not null)
-            throw new BadInputException($"the synthetic function '{Function.Name}' needs knob '{missing}', which the space lacks",
+            throw new BadInputException(
+                $"the synthetic function '{Function.Name}' needs knob '{missing}', which the space lacks",
                 SearchSpace.Setting);
         if (Function.Crashes(configuration)) return TrialMeasurement.FailedWith("synthetic crash: a log-scale knob in the top 3% of its range");
         var score = Function.Score(configuration);
