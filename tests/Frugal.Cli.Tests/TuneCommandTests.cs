@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using static Frugal.Cli.Tests.CliRunner;
 
 namespace Frugal.Cli.Tests;
@@ -265,32 +266,29 @@ public sealed class TuneCommandTests : IDisposable
     /// <summary>
     /// A finished run's history, with line <paramref name="line"/> (1-based) changed by <paramref name="change"/>.
     /// </summary>
-    private string ChangedHistory(int line, Action<System.Text.Json.Nodes.JsonObject> change)
+    private string ChangedHistory(int line, Action<JsonObject> change)
     {
         var history = PathOf("changed.jsonl");
         var (code, _, errors) = Run("tune", "run", "--workload", "sparse-20", "--method", "special-random",
-            "--iterations", "4", "--history", history,
-            "--out", PathOf("out"));
+            "--iterations", "4", "--history", history, "--out", PathOf("out"));
         Assert.True(code == 0, errors);
         var lines = File.ReadAllLines(history);
-        var json = System.Text.Json.Nodes.JsonNode.Parse(lines[line - 1])!.AsObject();
+        var json = JsonNode.Parse(lines[line - 1])!.AsObject();
         change(json);
         lines[line - 1] = json.ToJsonString();
         File.WriteAllLines(history, lines);
         return history;
     }
 
-    [Theory]
-    [InlineData(1, "version", "3", "line 1: field 'version': 3 is not a format this frugal reads (it reads 1)")]
-    [InlineData(3, "seconds", "-2", "line 3: field 'seconds': -2 is negative")]
-    [InlineData(4, "point", "[2, 0]", "line 4: field 'point': 2 lies outside [0, 1]")]
-    public void AHistoryWithABadFieldIsRefusedByResumeAndVerify(int line, string field, string value, string mentions)
+    /// <summary>
+    /// Resuming the history and verifying it both fail with one line naming <paramref name="mentions"/>; the file is
+    /// unchanged.
+    /// </summary>
+    private void AssertRefusedByResumeAndVerify(string history, string mentions)
     {
-        var history = ChangedHistory(line, json => json[field] = System.Text.Json.Nodes.JsonNode.Parse(value));
         var before = File.ReadAllText(history);
         var (code, _, errors) = Run("tune", "run", "--workload", "sparse-20", "--method", "special-random",
-            "--iterations", "6", "--history", history,
-            "--out", PathOf("out"), "--resume");
+            "--iterations", "6", "--history", history, "--out", PathOf("out"), "--resume");
         Assert.Equal(2, code);
         AssertOneLineError(errors, mentions);
         (code, _, errors) = Run("tune", "verify", "--workload", "sparse-20", "--history", history, "--rounds", "1");
@@ -298,6 +296,14 @@ public sealed class TuneCommandTests : IDisposable
         AssertOneLineError(errors, mentions);
         Assert.Equal(before, File.ReadAllText(history));
     }
+
+    [Theory]
+    [InlineData(1, "version", "3", "line 1: field 'version': 3 is not a format this frugal reads (it reads 1)")]
+    [InlineData(3, "seconds", "-2", "line 3: field 'seconds': -2 is negative")]
+    [InlineData(4, "point", "[2, 0]", "line 4: field 'point': 2 lies outside [0, 1]")]
+    public void AHistoryWithABadFieldIsRefusedByResumeAndVerify(int line, string field, string value,
+        string mentions) =>
+        AssertRefusedByResumeAndVerify(ChangedHistory(line, json => json[field] = JsonNode.Parse(value)), mentions);
 
     [Fact]
     public void AHistoryWithAKnobOutOfRangeIsRefusedByResumeAndVerify()
@@ -310,14 +316,7 @@ public sealed class TuneCommandTests : IDisposable
             knob = configuration.First().Key;
             configuration[knob] = 100_001;
         });
-        var mentions = $"line 3: field 'configuration.{knob}': 100001 lies outside [1, 100000]";
-        var (code, _, errors) = Run("tune", "run", "--workload", "sparse-20", "--method", "special-random",
-            "--iterations", "6", "--history", history,
-            "--out", PathOf("out"), "--resume");
-        Assert.Equal(2, code);
-        AssertOneLineError(errors, mentions);
-        (code, _, errors) = Run("tune", "verify", "--workload", "sparse-20", "--history", history);
-        Assert.Equal(2, code);
-        AssertOneLineError(errors, mentions);
+        AssertRefusedByResumeAndVerify(history,
+            $"line 3: field 'configuration.{knob}': 100001 lies outside [1, 100000]");
     }
 }

@@ -32,8 +32,7 @@ public class GlobalSettings : CommandSettings
 
     /// <summary>
     /// Whether the command writes into <c>--out</c>; then the folder must be writable before the command starts.
-    /// Commands
-    /// that never write there leave it false, so that they run in a folder they may not write into.
+    /// Commands that never write there leave it false, so that they run in a folder they may not write into.
     /// </summary>
     protected virtual bool WritesOutputFolder => false;
 

@@ -9,8 +9,8 @@ namespace Frugal.Tuning.Adapters;
 /// never passes silently.
 /// </summary>
 /// <param name="Dimensions">The low dimension d of a HeSBO or REMBO projection (16 in the paper).</param>
-/// <param name="Bias">The probability mass a knob's special values without a probability of their own share
-/// (0.2).</param>
+/// <param name="Bias">The probability mass a knob's special values without a probability of their own share (0.2 in
+/// the paper).</param>
 /// <param name="Buckets">Values per bucketised dimension (10,000 in the paper).</param>
 public sealed record AdapterSettings(
     int Dimensions = AdapterSettings.DefaultDimensions,

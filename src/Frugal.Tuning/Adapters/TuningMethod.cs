@@ -10,8 +10,7 @@ namespace Frugal.Tuning.Adapters;
 /// A method by name: an optimiser (<see cref="OptimizerCatalog"/>: <c>random</c>, <c>lhs</c>, <c>gp</c>, <c>smac</c>)
 /// alone, or wrapped in parts of LlamaTune as <c>&lt;parts&gt;-&lt;optimizer&gt;</c>, parts from
 /// <see cref="AdapterCatalog"/>: <c>llamatune</c> (HeSBO, special values, buckets; for <c>gp</c> without buckets, as
-/// the
-/// reference's OpenBox-GP configurations), <c>special</c>, <c>hesbo</c>, <c>rembo</c> and <c>bucket</c>, e.g.
+/// the reference's OpenBox-GP configurations), <c>special</c>, <c>hesbo</c>, <c>rembo</c> and <c>bucket</c>, e.g.
 /// <c>hesbo-special-smac</c>.
 /// </summary>
 public sealed class TuningMethod

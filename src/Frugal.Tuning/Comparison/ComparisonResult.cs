@@ -18,10 +18,8 @@ public sealed record ComparisonResult(
 {
     /// <summary>
     /// Records the comparison in <paramref name="result"/> (a fresh result of the experiment that ran it): its
-    /// parameters,
-    /// each method's final best and trials ratio as metrics, the <c>methods</c>, <c>curves</c> and <c>runs</c> tables,
-    /// and
-    /// the best-so-far, band and final-best charts.
+    /// parameters, each method's final best and trials ratio as metrics, the <c>methods</c>, <c>curves</c> and
+    /// <c>runs</c> tables, and the best-so-far, band and final-best charts.
     /// </summary>
     public ExperimentResult ToExperimentResult(ExperimentResult result)
     {
@@ -86,8 +84,7 @@ public sealed record ComparisonResult(
     /// <summary>
     /// The comparison as JSON (<see cref="ResultJson.Options"/>): one entry per method, in which <c>plain</c>,
     /// <c>trialsRatio</c> and <c>reached</c> are written as null (not left out) when the method has no plain
-    /// counterpart
-    /// or, for the ratio, did not reach its best on most seeds.
+    /// counterpart or, for the ratio, did not reach its best on most seeds.
     /// </summary>
     public string ToJson() => JsonSerializer.Serialize(new ComparisonJson(
         Plan.TargetName, Plan.Space.Name, Plan.Iterations, Plan.Seeds, Objective.Maximize,

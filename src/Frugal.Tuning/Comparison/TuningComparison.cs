@@ -61,8 +61,7 @@ public static class TuningComparison
 {
     /// <param name="plan">What to compare.</param>
     /// <param name="seeds">The run's seed tree: seed k of every method is <c>SeedOf("seed-k")</c>; the bootstrap draws
-    /// from
-    /// its stream <c>bootstrap</c>.</param>
+    /// from its stream <c>bootstrap</c>.</param>
     /// <param name="progress">Receives the fraction of runs done.</param>
     /// <param name="cancellation">Stops between trials.</param>
     /// <exception cref="HistoryExistsException">A run's history exists and the plan does not resume (checked before any

@@ -10,9 +10,17 @@ namespace Frugal.Tuning.Experiments;
 /// <param name="run">The run's result.</param>
 public sealed class TuningRunExperiment(TuningRunResult run) : IExperiment
 {
+    /// <inheritdoc />
     public string Name => "tuning.run";
-    public string Title => $"Tuning {run.Outcome.Plan.TargetName} with {run.Outcome.Plan.Method.Name}";
-    public string Description => "One tuning run: the default configuration, then the method's suggestions, with the best found against the default.";
 
+    /// <inheritdoc />
+    public string Title => $"Tuning {run.Outcome.Plan.TargetName} with {run.Outcome.Plan.Method.Name}";
+
+    /// <inheritdoc />
+    public string Description =>
+        "One tuning run: the default configuration, then the method's suggestions, with the best found against " +
+        "the default.";
+
+    /// <inheritdoc />
     public ExperimentResult Run(ExperimentContext context) => run.ToExperimentResult(context.NewResult(this));
 }

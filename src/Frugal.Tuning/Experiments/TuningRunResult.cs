@@ -12,8 +12,7 @@ public sealed record TuningRunResult(TuningOutcome Outcome, string? HistoryPath)
 {
     /// <summary>
     /// Records the run in <paramref name="result"/> (a fresh result of the experiment that shows it): its parameters,
-    /// the
-    /// default, the best and the improvement as metrics, the <c>trials</c> and <c>best</c> tables and two charts.
+    /// the default, the best and the improvement as metrics, the <c>trials</c> and <c>best</c> tables and two charts.
     /// </summary>
     public ExperimentResult ToExperimentResult(ExperimentResult result)
     {

@@ -44,8 +44,10 @@ internal sealed class HistoryLine(string path, int number, ReadOnlyMemory<byte> 
         return value;
     }
 
+    /// <summary>The string field <paramref name="name"/>.</summary>
     public string String(JsonElement e, string name) => Field(e, name, JsonValueKind.String).GetString()!;
 
+    /// <summary>The true-or-false field <paramref name="name"/>.</summary>
     public bool Boolean(JsonElement e, string name) => Field(e, name) switch
     {
         { ValueKind: JsonValueKind.True } => true,
@@ -53,11 +55,13 @@ internal sealed class HistoryLine(string path, int number, ReadOnlyMemory<byte> 
         var v => throw Fault(name, $"must be true or false, not {v.GetRawText()}"),
     };
 
+    /// <summary><paramref name="value"/> (the field <paramref name="name"/>) as a finite number.</summary>
     public double Number(JsonElement value, string name) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number)
             ? number
             : throw Fault(name, $"must be a finite number, not {value.GetRawText()}");
 
+    /// <summary>The whole-number field <paramref name="name"/>.</summary>
     public long Whole(JsonElement e, string name) =>
         Field(e, name) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt64(out var whole)
             ? whole

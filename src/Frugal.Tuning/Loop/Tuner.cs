@@ -53,8 +53,7 @@ public static class Tuner
     /// <param name="trialDone">Hears about each trial as it completes (progress display).</param>
     /// <param name="cancellation">Stops the run between trials; completed trials stay in the history.</param>
     /// <exception cref="BadInputException">A setting does not fit the space, the default configuration failed (there is
-    /// no
-    /// baseline; nothing is recorded), or the history does not match the replay.</exception>
+    /// no baseline; nothing is recorded), or the history does not match the replay.</exception>
     public static TuningOutcome Run(ITuningTarget target, TuningPlan plan, TuningHistory? history = null, Action<TrialRecord>? trialDone = null,
         CancellationToken cancellation = default)
     {

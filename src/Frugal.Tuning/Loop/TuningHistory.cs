@@ -108,8 +108,8 @@ public sealed class TuningHistory : IDisposable
 
     /// <summary>
     /// Reads a history: its identity, which <paramref name="difference"/> must find no fault with (before the trials
-    /// are
-    /// read against <paramref name="space"/>), its complete trials, and the length of the part made of complete lines.
+    /// are read against <paramref name="space"/>), its complete trials, and the length of the part made of complete
+    /// lines.
     /// </summary>
     private static (RecordedRun Run, long ValidLength) Read(
         string path, SearchSpace space, Func<RunIdentity, string?> difference)

@@ -17,12 +17,16 @@ namespace Frugal.Tuning.Loop;
 /// <param name="Best">The best configuration's value in each round (NaN where it failed).</param>
 public sealed record VerificationResult(string History, TargetObjective Objective, double[] Default, double[] Best)
 {
+    /// <summary>The median of the default's measured rounds (NaN when every one failed).</summary>
     public double MedianDefault => MedianOfMeasured(Default);
 
+    /// <summary>The median of the best configuration's measured rounds (NaN when every one failed).</summary>
     public double MedianBest => MedianOfMeasured(Best);
 
+    /// <summary>In how many rounds the default failed.</summary>
     public int DefaultFailures => Default.Count(double.IsNaN);
 
+    /// <summary>In how many rounds the best configuration failed.</summary>
     public int BestFailures => Best.Count(double.IsNaN);
 
     /// <summary>How much better the best configuration's median is than the default's, in per cent (positive = better).</summary>

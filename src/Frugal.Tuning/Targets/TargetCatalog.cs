@@ -14,8 +14,7 @@ namespace Frugal.Tuning.Targets;
 /// <param name="Name">The name it is picked by.</param>
 /// <param name="Description">One line for <c>tune targets</c>.</param>
 /// <param name="Create">A fresh target for one run; the seed tree is the run's, for targets with randomness of their
-/// own.
-/// A workload setting the target cannot honour is a <see cref="BadInputException"/> naming the setting.</param>
+/// own. A workload setting the target cannot honour is a <see cref="BadInputException"/> naming the setting.</param>
 /// <param name="DefaultSpace">Its knob space, which may depend on the workload (the synthetic functions do).</param>
 public sealed record TargetEntry(string Name, string Description, Func<TargetOptions, SeedTree, ITuningTarget> Create,
     Func<TargetOptions, SearchSpace> DefaultSpace);
