@@ -184,4 +184,14 @@ public sealed class HistoryValidationTests : IDisposable
         Assert.Contains("not a regular file", Assert.Throws<BadInputException>(() => TuningHistory.Resume(_root,
             _identity, Space)).Message);
     }
+
+    [Fact]
+    public void AHistoryWithoutTrialsCannotBeVerified()
+    {
+        File.WriteAllLines(_path, [File.ReadAllLines(_path)[0]]);
+        var run = TuningHistory.Load(_path, "fake", Space);
+        using var target = new FakeTarget(c => (double)c["x"]);
+        var error = Assert.Throws<BadInputException>(() => Verification.Run(target, run, rounds: 1));
+        Assert.Contains("holds no trial yet", error.Message);
+    }
 }
