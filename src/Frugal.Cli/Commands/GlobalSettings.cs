@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -12,7 +13,7 @@ public class GlobalSettings : CommandSettings
     [DefaultValue("42")]
     public string SeedText { get; init; } = "42";
 
-    public ulong Seed => ulong.Parse(SeedText, System.Globalization.CultureInfo.InvariantCulture);
+    public ulong Seed => ulong.Parse(SeedText, CultureInfo.InvariantCulture);
 
     [CommandOption("--out <DIR>")]
     [Description("Output folder for results and reports (default ./frugal-out).")]
@@ -29,8 +30,25 @@ public class GlobalSettings : CommandSettings
     /// <summary>The file <c>--json PATH</c> names, if any.</summary>
     public string? JsonPath => Json.IsSet && !string.IsNullOrEmpty(Json.Value) ? Json.Value : null;
 
-    public override ValidationResult Validate() =>
-        ulong.TryParse(SeedText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)
-            ? ValidationResult.Success()
-            : ValidationResult.Error($"--seed: '{SeedText}' is not a whole number from 0 to 2^64-1.");
+    /// <summary>
+    /// Whether the command writes into <c>--out</c>; then the folder must be writable before the command starts.
+    /// Commands that never write there leave it false, so that they run in a folder they may not write into.
+    /// </summary>
+    protected virtual bool WritesOutputFolder => false;
+
+    /// <summary>
+    /// Checks the seed, and that what <c>--out</c> and <c>--json PATH</c> name can be written, before any work starts:
+    /// a run must not compute for an hour and then fail to save its results.
+    /// </summary>
+    public override ValidationResult Validate()
+    {
+        if (!ulong.TryParse(SeedText, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            return ValidationResult.Error($"--seed: '{SeedText}' is not a whole number from 0 to 2^64-1.");
+        if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out: no folder named.");
+        if (WritesOutputFolder && OutputPaths.FolderProblem(Out) is { } problem)
+            return ValidationResult.Error($"--out: {problem}.");
+        if (JsonPath is { } json && OutputPaths.FileProblem(json, createsFolder: false) is { } jsonProblem)
+            return ValidationResult.Error($"--json: {jsonProblem}.");
+        return ValidationResult.Success();
+    }
 }

@@ -20,6 +20,8 @@ public sealed class ReproduceCommand(IAnsiConsole console, ExperimentCatalog cat
         [Description("Comma-separated experiment names (or component prefixes such as 'core') to run instead of all.")]
         public string? Only { get; init; }
 
+        protected override bool WritesOutputFolder => true;
+
         public IReadOnlyList<string> OnlyNames =>
             Only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 

@@ -1,41 +1,51 @@
+using System.Globalization;
+using Frugal.Core.Errors;
+
 namespace Frugal.Tuning.Adapters;
 
-/// <summary>How the optimiser's low-dimensional box maps onto the knob space.</summary>
-public enum Projection
-{
-    /// <summary>One box dimension per knob.</summary>
-    None,
-    /// <summary>HeSBO: each knob copies one low dimension, sign-flipped at random (LlamaTune's choice).</summary>
-    HeSbo,
-    /// <summary>REMBO: knobs are a dense Gaussian combination of the low dimensions.</summary>
-    Rembo,
-}
-
 /// <summary>
-/// LlamaTune's three ideas, each switchable on its own so the paper's ablations can be rerun: a random low-dimensional
-/// <see cref="Projection"/> of <see cref="Dimensions"/> dimensions, special-value biasing and bucketisation into
-/// <see cref="Buckets"/> values.
+/// The numbers LlamaTune's adapters take, whichever of them a method uses: the low dimension d of a projection, the
+/// special-value bias and the bucket count K. All three are checked for every method, used or not, so a mistyped value
+/// never passes silently.
 /// </summary>
-/// <param name="Projection">The projection, or none.</param>
-/// <param name="Dimensions">The low dimension d of a projection (16 in the paper).</param>
-/// <param name="SpecialBias">Whether knobs with special values get their probability mass (§4 of the design).</param>
-/// <param name="Bias">The probability mass a knob's special values without a probability in the space file share (0.2 in the paper).</param>
-/// <param name="Buckets">Values per bucketised dimension (10,000 in the paper); null: no bucketisation.</param>
-public sealed record AdapterSettings(Projection Projection = Projection.None, int Dimensions = 16, bool SpecialBias = false, double Bias = 0.2, int? Buckets = null)
+/// <param name="Dimensions">The low dimension d of a HeSBO or REMBO projection (16 in the paper).</param>
+/// <param name="Bias">The probability mass a knob's special values without a probability of their own share (0.2 in
+/// the paper).</param>
+/// <param name="Buckets">Values per bucketised dimension (10,000 in the paper).</param>
+public sealed record AdapterSettings(
+    int Dimensions = AdapterSettings.DefaultDimensions,
+    double Bias = AdapterSettings.DefaultBias,
+    int Buckets = AdapterSettings.DefaultBuckets)
 {
+    /// <summary>LlamaTune's low dimension.</summary>
     public const int DefaultDimensions = 16;
+
+    /// <summary>LlamaTune's special-value bias.</summary>
     public const double DefaultBias = 0.2;
+
+    /// <summary>LlamaTune's bucket count.</summary>
     public const int DefaultBuckets = 10_000;
 
-    public static AdapterSettings Identity { get; } = new();
+    /// <summary>The name errors give <see cref="Dimensions"/> (<see cref="BadInputException.Setting"/>).</summary>
+    public const string DimensionsSetting = "low dimension";
 
-    public bool IsIdentity => Projection == Projection.None && !SpecialBias && Buckets is null;
+    /// <summary>The name errors give <see cref="Bias"/>.</summary>
+    public const string BiasSetting = "special-value bias";
 
-    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    /// <summary>The name errors give <see cref="Buckets"/>.</summary>
+    public const string BucketsSetting = "buckets";
+
+    /// <exception cref="BadInputException">A setting is out of range; its <see cref="BadInputException.Setting"/> says
+    /// which.</exception>
     public void Validate()
     {
-        if (Dimensions < 1) throw new ArgumentException($"--dims: {Dimensions} must be at least 1.");
-        if (!(Bias > 0 && Bias < 1)) throw new ArgumentException($"--bias: {Bias} must lie in (0, 1).");
-        if (Buckets is < 2) throw new ArgumentException($"--buckets: {Buckets} must be at least 2.");
+        if (Dimensions < 1)
+            throw new BadInputException($"the low dimension must be at least 1 (got {Dimensions})", DimensionsSetting);
+        if (!(Bias > 0 && Bias < 1))
+            throw new BadInputException(
+                $"the special-value bias must lie in (0, 1) (got {Bias.ToString(CultureInfo.InvariantCulture)})",
+                BiasSetting);
+        if (Buckets < 2)
+            throw new BadInputException($"the bucket count must be at least 2 (got {Buckets})", BucketsSetting);
     }
 }

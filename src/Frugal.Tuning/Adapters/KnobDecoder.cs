@@ -1,3 +1,5 @@
+using System.Globalization;
+using Frugal.Core.Errors;
 using Frugal.Tuning.Spaces;
 
 namespace Frugal.Tuning.Adapters;
@@ -16,6 +18,8 @@ internal sealed class KnobDecoder
     /// <param name="knob">The knob.</param>
     /// <param name="biased">Whether its special values get probability mass.</param>
     /// <param name="bias">The mass a knob's special values share when the space file gives them none.</param>
+    /// <exception cref="BadInputException">The special values' probabilities reach 1 (the bias is too large for this
+    /// knob).</exception>
     public KnobDecoder(Knob knob, bool biased, double bias)
     {
         _knob = knob;
@@ -26,7 +30,10 @@ internal sealed class KnobDecoder
         _cumulative = new double[special.Count];
         var total = 0.0;
         for (var i = 0; i < special.Count; i++) _cumulative[i] = total += special[i].Probability ?? share;
-        if (total >= 1) throw new ArgumentException($"knob '{knob.Name}': its special values' probabilities sum to {total}, not below 1.");
+        if (total >= 1)
+            throw new BadInputException(
+                $"knob '{knob.Name}': its special values' probabilities sum to " +
+                $"{total.ToString(CultureInfo.InvariantCulture)}, not below 1", AdapterSettings.BiasSetting);
     }
 
     public Knob Knob => _knob;
@@ -60,7 +67,7 @@ internal sealed class KnobDecoder
             case KnobType.Boolean:
                 return LevelPosition((bool)value ? 1 : 0, 2);
         }
-        var number = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+        var number = Convert.ToDouble(value, CultureInfo.InvariantCulture);
         for (var i = 0; i < _cumulative.Length; i++)
             if (_knob.Special[i].Value == number) return (i == 0 ? 0 : _cumulative[i - 1]) / 2 + _cumulative[i] / 2;
         var mass = SpecialMass;

@@ -60,11 +60,19 @@ public sealed record MethodSummary(TuningMethod Method, string? Plain, double[] 
 public static class TuningComparison
 {
     /// <param name="plan">What to compare.</param>
-    /// <param name="seeds">The run's seed tree: seed k of every method is <c>SeedOf("seed-k")</c>.</param>
+    /// <param name="seeds">The run's seed tree: seed k of every method is <c>SeedOf("seed-k")</c>; the bootstrap draws
+    /// from its stream <c>bootstrap</c>.</param>
     /// <param name="progress">Receives the fraction of runs done.</param>
     /// <param name="cancellation">Stops between trials.</param>
-    public static IReadOnlyList<MethodRun> Run(ComparisonPlan plan, SeedTree seeds, Action<double>? progress = null, CancellationToken cancellation = default)
+    /// <exception cref="HistoryExistsException">A run's history exists and the plan does not resume (checked before any
+    /// run).</exception>
+    public static ComparisonResult Run(ComparisonPlan plan, SeedTree seeds, Action<double>? progress = null,
+        CancellationToken cancellation = default)
     {
+        var histories = plan.Methods
+            .SelectMany(m => Enumerable.Range(0, plan.Seeds).Select(k => plan.HistoryPath(m, k))).OfType<string>();
+        if (!plan.Resume && histories.FirstOrDefault(TuningHistory.HoldsTrials) is { } existing)
+            throw new HistoryExistsException(existing);
         var runs = new List<MethodRun>();
         var total = plan.Methods.Count * plan.Seeds;
         var entry = TargetCatalog.Get(plan.TargetName);
@@ -79,18 +87,23 @@ public static class TuningComparison
                 runs.Add(new MethodRun(method, k, outcome));
                 progress?.Invoke((double)runs.Count / total);
             }
-        return runs;
+        var objective = runs[0].Outcome.Objective;
+        var summaries = Summarise(runs, objective.Maximize, seeds.Stream("bootstrap"));
+        return new ComparisonResult(plan, objective, runs, summaries);
     }
 
     private static TuningHistory? OpenHistory(ComparisonPlan plan, TuningPlan run, int seedIndex, TargetObjective objective)
     {
         if (plan.HistoryPath(run.Method, seedIndex) is not { } path) return null;
         var identity = run.Identity(objective);
-        return plan.Resume && File.Exists(path) ? TuningHistory.Resume(path, identity, plan.Space) : TuningHistory.Create(path, identity, plan.Space);
+        return plan.Resume && TuningHistory.HoldsTrials(path)
+            ? TuningHistory.Resume(path, identity, plan.Space)
+            : TuningHistory.Create(path, identity, plan.Space);
     }
 
     /// <summary>One summary per method, in the plan's order.</summary>
-    public static IReadOnlyList<MethodSummary> Summarise(IReadOnlyList<MethodRun> runs, bool maximize, RandomStream bootstrap)
+    internal static IReadOnlyList<MethodSummary> Summarise(
+        IReadOnlyList<MethodRun> runs, bool maximize, RandomStream bootstrap)
     {
         var methods = runs.Select(r => r.Method).Distinct().ToArray();
         return methods.Select(method =>

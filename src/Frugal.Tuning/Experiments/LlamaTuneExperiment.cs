@@ -31,8 +31,7 @@ public sealed class LlamaTuneExperiment : IExperiment
         var plan = context.Quick
             ? new ComparisonPlan("synthetic", options, space, methods, Iterations: 30, Seeds: 3)
             : new ComparisonPlan("synthetic", options, space, methods, Iterations: 100, Seeds: 5);
-        var result = context.NewResult(this);
-        new TuningComparisonExperiment(plan, Name).RunInto(result, context, plan);
-        return result;
+        return TuningComparison.Run(plan, context.Seeds, context.ReportProgress, context.Cancellation)
+            .ToExperimentResult(context.NewResult(this));
     }
 }

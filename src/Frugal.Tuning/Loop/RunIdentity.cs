@@ -9,11 +9,22 @@ public sealed record RunIdentity(string Target, string Space, string SpaceFinger
     /// <summary>The first field that differs from <paramref name="other"/>, described for an error message, or null.</summary>
     public string? FirstDifference(RunIdentity other)
     {
-        if (Target != other.Target) return $"target '{Target}', not '{other.Target}'";
-        if (Space != other.Space || SpaceFingerprint != other.SpaceFingerprint) return $"space '{Space}' ({SpaceFingerprint}), not '{other.Space}' ({other.SpaceFingerprint})";
+        if (SystemDifference(other.Target, other.Space, other.SpaceFingerprint) is { } difference) return difference;
         if (Method != other.Method) return $"method {Method}, not {other.Method}";
         if (Seed != other.Seed) return $"seed {Seed}, not {other.Seed}";
         if (Objective != other.Objective || Maximize != other.Maximize) return $"objective {Objective}, not {other.Objective}";
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the run tuned <paramref name="target"/> over the space <paramref name="space"/> with
+    /// <paramref name="fingerprint"/> (by whatever method): the difference described, or null.
+    /// </summary>
+    public string? SystemDifference(string target, string space, string fingerprint)
+    {
+        if (Target != target) return $"target '{Target}', not '{target}'";
+        if (Space != space || SpaceFingerprint != fingerprint)
+            return $"space '{Space}' ({SpaceFingerprint}), not '{space}' ({fingerprint})";
         return null;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Tuning.Adapters;
 using Frugal.Tuning.Optimizers;
@@ -10,8 +11,15 @@ namespace Frugal.Tuning.Loop;
 /// <summary>What one tuning run is: the space, the method, how many trials after the default, and the seed.</summary>
 public sealed record TuningPlan(string TargetName, SearchSpace Space, TuningMethod Method, int Iterations, ulong Seed)
 {
+    /// <summary>What a history of this run records about it, so that another run cannot resume it.</summary>
     public RunIdentity Identity(TargetObjective objective) =>
-        new(TargetName, Space.Name, Space.Fingerprint(), Method.Describe(), Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), objective.Metric, objective.Maximize);
+        new(TargetName, Space.Name, Space.Fingerprint(), Method.Describe(),
+            Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), objective.Metric, objective.Maximize);
+
+    /// <summary>The knobs a configuration sets away from their defaults, as <c>name=value</c> text.</summary>
+    public string ChangedKnobs(IReadOnlyDictionary<string, object> configuration) =>
+        string.Join(" ", Space.Knobs.Where(k => !Equals(k.Default, configuration[k.Name]))
+            .Select(k => $"{k.Name}={Frugal.Core.Results.Format.Parameter(configuration[k.Name])}"));
 }
 
 /// <summary>A finished (or resumed-and-finished) run: every trial, the baseline and the best.</summary>
@@ -44,12 +52,13 @@ public static class Tuner
     /// <param name="history">Where trials go; when it holds trials already they are replayed, not re-evaluated.</param>
     /// <param name="trialDone">Hears about each trial as it completes (progress display).</param>
     /// <param name="cancellation">Stops the run between trials; completed trials stay in the history.</param>
-    /// <exception cref="InvalidOperationException">The default configuration failed (there is no baseline), or the history does not match the replay.</exception>
+    /// <exception cref="BadInputException">A setting does not fit the space, the default configuration failed (there is
+    /// no baseline; nothing is recorded), or the history does not match the replay.</exception>
     public static TuningOutcome Run(ITuningTarget target, TuningPlan plan, TuningHistory? history = null, Action<TrialRecord>? trialDone = null,
         CancellationToken cancellation = default)
     {
         var seeds = new SeedTree(plan.Seed);
-        var adapter = new SpaceAdapter(plan.Space, plan.Method.Adapter, seeds.Child("adapter"));
+        var adapter = plan.Method.CreateAdapter(plan.Space, seeds.Child("adapter"));
         var optimizer = OptimizerCatalog.Create(plan.Method.Optimizer, adapter.Dimensions, seeds.Stream("optimizer"));
         var objective = target.Objective;
         var sign = objective.Maximize ? -1.0 : 1.0;
@@ -78,20 +87,22 @@ public static class Tuner
             {
                 trial = recorded[iteration];
                 if (!SamePoint(trial.Point, point))
-                    throw new InvalidOperationException($"history '{history!.Path}': iteration {iteration} does not match the replayed run (another optimiser version?); start a new history.");
+                    throw new BadInputException(
+                        $"history '{history!.Path}': line {iteration + 2} (iteration {iteration}) does not match " +
+                        "the replayed run (made by another version?); start a new history");
             }
             else
             {
                 trial = Evaluate(target, configuration, point, iteration, objective, failures, cancellation);
+                if (iteration == 0 && trial.Failed)
+                    throw new BadInputException(
+                        $"the default configuration failed on target '{plan.TargetName}' ({trial.Failure}); " +
+                        "a run needs a working default as its baseline");
                 history?.Append(trial);
                 trialDone?.Invoke(trial);
             }
 
-            if (iteration == 0)
-            {
-                if (trial.Failed) throw new InvalidOperationException($"the default configuration failed on target '{plan.TargetName}': {trial.Failure}");
-                failures = new FailureScore(trial.Value, objective.Maximize);
-            }
+            if (iteration == 0) failures = new FailureScore(trial.Value, objective.Maximize);
             if (!trial.Failed) failures!.Saw(trial.Value);
             if (point is not null) optimizer.Observe(point, new Observation(sign * trial.Value, [], trial.Failed));
             trials.Add(trial);

@@ -1,16 +1,43 @@
 using System.Globalization;
 using System.Text.Json;
+using Frugal.Core.Errors;
+using Frugal.Core.IO;
 using Frugal.Tuning.Spaces;
 
 namespace Frugal.Tuning.Loop;
 
+/// <summary>A history read back: which run made it, and its complete trials.</summary>
+/// <param name="Path">The file.</param>
+/// <param name="Identity">The run that made it (its header).</param>
+/// <param name="Trials">Its complete trials, iteration 0 (the default) first.</param>
+public sealed record RecordedRun(string Path, RunIdentity Identity, IReadOnlyList<TrialRecord> Trials);
+
+/// <summary>A new history would overwrite one that holds trials already.</summary>
+/// <param name="path">The history.</param>
+public sealed class HistoryExistsException(string path)
+    : BadInputException($"history '{path}' exists already and holds trials", TuningHistory.Setting)
+{
+    /// <summary>The history.</summary>
+    public string Path { get; } = path;
+}
+
 /// <summary>
 /// A run's trials as JSON Lines: a header line (the <see cref="RunIdentity"/>), then one line per trial appended and
-/// flushed to disk as the trial completes, so an interrupted run loses at most the trial in progress and
-/// <c>--resume</c> continues where it stopped. (A whole-file atomic rewrite would not fit an append-only log.)
+/// flushed to disk as the trial completes, so an interrupted run loses at most the trial in progress and a resumed run
+/// continues where it stopped. (A whole-file atomic rewrite would not fit an append-only log.) Reading checks every
+/// line — the format version, each field's type and range, each knob's value against its space — and names the
+/// line and field of the first fault.
 /// </summary>
 public sealed class TuningHistory : IDisposable
 {
+    /// <summary>The name errors give the history file (<see cref="BadInputException.Setting"/>).</summary>
+    public const string Setting = "history";
+
+    /// <summary>The format version written in the header; a history of another version is refused.</summary>
+    public const int FormatVersion = 1;
+
+    private const string Kind = "frugal-tuning-history";
+
     private readonly FileStream _stream;
     private readonly SearchSpace _space;
 
@@ -22,17 +49,23 @@ public sealed class TuningHistory : IDisposable
         Completed = completed;
     }
 
+    /// <summary>The file.</summary>
     public string Path { get; }
 
     /// <summary>The trials the file held when it was opened (none for a new history).</summary>
     public IReadOnlyList<TrialRecord> Completed { get; }
 
+    /// <summary>
+    /// Whether <paramref name="path"/> holds a history with something in it, which a new run must not overwrite.
+    /// </summary>
+    public static bool HoldsTrials(string path) => File.Exists(path) && new FileInfo(path).Length > 0;
+
     /// <summary>Starts a new history at <paramref name="path"/>.</summary>
-    /// <exception cref="IOException">The file exists already and holds trials (resume it or pick another path).</exception>
+    /// <exception cref="HistoryExistsException">The file exists already and holds trials (resume it or pick another
+    /// path).</exception>
     public static TuningHistory Create(string path, RunIdentity identity, SearchSpace space)
     {
-        if (File.Exists(path) && new FileInfo(path).Length > 0)
-            throw new IOException($"history '{path}' exists already; pass --resume to continue it, or name another file.");
+        if (HoldsTrials(path)) throw new HistoryExistsException(path);
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
         var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
@@ -45,41 +78,43 @@ public sealed class TuningHistory : IDisposable
     /// Opens an existing history to continue it: checks it was made by the same run, keeps its complete trials and cuts off
     /// a last line the interruption left half-written.
     /// </summary>
-    /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    /// <exception cref="FormatException">The file is not a history, or was made by another run (the message names the field that differs).</exception>
+    /// <exception cref="BadInputException">There is no such file, it is not a valid history, or another run made it
+    /// (the message names the line and field, or the setting that differs). Nothing is changed then.</exception>
     public static TuningHistory Resume(string path, RunIdentity identity, SearchSpace space)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"history '{path}' does not exist; drop --resume to start it.", path);
-        var (recorded, trials, validLength) = Read(path, space);
-        if (recorded.FirstDifference(identity) is { } difference)
-            throw new FormatException($"history '{path}' was made with {difference}; resume it with the same settings or start a new history.");
+        var (recorded, validLength) = Read(path, space, recorded => recorded.FirstDifference(identity));
         var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
         stream.SetLength(validLength);
         stream.Seek(0, SeekOrigin.End);
-        return new TuningHistory(path, stream, space, trials);
+        return new TuningHistory(path, stream, space, recorded.Trials);
     }
 
-    /// <summary>Reads only a history's identity (its first line), e.g. to check which target it tuned before reading its trials.</summary>
-    public static RunIdentity ReadIdentity(string path) =>
-        File.ReadLines(path).FirstOrDefault() is { } header
-            ? ParseHeader(path, System.Text.Encoding.UTF8.GetBytes(header))
-            : throw new FormatException($"history '{path}' has no header line.");
-
-    private static RunIdentity ParseHeader(string path, ReadOnlyMemory<byte> line)
+    /// <summary>
+    /// Reads a history made on target <paramref name="target"/> over <paramref name="space"/> (by any method and seed).
+    /// </summary>
+    /// <exception cref="BadInputException">There is no such file, it is not a valid history, or it was made on another
+    /// target or space.</exception>
+    public static RecordedRun Load(string path, string target, SearchSpace space)
     {
-        try
-        {
-            return ReadHeader(JsonDocument.Parse(line).RootElement);
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new FormatException($"history '{path}': line 1 is not a tuning-history header ({e.Message}).");
-        }
+        var fingerprint = space.Fingerprint();
+        return Read(path, space, recorded => recorded.SystemDifference(target, space.Name, fingerprint)).Run;
     }
 
-    /// <summary>Reads a history: its identity, its complete trials and the length of the part that parsed.</summary>
-    public static (RunIdentity Identity, List<TrialRecord> Trials, long ValidLength) Read(string path, SearchSpace space)
+    /// <summary>Appends a trial and flushes it to disk before returning.</summary>
+    public void Append(TrialRecord trial) => WriteLine(w => WriteTrial(w, trial));
+
+    /// <summary>Closes the file.</summary>
+    public void Dispose() => _stream.Dispose();
+
+    /// <summary>
+    /// Reads a history: its identity, which <paramref name="difference"/> must find no fault with (before the trials
+    /// are read against <paramref name="space"/>), its complete trials, and the length of the part made of complete
+    /// lines.
+    /// </summary>
+    private static (RecordedRun Run, long ValidLength) Read(
+        string path, SearchSpace space, Func<RunIdentity, string?> difference)
     {
+        InputFile.Check(path, "history");
         var bytes = File.ReadAllBytes(path);
         var lines = new List<(int Start, int Length)>();
         var start = 0;
@@ -89,30 +124,19 @@ public sealed class TuningHistory : IDisposable
                 lines.Add((start, i - start));
                 start = i + 1;
             }
-        if (lines.Count == 0) throw new FormatException($"history '{path}' has no header line.");
-        var identity = ParseHeader(path, bytes.AsMemory(lines[0].Start, lines[0].Length));
+        if (lines.Count == 0) throw new BadInputException($"history '{path}' has no header line");
+        var identity = ReadHeader(new HistoryLine(path, 1, bytes.AsMemory(lines[0].Start, lines[0].Length)));
+        if (difference(identity) is { } different)
+            throw new BadInputException(
+                $"history '{path}' was made with {different}; use the same settings, or another history");
         var trials = new List<TrialRecord>();
-        long valid = lines[0].Length + 1;
         for (var l = 1; l < lines.Count; l++)
         {
-            try
-            {
-                trials.Add(ReadTrial(JsonDocument.Parse(bytes.AsMemory(lines[l].Start, lines[l].Length)).RootElement, space));
-            }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-            {
-                throw new FormatException($"history '{path}': line {l + 1} is not a trial ({e.Message}).");
-            }
-            if (trials[^1].Iteration != l - 1) throw new FormatException($"history '{path}': line {l + 1} holds iteration {trials[^1].Iteration}, expected {l - 1}.");
-            valid = lines[l].Start + lines[l].Length + 1;
+            var line = new HistoryLine(path, l + 1, bytes.AsMemory(lines[l].Start, lines[l].Length));
+            trials.Add(ReadTrial(line, l - 1, space));
         }
-        return (identity, trials, valid);
+        return (new RecordedRun(path, identity, trials), lines[^1].Start + lines[^1].Length + 1);
     }
-
-    /// <summary>Appends a trial and flushes it to disk before returning.</summary>
-    public void Append(TrialRecord trial) => WriteLine(w => WriteTrial(w, trial));
-
-    public void Dispose() => _stream.Dispose();
 
     private void WriteLine(Action<Utf8JsonWriter> write)
     {
@@ -126,8 +150,8 @@ public sealed class TuningHistory : IDisposable
     private static void WriteHeader(Utf8JsonWriter w, RunIdentity identity)
     {
         w.WriteStartObject();
-        w.WriteString("kind", "frugal-tuning-history");
-        w.WriteNumber("version", 1);
+        w.WriteString("kind", Kind);
+        w.WriteNumber("version", FormatVersion);
         w.WriteString("target", identity.Target);
         w.WriteString("space", identity.Space);
         w.WriteString("spaceFingerprint", identity.SpaceFingerprint);
@@ -138,11 +162,17 @@ public sealed class TuningHistory : IDisposable
         w.WriteEndObject();
     }
 
-    private static RunIdentity ReadHeader(JsonElement e)
+    private static RunIdentity ReadHeader(HistoryLine line)
     {
-        if (e.GetProperty("kind").GetString() != "frugal-tuning-history") throw new InvalidOperationException("kind is not frugal-tuning-history");
-        return new RunIdentity(e.GetProperty("target").GetString()!, e.GetProperty("space").GetString()!, e.GetProperty("spaceFingerprint").GetString()!,
-            e.GetProperty("method").GetString()!, e.GetProperty("seed").GetString()!, e.GetProperty("objective").GetString()!, e.GetProperty("maximize").GetBoolean());
+        var header = line.Root();
+        if (line.String(header, "kind") != Kind) throw line.Fault("kind", $"not a tuning history (expected '{Kind}')");
+        var version = line.Whole(header, "version");
+        if (version != FormatVersion)
+            throw line.Fault("version", $"{version} is not a format this frugal reads (it reads {FormatVersion})");
+        return new RunIdentity(
+            line.String(header, "target"), line.String(header, "space"), line.String(header, "spaceFingerprint"),
+            line.String(header, "method"), line.String(header, "seed"), line.String(header, "objective"),
+            line.Boolean(header, "maximize"));
     }
 
     private void WriteTrial(Utf8JsonWriter w, TrialRecord trial)
@@ -180,27 +210,35 @@ public sealed class TuningHistory : IDisposable
         w.WriteEndObject();
     }
 
-    private static TrialRecord ReadTrial(JsonElement e, SearchSpace space)
+    private static TrialRecord ReadTrial(HistoryLine line, int expected, SearchSpace space)
     {
+        var e = line.Root();
+        var iteration = line.Whole(e, "iteration");
+        if (iteration != expected) throw line.Fault("iteration", $"{iteration}, expected {expected}");
+        var values = line.Field(e, "configuration", JsonValueKind.Object);
         var configuration = new Dictionary<string, object>();
-        var values = e.GetProperty("configuration");
-        foreach (var knob in space.Knobs)
-        {
-            var v = values.GetProperty(knob.Name);
-            configuration[knob.Name] = knob.Type switch
-            {
-                KnobType.Integer => v.GetInt64(),
-                KnobType.Real => v.GetDouble(),
-                KnobType.Boolean => v.GetBoolean(),
-                _ => v.GetString()!,
-            };
-        }
-        var pointElement = e.GetProperty("point");
-        var point = pointElement.ValueKind == JsonValueKind.Null ? null : pointElement.EnumerateArray().Select(x => x.GetDouble()).ToArray();
-        var metrics = e.GetProperty("metrics").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
-        var reason = e.GetProperty("reason");
-        return new TrialRecord(e.GetProperty("iteration").GetInt32(), configuration, point, metrics, e.GetProperty("objective").GetDouble(),
-            reason.ValueKind == JsonValueKind.Null ? null : reason.GetString(), e.GetProperty("seconds").GetDouble(),
-            DateTimeOffset.Parse(e.GetProperty("time").GetString()!, CultureInfo.InvariantCulture));
+        foreach (var knob in space.Knobs) configuration[knob.Name] = line.KnobValue(values, knob);
+        foreach (var property in values.EnumerateObject())
+            if (!configuration.ContainsKey(property.Name))
+                throw line.Fault($"configuration.{property.Name}", $"the space has no knob '{property.Name}'");
+        var point = line.Point(e);
+        var metrics = line.Field(e, "metrics", JsonValueKind.Object).EnumerateObject()
+            .ToDictionary(p => p.Name, p => line.Number(p.Value, $"metrics.{p.Name}"));
+        var failed = line.Boolean(e, "failed");
+        var reason = line.Field(e, "reason");
+        if (reason.ValueKind is not (JsonValueKind.Null or JsonValueKind.String))
+            throw line.Fault("reason", "must be a string or null");
+        if (failed != (reason.ValueKind == JsonValueKind.String))
+            throw line.Fault("reason", failed ? "a failed trial needs its reason" : "a successful trial has no reason");
+        if (failed && iteration == 0)
+            throw line.Fault("failed", "the default configuration (iteration 0) cannot have failed");
+        var seconds = line.Number(line.Field(e, "seconds"), "seconds");
+        if (seconds < 0) throw line.Fault("seconds", $"{seconds.ToString(CultureInfo.InvariantCulture)} is negative");
+        var time = line.String(e, "time");
+        if (!DateTimeOffset.TryParseExact(time, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var when))
+            throw line.Fault("time", $"'{time}' is not a time in ISO 8601 round-trip form");
+        var objective = line.Number(line.Field(e, "objective"), "objective");
+        return new TrialRecord(expected, configuration, point, metrics, objective,
+            reason.ValueKind == JsonValueKind.Null ? null : reason.GetString(), seconds, when);
     }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Frugal.Core.Errors;
+using Frugal.Core.Results;
 using Frugal.Core.Statistics;
 using Frugal.Tuning.Targets;
 
@@ -8,17 +11,22 @@ namespace Frugal.Tuning.Loop;
 /// upwards (it won partly by luck), so a claimed improvement is only trusted once the two configurations are measured
 /// again, alternately, so that slow drift of the machine hits both alike.
 /// </summary>
+/// <param name="History">The history whose run was verified.</param>
 /// <param name="Objective">The metric compared and its direction.</param>
 /// <param name="Default">The default configuration's value in each round (NaN where it failed).</param>
 /// <param name="Best">The best configuration's value in each round (NaN where it failed).</param>
-public sealed record VerificationResult(TargetObjective Objective, double[] Default, double[] Best)
+public sealed record VerificationResult(string History, TargetObjective Objective, double[] Default, double[] Best)
 {
+    /// <summary>The median of the default's measured rounds (NaN when every one failed).</summary>
     public double MedianDefault => MedianOfMeasured(Default);
 
+    /// <summary>The median of the best configuration's measured rounds (NaN when every one failed).</summary>
     public double MedianBest => MedianOfMeasured(Best);
 
+    /// <summary>In how many rounds the default failed.</summary>
     public int DefaultFailures => Default.Count(double.IsNaN);
 
+    /// <summary>In how many rounds the best configuration failed.</summary>
     public int BestFailures => Best.Count(double.IsNaN);
 
     /// <summary>How much better the best configuration's median is than the default's, in per cent (positive = better).</summary>
@@ -28,28 +36,46 @@ public sealed record VerificationResult(TargetObjective Objective, double[] Defa
     /// <summary>In how many rounds the best configuration beat the default measured just before it.</summary>
     public int RoundsWon => Default.Zip(Best).Count(p => Objective.Maximize ? p.Second > p.First : p.Second < p.First);
 
+    /// <summary>
+    /// The verification as JSON (<see cref="ResultJson.Options"/>): every round's values and the medians, a failed
+    /// measurement (or a median of none) as null.
+    /// </summary>
+    public string ToJson() => JsonSerializer.Serialize(new VerificationJson(
+        History, Objective.Metric, Objective.Maximize, Default.Length, [.. Default.Select(NullIfFailed)],
+        [.. Best.Select(NullIfFailed)], NullIfFailed(MedianDefault), NullIfFailed(MedianBest),
+        NullIfFailed(ImprovementPercent), RoundsWon, DefaultFailures, BestFailures), ResultJson.Options);
+
+    private static double? NullIfFailed(double value) => double.IsNaN(value) ? null : value;
+
     private static double MedianOfMeasured(double[] values) =>
         values.Where(v => !double.IsNaN(v)).ToArray() is { Length: > 0 } measured ? Summary.Median(measured) : double.NaN;
+
+    private sealed record VerificationJson(
+        string History, string Metric, bool Maximize, int Rounds, double?[] Default, double?[] Best,
+        double? MedianDefault, double? MedianBest, double? ImprovementPercent, int RoundsWon, int DefaultFailures,
+        int BestFailures);
 }
 
 /// <summary>Re-measures a tuning run's best configuration against its default on a fresh target.</summary>
 public static class Verification
 {
     /// <param name="target">The system, freshly created.</param>
-    /// <param name="trials">The run's trials; trial 0 is the default.</param>
+    /// <param name="run">The run's history (see <see cref="TuningHistory.Load"/>); its trial 0 is the default.</param>
     /// <param name="rounds">How many times each configuration is measured (default, then best, per round).</param>
     /// <param name="roundDone">Hears the number of rounds done.</param>
     /// <param name="cancellation">Stops between measurements.</param>
-    /// <exception cref="ArgumentException">The trials hold no default, or no configuration that did not fail.</exception>
-    public static VerificationResult Run(ITuningTarget target, IReadOnlyList<TrialRecord> trials, int rounds, Action<int>? roundDone = null,
+    /// <exception cref="BadInputException">The history holds no trial yet.</exception>
+    public static VerificationResult Run(
+        ITuningTarget target, RecordedRun run, int rounds, Action<int>? roundDone = null,
         CancellationToken cancellation = default)
     {
-        if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "at least one round");
-        var baseline = trials.FirstOrDefault(t => t.IsDefault) ?? throw new ArgumentException("the history holds no default trial (iteration 0)");
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
+        // A read history's first trial is the default, and the default never failed (see TuningHistory).
+        var baseline = run.Trials.FirstOrDefault()
+            ?? throw new BadInputException($"history '{run.Path}' holds no trial yet");
         var objective = target.Objective;
-        var measured = trials.Where(t => !t.Failed).ToArray();
-        if (measured.Length == 0) throw new ArgumentException("every trial of the history failed");
-        var best = measured.Aggregate((a, b) => (objective.Maximize ? b.Value > a.Value : b.Value < a.Value) ? b : a);
+        var best = run.Trials.Where(t => !t.Failed)
+            .Aggregate((a, b) => (objective.Maximize ? b.Value > a.Value : b.Value < a.Value) ? b : a);
         var defaults = new double[rounds];
         var bests = new double[rounds];
         for (var round = 0; round < rounds; round++)
@@ -58,10 +84,12 @@ public static class Verification
             bests[round] = Measure(target, best.Configuration, objective, cancellation);
             roundDone?.Invoke(round + 1);
         }
-        return new VerificationResult(objective, defaults, bests);
+        return new VerificationResult(run.Path, objective, defaults, bests);
     }
 
-    private static double Measure(ITuningTarget target, IReadOnlyDictionary<string, object> configuration, TargetObjective objective, CancellationToken cancellation)
+    private static double Measure(
+        ITuningTarget target, IReadOnlyDictionary<string, object> configuration, TargetObjective objective,
+        CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         var measurement = target.Evaluate(configuration, cancellation);

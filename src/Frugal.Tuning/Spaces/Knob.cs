@@ -73,6 +73,16 @@ public sealed record Knob(string Name, KnobType Type, object Default)
         return LogScale ? (Math.Log(value) - Math.Log(Min)) / (Math.Log(Max) - Math.Log(Min)) : (value - Min) / (Max - Min);
     }
 
+    /// <summary>
+    /// Whether a numeric knob can take <paramref name="value"/>: one of its special values, or a value of its range as
+    /// decoding rounds it (a linear real rounded to 2 decimals may lie just outside a range whose ends have more).
+    /// </summary>
+    public bool CanTake(double value) =>
+        Special.Any(s => s.Value == value)
+        || (value >= Math.Min(Min, RoundedReal(Min)) && value <= Math.Max(Max, RoundedReal(Max)));
+
+    private double RoundedReal(double value) => Type == KnobType.Real && !LogScale ? Math.Round(value, 2) : value;
+
     /// <summary>Rounds a numeric value to what the knob takes: integers to the nearest whole number, linear reals to 2 decimals.</summary>
     public object Round(double value) => Type == KnobType.Integer
         ? (object)(long)Math.Round(value)

@@ -10,6 +10,11 @@ namespace Frugal.Tuning.Spaces;
 /// </summary>
 public sealed class SearchSpace
 {
+    /// <summary>
+    /// The name errors give the knob space a run searches (<see cref="Frugal.Core.Errors.BadInputException.Setting"/>).
+    /// </summary>
+    public const string Setting = "space";
+
     public SearchSpace(string name, IReadOnlyList<Knob> knobs, string? description = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

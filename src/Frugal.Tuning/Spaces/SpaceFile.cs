@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
 using Frugal.Core.Errors;
+using Frugal.Core.IO;
+using Frugal.Core.Results;
 
 namespace Frugal.Tuning.Spaces;
 
@@ -14,13 +16,20 @@ public static class SpaceFile
     private static readonly HashSet<string> KnobFields = ["name", "type", "min", "max", "default", "scale", "values", "unit", "restart", "description", "special"];
     private static readonly HashSet<string> SpecialFields = ["value", "probability"];
 
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <summary>The largest space file read: 64 MiB, far above PostgreSQL's 122 knobs (30 kB).</summary>
+    public const long MaxFileBytes = 64L << 20;
+
+    /// <summary>Reads and checks the space file at <paramref name="path"/>.</summary>
+    /// <exception cref="BadInputException">The file is missing, not a regular file or too large.</exception>
     /// <exception cref="SpaceFormatException">The file is not a valid space.</exception>
-    public static SearchSpace Load(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"space file '{path}' does not exist.", path);
-        return Parse(File.ReadAllText(path), path);
-    }
+    public static SearchSpace Load(string path) => Parse(InputFile.ReadAllText(path, "space file", MaxFileBytes), path);
+
+    /// <summary>
+    /// A space in the file format <see cref="Parse"/> reads, so it can be edited and passed back as a file.
+    /// </summary>
+    public static string ToJson(SearchSpace space) =>
+        JsonSerializer.Serialize(
+            new SpaceJson(space.Name, space.Description, [.. space.Knobs.Select(KnobJson.Of)]), ResultJson.Options);
 
     /// <summary>A space embedded in <paramref name="assembly"/> as the resource <paramref name="resource"/>.</summary>
     public static SearchSpace FromResource(Assembly assembly, string resource)
@@ -207,6 +216,32 @@ public static class SpaceFile
                 throw new SpaceFormatException(source, knob, prefix + property.Name, $"unknown field (known: {string.Join(", ", known)})");
     }
 }
+
+/// <summary>A space as its file holds it.</summary>
+internal sealed record SpaceJson(string Name, string? Description, IReadOnlyList<KnobJson> Knobs);
+
+/// <summary>
+/// A knob as a space file holds it: only the fields its type takes, defaults (linear, no restart) left out.
+/// </summary>
+internal sealed record KnobJson(
+    string Name, string Type, object? Min, object? Max, object Default, string? Scale, IReadOnlyList<string>? Values,
+    IReadOnlyList<SpecialJson>? Special, string? Unit, bool? Restart, string? Description)
+{
+    public static KnobJson Of(Knob knob)
+    {
+        object? Number(double value) => knob.Type == KnobType.Integer ? (long)value : value;
+        return new KnobJson(knob.Name, knob.Type.ToString().ToLowerInvariant(),
+            knob.IsNumeric ? Number(knob.Min) : null, knob.IsNumeric ? Number(knob.Max) : null, knob.Default,
+            knob.LogScale ? "log" : null, knob.Type == KnobType.Categorical ? knob.Values : null,
+            knob.Special.Count > 0
+                ? [.. knob.Special.Select(s => new SpecialJson(Number(s.Value)!, s.Probability))]
+                : null,
+            knob.Unit, knob.Restart ? true : null, knob.Description);
+    }
+}
+
+/// <summary>A special value as a space file holds it.</summary>
+internal sealed record SpecialJson(object Value, double? Probability);
 
 /// <summary>A space file that breaks the format; the message names the file, the knob and the field.</summary>
 public sealed class SpaceFormatException(string source, string? knob, string? fieldName, string problem)

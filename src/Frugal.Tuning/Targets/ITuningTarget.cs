@@ -36,7 +36,9 @@ public sealed record TrialMeasurement(IReadOnlyDictionary<string, double> Metric
 
 /// <summary>
 /// Workload settings a user may give any target (<c>tune run --workload --duration ...</c>); null keeps the target's
-/// default. A target rejects, with an <see cref="ArgumentException"/> naming the setting, a value it cannot honour.
+/// default. A target rejects a value it cannot honour with a <see cref="Frugal.Core.Errors.BadInputException"/> whose
+/// <see cref="Frugal.Core.Errors.BadInputException.Setting"/> is the setting's name below (<see
+/// cref="WorkloadSetting"/>, ...).
 /// </summary>
 /// <param name="Workload">Which workload (postgres: <c>tpcb</c> or <c>select</c>; kv: a YCSB letter; synthetic: a function name).</param>
 /// <param name="DurationSeconds">Length of one measured run.</param>
@@ -52,4 +54,23 @@ public sealed record TargetOptions(
     int? Repeats = null,
     int? Clients = null,
     int? Scale = null,
-    string? WorkingDirectory = null);
+    string? WorkingDirectory = null)
+{
+    /// <summary>The name errors give <see cref="Workload"/>.</summary>
+    public const string WorkloadSetting = "workload";
+
+    /// <summary>The name errors give <see cref="DurationSeconds"/>.</summary>
+    public const string DurationSetting = "duration";
+
+    /// <summary>The name errors give <see cref="WarmupSeconds"/>.</summary>
+    public const string WarmupSetting = "warm-up";
+
+    /// <summary>The name errors give <see cref="Repeats"/>.</summary>
+    public const string RepeatsSetting = "repeats";
+
+    /// <summary>The name errors give <see cref="Clients"/>.</summary>
+    public const string ClientsSetting = "clients";
+
+    /// <summary>The name errors give <see cref="Scale"/>.</summary>
+    public const string ScaleSetting = "scale";
+}

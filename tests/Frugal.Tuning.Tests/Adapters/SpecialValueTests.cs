@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Tuning.Adapters;
 using Frugal.Tuning.Spaces;
@@ -44,7 +45,9 @@ public sealed class SpecialValueTests
     public void AKnobWhoseSpecialMassReachesOneIsRefused()
     {
         var knob = Knob.Integer("wal", 1, 1000, 20, special: [new SpecialValue(-1, 0.5), new SpecialValue(0, null)]);
-        Assert.Contains("knob 'wal'", Assert.Throws<ArgumentException>(() => new KnobDecoder(knob, biased: true, bias: 0.6)).Message);
+        var error = Assert.Throws<BadInputException>(() => new KnobDecoder(knob, biased: true, bias: 0.6));
+        Assert.Contains("knob 'wal'", error.Message);
+        Assert.Equal(AdapterSettings.BiasSetting, error.Setting);
         Assert.Equal(0.7, new KnobDecoder(knob, biased: true, bias: 0.2).SpecialMass, 12);
     }
 

@@ -49,9 +49,12 @@ public sealed class CurvesTests
         var space = TargetCatalog.Get("synthetic").DefaultSpace(options);
         var methods = new[] { "random", "llamatune-random", "hesbo-random" }.Select(m => TuningMethod.Parse(m)).ToArray();
         var plan = new ComparisonPlan("synthetic", options, space, methods, Iterations: 30, Seeds: 3);
-        var runs = TuningComparison.Run(plan, new SeedTree(4));
+        var comparison = TuningComparison.Run(plan, new SeedTree(4));
+        var (runs, summaries) = (comparison.Runs, comparison.Summaries);
         Assert.Equal(9, runs.Count);
-        var summaries = TuningComparison.Summarise(runs, maximize: true, new SeedTree(4).Stream("bootstrap"));
+        Assert.Equal(summaries.Select(s => s.MeanCurve),
+            TuningComparison.Summarise(runs, maximize: true,
+                new SeedTree(4).Stream("bootstrap")).Select(s => s.MeanCurve));
         Assert.Null(summaries[0].Plain);
         Assert.All(summaries[0].RatioPerSeed, r => Assert.Null(r));
         foreach (var s in summaries.Skip(1))

@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using System.Text;
 using Frugal.Tuning.Adapters;
 using Frugal.Tuning.Loop;
@@ -48,7 +49,7 @@ public sealed class HistoryTests : IDisposable
         Assert.Equal(16, resumedTarget.Evaluations);
         Assert.Equal(uninterrupted.Trials.Select(t => t.Configuration), resumed.Trials.Select(t => t.Configuration));
         Assert.Equal(uninterrupted.Trials.Select(t => t.Value), resumed.Trials.Select(t => t.Value));
-        var (_, onDisk, _) = TuningHistory.Read(path, Function.Space);
+        var onDisk = TuningHistory.Load(path, "synthetic", Function.Space).Trials;
         Assert.Equal(uninterrupted.Trials.Select(t => t.Configuration), onDisk.Select(t => t.Configuration));
         Assert.Equal(uninterrupted.Trials.Select(t => t.Point), onDisk.Select(t => t.Point));
     }
@@ -84,7 +85,8 @@ public sealed class HistoryTests : IDisposable
         using (var target = Target())
             Tuner.Run(target, Plan(iterations: 2), history);
         var other = Plan(method, seed);
-        var error = Assert.Throws<FormatException>(() => TuningHistory.Resume(path, other.Identity(Target().Objective), Function.Space));
+        var error = Assert.Throws<BadInputException>(() => TuningHistory.Resume(path,
+            other.Identity(Target().Objective), Function.Space));
         Assert.Contains(mentions, error.Message);
         Assert.Contains(path, error.Message);
     }
@@ -95,7 +97,10 @@ public sealed class HistoryTests : IDisposable
         var plan = Plan();
         var path = Path.Combine(_root, "h.jsonl");
         using (TuningHistory.Create(path, plan.Identity(Target().Objective), Function.Space)) { }
-        Assert.Contains("--resume", Assert.Throws<IOException>(() => TuningHistory.Create(path, plan.Identity(Target().Objective), Function.Space)).Message);
+        var error = Assert.Throws<HistoryExistsException>(() => TuningHistory.Create(path,
+            plan.Identity(Target().Objective), Function.Space));
+        Assert.Equal(path, error.Path);
+        Assert.Equal(TuningHistory.Setting, error.Setting);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Tuning.Adapters;
 using Frugal.Tuning.Loop;
 using Frugal.Tuning.Spaces;
@@ -70,7 +71,8 @@ public sealed class TunerTests
     public void AFailingDefaultStopsTheRun()
     {
         using var target = new FakeTarget(_ => 1, fails: _ => true);
-        Assert.Contains("default configuration failed", Assert.Throws<InvalidOperationException>(() => Tuner.Run(target, Plan())).Message);
+        Assert.Contains("default configuration failed", Assert.Throws<BadInputException>(() => Tuner.Run(target,
+            Plan())).Message);
     }
 
     [Fact]

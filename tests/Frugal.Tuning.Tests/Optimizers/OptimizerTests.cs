@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Tuning.Optimizers;
 
@@ -38,8 +39,9 @@ public class OptimizerTests
         Assert.Equal(["random", "lhs", "gp", "smac"], OptimizerCatalog.Names);
         foreach (var name in OptimizerCatalog.Names)
             Assert.Equal(name, OptimizerCatalog.Create(name, Plane, new RandomStream(1)).Name);
-        var error = Assert.Throws<ArgumentException>(() => OptimizerCatalog.Create("bohb", Plane, new RandomStream(1)));
-        Assert.Contains("bohb", error.Message);
+        var error = Assert.Throws<UnknownNameException>(() => OptimizerCatalog.Create("bohb", Plane,
+            new RandomStream(1)));
+        Assert.Equal("unknown optimizer 'bohb'; known: random, lhs, gp, smac", error.Message);
     }
 
     [Theory]

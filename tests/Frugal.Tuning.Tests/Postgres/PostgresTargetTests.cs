@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Tuning.Targets;
 using Frugal.Tuning.Targets.Postgres;
 using Xunit.Abstractions;
@@ -97,7 +98,9 @@ public sealed class PostgresTargetTests(ITestOutputHelper output)
     [InlineData(null, null, null, 17, "clients")]
     public void WorkloadSettingsItCannotHonourAreRejectedByName(string? workload, double? duration, int? repeats, int? clients, string setting)
     {
-        var e = Assert.Throws<ArgumentException>(() => new PostgresTarget(new TargetOptions(workload, duration, Repeats: repeats, Clients: clients)));
+        var e = Assert.Throws<BadInputException>(() => new PostgresTarget(new TargetOptions(workload, duration,
+            Repeats: repeats, Clients: clients)));
         Assert.Contains(setting, e.Message);
+        Assert.Equal(setting, e.Setting);
     }
 }

@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Tuning.Spaces;
 
 namespace Frugal.Tuning.Tests.Spaces;
@@ -85,7 +86,7 @@ public sealed class SpaceFileTests
         Assert.StartsWith("x.json: not valid JSON", Assert.Throws<SpaceFormatException>(() => SpaceFile.Parse("{ nope", "x.json")).Message);
         Assert.Contains("x.json: field 'knobs'", Assert.Throws<SpaceFormatException>(() => SpaceFile.Parse("""{ "name": "e", "knobs": [] }""", "x.json")).Message);
         Assert.Contains("x.json: field 'extra': unknown field", Assert.Throws<SpaceFormatException>(() => SpaceFile.Parse(Valid.Replace("\"name\": \"demo\"", "\"name\": \"demo\", \"extra\": 1"), "x.json")).Message);
-        Assert.Contains("missing.json", Assert.Throws<FileNotFoundException>(() => SpaceFile.Load("missing.json")).Message);
+        Assert.Contains("missing.json", Assert.Throws<BadInputException>(() => SpaceFile.Load("missing.json")).Message);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Tuning.Adapters;
 using Frugal.Tuning.Loop;
@@ -24,7 +25,7 @@ public sealed class SyntheticTargetTests
     public void NoConfigurationBeatsTheOptimumAndOnlyFourKnobsMatter()
     {
         var function = SyntheticFunction.Parse("sparse-30");
-        var adapter = new SpaceAdapter(function.Space, AdapterSettings.Identity, new SeedTree(1));
+        var adapter = TuningMethod.Parse("random").CreateAdapter(function.Space, new SeedTree(1));
         var random = new SeedTree(2).Stream("points");
         var optimal = function.OptimalConfiguration();
         for (var i = 0; i < 2000; i++)
@@ -76,8 +77,13 @@ public sealed class SyntheticTargetTests
     [InlineData("sparse")]
     [InlineData("sparse-4")]
     [InlineData("smooth-50")]
-    public void UnknownFunctionsAreRefused(string name) =>
-        Assert.Contains("--workload", Assert.Throws<ArgumentException>(() => SyntheticFunction.Parse(name)).Message);
+    public void UnknownFunctionsAreRefused(string name)
+    {
+        var error = Assert.Throws<BadInputException>(() => SyntheticFunction.Parse(name));
+        Assert.Equal(TargetOptions.WorkloadSetting, error.Setting);
+        Assert.Contains($"'{name}'", error.Message);
+        Assert.DoesNotContain("--", error.Message);
+    }
 
     [Fact]
     public void RandomSearchGetsCloserToTheOptimumThanTheDefault()

@@ -1,19 +1,18 @@
 using System.ComponentModel;
-using System.Text.Json;
 using Frugal.Cli.Rendering;
 using Frugal.Core.Experiments;
 using Frugal.Core.Randomness;
-using Frugal.Core.Results;
 using Frugal.Tuning.Adapters;
 using Frugal.Tuning.Comparison;
 using Frugal.Tuning.Experiments;
+using Frugal.Tuning.Loop;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands.Tune;
 
 /// <summary><c>frugal tune compare</c>: several methods on the same seeds; best-so-far curves with bootstrap bands, the trials ratio, a report.</summary>
-public sealed class TuneCompareCommand(IAnsiConsole console) : Command<TuneCompareCommand.Settings>
+public sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<TuneCompareCommand.Settings>
 {
     public sealed class Settings : TuneSettings
     {
@@ -40,39 +39,48 @@ public sealed class TuneCompareCommand(IAnsiConsole console) : Command<TuneCompa
             var baseResult = base.Validate();
             if (!baseResult.Successful) return baseResult;
             if (Seeds is < 1 or > 1000) return ValidationResult.Error($"--seeds: {Seeds} must lie in [1, 1000].");
-            return Resume && HistoryDirectory is null ? ValidationResult.Error("--resume needs --history-dir.") : ValidationResult.Success();
+            if (Resume && HistoryDirectory is null) return ValidationResult.Error("--resume needs --history-dir.");
+            return HistoryDirectory is not null && OutputPaths.FolderProblem(HistoryDirectory) is { } problem
+                ? ValidationResult.Error($"--history-dir: {problem}.")
+                : ValidationResult.Success();
         }
+
+        public override string? OptionFor(string setting) =>
+            MethodOption(setting, "--methods")
+            ?? (setting == TuningHistory.Setting ? "--history-dir" : base.OptionFor(setting));
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    protected override int Run(Settings settings, CancellationToken cancellation)
     {
         var (entry, space) = settings.LoadTarget();
-        var names = settings.Methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (names.Length == 0) throw new UsageException("--methods: name at least one method.");
-        var methods = names.Select(settings.Method).Distinct().ToArray();
-        foreach (var method in methods) InputErrors.AsUsage(() => new SpaceAdapter(space, method.Adapter, new SeedTree(settings.Seed)));
-        InputErrors.AsUsage(() =>
-        {
-            using var probe = entry.Create(settings.Options(), new SeedTree(settings.Seed));
-            return probe.Name;
-        });
-        var plan = new ComparisonPlan(entry.Name, settings.Options(), space, methods, settings.Iterations, settings.Seeds, settings.HistoryDirectory, settings.Resume);
-        if (!plan.Resume && methods.SelectMany(m => Enumerable.Range(0, plan.Seeds).Select(k => plan.HistoryPath(m, k))).FirstOrDefault(File.Exists) is { } existing)
-            throw new UsageException($"--history-dir: '{existing}' exists already; pass --resume to continue, or name another folder.");
-        var experiment = new TuningComparisonExperiment(plan);
-        var reproduction = new ReproductionOptions(settings.Seed, Quick: false, settings.Out);
-        var summary = settings.JsonOnConsole
-            ? Reproduction.Run([experiment], reproduction, observer: null, cancellation)
+        var methods = TuningMethod.ParseAll(
+            settings.Methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            settings.Dims, settings.Bias, settings.Buckets);
+        // Settings an adapter or the target cannot honour fail now, not after the first methods have run.
+        foreach (var method in methods) method.CreateAdapter(space, new SeedTree(settings.Seed));
+        using (entry.Create(settings.Options(), new SeedTree(settings.Seed))) { }
+        var plan = new ComparisonPlan(entry.Name, settings.Options(), space, methods, settings.Iterations,
+            settings.Seeds, settings.HistoryDirectory, settings.Resume);
+        ComparisonResult Compare(Action<double>? progress) =>
+            TuningComparison.Run(plan, TuningComparisonExperiment.Seeds(settings.Seed), progress, cancellation);
+        var comparison = settings.JsonOnConsole
+            ? Compare(null)
             : console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(p => Reproduction.Run([experiment], reproduction, new ProgressObserver(p), cancellation));
+                .Start(p =>
+                {
+                    var task = p.AddTask(TuningComparisonExperiment.ExperimentName, maxValue: 1);
+                    return Compare(fraction => task.Value = fraction);
+                });
+        var summary = Reproduction.Run([new TuningComparisonExperiment(comparison)],
+            new ReproductionOptions(settings.Seed, Quick: false, settings.Out), cancellation: cancellation);
         if (summary.Outcomes[0].Error is { } error) throw new InvalidOperationException(error);
 
         if (!settings.JsonOnConsole)
         {
-            TuneView.Comparison(console, experiment.Summaries);
+            TuneView.Comparison(console, comparison.Summaries);
             console.MarkupLineInterpolated($"Report: [link]{summary.ReportPath}[/]");
         }
-        JsonOutput.Emit(console, settings, JsonSerializer.Serialize(TuneView.ComparisonJson(plan, experiment.Summaries, experiment.Maximize), ResultJson.Options));
+        JsonOutput.Emit(console, settings, comparison.ToJson());
         return ExitCodes.Success;
     }
 }

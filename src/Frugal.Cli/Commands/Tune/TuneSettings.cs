@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Frugal.Tuning.Adapters;
+using Frugal.Tuning.Optimizers;
 using Frugal.Tuning.Spaces;
 using Frugal.Tuning.Targets;
 using Spectre.Console;
@@ -10,6 +11,19 @@ namespace Frugal.Cli.Commands.Tune;
 /// <summary>What every tuning command takes: the target, its knob space and its workload settings.</summary>
 public class TargetSettings : GlobalSettings
 {
+    // The tuning library names the setting at fault in its errors; these are the options that set them.
+    private static readonly Dictionary<string, string> OptionsBySetting = new()
+    {
+        [TargetCatalog.Targets.Kind] = "--target",
+        [SearchSpace.Setting] = "--space",
+        [TargetOptions.WorkloadSetting] = "--workload",
+        [TargetOptions.DurationSetting] = "--duration",
+        [TargetOptions.WarmupSetting] = "--warmup",
+        [TargetOptions.RepeatsSetting] = "--repeats",
+        [TargetOptions.ClientsSetting] = "--clients",
+        [TargetOptions.ScaleSetting] = "--scale",
+    };
+
     [CommandOption("--target <NAME>")]
     [Description("The system tuned (see 'tune targets'; default synthetic).")]
     [DefaultValue("synthetic")]
@@ -45,17 +59,31 @@ public class TargetSettings : GlobalSettings
 
     public TargetOptions Options() => new(Workload, Duration, Warmup, Repeats, Clients, Scale);
 
-    /// <summary>The target's catalogue entry and the space to search; an unknown target or a bad space file becomes a usage error.</summary>
-    public (TargetEntry Entry, SearchSpace Space) LoadTarget() => InputErrors.AsUsage(() =>
+    /// <summary>
+    /// The target's catalogue entry and the space to search (the target's own, or the <c>--space</c> file).
+    /// </summary>
+    public (TargetEntry Entry, SearchSpace Space) LoadTarget()
     {
         var entry = TargetCatalog.Get(Target);
         return (entry, Space is null ? entry.DefaultSpace(Options()) : SpaceFile.Load(Space));
-    });
+    }
+
+    /// <summary>
+    /// The option that sets <paramref name="setting"/> (the tuning library's name for a setting), or null.
+    /// </summary>
+    public virtual string? OptionFor(string setting) => OptionsBySetting.GetValueOrDefault(setting);
 }
 
 /// <summary>What the commands that search take besides the target: the trial budget and LlamaTune's settings.</summary>
 public class TuneSettings : TargetSettings
 {
+    private static readonly Dictionary<string, string> OptionsBySetting = new()
+    {
+        [AdapterSettings.DimensionsSetting] = "--dims",
+        [AdapterSettings.BiasSetting] = "--bias",
+        [AdapterSettings.BucketsSetting] = "--buckets",
+    };
+
     [CommandOption("--iterations <N>")]
     [Description("Trials after the default configuration (default 50).")]
     [DefaultValue(50)]
@@ -73,6 +101,8 @@ public class TuneSettings : TargetSettings
     [Description("Values per bucketised dimension (default 10000).")]
     public int? Buckets { get; init; }
 
+    protected override bool WritesOutputFolder => true;
+
     public override ValidationResult Validate()
     {
         var global = base.Validate();
@@ -81,5 +111,18 @@ public class TuneSettings : TargetSettings
         return ValidationResult.Success();
     }
 
-    public TuningMethod Method(string name) => InputErrors.AsUsage(() => TuningMethod.Parse(name, Dims, Bias, Buckets));
+    public override string? OptionFor(string setting) =>
+        base.OptionFor(setting) ?? OptionsBySetting.GetValueOrDefault(setting);
+
+    /// <summary>
+    /// The method <paramref name="name"/> with LlamaTune's settings from <c>--dims</c>, <c>--bias</c> and
+    /// <c>--buckets</c>.
+    /// </summary>
+    public TuningMethod Method(string name) => TuningMethod.Parse(name, Dims, Bias, Buckets);
+
+    /// <summary>The option that names the method (or methods) to run.</summary>
+    protected string? MethodOption(string setting, string option) =>
+        setting == TuningMethod.Setting || setting == OptimizerCatalog.Optimizers.Kind || setting == AdapterCatalog.Kind
+            ? option
+            : null;
 }

@@ -1,3 +1,8 @@
+using System.Globalization;
+using System.Text.Json;
+using Frugal.Cli.Rendering;
+using Frugal.Core.Results;
+using Frugal.Tuning.Spaces;
 using Frugal.Tuning.Targets;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -9,24 +14,32 @@ public sealed class TuneTargetsCommand(IAnsiConsole console) : Command<GlobalSet
 {
     public override int Execute(CommandContext context, GlobalSettings settings, CancellationToken cancellation)
     {
-        var table = new Table().AddColumn("target").AddColumn("default space").AddColumn(new TableColumn("knobs").RightAligned()).AddColumn("description");
-        foreach (var entry in TargetCatalog.All)
+        var listing = TargetCatalog.Listing();
+        if (!settings.JsonOnConsole)
         {
-            var space = entry.DefaultSpace(new TargetOptions());
-            table.AddRow(Markup.Escape(entry.Name), Markup.Escape(space.Name), space.Knobs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(entry.Description));
+            var table = new Table().AddColumn("target").AddColumn("default space")
+                .AddColumn(new TableColumn("knobs").RightAligned()).AddColumn("description");
+            foreach (var target in listing)
+                table.AddRow(Markup.Escape(target.Name), Markup.Escape(target.Space),
+                    target.Knobs.ToString(CultureInfo.InvariantCulture), Markup.Escape(target.Description));
+            console.Write(table);
         }
-        console.Write(table);
+        JsonOutput.Emit(console, settings, JsonSerializer.Serialize(listing, ResultJson.Options));
         return ExitCodes.Success;
     }
 }
 
-/// <summary><c>frugal tune space</c>: checks a space file (or shows a target's space) and lists its knobs.</summary>
-public sealed class TuneSpaceCommand(IAnsiConsole console) : Command<TargetSettings>
+/// <summary>
+/// <c>frugal tune space</c>: checks a space file (or shows a target's space) and lists its knobs; as JSON, in the
+/// space-file format.
+/// </summary>
+public sealed class TuneSpaceCommand(IAnsiConsole console) : TuneCommand<TargetSettings>
 {
-    public override int Execute(CommandContext context, TargetSettings settings, CancellationToken cancellation)
+    protected override int Run(TargetSettings settings, CancellationToken cancellation)
     {
         var (_, space) = settings.LoadTarget();
-        TuneView.Space(console, space);
+        if (!settings.JsonOnConsole) TuneView.Space(console, space);
+        JsonOutput.Emit(console, settings, SpaceFile.ToJson(space));
         return ExitCodes.Success;
     }
 }

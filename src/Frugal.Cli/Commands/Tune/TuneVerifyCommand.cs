@@ -1,9 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using Frugal.Cli.Rendering;
 using Frugal.Core.Randomness;
-using Frugal.Core.Results;
 using Frugal.Tuning.Loop;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -14,7 +12,7 @@ namespace Frugal.Cli.Commands.Tune;
 /// <c>frugal tune verify</c>: measures a history's best configuration and its default again, alternately, on a fresh target,
 /// because the best of many noisy trials overstates its own improvement.
 /// </summary>
-public sealed class TuneVerifyCommand(IAnsiConsole console) : Command<TuneVerifyCommand.Settings>
+public sealed class TuneVerifyCommand(IAnsiConsole console) : TuneCommand<TuneVerifyCommand.Settings>
 {
     public sealed class Settings : TargetSettings
     {
@@ -34,47 +32,32 @@ public sealed class TuneVerifyCommand(IAnsiConsole console) : Command<TuneVerify
             if (History.Length == 0) return ValidationResult.Error("--history: name the history file to verify.");
             return Rounds is < 1 or > 1000 ? ValidationResult.Error($"--rounds: {Rounds} must lie in [1, 1000].") : ValidationResult.Success();
         }
+
+        public override string? OptionFor(string setting) =>
+            setting == TuningHistory.Setting ? "--history" : base.OptionFor(setting);
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    protected override int Run(Settings settings, CancellationToken cancellation)
     {
         var (entry, space) = settings.LoadTarget();
-        var identity = InputErrors.AsUsage(() => TuningHistory.ReadIdentity(settings.History));
-        if (identity.Target != entry.Name)
-            throw new UsageException($"--history: '{settings.History}' tuned target '{identity.Target}', not '{entry.Name}'.");
-        if (identity.SpaceFingerprint != space.Fingerprint())
-            throw new UsageException($"--history: '{settings.History}' searched space '{identity.Space}' ({identity.SpaceFingerprint}), not '{space.Name}' ({space.Fingerprint()}); pass its --space or --workload.");
-        var (_, trials, _) = InputErrors.AsUsage(() => TuningHistory.Read(settings.History, space));
-        using var target = InputErrors.AsUsage(() => entry.Create(settings.Options(), new SeedTree(settings.Seed).Child("target")));
-        VerificationResult Verify(Action<int>? roundDone) => InputErrors.AsUsage(() => Verification.Run(target, trials, settings.Rounds, roundDone, cancellation));
+        var run = TuningHistory.Load(settings.History, entry.Name, space);
+        using var target = entry.Create(settings.Options(), new SeedTree(settings.Seed).Child("target"));
+        VerificationResult Verify(Action<int>? roundDone) =>
+            Verification.Run(target, run, settings.Rounds, roundDone, cancellation);
         var result = settings.JsonOnConsole
             ? Verify(null)
             : console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(p =>
             {
-                var task = p.AddTask($"default and best of {Markup.Escape(Path.GetFileName(settings.History))}, {settings.Rounds} rounds", maxValue: settings.Rounds);
+                var history = Markup.Escape(Path.GetFileName(settings.History));
+                var task = p.AddTask($"default and best of {history}, {settings.Rounds} rounds",
+                    maxValue: settings.Rounds);
                 return Verify(done => task.Value = done);
             });
 
         if (!settings.JsonOnConsole) Show(result);
-        JsonOutput.Emit(console, settings, JsonSerializer.Serialize(new
-        {
-            history = settings.History,
-            metric = result.Objective.Metric,
-            maximize = result.Objective.Maximize,
-            rounds = settings.Rounds,
-            @default = result.Default.Select(NullIfFailed),
-            best = result.Best.Select(NullIfFailed),
-            medianDefault = NullIfFailed(result.MedianDefault),
-            medianBest = NullIfFailed(result.MedianBest),
-            improvementPercent = NullIfFailed(result.ImprovementPercent),
-            roundsWon = result.RoundsWon,
-            defaultFailures = result.DefaultFailures,
-            bestFailures = result.BestFailures,
-        }, ResultJson.Options));
+        JsonOutput.Emit(console, settings, result.ToJson());
         return ExitCodes.Success;
     }
-
-    private static double? NullIfFailed(double value) => double.IsNaN(value) ? null : value;
 
     private void Show(VerificationResult result)
     {

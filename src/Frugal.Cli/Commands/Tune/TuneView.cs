@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace Frugal.Cli.Commands.Tune;
 
-/// <summary>Tuning results as terminal tables and as the JSON <c>--json</c> prints.</summary>
+/// <summary>Tuning results as terminal tables.</summary>
 internal static class TuneView
 {
     /// <summary>The best configuration's changed knobs beside their defaults, and the improvement.</summary>
@@ -54,48 +54,6 @@ internal static class TuneView
                 Markup.Escape(string.Join(", ", k.Special.Select(s => s.Probability is { } p ? $"{Format.Parameter(s.Value)} (p={Format.Parameter(p)})" : Format.Parameter(s.Value)))));
         console.Write(table);
     }
-
-    public static object RunJson(TuningOutcome outcome, string history) => new
-    {
-        target = outcome.Plan.TargetName,
-        space = outcome.Plan.Space.Name,
-        method = outcome.Plan.Method.Name,
-        seed = outcome.Plan.Seed.ToString(CultureInfo.InvariantCulture),
-        iterations = outcome.Plan.Iterations,
-        objective = outcome.Objective.Metric,
-        maximize = outcome.Objective.Maximize,
-        history,
-        @default = new { value = outcome.Default.Value, configuration = outcome.Default.Configuration, metrics = outcome.Default.Metrics },
-        best = new { iteration = outcome.Best.Iteration, value = outcome.Best.Value, configuration = outcome.Best.Configuration, metrics = outcome.Best.Metrics },
-        improvementPercent = outcome.ImprovementPercent,
-        failures = outcome.Trials.Count(t => t.Failed),
-        bestSoFar = outcome.BestSoFar(),
-        trials = outcome.Trials.Select(t => new { iteration = t.Iteration, value = t.Value, failed = t.Failed, reason = t.Failure }),
-    };
-
-    /// <summary>One entry per method; <c>trialsRatio</c> is null (written, not left out) when it has no plain counterpart or did not reach its best on most seeds.</summary>
-    public static object ComparisonJson(ComparisonPlan plan, IReadOnlyList<MethodSummary> summaries, bool maximize) => new
-    {
-        target = plan.TargetName,
-        space = plan.Space.Name,
-        iterations = plan.Iterations,
-        seeds = plan.Seeds,
-        maximize,
-        methods = summaries.Select(s => new Dictionary<string, object?>
-        {
-            ["method"] = s.Method.Name,
-            ["plain"] = s.Plain,
-            ["medianFinalBest"] = s.MedianFinalBest,
-            ["finalBest"] = s.FinalBest,
-            ["meanFinalBest"] = s.Band[^1].Estimate,
-            ["lower"] = s.Band[^1].Lower,
-            ["upper"] = s.Band[^1].Upper,
-            ["trialsRatio"] = s.TrialsRatio,
-            ["trialsRatioPerSeed"] = s.RatioPerSeed,
-            ["reached"] = s.Plain is null ? null : s.Reached,
-            ["meanBestSoFar"] = s.MeanCurve,
-        }),
-    };
 
     private static string F(double value) => Number(value);
 

@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Statistics;
 
 namespace Frugal.Tuning.Targets.Postgres;
@@ -121,23 +122,30 @@ public sealed class PostgresTarget : ITuningTarget
 /// <summary>The workload settings of a <see cref="PostgresTarget"/>, from <see cref="TargetOptions"/> with defaults filled in and checked.</summary>
 internal sealed record PostgresRunSettings(PgbenchWorkload Workload, int DurationSeconds, int WarmupSeconds, int Repeats, int Clients, int Threads, int Scale)
 {
+    /// <exception cref="BadInputException">A setting postgres cannot honour.</exception>
     public static PostgresRunSettings From(TargetOptions options)
     {
         var workload = (options.Workload ?? "tpcb") switch
         {
             "tpcb" => PgbenchWorkload.TpcB,
             "select" => PgbenchWorkload.SelectOnly,
-            var w => throw new ArgumentException($"workload '{w}' is not a postgres workload; expected tpcb or select.", nameof(options)),
+            var w => throw new BadInputException(
+                $"'{w}' is not a postgres workload; expected tpcb or select", TargetOptions.WorkloadSetting),
         };
-        var duration = WholeSeconds(options.DurationSeconds ?? 10, "duration", 1);
-        var warmup = WholeSeconds(options.WarmupSeconds ?? 5, "warmup", 0);
+        var duration = WholeSeconds(options.DurationSeconds ?? 10, TargetOptions.DurationSetting, 1);
+        var warmup = WholeSeconds(options.WarmupSeconds ?? 5, TargetOptions.WarmupSetting, 0);
         var repeats = options.Repeats ?? 3;
-        if (repeats < 1) throw new ArgumentException($"repeats must be at least 1 (got {repeats}).", nameof(options));
+        if (repeats < 1)
+            throw new BadInputException($"repeats must be at least 1 (got {repeats})", TargetOptions.RepeatsSetting);
         var clients = options.Clients ?? 4;
         // The knob space keeps max_connections ≥ 20 with 3 reserved for superusers, so up to 16 clients always connect.
-        if (clients is < 1 or > 16) throw new ArgumentException($"clients must be between 1 and 16 for postgres (got {clients}).", nameof(options));
+        if (clients is < 1 or > 16)
+            throw new BadInputException(
+                $"clients must be between 1 and 16 for postgres (got {clients})", TargetOptions.ClientsSetting);
         var scale = options.Scale ?? 10;
-        if (scale is < 1 or > 1000) throw new ArgumentException($"scale must be between 1 and 1000 for postgres (got {scale}).", nameof(options));
+        if (scale is < 1 or > 1000)
+            throw new BadInputException(
+                $"scale must be between 1 and 1000 for postgres (got {scale})", TargetOptions.ScaleSetting);
         return new PostgresRunSettings(workload, duration, warmup, repeats, clients, Math.Min(clients, Environment.ProcessorCount), scale);
     }
 
@@ -145,7 +153,9 @@ internal sealed record PostgresRunSettings(PgbenchWorkload Workload, int Duratio
     private static int WholeSeconds(double seconds, string setting, int minimum)
     {
         if (!(seconds >= minimum && seconds <= 86400 && seconds == Math.Floor(seconds)))
-            throw new ArgumentException($"{setting} must be a whole number of seconds, at least {minimum}, for postgres (got {seconds}).", "options");
+            throw new BadInputException(
+                $"{setting} must be a whole number of seconds, at least {minimum}, for postgres " +
+                $"(got {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)})", setting);
         return (int)seconds;
     }
 }

@@ -113,5 +113,8 @@ internal static class ToolProcess
 /// </summary>
 internal sealed record ToolRunOptions(string? RunAs = null, string? WorkingDirectory = null, string? Input = null, TimeSpan? Timeout = null);
 
-/// <summary>A PostgreSQL tool or server operation failed; the message carries the tool's (or server log's) reason.</summary>
-public sealed class PostgresException(string message) : Exception(message);
+/// <summary>
+/// A PostgreSQL tool or server operation failed; the message carries the tool's (or server log's) reason. Like an I/O
+/// error it is the system's failure, not the user's input nor a bug in frugal, so the command line reports it as such.
+/// </summary>
+public sealed class PostgresException(string message) : IOException(message);

@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using System.Globalization;
 using Frugal.Core.Randomness;
 using Frugal.Tuning.Spaces;
@@ -67,13 +68,14 @@ public sealed class SyntheticFunction
     /// <summary>The knobs that change the score.</summary>
     public IReadOnlyList<string> EffectiveKnobs => [_real.Name, _logInteger.Name, _categorical.Name, _special.Name];
 
-    /// <exception cref="ArgumentException">Not a known function name.</exception>
+    /// <exception cref="BadInputException">Not a known function name (a workload setting).</exception>
     public static SyntheticFunction Parse(string name)
     {
         var parts = name.Split('-');
         if (parts.Length == 2 && parts[0] is "sparse" or "noisy" && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var knobs) && knobs is >= 8 and <= 1000)
             return new SyntheticFunction(name, knobs, parts[0] == "noisy" ? 0.05 : 0);
-        throw new ArgumentException($"--workload: unknown synthetic function '{name}' (known: {Names}).");
+        throw new BadInputException(
+            $"unknown synthetic function '{name}' (known: {Names})", TargetOptions.WorkloadSetting);
     }
 
     /// <summary>A configuration reaching <see cref="Optimum"/>: every effective knob on its target, the special knob at its special value.</summary>

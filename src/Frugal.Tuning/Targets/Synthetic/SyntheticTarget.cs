@@ -1,4 +1,6 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
+using Frugal.Tuning.Spaces;
 using MathNet.Numerics.Distributions;
 
 namespace Frugal.Tuning.Targets.Synthetic;
@@ -13,10 +15,21 @@ public sealed class SyntheticTarget : ITuningTarget
 
     /// <param name="options">Only <see cref="TargetOptions.Workload"/> (the function) applies.</param>
     /// <param name="seeds">Where the observation noise comes from.</param>
+    /// <exception cref="BadInputException">A workload setting other than the function is set, or the function is
+    /// unknown.</exception>
     public SyntheticTarget(TargetOptions options, SeedTree seeds)
     {
-        if (options.DurationSeconds is not null || options.WarmupSeconds is not null || options.Repeats is not null || options.Clients is not null || options.Scale is not null)
-            throw new ArgumentException("the synthetic target takes only --workload (the function); --duration, --warmup, --repeats, --clients and --scale do not apply.");
+        (object? Value, string Setting)[] inapplicable =
+        [
+            (options.DurationSeconds, TargetOptions.DurationSetting),
+            (options.WarmupSeconds, TargetOptions.WarmupSetting),
+            (options.Repeats, TargetOptions.RepeatsSetting),
+            (options.Clients, TargetOptions.ClientsSetting),
+            (options.Scale, TargetOptions.ScaleSetting),
+        ];
+        if (inapplicable.FirstOrDefault(o => o.Value is not null).Setting is { } setting)
+            throw new BadInputException(
+                $"the synthetic target has no {setting} setting: it takes only a workload (the function)", setting);
         Function = SyntheticFunction.Parse(options.Workload ?? SyntheticFunction.DefaultName);
         _noise = new Normal(0, 1, seeds.Stream("noise"));
     }
@@ -30,7 +43,10 @@ public sealed class SyntheticTarget : ITuningTarget
     public TrialMeasurement Evaluate(IReadOnlyDictionary<string, object> configuration, CancellationToken cancellation)
     {
         var missing = Function.EffectiveKnobs.FirstOrDefault(k => !configuration.ContainsKey(k));
-        if (missing is not null) throw new ArgumentException($"the synthetic function '{Function.Name}' needs knob '{missing}', which the space lacks.");
+        if (missing is not null)
+            throw new BadInputException(
+                $"the synthetic function '{Function.Name}' needs knob '{missing}', which the space lacks",
+                SearchSpace.Setting);
         if (Function.Crashes(configuration)) return TrialMeasurement.FailedWith("synthetic crash: a log-scale knob in the top 3% of its range");
         var score = Function.Score(configuration);
         var observed = Function.Noise > 0 ? score * (1 + Function.Noise * _noise.Sample()) : score;
