@@ -120,6 +120,11 @@ public static class FrugalApp
             errors.WriteLine($"frugal: corrupt data: {OneLine(e.Message)}");
             return ExitCodes.CorruptData;
         }
+        catch (CommandFailedException e)
+        {
+            errors.WriteLine($"frugal: {OneLine(e.Message)}");
+            return ExitCodes.Failure;
+        }
         catch (OperationCanceledException e)
         {
             errors.WriteLine($"frugal: cancelled; {(e is PartlyKeptCancellation ? e.Message : "nothing was written.")}");

@@ -15,33 +15,41 @@ public sealed unsafe partial class KvStore
     public CheckpointInfo Checkpoint()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ThrowIfReadOnly();
         if (_coldLog is null) throw new InvalidOperationException("The cold index's chunk store is checkpointed by its owner.");
         lock (_checkpointLock)
         {
             var sequence = _checkpointSequence + 1;
             var tail = _log.TailAddress;
             var meta = Snapshot(tail, sequence, out var entries);
-            meta.Write(Path.Combine(_directory, MetaFileName));
+            meta.Write(Path.Combine(_directory, CheckpointMeta.FileName));
             Committed(sequence);
             return new CheckpointInfo(sequence, tail, entries);
         }
     }
 
-    /// <summary>Steps before the commit: fold the log over to <paramref name="tail"/>, flush, snapshot the index (and the cold tier's parts).</summary>
+    /// <summary>Steps before the commit, in both tiers: the hot log and index (<see cref="SnapshotLog"/>), the cold log flushed to its tail, the chunk store's log and index.</summary>
     private CheckpointMeta Snapshot(long tail, long sequence, out long entries)
+    {
+        var hot = SnapshotLog(tail, sequence, out entries);
+        var cold = _coldLog!;
+        var coldTail = cold.TailAddress;
+        cold.ShiftReadOnly(coldTail);
+        cold.WaitForFlush(coldTail);
+        _coldDevice!.Flush();
+        var chunks = _coldIndex!.Store;
+        var chunkPart = chunks.SnapshotLog(chunks._log.TailAddress, sequence, out _);
+        return new CheckpointMeta(_storeId, sequence, _checksums, _shape.KeySize, _shape.ValueSize, hot,
+            new LogCheckpoint(Plan.PageBits, 0, cold.BeginAddress, coldTail, 0, 0), chunkPart);
+    }
+
+    /// <summary>Folds this store's log over to <paramref name="tail"/>, flushes it, and snapshots its index.</summary>
+    private LogCheckpoint SnapshotLog(long tail, long sequence, out long entries)
     {
         _log.ShiftReadOnly(tail);
         _log.WaitForFlush(tail);
         _device.Flush();
-        var meta = WriteIndexSnapshot(tail, sequence, out entries);
-        if (_coldLog is null) return meta;
-        var coldTail = _coldLog.TailAddress;
-        _coldLog.ShiftReadOnly(coldTail);
-        _coldLog.WaitForFlush(coldTail);
-        _coldDevice!.Flush();
-        var chunks = _coldIndex!.Store;
-        var chunkMeta = chunks.Snapshot(chunks._log.TailAddress, sequence, out _);
-        return meta with { Cold = new ColdCheckpoint(_coldLog.BeginAddress, coldTail, chunkMeta) };
+        return WriteIndexSnapshot(tail, sequence, out entries);
     }
 
     /// <summary>After the checkpoint file names <paramref name="sequence"/>: new records carry its version, superseded snapshots go, and space below Begin is given back.</summary>
@@ -63,12 +71,12 @@ public sealed unsafe partial class KvStore
         if (counted) Interlocked.Add(ref _reclaimedBytes, bytes);
     }
 
-    private CheckpointMeta WriteIndexSnapshot(long tail, long sequence, out long entries)
+    private LogCheckpoint WriteIndexSnapshot(long tail, long sequence, out long entries)
     {
         var indexPath = IndexPath(sequence);
         entries = 0;
         (long Length, uint Crc) sealedIndex;
-        using (var writer = new IndexSnapshotWriter(indexPath))
+        using (var writer = new IndexSnapshotWriter(indexPath, _storeId, sequence))
         {
             var slots = new List<IntPtr>();
             for (long bucket = 0; bucket < _index.BucketCount; bucket++)
@@ -94,14 +102,14 @@ public sealed unsafe partial class KvStore
             }
             sealedIndex = writer.Complete();
         }
-        return new CheckpointMeta(sequence, Plan.PageBits, _index.BucketCount, _shape.KeySize, _shape.ValueSize, _log.BeginAddress, tail, sealedIndex.Length, sealedIndex.Crc);
+        return new LogCheckpoint(Plan.PageBits, _index.BucketCount, _log.BeginAddress, tail, sealedIndex.Length, sealedIndex.Crc);
     }
 
     /// <summary>Follows a chain from <paramref name="address"/> (past a read-cache record) to its first main-log record below <paramref name="tail"/>.</summary>
     private long NewestBelow(long address, long tail, ref int epochSlot)
     {
         if (LogAddress.IsReadCache(address)) address = Record.Previous(Record.Header(_cache!.Pointer(LogAddress.Plain(address))));
-        Span<byte> header = stackalloc byte[Record.HeaderSize];
+        byte[]? buffer = null;
         while (address >= tail)
         {
             if (address >= _log.HeadAddress)
@@ -109,11 +117,11 @@ public sealed unsafe partial class KvStore
                 address = Record.Previous(Record.Header(_log.Pointer(address)));
                 continue;
             }
-            // Written after the checkpoint began and already evicted: read its header without holding the epoch.
+            // Written after the checkpoint began and already evicted: read it without holding the epoch.
             _epoch.Unprotect(epochSlot);
-            if (_device.Read(address, header) < Record.HeaderSize) throw new StorageException($"{_device.Name}: the record at {address} is cut off (corrupt).");
+            var header = ReadRecord(_log, _device, address, ref buffer).Header;
             epochSlot = _epoch.Protect();
-            address = Record.Previous(BitConverter.ToInt64(header));
+            address = Record.Previous(header);
         }
         return address;
     }

@@ -258,13 +258,10 @@ public sealed unsafe partial class KvStore
             else
             {
                 _epoch.Unprotect(epochSlot);
-                buffer ??= new byte[Record.HeaderSize + key.Length];
-                var read = device.Read(head, buffer);
-                CountRead(read);
+                var (read, keyLength, _) = ReadRecord(log, device, head, ref buffer);
                 epochSlot = _epoch.Protect();
-                if (read < buffer.Length) throw new StorageException($"{device.Name}: the record at {head} is cut off (corrupt).");
-                header = BinaryPrimitives.ReadInt64LittleEndian(buffer) & ~Record.LockBit;
-                sameKey = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(8)) == key.Length && buffer.AsSpan(Record.HeaderSize).SequenceEqual(key);
+                header = read;
+                sameKey = keyLength == key.Length && buffer.AsSpan(Record.HeaderSize, keyLength).SequenceEqual(key);
             }
             if (!Record.IsInvalid(header) && sameKey) return false;
             head = Record.Previous(header);
@@ -350,10 +347,10 @@ public sealed unsafe partial class KvStore
                 if (offset + Record.HeaderSize > read) break;
                 var header = BinaryPrimitives.ReadInt64LittleEndian(page.AsSpan(offset)) & ~Record.LockBit;
                 if (header == 0) break; // the unused end of the page
-                int keyLength = BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(offset + 8)), valueLength = BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(offset + 12));
-                if (keyLength < 0 || valueLength < 0 || (header & Record.VersionMask) == 0 || offset + (long)Record.Size(keyLength, valueLength) > read)
-                    throw new StorageException($"{device.Name}: no valid record at {at} (corrupt).");
-                var size = Record.Size(keyLength, valueLength);
+                var length = Record.LengthIn(page.AsSpan(offset, read - offset));
+                if (length < 0 || offset + (length + 7 & ~7) > read) throw new StorageCorruptException(device.Name, "no valid record (corrupt)", at);
+                if (!IsIntact(log, device, at, page.AsSpan(offset, length))) throw new StorageCorruptException(device.Name, "checksum mismatch (corrupt)", at);
+                var size = (length + 7) & ~7;
                 if (!Record.IsInvalid(header)) visit(at, page.AsSpan(offset, size));
                 at += size;
             }

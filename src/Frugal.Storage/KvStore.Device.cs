@@ -125,9 +125,10 @@ public sealed partial class KvStore
                         if (await ReadDeviceAsync(device, address, buffer.AsMemory(0, size)).ConfigureAwait(false) < size)
                         {
                             if (address < log.BeginAddress) return (ChainEnd.Restart, default);
-                            throw new StorageException($"{device.Name}: the record at {address} is cut off (corrupt).");
+                            throw new StorageCorruptException(device.Name, "record cut off (corrupt)", address);
                         }
                     }
+                    if (!IsIntact(log, device, address, buffer.AsSpan(0, Record.HeaderSize + keyLength + valueLength))) return (ChainEnd.Restart, default);
                 }
                 if (!Record.IsInvalid(header) && buffer.AsSpan(Record.HeaderSize, keyLength).SequenceEqual(key.Span))
                 {
@@ -190,6 +191,43 @@ public sealed partial class KvStore
     }
 
     /// <summary>
+    /// Reads the whole record at <paramref name="address"/> from the device, synchronously and
+    /// unprotected, and checks it (<paramref name="buffer"/> grows as needed). For walks that
+    /// Begin cannot pass meanwhile (compaction's own, a checkpoint's): any failure is damage.
+    /// </summary>
+    private (long Header, int KeyLength, int ValueLength) ReadRecord(HybridLog log, IStorageDevice device, long address, ref byte[]? buffer)
+    {
+        buffer ??= new byte[FirstReadBytes];
+        var read = device.Read(address, buffer);
+        CountRead(read);
+        if (!TryParseDeviceRecord(log, device, address, buffer, read, out var header, out var keyLength, out var valueLength))
+            throw new StorageCorruptException(device.Name, "no valid record (corrupt)", address);
+        var size = Record.Size(keyLength, valueLength);
+        if (size > read)
+        {
+            if (buffer.Length < size) buffer = new byte[size];
+            read = device.Read(address, buffer.AsSpan(0, size));
+            CountRead(read);
+            if (read < size) throw new StorageCorruptException(device.Name, "record cut off (corrupt)", address);
+        }
+        if (!IsIntact(log, device, address, buffer.AsSpan(0, Record.HeaderSize + keyLength + valueLength)))
+            throw new StorageCorruptException(device.Name, "checksum mismatch (corrupt)", address);
+        return (header, keyLength, valueLength);
+    }
+
+    /// <summary>
+    /// Whether a record copied from the device still has its checksum (always, in a store that
+    /// keeps none). A mismatch where Begin has passed the address is a record compaction gave
+    /// back under the reader: false (start over). Anywhere else it is damage.
+    /// </summary>
+    private bool IsIntact(HybridLog log, IStorageDevice device, long address, ReadOnlySpan<byte> record)
+    {
+        if (!_checksums || Record.IsIntact(record)) return true;
+        if (address < log.BeginAddress) return false;
+        throw new StorageCorruptException(device.Name, "checksum mismatch (corrupt)", address);
+    }
+
+    /// <summary>
     /// Checks the header of a record read from the device. A record that fails the check while
     /// Begin has passed its address was compacted and its space given back under the reader:
     /// false (start over). Anywhere else it is corruption.
@@ -212,7 +250,7 @@ public sealed partial class KvStore
                 return true;
         }
         if (address < log.BeginAddress) return false;
-        throw new StorageException($"{device.Name}: no valid record at {address} (corrupt).");
+        throw new StorageCorruptException(device.Name, "no valid record (corrupt)", address);
     }
 
     /// <summary>Finishes an RMW that left memory: reads the current value (hot device or cold tier), then inserts conditionally; starts over when that fails.</summary>

@@ -125,6 +125,7 @@ public sealed unsafe partial class KvStore
 
     private void Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, int counter, bool tombstone)
     {
+        ThrowIfReadOnly();
         CheckSizes(key.Length, value.Length);
         Throttle();
         var hash = Hash(key);
@@ -214,6 +215,7 @@ public sealed unsafe partial class KvStore
 
     internal OpStatus TryRmw<TMerge>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, out PendingIo pending) where TMerge : IRmwFunction
     {
+        ThrowIfReadOnly();
         Throttle();
         var hash = Hash(key);
         var slot = Enter();
@@ -301,7 +303,16 @@ public sealed unsafe partial class KvStore
         CheckSizes(key.Length, length);
         if (!_log.TryAllocate(Record.Size(key.Length, length), out var at)) return OpStatus.Wait;
         var fresh = _log.Pointer(at);
-        merge.Merge(input, current, exists, Record.Prepare(fresh, key, length));
+        try
+        {
+            merge.Merge(input, current, exists, Record.Prepare(fresh, key, length));
+        }
+        catch
+        {
+            // A reserved record must be published, or a scan of its page would stop at its zero header.
+            Record.Publish(fresh, hot, _versionBits | Record.InvalidBit);
+            throw;
+        }
         Record.Publish(fresh, hot, _versionBits);
         return Link(slot, entry, hot, cached, at, fresh);
     }

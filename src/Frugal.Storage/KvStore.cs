@@ -1,5 +1,6 @@
-using System.Buffers;
 using System.IO.Hashing;
+using Frugal.Core.Errors;
+using Frugal.Core.IO;
 
 namespace Frugal.Storage;
 
@@ -17,8 +18,10 @@ public sealed unsafe partial class KvStore : IDisposable
     private const string LogFileName = "hlog.dat";
     private const string ColdLogFileName = "cold.dat";
     private const string ColdIndexDirectory = "cold-index";
-    private const string MetaFileName = "checkpoint.meta";
     private const int FirstDeviceRead = 512;
+
+    /// <summary>What <see cref="BadInputException.Setting"/> names when the data directory is at fault.</summary>
+    public const string DirectorySetting = "directory";
 
     private readonly Epoch _epoch = new();
     private readonly HashIndex _index;
@@ -30,6 +33,9 @@ public sealed unsafe partial class KvStore : IDisposable
     private readonly string _directory;
     private readonly RecordShape _shape;
     private readonly KvStoreOptions _options;
+    private readonly bool _readOnly;
+    private readonly bool _checksums;
+    private readonly long _storeId;
 
     // The cold tier; null in the cold index's own chunk store, which is a store without one.
     private readonly HybridLog? _coldLog;
@@ -44,72 +50,87 @@ public sealed unsafe partial class KvStore : IDisposable
     private long _bytesRead;
     private int _disposed;
 
-    /// <summary>Opens the store in <paramref name="options"/>'s directory, recovering its last checkpoint, or creates it there.</summary>
+    /// <summary>
+    /// Opens the store in <paramref name="options"/>'s directory, recovering its last checkpoint,
+    /// or creates it there (a missing or empty directory, unless the options say otherwise).
+    /// Recovery checks every file of the checkpoint before it changes anything.
+    /// </summary>
+    /// <exception cref="BadInputException">The directory holds no store (or something else), or a
+    /// store of another format version or record shape; or an option is out of range.</exception>
+    /// <exception cref="StorageCorruptException">A store file failed its checks; nothing was changed.</exception>
+    /// <exception cref="StorageException">A file could not be opened as asked (permissions).</exception>
     public static KvStore Open(KvStoreOptions options) => new(options, RecordShape.Variable);
 
-    internal KvStore(KvStoreOptions options, RecordShape shape) : this(options, shape, path => new FileDevice(path)) { }
+    internal KvStore(KvStoreOptions options, RecordShape shape) : this(options, shape, (path, readOnly) => new FileDevice(path, readOnly)) { }
 
     /// <param name="options">The options.</param>
     /// <param name="shape">The record sizes the directory must have been created for.</param>
-    /// <param name="openDevice">Opens a log's device at a path (tests substitute a failing one).</param>
-    internal KvStore(KvStoreOptions options, RecordShape shape, Func<string, IStorageDevice> openDevice)
-        : this(options, shape, openDevice, owned: false, ownerMeta: null) { }
+    /// <param name="openDevice">Opens a log's device at a path, read-only or not (tests substitute a failing one).</param>
+    internal KvStore(KvStoreOptions options, RecordShape shape, Func<string, bool, IStorageDevice> openDevice)
+        : this(options, shape, openDevice, owner: null) { }
 
     /// <param name="options">The options.</param>
     /// <param name="shape">The record sizes.</param>
     /// <param name="openDevice">Opens a log's device at a path.</param>
-    /// <param name="owned">
-    /// True for the cold index's chunk store: no cold tier, no compaction thread, and no
-    /// checkpoint file of its own — its owner embeds its checkpoint in the owner's.
+    /// <param name="owner">
+    /// Set for the cold index's chunk store: no cold tier, no compaction thread, and no
+    /// checkpoint file of its own — its owner embeds its part in the owner's checkpoint, and
+    /// repairs it (<see cref="Repair"/>) only once the whole checkpoint checked out.
     /// </param>
-    /// <param name="ownerMeta">The owned store's checkpoint, from its owner's; null to create it.</param>
-    private KvStore(KvStoreOptions options, RecordShape shape, Func<string, IStorageDevice> openDevice, bool owned, CheckpointMeta? ownerMeta)
+    private KvStore(KvStoreOptions options, RecordShape shape, Func<string, bool, IStorageDevice> openDevice, OwnerCheckpoint? owner)
     {
         _directory = Path.GetFullPath(options.Directory);
         _shape = shape;
         _options = options;
-        Directory.CreateDirectory(_directory);
-        var metaPath = Path.Combine(_directory, MetaFileName);
-        CheckpointMeta? meta;
-        if (owned) meta = ownerMeta;
-        else
-        {
-            meta = File.Exists(metaPath) ? CheckpointMeta.Read(metaPath) : null;
-            if (meta is null && Directory.EnumerateFileSystemEntries(_directory).Any())
-                throw new StorageException($"{metaPath}: missing, but {_directory} is not empty: not a Frugal store (or its creation was interrupted); refusing to overwrite it.");
-            if (meta is not null && (meta.KeySize != shape.KeySize || meta.ValueSize != shape.ValueSize))
-                throw new StorageException($"{metaPath}: the store holds {RecordShape.Describe(meta.KeySize, meta.ValueSize)}, but was opened for {shape} (incompatible).");
-            if (meta is not null && meta.Cold is null)
-                throw new StorageException($"{metaPath}: a checkpoint without a cold tier (incompatible).");
-        }
-
-        var plan = MemoryPlan.From(meta is null ? options : options with { PageSizeBits = meta.PageBits, IndexBytes = meta.IndexBuckets * HashIndex.BucketBytes });
+        _readOnly = options.ReadOnly;
+        var meta = owner is null ? FindCheckpoint(_directory, options) : null;
+        if (meta is not null && (meta.KeySize != shape.KeySize || meta.ValueSize != shape.ValueSize))
+            throw new BadInputException(
+                $"{Path.Combine(_directory, CheckpointMeta.FileName)}: the store holds {RecordShape.Describe(meta.KeySize, meta.ValueSize)}, but was opened for {shape} (incompatible)",
+                DirectorySetting);
+        var own = owner?.Log ?? meta?.Hot;
+        var plan = MemoryPlan.From(own is null ? options : options with { PageSizeBits = own.PageBits, IndexBytes = own.IndexBuckets * HashIndex.BucketBytes });
         // The cold index's size is fixed at creation, like the hot index's: its chunk ids depend on it.
-        if (meta?.Cold is { } coldMeta) plan = plan with { ColdIndexBuckets = coldMeta.Index.IndexBuckets, ColdIndexPageBits = coldMeta.Index.PageBits };
+        if (meta is not null) plan = plan with { ColdIndexBuckets = meta.Chunks.IndexBuckets, ColdIndexPageBits = meta.Chunks.PageBits };
         Plan = plan;
-        _device = openDevice(Path.Combine(_directory, LogFileName));
+        _storeId = meta?.StoreId ?? owner?.StoreId ?? NewStoreId();
+        _checksums = meta?.Checksums ?? owner?.Checksums ?? options.Checksums;
+        var creating = owner is null ? meta is null : owner.Log is null;
+        if (creating) Directory.CreateDirectory(_directory);
+        // Before any device is opened: opening one for writing would create a file the checkpoint says exists.
+        else if (owner is null) CheckLogFiles();
         try
         {
+            _device = OpenDevice(openDevice, Path.Combine(_directory, LogFileName));
             _index = new HashIndex(Plan.IndexBuckets);
-            _log = new HybridLog(_epoch, _device, Plan.PageBits, Plan.LogFrames, options.MutableFraction, onEvict: null);
+            _log = new HybridLog(_epoch, _device, Plan.PageBits, Plan.LogFrames, options.MutableFraction, onEvict: null, _checksums);
             if (Plan.ReadCacheFrames > 0)
                 _cache = new HybridLog(_epoch, device: null, Plan.PageBits, Plan.ReadCacheFrames, 1 - options.SecondChanceFraction, EvictFromReadCache);
-            if (!owned)
+            if (owner is null)
             {
-                _coldDevice = openDevice(Path.Combine(_directory, ColdLogFileName));
+                _coldDevice = OpenDevice(openDevice, Path.Combine(_directory, ColdLogFileName));
                 // Append-only: HybridLog keeps one page mutable, but nothing ever updates a cold record in place.
-                _coldLog = new HybridLog(_epoch, _coldDevice, Plan.PageBits, Plan.ColdLogFrames, mutableFraction: 0, onEvict: null);
-                var chunks = new KvStore(ColdIndex.StoreOptions(Path.Combine(_directory, ColdIndexDirectory), Plan), ColdIndex.Shape, openDevice, owned: true, meta?.Cold?.Index);
-                _coldIndex = new ColdIndex(chunks);
+                _coldLog = new HybridLog(_epoch, _coldDevice, Plan.PageBits, Plan.ColdLogFrames, mutableFraction: 0, onEvict: null, _checksums);
+                var chunkOptions = ColdIndex.StoreOptions(Path.Combine(_directory, ColdIndexDirectory), Plan) with { ReadOnly = _readOnly };
+                var chunkOwner = new OwnerCheckpoint(_storeId, meta?.Sequence ?? 0, _checksums, meta?.Chunks);
+                _coldIndex = new ColdIndex(new KvStore(chunkOptions, ColdIndex.Shape, openDevice, chunkOwner));
             }
-            Recovery = meta is null ? Create(owned) : Recover(meta, owned);
+            if (creating) Recovery = Create(owner is not null);
+            else
+            {
+                var sequence = owner?.Sequence ?? meta!.Sequence;
+                var torn = Load(sequence, own!) + (meta is null ? 0 : LoadCold(meta));
+                // Only now, with every file of the checkpoint checked: cut torn tails, remove what a crash left behind.
+                if (owner is null && !_readOnly) Repair();
+                Recovery = new RecoveryInfo(Created: false, sequence, own!.TailAddress, torn);
+            }
         }
         catch
         {
             DisposeParts();
             throw;
         }
-        if (owned) return;
+        if (owner is not null || _readOnly) return;
         _coldTrigger = Plan.ColdLogBudget;
         // A thread of its own: rounds block on device reads, which must not hold up the pool.
         _compactor = new Thread(CompactionLoop) { IsBackground = true, Name = "frugal-compaction" };
@@ -122,46 +143,115 @@ public sealed unsafe partial class KvStore : IDisposable
     /// <summary>What opening the store found: a new store, or the checkpoint it recovered and the torn tail it dropped.</summary>
     public RecoveryInfo Recovery { get; }
 
+    /// <summary>What the owner of the cold index's chunk store hands it: the store's identity and checkpoint, and the chunk log's part (null when creating).</summary>
+    private sealed record OwnerCheckpoint(long StoreId, long Sequence, bool Checksums, LogCheckpoint? Log);
+
+    /// <summary>
+    /// The directory's checkpoint, or null where a store is to be created (a missing or empty
+    /// directory, if the options allow). Writes nothing.
+    /// </summary>
+    private static CheckpointMeta? FindCheckpoint(string directory, KvStoreOptions options)
+    {
+        var creatable = options.CreateIfMissing && !options.ReadOnly;
+        if (File.Exists(directory)) throw new BadInputException($"{directory}: a file, not a store's directory", DirectorySetting);
+        if (!Directory.Exists(directory))
+            return creatable ? null : throw new BadInputException($"{directory}: no store here: the directory does not exist", DirectorySetting);
+        var metaPath = Path.Combine(directory, CheckpointMeta.FileName);
+        if (File.Exists(metaPath)) return CheckpointMeta.Read(metaPath);
+        if (Directory.EnumerateFileSystemEntries(directory).Any())
+            throw new BadInputException(
+                $"{metaPath}: missing, but {directory} is not empty: not a Frugal store (or its creation was interrupted); refusing to overwrite it",
+                DirectorySetting);
+        return creatable ? null : throw new BadInputException($"{directory}: no store here: the directory is empty", DirectorySetting);
+    }
+
+    private static long NewStoreId()
+    {
+        long id;
+        do id = BitConverter.ToInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(sizeof(long))); while (id == 0);
+        return id;
+    }
+
+    /// <summary>Every log the checkpoint refers to exists and is a regular file (a FIFO or a device would block or never end).</summary>
+    private void CheckLogFiles()
+    {
+        foreach (var path in new[] { LogFileName, ColdLogFileName, Path.Combine(ColdIndexDirectory, LogFileName) }.Select(f => Path.Combine(_directory, f)))
+        {
+            if (!File.Exists(path)) throw new StorageCorruptException(path, "missing; the checkpoint refers to it");
+            InputFile.Check(path, "store log", long.MaxValue);
+        }
+    }
+
+    private IStorageDevice OpenDevice(Func<string, bool, IStorageDevice> open, string path)
+    {
+        try
+        {
+            return open(path, _readOnly);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new StorageException(_readOnly
+                ? $"{path}: permission denied: the store's files cannot be read"
+                : $"{path}: permission denied: the store cannot be opened for writing (a read-only open can still read it)", e);
+        }
+    }
+
     private RecoveryInfo Create(bool owned)
     {
-        LogFileHeader.Write(_device, Plan.PageBits);
-        if (_coldDevice is not null) LogFileHeader.Write(_coldDevice, Plan.PageBits);
+        LogFileHeader.Write(_device, Plan.PageBits, _storeId);
         _versionBits = Record.VersionBits(0);
-        var meta = Snapshot(_log.TailAddress, sequence: 0, out _);
-        if (!owned) meta.Write(Path.Combine(_directory, MetaFileName));
+        // The chunk store's snapshot is written with its owner's checkpoint.
+        if (owned) return new RecoveryInfo(Created: true, 0, _log.TailAddress, 0);
+        LogFileHeader.Write(_coldDevice!, Plan.PageBits, _storeId);
+        Snapshot(_log.TailAddress, sequence: 0, out _).Write(Path.Combine(_directory, CheckpointMeta.FileName));
         return new RecoveryInfo(Created: true, 0, _log.TailAddress, 0);
     }
 
-    private RecoveryInfo Recover(CheckpointMeta meta, bool owned)
+    /// <summary>Checks this store's log and index snapshot against the checkpoint and loads them; reads only. Returns the bytes past the log's checkpointed tail.</summary>
+    private long Load(long sequence, LogCheckpoint part)
     {
-        var truncated = RecoverLog(_log, _device, meta.PageBits, meta.BeginAddress, meta.TailAddress);
-        IndexSnapshotWriter.Load(IndexPath(meta.Sequence), meta, _index);
-        if (meta.Cold is { } cold) truncated += RecoverLog(_coldLog!, _coldDevice!, meta.PageBits, cold.BeginAddress, cold.TailAddress);
-        _checkpointSequence = meta.Sequence;
-        _versionBits = Record.VersionBits(meta.Sequence);
-        // A crash between a checkpoint's rename and its cleanup leaves the superseded snapshot behind.
-        foreach (var stale in Directory.EnumerateFiles(_directory, "index.*.dat").Where(f => f != IndexPath(meta.Sequence)).ToList()) File.Delete(stale);
-        // ... and a crash between the rename and the reclaiming leaves space below Begin to give back.
-        Reclaim(counted: false);
-        return new RecoveryInfo(Created: false, meta.Sequence, meta.TailAddress, truncated);
+        var torn = LoadLog(_log, _device, part);
+        IndexSnapshot.Load(IndexPath(sequence), _storeId, sequence, part, _index);
+        _checkpointSequence = sequence;
+        _versionBits = Record.VersionBits(sequence);
+        return torn;
     }
 
-    /// <summary>Validates a log file against its checkpoint, cuts what lies past the checkpoint's tail, and loads the tail page.</summary>
-    private static long RecoverLog(HybridLog log, IStorageDevice device, int pageBits, long begin, long tail)
+    /// <summary>The cold tier's part of <see cref="Load"/>: the cold log (the chunk store loaded its own part when it was opened).</summary>
+    private long LoadCold(CheckpointMeta meta) => LoadLog(_coldLog!, _coldDevice!, meta.Cold) + _coldIndex!.Store.Recovery.TruncatedBytes;
+
+    /// <summary>Validates a log file against its part of the checkpoint and loads its tail page; reads only. Returns the bytes past the checkpoint's tail.</summary>
+    private long LoadLog(HybridLog log, IStorageDevice device, LogCheckpoint part)
     {
-        LogFileHeader.Validate(device, pageBits);
+        LogFileHeader.Validate(device, part.PageBits, _storeId);
         var length = device.Length;
-        if (length < tail)
-            throw new StorageException($"{device.Name}: {length} bytes, shorter than the {tail} bytes its checkpoint covers (corrupt or truncated).");
-        // Whatever lies past the checkpoint's tail was written after it (or torn by a crash): never read it as data.
-        if (length > tail) device.Truncate(tail);
-        log.Recover(begin, tail);
-        return length - tail;
+        if (length < part.TailAddress)
+            throw new StorageCorruptException(device.Name, $"{length} bytes, shorter than the {part.TailAddress} bytes its checkpoint covers (corrupt or truncated)");
+        log.Recover(part.BeginAddress, part.TailAddress);
+        return length - part.TailAddress;
+    }
+
+    /// <summary>
+    /// After a recovery that checked out, in a writable store: cuts each log past the checkpoint's
+    /// tail (written after it, or torn by the crash; never to be read as data), deletes index
+    /// snapshots a crash left behind, and gives back the space below each Begin that a crash
+    /// between a checkpoint and its cleanup left unreclaimed.
+    /// </summary>
+    private void Repair()
+    {
+        foreach (var (log, device) in new[] { (_log, _device), (_coldLog, _coldDevice) })
+            if (log is not null && device!.Length > log.TailAddress) device.Truncate(log.TailAddress);
+        foreach (var stale in Directory.EnumerateFiles(_directory, "index.*.dat").Where(f => f != IndexPath(_checkpointSequence)).ToList()) File.Delete(stale);
+        Reclaim(counted: false);
+        _coldIndex?.Store.Repair();
     }
 
     private string IndexPath(long sequence) => Path.Combine(_directory, $"index.{sequence}.dat");
 
     private static ulong Hash(ReadOnlySpan<byte> key) => XxHash3.HashToUInt64(key);
+
+    /// <summary>The longest value a record with a key of <paramref name="keyLength"/> bytes can hold: a record must fit one page.</summary>
+    public int MaxValueLength(int keyLength) => (int)Math.Max(0, _log.PageSize - Record.HeaderSize - keyLength);
 
     private void CheckSizes(int keyLength, int valueLength)
     {
@@ -174,8 +264,19 @@ public sealed unsafe partial class KvStore : IDisposable
     private int Enter()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (Volatile.Read(ref _compactionFault) is { } fault) throw new StorageException($"{_directory}: background compaction failed: {fault.Message}", fault);
+        if (Volatile.Read(ref _compactionFault) is { } fault) throw CompactionFailed(fault);
         return _epoch.Protect();
+    }
+
+    /// <summary>What every operation throws once compaction failed: damage it found stays a corruption, anything else a failure.</summary>
+    private Exception CompactionFailed(Exception fault) => fault is StorageCorruptException corrupt
+        ? new StorageCorruptException(corrupt.FilePath, $"{corrupt.Problem}, found by background compaction", corrupt.Address, corrupt)
+        : new StorageException($"{_directory}: background compaction failed: {fault.Message}", fault);
+
+    /// <summary>Writes are refused in a store opened read-only: nothing may change its files.</summary>
+    private void ThrowIfReadOnly()
+    {
+        if (_readOnly) throw new InvalidOperationException($"{_directory}: the store was opened read-only.");
     }
 
     /// <summary>Runs until an attempt does not ask to retry; between attempts the thread refreshes its epoch (no log pointer survives).</summary>
@@ -243,7 +344,7 @@ public sealed unsafe partial class KvStore : IDisposable
         _log?.Dispose();
         _cache?.Dispose();
         _index?.Dispose();
-        _device.Dispose();
+        _device?.Dispose();
         _coldLog?.Dispose();
         _coldDevice?.Dispose();
         _coldIndex?.Dispose();

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Frugal.Core.Errors;
 
 namespace Frugal.Storage;
 
@@ -57,6 +58,22 @@ public sealed record KvStoreOptions
 
     /// <summary>How often the background compaction thread checks the logs against their budgets.</summary>
     public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Open an existing store for reading only: nothing in the directory is written, truncated or
+    /// deleted (a torn tail is ignored, not cut), no compaction runs, and every write throws.
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>Create a store when the directory is missing or empty (the default); when false, such a directory is refused.</summary>
+    public bool CreateIfMissing { get; init; } = true;
+
+    /// <summary>
+    /// Whether records carry a checksum, checked on every read from the device (default true).
+    /// Fixed when the store is created, like the index size: a reopen keeps the store's choice.
+    /// Off only to measure what the checksums cost.
+    /// </summary>
+    public bool Checksums { get; init; } = true;
 }
 
 /// <summary>How the store split its memory budget, and the disk budgets derived from it.</summary>
@@ -95,11 +112,23 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
     /// <summary>Every part of the budget together.</summary>
     public long TotalBytes => IndexBytes + LogMemoryBytes + ReadCacheBytes + ColdIndexBytes + ColdLogMemoryBytes;
 
+    /// <summary>What <see cref="BadInputException.Setting"/> names when the memory budget is at fault.</summary>
+    public const string MemoryBudgetSetting = "memory budget";
+
+    /// <summary>The memory this machine (or its container) gives the process: no budget may exceed it, as the store touches all of it.</summary>
+    private static long MachineMemory => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    /// <summary>Splits the options' memory budget.</summary>
+    /// <exception cref="BadInputException">A setting out of range; <see cref="BadInputException.Setting"/> names it.</exception>
     public static MemoryPlan From(KvStoreOptions options)
     {
-        if (options.MemoryBudget <= 0) throw new ArgumentOutOfRangeException(nameof(options), options.MemoryBudget, "The memory budget must be positive.");
-        if (options.MutableFraction is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(options), options.MutableFraction, "MutableFraction must be in (0, 1].");
-        if (options.SecondChanceFraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(options), options.SecondChanceFraction, "SecondChanceFraction must be in [0, 1).");
+        if (options.MemoryBudget <= 0) throw new BadInputException($"the memory budget must be positive, not {options.MemoryBudget} bytes", MemoryBudgetSetting);
+        if (options.MemoryBudget > MachineMemory)
+            throw new BadInputException($"a memory budget of {options.MemoryBudget >> 20} MiB is more than this machine's memory ({MachineMemory >> 20} MiB)", MemoryBudgetSetting);
+        if (options.MutableFraction is <= 0 or > 1 || double.IsNaN(options.MutableFraction))
+            throw new BadInputException($"the mutable fraction must lie in (0, 1], not {options.MutableFraction}", "mutable fraction");
+        if (options.SecondChanceFraction is < 0 or >= 1 || double.IsNaN(options.SecondChanceFraction))
+            throw new BadInputException($"the second-chance fraction must lie in [0, 1), not {options.SecondChanceFraction}", "second-chance fraction");
         var budget = options.MemoryBudget;
         var buckets = Buckets(options.IndexBytes ?? budget / 4);
         var cacheBytes = options.ReadCacheBytes ?? budget / 8;
@@ -110,7 +139,7 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
         // ring of fewer frames would starve (the read cache would be switched off).
         var fit = Math.Min(logBytes / 16, Math.Min(cacheBytes > 0 ? cacheBytes / 8 : long.MaxValue, coldLogBytes > 0 ? coldLogBytes / 4 : long.MaxValue));
         var pageBits = options.PageSizeBits ?? Math.Clamp(BitOperations.Log2((ulong)Math.Max(1, fit)), MinPageBits, DefaultPageBits);
-        if (pageBits is < MinPageBits or > 30) throw new ArgumentOutOfRangeException(nameof(options), pageBits, $"PageSizeBits must be in [{MinPageBits}, 30].");
+        if (pageBits is < MinPageBits or > 30) throw new BadInputException($"the page size must be 2^{MinPageBits} to 2^30 bytes, not 2^{pageBits}", "page size");
         var logFrames = Frames(logBytes, pageBits, "hot log");
         var cacheFrames = (int)Math.Min(int.MaxValue, Math.Max(0, cacheBytes) >> pageBits);
         // A read cache smaller than the minimum ring is no cache at all.
@@ -124,14 +153,15 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
         var chunkFrames = Math.Max(MinFrames, (int)Math.Min(int.MaxValue, (coldIndexBytes / 2) >> chunkPageBits));
         var hotBudget = options.HotLogBudget ?? 2 * ((long)logFrames << pageBits);
         if (hotBudget < 2 * ((long)logFrames << pageBits))
-            throw new ArgumentOutOfRangeException(nameof(options), hotBudget, $"HotLogBudget must be at least twice the hot log's memory ({2 * ((long)logFrames << pageBits)} bytes).");
+            throw new BadInputException($"the hot log budget of {hotBudget} bytes is less than twice the hot log's memory ({2 * ((long)logFrames << pageBits)} bytes)", "hot log budget");
         var chunkBudget = ColdIndex.LogBudget(coldBuckets, chunkFrames, chunkPageBits);
         var disk = options.DiskBudget ?? Math.Max(16 * budget, 8L << 30);
         var coldBudget = disk - hotBudget - chunkBudget;
         var minCold = 4 * ((long)coldFrames << pageBits);
         if (coldBudget < minCold)
-            throw new ArgumentOutOfRangeException(nameof(options), disk,
-                $"The disk budget of {disk} bytes leaves the cold log {coldBudget} after the hot log ({hotBudget}) and the cold index ({chunkBudget}); it needs at least {minCold}.");
+            throw new BadInputException(
+                $"the disk budget of {disk} bytes leaves the cold log {coldBudget} after the hot log ({hotBudget}) and the cold index ({chunkBudget}); it needs at least {minCold}",
+                "disk budget");
         return new MemoryPlan(buckets, pageBits, logFrames, cacheFrames)
         {
             ColdLogFrames = coldFrames,
@@ -151,8 +181,9 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
     {
         var frames = (int)Math.Min(int.MaxValue, bytes >> pageBits);
         if (frames < MinFrames)
-            throw new ArgumentOutOfRangeException(nameof(bytes), bytes,
-                $"The {part} gets {bytes} bytes of memory; it needs at least {MinFrames} pages of {1L << pageBits} bytes. Raise the memory budget or lower PageSizeBits.");
+            throw new BadInputException(
+                $"the {part} gets {bytes} bytes of memory; it needs at least {MinFrames} pages of {1L << pageBits} bytes: raise the memory budget or lower the page size",
+                MemoryBudgetSetting);
         return frames;
     }
 }

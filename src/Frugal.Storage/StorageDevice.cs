@@ -39,10 +39,14 @@ public sealed class FileDevice : IStorageDevice
 {
     private readonly SafeFileHandle _handle;
 
-    public FileDevice(string path)
+    /// <param name="path">The file; created when missing unless <paramref name="readOnly"/>.</param>
+    /// <param name="readOnly">Open the file for reading only (it must exist); every write then fails.</param>
+    public FileDevice(string path, bool readOnly = false)
     {
         Name = path;
-        _handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous | FileOptions.RandomAccess);
+        _handle = readOnly
+            ? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous | FileOptions.RandomAccess)
+            : File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous | FileOptions.RandomAccess);
     }
 
     public string Name { get; }

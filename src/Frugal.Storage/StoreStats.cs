@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Frugal.Core.Results;
+
 namespace Frugal.Storage;
 
 /// <summary>A snapshot of the store's memory split, both tiers' log regions, compaction and I/O counters.</summary>
@@ -76,4 +79,11 @@ public sealed record StoreStats
 
     /// <summary>Of the reads that found no record in the main log's memory, the fraction the read cache served.</summary>
     public double ReadCacheHitRate => ReadCacheHits + PendingOperations == 0 ? 0 : (double)ReadCacheHits / (ReadCacheHits + PendingOperations);
+}
+
+/// <summary>A store's statistics and what opening it found, as one record with the house's JSON form.</summary>
+public sealed record StoreReport(StoreStats Stats, RecoveryInfo Recovery)
+{
+    /// <summary>The report as JSON (<see cref="ResultJson.Options"/>: camelCase, indented).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, ResultJson.Options);
 }

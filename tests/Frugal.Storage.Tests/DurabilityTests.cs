@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Frugal.Core.Errors;
 
 namespace Frugal.Storage.Tests;
 
@@ -75,7 +76,7 @@ public sealed class DurabilityTests
         var bytes = File.ReadAllBytes(meta);
         bytes[30] ^= 0xFF;
         File.WriteAllBytes(meta, bytes);
-        var e = Assert.Throws<StorageException>(() => KvStore.Open(SmallStore.Options(dir.Path)));
+        var e = Assert.Throws<StorageCorruptException>(() => KvStore.Open(SmallStore.Options(dir.Path)));
         Assert.Contains("checkpoint.meta", e.Message);
         Assert.Contains("corrupt", e.Message);
         Assert.Equal(bytes, File.ReadAllBytes(meta));
@@ -94,7 +95,7 @@ public sealed class DurabilityTests
         var bytes = File.ReadAllBytes(index);
         bytes[10] ^= 0x01;
         File.WriteAllBytes(index, bytes);
-        var e = Assert.Throws<StorageException>(() => KvStore.Open(SmallStore.Options(dir.Path)));
+        var e = Assert.Throws<StorageCorruptException>(() => KvStore.Open(SmallStore.Options(dir.Path)));
         Assert.Contains(Path.GetFileName(index), e.Message);
     }
 
@@ -110,7 +111,7 @@ public sealed class DurabilityTests
         var log = Path.Combine(dir.Path, "hlog.dat");
         var shortened = new FileInfo(log).Length / 2;
         using (var file = new FileStream(log, FileMode.Open)) file.SetLength(shortened);
-        var e = Assert.Throws<StorageException>(() => KvStore<long, long>.Open(SmallStore.Options(dir.Path)));
+        var e = Assert.Throws<StorageCorruptException>(() => KvStore<long, long>.Open(SmallStore.Options(dir.Path)));
         Assert.Contains("hlog.dat", e.Message);
         Assert.Equal(shortened, new FileInfo(log).Length);
     }
@@ -121,13 +122,13 @@ public sealed class DurabilityTests
         using var dir = new TempDirectory();
         var notes = dir.Sub("notes.txt");
         File.WriteAllText(notes, "precious");
-        var e = Assert.Throws<StorageException>(() => KvStore.Open(SmallStore.Options(dir.Path)));
+        var e = Assert.Throws<BadInputException>(() => KvStore.Open(SmallStore.Options(dir.Path)));
         Assert.Contains("checkpoint.meta", e.Message);
         Assert.Equal("precious", File.ReadAllText(notes));
 
         File.WriteAllText(dir.Sub("checkpoint.meta"), "{ \"not\": \"ours\" }");
-        e = Assert.Throws<StorageException>(() => KvStore.Open(SmallStore.Options(dir.Path)));
-        Assert.Contains("foreign", e.Message);
+        var foreign = Assert.Throws<StorageCorruptException>(() => KvStore.Open(SmallStore.Options(dir.Path)));
+        Assert.Contains("foreign", foreign.Message);
     }
 
     [Fact]
@@ -135,9 +136,9 @@ public sealed class DurabilityTests
     {
         using var dir = new TempDirectory();
         using (KvStore<long, long>.Open(SmallStore.Options(dir.Path))) { }
-        var e = Assert.Throws<StorageException>(() => KvStore<int, long>.Open(SmallStore.Options(dir.Path)));
+        var e = Assert.Throws<BadInputException>(() => KvStore<int, long>.Open(SmallStore.Options(dir.Path)));
         Assert.Contains("incompatible", e.Message);
-        Assert.Throws<StorageException>(() => KvStore.Open(SmallStore.Options(dir.Path)));
+        Assert.Throws<BadInputException>(() => KvStore.Open(SmallStore.Options(dir.Path)));
     }
 
     [Fact]
@@ -251,7 +252,7 @@ public sealed class FullDiskTests
     public void AFullDiskSurfacesAsAnErrorNamingTheLogFile()
     {
         using var dir = new TempDirectory();
-        using var store = new KvStore(SmallStore.Options(dir.Path), RecordShape.Variable, path => new QuotaDevice(path, 64 << 10));
+        using var store = new KvStore(SmallStore.Options(dir.Path), RecordShape.Variable, (path, _) => new QuotaDevice(path, 64 << 10));
         var e = Assert.Throws<StorageException>(() =>
         {
             for (var i = 0; i < 100_000; i++) store.Upsert(BitConverter.GetBytes(i), new byte[100]);

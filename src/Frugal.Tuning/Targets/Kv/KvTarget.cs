@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Storage;
 using Frugal.Storage.Workloads;
@@ -86,7 +87,7 @@ public sealed class KvTarget : ITuningTarget
             {
                 store = new FrugalTarget(KvStore.Open(options));
             }
-            catch (Exception e) when (e is ArgumentOutOfRangeException or StorageException)
+            catch (Exception e) when (e is BadInputException or StorageException)
             {
                 return TrialMeasurement.FailedWith($"the store did not start: {e.Message.ReplaceLineEndings(" ")}");
             }
