@@ -26,6 +26,7 @@ public sealed unsafe partial class KvStore
     private long _autoCheckpoints;
     private long _coldTrigger;
     private Exception? _compactionFault;
+    private readonly object _roundCompleted = new();
 
     private delegate void RecordVisitor(long address, ReadOnlySpan<byte> record);
 
@@ -133,6 +134,26 @@ public sealed unsafe partial class KvStore
         });
         ShiftBegin(until);
         Interlocked.Increment(ref _hotCompactions);
+        lock (_roundCompleted) Monitor.PulseAll(_roundCompleted);
+    }
+
+    /// <summary>
+    /// Waits until at least <paramref name="rounds"/> hot-to-cold rounds have completed; false
+    /// if <paramref name="timeout"/> passed first. For tests, which wait for compaction rather
+    /// than poll for it.
+    /// </summary>
+    internal bool WaitForHotToColdRounds(long rounds, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        lock (_roundCompleted)
+        {
+            while (Interlocked.Read(ref _hotCompactions) < rounds)
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !Monitor.Wait(_roundCompleted, left)) return Interlocked.Read(ref _hotCompactions) >= rounds;
+            }
+            return true;
+        }
     }
 
     /// <summary>Rewrites the live records of the cold log's [Begin, <paramref name="until"/>) at its tail, then moves cold Begin.</summary>

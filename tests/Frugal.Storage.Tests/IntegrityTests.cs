@@ -11,60 +11,34 @@ namespace Frugal.Storage.Tests;
 /// </summary>
 public sealed class IntegrityTests
 {
-    private const int Keys = 4000;
-
-    /// <summary>Tiny budgets, but compaction only when a test asks for it (so the files come out the same on every run).</summary>
-    private static KvStoreOptions Options(string directory) => CompactionTests.Tiny(directory) with { CompactionInterval = TimeSpan.FromDays(1) };
-
-    /// <summary>A store with most of its data on disk, in both tiers when there are enough keys, checkpointed and closed.</summary>
-    private static void Fill(string directory, int keys = Keys)
-    {
-        using var store = KvStore<long, long>.Open(Options(directory));
-        for (long k = 0; k < keys; k++) store.Upsert(k, k * 7);
-        for (long k = 0; k < keys; k += 5) store.Delete(k);
-        store.Bytes.CompactIfDue();
-        store.Checkpoint();
-    }
-
-    /// <summary>Every key holds what <see cref="Fill"/> wrote.</summary>
-    private static async Task AssertIntact(KvStore<long, long> store, int keys = Keys)
-    {
-        for (long k = 0; k < keys; k++)
-        {
-            var read = await store.ReadAsync(k);
-            Assert.Equal(k % 5 != 0, read.Found);
-            if (read.Found) Assert.Equal(k * 7, read.Value);
-        }
-    }
-
     [Fact]
     public async Task AForeignCheckpointIsRefusedAndEveryByteOfTheStoreIsKept()
     {
         using var dir = new TempDirectory();
         using var other = new TempDirectory();
-        Fill(dir.Path);
+        FilledStore.Fill(dir.Path);
         // A smaller store: its checkpoint covers less log than ours holds (recovery used to cut ours to it).
-        Fill(other.Path, keys: 500);
+        FilledStore.Fill(other.Path, keys: 500);
         var before = FileSnapshot.Of(dir.Path);
         var meta = dir.Sub("checkpoint.meta");
         var ours = File.ReadAllBytes(meta);
         File.Copy(Path.Combine(other.Path, "checkpoint.meta"), meta, overwrite: true);
 
-        var e = Assert.ThrowsAny<CorruptDataException>(() => KvStore<long, long>.Open(Options(dir.Path)));
+        var e = Assert.ThrowsAny<CorruptDataException>(() => KvStore<long, long>.Open(FilledStore.Options(dir.Path)));
         Assert.Contains("another store", e.Message);
-        Assert.ThrowsAny<CorruptDataException>(() => KvStore<long, long>.Open(Options(dir.Path) with { ReadOnly = true }));
+        Assert.ThrowsAny<CorruptDataException>(() => KvStore<long, long>.Open(FilledStore.Options(dir.Path) with { ReadOnly = true }));
         FileSnapshot.Of(dir.Path).AssertSameAs(before, except: "checkpoint.meta");
 
         File.WriteAllBytes(meta, ours);
-        using var store = KvStore<long, long>.Open(Options(dir.Path));
-        await AssertIntact(store);
+        using var store = KvStore<long, long>.Open(FilledStore.Options(dir.Path));
+        await FilledStore.AssertIntact(store);
     }
 
     [Fact]
     public async Task ATornTailIsCutOnlyWhenEveryOtherFileChecksOut()
     {
         using var dir = new TempDirectory();
-        Fill(dir.Path);
+        FilledStore.Fill(dir.Path);
         var log = dir.Sub("hlog.dat");
         using (var file = new FileStream(log, FileMode.Append)) file.Write(new byte[300]);
         var chunkIndex = Directory.GetFiles(dir.Sub("cold-index"), "index.*.dat").Single();
@@ -74,29 +48,29 @@ public sealed class IntegrityTests
         File.WriteAllBytes(chunkIndex, damaged);
         var before = FileSnapshot.Of(dir.Path);
 
-        var e = Assert.Throws<StorageCorruptException>(() => KvStore<long, long>.Open(Options(dir.Path)));
+        var e = Assert.Throws<StorageCorruptException>(() => KvStore<long, long>.Open(FilledStore.Options(dir.Path)));
         Assert.Equal(chunkIndex, e.FilePath);
         FileSnapshot.Of(dir.Path).AssertSameAs(before);
 
         File.WriteAllBytes(chunkIndex, original);
-        using var store = KvStore<long, long>.Open(Options(dir.Path));
+        using var store = KvStore<long, long>.Open(FilledStore.Options(dir.Path));
         Assert.Equal(300, store.Bytes.Recovery.TruncatedBytes);
-        await AssertIntact(store);
+        await FilledStore.AssertIntact(store);
     }
 
     [Fact]
     public async Task AReadOnlyOpenChangesNoByteAndNoModificationTime()
     {
         using var dir = new TempDirectory();
-        Fill(dir.Path);
+        FilledStore.Fill(dir.Path);
         // What a writable open would repair: a torn tail and a snapshot a crash left behind.
         using (var file = new FileStream(dir.Sub("cold.dat"), FileMode.Append)) file.Write(new byte[100]);
         File.WriteAllBytes(dir.Sub("index.0.dat"), [1, 2, 3]);
         var before = FileSnapshot.Of(dir.Path);
 
-        using (var store = KvStore<long, long>.Open(Options(dir.Path) with { ReadOnly = true }))
+        using (var store = KvStore<long, long>.Open(FilledStore.Options(dir.Path) with { ReadOnly = true }))
         {
-            await AssertIntact(store);
+            await FilledStore.AssertIntact(store);
             Assert.Equal(100, store.Bytes.Recovery.TruncatedBytes);
             Assert.True(store.Stats().ColdLookups > 0);
             Assert.Throws<InvalidOperationException>(() => store.Upsert(1, 1));
@@ -176,7 +150,7 @@ public sealed class IntegrityTests
     public async Task SixteenFlippedBytesNeverGiveAWrongValue(int seed)
     {
         using var dir = new TempDirectory();
-        Fill(dir.Path);
+        FilledStore.Fill(dir.Path);
         var random = new RandomStream((ulong)seed);
         var files = Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories).Select(f => (Path: f, Length: new FileInfo(f).Length)).ToArray();
         var total = files.Sum(f => f.Length);
@@ -194,7 +168,7 @@ public sealed class IntegrityTests
         KvStore<long, long> store;
         try
         {
-            store = KvStore<long, long>.Open(Options(dir.Path) with { ReadOnly = true });
+            store = KvStore<long, long>.Open(FilledStore.Options(dir.Path) with { ReadOnly = true });
         }
         catch (CorruptDataException)
         {
@@ -202,7 +176,7 @@ public sealed class IntegrityTests
         }
         using (store)
         {
-            for (long k = 0; k < Keys; k++)
+            for (long k = 0; k < FilledStore.Keys; k++)
             {
                 Lookup<long> read;
                 try
@@ -223,11 +197,11 @@ public sealed class IntegrityTests
     public void StoreFilesThatAreNotRegularFilesAreRefusedWithoutBlocking()
     {
         using var dir = new TempDirectory();
-        Fill(dir.Path, keys: 300);
+        FilledStore.Fill(dir.Path, keys: 300);
         var log = dir.Sub("hlog.dat");
         File.Move(log, log + ".saved");
         Mkfifo(log);
-        var e = Assert.Throws<BadInputException>(() => KvStore<long, long>.Open(Options(dir.Path)));
+        var e = Assert.Throws<BadInputException>(() => KvStore<long, long>.Open(FilledStore.Options(dir.Path)));
         Assert.Contains("FIFO", e.Message);
         File.Delete(log);
         File.Move(log + ".saved", log);
@@ -235,7 +209,7 @@ public sealed class IntegrityTests
         var cold = dir.Sub("cold.dat");
         File.Move(cold, cold + ".saved");
         File.CreateSymbolicLink(cold, "/dev/zero");
-        e = Assert.Throws<BadInputException>(() => KvStore<long, long>.Open(Options(dir.Path) with { ReadOnly = true }));
+        e = Assert.Throws<BadInputException>(() => KvStore<long, long>.Open(FilledStore.Options(dir.Path) with { ReadOnly = true }));
         Assert.Contains("character device", e.Message);
         File.Delete(cold);
         File.Move(cold + ".saved", cold);
@@ -243,7 +217,7 @@ public sealed class IntegrityTests
         var meta = dir.Sub("checkpoint.meta");
         File.Move(meta, meta + ".saved");
         Mkfifo(meta);
-        Assert.Throws<BadInputException>(() => KvStore<long, long>.Open(Options(dir.Path)));
+        Assert.Throws<BadInputException>(() => KvStore<long, long>.Open(FilledStore.Options(dir.Path)));
     }
 
     [Fact]
@@ -252,20 +226,20 @@ public sealed class IntegrityTests
         using var dir = new TempDirectory();
         using var twin = new TempDirectory();
         // The same operations: the same lengths, only the stores' identities differ.
-        Fill(dir.Path, keys: 300);
-        Fill(twin.Path, keys: 300);
+        FilledStore.Fill(dir.Path, keys: 300);
+        FilledStore.Fill(twin.Path, keys: 300);
         foreach (var file in new[] { "hlog.dat", "cold.dat", Path.Combine("cold-index", "hlog.dat"), Path.GetFileName(Directory.GetFiles(dir.Path, "index.*.dat").Single()) })
         {
             var path = dir.Sub(file);
             var ours = File.ReadAllBytes(path);
             File.Copy(Path.Combine(twin.Path, file), path, overwrite: true);
-            var e = Assert.Throws<StorageCorruptException>(() => KvStore<long, long>.Open(Options(dir.Path)));
+            var e = Assert.Throws<StorageCorruptException>(() => KvStore<long, long>.Open(FilledStore.Options(dir.Path)));
             Assert.Equal(path, e.FilePath);
             Assert.Contains("another store", e.Message);
             File.WriteAllBytes(path, ours);
         }
-        using var store = KvStore<long, long>.Open(Options(dir.Path));
-        await AssertIntact(store, keys: 300);
+        using var store = KvStore<long, long>.Open(FilledStore.Options(dir.Path));
+        await FilledStore.AssertIntact(store, keys: 300);
     }
 
     [Fact]
@@ -306,23 +280,5 @@ public sealed class IntegrityTests
         using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
         mkfifo.WaitForExit();
         Assert.Equal(0, mkfifo.ExitCode);
-    }
-}
-
-/// <summary>Every file under a folder with its bytes and modification time, to show that nothing changed.</summary>
-internal sealed record FileSnapshot(IReadOnlyDictionary<string, (byte[] Bytes, DateTime Modified)> Files)
-{
-    public static FileSnapshot Of(string directory) => new(Directory.GetFiles(directory, "*", SearchOption.AllDirectories)
-        .ToDictionary(f => Path.GetRelativePath(directory, f), f => (File.ReadAllBytes(f), File.GetLastWriteTimeUtc(f))));
-
-    public void AssertSameAs(FileSnapshot before, string? except = null)
-    {
-        Assert.Equal(before.Files.Keys.Order(), Files.Keys.Order());
-        foreach (var (name, (bytes, modified)) in before.Files)
-        {
-            if (name == except) continue;
-            Assert.True(bytes.AsSpan().SequenceEqual(Files[name].Bytes), $"{name} changed");
-            Assert.Equal(modified, Files[name].Modified);
-        }
     }
 }
