@@ -3,10 +3,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Frugal.Bench.Targets;
+using Frugal.Core.Errors;
 using Frugal.Core.IO;
 using Frugal.Core.Randomness;
 using Frugal.Storage;
-using Frugal.Storage.Workloads;
+using Frugal.Workloads.Ycsb;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -103,9 +104,9 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
             {
                 if (Workloads.Length == 0) return ValidationResult.Error("--workload: name at least one of A, B, C, D, F.");
             }
-            catch (ArgumentException e)
+            catch (UnknownNameException e)
             {
-                return ValidationResult.Error($"--workload: {e.Message}");
+                return ValidationResult.Error($"--workload: {e.Message}.");
             }
             if (Records < 1) return ValidationResult.Error($"--records: {Records} must be at least 1.");
             if (Seconds is <= 0 or > 86_400) return ValidationResult.Error($"--seconds: {Seconds} is not in (0, 86400].");

@@ -22,37 +22,25 @@ internal sealed class ColdIndex : IDisposable
 
     private readonly long _mask;
 
-    public ColdIndex(KvStore chunks)
+    public ColdIndex(LogStore chunks)
     {
         Store = chunks;
-        ChunkCount = chunks.Plan.IndexBuckets * ChunksPerBucket;
+        ChunkCount = chunks.Layout.IndexBuckets * ChunksPerBucket;
         _mask = ChunkCount - 1;
     }
 
-    /// <summary>The chunk store (chunk id → 32 entries).</summary>
-    public KvStore Store { get; }
+    /// <summary>The chunk store (chunk id → 32 entries): a single-log store without a read cache.</summary>
+    public LogStore Store { get; }
 
     /// <summary>Chunks, fixed at creation: four per bucket of the chunk store's hash table, so that table rarely overflows.</summary>
     public long ChunkCount { get; }
 
     public static RecordShape Shape => new(sizeof(long), ChunkBytes);
 
-    /// <summary>The chunk store's options: its share of the owner's plan, no read cache (chunks are read once per cold lookup).</summary>
-    public static KvStoreOptions StoreOptions(string directory, MemoryPlan plan) => new()
-    {
-        Directory = directory,
-        MemoryBudget = plan.ColdIndexBytes,
-        IndexBytes = plan.ColdIndexBuckets * HashIndex.BucketBytes,
-        LogMemoryBytes = (long)plan.ColdIndexFrames << plan.ColdIndexPageBits,
-        ReadCacheBytes = 0,
-        ColdIndexBytes = 0,
-        ColdLogMemoryBytes = 0,
-        PageSizeBits = plan.ColdIndexPageBits,
-        // Most chunk updates should land in place: a chunk copied to the tail costs 280 bytes of log.
-        MutableFraction = 0.9,
-        HotLogBudget = LogBudget(plan.ColdIndexBuckets, plan.ColdIndexFrames, plan.ColdIndexPageBits),
-        DiskBudget = long.MaxValue / 4,
-    };
+    /// <summary>The chunk store's layout: its share of the store's plan, no read cache (chunks are read once per cold lookup).</summary>
+    public static LogStoreLayout Layout(string directory, MemoryPlan plan) =>
+        // Most chunk updates should land in place: a chunk copied to the tail costs 288 bytes of log.
+        new(directory, plan.ColdIndexBuckets, plan.ColdIndexPageBits, plan.ColdIndexFrames, MutableFraction: 0.9, ReadCacheFrames: 0, SecondChanceFraction: 0);
 
     /// <summary>
     /// How far the chunk log may span before it compacts itself: twice its live data (every
@@ -76,7 +64,7 @@ internal sealed class ColdIndex : IDisposable
         {
             OpStatus.Done => new ValueTask<long>(EntryOf(chunk, hash)),
             OpStatus.Pending => FindOnDeviceAsync(hash, pending),
-            _ => new ValueTask<long>(LogAddress.None),
+            _ => new ValueTask<long>(LogAddress.None), // no chunk yet
         };
     }
 
@@ -112,7 +100,7 @@ internal sealed class ColdIndex : IDisposable
         Span<byte> key = stackalloc byte[sizeof(long)];
         BinaryPrimitives.WriteInt64LittleEndian(key, ChunkOf(swap.Hash));
         // The in-memory path needs no arrays; only a chunk on disk does.
-        if (Store.TryRmw(key, default, ref swap, out var pending) == OpStatus.Pending)
+        if (Store.TryRmw(key, default, ref swap, createIfMissing: true, out var pending) == OpStatus.Pending)
             Store.RmwFromDeviceAsync(key.ToArray(), ReadOnlyMemory<byte>.Empty, swap, pending).AsTask().GetAwaiter().GetResult();
         return swap.Succeeded;
     }

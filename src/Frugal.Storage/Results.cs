@@ -13,6 +13,14 @@ public enum ReadStatus
 public readonly record struct ReadResult(ReadStatus Status, int ValueLength)
 {
     public bool Found => Status == ReadStatus.Found;
+
+    /// <summary>The result of a read that ended in memory.</summary>
+    internal static ReadResult Of(OpStatus status, int length) => status switch
+    {
+        OpStatus.Done => new ReadResult(ReadStatus.Found, length),
+        OpStatus.TooSmall => new ReadResult(ReadStatus.BufferTooSmall, length),
+        _ => new ReadResult(ReadStatus.NotFound, 0),
+    };
 }
 
 /// <summary>A typed read: whether the key exists, and its value if so.</summary>
@@ -55,8 +63,8 @@ internal enum OpStatus
     TooSmall,
     Pending,
 
-    /// <summary>The hot log holds no record of the key (no tombstone either): the cold tier decides.</summary>
-    Cold,
+    /// <summary>The log holds no record of the key (no tombstone either): a tier below decides, if there is one.</summary>
+    Missing,
 
     /// <summary>Lost a race (a compare-and-swap failed): try again at once.</summary>
     Retry,

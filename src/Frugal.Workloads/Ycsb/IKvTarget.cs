@@ -1,4 +1,4 @@
-namespace Frugal.Storage.Workloads;
+namespace Frugal.Workloads.Ycsb;
 
 /// <summary>
 /// A key-value store a YCSB run drives: 8-byte keys, fixed-size values. Each worker thread gets
@@ -25,8 +25,8 @@ public interface IKvSession : IDisposable
     void Upsert(long key, ReadOnlySpan<byte> value);
 
     /// <summary>Reads into <paramref name="value"/>; false when absent.</summary>
-    bool Read(long key, Span<byte> value);
+    bool Read(long key, Memory<byte> value);
 
     /// <summary>Adds 1 to the value's first 8 bytes (initialised from <paramref name="initial"/> when absent).</summary>
-    void ReadModifyWrite(long key, ReadOnlySpan<byte> initial);
+    void ReadModifyWrite(long key, ReadOnlyMemory<byte> initial);
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Frugal.Core.Randomness;
 
-namespace Frugal.Storage.Workloads;
+namespace Frugal.Workloads.Ycsb;
 
 /// <summary>How a YCSB run is sized.</summary>
 public sealed record YcsbSettings(long Records, int ValueBytes, int Threads, TimeSpan Duration, double Theta = 0.99)

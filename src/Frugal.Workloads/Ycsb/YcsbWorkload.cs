@@ -1,7 +1,9 @@
+using Frugal.Core.Catalogs;
 using Frugal.Core.Distributions;
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 
-namespace Frugal.Storage.Workloads;
+namespace Frugal.Workloads.Ycsb;
 
 public enum YcsbOperation
 {
@@ -28,10 +30,17 @@ public sealed record YcsbWorkload(string Name, double ReadFraction, double Updat
 
     public static IReadOnlyList<YcsbWorkload> All { get; } = [A, B, C, D, F];
 
+    /// <summary>The workloads by name (A, B, C, D, F; any case).</summary>
+    public static Catalog<YcsbWorkload> Catalog { get; } = new Catalog<YcsbWorkload>("YCSB workload")
+        .Add("A", A, "50% reads, 50% updates")
+        .Add("B", B, "95% reads, 5% updates")
+        .Add("C", C, "reads only")
+        .Add("D", D, "95% reads of the latest keys, 5% inserts")
+        .Add("F", F, "read-modify-writes only");
+
     /// <summary>The workload named <paramref name="name"/> (A, B, C, D or F; any case).</summary>
-    public static YcsbWorkload Parse(string name) =>
-        All.FirstOrDefault(w => string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"unknown YCSB workload '{name}'; choose one of {string.Join(", ", All.Select(w => w.Name))}.");
+    /// <exception cref="UnknownNameException">No workload has that name; the message lists the known ones.</exception>
+    public static YcsbWorkload Parse(string name) => Catalog.Get(name);
 
     public YcsbOperation NextOperation(RandomStream random)
     {

@@ -1,8 +1,8 @@
 using Frugal.Core.Experiments;
 using Frugal.Core.Results;
-using Frugal.Storage.Workloads;
+using Frugal.Storage;
 
-namespace Frugal.Storage.Experiments;
+namespace Frugal.Workloads.Ycsb;
 
 /// <summary>
 /// YCSB A, B and C on our store with a memory budget below the data size: throughput, how many

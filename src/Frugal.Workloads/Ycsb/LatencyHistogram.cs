@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 
-namespace Frugal.Storage.Workloads;
+namespace Frugal.Workloads.Ycsb;
 
 /// <summary>
 /// Latencies in log-linear buckets (16 per power of two, so a percentile is within about 6 %),
