@@ -32,7 +32,9 @@ internal sealed class ColdStore : IDisposable
     /// <param name="openDevice">Opens a log file at a path.</param>
     /// <param name="storeId">The store's identity.</param>
     /// <param name="checksums">Whether records carry checksums.</param>
-    public ColdStore(string directory, MemoryPlan plan, Epoch epoch, Func<string, IStorageDevice> openDevice, long storeId, bool checksums)
+    public ColdStore(
+        string directory, MemoryPlan plan, Epoch epoch, Func<string, IStorageDevice> openDevice, long storeId,
+        bool checksums)
     {
         _epoch = epoch;
         _storeId = storeId;
@@ -42,9 +44,11 @@ internal sealed class ColdStore : IDisposable
         try
         {
             // Append-only: HybridLog keeps one page mutable, but nothing ever updates a cold record in place.
-            _log = new HybridLog(epoch, device, plan.PageBits, plan.ColdLogFrames, mutableFraction: 0, onEvict: null, checksums);
+            _log = new HybridLog(epoch, device, plan.PageBits, plan.ColdLogFrames, mutableFraction: 0, onEvict: null,
+                checksums);
             _file = new LogFile(_log, device, epoch, checksums);
-            _index = new ColdIndex(new LogStore(ColdIndex.Layout(Path.Combine(directory, IndexDirectory), plan), new Epoch(), openDevice, storeId, checksums));
+            var layout = ColdIndex.Layout(Path.Combine(directory, IndexDirectory), plan);
+            _index = new ColdIndex(new LogStore(layout, new Epoch(), openDevice, storeId, checksums));
         }
         catch
         {
@@ -58,13 +62,18 @@ internal sealed class ColdStore : IDisposable
     public HybridLog Log => _log;
     public ColdIndex Index => _index;
 
-    /// <summary>Cold-to-cold rounds, and the bytes of live records they (and the chunk store's own rounds) copied.</summary>
+    /// <summary>
+    /// Cold-to-cold rounds, and the bytes of live records they (and the chunk store's own rounds) copied.
+    /// </summary>
     public long Compactions => Interlocked.Read(ref _compactions);
     public long MovedBytes => Interlocked.Read(ref _movedBytes) + _index.Store.MovedBytes;
 
     // ---- Reads ----
 
-    /// <summary>The key's newest cold record: the chunk entry, then the cold chain (its newest pages from memory, the rest from the device).</summary>
+    /// <summary>
+    /// The key's newest cold record: the chunk entry, then the cold chain (its newest pages from memory, the rest from
+    /// the device).
+    /// </summary>
     public async ValueTask<(ChainEnd End, DeviceRecord Record)> FindAsync(ReadOnlyMemory<byte> key, ulong hash)
     {
         var begin = _log.BeginAddress;
@@ -87,11 +96,17 @@ internal sealed class ColdStore : IDisposable
     {
         var at = AppendBody(record);
         var copy = (IntPtr)_log.Pointer(at);
-        var flags = Volatile.Read(ref _versionBits) | (BinaryPrimitives.ReadInt64LittleEndian(record) & Record.TombstoneBit);
+        var flags = CopyFlags(record);
         _index.Prepend(hash, at, previous => Record.Publish((byte*)copy, previous, flags));
     }
 
-    /// <summary>Reserves room at the cold tail and copies all of <paramref name="record"/> but its header word there.</summary>
+    /// <summary>The header flags of a copy: the last checkpoint's version, and the original's tombstone bit.</summary>
+    private long CopyFlags(ReadOnlySpan<byte> record) =>
+        Volatile.Read(ref _versionBits) | (BinaryPrimitives.ReadInt64LittleEndian(record) & Record.TombstoneBit);
+
+    /// <summary>
+    /// Reserves room at the cold tail and copies all of <paramref name="record"/> but its header word there.
+    /// </summary>
     private unsafe long AppendBody(ReadOnlySpan<byte> record)
     {
         long at;
@@ -120,7 +135,7 @@ internal sealed class ColdStore : IDisposable
     {
         var at = AppendBody(record);
         var slot = _epoch.Protect();
-        Record.Publish(_log.Pointer(at), head, Volatile.Read(ref _versionBits) | (BinaryPrimitives.ReadInt64LittleEndian(record) & Record.TombstoneBit));
+        Record.Publish(_log.Pointer(at), head, CopyFlags(record));
         _epoch.Unprotect(slot);
         if (_index.TryUpdate(hash, head, at)) return true;
         slot = _epoch.Protect();
@@ -186,7 +201,9 @@ internal sealed class ColdStore : IDisposable
         Interlocked.Increment(ref _compactions);
     }
 
-    /// <summary>Log bytes below Begin whose space waits for a checkpoint to be given back, the chunk log's included.</summary>
+    /// <summary>
+    /// Log bytes below Begin whose space waits for a checkpoint to be given back, the chunk log's included.
+    /// </summary>
     public long UnreclaimedBytes => _log.UnreclaimedBytes + _index.Store.Log.UnreclaimedBytes;
 
     // ---- Checkpoint and recovery ----
@@ -198,7 +215,10 @@ internal sealed class ColdStore : IDisposable
         _index.Store.Create();
     }
 
-    /// <summary>Checks the cold log and the chunk store against the checkpoint and loads them; reads only. Returns the bytes past both logs' tails.</summary>
+    /// <summary>
+    /// Checks the cold log and the chunk store against the checkpoint and loads them; reads only. Returns the bytes
+    /// past both logs' tails.
+    /// </summary>
     public long Load(CheckpointMeta meta)
     {
         var torn = _file.Load(meta.Cold, _storeId) + _index.Store.Load(meta.Chunks, meta.Sequence);
@@ -206,7 +226,9 @@ internal sealed class ColdStore : IDisposable
         return torn;
     }
 
-    /// <summary>See <see cref="LogStore.Repair"/>: torn tails cut, stale chunk snapshots deleted, space given back.</summary>
+    /// <summary>
+    /// See <see cref="LogStore.Repair"/>: torn tails cut, stale chunk snapshots deleted, space given back.
+    /// </summary>
     public void Repair()
     {
         _file.CutTornTail();
@@ -214,7 +236,9 @@ internal sealed class ColdStore : IDisposable
         _index.Store.Repair();
     }
 
-    /// <summary>The cold tier's steps before a commit: the cold log flushed to its tail, the chunk store's log and index.</summary>
+    /// <summary>
+    /// The cold tier's steps before a commit: the cold log flushed to its tail, the chunk store's log and index.
+    /// </summary>
     public (LogCheckpoint Cold, LogCheckpoint Chunks) Snapshot(long sequence)
     {
         var tail = _log.TailAddress;
@@ -222,7 +246,8 @@ internal sealed class ColdStore : IDisposable
         _log.WaitForFlush(tail);
         _file.Device.Flush();
         var chunks = _index.Store;
-        var cold = new LogCheckpoint(_log.PageBits, IndexBuckets: 0, _log.BeginAddress, tail, IndexLength: 0, IndexCrc: 0);
+        var cold = new LogCheckpoint(_log.PageBits, IndexBuckets: 0, _log.BeginAddress, tail, IndexLength: 0,
+            IndexCrc: 0);
         return (cold, chunks.Snapshot(chunks.Log.TailAddress, sequence, out _));
     }
 

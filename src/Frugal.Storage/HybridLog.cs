@@ -43,13 +43,18 @@ internal sealed unsafe class HybridLog : IDisposable
     /// <param name="pageBits">Log2 of the page size.</param>
     /// <param name="frameCount">In-memory page frames (at least 4).</param>
     /// <param name="mutableFraction">Fraction of the frames that form the mutable region.</param>
-    /// <param name="onEvict">Called with [from, to) after Head passed those addresses and before their frames are reused.</param>
-    /// <param name="checksums">Whether records get their checksum when their page is flushed (and are checked on recovery).</param>
-    public HybridLog(Epoch epoch, IStorageDevice? device, int pageBits, int frameCount, double mutableFraction, Action<long, long>? onEvict,
+    /// <param name="onEvict">Called with [from, to) after Head passed those addresses and before their frames are
+    /// reused.</param>
+    /// <param name="checksums">Whether records get their checksum when their page is flushed (and are checked on
+    /// recovery).</param>
+    public HybridLog(
+        Epoch epoch, IStorageDevice? device, int pageBits, int frameCount, double mutableFraction,
+        Action<long, long>? onEvict,
         bool checksums = false)
     {
         _checksums = checksums && device is not null;
-        if (frameCount < 4) throw new ArgumentOutOfRangeException(nameof(frameCount), frameCount, "A log needs at least 4 page frames.");
+        if (frameCount < 4)
+            throw new ArgumentOutOfRangeException(nameof(frameCount), frameCount, "A log needs at least 4 frames.");
         _epoch = epoch;
         _device = device;
         PageBits = pageBits;
@@ -98,18 +103,23 @@ internal sealed unsafe class HybridLog : IDisposable
         var frame = new Span<byte>(Pointer(pageStart), (int)(tail - pageStart));
         var read = _device.Read(pageStart, frame);
         if (read != frame.Length)
-            throw new StorageCorruptException(_device.Name, $"ends at {pageStart + read}, before the checkpoint's tail {tail} (truncated)");
+            throw new StorageCorruptException(_device.Name,
+                $"ends at {pageStart + read}, before the checkpoint's tail {tail} (truncated)");
         for (var at = Math.Max(pageStart, LogAddress.FirstAddress); at < tail;)
         {
             var record = frame[(int)(at - pageStart)..];
             var length = Record.LengthIn(record);
             if (length < 0) throw new StorageCorruptException(_device.Name, "no valid record (corrupt)", at);
-            if (_checksums && !Record.IsIntact(record[..length])) throw new StorageCorruptException(_device.Name, "checksum mismatch (corrupt)", at);
+            if (_checksums && !Record.IsIntact(record[..length]))
+                throw new StorageCorruptException(_device.Name, "checksum mismatch (corrupt)", at);
             at += (length + 7) & ~7;
         }
     }
 
-    /// <summary>The memory of the record at <paramref name="address"/>; valid while the caller stays protected, for Head ≤ address &lt; Tail.</summary>
+    /// <summary>
+    /// The memory of the record at <paramref name="address"/>; valid while the caller stays protected, for Head ≤
+    /// address &lt; Tail.
+    /// </summary>
     public byte* Pointer(long address) =>
         _memory + (((address >> PageBits) % FrameCount) << PageBits) + (address & (PageSize - 1));
 
@@ -146,9 +156,13 @@ internal sealed unsafe class HybridLog : IDisposable
         }
     }
 
-    private bool FrameFree(long page) => page < FrameCount || Volatile.Read(ref _closedUntil) >= (page - FrameCount + 1) << PageBits;
+    private bool FrameFree(long page) =>
+        page < FrameCount || Volatile.Read(ref _closedUntil) >= (page - FrameCount + 1) << PageBits;
 
-    /// <summary>Keeps the mutable region to its share of frames and frees the frame for the page after <paramref name="tailPage"/>.</summary>
+    /// <summary>
+    /// Keeps the mutable region to its share of frames and frees the frame for the page after <paramref
+    /// name="tailPage"/>.
+    /// </summary>
     private void ShiftMarkers(long tailPage)
     {
         var head = Math.Max(0, tailPage + 2 - FrameCount) << PageBits;
@@ -157,7 +171,10 @@ internal sealed unsafe class HybridLog : IDisposable
         ShiftHead(head);
     }
 
-    /// <summary>Makes everything below <paramref name="address"/> read-only and flushes it once no thread can still update it in place.</summary>
+    /// <summary>
+    /// Makes everything below <paramref name="address"/> read-only and flushes it once no thread can still update it in
+    /// place.
+    /// </summary>
     public void ShiftReadOnly(long address)
     {
         if (!RaiseTo(ref _readOnly, address)) return;
@@ -206,7 +223,9 @@ internal sealed unsafe class HybridLog : IDisposable
         if (Interlocked.Exchange(ref _flushRequested, 1) == 0) _flushSignal.Release();
     }
 
-    /// <summary>The flusher writes [FlushedUntil, target) in address order, so FlushedUntil always covers a contiguous prefix.</summary>
+    /// <summary>
+    /// The flusher writes [FlushedUntil, target) in address order, so FlushedUntil always covers a contiguous prefix.
+    /// </summary>
     private void FlushLoop()
     {
         while (true)

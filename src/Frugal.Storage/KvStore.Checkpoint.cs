@@ -33,7 +33,10 @@ public sealed partial class KvStore
         return new CheckpointMeta(_storeId, sequence, _checksums, _shape.KeySize, _shape.ValueSize, hot, cold, chunks);
     }
 
-    /// <summary>After the checkpoint file names <paramref name="sequence"/>: new records carry its version, superseded snapshots go, and space below Begin is given back.</summary>
+    /// <summary>
+    /// After the checkpoint file names <paramref name="sequence"/>: new records carry its version, superseded snapshots
+    /// go, and space below Begin is given back.
+    /// </summary>
     private void Committed(long sequence)
     {
         _checkpointSequence = sequence;

@@ -31,7 +31,8 @@ public sealed partial class KvStore
             }
             catch (Exception e)
             {
-                // Every later operation reports it (see CheckUsable): a store that cannot compact would grow without bound.
+                // Every later operation reports it (see CheckUsable): a store that cannot compact would grow without
+                // bound.
                 Volatile.Write(ref _compactionFault, e);
                 return;
             }
@@ -65,8 +66,10 @@ public sealed partial class KvStore
         lock (_checkpointLock)
         {
             var log = _hot.Log;
-            if (Volatile.Read(ref _disposed) != 0 || log.TailAddress - log.BeginAddress < Plan.HotLogBudget) return false;
-            var until = Math.Min(log.HeadAddress, Math.Min(log.TailAddress - Plan.HotLogBudget * 3 / 4, log.BeginAddress + Plan.HotLogBudget / 2));
+            if (Volatile.Read(ref _disposed) != 0 || log.TailAddress - log.BeginAddress < Plan.HotLogBudget)
+                return false;
+            var until = Math.Min(log.TailAddress - Plan.HotLogBudget * 3 / 4, log.BeginAddress + Plan.HotLogBudget / 2);
+            until = Math.Min(log.HeadAddress, until);
             until &= ~(log.PageSize - 1);
             if (until <= log.BeginAddress) return false;
             CompactHotToCold(until);
@@ -74,7 +77,9 @@ public sealed partial class KvStore
         }
     }
 
-    /// <summary>Takes a checkpoint when twice the hot-log budget waits to be given back (and the options allow).</summary>
+    /// <summary>
+    /// Takes a checkpoint when twice the hot-log budget waits to be given back (and the options allow).
+    /// </summary>
     private void CheckpointIfDue()
     {
         if (!_options.CheckpointToReclaim || Volatile.Read(ref _disposed) != 0) return;
@@ -91,11 +96,15 @@ public sealed partial class KvStore
     private void Throttle()
     {
         var log = _hot.Log;
-        while (log.TailAddress - log.BeginAddress > 4 * Plan.HotLogBudget && Volatile.Read(ref _compactionFault) is null && Volatile.Read(ref _disposed) == 0)
+        while (log.TailAddress - log.BeginAddress > 4 * Plan.HotLogBudget
+               && Volatile.Read(ref _compactionFault) is null && Volatile.Read(ref _disposed) == 0)
             Thread.Sleep(1);
     }
 
-    /// <summary>Moves the live records of the hot log's [Begin, <paramref name="until"/>) to the cold tier, then moves hot Begin and frees the index entries below it.</summary>
+    /// <summary>
+    /// Moves the live records of the hot log's [Begin, <paramref name="until"/>) to the cold tier, then moves hot Begin
+    /// and frees the index entries below it.
+    /// </summary>
     private void CompactHotToCold(long until)
     {
         var begin = _hot.Log.BeginAddress;
@@ -126,7 +135,8 @@ public sealed partial class KvStore
             while (Interlocked.Read(ref _hotCompactions) < rounds)
             {
                 var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero || !Monitor.Wait(_roundCompleted, left)) return Interlocked.Read(ref _hotCompactions) >= rounds;
+                if (left <= TimeSpan.Zero || !Monitor.Wait(_roundCompleted, left))
+                    return Interlocked.Read(ref _hotCompactions) >= rounds;
             }
             return true;
         }

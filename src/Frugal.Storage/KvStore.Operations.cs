@@ -13,7 +13,9 @@ public sealed partial class KvStore
     public ValueTask<ReadResult> ReadAsync(ReadOnlyMemory<byte> key, Memory<byte> destination)
     {
         var status = TryRead(key.Span, destination.Span, out var length, out var pending);
-        return status == OpStatus.Pending ? ReadFromDeviceAsync(key, destination, pending) : new ValueTask<ReadResult>(ReadResult.Of(status, length));
+        return status == OpStatus.Pending
+            ? ReadFromDeviceAsync(key, destination, pending)
+            : new ValueTask<ReadResult>(ReadResult.Of(status, length));
     }
 
     /// <summary>Reads <paramref name="key"/>'s value into a new array; null when the key is absent.</summary>
@@ -43,8 +45,12 @@ public sealed partial class KvStore
         return status == OpStatus.Missing ? OpStatus.Pending : status;
     }
 
-    /// <summary>Finishes a read that left memory: the hot chain on the device, then (if the hot log has no record) the cold tier.</summary>
-    internal async ValueTask<ReadResult> ReadFromDeviceAsync(ReadOnlyMemory<byte> key, Memory<byte> destination, PendingIo pending)
+    /// <summary>
+    /// Finishes a read that left memory: the hot chain on the device, then (if the hot log has no record) the cold
+    /// tier.
+    /// </summary>
+    internal async ValueTask<ReadResult> ReadFromDeviceAsync(
+        ReadOnlyMemory<byte> key, Memory<byte> destination, PendingIo pending)
     {
         while (true)
         {
@@ -78,7 +84,10 @@ public sealed partial class KvStore
 
     // ---- Upsert and Delete ----
 
-    /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>: in place when its record is in the mutable region, else appended at the tail.</summary>
+    /// <summary>
+    /// Sets <paramref name="key"/> to <paramref name="value"/>: in place when its record is in the mutable region, else
+    /// appended at the tail.
+    /// </summary>
     public void Upsert(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         CheckUsable(write: true);
@@ -86,7 +95,10 @@ public sealed partial class KvStore
         _hot.Upsert(key, value);
     }
 
-    /// <summary>Deletes <paramref name="key"/> by appending a tombstone at the hot tail, even when the hot log has no record of it: it hides older versions on disk and in the cold tier.</summary>
+    /// <summary>
+    /// Deletes <paramref name="key"/> by appending a tombstone at the hot tail, even when the hot log has no record of
+    /// it: it hides older versions on disk and in the cold tier.
+    /// </summary>
     public void Delete(ReadOnlySpan<byte> key)
     {
         CheckUsable(write: true);
@@ -96,15 +108,24 @@ public sealed partial class KvStore
 
     // ---- Read-modify-write ----
 
-    /// <summary>Replaces <paramref name="key"/>'s value by <paramref name="merge"/>(input, current value); in place when the record is mutable.</summary>
-    public ValueTask RmwAsync<TMerge>(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> input, TMerge merge) where TMerge : IRmwFunction
+    /// <summary>
+    /// Replaces <paramref name="key"/>'s value by <paramref name="merge"/>(input, current value); in place when the
+    /// record is mutable.
+    /// </summary>
+    public ValueTask RmwAsync<TMerge>(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> input, TMerge merge)
+        where TMerge : IRmwFunction
     {
         var status = TryRmw(key.Span, input.Span, ref merge, out var pending);
         return status == OpStatus.Pending ? RmwFromDeviceAsync(key, input, merge, pending) : ValueTask.CompletedTask;
     }
 
-    /// <summary>The synchronous part of a read-modify-write, in the hot store; Pending when the current value is on the device or may be cold.</summary>
-    internal OpStatus TryRmw<TMerge>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, out PendingIo pending) where TMerge : IRmwFunction
+    /// <summary>
+    /// The synchronous part of a read-modify-write, in the hot store; Pending when the current value is on the device
+    /// or may be cold.
+    /// </summary>
+    internal OpStatus TryRmw<TMerge>(
+        ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, out PendingIo pending)
+        where TMerge : IRmwFunction
     {
         CheckUsable(write: true);
         Throttle();
@@ -112,8 +133,12 @@ public sealed partial class KvStore
         return status == OpStatus.Missing ? OpStatus.Pending : status;
     }
 
-    /// <summary>Finishes a read-modify-write that left memory: reads the current value (hot device or cold tier), then inserts conditionally; starts over when that fails.</summary>
-    internal async ValueTask RmwFromDeviceAsync<TMerge>(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> input, TMerge merge, PendingIo pending)
+    /// <summary>
+    /// Finishes a read-modify-write that left memory: reads the current value (hot device or cold tier), then inserts
+    /// conditionally; starts over when that fails.
+    /// </summary>
+    internal async ValueTask RmwFromDeviceAsync<TMerge>(
+        ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> input, TMerge merge, PendingIo pending)
         where TMerge : IRmwFunction
     {
         while (true)
@@ -123,10 +148,12 @@ public sealed partial class KvStore
             if (end != ChainEnd.Restart)
             {
                 CheckUsable(write: true);
-                status = _hot.CompleteRmw(key.Span, input.Span, ref merge, pending, end == ChainEnd.Found ? found : null);
+                var current = end == ChainEnd.Found ? found : (DeviceRecord?)null;
+                status = _hot.CompleteRmw(key.Span, input.Span, ref merge, pending, current);
             }
             // A newer version may exist (the entry changed, or compaction moved the chain): start over from the index.
-            if (status == OpStatus.Done || TryRmw(key.Span, input.Span, ref merge, out pending) == OpStatus.Done) return;
+            if (status == OpStatus.Done) return;
+            if (TryRmw(key.Span, input.Span, ref merge, out pending) == OpStatus.Done) return;
         }
     }
 }

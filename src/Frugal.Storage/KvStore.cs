@@ -49,11 +49,13 @@ public sealed partial class KvStore : IDisposable
     /// <exception cref="StorageException">A file could not be opened as asked (permissions).</exception>
     public static KvStore Open(KvStoreOptions options) => new(options, RecordShape.Variable);
 
-    internal KvStore(KvStoreOptions options, RecordShape shape) : this(options, shape, (path, readOnly) => new FileDevice(path, readOnly)) { }
+    internal KvStore(KvStoreOptions options, RecordShape shape)
+        : this(options, shape, (path, readOnly) => new FileDevice(path, readOnly)) { }
 
     /// <param name="options">The options.</param>
     /// <param name="shape">The record sizes the directory must have been created for.</param>
-    /// <param name="openDevice">Opens a log's device at a path, read-only or not (tests substitute a failing one).</param>
+    /// <param name="openDevice">Opens a log's device at a path, read-only or not (tests substitute a failing
+    /// one).</param>
     internal KvStore(KvStoreOptions options, RecordShape shape, Func<string, bool, IStorageDevice> openDevice)
     {
         _directory = Path.GetFullPath(options.Directory);
@@ -63,7 +65,8 @@ public sealed partial class KvStore : IDisposable
         var meta = FindCheckpoint(_directory, options);
         if (meta is not null && (meta.KeySize != shape.KeySize || meta.ValueSize != shape.ValueSize))
             throw new BadInputException(
-                $"{Path.Combine(_directory, CheckpointMeta.FileName)}: the store holds {RecordShape.Describe(meta.KeySize, meta.ValueSize)}, " +
+                $"{Path.Combine(_directory, CheckpointMeta.FileName)}: the store holds " +
+                $"{RecordShape.Describe(meta.KeySize, meta.ValueSize)}, " +
                 $"but was opened for {shape} (incompatible)",
                 DirectorySetting);
         Plan = meta is null ? MemoryPlan.From(options) : MemoryPlan.From(options with
@@ -111,7 +114,8 @@ public sealed partial class KvStore : IDisposable
 
     /// <summary>The hot tier's layout: the plan's index, pages and read cache, in the store's own folder.</summary>
     private static LogStoreLayout HotLayout(string directory, MemoryPlan plan, KvStoreOptions options) =>
-        new(directory, plan.IndexBuckets, plan.PageBits, plan.LogFrames, options.MutableFraction, plan.ReadCacheFrames, options.SecondChanceFraction);
+        new(directory, plan.IndexBuckets, plan.PageBits, plan.LogFrames, options.MutableFraction, plan.ReadCacheFrames,
+            options.SecondChanceFraction);
 
     /// <summary>
     /// The directory's checkpoint, or null where a store is to be created (a missing or empty
@@ -120,17 +124,24 @@ public sealed partial class KvStore : IDisposable
     private static CheckpointMeta? FindCheckpoint(string directory, KvStoreOptions options)
     {
         var creatable = options.CreateIfMissing && !options.ReadOnly;
-        if (File.Exists(directory)) throw new BadInputException($"{directory}: a file, not a store's directory", DirectorySetting);
+        if (File.Exists(directory))
+            throw new BadInputException($"{directory}: a file, not a store's directory", DirectorySetting);
         if (!Directory.Exists(directory))
-            return creatable ? null : throw new BadInputException($"{directory}: no store here: the directory does not exist", DirectorySetting);
+            return creatable
+                ? null
+                : throw new BadInputException($"{directory}: no store here: the directory does not exist",
+                    DirectorySetting);
         var metaPath = Path.Combine(directory, CheckpointMeta.FileName);
         if (File.Exists(metaPath)) return CheckpointMeta.Read(metaPath);
         if (Directory.EnumerateFileSystemEntries(directory).Any())
             throw new BadInputException(
-                $"{metaPath}: missing, but {directory} is not empty: not a Frugal store (or its creation was interrupted); " +
+                $"{metaPath}: missing, but {directory} is not empty: not a Frugal store " +
+                "(or its creation was interrupted); " +
                 "refusing to overwrite it",
                 DirectorySetting);
-        return creatable ? null : throw new BadInputException($"{directory}: no store here: the directory is empty", DirectorySetting);
+        return creatable
+            ? null
+            : throw new BadInputException($"{directory}: no store here: the directory is empty", DirectorySetting);
     }
 
     private static long NewStoreId()
@@ -141,7 +152,9 @@ public sealed partial class KvStore : IDisposable
         return id;
     }
 
-    /// <summary>Every log the checkpoint refers to exists and is a regular file (a FIFO or a device would block or never end).</summary>
+    /// <summary>
+    /// Every log the checkpoint refers to exists and is a regular file (a FIFO or a device would block or never end).
+    /// </summary>
     private void CheckLogFiles()
     {
         string[] logs = [LogFileName, ColdStore.LogFileName, Path.Combine(ColdStore.IndexDirectory, LogFileName)];
@@ -162,7 +175,8 @@ public sealed partial class KvStore : IDisposable
         {
             throw new StorageException(_readOnly
                 ? $"{path}: permission denied: the store's files cannot be read"
-                : $"{path}: permission denied: the store cannot be opened for writing (a read-only open can still read it)", e);
+                : $"{path}: permission denied: the store cannot be opened for writing " +
+                  "(a read-only open can still read it)", e);
         }
     }
 
@@ -192,7 +206,10 @@ public sealed partial class KvStore : IDisposable
         return new RecoveryInfo(Created: false, meta.Sequence, meta.Hot.TailAddress, torn);
     }
 
-    /// <summary>The longest value a record with a key of <paramref name="keyLength"/> bytes can hold: a record must fit one page.</summary>
+    /// <summary>
+    /// The longest value a record with a key of <paramref name="keyLength"/> bytes can hold: a record must fit one
+    /// page.
+    /// </summary>
     public int MaxValueLength(int keyLength) => _hot.MaxValueLength(keyLength);
 
     /// <summary>
@@ -206,9 +223,12 @@ public sealed partial class KvStore : IDisposable
         if (write && _readOnly) throw new InvalidOperationException($"{_directory}: the store was opened read-only.");
     }
 
-    /// <summary>What every operation throws once compaction failed: damage it found stays a corruption, anything else a failure.</summary>
+    /// <summary>
+    /// What every operation throws once compaction failed: damage it found stays a corruption, anything else a failure.
+    /// </summary>
     private Exception CompactionFailed(Exception fault) => fault is StorageCorruptException corrupt
-        ? new StorageCorruptException(corrupt.FilePath, $"{corrupt.Problem}, found by background compaction", corrupt.Address, corrupt)
+        ? new StorageCorruptException(
+            corrupt.FilePath, $"{corrupt.Problem}, found by background compaction", corrupt.Address, corrupt)
         : new StorageException($"{_directory}: background compaction failed: {fault.Message}", fault);
 
     /// <summary>A snapshot of the memory split, both tiers' log regions, compaction and I/O counters.</summary>
@@ -268,13 +288,17 @@ public sealed partial class KvStore : IDisposable
     }
 }
 
-/// <summary>The fixed key and value sizes a store was created for (0 = variable length), checked on every open.</summary>
+/// <summary>
+/// The fixed key and value sizes a store was created for (0 = variable length), checked on every open.
+/// </summary>
 internal readonly record struct RecordShape(int KeySize, int ValueSize)
 {
     public static RecordShape Variable => new(0, 0);
 
     public static string Describe(int keySize, int valueSize) =>
-        keySize == 0 && valueSize == 0 ? "variable-length keys and values" : $"{keySize}-byte keys and {valueSize}-byte values";
+        keySize == 0 && valueSize == 0
+            ? "variable-length keys and values"
+            : $"{keySize}-byte keys and {valueSize}-byte values";
 
     public override string ToString() => Describe(KeySize, ValueSize);
 }

@@ -66,7 +66,9 @@ internal static unsafe class Record
 
     public static bool KeyEquals(byte* record, ReadOnlySpan<byte> key) => Key(record).SequenceEqual(key);
 
-    /// <summary>Writes lengths and key of a new record; returns its value span to fill before <see cref="Publish"/>.</summary>
+    /// <summary>
+    /// Writes lengths and key of a new record; returns its value span to fill before <see cref="Publish"/>.
+    /// </summary>
     public static Span<byte> Prepare(byte* record, ReadOnlySpan<byte> key, int valueLength)
     {
         *(int*)(record + 8) = key.Length;
@@ -75,7 +77,9 @@ internal static unsafe class Record
         return new Span<byte>(record + HeaderSize + key.Length, valueLength);
     }
 
-    /// <summary>Writes the header word last, so a chain walker never sees a record whose lengths are not yet written.</summary>
+    /// <summary>
+    /// Writes the header word last, so a chain walker never sees a record whose lengths are not yet written.
+    /// </summary>
     public static void Publish(byte* record, long previous, long flags) =>
         Volatile.Write(ref *(long*)record, (previous & LogAddress.Mask) | flags);
 
@@ -94,9 +98,11 @@ internal static unsafe class Record
     {
         var crc = BitOperations.Crc32C(~0u, (ulong)(MemoryMarshal.Read<long>(record) & ~LockBit));
         crc = BitOperations.Crc32C(crc, MemoryMarshal.Read<ulong>(record[8..]));
-        var body = record.Slice(HeaderSize, MemoryMarshal.Read<int>(record[8..]) + MemoryMarshal.Read<int>(record[12..]));
+        var bodyLength = MemoryMarshal.Read<int>(record[8..]) + MemoryMarshal.Read<int>(record[12..]);
+        var body = record.Slice(HeaderSize, bodyLength);
         var i = 0;
-        for (; i + sizeof(ulong) <= body.Length; i += sizeof(ulong)) crc = BitOperations.Crc32C(crc, MemoryMarshal.Read<ulong>(body[i..]));
+        for (; i + sizeof(ulong) <= body.Length; i += sizeof(ulong))
+            crc = BitOperations.Crc32C(crc, MemoryMarshal.Read<ulong>(body[i..]));
         for (; i < body.Length; i++) crc = BitOperations.Crc32C(crc, body[i]);
         return ~crc;
     }
@@ -109,15 +115,22 @@ internal static unsafe class Record
     {
         if (bytes.Length < HeaderSize || (MemoryMarshal.Read<long>(bytes) & VersionMask) == 0) return -1;
         int keyLength = MemoryMarshal.Read<int>(bytes[8..]), valueLength = MemoryMarshal.Read<int>(bytes[12..]);
-        return keyLength < 0 || valueLength < 0 || (long)HeaderSize + keyLength + valueLength > bytes.Length ? -1 : HeaderSize + keyLength + valueLength;
+        var fits = keyLength >= 0 && valueLength >= 0 && (long)HeaderSize + keyLength + valueLength <= bytes.Length;
+        return fits ? HeaderSize + keyLength + valueLength : -1;
     }
 
-    /// <summary>Writes the checksum of the in-memory record (at flush time: its bytes no longer change but for the lock bit).</summary>
+    /// <summary>
+    /// Writes the checksum of the in-memory record (at flush time: its bytes no longer change but for the lock bit).
+    /// </summary>
     public static void Seal(byte* record) =>
-        *(uint*)(record + ChecksumOffset) = Checksum(new ReadOnlySpan<byte>(record, HeaderSize + KeyLength(record) + ValueLength(record)));
+        *(uint*)(record + ChecksumOffset) =
+            Checksum(new ReadOnlySpan<byte>(record, HeaderSize + KeyLength(record) + ValueLength(record)));
 
-    /// <summary>Whether a record read from the device (its lengths already checked to lie within it) still has its checksum.</summary>
-    public static bool IsIntact(ReadOnlySpan<byte> record) => MemoryMarshal.Read<uint>(record[ChecksumOffset..]) == Checksum(record);
+    /// <summary>
+    /// Whether a record read from the device (its lengths already checked to lie within it) still has its checksum.
+    /// </summary>
+    public static bool IsIntact(ReadOnlySpan<byte> record) =>
+        MemoryMarshal.Read<uint>(record[ChecksumOffset..]) == Checksum(record);
 
     public static void SetFlag(byte* record, long flag)
     {
@@ -131,7 +144,10 @@ internal static unsafe class Record
         }
     }
 
-    /// <summary>Takes the record's spin lock, which guards in-place updates of a mutable record against readers and other writers.</summary>
+    /// <summary>
+    /// Takes the record's spin lock, which guards in-place updates of a mutable record against readers and other
+    /// writers.
+    /// </summary>
     public static void Lock(byte* record)
     {
         ref var header = ref *(long*)record;

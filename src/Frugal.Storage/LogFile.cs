@@ -9,7 +9,9 @@ internal enum ChainEnd
     Found,
     Missing,
 
-    /// <summary>Begin passed the chain while it was read (the space may be reclaimed): the operation starts over.</summary>
+    /// <summary>
+    /// Begin passed the chain while it was read (the space may be reclaimed): the operation starts over.
+    /// </summary>
     Restart,
 }
 
@@ -82,18 +84,24 @@ internal sealed class LogFile : IDisposable
         var length = Device.Length;
         if (length < part.TailAddress)
             throw new StorageCorruptException(Device.Name,
-                $"{length} bytes, shorter than the {part.TailAddress} bytes its checkpoint covers (corrupt or truncated)");
+                $"{length} bytes, shorter than the {part.TailAddress} bytes its checkpoint covers " +
+                "(corrupt or truncated)");
         Log.Recover(part.BeginAddress, part.TailAddress);
         return length - part.TailAddress;
     }
 
-    /// <summary>Cuts what lies past the recovered tail (only once the whole checkpoint checked out, and before anything is appended).</summary>
+    /// <summary>
+    /// Cuts what lies past the recovered tail (only once the whole checkpoint checked out, and before anything is
+    /// appended).
+    /// </summary>
     public void CutTornTail()
     {
         if (Device.Length > Log.TailAddress) Device.Truncate(Log.TailAddress);
     }
 
-    /// <summary>Gives back the device space below Begin (see <see cref="HybridLog.Reclaim"/>); counted unless it is recovery's.</summary>
+    /// <summary>
+    /// Gives back the device space below Begin (see <see cref="HybridLog.Reclaim"/>); counted unless it is recovery's.
+    /// </summary>
     public void Reclaim(bool counted)
     {
         var bytes = Log.Reclaim(Log.BeginAddress);
@@ -110,7 +118,8 @@ internal sealed class LogFile : IDisposable
     /// tail, out of this chain's reach. (Pass <see cref="long.MaxValue"/> where compaction moves
     /// records to another tier, which the caller searches next.)
     /// </summary>
-    public async ValueTask<(ChainEnd End, DeviceRecord Record)> FindAsync(ReadOnlyMemory<byte> key, long address, long beginSeen)
+    public async ValueTask<(ChainEnd End, DeviceRecord Record)> FindAsync(
+        ReadOnlyMemory<byte> key, long address, long beginSeen)
     {
         var firstRead = FirstReadBytes;
         var buffer = ArrayPool<byte>.Shared.Rent(firstRead);
@@ -123,8 +132,10 @@ internal sealed class LogFile : IDisposable
                 if (CopyFromMemory(address, ref buffer) is { } inMemory) (header, keyLength, valueLength) = inMemory;
                 else
                 {
-                    var read = await ReadDeviceAsync(address, buffer.AsMemory(0, Math.Min(firstRead, buffer.Length))).ConfigureAwait(false);
-                    if (!TryParse(address, buffer, read, out header, out keyLength, out valueLength)) return (ChainEnd.Restart, default);
+                    var first = buffer.AsMemory(0, Math.Min(firstRead, buffer.Length));
+                    var read = await ReadDeviceAsync(address, first).ConfigureAwait(false);
+                    if (!TryParse(address, buffer, read, out header, out keyLength, out valueLength))
+                        return (ChainEnd.Restart, default);
                     var size = Record.Size(keyLength, valueLength);
                     // Most stores hold records of one size: read that much first next time, not a fixed guess.
                     if (size != _lastRecordSize) Volatile.Write(ref _lastRecordSize, size);
@@ -138,7 +149,8 @@ internal sealed class LogFile : IDisposable
                             throw new StorageCorruptException(Device.Name, "record cut off (corrupt)", address);
                         }
                     }
-                    if (!IsIntact(address, buffer.AsSpan(0, Record.HeaderSize + keyLength + valueLength))) return (ChainEnd.Restart, default);
+                    if (!IsIntact(address, buffer.AsSpan(0, Record.HeaderSize + keyLength + valueLength)))
+                        return (ChainEnd.Restart, default);
                 }
                 if (!Record.IsInvalid(header) && buffer.AsSpan(Record.HeaderSize, keyLength).SequenceEqual(key.Span))
                 {
@@ -148,7 +160,8 @@ internal sealed class LogFile : IDisposable
                 }
                 address = Record.Previous(header);
             }
-            return address != LogAddress.None && Log.BeginAddress > beginSeen ? (ChainEnd.Restart, default) : (ChainEnd.Missing, default);
+            var moved = address != LogAddress.None && Log.BeginAddress > beginSeen;
+            return (moved ? ChainEnd.Restart : ChainEnd.Missing, default);
         }
         finally
         {
@@ -156,10 +169,15 @@ internal sealed class LogFile : IDisposable
         }
     }
 
-    /// <summary>How much a chain step reads first: the size of the last record read, at least a header and a short key.</summary>
+    /// <summary>
+    /// How much a chain step reads first: the size of the last record read, at least a header and a short key.
+    /// </summary>
     private int FirstReadBytes => Math.Clamp(Volatile.Read(ref _lastRecordSize), 64, 4096);
 
-    /// <summary>Copies the record at <paramref name="address"/> out of memory if it is still there; null when it is only on the device.</summary>
+    /// <summary>
+    /// Copies the record at <paramref name="address"/> out of memory if it is still there; null when it is only on the
+    /// device.
+    /// </summary>
     private unsafe (long Header, int KeyLength, int ValueLength)? CopyFromMemory(long address, ref byte[] buffer)
     {
         if (address < Log.HeadAddress) return null;
@@ -240,7 +258,8 @@ internal sealed class LogFile : IDisposable
     /// Begin has passed its address was compacted and its space given back under the reader:
     /// false (start over). Anywhere else it is corruption.
     /// </summary>
-    private bool TryParse(long address, byte[] buffer, int read, out long header, out int keyLength, out int valueLength)
+    private bool TryParse(
+        long address, byte[] buffer, int read, out long header, out int keyLength, out int valueLength)
     {
         header = 0;
         keyLength = valueLength = 0;
@@ -251,7 +270,8 @@ internal sealed class LogFile : IDisposable
             keyLength = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(8));
             valueLength = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(12));
             if ((header & Record.VersionMask) != 0 && keyLength >= 0 && valueLength >= 0
-                && (long)keyLength + valueLength + Record.HeaderSize <= Log.PageSize && Record.Previous(header) < address)
+                && (long)keyLength + valueLength + Record.HeaderSize <= Log.PageSize
+                && Record.Previous(header) < address)
                 return true;
         }
         if (address < Log.BeginAddress) return false;
@@ -311,7 +331,8 @@ internal sealed class LogFile : IDisposable
                 if (header == 0) break; // the unused end of the page
                 var length = Record.LengthIn(page.AsSpan(offset, read - offset));
                 var size = (length + 7) & ~7;
-                if (length < 0 || offset + size > read) throw new StorageCorruptException(Device.Name, "no valid record (corrupt)", at);
+                if (length < 0 || offset + size > read)
+                    throw new StorageCorruptException(Device.Name, "no valid record (corrupt)", at);
                 if (_checksums && !Record.IsIntact(page.AsSpan(offset, length)))
                     throw new StorageCorruptException(Device.Name, "checksum mismatch (corrupt)", at);
                 if (!Record.IsInvalid(header)) visit(at, page.AsSpan(offset, size));

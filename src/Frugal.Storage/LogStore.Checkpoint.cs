@@ -36,7 +36,8 @@ internal sealed unsafe partial class LogStore
     public void Repair()
     {
         _file.CutTornTail();
-        foreach (var stale in Directory.EnumerateFiles(_directory, "index.*.dat").Where(f => f != IndexPath(_checkpointSequence)).ToList())
+        var current = IndexPath(_checkpointSequence);
+        foreach (var stale in Directory.EnumerateFiles(_directory, "index.*.dat").Where(f => f != current).ToList())
             System.IO.File.Delete(stale);
         _file.Reclaim(counted: false);
     }
@@ -81,10 +82,14 @@ internal sealed unsafe partial class LogStore
             }
             sealedIndex = writer.Complete();
         }
-        return new LogCheckpoint(_log.PageBits, _index.BucketCount, _log.BeginAddress, tail, sealedIndex.Length, sealedIndex.Crc);
+        return new LogCheckpoint(
+            _log.PageBits, _index.BucketCount, _log.BeginAddress, tail, sealedIndex.Length, sealedIndex.Crc);
     }
 
-    /// <summary>After the checkpoint file names <paramref name="sequence"/>: new records carry its version, the superseded snapshot goes, and space below Begin is given back.</summary>
+    /// <summary>
+    /// After the checkpoint file names <paramref name="sequence"/>: new records carry its version, the superseded
+    /// snapshot goes, and space below Begin is given back.
+    /// </summary>
     public void Committed(long sequence)
     {
         var previous = _checkpointSequence;
@@ -94,10 +99,14 @@ internal sealed unsafe partial class LogStore
         _file.Reclaim(counted: true);
     }
 
-    /// <summary>Follows a chain from <paramref name="address"/> (past a read-cache record) to its first log record below <paramref name="tail"/>.</summary>
+    /// <summary>
+    /// Follows a chain from <paramref name="address"/> (past a read-cache record) to its first log record below
+    /// <paramref name="tail"/>.
+    /// </summary>
     private long NewestBelow(long address, long tail, ref int epochSlot)
     {
-        if (LogAddress.IsReadCache(address)) address = Record.Previous(Record.Header(_cache!.Pointer(LogAddress.Plain(address))));
+        if (LogAddress.IsReadCache(address))
+            address = Record.Previous(Record.Header(_cache!.Pointer(LogAddress.Plain(address))));
         byte[]? buffer = null;
         while (address >= tail)
         {

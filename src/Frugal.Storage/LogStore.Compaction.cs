@@ -16,13 +16,17 @@ internal sealed unsafe partial class LogStore
     /// <summary>Bytes of live records <see cref="CompactIntoItselfIfDue"/> copied.</summary>
     public long MovedBytes => Interlocked.Read(ref _movedBytes);
 
-    /// <summary>Whether the record at <paramref name="address"/> is its key's newest version (walking from the index entry, past a read-cache record).</summary>
+    /// <summary>
+    /// Whether the record at <paramref name="address"/> is its key's newest version (walking from the index entry, past
+    /// a read-cache record).
+    /// </summary>
     public bool IsNewest(ReadOnlySpan<byte> key, ulong hash, long address)
     {
         var slot = _epoch.Protect();
         try
         {
-            return _index.TryFind(hash, out _, out var entry) && _file.IsNewestInChain(Resolve(entry, out _), key, address, ref slot);
+            return _index.TryFind(hash, out _, out var entry)
+                && _file.IsNewestInChain(Resolve(entry, out _), key, address, ref slot);
         }
         finally
         {
@@ -69,7 +73,10 @@ internal sealed unsafe partial class LogStore
         Interlocked.Increment(ref _selfCompactions);
     }
 
-    /// <summary>Appends a copy of the record at <paramref name="address"/> at the tail, linked if the key's entry still heads a chain in which it is the newest.</summary>
+    /// <summary>
+    /// Appends a copy of the record at <paramref name="address"/> at the tail, linked if the key's entry still heads a
+    /// chain in which it is the newest.
+    /// </summary>
     private bool CopyToTailIfNewest(ReadOnlySpan<byte> key, ulong hash, long address, ReadOnlySpan<byte> record)
     {
         var epochSlot = _epoch.Protect();

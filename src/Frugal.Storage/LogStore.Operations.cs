@@ -19,7 +19,8 @@ internal sealed unsafe partial class LogStore
         {
             _counters.Add(slot, OperationCounters.Reads);
             OpStatus status;
-            while ((status = ReadInMemory(slot, key, hash, destination, out length, out pending)) == OpStatus.Retry) _epoch.Refresh(slot);
+            while ((status = ReadInMemory(slot, key, hash, destination, out length, out pending)) == OpStatus.Retry)
+                _epoch.Refresh(slot);
             return Count(slot, status);
         }
         finally
@@ -49,7 +50,8 @@ internal sealed unsafe partial class LogStore
         return OpStatus.Missing;
     }
 
-    private OpStatus ReadInMemory(int slot, ReadOnlySpan<byte> key, ulong hash, Span<byte> destination, out int length, out PendingIo pending)
+    private OpStatus ReadInMemory(
+        int slot, ReadOnlySpan<byte> key, ulong hash, Span<byte> destination, out int length, out PendingIo pending)
     {
         length = 0;
         pending = default;
@@ -66,7 +68,8 @@ internal sealed unsafe partial class LogStore
                 _counters.Add(slot, OperationCounters.ReadCacheHits);
                 var status = CopyValue(cached, destination, locked: false, out length);
                 // Second chance: a hit in the cache's oldest part moves the record back to its tail.
-                if (LogAddress.Plain(address) < _cache.ReadOnlyAddress) InsertIntoReadCache(key, hash, Record.Value(cached), entry, tail);
+                if (LogAddress.Plain(address) < _cache.ReadOnlyAddress)
+                    InsertIntoReadCache(key, hash, Record.Value(cached), entry, tail);
                 return status;
             }
             address = Record.Previous(header);
@@ -83,7 +86,9 @@ internal sealed unsafe partial class LogStore
             var header = Record.Header(record);
             // A tombstone ends the search: it hides any older version (in another tier too).
             if (!Record.IsInvalid(header) && Record.KeyEquals(record, key))
-                return Record.IsTombstone(header) ? OpStatus.NotFound : CopyValue(record, destination, locked: address >= _log.SafeReadOnlyAddress, out length);
+                return Record.IsTombstone(header)
+                    ? OpStatus.NotFound
+                    : CopyValue(record, destination, locked: address >= _log.SafeReadOnlyAddress, out length);
             address = Record.Previous(header);
         }
         return MovedAway(address, begin) ? OpStatus.Retry : Missing(entry, hash, tail, begin, out pending);
@@ -104,7 +109,8 @@ internal sealed unsafe partial class LogStore
     /// The key's record below memory: the chain on the device from the pending address (see
     /// <see cref="LogFile.FindAsync"/> for <paramref name="beginSeen"/>).
     /// </summary>
-    public ValueTask<(ChainEnd End, DeviceRecord Record)> FindAsync(ReadOnlyMemory<byte> key, PendingIo pending, long beginSeen) =>
+    public ValueTask<(ChainEnd End, DeviceRecord Record)> FindAsync(
+        ReadOnlyMemory<byte> key, PendingIo pending, long beginSeen) =>
         _file.FindAsync(key, pending.Address, beginSeen);
 
     /// <summary>
@@ -127,7 +133,8 @@ internal sealed unsafe partial class LogStore
             {
                 _epoch.Unprotect(slot);
             }
-            if (record.Value.Length > destination.Length) return new ReadResult(ReadStatus.BufferTooSmall, record.Value.Length);
+            if (record.Value.Length > destination.Length)
+                return new ReadResult(ReadStatus.BufferTooSmall, record.Value.Length);
             record.Value.CopyTo(destination);
             return new ReadResult(ReadStatus.Found, record.Value.Length);
         }
@@ -139,10 +146,17 @@ internal sealed unsafe partial class LogStore
 
     // ---- Upsert and Delete ----
 
-    /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>: in place when its record is in the mutable region, else appended at the tail.</summary>
-    public void Upsert(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => Write(key, value, OperationCounters.Upserts, tombstone: false);
+    /// <summary>
+    /// Sets <paramref name="key"/> to <paramref name="value"/>: in place when its record is in the mutable region, else
+    /// appended at the tail.
+    /// </summary>
+    public void Upsert(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) =>
+        Write(key, value, OperationCounters.Upserts, tombstone: false);
 
-    /// <summary>Appends a tombstone, even when the log has no record of the key: it hides older versions on disk and in other tiers.</summary>
+    /// <summary>
+    /// Appends a tombstone, even when the log has no record of the key: it hides older versions on disk and in other
+    /// tiers.
+    /// </summary>
     public void Delete(ReadOnlySpan<byte> key) => Write(key, default, OperationCounters.Deletes, tombstone: true);
 
     private void Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, int counter, bool tombstone)
@@ -232,7 +246,8 @@ internal sealed unsafe partial class LogStore
     /// record of the key: the initial value if <paramref name="createIfMissing"/>, else Missing
     /// (the caller looks elsewhere, then finishes with <see cref="CompleteRmw"/>).
     /// </summary>
-    public OpStatus TryRmw<TMerge>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, bool createIfMissing, out PendingIo pending)
+    public OpStatus TryRmw<TMerge>(
+        ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, bool createIfMissing, out PendingIo pending)
         where TMerge : IRmwFunction
     {
         var hash = Hash(key);
@@ -240,8 +255,12 @@ internal sealed unsafe partial class LogStore
         try
         {
             _counters.Add(slot, OperationCounters.Rmws);
-            OpStatus status;
-            while ((status = RmwAttempt(key, hash, input, ref merge, createIfMissing, out pending)) is OpStatus.Retry or OpStatus.Wait) Settle(slot, status);
+            var status = RmwAttempt(key, hash, input, ref merge, createIfMissing, out pending);
+            while (status is OpStatus.Retry or OpStatus.Wait)
+            {
+                Settle(slot, status);
+                status = RmwAttempt(key, hash, input, ref merge, createIfMissing, out pending);
+            }
             return Count(slot, status);
         }
         finally
@@ -250,7 +269,9 @@ internal sealed unsafe partial class LogStore
         }
     }
 
-    private OpStatus RmwAttempt<TMerge>(ReadOnlySpan<byte> key, ulong hash, ReadOnlySpan<byte> input, ref TMerge merge, bool createIfMissing, out PendingIo pending)
+    private OpStatus RmwAttempt<TMerge>(
+        ReadOnlySpan<byte> key, ulong hash, ReadOnlySpan<byte> input, ref TMerge merge, bool createIfMissing,
+        out PendingIo pending)
         where TMerge : IRmwFunction
     {
         pending = default;
@@ -272,11 +293,15 @@ internal sealed unsafe partial class LogStore
             var header = Record.Header(record);
             if (!Record.IsInvalid(header) && Record.KeyEquals(record, key))
             {
-                if (Record.IsTombstone(header)) return CopyUpdate(slot, entry, newest, cached, key, input, default, exists: false, ref merge);
-                if (address >= _log.ReadOnlyAddress) return UpdateMutable(slot, entry, newest, cached, record, key, input, ref merge);
-                // Between SafeReadOnly and ReadOnly another thread may still update the record in place: copying it now could lose that update.
+                if (Record.IsTombstone(header))
+                    return CopyUpdate(slot, entry, newest, cached, key, input, default, exists: false, ref merge);
+                if (address >= _log.ReadOnlyAddress)
+                    return UpdateMutable(slot, entry, newest, cached, record, key, input, ref merge);
+                // Between SafeReadOnly and ReadOnly another thread may still update the record in place: copying it now
+                // could lose that update.
                 if (address >= _log.SafeReadOnlyAddress) return OpStatus.Wait;
-                return CopyUpdate(slot, entry, newest, cached, key, input, Record.Value(record), exists: true, ref merge);
+                return CopyUpdate(slot, entry, newest, cached, key, input, Record.Value(record), exists: true,
+                    ref merge);
             }
             address = Record.Previous(header);
         }
@@ -286,7 +311,10 @@ internal sealed unsafe partial class LogStore
             : Missing(entry, hash, tail, begin, out pending);
     }
 
-    private OpStatus UpdateMutable<TMerge>(long* slot, long entry, long newest, byte* cached, byte* record, ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge)
+    private OpStatus UpdateMutable<TMerge>(
+        long* slot, long entry, long newest, byte* cached, byte* record, ReadOnlySpan<byte> key,
+        ReadOnlySpan<byte> input,
+        ref TMerge merge)
         where TMerge : IRmwFunction
     {
         Record.Lock(record);
@@ -297,7 +325,8 @@ internal sealed unsafe partial class LogStore
             var length = merge.ResultLength(input, current, exists: true);
             if (length != current.Length)
             {
-                // The value changes size: copy it to the tail, and seal this record so no in-place update lands on it afterwards.
+                // The value changes size: copy it to the tail, and seal this record so no in-place update lands on it
+                // afterwards.
                 var status = CopyUpdate(slot, entry, newest, cached, key, input, current, exists: true, ref merge);
                 if (status == OpStatus.Done) Record.SetFlag(record, Record.SealedBit);
                 return status;
@@ -315,7 +344,9 @@ internal sealed unsafe partial class LogStore
         }
     }
 
-    private OpStatus CopyUpdate<TMerge>(long* slot, long entry, long newest, byte* cached, ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists, ref TMerge merge)
+    private OpStatus CopyUpdate<TMerge>(
+        long* slot, long entry, long newest, byte* cached, ReadOnlySpan<byte> key, ReadOnlySpan<byte> input,
+        ReadOnlySpan<byte> current, bool exists, ref TMerge merge)
         where TMerge : IRmwFunction
     {
         var length = merge.ResultLength(input, current, exists);
@@ -346,7 +377,8 @@ internal sealed unsafe partial class LogStore
     /// entries meanwhile (this runs protected, so no entry below the Begin it sees is freed
     /// before the swap). Retry when the insert must start over; returns the record's buffer.
     /// </summary>
-    public OpStatus CompleteRmw<TMerge>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, PendingIo pending, DeviceRecord? found)
+    public OpStatus CompleteRmw<TMerge>(
+        ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, PendingIo pending, DeviceRecord? found)
         where TMerge : IRmwFunction
     {
         var slot = _epoch.Protect();
@@ -354,7 +386,8 @@ internal sealed unsafe partial class LogStore
         {
             OpStatus status;
             // Waiting for a free frame is no reason to read the value again: the insert rechecks the entry each time.
-            while ((status = TryCompleteRmw(key, input, ref merge, pending, found)) == OpStatus.Wait) Settle(slot, status);
+            while ((status = TryCompleteRmw(key, input, ref merge, pending, found)) == OpStatus.Wait)
+                Settle(slot, status);
             return status;
         }
         finally
@@ -364,13 +397,15 @@ internal sealed unsafe partial class LogStore
         }
     }
 
-    private OpStatus TryCompleteRmw<TMerge>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, PendingIo pending, DeviceRecord? found)
+    private OpStatus TryCompleteRmw<TMerge>(
+        ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, PendingIo pending, DeviceRecord? found)
         where TMerge : IRmwFunction
     {
         if (_log.BeginAddress > pending.HotTail) return OpStatus.Retry;
         if (!_index.TryFind(pending.Hash, out var slot, out var entry) || entry != pending.Entry) return OpStatus.Retry;
         var newest = Resolve(entry, out var cached);
         var exists = found is { IsTombstone: false };
-        return CopyUpdate(slot, entry, newest, cached, key, input, exists ? found!.Value.Value : default, exists, ref merge);
+        var current = exists ? found!.Value.Value : default;
+        return CopyUpdate(slot, entry, newest, cached, key, input, current, exists, ref merge);
     }
 }

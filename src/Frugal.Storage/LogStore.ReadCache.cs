@@ -11,7 +11,8 @@ internal sealed unsafe partial class LogStore
     /// the read gets one now, if still none has an address. At most one cached record heads a
     /// chain. The caller is protected.
     /// </summary>
-    private void InsertIntoReadCache(ReadOnlySpan<byte> key, ulong hash, ReadOnlySpan<byte> value, long expected, long tail)
+    private void InsertIntoReadCache(
+        ReadOnlySpan<byte> key, ulong hash, ReadOnlySpan<byte> value, long expected, long tail)
     {
         if (_cache is null || _log.BeginAddress > tail) return;
         long* slot;
@@ -26,7 +27,8 @@ internal sealed unsafe partial class LogStore
         var newest = Resolve(entry, out var replaced);
         var fresh = _cache.Pointer(at);
         Record.Write(fresh, newest, _versionBits, key, value);
-        if (Interlocked.CompareExchange(ref *slot, HashIndex.WithAddress(entry, at | LogAddress.ReadCacheBit), entry) != entry)
+        var cachedEntry = HashIndex.WithAddress(entry, at | LogAddress.ReadCacheBit);
+        if (Interlocked.CompareExchange(ref *slot, cachedEntry, entry) != entry)
         {
             Record.SetFlag(fresh, Record.InvalidBit);
             return;
@@ -51,8 +53,11 @@ internal sealed unsafe partial class LogStore
                 var header = Record.Header(record);
                 if (header == 0) break; // the unused end of the page
                 var key = Record.Key(record);
-                if (_index.TryFind(Hash(key), out var slot, out var entry) && HashIndex.Address(entry) == (address | LogAddress.ReadCacheBit))
-                    Interlocked.CompareExchange(ref *slot, HashIndex.WithAddress(entry, Record.Previous(header)), entry);
+                var cachedHere = _index.TryFind(Hash(key), out var slot, out var entry)
+                    && HashIndex.Address(entry) == (address | LogAddress.ReadCacheBit);
+                if (cachedHere)
+                    Interlocked.CompareExchange(
+                        ref *slot, HashIndex.WithAddress(entry, Record.Previous(header)), entry);
                 address += Record.Size(key.Length, Record.ValueLength(record));
             }
         }

@@ -8,7 +8,8 @@ namespace Frugal.Storage;
 /// when <see cref="ReadCacheFrames"/> is 0).
 /// </summary>
 internal sealed record LogStoreLayout(
-    string Directory, long IndexBuckets, int PageBits, int Frames, double MutableFraction, int ReadCacheFrames, double SecondChanceFraction)
+    string Directory, long IndexBuckets, int PageBits, int Frames, double MutableFraction, int ReadCacheFrames,
+    double SecondChanceFraction)
 {
     /// <summary>Bytes of in-memory log pages.</summary>
     public long LogMemoryBytes => (long)Frames << PageBits;
@@ -38,11 +39,13 @@ internal sealed partial class LogStore : IDisposable
     private long _versionBits;
 
     /// <param name="layout">Folder, index, pages and read cache.</param>
-    /// <param name="epoch">The epoch that protects the log's memory (the hot tier shares the F2 store's with the cold log).</param>
+    /// <param name="epoch">The epoch that protects the log's memory (the hot tier shares the F2 store's with the cold
+    /// log).</param>
     /// <param name="openDevice">Opens the log file at a path.</param>
     /// <param name="storeId">The store's identity, written into the log header and every index snapshot.</param>
     /// <param name="checksums">Whether records carry checksums.</param>
-    public LogStore(LogStoreLayout layout, Epoch epoch, Func<string, IStorageDevice> openDevice, long storeId, bool checksums)
+    public LogStore(
+        LogStoreLayout layout, Epoch epoch, Func<string, IStorageDevice> openDevice, long storeId, bool checksums)
     {
         Layout = layout;
         _directory = layout.Directory;
@@ -52,10 +55,13 @@ internal sealed partial class LogStore : IDisposable
         try
         {
             _index = new HashIndex(layout.IndexBuckets);
-            _log = new HybridLog(epoch, device, layout.PageBits, layout.Frames, layout.MutableFraction, onEvict: null, checksums);
+            _log = new HybridLog(epoch, device, layout.PageBits, layout.Frames, layout.MutableFraction, onEvict: null,
+                checksums);
             _file = new LogFile(_log, device, epoch, checksums);
             if (layout.ReadCacheFrames > 0)
-                _cache = new HybridLog(epoch, device: null, layout.PageBits, layout.ReadCacheFrames, 1 - layout.SecondChanceFraction, EvictFromReadCache);
+                _cache = new HybridLog(
+                    epoch, device: null, layout.PageBits, layout.ReadCacheFrames, 1 - layout.SecondChanceFraction,
+                    EvictFromReadCache);
         }
         catch
         {
@@ -77,7 +83,9 @@ internal sealed partial class LogStore : IDisposable
     /// <summary>The read cache's log; null when the store has none.</summary>
     public HybridLog? Cache => _cache;
 
-    /// <summary>Operation counts: reads, upserts, RMWs, deletes, read-cache hits, pending and missing operations.</summary>
+    /// <summary>
+    /// Operation counts: reads, upserts, RMWs, deletes, read-cache hits, pending and missing operations.
+    /// </summary>
     public long[] Counters => _counters.Totals();
 
     /// <summary>The version bits new records carry: those of the last checkpoint.</summary>
@@ -85,7 +93,10 @@ internal sealed partial class LogStore : IDisposable
 
     public static ulong Hash(ReadOnlySpan<byte> key) => XxHash3.HashToUInt64(key);
 
-    /// <summary>The longest value a record with a key of <paramref name="keyLength"/> bytes can hold: a record must fit one page.</summary>
+    /// <summary>
+    /// The longest value a record with a key of <paramref name="keyLength"/> bytes can hold: a record must fit one
+    /// page.
+    /// </summary>
     public int MaxValueLength(int keyLength) => (int)Math.Max(0, _log.PageSize - Record.HeaderSize - keyLength);
 
     public void CheckSizes(int keyLength, int valueLength)
@@ -93,11 +104,15 @@ internal sealed partial class LogStore : IDisposable
         var size = (long)Record.HeaderSize + keyLength + valueLength;
         if (size > _log.PageSize)
             throw new ArgumentException(
-                $"A {keyLength}-byte key with a {valueLength}-byte value needs a {Record.Size(keyLength, valueLength)}-byte record; " +
+                $"A {keyLength}-byte key with a {valueLength}-byte value needs a " +
+                $"{Record.Size(keyLength, valueLength)}-byte record; " +
                 $"this store holds records of at most {_log.PageSize} bytes (its page size).");
     }
 
-    /// <summary>Runs until an attempt does not ask to retry; between attempts the thread refreshes its epoch (no log pointer survives).</summary>
+    /// <summary>
+    /// Runs until an attempt does not ask to retry; between attempts the thread refreshes its epoch (no log pointer
+    /// survives).
+    /// </summary>
     private void Settle(int slot, OpStatus status)
     {
         _epoch.Refresh(slot);

@@ -5,7 +5,10 @@ public enum ReadStatus
     NotFound,
     Found,
 
-    /// <summary>Found, but the destination is shorter than the value; nothing was copied. <see cref="ReadResult.ValueLength"/> says how long it is.</summary>
+    /// <summary>
+    /// Found, but the destination is shorter than the value; nothing was copied. <see cref="ReadResult.ValueLength"/>
+    /// says how long it is.
+    /// </summary>
     BufferTooSmall,
 }
 
@@ -43,7 +46,9 @@ public interface IRmwFunction
     void Merge(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists, Span<byte> result);
 }
 
-/// <summary>A typed read-modify-write: the new value from the input and the current value (default when absent).</summary>
+/// <summary>
+/// A typed read-modify-write: the new value from the input and the current value (default when absent).
+/// </summary>
 public delegate TValue ValueMerge<TValue>(TValue input, TValue current, bool exists);
 
 /// <summary>
@@ -63,7 +68,9 @@ internal enum OpStatus
     TooSmall,
     Pending,
 
-    /// <summary>The log holds no record of the key (no tombstone either): a tier below decides, if there is one.</summary>
+    /// <summary>
+    /// The log holds no record of the key (no tombstone either): a tier below decides, if there is one.
+    /// </summary>
     Missing,
 
     /// <summary>Lost a race (a compare-and-swap failed): try again at once.</summary>

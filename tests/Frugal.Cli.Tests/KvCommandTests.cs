@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Spectre.Console.Testing;
 
 namespace Frugal.Cli.Tests;
@@ -69,7 +70,9 @@ public sealed class KvCommandTests : IDisposable
         Assert.Equal(ExitCodes.Usage, code);
         Assert.StartsWith("frugal: error: --memory-mib", errors);
         Assert.DoesNotContain("Exception", errors);
-        (code, _, errors) = Run("kv", "load", "--dir", Path.Combine(_root, "tiny"), "--records", "10", "--memory-mib", "1", "--value-bytes", "100000");
+        (code, _, errors) = Run(
+            "kv", "load", "--dir", Path.Combine(_root, "tiny"), "--records", "10", "--memory-mib", "1",
+            "--value-bytes", "100000");
         Assert.Equal(ExitCodes.Usage, code);
         Assert.StartsWith("frugal: error: --value-bytes: 100000 bytes", errors);
     }
@@ -112,7 +115,12 @@ public sealed class KvCommandTests : IDisposable
         var ours = File.ReadAllBytes(meta);
         File.Copy(Path.Combine(other, "checkpoint.meta"), meta, overwrite: true);
         var before = Files(dir);
-        foreach (var args in new[] { new[] { "get", "--dir", dir, "key7" }, ["stats", "--dir", dir], ["put", "--dir", dir, "a", "b"], ["checkpoint", "--dir", dir] })
+        string[][] commands =
+        [
+            ["get", "--dir", dir, "key7"], ["stats", "--dir", dir], ["put", "--dir", dir, "a", "b"],
+            ["checkpoint", "--dir", dir],
+        ];
+        foreach (var args in commands)
         {
             var (code, _, errors) = Run(["kv", .. args, "--memory-mib", "2"]);
             Assert.Equal(ExitCodes.CorruptData, code);
@@ -123,7 +131,10 @@ public sealed class KvCommandTests : IDisposable
         Assert.Equal(value, Run("kv", "get", "--dir", dir, "key19999", "--memory-mib", "2").Output);
     }
 
-    /// <summary>Every file under <paramref name="dir"/>: name, contents and modification time, as one comparable string.</summary>
-    private static string Files(string dir) => string.Join("\n", Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Order()
-        .Select(f => $"{f} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))} {File.GetLastWriteTimeUtc(f):O}"));
+    /// <summary>Every file under <paramref name="dir"/>: name, contents and modification time, as one string.</summary>
+    private static string Files(string dir) => string.Join("\n", Directory
+        .GetFiles(dir, "*", SearchOption.AllDirectories)
+        .Order()
+        .Select(f => $"{f} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))} "
+                     + $"{File.GetLastWriteTimeUtc(f):O}"));
 }

@@ -152,7 +152,8 @@ public sealed class CompactionTests
 
     /// <summary>Waits for compaction's signal; the generous timeout only ends a hung test.</summary>
     private static void WaitForCompaction(KvStore store, long rounds) =>
-        Assert.True(store.WaitForHotToColdRounds(rounds, TimeSpan.FromMinutes(2)), $"fewer than {rounds} hot-to-cold rounds in two minutes");
+        Assert.True(store.WaitForHotToColdRounds(rounds, TimeSpan.FromMinutes(2)),
+            $"fewer than {rounds} hot-to-cold rounds in two minutes");
 }
 
 /// <summary>The space files occupy on disk (holes excluded), by du; a du that fails fails the test.</summary>

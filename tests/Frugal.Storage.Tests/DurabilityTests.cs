@@ -194,7 +194,8 @@ public sealed class DurabilityTests
     private static void AssertAPrefixAtOrAfter(Lookup<long>[] reads, long round)
     {
         bool Holds(int key, long r) =>
-            reads[key].Found == !CrashChild.IsDeleted(key, r) && (!reads[key].Found || reads[key].Value == CrashChild.ValueOf(key, r));
+            reads[key].Found == !CrashChild.IsDeleted(key, r)
+            && (!reads[key].Found || reads[key].Value == CrashChild.ValueOf(key, r));
         var newest = reads.Where(r => r.Found).Max(r => r.Value / 1_000_000);
         for (var p = round; p <= newest; p++)
         {
@@ -206,11 +207,16 @@ public sealed class DurabilityTests
             if (firstOfRound <= done) return;
         }
         var key = Enumerable.Range(0, reads.Length).FirstOrDefault(k => !Holds(k, round) && !Holds(k, round + 1));
-        Assert.Fail($"no prefix of the child's writes from round {round} on explains what recovered; e.g. key {key}: read {reads[key]}, " +
-                    $"expected {(CrashChild.IsDeleted(key, round) ? "absent" : CrashChild.ValueOf(key, round))} (round {round}) or a later round's");
+        var expected = CrashChild.IsDeleted(key, round) ? "absent" : CrashChild.ValueOf(key, round).ToString();
+        Assert.Fail($"no prefix of the child's writes from round {round} on explains what recovered; " +
+                    $"e.g. key {key}: read {reads[key]}, " +
+                    $"expected {expected} (round {round}) or a later round's");
     }
 
-    /// <summary>Runs the child until it reports checkpoint <paramref name="until"/>, waits <paramref name="delayMs"/> more, kills it; returns the last checkpoint it reported.</summary>
+    /// <summary>
+    /// Runs the child until it reports checkpoint <paramref name="until"/>, waits <paramref name="delayMs"/> more,
+    /// kills it; returns the last checkpoint it reported.
+    /// </summary>
     private static async Task<long> RunChildUntilKilled(string directory, string mode, long until, int delayMs)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -269,7 +275,8 @@ public sealed class FullDiskTests
     public void AFullDiskSurfacesAsAnErrorNamingTheLogFile()
     {
         using var dir = new TempDirectory();
-        using var store = new KvStore(SmallStore.Options(dir.Path), RecordShape.Variable, (path, _) => new QuotaDevice(path, 64 << 10));
+        using var store = new KvStore(
+            SmallStore.Options(dir.Path), RecordShape.Variable, (path, _) => new QuotaDevice(path, 64 << 10));
         var e = Assert.Throws<StorageException>(() =>
         {
             for (var i = 0; i < 100_000; i++) store.Upsert(BitConverter.GetBytes(i), new byte[100]);

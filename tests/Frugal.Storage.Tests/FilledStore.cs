@@ -10,8 +10,11 @@ internal static class FilledStore
 {
     public const int Keys = 4000;
 
-    /// <summary>Tiny budgets, but compaction only when a test asks for it (so the files come out the same on every run).</summary>
-    public static KvStoreOptions Options(string directory) => CompactionTests.Tiny(directory) with { CompactionInterval = TimeSpan.FromDays(1) };
+    /// <summary>
+    /// Tiny budgets, but compaction only when a test asks for it (so the files come out the same on every run).
+    /// </summary>
+    public static KvStoreOptions Options(string directory) =>
+        CompactionTests.Tiny(directory) with { CompactionInterval = TimeSpan.FromDays(1) };
 
     public static void Fill(string directory, int keys = Keys)
     {
@@ -33,7 +36,9 @@ internal static class FilledStore
         }
     }
 
-    /// <summary>Opening the store fails with <typeparamref name="T"/> and changes no file; returns the exception.</summary>
+    /// <summary>
+    /// Opening the store fails with <typeparamref name="T"/> and changes no file; returns the exception.
+    /// </summary>
     public static T AssertRefused<T>(string directory, bool readOnly = false) where T : Exception
     {
         var before = FileSnapshot.Of(directory);
@@ -46,8 +51,11 @@ internal static class FilledStore
 /// <summary>Every file under a folder with its bytes and modification time, to show that nothing changed.</summary>
 internal sealed record FileSnapshot(IReadOnlyDictionary<string, (byte[] Bytes, DateTime Modified)> Files)
 {
-    public static FileSnapshot Of(string directory) => new(Directory.GetFiles(directory, "*", SearchOption.AllDirectories)
-        .ToDictionary(f => Path.GetRelativePath(directory, f), f => (File.ReadAllBytes(f), File.GetLastWriteTimeUtc(f))));
+    public static FileSnapshot Of(string directory) => new(Directory
+        .GetFiles(directory, "*", SearchOption.AllDirectories)
+            .ToDictionary(
+                f => Path.GetRelativePath(directory, f),
+                f => (File.ReadAllBytes(f), File.GetLastWriteTimeUtc(f))));
 
     public void AssertSameAs(FileSnapshot before, string? except = null)
     {

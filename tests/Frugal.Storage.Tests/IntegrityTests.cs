@@ -26,7 +26,8 @@ public sealed class IntegrityTests
 
         var e = Assert.ThrowsAny<CorruptDataException>(() => KvStore<long, long>.Open(FilledStore.Options(dir.Path)));
         Assert.Contains("another store", e.Message);
-        Assert.ThrowsAny<CorruptDataException>(() => KvStore<long, long>.Open(FilledStore.Options(dir.Path) with { ReadOnly = true }));
+        Assert.ThrowsAny<CorruptDataException>(
+            () => KvStore<long, long>.Open(FilledStore.Options(dir.Path) with { ReadOnly = true }));
         FileSnapshot.Of(dir.Path).AssertSameAs(before, except: "checkpoint.meta");
 
         File.WriteAllBytes(meta, ours);
@@ -48,7 +49,8 @@ public sealed class IntegrityTests
         File.WriteAllBytes(chunkIndex, damaged);
         var before = FileSnapshot.Of(dir.Path);
 
-        var e = Assert.Throws<StorageCorruptException>(() => KvStore<long, long>.Open(FilledStore.Options(dir.Path)));
+        var e = Assert.Throws<StorageCorruptException>(
+            () => KvStore<long, long>.Open(FilledStore.Options(dir.Path)));
         Assert.Equal(chunkIndex, e.FilePath);
         FileSnapshot.Of(dir.Path).AssertSameAs(before);
 
@@ -75,7 +77,8 @@ public sealed class IntegrityTests
             Assert.True(store.Stats().ColdLookups > 0);
             Assert.Throws<InvalidOperationException>(() => store.Upsert(1, 1));
             Assert.Throws<InvalidOperationException>(() => store.Delete(1));
-            await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.RmwAsync(1, 1, (i, c, e) => i + c));
+            await Assert.ThrowsAsync<InvalidOperationException>(
+                async () => await store.RmwAsync(1, 1, (input, current, exists) => input + current));
             Assert.Throws<InvalidOperationException>(() => store.Checkpoint());
         }
         FileSnapshot.Of(dir.Path).AssertSameAs(before);
@@ -86,7 +89,12 @@ public sealed class IntegrityTests
     {
         using var dir = new TempDirectory();
         var missing = dir.Sub("missing");
-        foreach (var options in new[] { SmallStore.Options(missing) with { ReadOnly = true }, SmallStore.Options(missing) with { CreateIfMissing = false } })
+        KvStoreOptions[] readers =
+        [
+            SmallStore.Options(missing) with { ReadOnly = true },
+            SmallStore.Options(missing) with { CreateIfMissing = false },
+        ];
+        foreach (var options in readers)
         {
             var e = Assert.Throws<BadInputException>(() => KvStore.Open(options));
             Assert.Equal(KvStore.DirectorySetting, e.Setting);
@@ -102,17 +110,9 @@ public sealed class IntegrityTests
     public async Task AFlippedByteInAValueOnDiskIsACorruptionNamingTheFileAndAddress()
     {
         using var dir = new TempDirectory();
-        using (var store = KvStore.Open(SmallStore.Options(dir.Path)))
-        {
-            for (var i = 0; i < 200; i++) store.Upsert(Key(i), Value(i));
-            store.Checkpoint();
-        }
-        var log = dir.Sub("hlog.dat");
-        var bytes = File.ReadAllBytes(log);
-        var at = bytes.AsSpan().IndexOf(Value(3));
-        Assert.True(at > 0 && at < 4096, "the record should lie in the first page, which recovery leaves on disk");
-        bytes[at + 50] ^= 0x01;
-        File.WriteAllBytes(log, bytes);
+        var log = TextStore(dir);
+        var at = FlipInValue(log, 3, offset: 50, mask: 0x01);
+        Assert.True(at < 4096, "the record should lie in the first page, which recovery leaves on disk");
 
         using var reopened = KvStore.Open(SmallStore.Options(dir.Path) with { ReadOnly = true });
         var e = await Assert.ThrowsAsync<StorageCorruptException>(async () => await reopened.GetAsync(Key(3)));
@@ -126,16 +126,8 @@ public sealed class IntegrityTests
     public void AFlippedByteInTheTailPageIsFoundByRecovery()
     {
         using var dir = new TempDirectory();
-        using (var store = KvStore.Open(SmallStore.Options(dir.Path)))
-        {
-            for (var i = 0; i < 200; i++) store.Upsert(Key(i), Value(i));
-            store.Checkpoint();
-        }
-        var log = dir.Sub("hlog.dat");
-        var bytes = File.ReadAllBytes(log);
-        var at = bytes.AsSpan().IndexOf(Value(199));
-        bytes[at + 10] ^= 0x40;
-        File.WriteAllBytes(log, bytes);
+        var log = TextStore(dir);
+        FlipInValue(log, 199, offset: 10, mask: 0x40);
         var before = FileSnapshot.Of(dir.Path);
         var e = Assert.Throws<StorageCorruptException>(() => KvStore.Open(SmallStore.Options(dir.Path)));
         Assert.Equal(log, e.FilePath);
@@ -152,7 +144,8 @@ public sealed class IntegrityTests
         using var dir = new TempDirectory();
         FilledStore.Fill(dir.Path);
         var random = new RandomStream((ulong)seed);
-        var files = Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories).Select(f => (Path: f, Length: new FileInfo(f).Length)).ToArray();
+        var files = Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories)
+            .Select(f => (Path: f, Length: new FileInfo(f).Length)).ToArray();
         var total = files.Sum(f => f.Length);
         for (var flip = 0; flip < 16; flip++)
         {
@@ -209,7 +202,8 @@ public sealed class IntegrityTests
         var cold = dir.Sub("cold.dat");
         File.Move(cold, cold + ".saved");
         File.CreateSymbolicLink(cold, "/dev/zero");
-        e = Assert.Throws<BadInputException>(() => KvStore<long, long>.Open(FilledStore.Options(dir.Path) with { ReadOnly = true }));
+        e = Assert.Throws<BadInputException>(
+            () => KvStore<long, long>.Open(FilledStore.Options(dir.Path) with { ReadOnly = true }));
         Assert.Contains("character device", e.Message);
         File.Delete(cold);
         File.Move(cold + ".saved", cold);
@@ -228,12 +222,14 @@ public sealed class IntegrityTests
         // The same operations: the same lengths, only the stores' identities differ.
         FilledStore.Fill(dir.Path, keys: 300);
         FilledStore.Fill(twin.Path, keys: 300);
-        foreach (var file in new[] { "hlog.dat", "cold.dat", Path.Combine("cold-index", "hlog.dat"), Path.GetFileName(Directory.GetFiles(dir.Path, "index.*.dat").Single()) })
+        var snapshot = Path.GetFileName(Directory.GetFiles(dir.Path, "index.*.dat").Single());
+        foreach (var file in new[] { "hlog.dat", "cold.dat", Path.Combine("cold-index", "hlog.dat"), snapshot })
         {
             var path = dir.Sub(file);
             var ours = File.ReadAllBytes(path);
             File.Copy(Path.Combine(twin.Path, file), path, overwrite: true);
-            var e = Assert.Throws<StorageCorruptException>(() => KvStore<long, long>.Open(FilledStore.Options(dir.Path)));
+            var e = Assert.Throws<StorageCorruptException>(
+                () => KvStore<long, long>.Open(FilledStore.Options(dir.Path)));
             Assert.Equal(path, e.FilePath);
             Assert.Contains("another store", e.Message);
             File.WriteAllBytes(path, ours);
@@ -248,7 +244,9 @@ public sealed class IntegrityTests
         using var dir = new TempDirectory();
         using (KvStore.Open(SmallStore.Options(dir.Path))) { }
         var e = Assert.Throws<StorageException>(() => new KvStore(SmallStore.Options(dir.Path), RecordShape.Variable,
-            (path, readOnly) => readOnly ? new FileDevice(path, readOnly) : throw new UnauthorizedAccessException($"Access to the path '{path}' is denied.")));
+            (path, readOnly) => readOnly
+                ? new FileDevice(path, readOnly)
+                : throw new UnauthorizedAccessException($"Access to the path '{path}' is denied.")));
         Assert.Contains("permission denied", e.Message);
         Assert.Contains("read-only", e.Message);
         using var store = new KvStore(SmallStore.Options(dir.Path) with { ReadOnly = true }, RecordShape.Variable,
@@ -270,10 +268,39 @@ public sealed class IntegrityTests
         for (var i = 0; i < 200; i++) Assert.Equal(Value(i), await reopened.GetAsync(Key(i)));
     }
 
+    /// <summary>
+    /// 200 records key0..key199 (see <see cref="Value"/>) in a store of 4 KiB pages, checkpointed and closed; returns
+    /// its hot log.
+    /// </summary>
+    private static string TextStore(TempDirectory dir)
+    {
+        using (var store = KvStore.Open(SmallStore.Options(dir.Path)))
+        {
+            for (var i = 0; i < 200; i++) store.Upsert(Key(i), Value(i));
+            store.Checkpoint();
+        }
+        return dir.Sub("hlog.dat");
+    }
+
+    /// <summary>
+    /// Flips the bits <paramref name="mask"/> of byte <paramref name="offset"/> of record <paramref name="i"/>'s value
+    /// in <paramref name="log"/>; returns where the value starts.
+    /// </summary>
+    private static int FlipInValue(string log, int i, int offset, byte mask)
+    {
+        var bytes = File.ReadAllBytes(log);
+        var at = bytes.AsSpan().IndexOf(Value(i));
+        Assert.True(at > 0, $"record {i}'s value is not in {log}");
+        bytes[at + offset] ^= mask;
+        File.WriteAllBytes(log, bytes);
+        return at;
+    }
+
     private static byte[] Key(int i) => Encoding.UTF8.GetBytes($"key{i}");
 
     /// <summary>A 100-byte value unique to <paramref name="i"/>, easy to find in a log file.</summary>
-    private static byte[] Value(int i) => Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat($"value-{i:D6}-", 8)))[..100];
+    private static byte[] Value(int i) =>
+        Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat($"value-{i:D6}-", 8)))[..100];
 
     private static void Mkfifo(string path)
     {

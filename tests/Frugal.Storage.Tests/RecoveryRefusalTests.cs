@@ -127,21 +127,25 @@ public sealed class RecoveryRefusalTests
         FilledStore.Fill(dir.Path);
         var log = dir.Sub(file);
         var length = new FileInfo(log).Length;
-        using (var stream = new FileStream(log, FileMode.Append)) stream.Write(Enumerable.Repeat((byte)0xCD, 72).ToArray());
+        using (var stream = new FileStream(log, FileMode.Append))
+            stream.Write(Enumerable.Repeat((byte)0xCD, 72).ToArray());
         using var store = KvStore<long, long>.Open(FilledStore.Options(dir.Path));
         Assert.Equal(72, store.Bytes.Recovery.TruncatedBytes);
         Assert.Equal(length, new FileInfo(log).Length);
         await FilledStore.AssertIntact(store);
     }
 
-    /// <summary>A checkpoint file as every format version seals it: magic, version, fields, and a CRC-32 of it all in the last 4 bytes.</summary>
+    /// <summary>
+    /// A checkpoint file as every format version seals it: magic, version, fields, and a CRC-32 of it all in the last 4
+    /// bytes.
+    /// </summary>
     private static byte[] Checkpoint(int version, int length)
     {
         var bytes = new byte[length];
         "FRUGALKV"u8.CopyTo(bytes);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), version);
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(12), 1);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(length - 4), Crc32.HashToUInt32(bytes.AsSpan(0, length - 4)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(^4), Crc32.HashToUInt32(bytes.AsSpan(..^4)));
         return bytes;
     }
 }

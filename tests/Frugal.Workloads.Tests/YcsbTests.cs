@@ -24,7 +24,8 @@ public sealed class YcsbTests
     private static void LoadAndRun(string directory)
     {
         var settings = new YcsbSettings(Records: 50_000, ValueBytes: 100, Threads: 2, Duration: TimeSpan.FromMilliseconds(300));
-        using var target = new FrugalTarget(KvStore.Open(new KvStoreOptions { Directory = directory, MemoryBudget = settings.DataBytes / 8 }));
+        var options = new KvStoreOptions { Directory = directory, MemoryBudget = settings.DataBytes / 8 };
+        using var target = new FrugalTarget(KvStore.Open(options));
         var load = YcsbRunner.Load(target, settings);
         Assert.Equal(settings.Records, load.Operations);
         Assert.True(load.DeviceBytesWritten > 0, "a budget of 1/8 of the data must spill to disk");

@@ -2,7 +2,9 @@ using Frugal.Storage;
 
 namespace Frugal.Workloads.Ycsb;
 
-/// <summary>Our store as a YCSB target, through its public API: 8-byte keys, values of a fixed length as byte spans.</summary>
+/// <summary>
+/// Our store as a YCSB target, through its public API: 8-byte keys, values of a fixed length as byte spans.
+/// </summary>
 public sealed class FrugalTarget(KvStore store) : IKvTarget
 {
     /// <summary>The store the target drives (its statistics, for the experiment).</summary>
@@ -59,10 +61,13 @@ public sealed class FrugalTarget(KvStore store) : IKvTarget
     }
 }
 
-/// <summary>The benchmark's read-modify-write: add 1 to the value's first 8 bytes; an absent key starts from the input.</summary>
+/// <summary>
+/// The benchmark's read-modify-write: add 1 to the value's first 8 bytes; an absent key starts from the input.
+/// </summary>
 public readonly struct IncrementFirstWord : IRmwFunction
 {
-    public int ResultLength(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists) => exists ? current.Length : input.Length;
+    public int ResultLength(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists) =>
+        exists ? current.Length : input.Length;
 
     public void Merge(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists, Span<byte> result)
     {

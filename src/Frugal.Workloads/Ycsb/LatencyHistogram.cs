@@ -27,7 +27,9 @@ public sealed class LatencyHistogram
         Count += other.Count;
     }
 
-    /// <summary>The latency, in microseconds, below which a fraction <paramref name="p"/> of the samples fall.</summary>
+    /// <summary>
+    /// The latency, in microseconds, below which a fraction <paramref name="p"/> of the samples fall.
+    /// </summary>
     public double PercentileMicros(double p)
     {
         if (Count == 0) return 0;

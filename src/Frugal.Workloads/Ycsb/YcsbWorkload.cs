@@ -20,7 +20,8 @@ public enum YcsbOperation
 /// upserts. Keys are drawn from YCSB's scrambled Zipfian (θ = 0.99 by default); D draws
 /// "latest": the newest key minus a Zipfian rank.
 /// </summary>
-public sealed record YcsbWorkload(string Name, double ReadFraction, double UpdateFraction, double InsertFraction, double RmwFraction, bool Latest)
+public sealed record YcsbWorkload(
+    string Name, double ReadFraction, double UpdateFraction, double InsertFraction, double RmwFraction, bool Latest)
 {
     public static YcsbWorkload A { get; } = new("A", 0.5, 0.5, 0, 0, Latest: false);
     public static YcsbWorkload B { get; } = new("B", 0.95, 0.05, 0, 0, Latest: false);
@@ -47,11 +48,15 @@ public sealed record YcsbWorkload(string Name, double ReadFraction, double Updat
         var u = random.NextDouble();
         if (u < ReadFraction) return YcsbOperation.Read;
         if (u < ReadFraction + UpdateFraction) return YcsbOperation.Update;
-        return u < ReadFraction + UpdateFraction + InsertFraction ? YcsbOperation.Insert : YcsbOperation.ReadModifyWrite;
+        return u < ReadFraction + UpdateFraction + InsertFraction
+            ? YcsbOperation.Insert
+            : YcsbOperation.ReadModifyWrite;
     }
 }
 
-/// <summary>Chooses keys for a run over <c>records</c> loaded keys; thread-safe (each thread brings its own stream).</summary>
+/// <summary>
+/// Chooses keys for a run over <c>records</c> loaded keys; thread-safe (each thread brings its own stream).
+/// </summary>
 public sealed class YcsbKeyChooser
 {
     private readonly YcsbScrambledZipfian _scrambled;

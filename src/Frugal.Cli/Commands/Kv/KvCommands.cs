@@ -22,9 +22,10 @@ public sealed class KvPutCommand(IAnsiConsole console) : Command<KvPutCommand.Se
         using var store = settings.Open(KvAccess.CreateOrOpen);
         var key = Encoding.UTF8.GetBytes(settings.Key);
         var value = Encoding.UTF8.GetBytes(settings.Value);
-        if (value.Length > store.MaxValueLength(key.Length))
-            throw new UsageException($"<VALUE>: {value.Length} bytes; with this key the store's records hold at most {store.MaxValueLength(key.Length)} " +
-                                     "(its page size, set by --memory-mib when it was created)");
+        var most = store.MaxValueLength(key.Length);
+        if (value.Length > most)
+            throw new UsageException($"<VALUE>: {value.Length} bytes; with this key the store's records hold at most " +
+                                     $"{most} (its page size, set by --memory-mib when it was created)");
         store.Upsert(key, value);
         var checkpoint = store.Checkpoint();
         console.WriteLine($"put {settings.Key} (checkpoint {checkpoint.Sequence})");
@@ -35,7 +36,8 @@ public sealed class KvPutCommand(IAnsiConsole console) : Command<KvPutCommand.Se
 /// <summary><c>frugal kv get</c>: prints a key's value; exit code 1 when the key is absent.</summary>
 public sealed class KvGetCommand(IAnsiConsole console) : AsyncCommand<KeySettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, KeySettings settings, CancellationToken cancellation)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context, KeySettings settings, CancellationToken cancellation)
     {
         using var store = settings.Open(KvAccess.ReadOnly);
         var value = await store.GetAsync(Encoding.UTF8.GetBytes(settings.Key));
@@ -65,16 +67,23 @@ public sealed class KvCheckpointCommand(IAnsiConsole console) : Command<KvSettin
     {
         using var store = settings.Open(KvAccess.Existing);
         var checkpoint = store.Checkpoint();
-        console.WriteLine($"checkpoint {checkpoint.Sequence}: {checkpoint.IndexEntries} index entries, log up to address {checkpoint.TailAddress}; " +
+        console.WriteLine(
+            $"checkpoint {checkpoint.Sequence}: {checkpoint.IndexEntries} index entries, " +
+            $"log up to address {checkpoint.TailAddress}; " +
                           $"recovery had dropped a torn tail of {store.Recovery.TruncatedBytes} bytes");
         return ExitCodes.Success;
     }
 }
 
-/// <summary><c>frugal kv load</c>: writes N records key0..key(N-1) with seeded random values, then checkpoints.</summary>
+/// <summary>
+/// <c>frugal kv load</c>: writes N records key0..key(N-1) with seeded random values, then checkpoints.
+/// </summary>
 public sealed class KvLoadCommand(IAnsiConsole console) : Command<KvLoadCommand.Settings>
 {
-    /// <summary>The most records one load writes: beyond it a load runs for many minutes and its data outgrows the default disk budget.</summary>
+    /// <summary>
+    /// The most records one load writes: beyond it a load runs for many minutes and its data outgrows the default disk
+    /// budget.
+    /// </summary>
     public const long MaxRecords = 100_000_000;
 
     /// <summary>The longest value a load writes (a record must also fit one of the store's pages).</summary>
@@ -101,8 +110,11 @@ public sealed class KvLoadCommand(IAnsiConsole console) : Command<KvLoadCommand.
         {
             var basic = base.Validate();
             if (!basic.Successful) return basic;
-            if (Records is < 0 or > MaxRecords) return ValidationResult.Error($"--records: {Records} is not in [0, {MaxRecords}].");
-            return ValueBytes is < 0 or > MaxValueBytes ? ValidationResult.Error($"--value-bytes: {ValueBytes} is not in [0, {MaxValueBytes}].") : ValidationResult.Success();
+            if (Records is < 0 or > MaxRecords)
+                return ValidationResult.Error($"--records: {Records} is not in [0, {MaxRecords}].");
+            return ValueBytes is < 0 or > MaxValueBytes
+                ? ValidationResult.Error($"--value-bytes: {ValueBytes} is not in [0, {MaxValueBytes}].")
+                : ValidationResult.Success();
         }
     }
 
@@ -110,9 +122,11 @@ public sealed class KvLoadCommand(IAnsiConsole console) : Command<KvLoadCommand.
     {
         using var store = settings.Open(KvAccess.CreateOrOpen);
         var longestKey = Encoding.UTF8.GetByteCount($"key{Math.Max(0, settings.Records - 1)}");
-        if (settings.ValueBytes > store.MaxValueLength(longestKey))
-            throw new UsageException($"--value-bytes: {settings.ValueBytes} bytes; this store's records hold values of at most {store.MaxValueLength(longestKey)} " +
-                                     "with these keys (its page size, set by --memory-mib when it was created)");
+        var most = store.MaxValueLength(longestKey);
+        if (settings.ValueBytes > most)
+            throw new UsageException($"--value-bytes: {settings.ValueBytes} bytes; this store's records hold values " +
+                                     $"of at most {most} with these keys " +
+                                     "(its page size, set by --memory-mib when it was created)");
         // The values are the run's: a stream of the seed tree that --seed roots.
         var random = new SeedTree(settings.Seed).Stream("kv-load-values");
         var value = new byte[settings.ValueBytes];

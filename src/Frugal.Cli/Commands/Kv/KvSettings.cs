@@ -30,19 +30,23 @@ public class KvSettings : CommandSettings
     public string? Dir { get; init; }
 
     [CommandOption("--memory-mib <MIB>")]
-    [Description("Memory budget in MiB, split among index, log and read cache (default 64; the index size is fixed when the store is created).")]
+    [Description("Memory budget in MiB, split among index, log and read cache " +
+                 "(default 64; the index size is fixed when the store is created).")]
     [DefaultValue(64)]
     public int MemoryMib { get; init; } = 64;
 
     public override ValidationResult Validate()
     {
-        if (string.IsNullOrWhiteSpace(Dir)) return ValidationResult.Error("--dir is required: the store's data directory.");
+        if (string.IsNullOrWhiteSpace(Dir))
+            return ValidationResult.Error("--dir is required: the store's data directory.");
         return MemoryMib is < 1 or > MaxMemoryMib
             ? ValidationResult.Error($"--memory-mib: {MemoryMib} is not in [1, {MaxMemoryMib}] (MiB).")
             : ValidationResult.Success();
     }
 
-    /// <summary>Opens the store as the command needs it; a setting the store refuses is reported under this command's flag.</summary>
+    /// <summary>
+    /// Opens the store as the command needs it; a setting the store refuses is reported under this command's flag.
+    /// </summary>
     public KvStore Open(KvAccess access)
     {
         var options = new KvStoreOptions
@@ -58,7 +62,8 @@ public class KvSettings : CommandSettings
         }
         catch (BadInputException e) when (e.Setting is KvStore.DirectorySetting or MemoryPlan.MemoryBudgetSetting)
         {
-            throw new UsageException($"{(e.Setting == KvStore.DirectorySetting ? "--dir" : "--memory-mib")}: {e.Message}");
+            var flag = e.Setting == KvStore.DirectorySetting ? "--dir" : "--memory-mib";
+            throw new UsageException($"{flag}: {e.Message}");
         }
     }
 }
