@@ -18,10 +18,17 @@ public sealed partial class KvStore
         lock (_checkpointLock)
         {
             var sequence = _checkpointSequence + 1;
-            var meta = Snapshot(sequence, out var entries);
-            meta.Write(Path.Combine(_directory, CheckpointMeta.FileName));
-            Committed(sequence);
-            return new CheckpointInfo(sequence, meta.Hot.TailAddress, entries);
+            try
+            {
+                var meta = Snapshot(sequence, out var entries);
+                meta.Write(Path.Combine(_directory, CheckpointMeta.FileName));
+                Committed(sequence);
+                return new CheckpointInfo(sequence, meta.Hot.TailAddress, entries);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw PermissionDenied(e);
+            }
         }
     }
 

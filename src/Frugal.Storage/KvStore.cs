@@ -91,6 +91,12 @@ public sealed partial class KvStore : IDisposable
             _cold = new ColdStore(_directory, Plan, _epoch, Open, _storeId, _checksums);
             Recovery = meta is null ? Create() : Recover(meta);
         }
+        catch (UnauthorizedAccessException e)
+        {
+            _cold?.Dispose();
+            _hot?.Dispose();
+            throw PermissionDenied(e);
+        }
         catch
         {
             _cold?.Dispose();
@@ -179,6 +185,10 @@ public sealed partial class KvStore : IDisposable
                   "(a read-only open can still read it)", e);
         }
     }
+
+    /// <summary>The system refused a file the store must write (a read-only directory, say): one line that says so.</summary>
+    private StorageException PermissionDenied(UnauthorizedAccessException e) =>
+        new($"{_directory}: permission denied: the store cannot write its files here ({e.Message})", e);
 
     /// <summary>A new store: both tiers' log headers, then checkpoint 0, which makes the directory a store.</summary>
     private RecoveryInfo Create()
