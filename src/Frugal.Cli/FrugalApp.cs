@@ -8,10 +8,9 @@ using Frugal.Core.Experiments;
 using Frugal.Core.IO;
 using Frugal.Provisioning.Evaluation;
 using Frugal.Scheduling.Experiments;
-using Frugal.Storage;
-using Frugal.Storage.Experiments;
 using Frugal.Tuning.Experiments;
 using Frugal.Tuning.Spaces;
+using Frugal.Workloads.Ycsb;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -119,6 +118,11 @@ public static class FrugalApp
         {
             errors.WriteLine($"frugal: corrupt data: {OneLine(e.Message)}");
             return ExitCodes.CorruptData;
+        }
+        catch (CommandFailedException e)
+        {
+            errors.WriteLine($"frugal: {OneLine(e.Message)}");
+            return ExitCodes.Failure;
         }
         catch (OperationCanceledException e)
         {

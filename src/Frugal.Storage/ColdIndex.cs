@@ -22,37 +22,30 @@ internal sealed class ColdIndex : IDisposable
 
     private readonly long _mask;
 
-    public ColdIndex(KvStore chunks)
+    public ColdIndex(LogStore chunks)
     {
         Store = chunks;
-        ChunkCount = chunks.Plan.IndexBuckets * ChunksPerBucket;
+        ChunkCount = chunks.Layout.IndexBuckets * ChunksPerBucket;
         _mask = ChunkCount - 1;
     }
 
-    /// <summary>The chunk store (chunk id → 32 entries).</summary>
-    public KvStore Store { get; }
+    /// <summary>The chunk store (chunk id → 32 entries): a single-log store without a read cache.</summary>
+    public LogStore Store { get; }
 
-    /// <summary>Chunks, fixed at creation: four per bucket of the chunk store's hash table, so that table rarely overflows.</summary>
+    /// <summary>
+    /// Chunks, fixed at creation: four per bucket of the chunk store's hash table, so that table rarely overflows.
+    /// </summary>
     public long ChunkCount { get; }
 
     public static RecordShape Shape => new(sizeof(long), ChunkBytes);
 
-    /// <summary>The chunk store's options: its share of the owner's plan, no read cache (chunks are read once per cold lookup).</summary>
-    public static KvStoreOptions StoreOptions(string directory, MemoryPlan plan) => new()
-    {
-        Directory = directory,
-        MemoryBudget = plan.ColdIndexBytes,
-        IndexBytes = plan.ColdIndexBuckets * HashIndex.BucketBytes,
-        LogMemoryBytes = (long)plan.ColdIndexFrames << plan.ColdIndexPageBits,
-        ReadCacheBytes = 0,
-        ColdIndexBytes = 0,
-        ColdLogMemoryBytes = 0,
-        PageSizeBits = plan.ColdIndexPageBits,
-        // Most chunk updates should land in place: a chunk copied to the tail costs 280 bytes of log.
-        MutableFraction = 0.9,
-        HotLogBudget = LogBudget(plan.ColdIndexBuckets, plan.ColdIndexFrames, plan.ColdIndexPageBits),
-        DiskBudget = long.MaxValue / 4,
-    };
+    /// <summary>
+    /// The chunk store's layout: its share of the store's plan, no read cache (chunks are read once per cold lookup).
+    /// </summary>
+    public static LogStoreLayout Layout(string directory, MemoryPlan plan) =>
+        // Most chunk updates should land in place: a chunk copied to the tail costs 288 bytes of log.
+        new(directory, plan.ColdIndexBuckets, plan.ColdIndexPageBits, plan.ColdIndexFrames, MutableFraction: 0.9,
+            ReadCacheFrames: 0, SecondChanceFraction: 0);
 
     /// <summary>
     /// How far the chunk log may span before it compacts itself: twice its live data (every
@@ -65,7 +58,10 @@ internal sealed class ColdIndex : IDisposable
 
     private static int SlotOf(ulong hash) => (int)hash & (EntriesPerChunk - 1);
 
-    /// <summary>The head of <paramref name="hash"/>'s cold chain (0 when none); completes synchronously when the chunk is in memory.</summary>
+    /// <summary>
+    /// The head of <paramref name="hash"/>'s cold chain (0 when none); completes synchronously when the chunk is in
+    /// memory.
+    /// </summary>
     public ValueTask<long> FindAsync(ulong hash)
     {
         Span<byte> key = stackalloc byte[sizeof(long)];
@@ -76,7 +72,7 @@ internal sealed class ColdIndex : IDisposable
         {
             OpStatus.Done => new ValueTask<long>(EntryOf(chunk, hash)),
             OpStatus.Pending => FindOnDeviceAsync(hash, pending),
-            _ => new ValueTask<long>(LogAddress.None),
+            _ => new ValueTask<long>(LogAddress.None), // no chunk yet
         };
     }
 
@@ -88,7 +84,8 @@ internal sealed class ColdIndex : IDisposable
         return result.Found ? EntryOf(chunk, hash) : LogAddress.None;
     }
 
-    private static long EntryOf(ReadOnlySpan<byte> chunk, ulong hash) => BinaryPrimitives.ReadInt64LittleEndian(chunk[(SlotOf(hash) * sizeof(long))..]);
+    private static long EntryOf(ReadOnlySpan<byte> chunk, ulong hash) =>
+        BinaryPrimitives.ReadInt64LittleEndian(chunk[(SlotOf(hash) * sizeof(long))..]);
 
     /// <summary>The head of the chain, waiting for the chunk if need be (the compaction thread only).</summary>
     public long Find(ulong hash)
@@ -97,23 +94,29 @@ internal sealed class ColdIndex : IDisposable
         return find.IsCompletedSuccessfully ? find.Result : find.AsTask().GetAwaiter().GetResult();
     }
 
-    /// <summary>Points <paramref name="hash"/>'s entry at <paramref name="address"/> if it still holds <paramref name="expected"/>; false otherwise.</summary>
-    public bool TryUpdate(ulong hash, long expected, long address) => Swap(new EntrySwap(hash, expected, address, chain: null));
+    /// <summary>
+    /// Points <paramref name="hash"/>'s entry at <paramref name="address"/> if it still holds <paramref
+    /// name="expected"/>; false otherwise.
+    /// </summary>
+    public bool TryUpdate(ulong hash, long expected, long address) =>
+        Swap(new EntrySwap(hash, expected, address, chain: null));
 
     /// <summary>
     /// Puts <paramref name="address"/> in front of <paramref name="hash"/>'s chain in one
     /// read-modify-write of the chunk: <paramref name="chain"/> receives the entry's old value
     /// (to publish as the record's previous address) before the chunk is written back.
     /// </summary>
-    public void Prepend(ulong hash, long address, Action<long> chain) => Swap(new EntrySwap(hash, expected: 0, address, chain));
+    public void Prepend(ulong hash, long address, Action<long> chain) =>
+        Swap(new EntrySwap(hash, expected: 0, address, chain));
 
     private bool Swap(EntrySwap swap)
     {
         Span<byte> key = stackalloc byte[sizeof(long)];
         BinaryPrimitives.WriteInt64LittleEndian(key, ChunkOf(swap.Hash));
         // The in-memory path needs no arrays; only a chunk on disk does.
-        if (Store.TryRmw(key, default, ref swap, out var pending) == OpStatus.Pending)
-            Store.RmwFromDeviceAsync(key.ToArray(), ReadOnlyMemory<byte>.Empty, swap, pending).AsTask().GetAwaiter().GetResult();
+        if (Store.TryRmw(key, default, ref swap, createIfMissing: true, out var pending) == OpStatus.Pending)
+            Store.RmwFromDeviceAsync(key.ToArray(), ReadOnlyMemory<byte>.Empty, swap, pending)
+                .AsTask().GetAwaiter().GetResult();
         return swap.Succeeded;
     }
 

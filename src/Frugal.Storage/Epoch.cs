@@ -48,7 +48,9 @@ internal sealed class Epoch
         }
     }
 
-    /// <summary>Moves a protected thread to the current epoch (it must hold no pointer into log memory across this call).</summary>
+    /// <summary>
+    /// Moves a protected thread to the current epoch (it must hold no pointer into log memory across this call).
+    /// </summary>
     public void Refresh(int slot)
     {
         Volatile.Write(ref _table[slot * Stride], Current);

@@ -27,7 +27,8 @@ internal sealed unsafe class HashIndex : IDisposable
 
     public HashIndex(long bucketCount)
     {
-        if (bucketCount < 1 || !BitOperations.IsPow2(bucketCount)) throw new ArgumentOutOfRangeException(nameof(bucketCount), bucketCount, "The bucket count must be a power of two.");
+        if (bucketCount < 1 || !BitOperations.IsPow2(bucketCount))
+            throw new ArgumentOutOfRangeException(nameof(bucketCount), bucketCount, "Not a power of two.");
         BucketCount = bucketCount;
         _mask = bucketCount - 1;
         _buckets = (long*)NativeMemory.AlignedAlloc((nuint)(bucketCount * BucketBytes), BucketBytes);
@@ -40,7 +41,8 @@ internal sealed unsafe class HashIndex : IDisposable
 
     public static long Address(long entry) => entry & LogAddress.Mask;
 
-    public static long WithAddress(long entry, long address) => (entry & ~LogAddress.Mask) | (address & LogAddress.Mask);
+    public static long WithAddress(long entry, long address) =>
+        (entry & ~LogAddress.Mask) | (address & LogAddress.Mask);
 
     private static long TagOf(ulong hash)
     {
@@ -140,7 +142,10 @@ internal sealed unsafe class HashIndex : IDisposable
     {
         var id = Interlocked.Increment(ref _overflowCount);
         var chunkIndex = (id - 1) >> OverflowChunkBits;
-        if (chunkIndex >= MaxOverflowChunks) throw new StorageException($"The hash index ran out of overflow buckets ({id - 1}); give the index a larger share of the memory budget.");
+        if (chunkIndex >= MaxOverflowChunks)
+            throw new StorageException(
+                $"The hash index ran out of overflow buckets ({id - 1}); " +
+                "give the index a larger share of the memory budget.");
         if (Volatile.Read(ref _overflowChunks[chunkIndex]) == IntPtr.Zero)
         {
             lock (_chunkLock)
@@ -157,7 +162,10 @@ internal sealed unsafe class HashIndex : IDisposable
         return id;
     }
 
-    /// <summary>Adds the live slots of home bucket <paramref name="b"/>'s chain to <paramref name="into"/> (for a checkpoint; the entries may change meanwhile).</summary>
+    /// <summary>
+    /// Adds the live slots of home bucket <paramref name="b"/>'s chain to <paramref name="into"/> (for a checkpoint;
+    /// the entries may change meanwhile).
+    /// </summary>
     public void SlotsOf(long b, List<IntPtr> into)
     {
         for (var bucket = _buckets + b * 8; bucket != null; bucket = Overflow(bucket))
@@ -181,7 +189,9 @@ internal sealed unsafe class HashIndex : IDisposable
                 {
                     var e = Volatile.Read(ref bucket[i]);
                     var address = Address(e);
-                    if ((e & Tentative) == 0 && address != LogAddress.None && !LogAddress.IsReadCache(address) && address < begin)
+                    var freed = (e & Tentative) == 0 && address != LogAddress.None && !LogAddress.IsReadCache(address)
+                                && address < begin;
+                    if (freed)
                         Interlocked.CompareExchange(ref bucket[i], 0, e);
                 }
     }

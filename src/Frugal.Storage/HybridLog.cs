@@ -36,16 +36,25 @@ internal sealed unsafe class HybridLog : IDisposable
     private readonly Thread? _flusher;
     private Exception? _fault;
     private long _bytesWritten;
+    private readonly bool _checksums;
 
     /// <param name="epoch">The store's epoch.</param>
     /// <param name="device">Where pages go; null for a log that lives in memory only.</param>
     /// <param name="pageBits">Log2 of the page size.</param>
     /// <param name="frameCount">In-memory page frames (at least 4).</param>
     /// <param name="mutableFraction">Fraction of the frames that form the mutable region.</param>
-    /// <param name="onEvict">Called with [from, to) after Head passed those addresses and before their frames are reused.</param>
-    public HybridLog(Epoch epoch, IStorageDevice? device, int pageBits, int frameCount, double mutableFraction, Action<long, long>? onEvict)
+    /// <param name="onEvict">Called with [from, to) after Head passed those addresses and before their frames are
+    /// reused.</param>
+    /// <param name="checksums">Whether records get their checksum when their page is flushed (and are checked on
+    /// recovery).</param>
+    public HybridLog(
+        Epoch epoch, IStorageDevice? device, int pageBits, int frameCount, double mutableFraction,
+        Action<long, long>? onEvict,
+        bool checksums = false)
     {
-        if (frameCount < 4) throw new ArgumentOutOfRangeException(nameof(frameCount), frameCount, "A log needs at least 4 page frames.");
+        _checksums = checksums && device is not null;
+        if (frameCount < 4)
+            throw new ArgumentOutOfRangeException(nameof(frameCount), frameCount, "A log needs at least 4 frames.");
         _epoch = epoch;
         _device = device;
         PageBits = pageBits;
@@ -81,20 +90,36 @@ internal sealed unsafe class HybridLog : IDisposable
         _readOnly = _safeReadOnly = _flushedUntil = _flushTarget = _tail = tail;
     }
 
-    /// <summary>Sets the markers of a recovered log, [begin, tail) on the device, and loads the page holding the tail back into memory.</summary>
+    /// <summary>
+    /// Sets the markers of a recovered log, [begin, tail) on the device, and loads the page
+    /// holding the tail back into memory, checking every record in it (from then on it is read
+    /// from memory, not the device). Reads only.
+    /// </summary>
     public void Recover(long begin, long tail)
     {
         SetMarkers(begin, tail);
         var pageStart = tail & ~(PageSize - 1);
-        if (_device is not null && tail > pageStart)
+        if (_device is null || tail <= pageStart) return;
+        var frame = new Span<byte>(Pointer(pageStart), (int)(tail - pageStart));
+        var read = _device.Read(pageStart, frame);
+        if (read != frame.Length)
+            throw new StorageCorruptException(_device.Name,
+                $"ends at {pageStart + read}, before the checkpoint's tail {tail} (truncated)");
+        for (var at = Math.Max(pageStart, LogAddress.FirstAddress); at < tail;)
         {
-            var frame = new Span<byte>(Pointer(pageStart), (int)(tail - pageStart));
-            var read = _device.Read(pageStart, frame);
-            if (read != frame.Length) throw new StorageException($"{_device.Name}: ends at {pageStart + read}, before the checkpoint's tail {tail}.");
+            var record = frame[(int)(at - pageStart)..];
+            var length = Record.LengthIn(record);
+            if (length < 0) throw new StorageCorruptException(_device.Name, "no valid record (corrupt)", at);
+            if (_checksums && !Record.IsIntact(record[..length]))
+                throw new StorageCorruptException(_device.Name, "checksum mismatch (corrupt)", at);
+            at += (length + 7) & ~7;
         }
     }
 
-    /// <summary>The memory of the record at <paramref name="address"/>; valid while the caller stays protected, for Head ≤ address &lt; Tail.</summary>
+    /// <summary>
+    /// The memory of the record at <paramref name="address"/>; valid while the caller stays protected, for Head ≤
+    /// address &lt; Tail.
+    /// </summary>
     public byte* Pointer(long address) =>
         _memory + (((address >> PageBits) % FrameCount) << PageBits) + (address & (PageSize - 1));
 
@@ -131,9 +156,13 @@ internal sealed unsafe class HybridLog : IDisposable
         }
     }
 
-    private bool FrameFree(long page) => page < FrameCount || Volatile.Read(ref _closedUntil) >= (page - FrameCount + 1) << PageBits;
+    private bool FrameFree(long page) =>
+        page < FrameCount || Volatile.Read(ref _closedUntil) >= (page - FrameCount + 1) << PageBits;
 
-    /// <summary>Keeps the mutable region to its share of frames and frees the frame for the page after <paramref name="tailPage"/>.</summary>
+    /// <summary>
+    /// Keeps the mutable region to its share of frames and frees the frame for the page after <paramref
+    /// name="tailPage"/>.
+    /// </summary>
     private void ShiftMarkers(long tailPage)
     {
         var head = Math.Max(0, tailPage + 2 - FrameCount) << PageBits;
@@ -142,7 +171,10 @@ internal sealed unsafe class HybridLog : IDisposable
         ShiftHead(head);
     }
 
-    /// <summary>Makes everything below <paramref name="address"/> read-only and flushes it once no thread can still update it in place.</summary>
+    /// <summary>
+    /// Makes everything below <paramref name="address"/> read-only and flushes it once no thread can still update it in
+    /// place.
+    /// </summary>
     public void ShiftReadOnly(long address)
     {
         if (!RaiseTo(ref _readOnly, address)) return;
@@ -191,7 +223,9 @@ internal sealed unsafe class HybridLog : IDisposable
         if (Interlocked.Exchange(ref _flushRequested, 1) == 0) _flushSignal.Release();
     }
 
-    /// <summary>The flusher writes [FlushedUntil, target) in address order, so FlushedUntil always covers a contiguous prefix.</summary>
+    /// <summary>
+    /// The flusher writes [FlushedUntil, target) in address order, so FlushedUntil always covers a contiguous prefix.
+    /// </summary>
     private void FlushLoop()
     {
         while (true)
@@ -206,6 +240,7 @@ internal sealed unsafe class HybridLog : IDisposable
                 for (var start = from; start < to;)
                 {
                     var end = Math.Min(to, (start | (PageSize - 1)) + 1);
+                    if (_checksums) SealRecords(start, end);
                     _device!.Write(start, new ReadOnlySpan<byte>(Pointer(start), (int)(end - start)));
                     Interlocked.Add(ref _bytesWritten, end - start);
                     start = end;
@@ -218,6 +253,23 @@ internal sealed unsafe class HybridLog : IDisposable
                 return;
             }
             RaiseTo(ref _flushedUntil, to);
+        }
+    }
+
+    /// <summary>
+    /// Writes the checksum of every record in [<paramref name="from"/>, <paramref name="to"/>),
+    /// part of one page that starts at a record. Nothing changes these records any more but the
+    /// lock bit, which the checksum leaves out: the range lies below SafeReadOnly, so every
+    /// thread that wrote them has left them (the same reason flushing them is safe).
+    /// </summary>
+    private void SealRecords(long from, long to)
+    {
+        for (var at = from; at + Record.HeaderSize <= to;)
+        {
+            var record = Pointer(at);
+            if ((Record.Header(record) & ~Record.LockBit) == 0) return; // the page's unused end
+            Record.Seal(record);
+            at += Record.Size(Record.KeyLength(record), Record.ValueLength(record));
         }
     }
 

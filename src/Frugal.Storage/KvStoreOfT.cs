@@ -24,7 +24,9 @@ public sealed class KvStore<TKey, TValue> : IDisposable where TKey : unmanaged w
     {
         TValue value = default;
         var status = _store.TryRead(AsBytes(ref key), AsBytes(ref value), out _, out var pending);
-        return status == OpStatus.Pending ? ReadFromDeviceAsync(key, pending) : new ValueTask<Lookup<TValue>>(new Lookup<TValue>(status == OpStatus.Done, value));
+        return status == OpStatus.Pending
+            ? ReadFromDeviceAsync(key, pending)
+            : new ValueTask<Lookup<TValue>>(new Lookup<TValue>(status == OpStatus.Done, value));
     }
 
     private async ValueTask<Lookup<TValue>> ReadFromDeviceAsync(TKey key, PendingIo pending)
@@ -43,7 +45,9 @@ public sealed class KvStore<TKey, TValue> : IDisposable where TKey : unmanaged w
     {
         var function = new TypedMerge(merge);
         var status = _store.TryRmw(AsBytes(ref key), AsBytes(ref input), ref function, out var pending);
-        return status == OpStatus.Pending ? _store.RmwFromDeviceAsync(ToArray(key), ToArray(input), function, pending) : ValueTask.CompletedTask;
+        return status == OpStatus.Pending
+            ? _store.RmwFromDeviceAsync(ToArray(key), ToArray(input), function, pending)
+            : ValueTask.CompletedTask;
     }
 
     public CheckpointInfo Checkpoint() => _store.Checkpoint();
@@ -52,17 +56,20 @@ public sealed class KvStore<TKey, TValue> : IDisposable where TKey : unmanaged w
 
     public void Dispose() => _store.Dispose();
 
-    private static Span<byte> AsBytes<T>(ref T value) where T : unmanaged => MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref value, 1));
+    private static Span<byte> AsBytes<T>(ref T value) where T : unmanaged =>
+        MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref value, 1));
 
     private static byte[] ToArray<T>(T value) where T : unmanaged => AsBytes(ref value).ToArray();
 
     private readonly struct TypedMerge(ValueMerge<TValue> merge) : IRmwFunction
     {
-        public int ResultLength(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists) => Unsafe.SizeOf<TValue>();
+        public int ResultLength(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists) =>
+            Unsafe.SizeOf<TValue>();
 
         public void Merge(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists, Span<byte> result)
         {
-            var merged = merge(MemoryMarshal.Read<TValue>(input), exists ? MemoryMarshal.Read<TValue>(current) : default, exists);
+            var old = exists ? MemoryMarshal.Read<TValue>(current) : default;
+            var merged = merge(MemoryMarshal.Read<TValue>(input), old, exists);
             MemoryMarshal.Write(result, in merged);
         }
     }

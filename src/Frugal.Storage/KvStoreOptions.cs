@@ -1,4 +1,5 @@
 using System.Numerics;
+using Frugal.Core.Errors;
 
 namespace Frugal.Storage;
 
@@ -10,10 +11,16 @@ public sealed record KvStoreOptions
     /// <summary>The data directory: the logs, the checkpoints. Created when missing.</summary>
     public required string Directory { get; init; }
 
-    /// <summary>All the memory the store may use; split among hot index, hot log, read cache, cold index and cold log unless a part is set below.</summary>
+    /// <summary>
+    /// All the memory the store may use; split among hot index, hot log, read cache, cold index and cold log unless a
+    /// part is set below.
+    /// </summary>
     public long MemoryBudget { get; init; } = DefaultMemoryBudget;
 
-    /// <summary>Bytes for the hot hash index (rounded down to a power of two of 64-byte buckets); default a quarter of the budget.</summary>
+    /// <summary>
+    /// Bytes for the hot hash index (rounded down to a power of two of 64-byte buckets); default a quarter of the
+    /// budget.
+    /// </summary>
     public long? IndexBytes { get; init; }
 
     /// <summary>Bytes of in-memory hot log pages; default what the other parts leave.</summary>
@@ -22,22 +29,34 @@ public sealed record KvStoreOptions
     /// <summary>Bytes for the read cache; 0 turns it off; default an eighth of the budget.</summary>
     public long? ReadCacheBytes { get; init; }
 
-    /// <summary>Bytes for the cold index (its chunk store's hash table and in-memory pages); default a sixteenth of the budget.</summary>
+    /// <summary>
+    /// Bytes for the cold index (its chunk store's hash table and in-memory pages); default a sixteenth of the budget.
+    /// </summary>
     public long? ColdIndexBytes { get; init; }
 
-    /// <summary>Bytes of in-memory cold log pages (only compaction writes there); default a thirty-second of the budget.</summary>
+    /// <summary>
+    /// Bytes of in-memory cold log pages (only compaction writes there); default a thirty-second of the budget.
+    /// </summary>
     public long? ColdLogMemoryBytes { get; init; }
 
-    /// <summary>Log2 of the page size; default 1 MiB pages, smaller when the hot log would hold fewer than 16 of them (the read cache 8, the cold log 4).</summary>
+    /// <summary>
+    /// Log2 of the page size; default 1 MiB pages, smaller when the hot log would hold fewer than 16 of them (the read
+    /// cache 8, the cold log 4).
+    /// </summary>
     public int? PageSizeBits { get; init; }
 
     /// <summary>Fraction of the in-memory log updated in place (the rest is read-only, copied on update).</summary>
     public double MutableFraction { get; init; } = 0.9;
 
-    /// <summary>Fraction of the read cache, its oldest part, where a hit copies the record back to the cache's tail.</summary>
+    /// <summary>
+    /// Fraction of the read cache, its oldest part, where a hit copies the record back to the cache's tail.
+    /// </summary>
     public double SecondChanceFraction { get; init; } = 0.1;
 
-    /// <summary>Bytes the hot log may span (in memory and on disk) before compaction moves its oldest part to the cold log; default twice its memory.</summary>
+    /// <summary>
+    /// Bytes the hot log may span (in memory and on disk) before compaction moves its oldest part to the cold log;
+    /// default twice its memory.
+    /// </summary>
     public long? HotLogBudget { get; init; }
 
     /// <summary>
@@ -57,6 +76,24 @@ public sealed record KvStoreOptions
 
     /// <summary>How often the background compaction thread checks the logs against their budgets.</summary>
     public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Open an existing store for reading only: nothing in the directory is written, truncated or
+    /// deleted (a torn tail is ignored, not cut), no compaction runs, and every write throws.
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>
+    /// Create a store when the directory is missing or empty (the default); when false, such a directory is refused.
+    /// </summary>
+    public bool CreateIfMissing { get; init; } = true;
+
+    /// <summary>
+    /// Whether records carry a checksum, checked on every read from the device (default true).
+    /// Fixed when the store is created, like the index size: a reopen keeps the store's choice.
+    /// Off only to measure what the checksums cost.
+    /// </summary>
+    public bool Checksums { get; init; } = true;
 }
 
 /// <summary>How the store split its memory budget, and the disk budgets derived from it.</summary>
@@ -84,7 +121,8 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
     public int ColdIndexFrames { get; init; }
 
     /// <summary>Memory of the cold index: its hash table and its in-memory chunk pages.</summary>
-    public long ColdIndexBytes => ColdIndexBuckets * HashIndex.BucketBytes + ((long)ColdIndexFrames << ColdIndexPageBits);
+    public long ColdIndexBytes =>
+        ColdIndexBuckets * HashIndex.BucketBytes + ((long)ColdIndexFrames << ColdIndexPageBits);
 
     /// <summary>Bytes the hot log may span before hot-to-cold compaction runs.</summary>
     public long HotLogBudget { get; init; }
@@ -95,22 +133,37 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
     /// <summary>Every part of the budget together.</summary>
     public long TotalBytes => IndexBytes + LogMemoryBytes + ReadCacheBytes + ColdIndexBytes + ColdLogMemoryBytes;
 
+    /// <summary>What <see cref="BadInputException.Setting"/> names when the memory budget is at fault.</summary>
+    public const string MemoryBudgetSetting = "memory budget";
+
+    /// <summary>
+    /// The memory this machine (or its container) gives the process: no budget may exceed it, as the store touches all
+    /// of it.
+    /// </summary>
+    private static long MachineMemory => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    /// <summary>Splits the options' memory budget.</summary>
+    /// <exception cref="BadInputException">A setting out of range; <see cref="BadInputException.Setting"/> names
+    /// it.</exception>
     public static MemoryPlan From(KvStoreOptions options)
     {
-        if (options.MemoryBudget <= 0) throw new ArgumentOutOfRangeException(nameof(options), options.MemoryBudget, "The memory budget must be positive.");
-        if (options.MutableFraction is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(options), options.MutableFraction, "MutableFraction must be in (0, 1].");
-        if (options.SecondChanceFraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(options), options.SecondChanceFraction, "SecondChanceFraction must be in [0, 1).");
+        CheckRanges(options);
         var budget = options.MemoryBudget;
         var buckets = Buckets(options.IndexBytes ?? budget / 4);
         var cacheBytes = options.ReadCacheBytes ?? budget / 8;
         var coldIndexBytes = options.ColdIndexBytes ?? budget / 16;
         var coldLogBytes = options.ColdLogMemoryBytes ?? budget / 32;
-        var logBytes = options.LogMemoryBytes ?? budget - buckets * HashIndex.BucketBytes - cacheBytes - coldIndexBytes - coldLogBytes;
+        var logBytes = options.LogMemoryBytes
+                       ?? budget - buckets * HashIndex.BucketBytes - cacheBytes - coldIndexBytes - coldLogBytes;
         // Pages small enough for 16 in the hot log, 8 in the read cache and 4 in the cold log: a
         // ring of fewer frames would starve (the read cache would be switched off).
-        var fit = Math.Min(logBytes / 16, Math.Min(cacheBytes > 0 ? cacheBytes / 8 : long.MaxValue, coldLogBytes > 0 ? coldLogBytes / 4 : long.MaxValue));
-        var pageBits = options.PageSizeBits ?? Math.Clamp(BitOperations.Log2((ulong)Math.Max(1, fit)), MinPageBits, DefaultPageBits);
-        if (pageBits is < MinPageBits or > 30) throw new ArgumentOutOfRangeException(nameof(options), pageBits, $"PageSizeBits must be in [{MinPageBits}, 30].");
+        var fit = Math.Min(logBytes / 16, Math.Min(
+            cacheBytes > 0 ? cacheBytes / 8 : long.MaxValue,
+            coldLogBytes > 0 ? coldLogBytes / 4 : long.MaxValue));
+        var pageBits = options.PageSizeBits ?? PageBitsFor(fit);
+        if (pageBits is < MinPageBits or > 30)
+            throw new BadInputException(
+                $"the page size must be 2^{MinPageBits} to 2^30 bytes, not 2^{pageBits}", "page size");
         var logFrames = Frames(logBytes, pageBits, "hot log");
         var cacheFrames = (int)Math.Min(int.MaxValue, Math.Max(0, cacheBytes) >> pageBits);
         // A read cache smaller than the minimum ring is no cache at all.
@@ -120,18 +173,24 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
         var coldFrames = Math.Max(MinFrames, (int)Math.Min(int.MaxValue, Math.Max(0, coldLogBytes) >> pageBits));
         // The cold index: half its memory for its hash table, half for chunk pages (4 KiB or more).
         var coldBuckets = Buckets(coldIndexBytes / 2);
-        var chunkPageBits = Math.Clamp(BitOperations.Log2((ulong)Math.Max(1, coldIndexBytes / 2 / 16)), MinPageBits, DefaultPageBits);
+        var chunkPageBits = PageBitsFor(coldIndexBytes / 2 / 16);
         var chunkFrames = Math.Max(MinFrames, (int)Math.Min(int.MaxValue, (coldIndexBytes / 2) >> chunkPageBits));
-        var hotBudget = options.HotLogBudget ?? 2 * ((long)logFrames << pageBits);
-        if (hotBudget < 2 * ((long)logFrames << pageBits))
-            throw new ArgumentOutOfRangeException(nameof(options), hotBudget, $"HotLogBudget must be at least twice the hot log's memory ({2 * ((long)logFrames << pageBits)} bytes).");
+        var hotMemory = (long)logFrames << pageBits;
+        var hotBudget = options.HotLogBudget ?? 2 * hotMemory;
+        if (hotBudget < 2 * hotMemory)
+            throw new BadInputException(
+                $"the hot log budget of {hotBudget} bytes is less than twice " +
+                $"the hot log's memory ({2 * hotMemory} bytes)",
+                "hot log budget");
         var chunkBudget = ColdIndex.LogBudget(coldBuckets, chunkFrames, chunkPageBits);
         var disk = options.DiskBudget ?? Math.Max(16 * budget, 8L << 30);
         var coldBudget = disk - hotBudget - chunkBudget;
         var minCold = 4 * ((long)coldFrames << pageBits);
         if (coldBudget < minCold)
-            throw new ArgumentOutOfRangeException(nameof(options), disk,
-                $"The disk budget of {disk} bytes leaves the cold log {coldBudget} after the hot log ({hotBudget}) and the cold index ({chunkBudget}); it needs at least {minCold}.");
+            throw new BadInputException(
+                $"the disk budget of {disk} bytes leaves the cold log {coldBudget} after the hot log ({hotBudget}) " +
+                $"and the cold index ({chunkBudget}); it needs at least {minCold}",
+                "disk budget");
         return new MemoryPlan(buckets, pageBits, logFrames, cacheFrames)
         {
             ColdLogFrames = coldFrames,
@@ -143,6 +202,30 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
         };
     }
 
+    /// <summary>The settings that have a range of their own, checked before the budget is split.</summary>
+    private static void CheckRanges(KvStoreOptions options)
+    {
+        if (options.MemoryBudget <= 0)
+            throw new BadInputException(
+                $"the memory budget must be positive, not {options.MemoryBudget} bytes", MemoryBudgetSetting);
+        if (options.MemoryBudget > MachineMemory)
+            throw new BadInputException(
+                $"a memory budget of {options.MemoryBudget >> 20} MiB is more than " +
+                $"this machine's memory ({MachineMemory >> 20} MiB)",
+                MemoryBudgetSetting);
+        if (options.MutableFraction is <= 0 or > 1 || double.IsNaN(options.MutableFraction))
+            throw new BadInputException(
+                $"the mutable fraction must lie in (0, 1], not {options.MutableFraction}", "mutable fraction");
+        if (options.SecondChanceFraction is < 0 or >= 1 || double.IsNaN(options.SecondChanceFraction))
+            throw new BadInputException(
+                $"the second-chance fraction must lie in [0, 1), not {options.SecondChanceFraction}",
+                "second-chance fraction");
+    }
+
+    /// <summary>The largest page size within <paramref name="bytes"/>, from 4 KiB to 1 MiB.</summary>
+    private static int PageBitsFor(long bytes) =>
+        Math.Clamp(BitOperations.Log2((ulong)Math.Max(1, bytes)), MinPageBits, DefaultPageBits);
+
     /// <summary>The largest power of two of 64-byte buckets within <paramref name="bytes"/> (at least one).</summary>
     private static long Buckets(long bytes) =>
         Math.Max(1L, (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, bytes / HashIndex.BucketBytes + 1)) / 2);
@@ -151,8 +234,11 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
     {
         var frames = (int)Math.Min(int.MaxValue, bytes >> pageBits);
         if (frames < MinFrames)
-            throw new ArgumentOutOfRangeException(nameof(bytes), bytes,
-                $"The {part} gets {bytes} bytes of memory; it needs at least {MinFrames} pages of {1L << pageBits} bytes. Raise the memory budget or lower PageSizeBits.");
+            throw new BadInputException(
+                $"the {part} gets {bytes} bytes of memory; " +
+                $"it needs at least {MinFrames} pages of {1L << pageBits} bytes: " +
+                "raise the memory budget or lower the page size",
+                MemoryBudgetSetting);
         return frames;
     }
 }

@@ -5,7 +5,10 @@ public enum ReadStatus
     NotFound,
     Found,
 
-    /// <summary>Found, but the destination is shorter than the value; nothing was copied. <see cref="ReadResult.ValueLength"/> says how long it is.</summary>
+    /// <summary>
+    /// Found, but the destination is shorter than the value; nothing was copied. <see cref="ReadResult.ValueLength"/>
+    /// says how long it is.
+    /// </summary>
     BufferTooSmall,
 }
 
@@ -13,6 +16,14 @@ public enum ReadStatus
 public readonly record struct ReadResult(ReadStatus Status, int ValueLength)
 {
     public bool Found => Status == ReadStatus.Found;
+
+    /// <summary>The result of a read that ended in memory.</summary>
+    internal static ReadResult Of(OpStatus status, int length) => status switch
+    {
+        OpStatus.Done => new ReadResult(ReadStatus.Found, length),
+        OpStatus.TooSmall => new ReadResult(ReadStatus.BufferTooSmall, length),
+        _ => new ReadResult(ReadStatus.NotFound, 0),
+    };
 }
 
 /// <summary>A typed read: whether the key exists, and its value if so.</summary>
@@ -35,7 +46,9 @@ public interface IRmwFunction
     void Merge(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists, Span<byte> result);
 }
 
-/// <summary>A typed read-modify-write: the new value from the input and the current value (default when absent).</summary>
+/// <summary>
+/// A typed read-modify-write: the new value from the input and the current value (default when absent).
+/// </summary>
 public delegate TValue ValueMerge<TValue>(TValue input, TValue current, bool exists);
 
 /// <summary>
@@ -55,8 +68,10 @@ internal enum OpStatus
     TooSmall,
     Pending,
 
-    /// <summary>The hot log holds no record of the key (no tombstone either): the cold tier decides.</summary>
-    Cold,
+    /// <summary>
+    /// The log holds no record of the key (no tombstone either): a tier below decides, if there is one.
+    /// </summary>
+    Missing,
 
     /// <summary>Lost a race (a compare-and-swap failed): try again at once.</summary>
     Retry,

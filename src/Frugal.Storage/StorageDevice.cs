@@ -37,12 +37,17 @@ public interface IStorageDevice : IDisposable
 /// <summary>A file accessed by position through <see cref="RandomAccess"/> (pread/pwrite on Linux).</summary>
 public sealed class FileDevice : IStorageDevice
 {
+    private const FileOptions Options = FileOptions.Asynchronous | FileOptions.RandomAccess;
     private readonly SafeFileHandle _handle;
 
-    public FileDevice(string path)
+    /// <param name="path">The file; created when missing unless <paramref name="readOnly"/>.</param>
+    /// <param name="readOnly">Open the file for reading only (it must exist); every write then fails.</param>
+    public FileDevice(string path, bool readOnly = false)
     {
         Name = path;
-        _handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous | FileOptions.RandomAccess);
+        _handle = readOnly
+            ? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, Options)
+            : File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, Options);
     }
 
     public string Name { get; }
@@ -57,7 +62,8 @@ public sealed class FileDevice : IStorageDevice
         }
         catch (IOException e)
         {
-            throw new StorageException($"{Name}: writing {data.Length} bytes at offset {position} failed (disk full?): {e.Message}", e);
+            throw new StorageException(
+                $"{Name}: writing {data.Length} bytes at offset {position} failed (disk full?): {e.Message}", e);
         }
     }
 
@@ -69,7 +75,9 @@ public sealed class FileDevice : IStorageDevice
     /// without the hop to another thread and back (an io_uring device would make it asynchronous).
     /// </summary>
     public ValueTask<int> ReadAsync(long position, Memory<byte> destination) =>
-        OperatingSystem.IsWindows() ? RandomAccess.ReadAsync(_handle, destination, position) : new ValueTask<int>(RandomAccess.Read(_handle, destination.Span, position));
+        OperatingSystem.IsWindows()
+            ? RandomAccess.ReadAsync(_handle, destination, position)
+            : new ValueTask<int>(RandomAccess.Read(_handle, destination.Span, position));
 
     public void Flush() => RandomAccess.FlushToDisk(_handle);
 
@@ -86,7 +94,8 @@ public sealed class FileDevice : IStorageDevice
         try
         {
             _handle.DangerousAddRef(ref added);
-            var result = NativeFile.fallocate((int)_handle.DangerousGetHandle(), NativeFile.PunchHole | NativeFile.KeepSize, from, to - from);
+            var mode = NativeFile.PunchHole | NativeFile.KeepSize;
+            var result = NativeFile.fallocate((int)_handle.DangerousGetHandle(), mode, from, to - from);
             return result == 0 ? to - from : 0;
         }
         finally

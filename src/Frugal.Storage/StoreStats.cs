@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Frugal.Core.Results;
+
 namespace Frugal.Storage;
 
 /// <summary>A snapshot of the store's memory split, both tiers' log regions, compaction and I/O counters.</summary>
@@ -26,7 +29,9 @@ public sealed record StoreStats
     /// <summary>Chunks of 32 entries in the cold index (fixed at creation).</summary>
     public required long ColdIndexChunks { get; init; }
 
-    /// <summary>Memory of the cold index: its chunk store's hash table (overflow included) and in-memory pages.</summary>
+    /// <summary>
+    /// Memory of the cold index: its chunk store's hash table (overflow included) and in-memory pages.
+    /// </summary>
     public required long ColdIndexBytes { get; init; }
 
     /// <summary>Bytes the cold index's chunk log spans, [Begin, Tail).</summary>
@@ -44,7 +49,10 @@ public sealed record StoreStats
     /// <summary>Reads that found no record in the hot log and consulted the cold tier.</summary>
     public required long ColdLookups { get; init; }
 
-    /// <summary>Compaction rounds: hot log to cold log, cold log to its own tail, and the cold index's chunk log to its own tail.</summary>
+    /// <summary>
+    /// Compaction rounds: hot log to cold log, cold log to its own tail, and the cold index's chunk log to its own
+    /// tail.
+    /// </summary>
     public required long HotToColdCompactions { get; init; }
     public required long ColdToColdCompactions { get; init; }
     public required long ColdIndexCompactions { get; init; }
@@ -53,7 +61,9 @@ public sealed record StoreStats
     public required long CompactedBytes { get; init; }
     public required long MovedBytes { get; init; }
 
-    /// <summary>Disk space given back to the file system below the logs' Begin (after the checkpoint that recorded it).</summary>
+    /// <summary>
+    /// Disk space given back to the file system below the logs' Begin (after the checkpoint that recorded it).
+    /// </summary>
     public required long ReclaimedBytes { get; init; }
 
     /// <summary>Checkpoints compaction took to make its truncation durable.</summary>
@@ -74,6 +84,16 @@ public sealed record StoreStats
     /// <summary>Bytes the logs span, all tiers: what compaction keeps within the disk budget.</summary>
     public long LogBytes => TailAddress - BeginAddress + ColdTailAddress - ColdBeginAddress + ColdIndexLogBytes;
 
-    /// <summary>Of the reads that found no record in the main log's memory, the fraction the read cache served.</summary>
-    public double ReadCacheHitRate => ReadCacheHits + PendingOperations == 0 ? 0 : (double)ReadCacheHits / (ReadCacheHits + PendingOperations);
+    /// <summary>
+    /// Of the reads that found no record in the main log's memory, the fraction the read cache served.
+    /// </summary>
+    public double ReadCacheHitRate =>
+        ReadCacheHits + PendingOperations == 0 ? 0 : (double)ReadCacheHits / (ReadCacheHits + PendingOperations);
+}
+
+/// <summary>A store's statistics and what opening it found, as one record with the house's JSON form.</summary>
+public sealed record StoreReport(StoreStats Stats, RecoveryInfo Recovery)
+{
+    /// <summary>The report as JSON (<see cref="ResultJson.Options"/>: camelCase, indented).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, ResultJson.Options);
 }

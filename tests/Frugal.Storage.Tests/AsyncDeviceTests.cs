@@ -33,7 +33,8 @@ public sealed class AsyncDeviceTests
     public async Task SuspendedReadsAndRmwsStayConsistentUnderConcurrentWrites()
     {
         using var dir = new TempDirectory();
-        using var store = new KvStore(SmallStore.Options(dir.Path), RecordShape.Variable, path => new DeferredReadDevice(path));
+        using var store = new KvStore(
+            SmallStore.Options(dir.Path), RecordShape.Variable, (path, _) => new DeferredReadDevice(path));
         const int threads = 3, keys = 800, rounds = 2500;
         var increments = new long[threads, keys];
         await Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(async () =>

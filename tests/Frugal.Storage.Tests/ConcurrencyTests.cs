@@ -64,7 +64,8 @@ public sealed class ConcurrencyTests
         {
             for (long k = 0; k < keys; k++) store.Upsert(k, k * 10);
             using var stop = new CancellationTokenSource();
-            // Writers only ever raise a key's value, in steps of 10 from k*10: any recovered value must be of that form.
+            // Writers only ever raise a key's value, in steps of 10 from k*10: any recovered value must be of that
+            // form.
             var writers = Enumerable.Range(0, 2).Select(t => Task.Run(async () =>
             {
                 var random = new Frugal.Core.Randomness.RandomStream((ulong)t);

@@ -1,8 +1,11 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 
 namespace Frugal.Storage.Tests;
 
-/// <summary>Random operation sequences checked against a Dictionary, with the log spilling to disk and the read cache on.</summary>
+/// <summary>
+/// Random operation sequences checked against a Dictionary, with the log spilling to disk and the read cache on.
+/// </summary>
 public sealed class ModelTests
 {
     [Theory]
@@ -154,6 +157,7 @@ public sealed class ModelTests
         Assert.Equal(8L << 30, plan.HotLogBudget + plan.ColdLogBudget + ColdIndex.LogBudget(plan.ColdIndexBuckets, plan.ColdIndexFrames, plan.ColdIndexPageBits));
         var noCache = MemoryPlan.From(new KvStoreOptions { Directory = "unused", MemoryBudget = 512L << 20, ReadCacheBytes = 0 });
         Assert.Equal(0, noCache.ReadCacheBytes);
-        Assert.Throws<ArgumentOutOfRangeException>(() => MemoryPlan.From(new KvStoreOptions { Directory = "unused", MemoryBudget = 1000 }));
+        Assert.Throws<BadInputException>(
+            () => MemoryPlan.From(new KvStoreOptions { Directory = "unused", MemoryBudget = 1000 }));
     }
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using FASTER.core;
-using Frugal.Storage.Workloads;
+using Frugal.Workloads.Ycsb;
 
 namespace Frugal.Bench.Targets;
 
@@ -61,7 +61,7 @@ public sealed class FasterTarget : IKvTarget
             session.Upsert(ref key, ref v);
         }
 
-        public bool Read(long key, Span<byte> value)
+        public bool Read(long key, Memory<byte> value)
         {
             FasterValue input = default, output = default;
             var status = session.Read(ref key, ref input, ref output);
@@ -75,13 +75,13 @@ public sealed class FasterTarget : IKvTarget
                     output = outputs.Current.Output;
                 }
             }
-            if (status.Found) MemoryMarshal.Write(value, in output);
+            if (status.Found) MemoryMarshal.Write(value.Span, in output);
             return status.Found;
         }
 
-        public void ReadModifyWrite(long key, ReadOnlySpan<byte> initial)
+        public void ReadModifyWrite(long key, ReadOnlyMemory<byte> initial)
         {
-            var input = MemoryMarshal.Read<FasterValue>(initial);
+            var input = MemoryMarshal.Read<FasterValue>(initial.Span);
             if (session.RMW(ref key, ref input).IsPending) session.CompletePending(wait: true);
         }
 

@@ -1,4 +1,4 @@
-using Frugal.Storage.Workloads;
+using Frugal.Workloads.Ycsb;
 using RocksDbSharp;
 
 namespace Frugal.Bench.Targets;
@@ -51,19 +51,19 @@ public sealed class RocksDbTarget : IKvTarget
             db.Put(_key, value.ToArray(), writeOptions: write);
         }
 
-        public bool Read(long key, Span<byte> value)
+        public bool Read(long key, Memory<byte> value)
         {
             BitConverter.TryWriteBytes(_key, key);
             var length = db.Get(_key, _value, 0, _value.Length);
             if (length < 0) return false;
-            _value.AsSpan(0, (int)Math.Min(length, value.Length)).CopyTo(value);
+            _value.AsSpan(0, (int)Math.Min(length, value.Length)).CopyTo(value.Span);
             return true;
         }
 
-        public void ReadModifyWrite(long key, ReadOnlySpan<byte> initial)
+        public void ReadModifyWrite(long key, ReadOnlyMemory<byte> initial)
         {
             var current = new byte[initial.Length];
-            if (!Read(key, current)) initial.CopyTo(current);
+            if (!Read(key, current)) initial.Span.CopyTo(current);
             BitConverter.TryWriteBytes(current, BitConverter.ToInt64(current) + 1);
             db.Put(_key, current, writeOptions: write);
         }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text;
+using Frugal.Core.Randomness;
 using Frugal.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -18,15 +19,14 @@ public sealed class KvPutCommand(IAnsiConsole console) : Command<KvPutCommand.Se
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        using var store = KvStore.Open(settings.Options);
-        try
-        {
-            store.Upsert(Encoding.UTF8.GetBytes(settings.Key), Encoding.UTF8.GetBytes(settings.Value));
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException(e.Message);
-        }
+        using var store = settings.Open(KvAccess.CreateOrOpen);
+        var key = Encoding.UTF8.GetBytes(settings.Key);
+        var value = Encoding.UTF8.GetBytes(settings.Value);
+        var most = store.MaxValueLength(key.Length);
+        if (value.Length > most)
+            throw new UsageException($"<VALUE>: {value.Length} bytes; with this key the store's records hold at most " +
+                                     $"{most} (its page size, set by --memory-mib when it was created)");
+        store.Upsert(key, value);
         var checkpoint = store.Checkpoint();
         console.WriteLine($"put {settings.Key} (checkpoint {checkpoint.Sequence})");
         return ExitCodes.Success;
@@ -36,11 +36,12 @@ public sealed class KvPutCommand(IAnsiConsole console) : Command<KvPutCommand.Se
 /// <summary><c>frugal kv get</c>: prints a key's value; exit code 1 when the key is absent.</summary>
 public sealed class KvGetCommand(IAnsiConsole console) : AsyncCommand<KeySettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, KeySettings settings, CancellationToken cancellation)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context, KeySettings settings, CancellationToken cancellation)
     {
-        using var store = settings.OpenExisting();
+        using var store = settings.Open(KvAccess.ReadOnly);
         var value = await store.GetAsync(Encoding.UTF8.GetBytes(settings.Key));
-        if (value is null) throw new KeyNotFoundException($"key '{settings.Key}' not found in {settings.Dir}.");
+        if (value is null) throw new CommandFailedException($"key '{settings.Key}' not found in {settings.Dir}.");
         console.Profile.Out.Writer.WriteLine(Encoding.UTF8.GetString(value));
         return ExitCodes.Success;
     }
@@ -51,7 +52,7 @@ public sealed class KvDeleteCommand(IAnsiConsole console) : Command<KeySettings>
 {
     public override int Execute(CommandContext context, KeySettings settings, CancellationToken cancellation)
     {
-        using var store = settings.OpenExisting();
+        using var store = settings.Open(KvAccess.Existing);
         store.Delete(Encoding.UTF8.GetBytes(settings.Key));
         var checkpoint = store.Checkpoint();
         console.WriteLine($"deleted {settings.Key} (checkpoint {checkpoint.Sequence})");
@@ -64,22 +65,35 @@ public sealed class KvCheckpointCommand(IAnsiConsole console) : Command<KvSettin
 {
     public override int Execute(CommandContext context, KvSettings settings, CancellationToken cancellation)
     {
-        using var store = settings.OpenExisting();
+        using var store = settings.Open(KvAccess.Existing);
         var checkpoint = store.Checkpoint();
-        console.WriteLine($"checkpoint {checkpoint.Sequence}: {checkpoint.IndexEntries} index entries, log up to address {checkpoint.TailAddress}; " +
+        console.WriteLine(
+            $"checkpoint {checkpoint.Sequence}: {checkpoint.IndexEntries} index entries, " +
+            $"log up to address {checkpoint.TailAddress}; " +
                           $"recovery had dropped a torn tail of {store.Recovery.TruncatedBytes} bytes");
         return ExitCodes.Success;
     }
 }
 
-/// <summary><c>frugal kv load</c>: writes N records key0..key(N-1) with seeded random values, then checkpoints.</summary>
+/// <summary>
+/// <c>frugal kv load</c>: writes N records key0..key(N-1) with seeded random values, then checkpoints.
+/// </summary>
 public sealed class KvLoadCommand(IAnsiConsole console) : Command<KvLoadCommand.Settings>
 {
+    /// <summary>
+    /// The most records one load writes: beyond it a load runs for many minutes and its data outgrows the default disk
+    /// budget.
+    /// </summary>
+    public const long MaxRecords = 100_000_000;
+
+    /// <summary>The longest value a load writes (a record must also fit one of the store's pages).</summary>
+    public const int MaxValueBytes = 1 << 20;
+
     public sealed class Settings : KvSettings
     {
         [CommandOption("--records <N>")]
-        [Description("How many records to write (keys key0, key1, ...).")]
-        [DefaultValue(100_000)]
+        [Description("How many records to write (keys key0, key1, ...), at most 100000000.")]
+        [DefaultValue(100_000L)]
         public long Records { get; init; } = 100_000;
 
         [CommandOption("--value-bytes <N>")]
@@ -88,7 +102,7 @@ public sealed class KvLoadCommand(IAnsiConsole console) : Command<KvLoadCommand.
         public int ValueBytes { get; init; } = 100;
 
         [CommandOption("--seed <SEED>")]
-        [Description("Seed of the values (default 42).")]
+        [Description("Master seed of the values (default 42).")]
         [DefaultValue(42UL)]
         public ulong Seed { get; init; } = 42;
 
@@ -96,15 +110,25 @@ public sealed class KvLoadCommand(IAnsiConsole console) : Command<KvLoadCommand.
         {
             var basic = base.Validate();
             if (!basic.Successful) return basic;
-            if (Records < 0) return ValidationResult.Error($"--records: {Records} is negative.");
-            return ValueBytes < 0 ? ValidationResult.Error($"--value-bytes: {ValueBytes} is negative.") : ValidationResult.Success();
+            if (Records is < 0 or > MaxRecords)
+                return ValidationResult.Error($"--records: {Records} is not in [0, {MaxRecords}].");
+            return ValueBytes is < 0 or > MaxValueBytes
+                ? ValidationResult.Error($"--value-bytes: {ValueBytes} is not in [0, {MaxValueBytes}].")
+                : ValidationResult.Success();
         }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        using var store = KvStore.Open(settings.Options);
-        var random = new Frugal.Core.Randomness.RandomStream(settings.Seed);
+        using var store = settings.Open(KvAccess.CreateOrOpen);
+        var longestKey = Encoding.UTF8.GetByteCount($"key{Math.Max(0, settings.Records - 1)}");
+        var most = store.MaxValueLength(longestKey);
+        if (settings.ValueBytes > most)
+            throw new UsageException($"--value-bytes: {settings.ValueBytes} bytes; this store's records hold values " +
+                                     $"of at most {most} with these keys " +
+                                     "(its page size, set by --memory-mib when it was created)");
+        // The values are the run's: a stream of the seed tree that --seed roots.
+        var random = new SeedTree(settings.Seed).Stream("kv-load-values");
         var value = new byte[settings.ValueBytes];
         const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
         for (long i = 0; i < settings.Records; i++)

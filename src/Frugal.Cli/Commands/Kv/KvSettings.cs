@@ -1,35 +1,70 @@
 using System.ComponentModel;
+using Frugal.Core.Errors;
 using Frugal.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands.Kv;
 
+/// <summary>How a <c>frugal kv</c> command opens its store.</summary>
+public enum KvAccess
+{
+    /// <summary>Open the store, or create one in a missing or empty directory (put, load).</summary>
+    CreateOrOpen,
+
+    /// <summary>Open an existing store for writing (delete, checkpoint).</summary>
+    Existing,
+
+    /// <summary>Open an existing store for reading only: nothing in the directory changes (get, stats).</summary>
+    ReadOnly,
+}
+
 /// <summary>What every <c>frugal kv</c> command takes: the store's directory and its memory budget.</summary>
 public class KvSettings : CommandSettings
 {
+    /// <summary>The largest <c>--memory-mib</c>: 256 GiB (the store also refuses more than the machine has).</summary>
+    public const int MaxMemoryMib = 1 << 18;
+
     [CommandOption("--dir <DIR>")]
     [Description("The store's data directory (required).")]
     public string? Dir { get; init; }
 
     [CommandOption("--memory-mib <MIB>")]
-    [Description("Memory budget in MiB, split among index, log and read cache (default 64; the index size is fixed when the store is created).")]
+    [Description("Memory budget in MiB, split among index, log and read cache " +
+                 "(default 64; the index size is fixed when the store is created).")]
     [DefaultValue(64)]
     public int MemoryMib { get; init; } = 64;
 
     public override ValidationResult Validate()
     {
-        if (string.IsNullOrWhiteSpace(Dir)) return ValidationResult.Error("--dir is required: the store's data directory.");
-        return MemoryMib is < 1 or > 1 << 20 ? ValidationResult.Error($"--memory-mib: {MemoryMib} is not in [1, 1048576].") : ValidationResult.Success();
+        if (string.IsNullOrWhiteSpace(Dir))
+            return ValidationResult.Error("--dir is required: the store's data directory.");
+        return MemoryMib is < 1 or > MaxMemoryMib
+            ? ValidationResult.Error($"--memory-mib: {MemoryMib} is not in [1, {MaxMemoryMib}] (MiB).")
+            : ValidationResult.Success();
     }
 
-    public KvStoreOptions Options => new() { Directory = Dir!, MemoryBudget = (long)MemoryMib << 20 };
-
-    /// <summary>Opens an existing store; a missing directory is a usage error, not a reason to create one.</summary>
-    public KvStore OpenExisting()
+    /// <summary>
+    /// Opens the store as the command needs it; a setting the store refuses is reported under this command's flag.
+    /// </summary>
+    public KvStore Open(KvAccess access)
     {
-        if (!Directory.Exists(Dir)) throw new UsageException($"--dir: no store at '{Dir}' (the directory does not exist).");
-        return KvStore.Open(Options);
+        var options = new KvStoreOptions
+        {
+            Directory = Dir!,
+            MemoryBudget = (long)MemoryMib << 20,
+            ReadOnly = access == KvAccess.ReadOnly,
+            CreateIfMissing = access == KvAccess.CreateOrOpen,
+        };
+        try
+        {
+            return KvStore.Open(options);
+        }
+        catch (BadInputException e) when (e.Setting is KvStore.DirectorySetting or MemoryPlan.MemoryBudgetSetting)
+        {
+            var flag = e.Setting == KvStore.DirectorySetting ? "--dir" : "--memory-mib";
+            throw new UsageException($"{flag}: {e.Message}");
+        }
     }
 }
 

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json;
 using Frugal.Cli.Rendering;
 using Frugal.Storage;
 using Spectre.Console;
@@ -19,11 +18,11 @@ public sealed class KvStatsCommand(IAnsiConsole console) : Command<KvStatsComman
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        using var store = settings.OpenExisting();
+        using var store = settings.Open(KvAccess.ReadOnly);
         var stats = store.Stats();
         if (settings.Json)
         {
-            JsonOutput.Write(console, JsonSerializer.Serialize(new { stats, store.Recovery }, new JsonSerializerOptions { WriteIndented = true }));
+            JsonOutput.Write(console, new StoreReport(stats, store.Recovery).ToJson());
             return ExitCodes.Success;
         }
         var table = new Table().AddColumns("what", "value");

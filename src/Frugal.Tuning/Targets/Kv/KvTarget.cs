@@ -1,7 +1,8 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Storage;
-using Frugal.Storage.Workloads;
 using Frugal.Tuning.Spaces;
+using Frugal.Workloads.Ycsb;
 
 namespace Frugal.Tuning.Targets.Kv;
 
@@ -36,7 +37,7 @@ public sealed class KvTarget : ITuningTarget
         {
             _workload = YcsbWorkload.Parse(options.Workload ?? "A");
         }
-        catch (ArgumentException)
+        catch (UnknownNameException)
         {
             throw new ArgumentException($"--workload: unknown YCSB workload '{options.Workload}' (known: {string.Join(", ", YcsbWorkload.All.Select(w => w.Name))}).");
         }
@@ -86,7 +87,7 @@ public sealed class KvTarget : ITuningTarget
             {
                 store = new FrugalTarget(KvStore.Open(options));
             }
-            catch (Exception e) when (e is ArgumentOutOfRangeException or StorageException)
+            catch (Exception e) when (e is BadInputException or StorageException)
             {
                 return TrialMeasurement.FailedWith($"the store did not start: {e.Message.ReplaceLineEndings(" ")}");
             }

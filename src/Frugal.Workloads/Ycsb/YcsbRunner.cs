@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Frugal.Core.Randomness;
 
-namespace Frugal.Storage.Workloads;
+namespace Frugal.Workloads.Ycsb;
 
 /// <summary>How a YCSB run is sized.</summary>
 public sealed record YcsbSettings(long Records, int ValueBytes, int Threads, TimeSpan Duration, double Theta = 0.99)
@@ -11,7 +11,8 @@ public sealed record YcsbSettings(long Records, int ValueBytes, int Threads, Tim
 }
 
 /// <summary>What a phase (load or run) measured; <see cref="Timeline"/> when asked for.</summary>
-public sealed record PhaseResult(long Operations, double Seconds, double P50Micros, double P99Micros, long DeviceBytesRead, long DeviceBytesWritten)
+public sealed record PhaseResult(
+    long Operations, double Seconds, double P50Micros, double P99Micros, long DeviceBytesRead, long DeviceBytesWritten)
 {
     public IReadOnlyList<TimelinePoint>? Timeline { get; init; }
 
@@ -20,14 +21,18 @@ public sealed record PhaseResult(long Operations, double Seconds, double P50Micr
     public double WriteBytesPerOp => Operations > 0 ? (double)DeviceBytesWritten / Operations : 0;
 }
 
-/// <summary>One interval of a run: operations per second in it, and the compaction rounds that completed in it (null when the store does not say).</summary>
+/// <summary>
+/// One interval of a run: operations per second in it, and the compaction rounds that completed in it (null when the
+/// store does not say).
+/// </summary>
 public sealed record TimelinePoint(double Seconds, double OpsPerSecond, long? CompactionRounds);
 
 /// <summary>
 /// Drives a target through a load phase (every key once, split among the threads) and a timed
 /// run phase of one workload. Latencies are sampled (every 8th operation) so timing costs the
-/// workers little, into constant-size histograms. Device bytes come from the target's counters when it keeps them, else from
-/// the process's I/O accounting (/proc/self/io: bytes passed through read and write calls).
+/// workers little, into constant-size histograms. Device bytes come from the target's counters
+/// when it keeps them, else from the process's I/O accounting (/proc/self/io: bytes passed
+/// through read and write calls).
 /// </summary>
 public static class YcsbRunner
 {
@@ -59,9 +64,12 @@ public static class YcsbRunner
     /// <param name="workload">The operation mix.</param>
     /// <param name="settings">Records, value size, threads, duration.</param>
     /// <param name="seeds">Seeds of the workers' key streams.</param>
-    /// <param name="timelineInterval">When set, also sample throughput (and the store's compaction rounds) at this interval.</param>
+    /// <param name="timelineInterval">When set, also sample throughput (and the store's compaction rounds) at this
+    /// interval.</param>
     /// <param name="cancellation">Stops the run early.</param>
-    public static PhaseResult Run(IKvTarget target, YcsbWorkload workload, YcsbSettings settings, SeedTree seeds, TimeSpan? timelineInterval = null, CancellationToken cancellation = default)
+    public static PhaseResult Run(
+        IKvTarget target, YcsbWorkload workload, YcsbSettings settings, SeedTree seeds,
+        TimeSpan? timelineInterval = null, CancellationToken cancellation = default)
     {
         var chooser = new YcsbKeyChooser(settings.Records, settings.Theta, workload.Latest);
         var before = DeviceBytes(target);
@@ -104,10 +112,14 @@ public static class YcsbRunner
             counts[t] = done;
         }, timelineInterval is { } interval ? () => sampler = Sample(target, progress, interval, deadline) : null);
         cancellation.ThrowIfCancellationRequested();
-        return Result(counts.Sum(), watch.Elapsed.TotalSeconds, samples, before, DeviceBytes(target)) with { Timeline = sampler };
+        var result = Result(counts.Sum(), watch.Elapsed.TotalSeconds, samples, before, DeviceBytes(target));
+        return result with { Timeline = sampler };
     }
 
-    /// <summary>Samples the workers' progress and the store's compaction rounds every <paramref name="interval"/> until the deadline.</summary>
+    /// <summary>
+    /// Samples the workers' progress and the store's compaction rounds every <paramref name="interval"/> until the
+    /// deadline.
+    /// </summary>
     private static List<TimelinePoint> Sample(IKvTarget target, long[] progress, TimeSpan interval, long deadline)
     {
         var points = new List<TimelinePoint>();
@@ -123,13 +135,17 @@ public static class YcsbRunner
             for (var i = 0; i < progress.Length; i += 8) ops += Volatile.Read(ref progress[i]);
             var rounds = target.CompactionRounds;
             var seconds = (double)(now - lastAt) / Stopwatch.Frequency;
-            points.Add(new TimelinePoint((double)(now - started) / Stopwatch.Frequency, (ops - lastOps) / seconds, rounds - lastRounds));
+            var at = (double)(now - started) / Stopwatch.Frequency;
+            points.Add(new TimelinePoint(at, (ops - lastOps) / seconds, rounds - lastRounds));
             (lastOps, lastRounds, lastAt) = (ops, rounds, now);
         }
         return points;
     }
 
-    /// <summary>Runs <paramref name="body"/> on <paramref name="count"/> threads, and <paramref name="beside"/> (if any) on one more, and joins them all.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> on <paramref name="count"/> threads, and <paramref name="beside"/> (if any) on one
+    /// more, and joins them all.
+    /// </summary>
     private static void RunThreads(int count, Action<int> body, Action? beside = null)
     {
         var errors = new Exception?[count];
@@ -149,22 +165,30 @@ public static class YcsbRunner
         foreach (var thread in threads) thread.Start();
         foreach (var thread in threads) thread.Join();
         side?.Join();
-        if (errors.FirstOrDefault(e => e is not null) is { } error) throw new AggregateException("a YCSB worker failed", error);
+        if (errors.FirstOrDefault(e => e is not null) is { } error)
+            throw new AggregateException("a YCSB worker failed", error);
     }
 
-    private static LatencyHistogram[] NewHistograms(int count) => Enumerable.Range(0, count).Select(_ => new LatencyHistogram()).ToArray();
+    private static LatencyHistogram[] NewHistograms(int count) =>
+        Enumerable.Range(0, count).Select(_ => new LatencyHistogram()).ToArray();
 
-    private static PhaseResult Result(long operations, double seconds, LatencyHistogram[] samples, (long Read, long Written) before, (long Read, long Written) after)
+    private static PhaseResult Result(
+        long operations, double seconds, LatencyHistogram[] samples, (long Read, long Written) before,
+        (long Read, long Written) after)
     {
         var all = new LatencyHistogram();
         foreach (var histogram in samples) all.Merge(histogram);
-        return new PhaseResult(operations, seconds, all.PercentileMicros(0.5), all.PercentileMicros(0.99), after.Read - before.Read, after.Written - before.Written);
+        return new PhaseResult(operations, seconds, all.PercentileMicros(0.5), all.PercentileMicros(0.99),
+            after.Read - before.Read, after.Written - before.Written);
     }
 
-    private static (long Read, long Written) DeviceBytes(IKvTarget target) => target.DeviceBytes ?? ProcessIo.ReadAndWrittenBytes();
+    private static (long Read, long Written) DeviceBytes(IKvTarget target) =>
+        target.DeviceBytes ?? ProcessIo.ReadAndWrittenBytes();
 }
 
-/// <summary>The process's I/O accounting on Linux: bytes through read/write calls (rchar, wchar); zeros elsewhere.</summary>
+/// <summary>
+/// The process's I/O accounting on Linux: bytes through read/write calls (rchar, wchar); zeros elsewhere.
+/// </summary>
 public static class ProcessIo
 {
     public static (long Read, long Written) ReadAndWrittenBytes()

@@ -1,4 +1,4 @@
-namespace Frugal.Storage.Workloads;
+namespace Frugal.Workloads.Ycsb;
 
 /// <summary>
 /// A key-value store a YCSB run drives: 8-byte keys, fixed-size values. Each worker thread gets
@@ -9,24 +9,33 @@ public interface IKvTarget : IDisposable
 {
     IKvSession NewSession();
 
-    /// <summary>Called once between the load and the first run: lets a store finish background work the load started (RocksDB compacts).</summary>
+    /// <summary>
+    /// Called once between the load and the first run: lets a store finish background work the load started (RocksDB
+    /// compacts).
+    /// </summary>
     void AfterLoad() { }
 
     /// <summary>Compaction rounds completed so far (a timeline marks them); null when the store does not say.</summary>
     long? CompactionRounds => null;
 
-    /// <summary>Device bytes (read, written) so far by the store's own counters; null when the store keeps none.</summary>
+    /// <summary>
+    /// Device bytes (read, written) so far by the store's own counters; null when the store keeps none.
+    /// </summary>
     (long Read, long Written)? DeviceBytes { get; }
 }
 
-/// <summary>One worker's handle on the store; used by one thread at a time. Calls return when the operation is complete.</summary>
+/// <summary>
+/// One worker's handle on the store; used by one thread at a time. Calls return when the operation is complete.
+/// </summary>
 public interface IKvSession : IDisposable
 {
     void Upsert(long key, ReadOnlySpan<byte> value);
 
     /// <summary>Reads into <paramref name="value"/>; false when absent.</summary>
-    bool Read(long key, Span<byte> value);
+    bool Read(long key, Memory<byte> value);
 
-    /// <summary>Adds 1 to the value's first 8 bytes (initialised from <paramref name="initial"/> when absent).</summary>
-    void ReadModifyWrite(long key, ReadOnlySpan<byte> initial);
+    /// <summary>
+    /// Adds 1 to the value's first 8 bytes (initialised from <paramref name="initial"/> when absent).
+    /// </summary>
+    void ReadModifyWrite(long key, ReadOnlyMemory<byte> initial);
 }

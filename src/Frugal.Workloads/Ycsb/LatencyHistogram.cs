@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 
-namespace Frugal.Storage.Workloads;
+namespace Frugal.Workloads.Ycsb;
 
 /// <summary>
 /// Latencies in log-linear buckets (16 per power of two, so a percentile is within about 6 %),
@@ -27,7 +27,9 @@ public sealed class LatencyHistogram
         Count += other.Count;
     }
 
-    /// <summary>The latency, in microseconds, below which a fraction <paramref name="p"/> of the samples fall.</summary>
+    /// <summary>
+    /// The latency, in microseconds, below which a fraction <paramref name="p"/> of the samples fall.
+    /// </summary>
     public double PercentileMicros(double p)
     {
         if (Count == 0) return 0;

@@ -1,16 +1,31 @@
 using Frugal.Core.Randomness;
-using Frugal.Storage.Workloads;
+using Frugal.Core.Errors;
+using Frugal.Storage;
+using Frugal.Workloads.Ycsb;
 
-namespace Frugal.Storage.Tests;
+namespace Frugal.Workloads.Tests;
 
 public sealed class YcsbTests
 {
     [Fact]
     public void ALoadedStoreServesEveryKeyAndTheRunCountsItsOperations()
     {
-        using var dir = new TempDirectory();
+        var dir = Directory.CreateTempSubdirectory("frugal-ycsb-tests-");
+        try
+        {
+            LoadAndRun(dir.FullName);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static void LoadAndRun(string directory)
+    {
         var settings = new YcsbSettings(Records: 50_000, ValueBytes: 100, Threads: 2, Duration: TimeSpan.FromMilliseconds(300));
-        using var target = new FrugalTarget(KvStore.Open(new KvStoreOptions { Directory = dir.Path, MemoryBudget = settings.DataBytes / 8 }));
+        var options = new KvStoreOptions { Directory = directory, MemoryBudget = settings.DataBytes / 8 };
+        using var target = new FrugalTarget(KvStore.Open(options));
         var load = YcsbRunner.Load(target, settings);
         Assert.Equal(settings.Records, load.Operations);
         Assert.True(load.DeviceBytesWritten > 0, "a budget of 1/8 of the data must spill to disk");
@@ -42,6 +57,6 @@ public sealed class YcsbTests
         Assert.InRange(reads, 94_000, 96_000);
         Assert.All(Enumerable.Range(0, 1000), _ => Assert.Equal(YcsbOperation.ReadModifyWrite, YcsbWorkload.F.NextOperation(random)));
         Assert.Equal(YcsbWorkload.D, YcsbWorkload.Parse("d"));
-        Assert.Throws<ArgumentException>(() => YcsbWorkload.Parse("Z"));
+        Assert.Contains("A, B, C, D, F", Assert.Throws<UnknownNameException>(() => YcsbWorkload.Parse("Z")).Message);
     }
 }

@@ -1,7 +1,9 @@
+using Frugal.Core.Catalogs;
 using Frugal.Core.Distributions;
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 
-namespace Frugal.Storage.Workloads;
+namespace Frugal.Workloads.Ycsb;
 
 public enum YcsbOperation
 {
@@ -18,7 +20,8 @@ public enum YcsbOperation
 /// upserts. Keys are drawn from YCSB's scrambled Zipfian (θ = 0.99 by default); D draws
 /// "latest": the newest key minus a Zipfian rank.
 /// </summary>
-public sealed record YcsbWorkload(string Name, double ReadFraction, double UpdateFraction, double InsertFraction, double RmwFraction, bool Latest)
+public sealed record YcsbWorkload(
+    string Name, double ReadFraction, double UpdateFraction, double InsertFraction, double RmwFraction, bool Latest)
 {
     public static YcsbWorkload A { get; } = new("A", 0.5, 0.5, 0, 0, Latest: false);
     public static YcsbWorkload B { get; } = new("B", 0.95, 0.05, 0, 0, Latest: false);
@@ -28,21 +31,32 @@ public sealed record YcsbWorkload(string Name, double ReadFraction, double Updat
 
     public static IReadOnlyList<YcsbWorkload> All { get; } = [A, B, C, D, F];
 
+    /// <summary>The workloads by name (A, B, C, D, F; any case).</summary>
+    public static Catalog<YcsbWorkload> Catalog { get; } = new Catalog<YcsbWorkload>("YCSB workload")
+        .Add("A", A, "50% reads, 50% updates")
+        .Add("B", B, "95% reads, 5% updates")
+        .Add("C", C, "reads only")
+        .Add("D", D, "95% reads of the latest keys, 5% inserts")
+        .Add("F", F, "read-modify-writes only");
+
     /// <summary>The workload named <paramref name="name"/> (A, B, C, D or F; any case).</summary>
-    public static YcsbWorkload Parse(string name) =>
-        All.FirstOrDefault(w => string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"unknown YCSB workload '{name}'; choose one of {string.Join(", ", All.Select(w => w.Name))}.");
+    /// <exception cref="UnknownNameException">No workload has that name; the message lists the known ones.</exception>
+    public static YcsbWorkload Parse(string name) => Catalog.Get(name);
 
     public YcsbOperation NextOperation(RandomStream random)
     {
         var u = random.NextDouble();
         if (u < ReadFraction) return YcsbOperation.Read;
         if (u < ReadFraction + UpdateFraction) return YcsbOperation.Update;
-        return u < ReadFraction + UpdateFraction + InsertFraction ? YcsbOperation.Insert : YcsbOperation.ReadModifyWrite;
+        return u < ReadFraction + UpdateFraction + InsertFraction
+            ? YcsbOperation.Insert
+            : YcsbOperation.ReadModifyWrite;
     }
 }
 
-/// <summary>Chooses keys for a run over <c>records</c> loaded keys; thread-safe (each thread brings its own stream).</summary>
+/// <summary>
+/// Chooses keys for a run over <c>records</c> loaded keys; thread-safe (each thread brings its own stream).
+/// </summary>
 public sealed class YcsbKeyChooser
 {
     private readonly YcsbScrambledZipfian _scrambled;

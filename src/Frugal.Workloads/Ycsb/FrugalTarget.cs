@@ -1,8 +1,13 @@
-namespace Frugal.Storage.Workloads;
+using Frugal.Storage;
 
-/// <summary>Our store as a YCSB target: 8-byte keys, values of a fixed length as byte spans.</summary>
+namespace Frugal.Workloads.Ycsb;
+
+/// <summary>
+/// Our store as a YCSB target, through its public API: 8-byte keys, values of a fixed length as byte spans.
+/// </summary>
 public sealed class FrugalTarget(KvStore store) : IKvTarget
 {
+    /// <summary>The store the target drives (its statistics, for the experiment).</summary>
     public KvStore Store => store;
 
     public IKvSession NewSession() => new Session(store);
@@ -27,10 +32,10 @@ public sealed class FrugalTarget(KvStore store) : IKvTarget
 
     public void Dispose() => store.Dispose();
 
+    /// <summary>A worker's handle: it waits for its own disk reads (the store needs no draining by hand).</summary>
     private sealed class Session(KvStore store) : IKvSession
     {
         private readonly byte[] _key = new byte[8];
-        private byte[] _value = [];
 
         public void Upsert(long key, ReadOnlySpan<byte> value)
         {
@@ -38,27 +43,17 @@ public sealed class FrugalTarget(KvStore store) : IKvTarget
             store.Upsert(_key, value);
         }
 
-        public bool Read(long key, Span<byte> value)
+        public bool Read(long key, Memory<byte> value)
         {
             BitConverter.TryWriteBytes(_key, key);
-            var status = store.TryRead(_key, value, out _, out var pending);
-            if (status != OpStatus.Pending) return status == OpStatus.Done;
-            // A worker thread waits for its own disk read; the store needs no draining by hand.
-            if (_value.Length != value.Length) _value = new byte[value.Length];
-            var read = store.ReadFromDeviceAsync(_key, _value, pending);
-            var result = read.IsCompletedSuccessfully ? read.Result : read.AsTask().GetAwaiter().GetResult();
-            _value.CopyTo(value);
-            return result.Found;
+            var read = store.ReadAsync(_key, value);
+            return (read.IsCompletedSuccessfully ? read.Result : read.AsTask().GetAwaiter().GetResult()).Found;
         }
 
-        public void ReadModifyWrite(long key, ReadOnlySpan<byte> initial)
+        public void ReadModifyWrite(long key, ReadOnlyMemory<byte> initial)
         {
             BitConverter.TryWriteBytes(_key, key);
-            var merge = new IncrementFirstWord();
-            if (store.TryRmw(_key, initial, ref merge, out var pending) != OpStatus.Pending) return;
-            if (_value.Length != initial.Length) _value = new byte[initial.Length];
-            initial.CopyTo(_value);
-            var update = store.RmwFromDeviceAsync(_key, _value, merge, pending);
+            var update = store.RmwAsync(_key, initial, new IncrementFirstWord());
             if (!update.IsCompletedSuccessfully) update.AsTask().GetAwaiter().GetResult();
         }
 
@@ -66,10 +61,13 @@ public sealed class FrugalTarget(KvStore store) : IKvTarget
     }
 }
 
-/// <summary>The benchmark's read-modify-write: add 1 to the value's first 8 bytes; an absent key starts from the input.</summary>
+/// <summary>
+/// The benchmark's read-modify-write: add 1 to the value's first 8 bytes; an absent key starts from the input.
+/// </summary>
 public readonly struct IncrementFirstWord : IRmwFunction
 {
-    public int ResultLength(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists) => exists ? current.Length : input.Length;
+    public int ResultLength(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists) =>
+        exists ? current.Length : input.Length;
 
     public void Merge(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists, Span<byte> result)
     {

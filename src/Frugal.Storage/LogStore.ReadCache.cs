@@ -1,18 +1,20 @@
 namespace Frugal.Storage;
 
-public sealed unsafe partial class KvStore
+internal sealed unsafe partial class LogStore
 {
     /// <summary>
     /// Puts a record just read from disk or the cold tier (or a second-chance hit) in front of
-    /// its hash chain. The compare-and-swap expects the entry seen before the read, and hot Begin
-    /// must not have passed the hot tail of that moment: otherwise a newer version may have been
+    /// its hash chain. The compare-and-swap expects the entry seen before the read, and Begin
+    /// must not have passed the tail of that moment: otherwise a newer version may have been
     /// written and even compacted meanwhile, and the copy is dropped. So the cache never holds a
-    /// version older than the newest in either log. A key with no hot entry before the read gets
-    /// one now, if still none has an address. At most one cached record heads a chain.
+    /// version older than the newest in this log or a tier below it. A key with no entry before
+    /// the read gets one now, if still none has an address. At most one cached record heads a
+    /// chain. The caller is protected.
     /// </summary>
-    private void InsertIntoReadCache(ReadOnlySpan<byte> key, ulong hash, ReadOnlySpan<byte> value, long expected, long hotTail)
+    private void InsertIntoReadCache(
+        ReadOnlySpan<byte> key, ulong hash, ReadOnlySpan<byte> value, long expected, long tail)
     {
-        if (_cache is null || _log.BeginAddress > hotTail) return;
+        if (_cache is null || _log.BeginAddress > tail) return;
         long* slot;
         long entry;
         if (HashIndex.Address(expected) == LogAddress.None)
@@ -22,10 +24,11 @@ public sealed unsafe partial class KvStore
         }
         else if (!_index.TryFind(hash, out slot, out entry) || entry != expected) return;
         if (!_cache.TryAllocate(Record.Size(key.Length, value.Length), out var at)) return;
-        var hot = Resolve(entry, out var replaced);
+        var newest = Resolve(entry, out var replaced);
         var fresh = _cache.Pointer(at);
-        Record.Write(fresh, hot, _versionBits, key, value);
-        if (Interlocked.CompareExchange(ref *slot, HashIndex.WithAddress(entry, at | LogAddress.ReadCacheBit), entry) != entry)
+        Record.Write(fresh, newest, _versionBits, key, value);
+        var cachedEntry = HashIndex.WithAddress(entry, at | LogAddress.ReadCacheBit);
+        if (Interlocked.CompareExchange(ref *slot, cachedEntry, entry) != entry)
         {
             Record.SetFlag(fresh, Record.InvalidBit);
             return;
@@ -50,8 +53,11 @@ public sealed unsafe partial class KvStore
                 var header = Record.Header(record);
                 if (header == 0) break; // the unused end of the page
                 var key = Record.Key(record);
-                if (_index.TryFind(Hash(key), out var slot, out var entry) && HashIndex.Address(entry) == (address | LogAddress.ReadCacheBit))
-                    Interlocked.CompareExchange(ref *slot, HashIndex.WithAddress(entry, Record.Previous(header)), entry);
+                var cachedHere = _index.TryFind(Hash(key), out var slot, out var entry)
+                    && HashIndex.Address(entry) == (address | LogAddress.ReadCacheBit);
+                if (cachedHere)
+                    Interlocked.CompareExchange(
+                        ref *slot, HashIndex.WithAddress(entry, Record.Previous(header)), entry);
                 address += Record.Size(key.Length, Record.ValueLength(record));
             }
         }

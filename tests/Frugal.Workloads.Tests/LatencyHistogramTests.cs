@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Frugal.Storage.Workloads;
+using Frugal.Workloads.Ycsb;
 
-namespace Frugal.Storage.Tests;
+namespace Frugal.Workloads.Tests;
 
 public sealed class LatencyHistogramTests
 {

@@ -1,0 +1,107 @@
+using System.Buffers.Binary;
+
+namespace Frugal.Storage;
+
+// What compaction needs of a single-log store: the liveness test of a record, moving Begin, and
+// compacting the log into its own tail (the chunk store's way; the F2 store moves its hot
+// store's records into the cold tier instead).
+internal sealed unsafe partial class LogStore
+{
+    private long _selfCompactions;
+    private long _movedBytes;
+
+    /// <summary>Rounds of <see cref="CompactIntoItselfIfDue"/>.</summary>
+    public long SelfCompactions => Interlocked.Read(ref _selfCompactions);
+
+    /// <summary>Bytes of live records <see cref="CompactIntoItselfIfDue"/> copied.</summary>
+    public long MovedBytes => Interlocked.Read(ref _movedBytes);
+
+    /// <summary>
+    /// Whether the record at <paramref name="address"/> is its key's newest version (walking from the index entry, past
+    /// a read-cache record).
+    /// </summary>
+    public bool IsNewest(ReadOnlySpan<byte> key, ulong hash, long address)
+    {
+        var slot = _epoch.Protect();
+        try
+        {
+            return _index.TryFind(hash, out _, out var entry)
+                && _file.IsNewestInChain(Resolve(entry, out _), key, address, ref slot);
+        }
+        finally
+        {
+            _epoch.Unprotect(slot);
+        }
+    }
+
+    /// <summary>
+    /// Moves Begin; once every thread that may have seen the old one has left (an epoch), frees
+    /// the index entries that point below it. Readers and conditional inserts rely on that order:
+    /// a protected thread that saw the old Begin finds no entry freed.
+    /// </summary>
+    public void ShiftBegin(long until)
+    {
+        _log.ShiftBegin(until);
+        using var passed = new ManualResetEventSlim();
+        _epoch.Bump(passed.Set);
+        while (!passed.IsSet)
+        {
+            var slot = _epoch.Protect();
+            _epoch.Unprotect(slot);
+            Thread.Yield();
+        }
+        _index.FreeBelow(_log.BeginAddress);
+    }
+
+    /// <summary>
+    /// Compacts the log into its own tail when it spans <paramref name="budget"/>: live records
+    /// of its oldest part (up to half a budget below the tail) are copied to the tail by a
+    /// conditional insert, then Begin moves. One thread at a time (the caller's compaction thread).
+    /// </summary>
+    public void CompactIntoItselfIfDue(long budget)
+    {
+        if (_log.TailAddress - _log.BeginAddress < budget) return;
+        var begin = _log.BeginAddress;
+        var until = Math.Min(_log.HeadAddress, _log.TailAddress - budget / 2) & ~(_log.PageSize - 1);
+        if (until <= begin) return;
+        _file.Scan(begin, until, (address, record) =>
+        {
+            var key = record.Slice(Record.HeaderSize, BinaryPrimitives.ReadInt32LittleEndian(record[8..]));
+            if (CopyToTailIfNewest(key, Hash(key), address, record)) Interlocked.Add(ref _movedBytes, record.Length);
+        });
+        ShiftBegin(until);
+        Interlocked.Increment(ref _selfCompactions);
+    }
+
+    /// <summary>
+    /// Appends a copy of the record at <paramref name="address"/> at the tail, linked if the key's entry still heads a
+    /// chain in which it is the newest.
+    /// </summary>
+    private bool CopyToTailIfNewest(ReadOnlySpan<byte> key, ulong hash, long address, ReadOnlySpan<byte> record)
+    {
+        var epochSlot = _epoch.Protect();
+        try
+        {
+            while (true)
+            {
+                if (!_index.TryFind(hash, out var slot, out var entry)) return false;
+                var head = HashIndex.Address(entry);
+                if (!_file.IsNewestInChain(head, key, address, ref epochSlot)) return false;
+                if (!_log.TryAllocate(record.Length, out var at))
+                {
+                    _epoch.Refresh(epochSlot);
+                    continue;
+                }
+                var copy = _log.Pointer(at);
+                record[8..].CopyTo(new Span<byte>(copy + 8, record.Length - 8));
+                Record.Publish(copy, head, Volatile.Read(ref _versionBits));
+                if (Link(slot, entry, head, null, at, copy) == OpStatus.Done) return true;
+                _epoch.Refresh(epochSlot);
+            }
+        }
+        finally
+        {
+            _epoch.Unprotect(epochSlot);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace Frugal.Storage;
+
+// The asynchronous paths of the store used alone (the chunk store): they hold no epoch across an
+// await, so this part of the class is not unsafe.
+internal sealed partial class LogStore
+{
+    /// <summary>A read of this store alone: the device chain, where a missing record is simply absent.</summary>
+    public async ValueTask<ReadResult> ReadFromDeviceAsync(
+        ReadOnlyMemory<byte> key, Memory<byte> destination, PendingIo pending)
+    {
+        while (true)
+        {
+            var (end, record) = await FindAsync(key, pending, pending.Begin).ConfigureAwait(false);
+            if (end != ChainEnd.Restart)
+                return Deliver(key.Span, pending, end == ChainEnd.Found ? record : null, destination.Span);
+            // Compaction moved the chain's records while we read them: start over from the index.
+            var status = TryRead(key.Span, destination.Span, out var length, out pending);
+            if (status != OpStatus.Pending) return ReadResult.Of(status, length);
+        }
+    }
+
+    /// <summary>
+    /// A read-modify-write of this store alone that left memory: read the current value from the device, then insert
+    /// conditionally; start over when that fails.
+    /// </summary>
+    public async ValueTask RmwFromDeviceAsync<TMerge>(
+        ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> input, TMerge merge, PendingIo pending)
+        where TMerge : IRmwFunction
+    {
+        while (true)
+        {
+            var (end, found) = await FindAsync(key, pending, pending.Begin).ConfigureAwait(false);
+            var status = end == ChainEnd.Restart
+                ? OpStatus.Retry
+                : CompleteRmw(key.Span, input.Span, ref merge, pending, end == ChainEnd.Found ? found : null);
+            // A newer version may exist (the entry changed, or compaction moved the chain): start over from the index.
+            if (status == OpStatus.Done) return;
+            if (TryRmw(key.Span, input.Span, ref merge, createIfMissing: true, out pending) == OpStatus.Done) return;
+        }
+    }
+}
