@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Provisioning.Chains;
 using Frugal.Provisioning.Methods;
@@ -100,8 +101,8 @@ public sealed class PolicyGradientTests : IDisposable
         Assert.Equal(policy.Parameters, loaded.Parameters);
         Assert.Equal(value.Predict(rows[3].Features), loaded.Value.Predict(rows[3].Features));
         Assert.Equal(policy.SubmitProbability(-2), loaded.SubmitProbability(-2));
-        Assert.IsType<PolicyGradientMethod>(MethodCatalog.Create("pg", policy: loaded));
+        Assert.IsType<PolicyGradientMethod>(MethodCatalog.Create("pg", TrainedModels.None with { Policy = loaded }));
         value.Save(Path.Combine(_root, "value.zip"));
-        Assert.Throws<FormatException>(() => PolicyModel.Load(Path.Combine(_root, "value.zip")));
+        Assert.Contains("is not a policy model", Assert.Throws<BadInputException>(() => PolicyModel.Load(Path.Combine(_root, "value.zip"))).Message);
     }
 }

@@ -22,7 +22,7 @@ public sealed class SlurmIntegrationTests(ITestOutputHelper output)
 
         // A 1-minute limit with a 50-second lead: the reactive deadline falls 10 s into the predecessor's 20-second run.
         var watcher = new ChainWatcher(slurm, new ReactiveMethod(), new WatchOptions { Interval = TimeSpan.FromSeconds(1), Lead = TimeSpan.FromSeconds(50) });
-        var successor = watcher.Watch(predecessor, new SubmitRequest("successor", 1, 1, "sleep 2") { Tasks = 2 });
+        var successor = watcher.Watch(predecessor, new SubmitRequest("successor", 1, 1, "sleep 2") { Tasks = 2 }).Successor;
 
         LocalSlurm.WaitUntil(() => File.Exists(cluster.JobCompLog) && File.ReadAllLines(cluster.JobCompLog).Length >= 2, TimeSpan.FromSeconds(90), "both jobs to finish");
         var jobs = TraceReaders.Read(cluster.JobCompLog, "jobcomp").Jobs.ToDictionary(j => j.Id);

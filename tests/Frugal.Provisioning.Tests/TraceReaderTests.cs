@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Core.IO;
 using Frugal.Provisioning.Traces;
 
@@ -46,8 +47,10 @@ public sealed class TraceReaderTests : IDisposable
             "1\ta\t00001\t2023-01-01T01:00:00\t2023-01-01T00:00:00\t2023-01-01T02:00:00\t1234\t120\t0:0\t2\n" +
             "2\tb\t00002\tyesterday\t2023-01-01T00:10:00\t2023-01-01T05:00:00\t1000\t60\t0:0\t1\n" +
             "3\tc\t00003\t2023-01-01T01:00:00\t2023-01-01T00:00:00\t2023-01-01T02:00:00\t1234\t120\t0:0\t2\textra\n");
-        var e = Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path));
-        Assert.Equal($"{path}:5: field 'Start': 'yesterday' is not a time of the form yyyy-MM-ddTHH:mm:ss.", e.Message);
+        var e = Assert.Throws<MalformedTraceLineException>(() => TraceReaders.Read(path));
+        Assert.Equal($"{path}:5: field 'Start': 'yesterday' is not a time of the form yyyy-MM-ddTHH:mm:ss; the skip-bad-lines setting skips such lines",
+            e.Message);
+        Assert.Equal(TraceReadOptions.SkipBadSetting, e.Setting);
 
         var skipped = TraceReaders.Read(path, options: new TraceReadOptions { SkipBad = true });
         Assert.Single(skipped.Jobs);
@@ -109,8 +112,9 @@ public sealed class TraceReaderTests : IDisposable
     {
         var path = File("x.txt", "hello world\n");
         Assert.Contains("not a recognised trace format", Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path)).Message);
-        Assert.Contains("auto, mirage, sacct, swf, jobcomp", Assert.Throws<UnknownTraceFormatException>(() => TraceReaders.Read(path, "csv")).Message);
-        Assert.Throws<FileNotFoundException>(() => TraceReaders.Read(Path.Combine(_root, "missing.log")));
+        Assert.Equal("unknown trace format 'csv'; known: auto, mirage, sacct, swf, jobcomp",
+            Assert.Throws<UnknownNameException>(() => TraceReaders.Read(path, "csv")).Message);
+        Assert.Contains("missing.log': no such file", Assert.Throws<BadInputException>(() => TraceReaders.Read(Path.Combine(_root, "missing.log"))).Message);
     }
 
     [SkippableFact]
@@ -119,7 +123,7 @@ public sealed class TraceReaderTests : IDisposable
         var dir = ReferenceData.Require("mirage");
         var path = Path.Combine(dir, "ls6-a100.log");
 
-        var e = Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path));
+        var e = Assert.Throws<MalformedTraceLineException>(() => TraceReaders.Read(path));
         Assert.Contains(":19706: field 'row'", e.Message);
         var read = TraceReaders.Read(path, options: new TraceReadOptions { SkipBad = true });
         Assert.Equal(24_776, read.Jobs.Count);
@@ -155,7 +159,7 @@ public sealed class JobcompReaderTests
         File.WriteAllText(path, Line + "\n" + Line.Replace("JobId=7", "JobId=8").Replace("StartTime=2026-11-25T10:00:05", "StartTime=later") + "\n");
         try
         {
-            var e = Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path));
+            var e = Assert.Throws<MalformedTraceLineException>(() => TraceReaders.Read(path));
             Assert.StartsWith($"{path}:2: field 'StartTime'", e.Message);
             var read = TraceReaders.Read(path, options: new TraceReadOptions { SkipBad = true });
             var job = Assert.Single(read.Jobs);

@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Provisioning.Chains;
 using Frugal.Provisioning.Methods;
@@ -41,7 +42,7 @@ public sealed class ValueModelTests : IDisposable
         foreach (var s in samples.Take(10)) Assert.Equal(model.Predict(s.Features), loaded.Predict(s.Features));
         // The step is learned: early submissions predict overlap, late ones interruption.
         Assert.True(model.Predict(samples.First(s => s.LabelHours < 0).Features) < model.Predict(samples.First(s => s.LabelHours > 0).Features));
-        Assert.IsType<ValueModelMethod>(MethodCatalog.Create(kind.Name(), loaded));
+        Assert.IsType<ValueModelMethod>(MethodCatalog.Create(kind.Name(), TrainedModels.Of(loaded)));
     }
 
     [Fact]
@@ -49,14 +50,17 @@ public sealed class ValueModelTests : IDisposable
     {
         var path = Path.Combine(_root, "not-a-model.zip");
         File.WriteAllText(path, "hello");
-        Assert.Throws<FormatException>(() => ValueModel.Load(path));
-        Assert.Throws<FileNotFoundException>(() => ValueModel.Load(Path.Combine(_root, "missing.zip")));
+        Assert.Contains("is not a model archive", Assert.Throws<BadInputException>(() => ValueModel.Load(path)).Message);
+        Assert.Contains("missing.zip': no such file", Assert.Throws<BadInputException>(() => ValueModel.Load(Path.Combine(_root, "missing.zip"))).Message);
     }
 
     [Fact]
     public void AModelOfOneKindIsNotUsedAsTheOther()
     {
         var model = ValueModel.Train(ValueModelKind.Gbt, Samples(40), seed: 1, new ValueModelOptions { Trees = 5, Leaves = 4 });
-        Assert.Throws<ArgumentException>(() => MethodCatalog.Create("forest", model));
+        Assert.Throws<BadInputException>(() => MethodCatalog.Create("forest", TrainedModels.Of(model)));
+        var path = Path.Combine(_root, "gbt.zip");
+        model.Save(path);
+        Assert.Equal($"method 'forest' was given a 'gbt' model ({path})", Assert.Throws<BadInputException>(() => TrainedModels.Load("forest", path)).Message);
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Frugal.Core.Errors;
 using Frugal.Provisioning.Methods;
 using Frugal.Provisioning.Simulation;
 using Frugal.Provisioning.Traces;
@@ -20,14 +22,23 @@ public sealed record EpisodeSettings
     /// <summary>Arrival-rate factor: 2 replays the jobs of 2 windows compressed into one; 1 is the trace's own load.</summary>
     public double Load { get; init; } = 1;
 
+    /// <summary>The name messages give <see cref="Load"/>.</summary>
+    public const string LoadSetting = "load";
+
+    /// <summary>The highest load factor: 10 replays ten windows' jobs in one (Mirage studies 0.8 to 1.2).</summary>
+    public const double MaxLoad = 10;
+
+    /// <exception cref="BadInputException">A setting is out of range, or the chain does not fit its pool.</exception>
     public void Validate()
     {
         Chain.Validate();
         Scheduler.Validate();
-        if (!(Load > 0) || !double.IsFinite(Load)) throw new ArgumentException($"the load factor must be a positive number, not {Load}.");
+        Pools.CheckFits("the chain", SlurmJob.DefaultPartition, Chain.Nodes);
+        if (!(Load > 0 && Load <= MaxLoad))
+            throw new BadInputException($"{LoadSetting}: {Load.ToString(CultureInfo.InvariantCulture)} is not a factor above 0 and at most {MaxLoad}", LoadSetting);
         if (LeadSeconds < SnapshotFeatures.HistoryLength * SnapshotFeatures.IntervalSeconds)
-            throw new ArgumentException("the predecessor must be submitted after a full 24-hour history.");
-        if (WindowSeconds < LeadSeconds) throw new ArgumentException("the replay window must reach past the predecessor's submission.");
+            throw new BadInputException("the predecessor must be submitted after a full 24-hour history");
+        if (WindowSeconds < LeadSeconds) throw new BadInputException("the replay window must reach past the predecessor's submission");
     }
 }
 

@@ -1,4 +1,5 @@
 using Frugal.Provisioning.Chains;
+using Frugal.Provisioning.Evaluation;
 using Frugal.Provisioning.Methods;
 using Frugal.Provisioning.Simulation;
 
@@ -17,6 +18,12 @@ public sealed record WatchOptions
     public Func<long> Clock { get; init; } = () => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 }
 
+/// <summary>What a watch did (<c>frugal provision watch</c>).</summary>
+/// <param name="Method">The method that decided.</param>
+/// <param name="Predecessor">The watched job's id.</param>
+/// <param name="Successor">The submitted successor's job id.</param>
+public sealed record WatchResult(string Method, string Predecessor, string Successor) : ProvisioningResult;
+
 /// <summary>
 /// Mirage on a real cluster: watches a running predecessor through <c>squeue</c>, snapshots the
 /// queue at every decision into the same 144-snapshot history the simulator builds, and submits
@@ -27,8 +34,13 @@ public sealed class ChainWatcher(SlurmCommands slurm, IProvisioningMethod method
 {
     private readonly WatchOptions _options = options ?? new WatchOptions();
 
-    /// <summary>Watches <paramref name="predecessorId"/>; returns the successor's job id once it is submitted.</summary>
-    public string Watch(string predecessorId, SubmitRequest successor, CancellationToken cancellation = default)
+    /// <summary>Watches <paramref name="predecessorId"/> until the successor is submitted.</summary>
+    /// <exception cref="SlurmException">squeue or sbatch is missing or fails.</exception>
+    public WatchResult Watch(string predecessorId, SubmitRequest successor, CancellationToken cancellation = default) =>
+        new(method.Name, predecessorId, SubmitWhenDue(predecessorId, successor, cancellation));
+
+    /// <summary>The successor's job id, once submitted.</summary>
+    private string SubmitWhenDue(string predecessorId, SubmitRequest successor, CancellationToken cancellation)
     {
         if (method.SubmitsWithDependency) return slurm.Submit(successor with { AfterAny = predecessorId });
         var history = new QueueHistory();
