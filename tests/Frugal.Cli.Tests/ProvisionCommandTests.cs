@@ -90,7 +90,7 @@ public sealed class ProvisionCommandTests : IDisposable
         var trace = Trace(withBadRow: true);
         var (code, _, errors) = Run("provision", "simulate", "--trace", trace);
         Assert.Equal(2, code);
-        AssertOneLineError(errors, $"{trace}:11: field 'TimelimitR': 'sixty' is not a whole number.");
+        AssertOneLineError(errors, $"{trace}:11: field 'TimelimitR': 'sixty' is not a whole number; --skip-bad skips such lines");
 
         (code, var output, errors) = Run("provision", "simulate", "--trace", trace, "--skip-bad", "--json");
         Assert.True(code == 0, errors);
@@ -102,11 +102,11 @@ public sealed class ProvisionCommandTests : IDisposable
     {
         var (code, _, errors) = Run("provision", "evaluate", "--trace", Trace(), "--method", "oracle");
         Assert.Equal(2, code);
-        AssertOneLineError(errors, "unknown method 'oracle'; known methods: reactive, dependency, avg-wait, forest, gbt");
+        AssertOneLineError(errors, "--method: unknown method 'oracle'; known: reactive, dependency, avg-wait, forest, gbt, pg");
 
         (code, _, errors) = Run("provision", "simulate", "--trace", Path.Combine(_root, "missing.log"));
         Assert.Equal(2, code);
-        AssertOneLineError(errors, "missing.log' does not exist");
+        AssertOneLineError(errors, "missing.log': no such file");
 
         (code, _, errors) = Run("provision", "watch", "--job", "1", "--method", "gbt", "--wrap", "true");
         Assert.Equal(2, code);

@@ -117,6 +117,59 @@ public sealed class TraceReaderTests : IDisposable
         Assert.Contains("missing.log': no such file", Assert.Throws<BadInputException>(() => TraceReaders.Read(Path.Combine(_root, "missing.log"))).Message);
     }
 
+    private static string MirageRow(int id, string submit) =>
+        $"{id}\tj\t00001\t2023-01-01T01:00:00\t{submit}\t2023-01-01T02:00:00\t1000\t120\t0:0\t1\n";
+
+    [Fact]
+    public void ATraceSpanningCenturiesIsRefusedNamingTheLimit()
+    {
+        // One row submitted in year 1 and started in 2023 is well formed, field by field; skipping
+        // bad lines keeps it, and the trace's span would plan hundreds of thousands of chains.
+        var path = File("year1.log", MirageHeader + MirageRow(1, "2023-01-01T00:00:00") + MirageRow(2, "0001-01-01T00:00:00"));
+        var e = Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path, options: new TraceReadOptions { SkipBad = true }));
+        Assert.Equal($"{path}: its jobs were submitted over 2,022 years (job 2 on 0001-01-01 to job 1 on 2023-01-01), more than the " +
+                     "30-year limit on a trace; a submit time far from the rest is usually a damaged row", e.Message);
+    }
+
+    [Theory]
+    [InlineData("99999999999999999999", "is not a whole number")]
+    [InlineData("9223372036854775807", "is above the largest allowed value")]
+    [InlineData("0", "is below the least allowed value, 1")]
+    public void ExtremeLimitsAreMalformedLines(string minutes, string problem)
+    {
+        var path = File("limits.log", MirageHeader + MirageRow(1, "2023-01-01T00:00:00").Replace("\t120\t", $"\t{minutes}\t"));
+        var e = Assert.Throws<MalformedTraceLineException>(() => TraceReaders.Read(path));
+        Assert.StartsWith($"{path}:4: field 'TimelimitR': ", e.Message);
+        Assert.Contains(problem, e.Message);
+    }
+
+    [Fact]
+    public void ReadingALongTraceReportsProgressFromItsFirstLines()
+    {
+        // Some 4 MB: the first report comes after the first lines, long before the end.
+        var rows = Enumerable.Range(1, 30_000).Select(i => MirageRow(i, "2023-01-01T00:00:00"));
+        var path = File("long.log", MirageHeader + string.Concat(rows));
+        var reports = new List<double>();
+        var read = TraceReaders.Read(path, progress: new Core.Experiments.SynchronousProgress<double>(reports.Add));
+        Assert.Equal(30_000, read.Jobs.Count);
+        Assert.True(reports[0] < 0.05, $"the first report came at {reports[0]:P0}");
+        Assert.True(reports.Count >= 5, $"only {reports.Count} reports");
+        Assert.Equal(reports.Order(), reports);
+        Assert.Equal(1, reports[^1]);
+    }
+
+    [Fact]
+    public void SpecialFilesAreRefusedWithoutBeingRead()
+    {
+        Assert.Contains("is a character device, not a regular file", Assert.Throws<BadInputException>(() => TraceReaders.Read("/dev/zero")).Message);
+        Assert.Contains("is a directory, not a regular file", Assert.Throws<BadInputException>(() => TraceReaders.Read(_root)).Message);
+        if (!OperatingSystem.IsLinux()) return;
+        var fifo = Path.Combine(_root, "fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
+        // Opened, a FIFO without a writer would block forever.
+        Assert.Contains("is a named pipe (FIFO)", Assert.Throws<BadInputException>(() => TraceReaders.Read(fifo)).Message);
+    }
+
     [SkippableFact]
     public void TheRealLonestar6TraceParses()
     {

@@ -174,12 +174,15 @@ public sealed class ValueModel
             return ValueModelKinds.TryParse(name, out var k) ? k : throw new BadInputException($"model file '{source}' names an unknown kind '{name}'");
         });
         var ml = new MLContext(seed);
-        var (model, schema) = ModelFile.Damaged(source, () =>
+        return ModelFile.Damaged(source, () =>
         {
-            var transformer = ml.Model.Load(new MemoryStream(bytes), out var inputSchema);
-            return (transformer, inputSchema);
+            var transformer = ml.Model.Load(new MemoryStream(bytes), out var schema);
+            if (schema is null) throw new CorruptDataException($"model file '{source}' is damaged: it has no input schema");
+            var model = new ValueModel(kind, ml, transformer, schema, fit: null);
+            // One prediction builds the prediction engine now, so damage surfaces here rather than mid-run.
+            model.Predict(new float[SnapshotFeatures.Length]);
+            return model;
         });
-        return new ValueModel(kind, ml, model, schema, fit: null);
     }
 
     private static int CountRows(IDataView data) => (int)(data.GetRowCount() ?? data.GetColumn<float>("Label").LongCount());
