@@ -15,7 +15,8 @@ public sealed class ProvisionCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    /// <summary>A generated 30-day trace in the Mirage log format, with an optional malformed row and any extra rows.</summary>
+    /// <summary>A generated 30-day trace in the Mirage log format, with an optional malformed row and any extra
+    /// rows.</summary>
     private string Trace(bool withBadRow = false, params string[] extraRows)
     {
         var jobs = SyntheticTrace.Generate(new SyntheticTraceOptions { Days = 30 }, new SeedTree(11).Child("trace"));
@@ -119,7 +120,8 @@ public sealed class ProvisionCommandTests : IDisposable
         AssertOneLineError(errors, "'reactive' is not a learned method");
     }
 
-    /// <summary>A row of the Mirage log, submitted at <paramref name="submit"/>, that ran an hour on 2023-01-02.</summary>
+    /// <summary>A row of the Mirage log, submitted at <paramref name="submit"/>, that ran an hour on
+    /// 2023-01-02.</summary>
     private static string Row(string id, string submit) => $"{id}\tjob\t00001\t2023-01-02T00:00:00\t{submit}\t2023-01-02T01:00:00\t1000\t60\t0:0\t1";
 
     [Fact]
@@ -155,6 +157,8 @@ public sealed class ProvisionCommandTests : IDisposable
     [InlineData("evaluate", "--load", "1e6")]
     [InlineData("evaluate", "--probes", "1000000000")]
     [InlineData("evaluate", "--trees", "0")]
+    [InlineData("evaluate", "--max-samples", "")]
+    [InlineData("evaluate", "--max-samples", "0")]
     [InlineData("train", "--pg-updates", "2000000000")]
     [InlineData("train", "--pg-episodes", "-1")]
     [InlineData("evaluate", "--pools", "gpu=x")]

@@ -44,7 +44,8 @@ internal sealed class FakeSlurm : IDisposable
 
     public string Folder { get; }
 
-    /// <summary>squeue's answer at its <paramref name="call"/>th call (1-based) and, for <paramref name="last"/>, every later one.</summary>
+    /// <summary>squeue's answer at its <paramref name="call"/>th call (1-based) and, for <paramref name="last"/>, every
+    /// later one.</summary>
     public void Queue(int call, bool last, params string[] jobs)
     {
         var json = $$"""{"jobs": [{{string.Join(", ", jobs)}}]}""";

@@ -22,7 +22,8 @@ public sealed class PolicyGradientTests : IDisposable
         ([(-5, 0), (-1, 0)], -60 * 2),          // never submitted: forced, 2 hours of interruption
     ];
 
-    /// <summary>The REINFORCE surrogate whose gradient <see cref="PolicyGradientTrainer.Gradient"/> returns, with advantages held fixed.</summary>
+    /// <summary>The REINFORCE surrogate whose gradient <see cref="PolicyGradientTrainer.Gradient"/> returns, with
+    /// advantages held fixed.</summary>
     private static double Loss(double[] theta, List<(List<(double X, int Action)> Steps, double Reward)> batch)
     {
         var steps = batch.Sum(b => b.Steps.Count);

@@ -4,7 +4,8 @@ using Frugal.Provisioning.Slurm;
 
 namespace Frugal.Provisioning.Tests;
 
-/// <summary><see cref="SlurmCommands"/> and <see cref="ChainWatcher"/> against scripts standing in for squeue and sbatch.</summary>
+/// <summary><see cref="SlurmCommands"/> and <see cref="ChainWatcher"/> against scripts standing in for squeue and
+/// sbatch.</summary>
 [Collection(PathCollection.Name)]
 public sealed class SlurmCommandTests
 {

@@ -131,6 +131,19 @@ public sealed class TraceReaderTests : IDisposable
                      "30-year limit on a trace; a submit time far from the rest is usually a damaged row", e.Message);
     }
 
+    [Fact]
+    public void AJobListedTwiceIsAMalformedLine()
+    {
+        // A log concatenated with itself would otherwise replay every job twice, in a queue twice as long.
+        var path = File("twice.log", MirageHeader + MirageRow(1, "2023-01-01T00:00:00") + MirageRow(2, "2023-01-01T00:00:00") +
+                                     MirageRow(1, "2023-01-01T00:00:00"));
+        Assert.StartsWith($"{path}:6: field 'job id': job 1 appears again (first on line 4); the skip-bad-lines setting",
+            Assert.Throws<MalformedTraceLineException>(() => TraceReaders.Read(path)).Message);
+        var read = TraceReaders.Read(path, options: new TraceReadOptions { SkipBad = true });
+        Assert.Equal(2, read.Jobs.Count);
+        Assert.Equal(1, read.SkippedBadLines);
+    }
+
     [Theory]
     [InlineData("99999999999999999999", "is not a whole number")]
     [InlineData("9223372036854775807", "is above the largest allowed value")]

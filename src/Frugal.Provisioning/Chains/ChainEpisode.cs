@@ -6,7 +6,8 @@ using Frugal.Provisioning.Traces;
 
 namespace Frugal.Provisioning.Chains;
 
-/// <summary>How one chain sample is simulated (Mirage §7): the replay window, when the predecessor is submitted, and the load.</summary>
+/// <summary>How one chain sample is simulated (Mirage §7): the replay window, when the predecessor is submitted, and
+/// the load.</summary>
 public sealed record EpisodeSettings
 {
     public NodePools Pools { get; init; } = NodePools.Single(88);
@@ -16,10 +17,12 @@ public sealed record EpisodeSettings
     /// <summary>The jobs submitted in [start, start + window] are replayed (5 days).</summary>
     public long WindowSeconds { get; init; } = 5 * 86400;
 
-    /// <summary>The predecessor is submitted this long after the start (2 days), once the queue has filled and 24 h of history exist.</summary>
+    /// <summary>The predecessor is submitted this long after the start (2 days), once the queue has filled and 24 h of
+    /// history exist.</summary>
     public long LeadSeconds { get; init; } = 2 * 86400;
 
-    /// <summary>Arrival-rate factor: 2 replays the jobs of 2 windows compressed into one; 1 is the trace's own load.</summary>
+    /// <summary>Arrival-rate factor: 2 replays the jobs of 2 windows compressed into one; 1 is the trace's own
+    /// load.</summary>
     public double Load { get; init; } = 1;
 
     /// <summary>The name messages give <see cref="Load"/>.</summary>
@@ -35,14 +38,19 @@ public sealed record EpisodeSettings
         Scheduler.Validate();
         Pools.CheckFits("the chain", SlurmJob.DefaultPartition, Chain.Nodes);
         if (!(Load > 0 && Load <= MaxLoad))
-            throw new BadInputException($"{LoadSetting}: {Load.ToString(CultureInfo.InvariantCulture)} is not a factor above 0 and at most {MaxLoad}", LoadSetting);
+            throw new BadInputException(
+                $"{LoadSetting}: {Load.ToString(CultureInfo.InvariantCulture)} " +
+                $"is not a factor above 0 and at most {MaxLoad}",
+                LoadSetting);
         if (LeadSeconds < SnapshotFeatures.HistoryLength * SnapshotFeatures.IntervalSeconds)
             throw new BadInputException("the predecessor must be submitted after a full 24-hour history");
-        if (WindowSeconds < LeadSeconds) throw new BadInputException("the replay window must reach past the predecessor's submission");
+        if (WindowSeconds < LeadSeconds)
+            throw new BadInputException("the replay window must reach past the predecessor's submission");
     }
 }
 
-/// <summary>One training example: the 144 × 42 state at a probe time and the gap, in hours, of submitting the successor then.</summary>
+/// <summary>One training example: the 144 × 42 state at a probe time and the gap, in hours, of submitting the successor
+/// then.</summary>
 public sealed record ProbeSample(long SampleStart, long ProbeTime, float[] Features, float LabelHours);
 
 /// <summary>
@@ -95,7 +103,8 @@ public sealed class ChainEpisode
         }
     }
 
-    /// <summary>When the predecessor starts in the sample beginning at <paramref name="start"/>, without a successor.</summary>
+    /// <summary>When the predecessor starts in the sample beginning at <paramref name="start"/>, without a
+    /// successor.</summary>
     public long PredecessorStart(long start)
     {
         var run = Begin(start);
@@ -115,7 +124,8 @@ public sealed class ChainEpisode
         return Enumerable.Range(0, count).Select(k => first + (last - first) * k / (count - 1)).Select(t => t - (t % 60 + 60) % 60).ToArray();
     }
 
-    /// <summary>Submits the successor at exactly <paramref name="probeTime"/> and records the state then and the gap that follows.</summary>
+    /// <summary>Submits the successor at exactly <paramref name="probeTime"/> and records the state then and the gap
+    /// that follows.</summary>
     public ProbeSample Probe(long start, long probeTime)
     {
         var run = Begin(start);
@@ -140,7 +150,8 @@ public sealed class ChainEpisode
         return new Replay(simulator, predecessor, new QueueHistory());
     }
 
-    /// <summary>The trace's jobs submitted in the window, with arrival times compressed (or stretched) by the load factor.</summary>
+    /// <summary>The trace's jobs submitted in the window, with arrival times compressed (or stretched) by the load
+    /// factor.</summary>
     private IEnumerable<SimJob> WindowJobs(long start)
     {
         var span = (long)(Settings.WindowSeconds * Settings.Load);

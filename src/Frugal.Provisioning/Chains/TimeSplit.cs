@@ -10,7 +10,8 @@ namespace Frugal.Provisioning.Chains;
 /// </summary>
 public sealed record TimeSplit(long TrainFrom, long ValidationFrom, long ValidationTo, long StrideSeconds = 4 * 3600)
 {
-    /// <summary>Mirage's Lonestar6 split: training from 2022-11-01, validation from 2023-03-01 to the trace's end (April 2023).</summary>
+    /// <summary>Mirage's Lonestar6 split: training from 2022-11-01, validation from 2023-03-01 to the trace's end
+    /// (April 2023).</summary>
     public static TimeSplit Lonestar6 { get; } = new(Utc(2022, 11, 1), Utc(2023, 3, 1), Utc(2023, 4, 1));
 
     /// <summary>
@@ -41,21 +42,25 @@ public sealed record TimeSplit(long TrainFrom, long ValidationFrom, long Validat
 
     /// <summary>The training period's sample starts, at most <paramref name="limit"/>.</summary>
     /// <exception cref="BadInputException">More than <see cref="MaxStarts"/> starts.</exception>
-    public IReadOnlyList<long> TrainingStarts(long windowSeconds, int? limit = null) => Starts("training", TrainFrom, ValidationFrom, windowSeconds, limit);
+    public IReadOnlyList<long> TrainingStarts(long windowSeconds, int? limit = null) =>
+        Starts("training", TrainFrom, ValidationFrom, windowSeconds, limit);
 
     /// <summary>The validation period's sample starts, at most <paramref name="limit"/>.</summary>
     /// <exception cref="BadInputException">More than <see cref="MaxStarts"/> starts.</exception>
-    public IReadOnlyList<long> ValidationStarts(long windowSeconds, int? limit = null) => Starts("validation", ValidationFrom, ValidationTo, windowSeconds, limit);
+    public IReadOnlyList<long> ValidationStarts(long windowSeconds, int? limit = null) =>
+        Starts("validation", ValidationFrom, ValidationTo, windowSeconds, limit);
 
     private List<long> Starts(string period, long from, long to, long windowSeconds, int? limit)
     {
-        if (StrideSeconds <= 0) throw new BadInputException($"{StrideSetting}: {StrideSeconds} s is not positive", StrideSetting);
+        if (StrideSeconds <= 0)
+            throw new BadInputException($"{StrideSetting}: {StrideSeconds} s is not positive", StrideSetting);
         // Counted before they are listed, so a span that would hold millions is refused without allocating them.
         var count = to - windowSeconds < from ? 0 : (to - windowSeconds - from) / StrideSeconds + 1;
         if (limit is { } cap) count = Math.Min(count, cap);
         if (count > MaxStarts)
             throw new BadInputException(
-                $"the {period} period holds {count:N0} sample starts {StrideSeconds:N0} s apart, more than the {MaxStarts:N0} a study runs; " +
+                $"the {period} period holds {count:N0} sample starts {StrideSeconds:N0} s apart, " +
+                $"more than the {MaxStarts:N0} a study runs; " +
                 $"cap them with the {MaxSamplesSetting} setting", MaxSamplesSetting);
         var starts = new List<long>((int)count);
         for (var s = from; starts.Count < count; s += StrideSeconds) starts.Add(s);

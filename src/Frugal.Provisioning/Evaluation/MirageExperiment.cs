@@ -14,7 +14,8 @@ namespace Frugal.Provisioning.Evaluation;
 /// </summary>
 public sealed class MirageExperiment : IExperiment
 {
-    /// <summary>The overlap a chain may waste, on average, for its method to count as a success (issue 8's target).</summary>
+    /// <summary>The overlap a chain may waste, on average, for its method to count as a success (issue 8's
+    /// target).</summary>
     public const double MaxOverlapNodeHours = 1;
 
     public string Name => "provisioning.mirage";
@@ -52,7 +53,9 @@ public sealed class MirageExperiment : IExperiment
         // Only a real trace has real waits to validate the simulator against; the replay is a third of the work.
         var isReal = ReferenceTrace.IsReal(trace);
         var share = isReal ? 0.3 : 0.0;
-        var validation = isReal ? ReplayValidation.Run(trace, options.Episode.Pools, cancellation: context.Cancellation) : null;
+        var validation = isReal
+            ? ReplayValidation.Run(trace, options.Episode.Pools, cancellation: context.Cancellation)
+            : null;
         context.ReportProgress(share);
         var models = study.Train(progress: new SynchronousProgress<double>(f => context.ReportProgress(share + (1 - share) * 0.5 * f)), cancellation: context.Cancellation);
         var outcomes = study.Evaluate(models, new SynchronousProgress<double>(f => context.ReportProgress(share + (1 - share) * (0.5 + 0.5 * f))), context.Cancellation);
@@ -78,10 +81,14 @@ public sealed class MirageExperiment : IExperiment
         var withinBudget = atBase.Where(o => o.OverlapNodeHours <= MaxOverlapNodeHours).ToList();
         var best = (withinBudget.Count > 0 ? withinBudget : atBase).MinBy(o => o.MeanInterruptionHours)!;
         var reactive = atBase.First(o => o.Method == "reactive");
-        result.Summary = $"{best.Chains} chains on {source}: least mean interruption with at most {MaxOverlapNodeHours} node-h overlap per chain: " +
-                         $"{best.Method} ({best.MeanInterruptionHours:F2} h, {100 * best.InterruptionCutAgainst(reactive):F0}% below reactive's {reactive.MeanInterruptionHours:F2} h), " +
-                         $"{100 * best.ZeroInterruptionFraction:F0}% of its chains uninterrupted, {best.OverlapNodeHours:F2} node-h overlap per chain.";
-        result.WithMetric("best.cut_vs_reactive", 100 * best.InterruptionCutAgainst(reactive), "%")
+        var cut = 100 * best.InterruptionCutAgainst(reactive);
+        result.Summary = $"{best.Chains} chains on {source}: " +
+                         $"least mean interruption with at most {MaxOverlapNodeHours} node-h overlap per chain: " +
+                         $"{best.Method} ({best.MeanInterruptionHours:F2} h, {cut:F0}% below reactive's " +
+                         $"{reactive.MeanInterruptionHours:F2} h), " +
+                         $"{100 * best.ZeroInterruptionFraction:F0}% of its chains uninterrupted, " +
+                         $"{best.OverlapNodeHours:F2} node-h overlap per chain.";
+        result.WithMetric("best.cut_vs_reactive", cut, "%")
             .WithMetric("best.zero_interruption", 100 * best.ZeroInterruptionFraction, "%")
             .WithMetric("best.overlap", best.OverlapNodeHours, "node-h");
     }

@@ -8,40 +8,46 @@ using Frugal.Provisioning.Traces;
 
 namespace Frugal.Provisioning.Evaluation;
 
-/// <summary>What one provisioning run returns, as data: it owns its JSON form, in the house convention (<see cref="ResultJson.Options"/>).</summary>
+/// <summary>What one provisioning run returns, as data: it owns its JSON form, in the house convention
+/// (<see cref="ResultJson.Options"/>).</summary>
 public abstract record ProvisioningResult
 {
     /// <summary>The result as JSON: camelCase, indented, as <c>--json</c> prints it.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, GetType(), ResultJson.Options);
 }
 
-/// <summary>A whole trace replayed in the simulator, its simulated waits against the real ones (<c>frugal provision simulate</c>).</summary>
+/// <summary>A whole trace replayed in the simulator, its simulated waits against the real ones (<c>frugal provision
+/// simulate</c>).</summary>
 /// <param name="Trace">Where the trace came from.</param>
 /// <param name="Jobs">Jobs replayed.</param>
 /// <param name="SkippedBadLines">Malformed lines skipped while reading.</param>
 /// <param name="NeverStarted">Rows of jobs that never started, which a replay cannot use.</param>
 /// <param name="Pools">The node pools, as <c>NAME=NODES,...</c>.</param>
 /// <param name="Groups">The comparison for all jobs, then per node-count bucket.</param>
-public sealed record ReplayValidation(string Trace, int Jobs, int SkippedBadLines, int NeverStarted, string Pools, IReadOnlyList<WaitComparison> Groups)
+public sealed record ReplayValidation(
+    string Trace, int Jobs, int SkippedBadLines, int NeverStarted, string Pools, IReadOnlyList<WaitComparison> Groups)
     : ProvisioningResult
 {
-    /// <summary>Replays <paramref name="trace"/> on <paramref name="pools"/> and compares every job's simulated wait with its real one.</summary>
+    /// <summary>Replays <paramref name="trace"/> on <paramref name="pools"/> and compares every job's simulated wait
+    /// with its real one.</summary>
     /// <exception cref="Core.Errors.BadInputException">A job has no pool, or is wider than its pool.</exception>
     public static ReplayValidation Run(TraceReadResult trace, NodePools pools, SchedulerOptions? scheduler = null,
         IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         var replay = TraceReplay.Run(trace.Jobs, pools, scheduler, progress, cancellation);
-        return new ReplayValidation(trace.Source, trace.Jobs.Count, trace.SkippedBadLines, trace.NeverStarted, pools.ToString(),
-            WaitValidation.Compare(trace.Jobs, replay));
+        return new ReplayValidation(trace.Source, trace.Jobs.Count, trace.SkippedBadLines, trace.NeverStarted,
+            pools.ToString(), WaitValidation.Compare(trace.Jobs, replay));
     }
 
-    /// <summary>The validation as an experiment result: the overall KS distance and mean waits, and the table per group.</summary>
+    /// <summary>The validation as an experiment result: the overall KS distance and mean waits, and the table per
+    /// group.</summary>
     public ExperimentResult ToExperimentResult()
     {
         var all = Groups[0];
         var result = new ExperimentResult("provisioning.replay", "Slurm queue simulator against a trace's real waits")
-            .WithParameter("trace", Trace).WithParameter("jobs", Jobs).WithParameter("skipped_bad_lines", SkippedBadLines)
-            .WithParameter("never_started", NeverStarted).WithParameter("pool_nodes", Pools)
+            .WithParameter("trace", Trace).WithParameter("jobs", Jobs)
+            .WithParameter("skipped_bad_lines", SkippedBadLines).WithParameter("never_started", NeverStarted)
+            .WithParameter("pool_nodes", Pools)
             .WithMetric("all.ks_distance", all.KsDistance)
             .WithMetric("all.real_mean_wait", all.RealMeanHours, "h")
             .WithMetric("all.sim_mean_wait", all.SimulatedMeanHours, "h");
@@ -54,7 +60,8 @@ public sealed record ReplayValidation(string Trace, int Jobs, int SkippedBadLine
 /// <param name="Trace">Where the trace came from.</param>
 /// <param name="Chain">The predecessor/successor pair every sample runs.</param>
 /// <param name="Outcome">Every chain's gap.</param>
-public sealed record MethodEvaluation(string Trace, [property: JsonIgnore] ChainSpec Chain, [property: JsonIgnore] MethodOutcome Outcome)
+public sealed record MethodEvaluation(
+    string Trace, [property: JsonIgnore] ChainSpec Chain, [property: JsonIgnore] MethodOutcome Outcome)
     : ProvisioningResult
 {
     /// <summary>The method's name.</summary>
@@ -87,10 +94,12 @@ public sealed record MethodEvaluation(string Trace, [property: JsonIgnore] Chain
     /// <summary>Every chain's signed gap, in hours (&gt; 0: interruption, &lt; 0: overlap).</summary>
     public double[] GapHours => Outcome.GapHours;
 
-    /// <summary>The evaluation as an experiment result: the method's headline metrics and its row of the methods table.</summary>
+    /// <summary>The evaluation as an experiment result: the method's headline metrics and its row of the methods
+    /// table.</summary>
     public ExperimentResult ToExperimentResult()
     {
-        var result = new ExperimentResult("provisioning.evaluate", "Slurm job chains: one method on the validation period")
+        var result = new ExperimentResult("provisioning.evaluate",
+                "Slurm job chains: one method on the validation period")
             .WithParameter("trace", Trace).WithParameter("method", Method).WithParameter("load", Load)
             .WithParameter("chain_nodes", ChainNodes).WithParameter("chain_limit_h", ChainHours);
         ProvisioningReport.Metrics(result, [Outcome]);
@@ -99,12 +108,14 @@ public sealed record MethodEvaluation(string Trace, [property: JsonIgnore] Chain
     }
 }
 
-/// <summary>A value model trained on the training period's probes (<c>frugal provision train --method forest|gbt</c>).</summary>
+/// <summary>A value model trained on the training period's probes (<c>frugal provision train --method
+/// forest|gbt</c>).</summary>
 /// <param name="Trace">Where the trace came from.</param>
 /// <param name="TrainingSamples">Sample starts probed.</param>
 /// <param name="TrainingRows">Probe rows, training and held out.</param>
 /// <param name="Trained">The model.</param>
-public sealed record ValueModelTraining(string Trace, int TrainingSamples, int TrainingRows, [property: JsonIgnore] ValueModel Trained)
+public sealed record ValueModelTraining(
+    string Trace, int TrainingSamples, int TrainingRows, [property: JsonIgnore] ValueModel Trained)
     : ProvisioningResult
 {
     private ModelFit Fit => Trained.Fit ?? throw new InvalidOperationException("a freshly trained model has its fit.");
@@ -144,7 +155,8 @@ public sealed record ValueModelTraining(string Trace, int TrainingSamples, int T
 /// <param name="Trace">Where the trace came from.</param>
 /// <param name="Episodes">Episodes sampled in all.</param>
 /// <param name="Trained">The policy and its rewards update by update.</param>
-public sealed record PolicyTraining(string Trace, int Episodes, [property: JsonIgnore] TrainedPolicy Trained) : ProvisioningResult
+public sealed record PolicyTraining(string Trace, int Episodes, [property: JsonIgnore] TrainedPolicy Trained)
+    : ProvisioningResult
 {
     /// <summary>The method the policy serves.</summary>
     public string Method => MethodCatalog.PolicyGradient;
@@ -171,7 +183,8 @@ public sealed record PolicyTraining(string Trace, int Episodes, [property: JsonI
         return this with { Model = path };
     }
 
-    /// <summary>The training as an experiment result: the learned threshold and the first and last updates' mean reward.</summary>
+    /// <summary>The training as an experiment result: the learned threshold and the first and last updates' mean
+    /// reward.</summary>
     public ExperimentResult ToExperimentResult() =>
         new ExperimentResult("provisioning.train", "Slurm job chains: a REINFORCE policy over a value model")
             .WithParameter("trace", Trace).WithParameter("method", Method).WithParameter("value_model", ValueModel)

@@ -50,17 +50,23 @@ public sealed record StudyOptions
     public int Seed { get; init; } = 42;
 
     /// <summary>Checks every setting before any work starts.</summary>
-    /// <exception cref="BadInputException">A setting is out of range or a method unknown; the message names it.</exception>
+    /// <exception cref="BadInputException">A setting is out of range or a method unknown; the message names
+    /// it.</exception>
     public void Validate()
     {
         MethodCatalog.CanonicalAll(Methods.ToArray());
-        if (Loads.Count == 0) throw new BadInputException("a study needs at least one load", EpisodeSettings.LoadSetting);
+        if (Loads.Count == 0)
+            throw new BadInputException("a study needs at least one load", EpisodeSettings.LoadSetting);
         foreach (var load in Loads) (Episode with { Load = load }).Validate();
-        if (StrideSeconds <= 0) throw new BadInputException($"{TimeSplit.StrideSetting}: {StrideSeconds} s is not positive", TimeSplit.StrideSetting);
+        if (StrideSeconds <= 0)
+            throw new BadInputException(
+                $"{TimeSplit.StrideSetting}: {StrideSeconds} s is not positive", TimeSplit.StrideSetting);
         if (ProbesPerSample is < 2 or > MaxProbesPerSample)
-            throw new BadInputException($"{ProbesSetting}: {ProbesPerSample} is not between 2 and {MaxProbesPerSample}", ProbesSetting);
+            throw new BadInputException(
+                $"{ProbesSetting}: {ProbesPerSample} is not between 2 and {MaxProbesPerSample}", ProbesSetting);
         if (MaxTrainingSamples is < 1 || MaxValidationSamples is < 1)
-            throw new BadInputException($"{TimeSplit.MaxSamplesSetting}: a period needs at least one sample", TimeSplit.MaxSamplesSetting);
+            throw new BadInputException(
+                $"{TimeSplit.MaxSamplesSetting}: a period needs at least one sample", TimeSplit.MaxSamplesSetting);
         Model.Validate();
         PolicyGradient.Validate();
     }
@@ -100,11 +106,15 @@ public sealed class ProvisioningStudy
     /// <summary>The validation samples' start times.</summary>
     public IReadOnlyList<long> ValidationStarts { get; }
 
-    /// <summary>Probes the training period and trains the learned methods among <see cref="StudyOptions.Methods"/> (pass <paramref name="kinds"/> to choose others).</summary>
-    /// <exception cref="BadInputException">The training period holds no sample, or too few probe rows to train on.</exception>
-    public TrainedModels Train(IEnumerable<ValueModelKind>? kinds = null, IProgress<double>? progress = null, CancellationToken cancellation = default)
+    /// <summary>Probes the training period and trains the learned methods among <see cref="StudyOptions.Methods"/>
+    /// (pass <paramref name="kinds"/> to choose others).</summary>
+    /// <exception cref="BadInputException">The training period holds no sample, or too few probe rows to train
+    /// on.</exception>
+    public TrainedModels Train(IEnumerable<ValueModelKind>? kinds = null, IProgress<double>? progress = null,
+        CancellationToken cancellation = default)
     {
-        var wanted = (kinds ?? _methods.Select(m => ValueModelKinds.TryParse(m, out var k) ? k : (ValueModelKind?)null).OfType<ValueModelKind>()).ToList();
+        var wanted = (kinds ?? _methods.Select(m => ValueModelKinds.TryParse(m, out var k) ? k : (ValueModelKind?)null)
+            .OfType<ValueModelKind>()).ToList();
         var withPolicy = kinds is null && _methods.Contains(MethodCatalog.PolicyGradient);
         if (withPolicy) wanted.Add(_options.PolicyValueModel);
         wanted = wanted.Distinct().ToList();
@@ -112,7 +122,8 @@ public sealed class ProvisioningStudy
         var starts = RequireTrainingStarts();
         var episode = new ChainEpisode(_trace.Jobs, _options.Episode with { Load = 1 });
         var probing = withPolicy ? 0.5 : 1.0;
-        var rows = TrainingData.Generate(episode, starts, _options.ProbesPerSample, Scaled(progress, 0, probing), cancellation);
+        var rows = TrainingData.Generate(episode, starts, _options.ProbesPerSample, Scaled(progress, 0, probing),
+            cancellation);
         var models = wanted.ToDictionary(k => k, k => ValueModel.Train(k, rows, _options.Seed, _options.Model));
         var trained = new TrainedModels(models, starts.Count, rows.Count);
         if (!withPolicy) return trained;
@@ -121,68 +132,93 @@ public sealed class ProvisioningStudy
     }
 
     /// <summary>Trains one value model (<c>frugal provision train</c>).</summary>
-    /// <exception cref="BadInputException">The training period holds no sample, or too few probe rows to train on.</exception>
-    public ValueModelTraining TrainValueModel(ValueModelKind kind, IProgress<double>? progress = null, CancellationToken cancellation = default)
+    /// <exception cref="BadInputException">The training period holds no sample, or too few probe rows to train
+    /// on.</exception>
+    public ValueModelTraining TrainValueModel(ValueModelKind kind, IProgress<double>? progress = null,
+        CancellationToken cancellation = default)
     {
         var trained = Train([kind], progress, cancellation);
-        return new ValueModelTraining(_trace.Source, trained.TrainingSamples, trained.TrainingRows, trained.Models[kind]);
+        return new ValueModelTraining(_trace.Source, trained.TrainingSamples, trained.TrainingRows,
+            trained.Models[kind]);
     }
 
     /// <summary>
     /// Trains the policy (<c>frugal provision train --method pg</c>) over <paramref name="value"/>, or,
     /// where it is null, over a <see cref="StudyOptions.PolicyValueModel"/> model trained first.
     /// </summary>
-    /// <exception cref="BadInputException">The training period holds no sample, or too few probe rows to train on.</exception>
-    public PolicyTraining TrainPolicy(ValueModel? value, IProgress<double>? progress = null, CancellationToken cancellation = default)
+    /// <exception cref="BadInputException">The training period holds no sample, or too few probe rows to train
+    /// on.</exception>
+    public PolicyTraining TrainPolicy(ValueModel? value, IProgress<double>? progress = null,
+        CancellationToken cancellation = default)
     {
         var probing = value is null ? 0.5 : 0.0;
-        value ??= Train([_options.PolicyValueModel], Scaled(progress, 0, probing), cancellation).Models[_options.PolicyValueModel];
+        var kind = _options.PolicyValueModel;
+        value ??= Train([kind], Scaled(progress, 0, probing), cancellation).Models[kind];
         var trained = TrainPolicyOver(value, Scaled(progress, probing, 1), cancellation);
-        return new PolicyTraining(_trace.Source, _options.PolicyGradient.Updates * _options.PolicyGradient.EpisodesPerUpdate, trained);
+        var gradient = _options.PolicyGradient;
+        return new PolicyTraining(_trace.Source, gradient.Updates * gradient.EpisodesPerUpdate, trained);
     }
 
-    /// <summary>REINFORCE on episodes that start at random training starts, over the frozen <paramref name="value"/> model.</summary>
+    /// <summary>REINFORCE on episodes that start at random training starts, over the frozen <paramref name="value"/>
+    /// model.</summary>
     private TrainedPolicy TrainPolicyOver(ValueModel value, IProgress<double>? progress, CancellationToken cancellation)
     {
         var episode = new ChainEpisode(_trace.Jobs, _options.Episode with { Load = 1 });
         var seeds = new SeedTree((ulong)_options.Seed).Child("policy-gradient");
-        return PolicyGradientTrainer.Train(episode, RequireTrainingStarts(), value, _options.PolicyGradient, seeds, progress, cancellation);
+        return PolicyGradientTrainer.Train(episode, RequireTrainingStarts(), value, _options.PolicyGradient, seeds,
+            progress, cancellation);
     }
 
     private IReadOnlyList<long> RequireTrainingStarts() =>
         TrainingStarts.Count > 0
             ? TrainingStarts
-            : throw new BadInputException($"{_trace.Source}: the training period is shorter than one {_options.Episode.WindowSeconds / 86400}-day sample window");
+            : throw new BadInputException($"{_trace.Source}: the training period is shorter than {OneWindow}");
+
+    private string OneWindow => $"one {_options.Episode.WindowSeconds / 86400}-day sample window";
 
     private static IProgress<double>? Scaled(IProgress<double>? progress, double from, double to) =>
         progress is null ? null : new SynchronousProgress<double>(f => progress.Report(from + (to - from) * f));
 
     /// <summary>Every method at every load on the validation period.</summary>
-    /// <exception cref="BadInputException">A learned method's model is not among <paramref name="models"/>, or no validation sample fits the trace.</exception>
-    public List<MethodOutcome> Evaluate(TrainedModels models, IProgress<double>? progress = null, CancellationToken cancellation = default)
+    /// <exception cref="BadInputException">A learned method's model is not among <paramref name="models"/>, or no
+    /// validation sample fits the trace.</exception>
+    public List<MethodOutcome> Evaluate(TrainedModels models, IProgress<double>? progress = null,
+        CancellationToken cancellation = default)
     {
         var outcomes = new List<MethodOutcome>();
         var total = _options.Loads.Count * _methods.Count;
         foreach (var load in _options.Loads)
+        {
             foreach (var name in _methods)
-                outcomes.Add(Run(name, load, models, Scaled(progress, (double)outcomes.Count / total, (outcomes.Count + 1.0) / total), cancellation));
+            {
+                var done = (double)outcomes.Count / total;
+                outcomes.Add(Run(name, load, models, Scaled(progress, done, done + 1.0 / total), cancellation));
+            }
+        }
         return outcomes;
     }
 
     /// <summary>The study's one method at its one load, as a result (<c>frugal provision evaluate</c>).</summary>
-    /// <exception cref="InvalidOperationException">The study has several methods or loads (a programming error).</exception>
-    /// <exception cref="BadInputException">The method's model is not among <paramref name="models"/>, or no validation sample fits the trace.</exception>
-    public MethodEvaluation EvaluateOne(TrainedModels models, IProgress<double>? progress = null, CancellationToken cancellation = default)
+    /// <exception cref="InvalidOperationException">The study has several methods or loads (a programming
+    /// error).</exception>
+    /// <exception cref="BadInputException">The method's model is not among <paramref name="models"/>, or no validation
+    /// sample fits the trace.</exception>
+    public MethodEvaluation EvaluateOne(TrainedModels models, IProgress<double>? progress = null,
+        CancellationToken cancellation = default)
     {
-        if (_methods.Count != 1 || _options.Loads.Count != 1) throw new InvalidOperationException("the study has more than one method or load.");
-        return new MethodEvaluation(_trace.Source, _options.Episode.Chain, Run(_methods[0], _options.Loads[0], models, progress, cancellation));
+        if (_methods.Count != 1 || _options.Loads.Count != 1)
+            throw new InvalidOperationException("the study has more than one method or load.");
+        var outcome = Run(_methods[0], _options.Loads[0], models, progress, cancellation);
+        return new MethodEvaluation(_trace.Source, _options.Episode.Chain, outcome);
     }
 
-    private MethodOutcome Run(string method, double load, TrainedModels models, IProgress<double>? progress, CancellationToken cancellation)
+    private MethodOutcome Run(string method, double load, TrainedModels models, IProgress<double>? progress,
+        CancellationToken cancellation)
     {
         if (ValidationStarts.Count == 0)
-            throw new BadInputException($"{_trace.Source}: the validation period is shorter than one {_options.Episode.WindowSeconds / 86400}-day sample window");
+            throw new BadInputException($"{_trace.Source}: the validation period is shorter than {OneWindow}");
         var episode = new ChainEpisode(_trace.Jobs, _options.Episode with { Load = load });
-        return ChainEvaluation.Run(episode, MethodCatalog.Create(method, models), ValidationStarts, progress, cancellation);
+        var provisioning = MethodCatalog.Create(method, models);
+        return ChainEvaluation.Run(episode, provisioning, ValidationStarts, progress, cancellation);
     }
 }

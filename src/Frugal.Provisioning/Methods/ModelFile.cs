@@ -16,16 +16,19 @@ internal static class ModelFile
     private const string What = "model file";
 
     /// <summary>The bytes of the model file at <paramref name="path"/>.</summary>
-    /// <exception cref="BadInputException">Missing, not a regular file, or larger than <see cref="InputFile.DefaultLimit"/>.</exception>
+    /// <exception cref="BadInputException">Missing, not a regular file, or larger than
+    /// <see cref="InputFile.DefaultLimit"/>.</exception>
     public static byte[] Read(string path)
     {
         InputFile.Check(path, What);
         return File.ReadAllBytes(path);
     }
 
-    /// <summary>Reads the archive in <paramref name="bytes"/> with <paramref name="read"/>, once every entry has passed its checksum.</summary>
+    /// <summary>Reads the archive in <paramref name="bytes"/> with <paramref name="read"/>, once every entry has passed
+    /// its checksum.</summary>
     /// <exception cref="BadInputException">The bytes are not a zip archive.</exception>
-    /// <exception cref="CorruptDataException">They are one, but its directory or an entry fails to read or to match its checksum.</exception>
+    /// <exception cref="CorruptDataException">They are one, but its directory or an entry fails to read or to match its
+    /// checksum.</exception>
     public static T Open<T>(byte[] bytes, string source, Func<ZipArchive, T> read)
     {
         ZipArchive archive;
@@ -58,13 +61,15 @@ internal static class ModelFile
             using var stream = entry.Open();
             for (int n; (n = stream.Read(buffer)) > 0;) crc.Append(buffer.AsSpan(0, n));
             if (crc.GetCurrentHashAsUInt32() != entry.Crc32)
-                throw new CorruptDataException($"{What} '{source}' is damaged: entry '{entry.FullName}' does not match its checksum");
+                throw new CorruptDataException(
+                    $"{What} '{source}' is damaged: entry '{entry.FullName}' does not match its checksum");
         }
         return true;
     }
 
     /// <summary>The text of an archive entry.</summary>
-    /// <exception cref="CorruptDataException">The entry fails to decompress (a checksum, a truncated stream).</exception>
+    /// <exception cref="CorruptDataException">The entry fails to decompress (a checksum, a truncated
+    /// stream).</exception>
     public static string Text(ZipArchiveEntry entry, string source) => Damaged(source, () =>
     {
         using var reader = new StreamReader(entry.Open());
@@ -91,7 +96,8 @@ internal static class ModelFile
         {
             return read();
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or InvalidOperationException or IOException
+        catch (Exception e) when (e is InvalidDataException or FormatException or InvalidOperationException
+                                       or IOException
                                        or ArgumentException or IndexOutOfRangeException or OverflowException
                                        or System.Reflection.TargetInvocationException)
         {

@@ -58,12 +58,17 @@ public sealed record PolicyGradientOptions
     public void Validate()
     {
         if (Updates is < 1 or > MaxUpdates)
-            throw new BadInputException($"{UpdatesSetting}: {Updates} is not between 1 and {MaxUpdates:N0}", UpdatesSetting);
+            throw new BadInputException(
+                $"{UpdatesSetting}: {Updates} is not between 1 and {MaxUpdates:N0}", UpdatesSetting);
         if (EpisodesPerUpdate is < 1 or > MaxEpisodesPerUpdate)
-            throw new BadInputException($"{EpisodesSetting}: {EpisodesPerUpdate} is not between 1 and {MaxEpisodesPerUpdate:N0}", EpisodesSetting);
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate) || !(Discount > 0 && Discount <= 1) || !(EntropyWeight >= 0)
+            throw new BadInputException(
+                $"{EpisodesSetting}: {EpisodesPerUpdate} is not between 1 and {MaxEpisodesPerUpdate:N0}",
+                EpisodesSetting);
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate) || !(Discount > 0 && Discount <= 1)
+            || !(EntropyWeight >= 0)
             || !double.IsFinite(EntropyWeight) || TicksPerDecision < 1)
-            throw new BadInputException("policy-gradient learning rate, discount, entropy weight or cadence out of range");
+            throw new BadInputException(
+                "policy-gradient learning rate, discount, entropy weight or cadence out of range");
     }
 }
 
@@ -117,10 +122,13 @@ public sealed class PolicyModel
     /// gap, in hours (NaN where the logits are parallel and the policy always or never submits).
     /// </summary>
     public double SubmitThresholdHours =>
-        Parameters[1] == Parameters[0] ? double.NaN : -(Parameters[3] - Parameters[2]) / (Parameters[1] - Parameters[0]);
+        Parameters[1] == Parameters[0]
+            ? double.NaN
+            : -(Parameters[3] - Parameters[2]) / (Parameters[1] - Parameters[0]);
 
     /// <summary>The policy saved at <paramref name="path"/>.</summary>
-    /// <exception cref="BadInputException">The file is missing, not a regular file of bounded size, or not a policy model.</exception>
+    /// <exception cref="BadInputException">The file is missing, not a regular file of bounded size, or not a policy
+    /// model.</exception>
     /// <exception cref="CorruptDataException">The file is a policy archive whose contents are damaged.</exception>
     public static PolicyModel Load(string path)
     {
@@ -129,20 +137,26 @@ public sealed class PolicyModel
             var valueEntry = archive.GetEntry(ValueEntry);
             var policyEntry = archive.GetEntry(PolicyEntry);
             if (valueEntry is null || policyEntry is null)
-                throw new BadInputException($"model file '{path}' is not a policy model (it has no '{PolicyEntry}' and '{ValueEntry}')");
+                throw new BadInputException(
+                    $"model file '{path}' is not a policy model (it has no '{PolicyEntry}' and '{ValueEntry}')");
             return (ModelFile.Bytes(valueEntry, path), ModelFile.Text(policyEntry, path));
         });
         var parts = parameters.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var theta = new double[parts.Length];
         for (var i = 0; i < parts.Length; i++)
-            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out theta[i]) || !double.IsFinite(theta[i]))
-                throw new CorruptDataException($"model file '{path}': policy parameter '{parts[i]}' is not a finite number");
-        if (theta.Length != 4) throw new CorruptDataException($"model file '{path}': the policy has {theta.Length} parameters, expected 4");
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out theta[i])
+                || !double.IsFinite(theta[i]))
+                throw new CorruptDataException(
+                    $"model file '{path}': policy parameter '{parts[i]}' is not a finite number");
+        if (theta.Length != 4)
+            throw new CorruptDataException(
+                $"model file '{path}': the policy has {theta.Length} parameters, expected 4");
         return new PolicyModel(ValueModel.FromBytes(value, path), theta);
     }
 }
 
-/// <summary>The trained policy deployed greedily: submit, on its hourly ticks, when submitting is the likelier action.</summary>
+/// <summary>The trained policy deployed greedily: submit, on its hourly ticks, when submitting is the likelier
+/// action.</summary>
 public sealed class PolicyGradientMethod(PolicyModel policy, int ticksPerDecision = 6) : IProvisioningMethod
 {
     public string Name => "pg";
@@ -153,7 +167,8 @@ public sealed class PolicyGradientMethod(PolicyModel policy, int ticksPerDecisio
 
 /// <summary>A policy as training left it, and how its episodes fared update by update.</summary>
 /// <param name="Policy">The trained policy.</param>
-/// <param name="MeanRewardByUpdate">Each update's mean episode reward, −60·|gap in hours|: it rises as the policy learns.</param>
+/// <param name="MeanRewardByUpdate">Each update's mean episode reward, −60·|gap in hours|: it rises as the policy
+/// learns.</param>
 public sealed record TrainedPolicy(PolicyModel Policy, IReadOnlyList<double> MeanRewardByUpdate);
 
 /// <summary>
@@ -166,10 +181,12 @@ public sealed record TrainedPolicy(PolicyModel Policy, IReadOnlyList<double> Mea
 /// </summary>
 public static class PolicyGradientTrainer
 {
-    /// <summary>Trains a policy over the frozen <paramref name="value"/> model on episodes that start at <paramref name="starts"/>.</summary>
+    /// <summary>Trains a policy over the frozen <paramref name="value"/> model on episodes that start at
+    /// <paramref name="starts"/>.</summary>
     /// <exception cref="BadInputException">The options are out of range, or there is no start to train on.</exception>
-    public static TrainedPolicy Train(ChainEpisode episode, IReadOnlyList<long> starts, ValueModel value, PolicyGradientOptions options, SeedTree seeds,
-        IProgress<double>? progress = null, CancellationToken cancellation = default)
+    public static TrainedPolicy Train(ChainEpisode episode, IReadOnlyList<long> starts, ValueModel value,
+        PolicyGradientOptions options, SeedTree seeds, IProgress<double>? progress = null,
+        CancellationToken cancellation = default)
     {
         options.Validate();
         if (starts.Count == 0) throw new BadInputException("policy gradient needs at least one training sample start");

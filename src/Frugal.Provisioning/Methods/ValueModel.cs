@@ -9,7 +9,8 @@ using Microsoft.ML.Trainers.LightGbm;
 
 namespace Frugal.Provisioning.Methods;
 
-/// <summary>The learned value models: a random forest (ML.NET FastForest) and gradient-boosted trees (ML.NET LightGbm).</summary>
+/// <summary>The learned value models: a random forest (ML.NET FastForest) and gradient-boosted trees (ML.NET
+/// LightGbm).</summary>
 public enum ValueModelKind
 {
     Forest,
@@ -38,7 +39,8 @@ public static class ValueModelKinds
     }
 }
 
-/// <summary>Training settings; the defaults follow the brief (100 trees) with leaves sized for a few thousand rows.</summary>
+/// <summary>Training settings; the defaults follow the brief (100 trees) with leaves sized for a few thousand
+/// rows.</summary>
 public sealed record ValueModelOptions
 {
     public int Trees { get; init; } = 100;
@@ -58,9 +60,12 @@ public sealed record ValueModelOptions
     /// <exception cref="BadInputException">A setting is out of range; the message names it.</exception>
     public void Validate()
     {
-        if (Trees is < 1 or > MaxTrees) throw new BadInputException($"{TreesSetting}: {Trees} is not between 1 and {MaxTrees:N0}", TreesSetting);
-        if (Leaves < 2 || MinimumExamplesPerLeaf < 1 || !(LearningRate > 0) || !double.IsFinite(LearningRate) || !(HoldOutFraction > 0 && HoldOutFraction < 1))
-            throw new BadInputException("value-model leaves, examples per leaf, learning rate or hold-out fraction out of range");
+        if (Trees is < 1 or > MaxTrees)
+            throw new BadInputException($"{TreesSetting}: {Trees} is not between 1 and {MaxTrees:N0}", TreesSetting);
+        if (Leaves < 2 || MinimumExamplesPerLeaf < 1 || !(LearningRate > 0) || !double.IsFinite(LearningRate)
+            || !(HoldOutFraction > 0 && HoldOutFraction < 1))
+            throw new BadInputException(
+                "value-model leaves, examples per leaf, learning rate or hold-out fraction out of range");
     }
 }
 
@@ -100,7 +105,8 @@ public sealed class ValueModel
     /// <summary>The fewest probe rows a model is trained on.</summary>
     public const int MinRows = 10;
 
-    /// <summary>Trains a model of <paramref name="kind"/> on <paramref name="samples"/>, single-threaded, so the same seed gives the same model.</summary>
+    /// <summary>Trains a model of <paramref name="kind"/> on <paramref name="samples"/>, single-threaded, so the same
+    /// seed gives the same model.</summary>
     /// <exception cref="BadInputException">Too few samples, or options out of range.</exception>
     /// <exception cref="ArgumentException">Samples of the wrong width (a programming error).</exception>
     public static ValueModel Train(ValueModelKind kind, IReadOnlyList<ProbeSample> samples, int seed, ValueModelOptions? options = null)
@@ -109,7 +115,8 @@ public sealed class ValueModel
         options.Validate();
         if (samples.Count < MinRows)
             throw new BadInputException(
-                $"training needs at least {MinRows} probe rows, not {samples.Count}; raise the {TimeSplit.MaxSamplesSetting} setting or use a longer trace",
+                $"training needs at least {MinRows} probe rows, not {samples.Count}; " +
+                $"raise the {TimeSplit.MaxSamplesSetting} setting or use a longer trace",
                 TimeSplit.MaxSamplesSetting);
         if (samples.Any(s => s.Features.Length != SnapshotFeatures.Length))
             throw new ArgumentException($"every sample needs {SnapshotFeatures.Length} features.");
@@ -157,7 +164,8 @@ public sealed class ValueModel
     }
 
     /// <summary>The model saved at <paramref name="path"/>.</summary>
-    /// <exception cref="BadInputException">The file is missing, not a regular file of bounded size, or not a value model.</exception>
+    /// <exception cref="BadInputException">The file is missing, not a regular file of bounded size, or not a value
+    /// model.</exception>
     /// <exception cref="CorruptDataException">The file is a value model archive whose contents are damaged.</exception>
     public static ValueModel Load(string path, int seed = 0) => FromBytes(ModelFile.Read(path), path, seed);
 
@@ -169,15 +177,19 @@ public sealed class ValueModel
         var kind = ModelFile.Open(bytes, source, archive =>
         {
             var entry = archive.GetEntry(KindEntry)
-                        ?? throw new BadInputException($"model file '{source}' has no '{KindEntry}': it is not a value model");
+                        ?? throw new BadInputException(
+                            $"model file '{source}' has no '{KindEntry}': it is not a value model");
             var name = ModelFile.Text(entry, source).Trim();
-            return ValueModelKinds.TryParse(name, out var k) ? k : throw new BadInputException($"model file '{source}' names an unknown kind '{name}'");
+            return ValueModelKinds.TryParse(name, out var k)
+                ? k
+                : throw new BadInputException($"model file '{source}' names an unknown kind '{name}'");
         });
         var ml = new MLContext(seed);
         return ModelFile.Damaged(source, () =>
         {
             var transformer = ml.Model.Load(new MemoryStream(bytes), out var schema);
-            if (schema is null) throw new CorruptDataException($"model file '{source}' is damaged: it has no input schema");
+            if (schema is null)
+                throw new CorruptDataException($"model file '{source}' is damaged: it has no input schema");
             var model = new ValueModel(kind, ml, transformer, schema, fit: null);
             // One prediction builds the prediction engine now, so damage surfaces here rather than mid-run.
             model.Predict(new float[SnapshotFeatures.Length]);

@@ -16,7 +16,8 @@ public sealed record SchedulerOptions
     /// <summary>Slurm caps the age factor at 1 (PriorityMaxAge); Mirage's simulator lets it grow.</summary>
     public bool CapAge { get; init; } = true;
 
-    /// <summary>How far ahead backfill plans; a job whose reservation would lie further out gets none (bf_window).</summary>
+    /// <summary>How far ahead backfill plans; a job whose reservation would lie further out gets none
+    /// (bf_window).</summary>
     public long BackfillWindowSeconds { get; init; } = 2880 * 60;
 
     /// <summary>How many pending jobs one backfill pass tests (bf_max_job_test).</summary>
@@ -30,11 +31,14 @@ public sealed record SchedulerOptions
     /// <exception cref="BadInputException">A setting is out of range; the message names it.</exception>
     public void Validate()
     {
-        if (!(AgeWeight >= 0) || !(JobSizeWeight >= 0) || !double.IsFinite(AgeWeight) || !double.IsFinite(JobSizeWeight))
+        if (!(AgeWeight >= 0) || !(JobSizeWeight >= 0) || !double.IsFinite(AgeWeight)
+            || !double.IsFinite(JobSizeWeight))
             throw new BadInputException("priority weights must be finite numbers of at least 0");
         if (MaxAgeSeconds <= 0) throw new BadInputException($"the maximum age must be positive, not {MaxAgeSeconds} s");
-        if (BackfillWindowSeconds <= 0) throw new BadInputException($"the backfill window must be positive, not {BackfillWindowSeconds} s");
-        if (BackfillMaxJobTest < 0) throw new BadInputException($"bf_max_job_test must be at least 0, not {BackfillMaxJobTest}");
+        if (BackfillWindowSeconds <= 0)
+            throw new BadInputException($"the backfill window must be positive, not {BackfillWindowSeconds} s");
+        if (BackfillMaxJobTest < 0)
+            throw new BadInputException($"bf_max_job_test must be at least 0, not {BackfillMaxJobTest}");
     }
 }
 
@@ -55,7 +59,8 @@ public sealed class NodePools
         _nodes = new Dictionary<string, int>(nodes, StringComparer.Ordinal);
     }
 
-    /// <summary>One pool of <paramref name="nodes"/> nodes under the default partition name (Mirage's single 88-node pool).</summary>
+    /// <summary>One pool of <paramref name="nodes"/> nodes under the default partition name (Mirage's single 88-node
+    /// pool).</summary>
     public static NodePools Single(int nodes) => new(new Dictionary<string, int> { [Traces.SlurmJob.DefaultPartition] = nodes });
 
     /// <summary>Parses <c>88</c> (one default pool) or <c>gpu=84,debug=4</c>.</summary>
@@ -68,8 +73,10 @@ public sealed class NodePools
         {
             var eq = part.IndexOf('=');
             if (eq <= 0 || !int.TryParse(part[(eq + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-                throw new BadInputException($"{Setting}: '{part}' is not NAME=NODES (e.g. gpu=84) or a node count", Setting);
-            if (!pools.TryAdd(part[..eq], n)) throw new BadInputException($"{Setting}: pool '{part[..eq]}' is named twice", Setting);
+                throw new BadInputException(
+                    $"{Setting}: '{part}' is not NAME=NODES (e.g. gpu=84) or a node count", Setting);
+            if (!pools.TryAdd(part[..eq], n))
+                throw new BadInputException($"{Setting}: pool '{part[..eq]}' is named twice", Setting);
         }
         return new NodePools(pools);
     }
@@ -81,19 +88,23 @@ public sealed class NodePools
     public int NodesOf(string partition) =>
         _nodes.TryGetValue(partition, out var n) ? n : throw new KeyNotFoundException($"no node pool for partition '{partition}' (pools: {this}).");
 
-    /// <summary>Checks that a job of <paramref name="nodes"/> nodes in <paramref name="partition"/> has a pool it fits.</summary>
+    /// <summary>Checks that a job of <paramref name="nodes"/> nodes in <paramref name="partition"/> has a pool it
+    /// fits.</summary>
     /// <param name="what">The job, for the message ("trace job 17", "the chain").</param>
     /// <exception cref="BadInputException">No pool serves the partition, or the job is wider than its pool.</exception>
     public void CheckFits(string what, string partition, int nodes)
     {
         if (!_nodes.TryGetValue(partition, out var total))
-            throw new BadInputException($"{what} runs in partition '{partition}', which has no node pool (pools: {this})", Setting);
+            throw new BadInputException(
+                $"{what} runs in partition '{partition}', which has no node pool (pools: {this})", Setting);
         if (nodes > total)
             throw new BadInputException($"{what} asks for {nodes} nodes; its pool '{partition}' has {total}", Setting);
     }
 
-    /// <summary>Checks that every job of <paramref name="trace"/> has a pool it fits, before a simulation would stop at one that does not.</summary>
-    /// <exception cref="BadInputException">A job's partition has no pool, or the job is wider than its pool.</exception>
+    /// <summary>Checks that every job of <paramref name="trace"/> has a pool it fits, before a simulation would stop at
+    /// one that does not.</summary>
+    /// <exception cref="BadInputException">A job's partition has no pool, or the job is wider than its
+    /// pool.</exception>
     public void CheckFits(IEnumerable<Traces.SlurmJob> trace)
     {
         foreach (var job in trace) CheckFits($"trace job {job.Id}", job.Partition, job.Nodes);

@@ -12,8 +12,8 @@ public static class TraceReplay
     /// <param name="progress">The fraction of the trace's span simulated so far.</param>
     /// <param name="cancellation">Stops the replay between simulated days.</param>
     /// <exception cref="Core.Errors.BadInputException">A job has no pool, or is wider than its pool.</exception>
-    public static IReadOnlyList<SimJob> Run(IReadOnlyList<SlurmJob> trace, NodePools pools, SchedulerOptions? options = null,
-        IProgress<double>? progress = null, CancellationToken cancellation = default)
+    public static IReadOnlyList<SimJob> Run(IReadOnlyList<SlurmJob> trace, NodePools pools,
+        SchedulerOptions? options = null, IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         if (trace.Count == 0) return [];
         pools.CheckFits(trace);
@@ -32,7 +32,8 @@ public static class TraceReplay
         return jobs;
     }
 
-    /// <summary>A traced job as the simulator replays it: same submission, eligibility, request and (capped) runtime.</summary>
+    /// <summary>A traced job as the simulator replays it: same submission, eligibility, request and (capped)
+    /// runtime.</summary>
     public static SimJob ToSimJob(SlurmJob job)
     {
         var sim = new SimJob(job.Id, job.Submit, job.LimitSeconds, job.RuntimeSeconds, job.Nodes, job.Partition) { FixedPriority = job.LoggedPriority };

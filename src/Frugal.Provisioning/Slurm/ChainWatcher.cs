@@ -11,7 +11,8 @@ public sealed record WatchOptions
     /// <summary>Between decisions (Mirage: 10 minutes; seconds in tests).</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>The latest submission is this long before the predecessor's limit runs out (one minute, like the simulated fallback).</summary>
+    /// <summary>The latest submission is this long before the predecessor's limit runs out (one minute, like the
+    /// simulated fallback).</summary>
     public TimeSpan Lead { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The wall clock, in Unix seconds (replaceable so the loop can be driven in tests).</summary>
@@ -71,7 +72,8 @@ public sealed class ChainWatcher(SlurmCommands slurm, IProvisioningMethod method
         }
     }
 
-    /// <summary>The mean wait of the last jobs to start among those squeue still lists (a shorter memory than the simulator's).</summary>
+    /// <summary>The mean wait of the last jobs to start among those squeue still lists (a shorter memory than the
+    /// simulator's).</summary>
     private static double MeanWait(IReadOnlyList<QueuedJob> queue, int count)
     {
         var started = queue.Where(j => j.Start > 0 && !j.IsPending).OrderBy(j => j.Start).TakeLast(count).ToList();

@@ -16,7 +16,8 @@ public sealed record QueuedJob(string Id, string Name, string State, long Submit
 /// <summary>A batch job to submit: what <c>sbatch</c> is asked for.</summary>
 public sealed record SubmitRequest(string Name, int Nodes, long LimitMinutes, string Wrap)
 {
-    /// <summary>The successor of <paramref name="predecessor"/>: its nodes and limit, running <paramref name="wrap"/>, named <paramref name="name"/> or as the predecessor.</summary>
+    /// <summary>The successor of <paramref name="predecessor"/>: its nodes and limit, running <paramref name="wrap"/>,
+    /// named <paramref name="name"/> or as the predecessor.</summary>
     public static SubmitRequest SuccessorOf(QueuedJob predecessor, string wrap, string? name = null) =>
         new(name ?? predecessor.Name, predecessor.Nodes, predecessor.LimitSeconds / 60, wrap);
 
@@ -37,7 +38,8 @@ public sealed class SlurmException(string message, Exception? inner = null) : IO
 /// Drives a real Slurm through its commands: <c>sbatch --parsable</c> to submit and
 /// <c>squeue --json</c> to read the queue. <paramref name="environment"/> can point the commands
 /// at a private cluster (<c>SLURM_CONF</c>); <paramref name="workingDirectory"/> is where they run,
-/// and so where Slurm writes the jobs' <c>slurm-ID.out</c> files (default: the current directory, as for sbatch by hand).
+/// and so where Slurm writes the jobs' <c>slurm-ID.out</c> files (default: the current directory, as for sbatch by
+/// hand).
 /// </summary>
 public sealed class SlurmCommands(IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
 {
@@ -61,9 +63,12 @@ public sealed class SlurmCommands(IReadOnlyDictionary<string, string>? environme
         {
             return Parse(json);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException
+                                       or FormatException)
         {
-            throw new SlurmException($"squeue --json printed a queue that cannot be read (Slurm 22.05's format is expected): {e.Message}", e);
+            throw new SlurmException(
+                $"squeue --json printed a queue that cannot be read (Slurm 22.05's format is expected): {e.Message}",
+                e);
         }
     }
 
@@ -71,7 +76,8 @@ public sealed class SlurmCommands(IReadOnlyDictionary<string, string>? environme
     /// <exception cref="BadInputException">The controller does not list it.</exception>
     /// <exception cref="SlurmException">squeue is missing, fails, or prints what cannot be read.</exception>
     public QueuedJob Find(string id) =>
-        Queue().FirstOrDefault(j => j.Id == id) ?? throw new BadInputException($"{JobSetting}: job {id} is not in the Slurm queue", JobSetting);
+        Queue().FirstOrDefault(j => j.Id == id)
+        ?? throw new BadInputException($"{JobSetting}: job {id} is not in the Slurm queue", JobSetting);
 
     /// <summary>The name messages give the job a watch follows.</summary>
     public const string JobSetting = "predecessor job";

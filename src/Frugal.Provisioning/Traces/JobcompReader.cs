@@ -28,7 +28,7 @@ public sealed class JobcompReader : ITraceReader
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             var n = lineNumber;
-            collector.Line(() => Job(Split(line), source, n));
+            collector.Line(n, () => Job(Split(line), source, n));
         }
         return collector.Result();
     }
@@ -68,7 +68,8 @@ public sealed class JobcompReader : ITraceReader
             ? throw TraceFormatException.At(source, n, "TimeLimit", $"'{f["TimeLimit"]}' is not a finite time limit, which backfill needs to plan.")
             : Fields.Minutes(Field("TimeLimit"), source, n, "TimeLimit");
         return TraceCollector.Job(Field("JobId"), submit, eligible, Fields.Time(Field("StartTime"), source, n, "StartTime"),
-            Fields.Time(Field("EndTime"), source, n, "EndTime"), limit, Fields.Nodes(Field("NodeCnt"), source, n, "NodeCnt"),
+            Fields.Time(Field("EndTime"), source, n, "EndTime"), limit,
+            Fields.Nodes(Field("NodeCnt"), source, n, "NodeCnt"),
             f.GetValueOrDefault("Partition") is { Length: > 0 } p ? p : SlurmJob.DefaultPartition, source, n);
     }
 }

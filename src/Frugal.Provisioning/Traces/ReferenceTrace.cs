@@ -29,13 +29,15 @@ public static class ReferenceTrace
         if (!quick && ReferenceData.Locate("mirage") is { } dir)
         {
             // The LS6 trace has one malformed row, which Mirage's own reader drops too.
-            var read = TraceReaders.Read(Path.Combine(dir, FileName), "mirage", new TraceReadOptions { SkipBad = true }, progress);
+            var path = Path.Combine(dir, FileName);
+            var read = TraceReaders.Read(path, "mirage", new TraceReadOptions { SkipBad = true }, progress);
             return read with { Source = FileName };
         }
         var jobs = SyntheticTrace.Generate(new SyntheticTraceOptions { Days = quick ? 36 : 60 }, seeds.Child("trace"));
         return new TraceReadResult(jobs, GeneratedSource, 0, 0);
     }
 
-    /// <summary>Whether <paramref name="trace"/> is the real Lonestar6 trace, whose waits can validate the simulator.</summary>
+    /// <summary>Whether <paramref name="trace"/> is the real Lonestar6 trace, whose waits can validate the
+    /// simulator.</summary>
     public static bool IsReal(TraceReadResult trace) => trace.Source == FileName;
 }

@@ -24,7 +24,8 @@ public sealed record SlurmJob(string Id, long Submit, long Eligible, long Start,
 /// <param name="Jobs">Jobs that ran, sorted by submit time.</param>
 /// <param name="Source">The file they came from.</param>
 /// <param name="SkippedBadLines">Malformed lines skipped under <see cref="TraceReadOptions.SkipBad"/>.</param>
-/// <param name="NeverStarted">Well-formed rows of jobs that never started (cancelled while pending), which a replay cannot use.</param>
+/// <param name="NeverStarted">Well-formed rows of jobs that never started (cancelled while pending), which a replay
+/// cannot use.</param>
 public sealed record TraceReadResult(IReadOnlyList<SlurmJob> Jobs, string Source, int SkippedBadLines, int NeverStarted);
 
 public sealed record TraceReadOptions

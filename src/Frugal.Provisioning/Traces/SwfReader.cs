@@ -25,7 +25,8 @@ public sealed class SwfReader : ITraceReader
     public TraceReadResult Read(TextReader reader, string source, TraceReadOptions options)
     {
         if (options.ProcessorsPerNode < 1)
-            throw new BadInputException($"{TraceReadOptions.ProcessorsPerNodeSetting} must be at least 1, not {options.ProcessorsPerNode}",
+            throw new BadInputException(
+                $"{TraceReadOptions.ProcessorsPerNodeSetting} must be at least 1, not {options.ProcessorsPerNode}",
                 TraceReadOptions.ProcessorsPerNodeSetting);
         var collector = new TraceCollector(source, options);
         long epoch = 0;
@@ -39,12 +40,13 @@ public sealed class SwfReader : ITraceReader
             {
                 var header = trimmed.TrimStart(';').Trim();
                 if (header.StartsWith("UnixStartTime:", StringComparison.OrdinalIgnoreCase))
-                    epoch = Fields.Integer(header["UnixStartTime:".Length..], source, lineNumber, "UnixStartTime", min: 0, max: LastEpoch);
+                    epoch = Fields.Integer(header["UnixStartTime:".Length..], source, lineNumber, "UnixStartTime",
+                        min: 0, max: LastEpoch);
                 continue;
             }
             var n = lineNumber;
             var start = epoch;
-            collector.Line(() => Job(trimmed, start, options.ProcessorsPerNode, source, n));
+            collector.Line(n, () => Job(trimmed, start, options.ProcessorsPerNode, source, n));
         }
         return collector.Result();
     }

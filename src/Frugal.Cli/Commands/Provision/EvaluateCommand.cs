@@ -23,7 +23,8 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         public string? Model { get; init; }
 
         [CommandOption("--load <FACTOR>")]
-        [Description("Arrival-rate factor of the replayed jobs, above 0 and at most 10 (default 1, the trace's own load).")]
+        [Description("Arrival-rate factor of the replayed jobs, above 0 and at most 10 " +
+                     "(default 1, the trace's own load).")]
         [DefaultValue(1.0)]
         public double Load { get; init; } = 1;
 
@@ -33,12 +34,16 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
             if (!baseResult.Successful) return baseResult;
             if (string.IsNullOrEmpty(Method)) return ValidationResult.Error($"--method: name a method ({string.Join(", ", MethodCatalog.Names)}).");
             if (!(Load > 0 && Load <= EpisodeSettings.MaxLoad))
-                return ValidationResult.Error($"--load: {Load.ToString(CultureInfo.InvariantCulture)} is not a factor above 0 and at most {EpisodeSettings.MaxLoad}.");
+                return ValidationResult.Error($"--load: {Load.ToString(CultureInfo.InvariantCulture)} " +
+                                              $"is not a factor above 0 and at most {EpisodeSettings.MaxLoad}.");
             return ValidationResult.Success();
         }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation) => SettingFlags.Run(() =>
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation) =>
+        SettingFlags.Run(() => Evaluate(settings, cancellation));
+
+    private int Evaluate(Settings settings, CancellationToken cancellation)
     {
         var options = settings.Study([settings.Method!], [settings.Load]);
         var method = MethodCatalog.Canonical(settings.Method!);
@@ -46,14 +51,16 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         var trace = settings.LoadTrace(console, cancellation);
         var study = new ProvisioningStudy(trace, options);
         var models = saved ?? (MethodCatalog.IsLearned(method)
-            ? ProvisionView.WithProgress(console, settings, $"{method}: training on {study.TrainingStarts.Count} samples of {trace.Source}",
+            ? ProvisionView.WithProgress(console, settings,
+                $"{method}: training on {study.TrainingStarts.Count} samples of {trace.Source}",
                 progress => study.Train(progress: progress, cancellation: cancellation))
             : TrainedModels.None);
         var evaluation = ProvisionView.WithProgress(console, settings,
-            $"{method}: {study.ValidationStarts.Count} validation chains at load {settings.Load.ToString(CultureInfo.InvariantCulture)}",
+            $"{method}: {study.ValidationStarts.Count} validation chains " +
+            $"at load {settings.Load.ToString(CultureInfo.InvariantCulture)}",
             progress => study.EvaluateOne(models, progress, cancellation));
         if (!settings.JsonOnConsole) ProvisionView.Evaluation(console, evaluation);
         JsonOutput.Emit(console, settings, evaluation.ToJson());
         return ExitCodes.Success;
-    });
+    }
 }

@@ -54,7 +54,8 @@ public class ProvisionSettings : GlobalSettings
         {
             cancellation.ThrowIfCancellationRequested();
             return Trace is { } path
-                ? TraceReaders.Read(path, Format, new TraceReadOptions { SkipBad = SkipBad, ProcessorsPerNode = ProcessorsPerNode }, progress)
+                ? TraceReaders.Read(path, Format,
+                    new TraceReadOptions { SkipBad = SkipBad, ProcessorsPerNode = ProcessorsPerNode }, progress)
                 : ReferenceTrace.Load(new SeedTree(Seed), progress: progress);
         });
 
@@ -66,19 +67,22 @@ public class ProvisionSettings : GlobalSettings
         var global = base.Validate();
         if (!global.Successful) return global;
         if (ProcessorsPerNode < 1) return ValidationResult.Error($"--procs-per-node: {ProcessorsPerNode} must be at least 1.");
-        if (!TraceReaders.Formats.Contains(Format)) return ValidationResult.Error($"--format: {TraceReaders.Formats.Unknown([Format]).Message}");
+        if (!TraceReaders.Formats.Contains(Format))
+            return ValidationResult.Error($"--format: {TraceReaders.Formats.Unknown([Format]).Message}");
         try
         {
             NodePools();
         }
         catch (BadInputException e)
         {
-            return ValidationResult.Error(SettingFlags.Named(e.Message, Provisioning.Simulation.NodePools.Setting, "--pools"));
+            return ValidationResult.Error(
+                SettingFlags.Named(e.Message, Provisioning.Simulation.NodePools.Setting, "--pools"));
         }
         return ValidationResult.Success();
     }
 
-    /// <summary>The error for a number option outside [<paramref name="min"/>, <paramref name="max"/>] (NaN and infinities included), or null.</summary>
+    /// <summary>The error for a number option outside [<paramref name="min"/>, <paramref name="max"/>] (NaN and
+    /// infinities included), or null.</summary>
     internal static ValidationResult? OutOfRange(string flag, double value, double min, double max, string unit = "")
     {
         if (double.IsFinite(value) && value >= min && value <= max) return null;
@@ -86,11 +90,13 @@ public class ProvisionSettings : GlobalSettings
         return ValidationResult.Error($"--{flag}: {F(value)} is not a number from {F(min)} to {F(max)}{unit}.");
     }
 
-    /// <summary>The error for a whole-number option outside [<paramref name="min"/>, <paramref name="max"/>], or null.</summary>
+    /// <summary>The error for a whole-number option outside [<paramref name="min"/>, <paramref name="max"/>], or
+    /// null.</summary>
     internal static ValidationResult? OutOfRange(string flag, int value, int min, int max) =>
         value >= min && value <= max
             ? null
-            : ValidationResult.Error($"--{flag}: {value.ToString(CultureInfo.InvariantCulture)} is not a whole number from {min:N0} to {max:N0}.");
+            : ValidationResult.Error($"--{flag}: {value.ToString(CultureInfo.InvariantCulture)} " +
+                                     $"is not a whole number from {min:N0} to {max:N0}.");
 }
 
 /// <summary>The chain and sampling options shared by <c>train</c> and <c>evaluate</c>.</summary>
@@ -117,8 +123,16 @@ public class ChainSettings : ProvisionSettings
     public double StrideHours { get; init; } = 4;
 
     [CommandOption("--max-samples <N>")]
-    [Description("At most N samples per period (training and validation); default every start the period allows, up to 20,000.")]
-    public int? MaxSamples { get; init; }
+    [Description("At most N samples per period (training and validation); " +
+                 "default every start the period allows, up to 20,000.")]
+    public string? MaxSamplesText { get; init; }
+
+    /// <summary>
+    /// <c>--max-samples</c>, null where it is not given. Read as text, so that an empty value is
+    /// refused rather than taken for "not given".
+    /// </summary>
+    public int? MaxSamples =>
+        MaxSamplesText is { } text ? int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : null;
 
     [CommandOption("--probes <N>")]
     [Description("Training probes per sample (default 7).")]
@@ -145,8 +159,10 @@ public class ChainSettings : ProvisionSettings
     [DefaultValue("episode")]
     public string PgBaseline { get; init; } = "episode";
 
-    /// <summary>The study these options describe, for <paramref name="methods"/> at <paramref name="loads"/>, checked before any work.</summary>
-    /// <exception cref="BadInputException">A setting the component refuses (a method, the chain against the pools); the message names it.</exception>
+    /// <summary>The study these options describe, for <paramref name="methods"/> at <paramref name="loads"/>, checked
+    /// before any work.</summary>
+    /// <exception cref="BadInputException">A setting the component refuses (a method, the chain against the pools); the
+    /// message names it.</exception>
     public StudyOptions Study(IReadOnlyList<string> methods, IReadOnlyList<double> loads)
     {
         var options = new StudyOptions
@@ -176,7 +192,10 @@ public class ChainSettings : ProvisionSettings
         return OutOfRange("chain-nodes", ChainNodes, 1, int.MaxValue)
                ?? OutOfRange("chain-hours", ChainHours, 1, ChainSpec.MaxLimitSeconds / 3600.0)
                ?? OutOfRange("stride-hours", StrideHours, MinStrideHours, HoursPerYear)
-               ?? OutOfRange("max-samples", MaxSamples ?? 1, 1, int.MaxValue)
+               ?? (MaxSamplesText is { } samples && !(int.TryParse(samples, NumberStyles.None, CultureInfo.InvariantCulture,
+                       out var count) && count >= 1)
+                   ? ValidationResult.Error($"--max-samples: '{samples}' is not a whole number from 1 to {int.MaxValue:N0}.")
+                   : null)
                ?? OutOfRange("probes", Probes, 2, StudyOptions.MaxProbesPerSample)
                ?? OutOfRange("trees", Trees, 1, ValueModelOptions.MaxTrees)
                ?? OutOfRange("pg-updates", PgUpdates, 1, PolicyGradientOptions.MaxUpdates)

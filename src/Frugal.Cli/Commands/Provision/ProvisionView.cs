@@ -11,8 +11,9 @@ internal static class ProvisionView
 {
     public static void Validation(IAnsiConsole console, ReplayValidation validation)
     {
-        console.MarkupLine(Markup.Escape($"{validation.Jobs} jobs of {validation.Trace} on pools {validation.Pools} " +
-                                         $"({validation.SkippedBadLines} bad lines skipped, {validation.NeverStarted} jobs never started)"));
+        console.MarkupLine(Markup.Escape(
+            $"{validation.Jobs} jobs of {validation.Trace} on pools {validation.Pools} " +
+            $"({validation.SkippedBadLines} bad lines skipped, {validation.NeverStarted} jobs never started)"));
         var table = new Table().Title("queue wait (h): real / simulated").AddColumn("group").AddColumn(new TableColumn("jobs").RightAligned())
             .AddColumn(new TableColumn("mean").RightAligned());
         foreach (var level in WaitComparison.Levels) table.AddColumn(new TableColumn("p" + (100 * level).ToString(CultureInfo.InvariantCulture)).RightAligned());
@@ -29,7 +30,8 @@ internal static class ProvisionView
 
     public static void Evaluation(IAnsiConsole console, MethodEvaluation o)
     {
-        var table = new Table().Title(Markup.Escape($"{o.Method} · {o.Chains} chains of {o.Trace} · load {F(o.Load)}"))
+        var title = $"{o.Method} · {o.Chains} chains of {o.Trace} · load {F(o.Load)}";
+        var table = new Table().Title(Markup.Escape(title))
             .AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("mean interruption", F(o.MeanInterruptionHours) + " h");
         table.AddRow("median interruption", F(o.MedianInterruptionHours) + " h");
@@ -40,13 +42,15 @@ internal static class ProvisionView
 
     public static void Training(IAnsiConsole console, ValueModelTraining t) =>
         console.MarkupLine(Markup.Escape(
-            $"{t.Method}: {t.TrainingSamples} samples, {t.TrainingRows} rows; held-out MAE {F3(t.HeldOutMeanAbsoluteErrorHours)} h, " +
+            $"{t.Method}: {t.TrainingSamples} samples, {t.TrainingRows} rows; " +
+            $"held-out MAE {F3(t.HeldOutMeanAbsoluteErrorHours)} h, " +
             $"R² {F3(t.HeldOutRSquared)}; saved to {t.Model}"));
 
     public static void Training(IAnsiConsole console, PolicyTraining t) =>
         console.MarkupLine(Markup.Escape(
             $"pg: {t.Episodes} episodes over a {t.ValueModel} value model; policy parameters " +
-            $"{string.Join(", ", t.PolicyParameters.Select(v => v.ToString("G4", CultureInfo.InvariantCulture)))}; saved to {t.Model}"));
+            $"{string.Join(", ", t.PolicyParameters.Select(v => v.ToString("G4", CultureInfo.InvariantCulture)))}; " +
+            $"saved to {t.Model}"));
 
     /// <summary>Runs <paramref name="work"/> under a progress bar, or silently when JSON goes to the console.</summary>
     public static T WithProgress<T>(IAnsiConsole console, Commands.GlobalSettings settings, string description, Func<IProgress<double>, T> work) =>

@@ -34,14 +34,16 @@ internal static class SettingFlags
         [SlurmCommands.JobSetting] = "--job",
     };
 
-    /// <summary>Runs <paramref name="command"/>; bad input about a setting the commands have a flag for is reported under that flag.</summary>
+    /// <summary>Runs <paramref name="command"/>; bad input about a setting the commands have a flag for is reported
+    /// under that flag.</summary>
     public static int Run(Func<int> command)
     {
         try
         {
             return command();
         }
-        catch (BadInputException e) when (e is not UsageException && e.Setting is { } setting && Flags.TryGetValue(setting, out var flag))
+        catch (BadInputException e) when (e is not UsageException && e.Setting is { } setting
+                                           && Flags.TryGetValue(setting, out var flag))
         {
             throw new UsageException(Named(e.Message, setting, flag));
         }
@@ -55,6 +57,8 @@ internal static class SettingFlags
     {
         if (message.StartsWith(setting + ": ", StringComparison.Ordinal)) return flag + message[setting.Length..];
         var phrase = $"the {setting} setting";
-        return message.Contains(phrase, StringComparison.Ordinal) ? message.Replace(phrase, flag, StringComparison.Ordinal) : $"{flag}: {message}";
+        return message.Contains(phrase, StringComparison.Ordinal)
+            ? message.Replace(phrase, flag, StringComparison.Ordinal)
+            : $"{flag}: {message}";
     }
 }

@@ -5,17 +5,22 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands.Provision;
 
-/// <summary><c>frugal provision simulate</c>: replays a trace in the queue simulator and compares simulated with real waits.</summary>
+/// <summary><c>frugal provision simulate</c>: replays a trace in the queue simulator and compares simulated with real
+/// waits.</summary>
 public sealed class SimulateCommand(IAnsiConsole console) : Command<ProvisionSettings>
 {
-    public override int Execute(CommandContext context, ProvisionSettings settings, CancellationToken cancellation) => SettingFlags.Run(() =>
+    public override int Execute(CommandContext context, ProvisionSettings settings, CancellationToken cancellation) =>
+        SettingFlags.Run(() => Simulate(settings, cancellation));
+
+    private int Simulate(ProvisionSettings settings, CancellationToken cancellation)
     {
         var pools = settings.NodePools();
         var trace = settings.LoadTrace(console, cancellation);
-        var validation = ProvisionView.WithProgress(console, settings, $"replaying {trace.Jobs.Count} jobs of {trace.Source}",
+        var validation = ProvisionView.WithProgress(console, settings,
+            $"replaying {trace.Jobs.Count} jobs of {trace.Source}",
             progress => ReplayValidation.Run(trace, pools, settings.Scheduler(), progress, cancellation));
         if (!settings.JsonOnConsole) ProvisionView.Validation(console, validation);
         JsonOutput.Emit(console, settings, validation.ToJson());
         return ExitCodes.Success;
-    });
+    }
 }

@@ -35,12 +35,16 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
                 return ValidationResult.Error($"--model: the folder '{folder}' does not exist.");
             if (MethodCatalog.Baselines.Contains(Method, StringComparer.OrdinalIgnoreCase))
                 return ValidationResult.Error(
-                    $"--method: '{Method}' is not a learned method; train forest, gbt or pg ({string.Join(", ", MethodCatalog.Baselines)} need no training).");
+                    $"--method: '{Method}' is not a learned method; train forest, gbt or pg " +
+                    $"({string.Join(", ", MethodCatalog.Baselines)} need no training).");
             return ValidationResult.Success();
         }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation) => SettingFlags.Run(() =>
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation) =>
+        SettingFlags.Run(() => Train(settings, cancellation));
+
+    private int Train(Settings settings, CancellationToken cancellation)
     {
         var options = settings.Study([settings.Method], [1.0]);
         var method = MethodCatalog.Canonical(settings.Method);
@@ -59,11 +63,12 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
             return ExitCodes.Success;
         }
         ValueModelKinds.TryParse(method, out var kind);
-        var trained = ProvisionView.WithProgress(console, settings, $"{method}: probing {study.TrainingStarts.Count} training samples of {trace.Source}",
+        var trained = ProvisionView.WithProgress(console, settings,
+                $"{method}: probing {study.TrainingStarts.Count} training samples of {trace.Source}",
                 progress => study.TrainValueModel(kind, progress, cancellation))
             .SaveTo(settings.Model!);
         if (!settings.JsonOnConsole) ProvisionView.Training(console, trained);
         JsonOutput.Emit(console, settings, trained.ToJson());
         return ExitCodes.Success;
-    });
+    }
 }

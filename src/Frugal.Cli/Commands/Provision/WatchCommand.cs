@@ -8,7 +8,8 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands.Provision;
 
-/// <summary><c>frugal provision watch</c>: decides, on a real Slurm cluster, when to submit a running job's successor.</summary>
+/// <summary><c>frugal provision watch</c>: decides, on a real Slurm cluster, when to submit a running job's
+/// successor.</summary>
 public sealed class WatchCommand(IAnsiConsole console) : Command<WatchCommand.Settings>
 {
     public sealed class Settings : GlobalSettings
@@ -41,7 +42,7 @@ public sealed class WatchCommand(IAnsiConsole console) : Command<WatchCommand.Se
         public string? Name { get; init; }
 
         [CommandOption("--interval <SECONDS>")]
-        [Description("Seconds between decisions, above 0 and at most a day (default 600, as in Mirage).")]
+        [Description("Seconds between decisions, from 1 to 86400 (default 600, as in Mirage).")]
         [DefaultValue(600.0)]
         public double Interval { get; init; } = 600;
 
@@ -58,8 +59,8 @@ public sealed class WatchCommand(IAnsiConsole console) : Command<WatchCommand.Se
             if (!long.TryParse(Job, NumberStyles.None, CultureInfo.InvariantCulture, out _))
                 return ValidationResult.Error($"--job: '{Job}' is not a Slurm job id (a whole number).");
             if (string.IsNullOrEmpty(Wrap)) return ValidationResult.Error("--wrap: give the successor's command.");
-            if (!(Interval > 0)) return ValidationResult.Error($"--interval: {Interval.ToString(CultureInfo.InvariantCulture)} must be a positive number of seconds.");
-            if (ProvisionSettings.OutOfRange("interval", Interval, 0, MaxIntervalSeconds, " seconds") is { } interval) return interval;
+            if (ProvisionSettings.OutOfRange("interval", Interval, 1, MaxIntervalSeconds, " seconds") is { } interval)
+                return interval;
             if (ProvisionSettings.OutOfRange("lead", Lead, 0, MaxLeadSeconds, " seconds") is { } lead) return lead;
             // An unknown method is reported, with the known ones, when the command looks it up.
             if (MethodCatalog.Contains(Method) && MethodCatalog.IsLearned(Method) && string.IsNullOrEmpty(Model))
@@ -68,7 +69,10 @@ public sealed class WatchCommand(IAnsiConsole console) : Command<WatchCommand.Se
         }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation) => SettingFlags.Run(() =>
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation) =>
+        SettingFlags.Run(() => Watch(settings, cancellation));
+
+    private int Watch(Settings settings, CancellationToken cancellation)
     {
         var method = MethodCatalog.Canonical(settings.Method);
         var models = MethodCatalog.IsLearned(method) ? TrainedModels.Load(method, settings.Model!) : TrainedModels.None;
@@ -76,12 +80,17 @@ public sealed class WatchCommand(IAnsiConsole console) : Command<WatchCommand.Se
         var slurm = new SlurmCommands();
         var predecessor = slurm.Find(settings.Job!);
         var watcher = new ChainWatcher(slurm, provisioning,
-            new WatchOptions { Interval = TimeSpan.FromSeconds(settings.Interval), Lead = TimeSpan.FromSeconds(settings.Lead) });
+            new WatchOptions
+            {
+                Interval = TimeSpan.FromSeconds(settings.Interval), Lead = TimeSpan.FromSeconds(settings.Lead),
+            });
         if (!settings.JsonOnConsole)
-            console.MarkupLine(Markup.Escape($"watching job {predecessor.Id} ({predecessor.State}) with {method}; deciding every {settings.Interval} s"));
-        var result = watcher.Watch(predecessor.Id, SubmitRequest.SuccessorOf(predecessor, settings.Wrap!, settings.Name), cancellation);
+            console.MarkupLine(Markup.Escape($"watching job {predecessor.Id} ({predecessor.State}) with {method}; " +
+                                             $"deciding every {settings.Interval} s"));
+        var successor = SubmitRequest.SuccessorOf(predecessor, settings.Wrap!, settings.Name);
+        var result = watcher.Watch(predecessor.Id, successor, cancellation);
         if (!settings.JsonOnConsole) console.MarkupLine(Markup.Escape($"submitted successor {result.Successor}"));
         JsonOutput.Emit(console, settings, result.ToJson());
         return ExitCodes.Success;
-    });
+    }
 }
