@@ -93,7 +93,8 @@ public sealed class ProvisionCommandTests : IDisposable
         var trace = Trace(withBadRow: true);
         var (code, _, errors) = Run("provision", "simulate", "--trace", trace);
         Assert.Equal(2, code);
-        AssertOneLineError(errors, $"{trace}:11: field 'TimelimitR': 'sixty' is not a whole number; --skip-bad skips such lines");
+        AssertOneLineError(errors,
+            $"{trace}:11: field 'TimelimitR': 'sixty' is not a whole number; --skip-bad skips such lines");
 
         (code, var output, errors) = Run("provision", "simulate", "--trace", trace, "--skip-bad", "--json");
         Assert.True(code == 0, errors);
@@ -105,7 +106,8 @@ public sealed class ProvisionCommandTests : IDisposable
     {
         var (code, _, errors) = Run("provision", "evaluate", "--trace", Trace(), "--method", "oracle");
         Assert.Equal(2, code);
-        AssertOneLineError(errors, "--method: unknown method 'oracle'; known: reactive, dependency, avg-wait, forest, gbt, pg");
+        AssertOneLineError(errors,
+            "--method: unknown method 'oracle'; known: reactive, dependency, avg-wait, forest, gbt, pg");
 
         (code, _, errors) = Run("provision", "simulate", "--trace", Path.Combine(_root, "missing.log"));
         Assert.Equal(2, code);
@@ -122,7 +124,8 @@ public sealed class ProvisionCommandTests : IDisposable
 
     /// <summary>A row of the Mirage log, submitted at <paramref name="submit"/>, that ran an hour on
     /// 2023-01-02.</summary>
-    private static string Row(string id, string submit) => $"{id}\tjob\t00001\t2023-01-02T00:00:00\t{submit}\t2023-01-02T01:00:00\t1000\t60\t0:0\t1";
+    private static string Row(string id, string submit) =>
+        $"{id}\tjob\t00001\t2023-01-02T00:00:00\t{submit}\t2023-01-02T01:00:00\t1000\t60\t0:0\t1";
 
     [Fact]
     public void ARowFromYearOneIsRefusedNamingTheLimitInsteadOfPlanningHundredsOfThousandsOfChains()
@@ -139,11 +142,13 @@ public sealed class ProvisionCommandTests : IDisposable
     {
         // A row a year early stretches the training period to some 300 days: at a 6-minute stride, 70,000 samples.
         var trace = Trace(extraRows: Row("early", "2022-01-01T00:00:00"));
-        var (code, _, errors) = Run("provision", "evaluate", "--trace", trace, "--method", "reactive", "--stride-hours", "0.1");
+        string[] evaluate = ["provision", "evaluate", "--trace", trace, "--method", "reactive",
+            "--stride-hours", "0.1"];
+        var (code, _, errors) = Run(evaluate);
         Assert.Equal(2, code);
         AssertOneLineError(errors, "more than the 20,000 a study runs; cap them with --max-samples");
 
-        (code, _, errors) = Run("provision", "evaluate", "--trace", trace, "--method", "reactive", "--stride-hours", "0.1", "--max-samples", "2", "--json");
+        (code, _, errors) = Run([.. evaluate, "--max-samples", "2", "--json"]);
         Assert.True(code == 0, errors);
     }
 
@@ -188,13 +193,15 @@ public sealed class ProvisionCommandTests : IDisposable
     [Fact]
     public void TheChainMustFitThePoolsAndEveryJobItsPool()
     {
-        var (code, _, errors) = Run("provision", "evaluate", "--trace", Trace(), "--method", "reactive", "--chain-nodes", "100");
+        var (code, _, errors) =
+            Run("provision", "evaluate", "--trace", Trace(), "--method", "reactive", "--chain-nodes", "100");
         Assert.Equal(2, code);
         AssertOneLineError(errors, "--pools: the chain asks for 100 nodes; its pool 'default' has 88");
 
         (code, _, errors) = Run("provision", "simulate", "--trace", Trace(), "--pools", "gpu=84");
         Assert.Equal(2, code);
-        AssertOneLineError(errors, "--pools: trace job g1 runs in partition 'default', which has no node pool (pools: gpu=84)");
+        AssertOneLineError(errors,
+            "--pools: trace job g1 runs in partition 'default', which has no node pool (pools: gpu=84)");
     }
 
     [Fact]
@@ -216,17 +223,20 @@ public sealed class ProvisionCommandTests : IDisposable
     {
         var trace = Trace();
         var model = Path.Combine(_root, "gbt.zip");
-        var (code, _, errors) = Run(["provision", "train", "--trace", trace, "--method", "gbt", "--model", model, "--probes", "4", "--trees", "2", .. Small]);
+        var (code, _, errors) = Run(["provision", "train", "--trace", trace, "--method", "gbt", "--model", model,
+            "--probes", "4", "--trees", "2", .. Small]);
         Assert.True(code == 0, errors);
         // Flip one byte inside the first entry's compressed data: the archive opens, the entry fails its checksum.
         var bytes = File.ReadAllBytes(model);
         bytes[64] ^= 0xFF;
         File.WriteAllBytes(model, bytes);
-        (code, _, errors) = Run(["provision", "evaluate", "--trace", trace, "--method", "gbt", "--model", model, .. Small]);
+        (code, _, errors) =
+            Run(["provision", "evaluate", "--trace", trace, "--method", "gbt", "--model", model, .. Small]);
         Assert.Equal(3, code);
         Assert.StartsWith($"frugal: corrupt data: model file '{model}' is damaged", errors);
 
-        (code, _, errors) = Run("provision", "train", "--trace", trace, "--model", Path.Combine(_root, "no-such-folder", "m.zip"));
+        var nowhere = Path.Combine(_root, "no-such-folder", "m.zip");
+        (code, _, errors) = Run("provision", "train", "--trace", trace, "--model", nowhere);
         Assert.Equal(2, code);
         AssertOneLineError(errors, "--model: the folder");
     }

@@ -118,9 +118,11 @@ public sealed class ChainTests
         Assert.IsType<AverageWaitMethod>(MethodCatalog.Create("avg-wait"));
         Assert.IsType<ReactiveMethod>(MethodCatalog.Create("Reactive"));
         var unknown = Assert.Throws<UnknownNameException>(() => MethodCatalog.Create("oracle"));
-        Assert.Equal("unknown method 'oracle'; known: reactive, dependency, avg-wait, forest, gbt, pg", unknown.Message);
+        Assert.Equal("unknown method 'oracle'; known: reactive, dependency, avg-wait, forest, gbt, pg",
+            unknown.Message);
         Assert.Equal(MethodCatalog.Setting, unknown.Setting);
-        Assert.Contains("needs a trained gbt model", Assert.Throws<BadInputException>(() => MethodCatalog.Create("gbt")).Message);
+        var untrained = Assert.Throws<BadInputException>(() => MethodCatalog.Create("gbt"));
+        Assert.Contains("needs a trained gbt model", untrained.Message);
         Assert.Equal(["reactive", "dependency", "avg-wait"], MethodCatalog.Baselines);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace Frugal.Provisioning.Tests;
 
@@ -54,25 +55,35 @@ internal sealed class FakeSlurm : IDisposable
     }
 
     /// <summary>A job as squeue 22.05 lists it; <paramref name="limitMinutes"/> is its time limit.</summary>
-    public static string Job(long id, string state, long submit, long start, long limitMinutes, int nodes = 1, string name = "train") =>
-        string.Create(CultureInfo.InvariantCulture,
-            $$"""{"job_id": {{id}}, "name": "{{name}}", "job_state": "{{state}}", "submit_time": {{submit}}, "eligible_time": {{submit}}, "start_time": {{start}}, "time_limit": {{limitMinutes}}, "node_count": {{nodes}}}""");
+    public static string Job(long id, string state, long submit, long start, long limitMinutes, int nodes = 1,
+        string name = "train") =>
+        JsonSerializer.Serialize(new
+        {
+            job_id = id, name, job_state = state, submit_time = submit, eligible_time = submit, start_time = start,
+            time_limit = limitMinutes, node_count = nodes,
+        });
 
     /// <summary>Makes sbatch fail, printing <paramref name="error"/> on standard error.</summary>
     public void FailSubmissions(string error) => File.WriteAllText(Path.Combine(Folder, "sbatch.fails"), error);
 
     /// <summary>How many times squeue ran.</summary>
-    public int QueueCalls => File.Exists(Path.Combine(Folder, "squeue.calls")) ? int.Parse(File.ReadAllText(Path.Combine(Folder, "squeue.calls")).Trim(), CultureInfo.InvariantCulture) : 0;
+    public int QueueCalls =>
+        File.Exists(Calls) ? int.Parse(File.ReadAllText(Calls).Trim(), CultureInfo.InvariantCulture) : 0;
+
+    private string Calls => Path.Combine(Folder, "squeue.calls");
 
     /// <summary>The arguments of sbatch's last run, one per element; null if it never ran.</summary>
     public string[]? SubmittedArguments =>
-        File.Exists(Path.Combine(Folder, "sbatch.args")) ? File.ReadAllLines(Path.Combine(Folder, "sbatch.args")) : null;
+        File.Exists(Arguments) ? File.ReadAllLines(Arguments) : null;
+
+    private string Arguments => Path.Combine(Folder, "sbatch.args");
 
     private void Script(string name, string body)
     {
         var path = Path.Combine(Folder, name);
         File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public void Dispose()

@@ -9,9 +9,11 @@ namespace Frugal.Provisioning.Tests;
 public sealed class InShapeTests
 {
     /// <summary>A generated 36-day trace: its last fifth holds five validation samples 12 h apart.</summary>
-    private static ProvisioningStudy Study(double utilisation, string[] methods, PolicyGradientOptions? policyGradient = null)
+    private static ProvisioningStudy Study(double utilisation, string[] methods,
+        PolicyGradientOptions? policyGradient = null)
     {
-        var jobs = SyntheticTrace.Generate(new SyntheticTraceOptions { Days = 36, TargetUtilisation = utilisation }, new SeedTree(42).Child("trace"));
+        var shape = new SyntheticTraceOptions { Days = 36, TargetUtilisation = utilisation };
+        var jobs = SyntheticTrace.Generate(shape, new SeedTree(42).Child("trace"));
         return new ProvisioningStudy(new TraceReadResult(jobs, ReferenceTrace.GeneratedSource, 0, 0), new StudyOptions
         {
             Methods = methods,
@@ -31,10 +33,12 @@ public sealed class InShapeTests
         var outcomes = study.Evaluate(study.Train());
         var reactive = outcomes.Single(o => o.Method == "reactive");
         var gbt = outcomes.Single(o => o.Method == "gbt");
-        Assert.True(reactive.MeanInterruptionHours > 1, $"reactive's {reactive.MeanInterruptionHours} h: the trace is meant to be busy");
+        Assert.True(reactive.MeanInterruptionHours > 1,
+            $"reactive's {reactive.MeanInterruptionHours} h: the trace is meant to be busy");
         Assert.True(gbt.MeanInterruptionHours < reactive.MeanInterruptionHours / 2,
             $"gbt {gbt.MeanInterruptionHours} h against reactive's {reactive.MeanInterruptionHours} h");
-        Assert.True(gbt.OverlapNodeHours <= MirageExperiment.MaxOverlapNodeHours, $"gbt wastes {gbt.OverlapNodeHours} node-h per chain");
+        Assert.True(gbt.OverlapNodeHours <= MirageExperiment.MaxOverlapNodeHours,
+            $"gbt wastes {gbt.OverlapNodeHours} node-h per chain");
     }
 
     [Fact]
@@ -43,7 +47,10 @@ public sealed class InShapeTests
         // A lightly loaded queue: a successor starts at once, so submitting early only overlaps.
         // The batch baseline judges each episode against its peers (Mirage's own baseline never
         // penalises submitting at the first decision, which is what an untrained policy mostly does).
-        var options = new PolicyGradientOptions { Updates = 20, EpisodesPerUpdate = 8, LearningRate = 0.05, Baseline = PolicyBaseline.Batch };
+        var options = new PolicyGradientOptions
+        {
+            Updates = 20, EpisodesPerUpdate = 8, LearningRate = 0.05, Baseline = PolicyBaseline.Batch,
+        };
         var study = Study(0.6, ["gbt"], options);
         var value = study.Train().Models[ValueModelKind.Gbt];
         var training = study.TrainPolicy(value);

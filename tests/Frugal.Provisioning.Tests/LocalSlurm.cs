@@ -112,7 +112,8 @@ internal sealed class LocalSlurm : IDisposable
         var waited = Stopwatch.StartNew();
         while (!condition())
         {
-            if (waited.Elapsed > limit) throw new TimeoutException($"no sign of {what} after {limit.TotalSeconds:0} s: the cluster looks hung.");
+            if (waited.Elapsed > limit)
+                throw new TimeoutException($"no sign of {what} after {limit.TotalSeconds:0} s: the cluster hangs");
             Thread.Sleep(250);
         }
     }
@@ -177,7 +178,8 @@ internal sealed class LocalSlurm : IDisposable
     {
         _pidFiles.Add(pidFile);
         Exec(command, args);
-        WaitUntil(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0, $"{Path.GetFileName(command)} to write {pidFile}");
+        WaitUntil(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0,
+            $"{Path.GetFileName(command)} to write {pidFile}");
     }
 
     private string Exec(string command, params string[] args)

@@ -104,6 +104,7 @@ public sealed class PolicyGradientTests : IDisposable
         Assert.Equal(policy.SubmitProbability(-2), loaded.SubmitProbability(-2));
         Assert.IsType<PolicyGradientMethod>(MethodCatalog.Create("pg", TrainedModels.None with { Policy = loaded }));
         value.Save(Path.Combine(_root, "value.zip"));
-        Assert.Contains("is not a policy model", Assert.Throws<BadInputException>(() => PolicyModel.Load(Path.Combine(_root, "value.zip"))).Message);
+        var notPolicy = Assert.Throws<BadInputException>(() => PolicyModel.Load(Path.Combine(_root, "value.zip")));
+        Assert.Contains("is not a policy model", notPolicy.Message);
     }
 }

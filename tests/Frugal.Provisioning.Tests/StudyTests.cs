@@ -80,7 +80,7 @@ public sealed class StudyTests
         };
         var result = new ExperimentResult("provisioning.test", "test");
         MirageExperiment.Headline(result, outcomes, "hand");
-        Assert.Equal(100, result.Metrics[0].Value, 12);                          // dependency cuts reactive's 0.75 h to 0
+        Assert.Equal(100, result.Metrics[0].Value, 12); // dependency cuts reactive's 0.75 h to 0
         Assert.Equal(100, result.Metric("best.zero_interruption").Value, 12);
         Assert.Equal(0, result.Metric("best.overlap").Value, 12);
         Assert.StartsWith("4 chains on hand: least mean interruption", result.Summary);
@@ -105,7 +105,8 @@ public sealed class StudyTests
         Assert.Equal(3, json.GetProperty("chains").GetInt32());
         Assert.Equal(10, json.GetProperty("chainHours").GetDouble());
         Assert.Equal(5.0 / 3, json.GetProperty("meanInterruptionHours").GetDouble(), 12);
-        Assert.Equal([5, -1 / 60.0, -1 / 60.0], json.GetProperty("gapHours").EnumerateArray().Select(g => g.GetDouble()));
+        Assert.Equal([5, -1 / 60.0, -1 / 60.0],
+            json.GetProperty("gapHours").EnumerateArray().Select(g => g.GetDouble()));
         Assert.False(json.TryGetProperty("outcome", out _));
 
         var result = evaluation.ToExperimentResult();
@@ -124,7 +125,8 @@ public sealed class StudyTests
         Assert.Equal("default=2", json.GetProperty("pools").GetString());
         var all = json.GetProperty("groups")[0];
         Assert.Equal("all", all.GetProperty("group").GetString());
-        Assert.Equal(WaitComparison.Levels, all.GetProperty("quantileLevels").EnumerateArray().Select(l => l.GetDouble()));
+        Assert.Equal(WaitComparison.Levels,
+            all.GetProperty("quantileLevels").EnumerateArray().Select(l => l.GetDouble()));
         // Nothing waits on an idle pool, in the trace or in the simulator.
         Assert.Equal(0, all.GetProperty("ksDistance").GetDouble());
         Assert.Equal(0, validation.ToExperimentResult().Metric("all.sim_mean_wait").Value);
@@ -134,7 +136,8 @@ public sealed class StudyTests
     public void AStudyChecksItsInputsBeforeItRuns()
     {
         var trace = Trace();
-        BadInputException Refused(StudyOptions options) => Assert.ThrowsAny<BadInputException>(() => new ProvisioningStudy(trace, options));
+        BadInputException Refused(StudyOptions options) =>
+            Assert.ThrowsAny<BadInputException>(() => new ProvisioningStudy(trace, options));
 
         Assert.Equal(MethodCatalog.Setting, Refused(Options("oracle")).Setting);
         Assert.Equal(ChainSpec.NodesSetting, Refused(Options("reactive") with
@@ -152,18 +155,22 @@ public sealed class StudyTests
         }).Message);
         Assert.Equal(ChainSpec.LimitSetting, Refused(Options("reactive") with
         {
-            Episode = new EpisodeSettings { Pools = NodePools.Single(2), Chain = new ChainSpec(1, (long)(1e12 * 3600)) },
+            Episode = new EpisodeSettings
+            {
+                Pools = NodePools.Single(2), Chain = new ChainSpec(1, (long)(1e12 * 3600)),
+            },
         }).Setting);
         Assert.Equal(EpisodeSettings.LoadSetting, Refused(Options("reactive") with { Loads = [double.NaN] }).Setting);
-        Assert.Equal(EpisodeSettings.LoadSetting, Refused(Options("reactive") with { Loads = [double.PositiveInfinity] }).Setting);
+        var infinite = Refused(Options("reactive") with { Loads = [double.PositiveInfinity] });
+        Assert.Equal(EpisodeSettings.LoadSetting, infinite.Setting);
         Assert.Equal(StudyOptions.ProbesSetting, Refused(Options("reactive") with { ProbesPerSample = 1 }).Setting);
         // Ten seconds apart, the 19-day training period holds 164,000 starts: far more than a study runs.
         var many = Refused(Options("reactive") with { StrideSeconds = 10 });
         Assert.Equal(TimeSplit.MaxSamplesSetting, many.Setting);
         Assert.Equal("the training period holds 164,161 sample starts 10 s apart, more than the 20,000 a study runs; " +
                      "cap them with the max-samples setting", many.Message);
-        Assert.Equal(3, new ProvisioningStudy(trace, Options("reactive") with { StrideSeconds = 10, MaxTrainingSamples = 3, MaxValidationSamples = 3 })
-            .ValidationStarts.Count);
+        var capped = Options("reactive") with { StrideSeconds = 10, MaxTrainingSamples = 3, MaxValidationSamples = 3 };
+        Assert.Equal(3, new ProvisioningStudy(trace, capped).ValidationStarts.Count);
     }
 
     [Theory]

@@ -48,8 +48,8 @@ public sealed class TraceReaderTests : IDisposable
             "2\tb\t00002\tyesterday\t2023-01-01T00:10:00\t2023-01-01T05:00:00\t1000\t60\t0:0\t1\n" +
             "3\tc\t00003\t2023-01-01T01:00:00\t2023-01-01T00:00:00\t2023-01-01T02:00:00\t1234\t120\t0:0\t2\textra\n");
         var e = Assert.Throws<MalformedTraceLineException>(() => TraceReaders.Read(path));
-        Assert.Equal($"{path}:5: field 'Start': 'yesterday' is not a time of the form yyyy-MM-ddTHH:mm:ss; the skip-bad-lines setting skips such lines",
-            e.Message);
+        Assert.Equal($"{path}:5: field 'Start': 'yesterday' is not a time of the form yyyy-MM-ddTHH:mm:ss; " +
+                     "the skip-bad-lines setting skips such lines", e.Message);
         Assert.Equal(TraceReadOptions.SkipBadSetting, e.Setting);
 
         var skipped = TraceReaders.Read(path, options: new TraceReadOptions { SkipBad = true });
@@ -114,7 +114,8 @@ public sealed class TraceReaderTests : IDisposable
         Assert.Contains("not a recognised trace format", Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path)).Message);
         Assert.Equal("unknown trace format 'csv'; known: auto, mirage, sacct, swf, jobcomp",
             Assert.Throws<UnknownNameException>(() => TraceReaders.Read(path, "csv")).Message);
-        Assert.Contains("missing.log': no such file", Assert.Throws<BadInputException>(() => TraceReaders.Read(Path.Combine(_root, "missing.log"))).Message);
+        var missing = Assert.Throws<BadInputException>(() => TraceReaders.Read(Path.Combine(_root, "missing.log")));
+        Assert.Contains("missing.log': no such file", missing.Message);
     }
 
     private static string MirageRow(int id, string submit) =>
@@ -125,19 +126,24 @@ public sealed class TraceReaderTests : IDisposable
     {
         // One row submitted in year 1 and started in 2023 is well formed, field by field; skipping
         // bad lines keeps it, and the trace's span would plan hundreds of thousands of chains.
-        var path = File("year1.log", MirageHeader + MirageRow(1, "2023-01-01T00:00:00") + MirageRow(2, "0001-01-01T00:00:00"));
-        var e = Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path, options: new TraceReadOptions { SkipBad = true }));
-        Assert.Equal($"{path}: its jobs were submitted over 2,022 years (job 2 on 0001-01-01 to job 1 on 2023-01-01), more than the " +
-                     "30-year limit on a trace; a submit time far from the rest is usually a damaged row", e.Message);
+        var path = File("year1.log",
+            MirageHeader + MirageRow(1, "2023-01-01T00:00:00") + MirageRow(2, "0001-01-01T00:00:00"));
+        var skipping = new TraceReadOptions { SkipBad = true };
+        var e = Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path, options: skipping));
+        Assert.Equal($"{path}: its jobs were submitted over 2,022 years " +
+                     "(job 2 on 0001-01-01 to job 1 on 2023-01-01), " +
+                     "more than the 30-year limit on a trace; a submit time far from the rest is usually a damaged row",
+            e.Message);
     }
 
     [Fact]
     public void AJobListedTwiceIsAMalformedLine()
     {
         // A log concatenated with itself would otherwise replay every job twice, in a queue twice as long.
-        var path = File("twice.log", MirageHeader + MirageRow(1, "2023-01-01T00:00:00") + MirageRow(2, "2023-01-01T00:00:00") +
-                                     MirageRow(1, "2023-01-01T00:00:00"));
-        Assert.StartsWith($"{path}:6: field 'job id': job 1 appears again (first on line 4); the skip-bad-lines setting",
+        const string day = "2023-01-01T00:00:00";
+        var path = File("twice.log", MirageHeader + MirageRow(1, day) + MirageRow(2, day) + MirageRow(1, day));
+        Assert.StartsWith(
+            $"{path}:6: field 'job id': job 1 appears again (first on line 4); the skip-bad-lines setting",
             Assert.Throws<MalformedTraceLineException>(() => TraceReaders.Read(path)).Message);
         var read = TraceReaders.Read(path, options: new TraceReadOptions { SkipBad = true });
         Assert.Equal(2, read.Jobs.Count);
@@ -150,7 +156,8 @@ public sealed class TraceReaderTests : IDisposable
     [InlineData("0", "is below the least allowed value, 1")]
     public void ExtremeLimitsAreMalformedLines(string minutes, string problem)
     {
-        var path = File("limits.log", MirageHeader + MirageRow(1, "2023-01-01T00:00:00").Replace("\t120\t", $"\t{minutes}\t"));
+        var row = MirageRow(1, "2023-01-01T00:00:00").Replace("\t120\t", $"\t{minutes}\t");
+        var path = File("limits.log", MirageHeader + row);
         var e = Assert.Throws<MalformedTraceLineException>(() => TraceReaders.Read(path));
         Assert.StartsWith($"{path}:4: field 'TimelimitR': ", e.Message);
         Assert.Contains(problem, e.Message);
@@ -174,13 +181,14 @@ public sealed class TraceReaderTests : IDisposable
     [Fact]
     public void SpecialFilesAreRefusedWithoutBeingRead()
     {
-        Assert.Contains("is a character device, not a regular file", Assert.Throws<BadInputException>(() => TraceReaders.Read("/dev/zero")).Message);
-        Assert.Contains("is a directory, not a regular file", Assert.Throws<BadInputException>(() => TraceReaders.Read(_root)).Message);
+        string Refusal(string path) => Assert.Throws<BadInputException>(() => TraceReaders.Read(path)).Message;
+        Assert.Contains("is a character device, not a regular file", Refusal("/dev/zero"));
+        Assert.Contains("is a directory, not a regular file", Refusal(_root));
         if (!OperatingSystem.IsLinux()) return;
         var fifo = Path.Combine(_root, "fifo");
         using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
         // Opened, a FIFO without a writer would block forever.
-        Assert.Contains("is a named pipe (FIFO)", Assert.Throws<BadInputException>(() => TraceReaders.Read(fifo)).Message);
+        Assert.Contains("is a named pipe (FIFO)", Refusal(fifo));
     }
 
     [SkippableFact]

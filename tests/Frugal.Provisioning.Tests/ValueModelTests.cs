@@ -50,20 +50,26 @@ public sealed class ValueModelTests : IDisposable
     {
         var path = Path.Combine(_root, "not-a-model.zip");
         File.WriteAllText(path, "hello");
-        Assert.Contains("is not a model archive", Assert.Throws<BadInputException>(() => ValueModel.Load(path)).Message);
-        Assert.Contains("missing.zip': no such file", Assert.Throws<BadInputException>(() => ValueModel.Load(Path.Combine(_root, "missing.zip"))).Message);
+        var garbage = Assert.Throws<BadInputException>(() => ValueModel.Load(path));
+        Assert.Contains("is not a model archive", garbage.Message);
+        var missing = Assert.Throws<BadInputException>(() => ValueModel.Load(Path.Combine(_root, "missing.zip")));
+        Assert.Contains("missing.zip': no such file", missing.Message);
     }
+
+    private static ValueModel SmallGbt() =>
+        ValueModel.Train(ValueModelKind.Gbt, Samples(40), seed: 1, new ValueModelOptions { Trees = 5, Leaves = 4 });
 
     [Fact]
     public void ADamagedModelFileIsRefusedNamingTheFile()
     {
-        var model = ValueModel.Train(ValueModelKind.Gbt, Samples(40), seed: 1, new ValueModelOptions { Trees = 5, Leaves = 4 });
+        var model = SmallGbt();
         var bytes = model.ToBytes();
         var path = Path.Combine(_root, "damaged.zip");
 
         // Cut short, the archive's directory is gone: not a model archive at all.
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
-        Assert.Contains($"model file '{path}' is not a model archive", Assert.Throws<BadInputException>(() => ValueModel.Load(path)).Message);
+        var cut = Assert.Throws<BadInputException>(() => ValueModel.Load(path));
+        Assert.Contains($"model file '{path}' is not a model archive", cut.Message);
 
         // A byte flipped anywhere is refused as bad input or as damage, or, where it lands in a field
         // nothing reads (a timestamp), leaves a model that predicts as the original did; never another error.
@@ -88,10 +94,11 @@ public sealed class ValueModelTests : IDisposable
     [Fact]
     public void AModelOfOneKindIsNotUsedAsTheOther()
     {
-        var model = ValueModel.Train(ValueModelKind.Gbt, Samples(40), seed: 1, new ValueModelOptions { Trees = 5, Leaves = 4 });
+        var model = SmallGbt();
         Assert.Throws<BadInputException>(() => MethodCatalog.Create("forest", TrainedModels.Of(model)));
         var path = Path.Combine(_root, "gbt.zip");
         model.Save(path);
-        Assert.Equal($"method 'forest' was given a 'gbt' model ({path})", Assert.Throws<BadInputException>(() => TrainedModels.Load("forest", path)).Message);
+        var other = Assert.Throws<BadInputException>(() => TrainedModels.Load("forest", path));
+        Assert.Equal($"method 'forest' was given a 'gbt' model ({path})", other.Message);
     }
 }

@@ -49,8 +49,10 @@ public sealed record EpisodeSettings
     }
 }
 
-/// <summary>One training example: the 144 × 42 state at a probe time and the gap, in hours, of submitting the successor
-/// then.</summary>
+/// <summary>
+/// One training example: the 144 × 42 state at a probe time and the gap, in hours, of submitting
+/// the successor then.
+/// </summary>
 public sealed record ProbeSample(long SampleStart, long ProbeTime, float[] Features, float LabelHours);
 
 /// <summary>

@@ -192,9 +192,10 @@ public class ChainSettings : ProvisionSettings
         return OutOfRange("chain-nodes", ChainNodes, 1, int.MaxValue)
                ?? OutOfRange("chain-hours", ChainHours, 1, ChainSpec.MaxLimitSeconds / 3600.0)
                ?? OutOfRange("stride-hours", StrideHours, MinStrideHours, HoursPerYear)
-               ?? (MaxSamplesText is { } samples && !(int.TryParse(samples, NumberStyles.None, CultureInfo.InvariantCulture,
-                       out var count) && count >= 1)
-                   ? ValidationResult.Error($"--max-samples: '{samples}' is not a whole number from 1 to {int.MaxValue:N0}.")
+               ?? (MaxSamplesText is { } samples && !(int.TryParse(samples, NumberStyles.None,
+                       CultureInfo.InvariantCulture, out var count) && count >= 1)
+                   ? ValidationResult.Error(
+                       $"--max-samples: '{samples}' is not a whole number from 1 to {int.MaxValue:N0}.")
                    : null)
                ?? OutOfRange("probes", Probes, 2, StudyOptions.MaxProbesPerSample)
                ?? OutOfRange("trees", Trees, 1, ValueModelOptions.MaxTrees)
