@@ -40,17 +40,19 @@ internal static class ProvisionView
         console.Write(table);
     }
 
-    public static void Training(IAnsiConsole console, ValueModelTraining t) =>
-        console.MarkupLine(Markup.Escape(
-            $"{t.Method}: {t.TrainingSamples} samples, {t.TrainingRows} rows; " +
-            $"held-out MAE {F3(t.HeldOutMeanAbsoluteErrorHours)} h, " +
-            $"R² {F3(t.HeldOutRSquared)}; saved to {t.Model}"));
-
-    public static void Training(IAnsiConsole console, PolicyTraining t) =>
-        console.MarkupLine(Markup.Escape(
-            $"pg: {t.Episodes} episodes over a {t.ValueModel} value model; policy parameters " +
-            $"{string.Join(", ", t.PolicyParameters.Select(v => v.ToString("G4", CultureInfo.InvariantCulture)))}; " +
-            $"saved to {t.Model}"));
+    /// <summary>One line on a trained value model or policy, and where it was saved.</summary>
+    public static void Training(IAnsiConsole console, ProvisioningResult training) => console.MarkupLine(Markup.Escape(
+        training switch
+        {
+            ValueModelTraining t =>
+                $"{t.Method}: {t.TrainingSamples} samples, {t.TrainingRows} rows; " +
+                $"held-out MAE {F3(t.HeldOutMeanAbsoluteErrorHours)} h, R² {F3(t.HeldOutRSquared)}; saved to {t.Model}",
+            PolicyTraining t =>
+                $"pg: {t.Episodes} episodes over a {t.ValueModel} value model; policy parameters " +
+                $"{string.Join(", ", t.PolicyParameters.Select(v => v.ToString("G4", CultureInfo.InvariantCulture)))}; " +
+                $"saved to {t.Model}",
+            _ => throw new ArgumentException($"not a training result: {training.GetType().Name}", nameof(training)),
+        }));
 
     /// <summary>Runs <paramref name="work"/> under a progress bar, or silently when JSON goes to the console.</summary>
     public static T WithProgress<T>(IAnsiConsole console, Commands.GlobalSettings settings, string description, Func<IProgress<double>, T> work) =>

@@ -52,23 +52,18 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
         var value = isPolicy && settings.ValueModel is { } path ? ValueModel.Load(path) : null;
         var trace = settings.LoadTrace(console, cancellation);
         var study = new ProvisioningStudy(trace, options);
-        if (isPolicy)
-        {
-            var policy = ProvisionView.WithProgress(console, settings,
+        ValueModelKinds.TryParse(method, out var kind);
+        ProvisioningResult result = isPolicy
+            ? ProvisionView.WithProgress(console, settings,
                     $"pg: {settings.PgUpdates} updates of {settings.PgEpisodes} episodes on {trace.Source}",
                     progress => study.TrainPolicy(value, progress, cancellation))
+                .SaveTo(settings.Model!)
+            : ProvisionView.WithProgress(console, settings,
+                    $"{method}: probing {study.TrainingStarts.Count} training samples of {trace.Source}",
+                    progress => study.TrainValueModel(kind, progress, cancellation))
                 .SaveTo(settings.Model!);
-            if (!settings.JsonOnConsole) ProvisionView.Training(console, policy);
-            JsonOutput.Emit(console, settings, policy.ToJson());
-            return ExitCodes.Success;
-        }
-        ValueModelKinds.TryParse(method, out var kind);
-        var trained = ProvisionView.WithProgress(console, settings,
-                $"{method}: probing {study.TrainingStarts.Count} training samples of {trace.Source}",
-                progress => study.TrainValueModel(kind, progress, cancellation))
-            .SaveTo(settings.Model!);
-        if (!settings.JsonOnConsole) ProvisionView.Training(console, trained);
-        JsonOutput.Emit(console, settings, trained.ToJson());
+        if (!settings.JsonOnConsole) ProvisionView.Training(console, result);
+        JsonOutput.Emit(console, settings, result.ToJson());
         return ExitCodes.Success;
     }
 }
