@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Provisioning.Chains;
 using Frugal.Provisioning.Evaluation;
 using Frugal.Provisioning.Methods;
@@ -115,8 +116,13 @@ public sealed class ChainTests
         Assert.IsType<ReactiveMethod>(MethodCatalog.Create("reactive"));
         Assert.IsType<DependencyMethod>(MethodCatalog.Create("dependency"));
         Assert.IsType<AverageWaitMethod>(MethodCatalog.Create("avg-wait"));
-        var unknown = Assert.Throws<UnknownMethodException>(() => MethodCatalog.Create("oracle"));
-        Assert.Contains("reactive, dependency, avg-wait, forest, gbt", unknown.Message);
-        Assert.Throws<ArgumentException>(() => MethodCatalog.Create("gbt"));
+        Assert.IsType<ReactiveMethod>(MethodCatalog.Create("Reactive"));
+        var unknown = Assert.Throws<UnknownNameException>(() => MethodCatalog.Create("oracle"));
+        Assert.Equal("unknown method 'oracle'; known: reactive, dependency, avg-wait, forest, gbt, pg",
+            unknown.Message);
+        Assert.Equal(MethodCatalog.Setting, unknown.Setting);
+        var untrained = Assert.Throws<BadInputException>(() => MethodCatalog.Create("gbt"));
+        Assert.Contains("needs a trained gbt model", untrained.Message);
+        Assert.Equal(["reactive", "dependency", "avg-wait"], MethodCatalog.Baselines);
     }
 }

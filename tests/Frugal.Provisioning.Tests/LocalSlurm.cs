@@ -83,7 +83,7 @@ internal sealed class LocalSlurm : IDisposable
             """);
         Start(Path.Combine(_root, "slurmctld.pid"), "/usr/sbin/slurmctld", "-i", "-f", Conf);
         Start(Path.Combine(_root, "slurmd.pid"), "/usr/sbin/slurmd", "-f", Conf);
-        WaitUntil(() => Exec("sinfo", "-h", "-o", "%t").Contains("idle"), TimeSpan.FromSeconds(30), "the node to come up idle");
+        WaitUntil(() => Exec("sinfo", "-h", "-o", "%t").Contains("idle"), "the node to come up idle");
     }
 
     public string Conf { get; }
@@ -95,12 +95,25 @@ internal sealed class LocalSlurm : IDisposable
 
     public IReadOnlyDictionary<string, string> CommandEnvironment => new Dictionary<string, string> { ["SLURM_CONF"] = Conf };
 
-    public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
+    /// <summary>
+    /// How long a wait may last before the test counts as hung: far beyond what any step takes, so
+    /// only a hung cluster fails on it, never a slow machine.
+    /// </summary>
+    public static readonly TimeSpan HungAfter = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, re-checking it every quarter second (it asks
+    /// the cluster's commands or files, which raise no events); gives up after <paramref name="timeout"/>,
+    /// by default <see cref="HungAfter"/>.
+    /// </summary>
+    public static void WaitUntil(Func<bool> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var limit = timeout ?? HungAfter;
+        var waited = Stopwatch.StartNew();
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}.");
+            if (waited.Elapsed > limit)
+                throw new TimeoutException($"no sign of {what} after {limit.TotalSeconds:0} s: the cluster hangs");
             Thread.Sleep(250);
         }
     }
@@ -114,7 +127,8 @@ internal sealed class LocalSlurm : IDisposable
     {
         try
         {
-            WaitUntil(() => !JobSteps().Any(), TimeSpan.FromSeconds(15), "the job steps to finish");
+            // A grace period, not a check: steps still running after it are stopped below.
+            WaitUntil(() => !JobSteps().Any(), "the job steps to finish", TimeSpan.FromSeconds(15));
         }
         catch (TimeoutException)
         {
@@ -164,7 +178,8 @@ internal sealed class LocalSlurm : IDisposable
     {
         _pidFiles.Add(pidFile);
         Exec(command, args);
-        WaitUntil(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0, TimeSpan.FromSeconds(15), $"{Path.GetFileName(command)} to write {pidFile}");
+        WaitUntil(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0,
+            $"{Path.GetFileName(command)} to write {pidFile}");
     }
 
     private string Exec(string command, params string[] args)

@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Provisioning.Chains;
 using Frugal.Provisioning.Methods;
@@ -21,7 +22,8 @@ public sealed class PolicyGradientTests : IDisposable
         ([(-5, 0), (-1, 0)], -60 * 2),          // never submitted: forced, 2 hours of interruption
     ];
 
-    /// <summary>The REINFORCE surrogate whose gradient <see cref="PolicyGradientTrainer.Gradient"/> returns, with advantages held fixed.</summary>
+    /// <summary>The REINFORCE surrogate whose gradient <see cref="PolicyGradientTrainer.Gradient"/> returns, with
+    /// advantages held fixed.</summary>
     private static double Loss(double[] theta, List<(List<(double X, int Action)> Steps, double Reward)> batch)
     {
         var steps = batch.Sum(b => b.Steps.Count);
@@ -100,8 +102,9 @@ public sealed class PolicyGradientTests : IDisposable
         Assert.Equal(policy.Parameters, loaded.Parameters);
         Assert.Equal(value.Predict(rows[3].Features), loaded.Value.Predict(rows[3].Features));
         Assert.Equal(policy.SubmitProbability(-2), loaded.SubmitProbability(-2));
-        Assert.IsType<PolicyGradientMethod>(MethodCatalog.Create("pg", policy: loaded));
+        Assert.IsType<PolicyGradientMethod>(MethodCatalog.Create("pg", TrainedModels.None with { Policy = loaded }));
         value.Save(Path.Combine(_root, "value.zip"));
-        Assert.Throws<FormatException>(() => PolicyModel.Load(Path.Combine(_root, "value.zip")));
+        var notPolicy = Assert.Throws<BadInputException>(() => PolicyModel.Load(Path.Combine(_root, "value.zip")));
+        Assert.Contains("is not a policy model", notPolicy.Message);
     }
 }

@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Core.IO;
 using Frugal.Provisioning.Traces;
 
@@ -46,8 +47,10 @@ public sealed class TraceReaderTests : IDisposable
             "1\ta\t00001\t2023-01-01T01:00:00\t2023-01-01T00:00:00\t2023-01-01T02:00:00\t1234\t120\t0:0\t2\n" +
             "2\tb\t00002\tyesterday\t2023-01-01T00:10:00\t2023-01-01T05:00:00\t1000\t60\t0:0\t1\n" +
             "3\tc\t00003\t2023-01-01T01:00:00\t2023-01-01T00:00:00\t2023-01-01T02:00:00\t1234\t120\t0:0\t2\textra\n");
-        var e = Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path));
-        Assert.Equal($"{path}:5: field 'Start': 'yesterday' is not a time of the form yyyy-MM-ddTHH:mm:ss.", e.Message);
+        var e = Assert.Throws<MalformedTraceLineException>(() => TraceReaders.Read(path));
+        Assert.Equal($"{path}:5: field 'Start': 'yesterday' is not a time of the form yyyy-MM-ddTHH:mm:ss; " +
+                     "the skip-bad-lines setting skips such lines", e.Message);
+        Assert.Equal(TraceReadOptions.SkipBadSetting, e.Setting);
 
         var skipped = TraceReaders.Read(path, options: new TraceReadOptions { SkipBad = true });
         Assert.Single(skipped.Jobs);
@@ -109,8 +112,83 @@ public sealed class TraceReaderTests : IDisposable
     {
         var path = File("x.txt", "hello world\n");
         Assert.Contains("not a recognised trace format", Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path)).Message);
-        Assert.Contains("auto, mirage, sacct, swf, jobcomp", Assert.Throws<UnknownTraceFormatException>(() => TraceReaders.Read(path, "csv")).Message);
-        Assert.Throws<FileNotFoundException>(() => TraceReaders.Read(Path.Combine(_root, "missing.log")));
+        Assert.Equal("unknown trace format 'csv'; known: auto, mirage, sacct, swf, jobcomp",
+            Assert.Throws<UnknownNameException>(() => TraceReaders.Read(path, "csv")).Message);
+        var missing = Assert.Throws<BadInputException>(() => TraceReaders.Read(Path.Combine(_root, "missing.log")));
+        Assert.Contains("missing.log': no such file", missing.Message);
+    }
+
+    private static string MirageRow(int id, string submit) =>
+        $"{id}\tj\t00001\t2023-01-01T01:00:00\t{submit}\t2023-01-01T02:00:00\t1000\t120\t0:0\t1\n";
+
+    [Fact]
+    public void ATraceSpanningCenturiesIsRefusedNamingTheLimit()
+    {
+        // One row submitted in year 1 and started in 2023 is well formed, field by field; skipping
+        // bad lines keeps it, and the trace's span would plan hundreds of thousands of chains.
+        var path = File("year1.log",
+            MirageHeader + MirageRow(1, "2023-01-01T00:00:00") + MirageRow(2, "0001-01-01T00:00:00"));
+        var skipping = new TraceReadOptions { SkipBad = true };
+        var e = Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path, options: skipping));
+        Assert.Equal($"{path}: its jobs were submitted over 2,022 years " +
+                     "(job 2 on 0001-01-01 to job 1 on 2023-01-01), " +
+                     "more than the 30-year limit on a trace; a submit time far from the rest is usually a damaged row",
+            e.Message);
+    }
+
+    [Fact]
+    public void AJobListedTwiceIsAMalformedLine()
+    {
+        // A log concatenated with itself would otherwise replay every job twice, in a queue twice as long.
+        const string day = "2023-01-01T00:00:00";
+        var path = File("twice.log", MirageHeader + MirageRow(1, day) + MirageRow(2, day) + MirageRow(1, day));
+        Assert.StartsWith(
+            $"{path}:6: field 'job id': job 1 appears again (first on line 4); the skip-bad-lines setting",
+            Assert.Throws<MalformedTraceLineException>(() => TraceReaders.Read(path)).Message);
+        var read = TraceReaders.Read(path, options: new TraceReadOptions { SkipBad = true });
+        Assert.Equal(2, read.Jobs.Count);
+        Assert.Equal(1, read.SkippedBadLines);
+    }
+
+    [Theory]
+    [InlineData("99999999999999999999", "is not a whole number")]
+    [InlineData("9223372036854775807", "is above the largest allowed value")]
+    [InlineData("0", "is below the least allowed value, 1")]
+    public void ExtremeLimitsAreMalformedLines(string minutes, string problem)
+    {
+        var row = MirageRow(1, "2023-01-01T00:00:00").Replace("\t120\t", $"\t{minutes}\t");
+        var path = File("limits.log", MirageHeader + row);
+        var e = Assert.Throws<MalformedTraceLineException>(() => TraceReaders.Read(path));
+        Assert.StartsWith($"{path}:4: field 'TimelimitR': ", e.Message);
+        Assert.Contains(problem, e.Message);
+    }
+
+    [Fact]
+    public void ReadingALongTraceReportsProgressFromItsFirstLines()
+    {
+        // Some 4 MB: the first report comes after the first lines, long before the end.
+        var rows = Enumerable.Range(1, 30_000).Select(i => MirageRow(i, "2023-01-01T00:00:00"));
+        var path = File("long.log", MirageHeader + string.Concat(rows));
+        var reports = new List<double>();
+        var read = TraceReaders.Read(path, progress: new Core.Experiments.SynchronousProgress<double>(reports.Add));
+        Assert.Equal(30_000, read.Jobs.Count);
+        Assert.True(reports[0] < 0.05, $"the first report came at {reports[0]:P0}");
+        Assert.True(reports.Count >= 5, $"only {reports.Count} reports");
+        Assert.Equal(reports.Order(), reports);
+        Assert.Equal(1, reports[^1]);
+    }
+
+    [Fact]
+    public void SpecialFilesAreRefusedWithoutBeingRead()
+    {
+        string Refusal(string path) => Assert.Throws<BadInputException>(() => TraceReaders.Read(path)).Message;
+        Assert.Contains("is a character device, not a regular file", Refusal("/dev/zero"));
+        Assert.Contains("is a directory, not a regular file", Refusal(_root));
+        if (!OperatingSystem.IsLinux()) return;
+        var fifo = Path.Combine(_root, "fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
+        // Opened, a FIFO without a writer would block forever.
+        Assert.Contains("is a named pipe (FIFO)", Refusal(fifo));
     }
 
     [SkippableFact]
@@ -119,7 +197,7 @@ public sealed class TraceReaderTests : IDisposable
         var dir = ReferenceData.Require("mirage");
         var path = Path.Combine(dir, "ls6-a100.log");
 
-        var e = Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path));
+        var e = Assert.Throws<MalformedTraceLineException>(() => TraceReaders.Read(path));
         Assert.Contains(":19706: field 'row'", e.Message);
         var read = TraceReaders.Read(path, options: new TraceReadOptions { SkipBad = true });
         Assert.Equal(24_776, read.Jobs.Count);
@@ -155,7 +233,7 @@ public sealed class JobcompReaderTests
         File.WriteAllText(path, Line + "\n" + Line.Replace("JobId=7", "JobId=8").Replace("StartTime=2026-11-25T10:00:05", "StartTime=later") + "\n");
         try
         {
-            var e = Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path));
+            var e = Assert.Throws<MalformedTraceLineException>(() => TraceReaders.Read(path));
             Assert.StartsWith($"{path}:2: field 'StartTime'", e.Message);
             var read = TraceReaders.Read(path, options: new TraceReadOptions { SkipBad = true });
             var job = Assert.Single(read.Jobs);

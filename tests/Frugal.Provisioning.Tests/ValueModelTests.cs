@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Provisioning.Chains;
 using Frugal.Provisioning.Methods;
@@ -41,7 +42,7 @@ public sealed class ValueModelTests : IDisposable
         foreach (var s in samples.Take(10)) Assert.Equal(model.Predict(s.Features), loaded.Predict(s.Features));
         // The step is learned: early submissions predict overlap, late ones interruption.
         Assert.True(model.Predict(samples.First(s => s.LabelHours < 0).Features) < model.Predict(samples.First(s => s.LabelHours > 0).Features));
-        Assert.IsType<ValueModelMethod>(MethodCatalog.Create(kind.Name(), loaded));
+        Assert.IsType<ValueModelMethod>(MethodCatalog.Create(kind.Name(), TrainedModels.Of(loaded)));
     }
 
     [Fact]
@@ -49,14 +50,55 @@ public sealed class ValueModelTests : IDisposable
     {
         var path = Path.Combine(_root, "not-a-model.zip");
         File.WriteAllText(path, "hello");
-        Assert.Throws<FormatException>(() => ValueModel.Load(path));
-        Assert.Throws<FileNotFoundException>(() => ValueModel.Load(Path.Combine(_root, "missing.zip")));
+        var garbage = Assert.Throws<BadInputException>(() => ValueModel.Load(path));
+        Assert.Contains("is not a model archive", garbage.Message);
+        var missing = Assert.Throws<BadInputException>(() => ValueModel.Load(Path.Combine(_root, "missing.zip")));
+        Assert.Contains("missing.zip': no such file", missing.Message);
+    }
+
+    private static ValueModel SmallGbt() =>
+        ValueModel.Train(ValueModelKind.Gbt, Samples(40), seed: 1, new ValueModelOptions { Trees = 5, Leaves = 4 });
+
+    [Fact]
+    public void ADamagedModelFileIsRefusedNamingTheFile()
+    {
+        var model = SmallGbt();
+        var bytes = model.ToBytes();
+        var path = Path.Combine(_root, "damaged.zip");
+
+        // Cut short, the archive's directory is gone: not a model archive at all.
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var cut = Assert.Throws<BadInputException>(() => ValueModel.Load(path));
+        Assert.Contains($"model file '{path}' is not a model archive", cut.Message);
+
+        // A byte flipped anywhere is refused as bad input or as damage, or, where it lands in a field
+        // nothing reads (a timestamp), leaves a model that predicts as the original did; never another error.
+        var random = new SeedTree(3).Stream("flips");
+        var probe = Samples(1)[0].Features;
+        for (var trial = 0; trial < 40; trial++)
+        {
+            var damaged = (byte[])bytes.Clone();
+            damaged[random.Next(damaged.Length)] ^= (byte)(1 + random.Next(255));
+            File.WriteAllBytes(path, damaged);
+            try
+            {
+                Assert.Equal(model.Predict(probe), ValueModel.Load(path).Predict(probe));
+            }
+            catch (Exception e) when (e is BadInputException or CorruptDataException)
+            {
+                Assert.Contains($"model file '{path}'", e.Message);
+            }
+        }
     }
 
     [Fact]
     public void AModelOfOneKindIsNotUsedAsTheOther()
     {
-        var model = ValueModel.Train(ValueModelKind.Gbt, Samples(40), seed: 1, new ValueModelOptions { Trees = 5, Leaves = 4 });
-        Assert.Throws<ArgumentException>(() => MethodCatalog.Create("forest", model));
+        var model = SmallGbt();
+        Assert.Throws<BadInputException>(() => MethodCatalog.Create("forest", TrainedModels.Of(model)));
+        var path = Path.Combine(_root, "gbt.zip");
+        model.Save(path);
+        var other = Assert.Throws<BadInputException>(() => TrainedModels.Load("forest", path));
+        Assert.Equal($"method 'forest' was given a 'gbt' model ({path})", other.Message);
     }
 }

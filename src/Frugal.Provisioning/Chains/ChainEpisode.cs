@@ -1,10 +1,13 @@
+using System.Globalization;
+using Frugal.Core.Errors;
 using Frugal.Provisioning.Methods;
 using Frugal.Provisioning.Simulation;
 using Frugal.Provisioning.Traces;
 
 namespace Frugal.Provisioning.Chains;
 
-/// <summary>How one chain sample is simulated (Mirage §7): the replay window, when the predecessor is submitted, and the load.</summary>
+/// <summary>How one chain sample is simulated (Mirage §7): the replay window, when the predecessor is submitted, and
+/// the load.</summary>
 public sealed record EpisodeSettings
 {
     public NodePools Pools { get; init; } = NodePools.Single(88);
@@ -14,24 +17,42 @@ public sealed record EpisodeSettings
     /// <summary>The jobs submitted in [start, start + window] are replayed (5 days).</summary>
     public long WindowSeconds { get; init; } = 5 * 86400;
 
-    /// <summary>The predecessor is submitted this long after the start (2 days), once the queue has filled and 24 h of history exist.</summary>
+    /// <summary>The predecessor is submitted this long after the start (2 days), once the queue has filled and 24 h of
+    /// history exist.</summary>
     public long LeadSeconds { get; init; } = 2 * 86400;
 
-    /// <summary>Arrival-rate factor: 2 replays the jobs of 2 windows compressed into one; 1 is the trace's own load.</summary>
+    /// <summary>Arrival-rate factor: 2 replays the jobs of 2 windows compressed into one; 1 is the trace's own
+    /// load.</summary>
     public double Load { get; init; } = 1;
 
+    /// <summary>The name messages give <see cref="Load"/>.</summary>
+    public const string LoadSetting = "load";
+
+    /// <summary>The highest load factor: 10 replays ten windows' jobs in one (Mirage studies 0.8 to 1.2).</summary>
+    public const double MaxLoad = 10;
+
+    /// <exception cref="BadInputException">A setting is out of range, or the chain does not fit its pool.</exception>
     public void Validate()
     {
         Chain.Validate();
         Scheduler.Validate();
-        if (!(Load > 0) || !double.IsFinite(Load)) throw new ArgumentException($"the load factor must be a positive number, not {Load}.");
+        Pools.CheckFits("the chain", SlurmJob.DefaultPartition, Chain.Nodes);
+        if (!(Load > 0 && Load <= MaxLoad))
+            throw new BadInputException(
+                $"{LoadSetting}: {Load.ToString(CultureInfo.InvariantCulture)} " +
+                $"is not a factor above 0 and at most {MaxLoad}",
+                LoadSetting);
         if (LeadSeconds < SnapshotFeatures.HistoryLength * SnapshotFeatures.IntervalSeconds)
-            throw new ArgumentException("the predecessor must be submitted after a full 24-hour history.");
-        if (WindowSeconds < LeadSeconds) throw new ArgumentException("the replay window must reach past the predecessor's submission.");
+            throw new BadInputException("the predecessor must be submitted after a full 24-hour history");
+        if (WindowSeconds < LeadSeconds)
+            throw new BadInputException("the replay window must reach past the predecessor's submission");
     }
 }
 
-/// <summary>One training example: the 144 × 42 state at a probe time and the gap, in hours, of submitting the successor then.</summary>
+/// <summary>
+/// One training example: the 144 × 42 state at a probe time and the gap, in hours, of submitting
+/// the successor then.
+/// </summary>
 public sealed record ProbeSample(long SampleStart, long ProbeTime, float[] Features, float LabelHours);
 
 /// <summary>
@@ -84,7 +105,8 @@ public sealed class ChainEpisode
         }
     }
 
-    /// <summary>When the predecessor starts in the sample beginning at <paramref name="start"/>, without a successor.</summary>
+    /// <summary>When the predecessor starts in the sample beginning at <paramref name="start"/>, without a
+    /// successor.</summary>
     public long PredecessorStart(long start)
     {
         var run = Begin(start);
@@ -104,7 +126,8 @@ public sealed class ChainEpisode
         return Enumerable.Range(0, count).Select(k => first + (last - first) * k / (count - 1)).Select(t => t - (t % 60 + 60) % 60).ToArray();
     }
 
-    /// <summary>Submits the successor at exactly <paramref name="probeTime"/> and records the state then and the gap that follows.</summary>
+    /// <summary>Submits the successor at exactly <paramref name="probeTime"/> and records the state then and the gap
+    /// that follows.</summary>
     public ProbeSample Probe(long start, long probeTime)
     {
         var run = Begin(start);
@@ -129,7 +152,8 @@ public sealed class ChainEpisode
         return new Replay(simulator, predecessor, new QueueHistory());
     }
 
-    /// <summary>The trace's jobs submitted in the window, with arrival times compressed (or stretched) by the load factor.</summary>
+    /// <summary>The trace's jobs submitted in the window, with arrival times compressed (or stretched) by the load
+    /// factor.</summary>
     private IEnumerable<SimJob> WindowJobs(long start)
     {
         var span = (long)(Settings.WindowSeconds * Settings.Load);

@@ -1,3 +1,5 @@
+using Frugal.Core.Errors;
+
 namespace Frugal.Provisioning.Chains;
 
 /// <summary>
@@ -7,13 +9,36 @@ namespace Frugal.Provisioning.Chains;
 /// </summary>
 public sealed record ChainSpec(int Nodes = 1, long LimitSeconds = 48 * 3600)
 {
-    /// <summary>The chain's priority where the simulator replays logged priorities (Mirage gives both jobs 6000).</summary>
+    /// <summary>The chain's priority where the simulator replays logged priorities (Mirage gives both jobs
+    /// 6000).</summary>
     public double Priority { get; init; } = 6000;
 
+    /// <summary>The name messages give <see cref="Nodes"/>.</summary>
+    public const string NodesSetting = "chain nodes";
+
+    /// <summary>The name messages give <see cref="LimitSeconds"/>.</summary>
+    public const string LimitSetting = "chain time limit";
+
+    /// <summary>The shortest chain limit: two minutes, so the predecessor runs past the submission a minute before its
+    /// end.</summary>
+    public const long MinLimitSeconds = 120;
+
+    /// <summary>The longest chain limit: a year (Slurm sites allow days; the simulation grows with the
+    /// limit).</summary>
+    public const long MaxLimitSeconds = 365 * 86400;
+
+    /// <exception cref="BadInputException">No node, or a limit outside [<see cref="MinLimitSeconds"/>,
+    /// <see cref="MaxLimitSeconds"/>].</exception>
     public void Validate()
     {
-        if (Nodes < 1) throw new ArgumentException($"the chain needs at least one node, not {Nodes}.");
-        if (LimitSeconds < 120) throw new ArgumentException($"the chain's limit must be at least 120 s, not {LimitSeconds}.");
+        if (Nodes < 1)
+            throw new BadInputException($"{NodesSetting}: the chain needs at least one node, not {Nodes}",
+                NodesSetting);
+        if (LimitSeconds is < MinLimitSeconds or > MaxLimitSeconds)
+            throw new BadInputException(
+                $"{LimitSetting}: {LimitSeconds:N0} s is not between {MinLimitSeconds} s " +
+                $"and a year ({MaxLimitSeconds:N0} s)",
+                LimitSetting);
     }
 }
 

@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Statistics;
 using Frugal.Provisioning.Chains;
 using Frugal.Provisioning.Methods;
@@ -32,7 +33,7 @@ public static class ChainEvaluation
     public static MethodOutcome Run(ChainEpisode episode, IProvisioningMethod method, IReadOnlyList<long> starts,
         IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
-        if (starts.Count == 0) throw new ArgumentException("no sample start lies in the evaluation period.");
+        if (starts.Count == 0) throw new BadInputException("no sample start lies in the evaluation period");
         var gaps = new ChainGap[starts.Count];
         var done = 0;
         Parallel.For(0, starts.Count, new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>

@@ -1,5 +1,4 @@
 using Frugal.Core.Experiments;
-using Frugal.Core.IO;
 using Frugal.Core.Results;
 using Frugal.Provisioning.Chains;
 using Frugal.Provisioning.Simulation;
@@ -15,9 +14,8 @@ namespace Frugal.Provisioning.Evaluation;
 /// </summary>
 public sealed class MirageExperiment : IExperiment
 {
-    public const string TraceFileName = "ls6-a100.log";
-
-    /// <summary>The overlap a chain may waste, on average, for its method to count as a success (issue 8's target).</summary>
+    /// <summary>The overlap a chain may waste, on average, for its method to count as a success (issue 8's
+    /// target).</summary>
     public const double MaxOverlapNodeHours = 1;
 
     public string Name => "provisioning.mirage";
@@ -28,9 +26,10 @@ public sealed class MirageExperiment : IExperiment
         "and a REINFORCE policy over the LightGbm model " +
         "on interruption and overlap.";
 
+    /// <inheritdoc />
     public ExperimentResult Run(ExperimentContext context)
     {
-        var (trace, source) = LoadTrace(context);
+        var trace = ReferenceTrace.Load(context.Seeds, context.Quick);
         var quick = context.Quick;
         var options = new StudyOptions
         {
@@ -44,53 +43,53 @@ public sealed class MirageExperiment : IExperiment
         };
         var study = new ProvisioningStudy(trace, options);
         var result = context.NewResult(this)
-            .WithParameter("trace", source)
-            .WithParameter("jobs", trace.Count)
+            .WithParameter("trace", trace.Source)
+            .WithParameter("jobs", trace.Jobs.Count)
             .WithParameter("pool_nodes", options.Episode.Pools.ToString())
             .WithParameter("chain_nodes", options.Episode.Chain.Nodes)
             .WithParameter("chain_limit_h", options.Episode.Chain.LimitSeconds / 3600)
             .WithParameter("loads", string.Join(",", options.Loads));
 
         // Only a real trace has real waits to validate the simulator against; the replay is a third of the work.
-        var isReal = source == TraceFileName;
+        var isReal = ReferenceTrace.IsReal(trace);
         var share = isReal ? 0.3 : 0.0;
-        List<WaitComparison>? validation = null;
-        if (isReal) validation = WaitValidation.Compare(trace, TraceReplay.Run(trace, options.Episode.Pools, cancellation: context.Cancellation));
+        var validation = isReal
+            ? ReplayValidation.Run(trace, options.Episode.Pools, cancellation: context.Cancellation)
+            : null;
         context.ReportProgress(share);
         var models = study.Train(progress: new SynchronousProgress<double>(f => context.ReportProgress(share + (1 - share) * 0.5 * f)), cancellation: context.Cancellation);
         var outcomes = study.Evaluate(models, new SynchronousProgress<double>(f => context.ReportProgress(share + (1 - share) * (0.5 + 0.5 * f))), context.Cancellation);
         result.WithParameter("training_samples", models.TrainingSamples).WithParameter("training_rows", models.TrainingRows)
             .WithParameter("validation_samples", study.ValidationStarts.Count);
 
-        var atBase = outcomes.Where(o => o.Load == 1).ToList();
-        // Submitting at once never interrupts, so the headline is the least interruption within the issue's overlap budget.
-        var withinBudget = atBase.Where(o => o.OverlapNodeHours <= MaxOverlapNodeHours).ToList();
-        var best = (withinBudget.Count > 0 ? withinBudget : atBase).MinBy(o => o.MeanInterruptionHours)!;
-        var reactive = atBase.First(o => o.Method == "reactive");
-        result.Summary = $"{study.ValidationStarts.Count} chains on {source}: least mean interruption with at most {MaxOverlapNodeHours} node-h overlap per chain: " +
-                         $"{best.Method} ({best.MeanInterruptionHours:F2} h, {100 * best.InterruptionCutAgainst(reactive):F0}% below reactive's {reactive.MeanInterruptionHours:F2} h), " +
-                         $"{100 * best.ZeroInterruptionFraction:F0}% of its chains uninterrupted, {best.OverlapNodeHours:F2} node-h overlap per chain.";
-        // The headline metrics first (the terminal shows the first few), then every method's.
-        result.WithMetric("best.cut_vs_reactive", 100 * best.InterruptionCutAgainst(reactive), "%")
-            .WithMetric("best.zero_interruption", 100 * best.ZeroInterruptionFraction, "%")
-            .WithMetric("best.overlap", best.OverlapNodeHours, "node-h");
+        Headline(result, outcomes, trace.Source);
         ProvisioningReport.Metrics(result, outcomes);
         result.Records.Add(ProvisioningReport.MethodTable(outcomes));
-        if (validation is not null) result.Records.Add(ProvisioningReport.ValidationTable(validation));
+        if (validation is not null) result.Records.Add(ProvisioningReport.ValidationTable(validation.Groups));
         result.Charts.AddRange(ProvisioningReport.Charts(outcomes));
         return result;
     }
 
-    /// <summary>The real Lonestar6 trace at full scale where present; a generated 60-day trace otherwise (36 days at quick scale, so its last fifth still holds a few 5-day sample windows).</summary>
-    private static (IReadOnlyList<SlurmJob> Trace, string Source) LoadTrace(ExperimentContext context)
+    /// <summary>
+    /// The headline, first among the metrics (the terminal shows the first few): submitting at once
+    /// never interrupts, so the best method is the one with the least mean interruption within the
+    /// overlap budget (<see cref="MaxOverlapNodeHours"/>) at the trace's own load, measured against reactive.
+    /// </summary>
+    internal static void Headline(ExperimentResult result, IReadOnlyList<MethodOutcome> outcomes, string source)
     {
-        if (!context.Quick && ReferenceData.Locate("mirage") is { } dir)
-        {
-            var path = Path.Combine(dir, TraceFileName);
-            // The one malformed row of the LS6 trace is skipped, as Mirage's own reader drops it.
-            return (TraceReaders.Read(path, "mirage", new TraceReadOptions { SkipBad = true }).Jobs, TraceFileName);
-        }
-        var days = context.Quick ? 36 : 60;
-        return (SyntheticTrace.Generate(new SyntheticTraceOptions { Days = days }, context.Seeds.Child("trace")), "generated");
+        var atBase = outcomes.Where(o => o.Load == 1).ToList();
+        var withinBudget = atBase.Where(o => o.OverlapNodeHours <= MaxOverlapNodeHours).ToList();
+        var best = (withinBudget.Count > 0 ? withinBudget : atBase).MinBy(o => o.MeanInterruptionHours)!;
+        var reactive = atBase.First(o => o.Method == "reactive");
+        var cut = 100 * best.InterruptionCutAgainst(reactive);
+        result.Summary = $"{best.Chains} chains on {source}: " +
+                         $"least mean interruption with at most {MaxOverlapNodeHours} node-h overlap per chain: " +
+                         $"{best.Method} ({best.MeanInterruptionHours:F2} h, {cut:F0}% below reactive's " +
+                         $"{reactive.MeanInterruptionHours:F2} h), " +
+                         $"{100 * best.ZeroInterruptionFraction:F0}% of its chains uninterrupted, " +
+                         $"{best.OverlapNodeHours:F2} node-h overlap per chain.";
+        result.WithMetric("best.cut_vs_reactive", cut, "%")
+            .WithMetric("best.zero_interruption", 100 * best.ZeroInterruptionFraction, "%")
+            .WithMetric("best.overlap", best.OverlapNodeHours, "node-h");
     }
 }

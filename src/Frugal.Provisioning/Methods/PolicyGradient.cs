@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using Frugal.Core.Errors;
 using Frugal.Core.IO;
 using Frugal.Core.Randomness;
 using Frugal.Provisioning.Chains;
@@ -20,22 +21,54 @@ public enum PolicyBaseline
 /// <summary>REINFORCE settings; the defaults are Mirage's (§6 of the brief).</summary>
 public sealed record PolicyGradientOptions
 {
+    /// <summary>The most updates a training may run (a sanity limit: Mirage runs 60).</summary>
+    public const int MaxUpdates = 100_000;
+
+    /// <summary>The most episodes one update may sample (Mirage samples 32).</summary>
+    public const int MaxEpisodesPerUpdate = 10_000;
+
+    /// <summary>The name messages give <see cref="Updates"/>.</summary>
+    public const string UpdatesSetting = "policy-gradient updates";
+
+    /// <summary>The name messages give <see cref="EpisodesPerUpdate"/>.</summary>
+    public const string EpisodesSetting = "episodes per update";
+
+    /// <summary>What REINFORCE subtracts from a return.</summary>
     public PolicyBaseline Baseline { get; init; } = PolicyBaseline.Episode;
 
+    /// <summary>Policy updates, one per batch of episodes.</summary>
     public int Updates { get; init; } = 60;
+
+    /// <summary>Episodes sampled per update.</summary>
     public int EpisodesPerUpdate { get; init; } = 32;
+
+    /// <summary>Adam's step size.</summary>
     public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>The discount γ of a return.</summary>
     public double Discount { get; init; } = 0.99;
+
+    /// <summary>The weight of the entropy bonus.</summary>
     public double EntropyWeight { get; init; } = 0.1;
 
     /// <summary>The policy acts every 6 ten-minute ticks: hourly, as in Mirage's policy-gradient runs.</summary>
     public int TicksPerDecision { get; init; } = 6;
 
+    /// <exception cref="BadInputException">A setting is out of range; the message names it.</exception>
     public void Validate()
     {
-        if (Updates < 1 || EpisodesPerUpdate < 1) throw new ArgumentException("policy gradient needs at least one update of at least one episode.");
-        if (!(LearningRate > 0) || !(Discount > 0 && Discount <= 1) || !(EntropyWeight >= 0) || TicksPerDecision < 1)
-            throw new ArgumentException("policy-gradient learning rate, discount, entropy weight or cadence out of range.");
+        if (Updates is < 1 or > MaxUpdates)
+            throw new BadInputException(
+                $"{UpdatesSetting}: {Updates} is not between 1 and {MaxUpdates:N0}", UpdatesSetting);
+        if (EpisodesPerUpdate is < 1 or > MaxEpisodesPerUpdate)
+            throw new BadInputException(
+                $"{EpisodesSetting}: {EpisodesPerUpdate} is not between 1 and {MaxEpisodesPerUpdate:N0}",
+                EpisodesSetting);
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate) || !(Discount > 0 && Discount <= 1)
+            || !(EntropyWeight >= 0)
+            || !double.IsFinite(EntropyWeight) || TicksPerDecision < 1)
+            throw new BadInputException(
+                "policy-gradient learning rate, discount, entropy weight or cadence out of range");
     }
 }
 
@@ -84,36 +117,46 @@ public sealed class PolicyModel
         AtomicFile.WriteAllBytes(path, buffer.ToArray());
     }
 
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="FormatException">The file is not a policy saved by <see cref="Save"/>.</exception>
+    /// <summary>
+    /// Greedy, the policy submits where its two logits cross: a learned threshold on the predicted
+    /// gap, in hours (NaN where the logits are parallel and the policy always or never submits).
+    /// </summary>
+    public double SubmitThresholdHours =>
+        Parameters[1] == Parameters[0]
+            ? double.NaN
+            : -(Parameters[3] - Parameters[2]) / (Parameters[1] - Parameters[0]);
+
+    /// <summary>The policy saved at <paramref name="path"/>.</summary>
+    /// <exception cref="BadInputException">The file is missing, not a regular file of bounded size, or not a policy
+    /// model.</exception>
+    /// <exception cref="CorruptDataException">The file is a policy archive whose contents are damaged.</exception>
     public static PolicyModel Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist.", path);
-        try
+        var (value, parameters) = ModelFile.Open(ModelFile.Read(path), path, archive =>
         {
-            using var archive = new ZipArchive(File.OpenRead(path), ZipArchiveMode.Read);
             var valueEntry = archive.GetEntry(ValueEntry);
             var policyEntry = archive.GetEntry(PolicyEntry);
-            if (valueEntry is null || policyEntry is null) throw new FormatException($"model file '{path}' is not a policy saved by frugal provision train --method pg.");
-            using var bytes = new MemoryStream();
-            using (var stream = valueEntry.Open()) stream.CopyTo(bytes);
-            using var reader = new StreamReader(policyEntry.Open());
-            var parts = reader.ReadToEnd().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var parameters = new double[parts.Length];
-            for (var i = 0; i < parts.Length; i++)
-                if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out parameters[i]))
-                    throw new FormatException($"model file '{path}': policy parameter '{parts[i]}' is not a number.");
-            if (parameters.Length != 4) throw new FormatException($"model file '{path}': the policy has {parameters.Length} parameters, expected 4.");
-            return new PolicyModel(ValueModel.FromBytes(bytes.ToArray(), path), parameters);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new FormatException($"model file '{path}' is not a model archive: {e.Message}");
-        }
+            if (valueEntry is null || policyEntry is null)
+                throw new BadInputException(
+                    $"model file '{path}' is not a policy model (it has no '{PolicyEntry}' and '{ValueEntry}')");
+            return (ModelFile.Bytes(valueEntry, path), ModelFile.Text(policyEntry, path));
+        });
+        var parts = parameters.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var theta = new double[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out theta[i])
+                || !double.IsFinite(theta[i]))
+                throw new CorruptDataException(
+                    $"model file '{path}': policy parameter '{parts[i]}' is not a finite number");
+        if (theta.Length != 4)
+            throw new CorruptDataException(
+                $"model file '{path}': the policy has {theta.Length} parameters, expected 4");
+        return new PolicyModel(ValueModel.FromBytes(value, path), theta);
     }
 }
 
-/// <summary>The trained policy deployed greedily: submit, on its hourly ticks, when submitting is the likelier action.</summary>
+/// <summary>The trained policy deployed greedily: submit, on its hourly ticks, when submitting is the likelier
+/// action.</summary>
 public sealed class PolicyGradientMethod(PolicyModel policy, int ticksPerDecision = 6) : IProvisioningMethod
 {
     public string Name => "pg";
@@ -121,6 +164,12 @@ public sealed class PolicyGradientMethod(PolicyModel policy, int ticksPerDecisio
     public bool ShouldSubmit(DecisionContext context) =>
         context.Tick % ticksPerDecision == 0 && policy.SubmitProbability(policy.Value.Predict(context.Features())) > 0.5;
 }
+
+/// <summary>A policy as training left it, and how its episodes fared update by update.</summary>
+/// <param name="Policy">The trained policy.</param>
+/// <param name="MeanRewardByUpdate">Each update's mean episode reward, −60·|gap in hours|: it rises as the policy
+/// learns.</param>
+public sealed record TrainedPolicy(PolicyModel Policy, IReadOnlyList<double> MeanRewardByUpdate);
 
 /// <summary>
 /// REINFORCE: episodes sample actions from the current policy; the only reward, −60·|gap in
@@ -132,11 +181,16 @@ public sealed class PolicyGradientMethod(PolicyModel policy, int ticksPerDecisio
 /// </summary>
 public static class PolicyGradientTrainer
 {
-    public static PolicyModel Train(ChainEpisode episode, IReadOnlyList<long> starts, ValueModel value, PolicyGradientOptions options, SeedTree seeds,
-        IProgress<double>? progress = null, CancellationToken cancellation = default)
+    /// <summary>Trains a policy over the frozen <paramref name="value"/> model on episodes that start at
+    /// <paramref name="starts"/>.</summary>
+    /// <exception cref="BadInputException">The options are out of range, or there is no start to train on.</exception>
+    public static TrainedPolicy Train(ChainEpisode episode, IReadOnlyList<long> starts, ValueModel value,
+        PolicyGradientOptions options, SeedTree seeds, IProgress<double>? progress = null,
+        CancellationToken cancellation = default)
     {
         options.Validate();
-        if (starts.Count == 0) throw new ArgumentException("policy gradient needs at least one training start.");
+        if (starts.Count == 0) throw new BadInputException("policy gradient needs at least one training sample start");
+        var meanRewards = new double[options.Updates];
         var theta = new double[4];
         var adam = new Adam(theta.Length, options.LearningRate);
         for (var u = 0; u < options.Updates; u++)
@@ -152,10 +206,11 @@ public static class PolicyGradientTrainer
                 var gap = episode.Run(starts[random.Next(starts.Count)], explorer);
                 batch[e] = (explorer.Steps, -60 * Math.Abs(gap.Hours));
             });
+            meanRewards[u] = batch.Average(b => b.Reward);
             adam.Step(theta, Gradient(theta, batch, options));
             progress?.Report((u + 1.0) / options.Updates);
         }
-        return new PolicyModel(value, theta);
+        return new TrainedPolicy(new PolicyModel(value, theta), meanRewards);
     }
 
     /// <summary>The gradient of the REINFORCE loss with entropy bonus over one batch.</summary>

@@ -1,8 +1,10 @@
+using Frugal.Core.Catalogs;
 using Frugal.Core.Errors;
 
 namespace Frugal.Provisioning.Methods;
 
-/// <summary>What a method sees at a decision: the time, when the predecessor will end, the queue, and (on demand) Mirage's state vector.</summary>
+/// <summary>What a method sees at a decision: the time, when the predecessor will end, the queue, and (on demand)
+/// Mirage's state vector.</summary>
 public sealed class DecisionContext(long now, int tick, long predecessorEnd, Func<int, double> meanWaitOfLastStarted, Func<float[]> features)
 {
     public long Now { get; } = now;
@@ -24,7 +26,8 @@ public interface IProvisioningMethod
 {
     string Name { get; }
 
-    /// <summary>Submit the successor together with the predecessor, with an afterany dependency, instead of deciding.</summary>
+    /// <summary>Submit the successor together with the predecessor, with an afterany dependency, instead of
+    /// deciding.</summary>
     bool SubmitsWithDependency => false;
 
     bool ShouldSubmit(DecisionContext context);
@@ -37,7 +40,8 @@ public sealed class ReactiveMethod : IProvisioningMethod
     public bool ShouldSubmit(DecisionContext context) => false;
 }
 
-/// <summary>Submit at once with <c>--dependency=afterany</c>: queued early, but ageing only from the predecessor's end.</summary>
+/// <summary>Submit at once with <c>--dependency=afterany</c>: queued early, but ageing only from the predecessor's
+/// end.</summary>
 public sealed class DependencyMethod : IProvisioningMethod
 {
     public string Name => "dependency";
@@ -45,7 +49,8 @@ public sealed class DependencyMethod : IProvisioningMethod
     public bool ShouldSubmit(DecisionContext context) => false;
 }
 
-/// <summary>Submit when the predecessor's end, less a minute, is no further away than the mean wait of the last 100 jobs to start.</summary>
+/// <summary>Submit when the predecessor's end, less a minute, is no further away than the mean wait of the last 100
+/// jobs to start.</summary>
 public sealed class AverageWaitMethod : IProvisioningMethod
 {
     public const int RecentJobs = 100;
@@ -74,36 +79,109 @@ public sealed class ValueModelMethod(ValueModel model) : IProvisioningMethod
     }
 }
 
-/// <summary>A method name that the catalogue does not know.</summary>
-public sealed class UnknownMethodException(string name)
-    : BadInputException($"unknown method '{name}'; known methods: {string.Join(", ", MethodCatalog.Names)}.");
-
-/// <summary>The provisioning methods by name.</summary>
+/// <summary>The provisioning methods by name: the baselines, then the learned ones.</summary>
 public static class MethodCatalog
 {
-    public static readonly string[] Baselines = ["reactive", "dependency", "avg-wait"];
+    /// <summary>The name messages give the method a run uses.</summary>
+    public const string Setting = "method";
 
+    /// <summary>The policy-gradient method's name.</summary>
     public const string PolicyGradient = "pg";
 
-    public static IEnumerable<string> Names => Baselines.Concat(Enum.GetValues<ValueModelKind>().Select(k => k.Name())).Append(PolicyGradient);
+    /// <summary>A method: whether it needs trained models, and how to make it from them.</summary>
+    private sealed record Entry(bool IsLearned, Func<TrainedModels, IProvisioningMethod> Create);
+
+    private static readonly Catalog<Entry> Methods = new Catalog<Entry>(Setting)
+        .Add("reactive", new Entry(false, _ => new ReactiveMethod()), "submit one minute before the predecessor ends")
+        .Add("dependency", new Entry(false, _ => new DependencyMethod()),
+            "submit with the predecessor, with an afterany dependency")
+        .Add("avg-wait", new Entry(false, _ => new AverageWaitMethod()),
+            "submit when the recent mean wait covers the time left")
+        .Add(ValueModelKind.Forest.Name(), ValueModelEntry(ValueModelKind.Forest),
+            "a FastForest value model's predicted gap")
+        .Add(ValueModelKind.Gbt.Name(), ValueModelEntry(ValueModelKind.Gbt), "a LightGbm value model's predicted gap")
+        .Add(PolicyGradient, new Entry(true, m => new PolicyGradientMethod(m.RequirePolicy())),
+            "a REINFORCE policy over the gbt model");
+
+    private static Entry ValueModelEntry(ValueModelKind kind) => new(true, m => new ValueModelMethod(m.Require(kind)));
+
+    /// <summary>Every method's name, in the catalogue's order.</summary>
+    public static IReadOnlyList<string> Names => Methods.Names;
+
+    /// <summary>The methods that need no training.</summary>
+    public static IReadOnlyList<string> Baselines =>
+        Methods.Entries.Where(e => !e.Entry.IsLearned).Select(e => e.Name).ToArray();
+
+    /// <summary>Whether a method is called <paramref name="name"/> (any case).</summary>
+    public static bool Contains(string name) => Methods.Contains(name);
+
+    /// <summary>The method's own name for <paramref name="name"/> (any case).</summary>
+    /// <exception cref="UnknownNameException">No method has that name.</exception>
+    public static string Canonical(string name) => Methods.Canonical(name);
+
+    /// <summary>The methods named in <paramref name="names"/>, by their own names.</summary>
+    /// <exception cref="BadInputException">A name is unknown (<see cref="UnknownNameException"/>) or given twice, or
+    /// none is.</exception>
+    public static IReadOnlyList<string> CanonicalAll(IReadOnlyCollection<string> names) =>
+        Methods.GetAll(names).Select(e => e.Name).ToArray();
 
     /// <summary>Whether the method needs a trained model.</summary>
-    public static bool IsLearned(string name) => ValueModelKinds.TryParse(name, out _) || name == PolicyGradient;
+    /// <exception cref="UnknownNameException">No method has that name.</exception>
+    public static bool IsLearned(string name) => Methods.Get(name).IsLearned;
 
-    /// <exception cref="UnknownMethodException">No method has that name.</exception>
-    /// <exception cref="ArgumentException">A learned method without its model, or with a model of another kind.</exception>
-    public static IProvisioningMethod Create(string name, ValueModel? model = null, PolicyModel? policy = null)
+    /// <summary>The method <paramref name="name"/>, reading the model it needs from
+    /// <paramref name="models"/>.</summary>
+    /// <exception cref="UnknownNameException">No method has that name.</exception>
+    /// <exception cref="BadInputException">A learned method whose model is not among
+    /// <paramref name="models"/>.</exception>
+    public static IProvisioningMethod Create(string name, TrainedModels? models = null) =>
+        Methods.Get(name).Create(models ?? TrainedModels.None);
+}
+
+/// <summary>Models trained (or loaded) for the learned methods, and the training rows they came from.</summary>
+/// <param name="Models">The value models by kind.</param>
+/// <param name="TrainingSamples">Sample starts probed to train them (0 for loaded models).</param>
+/// <param name="TrainingRows">Probe rows they were trained on (0 for loaded models).</param>
+public sealed record TrainedModels(
+    IReadOnlyDictionary<ValueModelKind, ValueModel> Models, int TrainingSamples, int TrainingRows)
+{
+    /// <summary>The trained policy, for <c>pg</c>.</summary>
+    public PolicyModel? Policy { get; init; }
+
+    /// <summary>No models: enough for the baselines.</summary>
+    public static TrainedModels None { get; } = new(new Dictionary<ValueModelKind, ValueModel>(), 0, 0);
+
+    /// <summary>One value model.</summary>
+    public static TrainedModels Of(ValueModel model) =>
+        new(new Dictionary<ValueModelKind, ValueModel> { [model.Kind] = model }, 0, 0);
+
+    /// <summary>The model <paramref name="method"/> needs, from the file <paramref name="path"/> that training saved;
+    /// none for a baseline.</summary>
+    /// <exception cref="UnknownNameException">No method has that name.</exception>
+    /// <exception cref="BadInputException">The file is missing, not a model, or a model for another method.</exception>
+    /// <exception cref="Core.Errors.CorruptDataException">The file is a model archive whose contents are
+    /// damaged.</exception>
+    public static TrainedModels Load(string method, string path)
     {
-        switch (name)
-        {
-            case "reactive": return new ReactiveMethod();
-            case "dependency": return new DependencyMethod();
-            case "avg-wait": return new AverageWaitMethod();
-            case PolicyGradient: return new PolicyGradientMethod(policy ?? throw new ArgumentException("method 'pg' needs a trained policy."));
-        }
-        if (!ValueModelKinds.TryParse(name, out var kind)) throw new UnknownMethodException(name);
-        if (model is null) throw new ArgumentException($"method '{name}' needs a trained model.");
-        if (model.Kind != kind) throw new ArgumentException($"method '{name}' was given a '{model.Kind.Name()}' model.");
-        return new ValueModelMethod(model);
+        var name = MethodCatalog.Canonical(method);
+        if (!MethodCatalog.IsLearned(name)) return None;
+        if (name == MethodCatalog.PolicyGradient) return None with { Policy = PolicyModel.Load(path) };
+        var model = ValueModel.Load(path);
+        if (model.Kind.Name() != name)
+            throw new BadInputException(
+                $"method '{name}' was given a '{model.Kind.Name()}' model ({path})", ModelSetting);
+        return Of(model);
     }
+
+    /// <summary>The name messages give the trained model a learned method reads.</summary>
+    public const string ModelSetting = "model";
+
+    internal ValueModel Require(ValueModelKind kind) =>
+        Models.TryGetValue(kind, out var model)
+            ? model
+            : throw new BadInputException($"method '{kind.Name()}' needs a trained {kind.Name()} model", ModelSetting);
+
+    internal PolicyModel RequirePolicy() =>
+        Policy ?? throw new BadInputException(
+            $"method '{MethodCatalog.PolicyGradient}' needs a trained policy", ModelSetting);
 }

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Frugal.Core.Errors;
 using Frugal.Core.IO;
 using Frugal.Provisioning.Chains;
 using Microsoft.ML;
@@ -8,7 +9,8 @@ using Microsoft.ML.Trainers.LightGbm;
 
 namespace Frugal.Provisioning.Methods;
 
-/// <summary>The learned value models: a random forest (ML.NET FastForest) and gradient-boosted trees (ML.NET LightGbm).</summary>
+/// <summary>The learned value models: a random forest (ML.NET FastForest) and gradient-boosted trees (ML.NET
+/// LightGbm).</summary>
 public enum ValueModelKind
 {
     Forest,
@@ -37,7 +39,8 @@ public static class ValueModelKinds
     }
 }
 
-/// <summary>Training settings; the defaults follow the brief (100 trees) with leaves sized for a few thousand rows.</summary>
+/// <summary>Training settings; the defaults follow the brief (100 trees) with leaves sized for a few thousand
+/// rows.</summary>
 public sealed record ValueModelOptions
 {
     public int Trees { get; init; } = 100;
@@ -47,6 +50,23 @@ public sealed record ValueModelOptions
 
     /// <summary>Fraction of the training rows held out to report the fit (Mirage's random 80/20 split).</summary>
     public double HoldOutFraction { get; init; } = 0.2;
+
+    /// <summary>The most trees (or boosting iterations) a model may have.</summary>
+    public const int MaxTrees = 10_000;
+
+    /// <summary>The name messages give <see cref="Trees"/>.</summary>
+    public const string TreesSetting = "trees";
+
+    /// <exception cref="BadInputException">A setting is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        if (Trees is < 1 or > MaxTrees)
+            throw new BadInputException($"{TreesSetting}: {Trees} is not between 1 and {MaxTrees:N0}", TreesSetting);
+        if (Leaves < 2 || MinimumExamplesPerLeaf < 1 || !(LearningRate > 0) || !double.IsFinite(LearningRate)
+            || !(HoldOutFraction > 0 && HoldOutFraction < 1))
+            throw new BadInputException(
+                "value-model leaves, examples per leaf, learning rate or hold-out fraction out of range");
+    }
 }
 
 /// <summary>How well a trained model predicts held-out gaps (hours).</summary>
@@ -82,11 +102,22 @@ public sealed class ValueModel
     /// <summary>The held-out fit measured at training; null for a loaded model.</summary>
     public ModelFit? Fit { get; }
 
-    /// <exception cref="ArgumentException">Too few samples, or samples of the wrong width.</exception>
+    /// <summary>The fewest probe rows a model is trained on.</summary>
+    public const int MinRows = 10;
+
+    /// <summary>Trains a model of <paramref name="kind"/> on <paramref name="samples"/>, single-threaded, so the same
+    /// seed gives the same model.</summary>
+    /// <exception cref="BadInputException">Too few samples, or options out of range.</exception>
+    /// <exception cref="ArgumentException">Samples of the wrong width (a programming error).</exception>
     public static ValueModel Train(ValueModelKind kind, IReadOnlyList<ProbeSample> samples, int seed, ValueModelOptions? options = null)
     {
         options ??= new ValueModelOptions();
-        if (samples.Count < 10) throw new ArgumentException($"training needs at least 10 samples, not {samples.Count}.");
+        options.Validate();
+        if (samples.Count < MinRows)
+            throw new BadInputException(
+                $"training needs at least {MinRows} probe rows, not {samples.Count}; " +
+                $"raise the {TimeSplit.MaxSamplesSetting} setting or use a longer trace",
+                TimeSplit.MaxSamplesSetting);
         if (samples.Any(s => s.Features.Length != SnapshotFeatures.Length))
             throw new ArgumentException($"every sample needs {SnapshotFeatures.Length} features.");
         var ml = new MLContext(seed);
@@ -132,33 +163,38 @@ public sealed class ValueModel
         return buffer.ToArray();
     }
 
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="FormatException">The file is not a value model saved by <see cref="Save"/>.</exception>
-    public static ValueModel Load(string path, int seed = 0)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist.", path);
-        return FromBytes(File.ReadAllBytes(path), path, seed);
-    }
+    /// <summary>The model saved at <paramref name="path"/>.</summary>
+    /// <exception cref="BadInputException">The file is missing, not a regular file of bounded size, or not a value
+    /// model.</exception>
+    /// <exception cref="CorruptDataException">The file is a value model archive whose contents are damaged.</exception>
+    public static ValueModel Load(string path, int seed = 0) => FromBytes(ModelFile.Read(path), path, seed);
 
-    /// <exception cref="FormatException">The bytes are not a value model archive (<paramref name="source"/> names them in the message).</exception>
+    /// <summary>The model in <paramref name="bytes"/> (<paramref name="source"/> names them in messages).</summary>
+    /// <exception cref="BadInputException">The bytes are not a value model archive.</exception>
+    /// <exception cref="CorruptDataException">They are one, but its contents are damaged.</exception>
     public static ValueModel FromBytes(byte[] bytes, string source, int seed = 0)
     {
-        ValueModelKind kind;
-        try
+        var kind = ModelFile.Open(bytes, source, archive =>
         {
-            using var archive = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
-            var entry = archive.GetEntry(KindEntry) ?? throw new FormatException($"model file '{source}' has no '{KindEntry}': it was not saved by frugal provision train.");
-            using var reader = new StreamReader(entry.Open());
-            var name = reader.ReadToEnd().Trim();
-            if (!ValueModelKinds.TryParse(name, out kind)) throw new FormatException($"model file '{source}' names an unknown kind '{name}'.");
-        }
-        catch (InvalidDataException e)
-        {
-            throw new FormatException($"model file '{source}' is not a model archive: {e.Message}");
-        }
+            var entry = archive.GetEntry(KindEntry)
+                        ?? throw new BadInputException(
+                            $"model file '{source}' has no '{KindEntry}': it is not a value model");
+            var name = ModelFile.Text(entry, source).Trim();
+            return ValueModelKinds.TryParse(name, out var k)
+                ? k
+                : throw new BadInputException($"model file '{source}' names an unknown kind '{name}'");
+        });
         var ml = new MLContext(seed);
-        var model = ml.Model.Load(new MemoryStream(bytes), out var schema);
-        return new ValueModel(kind, ml, model, schema, fit: null);
+        return ModelFile.Damaged(source, () =>
+        {
+            var transformer = ml.Model.Load(new MemoryStream(bytes), out var schema);
+            if (schema is null)
+                throw new CorruptDataException($"model file '{source}' is damaged: it has no input schema");
+            var model = new ValueModel(kind, ml, transformer, schema, fit: null);
+            // One prediction builds the prediction engine now, so damage surfaces here rather than mid-run.
+            model.Predict(new float[SnapshotFeatures.Length]);
+            return model;
+        });
     }
 
     private static int CountRows(IDataView data) => (int)(data.GetRowCount() ?? data.GetColumn<float>("Label").LongCount());

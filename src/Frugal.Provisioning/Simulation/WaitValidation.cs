@@ -3,11 +3,17 @@ using Frugal.Provisioning.Traces;
 
 namespace Frugal.Provisioning.Simulation;
 
-/// <summary>Real against simulated waits of one group of jobs: quantiles in hours and the two-sample KS distance.</summary>
+/// <summary>Real against simulated waits of one group of jobs: quantiles in hours and the two-sample KS
+/// distance.</summary>
 public sealed record WaitComparison(string Group, int Jobs, double RealMeanHours, double SimulatedMeanHours,
     double[] RealQuantileHours, double[] SimulatedQuantileHours, double KsDistance)
 {
+    /// <summary>The quantile levels of <see cref="RealQuantileHours"/> and
+    /// <see cref="SimulatedQuantileHours"/>.</summary>
     public static readonly double[] Levels = [0.1, 0.25, 0.5, 0.75, 0.9, 0.99];
+
+    /// <summary><see cref="Levels"/>, carried by each comparison so its JSON says which quantiles it holds.</summary>
+    public IReadOnlyList<double> QuantileLevels => Levels;
 }
 
 /// <summary>Compares a replay's per-job waits with the trace's, overall and per node-count bucket.</summary>

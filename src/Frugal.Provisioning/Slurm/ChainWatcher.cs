@@ -1,4 +1,5 @@
 using Frugal.Provisioning.Chains;
+using Frugal.Provisioning.Evaluation;
 using Frugal.Provisioning.Methods;
 using Frugal.Provisioning.Simulation;
 
@@ -10,12 +11,19 @@ public sealed record WatchOptions
     /// <summary>Between decisions (Mirage: 10 minutes; seconds in tests).</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>The latest submission is this long before the predecessor's limit runs out (one minute, like the simulated fallback).</summary>
+    /// <summary>The latest submission is this long before the predecessor's limit runs out (one minute, like the
+    /// simulated fallback).</summary>
     public TimeSpan Lead { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The wall clock, in Unix seconds (replaceable so the loop can be driven in tests).</summary>
     public Func<long> Clock { get; init; } = () => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 }
+
+/// <summary>What a watch did (<c>frugal provision watch</c>).</summary>
+/// <param name="Method">The method that decided.</param>
+/// <param name="Predecessor">The watched job's id.</param>
+/// <param name="Successor">The submitted successor's job id.</param>
+public sealed record WatchResult(string Method, string Predecessor, string Successor) : ProvisioningResult;
 
 /// <summary>
 /// Mirage on a real cluster: watches a running predecessor through <c>squeue</c>, snapshots the
@@ -27,8 +35,13 @@ public sealed class ChainWatcher(SlurmCommands slurm, IProvisioningMethod method
 {
     private readonly WatchOptions _options = options ?? new WatchOptions();
 
-    /// <summary>Watches <paramref name="predecessorId"/>; returns the successor's job id once it is submitted.</summary>
-    public string Watch(string predecessorId, SubmitRequest successor, CancellationToken cancellation = default)
+    /// <summary>Watches <paramref name="predecessorId"/> until the successor is submitted.</summary>
+    /// <exception cref="SlurmException">squeue or sbatch is missing or fails.</exception>
+    public WatchResult Watch(string predecessorId, SubmitRequest successor, CancellationToken cancellation = default) =>
+        new(method.Name, predecessorId, SubmitWhenDue(predecessorId, successor, cancellation));
+
+    /// <summary>The successor's job id, once submitted.</summary>
+    private string SubmitWhenDue(string predecessorId, SubmitRequest successor, CancellationToken cancellation)
     {
         if (method.SubmitsWithDependency) return slurm.Submit(successor with { AfterAny = predecessorId });
         var history = new QueueHistory();
@@ -59,7 +72,8 @@ public sealed class ChainWatcher(SlurmCommands slurm, IProvisioningMethod method
         }
     }
 
-    /// <summary>The mean wait of the last jobs to start among those squeue still lists (a shorter memory than the simulator's).</summary>
+    /// <summary>The mean wait of the last jobs to start among those squeue still lists (a shorter memory than the
+    /// simulator's).</summary>
     private static double MeanWait(IReadOnlyList<QueuedJob> queue, int count)
     {
         var started = queue.Where(j => j.Start > 0 && !j.IsPending).OrderBy(j => j.Start).TakeLast(count).ToList();

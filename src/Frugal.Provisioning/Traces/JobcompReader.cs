@@ -28,7 +28,7 @@ public sealed class JobcompReader : ITraceReader
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             var n = lineNumber;
-            collector.Line(() => Job(Split(line), source, n));
+            collector.Line(n, () => Job(Split(line), source, n));
         }
         return collector.Result();
     }
@@ -66,9 +66,10 @@ public sealed class JobcompReader : ITraceReader
         var eligible = f.TryGetValue("EligibleTime", out var e) && e is not ("Unknown" or "None") ? Fields.Time(e, source, n, "EligibleTime") : submit;
         var limit = Field("TimeLimit") is "UNLIMITED" or "Partition_Limit"
             ? throw TraceFormatException.At(source, n, "TimeLimit", $"'{f["TimeLimit"]}' is not a finite time limit, which backfill needs to plan.")
-            : Fields.Integer(Field("TimeLimit"), source, n, "TimeLimit", min: 1) * 60;
+            : Fields.Minutes(Field("TimeLimit"), source, n, "TimeLimit");
         return TraceCollector.Job(Field("JobId"), submit, eligible, Fields.Time(Field("StartTime"), source, n, "StartTime"),
-            Fields.Time(Field("EndTime"), source, n, "EndTime"), limit, (int)Fields.Integer(Field("NodeCnt"), source, n, "NodeCnt", min: 1),
+            Fields.Time(Field("EndTime"), source, n, "EndTime"), limit,
+            Fields.Nodes(Field("NodeCnt"), source, n, "NodeCnt"),
             f.GetValueOrDefault("Partition") is { Length: > 0 } p ? p : SlurmJob.DefaultPartition, source, n);
     }
 }

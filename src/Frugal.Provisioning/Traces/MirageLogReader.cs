@@ -31,7 +31,7 @@ public sealed class MirageLogReader : ITraceReader
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             var n = lineNumber;
-            collector.Line(() =>
+            collector.Line(n, () =>
             {
                 var f = line.Split('\t');
                 // One LS6 row carries an extra field that shifts every later column; mapping it would misread the times.
@@ -39,7 +39,8 @@ public sealed class MirageLogReader : ITraceReader
                     throw TraceFormatException.At(source, n, "row", $"{f.Length} tab-separated fields, expected {header.Length} as in the header.");
                 var submitTime = Fields.Time(f[submit], source, n, "Submit");
                 var job = TraceCollector.Job(f[id], submitTime, submitTime, Fields.Time(f[start], source, n, "Start"), Fields.Time(f[end], source, n, "End"),
-                    Fields.Integer(f[limit], source, n, "TimelimitR") * 60, (int)Fields.Integer(f[nodes], source, n, "NNodes"), SlurmJob.DefaultPartition, source, n);
+                    Fields.Minutes(f[limit], source, n, "TimelimitR"), Fields.Nodes(f[nodes], source, n, "NNodes"),
+                    SlurmJob.DefaultPartition, source, n);
                 return priority is { } p ? job with { LoggedPriority = Fields.Number(f[p], source, n, "Priority") } : job;
             });
         }

@@ -34,18 +34,19 @@ public sealed class SacctReader : ITraceReader
             var n = lineNumber;
             var f = line.Split('|');
             if (f.Length == header.Length && f[id].Contains('.')) continue; // a step (.batch, .extern, .0) of a job counted on its own row
-            collector.Line(() =>
+            collector.Line(n, () =>
             {
                 if (f.Length != header.Length)
                     throw TraceFormatException.At(source, n, "row", $"{f.Length} |-separated fields, expected {header.Length} as in the header.");
                 if (IsUnset(f[start])) return null;
                 var submitTime = Fields.Time(f[submit], source, n, "Submit");
                 var limitSeconds = limitRaw is { } raw
-                    ? Fields.Integer(f[raw], source, n, "TimelimitRaw", min: 1) * 60
+                    ? Fields.Minutes(f[raw], source, n, "TimelimitRaw")
                     : Duration(f[limit], source, n, "Timelimit");
                 var eligibleTime = eligible is { } e && !IsUnset(f[e]) ? Fields.Time(f[e], source, n, "Eligible") : submitTime;
                 var job = TraceCollector.Job(f[id], submitTime, eligibleTime, Fields.Time(f[start], source, n, "Start"), Fields.Time(f[end], source, n, "End"),
-                    limitSeconds, (int)Fields.Integer(f[nodes], source, n, "NNodes", min: 1), partition is { } p && f[p].Length > 0 ? f[p] : SlurmJob.DefaultPartition, source, n);
+                    limitSeconds, Fields.Nodes(f[nodes], source, n, "NNodes"),
+                    partition is { } p && f[p].Length > 0 ? f[p] : SlurmJob.DefaultPartition, source, n);
                 return priority is { } q ? job with { LoggedPriority = Fields.Number(f[q], source, n, "Priority") } : job;
             });
         }
@@ -54,7 +55,8 @@ public sealed class SacctReader : ITraceReader
 
     private static bool IsUnset(string text) => text is "Unknown" or "None" or "";
 
-    /// <summary>A Slurm duration, <c>[D-]HH:MM:SS</c>, <c>MM:SS</c> or minutes; <c>UNLIMITED</c> and <c>Partition_Limit</c> have no finite value to plan on.</summary>
+    /// <summary>A Slurm duration, <c>[D-]HH:MM:SS</c>, <c>MM:SS</c> or minutes; <c>UNLIMITED</c> and
+    /// <c>Partition_Limit</c> have no finite value to plan on.</summary>
     internal static long Duration(string text, string file, int line, string field)
     {
         var t = text.Trim();
@@ -64,13 +66,14 @@ public sealed class SacctReader : ITraceReader
         var dash = t.IndexOf('-');
         if (dash >= 0)
         {
-            days = Fields.Integer(t[..dash], file, line, field, min: 0);
+            days = Fields.Integer(t[..dash], file, line, field, min: 0, max: Fields.MaxSeconds / 86400);
             t = t[(dash + 1)..];
         }
         var parts = t.Split(':');
         if (parts.Length > 3 || parts.Any(p => p.Length == 0))
             throw TraceFormatException.At(file, line, field, $"'{text}' is not a duration of the form [D-]HH:MM:SS.");
-        var values = parts.Select(p => Fields.Integer(p, file, line, field, min: 0)).ToArray();
+        var values = parts.Select(p => Fields.Integer(p, file, line, field, min: 0, max: Fields.MaxSeconds / 60))
+            .ToArray();
         var seconds = values.Length switch
         {
             3 => values[0] * 3600 + values[1] * 60 + values[2],

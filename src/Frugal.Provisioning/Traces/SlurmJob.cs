@@ -24,25 +24,40 @@ public sealed record SlurmJob(string Id, long Submit, long Eligible, long Start,
 /// <param name="Jobs">Jobs that ran, sorted by submit time.</param>
 /// <param name="Source">The file they came from.</param>
 /// <param name="SkippedBadLines">Malformed lines skipped under <see cref="TraceReadOptions.SkipBad"/>.</param>
-/// <param name="NeverStarted">Well-formed rows of jobs that never started (cancelled while pending), which a replay cannot use.</param>
+/// <param name="NeverStarted">Well-formed rows of jobs that never started (cancelled while pending), which a replay
+/// cannot use.</param>
 public sealed record TraceReadResult(IReadOnlyList<SlurmJob> Jobs, string Source, int SkippedBadLines, int NeverStarted);
 
 public sealed record TraceReadOptions
 {
+    /// <summary>The name messages give <see cref="SkipBad"/>, so a front end can name its own flag for it.</summary>
+    public const string SkipBadSetting = "skip-bad-lines";
+
     /// <summary>Skip malformed lines (and count them) instead of failing on the first one.</summary>
     public bool SkipBad { get; init; }
 
     /// <summary>Standard Workload Format only: processors per node, to turn processor counts into nodes.</summary>
     public int ProcessorsPerNode { get; init; } = 1;
+
+    /// <summary>The name messages give <see cref="ProcessorsPerNode"/>.</summary>
+    public const string ProcessorsPerNodeSetting = "processors-per-node";
 }
 
 /// <summary>A trace file that cannot be read: the message names the file, the line and the field at fault.</summary>
-public sealed class TraceFormatException(string message) : BadInputException(message)
+/// <param name="message">One line naming the file (and line and field) and the problem.</param>
+/// <param name="setting">The setting that would get past the problem, where one would.</param>
+public class TraceFormatException(string message, string? setting = null) : BadInputException(message, setting)
 {
+    /// <summary>The error for one field of one line.</summary>
     public static TraceFormatException At(string file, int line, string field, string problem) =>
         new($"{file}:{line}: field '{field}': {problem}");
 }
 
-/// <summary>A trace format name that no reader answers to.</summary>
-public sealed class UnknownTraceFormatException(string name)
-    : BadInputException($"unknown trace format '{name}'; known formats: {string.Join(", ", TraceReaders.Names)}.");
+/// <summary>
+/// A malformed line, where bad lines are not skipped: the message says so, and names the setting
+/// (<see cref="TraceReadOptions.SkipBadSetting"/>) that would skip it.
+/// </summary>
+public sealed class MalformedTraceLineException(TraceFormatException problem)
+    : TraceFormatException(
+        $"{problem.Message.TrimEnd('.')}; the {TraceReadOptions.SkipBadSetting} setting skips such lines",
+        TraceReadOptions.SkipBadSetting);

@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 
 namespace Frugal.Provisioning.Traces;
@@ -27,7 +28,7 @@ public static class SyntheticTrace
     public static List<SlurmJob> Generate(SyntheticTraceOptions options, SeedTree seeds)
     {
         if (options.Days < 1 || options.PoolNodes < 16 || !(options.TargetUtilisation > 0))
-            throw new ArgumentException("a synthetic trace needs at least 1 day, 16 nodes and a positive utilisation.");
+            throw new BadInputException("a synthetic trace needs at least 1 day, 16 nodes and a positive utilisation");
         var arrivals = seeds.Stream("arrivals");
         var shapes = seeds.Stream("shapes");
         // Mean node-seconds a job uses: E[nodes]·E[limit]·E[runtime fraction], the fraction being 1 w.p. 0.3 and U(0.05, 1) otherwise.

@@ -1,8 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using Frugal.Cli.Rendering;
-using Frugal.Core.Results;
+using Frugal.Provisioning.Chains;
 using Frugal.Provisioning.Evaluation;
 using Frugal.Provisioning.Methods;
 using Spectre.Console;
@@ -24,7 +23,8 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         public string? Model { get; init; }
 
         [CommandOption("--load <FACTOR>")]
-        [Description("Arrival-rate factor of the replayed jobs (default 1, the trace's own load).")]
+        [Description("Arrival-rate factor of the replayed jobs, above 0 and at most 10 " +
+                     "(default 1, the trace's own load).")]
         [DefaultValue(1.0)]
         public double Load { get; init; } = 1;
 
@@ -33,44 +33,34 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
             var baseResult = base.Validate();
             if (!baseResult.Successful) return baseResult;
             if (string.IsNullOrEmpty(Method)) return ValidationResult.Error($"--method: name a method ({string.Join(", ", MethodCatalog.Names)}).");
-            if (!(Load > 0) || !double.IsFinite(Load)) return ValidationResult.Error($"--load: {Load} must be a positive number.");
+            if (!(Load > 0 && Load <= EpisodeSettings.MaxLoad))
+                return ValidationResult.Error($"--load: {Load.ToString(CultureInfo.InvariantCulture)} " +
+                                              $"is not a factor above 0 and at most {EpisodeSettings.MaxLoad}.");
             return ValidationResult.Success();
         }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
-    {
-        var method = settings.Method!;
-        if (!MethodCatalog.Names.Contains(method)) throw new UsageException(new UnknownMethodException(method).Message);
-        var (jobs, source, _, _) = settings.LoadTrace();
-        var study = InputErrors.AsUsage(() => new ProvisioningStudy(jobs, settings.Study([method], [settings.Load])));
-        var models = TrainedModels.None;
-        if (MethodCatalog.IsLearned(method))
-            models = settings.Model is { } path
-                ? InputErrors.AsUsage(() => Load(method, path))
-                : ProvisionView.WithProgress(console, settings, $"{method}: training on {study.TrainingStarts.Count} samples of {source}",
-                    progress => InputErrors.AsUsage(() => study.Train(progress: progress, cancellation: cancellation)));
-        var outcome = ProvisionView.WithProgress(console, settings, $"{method}: {study.ValidationStarts.Count} validation chains at load {settings.Load.ToString(CultureInfo.InvariantCulture)}",
-            progress => InputErrors.AsUsage(() => study.Evaluate(models, progress, cancellation)))[0];
-        if (!settings.JsonOnConsole) ProvisionView.Outcome(console, outcome, source);
-        var json = new
-        {
-            method = outcome.Method, trace = source, load = outcome.Load, chains = outcome.Chains, chainNodes = settings.ChainNodes, chainHours = settings.ChainHours,
-            meanInterruptionHours = outcome.MeanInterruptionHours, medianInterruptionHours = outcome.MedianInterruptionHours,
-            zeroInterruptionFraction = outcome.ZeroInterruptionFraction, overlapNodeHours = outcome.OverlapNodeHours, gapHours = outcome.GapHours,
-        };
-        JsonOutput.Emit(console, settings, JsonSerializer.Serialize(json, ResultJson.Options));
-        return ExitCodes.Success;
-    }
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation) =>
+        SettingFlags.Run(() => Evaluate(settings, cancellation));
 
-    /// <summary>A saved value model or policy.</summary>
-    /// <exception cref="ArgumentException">A value model of the other kind.</exception>
-    private static TrainedModels Load(string method, string path)
+    private int Evaluate(Settings settings, CancellationToken cancellation)
     {
-        if (method == MethodCatalog.PolicyGradient) return TrainedModels.None with { Policy = PolicyModel.Load(path) };
-        var model = ValueModel.Load(path);
-        if (ValueModelKinds.TryParse(method, out var kind) && model.Kind != kind)
-            throw new ArgumentException($"method '{method}' was given a '{model.Kind.Name()}' model.");
-        return new TrainedModels(new Dictionary<ValueModelKind, ValueModel> { [model.Kind] = model }, 0, 0);
+        var options = settings.Study([settings.Method!], [settings.Load]);
+        var method = MethodCatalog.Canonical(settings.Method!);
+        var saved = settings.Model is { } path ? TrainedModels.Load(method, path) : null;
+        var trace = settings.LoadTrace(console, cancellation);
+        var study = new ProvisioningStudy(trace, options);
+        var models = saved ?? (MethodCatalog.IsLearned(method)
+            ? ProvisionView.WithProgress(console, settings,
+                $"{method}: training on {study.TrainingStarts.Count} samples of {trace.Source}",
+                progress => study.Train(progress: progress, cancellation: cancellation))
+            : TrainedModels.None);
+        var evaluation = ProvisionView.WithProgress(console, settings,
+            $"{method}: {study.ValidationStarts.Count} validation chains " +
+            $"at load {settings.Load.ToString(CultureInfo.InvariantCulture)}",
+            progress => study.EvaluateOne(models, progress, cancellation));
+        if (!settings.JsonOnConsole) ProvisionView.Evaluation(console, evaluation);
+        JsonOutput.Emit(console, settings, evaluation.ToJson());
+        return ExitCodes.Success;
     }
 }

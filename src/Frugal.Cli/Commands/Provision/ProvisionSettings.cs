@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using Frugal.Cli.Commands.Schedule;
-using Frugal.Core.IO;
+using System.Globalization;
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Provisioning.Chains;
 using Frugal.Provisioning.Evaluation;
@@ -48,56 +48,91 @@ public class ProvisionSettings : GlobalSettings
 
     public SchedulerOptions Scheduler() => new() { ReplayLoggedPriority = ReplayPriority, CapAge = !UncappedAge };
 
-    /// <summary>Reads the trace; a missing or malformed file becomes a one-line usage error.</summary>
-    public (IReadOnlyList<SlurmJob> Jobs, string Source, int Skipped, int NeverStarted) LoadTrace() => InputErrors.AsUsage(() =>
-    {
-        if (Trace is { } path)
+    /// <summary>Reads the trace (<c>--trace</c>, else the reference trace), showing how much is read.</summary>
+    public TraceReadResult LoadTrace(IAnsiConsole console, CancellationToken cancellation) =>
+        ProvisionView.WithProgress(console, this, $"loading {Trace ?? "the default trace"}", progress =>
         {
-            var read = TraceReaders.Read(path, Format, new TraceReadOptions { SkipBad = SkipBad, ProcessorsPerNode = ProcessorsPerNode });
-            return (read.Jobs, path, read.SkippedBadLines, read.NeverStarted);
-        }
-        if (ReferenceData.Locate("mirage") is { } dir)
-        {
-            // Lonestar6's trace has one malformed row, which Mirage's reader drops too.
-            var read = TraceReaders.Read(Path.Combine(dir, MirageExperiment.TraceFileName), "mirage", new TraceReadOptions { SkipBad = true });
-            return (read.Jobs, MirageExperiment.TraceFileName, read.SkippedBadLines, read.NeverStarted);
-        }
-        IReadOnlyList<SlurmJob> generated = SyntheticTrace.Generate(new SyntheticTraceOptions { Days = 60 }, new SeedTree(Seed).Child("trace"));
-        return (generated, "generated", 0, 0);
-    });
+            cancellation.ThrowIfCancellationRequested();
+            return Trace is { } path
+                ? TraceReaders.Read(path, Format,
+                    new TraceReadOptions { SkipBad = SkipBad, ProcessorsPerNode = ProcessorsPerNode }, progress)
+                : ReferenceTrace.Load(new SeedTree(Seed), progress: progress);
+        });
 
-    public NodePools NodePools() => InputErrors.AsUsage(() => Provisioning.Simulation.NodePools.Parse(Pools));
+    /// <summary>The node pools <c>--pools</c> names (checked by <see cref="Validate"/>).</summary>
+    public NodePools NodePools() => Provisioning.Simulation.NodePools.Parse(Pools);
 
     public override ValidationResult Validate()
     {
         var global = base.Validate();
         if (!global.Successful) return global;
         if (ProcessorsPerNode < 1) return ValidationResult.Error($"--procs-per-node: {ProcessorsPerNode} must be at least 1.");
+        if (!TraceReaders.Formats.Contains(Format))
+            return ValidationResult.Error($"--format: {TraceReaders.Formats.Unknown([Format]).Message}");
+        try
+        {
+            NodePools();
+        }
+        catch (BadInputException e)
+        {
+            return ValidationResult.Error(
+                SettingFlags.Named(e.Message, Provisioning.Simulation.NodePools.Setting, "--pools"));
+        }
         return ValidationResult.Success();
     }
+
+    /// <summary>The error for a number option outside [<paramref name="min"/>, <paramref name="max"/>] (NaN and
+    /// infinities included), or null.</summary>
+    internal static ValidationResult? OutOfRange(string flag, double value, double min, double max, string unit = "")
+    {
+        if (double.IsFinite(value) && value >= min && value <= max) return null;
+        static string F(double v) => v.ToString("G", CultureInfo.InvariantCulture);
+        return ValidationResult.Error($"--{flag}: {F(value)} is not a number from {F(min)} to {F(max)}{unit}.");
+    }
+
+    /// <summary>The error for a whole-number option outside [<paramref name="min"/>, <paramref name="max"/>], or
+    /// null.</summary>
+    internal static ValidationResult? OutOfRange(string flag, int value, int min, int max) =>
+        value >= min && value <= max
+            ? null
+            : ValidationResult.Error($"--{flag}: {value.ToString(CultureInfo.InvariantCulture)} " +
+                                     $"is not a whole number from {min:N0} to {max:N0}.");
 }
 
 /// <summary>The chain and sampling options shared by <c>train</c> and <c>evaluate</c>.</summary>
 public class ChainSettings : ProvisionSettings
 {
+    /// <summary>The shortest stride between sample starts the commands take: six minutes.</summary>
+    private const double MinStrideHours = 0.1;
+
+    private const double HoursPerYear = 8760;
+
     [CommandOption("--chain-nodes <N>")]
     [Description("Nodes of the predecessor and successor (default 1; the paper also uses 8).")]
     [DefaultValue(1)]
     public int ChainNodes { get; init; } = 1;
 
     [CommandOption("--chain-hours <H>")]
-    [Description("Time limit of each job of the chain, in hours (default 48).")]
+    [Description("Time limit of each job of the chain, in hours, from 1 to 8760 (default 48).")]
     [DefaultValue(48.0)]
     public double ChainHours { get; init; } = 48;
 
     [CommandOption("--stride-hours <H>")]
-    [Description("Hours between sample starts (default 4, as in Mirage).")]
+    [Description("Hours between sample starts, from 0.1 to 8760 (default 4, as in Mirage).")]
     [DefaultValue(4.0)]
     public double StrideHours { get; init; } = 4;
 
     [CommandOption("--max-samples <N>")]
-    [Description("At most N samples per period (training and validation); default every start the period allows.")]
-    public int? MaxSamples { get; init; }
+    [Description("At most N samples per period (training and validation); " +
+                 "default every start the period allows, up to 20,000.")]
+    public string? MaxSamplesText { get; init; }
+
+    /// <summary>
+    /// <c>--max-samples</c>, null where it is not given. Read as text, so that an empty value is
+    /// refused rather than taken for "not given".
+    /// </summary>
+    public int? MaxSamples =>
+        MaxSamplesText is { } text ? int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : null;
 
     [CommandOption("--probes <N>")]
     [Description("Training probes per sample (default 7).")]
@@ -124,7 +159,11 @@ public class ChainSettings : ProvisionSettings
     [DefaultValue("episode")]
     public string PgBaseline { get; init; } = "episode";
 
-    public StudyOptions Study(IReadOnlyList<string> methods, IReadOnlyList<double> loads) => InputErrors.AsUsage(() =>
+    /// <summary>The study these options describe, for <paramref name="methods"/> at <paramref name="loads"/>, checked
+    /// before any work.</summary>
+    /// <exception cref="BadInputException">A setting the component refuses (a method, the chain against the pools); the
+    /// message names it.</exception>
+    public StudyOptions Study(IReadOnlyList<string> methods, IReadOnlyList<double> loads)
     {
         var options = new StudyOptions
         {
@@ -142,23 +181,28 @@ public class ChainSettings : ProvisionSettings
             },
             Seed = (int)(new SeedTree(Seed).SeedOf("models") & int.MaxValue),
         };
-        options.Episode.Validate();
+        options.Validate();
         return options;
-    });
+    }
 
     public override ValidationResult Validate()
     {
         var baseResult = base.Validate();
         if (!baseResult.Successful) return baseResult;
-        if (ChainNodes < 1) return ValidationResult.Error($"--chain-nodes: {ChainNodes} must be at least 1.");
-        if (!(ChainHours >= 1)) return ValidationResult.Error($"--chain-hours: {ChainHours} must be at least 1.");
-        if (!(StrideHours > 0)) return ValidationResult.Error($"--stride-hours: {StrideHours} must be positive.");
-        if (MaxSamples is < 1) return ValidationResult.Error($"--max-samples: {MaxSamples} must be at least 1.");
-        if (Probes < 2) return ValidationResult.Error($"--probes: {Probes} must be at least 2.");
-        if (Trees < 1) return ValidationResult.Error($"--trees: {Trees} must be at least 1.");
-        if (PgUpdates < 1) return ValidationResult.Error($"--pg-updates: {PgUpdates} must be at least 1.");
-        if (PgEpisodes < 1) return ValidationResult.Error($"--pg-episodes: {PgEpisodes} must be at least 1.");
-        if (PgBaseline is not ("episode" or "batch")) return ValidationResult.Error($"--pg-baseline: '{PgBaseline}' is neither episode nor batch.");
-        return ValidationResult.Success();
+        return OutOfRange("chain-nodes", ChainNodes, 1, int.MaxValue)
+               ?? OutOfRange("chain-hours", ChainHours, 1, ChainSpec.MaxLimitSeconds / 3600.0)
+               ?? OutOfRange("stride-hours", StrideHours, MinStrideHours, HoursPerYear)
+               ?? (MaxSamplesText is { } samples && !(int.TryParse(samples, NumberStyles.None,
+                       CultureInfo.InvariantCulture, out var count) && count >= 1)
+                   ? ValidationResult.Error(
+                       $"--max-samples: '{samples}' is not a whole number from 1 to {int.MaxValue:N0}.")
+                   : null)
+               ?? OutOfRange("probes", Probes, 2, StudyOptions.MaxProbesPerSample)
+               ?? OutOfRange("trees", Trees, 1, ValueModelOptions.MaxTrees)
+               ?? OutOfRange("pg-updates", PgUpdates, 1, PolicyGradientOptions.MaxUpdates)
+               ?? OutOfRange("pg-episodes", PgEpisodes, 1, PolicyGradientOptions.MaxEpisodesPerUpdate)
+               ?? (PgBaseline is "episode" or "batch"
+                   ? ValidationResult.Success()
+                   : ValidationResult.Error($"--pg-baseline: '{PgBaseline}' is neither episode nor batch."));
     }
 }

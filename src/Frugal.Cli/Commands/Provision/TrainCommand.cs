@@ -1,7 +1,5 @@
 using System.ComponentModel;
-using System.Text.Json;
 using Frugal.Cli.Rendering;
-using Frugal.Core.Results;
 using Frugal.Provisioning.Evaluation;
 using Frugal.Provisioning.Methods;
 using Spectre.Console;
@@ -9,7 +7,7 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands.Provision;
 
-/// <summary><c>frugal provision train</c>: probes the training period and saves a value model.</summary>
+/// <summary><c>frugal provision train</c>: probes the training period and saves a value model or a policy.</summary>
 public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Settings>
 {
     public sealed class Settings : ChainSettings
@@ -20,7 +18,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
         public string Method { get; init; } = "gbt";
 
         [CommandOption("--model <FILE>")]
-        [Description("Where to save the model (required).")]
+        [Description("Where to save the model (required; its folder must exist).")]
         public string? Model { get; init; }
 
         [CommandOption("--value-model <FILE>")]
@@ -32,61 +30,40 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
             var baseResult = base.Validate();
             if (!baseResult.Successful) return baseResult;
             if (string.IsNullOrEmpty(Model)) return ValidationResult.Error("--model: name the file to save the model to.");
-            if (!MethodCatalog.IsLearned(Method))
-                return ValidationResult.Error($"--method: '{Method}' is not a learned method; train forest, gbt or pg ({string.Join(", ", MethodCatalog.Baselines)} need no training).");
+            // Checked now, not after minutes of training.
+            if (Path.GetDirectoryName(Path.GetFullPath(Model)) is { } folder && !Directory.Exists(folder))
+                return ValidationResult.Error($"--model: the folder '{folder}' does not exist.");
+            if (MethodCatalog.Baselines.Contains(Method, StringComparer.OrdinalIgnoreCase))
+                return ValidationResult.Error(
+                    $"--method: '{Method}' is not a learned method; train forest, gbt or pg " +
+                    $"({string.Join(", ", MethodCatalog.Baselines)} need no training).");
             return ValidationResult.Success();
         }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
-    {
-        var (jobs, source, _, _) = settings.LoadTrace();
-        var study = InputErrors.AsUsage(() => new ProvisioningStudy(jobs, settings.Study([settings.Method], [1.0])));
-        if (settings.Method == MethodCatalog.PolicyGradient) return TrainPolicy(settings, study, source, cancellation);
-        ValueModelKinds.TryParse(settings.Method, out var kind);
-        var trained = ProvisionView.WithProgress(console, settings, $"{settings.Method}: probing {study.TrainingStarts.Count} training samples of {source}",
-            progress => InputErrors.AsUsage(() => study.Train([kind], progress, cancellation)));
-        var model = trained.Models[kind];
-        InputErrors.AsUsage(() =>
-        {
-            model.Save(settings.Model!);
-            return 0;
-        });
-        var fit = model.Fit!;
-        if (!settings.JsonOnConsole)
-            console.MarkupLine(Markup.Escape($"{settings.Method}: {trained.TrainingSamples} samples, {trained.TrainingRows} rows; held-out MAE {fit.HeldOutMeanAbsoluteErrorHours:F3} h, R² {fit.HeldOutRSquared:F3}; saved to {settings.Model}"));
-        var json = new
-        {
-            method = settings.Method, trace = source, trainingSamples = trained.TrainingSamples, trainingRows = trained.TrainingRows,
-            heldOutRows = fit.HeldOutRows, heldOutMeanAbsoluteErrorHours = fit.HeldOutMeanAbsoluteErrorHours, heldOutRSquared = fit.HeldOutRSquared,
-            model = settings.Model,
-        };
-        JsonOutput.Emit(console, settings, JsonSerializer.Serialize(json, ResultJson.Options));
-        return ExitCodes.Success;
-    }
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation) =>
+        SettingFlags.Run(() => Train(settings, cancellation));
 
-    private int TrainPolicy(Settings settings, ProvisioningStudy study, string source, CancellationToken cancellation)
+    private int Train(Settings settings, CancellationToken cancellation)
     {
-        var policy = ProvisionView.WithProgress(console, settings, $"pg: {settings.PgUpdates} updates of {settings.PgEpisodes} episodes on {source}", progress =>
-            InputErrors.AsUsage(() => settings.ValueModel is { } path
-                ? study.TrainPolicy(Provisioning.Methods.ValueModel.Load(path), progress, cancellation)
-                : study.Train(progress: progress, cancellation: cancellation).Policy!));
-        InputErrors.AsUsage(() =>
-        {
-            policy.Save(settings.Model!);
-            return 0;
-        });
-        // Greedy, the policy submits where its two logits cross: a learned threshold on the predicted gap.
-        var p = policy.Parameters;
-        var threshold = p[1] == p[0] ? double.NaN : -(p[3] - p[2]) / (p[1] - p[0]);
-        if (!settings.JsonOnConsole)
-            console.MarkupLine(Markup.Escape($"pg: {settings.PgUpdates * settings.PgEpisodes} episodes over a {policy.Value.Kind.Name()} value model; policy parameters {string.Join(", ", p.Select(v => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)))}; saved to {settings.Model}"));
-        var json = new
-        {
-            method = settings.Method, trace = source, valueModel = policy.Value.Kind.Name(), episodes = settings.PgUpdates * settings.PgEpisodes,
-            policyParameters = p, submitThresholdHours = threshold, model = settings.Model,
-        };
-        JsonOutput.Emit(console, settings, JsonSerializer.Serialize(json, ResultJson.Options));
+        var options = settings.Study([settings.Method], [1.0]);
+        var method = MethodCatalog.Canonical(settings.Method);
+        var isPolicy = method == MethodCatalog.PolicyGradient;
+        var value = isPolicy && settings.ValueModel is { } path ? ValueModel.Load(path) : null;
+        var trace = settings.LoadTrace(console, cancellation);
+        var study = new ProvisioningStudy(trace, options);
+        ValueModelKinds.TryParse(method, out var kind);
+        ProvisioningResult result = isPolicy
+            ? ProvisionView.WithProgress(console, settings,
+                    $"pg: {settings.PgUpdates} updates of {settings.PgEpisodes} episodes on {trace.Source}",
+                    progress => study.TrainPolicy(value, progress, cancellation))
+                .SaveTo(settings.Model!)
+            : ProvisionView.WithProgress(console, settings,
+                    $"{method}: probing {study.TrainingStarts.Count} training samples of {trace.Source}",
+                    progress => study.TrainValueModel(kind, progress, cancellation))
+                .SaveTo(settings.Model!);
+        if (!settings.JsonOnConsole) ProvisionView.Training(console, result);
+        JsonOutput.Emit(console, settings, result.ToJson());
         return ExitCodes.Success;
     }
 }

@@ -1,7 +1,6 @@
 using System.ComponentModel;
-using System.Text.Json;
+using System.Globalization;
 using Frugal.Cli.Rendering;
-using Frugal.Core.Results;
 using Frugal.Provisioning.Methods;
 using Frugal.Provisioning.Slurm;
 using Spectre.Console;
@@ -9,13 +8,20 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands.Provision;
 
-/// <summary><c>frugal provision watch</c>: decides, on a real Slurm cluster, when to submit a running job's successor.</summary>
+/// <summary><c>frugal provision watch</c>: decides, on a real Slurm cluster, when to submit a running job's
+/// successor.</summary>
 public sealed class WatchCommand(IAnsiConsole console) : Command<WatchCommand.Settings>
 {
     public sealed class Settings : GlobalSettings
     {
+        /// <summary>The longest time between decisions: a day.</summary>
+        private const double MaxIntervalSeconds = 86400;
+
+        /// <summary>The longest lead: a year, more than any job's limit.</summary>
+        private const double MaxLeadSeconds = 365 * 86400;
+
         [CommandOption("--job <ID>")]
-        [Description("The running (or pending) predecessor's Slurm job id (required).")]
+        [Description("The running (or pending) predecessor's Slurm job id, a whole number (required).")]
         public string? Job { get; init; }
 
         [CommandOption("--method <NAME>")]
@@ -36,7 +42,7 @@ public sealed class WatchCommand(IAnsiConsole console) : Command<WatchCommand.Se
         public string? Name { get; init; }
 
         [CommandOption("--interval <SECONDS>")]
-        [Description("Seconds between decisions (default 600, as in Mirage).")]
+        [Description("Seconds between decisions, from 1 to 86400 (default 600, as in Mirage).")]
         [DefaultValue(600.0)]
         public double Interval { get; init; } = 600;
 
@@ -50,28 +56,41 @@ public sealed class WatchCommand(IAnsiConsole console) : Command<WatchCommand.Se
             var global = base.Validate();
             if (!global.Successful) return global;
             if (string.IsNullOrEmpty(Job)) return ValidationResult.Error("--job: name the predecessor's job id.");
+            if (!long.TryParse(Job, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                return ValidationResult.Error($"--job: '{Job}' is not a Slurm job id (a whole number).");
             if (string.IsNullOrEmpty(Wrap)) return ValidationResult.Error("--wrap: give the successor's command.");
-            if (!(Interval > 0)) return ValidationResult.Error($"--interval: {Interval} must be a positive number of seconds.");
-            if (!(Lead >= 0)) return ValidationResult.Error($"--lead: {Lead} must be at least 0.");
-            if (MethodCatalog.IsLearned(Method) && string.IsNullOrEmpty(Model)) return ValidationResult.Error($"--model: method '{Method}' needs its trained model.");
+            if (ProvisionSettings.OutOfRange("interval", Interval, 1, MaxIntervalSeconds, " seconds") is { } interval)
+                return interval;
+            if (ProvisionSettings.OutOfRange("lead", Lead, 0, MaxLeadSeconds, " seconds") is { } lead) return lead;
+            // An unknown method is reported, with the known ones, when the command looks it up.
+            if (MethodCatalog.Contains(Method) && MethodCatalog.IsLearned(Method) && string.IsNullOrEmpty(Model))
+                return ValidationResult.Error($"--model: method '{Method}' needs its trained model.");
             return ValidationResult.Success();
         }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation) =>
+        SettingFlags.Run(() => Watch(settings, cancellation));
+
+    private int Watch(Settings settings, CancellationToken cancellation)
     {
-        var method = InputErrors.AsUsage(() => settings.Method == MethodCatalog.PolicyGradient
-            ? MethodCatalog.Create(settings.Method, policy: PolicyModel.Load(settings.Model!))
-            : MethodCatalog.Create(settings.Method, MethodCatalog.IsLearned(settings.Method) ? ValueModel.Load(settings.Model!) : null));
+        var method = MethodCatalog.Canonical(settings.Method);
+        var models = MethodCatalog.IsLearned(method) ? TrainedModels.Load(method, settings.Model!) : TrainedModels.None;
+        var provisioning = MethodCatalog.Create(method, models);
         var slurm = new SlurmCommands();
-        var predecessor = slurm.Queue().FirstOrDefault(j => j.Id == settings.Job)
-                          ?? throw new UsageException($"--job: job {settings.Job} is not in the Slurm queue.");
-        var request = new SubmitRequest(settings.Name ?? predecessor.Name, predecessor.Nodes, predecessor.LimitSeconds / 60, settings.Wrap!);
-        var watcher = new ChainWatcher(slurm, method, new WatchOptions { Interval = TimeSpan.FromSeconds(settings.Interval), Lead = TimeSpan.FromSeconds(settings.Lead) });
-        if (!settings.JsonOnConsole) console.MarkupLine(Markup.Escape($"watching job {predecessor.Id} ({predecessor.State}) with {method.Name}; deciding every {settings.Interval} s"));
-        var successor = watcher.Watch(predecessor.Id, request, cancellation);
-        if (!settings.JsonOnConsole) console.MarkupLine(Markup.Escape($"submitted successor {successor}"));
-        JsonOutput.Emit(console, settings, JsonSerializer.Serialize(new { method = method.Name, predecessor = predecessor.Id, successor }, ResultJson.Options));
+        var predecessor = slurm.Find(settings.Job!);
+        var watcher = new ChainWatcher(slurm, provisioning,
+            new WatchOptions
+            {
+                Interval = TimeSpan.FromSeconds(settings.Interval), Lead = TimeSpan.FromSeconds(settings.Lead),
+            });
+        if (!settings.JsonOnConsole)
+            console.MarkupLine(Markup.Escape($"watching job {predecessor.Id} ({predecessor.State}) with {method}; " +
+                                             $"deciding every {settings.Interval} s"));
+        var successor = SubmitRequest.SuccessorOf(predecessor, settings.Wrap!, settings.Name);
+        var result = watcher.Watch(predecessor.Id, successor, cancellation);
+        if (!settings.JsonOnConsole) console.MarkupLine(Markup.Escape($"submitted successor {result.Successor}"));
+        JsonOutput.Emit(console, settings, result.ToJson());
         return ExitCodes.Success;
     }
 }
