@@ -1,5 +1,6 @@
 using Frugal.Core.Experiments;
 using Frugal.Core.Results;
+using Frugal.Scheduling.Policies;
 using Frugal.Scheduling.Policies.Shockwave;
 using Frugal.Scheduling.Simulation;
 using Frugal.Scheduling.Traces;
@@ -37,8 +38,8 @@ public sealed class ShockwaveComparisonExperiment : IExperiment
             trace = ScheduleInputs.Trace(path: null, throughputs.Value, context.Seeds.Child("trace"));
             cluster = ClusterSpec.Parse("v100=32");
         }
-        var result = context.NewResult(this);
-        PolicyComparisonExperiment.RunInto(result, context, trace, throughputs, cluster, PolicyComparison.AllPolicies, new SimulationOptions(), ShockwaveOptions.Tacc32);
-        return result;
+        var comparison = new PolicyComparisonExperiment(trace, throughputs, cluster, PolicyCatalog.Policies.Names,
+            new SimulationOptions(), ShockwaveOptions.Tacc32);
+        return comparison.Compare(context).ToExperimentResult(context, this);
     }
 }
