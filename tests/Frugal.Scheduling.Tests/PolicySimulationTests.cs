@@ -7,12 +7,17 @@ using Frugal.Scheduling.Workloads;
 
 namespace Frugal.Scheduling.Tests;
 
-/// <summary>Every policy of the catalogue, Shockwave included, through the whole simulator: small cases, conservation, determinism.</summary>
+/// <summary>
+/// Every policy of the catalogue, Shockwave included, through the whole simulator: small cases, conservation,
+/// determinism.
+/// </summary>
 public class PolicySimulationTests
 {
     public static TheoryData<string> Policies => [.. PolicyCatalog.Policies.Names];
 
-    /// <summary>A fresh scheduler for <paramref name="policy"/>; Shockwave profiles epochs on <paramref name="profile"/>.</summary>
+    /// <summary>
+    /// A new scheduler for <paramref name="policy"/>; Shockwave profiles epochs on <paramref name="profile"/>.
+    /// </summary>
     private static IRoundScheduler Scheduler(string policy, SimulationOptions options, ThroughputTable profile) =>
         PolicyCatalog.Policies.Get(policy).CreateScheduler(new PolicySetup(options, profile, ShockwaveOptions.Tacc32));
 
@@ -63,7 +68,8 @@ public class PolicySimulationTests
         var generator = new TraceGeneratorOptions { Jobs = 25, MeanArrivalGapSeconds = 120, MaxDurationHours = 1.5, ModeMix = [1, 0, 0], ScaleFactorMix = [0.5, 0.3, 0.2, 0] };
         var trace = new TraceGenerator(throughputs, generator).Generate(new SeedTree(11));
         var options = new SimulationOptions { RestartOverheadSeconds = 0 };
-        var result = new Simulator(throughputs, ClusterSpec.Parse("v100=8"), options).Run(trace, Scheduler(policy, options, throughputs));
+        var result = new Simulator(throughputs, ClusterSpec.Parse("v100=8"), options)
+            .Run(trace, Scheduler(policy, options, throughputs));
 
         foreach (var (job, spec) in result.Jobs.Zip(trace))
         {
@@ -82,7 +88,8 @@ public class PolicySimulationTests
         // A trace on which every Shockwave solve ends far inside its time limit (the longest takes about
         // 0.4 s of 15): a solve cut short by the clock would make the plan depend on the machine's speed.
         var throughputs = SyntheticThroughputs.Create();
-        var trace = new TraceGenerator(throughputs, new TraceGeneratorOptions { Jobs = 20, MaxDurationHours = 1 }).Generate(new SeedTree(3));
+        var trace = new TraceGenerator(throughputs, new TraceGeneratorOptions { Jobs = 20, MaxDurationHours = 1 })
+            .Generate(new SeedTree(3));
         SimulationResult Once() => new Simulator(throughputs, ClusterSpec.Parse("v100=4"))
             .Run(trace, Scheduler(policy, new SimulationOptions(), throughputs));
         var (a, b) = (Once(), Once());

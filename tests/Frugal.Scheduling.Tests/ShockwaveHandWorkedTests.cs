@@ -46,7 +46,8 @@ public class ShockwaveHandWorkedTests
         // (weight 10) need one GPU for two rounds each, so they share the two rounds A leaves.
         // With A in round a the cost is a + (5 + 10)·(3 − a)/2 = 22.5 − 6.5a: least for a = 2.
         var window = new PlanWindow(0, 3, 120, 2, 1);
-        PlanJob[] jobs = [new(0, 2, 5, 0, 120, 600, 1e6, 1), new(1, 1, 5, 0, 120, 600, 1e6, 5), new(2, 1, 5, 0, 120, 600, 1e6, 10)];
+        PlanJob[] jobs =
+            [new(0, 2, 5, 0, 120, 600, 1e6, 1), new(1, 1, 5, 0, 120, 600, 1e6, 5), new(2, 1, 5, 0, 120, 600, 1e6, 10)];
         var reordered = PlanProgram.Reorder(jobs, [1, 2, 2], window, Exact)!.Value;
         Assert.Equal([2], reordered.Rounds[0]);
         Assert.Equal([0, 1], reordered.Rounds[1]);
@@ -73,8 +74,8 @@ public class ShockwaveHandWorkedTests
         var cluster = ClusterSpec.Parse("v100=1");
 
         var placed = Enumerable.Range(0, 3)
-            .Select(round => scheduler.Plan(new RoundState(round, 1000 + 120 * round, 120, specs.Select(Active).ToArray(), cluster,
-                JobSetChanged: round == 0)))
+            .Select(round => scheduler.Plan(new RoundState(round, 1000 + 120 * round, 120,
+                specs.Select(Active).ToArray(), cluster, JobSetChanged: round == 0)))
             .Select(placements => Assert.Single(placements).JobId);
 
         Assert.Equal([0, 1, 1], placed);
@@ -83,7 +84,8 @@ public class ShockwaveHandWorkedTests
         Assert.Equal(0, scheduler.PerRoundResolves);
 
         ActiveJob Active(JobSpec spec) => new(
-            new JobView(spec.Id, Rn32, 1, 1, new Dictionary<string, double> { ["v100"] = 1562.5 / 120 }, spec.TotalSteps, 0),
+            new JobView(spec.Id, Rn32, 1, 1, new Dictionary<string, double> { ["v100"] = 1562.5 / 120 },
+                spec.TotalSteps, ArrivalTime: 0),
             spec, EpochsCompleted: 0, ObservedBatchSizes: [32], BatchSizeChanged: false, LastRound: null);
     }
 }

@@ -23,14 +23,15 @@ public class ShockwaveHeadlineTests
         var trace = new TraceGenerator(throughputs, options).Generate(new SeedTree(seed));
         var cluster = ClusterSpec.Parse("v100=4");
 
-        var runs = PolicyComparison.Run(trace, throughputs, cluster, ["shockwave", "themis", "gavel"], new SimulationOptions(),
-            ShockwaveOptions.ForCluster(cluster.TotalGpus));
+        var runs = PolicyComparison.Run(trace, throughputs, cluster, ["shockwave", "themis", "gavel"],
+            new SimulationOptions(), ShockwaveOptions.ForCluster(cluster.TotalGpus));
 
         var (shockwave, themis, gavel) = (runs[0].Metrics, runs[1].Metrics, runs[2].Metrics);
         // Every solve ended well inside its time limit, so the plans do not depend on the machine's speed.
         Assert.Equal(0, runs[0].SchedulerStatistics["time_limit_hits"]);
         Assert.True(shockwave.MakespanHours < Math.Min(themis.MakespanHours, gavel.MakespanHours),
-            $"makespan: shockwave {shockwave.MakespanHours:F2} h, themis {themis.MakespanHours:F2} h, gavel {gavel.MakespanHours:F2} h");
+            $"makespan: shockwave {shockwave.MakespanHours:F2} h, themis {themis.MakespanHours:F2} h, "
+            + $"gavel {gavel.MakespanHours:F2} h");
         Assert.True(shockwave.WorstRho < Math.Min(themis.WorstRho, gavel.WorstRho),
             $"worst ρ: shockwave {shockwave.WorstRho:F2}, themis {themis.WorstRho:F2}, gavel {gavel.WorstRho:F2}");
     }

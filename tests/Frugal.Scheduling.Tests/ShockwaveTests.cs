@@ -29,7 +29,7 @@ public class ShockwaveTests
         return Ln(lo) + (Ln(hi) - Ln(lo)) * (u - lo) / (hi - lo);
     }
 
-    /// <summary>Every x[j,r] of a 3-job, 3-round, 2-GPU window, scored as the design brief defines the objective.</summary>
+    /// <summary>Every x[j,r] of a 3-job, 3-round, 2-GPU window, scored as the design brief defines it.</summary>
     private static double? BruteForce(PlanJob[] jobs, PlanWindow window, ShockwaveOptions options, bool fairness)
     {
         double? best = null;
@@ -220,7 +220,8 @@ public class ShockwaveTests
         Assert.Contains("known: tacc32, scale64, scale128, scale256",
             Assert.Throws<UnknownNameException>(() => ShockwaveOptions.Presets.Get("huge")).Message);
         var error = Assert.Throws<BadInputException>(
-            () => new ShockwaveScheduler(SyntheticThroughputs.Create(), ShockwaveOptions.Tacc32 with { WindowRounds = 0 }));
+            () => new ShockwaveScheduler(
+                SyntheticThroughputs.Create(), ShockwaveOptions.Tacc32 with { WindowRounds = 0 }));
         Assert.Equal("window", error.Setting);
     }
 }

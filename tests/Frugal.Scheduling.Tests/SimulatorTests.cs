@@ -101,8 +101,8 @@ public class SimulatorTests
         Assert.Contains("largest GPU pool",
             Assert.Throws<BadInputException>(() => Run([Fixtures.Job(0, Rn32, 100, 0, gpus: 4)], "v100=2")).Message);
         var unmeasured = Assert.Throws<BadInputException>(() => Run([Fixtures.Job(0, Rn32, 100, 0)], "h100=8"));
-        Assert.Equal("job 0 (ResNet-18 (batch size 32) on 1 GPU) has no measured throughput on any GPU type of the cluster h100=8; "
-            + "test has v100", unmeasured.Message);
+        Assert.Equal("job 0 (ResNet-18 (batch size 32) on 1 GPU) has no measured throughput on any GPU type "
+            + "of the cluster h100=8; test has v100", unmeasured.Message);
         Assert.Equal("cluster", unmeasured.Setting);
         Assert.Contains("no measured throughput",
             Assert.Throws<BadInputException>(() => Run([Fixtures.Job(0, "LM (batch size 10)", 100, 0)])).Message);

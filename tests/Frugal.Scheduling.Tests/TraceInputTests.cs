@@ -5,7 +5,10 @@ using Frugal.Scheduling.Workloads;
 
 namespace Frugal.Scheduling.Tests;
 
-/// <summary>Hostile and careless inputs to the trace and throughput readers and the generator: one clear error, before any work.</summary>
+/// <summary>
+/// Hostile and careless inputs to the trace and throughput readers and to the generator: one clear error,
+/// before any work.
+/// </summary>
 public sealed class TraceInputTests : IDisposable
 {
     private const string Good = "LM (batch size 10)\tcmd\twd\t--steps\t1\t100\t1\tgns\t1\t-1.000000\t10\t0";
@@ -13,8 +16,13 @@ public sealed class TraceInputTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
+    private static List<JobSpec> Read(IEnumerable<string> lines) =>
+        TraceFile.Read(new StringReader(string.Join("\n", lines) + "\n"), "t.trace");
+
     private static TraceFormatException Malformed(params string[] lines) =>
-        Assert.Throws<TraceFormatException>(() => TraceFile.Read(new StringReader(string.Join("\n", lines) + "\n"), "t.trace"));
+        Assert.Throws<TraceFormatException>(() => Read(lines));
+
+    private static string Refusal(Func<object> read) => Assert.Throws<BadInputException>(read).Message;
 
     [Theory]
     [InlineData(5, "total_steps")]
@@ -60,36 +68,38 @@ public sealed class TraceInputTests : IDisposable
     {
         // LM at batch size 10: ⌈59675/10⌉ = 5968 steps an epoch.
         var huge = Malformed(Good.Replace("\t100\t", "\t1e12\t"));
-        Assert.StartsWith("t.trace:1: field 'total_steps': 1000000000000 steps of LM (batch size 10) are 167560322 epochs; "
-            + "a job may train 1 to 1,000,000.", huge.Message);
+        Assert.StartsWith("t.trace:1: field 'total_steps': 1000000000000 steps of LM (batch size 10) "
+            + "are 167560322 epochs; a job may train 1 to 1,000,000.", huge.Message);
         // Eleven jobs of 999,999 epochs each: the eleventh passes the trace's 10,000,000.
         var big = Good.Replace("\t100\t", $"\t{999_999L * 5968}\t");
         var total = Malformed([.. Enumerable.Repeat(big, 11)]);
-        Assert.StartsWith("t.trace:11: field 'total_steps': t.trace's jobs train more than 10,000,000 epochs in all", total.Message);
-        Assert.Equal(10, TraceFile.Read(new StringReader(string.Join("\n", Enumerable.Repeat(big, 10))), "t.trace").Count);
+        Assert.StartsWith("t.trace:11: field 'total_steps': t.trace's jobs train more than 10,000,000 epochs in all",
+            total.Message);
+        Assert.Equal(10, Read(Enumerable.Repeat(big, 10)).Count);
     }
 
     [Fact]
     public void SpecialAndHugeFilesAreRefusedBeforeTheyAreRead()
     {
-        Assert.Contains("character device", Assert.Throws<BadInputException>(() => TraceFile.Read("/dev/zero")).Message);
-        Assert.Contains("character device", Assert.Throws<BadInputException>(() => ThroughputTable.Read("/dev/zero")).Message);
-        Assert.Contains("directory", Assert.Throws<BadInputException>(() => TraceFile.Read(_root)).Message);
-        Assert.Contains("no such file", Assert.Throws<BadInputException>(() => TraceFile.Read(Path.Combine(_root, "none"))).Message);
+        Assert.Contains("character device", Refusal(() => TraceFile.Read("/dev/zero")));
+        Assert.Contains("character device", Refusal(() => ThroughputTable.Read("/dev/zero")));
+        Assert.Contains("directory", Refusal(() => TraceFile.Read(_root)));
+        Assert.Contains("no such file", Refusal(() => TraceFile.Read(Path.Combine(_root, "none"))));
 
         var fifo = Path.Combine(_root, "fifo");
         if (OperatingSystem.IsLinux() && System.Diagnostics.Process.Start("mkfifo", fifo).WaitForExit(10_000))
-            Assert.Contains("named pipe", Assert.Throws<BadInputException>(() => TraceFile.Read(fifo)).Message);
+            Assert.Contains("named pipe", Refusal(() => TraceFile.Read(fifo)));
 
         var sparse = Path.Combine(_root, "huge.trace");
         using (var file = File.Create(sparse)) file.SetLength(TraceFile.MaxFileBytes + 1);
-        Assert.Contains("more than the 67,108,864-byte limit", Assert.Throws<BadInputException>(() => TraceFile.Read(sparse)).Message);
-        Assert.Contains("more than the 67,108,864-byte limit", Assert.Throws<BadInputException>(() => ThroughputTable.Read(sparse)).Message);
+        Assert.Contains("more than the 67,108,864-byte limit", Refusal(() => TraceFile.Read(sparse)));
+        Assert.Contains("more than the 67,108,864-byte limit", Refusal(() => ThroughputTable.Read(sparse)));
     }
 
     [Theory]
     [InlineData("number of jobs", "the number of jobs must be from 1 to 100,000; got 0")]
-    [InlineData("mean arrival gap", "the mean gap between arrivals must be more than 0 and at most 86,400 s; got Infinity s")]
+    [InlineData("mean arrival gap",
+        "the mean gap between arrivals must be more than 0 and at most 86,400 s; got Infinity s")]
     [InlineData("shortest duration", "the shortest duration must be more than 0 and at most 100 h; got NaN h")]
     [InlineData("longest duration", "the longest duration must be from the shortest (0.2 h) to 100 h; got Infinity h")]
     [InlineData("duration grid", "the duration grid must have from 2 to 100,000 points; got 2,000,000,000")]
@@ -118,7 +128,8 @@ public sealed class TraceInputTests : IDisposable
     public void TheGeneratorRefusesATraceThatReadingWouldRefuse()
     {
         // A throughput table that makes an hour of training a billion steps: far past the epoch limit.
-        var throughputs = Fixtures.Throughputs([.. ModelFamily.Templates.SelectMany(t => new[] { 1, 2, 4, 8 }.Select(g => (t.ToString(), g, 1e9)))]);
+        var throughputs = Fixtures.Throughputs(
+            [.. ModelFamily.Templates.SelectMany(t => new[] { 1, 2, 4, 8 }.Select(g => (t.ToString(), g, 1e9)))]);
         var error = Assert.Throws<TraceFormatException>(
             () => new TraceGenerator(throughputs, new TraceGeneratorOptions { Jobs = 3 }).Generate(new SeedTree(1)));
         Assert.StartsWith("generated job 0 (", error.Message);
@@ -142,7 +153,7 @@ public sealed class TraceInputTests : IDisposable
         Assert.Contains("\"lastArrivalSeconds\": ", summary.ToJson());
         // A path under a file cannot be written: bad input naming the path.
         var blocked = Path.Combine(path, "t.trace");
-        Assert.Contains($"cannot write trace '{blocked}'", Assert.Throws<BadInputException>(
-            () => GeneratedTrace.Write(blocked, throughputs, new TraceGeneratorOptions { Jobs = 2 }, new SeedTree(3))).Message);
+        Assert.Contains($"cannot write trace '{blocked}'",
+            Refusal(() => GeneratedTrace.Write(blocked, throughputs, new() { Jobs = 2 }, new SeedTree(3))));
     }
 }

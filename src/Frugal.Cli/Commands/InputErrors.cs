@@ -9,7 +9,8 @@ internal static class InputErrors
         {
             return load();
         }
-        catch (Exception e) when (e is FileNotFoundException or FormatException or KeyNotFoundException or UnauthorizedAccessException
+        catch (Exception e) when (e is FileNotFoundException or FormatException or KeyNotFoundException
+                                       or UnauthorizedAccessException
                                        or DirectoryNotFoundException or ArgumentException)
         {
             throw new UsageException(e.Message);

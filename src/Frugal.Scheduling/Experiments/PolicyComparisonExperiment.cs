@@ -25,9 +25,11 @@ public sealed class PolicyComparisonExperiment : IExperiment
     /// <param name="policies">Policy names or aliases, in the order to run them.</param>
     /// <param name="options">The round mechanics.</param>
     /// <param name="shockwave">Shockwave's parameters, if it is among the policies.</param>
-    /// <exception cref="Core.Errors.BadInputException">No policy, an unknown one, or one named twice: found before anything runs.</exception>
-    public PolicyComparisonExperiment(Sourced<IReadOnlyList<JobSpec>> trace, Sourced<ThroughputTable> throughputs, ClusterSpec cluster,
-        IReadOnlyList<string> policies, SimulationOptions options, ShockwaveOptions shockwave)
+    /// <exception cref="Core.Errors.BadInputException">
+    /// No policy, an unknown one, or one named twice: found before anything runs.
+    /// </exception>
+    public PolicyComparisonExperiment(Sourced<IReadOnlyList<JobSpec>> trace, Sourced<ThroughputTable> throughputs,
+        ClusterSpec cluster, IReadOnlyList<string> policies, SimulationOptions options, ShockwaveOptions shockwave)
     {
         _trace = trace;
         _throughputs = throughputs;
@@ -52,14 +54,17 @@ public sealed class PolicyComparisonExperiment : IExperiment
     {
         var runs = PolicyComparison.Run(_trace.Value, _throughputs.Value, _cluster, _policies, _options, _shockwave,
             new SynchronousProgress<double>(context.ReportProgress), context.Cancellation);
-        return new PolicyComparisonResult(_trace.Source, _trace.Value.Count, _throughputs.Source, _cluster, _options, _shockwave,
-            runs, PublishedFor());
+        return new PolicyComparisonResult(_trace.Source, _trace.Value.Count, _throughputs.Source, _cluster, _options,
+            _shockwave, runs, PublishedFor());
     }
 
     /// <inheritdoc/>
     public ExperimentResult Run(ExperimentContext context) => Compare(context).ToExperimentResult(context, this);
 
-    /// <summary>The canonical trace with the TACC throughputs on 32 V100s in 120 s rounds is the setting the paper's table describes.</summary>
+    /// <summary>
+    /// The canonical trace with the TACC throughputs on 32 V100s in 120 s rounds is the setting the paper's
+    /// table describes.
+    /// </summary>
     private IReadOnlyDictionary<string, PublishedRow>? PublishedFor() =>
         _trace.Source == ScheduleInputs.CanonicalTrace && _throughputs.Source == ScheduleInputs.TaccThroughputs
             && _cluster.ToString() == "v100=32" && _options.RoundSeconds == 120 ? PublishedResults.Tacc32 : null;

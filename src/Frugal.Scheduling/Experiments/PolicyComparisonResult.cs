@@ -8,7 +8,9 @@ using Frugal.Scheduling.Simulation;
 
 namespace Frugal.Scheduling.Experiments;
 
-/// <summary>What comparing policies on one trace gave: the setting, one simulation per policy, and the paper's values.</summary>
+/// <summary>
+/// What comparing policies on one trace gave: the setting, one simulation per policy, and the paper's values.
+/// </summary>
 /// <param name="Trace">Where the trace came from (a file name, or how it was generated).</param>
 /// <param name="Jobs">The number of jobs in the trace.</param>
 /// <param name="Throughputs">Where the throughputs came from.</param>
@@ -33,25 +35,30 @@ public sealed record PolicyComparisonResult(
     /// <summary><see cref="Summaries"/> as JSON in the house convention (<see cref="ResultJson.Options"/>).</summary>
     public string ToJson() => JsonSerializer.Serialize(Summaries, ResultJson.Options);
 
-    /// <summary>The comparison as <paramref name="experiment"/>'s result: parameters, metrics, tables and plots.</summary>
+    /// <summary>The comparison as <paramref name="experiment"/>'s result: parameters, metrics, tables, plots.</summary>
     public ExperimentResult ToExperimentResult(ExperimentContext context, IExperiment experiment)
     {
         var policies = Runs.Select(r => r.Policy).ToArray();
         var result = context.NewResult(experiment)
             .WithParameter("trace", Trace).WithParameter("jobs", Jobs).WithParameter("throughputs", Throughputs)
             .WithParameter("cluster", Cluster).WithParameter("round_s", Options.RoundSeconds)
-            .WithParameter("restart_overhead_s", Options.RestartOverheadSeconds).WithParameter("policies", string.Join(",", policies));
+            .WithParameter("restart_overhead_s", Options.RestartOverheadSeconds)
+            .WithParameter("policies", string.Join(",", policies));
         if (policies.Contains(PolicyCatalog.Shockwave))
-            result.WithParameter("shockwave_window_rounds", Shockwave.WindowRounds).WithParameter("shockwave_k", Shockwave.MakespanWeight)
-                .WithParameter("shockwave_lambda", Shockwave.Lambda).WithParameter("shockwave_rho_max", Shockwave.RhoMax)
+            result.WithParameter("shockwave_window_rounds", Shockwave.WindowRounds)
+                .WithParameter("shockwave_k", Shockwave.MakespanWeight)
+                .WithParameter("shockwave_lambda", Shockwave.Lambda)
+                .WithParameter("shockwave_rho_max", Shockwave.RhoMax)
                 .WithParameter("shockwave_gap", Shockwave.RelativeGap)
                 .WithParameter("shockwave_time_limit_s", Shockwave.TimeLimit.TotalSeconds);
         ScheduleReport.Fill(result, Runs, Published);
         var best = Runs.MinBy(r => r.Metrics.MakespanHours)!;
         var fairest = Runs.MinBy(r => r.Metrics.WorstRho)!;
-        result.Summary = $"{Jobs} jobs on {Cluster}: shortest makespan {best.Policy} ({best.Metrics.MakespanHours:F2} h); " +
-                         $"fairest (lowest worst ρ) {fairest.Policy} ({fairest.Metrics.WorstRho:F2})." +
-                         (Published is not null ? " The paper's simulated values for this trace stand beside ours in the policies table." : "");
+        result.Summary = $"{Jobs} jobs on {Cluster}: "
+                         + $"shortest makespan {best.Policy} ({best.Metrics.MakespanHours:F2} h); "
+                         + $"fairest (lowest worst ρ) {fairest.Policy} ({fairest.Metrics.WorstRho:F2})."
+                         + (Published is null ? ""
+                             : " The paper's simulated values for this trace stand beside ours in the policies table.");
         return result;
     }
 }

@@ -28,7 +28,7 @@ public sealed class SchedulingPolicy
     /// <summary>Creates a new allocation policy, or null for a planner that allocates no fractions.</summary>
     public Func<IAllocationPolicy>? Allocation { get; }
 
-    /// <summary>A new round scheduler for one simulation (schedulers keep per-simulation state, so never share one).</summary>
+    /// <summary>A new round scheduler for one simulation (a scheduler keeps per-simulation state).</summary>
     public IRoundScheduler CreateScheduler(PolicySetup setup) => _scheduler(setup);
 
     internal static SchedulingPolicy Allocating(Func<IAllocationPolicy> create) =>

@@ -24,9 +24,12 @@ internal sealed class SimulatedJob
             foreach (var worker in cluster.WorkerTypes)
                 _throughputs[(bs, worker)] = throughputs.Isolated(worker, spec.Type.Family.JobType(bs), spec.ScaleFactor) ?? 0;
         if (cluster.WorkerTypes.All(w => _throughputs[(spec.Type.BatchSize, w)] <= 0))
+        {
+            var gpus = spec.ScaleFactor == 1 ? "1 GPU" : $"{spec.ScaleFactor} GPUs";
             throw new BadInputException(
-                $"job {spec.Id} ({spec.Type} on {spec.ScaleFactor} GPU{(spec.ScaleFactor == 1 ? "" : "s")}) has no measured throughput on any GPU type of the cluster " +
-                $"{cluster}; {throughputs.Source} has {string.Join(", ", throughputs.WorkerTypes)}", "cluster");
+                $"job {spec.Id} ({spec.Type} on {gpus}) has no measured throughput on any GPU type of the cluster "
+                + $"{cluster}; {throughputs.Source} has {string.Join(", ", throughputs.WorkerTypes)}", "cluster");
+        }
         IsolatedSeconds = ProfiledIsolatedSeconds(throughputs, referenceWorker);
         BatchSize = spec.Type.BatchSize;
     }

@@ -31,21 +31,26 @@ public sealed record SimulationOptions
     public const double MinRoundSeconds = 1;
 
     /// <summary>Checks every setting against its range.</summary>
-    /// <exception cref="BadInputException">A setting is out of range; <see cref="BadInputException.Setting"/> names it.</exception>
+    /// <exception cref="BadInputException">
+    /// A setting is out of range; <see cref="BadInputException.Setting"/> names it.
+    /// </exception>
     public void Validate()
     {
         if (!(RoundSeconds is >= MinRoundSeconds and <= MaxRoundSeconds))
             throw new BadInputException(
-                $"the round length must be from {MinRoundSeconds:G} to {MaxRoundSeconds:N0} s; got {Invariant.Text(RoundSeconds)} s", "round length");
+                $"the round length must be from {MinRoundSeconds:G} to {MaxRoundSeconds:N0} s; "
+                + $"got {Invariant.Text(RoundSeconds)} s", "round length");
         if (!(RestartOverheadSeconds >= 0) || RestartOverheadSeconds >= RoundSeconds)
             throw new BadInputException(
-                $"the restart overhead must be at least 0 and shorter than a round ({Invariant.Text(RoundSeconds)} s); " +
-                $"got {Invariant.Text(RestartOverheadSeconds)} s", "restart overhead");
+                $"the restart overhead must be at least 0 and shorter than a round ({Invariant.Text(RoundSeconds)} s); "
+                + $"got {Invariant.Text(RestartOverheadSeconds)} s", "restart overhead");
         if (!(MinimumReallocationSeconds >= 0) || double.IsInfinity(MinimumReallocationSeconds))
             throw new BadInputException(
-                $"the minimum time between re-allocations must be a finite number of seconds, at least 0; " +
-                $"got {Invariant.Text(MinimumReallocationSeconds)}", "minimum re-allocation interval");
+                "the minimum time between re-allocations must be a finite number of seconds, at least 0; "
+                + $"got {Invariant.Text(MinimumReallocationSeconds)}", "minimum re-allocation interval");
         if (MaxIdleRounds < 1)
-            throw new BadInputException($"the idle rounds allowed before a run is stuck must be at least 1; got {MaxIdleRounds}", "idle rounds");
+            throw new BadInputException(
+                $"the idle rounds allowed before a run is stuck must be at least 1; got {MaxIdleRounds}",
+                "idle rounds");
     }
 }

@@ -28,7 +28,7 @@ public sealed record SimulationSummary(
     /// <summary>This summary as JSON in the house convention (<see cref="ResultJson.Options"/>).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, ResultJson.Options);
 
-    /// <summary>The summary of <paramref name="result"/>, a simulation of the trace named <paramref name="trace"/>.</summary>
+    /// <summary>The summary of <paramref name="result"/>, a simulation of <paramref name="trace"/>.</summary>
     public static SimulationSummary From(SimulationResult result, string trace)
     {
         var m = result.Metrics;

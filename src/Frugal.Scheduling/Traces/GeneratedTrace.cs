@@ -25,13 +25,14 @@ public sealed record GeneratedTrace(
     /// <summary>This summary as JSON in the house convention (<see cref="ResultJson.Options"/>).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, ResultJson.Options);
 
-    /// <summary>Generates a trace and writes it to <paramref name="path"/> (all or nothing), creating its folder if needed.</summary>
+    /// <summary>Generates a trace and writes it, all or nothing, to <paramref name="path"/> (folder created).</summary>
     /// <param name="path">Where to write the trace.</param>
     /// <param name="throughputs">The throughputs the steps are computed from.</param>
     /// <param name="options">The distributions to draw from.</param>
     /// <param name="seeds">Where every draw comes from.</param>
     /// <exception cref="BadInputException">A setting is out of range, or the file cannot be written.</exception>
-    public static GeneratedTrace Write(string path, Sourced<ThroughputTable> throughputs, TraceGeneratorOptions options, SeedTree seeds)
+    public static GeneratedTrace Write(
+        string path, Sourced<ThroughputTable> throughputs, TraceGeneratorOptions options, SeedTree seeds)
     {
         var jobs = new TraceGenerator(throughputs.Value, options).Generate(seeds);
         try
@@ -44,7 +45,8 @@ public sealed record GeneratedTrace(
             throw new BadInputException($"cannot write trace '{path}': {e.Message}", "trace file");
         }
         return new GeneratedTrace(path, jobs.Count, throughputs.Source, jobs[^1].ArrivalSeconds,
-            new[] { 1, 2, 4, 8 }.ToDictionary(g => g.ToString(CultureInfo.InvariantCulture), g => jobs.Count(j => j.ScaleFactor == g)),
+            new[] { 1, 2, 4, 8 }.ToDictionary(
+                g => g.ToString(CultureInfo.InvariantCulture), g => jobs.Count(j => j.ScaleFactor == g)),
             Enum.GetValues<AdaptationMode>().ToDictionary(m => m.TraceName(), m => jobs.Count(j => j.Mode == m)));
     }
 }

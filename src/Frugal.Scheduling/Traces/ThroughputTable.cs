@@ -51,19 +51,25 @@ public sealed partial class ThroughputTable
     /// <param name="entries">Steps per second by GPU type, job type and GPU count.</param>
     /// <param name="source">What the numbers come from, for messages.</param>
     public static ThroughputTable FromIsolated(
-        IEnumerable<(string WorkerType, string JobType, int ScaleFactor, double StepsPerSecond)> entries, string source) =>
-        new(entries.ToDictionary(e => (e.WorkerType, e.JobType, e.ScaleFactor), e => new Entry(e.StepsPerSecond, [])), source);
+        IEnumerable<(string WorkerType, string JobType, int ScaleFactor, double StepsPerSecond)> entries,
+        string source) =>
+        new(entries.ToDictionary(e => (e.WorkerType, e.JobType, e.ScaleFactor), e => new Entry(e.StepsPerSecond, [])),
+            source);
 
     /// <summary>Reads a throughput file (see <see cref="Parse"/>).</summary>
-    /// <exception cref="BadInputException">The file is missing, not a regular file, larger than <see cref="MaxFileBytes"/>,
-    /// or malformed (<see cref="TraceFormatException"/>, naming the file and the key).</exception>
+    /// <exception cref="BadInputException">
+    /// The file is missing, not a regular file, larger than <see cref="MaxFileBytes"/>, or malformed
+    /// (<see cref="TraceFormatException"/>, naming the file and the key).
+    /// </exception>
     public static ThroughputTable Read(string path) =>
         Parse(InputFile.ReadAllText(path, "throughput file", MaxFileBytes), path);
 
     /// <summary>Parses Gavel's JSON throughput format.</summary>
     /// <param name="json">The text.</param>
     /// <param name="source">Where it came from, for messages.</param>
-    /// <exception cref="TraceFormatException">The JSON or a key or value in it is malformed; the message names the key.</exception>
+    /// <exception cref="TraceFormatException">
+    /// The JSON, or a key or value in it, is malformed; the message names the key.
+    /// </exception>
     public static ThroughputTable Parse(string json, string source)
     {
         JsonDocument document;

@@ -26,8 +26,10 @@ public static class TraceFile
     public const long MaxEpochsPerTrace = 10_000_000;
 
     /// <summary>Reads a trace file (see <see cref="Read(TextReader, string)"/>).</summary>
-    /// <exception cref="BadInputException">The file is missing, not a regular file, larger than <see cref="MaxFileBytes"/>,
-    /// or malformed (<see cref="TraceFormatException"/>, naming file, line and field).</exception>
+    /// <exception cref="BadInputException">
+    /// The file is missing, not a regular file, larger than <see cref="MaxFileBytes"/>, or malformed
+    /// (<see cref="TraceFormatException"/>, naming file, line and field).
+    /// </exception>
     public static List<JobSpec> Read(string path)
     {
         using var reader = InputFile.OpenText(path, "trace", MaxFileBytes);
@@ -37,7 +39,7 @@ public static class TraceFile
     /// <summary>Reads a trace: one job per line, blank lines skipped, jobs in arrival order.</summary>
     /// <param name="reader">The text.</param>
     /// <param name="source">Where it came from, for messages.</param>
-    /// <exception cref="TraceFormatException">A line is malformed; the message names source, line and field.</exception>
+    /// <exception cref="TraceFormatException">A line is malformed; the message names the line and field.</exception>
     public static List<JobSpec> Read(TextReader reader, string source)
     {
         var jobs = new List<JobSpec>();
@@ -111,7 +113,8 @@ public static class TraceFile
         // .NET's parser ignores trailing NUL characters; a number in a trace is plain text.
         double Real(string[] fields, int i) =>
             !fields[i].Contains('\0')
-            && double.TryParse(fields[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            && double.TryParse(fields[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            && double.IsFinite(value)
                 ? value
                 : throw TraceFormatException.At(source, lineNumber, Fields[i], $"'{fields[i]}' is not a number.");
 
@@ -146,6 +149,7 @@ internal sealed class EpochBudget(string source)
         _total += (long)epochs;
         if (_total > TraceFile.MaxEpochsPerTrace)
             throw new TraceFormatException(
-                $"{where}: {source}'s jobs train more than {TraceFile.MaxEpochsPerTrace:N0} epochs in all, more than a simulation holds.");
+                $"{where}: {source}'s jobs train more than {TraceFile.MaxEpochsPerTrace:N0} epochs in all, "
+                + "more than a simulation holds.");
     }
 }

@@ -49,26 +49,30 @@ public sealed record TraceGeneratorOptions
     public const int MaxDurationPoints = 100_000;
 
     /// <summary>Checks every setting against its range.</summary>
-    /// <exception cref="BadInputException">A setting is out of range; <see cref="BadInputException.Setting"/> names it.</exception>
+    /// <exception cref="BadInputException">
+    /// A setting is out of range; <see cref="BadInputException.Setting"/> names it.
+    /// </exception>
     public void Validate()
     {
         if (Jobs is < 1 or > MaxJobs)
-            throw new BadInputException($"the number of jobs must be from 1 to {MaxJobs:N0}; got {Jobs:N0}", "number of jobs");
+            throw new BadInputException(
+                $"the number of jobs must be from 1 to {MaxJobs:N0}; got {Jobs:N0}", "number of jobs");
         if (!(MeanArrivalGapSeconds is > 0 and <= MaxMeanArrivalGapSeconds))
             throw new BadInputException(
                 $"the mean gap between arrivals must be more than 0 and at most {MaxMeanArrivalGapSeconds:N0} s; " +
                 $"got {Invariant.Text(MeanArrivalGapSeconds)} s", "mean arrival gap");
         if (!(MinDurationHours is > 0 and <= MaxDurationLimitHours))
             throw new BadInputException(
-                $"the shortest duration must be more than 0 and at most {MaxDurationLimitHours:G} h; got {Invariant.Text(MinDurationHours)} h",
-                "shortest duration");
+                $"the shortest duration must be more than 0 and at most {MaxDurationLimitHours:G} h; "
+                + $"got {Invariant.Text(MinDurationHours)} h", "shortest duration");
         if (!(MaxDurationHours >= MinDurationHours && MaxDurationHours <= MaxDurationLimitHours))
             throw new BadInputException(
-                $"the longest duration must be from the shortest ({Invariant.Text(MinDurationHours)} h) to {MaxDurationLimitHours:G} h; " +
-                $"got {Invariant.Text(MaxDurationHours)} h", "longest duration");
+                $"the longest duration must be from the shortest ({Invariant.Text(MinDurationHours)} h) "
+                + $"to {MaxDurationLimitHours:G} h; got {Invariant.Text(MaxDurationHours)} h", "longest duration");
         if (DurationPoints is < 2 or > MaxDurationPoints)
             throw new BadInputException(
-                $"the duration grid must have from 2 to {MaxDurationPoints:N0} points; got {DurationPoints:N0}", "duration grid");
+                $"the duration grid must have from 2 to {MaxDurationPoints:N0} points; got {DurationPoints:N0}",
+                "duration grid");
         CheckMix(ScaleFactorMix, "GPU mix", 4, "1, 2, 4 and 8 GPUs");
         CheckMix(ModeMix, "mode mix", 3, "static, accordion and gns");
         if (string.IsNullOrEmpty(ReferenceWorkerType))
@@ -78,11 +82,12 @@ public sealed record TraceGeneratorOptions
     private static void CheckMix(IReadOnlyList<double> mix, string setting, int count, string categories)
     {
         if (mix.Count != count)
-            throw new BadInputException($"the {setting} needs {count} probabilities ({categories}); got {mix.Count}", setting);
+            throw new BadInputException(
+                $"the {setting} needs {count} probabilities ({categories}); got {mix.Count}", setting);
         if (mix.Any(p => !(p is >= 0 and <= 1)) || Math.Abs(mix.Sum() - 1) > 1e-6)
             throw new BadInputException(
-                $"the {setting} must be {count} probabilities from 0 to 1 that sum to 1; got {string.Join(", ", mix.Select(Invariant.Text))}",
-                setting);
+                $"the {setting} must be {count} probabilities from 0 to 1 that sum to 1; "
+                + $"got {string.Join(", ", mix.Select(Invariant.Text))}", setting);
     }
 }
 
@@ -131,8 +136,9 @@ public sealed class TraceGenerator(ThroughputTable throughputs, TraceGeneratorOp
             while (scaleFactor > 1 && !type.Family.Distributed);
 
             var steps = Math.Round(duration * throughputs.Require(options.ReferenceWorkerType, type.ToString(), scaleFactor));
-            var job = new JobSpec(id, type, type.Family.Command(type.BatchSize), type.Family.WorkingDirectory, type.Family.StepsArgument,
-                NeedsDataDirectory: true, steps, scaleFactor, mode, PriorityWeight: 1, Slo: -1, duration, Math.Round(arrival));
+            var job = new JobSpec(id, type, type.Family.Command(type.BatchSize), type.Family.WorkingDirectory,
+                type.Family.StepsArgument, NeedsDataDirectory: true, steps, scaleFactor, mode, PriorityWeight: 1,
+                Slo: -1, duration, Math.Round(arrival));
             // A trace that reading would refuse is refused here, before it is written.
             epochs.Add(job, $"generated job {id} ({Invariant.Text(duration)} s at {throughputs.Source}'s throughput)");
             jobs.Add(job);

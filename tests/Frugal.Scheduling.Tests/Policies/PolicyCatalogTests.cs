@@ -8,14 +8,15 @@ namespace Frugal.Scheduling.Tests.Policies;
 
 public class PolicyCatalogTests
 {
-    private static readonly PolicySetup Setup = new(new SimulationOptions(), SyntheticThroughputs.Create(), ShockwaveOptions.Tacc32);
+    private static readonly PolicySetup Setup =
+        new(new SimulationOptions(), SyntheticThroughputs.Create(), ShockwaveOptions.Tacc32);
 
     [Fact]
     public void ListsShockwaveThenTheReferenceNamesInOrder()
     {
         Assert.Equal(
-            ["shockwave", "fifo", "srtf", "gandiva_fair", "max_min_fairness", "finish_time_fairness", "max_sum_throughput",
-             "min_total_duration", "allox"],
+            ["shockwave", "fifo", "srtf", "gandiva_fair", "max_min_fairness", "finish_time_fairness",
+             "max_sum_throughput", "min_total_duration", "allox"],
             PolicyCatalog.Policies.Names);
     }
 
@@ -62,8 +63,9 @@ public class PolicyCatalogTests
     {
         var error = Assert.Throws<UnknownNameException>(() => PolicyCatalog.Policies.Get("nosuch"));
         Assert.Equal(
-            "unknown policy 'nosuch'; known: shockwave, fifo, srtf, gandiva_fair, max_min_fairness, finish_time_fairness, "
-            + "max_sum_throughput, min_total_duration, allox, gavel, themis, mst, max_sum_throughput_perf, ossp",
+            "unknown policy 'nosuch'; known: shockwave, fifo, srtf, gandiva_fair, max_min_fairness, "
+            + "finish_time_fairness, max_sum_throughput, min_total_duration, allox, "
+            + "gavel, themis, mst, max_sum_throughput_perf, ossp",
             error.Message);
         Assert.Equal(["nosuch"], error.Names);
     }
@@ -71,10 +73,11 @@ public class PolicyCatalogTests
     [Fact]
     public void AListOfNoPoliciesOrOfOneTwiceIsBadInput()
     {
-        Assert.StartsWith("no policy named; known: shockwave, fifo", Assert.Throws<BadInputException>(() => PolicyCatalog.Policies.GetAll([])).Message);
-        Assert.Equal("policy 'fifo' is named twice", Assert.Throws<BadInputException>(() => PolicyCatalog.Policies.GetAll(["fifo", "FIFO"])).Message);
+        string Error(params string[] names) =>
+            Assert.Throws<BadInputException>(() => PolicyCatalog.Policies.GetAll(names)).Message;
+        Assert.StartsWith("no policy named; known: shockwave, fifo", Error());
+        Assert.Equal("policy 'fifo' is named twice", Error("fifo", "FIFO"));
         // An alias and its policy are the same policy.
-        Assert.Equal("policy 'max_min_fairness' is named twice",
-            Assert.Throws<BadInputException>(() => PolicyCatalog.Policies.GetAll(["gavel", "max_min_fairness"])).Message);
+        Assert.Equal("policy 'max_min_fairness' is named twice", Error("gavel", "max_min_fairness"));
     }
 }

@@ -23,7 +23,8 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<CompareComman
 
         /// <summary>The names given, or every policy.</summary>
         public IReadOnlyList<string> PolicyNames =>
-            Policies?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? PolicyCatalog.Policies.Names;
+            Policies?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            ?? PolicyCatalog.Policies.Names;
 
         private protected override string PolicyFlag => "--policies";
 
@@ -43,13 +44,15 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<CompareComman
         {
             progress.Step("reading the inputs");
             var (trace, throughputs) = settings.Load();
-            var experiment = new PolicyComparisonExperiment(trace, throughputs, cluster, settings.PolicyNames, options, shockwave);
+            var experiment = new PolicyComparisonExperiment(
+                trace, throughputs, cluster, settings.PolicyNames, options, shockwave);
             var run = new ExperimentContext(new SeedTree(settings.Seed).Child(experiment.Name), quick: false,
                 progress.Step(experiment.Description), cancellation);
             var comparison = experiment.Compare(run);
             progress.Step("writing the results and the report");
             var result = new ComputedExperiment(experiment, comparison.ToExperimentResult(run, experiment));
-            return (comparison, Reproduction.Run([result], new ReproductionOptions(settings.Seed, Quick: false, settings.Out), null, cancellation));
+            var written = new ReproductionOptions(settings.Seed, Quick: false, settings.Out);
+            return (comparison, Reproduction.Run([result], written, observer: null, cancellation));
         });
 
         if (!settings.JsonOnConsole)
@@ -61,7 +64,9 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<CompareComman
         return ExitCodes.Success;
     }
 
-    /// <summary>An experiment that has already run, so that <see cref="Reproduction"/> only writes its result and report.</summary>
+    /// <summary>
+    /// An experiment that has already run, so that <see cref="Reproduction"/> only writes its result and report.
+    /// </summary>
     private sealed class ComputedExperiment(IExperiment experiment, ExperimentResult result) : IExperiment
     {
         public string Name => experiment.Name;

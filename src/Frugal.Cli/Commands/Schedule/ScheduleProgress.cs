@@ -20,7 +20,8 @@ internal sealed class ScheduleProgress
     {
         if (settings.JsonOnConsole) return work(new ScheduleProgress(null));
         return console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(
+                new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .Start(display =>
             {
                 var progress = new ScheduleProgress(display);

@@ -9,7 +9,9 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands.Schedule;
 
-/// <summary>The inputs of a simulation: trace, throughputs, cluster, round mechanics and Shockwave's parameters.</summary>
+/// <summary>
+/// The inputs of a simulation: trace, throughputs, cluster, round mechanics and Shockwave's parameters.
+/// </summary>
 public abstract class ScheduleSettings : GlobalSettings
 {
     [CommandOption("--trace <FILE>")]
@@ -81,7 +83,7 @@ public abstract class ScheduleSettings : GlobalSettings
         return options;
     }
 
-    /// <summary>The preset (named, or the one for the cluster's size) with the overrides given on the command line.</summary>
+    /// <summary>The preset (named, or the one for the cluster's size) with the command line's overrides.</summary>
     public ShockwaveOptions Shockwave(ClusterSpec cluster) =>
         ShockwaveOptions.Choose(cluster.TotalGpus, Preset, new ShockwaveChanges(Window, K, Lambda, TimeLimit, Gap));
 

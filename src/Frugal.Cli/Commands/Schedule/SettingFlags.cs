@@ -21,8 +21,8 @@ internal static class SettingFlags
         }
         catch (BadInputException e)
         {
-            return ValidationResult.Error(
-                e.Setting is { } setting && flags.TryGetValue(setting, out var flag) ? $"{flag}: {e.Message}" : e.Message);
+            var flag = e.Setting is { } setting ? flags.GetValueOrDefault(setting) : null;
+            return ValidationResult.Error(flag is null ? e.Message : $"{flag}: {e.Message}");
         }
     }
 }

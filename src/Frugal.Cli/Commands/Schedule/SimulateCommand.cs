@@ -35,7 +35,8 @@ public sealed class SimulateCommand(IAnsiConsole console) : Command<SimulateComm
             var (trace, throughputs) = settings.Load();
             var policy = PolicyCatalog.Policies.Canonical(settings.Policy);
             var simulation = progress.Step($"{policy}: {trace.Value.Count} jobs on {cluster}");
-            var runs = PolicyComparison.Run(trace.Value, throughputs.Value, cluster, [policy], options, shockwave, simulation, cancellation);
+            var runs = PolicyComparison.Run(
+                trace.Value, throughputs.Value, cluster, [policy], options, shockwave, simulation, cancellation);
             return (runs[0], trace.Source);
         });
 

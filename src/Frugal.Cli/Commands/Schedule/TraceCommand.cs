@@ -71,8 +71,9 @@ public sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.Se
         /// <summary>The generator's options as the command line sets them.</summary>
         public TraceGeneratorOptions Generator() => new()
         {
-            Jobs = Jobs, MeanArrivalGapSeconds = Gap, MinDurationHours = MinHours, MaxDurationHours = MaxHours, DurationPoints = Durations,
-            LogSpacedDurations = LogDurations, ScaleFactorMix = Numbers(GpuMix, "--gpu-mix"), ModeMix = Numbers(ModeMix, "--mode-mix"),
+            Jobs = Jobs, MeanArrivalGapSeconds = Gap, MinDurationHours = MinHours, MaxDurationHours = MaxHours,
+            DurationPoints = Durations, LogSpacedDurations = LogDurations,
+            ScaleFactorMix = Numbers(GpuMix, "--gpu-mix"), ModeMix = Numbers(ModeMix, "--mode-mix"),
         };
 
         /// <summary>Checks every setting up front, through the generator's own validation.</summary>
@@ -89,7 +90,8 @@ public sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.Se
             for (var i = 0; i < parts.Length; i++)
             {
                 // .NET's parser ignores trailing NUL characters; a number here is plain text.
-                if (parts[i].Contains('\0') || !double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+                if (parts[i].Contains('\0')
+                    || !double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
                     throw new UsageException($"{option}: '{text}' is not a list of numbers separated by commas.");
             }
             return values;
@@ -101,7 +103,8 @@ public sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.Se
     {
         var generator = settings.Generator();
         var path = settings.Output ?? Path.Combine(settings.Out, "traces", generator.FileName(settings.Seed));
-        var trace = GeneratedTrace.Write(path, ScheduleInputs.Throughputs(settings.Throughputs), generator, new SeedTree(settings.Seed));
+        var throughputs = ScheduleInputs.Throughputs(settings.Throughputs);
+        var trace = GeneratedTrace.Write(path, throughputs, generator, new SeedTree(settings.Seed));
         if (!settings.JsonOnConsole)
         {
             var table = new Table().AddColumns("", "value");

@@ -10,10 +10,10 @@ namespace Frugal.Scheduling.Policies.Shockwave;
 /// </summary>
 public sealed record ShockwaveOptions
 {
-    /// <summary>The longest window: the programmes grow with jobs × rounds, and a plan holds one set of jobs per round.</summary>
+    /// <summary>The longest window: Shockwave's programmes grow with jobs × rounds.</summary>
     public const int MaxWindowRounds = 1_000;
 
-    /// <summary>The largest unfairness exponent: beyond it every weight of a job heading past ρmax is the cap already.</summary>
+    /// <summary>The largest unfairness exponent: beyond it, the weight of a job heading past ρmax is the cap.</summary>
     public const double MaxLambda = 100;
 
     /// <summary>The longest time limit per solve, in seconds (a day).</summary>
@@ -67,7 +67,7 @@ public sealed record ShockwaveOptions
     /// The options for a run: the preset named by <paramref name="preset"/> (or, when it is null,
     /// the one for a cluster of <paramref name="clusterGpus"/> GPUs) with <paramref name="changes"/> applied.
     /// </summary>
-    /// <exception cref="BadInputException">An unknown preset, or a setting out of range; the message says which.</exception>
+    /// <exception cref="BadInputException">An unknown preset or a setting out of range.</exception>
     public static ShockwaveOptions Choose(int clusterGpus, string? preset = null, ShockwaveChanges? changes = null)
     {
         var options = preset is null ? ForCluster(clusterGpus) : Presets.Get(preset);
@@ -88,7 +88,9 @@ public sealed record ShockwaveOptions
     }
 
     /// <summary>Checks every setting against its range.</summary>
-    /// <exception cref="BadInputException">A setting is out of range; <see cref="BadInputException.Setting"/> names it.</exception>
+    /// <exception cref="BadInputException">
+    /// A setting is out of range; <see cref="BadInputException.Setting"/> names it.
+    /// </exception>
     public void Validate()
     {
         if (WindowRounds is < 1 or > MaxWindowRounds)
@@ -96,14 +98,18 @@ public sealed record ShockwaveOptions
                 $"Shockwave's window must be from 1 to {MaxWindowRounds:N0} rounds; got {WindowRounds:N0}", "window");
         if (!(MakespanWeight >= 0) || double.IsInfinity(MakespanWeight))
             throw new BadInputException(
-                $"Shockwave's makespan weight k must be a finite number, at least 0; got {Invariant.Text(MakespanWeight)}", "makespan weight");
+                "Shockwave's makespan weight k must be a finite number, at least 0; "
+                + $"got {Invariant.Text(MakespanWeight)}", "makespan weight");
         if (!(Lambda is >= 0 and <= MaxLambda))
             throw new BadInputException(
-                $"Shockwave's unfairness exponent λ must be from 0 to {MaxLambda:G}; got {Invariant.Text(Lambda)}", "lambda");
+                $"Shockwave's unfairness exponent λ must be from 0 to {MaxLambda:G}; got {Invariant.Text(Lambda)}",
+                "lambda");
         if (!(RhoMax > 0) || double.IsInfinity(RhoMax))
-            throw new BadInputException($"Shockwave's ρmax must be a positive finite number; got {Invariant.Text(RhoMax)}", "rho max");
+            throw new BadInputException(
+                $"Shockwave's ρmax must be a positive finite number; got {Invariant.Text(RhoMax)}", "rho max");
         if (!(RelativeGap is >= 0 and <= 1))
-            throw new BadInputException($"Shockwave's relative MIP gap must be from 0 to 1; got {Invariant.Text(RelativeGap)}", "MIP gap");
+            throw new BadInputException(
+                $"Shockwave's relative MIP gap must be from 0 to 1; got {Invariant.Text(RelativeGap)}", "MIP gap");
         CheckTimeLimit(TimeLimit.TotalSeconds);
     }
 
@@ -111,8 +117,8 @@ public sealed record ShockwaveOptions
     {
         if (!(seconds is > 0 and <= MaxTimeLimitSeconds))
             throw new BadInputException(
-                $"Shockwave's time limit per solve must be more than 0 and at most {MaxTimeLimitSeconds:N0} s; got {Invariant.Text(seconds)} s",
-                "time limit");
+                $"Shockwave's time limit per solve must be more than 0 and at most {MaxTimeLimitSeconds:N0} s; "
+                + $"got {Invariant.Text(seconds)} s", "time limit");
     }
 }
 
@@ -123,4 +129,8 @@ public sealed record ShockwaveOptions
 /// <param name="TimeLimitSeconds">Time limit per solve, in seconds.</param>
 /// <param name="RelativeGap">Relative MIP gap.</param>
 public sealed record ShockwaveChanges(
-    int? WindowRounds = null, double? MakespanWeight = null, double? Lambda = null, double? TimeLimitSeconds = null, double? RelativeGap = null);
+    int? WindowRounds = null,
+    double? MakespanWeight = null,
+    double? Lambda = null,
+    double? TimeLimitSeconds = null,
+    double? RelativeGap = null);

@@ -91,7 +91,8 @@ public sealed class ShockwaveScheduler : IRoundScheduler
     public void CheckCluster(ClusterSpec cluster)
     {
         if (cluster.Gpus.Count != 1)
-            throw new BadInputException($"Shockwave plans for one GPU type; the cluster {cluster} has {cluster.Gpus.Count} types", "cluster");
+            throw new BadInputException(
+                $"Shockwave plans for one GPU type; the cluster {cluster} has {cluster.Gpus.Count} types", "cluster");
     }
 
     private void Replan(RoundState state, int gpus, Dictionary<int, double> forecasts, string worker)
