@@ -15,13 +15,18 @@ namespace Frugal.Scheduling.Experiments;
 /// </summary>
 public sealed class ShockwaveComparisonExperiment : IExperiment
 {
+    /// <inheritdoc/>
     public string Name => "scheduling.shockwave";
+
+    /// <inheritdoc/>
     public string Title => "GPU-cluster scheduling: Shockwave against its baselines";
+    /// <inheritdoc/>
     public string Description =>
         "Simulates a trace of dynamically adapting training jobs (Accordion and gradient-noise-scale batch sizes) under Shockwave, FIFO, SRTF, " +
         "Gandiva-Fair, Gavel max-min fairness, Themis finish-time fairness, max-sum-throughput, OSSP min-total-duration and AlloX, " +
         "and compares makespan, job completion time, finish-time fairness and utilisation.";
 
+    /// <inheritdoc/>
     public ExperimentResult Run(ExperimentContext context)
     {
         var throughputs = ScheduleInputs.Throughputs(path: null);
