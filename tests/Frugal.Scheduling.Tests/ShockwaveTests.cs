@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Scheduling.Policies.Shockwave;
 using Frugal.Scheduling.Simulation;
 using Frugal.Scheduling.Traces;
@@ -16,7 +17,19 @@ public class ShockwaveTests
         new(2, 2, 6, 3, 40, 150, 1500),
     ];
 
-    /// <summary>Every x[j,r] of a 3-job, 3-round, 2-GPU window, scored exactly as the programme scores it.</summary>
+    /// <summary>
+    /// The log utility the programme approximates, computed here on its own: linear interpolation of
+    /// ln between the breakpoints 0, 0.2, …, 1, with ln 0 taken as ln 1e-6 (the design brief's choice).
+    /// </summary>
+    private static double InterpolatedLog(double u)
+    {
+        static double Ln(double b) => b == 0 ? Math.Log(1e-6) : Math.Log(b);
+        var k = Math.Min(4, (int)Math.Floor(u / 0.2));
+        var (lo, hi) = (k * 0.2, (k + 1) * 0.2);
+        return Ln(lo) + (Ln(hi) - Ln(lo)) * (u - lo) / (hi - lo);
+    }
+
+    /// <summary>Every x[j,r] of a 3-job, 3-round, 2-GPU window, scored as the design brief defines it.</summary>
     private static double? BruteForce(PlanJob[] jobs, PlanWindow window, ShockwaveOptions options, bool fairness)
     {
         double? best = null;
@@ -37,7 +50,7 @@ public class ShockwaveTests
                 var left = job.RemainingSeconds - p * job.MeanEpochSeconds;
                 if (fairness && (window.End > options.RhoMax * job.FairFinishTime || window.End + left / window.Share > options.RhoMax * job.FairFinishTime + 1e-9))
                     feasible = false;
-                welfare += job.Weight * PlanProgram.LogApproximation((job.EpochsCompleted + p) / job.TotalEpochs);
+                welfare += job.Weight * InterpolatedLog((job.EpochsCompleted + p) / job.TotalEpochs);
                 t = Math.Max(t, left);
             }
             if (!feasible) continue;
@@ -198,13 +211,17 @@ public class ShockwaveTests
     [Fact]
     public void PresetsAreNamedAndValidated()
     {
-        Assert.Equal(10, ShockwaveOptions.Preset("scale64").MakespanWeight);
-        Assert.Equal(15, ShockwaveOptions.Preset("scale128").Lambda);
+        Assert.Equal(10, ShockwaveOptions.Presets.Get("scale64").MakespanWeight);
+        Assert.Equal(15, ShockwaveOptions.Presets.Get("SCALE128").Lambda);
         Assert.Same(ShockwaveOptions.Tacc32, ShockwaveOptions.ForCluster(32));
         Assert.Same(ShockwaveOptions.Scale64, ShockwaveOptions.ForCluster(64));
         Assert.Same(ShockwaveOptions.Scale128, ShockwaveOptions.ForCluster(100));
         Assert.Same(ShockwaveOptions.Scale256, ShockwaveOptions.ForCluster(256));
-        Assert.Contains("known: tacc32, scale64, scale128, scale256", Assert.Throws<ArgumentException>(() => ShockwaveOptions.Preset("huge")).Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ShockwaveScheduler(SyntheticThroughputs.Create(), ShockwaveOptions.Tacc32 with { WindowRounds = 0 }));
+        Assert.Contains("known: tacc32, scale64, scale128, scale256",
+            Assert.Throws<UnknownNameException>(() => ShockwaveOptions.Presets.Get("huge")).Message);
+        var error = Assert.Throws<BadInputException>(
+            () => new ShockwaveScheduler(
+                SyntheticThroughputs.Create(), ShockwaveOptions.Tacc32 with { WindowRounds = 0 }));
+        Assert.Equal("window", error.Setting);
     }
 }

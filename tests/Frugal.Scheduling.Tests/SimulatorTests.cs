@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Scheduling.Simulation;
 using Frugal.Scheduling.Traces;
 using Frugal.Scheduling.Workloads;
@@ -96,12 +97,31 @@ public class SimulatorTests
     [Fact]
     public void BadConfigurationsAreRejectedUpFront()
     {
-        Assert.Contains("largest GPU pool", Assert.Throws<ArgumentException>(() => Run([Fixtures.Job(0, Rn32, 100, 0, gpus: 4)], "v100=2")).Message);
-        Assert.Contains("no measured throughput", Assert.Throws<KeyNotFoundException>(() => Run([Fixtures.Job(0, "LM (batch size 10)", 100, 0)])).Message);
-        Assert.Throws<FormatException>(() => ClusterSpec.Parse("v100"));
-        Assert.Throws<FormatException>(() => ClusterSpec.Parse("v100=0"));
-        Assert.Throws<FormatException>(() => ClusterSpec.Parse("v100=2,v100=3"));
+        // The trace, the throughputs and the cluster that do not fit together are the user's input, not a bug.
+        Assert.Contains("largest GPU pool",
+            Assert.Throws<BadInputException>(() => Run([Fixtures.Job(0, Rn32, 100, 0, gpus: 4)], "v100=2")).Message);
+        var unmeasured = Assert.Throws<BadInputException>(() => Run([Fixtures.Job(0, Rn32, 100, 0)], "h100=8"));
+        Assert.Equal("job 0 (ResNet-18 (batch size 32) on 1 GPU) has no measured throughput on any GPU type "
+            + "of the cluster h100=8; test has v100", unmeasured.Message);
+        Assert.Equal("cluster", unmeasured.Setting);
+        Assert.Contains("no measured throughput",
+            Assert.Throws<BadInputException>(() => Run([Fixtures.Job(0, "LM (batch size 10)", 100, 0)])).Message);
         Assert.Equal("k80=2,v100=3", ClusterSpec.Parse("v100=3, k80=2").ToString());
+    }
+
+    [Theory]
+    [InlineData("v100", "'v100' is not TYPE=COUNT with a count from 1 to 100,000")]
+    [InlineData("v100=0", "'v100=0' is not TYPE=COUNT")]
+    [InlineData("v100=100001", "'v100=100001' is not TYPE=COUNT")]
+    [InlineData("v100=2,v100=3", "'v100' appears twice")]
+    [InlineData("v100=8\0", "is not TYPE=COUNT")]
+    [InlineData(",", "names no GPUs")]
+    public void AMalformedClusterIsBadInputAboutTheCluster(string text, string message)
+    {
+        // .NET's integer parser accepts a trailing NUL; a GPU count must not.
+        var error = Assert.Throws<BadInputException>(() => ClusterSpec.Parse(text.Replace("\\0", "\0")));
+        Assert.Contains(message, error.Message);
+        Assert.Equal("cluster", error.Setting);
     }
 
     private sealed class Overcommitting : IRoundScheduler

@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Scheduling.Traces;
 using Frugal.Scheduling.Workloads;
@@ -55,7 +56,11 @@ public class TraceTests
         Assert.Contains("[v100][('LM (batch size 10)', x)]", Assert.Throws<TraceFormatException>(() => ThroughputTable.Parse("{\"v100\": {\"('LM (batch size 10)', x)\": {\"null\": 1}}}", "f.json")).Message);
         Assert.Contains("no isolated throughput", Assert.Throws<TraceFormatException>(() => ThroughputTable.Parse("{\"v100\": {\"('LM (batch size 10)', 1)\": {}}}", "f.json")).Message);
         Assert.StartsWith("f.json:1: not valid JSON", Assert.Throws<TraceFormatException>(() => ThroughputTable.Parse("{oops", "f.json")).Message);
-        Assert.Throws<FileNotFoundException>(() => ThroughputTable.Read("/nonexistent/t.json"));
+        Assert.Contains("no such file",
+            Assert.Throws<BadInputException>(() => ThroughputTable.Read("/nonexistent/t.json")).Message);
+        var empty = ThroughputTable.Parse("{\"v100\": {}}", "f.json");
+        Assert.Equal("f.json has no throughput for ('LM (batch size 20)', 1) on v100",
+            Assert.Throws<BadInputException>(() => empty.Require("v100", "LM (batch size 20)", 1)).Message);
     }
 
     [Fact]

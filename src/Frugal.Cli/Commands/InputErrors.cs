@@ -1,5 +1,3 @@
-using Frugal.Scheduling.Policies;
-
 namespace Frugal.Cli.Commands;
 
 /// <summary>Turns the exceptions that mean "bad input" into <see cref="UsageException"/>, keeping their one-line message.</summary>
@@ -11,7 +9,8 @@ internal static class InputErrors
         {
             return load();
         }
-        catch (Exception e) when (e is FileNotFoundException or FormatException or UnknownPolicyException or KeyNotFoundException or UnauthorizedAccessException
+        catch (Exception e) when (e is FileNotFoundException or FormatException or KeyNotFoundException
+                                       or UnauthorizedAccessException
                                        or DirectoryNotFoundException or ArgumentException)
         {
             throw new UsageException(e.Message);

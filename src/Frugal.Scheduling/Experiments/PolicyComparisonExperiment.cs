@@ -1,5 +1,6 @@
 using Frugal.Core.Experiments;
 using Frugal.Core.Results;
+using Frugal.Scheduling.Policies;
 using Frugal.Scheduling.Policies.Shockwave;
 using Frugal.Scheduling.Reporting;
 using Frugal.Scheduling.Simulation;
@@ -9,57 +10,62 @@ using Frugal.Scheduling.Workloads;
 namespace Frugal.Scheduling.Experiments;
 
 /// <summary>One trace, one cluster, several policies: the experiment behind <c>frugal schedule compare</c>.</summary>
-public sealed class PolicyComparisonExperiment(
-    Sourced<IReadOnlyList<JobSpec>> trace,
-    Sourced<ThroughputTable> throughputs,
-    ClusterSpec cluster,
-    IReadOnlyList<string> policies,
-    SimulationOptions options,
-    ShockwaveOptions shockwave) : IExperiment
+public sealed class PolicyComparisonExperiment : IExperiment
 {
+    private readonly Sourced<IReadOnlyList<JobSpec>> _trace;
+    private readonly Sourced<ThroughputTable> _throughputs;
+    private readonly ClusterSpec _cluster;
+    private readonly IReadOnlyList<string> _policies;
+    private readonly SimulationOptions _options;
+    private readonly ShockwaveOptions _shockwave;
+
+    /// <param name="trace">The jobs and where they came from.</param>
+    /// <param name="throughputs">The throughputs and where they came from.</param>
+    /// <param name="cluster">The GPUs.</param>
+    /// <param name="policies">Policy names or aliases, in the order to run them.</param>
+    /// <param name="options">The round mechanics.</param>
+    /// <param name="shockwave">Shockwave's parameters, if it is among the policies.</param>
+    /// <exception cref="Core.Errors.BadInputException">
+    /// No policy, an unknown one, or one named twice: found before anything runs.
+    /// </exception>
+    public PolicyComparisonExperiment(Sourced<IReadOnlyList<JobSpec>> trace, Sourced<ThroughputTable> throughputs,
+        ClusterSpec cluster, IReadOnlyList<string> policies, SimulationOptions options, ShockwaveOptions shockwave)
+    {
+        _trace = trace;
+        _throughputs = throughputs;
+        _cluster = cluster;
+        _policies = PolicyCatalog.Policies.GetAll(policies).Select(p => p.Name).ToArray();
+        _options = options;
+        _shockwave = shockwave;
+    }
+
+    /// <inheritdoc/>
     public string Name => "schedule.compare";
+
+    /// <inheritdoc/>
     public string Title => "Scheduling policies compared on one trace";
-    public string Description => $"Simulates {trace.Value.Count} jobs of {trace.Source} on {cluster} under {string.Join(", ", policies)}.";
 
-    /// <summary>The simulations of the last run, for callers that print them.</summary>
-    public IReadOnlyList<SimulationResult> Runs { get; private set; } = [];
+    /// <inheritdoc/>
+    public string Description =>
+        $"Simulates {_trace.Value.Count} jobs of {_trace.Source} on {_cluster} under {string.Join(", ", _policies)}.";
 
-    /// <summary>The paper's values for this setting, if it published any.</summary>
-    public IReadOnlyDictionary<string, PublishedRow>? Published => PublishedFor(trace, throughputs, cluster, options);
-
-    public ExperimentResult Run(ExperimentContext context)
+    /// <summary>Simulates every policy; reports the overall fraction done to <paramref name="context"/>.</summary>
+    public PolicyComparisonResult Compare(ExperimentContext context)
     {
-        var result = context.NewResult(this);
-        Runs = RunInto(result, context, trace, throughputs, cluster, policies, options, shockwave);
-        return result;
-    }
-
-    /// <summary>The canonical trace with the TACC throughputs on 32 V100s in 120 s rounds is the setting the paper's table describes.</summary>
-    private static IReadOnlyDictionary<string, PublishedRow>? PublishedFor(Sourced<IReadOnlyList<JobSpec>> trace, Sourced<ThroughputTable> throughputs,
-        ClusterSpec cluster, SimulationOptions options) =>
-        trace.Source == ScheduleInputs.CanonicalTrace && throughputs.Source == ScheduleInputs.TaccThroughputs
-            && cluster.ToString() == "v100=32" && options.RoundSeconds == 120 ? PublishedResults.Tacc32 : null;
-
-    /// <summary>Records the inputs as parameters, simulates every policy and fills <paramref name="result"/>.</summary>
-    internal static List<SimulationResult> RunInto(ExperimentResult result, ExperimentContext context, Sourced<IReadOnlyList<JobSpec>> trace,
-        Sourced<ThroughputTable> throughputs, ClusterSpec cluster, IReadOnlyList<string> policies, SimulationOptions options, ShockwaveOptions shockwave)
-    {
-        result.WithParameter("trace", trace.Source).WithParameter("jobs", trace.Value.Count).WithParameter("throughputs", throughputs.Source)
-            .WithParameter("cluster", cluster).WithParameter("round_s", options.RoundSeconds)
-            .WithParameter("restart_overhead_s", options.RestartOverheadSeconds).WithParameter("policies", string.Join(",", policies));
-        if (policies.Contains(PolicyComparison.Shockwave))
-            result.WithParameter("shockwave_window_rounds", shockwave.WindowRounds).WithParameter("shockwave_k", shockwave.MakespanWeight)
-                .WithParameter("shockwave_lambda", shockwave.Lambda).WithParameter("shockwave_rho_max", shockwave.RhoMax)
-                .WithParameter("shockwave_gap", shockwave.RelativeGap).WithParameter("shockwave_time_limit_s", shockwave.TimeLimit.TotalSeconds);
-        var runs = PolicyComparison.Run(trace.Value, throughputs.Value, cluster, policies, options, shockwave,
+        var runs = PolicyComparison.Run(_trace.Value, _throughputs.Value, _cluster, _policies, _options, _shockwave,
             new SynchronousProgress<double>(context.ReportProgress), context.Cancellation);
-        var published = PublishedFor(trace, throughputs, cluster, options);
-        ScheduleReport.Fill(result, runs, published);
-        var best = runs.MinBy(r => r.Metrics.MakespanHours)!;
-        var fairest = runs.MinBy(r => r.Metrics.WorstRho)!;
-        result.Summary = $"{trace.Value.Count} jobs on {cluster}: shortest makespan {best.Policy} ({best.Metrics.MakespanHours:F2} h); " +
-                         $"fairest (lowest worst ρ) {fairest.Policy} ({fairest.Metrics.WorstRho:F2})." +
-                         (published is not null ? " The paper's simulated values for this trace stand beside ours in the policies table." : "");
-        return runs;
+        return new PolicyComparisonResult(_trace.Source, _trace.Value.Count, _throughputs.Source, _cluster, _options,
+            _shockwave, runs, PublishedFor());
     }
+
+    /// <inheritdoc/>
+    public ExperimentResult Run(ExperimentContext context) => Compare(context).ToExperimentResult(context, this);
+
+    /// <summary>
+    /// The canonical trace with the TACC throughputs on 32 V100s in 120 s rounds is the setting the paper's
+    /// table describes.
+    /// </summary>
+    private IReadOnlyDictionary<string, PublishedRow>? PublishedFor() =>
+        _trace.Source == ScheduleInputs.CanonicalTrace && _throughputs.Source == ScheduleInputs.TaccThroughputs
+            && _cluster.ToString() == "v100=32" && _options.RoundSeconds == 120 ? PublishedResults.Tacc32 : null;
 }

@@ -1,5 +1,6 @@
 using Frugal.Core.Experiments;
 using Frugal.Core.Results;
+using Frugal.Scheduling.Policies;
 using Frugal.Scheduling.Policies.Shockwave;
 using Frugal.Scheduling.Simulation;
 using Frugal.Scheduling.Traces;
@@ -14,13 +15,18 @@ namespace Frugal.Scheduling.Experiments;
 /// </summary>
 public sealed class ShockwaveComparisonExperiment : IExperiment
 {
+    /// <inheritdoc/>
     public string Name => "scheduling.shockwave";
+
+    /// <inheritdoc/>
     public string Title => "GPU-cluster scheduling: Shockwave against its baselines";
+    /// <inheritdoc/>
     public string Description =>
         "Simulates a trace of dynamically adapting training jobs (Accordion and gradient-noise-scale batch sizes) under Shockwave, FIFO, SRTF, " +
         "Gandiva-Fair, Gavel max-min fairness, Themis finish-time fairness, max-sum-throughput, OSSP min-total-duration and AlloX, " +
         "and compares makespan, job completion time, finish-time fairness and utilisation.";
 
+    /// <inheritdoc/>
     public ExperimentResult Run(ExperimentContext context)
     {
         var throughputs = ScheduleInputs.Throughputs(path: null);
@@ -37,8 +43,8 @@ public sealed class ShockwaveComparisonExperiment : IExperiment
             trace = ScheduleInputs.Trace(path: null, throughputs.Value, context.Seeds.Child("trace"));
             cluster = ClusterSpec.Parse("v100=32");
         }
-        var result = context.NewResult(this);
-        PolicyComparisonExperiment.RunInto(result, context, trace, throughputs, cluster, PolicyComparison.AllPolicies, new SimulationOptions(), ShockwaveOptions.Tacc32);
-        return result;
+        var comparison = new PolicyComparisonExperiment(trace, throughputs, cluster, PolicyCatalog.Policies.Names,
+            new SimulationOptions(), ShockwaveOptions.Tacc32);
+        return comparison.Compare(context).ToExperimentResult(context, this);
     }
 }

@@ -1,53 +1,65 @@
+using Frugal.Core.Catalogs;
+using Frugal.Scheduling.Policies.Shockwave;
+using Frugal.Scheduling.Simulation;
+using Frugal.Scheduling.Traces;
+
 namespace Frugal.Scheduling.Policies;
 
-/// <summary>Creates allocation policies by their command-line name or an alias (case-insensitive).</summary>
+/// <summary>What a policy may need from the run to build its round scheduler.</summary>
+/// <param name="Simulation">The round mechanics (Gavel's packer reads the minimum re-allocation interval).</param>
+/// <param name="Profile">The throughputs Shockwave profiles epochs on.</param>
+/// <param name="Shockwave">Shockwave's parameters (ignored by the other policies).</param>
+public sealed record PolicySetup(SimulationOptions Simulation, ThroughputTable Profile, ShockwaveOptions Shockwave);
+
+/// <summary>
+/// A scheduling policy as the catalogue holds it: either a Gavel-style allocation policy, which
+/// Gavel's packer turns into per-round placements, or a planner that decides rounds itself (Shockwave).
+/// </summary>
+public sealed class SchedulingPolicy
+{
+    private readonly Func<PolicySetup, IRoundScheduler> _scheduler;
+
+    private SchedulingPolicy(Func<PolicySetup, IRoundScheduler> scheduler, Func<IAllocationPolicy>? allocation)
+    {
+        _scheduler = scheduler;
+        Allocation = allocation;
+    }
+
+    /// <summary>Creates a new allocation policy, or null for a planner that allocates no fractions.</summary>
+    public Func<IAllocationPolicy>? Allocation { get; }
+
+    /// <summary>A new round scheduler for one simulation (a scheduler keeps per-simulation state).</summary>
+    public IRoundScheduler CreateScheduler(PolicySetup setup) => _scheduler(setup);
+
+    internal static SchedulingPolicy Allocating(Func<IAllocationPolicy> create) =>
+        new(setup => new GavelPacker(create(), setup.Simulation.MinimumReallocationSeconds), create);
+
+    internal static SchedulingPolicy Planning(Func<PolicySetup, IRoundScheduler> create) => new(create, null);
+}
+
+/// <summary>Every scheduling policy, by its command-line name or an alias (case-insensitive).</summary>
 public static class PolicyCatalog
 {
-    // Reference names in the order the Shockwave paper's baselines are usually listed.
-    private static readonly (string Name, Func<IAllocationPolicy> Create)[] Policies =
-    [
-        ("fifo", () => new FifoPolicy()),
-        ("srtf", () => new SrtfPolicy()),
-        ("gandiva_fair", () => new GandivaFairPolicy()),
-        ("max_min_fairness", () => new MaxMinFairnessPolicy()),
-        ("finish_time_fairness", () => new FinishTimeFairnessPolicy()),
-        ("max_sum_throughput", () => new MaxSumThroughputPolicy()),
-        ("min_total_duration", () => new MinTotalDurationPolicy()),
-        ("allox", () => new AlloxPolicy()),
-    ];
+    /// <summary>Shockwave's name in the catalogue.</summary>
+    public const string Shockwave = "shockwave";
 
-    // The paper's legends, plus the reference code's name for MST.
-    private static readonly (string Alias, string Name)[] Aliases =
-    [
-        ("gavel", "max_min_fairness"),
-        ("themis", "finish_time_fairness"),
-        ("mst", "max_sum_throughput"),
-        ("max_sum_throughput_perf", "max_sum_throughput"),
-        ("ossp", "min_total_duration"),
-    ];
-
-    private static readonly Dictionary<string, Func<IAllocationPolicy>> Factories = BuildFactories();
-
-    /// <summary>The reference names, in catalog order (aliases excluded).</summary>
-    public static IReadOnlyList<string> Names { get; } = Policies.Select(p => p.Name).ToArray();
-
-    /// <summary>The accepted aliases, in catalog order.</summary>
-    public static IReadOnlyList<string> AliasNames { get; } = Aliases.Select(a => a.Alias).ToArray();
-
-    /// <summary>A new policy instance (policies keep per-simulation state, so never share one).</summary>
-    /// <exception cref="UnknownPolicyException">No policy or alias has that name.</exception>
-    public static IAllocationPolicy Create(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return Factories.TryGetValue(name, out var create)
-            ? create()
-            : throw new UnknownPolicyException(name, [.. Names, .. AliasNames]);
-    }
-
-    private static Dictionary<string, Func<IAllocationPolicy>> BuildFactories()
-    {
-        var factories = Policies.ToDictionary(p => p.Name, p => p.Create, StringComparer.OrdinalIgnoreCase);
-        foreach (var (alias, name) in Aliases) factories.Add(alias, factories[name]);
-        return factories;
-    }
+    /// <summary>
+    /// Shockwave, then the baselines in the order the Shockwave paper lists them, under the reference
+    /// code's names; the aliases are the paper's legends, plus the reference code's name for MST.
+    /// </summary>
+    public static Catalog<SchedulingPolicy> Policies { get; } = new Catalog<SchedulingPolicy>("policy")
+        .Add(Shockwave, SchedulingPolicy.Planning(setup => new ShockwaveScheduler(setup.Profile, setup.Shockwave)),
+            "plans a window of rounds ahead for dynamically adapting jobs (NSDI '23)")
+        .Add("fifo", SchedulingPolicy.Allocating(() => new FifoPolicy()), "first in, first out")
+        .Add("srtf", SchedulingPolicy.Allocating(() => new SrtfPolicy()), "shortest remaining time first")
+        .Add("gandiva_fair", SchedulingPolicy.Allocating(() => new GandivaFairPolicy()), "Gandiva-Fair's fair shares")
+        .Add("max_min_fairness", SchedulingPolicy.Allocating(() => new MaxMinFairnessPolicy()),
+            "Gavel's heterogeneity-aware max-min fairness", "gavel")
+        .Add("finish_time_fairness", SchedulingPolicy.Allocating(() => new FinishTimeFairnessPolicy()),
+            "Themis' finish-time fairness", "themis")
+        .Add("max_sum_throughput", SchedulingPolicy.Allocating(() => new MaxSumThroughputPolicy()),
+            "maximum total throughput", "mst", "max_sum_throughput_perf")
+        .Add("min_total_duration", SchedulingPolicy.Allocating(() => new MinTotalDurationPolicy()),
+            "minimum total duration (OSSP)", "ossp")
+        .Add("allox", SchedulingPolicy.Allocating(() => new AlloxPolicy()), "AlloX's min-cost matching");
 }

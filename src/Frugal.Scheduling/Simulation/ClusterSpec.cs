@@ -1,4 +1,5 @@
 using System.Globalization;
+using Frugal.Core.Errors;
 
 namespace Frugal.Scheduling.Simulation;
 
@@ -20,22 +21,31 @@ public sealed class ClusterSpec
 
     public int TotalGpus => Gpus.Values.Sum();
 
+    /// <summary>The most GPUs of one type a cluster may have.</summary>
+    public const int MaxGpusPerType = 100_000;
+
     /// <summary>Parses <c>v100=32</c> or <c>v100=16,k80=8</c>.</summary>
-    /// <exception cref="FormatException">Malformed text; the message quotes the part at fault.</exception>
+    /// <exception cref="BadInputException">Malformed text; the message quotes the part at fault.</exception>
     public static ClusterSpec Parse(string text)
     {
         var gpus = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var pieces = part.Split('=');
-            if (pieces.Length != 2 || pieces[0].Length == 0
-                || !int.TryParse(pieces[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count <= 0)
-                throw new FormatException($"cluster '{text}': '{part}' is not TYPE=COUNT with a positive count.");
-            if (!gpus.TryAdd(pieces[0], count)) throw new FormatException($"cluster '{text}': '{pieces[0]}' appears twice.");
+            if (pieces.Length != 2 || pieces[0].Length == 0 || !Count(pieces[1], out var count))
+                throw Bad($"cluster '{text}': '{part}' is not TYPE=COUNT with a count from 1 to {MaxGpusPerType:N0}");
+            if (!gpus.TryAdd(pieces[0], count)) throw Bad($"cluster '{text}': '{pieces[0]}' appears twice");
         }
-        if (gpus.Count == 0) throw new FormatException($"cluster '{text}' names no GPUs; expected e.g. v100=32.");
+        if (gpus.Count == 0) throw Bad($"cluster '{text}' names no GPUs; expected e.g. v100=32");
         return new ClusterSpec(gpus);
     }
+
+    // NumberStyles.None still accepts trailing NUL characters; a count is digits only.
+    private static bool Count(string text, out int count) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out count) && !text.Contains('\0')
+        && count is >= 1 and <= MaxGpusPerType;
+
+    private static BadInputException Bad(string message) => new(message, "cluster");
 
     public override string ToString() => string.Join(",", Gpus.Select(g => $"{g.Key}={g.Value}"));
 }

@@ -9,29 +9,24 @@ namespace Frugal.Scheduling.Simulation;
 /// <summary>Runs one trace under several policies, each in a fresh simulation, in the order given.</summary>
 public static class PolicyComparison
 {
-    public const string Shockwave = "shockwave";
-
-    /// <summary>Every policy: Shockwave, then the baselines in catalogue order.</summary>
-    public static IReadOnlyList<string> AllPolicies { get; } = [Shockwave, .. PolicyCatalog.Names];
-
-    /// <summary>
-    /// A round scheduler for a policy name: Shockwave's planner (with <paramref name="shockwave"/>,
-    /// default the 32-GPU preset; it profiles epochs on <paramref name="profile"/>), or Gavel's packer
-    /// around the named allocation policy.
-    /// </summary>
-    /// <exception cref="UnknownPolicyException">No policy has that name.</exception>
-    public static IRoundScheduler SchedulerFor(string policy, SimulationOptions options, ThroughputTable profile, ShockwaveOptions? shockwave = null) =>
-        policy.Equals(Shockwave, StringComparison.OrdinalIgnoreCase)
-            ? new ShockwaveScheduler(profile, shockwave ?? ShockwaveOptions.Tacc32)
-            : new GavelPacker(PolicyCatalog.Create(policy), options.MinimumReallocationSeconds);
-
+    /// <param name="trace">The jobs, in arrival order.</param>
+    /// <param name="throughputs">The measured throughputs the jobs run at (and Shockwave profiles on).</param>
+    /// <param name="cluster">The GPUs.</param>
+    /// <param name="policies">Policy names or aliases (<see cref="PolicyCatalog.Policies"/>).</param>
+    /// <param name="options">The round mechanics.</param>
+    /// <param name="shockwave">Shockwave's parameters; default the 32-GPU preset.</param>
     /// <param name="progress">Receives the overall fraction done.</param>
+    /// <param name="cancellation">Stops the run between rounds.</param>
+    /// <exception cref="Core.Errors.BadInputException">No policy, an unknown one, or one named twice; a policy that
+    /// cannot plan for the cluster; a trace that does not fit the cluster and throughputs.</exception>
     public static List<SimulationResult> Run(IReadOnlyList<JobSpec> trace, ThroughputTable throughputs, ClusterSpec cluster,
-        IReadOnlyList<string> policies, SimulationOptions options, ShockwaveOptions? shockwave = null, IProgress<double>? progress = null,
-        CancellationToken cancellation = default)
+        IReadOnlyList<string> policies, SimulationOptions options, ShockwaveOptions? shockwave = null,
+        IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         // Resolve every name before simulating anything: a typo should not cost the runs before it.
-        var schedulers = policies.Select(p => SchedulerFor(p, options, throughputs, shockwave)).ToArray();
+        var setup = new PolicySetup(options, throughputs, shockwave ?? ShockwaveOptions.Tacc32);
+        var schedulers = PolicyCatalog.Policies.GetAll(policies).Select(p => p.Entry.CreateScheduler(setup)).ToArray();
+        foreach (var scheduler in schedulers) scheduler.CheckCluster(cluster);
         var simulator = new Simulator(throughputs, cluster, options);
         var results = new List<SimulationResult>();
         for (var i = 0; i < schedulers.Length; i++)

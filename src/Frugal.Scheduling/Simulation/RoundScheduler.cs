@@ -34,4 +34,14 @@ public interface IRoundScheduler
     IReadOnlyDictionary<string, double> Statistics { get; }
 
     IReadOnlyList<Placement> Plan(RoundState state);
+
+    /// <summary>
+    /// Rejects, before a simulation starts, a cluster the scheduler cannot plan for; by default every cluster is fine.
+    /// </summary>
+    /// <exception cref="Core.Errors.BadInputException">
+    /// The scheduler cannot plan for <paramref name="cluster"/>.
+    /// </exception>
+    void CheckCluster(ClusterSpec cluster)
+    {
+    }
 }

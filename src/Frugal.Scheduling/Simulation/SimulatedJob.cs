@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Scheduling.Policies;
 using Frugal.Scheduling.Traces;
 using Frugal.Scheduling.Workloads;
@@ -23,7 +24,12 @@ internal sealed class SimulatedJob
             foreach (var worker in cluster.WorkerTypes)
                 _throughputs[(bs, worker)] = throughputs.Isolated(worker, spec.Type.Family.JobType(bs), spec.ScaleFactor) ?? 0;
         if (cluster.WorkerTypes.All(w => _throughputs[(spec.Type.BatchSize, w)] <= 0))
-            throw new KeyNotFoundException($"job {spec.Id} ({spec.Type}, {spec.ScaleFactor} GPUs) has no measured throughput on any GPU type of the cluster ({cluster}).");
+        {
+            var gpus = spec.ScaleFactor == 1 ? "1 GPU" : $"{spec.ScaleFactor} GPUs";
+            throw new BadInputException(
+                $"job {spec.Id} ({spec.Type} on {gpus}) has no measured throughput on any GPU type of the cluster "
+                + $"{cluster}; {throughputs.Source} has {string.Join(", ", throughputs.WorkerTypes)}", "cluster");
+        }
         IsolatedSeconds = ProfiledIsolatedSeconds(throughputs, referenceWorker);
         BatchSize = spec.Type.BatchSize;
     }

@@ -1,3 +1,5 @@
+using Frugal.Core.Errors;
+
 namespace Frugal.Scheduling.Simulation;
 
 /// <summary>Settings of one simulation; the defaults are those of the Shockwave experiments.</summary>
@@ -22,11 +24,33 @@ public sealed record SimulationOptions
     /// <summary>Rounds in a row with active jobs but nothing scheduled before the run is declared stuck.</summary>
     public int MaxIdleRounds { get; init; } = 10_000;
 
+    /// <summary>The longest round, in seconds (a day).</summary>
+    public const double MaxRoundSeconds = 86_400;
+
+    /// <summary>The shortest round, in seconds: shorter ones only multiply the rounds to simulate.</summary>
+    public const double MinRoundSeconds = 1;
+
+    /// <summary>Checks every setting against its range.</summary>
+    /// <exception cref="BadInputException">
+    /// A setting is out of range; <see cref="BadInputException.Setting"/> names it.
+    /// </exception>
     public void Validate()
     {
-        if (!(RoundSeconds > 0) || double.IsInfinity(RoundSeconds)) throw new ArgumentOutOfRangeException(nameof(RoundSeconds), RoundSeconds, "the round length must be a positive number of seconds.");
+        if (!(RoundSeconds is >= MinRoundSeconds and <= MaxRoundSeconds))
+            throw new BadInputException(
+                $"the round length must be from {MinRoundSeconds:G} to {MaxRoundSeconds:N0} s; "
+                + $"got {Invariant.Text(RoundSeconds)} s", "round length");
         if (!(RestartOverheadSeconds >= 0) || RestartOverheadSeconds >= RoundSeconds)
-            throw new ArgumentOutOfRangeException(nameof(RestartOverheadSeconds), RestartOverheadSeconds, "the restart overhead must be at least 0 and shorter than a round.");
-        if (!(MinimumReallocationSeconds >= 0)) throw new ArgumentOutOfRangeException(nameof(MinimumReallocationSeconds), MinimumReallocationSeconds, "must be at least 0.");
+            throw new BadInputException(
+                $"the restart overhead must be at least 0 and shorter than a round ({Invariant.Text(RoundSeconds)} s); "
+                + $"got {Invariant.Text(RestartOverheadSeconds)} s", "restart overhead");
+        if (!(MinimumReallocationSeconds >= 0) || double.IsInfinity(MinimumReallocationSeconds))
+            throw new BadInputException(
+                "the minimum time between re-allocations must be a finite number of seconds, at least 0; "
+                + $"got {Invariant.Text(MinimumReallocationSeconds)}", "minimum re-allocation interval");
+        if (MaxIdleRounds < 1)
+            throw new BadInputException(
+                $"the idle rounds allowed before a run is stuck must be at least 1; got {MaxIdleRounds}",
+                "idle rounds");
     }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Frugal.Core.Results;
+
 namespace Frugal.Scheduling.Simulation;
 
 /// <summary>The JSON form of a simulation: its metrics and one record per job (times in hours unless named otherwise).</summary>
@@ -22,6 +25,10 @@ public sealed record SimulationSummary(
     public sealed record Job(int Id, string JobType, int Gpus, string Mode, double ArrivalSeconds, double StartSeconds, double CompletionSeconds,
         double JctHours, double GpuHours, int RoundsScheduled, double IsolatedHours, double Ftf, double ThemisFtf);
 
+    /// <summary>This summary as JSON in the house convention (<see cref="ResultJson.Options"/>).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, ResultJson.Options);
+
+    /// <summary>The summary of <paramref name="result"/>, a simulation of <paramref name="trace"/>.</summary>
     public static SimulationSummary From(SimulationResult result, string trace)
     {
         var m = result.Metrics;

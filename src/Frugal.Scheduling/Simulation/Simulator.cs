@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Frugal.Core.Errors;
 using Frugal.Scheduling.Traces;
 using Frugal.Scheduling.Workloads;
 
@@ -19,6 +20,10 @@ public sealed class Simulator(ThroughputTable throughputs, ClusterSpec cluster, 
     /// <param name="scheduler">Decides the placements of each round; used for this run only.</param>
     /// <param name="progress">Receives the fraction of jobs completed.</param>
     /// <param name="cancellation">Stops the run between rounds.</param>
+    /// <exception cref="BadInputException">
+    /// The trace, the throughputs and the cluster do not fit together (a job too wide for every GPU pool, or
+    /// with no throughput on any of the cluster's GPU types), or the scheduler cannot plan for the cluster.
+    /// </exception>
     public SimulationResult Run(IReadOnlyList<JobSpec> trace, IRoundScheduler scheduler, IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         _options.Validate();
@@ -27,7 +32,10 @@ public sealed class Simulator(ThroughputTable throughputs, ClusterSpec cluster, 
         var largestPool = cluster.Gpus.Values.Max();
         foreach (var job in trace)
             if (job.ScaleFactor > largestPool)
-                throw new ArgumentException($"job {job.Id} needs {job.ScaleFactor} GPUs but the largest GPU pool of the cluster ({cluster}) has {largestPool}.");
+                throw new BadInputException(
+                    $"job {job.Id} needs {job.ScaleFactor} GPUs but the largest GPU pool of the cluster {cluster} "
+                    + $"has {largestPool}", "cluster");
+        scheduler.CheckCluster(cluster);
 
         var clock = Stopwatch.StartNew();
         var jobs = trace.Select(spec => new SimulatedJob(spec, throughputs, cluster, reference)).ToArray();

@@ -22,6 +22,9 @@ public static class SyntheticThroughputs
 
     private static readonly Dictionary<string, double> RelativeSpeed = new() { ["v100"] = 1.0, ["p100"] = 0.6, ["k80"] = 0.25 };
 
+    /// <summary>What the model's tables name as their source.</summary>
+    public const string Source = "synthetic throughput model";
+
     /// <summary>Isolated throughputs for every model at all its (adapted) batch sizes on 1, 2, 4 and 8 GPUs of each GPU type.</summary>
     public static ThroughputTable Create()
     {
@@ -39,7 +42,7 @@ public static class SyntheticThroughputs
                         entries.Add((worker, family.JobType(bs), gpus, v100 * speed));
                 }
         }
-        return ThroughputTable.FromIsolated(entries);
+        return ThroughputTable.FromIsolated(entries, Source);
     }
 
     /// <summary>Batch sizes an adaptive job can reach: its initial ones doubled up to the model's cap.</summary>

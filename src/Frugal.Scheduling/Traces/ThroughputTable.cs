@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Frugal.Core.Errors;
+using Frugal.Core.IO;
 using System.Text.RegularExpressions;
 
 namespace Frugal.Scheduling.Traces;
@@ -15,7 +17,17 @@ public sealed partial class ThroughputTable
 
     private sealed record Entry(double Isolated, Dictionary<(string JobType, int ScaleFactor), (double Self, double Other)> Colocated);
 
-    private ThroughputTable(Dictionary<(string, string, int), Entry> entries) => _entries = entries;
+    private ThroughputTable(Dictionary<(string, string, int), Entry> entries, string source)
+    {
+        _entries = entries;
+        Source = source;
+    }
+
+    /// <summary>The largest throughput file accepted, in bytes (Gavel's and Shockwave's are about 1 MB).</summary>
+    public const long MaxFileBytes = 64L << 20;
+
+    /// <summary>Where the throughputs came from (a file, or a model), for messages.</summary>
+    public string Source { get; }
 
     public IReadOnlyList<string> WorkerTypes => _entries.Keys.Select(k => k.Worker).Distinct().Order(StringComparer.Ordinal).ToArray();
 
@@ -30,23 +42,34 @@ public sealed partial class ThroughputTable
         _entries.TryGetValue((workerType, jobType, scaleFactor), out var e) && e.Colocated.TryGetValue((otherJobType, otherScaleFactor), out var pair) ? pair : null;
 
     /// <summary>Isolated throughput that must exist: a trace job whose type was never measured is a configuration error.</summary>
-    /// <exception cref="KeyNotFoundException">The entry is missing; the message names it.</exception>
+    /// <exception cref="BadInputException">The entry is missing; the message names it and the file.</exception>
     public double Require(string workerType, string jobType, int scaleFactor) =>
         Isolated(workerType, jobType, scaleFactor)
-        ?? throw new KeyNotFoundException($"the throughput file has no entry for ('{jobType}', {scaleFactor}) on {workerType}.");
+        ?? throw new BadInputException($"{Source} has no throughput for ('{jobType}', {scaleFactor}) on {workerType}");
 
     /// <summary>A table of isolated throughputs only (no co-location pairs), e.g. from a throughput model.</summary>
-    public static ThroughputTable FromIsolated(IEnumerable<(string WorkerType, string JobType, int ScaleFactor, double StepsPerSecond)> entries) =>
-        new(entries.ToDictionary(e => (e.WorkerType, e.JobType, e.ScaleFactor), e => new Entry(e.StepsPerSecond, [])));
+    /// <param name="entries">Steps per second by GPU type, job type and GPU count.</param>
+    /// <param name="source">What the numbers come from, for messages.</param>
+    public static ThroughputTable FromIsolated(
+        IEnumerable<(string WorkerType, string JobType, int ScaleFactor, double StepsPerSecond)> entries,
+        string source) =>
+        new(entries.ToDictionary(e => (e.WorkerType, e.JobType, e.ScaleFactor), e => new Entry(e.StepsPerSecond, [])),
+            source);
 
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="TraceFormatException">The JSON or a key or value in it is malformed; the message names the file and the key.</exception>
-    public static ThroughputTable Read(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"throughput file '{path}' does not exist.", path);
-        return Parse(File.ReadAllText(path), path);
-    }
+    /// <summary>Reads a throughput file (see <see cref="Parse"/>).</summary>
+    /// <exception cref="BadInputException">
+    /// The file is missing, not a regular file, larger than <see cref="MaxFileBytes"/>, or malformed
+    /// (<see cref="TraceFormatException"/>, naming the file and the key).
+    /// </exception>
+    public static ThroughputTable Read(string path) =>
+        Parse(InputFile.ReadAllText(path, "throughput file", MaxFileBytes), path);
 
+    /// <summary>Parses Gavel's JSON throughput format.</summary>
+    /// <param name="json">The text.</param>
+    /// <param name="source">Where it came from, for messages.</param>
+    /// <exception cref="TraceFormatException">
+    /// The JSON, or a key or value in it, is malformed; the message names the key.
+    /// </exception>
     public static ThroughputTable Parse(string json, string source)
     {
         JsonDocument document;
@@ -82,7 +105,7 @@ public sealed partial class ThroughputTable
                     entries[(worker.Name, jobType, scaleFactor)] = new Entry(isolated.Value, colocated);
                 }
             }
-            return new ThroughputTable(entries);
+            return new ThroughputTable(entries, source);
         }
     }
 

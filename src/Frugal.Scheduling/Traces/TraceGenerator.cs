@@ -1,5 +1,6 @@
 using System.Globalization;
 using Frugal.Core.Distributions;
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Scheduling.Workloads;
 
@@ -35,15 +36,58 @@ public sealed record TraceGeneratorOptions
     public string FileName(ulong seed) => string.Create(CultureInfo.InvariantCulture,
         $"{Jobs}_{MinDurationHours}_{MaxDurationHours}_{DurationPoints}_{MeanArrivalGapSeconds}_{seed}_{string.Join(",", ModeMix)}_{string.Join(",", ScaleFactorMix)}_multigpu_dynamic.trace");
 
+    /// <summary>The most jobs a generated trace may have.</summary>
+    public const int MaxJobs = 100_000;
+
+    /// <summary>The longest mean gap between arrivals, in seconds (a day).</summary>
+    public const double MaxMeanArrivalGapSeconds = 86_400;
+
+    /// <summary>The longest job duration, in hours.</summary>
+    public const double MaxDurationLimitHours = 100;
+
+    /// <summary>The most points the duration grid may have.</summary>
+    public const int MaxDurationPoints = 100_000;
+
+    /// <summary>Checks every setting against its range.</summary>
+    /// <exception cref="BadInputException">
+    /// A setting is out of range; <see cref="BadInputException.Setting"/> names it.
+    /// </exception>
     public void Validate()
     {
-        if (Jobs <= 0) throw new ArgumentOutOfRangeException(nameof(Jobs), Jobs, "the number of jobs must be positive.");
-        if (!(MeanArrivalGapSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(MeanArrivalGapSeconds), MeanArrivalGapSeconds, "the mean arrival gap must be positive.");
-        if (!(MinDurationHours > 0) || !(MaxDurationHours >= MinDurationHours))
-            throw new ArgumentOutOfRangeException(nameof(MaxDurationHours), MaxDurationHours, "durations need 0 < min <= max.");
-        if (DurationPoints < 2) throw new ArgumentOutOfRangeException(nameof(DurationPoints), DurationPoints, "the duration grid needs at least two points.");
-        if (ScaleFactorMix.Count != 4) throw new ArgumentException("the scale-factor mix needs four probabilities (1, 2, 4, 8 GPUs).", nameof(ScaleFactorMix));
-        if (ModeMix.Count != 3) throw new ArgumentException("the mode mix needs three probabilities (static, accordion, gns).", nameof(ModeMix));
+        if (Jobs is < 1 or > MaxJobs)
+            throw new BadInputException(
+                $"the number of jobs must be from 1 to {MaxJobs:N0}; got {Jobs:N0}", "number of jobs");
+        if (!(MeanArrivalGapSeconds is > 0 and <= MaxMeanArrivalGapSeconds))
+            throw new BadInputException(
+                $"the mean gap between arrivals must be more than 0 and at most {MaxMeanArrivalGapSeconds:N0} s; " +
+                $"got {Invariant.Text(MeanArrivalGapSeconds)} s", "mean arrival gap");
+        if (!(MinDurationHours is > 0 and <= MaxDurationLimitHours))
+            throw new BadInputException(
+                $"the shortest duration must be more than 0 and at most {MaxDurationLimitHours:G} h; "
+                + $"got {Invariant.Text(MinDurationHours)} h", "shortest duration");
+        if (!(MaxDurationHours >= MinDurationHours && MaxDurationHours <= MaxDurationLimitHours))
+            throw new BadInputException(
+                $"the longest duration must be from the shortest ({Invariant.Text(MinDurationHours)} h) "
+                + $"to {MaxDurationLimitHours:G} h; got {Invariant.Text(MaxDurationHours)} h", "longest duration");
+        if (DurationPoints is < 2 or > MaxDurationPoints)
+            throw new BadInputException(
+                $"the duration grid must have from 2 to {MaxDurationPoints:N0} points; got {DurationPoints:N0}",
+                "duration grid");
+        CheckMix(ScaleFactorMix, "GPU mix", 4, "1, 2, 4 and 8 GPUs");
+        CheckMix(ModeMix, "mode mix", 3, "static, accordion and gns");
+        if (string.IsNullOrEmpty(ReferenceWorkerType))
+            throw new BadInputException("the reference GPU type must be named", "reference GPU type");
+    }
+
+    private static void CheckMix(IReadOnlyList<double> mix, string setting, int count, string categories)
+    {
+        if (mix.Count != count)
+            throw new BadInputException(
+                $"the {setting} needs {count} probabilities ({categories}); got {mix.Count}", setting);
+        if (mix.Any(p => !(p is >= 0 and <= 1)) || Math.Abs(mix.Sum() - 1) > 1e-6)
+            throw new BadInputException(
+                $"the {setting} must be {count} probabilities from 0 to 1 that sum to 1; "
+                + $"got {string.Join(", ", mix.Select(Invariant.Text))}", setting);
     }
 }
 
@@ -78,6 +122,7 @@ public sealed class TraceGenerator(ThroughputTable throughputs, TraceGeneratorOp
         var grid = DurationGrid();
 
         var jobs = new List<JobSpec>(options.Jobs);
+        var epochs = new EpochBudget("the generated trace");
         double arrival = 0;
         for (var id = 0; id < options.Jobs; id++)
         {
@@ -91,8 +136,12 @@ public sealed class TraceGenerator(ThroughputTable throughputs, TraceGeneratorOp
             while (scaleFactor > 1 && !type.Family.Distributed);
 
             var steps = Math.Round(duration * throughputs.Require(options.ReferenceWorkerType, type.ToString(), scaleFactor));
-            jobs.Add(new JobSpec(id, type, type.Family.Command(type.BatchSize), type.Family.WorkingDirectory, type.Family.StepsArgument,
-                NeedsDataDirectory: true, steps, scaleFactor, mode, PriorityWeight: 1, Slo: -1, duration, Math.Round(arrival)));
+            var job = new JobSpec(id, type, type.Family.Command(type.BatchSize), type.Family.WorkingDirectory,
+                type.Family.StepsArgument, NeedsDataDirectory: true, steps, scaleFactor, mode, PriorityWeight: 1,
+                Slo: -1, duration, Math.Round(arrival));
+            // A trace that reading would refuse is refused here, before it is written.
+            epochs.Add(job, $"generated job {id} ({Invariant.Text(duration)} s at {throughputs.Source}'s throughput)");
+            jobs.Add(job);
         }
         return jobs;
     }

@@ -18,9 +18,9 @@ public class PolicyPropertyTests
         var first = RandomInput(random);
         // A second call after some progress: stateful policies (Themis, AlloX) see their history.
         var second = Progress(first, random);
-        foreach (var name in PolicyCatalog.Names)
+        foreach (var name in AllocationPolicyNames)
         {
-            var (a, b) = (PolicyCatalog.Create(name), PolicyCatalog.Create(name));
+            var (a, b) = (CreateAllocation(name), CreateAllocation(name));
             foreach (var input in new[] { first, second })
             {
                 var x = a.Allocate(input);
@@ -34,11 +34,11 @@ public class PolicyPropertyTests
     [MemberData(nameof(PolicyNames))]
     public void AnEmptyJobListGivesAnEmptyAllocation(string name)
     {
-        var x = PolicyCatalog.Create(name).Allocate(V100(4, 0));
+        var x = CreateAllocation(name).Allocate(V100(4, 0));
         Assert.Empty(x.Jobs);
     }
 
-    public static TheoryData<string> PolicyNames() => [.. PolicyCatalog.Names];
+    public static TheoryData<string> PolicyNames() => [.. AllocationPolicyNames];
 
     public static TheoryData<ulong> Seeds() => [.. Enumerable.Range(1, 50).Select(s => (ulong)s)];
 

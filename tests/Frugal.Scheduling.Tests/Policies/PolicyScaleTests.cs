@@ -25,9 +25,9 @@ public class PolicyScaleTests
             .ToArray();
         var first = V100(gpus, 6000, jobs);
         var second = V100(gpus, 7000, [.. jobs.Select(j => j with { RemainingSteps = 0.9 * j.RemainingSteps })]);
-        foreach (var name in PolicyCatalog.Names)
+        foreach (var name in AllocationPolicyNames)
         {
-            var policy = PolicyCatalog.Create(name);
+            var policy = CreateAllocation(name);
             AssertFeasible(first, policy.Allocate(first), name);
             AssertFeasible(second, policy.Allocate(second), name);
         }

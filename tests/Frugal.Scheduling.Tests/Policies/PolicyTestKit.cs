@@ -7,6 +7,13 @@ internal static class PolicyTestKit
 {
     public const double Tolerance = 1e-6;
 
+    /// <summary>The catalogue's allocation policies (every policy but Shockwave, which plans rounds itself).</summary>
+    public static IReadOnlyList<string> AllocationPolicyNames { get; } =
+        [.. PolicyCatalog.Policies.Entries.Where(e => e.Entry.Allocation is not null).Select(e => e.Name)];
+
+    /// <summary>A new instance of the allocation policy <paramref name="name"/>.</summary>
+    public static IAllocationPolicy CreateAllocation(string name) => PolicyCatalog.Policies.Get(name).Allocation!();
+
     public static JobView Job(int id, double remaining, IReadOnlyDictionary<string, double> throughput,
         int scaleFactor = 1, double arrival = 0, double weight = 1) =>
         new(id, "ResNet-18", scaleFactor, weight, throughput, remaining, arrival);

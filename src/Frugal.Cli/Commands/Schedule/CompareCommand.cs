@@ -1,11 +1,11 @@
 using System.ComponentModel;
-using System.Text.Json;
 using Frugal.Cli.Rendering;
 using Frugal.Core.Experiments;
+using Frugal.Core.IO;
+using Frugal.Core.Randomness;
 using Frugal.Core.Results;
 using Frugal.Scheduling.Experiments;
 using Frugal.Scheduling.Policies;
-using Frugal.Scheduling.Simulation;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -14,38 +14,64 @@ namespace Frugal.Cli.Commands.Schedule;
 /// <summary><c>frugal schedule compare</c>: several policies on one trace; a table, plots and an HTML report.</summary>
 public sealed class CompareCommand(IAnsiConsole console) : Command<CompareCommand.Settings>
 {
+    /// <summary>The inputs, and the policies.</summary>
     public sealed class Settings : ScheduleSettings
     {
         [CommandOption("--policies <NAMES>")]
         [Description("Comma-separated policy names or aliases (default: shockwave and all eight baselines).")]
         public string? Policies { get; init; }
 
+        /// <summary>The names given, or every policy.</summary>
         public IReadOnlyList<string> PolicyNames =>
-            Policies?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? PolicyComparison.AllPolicies;
+            Policies?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            ?? PolicyCatalog.Policies.Names;
+
+        private protected override string PolicyFlag => "--policies";
+
+        private protected override void CheckPolicies() => PolicyCatalog.Policies.GetAll(PolicyNames);
     }
 
+    /// <inheritdoc/>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        var (trace, throughputs, cluster) = settings.Load();
+        var cluster = settings.ClusterSpec();
         var options = settings.Options();
-        // Resolve the names before the long run, so that a typo fails at once.
         var shockwave = settings.Shockwave(cluster);
-        foreach (var name in settings.PolicyNames) InputErrors.AsUsage(() => PolicyComparison.SchedulerFor(name, options, throughputs.Value, shockwave));
-        var experiment = new PolicyComparisonExperiment(trace, throughputs, cluster, settings.PolicyNames, options, shockwave);
-        var reproduction = new ReproductionOptions(settings.Seed, Quick: false, settings.Out);
+        // The report is written after the simulations: find an unwritable folder before them.
+        OutputFolder.Open(settings.Out).Dispose();
 
-        var summary = settings.JsonOnConsole
-            ? Reproduction.Run([experiment], reproduction, observer: null, cancellation)
-            : console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(p => Reproduction.Run([experiment], reproduction, new ProgressObserver(p), cancellation));
-        if (summary.Outcomes[0].Error is { } error) throw new InvalidOperationException(error);
+        var (comparison, summary) = ScheduleProgress.Run(console, settings, progress =>
+        {
+            progress.Step("reading the inputs");
+            var (trace, throughputs) = settings.Load();
+            var experiment = new PolicyComparisonExperiment(
+                trace, throughputs, cluster, settings.PolicyNames, options, shockwave);
+            var run = new ExperimentContext(new SeedTree(settings.Seed).Child(experiment.Name), quick: false,
+                progress.Step(experiment.Description), cancellation);
+            var comparison = experiment.Compare(run);
+            progress.Step("writing the results and the report");
+            var result = new ComputedExperiment(experiment, comparison.ToExperimentResult(run, experiment));
+            var written = new ReproductionOptions(settings.Seed, Quick: false, settings.Out);
+            return (comparison, Reproduction.Run([result], written, observer: null, cancellation));
+        });
 
         if (!settings.JsonOnConsole)
         {
-            ScheduleView.Comparison(console, experiment.Runs, experiment.Published);
+            ScheduleView.Comparison(console, comparison.Runs, comparison.Published);
             console.MarkupLineInterpolated($"Report: [link]{summary.ReportPath}[/]");
         }
-        JsonOutput.Emit(console, settings, JsonSerializer.Serialize(experiment.Runs.Select(r => SimulationSummary.From(r, trace.Source)), ResultJson.Options));
+        JsonOutput.Emit(console, settings, comparison.ToJson());
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// An experiment that has already run, so that <see cref="Reproduction"/> only writes its result and report.
+    /// </summary>
+    private sealed class ComputedExperiment(IExperiment experiment, ExperimentResult result) : IExperiment
+    {
+        public string Name => experiment.Name;
+        public string Title => experiment.Title;
+        public string Description => experiment.Description;
+        public ExperimentResult Run(ExperimentContext context) => result;
     }
 }

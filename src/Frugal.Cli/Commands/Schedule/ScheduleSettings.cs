@@ -9,8 +9,10 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands.Schedule;
 
-/// <summary>The inputs of a simulation: trace, throughputs, cluster and round mechanics.</summary>
-public class ScheduleSettings : GlobalSettings
+/// <summary>
+/// The inputs of a simulation: trace, throughputs, cluster, round mechanics and Shockwave's parameters.
+/// </summary>
+public abstract class ScheduleSettings : GlobalSettings
 {
     [CommandOption("--trace <FILE>")]
     [Description("Trace file (Gavel/Shockwave format). Default: Shockwave's canonical 120-job trace from data/shockwave, else a generated one.")]
@@ -40,7 +42,7 @@ public class ScheduleSettings : GlobalSettings
     public string? Preset { get; init; }
 
     [CommandOption("--window <ROUNDS>")]
-    [Description("Shockwave: rounds planned ahead (overrides the preset; 20).")]
+    [Description("Shockwave: rounds planned ahead, 1 to 1000 (overrides the preset; 20).")]
     public int? Window { get; init; }
 
     [CommandOption("--makespan-weight <K>")]
@@ -48,50 +50,65 @@ public class ScheduleSettings : GlobalSettings
     public double? K { get; init; }
 
     [CommandOption("--lambda <EXPONENT>")]
-    [Description("Shockwave: exponent of the unfairness weights (overrides the preset).")]
+    [Description("Shockwave: exponent of the unfairness weights, 0 to 100 (overrides the preset).")]
     public double? Lambda { get; init; }
 
     [CommandOption("--time-limit <SECONDS>")]
-    [Description("Shockwave: time limit per solve (default 15).")]
+    [Description("Shockwave: time limit per solve, at most a day (default 15).")]
     public double? TimeLimit { get; init; }
 
     [CommandOption("--gap <FRACTION>")]
-    [Description("Shockwave: relative MIP gap (default 0.001).")]
+    [Description("Shockwave: relative MIP gap, 0 to 1 (default 0.001).")]
     public double? Gap { get; init; }
 
-    /// <summary>The preset (named, or the one for the cluster's size) with the overrides given on the command line.</summary>
-    public ShockwaveOptions Shockwave(ClusterSpec cluster) => InputErrors.AsUsage(() =>
+    /// <summary>The flag that names the policy or policies to run.</summary>
+    private protected abstract string PolicyFlag { get; }
+
+    /// <summary>The flags of the settings that the components name in their errors.</summary>
+    private Dictionary<string, string> Flags => new()
     {
-        var preset = Preset is null ? ShockwaveOptions.ForCluster(cluster.TotalGpus) : ShockwaveOptions.Preset(Preset);
-        var options = preset with
-        {
-            WindowRounds = Window ?? preset.WindowRounds,
-            MakespanWeight = K ?? preset.MakespanWeight,
-            Lambda = Lambda ?? preset.Lambda,
-            TimeLimit = TimeLimit is { } seconds ? TimeSpan.FromSeconds(seconds) : preset.TimeLimit,
-            RelativeGap = Gap ?? preset.RelativeGap,
-        };
+        ["cluster"] = "--cluster", ["round length"] = "--round", ["restart overhead"] = "--restart-overhead",
+        ["Shockwave preset"] = "--preset", ["window"] = "--window", ["makespan weight"] = "--makespan-weight",
+        ["lambda"] = "--lambda", ["time limit"] = "--time-limit", ["MIP gap"] = "--gap", ["policy"] = PolicyFlag,
+    };
+
+    /// <summary>The cluster named by <c>--cluster</c>.</summary>
+    public ClusterSpec ClusterSpec() => Scheduling.Simulation.ClusterSpec.Parse(Cluster);
+
+    /// <summary>The round mechanics, validated.</summary>
+    public SimulationOptions Options()
+    {
+        var options = new SimulationOptions { RoundSeconds = Round, RestartOverheadSeconds = RestartOverhead };
         options.Validate();
         return options;
-    });
+    }
 
+    /// <summary>The preset (named, or the one for the cluster's size) with the command line's overrides.</summary>
+    public ShockwaveOptions Shockwave(ClusterSpec cluster) =>
+        ShockwaveOptions.Choose(cluster.TotalGpus, Preset, new ShockwaveChanges(Window, K, Lambda, TimeLimit, Gap));
+
+    /// <summary>Checks every setting up front, through the components' own validation.</summary>
     public override ValidationResult Validate()
     {
         var global = base.Validate();
-        if (!global.Successful) return global;
-        if (!(Round > 0)) return ValidationResult.Error($"--round: {Round} must be a positive number of seconds.");
-        if (!(RestartOverhead >= 0) || RestartOverhead >= Round)
-            return ValidationResult.Error($"--restart-overhead: {RestartOverhead} must be at least 0 and shorter than the round ({Round} s).");
-        return ValidationResult.Success();
+        return global.Successful ? SettingFlags.Check(ValidateSettings, Flags) : global;
     }
 
-    public SimulationOptions Options() => new() { RoundSeconds = Round, RestartOverheadSeconds = RestartOverhead };
+    /// <summary>Builds every option a run will need, so that each one's validation runs before the run.</summary>
+    private void ValidateSettings()
+    {
+        Options();
+        Shockwave(ClusterSpec());
+        CheckPolicies();
+    }
 
-    /// <summary>Loads the inputs; a missing or malformed file, cluster or policy name becomes a one-line usage error.</summary>
-    public (Sourced<IReadOnlyList<JobSpec>> Trace, Sourced<ThroughputTable> Throughputs, ClusterSpec Cluster) Load() => InputErrors.AsUsage(() =>
+    /// <summary>Looks the policy names up, so that an unknown one fails before the run.</summary>
+    private protected abstract void CheckPolicies();
+
+    /// <summary>Loads the throughputs and the trace (the defaults when none is named).</summary>
+    public (Sourced<IReadOnlyList<JobSpec>> Trace, Sourced<ThroughputTable> Throughputs) Load()
     {
         var throughputs = ScheduleInputs.Throughputs(Throughputs);
-        var trace = ScheduleInputs.Trace(Trace, throughputs.Value, new SeedTree(Seed).Child("trace"));
-        return (trace, throughputs, ClusterSpec.Parse(Cluster));
-    });
+        return (ScheduleInputs.Trace(Trace, throughputs.Value, new SeedTree(Seed).Child("trace")), throughputs);
+    }
 }

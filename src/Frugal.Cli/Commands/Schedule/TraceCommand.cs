@@ -1,10 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
 using Frugal.Cli.Rendering;
-using Frugal.Core.IO;
 using Frugal.Core.Randomness;
 using Frugal.Scheduling.Traces;
-using Frugal.Scheduling.Workloads;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,15 +11,16 @@ namespace Frugal.Cli.Commands.Schedule;
 /// <summary><c>frugal schedule trace</c>: generates a trace with Shockwave's distributions.</summary>
 public sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.Settings>
 {
+    /// <summary>The distributions to draw from and where to write the trace.</summary>
     public sealed class Settings : GlobalSettings
     {
         [CommandOption("--jobs <N>")]
-        [Description("Number of jobs (default 120).")]
+        [Description("Number of jobs, 1 to 100000 (default 120).")]
         [DefaultValue(120)]
         public int Jobs { get; init; } = 120;
 
         [CommandOption("--gap <SECONDS>")]
-        [Description("Mean gap between arrivals (default 40).")]
+        [Description("Mean gap between arrivals, at most a day (default 40).")]
         [DefaultValue(40.0)]
         public double Gap { get; init; } = 40;
 
@@ -31,12 +30,12 @@ public sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.Se
         public double MinHours { get; init; } = 0.2;
 
         [CommandOption("--max-hours <H>")]
-        [Description("Longest job duration (default 5).")]
+        [Description("Longest job duration, at most 100 (default 5).")]
         [DefaultValue(5.0)]
         public double MaxHours { get; init; } = 5;
 
         [CommandOption("--durations <N>")]
-        [Description("Points of the duration grid (default 100).")]
+        [Description("Points of the duration grid, 2 to 100000 (default 100).")]
         [DefaultValue(100)]
         public int Durations { get; init; } = 100;
 
@@ -45,12 +44,12 @@ public sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.Se
         public bool LogDurations { get; init; }
 
         [CommandOption("--gpu-mix <P1,P2,P4,P8>")]
-        [Description("Probabilities of 1-, 2-, 4- and 8-GPU jobs (default 0.6,0.3,0.09,0.01).")]
+        [Description("Probabilities of 1-, 2-, 4- and 8-GPU jobs, summing to 1 (default 0.6,0.3,0.09,0.01).")]
         [DefaultValue("0.6,0.3,0.09,0.01")]
         public string GpuMix { get; init; } = "0.6,0.3,0.09,0.01";
 
         [CommandOption("--mode-mix <STATIC,ACCORDION,GNS>")]
-        [Description("Probabilities of the adaptation modes (default 0,0.5,0.5).")]
+        [Description("Probabilities of the adaptation modes, summing to 1 (default 0,0.5,0.5).")]
         [DefaultValue("0,0.5,0.5")]
         public string ModeMix { get; init; } = "0,0.5,0.5";
 
@@ -62,59 +61,62 @@ public sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.Se
         [Description("Where to write the trace (default OUT/traces/ with Shockwave's file-name convention).")]
         public string? Output { get; init; }
 
-        public TraceGeneratorOptions Generator() => new()
+        private static readonly Dictionary<string, string> Flags = new()
         {
-            Jobs = Jobs, MeanArrivalGapSeconds = Gap, MinDurationHours = MinHours, MaxDurationHours = MaxHours, DurationPoints = Durations,
-            LogSpacedDurations = LogDurations, ScaleFactorMix = Mix(GpuMix, "--gpu-mix", 4), ModeMix = Mix(ModeMix, "--mode-mix", 3),
+            ["number of jobs"] = "--jobs", ["mean arrival gap"] = "--gap", ["shortest duration"] = "--min-hours",
+            ["longest duration"] = "--max-hours", ["duration grid"] = "--durations", ["GPU mix"] = "--gpu-mix",
+            ["mode mix"] = "--mode-mix",
         };
 
-        private static double[] Mix(string text, string option, int count)
+        /// <summary>The generator's options as the command line sets them.</summary>
+        public TraceGeneratorOptions Generator() => new()
+        {
+            Jobs = Jobs, MeanArrivalGapSeconds = Gap, MinDurationHours = MinHours, MaxDurationHours = MaxHours,
+            DurationPoints = Durations, LogSpacedDurations = LogDurations,
+            ScaleFactorMix = Numbers(GpuMix, "--gpu-mix"), ModeMix = Numbers(ModeMix, "--mode-mix"),
+        };
+
+        /// <summary>Checks every setting up front, through the generator's own validation.</summary>
+        public override ValidationResult Validate()
+        {
+            var global = base.Validate();
+            return global.Successful ? SettingFlags.Check(() => Generator().Validate(), Flags) : global;
+        }
+
+        private static double[] Numbers(string text, string option)
         {
             var parts = text.Split(',', StringSplitOptions.TrimEntries);
-            var values = parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0 ? v : double.NaN).ToArray();
-            if (values.Length != count || values.Any(double.IsNaN) || !(values.Sum() > 0))
-                throw new UsageException($"{option}: '{text}' is not {count} non-negative probabilities separated by commas.");
+            var values = new double[parts.Length];
+            for (var i = 0; i < parts.Length; i++)
+            {
+                // .NET's parser ignores trailing NUL characters; a number here is plain text.
+                if (parts[i].Contains('\0')
+                    || !double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+                    throw new UsageException($"{option}: '{text}' is not a list of numbers separated by commas.");
+            }
             return values;
         }
     }
 
+    /// <inheritdoc/>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         var generator = settings.Generator();
-        try { generator.Validate(); }
-        catch (ArgumentException e) { throw new UsageException(e.Message); }
-        var throughputs = InputErrors.AsUsage(() => ScheduleInputs.Throughputs(settings.Throughputs));
-        var jobs = InputErrors.AsUsage(() => new TraceGenerator(throughputs.Value, generator).Generate(new SeedTree(settings.Seed)));
-
         var path = settings.Output ?? Path.Combine(settings.Out, "traces", generator.FileName(settings.Seed));
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            TraceFile.Write(path, jobs);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"cannot write trace '{path}': {e.Message}");
-        }
-
-        var summary = new
-        {
-            Path = path, Jobs = jobs.Count, Throughputs = throughputs.Source, LastArrivalSeconds = jobs[^1].ArrivalSeconds,
-            Gpus = new[] { 1, 2, 4, 8 }.ToDictionary(g => g.ToString(CultureInfo.InvariantCulture), g => jobs.Count(j => j.ScaleFactor == g)),
-            Modes = Enum.GetValues<AdaptationMode>().ToDictionary(m => m.TraceName(), m => jobs.Count(j => j.Mode == m)),
-        };
+        var throughputs = ScheduleInputs.Throughputs(settings.Throughputs);
+        var trace = GeneratedTrace.Write(path, throughputs, generator, new SeedTree(settings.Seed));
         if (!settings.JsonOnConsole)
         {
             var table = new Table().AddColumns("", "value");
-            table.AddRow("jobs", summary.Jobs.ToString(CultureInfo.InvariantCulture));
-            table.AddRow("last arrival", $"{summary.LastArrivalSeconds:F0} s");
-            table.AddRow("1/2/4/8-GPU jobs", string.Join(" / ", summary.Gpus.Values));
-            table.AddRow("static/accordion/gns", string.Join(" / ", summary.Modes.Values));
-            table.AddRow("throughputs", Markup.Escape(summary.Throughputs));
+            table.AddRow("jobs", trace.Jobs.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("last arrival", $"{trace.LastArrivalSeconds:F0} s");
+            table.AddRow("1/2/4/8-GPU jobs", string.Join(" / ", trace.Gpus.Values));
+            table.AddRow("static/accordion/gns", string.Join(" / ", trace.Modes.Values));
+            table.AddRow("throughputs", Markup.Escape(trace.Throughputs));
             console.Write(table);
             console.MarkupLineInterpolated($"Trace: {path}");
         }
-        JsonOutput.Emit(console, settings, System.Text.Json.JsonSerializer.Serialize(summary, Core.Results.ResultJson.Options));
+        JsonOutput.Emit(console, settings, trace.ToJson());
         return ExitCodes.Success;
     }
 }

@@ -42,8 +42,8 @@ public sealed record PlanSolution(int[] RoundsPerJob, double[] PlannedEpochs, do
 /// </summary>
 public static class PlanProgram
 {
-    public static readonly double[] Breakpoints = [0, 0.2, 0.4, 0.6, 0.8, 1];
-    public static readonly double LogOfZero = Math.Log(1e-6);
+    private static readonly double[] Breakpoints = [0, 0.2, 0.4, 0.6, 0.8, 1];
+    private static readonly double LogOfZero = Math.Log(1e-6);
 
     /// <summary>Solves the plan; null when it is infeasible (only possible with <paramref name="fairness"/>).</summary>
     public static PlanSolution? Solve(IReadOnlyList<PlanJob> jobs, PlanWindow window, ShockwaveOptions options, bool fairness, bool perRoundBooleans)
@@ -170,19 +170,6 @@ public static class PlanProgram
         for (var j = 0; j < n; j++)
             schedule[j] = Enumerable.Range(0, window.Rounds).Where(r => y[j, r] is { } v && v.SolutionValue() > 0.5).ToArray();
         return (schedule, status == Solver.ResultStatus.FEASIBLE, TimeSpan.FromMilliseconds(solver.WallTime()));
-    }
-
-    /// <summary>The piecewise-linear log's value at <paramref name="u"/> (the minimum of its segments), for checking plans.</summary>
-    public static double LogApproximation(double u)
-    {
-        var value = double.PositiveInfinity;
-        for (var k = 0; k + 1 < Breakpoints.Length; k++)
-        {
-            var (lo, hi) = (Breakpoints[k], Breakpoints[k + 1]);
-            var slope = (Log(hi) - Log(lo)) / (hi - lo);
-            value = Math.Min(value, Log(lo) + slope * (u - lo));
-        }
-        return value;
     }
 
     private static double Log(double b) => b <= 0 ? LogOfZero : Math.Log(b);

@@ -1,3 +1,6 @@
+using Frugal.Core.Catalogs;
+using Frugal.Core.Errors;
+
 namespace Frugal.Scheduling.Policies.Shockwave;
 
 /// <summary>
@@ -7,6 +10,15 @@ namespace Frugal.Scheduling.Policies.Shockwave;
 /// </summary>
 public sealed record ShockwaveOptions
 {
+    /// <summary>The longest window: Shockwave's programmes grow with jobs × rounds.</summary>
+    public const int MaxWindowRounds = 1_000;
+
+    /// <summary>The largest unfairness exponent: beyond it, the weight of a job heading past ρmax is the cap.</summary>
+    public const double MaxLambda = 100;
+
+    /// <summary>The longest time limit per solve, in seconds (a day).</summary>
+    public const double MaxTimeLimitSeconds = 86_400;
+
     /// <summary>Rounds planned ahead at each re-plan.</summary>
     public int WindowRounds { get; init; } = 20;
 
@@ -19,19 +31,28 @@ public sealed record ShockwaveOptions
     /// <summary>The finish-time-fairness bound the plan must keep: finish by ρmax × fair-share finish time.</summary>
     public double RhoMax { get; init; } = 1.0;
 
+    /// <summary>The relative MIP gap at which a solve stops.</summary>
     public double RelativeGap { get; init; } = 1e-3;
 
+    /// <summary>The time limit of each solve; the best plan found by then is used.</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>The artifact's preset for up to 32 GPUs.</summary>
     public static readonly ShockwaveOptions Tacc32 = new() { MakespanWeight = 1e-3, Lambda = 12 };
+
+    /// <summary>The artifact's preset for up to 64 GPUs.</summary>
     public static readonly ShockwaveOptions Scale64 = new() { MakespanWeight = 10, Lambda = 5 };
+
+    /// <summary>The artifact's preset for up to 128 GPUs.</summary>
     public static readonly ShockwaveOptions Scale128 = new() { MakespanWeight = 1e-3, Lambda = 15 };
+
+    /// <summary>The artifact's preset for larger clusters.</summary>
     public static readonly ShockwaveOptions Scale256 = new() { MakespanWeight = 1e5, Lambda = 5 };
 
-    public static IReadOnlyDictionary<string, ShockwaveOptions> Presets { get; } = new Dictionary<string, ShockwaveOptions>
-    {
-        ["tacc32"] = Tacc32, ["scale64"] = Scale64, ["scale128"] = Scale128, ["scale256"] = Scale256,
-    };
+    /// <summary>The presets by name.</summary>
+    public static Catalog<ShockwaveOptions> Presets { get; } = new Catalog<ShockwaveOptions>("Shockwave preset")
+        .Add("tacc32", Tacc32, "up to 32 GPUs").Add("scale64", Scale64, "up to 64 GPUs")
+        .Add("scale128", Scale128, "up to 128 GPUs").Add("scale256", Scale256, "more than 128 GPUs");
 
     /// <summary>The preset the artifact used for a cluster of this size: tacc32 up to 32 GPUs, then scale64, scale128, scale256.</summary>
     public static ShockwaveOptions ForCluster(int gpus) => gpus switch
@@ -42,19 +63,74 @@ public sealed record ShockwaveOptions
         _ => Scale256,
     };
 
-    /// <exception cref="ArgumentException">Unknown preset; the message lists the known ones.</exception>
-    public static ShockwaveOptions Preset(string name) =>
-        Presets.TryGetValue(name, out var preset)
-            ? preset
-            : throw new ArgumentException($"unknown Shockwave preset '{name}'; known: {string.Join(", ", Presets.Keys)}");
+    /// <summary>
+    /// The options for a run: the preset named by <paramref name="preset"/> (or, when it is null,
+    /// the one for a cluster of <paramref name="clusterGpus"/> GPUs) with <paramref name="changes"/> applied.
+    /// </summary>
+    /// <exception cref="BadInputException">An unknown preset or a setting out of range.</exception>
+    public static ShockwaveOptions Choose(int clusterGpus, string? preset = null, ShockwaveChanges? changes = null)
+    {
+        var options = preset is null ? ForCluster(clusterGpus) : Presets.Get(preset);
+        if (changes is not null)
+        {
+            if (changes.TimeLimitSeconds is { } seconds) CheckTimeLimit(seconds);
+            options = options with
+            {
+                WindowRounds = changes.WindowRounds ?? options.WindowRounds,
+                MakespanWeight = changes.MakespanWeight ?? options.MakespanWeight,
+                Lambda = changes.Lambda ?? options.Lambda,
+                TimeLimit = changes.TimeLimitSeconds is { } s ? TimeSpan.FromSeconds(s) : options.TimeLimit,
+                RelativeGap = changes.RelativeGap ?? options.RelativeGap,
+            };
+        }
+        options.Validate();
+        return options;
+    }
 
+    /// <summary>Checks every setting against its range.</summary>
+    /// <exception cref="BadInputException">
+    /// A setting is out of range; <see cref="BadInputException.Setting"/> names it.
+    /// </exception>
     public void Validate()
     {
-        if (WindowRounds < 1) throw new ArgumentOutOfRangeException(nameof(WindowRounds), WindowRounds, "the window needs at least one round.");
-        if (!(MakespanWeight >= 0)) throw new ArgumentOutOfRangeException(nameof(MakespanWeight), MakespanWeight, "k must be at least 0.");
-        if (!(Lambda >= 0)) throw new ArgumentOutOfRangeException(nameof(Lambda), Lambda, "lambda must be at least 0.");
-        if (!(RhoMax > 0)) throw new ArgumentOutOfRangeException(nameof(RhoMax), RhoMax, "rho max must be positive.");
-        if (!(RelativeGap >= 0)) throw new ArgumentOutOfRangeException(nameof(RelativeGap), RelativeGap, "the MIP gap must be at least 0.");
-        if (TimeLimit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeLimit), TimeLimit, "the time limit must be positive.");
+        if (WindowRounds is < 1 or > MaxWindowRounds)
+            throw new BadInputException(
+                $"Shockwave's window must be from 1 to {MaxWindowRounds:N0} rounds; got {WindowRounds:N0}", "window");
+        if (!(MakespanWeight >= 0) || double.IsInfinity(MakespanWeight))
+            throw new BadInputException(
+                "Shockwave's makespan weight k must be a finite number, at least 0; "
+                + $"got {Invariant.Text(MakespanWeight)}", "makespan weight");
+        if (!(Lambda is >= 0 and <= MaxLambda))
+            throw new BadInputException(
+                $"Shockwave's unfairness exponent λ must be from 0 to {MaxLambda:G}; got {Invariant.Text(Lambda)}",
+                "lambda");
+        if (!(RhoMax > 0) || double.IsInfinity(RhoMax))
+            throw new BadInputException(
+                $"Shockwave's ρmax must be a positive finite number; got {Invariant.Text(RhoMax)}", "rho max");
+        if (!(RelativeGap is >= 0 and <= 1))
+            throw new BadInputException(
+                $"Shockwave's relative MIP gap must be from 0 to 1; got {Invariant.Text(RelativeGap)}", "MIP gap");
+        CheckTimeLimit(TimeLimit.TotalSeconds);
+    }
+
+    private static void CheckTimeLimit(double seconds)
+    {
+        if (!(seconds is > 0 and <= MaxTimeLimitSeconds))
+            throw new BadInputException(
+                $"Shockwave's time limit per solve must be more than 0 and at most {MaxTimeLimitSeconds:N0} s; "
+                + $"got {Invariant.Text(seconds)} s", "time limit");
     }
 }
+
+/// <summary>Settings of <see cref="ShockwaveOptions"/> a user changes from a preset; null keeps the preset's.</summary>
+/// <param name="WindowRounds">Rounds planned ahead.</param>
+/// <param name="MakespanWeight">Weight of the makespan regulariser (k).</param>
+/// <param name="Lambda">Exponent of the unfairness weights (λ).</param>
+/// <param name="TimeLimitSeconds">Time limit per solve, in seconds.</param>
+/// <param name="RelativeGap">Relative MIP gap.</param>
+public sealed record ShockwaveChanges(
+    int? WindowRounds = null,
+    double? MakespanWeight = null,
+    double? Lambda = null,
+    double? TimeLimitSeconds = null,
+    double? RelativeGap = null);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Frugal.Core.Errors;
 using Frugal.Core.Statistics;
 using Frugal.Scheduling.Simulation;
 using Frugal.Scheduling.Traces;
@@ -65,8 +66,7 @@ public sealed class ShockwaveScheduler : IRoundScheduler
 
     public IReadOnlyList<Placement> Plan(RoundState state)
     {
-        if (state.Cluster.Gpus.Count != 1)
-            throw new InvalidOperationException($"shockwave plans for one GPU type; the cluster has {state.Cluster}.");
+        CheckCluster(state.Cluster);
         var worker = state.Cluster.WorkerTypes.Single();
         var gpus = state.Cluster.TotalGpus;
         foreach (var job in state.Jobs) Observe(job, worker);
@@ -85,6 +85,14 @@ public sealed class ShockwaveScheduler : IRoundScheduler
             free -= job.View.ScaleFactor;
         }
         return chosen.Select(j => new Placement(j.View.Id, worker)).ToArray();
+    }
+
+    /// <inheritdoc/>
+    public void CheckCluster(ClusterSpec cluster)
+    {
+        if (cluster.Gpus.Count != 1)
+            throw new BadInputException(
+                $"Shockwave plans for one GPU type; the cluster {cluster} has {cluster.Gpus.Count} types", "cluster");
     }
 
     private void Replan(RoundState state, int gpus, Dictionary<int, double> forecasts, string worker)
