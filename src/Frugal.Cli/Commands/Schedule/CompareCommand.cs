@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using Frugal.Cli.Rendering;
 using Frugal.Core.Experiments;
-using Frugal.Core.IO;
 using Frugal.Core.Randomness;
 using Frugal.Core.Results;
 using Frugal.Scheduling.Experiments;
@@ -29,6 +28,9 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<CompareComman
         private protected override string PolicyFlag => "--policies";
 
         private protected override void CheckPolicies() => PolicyCatalog.Policies.GetAll(PolicyNames);
+
+        /// <summary>The report is written after the simulations: an unwritable folder is found before them.</summary>
+        protected override bool WritesOutputFolder => true;
     }
 
     /// <inheritdoc/>
@@ -37,8 +39,6 @@ public sealed class CompareCommand(IAnsiConsole console) : Command<CompareComman
         var cluster = settings.ClusterSpec();
         var options = settings.Options();
         var shockwave = settings.Shockwave(cluster);
-        // The report is written after the simulations: find an unwritable folder before them.
-        OutputFolder.Open(settings.Out).Dispose();
 
         var (comparison, summary) = ScheduleProgress.Run(console, settings, progress =>
         {

@@ -61,6 +61,9 @@ public sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.Se
         [Description("Where to write the trace (default OUT/traces/ with Shockwave's file-name convention).")]
         public string? Output { get; init; }
 
+        /// <summary>Without <c>--output</c> the trace goes under <c>--out</c>, which must then be writable.</summary>
+        protected override bool WritesOutputFolder => Output is null;
+
         private static readonly Dictionary<string, string> Flags = new()
         {
             ["number of jobs"] = "--jobs", ["mean arrival gap"] = "--gap", ["shortest duration"] = "--min-hours",
