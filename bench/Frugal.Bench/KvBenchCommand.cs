@@ -189,17 +189,18 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
     }
 
     /// <summary>The store named <paramref name="store"/> (one of the store names), its reads counted.</summary>
-    internal static ICountedTarget Open(string store, string directory, StoreBudget budget, int valueBytes) => store switch
-    {
-        // F2 splits its one budget itself (hot index, hot log, read cache, cold index, cold log): see docs/storage.md.
-        "frugal" => new CountingTarget(new FrugalTarget(
-            KvStore.Open(new KvStoreOptions { Directory = directory, MemoryBudget = budget.Bytes }))),
-        "frugal-nocrc" => new CountingTarget(new FrugalTarget(KvStore.Open(
-            new KvStoreOptions { Directory = directory, MemoryBudget = budget.Bytes, Checksums = false }))),
-        "faster" => new FasterTarget(directory, budget, readCache: false, valueBytes),
-        "faster-rc" => new FasterTarget(directory, budget, readCache: true, valueBytes),
-        _ => new CountingTarget(new RocksDbTarget(directory, budget)),
-    };
+    internal static ICountedTarget Open(string store, string directory, StoreBudget budget, int valueBytes) =>
+        store switch
+        {
+            // F2 splits its one budget itself (hot index and log, read cache, cold tier): see docs/storage.md.
+            "frugal" => new CountingTarget(new FrugalTarget(
+                KvStore.Open(new KvStoreOptions { Directory = directory, MemoryBudget = budget.Bytes }))),
+            "frugal-nocrc" => new CountingTarget(new FrugalTarget(KvStore.Open(
+                new KvStoreOptions { Directory = directory, MemoryBudget = budget.Bytes, Checksums = false }))),
+            "faster" => new FasterTarget(directory, budget, readCache: false, valueBytes),
+            "faster-rc" => new FasterTarget(directory, budget, readCache: true, valueBytes),
+            _ => new CountingTarget(new RocksDbTarget(directory, budget)),
+        };
 
     private static List<BenchRow> RunInChild(Settings settings, string store, double fraction, string scratch)
     {

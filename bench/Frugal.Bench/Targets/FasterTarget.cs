@@ -59,7 +59,8 @@ internal sealed class FasterTarget : ICountedTarget
                 $"the FASTER peer is built for {FasterValue.Bytes}-byte values; {valueBytes}-byte values are not " +
                 "supported for it.");
         var config = FasterConfig.For(budget, readCache);
-        _device = Devices.CreateLogDevice(Path.Combine(directory, "hlog.log"), preallocateFile: false, deleteOnClose: true);
+        _device = Devices.CreateLogDevice(
+            Path.Combine(directory, "hlog.log"), preallocateFile: false, deleteOnClose: true);
         var settings = new LogSettings
         {
             LogDevice = _device,
@@ -95,7 +96,9 @@ internal sealed class FasterTarget : ICountedTarget
         _device.Dispose();
     }
 
-    /// <summary>Adds 1 to the value's first word on read-modify-write; counts reads that complete after pending.</summary>
+    /// <summary>
+    /// Adds 1 to the value's first word on read-modify-write; counts reads that complete after going pending.
+    /// </summary>
     private sealed class Functions() : SimpleFunctions<long, FasterValue, Empty>((_, current) =>
     {
         current.First++;
@@ -139,7 +142,9 @@ internal sealed class FasterTarget : ICountedTarget
             _context.Upsert(ref key, ref v);
         }
 
-        /// <returns>Whether the key was found; false also for a read left in flight (counted when it completes).</returns>
+        /// <returns>
+        /// Whether the key was found; false also for a read left in flight (counted when it completes).
+        /// </returns>
         public bool Read(long key, Memory<byte> value)
         {
             Pace();
@@ -167,7 +172,9 @@ internal sealed class FasterTarget : ICountedTarget
             _context.RMW(ref key, ref input);
         }
 
-        /// <summary>As FASTER's benchmark: every so many operations, refresh the epoch and complete what finished.</summary>
+        /// <summary>
+        /// As FASTER's benchmark: every so many operations, refresh the epoch and complete what finished.
+        /// </summary>
         private void Pace()
         {
             if (_operations++ % CompletePendingEvery != 0) return;

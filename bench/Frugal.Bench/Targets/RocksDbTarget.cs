@@ -47,7 +47,8 @@ internal sealed class RocksDbTarget : IKvTarget
             .SetWholeKeyFiltering(true)
             .SetBlockSize(RocksDbConfig.BlockBytes);
         Native.Instance.rocksdb_block_based_options_set_data_block_index_type(table.Handle, DataBlockBinaryAndHash);
-        Native.Instance.rocksdb_block_based_options_set_data_block_hash_ratio(table.Handle, RocksDbConfig.DataBlockHashRatio);
+        Native.Instance.rocksdb_block_based_options_set_data_block_hash_ratio(
+            table.Handle, RocksDbConfig.DataBlockHashRatio);
         var options = new DbOptions()
             .SetCreateIfMissing(true)
             .IncreaseParallelism(2)
@@ -65,7 +66,10 @@ internal sealed class RocksDbTarget : IKvTarget
 
     public IKvSession NewSession() => new Session(_db, _write);
 
-    /// <summary>Compacts the whole key range, so the runs do not pay for compaction the load left behind (as the design brief advises).</summary>
+    /// <summary>
+    /// Compacts the whole key range, so the runs do not pay for compaction the load left behind (as the design brief
+    /// advises).
+    /// </summary>
     public void AfterLoad() => _db.CompactRange(default(byte[]), default(byte[]));
 
     public void Dispose() => _db.Dispose();
