@@ -22,6 +22,9 @@ public sealed record BenchRow(string Store, string Workload, double LoadOpsPerSe
 {
     public double MemoryFraction { get; init; }
     public IReadOnlyList<TimelinePoint>? Timeline { get; init; }
+
+    /// <summary>The run's reads, counted by outcome after they completed.</summary>
+    public ReadCounts Reads { get; init; }
 }
 
 /// <summary>
@@ -172,27 +175,32 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         var rows = new List<BenchRow>();
         foreach (var workload in settings.Workloads)
         {
+            var readsBefore = target.Reads;
             var run = YcsbRunner.Run(target, workload, ycsb, new SeedTree(settings.Seed).Child(workload.Name), settings.TimelineInterval);
             rows.Add(new BenchRow(store, workload.Name, load.OpsPerSecond, run.OpsPerSecond, run.P50Micros, run.P99Micros,
                 run.ReadBytesPerOp, run.WriteBytesPerOp, Process.GetCurrentProcess().PeakWorkingSet64, settings.Records, settings.Threads, settings.Seconds, budget.Bytes)
             {
                 MemoryFraction = fraction,
                 Timeline = run.Timeline,
+                Reads = target.Reads - readsBefore,
             });
         }
         return rows;
     }
 
-    private static IKvTarget Open(string store, string directory, StoreBudget budget, int valueBytes) => store switch
-    {
-        // F2 splits its one budget itself (hot index, hot log, read cache, cold index, cold log): see docs/storage.md.
-        "frugal" => new FrugalTarget(KvStore.Open(new KvStoreOptions { Directory = directory, MemoryBudget = budget.Bytes })),
-        "frugal-nocrc" => new FrugalTarget(KvStore.Open(
-            new KvStoreOptions { Directory = directory, MemoryBudget = budget.Bytes, Checksums = false })),
-        "faster" => new FasterTarget(directory, budget, readCache: false, valueBytes),
-        "faster-rc" => new FasterTarget(directory, budget, readCache: true, valueBytes),
-        _ => new RocksDbTarget(directory, budget),
-    };
+    /// <summary>The store named <paramref name="store"/> (one of the store names), its reads counted.</summary>
+    internal static ICountedTarget Open(string store, string directory, StoreBudget budget, int valueBytes) =>
+        store switch
+        {
+            // F2 splits its one budget itself (hot index and log, read cache, cold tier): see docs/storage.md.
+            "frugal" => new CountingTarget(new FrugalTarget(
+                KvStore.Open(new KvStoreOptions { Directory = directory, MemoryBudget = budget.Bytes }))),
+            "frugal-nocrc" => new CountingTarget(new FrugalTarget(KvStore.Open(
+                new KvStoreOptions { Directory = directory, MemoryBudget = budget.Bytes, Checksums = false }))),
+            "faster" => new FasterTarget(directory, budget, readCache: false, valueBytes),
+            "faster-rc" => new FasterTarget(directory, budget, readCache: true, valueBytes),
+            _ => new CountingTarget(new RocksDbTarget(directory, budget)),
+        };
 
     private static List<BenchRow> RunInChild(Settings settings, string store, double fraction, string scratch)
     {
@@ -225,13 +233,16 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
     {
         var table = new Table().AddColumns("store", "workload");
         if (sweep) table.AddColumn("budget");
-        table.AddColumns("load Kops/s", "Kops/s", "p50 µs", "p99 µs", "read B/op", "write B/op", "peak MiB");
+        table.AddColumns(
+            "load Kops/s", "Kops/s", "p50 µs", "p99 µs", "read B/op", "write B/op", "peak MiB", "reads found",
+            "missing", "lost");
         foreach (var r in rows)
         {
             var cells = new List<string> { r.Store, r.Workload };
             if (sweep) cells.Add($"1/{1 / r.MemoryFraction:0.##}");
             cells.AddRange([$"{r.LoadOpsPerSec / 1e3:N0}", $"{r.OpsPerSec / 1e3:N0}", $"{r.P50Micros:N1}", $"{r.P99Micros:N1}",
-                $"{r.ReadBytesPerOp:N1}", $"{r.WriteBytesPerOp:N1}", $"{r.PeakBytes / 1048576.0:N0}"]);
+                $"{r.ReadBytesPerOp:N1}", $"{r.WriteBytesPerOp:N1}", $"{r.PeakBytes / 1048576.0:N0}",
+                $"{r.Reads.Found:N0}", $"{r.Reads.Missing:N0}", $"{r.Reads.Lost:N0}"]);
             table.AddRow(cells.ToArray());
         }
         return table;

@@ -25,13 +25,16 @@ public interface IKvTarget : IDisposable
 }
 
 /// <summary>
-/// One worker's handle on the store; used by one thread at a time. Calls return when the operation is complete.
+/// One worker's handle on the store; used by one thread at a time. Calls return when the operation is complete,
+/// except in a session that keeps operations in flight (FASTER's, driven as its own benchmark drives it): it completes
+/// them in batches, and all of them by the end of <see cref="IDisposable.Dispose"/>.
 /// </summary>
 public interface IKvSession : IDisposable
 {
     void Upsert(long key, ReadOnlySpan<byte> value);
 
-    /// <summary>Reads into <paramref name="value"/>; false when absent.</summary>
+    /// <summary>Reads into <paramref name="value"/>; false when absent (or, in a session that keeps operations in
+    /// flight, not yet complete).</summary>
     bool Read(long key, Memory<byte> value);
 
     /// <summary>

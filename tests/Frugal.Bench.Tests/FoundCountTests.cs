@@ -1,0 +1,70 @@
+using Frugal.Bench.Targets;
+using Frugal.Core.Randomness;
+using Frugal.Workloads.Ycsb;
+
+namespace Frugal.Bench.Tests;
+
+/// <summary>Every store counts its reads by outcome after completion, pending ones included.</summary>
+public sealed class FoundCountTests : IDisposable
+{
+    private const int Records = 4_000;
+    private const int ValueBytes = 100;
+
+    /// <summary>1/8 of the data, so most of every store's data is on its device.</summary>
+    private static readonly StoreBudget Budget = new(Records * (8L + ValueBytes) / 8);
+
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("frugal-bench-tests-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    public static TheoryData<string> Stores => new(KvBenchCommand.StoreNames.Concat(KvBenchCommand.ExtraStoreNames));
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void ReadsOfLoadedAndAbsentKeysAreCountedFoundAndMissing(string store)
+    {
+        using var target = KvBenchCommand.Open(store, _dir.FullName, Budget, ValueBytes);
+        using (var session = target.NewSession())
+        {
+            var value = new byte[ValueBytes];
+            for (long key = 0; key < Records; key++) session.Upsert(key, value);
+        }
+        target.AfterLoad();
+        using (var session = target.NewSession())
+        {
+            var value = new byte[ValueBytes];
+            for (long key = 0; key < 2 * Records; key++) session.Read(key, value);
+        }
+        var reads = target.Reads;
+        Assert.Equal(new ReadCounts(2 * Records, Records, Records, reads.Pending), reads);
+        Assert.Equal(0, reads.Lost);
+    }
+
+    [Theory]
+    [InlineData("faster", "B")]
+    [InlineData("faster", "C")]
+    [InlineData("faster-rc", "B")]
+    [InlineData("faster-rc", "C")]
+    public void FasterLeavesReadsInFlightAndCompletesEveryOneOfThem(string store, string workload)
+    {
+        using var target = KvBenchCommand.Open(store, _dir.FullName, Budget, ValueBytes);
+        var settings = new YcsbSettings(Records, ValueBytes, Threads: 2, Duration: TimeSpan.FromMilliseconds(300));
+        YcsbRunner.Load(target, settings);
+        var run = YcsbRunner.Run(target, YcsbWorkload.Parse(workload), settings, new SeedTree(7));
+
+        var reads = target.Reads;
+        Assert.True(reads.Pending > 0, "no read went to the device: the test does not exercise pending reads");
+        Assert.InRange(reads.Reads, reads.Pending, run.Operations);
+        Assert.Equal(reads.Reads, reads.Found);
+        Assert.Equal(0, reads.Missing);
+    }
+
+    [Fact]
+    public void CountsOfARunAreTheDifferenceOfTwoSnapshots()
+    {
+        var before = new ReadCounts(10, 7, 2, 4);
+        var after = new ReadCounts(25, 20, 3, 9);
+        Assert.Equal(new ReadCounts(15, 13, 1, 5), after - before);
+        Assert.Equal(1, (after - before).Lost);
+    }
+}
