@@ -4,4 +4,4 @@ namespace Frugal.Cli;
 /// The command ran and its answer is a failure (a key that is absent, say): one line and
 /// <see cref="ExitCodes.Failure"/>, without the "internal error" that any other exception gets.
 /// </summary>
-public sealed class CommandFailedException(string message) : Exception(message);
+internal sealed class CommandFailedException(string message) : Exception(message);

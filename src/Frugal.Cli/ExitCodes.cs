@@ -1,8 +1,11 @@
 namespace Frugal.Cli;
 
-/// <summary>The exit codes of the <c>frugal</c> command.</summary>
+/// <summary>
+/// The exit codes of the <c>frugal</c> command, which <see cref="FrugalApp.Run"/> returns; scripts may rely on them.
+/// </summary>
 public static class ExitCodes
 {
+    /// <summary>The command did what it was asked.</summary>
     public const int Success = 0;
 
     /// <summary>The command ran but something in it failed (an experiment threw, a check did not hold).</summary>

@@ -20,21 +20,27 @@ namespace Frugal.Cli;
 public static class FrugalApp
 {
     /// <summary>Every experiment <c>frugal reproduce</c> runs; components add theirs here as they land.</summary>
-    public static ExperimentCatalog Catalog() => new ExperimentCatalog()
+    internal static ExperimentCatalog Catalog() => new ExperimentCatalog()
         .Register(new DistributionFitExperiment())
         .Register(new ShockwaveComparisonExperiment())
         .Register(new YcsbExperiment())
         .Register(new MirageExperiment())
         .Register(new LlamaTuneExperiment());
 
-    public static string Version =>
+    /// <summary>The version <c>frugal --version</c> prints: the informational version without its commit hash.</summary>
+    internal static string Version =>
         typeof(FrugalApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "dev";
 
     /// <summary>Runs the command line <paramref name="args"/>; returns the process exit code.</summary>
-    /// <param name="args">The arguments.</param>
-    /// <param name="console">Where output, tables and progress go.</param>
+    /// <param name="args">The command line without the program name, e.g. <c>["schedule", "simulate"]</c>.</param>
+    /// <param name="console">Where output, tables and progress go; a test console captures them.</param>
     /// <param name="errors">Where the one-line error of a failed command goes.</param>
-    /// <param name="cancellation">Cancels a running command (Ctrl-C).</param>
+    /// <param name="cancellation">
+    /// Cancels a running command (Ctrl-C); it then returns <see cref="ExitCodes.Cancelled"/>.
+    /// </param>
+    /// <returns>
+    /// One of <see cref="ExitCodes"/>; errors are reported on <paramref name="errors"/>, never thrown.
+    /// </returns>
     public static int Run(string[] args, IAnsiConsole console, TextWriter errors, CancellationToken cancellation = default)
     {
         var app = new CommandApp();

@@ -3,4 +3,4 @@ using Frugal.Core.Errors;
 namespace Frugal.Cli;
 
 /// <summary>Bad input found by a command itself (beyond what the parser checks); exits with <see cref="ExitCodes.Usage"/>.</summary>
-public sealed class UsageException(string message) : BadInputException(message);
+internal sealed class UsageException(string message) : BadInputException(message);

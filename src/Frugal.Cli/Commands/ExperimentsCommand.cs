@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands;
 
 /// <summary><c>frugal experiments</c>: what <c>reproduce</c> can run.</summary>
-public sealed class ExperimentsCommand(IAnsiConsole console, ExperimentCatalog catalog) : Command<GlobalSettings>
+internal sealed class ExperimentsCommand(IAnsiConsole console, ExperimentCatalog catalog) : Command<GlobalSettings>
 {
     public override int Execute(CommandContext context, GlobalSettings settings, CancellationToken cancellation)
     {
@@ -23,4 +23,4 @@ public sealed class ExperimentsCommand(IAnsiConsole console, ExperimentCatalog c
 }
 
 /// <summary>One line of <c>frugal experiments --json</c>.</summary>
-public sealed record ExperimentEntry(string Name, string Title, string Description);
+internal sealed record ExperimentEntry(string Name, string Title, string Description);

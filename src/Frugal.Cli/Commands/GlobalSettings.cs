@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands;
 
 /// <summary>Options every command takes.</summary>
-public class GlobalSettings : CommandSettings
+internal class GlobalSettings : CommandSettings
 {
     [CommandOption("--seed <SEED>")]
     [Description("Master seed, a whole number from 0 to 2^64-1: every random choice of the run derives from it (default 42).")]

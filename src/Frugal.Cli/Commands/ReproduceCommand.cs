@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands;
 
 /// <summary><c>frugal reproduce</c>: runs the registered experiments and writes their results and the HTML report.</summary>
-public sealed class ReproduceCommand(IAnsiConsole console, ExperimentCatalog catalog) : Command<ReproduceCommand.Settings>
+internal sealed class ReproduceCommand(IAnsiConsole console, ExperimentCatalog catalog) : Command<ReproduceCommand.Settings>
 {
     public sealed class Settings : GlobalSettings
     {

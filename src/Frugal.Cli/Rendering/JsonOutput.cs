@@ -3,7 +3,7 @@ using Spectre.Console;
 namespace Frugal.Cli.Rendering;
 
 /// <summary>JSON for machines: written raw to the console's stream, bypassing Spectre's line wrapping and markup.</summary>
-public static class JsonOutput
+internal static class JsonOutput
 {
     /// <summary>Sends <paramref name="json"/> where <c>--json</c> asked: to standard output, to a file (written atomically), or nowhere.</summary>
     public static void Emit(IAnsiConsole console, Commands.GlobalSettings settings, string json)

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Frugal.Cli.Rendering;
 
 /// <summary>Results as terminal tables.</summary>
-public static class ResultView
+internal static class ResultView
 {
     private const int MaxRows = 20;
 

@@ -23,7 +23,7 @@ namespace Frugal.Scheduling.Policies;
 /// it is kept to mirror AlloX's cost.</item>
 /// </list>
 /// </remarks>
-public sealed class AlloxPolicy : IAllocationPolicy
+internal sealed class AlloxPolicy : IAllocationPolicy
 {
     private const double Alpha = 0.2;
 

@@ -1,7 +1,7 @@
 namespace Frugal.Scheduling.Policies;
 
 /// <summary>First in, first out: jobs in arrival order take whole gangs on their fastest free worker type.</summary>
-public sealed class FifoPolicy : IAllocationPolicy
+internal sealed class FifoPolicy : IAllocationPolicy
 {
     public string Name => "fifo";
 

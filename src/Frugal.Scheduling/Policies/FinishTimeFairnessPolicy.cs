@@ -7,7 +7,7 @@ namespace Frugal.Scheduling.Policies;
 /// its progress so far would have taken. The min-max is solved by bisection on z: for a fixed
 /// z, ρ_j ≤ z is the linear constraint Σ_w tput_jw·X[j,w] ≥ rem_j/(z·D_j − t_j), D_j the denominator.
 /// </summary>
-public sealed class FinishTimeFairnessPolicy : IAllocationPolicy
+internal sealed class FinishTimeFairnessPolicy : IAllocationPolicy
 {
     // Relative width at which the bisection on z stops; X then is within about this of optimal.
     private const double Tolerance = 1e-7;

@@ -6,7 +6,7 @@ namespace Frugal.Scheduling.Policies;
 /// isolated policy the share is not divided by the scale factor, so a gang job gets as much
 /// time as a 1-GPU job.
 /// </summary>
-public sealed class GandivaFairPolicy : IAllocationPolicy
+internal sealed class GandivaFairPolicy : IAllocationPolicy
 {
     public string Name => "gandiva_fair";
 

@@ -5,6 +5,13 @@ namespace Frugal.Scheduling.Policies;
 /// the isolated steps per second of the job at its current batch size and GPU count on each
 /// worker (GPU) type; 0 means the job cannot run there.
 /// </summary>
+/// <param name="Id">The job's id in the trace.</param>
+/// <param name="JobType">The job type, e.g. <c>ResNet-18 (batch size 32)</c>.</param>
+/// <param name="ScaleFactor">The GPUs the job needs at once (its gang size).</param>
+/// <param name="PriorityWeight">The trace's priority weight (1 for every job of the Shockwave traces).</param>
+/// <param name="Throughput">Steps per second by worker type.</param>
+/// <param name="RemainingSteps">Steps left to train, at the current batch size.</param>
+/// <param name="ArrivalTime">When the job arrived, in simulated seconds.</param>
 public sealed record JobView(
     int Id,
     string JobType,
@@ -18,7 +25,12 @@ public sealed record JobView(
     public double ThroughputOn(string workerType) => Throughput.TryGetValue(workerType, out var t) ? t : 0;
 }
 
-/// <summary>The input of one allocation: the clock, the active jobs (ordered by arrival, then id) and the GPUs per worker type.</summary>
+/// <summary>
+/// The input of one allocation: the clock, the active jobs (ordered by arrival, then id) and the GPUs per worker type.
+/// </summary>
+/// <param name="Now">The simulated time, in seconds.</param>
+/// <param name="Jobs">The jobs that have arrived and not finished.</param>
+/// <param name="Cluster">GPUs per worker type.</param>
 public sealed record PolicyInput(double Now, IReadOnlyList<JobView> Jobs, IReadOnlyDictionary<string, int> Cluster)
 {
     /// <summary>The worker types in a fixed (ordinal) order, for building LPs deterministically.</summary>
@@ -34,6 +46,8 @@ public sealed class Allocation
 {
     private readonly Dictionary<int, Dictionary<string, double>> _fractions = [];
 
+    /// <summary>X[job, worker type]: the fraction of wall time the job should run there; 0 where never set.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative, infinite or NaN fraction.</exception>
     public double this[int job, string workerType]
     {
         get => _fractions.TryGetValue(job, out var row) && row.TryGetValue(workerType, out var x) ? x : 0;
@@ -49,6 +63,7 @@ public sealed class Allocation
     /// <summary>Σ_w X[job, w]: the fraction of time the job is scheduled at all.</summary>
     public double TotalFor(int job) => _fractions.TryGetValue(job, out var row) ? row.Values.Sum() : 0;
 
+    /// <summary>The ids of the jobs given a fraction, even a zero one.</summary>
     public IEnumerable<int> Jobs => _fractions.Keys;
 }
 
@@ -63,5 +78,8 @@ public interface IAllocationPolicy
     /// <summary>The command-line name, as in the reference code (e.g. <c>max_min_fairness</c>).</summary>
     string Name { get; }
 
+    /// <summary>The fractional allocation for the jobs of <paramref name="input"/>; it must be feasible.</summary>
+    /// <remarks>Called again whenever the job set or a batch size changes (at most once per minimum
+    /// re-allocation interval); jobs missing from the result get no time.</remarks>
     Allocation Allocate(PolicyInput input);
 }

@@ -12,7 +12,7 @@ namespace Frugal.Scheduling.Policies;
 /// solver (ECOS) spreads them over jobs unpredictably. A second LP therefore keeps t at its
 /// optimum and maximises the GPU time handed out, Σ_j sf_j·Σ_w X[j,w].
 /// </remarks>
-public sealed class MaxMinFairnessPolicy : IAllocationPolicy
+internal sealed class MaxMinFairnessPolicy : IAllocationPolicy
 {
     private const double LevelSlack = 1e-7;
 

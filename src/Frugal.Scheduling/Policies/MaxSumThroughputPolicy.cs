@@ -4,7 +4,7 @@ namespace Frugal.Scheduling.Policies;
 /// Maximum total throughput (reference: <c>max_sum_throughput_perf</c>; legend "MST"):
 /// maximise Σ_j Σ_w tput_jw·X[j,w] under the shared constraints.
 /// </summary>
-public sealed class MaxSumThroughputPolicy : IAllocationPolicy
+internal sealed class MaxSumThroughputPolicy : IAllocationPolicy
 {
     public string Name => "max_sum_throughput";
 

@@ -5,7 +5,7 @@ namespace Frugal.Scheduling.Policies;
 /// could finish, found by bisection. T is feasible iff some X under the shared constraints
 /// gives every job Σ_w tput_jw·X[j,w] ≥ rem_j/T; the X of the last feasible T is returned.
 /// </summary>
-public sealed class MinTotalDurationPolicy : IAllocationPolicy
+internal sealed class MinTotalDurationPolicy : IAllocationPolicy
 {
     private const double InitialLow = 100;
     private const double InitialHigh = 1e6;

@@ -26,7 +26,7 @@ public sealed class SchedulingPolicy
     }
 
     /// <summary>Creates a new allocation policy, or null for a planner that allocates no fractions.</summary>
-    public Func<IAllocationPolicy>? Allocation { get; }
+    internal Func<IAllocationPolicy>? Allocation { get; }
 
     /// <summary>A new round scheduler for one simulation (a scheduler keeps per-simulation state).</summary>
     public IRoundScheduler CreateScheduler(PolicySetup setup) => _scheduler(setup);

@@ -4,7 +4,7 @@ namespace Frugal.Scheduling.Policies;
 /// Shortest remaining time first: FIFO's packing with jobs ordered by remaining steps over
 /// their best throughput. Re-run at every re-allocation, so a shorter arrival preempts.
 /// </summary>
-public sealed class SrtfPolicy : IAllocationPolicy
+internal sealed class SrtfPolicy : IAllocationPolicy
 {
     public string Name => "srtf";
 

@@ -1,10 +1,15 @@
 namespace Frugal.Scheduling.Reporting;
 
 /// <summary>One policy's row of a published results table.</summary>
+/// <param name="MakespanHours">When the last job completed.</param>
+/// <param name="AverageJctHours">The mean job completion time.</param>
+/// <param name="WorstRho">The largest finish-time fairness ρ.</param>
+/// <param name="UnfairPercent">The percentage of jobs with ρ above 1.05.</param>
+/// <param name="Utilization">Training GPU time over GPUs × makespan, from 0 to 1.</param>
 public sealed record PublishedRow(double MakespanHours, double AverageJctHours, double WorstRho, double UnfairPercent, double Utilization);
 
 /// <summary>Results the Shockwave paper's artifact reports, for side-by-side comparison.</summary>
-public static class PublishedResults
+internal static class PublishedResults
 {
     /// <summary>
     /// The canonical 120-job trace on 32 V100s, simulated (uw-mad-dash/shockwave,

@@ -4,7 +4,7 @@ using Frugal.Scheduling.Simulation;
 namespace Frugal.Scheduling.Reporting;
 
 /// <summary>Turns simulations of one trace under several policies into an experiment result: metrics, tables and plots.</summary>
-public static class ScheduleReport
+internal static class ScheduleReport
 {
     /// <param name="result">The result to fill (it already carries its parameters).</param>
     /// <param name="runs">One simulation per policy, same trace and cluster.</param>

@@ -6,6 +6,9 @@ namespace Frugal.Scheduling.Simulation;
 /// <summary>A heterogeneous GPU cluster: how many GPUs of each worker type.</summary>
 public sealed class ClusterSpec
 {
+    /// <summary>A cluster with <paramref name="gpus"/> GPUs per worker type, e.g. <c>{ ["v100"] = 32 }</c>.</summary>
+    /// <exception cref="ArgumentException">No worker type, or a count that is not positive.</exception>
+    /// <remarks>Use <see cref="Parse"/> for text a user typed: it reports mistakes as bad input.</remarks>
     public ClusterSpec(IReadOnlyDictionary<string, int> gpus)
     {
         if (gpus.Count == 0) throw new ArgumentException("a cluster needs at least one GPU type.", nameof(gpus));
@@ -17,8 +20,10 @@ public sealed class ClusterSpec
     /// <summary>GPUs per worker type, in ordinal order of the type names.</summary>
     public IReadOnlyDictionary<string, int> Gpus { get; }
 
+    /// <summary>The worker (GPU) type names, in ordinal order.</summary>
     public IEnumerable<string> WorkerTypes => Gpus.Keys;
 
+    /// <summary>GPUs of all types together.</summary>
     public int TotalGpus => Gpus.Values.Sum();
 
     /// <summary>The most GPUs of one type a cluster may have.</summary>
@@ -47,5 +52,6 @@ public sealed class ClusterSpec
 
     private static BadInputException Bad(string message) => new(message, "cluster");
 
+    /// <summary>The cluster in the form <see cref="Parse"/> reads, e.g. <c>k80=8,v100=16</c>.</summary>
     public override string ToString() => string.Join(",", Gpus.Select(g => $"{g.Key}={g.Value}"));
 }

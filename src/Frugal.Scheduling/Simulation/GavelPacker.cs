@@ -10,6 +10,8 @@ namespace Frugal.Scheduling.Simulation;
 /// most once per <see cref="SimulationOptions.MinimumReallocationSeconds"/>; at each
 /// recomputation the time a job was owed but did not get carries over as its deficit.
 /// </summary>
+/// <param name="policy">The allocation policy; the packer keeps it for one simulation.</param>
+/// <param name="minimumReallocationSeconds">The shortest time between two allocations, in simulated seconds.</param>
 public sealed class GavelPacker(IAllocationPolicy policy, double minimumReallocationSeconds) : IRoundScheduler
 {
     // Gavel's stand-in for an infinite priority: a job with an allocation that has not run yet.
@@ -21,13 +23,16 @@ public sealed class GavelPacker(IAllocationPolicy policy, double minimumRealloca
     private double _lastReset;
     private bool _reallocationDue = true;
 
+    /// <summary>The policy's name.</summary>
     public string Name => policy.Name;
 
     /// <summary>How many times the policy was asked for an allocation.</summary>
     public int Reallocations { get; private set; }
 
+    /// <summary>The number of re-allocations, as <c>reallocations</c>.</summary>
     public IReadOnlyDictionary<string, double> Statistics => new Dictionary<string, double> { ["reallocations"] = Reallocations };
 
+    /// <inheritdoc/>
     public IReadOnlyList<Placement> Plan(RoundState state)
     {
         foreach (var job in state.Jobs)

@@ -12,6 +12,9 @@ namespace Frugal.Scheduling.Simulation;
 /// mid-round stay idle until the round ends; the next round starts when the last job of this
 /// one stops (or at the next arrival if nothing ran).
 /// </summary>
+/// <param name="throughputs">The measured throughputs the jobs run at.</param>
+/// <param name="cluster">The GPUs.</param>
+/// <param name="options">The round mechanics; the defaults are Shockwave's.</param>
 public sealed class Simulator(ThroughputTable throughputs, ClusterSpec cluster, SimulationOptions? options = null)
 {
     private readonly SimulationOptions _options = options ?? new SimulationOptions();
@@ -20,10 +23,12 @@ public sealed class Simulator(ThroughputTable throughputs, ClusterSpec cluster, 
     /// <param name="scheduler">Decides the placements of each round; used for this run only.</param>
     /// <param name="progress">Receives the fraction of jobs completed.</param>
     /// <param name="cancellation">Stops the run between rounds.</param>
+    /// <returns>Every job's outcome, every round and the metrics.</returns>
     /// <exception cref="BadInputException">
     /// The trace, the throughputs and the cluster do not fit together (a job too wide for every GPU pool, or
     /// with no throughput on any of the cluster's GPU types), or the scheduler cannot plan for the cluster.
     /// </exception>
+    /// <summary>Simulates <paramref name="trace"/> until every job has finished.</summary>
     public SimulationResult Run(IReadOnlyList<JobSpec> trace, IRoundScheduler scheduler, IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         _options.Validate();

@@ -9,7 +9,7 @@ namespace Frugal.Scheduling.Traces;
 /// takes about as long as the measured TACC throughputs give (fitted to them; within ~30% on one GPU), which is
 /// what the schedulers' decisions depend on; it is a stand-in, not a measurement.
 /// </summary>
-public static class SyntheticThroughputs
+internal static class SyntheticThroughputs
 {
     private static readonly Dictionary<string, (double StepOverhead, double PerSample, double ScalingExponent)> Models = new()
     {

@@ -29,8 +29,10 @@ public sealed partial class ThroughputTable
     /// <summary>Where the throughputs came from (a file, or a model), for messages.</summary>
     public string Source { get; }
 
+    /// <summary>The GPU types measured, in ordinal order.</summary>
     public IReadOnlyList<string> WorkerTypes => _entries.Keys.Select(k => k.Worker).Distinct().Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>The isolated measurements: (GPU type, job type, GPU count) triples.</summary>
     public int Count => _entries.Count;
 
     /// <summary>Isolated steps per second of <paramref name="jobType"/> on <paramref name="scaleFactor"/> GPUs of <paramref name="workerType"/>, or null if not measured.</summary>
@@ -50,7 +52,7 @@ public sealed partial class ThroughputTable
     /// <summary>A table of isolated throughputs only (no co-location pairs), e.g. from a throughput model.</summary>
     /// <param name="entries">Steps per second by GPU type, job type and GPU count.</param>
     /// <param name="source">What the numbers come from, for messages.</param>
-    public static ThroughputTable FromIsolated(
+    internal static ThroughputTable FromIsolated(
         IEnumerable<(string WorkerType, string JobType, int ScaleFactor, double StepsPerSecond)> entries,
         string source) =>
         new(entries.ToDictionary(e => (e.WorkerType, e.JobType, e.ScaleFactor), e => new Entry(e.StepsPerSecond, [])),

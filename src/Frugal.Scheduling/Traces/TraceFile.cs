@@ -60,8 +60,11 @@ public static class TraceFile
         return jobs;
     }
 
+    /// <summary>Writes <paramref name="jobs"/> to <paramref name="path"/>, all or nothing, in the format
+    /// <see cref="Read(string)"/> reads.</summary>
     public static void Write(string path, IEnumerable<JobSpec> jobs) => AtomicFile.Write(path, writer => Write(writer, jobs));
 
+    /// <summary>Writes <paramref name="jobs"/> one per line, tab-separated, as Gavel and Shockwave do.</summary>
     public static void Write(TextWriter writer, IEnumerable<JobSpec> jobs)
     {
         foreach (var j in jobs)

@@ -13,7 +13,7 @@ public sealed class TraceFormatException(string message) : BadInputException(Pri
     private const int MaxLength = 500;
 
     /// <summary>The error for <paramref name="field"/> of <paramref name="line"/> in <paramref name="file"/>.</summary>
-    public static TraceFormatException At(string file, int line, string field, string problem) =>
+    internal static TraceFormatException At(string file, int line, string field, string problem) =>
         new($"{file}:{line}: field '{field}': {problem}");
 
     private static string Printable(string text)

@@ -9,12 +9,15 @@ namespace Frugal.Scheduling.Traces;
 /// <summary>The distributions a generated trace follows; the defaults are those of the Shockwave traces.</summary>
 public sealed record TraceGeneratorOptions
 {
+    /// <summary>How many jobs the trace holds.</summary>
     public int Jobs { get; init; } = 120;
 
     /// <summary>Mean gap between arrivals (s): arrivals are a Poisson process; the first job arrives at 0.</summary>
     public double MeanArrivalGapSeconds { get; init; } = 40;
 
+    /// <summary>The shortest job duration of the grid, alone on its GPUs.</summary>
     public double MinDurationHours { get; init; } = 0.2;
+    /// <summary>The longest job duration of the grid.</summary>
     public double MaxDurationHours { get; init; } = 5;
 
     /// <summary>Points of the duration grid between min and max.</summary>
@@ -99,6 +102,8 @@ public sealed record TraceGeneratorOptions
 /// model), and the adaptation-mode mix (Accordion jobs shorter than 1000 s run static).
 /// Each property draws from its own named stream, so changing one mix leaves the others' draws alone.
 /// </summary>
+/// <param name="throughputs">Turn each job's drawn duration into steps, on the reference GPU type.</param>
+/// <param name="options">The distributions; checked when generating.</param>
 public sealed class TraceGenerator(ThroughputTable throughputs, TraceGeneratorOptions options)
 {
     private static readonly int[] ScaleFactors = [1, 2, 4, 8];
@@ -107,6 +112,10 @@ public sealed class TraceGenerator(ThroughputTable throughputs, TraceGeneratorOp
     // (probability, first grid fraction, last grid fraction) of the duration buckets.
     private static readonly (double Weight, double From, double To)[] DurationBuckets = [(0.72, 0, 0.2), (0.20, 0.2, 0.5), (0.05, 0.5, 0.9), (0.03, 0.9, 1.0)];
 
+    /// <summary>A new trace, in arrival order; the same seeds and options give the same trace.</summary>
+    /// <exception cref="BadInputException">
+    /// An option is out of range, or the throughputs lack a drawn job type on the reference GPU type.
+    /// </exception>
     public List<JobSpec> Generate(SeedTree seeds)
     {
         options.Validate();

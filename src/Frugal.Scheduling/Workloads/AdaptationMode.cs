@@ -13,7 +13,7 @@ public enum AdaptationMode
     Gns,
 }
 
-public static class AdaptationModes
+internal static class AdaptationModes
 {
     /// <summary>The names used in trace files.</summary>
     public static string TraceName(this AdaptationMode mode) => mode switch

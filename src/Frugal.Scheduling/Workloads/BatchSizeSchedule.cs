@@ -4,7 +4,7 @@ namespace Frugal.Scheduling.Workloads;
 /// The batch size of every epoch of a job, as the Shockwave artifact derives it from the job's
 /// model, initial batch size, GPU count and adaptation mode (uw-mad-dash/shockwave, utils.py).
 /// </summary>
-public static class BatchSizeSchedule
+internal static class BatchSizeSchedule
 {
     public static int[] For(JobType type, AdaptationMode mode, int epochs, int scaleFactor) => mode switch
     {

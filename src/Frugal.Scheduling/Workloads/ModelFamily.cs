@@ -15,19 +15,26 @@ namespace Frugal.Scheduling.Workloads;
 public sealed record ModelFamily(string Name, int DatasetSize, IReadOnlyList<int> BatchSizes, int MaxBatchSize, bool Distributed,
     string CommandTemplate, string WorkingDirectory, string StepsArgument)
 {
+    /// <summary>Image classification on CIFAR-10.</summary>
     public static readonly ModelFamily ResNet18 = new("ResNet-18", 50_000, [32, 64, 128, 256], 256, true,
         "python3 main.py --data_dir=%s/cifar10 --batch_size {0}", "image_classification/cifar10", "--num_steps");
+    /// <summary>Image classification on ImageNet.</summary>
     public static readonly ModelFamily ResNet50 = new("ResNet-50", 100_000, [16, 32, 64], 128, true,
         "python3 main.py -j 4 -a resnet50 -b {0} %s/imagenet/", "image_classification/imagenet", "--num_minibatches");
+    /// <summary>Translation on Multi30k.</summary>
     public static readonly ModelFamily Transformer = new("Transformer", 10_000, [16, 32, 64, 128], 128, true,
         "python3 train.py -data %s/translation/multi30k.atok.low.pt -batch_size {0} -proj_share_weight", "translation", "-step");
+    /// <summary>Language modelling on WikiText-2.</summary>
     public static readonly ModelFamily LanguageModel = new("LM", 59_675, [5, 10, 20, 40, 80], 80, true,
         "python3 main.py --cuda --data %s/wikitext2 --batch_size {0}", "language_modeling", "--steps");
+    /// <summary>Recommendation on MovieLens-20M (one GPU only).</summary>
     public static readonly ModelFamily Recommendation = new("Recommendation", 117_907, [512, 1024, 2048, 4096, 8192], 8192, false,
         "python3 train.py --data_dir %s/ml-20m/pro_sg/ --batch_size {0}", "recommendation", "-n");
 
+    /// <summary>The training command a trace records for <paramref name="batchSize"/>.</summary>
     public string Command(int batchSize) => string.Format(System.Globalization.CultureInfo.InvariantCulture, CommandTemplate, batchSize);
 
+    /// <summary>The five models of the workload.</summary>
     public static IReadOnlyList<ModelFamily> All { get; } = [ResNet18, ResNet50, Transformer, LanguageModel, Recommendation];
 
     /// <summary>The 21 (model, batch size) templates the trace generator draws from, uniformly.</summary>
@@ -43,6 +50,7 @@ public sealed record ModelFamily(string Name, int DatasetSize, IReadOnlyList<int
 /// <summary>A parsed job type: the model and the batch size it starts with.</summary>
 public readonly record struct JobType(ModelFamily Family, int BatchSize)
 {
+    /// <summary>The job type as traces write it, e.g. <c>ResNet-18 (batch size 32)</c>.</summary>
     public override string ToString() => Family.JobType(BatchSize);
 
     /// <summary>Parses <c>MODEL (batch size N)</c> for one of the known models.</summary>

@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Kv;
 
 /// <summary><c>frugal kv put</c>: sets a key and checkpoints.</summary>
-public sealed class KvPutCommand(IAnsiConsole console) : Command<KvPutCommand.Settings>
+internal sealed class KvPutCommand(IAnsiConsole console) : Command<KvPutCommand.Settings>
 {
     public sealed class Settings : KeySettings
     {
@@ -34,7 +34,7 @@ public sealed class KvPutCommand(IAnsiConsole console) : Command<KvPutCommand.Se
 }
 
 /// <summary><c>frugal kv get</c>: prints a key's value; exit code 1 when the key is absent.</summary>
-public sealed class KvGetCommand(IAnsiConsole console) : AsyncCommand<KeySettings>
+internal sealed class KvGetCommand(IAnsiConsole console) : AsyncCommand<KeySettings>
 {
     public override async Task<int> ExecuteAsync(
         CommandContext context, KeySettings settings, CancellationToken cancellation)
@@ -48,7 +48,7 @@ public sealed class KvGetCommand(IAnsiConsole console) : AsyncCommand<KeySetting
 }
 
 /// <summary><c>frugal kv delete</c>: deletes a key (a tombstone) and checkpoints.</summary>
-public sealed class KvDeleteCommand(IAnsiConsole console) : Command<KeySettings>
+internal sealed class KvDeleteCommand(IAnsiConsole console) : Command<KeySettings>
 {
     public override int Execute(CommandContext context, KeySettings settings, CancellationToken cancellation)
     {
@@ -61,7 +61,7 @@ public sealed class KvDeleteCommand(IAnsiConsole console) : Command<KeySettings>
 }
 
 /// <summary><c>frugal kv checkpoint</c>: opens (recovering) and checkpoints the store.</summary>
-public sealed class KvCheckpointCommand(IAnsiConsole console) : Command<KvSettings>
+internal sealed class KvCheckpointCommand(IAnsiConsole console) : Command<KvSettings>
 {
     public override int Execute(CommandContext context, KvSettings settings, CancellationToken cancellation)
     {
@@ -78,7 +78,7 @@ public sealed class KvCheckpointCommand(IAnsiConsole console) : Command<KvSettin
 /// <summary>
 /// <c>frugal kv load</c>: writes N records key0..key(N-1) with seeded random values, then checkpoints.
 /// </summary>
-public sealed class KvLoadCommand(IAnsiConsole console) : Command<KvLoadCommand.Settings>
+internal sealed class KvLoadCommand(IAnsiConsole console) : Command<KvLoadCommand.Settings>
 {
     /// <summary>
     /// The most records one load writes: beyond it a load runs for many minutes and its data outgrows the default disk

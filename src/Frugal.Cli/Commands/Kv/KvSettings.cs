@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Kv;
 
 /// <summary>How a <c>frugal kv</c> command opens its store.</summary>
-public enum KvAccess
+internal enum KvAccess
 {
     /// <summary>Open the store, or create one in a missing or empty directory (put, load).</summary>
     CreateOrOpen,
@@ -20,7 +20,7 @@ public enum KvAccess
 }
 
 /// <summary>What every <c>frugal kv</c> command takes: the store's directory and its memory budget.</summary>
-public class KvSettings : CommandSettings
+internal class KvSettings : CommandSettings
 {
     /// <summary>The largest <c>--memory-mib</c>: 256 GiB (the store also refuses more than the machine has).</summary>
     public const int MaxMemoryMib = 1 << 18;
@@ -69,7 +69,7 @@ public class KvSettings : CommandSettings
 }
 
 /// <summary>A command on one key.</summary>
-public class KeySettings : KvSettings
+internal class KeySettings : KvSettings
 {
     [CommandArgument(0, "<KEY>")]
     [Description("The key (its UTF-8 bytes).")]

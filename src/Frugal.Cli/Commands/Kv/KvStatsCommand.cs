@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Kv;
 
 /// <summary><c>frugal kv stats</c>: the memory split, the log's regions and what recovery found.</summary>
-public sealed class KvStatsCommand(IAnsiConsole console) : Command<KvStatsCommand.Settings>
+internal sealed class KvStatsCommand(IAnsiConsole console) : Command<KvStatsCommand.Settings>
 {
     public sealed class Settings : KvSettings
     {

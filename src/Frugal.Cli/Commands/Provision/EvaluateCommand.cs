@@ -10,7 +10,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Provision;
 
 /// <summary><c>frugal provision evaluate</c>: one method's chains on the validation period.</summary>
-public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCommand.Settings>
+internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCommand.Settings>
 {
     public sealed class Settings : ChainSettings
     {

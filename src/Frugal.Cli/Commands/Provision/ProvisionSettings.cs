@@ -13,7 +13,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Provision;
 
 /// <summary>The trace and the simulated cluster every <c>frugal provision</c> command works on.</summary>
-public class ProvisionSettings : GlobalSettings
+internal class ProvisionSettings : GlobalSettings
 {
     [CommandOption("--trace <FILE>")]
     [Description("Slurm trace. Default: Lonestar6's A100 trace from data/mirage, else a generated 60-day trace.")]
@@ -100,7 +100,7 @@ public class ProvisionSettings : GlobalSettings
 }
 
 /// <summary>The chain and sampling options shared by <c>train</c> and <c>evaluate</c>.</summary>
-public class ChainSettings : ProvisionSettings
+internal class ChainSettings : ProvisionSettings
 {
     /// <summary>The shortest stride between sample starts the commands take: six minutes.</summary>
     private const double MinStrideHours = 0.1;

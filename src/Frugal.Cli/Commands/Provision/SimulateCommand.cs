@@ -7,7 +7,7 @@ namespace Frugal.Cli.Commands.Provision;
 
 /// <summary><c>frugal provision simulate</c>: replays a trace in the queue simulator and compares simulated with real
 /// waits.</summary>
-public sealed class SimulateCommand(IAnsiConsole console) : Command<ProvisionSettings>
+internal sealed class SimulateCommand(IAnsiConsole console) : Command<ProvisionSettings>
 {
     public override int Execute(CommandContext context, ProvisionSettings settings, CancellationToken cancellation) =>
         SettingFlags.Run(() => Simulate(settings, cancellation));

@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Provision;
 
 /// <summary><c>frugal provision train</c>: probes the training period and saves a value model or a policy.</summary>
-public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Settings>
+internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Settings>
 {
     public sealed class Settings : ChainSettings
     {

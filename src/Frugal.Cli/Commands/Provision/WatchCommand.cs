@@ -10,7 +10,7 @@ namespace Frugal.Cli.Commands.Provision;
 
 /// <summary><c>frugal provision watch</c>: decides, on a real Slurm cluster, when to submit a running job's
 /// successor.</summary>
-public sealed class WatchCommand(IAnsiConsole console) : Command<WatchCommand.Settings>
+internal sealed class WatchCommand(IAnsiConsole console) : Command<WatchCommand.Settings>
 {
     public sealed class Settings : GlobalSettings
     {

@@ -11,7 +11,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Schedule;
 
 /// <summary><c>frugal schedule compare</c>: several policies on one trace; a table, plots and an HTML report.</summary>
-public sealed class CompareCommand(IAnsiConsole console) : Command<CompareCommand.Settings>
+internal sealed class CompareCommand(IAnsiConsole console) : Command<CompareCommand.Settings>
 {
     /// <summary>The inputs, and the policies.</summary>
     public sealed class Settings : ScheduleSettings

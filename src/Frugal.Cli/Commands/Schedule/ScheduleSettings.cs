@@ -12,7 +12,7 @@ namespace Frugal.Cli.Commands.Schedule;
 /// <summary>
 /// The inputs of a simulation: trace, throughputs, cluster, round mechanics and Shockwave's parameters.
 /// </summary>
-public abstract class ScheduleSettings : GlobalSettings
+internal abstract class ScheduleSettings : GlobalSettings
 {
     [CommandOption("--trace <FILE>")]
     [Description("Trace file (Gavel/Shockwave format). Default: Shockwave's canonical 120-job trace from data/shockwave, else a generated one.")]

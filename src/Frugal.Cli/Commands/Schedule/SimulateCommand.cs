@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Schedule;
 
 /// <summary><c>frugal schedule simulate</c>: one policy on one trace; prints the metrics.</summary>
-public sealed class SimulateCommand(IAnsiConsole console) : Command<SimulateCommand.Settings>
+internal sealed class SimulateCommand(IAnsiConsole console) : Command<SimulateCommand.Settings>
 {
     /// <summary>The inputs, and the policy.</summary>
     public sealed class Settings : ScheduleSettings

@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Schedule;
 
 /// <summary><c>frugal schedule trace</c>: generates a trace with Shockwave's distributions.</summary>
-public sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.Settings>
+internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.Settings>
 {
     /// <summary>The distributions to draw from and where to write the trace.</summary>
     public sealed class Settings : GlobalSettings

@@ -10,7 +10,7 @@ namespace Frugal.Cli.Commands.Tune;
 /// already, how to continue it.
 /// </summary>
 /// <typeparam name="TSettings">The command's options.</typeparam>
-public abstract class TuneCommand<TSettings> : Command<TSettings> where TSettings : TargetSettings
+internal abstract class TuneCommand<TSettings> : Command<TSettings> where TSettings : TargetSettings
 {
     public sealed override int Execute(CommandContext context, TSettings settings, CancellationToken cancellation)
     {

@@ -12,7 +12,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Tune;
 
 /// <summary><c>frugal tune compare</c>: several methods on the same seeds; best-so-far curves with bootstrap bands, the trials ratio, a report.</summary>
-public sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<TuneCompareCommand.Settings>
+internal sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<TuneCompareCommand.Settings>
 {
     public sealed class Settings : TuneSettings
     {

@@ -10,7 +10,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Tune;
 
 /// <summary><c>frugal tune run</c>: one tuning run with a live display, its history appended trial by trial, then the best configuration against the default.</summary>
-public sealed class TuneRunCommand(IAnsiConsole console) : TuneCommand<TuneRunCommand.Settings>
+internal sealed class TuneRunCommand(IAnsiConsole console) : TuneCommand<TuneRunCommand.Settings>
 {
     public sealed class Settings : TuneSettings
     {

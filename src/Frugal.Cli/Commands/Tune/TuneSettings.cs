@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Tune;
 
 /// <summary>What every tuning command takes: the target, its knob space and its workload settings.</summary>
-public class TargetSettings : GlobalSettings
+internal class TargetSettings : GlobalSettings
 {
     // The tuning library names the setting at fault in its errors; these are the options that set them.
     private static readonly Dictionary<string, string> OptionsBySetting = new()
@@ -75,7 +75,7 @@ public class TargetSettings : GlobalSettings
 }
 
 /// <summary>What the commands that search take besides the target: the trial budget and LlamaTune's settings.</summary>
-public class TuneSettings : TargetSettings
+internal class TuneSettings : TargetSettings
 {
     private static readonly Dictionary<string, string> OptionsBySetting = new()
     {

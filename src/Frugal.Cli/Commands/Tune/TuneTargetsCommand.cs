@@ -10,7 +10,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Tune;
 
 /// <summary><c>frugal tune targets</c>: every target with its default space.</summary>
-public sealed class TuneTargetsCommand(IAnsiConsole console) : Command<GlobalSettings>
+internal sealed class TuneTargetsCommand(IAnsiConsole console) : Command<GlobalSettings>
 {
     public override int Execute(CommandContext context, GlobalSettings settings, CancellationToken cancellation)
     {
@@ -33,7 +33,7 @@ public sealed class TuneTargetsCommand(IAnsiConsole console) : Command<GlobalSet
 /// <c>frugal tune space</c>: checks a space file (or shows a target's space) and lists its knobs; as JSON, in the
 /// space-file format.
 /// </summary>
-public sealed class TuneSpaceCommand(IAnsiConsole console) : TuneCommand<TargetSettings>
+internal sealed class TuneSpaceCommand(IAnsiConsole console) : TuneCommand<TargetSettings>
 {
     protected override int Run(TargetSettings settings, CancellationToken cancellation)
     {

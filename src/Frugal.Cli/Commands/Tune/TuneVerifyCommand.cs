@@ -12,7 +12,7 @@ namespace Frugal.Cli.Commands.Tune;
 /// <c>frugal tune verify</c>: measures a history's best configuration and its default again, alternately, on a fresh target,
 /// because the best of many noisy trials overstates its own improvement.
 /// </summary>
-public sealed class TuneVerifyCommand(IAnsiConsole console) : TuneCommand<TuneVerifyCommand.Settings>
+internal sealed class TuneVerifyCommand(IAnsiConsole console) : TuneCommand<TuneVerifyCommand.Settings>
 {
     public sealed class Settings : TargetSettings
     {

@@ -3,22 +3,27 @@ using Google.OrTools.LinearSolver;
 namespace Frugal.Scheduling.Policies.Shockwave;
 
 /// <summary>One job as Shockwave's programme sees it at a re-plan.</summary>
+/// <param name="Id">The job's id in the trace.</param>
+/// <param name="TotalEpochs">E_j, the epochs it trains in all.</param>
+/// <param name="EpochsCompleted">e_j, the epochs it has finished.</param>
 /// <param name="Gpus">w_j, the gang size.</param>
 /// <param name="MeanEpochSeconds">d̄_j, the mean calibrated duration of the epochs begun so far.</param>
 /// <param name="RemainingSeconds">R̂_j, the predicted remaining isolated runtime.</param>
 /// <param name="FairFinishTime">FT*_j, the momentum-averaged fair-share finish time (absolute, s).</param>
 /// <param name="Weight">ω_j, the weight of its log utility (1 unless the fairness constraints were dropped).</param>
-public sealed record PlanJob(int Id, int Gpus, int TotalEpochs, int EpochsCompleted, double MeanEpochSeconds, double RemainingSeconds, double FairFinishTime, double Weight = 1);
+internal sealed record PlanJob(int Id, int Gpus, int TotalEpochs, int EpochsCompleted, double MeanEpochSeconds,
+    double RemainingSeconds, double FairFinishTime, double Weight = 1);
 
 /// <summary>The window the programme plans: where it starts, its rounds, the cluster, the fair share.</summary>
-public sealed record PlanWindow(double Now, int Rounds, double RoundSeconds, int Gpus, double Share)
+internal sealed record PlanWindow(double Now, int Rounds, double RoundSeconds, int Gpus, double Share)
 {
     /// <summary>T_next: when the window ends.</summary>
     public double End => Now + Rounds * RoundSeconds;
 }
 
 /// <summary>What a solve gave: rounds per job in the window (n_j), or nothing if infeasible.</summary>
-public sealed record PlanSolution(int[] RoundsPerJob, double[] PlannedEpochs, double Objective, bool HitLimit, TimeSpan SolveTime, int[][]? RoundOfJob = null);
+internal sealed record PlanSolution(int[] RoundsPerJob, double[] PlannedEpochs, double Objective, bool HitLimit,
+    TimeSpan SolveTime, int[][]? RoundOfJob = null);
 
 /// <summary>
 /// Shockwave's mixed-integer programmes, on OR-Tools' SCIP.
@@ -33,14 +38,14 @@ public sealed record PlanSolution(int[] RoundsPerJob, double[] PlannedEpochs, do
 /// </para>
 /// <para>
 /// The round variables: with one boolean x[j,r] per job and round and the gang constraint
-/// Σ_j w_j·x[j,r] ≤ G in every round (<paramref name="perRoundBooleans"/>), or aggregated into
+/// Σ_j w_j·x[j,r] ≤ G in every round (<c>perRoundBooleans</c> of <see cref="Solve"/>), or aggregated into
 /// integers n_j ≤ R with Σ_j w_j·n_j ≤ G·R. The objective depends on x only through n_j, and
 /// when every gang size divides the next larger one and G (1, 2, 4, 8 on a multiple of 8) every
 /// such n packs into rounds (<see cref="RoundPacking"/>), so the two are equivalent and the
 /// second is ~20× smaller.
 /// </para>
 /// </summary>
-public static class PlanProgram
+internal static class PlanProgram
 {
     private static readonly double[] Breakpoints = [0, 0.2, 0.4, 0.6, 0.8, 1];
     private static readonly double LogOfZero = Math.Log(1e-6);

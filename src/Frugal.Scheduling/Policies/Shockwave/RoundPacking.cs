@@ -1,7 +1,7 @@
 namespace Frugal.Scheduling.Policies.Shockwave;
 
 /// <summary>Turns rounds-per-job (n_j) into which rounds each job runs in, under the per-round gang constraint.</summary>
-public static class RoundPacking
+internal static class RoundPacking
 {
     /// <summary>
     /// Round by round, the jobs with the most planned rounds still to place go first (then the

@@ -10,7 +10,7 @@ namespace Frugal.Scheduling.Policies.Shockwave;
 /// duration gives the forecast. Epoch durations are the profiled ones, rescaled when measured
 /// throughput strays more than 40% from the profile.
 /// </summary>
-public sealed class RuntimePredictor
+internal sealed class RuntimePredictor
 {
     private const double RecalibrationThreshold = 0.4;
 

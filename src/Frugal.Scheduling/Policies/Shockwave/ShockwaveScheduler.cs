@@ -13,7 +13,7 @@ namespace Frugal.Scheduling.Policies.Shockwave;
 /// only when the job set changes and otherwise replays its plan; idle GPUs in a planned round go
 /// to unplanned jobs, longest predicted remaining time first.
 /// </summary>
-public sealed class ShockwaveScheduler : IRoundScheduler
+internal sealed class ShockwaveScheduler : IRoundScheduler
 {
     private readonly ThroughputTable _profile;
     private readonly ShockwaveOptions _options;
@@ -193,7 +193,7 @@ public sealed class ShockwaveScheduler : IRoundScheduler
 /// A job's fair-share finish-time estimates over time, and their momentum average:
 /// FT* = 0.9 · (mean of the earlier estimates, each weighted by the rounds it was in force) + 0.1 · latest.
 /// </summary>
-public sealed class FairShareHistory
+internal sealed class FairShareHistory
 {
     private readonly List<(double Estimate, int FromRound)> _estimates = [];
 
