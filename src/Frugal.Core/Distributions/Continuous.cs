@@ -69,7 +69,7 @@ public sealed class Normal : IContinuousDistribution
 }
 
 /// <summary>Log-normal: exp of a Normal(μ, σ); heavy-tailed durations and sizes.</summary>
-public sealed class LogNormal : IContinuousDistribution
+internal sealed class LogNormal : IContinuousDistribution
 {
     public LogNormal(double mu, double sigma)
     {

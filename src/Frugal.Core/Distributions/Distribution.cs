@@ -3,7 +3,7 @@ using Frugal.Core.Randomness;
 namespace Frugal.Core.Distributions;
 
 /// <summary>Something that draws values of type <typeparamref name="T"/> from a random stream.</summary>
-public interface ISampler<out T>
+internal interface ISampler<out T>
 {
     /// <summary>A short human-readable description with its parameters, e.g. <c>Normal(μ=0, σ=1)</c>.</summary>
     string Name { get; }
@@ -12,7 +12,7 @@ public interface ISampler<out T>
 }
 
 /// <summary>A real-valued distribution with a known cumulative distribution function.</summary>
-public interface IContinuousDistribution : ISampler<double>
+internal interface IContinuousDistribution : ISampler<double>
 {
     double Mean { get; }
     double Variance { get; }
@@ -20,7 +20,7 @@ public interface IContinuousDistribution : ISampler<double>
 }
 
 /// <summary>An integer-valued distribution on [<see cref="Min"/>, <see cref="Max"/>] with a known law.</summary>
-public interface IDiscreteDistribution : ISampler<long>
+internal interface IDiscreteDistribution : ISampler<long>
 {
     long Min { get; }
     long Max { get; }

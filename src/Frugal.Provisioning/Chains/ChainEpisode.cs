@@ -61,7 +61,7 @@ public sealed record ProbeSample(long SampleStart, long ProbeTime, float[] Featu
 /// minutes and submits the successor when a method says so (decided every 10 minutes while the
 /// predecessor runs) or, at the latest, one minute before the predecessor ends.
 /// </summary>
-public sealed class ChainEpisode
+internal sealed class ChainEpisode
 {
     private readonly IReadOnlyList<SlurmJob> _trace;
 

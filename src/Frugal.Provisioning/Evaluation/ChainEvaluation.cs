@@ -28,7 +28,7 @@ public sealed record MethodOutcome(string Method, double Load, IReadOnlyList<Cha
 }
 
 /// <summary>Runs methods on the same sample starts, so their gaps are paired chain by chain.</summary>
-public static class ChainEvaluation
+internal static class ChainEvaluation
 {
     public static MethodOutcome Run(ChainEpisode episode, IProvisioningMethod method, IReadOnlyList<long> starts,
         IProgress<double>? progress = null, CancellationToken cancellation = default)

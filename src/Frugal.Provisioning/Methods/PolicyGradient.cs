@@ -157,7 +157,7 @@ public sealed class PolicyModel
 
 /// <summary>The trained policy deployed greedily: submit, on its hourly ticks, when submitting is the likelier
 /// action.</summary>
-public sealed class PolicyGradientMethod(PolicyModel policy, int ticksPerDecision = 6) : IProvisioningMethod
+internal sealed class PolicyGradientMethod(PolicyModel policy, int ticksPerDecision = 6) : IProvisioningMethod
 {
     public string Name => "pg";
 
@@ -179,7 +179,7 @@ public sealed record TrainedPolicy(PolicyModel Policy, IReadOnlyList<double> Mea
 /// The policy has four parameters, so its gradient is written out rather than taken from a
 /// tensor library.
 /// </summary>
-public static class PolicyGradientTrainer
+internal static class PolicyGradientTrainer
 {
     /// <summary>Trains a policy over the frozen <paramref name="value"/> model on episodes that start at
     /// <paramref name="starts"/>.</summary>

@@ -34,7 +34,7 @@ public interface IProvisioningMethod
 }
 
 /// <summary>Today's practice: submit one minute before the predecessor ends (the episode's fallback does it).</summary>
-public sealed class ReactiveMethod : IProvisioningMethod
+internal sealed class ReactiveMethod : IProvisioningMethod
 {
     public string Name => "reactive";
     public bool ShouldSubmit(DecisionContext context) => false;
@@ -42,7 +42,7 @@ public sealed class ReactiveMethod : IProvisioningMethod
 
 /// <summary>Submit at once with <c>--dependency=afterany</c>: queued early, but ageing only from the predecessor's
 /// end.</summary>
-public sealed class DependencyMethod : IProvisioningMethod
+internal sealed class DependencyMethod : IProvisioningMethod
 {
     public string Name => "dependency";
     public bool SubmitsWithDependency => true;
@@ -51,7 +51,7 @@ public sealed class DependencyMethod : IProvisioningMethod
 
 /// <summary>Submit when the predecessor's end, less a minute, is no further away than the mean wait of the last 100
 /// jobs to start.</summary>
-public sealed class AverageWaitMethod : IProvisioningMethod
+internal sealed class AverageWaitMethod : IProvisioningMethod
 {
     public const int RecentJobs = 100;
 
@@ -65,7 +65,7 @@ public sealed class AverageWaitMethod : IProvisioningMethod
 /// Mirage's value-model rule: predict the gap (hours) of submitting now and submit at the first
 /// decision where it lies in [−0.5, 500], i.e. at most half an hour of overlap is expected.
 /// </summary>
-public sealed class ValueModelMethod(ValueModel model) : IProvisioningMethod
+internal sealed class ValueModelMethod(ValueModel model) : IProvisioningMethod
 {
     public const double LowestGapHours = -0.5;
     public const double HighestGapHours = 500;

@@ -32,7 +32,7 @@ public sealed record SubmitRequest(string Name, int Nodes, long LimitMinutes, st
 /// A Slurm command that is missing or failed: the message carries its standard error. Like an
 /// I/O error, it is the system refusing something the run needs, not the user's syntax.
 /// </summary>
-public sealed class SlurmException(string message, Exception? inner = null) : IOException(message, inner);
+internal sealed class SlurmException(string message, Exception? inner = null) : IOException(message, inner);
 
 /// <summary>
 /// Drives a real Slurm through its commands: <c>sbatch --parsable</c> to submit and

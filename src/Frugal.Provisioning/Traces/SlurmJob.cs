@@ -57,7 +57,7 @@ public class TraceFormatException(string message, string? setting = null) : BadI
 /// A malformed line, where bad lines are not skipped: the message says so, and names the setting
 /// (<see cref="TraceReadOptions.SkipBadSetting"/>) that would skip it.
 /// </summary>
-public sealed class MalformedTraceLineException(TraceFormatException problem)
+internal sealed class MalformedTraceLineException(TraceFormatException problem)
     : TraceFormatException(
         $"{problem.Message.TrimEnd('.')}; the {TraceReadOptions.SkipBadSetting} setting skips such lines",
         TraceReadOptions.SkipBadSetting);

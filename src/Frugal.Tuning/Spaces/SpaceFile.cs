@@ -244,7 +244,7 @@ internal sealed record KnobJson(
 internal sealed record SpecialJson(object Value, double? Probability);
 
 /// <summary>A space file that breaks the format; the message names the file, the knob and the field.</summary>
-public sealed class SpaceFormatException(string source, string? knob, string? fieldName, string problem)
+internal sealed class SpaceFormatException(string source, string? knob, string? fieldName, string problem)
     : BadInputException($"{source}: {(knob is null ? "" : $"knob '{knob}': ")}{(fieldName is null ? "" : $"field '{fieldName}': ")}{problem}")
 {
     public string FileName => source;

@@ -64,7 +64,7 @@ public sealed class FrugalTarget(KvStore store) : IKvTarget
 /// <summary>
 /// The benchmark's read-modify-write: add 1 to the value's first 8 bytes; an absent key starts from the input.
 /// </summary>
-public readonly struct IncrementFirstWord : IRmwFunction
+internal readonly struct IncrementFirstWord : IRmwFunction
 {
     public int ResultLength(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists) =>
         exists ? current.Length : input.Length;

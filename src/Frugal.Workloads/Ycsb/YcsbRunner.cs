@@ -189,7 +189,7 @@ public static class YcsbRunner
 /// <summary>
 /// The process's I/O accounting on Linux: bytes through read/write calls (rchar, wchar); zeros elsewhere.
 /// </summary>
-public static class ProcessIo
+internal static class ProcessIo
 {
     public static (long Read, long Written) ReadAndWrittenBytes()
     {

@@ -57,7 +57,7 @@ public sealed record YcsbWorkload(
 /// <summary>
 /// Chooses keys for a run over <c>records</c> loaded keys; thread-safe (each thread brings its own stream).
 /// </summary>
-public sealed class YcsbKeyChooser
+internal sealed class YcsbKeyChooser
 {
     private readonly YcsbScrambledZipfian _scrambled;
     private readonly YcsbZipfian _ranks;
