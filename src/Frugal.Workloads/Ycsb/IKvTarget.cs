@@ -7,7 +7,7 @@ namespace Frugal.Workloads.Ycsb;
 /// </summary>
 public interface IKvTarget : IDisposable
 {
-    /// <summary>A handle for one worker thread; the runner opens one per thread and disposes it when the thread ends.</summary>
+    /// <summary>A handle for one worker thread; the runner opens one per thread and disposes it at the end.</summary>
     IKvSession NewSession();
 
     /// <summary>
