@@ -90,7 +90,9 @@ public sealed class PolicyModel
         Parameters = parameters;
     }
 
+    /// <summary>The frozen value model whose prediction the policy reads.</summary>
     public ValueModel Value { get; }
+    /// <summary>Weight of wait, weight of submit, bias of wait, bias of submit.</summary>
     public IReadOnlyList<double> Parameters { get; }
 
     /// <summary>The probability of submitting now, given the predicted gap <paramref name="predictedHours"/>.</summary>
@@ -105,6 +107,9 @@ public sealed class PolicyModel
         return (ew / (ew + es), es / (ew + es));
     }
 
+    /// <summary>
+    /// Writes the policy and its value model to one archive at <paramref name="path"/>, which <see cref="Load"/> reads.
+    /// </summary>
     public void Save(string path)
     {
         using var buffer = new MemoryStream();

@@ -7,11 +7,13 @@ namespace Frugal.Provisioning.Methods;
 /// Mirage's state vector.</summary>
 public sealed class DecisionContext(long now, int tick, long predecessorEnd, Func<int, double> meanWaitOfLastStarted, Func<float[]> features)
 {
+    /// <summary>The simulated time of the decision, in seconds on the trace's clock.</summary>
     public long Now { get; } = now;
 
     /// <summary>Ten-minute ticks since the sample began, for methods that decide less often.</summary>
     public int Tick { get; } = tick;
 
+    /// <summary>When the predecessor will end, in seconds on the trace's clock.</summary>
     public long PredecessorEnd { get; } = predecessorEnd;
 
     /// <summary>The mean wait, in seconds, of the last <paramref name="count"/> jobs to start.</summary>
@@ -24,12 +26,14 @@ public sealed class DecisionContext(long now, int tick, long predecessorEnd, Fun
 /// <summary>Decides, every 10 minutes while the predecessor runs, whether to submit the successor now.</summary>
 public interface IProvisioningMethod
 {
+    /// <summary>The name the method goes by in results and on the command line.</summary>
     string Name { get; }
 
     /// <summary>Submit the successor together with the predecessor, with an afterany dependency, instead of
     /// deciding.</summary>
     bool SubmitsWithDependency => false;
 
+    /// <summary>Whether to submit the successor at this decision.</summary>
     bool ShouldSubmit(DecisionContext context);
 }
 

@@ -9,7 +9,9 @@ namespace Frugal.Provisioning.Slurm;
 /// <summary>A job as <c>squeue --json</c> lists it (times in Unix seconds; 0 where Slurm has none yet).</summary>
 public sealed record QueuedJob(string Id, string Name, string State, long Submit, long Eligible, long Start, long LimitSeconds, int Nodes)
 {
+    /// <summary>Waiting in the queue.</summary>
     public bool IsPending => State == "PENDING";
+    /// <summary>Holding its nodes.</summary>
     public bool IsRunning => State == "RUNNING";
 }
 
