@@ -126,7 +126,7 @@ public static class MethodCatalog
     /// <summary>The methods named in <paramref name="names"/>, by their own names.</summary>
     /// <exception cref="BadInputException">A name is unknown (<see cref="UnknownNameException"/>) or given twice, or
     /// none is.</exception>
-    public static IReadOnlyList<string> CanonicalAll(IReadOnlyCollection<string> names) =>
+    internal static IReadOnlyList<string> CanonicalAll(IReadOnlyCollection<string> names) =>
         Methods.GetAll(names).Select(e => e.Name).ToArray();
 
     /// <summary>Whether the method needs a trained model.</summary>

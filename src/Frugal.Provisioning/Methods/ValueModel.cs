@@ -161,7 +161,7 @@ public sealed class ValueModel
     public void Save(string path) => AtomicFile.WriteAllBytes(path, ToBytes());
 
     /// <summary>The model archive: ML.NET's model plus an entry naming the kind.</summary>
-    public byte[] ToBytes()
+    internal byte[] ToBytes()
     {
         using var buffer = new MemoryStream();
         _ml.Model.Save(_model, _schema, buffer);
@@ -182,7 +182,7 @@ public sealed class ValueModel
     /// <summary>The model in <paramref name="bytes"/> (<paramref name="source"/> names them in messages).</summary>
     /// <exception cref="BadInputException">The bytes are not a value model archive.</exception>
     /// <exception cref="CorruptDataException">They are one, but its contents are damaged.</exception>
-    public static ValueModel FromBytes(byte[] bytes, string source, int seed = 0)
+    internal static ValueModel FromBytes(byte[] bytes, string source, int seed = 0)
     {
         var kind = ModelFile.Open(bytes, source, archive =>
         {

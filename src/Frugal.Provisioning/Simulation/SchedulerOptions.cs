@@ -89,7 +89,7 @@ public sealed class NodePools
     public IEnumerable<string> Names => _nodes.Keys;
 
     /// <exception cref="KeyNotFoundException">No pool has that name.</exception>
-    public int NodesOf(string partition) =>
+    internal int NodesOf(string partition) =>
         _nodes.TryGetValue(partition, out var n) ? n : throw new KeyNotFoundException($"no node pool for partition '{partition}' (pools: {this}).");
 
     /// <summary>Checks that a job of <paramref name="nodes"/> nodes in <paramref name="partition"/> has a pool it

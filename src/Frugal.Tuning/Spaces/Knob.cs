@@ -76,7 +76,7 @@ public sealed record Knob(string Name, KnobType Type, object Default)
     public static Knob Boolean(string name, bool @default) => new(name, KnobType.Boolean, @default);
 
     /// <summary>The value at position <paramref name="u"/> ∈ [0, 1] of the range: linear, or on the log scale.</summary>
-    public double ValueAt(double u)
+    internal double ValueAt(double u)
     {
         u = Math.Clamp(u, 0, 1);
         var value = LogScale ? Math.Exp(Math.Log(Min) + u * (Math.Log(Max) - Math.Log(Min))) : Min + u * (Max - Min);
@@ -84,7 +84,7 @@ public sealed record Knob(string Name, KnobType Type, object Default)
     }
 
     /// <summary>The position in [0, 1] of <paramref name="value"/> in the range (the inverse of <see cref="ValueAt"/>).</summary>
-    public double PositionOf(double value)
+    internal double PositionOf(double value)
     {
         if (Max == Min) return 0;
         value = Math.Clamp(value, Min, Max);
@@ -95,7 +95,7 @@ public sealed record Knob(string Name, KnobType Type, object Default)
     /// Whether a numeric knob can take <paramref name="value"/>: one of its special values, or a value of its range as
     /// decoding rounds it (a linear real rounded to 2 decimals may lie just outside a range whose ends have more).
     /// </summary>
-    public bool CanTake(double value) =>
+    internal bool CanTake(double value) =>
         Special.Any(s => s.Value == value)
         || (value >= Math.Min(Min, RoundedReal(Min)) && value <= Math.Max(Max, RoundedReal(Max)));
 

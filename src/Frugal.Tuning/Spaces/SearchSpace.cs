@@ -46,7 +46,7 @@ public sealed class SearchSpace
     /// A short hash of everything that shapes the search (names, types, ranges, defaults, special values): a history made on
     /// one space must not be resumed on another, even one with the same name.
     /// </summary>
-    public string Fingerprint()
+    internal string Fingerprint()
     {
         var text = new StringBuilder(Name);
         foreach (var k in Knobs)

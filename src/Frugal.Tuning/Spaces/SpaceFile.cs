@@ -32,7 +32,7 @@ public static class SpaceFile
             new SpaceJson(space.Name, space.Description, [.. space.Knobs.Select(KnobJson.Of)]), ResultJson.Options);
 
     /// <summary>A space embedded in <paramref name="assembly"/> as the resource <paramref name="resource"/>.</summary>
-    public static SearchSpace FromResource(Assembly assembly, string resource)
+    internal static SearchSpace FromResource(Assembly assembly, string resource)
     {
         using var stream = assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"the assembly {assembly.GetName().Name} embeds no resource '{resource}'.");

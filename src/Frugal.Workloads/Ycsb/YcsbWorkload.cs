@@ -55,7 +55,7 @@ public sealed record YcsbWorkload(
     public static YcsbWorkload Parse(string name) => Catalog.Get(name);
 
     /// <summary>Draws the next operation from the workload's mix.</summary>
-    public YcsbOperation NextOperation(RandomStream random)
+    internal YcsbOperation NextOperation(RandomStream random)
     {
         var u = random.NextDouble();
         if (u < ReadFraction) return YcsbOperation.Read;
