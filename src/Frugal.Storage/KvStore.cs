@@ -286,6 +286,10 @@ public sealed partial class KvStore : IDisposable
         };
     }
 
+    /// <summary>
+    /// Stops background compaction (a round in progress finishes first) and frees the store's memory and files.
+    /// It takes no checkpoint: what was written since the last one is recovered from the log on the next open.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;

@@ -14,12 +14,22 @@ public sealed class KvStore<TKey, TValue> : IDisposable where TKey : unmanaged w
 
     private KvStore(KvStore store) => _store = store;
 
+    /// <summary>
+    /// Opens the store in <see cref="KvStoreOptions.Directory"/>, creating it or recovering what it holds.
+    /// </summary>
+    /// <exception cref="Frugal.Core.Errors.BadInputException">
+    /// The options are out of range, or the directory holds a store created for keys or values of another size.
+    /// </exception>
     public static KvStore<TKey, TValue> Open(KvStoreOptions options) =>
         new(new KvStore(options, new RecordShape(Unsafe.SizeOf<TKey>(), Unsafe.SizeOf<TValue>())));
 
     /// <summary>The byte-level store underneath: stats, checkpoints, recovery.</summary>
     public KvStore Bytes => _store;
 
+    /// <summary>
+    /// Reads <paramref name="key"/>'s value; completes at once when the record is in memory, after a device read
+    /// otherwise.
+    /// </summary>
     public ValueTask<Lookup<TValue>> ReadAsync(TKey key)
     {
         TValue value = default;
@@ -36,8 +46,10 @@ public sealed class KvStore<TKey, TValue> : IDisposable where TKey : unmanaged w
         return new Lookup<TValue>(result.Found, result.Found ? MemoryMarshal.Read<TValue>(value) : default);
     }
 
+    /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>, inserting or replacing.</summary>
     public void Upsert(TKey key, TValue value) => _store.Upsert(AsBytes(ref key), AsBytes(ref value));
 
+    /// <summary>Removes <paramref name="key"/>; deleting an absent key is not an error.</summary>
     public void Delete(TKey key) => _store.Delete(AsBytes(ref key));
 
     /// <summary>Sets <paramref name="key"/> to <paramref name="merge"/>(input, current, exists).</summary>
@@ -50,10 +62,13 @@ public sealed class KvStore<TKey, TValue> : IDisposable where TKey : unmanaged w
             : ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc cref="KvStore.Checkpoint"/>
     public CheckpointInfo Checkpoint() => _store.Checkpoint();
 
+    /// <inheritdoc cref="KvStore.Stats"/>
     public StoreStats Stats() => _store.Stats();
 
+    /// <inheritdoc cref="KvStore.Dispose"/>
     public void Dispose() => _store.Dispose();
 
     private static Span<byte> AsBytes<T>(ref T value) where T : unmanaged =>

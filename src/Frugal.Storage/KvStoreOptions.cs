@@ -6,6 +6,7 @@ namespace Frugal.Storage;
 /// <summary>How a store is set up. Only <see cref="Directory"/> is required; the rest have working defaults.</summary>
 public sealed record KvStoreOptions
 {
+    /// <summary>The memory budget when none is given: 512 MiB.</summary>
     public const long DefaultMemoryBudget = 512L << 20;
 
     /// <summary>The data directory: the logs, the checkpoints. Created when missing.</summary>
@@ -103,13 +104,17 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
     private const int DefaultPageBits = 20;
     internal const int MinFrames = 4;
 
+    /// <summary>Memory of the hot index's hash table, overflow buckets excluded.</summary>
     public long IndexBytes => IndexBuckets * HashIndex.BucketBytes;
+    /// <summary>Memory of the hot log's in-memory pages.</summary>
     public long LogMemoryBytes => (long)LogFrames << PageBits;
+    /// <summary>Memory of the read cache, which keeps recently read on-disk records.</summary>
     public long ReadCacheBytes => (long)ReadCacheFrames << PageBits;
 
     /// <summary>In-memory pages of the cold log.</summary>
     public int ColdLogFrames { get; init; }
 
+    /// <summary>Memory of the cold log's in-memory pages.</summary>
     public long ColdLogMemoryBytes => (long)ColdLogFrames << PageBits;
 
     /// <summary>Buckets of the cold index's own hash table (its first level).</summary>
@@ -118,6 +123,7 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
     /// <summary>Page bits and in-memory pages of the cold index's chunk log (its second level).</summary>
     public int ColdIndexPageBits { get; init; }
 
+    /// <summary>In-memory pages of the cold index's chunk log.</summary>
     public int ColdIndexFrames { get; init; }
 
     /// <summary>Memory of the cold index: its hash table and its in-memory chunk pages.</summary>

@@ -42,7 +42,7 @@ internal sealed class LogFile : IDisposable
     private long _scannedBytes;
     private long _reclaimedBytes;
 
-    public delegate void RecordVisitor(long address, ReadOnlySpan<byte> record);
+    internal delegate void RecordVisitor(long address, ReadOnlySpan<byte> record);
 
     /// <param name="log">The log.</param>
     /// <param name="device">Its device (the log writes its pages there).</param>

@@ -1,8 +1,11 @@
 namespace Frugal.Storage;
 
+/// <summary>How a read into a caller's buffer ended.</summary>
 public enum ReadStatus
 {
+    /// <summary>The key does not exist (never written, or deleted).</summary>
     NotFound,
+    /// <summary>The value was copied into the destination.</summary>
     Found,
 
     /// <summary>
@@ -15,6 +18,7 @@ public enum ReadStatus
 /// <summary>The outcome of a read into a caller's buffer.</summary>
 public readonly record struct ReadResult(ReadStatus Status, int ValueLength)
 {
+    /// <summary>True when the key exists and its value was copied.</summary>
     public bool Found => Status == ReadStatus.Found;
 
     /// <summary>The result of a read that ended in memory.</summary>
@@ -41,8 +45,21 @@ public sealed record CheckpointInfo(long Sequence, long TailAddress, long IndexE
 /// </summary>
 public interface IRmwFunction
 {
+    /// <summary>
+    /// The new value's length in bytes, so the store can reserve room before calling <see cref="Merge"/>.
+    /// </summary>
+    /// <param name="input">The input the caller passed.</param>
+    /// <param name="current">The current value; empty when <paramref name="exists"/> is false.</param>
+    /// <param name="exists">Whether the key has a value now.</param>
     int ResultLength(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists);
 
+    /// <summary>
+    /// Writes the new value into <paramref name="result"/>, which is as long as <see cref="ResultLength"/> said.
+    /// </summary>
+    /// <param name="input">The input the caller passed.</param>
+    /// <param name="current">The current value; empty when <paramref name="exists"/> is false.</param>
+    /// <param name="exists">Whether the key has a value now.</param>
+    /// <param name="result">Where the new value goes.</param>
     void Merge(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists, Span<byte> result);
 }
 

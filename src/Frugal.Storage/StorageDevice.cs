@@ -7,7 +7,7 @@ namespace Frugal.Storage;
 /// Where a log's pages go when they leave memory: positional reads and writes by log address.
 /// An interface so that a native backend (io_uring, O_DIRECT) can replace the file one.
 /// </summary>
-public interface IStorageDevice : IDisposable
+internal interface IStorageDevice : IDisposable
 {
     /// <summary>The file (or other target) the device writes, named in errors.</summary>
     string Name { get; }
@@ -35,7 +35,7 @@ public interface IStorageDevice : IDisposable
 }
 
 /// <summary>A file accessed by position through <see cref="RandomAccess"/> (pread/pwrite on Linux).</summary>
-public sealed class FileDevice : IStorageDevice
+internal sealed class FileDevice : IStorageDevice
 {
     private const FileOptions Options = FileOptions.Asynchronous | FileOptions.RandomAccess;
     private readonly SafeFileHandle _handle;

@@ -24,7 +24,7 @@ public class StorageException : IOException
 /// file at all. The store throws it before it has changed anything. The message names the file
 /// and, for a record, its address.
 /// </summary>
-public sealed class StorageCorruptException : CorruptDataException
+internal sealed class StorageCorruptException : CorruptDataException
 {
     /// <param name="path">The damaged file.</param>
     /// <param name="problem">What is wrong with it, in a few words ("checksum mismatch (corrupt)").</param>

@@ -6,24 +6,36 @@ namespace Frugal.Storage;
 /// <summary>A snapshot of the store's memory split, both tiers' log regions, compaction and I/O counters.</summary>
 public sealed record StoreStats
 {
+    /// <summary>How the memory budget was split among the indexes, logs and read cache.</summary>
     public required MemoryPlan Plan { get; init; }
+    /// <summary>Buckets in the hot index's hash table (fixed at creation).</summary>
     public required long IndexBuckets { get; init; }
+    /// <summary>Overflow buckets the hot index added for full buckets.</summary>
     public required long OverflowBuckets { get; init; }
 
     /// <summary>Index memory in use, overflow buckets included.</summary>
     public required long IndexBytes { get; init; }
 
+    /// <summary>The hot log's lowest live address; below it the log was compacted away.</summary>
     public required long BeginAddress { get; init; }
+    /// <summary>The hot log's lowest in-memory address: [Begin, Head) is on disk only.</summary>
     public required long HeadAddress { get; init; }
+    /// <summary>Below this address the hot log is read-only (updates append); above it, updated in place.</summary>
     public required long ReadOnlyAddress { get; init; }
+    /// <summary>The hot log's next free address: the end of what was written.</summary>
     public required long TailAddress { get; init; }
+    /// <summary>Everything below this address of the hot log has reached the device.</summary>
     public required long FlushedUntilAddress { get; init; }
+    /// <summary>The read cache's oldest record still in memory.</summary>
     public required long ReadCacheHeadAddress { get; init; }
+    /// <summary>The read cache's next free address.</summary>
     public required long ReadCacheTailAddress { get; init; }
 
     /// <summary>The cold log's markers: [Begin, Head) on disk, [Head, Tail) in memory.</summary>
     public required long ColdBeginAddress { get; init; }
+    /// <summary>The cold log's lowest in-memory address.</summary>
     public required long ColdHeadAddress { get; init; }
+    /// <summary>The cold log's next free address.</summary>
     public required long ColdTailAddress { get; init; }
 
     /// <summary>Chunks of 32 entries in the cold index (fixed at creation).</summary>
@@ -37,10 +49,15 @@ public sealed record StoreStats
     /// <summary>Bytes the cold index's chunk log spans, [Begin, Tail).</summary>
     public required long ColdIndexLogBytes { get; init; }
 
+    /// <summary>Reads since the store opened (as every counter here: they restart at each open).</summary>
     public required long Reads { get; init; }
+    /// <summary>Upserts since the store opened.</summary>
     public required long Upserts { get; init; }
+    /// <summary>Read-modify-writes since the store opened.</summary>
     public required long Rmws { get; init; }
+    /// <summary>Deletes since the store opened.</summary>
     public required long Deletes { get; init; }
+    /// <summary>Reads of on-disk records that the read cache served without a device read.</summary>
     public required long ReadCacheHits { get; init; }
 
     /// <summary>Operations that left memory: a record below hot Head, or a lookup in the cold tier.</summary>
@@ -54,11 +71,14 @@ public sealed record StoreStats
     /// tail.
     /// </summary>
     public required long HotToColdCompactions { get; init; }
+    /// <summary>Cold log compaction rounds (live records copied to the cold log's own tail).</summary>
     public required long ColdToColdCompactions { get; init; }
+    /// <summary>Compaction rounds of the cold index's chunk log.</summary>
     public required long ColdIndexCompactions { get; init; }
 
     /// <summary>Log bytes compaction scanned, and the bytes of live records it copied.</summary>
     public required long CompactedBytes { get; init; }
+    /// <summary>Bytes of live records compaction copied.</summary>
     public required long MovedBytes { get; init; }
 
     /// <summary>
@@ -71,6 +91,7 @@ public sealed record StoreStats
 
     /// <summary>Device reads and bytes, all logs together (compaction's scans included).</summary>
     public required long DeviceReads { get; init; }
+    /// <summary>Bytes read from the devices, all logs together.</summary>
     public required long BytesRead { get; init; }
     /// <summary>Bytes written to the devices, all logs together.</summary>
     public required long BytesWritten { get; init; }

@@ -12,6 +12,9 @@ public sealed class Categorical : IDiscreteDistribution
     private readonly double[] _threshold;
     private readonly int[] _alias;
 
+    /// <summary>The distribution whose probabilities are <paramref name="weights"/> scaled to sum to 1.</summary>
+    /// <exception cref="ArgumentException">There are no weights, or their sum is 0.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A weight is negative or not finite.</exception>
     public Categorical(IReadOnlyList<double> weights)
     {
         if (weights.Count == 0) throw new ArgumentException("a categorical distribution needs at least one weight.", nameof(weights));
@@ -30,15 +33,23 @@ public sealed class Categorical : IDiscreteDistribution
         (_threshold, _alias) = BuildAliasTable(_probabilities);
     }
 
+    /// <inheritdoc/>
     public string Name => "Categorical(" + string.Join(", ", _probabilities.Select(p => p.ToString("G3", System.Globalization.CultureInfo.InvariantCulture))) + ")";
+    /// <inheritdoc/>
     public long Min => 0;
+    /// <inheritdoc/>
     public long Max => _probabilities.Length - 1;
+    /// <summary>K, the number of categories.</summary>
     public int Count => _probabilities.Length;
+    /// <summary>The normalised probability of each category.</summary>
     public IReadOnlyList<double> Probabilities => _probabilities;
+    /// <inheritdoc/>
     public double Probability(long k) => k < 0 || k >= _probabilities.Length ? 0 : _probabilities[k];
 
+    /// <inheritdoc/>
     public long Sample(RandomStream random) => SampleIndex(random);
 
+    /// <summary>Draws a category, as an index into <see cref="Probabilities"/>.</summary>
     public int SampleIndex(RandomStream random)
     {
         var column = random.Next(_threshold.Length);

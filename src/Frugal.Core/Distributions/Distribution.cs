@@ -3,26 +3,37 @@ using Frugal.Core.Randomness;
 namespace Frugal.Core.Distributions;
 
 /// <summary>Something that draws values of type <typeparamref name="T"/> from a random stream.</summary>
-public interface ISampler<out T>
+internal interface ISampler<out T>
 {
     /// <summary>A short human-readable description with its parameters, e.g. <c>Normal(μ=0, σ=1)</c>.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Draws one value, using only <paramref name="random"/>, so the same stream gives the same values.
+    /// </summary>
     T Sample(RandomStream random);
 }
 
 /// <summary>A real-valued distribution with a known cumulative distribution function.</summary>
-public interface IContinuousDistribution : ISampler<double>
+internal interface IContinuousDistribution : ISampler<double>
 {
+    /// <summary>The expected value.</summary>
     double Mean { get; }
+
+    /// <summary>The variance, the squared standard deviation.</summary>
     double Variance { get; }
+
+    /// <summary>P(X ≤ <paramref name="x"/>).</summary>
     double Cdf(double x);
 }
 
 /// <summary>An integer-valued distribution on [<see cref="Min"/>, <see cref="Max"/>] with a known law.</summary>
-public interface IDiscreteDistribution : ISampler<long>
+internal interface IDiscreteDistribution : ISampler<long>
 {
+    /// <summary>The smallest value drawn.</summary>
     long Min { get; }
+
+    /// <summary>The largest value drawn.</summary>
     long Max { get; }
 
     /// <summary>P(X = k).</summary>

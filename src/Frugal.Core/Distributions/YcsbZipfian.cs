@@ -19,6 +19,10 @@ public sealed class YcsbZipfian : IDiscreteDistribution
     private readonly double _eta;
     private readonly double _halfPowTheta;
 
+    /// <summary>
+    /// YCSB's zipfian generator on [<paramref name="min"/>, <paramref name="max"/>] with skew <paramref name="theta"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">max is below min, or theta is outside [0, 1).</exception>
     public YcsbZipfian(long min, long max, double theta)
     {
         if (max < min) throw new ArgumentOutOfRangeException(nameof(max), max, "max must not be below min.");
@@ -38,12 +42,18 @@ public sealed class YcsbZipfian : IDiscreteDistribution
     /// <summary>YCSB's default skew, its "zipfian constant".</summary>
     public const double DefaultTheta = 0.99;
 
+    /// <inheritdoc/>
     public long Min { get; }
+    /// <inheritdoc/>
     public long Max { get; }
+    /// <summary>θ, the skew: 0 is uniform, values near 1 concentrate on the first items.</summary>
     public double Theta => _theta;
+    /// <summary>How many items [Min, Max] holds.</summary>
     public long ItemCount => _n;
+    /// <inheritdoc/>
     public string Name => FormattableString.Invariant($"YCSB zipfian(n={_n}, θ={_theta:G4})");
 
+    /// <inheritdoc/>
     public long Sample(RandomStream random) => Min + SampleRank(random.NextDouble());
 
     /// <summary>The 0-based rank that YCSB's formula maps the uniform draw <paramref name="u"/> to.</summary>
@@ -56,6 +66,7 @@ public sealed class YcsbZipfian : IDiscreteDistribution
         return Math.Min(rank, _n - 1);
     }
 
+    /// <inheritdoc/>
     public double Probability(long k) => k < Min || k > Max ? 0 : RankCdf(k - Min) - RankCdf(k - Min - 1);
 
     /// <summary>P(rank ≤ r) under the generator's exact law: the measure of the draws u that map to ranks ≤ r.</summary>
@@ -86,6 +97,10 @@ public sealed class YcsbScrambledZipfian : IDiscreteDistribution
     private readonly long _n;
     private readonly Lazy<double[]> _itemLaw;
 
+    /// <summary>
+    /// YCSB's scrambled zipfian on [<paramref name="min"/>, <paramref name="max"/>] with skew <paramref name="theta"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">max is below min, or theta is outside [0, 1).</exception>
     public YcsbScrambledZipfian(long min, long max, double theta = YcsbZipfian.DefaultTheta)
     {
         if (max < min) throw new ArgumentOutOfRangeException(nameof(max), max, "max must not be below min.");
@@ -96,10 +111,14 @@ public sealed class YcsbScrambledZipfian : IDiscreteDistribution
         _itemLaw = new Lazy<double[]>(() => ItemProbabilities());
     }
 
+    /// <inheritdoc/>
     public long Min { get; }
+    /// <inheritdoc/>
     public long Max { get; }
+    /// <inheritdoc/>
     public string Name => FormattableString.Invariant($"YCSB scrambled zipfian(n={_n}, θ={_ranks.Theta:G4})");
 
+    /// <inheritdoc/>
     public long Sample(RandomStream random) => ItemOfRank(_ranks.Sample(random));
 
     /// <summary>The item YCSB maps a rank to.</summary>
@@ -128,6 +147,7 @@ public sealed class YcsbScrambledZipfian : IDiscreteDistribution
         return probabilities;
     }
 
+    /// <inheritdoc/>
     public double Probability(long k) => k < Min || k > Max ? 0 : _itemLaw.Value[k - Min];
 
     /// <summary>YCSB's <c>Utils.fnvhash64</c>: FNV-1a over the 8 little-endian bytes, then the absolute value.</summary>

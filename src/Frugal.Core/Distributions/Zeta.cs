@@ -1,7 +1,7 @@
 namespace Frugal.Core.Distributions;
 
 /// <summary>Generalised harmonic numbers H(n, θ) = Σ_{i=1..n} i^−θ, the normaliser of a bounded Zipf law.</summary>
-public static class Zeta
+internal static class Zeta
 {
     // Terms summed exactly before switching to the Euler–Maclaurin tail; at this cut-off the
     // neglected remainder is below 1e-15 relative, so even n = 10^10 costs microseconds.

@@ -16,6 +16,10 @@ public sealed class Zipf : IDiscreteDistribution
     private readonly double _hIntegralN;
     private readonly double _s;
 
+    /// <summary>
+    /// The Zipf law on [<paramref name="min"/>, <paramref name="max"/>] with exponent <paramref name="theta"/> ≥ 0.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">max is below min, or theta is negative or not finite.</exception>
     public Zipf(long min, long max, double theta)
     {
         if (max < min) throw new ArgumentOutOfRangeException(nameof(max), max, "max must not be below min.");
@@ -31,13 +35,19 @@ public sealed class Zipf : IDiscreteDistribution
         _s = 2 - HIntegralInverse(HIntegral(2.5) - H(2));
     }
 
+    /// <inheritdoc/>
     public long Min { get; }
+    /// <inheritdoc/>
     public long Max { get; }
+    /// <summary>θ, the exponent: 0 is uniform, larger values favour the first items more.</summary>
     public double Theta => _theta;
+    /// <inheritdoc/>
     public string Name => FormattableString.Invariant($"Zipf(n={_n}, θ={_theta:G4})");
 
+    /// <inheritdoc/>
     public double Probability(long k) => k < Min || k > Max ? 0 : Math.Pow(k - Min + 1, -_theta) / _normaliser;
 
+    /// <inheritdoc/>
     public long Sample(RandomStream random)
     {
         while (true)

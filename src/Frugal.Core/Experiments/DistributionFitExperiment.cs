@@ -18,14 +18,18 @@ public sealed class DistributionFitExperiment : IExperiment
 
     private const int ZipfItems = 1000;
 
+    /// <inheritdoc/>
     public string Name => "core.distributions";
+    /// <inheritdoc/>
     public string Title => "Random generators against their analytic laws";
+    /// <inheritdoc/>
     public string Description =>
         "Samples every distribution generator in Frugal.Core and tests the sample against the generator's analytic law " +
         "(Kolmogorov–Smirnov for continuous laws, Pearson chi-square for discrete ones).";
 
     private sealed record FitCheck(string Distribution, FitTest Test, int Samples, Chart Chart);
 
+    /// <inheritdoc/>
     public ExperimentResult Run(ExperimentContext context)
     {
         var samples = context.Quick ? 20_000 : 200_000;

@@ -12,11 +12,16 @@ public interface IExperiment
     /// <summary>The name given to <c>--only</c>: lower case, the component first, e.g. <c>core.distributions</c>.</summary>
     string Name { get; }
 
+    /// <summary>A one-line heading for the report.</summary>
     string Title { get; }
 
     /// <summary>One sentence on what the experiment shows.</summary>
     string Description { get; }
 
+    /// <summary>
+    /// Runs the experiment and returns what it measured; throws <see cref="OperationCanceledException"/> when
+    /// <see cref="ExperimentContext.Cancellation"/> fires.
+    /// </summary>
     ExperimentResult Run(ExperimentContext context);
 }
 
@@ -29,6 +34,7 @@ public sealed class ExperimentContext(SeedTree seeds, bool quick, IProgress<doub
     /// <summary>Run at a small scale that finishes in seconds (CI, <c>--quick</c>).</summary>
     public bool Quick { get; } = quick;
 
+    /// <summary>Fires when the user stops the run; long loops check it.</summary>
     public CancellationToken Cancellation { get; } = cancellation;
 
     /// <summary>Reports the fraction done, in [0, 1].</summary>

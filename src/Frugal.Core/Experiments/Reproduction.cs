@@ -7,19 +7,27 @@ using Frugal.Core.Results;
 
 namespace Frugal.Core.Experiments;
 
+/// <summary>How <see cref="Reproduction.Run"/> runs.</summary>
+/// <param name="Seed">The master seed every experiment's randomness derives from.</param>
+/// <param name="Quick">Run each experiment at its small scale.</param>
+/// <param name="OutputDirectory">Where the results and the report go.</param>
 public sealed record ReproductionOptions(ulong Seed, bool Quick, string OutputDirectory);
 
 /// <summary>Hears how a reproduction goes, to show progress.</summary>
 public interface IReproductionObserver
 {
+    /// <summary>The experiment began.</summary>
     void Started(IExperiment experiment);
+    /// <summary>The experiment is <paramref name="fraction"/> (in [0, 1]) done.</summary>
     void Progressed(IExperiment experiment, double fraction);
+    /// <summary>The experiment ended, with a result or an error.</summary>
     void Finished(ExperimentOutcome outcome);
 }
 
 /// <summary>What a reproduction produced and where it put it.</summary>
 public sealed record ReproductionSummary(IReadOnlyList<ExperimentOutcome> Outcomes, string ReportPath, string ResultsDirectory)
 {
+    /// <summary>Whether every experiment produced a result.</summary>
     public bool AllSucceeded => Outcomes.All(o => o.Succeeded);
 }
 
@@ -31,6 +39,14 @@ public sealed record ReproductionSummary(IReadOnlyList<ExperimentOutcome> Outcom
 /// </summary>
 public static class Reproduction
 {
+    /// <summary>Runs <paramref name="experiments"/> in order and writes their results and the report.</summary>
+    /// <param name="experiments">The experiments to run.</param>
+    /// <param name="options">Seed, scale and output folder.</param>
+    /// <param name="observer">Hears each experiment start, progress and finish.</param>
+    /// <param name="cancellation">Stops the run; nothing is written then.</param>
+    /// <returns>
+    /// Each experiment's outcome (one that failed does not stop the others) and where the files went.
+    /// </returns>
     public static ReproductionSummary Run(IReadOnlyList<IExperiment> experiments, ReproductionOptions options,
         IReproductionObserver? observer = null, CancellationToken cancellation = default)
     {

@@ -7,5 +7,6 @@ namespace Frugal.Core.Experiments;
 /// </summary>
 public sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
 {
+    /// <inheritdoc/>
     public void Report(T value) => report(value);
 }

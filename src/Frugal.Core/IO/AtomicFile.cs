@@ -8,8 +8,10 @@ namespace Frugal.Core.IO;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="contents"/> as UTF-8, all or nothing.</summary>
     public static void WriteAllText(string path, string contents) => WriteAllBytes(path, Encoding.UTF8.GetBytes(contents));
 
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="contents"/>, all or nothing.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> contents)
     {
         var temporary = TemporaryPathFor(path);

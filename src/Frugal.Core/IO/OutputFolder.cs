@@ -5,7 +5,7 @@ namespace Frugal.Core.IO;
 /// move into place only on <see cref="Commit"/>; disposing without committing removes them, so an
 /// interrupted or failed run leaves the folder as it was.
 /// </summary>
-public sealed class OutputFolder : IDisposable
+internal sealed class OutputFolder : IDisposable
 {
     private bool _committed;
 
@@ -86,7 +86,7 @@ public sealed class OutputFolder : IDisposable
     }
 }
 
-public sealed class OutputFolderException(string path, string reason)
+internal sealed class OutputFolderException(string path, string reason)
     : Errors.BadInputException($"cannot write to output folder '{path}': {reason}")
 {
     public string Path { get; } = path;

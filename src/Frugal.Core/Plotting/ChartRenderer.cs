@@ -7,15 +7,19 @@ namespace Frugal.Core.Plotting;
 /// <summary>Draws a <see cref="Chart"/> with ScottPlot, to PNG bytes or SVG text.</summary>
 public static class ChartRenderer
 {
+    /// <summary>Image width in pixels when none is given.</summary>
     public const int DefaultWidth = 800;
+    /// <summary>Image height in pixels when none is given.</summary>
     public const int DefaultHeight = 480;
 
     // More points than this per series add bytes, not information, at report sizes.
     private const int MaxPointsPerSeries = 2000;
 
+    /// <summary>The chart as a PNG image of <paramref name="width"/> × <paramref name="height"/> pixels.</summary>
     public static byte[] RenderPng(Chart chart, int width = DefaultWidth, int height = DefaultHeight) =>
         Build(chart).GetImageBytes(width, height, ImageFormat.Png);
 
+    /// <summary>The chart as SVG text of <paramref name="width"/> × <paramref name="height"/> pixels.</summary>
     public static string RenderSvg(Chart chart, int width = DefaultWidth, int height = DefaultHeight) =>
         Build(chart).GetSvgXml(width, height);
 

@@ -40,38 +40,47 @@ public sealed class RandomStream : Random
     /// <summary>A double in (0, 1], safe to take the logarithm of.</summary>
     public double NextDoubleNonZero() => ((NextUInt64() >> 11) + 1) * (1.0 / (1UL << 53));
 
+    /// <inheritdoc/>
     protected override double Sample() => NextDouble();
 
+    /// <inheritdoc/>
     public override int Next() => (int)(NextUInt64() >> 33);
 
+    /// <inheritdoc/>
     public override int Next(int maxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxValue);
         return (int)NextBounded((ulong)maxValue);
     }
 
+    /// <inheritdoc/>
     public override int Next(int minValue, int maxValue)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minValue, maxValue);
         return (int)(minValue + (long)NextBounded((ulong)((long)maxValue - minValue)));
     }
 
+    /// <inheritdoc/>
     public override long NextInt64() => (long)(NextUInt64() >> 1);
 
+    /// <inheritdoc/>
     public override long NextInt64(long maxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxValue);
         return (long)NextBounded((ulong)maxValue);
     }
 
+    /// <inheritdoc/>
     public override long NextInt64(long minValue, long maxValue)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minValue, maxValue);
         return minValue + (long)NextBounded((ulong)(maxValue - minValue));
     }
 
+    /// <inheritdoc/>
     public override void NextBytes(byte[] buffer) => NextBytes(buffer.AsSpan());
 
+    /// <inheritdoc/>
     public override void NextBytes(Span<byte> buffer)
     {
         while (buffer.Length >= 8)
@@ -87,6 +96,7 @@ public sealed class RandomStream : Random
         }
     }
 
+    /// <inheritdoc/>
     public override float NextSingle() => (NextUInt64() >> 40) * (1.0f / (1U << 24));
 
     /// <summary>Uniform in [0, bound) without modulo bias (Lemire's multiply-shift rejection).</summary>

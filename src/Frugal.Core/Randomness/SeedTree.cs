@@ -12,6 +12,7 @@ public sealed class SeedTree
 {
     private readonly ulong _key;
 
+    /// <summary>The root of a run's tree: every stream under it follows from <paramref name="masterSeed"/>.</summary>
     public SeedTree(ulong masterSeed) : this(masterSeed, SplitMix64.Mix(masterSeed ^ 0x6A09E667F3BCC908UL), "")
     {
     }

@@ -7,14 +7,14 @@ using Frugal.Core.Results;
 namespace Frugal.Core.Reporting;
 
 /// <summary>What the report says about the run as a whole.</summary>
-public sealed record ReportHeader(string Title, ulong Seed, bool Quick, DateTimeOffset GeneratedAt);
+internal sealed record ReportHeader(string Title, ulong Seed, bool Quick, DateTimeOffset GeneratedAt);
 
 /// <summary>
 /// One self-contained HTML page for a set of experiment outcomes: a summary table, then per
 /// experiment its parameters, metrics, plots (PNG embedded as data URIs) and the head of each
 /// record table. No scripts, no external files: it reads the same offline, mailed or archived.
 /// </summary>
-public static class HtmlReport
+internal static class HtmlReport
 {
     /// <summary>Rows of a record table shown in the page; the CSV beside it has them all.</summary>
     public const int MaxRecordRows = 25;

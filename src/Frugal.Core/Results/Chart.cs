@@ -1,5 +1,6 @@
 namespace Frugal.Core.Results;
 
+/// <summary>How a <see cref="Chart"/> draws its series.</summary>
 public enum ChartKind
 {
     /// <summary>Lines through (x, y) points, one per series.</summary>
@@ -28,6 +29,8 @@ public sealed record Chart(string Name, ChartKind Kind, string Title, string XLa
     /// <summary>Category labels of a bar chart, one per Y value.</summary>
     public IReadOnlyList<string>? Categories { get; init; }
 
+    /// <summary>Draw the X axis on a log scale (values must be positive).</summary>
     public bool LogX { get; init; }
+    /// <summary>Draw the Y axis on a log scale (values must be positive).</summary>
     public bool LogY { get; init; }
 }

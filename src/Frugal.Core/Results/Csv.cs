@@ -3,7 +3,7 @@ using System.Text;
 namespace Frugal.Core.Results;
 
 /// <summary>RFC 4180 CSV: comma separated, fields quoted when they hold a comma, quote or line break.</summary>
-public static class Csv
+internal static class Csv
 {
     public static void WriteRow(TextWriter writer, IEnumerable<string> fields)
     {

@@ -2,12 +2,19 @@ using System.Text.Json.Serialization;
 
 namespace Frugal.Core.Results;
 
+/// <summary>What a record table's column holds.</summary>
 public enum ColumnKind
 {
+    /// <summary>Numbers, stored as doubles.</summary>
     Number,
+    /// <summary>Text.</summary>
     Text,
 }
 
+/// <summary>A column of a <see cref="RecordTable"/>.</summary>
+/// <param name="Name">The column's name, unique within its table.</param>
+/// <param name="Kind">What its cells hold.</param>
+/// <param name="Unit">The unit of a number column (<c>s</c>, <c>ops/s</c>); null for none.</param>
 public sealed record Column(string Name, ColumnKind Kind = ColumnKind.Number, string? Unit = null);
 
 /// <summary>
@@ -19,6 +26,8 @@ public sealed class RecordTable
 {
     private readonly List<object?[]> _rows = [];
 
+    /// <summary>An empty table called <paramref name="name"/> with <paramref name="columns"/>.</summary>
+    /// <exception cref="ArgumentException">The name is blank, there are no columns, or two share a name.</exception>
     public RecordTable(string name, IEnumerable<Column> columns)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -29,8 +38,11 @@ public sealed class RecordTable
         if (duplicate is not null) throw new ArgumentException($"column '{duplicate.Key}' appears twice in table '{name}'.", nameof(columns));
     }
 
+    /// <summary>The table's name, unique within a result.</summary>
     public string Name { get; }
+    /// <summary>The columns, in order.</summary>
     public IReadOnlyList<Column> Columns { get; }
+    /// <summary>The rows in the order added, one cell per column (null where missing).</summary>
     public IReadOnlyList<IReadOnlyList<object?>> Rows => _rows;
 
     /// <summary>Adds a row; numbers of any numeric type are stored as doubles, text as strings.</summary>
@@ -44,6 +56,8 @@ public sealed class RecordTable
         return this;
     }
 
+    /// <summary>The position of the column called <paramref name="column"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The table has no such column.</exception>
     public int IndexOf(string column)
     {
         for (var i = 0; i < Columns.Count; i++)

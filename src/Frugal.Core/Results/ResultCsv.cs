@@ -6,7 +6,7 @@ namespace Frugal.Core.Results;
 /// The CSV forms of a result: one file of metrics (<c>metric,value,unit,lower,upper</c>) and one
 /// file per record table, numbers written exactly so they read back bit for bit.
 /// </summary>
-public static class ResultCsv
+internal static class ResultCsv
 {
     private static readonly string[] MetricHeader = ["metric", "value", "unit", "lower", "upper"];
 

@@ -6,6 +6,7 @@ namespace Frugal.Core.Results;
 /// <summary>The JSON form of experiment results: camelCase, indented, enums as names, NaN and infinities allowed.</summary>
 public static class ResultJson
 {
+    /// <summary>The serializer options every result file is written and read with.</summary>
     public static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true,
@@ -15,8 +16,10 @@ public static class ResultJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
+    /// <summary>One result as JSON text.</summary>
     public static string Serialize(ExperimentResult result) => JsonSerializer.Serialize(result, Options);
 
+    /// <summary>Several results as one JSON array.</summary>
     public static string Serialize(IEnumerable<ExperimentResult> results) => JsonSerializer.Serialize(results, Options);
 
     /// <param name="json">The text to read.</param>
@@ -36,5 +39,7 @@ public static class ResultJson
         }
     }
 
+    /// <summary>Reads the result file at <paramref name="path"/>.</summary>
+    /// <exception cref="FormatException">The file is not a valid result; the message names it.</exception>
     public static ExperimentResult Load(string path) => Deserialize(File.ReadAllText(path), path);
 }

@@ -5,12 +5,14 @@ namespace Frugal.Core.Statistics;
 /// <summary>A point estimate with a confidence interval around it.</summary>
 public readonly record struct Interval(double Estimate, double Lower, double Upper, double Level)
 {
+    /// <summary>Whether <paramref name="value"/> lies in [Lower, Upper].</summary>
     public bool Contains(double value) => value >= Lower && value <= Upper;
 }
 
 /// <summary>Percentile-bootstrap confidence intervals for any statistic of a sample.</summary>
 public static class Bootstrap
 {
+    /// <summary>A statistic of a sample, e.g. its mean.</summary>
     public delegate double Statistic(ReadOnlySpan<double> sample);
 
     /// <param name="values">The observed sample.</param>

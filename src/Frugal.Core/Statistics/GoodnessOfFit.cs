@@ -3,13 +3,13 @@ using MathNet.Numerics.Distributions;
 namespace Frugal.Core.Statistics;
 
 /// <summary>The outcome of a goodness-of-fit test: its statistic and the p-value of the null hypothesis that the sample follows the law.</summary>
-public readonly record struct FitTest(string Test, double Statistic, double PValue, int DegreesOfFreedom = 0)
+internal readonly record struct FitTest(string Test, double Statistic, double PValue, int DegreesOfFreedom = 0)
 {
     public bool Passes(double significance) => PValue >= significance;
 }
 
 /// <summary>Goodness-of-fit tests of samples against analytic laws.</summary>
-public static class GoodnessOfFit
+internal static class GoodnessOfFit
 {
     /// <summary>
     /// One-sample Kolmogorov–Smirnov test against a continuous CDF, with the asymptotic

@@ -3,6 +3,8 @@ namespace Frugal.Core.Statistics;
 /// <summary>Descriptive statistics over samples of doubles.</summary>
 public static class Summary
 {
+    /// <summary>The arithmetic mean.</summary>
+    /// <exception cref="ArgumentException">There are no values.</exception>
     public static double Mean(ReadOnlySpan<double> values)
     {
         RequireSome(values.Length);
@@ -25,6 +27,7 @@ public static class Summary
         return m2 / (values.Length - 1);
     }
 
+    /// <summary>The sample standard deviation (divisor n − 1).</summary>
     public static double StandardDeviation(ReadOnlySpan<double> values) => Math.Sqrt(Variance(values));
 
     /// <summary>The geometric mean, exp(mean(log x)); every value must be positive.</summary>
@@ -64,6 +67,7 @@ public static class Summary
         return result;
     }
 
+    /// <summary>The median: the 0.5-quantile.</summary>
     public static double Median(ReadOnlySpan<double> values) => Quantile(values, 0.5);
 
     /// <summary>The p-quantile of values already sorted ascending.</summary>

@@ -10,8 +10,11 @@ namespace Frugal.Provisioning.Chains;
 /// the load.</summary>
 public sealed record EpisodeSettings
 {
+    /// <summary>The node pools the replayed trace runs on.</summary>
     public NodePools Pools { get; init; } = NodePools.Single(88);
+    /// <summary>The simulated Slurm's priority and backfill settings.</summary>
     public SchedulerOptions Scheduler { get; init; } = SchedulerOptions.Default;
+    /// <summary>The injected predecessor/successor pair: its jobs' width and time limit.</summary>
     public ChainSpec Chain { get; init; } = new();
 
     /// <summary>The jobs submitted in [start, start + window] are replayed (5 days).</summary>
@@ -61,7 +64,7 @@ public sealed record ProbeSample(long SampleStart, long ProbeTime, float[] Featu
 /// minutes and submits the successor when a method says so (decided every 10 minutes while the
 /// predecessor runs) or, at the latest, one minute before the predecessor ends.
 /// </summary>
-public sealed class ChainEpisode
+internal sealed class ChainEpisode
 {
     private readonly IReadOnlyList<SlurmJob> _trace;
 

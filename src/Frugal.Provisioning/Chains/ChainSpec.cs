@@ -48,8 +48,10 @@ public sealed record ChainSpec(int Nodes = 1, long LimitSeconds = 48 * 3600)
 /// </summary>
 public readonly record struct ChainGap(double Seconds, int Nodes)
 {
+    /// <summary>The gap in hours, signed as <see cref="Seconds"/>.</summary>
     public double Hours => Seconds / 3600;
 
+    /// <summary>Hours the service was down: the gap when positive, else 0.</summary>
     public double InterruptionHours => Math.Max(0, Seconds) / 3600;
 
     /// <summary>Node-hours the successor holds while its predecessor still runs: its nodes times the overlap.</summary>
@@ -58,5 +60,7 @@ public readonly record struct ChainGap(double Seconds, int Nodes)
     /// <summary>No interruption at all: the successor was running by the time its predecessor ended.</summary>
     public bool IsZeroInterruption => Seconds <= 0;
 
+    /// <summary>The gap of a successor that started at <paramref name="successorStart"/> (seconds) on
+    /// <paramref name="nodes"/> nodes after its predecessor ended at <paramref name="predecessorEnd"/>.</summary>
     public static ChainGap Between(long predecessorEnd, long successorStart, int nodes) => new(successorStart - predecessorEnd, nodes);
 }

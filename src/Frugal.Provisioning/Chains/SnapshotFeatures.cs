@@ -3,7 +3,7 @@ using Frugal.Provisioning.Simulation;
 namespace Frugal.Provisioning.Chains;
 
 /// <summary>A job as the features see it: (limit in minutes, nodes, wait in s, elapsed in s).</summary>
-public readonly record struct JobTuple(double LimitMinutes, double Nodes, double WaitSeconds, double ElapsedSeconds)
+internal readonly record struct JobTuple(double LimitMinutes, double Nodes, double WaitSeconds, double ElapsedSeconds)
 {
     /// <summary>A pending job: waited since submission, not started.</summary>
     public static JobTuple Pending(SimJob job, long now) => new(job.LimitSeconds / 60.0, job.Nodes, now - job.Submit, 0);
@@ -24,7 +24,7 @@ public readonly record struct JobTuple(double LimitMinutes, double Nodes, double
 /// snapshots (24 h), oldest first, each followed by the current predecessor and successor tuples:
 /// 144 × 42 = 6048 numbers.
 /// </summary>
-public static class SnapshotFeatures
+internal static class SnapshotFeatures
 {
     public const int PerSnapshot = 34;
     public const int PerRow = 42;
@@ -87,7 +87,7 @@ public static class SnapshotFeatures
 }
 
 /// <summary>The last <see cref="SnapshotFeatures.HistoryLength"/> snapshots, oldest first.</summary>
-public sealed class QueueHistory
+internal sealed class QueueHistory
 {
     private readonly Queue<float[]> _snapshots = new();
 

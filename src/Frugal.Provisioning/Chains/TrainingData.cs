@@ -1,7 +1,7 @@
 namespace Frugal.Provisioning.Chains;
 
 /// <summary>Mirage's offline training data: for each sample start, the state and gap at evenly spaced probe times (each its own simulation).</summary>
-public static class TrainingData
+internal static class TrainingData
 {
     public const int DefaultProbesPerSample = 7;
 

@@ -8,10 +8,13 @@ namespace Frugal.Provisioning.Evaluation;
 /// <summary>One method's chains at one load: every gap, and the paper's measures.</summary>
 public sealed record MethodOutcome(string Method, double Load, IReadOnlyList<ChainGap> Gaps)
 {
+    /// <summary>How many chains were simulated.</summary>
     public int Chains => Gaps.Count;
 
+    /// <summary>Mean hours of interruption per chain (overlaps count as 0).</summary>
     public double MeanInterruptionHours => Summary.Mean(Gaps.Select(g => g.InterruptionHours).ToArray());
 
+    /// <summary>Median hours of interruption per chain (overlaps count as 0).</summary>
     public double MedianInterruptionHours => Summary.Median(Gaps.Select(g => g.InterruptionHours).ToArray());
 
     /// <summary>The fraction of chains whose successor was running when the predecessor ended.</summary>
@@ -20,6 +23,7 @@ public sealed record MethodOutcome(string Method, double Load, IReadOnlyList<Cha
     /// <summary>Mean wasted node-hours per chain (both jobs holding nodes).</summary>
     public double OverlapNodeHours => Summary.Mean(Gaps.Select(g => g.OverlapNodeHours).ToArray());
 
+    /// <summary>Every chain's signed gap in hours, for the gap distribution's plot.</summary>
     public double[] GapHours => Gaps.Select(g => g.Hours).ToArray();
 
     /// <summary>The relative cut in mean interruption against <paramref name="baseline"/> (0.17 = 17% less).</summary>
@@ -28,7 +32,7 @@ public sealed record MethodOutcome(string Method, double Load, IReadOnlyList<Cha
 }
 
 /// <summary>Runs methods on the same sample starts, so their gaps are paired chain by chain.</summary>
-public static class ChainEvaluation
+internal static class ChainEvaluation
 {
     public static MethodOutcome Run(ChainEpisode episode, IProvisioningMethod method, IReadOnlyList<long> starts,
         IProgress<double>? progress = null, CancellationToken cancellation = default)

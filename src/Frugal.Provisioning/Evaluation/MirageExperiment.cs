@@ -18,8 +18,11 @@ public sealed class MirageExperiment : IExperiment
     /// target).</summary>
     public const double MaxOverlapNodeHours = 1;
 
+    /// <inheritdoc/>
     public string Name => "provisioning.mirage";
+    /// <inheritdoc/>
     public string Title => "Slurm job chains: when to submit the successor (Mirage)";
+    /// <inheritdoc/>
     public string Description =>
         "Replays a Slurm trace in an event-driven queue simulator (multifactor priority, EASY backfill), injects 48-hour predecessor/successor chains, " +
         "and compares reactive submission, afterany dependencies, the average-wait heuristic, tree value models (FastForest, LightGbm) " +

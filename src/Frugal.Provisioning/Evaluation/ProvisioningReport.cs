@@ -5,7 +5,7 @@ using Frugal.Provisioning.Simulation;
 namespace Frugal.Provisioning.Evaluation;
 
 /// <summary>Turns chain outcomes and simulator validations into result tables, metrics and plots.</summary>
-public static class ProvisioningReport
+internal static class ProvisioningReport
 {
     public static RecordTable MethodTable(IEnumerable<MethodOutcome> outcomes)
     {

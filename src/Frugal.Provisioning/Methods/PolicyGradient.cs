@@ -90,7 +90,9 @@ public sealed class PolicyModel
         Parameters = parameters;
     }
 
+    /// <summary>The frozen value model whose prediction the policy reads.</summary>
     public ValueModel Value { get; }
+    /// <summary>Weight of wait, weight of submit, bias of wait, bias of submit.</summary>
     public IReadOnlyList<double> Parameters { get; }
 
     /// <summary>The probability of submitting now, given the predicted gap <paramref name="predictedHours"/>.</summary>
@@ -105,6 +107,9 @@ public sealed class PolicyModel
         return (ew / (ew + es), es / (ew + es));
     }
 
+    /// <summary>
+    /// Writes the policy and its value model to one archive at <paramref name="path"/>, which <see cref="Load"/> reads.
+    /// </summary>
     public void Save(string path)
     {
         using var buffer = new MemoryStream();
@@ -157,7 +162,7 @@ public sealed class PolicyModel
 
 /// <summary>The trained policy deployed greedily: submit, on its hourly ticks, when submitting is the likelier
 /// action.</summary>
-public sealed class PolicyGradientMethod(PolicyModel policy, int ticksPerDecision = 6) : IProvisioningMethod
+internal sealed class PolicyGradientMethod(PolicyModel policy, int ticksPerDecision = 6) : IProvisioningMethod
 {
     public string Name => "pg";
 
@@ -179,7 +184,7 @@ public sealed record TrainedPolicy(PolicyModel Policy, IReadOnlyList<double> Mea
 /// The policy has four parameters, so its gradient is written out rather than taken from a
 /// tensor library.
 /// </summary>
-public static class PolicyGradientTrainer
+internal static class PolicyGradientTrainer
 {
     /// <summary>Trains a policy over the frozen <paramref name="value"/> model on episodes that start at
     /// <paramref name="starts"/>.</summary>

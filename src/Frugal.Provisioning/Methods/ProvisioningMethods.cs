@@ -7,11 +7,13 @@ namespace Frugal.Provisioning.Methods;
 /// Mirage's state vector.</summary>
 public sealed class DecisionContext(long now, int tick, long predecessorEnd, Func<int, double> meanWaitOfLastStarted, Func<float[]> features)
 {
+    /// <summary>The simulated time of the decision, in seconds on the trace's clock.</summary>
     public long Now { get; } = now;
 
     /// <summary>Ten-minute ticks since the sample began, for methods that decide less often.</summary>
     public int Tick { get; } = tick;
 
+    /// <summary>When the predecessor will end, in seconds on the trace's clock.</summary>
     public long PredecessorEnd { get; } = predecessorEnd;
 
     /// <summary>The mean wait, in seconds, of the last <paramref name="count"/> jobs to start.</summary>
@@ -24,17 +26,19 @@ public sealed class DecisionContext(long now, int tick, long predecessorEnd, Fun
 /// <summary>Decides, every 10 minutes while the predecessor runs, whether to submit the successor now.</summary>
 public interface IProvisioningMethod
 {
+    /// <summary>The name the method goes by in results and on the command line.</summary>
     string Name { get; }
 
     /// <summary>Submit the successor together with the predecessor, with an afterany dependency, instead of
     /// deciding.</summary>
     bool SubmitsWithDependency => false;
 
+    /// <summary>Whether to submit the successor at this decision.</summary>
     bool ShouldSubmit(DecisionContext context);
 }
 
 /// <summary>Today's practice: submit one minute before the predecessor ends (the episode's fallback does it).</summary>
-public sealed class ReactiveMethod : IProvisioningMethod
+internal sealed class ReactiveMethod : IProvisioningMethod
 {
     public string Name => "reactive";
     public bool ShouldSubmit(DecisionContext context) => false;
@@ -42,7 +46,7 @@ public sealed class ReactiveMethod : IProvisioningMethod
 
 /// <summary>Submit at once with <c>--dependency=afterany</c>: queued early, but ageing only from the predecessor's
 /// end.</summary>
-public sealed class DependencyMethod : IProvisioningMethod
+internal sealed class DependencyMethod : IProvisioningMethod
 {
     public string Name => "dependency";
     public bool SubmitsWithDependency => true;
@@ -51,7 +55,7 @@ public sealed class DependencyMethod : IProvisioningMethod
 
 /// <summary>Submit when the predecessor's end, less a minute, is no further away than the mean wait of the last 100
 /// jobs to start.</summary>
-public sealed class AverageWaitMethod : IProvisioningMethod
+internal sealed class AverageWaitMethod : IProvisioningMethod
 {
     public const int RecentJobs = 100;
 
@@ -65,7 +69,7 @@ public sealed class AverageWaitMethod : IProvisioningMethod
 /// Mirage's value-model rule: predict the gap (hours) of submitting now and submit at the first
 /// decision where it lies in [−0.5, 500], i.e. at most half an hour of overlap is expected.
 /// </summary>
-public sealed class ValueModelMethod(ValueModel model) : IProvisioningMethod
+internal sealed class ValueModelMethod(ValueModel model) : IProvisioningMethod
 {
     public const double LowestGapHours = -0.5;
     public const double HighestGapHours = 500;
@@ -122,7 +126,7 @@ public static class MethodCatalog
     /// <summary>The methods named in <paramref name="names"/>, by their own names.</summary>
     /// <exception cref="BadInputException">A name is unknown (<see cref="UnknownNameException"/>) or given twice, or
     /// none is.</exception>
-    public static IReadOnlyList<string> CanonicalAll(IReadOnlyCollection<string> names) =>
+    internal static IReadOnlyList<string> CanonicalAll(IReadOnlyCollection<string> names) =>
         Methods.GetAll(names).Select(e => e.Name).ToArray();
 
     /// <summary>Whether the method needs a trained model.</summary>

@@ -13,12 +13,16 @@ namespace Frugal.Provisioning.Methods;
 /// LightGbm).</summary>
 public enum ValueModelKind
 {
+    /// <summary>A random forest (ML.NET FastForest).</summary>
     Forest,
+    /// <summary>Gradient-boosted trees (ML.NET LightGbm).</summary>
     Gbt,
 }
 
+/// <summary>The value models' names as results and the command line spell them.</summary>
 public static class ValueModelKinds
 {
+    /// <summary>The model's name: "forest" or "gbt".</summary>
     public static string Name(this ValueModelKind kind) => kind switch
     {
         ValueModelKind.Forest => "forest",
@@ -26,6 +30,7 @@ public static class ValueModelKinds
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
+    /// <summary>The model named <paramref name="name"/> ("forest" or "gbt", exact case); false for others.</summary>
     public static bool TryParse(string name, out ValueModelKind kind)
     {
         foreach (var k in Enum.GetValues<ValueModelKind>())
@@ -43,9 +48,13 @@ public static class ValueModelKinds
 /// rows.</summary>
 public sealed record ValueModelOptions
 {
+    /// <summary>Trees in the ensemble.</summary>
     public int Trees { get; init; } = 100;
+    /// <summary>Leaves per tree.</summary>
     public int Leaves { get; init; } = 20;
+    /// <summary>The fewest training rows a leaf may hold (lowered for small training sets).</summary>
     public int MinimumExamplesPerLeaf { get; init; } = 10;
+    /// <summary>Boosting's learning rate (gradient-boosted trees only).</summary>
     public double LearningRate { get; init; } = 0.1;
 
     /// <summary>Fraction of the training rows held out to report the fit (Mirage's random 80/20 split).</summary>
@@ -97,6 +106,7 @@ public sealed class ValueModel
         _engines = new ThreadLocal<PredictionEngine<Row, Prediction>>(() => _ml.Model.CreatePredictionEngine<Row, Prediction>(_model, _schema));
     }
 
+    /// <summary>Which learner the model was trained with.</summary>
     public ValueModelKind Kind { get; }
 
     /// <summary>The held-out fit measured at training; null for a loaded model.</summary>
@@ -151,7 +161,7 @@ public sealed class ValueModel
     public void Save(string path) => AtomicFile.WriteAllBytes(path, ToBytes());
 
     /// <summary>The model archive: ML.NET's model plus an entry naming the kind.</summary>
-    public byte[] ToBytes()
+    internal byte[] ToBytes()
     {
         using var buffer = new MemoryStream();
         _ml.Model.Save(_model, _schema, buffer);
@@ -172,7 +182,7 @@ public sealed class ValueModel
     /// <summary>The model in <paramref name="bytes"/> (<paramref name="source"/> names them in messages).</summary>
     /// <exception cref="BadInputException">The bytes are not a value model archive.</exception>
     /// <exception cref="CorruptDataException">They are one, but its contents are damaged.</exception>
-    public static ValueModel FromBytes(byte[] bytes, string source, int seed = 0)
+    internal static ValueModel FromBytes(byte[] bytes, string source, int seed = 0)
     {
         var kind = ModelFile.Open(bytes, source, archive =>
         {

@@ -10,7 +10,7 @@ namespace Frugal.Provisioning.Simulation;
 /// the head job will not need (EASY backfill). Runtimes, replayed and capped at the limit, only
 /// decide when nodes really free up.
 /// </summary>
-public sealed class QueueSimulator
+internal sealed class QueueSimulator
 {
     private readonly SchedulerOptions _options;
     private readonly Dictionary<string, Pool> _pools = new(StringComparer.Ordinal);

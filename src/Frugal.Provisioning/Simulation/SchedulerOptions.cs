@@ -9,8 +9,11 @@ namespace Frugal.Provisioning.Simulation;
 /// </summary>
 public sealed record SchedulerOptions
 {
+    /// <summary>Weight of the age factor in a job's priority (PriorityWeightAge).</summary>
     public double AgeWeight { get; init; } = 7000;
+    /// <summary>Weight of the job-size factor in a job's priority (PriorityWeightJobSize).</summary>
     public double JobSizeWeight { get; init; } = 100;
+    /// <summary>The wait at which the age factor reaches 1 (PriorityMaxAge).</summary>
     public long MaxAgeSeconds { get; init; } = 7 * 86400;
 
     /// <summary>Slurm caps the age factor at 1 (PriorityMaxAge); Mirage's simulator lets it grow.</summary>
@@ -26,6 +29,7 @@ public sealed record SchedulerOptions
     /// <summary>Replay each job's logged priority where it has one, instead of the multifactor formula.</summary>
     public bool ReplayLoggedPriority { get; init; }
 
+    /// <summary>Mirage's settings.</summary>
     public static SchedulerOptions Default { get; } = new();
 
     /// <exception cref="BadInputException">A setting is out of range; the message names it.</exception>
@@ -85,12 +89,14 @@ public sealed class NodePools
     public IEnumerable<string> Names => _nodes.Keys;
 
     /// <exception cref="KeyNotFoundException">No pool has that name.</exception>
-    public int NodesOf(string partition) =>
+    internal int NodesOf(string partition) =>
         _nodes.TryGetValue(partition, out var n) ? n : throw new KeyNotFoundException($"no node pool for partition '{partition}' (pools: {this}).");
 
     /// <summary>Checks that a job of <paramref name="nodes"/> nodes in <paramref name="partition"/> has a pool it
     /// fits.</summary>
     /// <param name="what">The job, for the message ("trace job 17", "the chain").</param>
+    /// <param name="partition">The job's partition.</param>
+    /// <param name="nodes">The nodes the job asks for.</param>
     /// <exception cref="BadInputException">No pool serves the partition, or the job is wider than its pool.</exception>
     public void CheckFits(string what, string partition, int nodes)
     {

@@ -4,7 +4,7 @@ namespace Frugal.Provisioning.Simulation;
 /// A job inside the queue simulator: what it asks for (nodes, time limit), how long it really
 /// runs, and, once simulated, when it started and ended.
 /// </summary>
-public sealed class SimJob
+internal sealed class SimJob
 {
     public SimJob(string id, long submit, long limitSeconds, long runtimeSeconds, int nodes, string partition = Traces.SlurmJob.DefaultPartition)
     {

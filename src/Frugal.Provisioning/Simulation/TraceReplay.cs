@@ -3,7 +3,7 @@ using Frugal.Provisioning.Traces;
 namespace Frugal.Provisioning.Simulation;
 
 /// <summary>Replays a whole trace through the simulator, for validating it against the real waits.</summary>
-public static class TraceReplay
+internal static class TraceReplay
 {
     /// <summary>The simulated twin of each traced job, in trace order, after every job has run.</summary>
     /// <param name="trace">The jobs, sorted by submit time.</param>

@@ -17,7 +17,7 @@ public sealed record WaitComparison(string Group, int Jobs, double RealMeanHours
 }
 
 /// <summary>Compares a replay's per-job waits with the trace's, overall and per node-count bucket.</summary>
-public static class WaitValidation
+internal static class WaitValidation
 {
     /// <summary>Node-count buckets: single-node jobs dominate Slurm traces, wide jobs wait differently.</summary>
     public static readonly (string Name, int Min, int Max)[] Buckets = [("1 node", 1, 1), ("2-4 nodes", 2, 4), ("5+ nodes", 5, int.MaxValue)];

@@ -9,7 +9,9 @@ namespace Frugal.Provisioning.Slurm;
 /// <summary>A job as <c>squeue --json</c> lists it (times in Unix seconds; 0 where Slurm has none yet).</summary>
 public sealed record QueuedJob(string Id, string Name, string State, long Submit, long Eligible, long Start, long LimitSeconds, int Nodes)
 {
+    /// <summary>Waiting in the queue.</summary>
     public bool IsPending => State == "PENDING";
+    /// <summary>Holding its nodes.</summary>
     public bool IsRunning => State == "RUNNING";
 }
 
@@ -32,7 +34,7 @@ public sealed record SubmitRequest(string Name, int Nodes, long LimitMinutes, st
 /// A Slurm command that is missing or failed: the message carries its standard error. Like an
 /// I/O error, it is the system refusing something the run needs, not the user's syntax.
 /// </summary>
-public sealed class SlurmException(string message, Exception? inner = null) : IOException(message, inner);
+internal sealed class SlurmException(string message, Exception? inner = null) : IOException(message, inner);
 
 /// <summary>
 /// Drives a real Slurm through its commands: <c>sbatch --parsable</c> to submit and

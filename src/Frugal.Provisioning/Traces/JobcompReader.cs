@@ -6,7 +6,7 @@ namespace Frugal.Provisioning.Traces;
 /// only where a known key follows a space. Used where accounting (slurmdbd) is absent: unlike
 /// <c>sacct -c</c>, its SubmitTime, EligibleTime and StartTime are right.
 /// </summary>
-public sealed class JobcompReader : ITraceReader
+internal sealed class JobcompReader : ITraceReader
 {
     private static readonly string[] Keys =
     [

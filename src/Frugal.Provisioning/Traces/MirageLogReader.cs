@@ -6,7 +6,7 @@ namespace Frugal.Provisioning.Traces;
 /// columns <c>JobID JobName UID Start Submit End Priority TimelimitR ExitCode NNodes</c>
 /// (TimelimitR in minutes). Columns are mapped by header name.
 /// </summary>
-public sealed class MirageLogReader : ITraceReader
+internal sealed class MirageLogReader : ITraceReader
 {
     public string Name => "mirage";
 

@@ -39,5 +39,5 @@ public static class ReferenceTrace
 
     /// <summary>Whether <paramref name="trace"/> is the real Lonestar6 trace, whose waits can validate the
     /// simulator.</summary>
-    public static bool IsReal(TraceReadResult trace) => trace.Source == FileName;
+    internal static bool IsReal(TraceReadResult trace) => trace.Source == FileName;
 }

@@ -6,7 +6,7 @@ namespace Frugal.Provisioning.Traces;
 /// Partition and Priority where present. Step rows (<c>123.batch</c>) are ignored; jobs that never
 /// started (Start <c>Unknown</c> or <c>None</c>) are counted, not replayed.
 /// </summary>
-public sealed class SacctReader : ITraceReader
+internal sealed class SacctReader : ITraceReader
 {
     public string Name => "sacct";
 

@@ -9,11 +9,13 @@ namespace Frugal.Provisioning.Traces;
 /// </summary>
 public sealed record SlurmJob(string Id, long Submit, long Eligible, long Start, long End, long LimitSeconds, int Nodes, string Partition = SlurmJob.DefaultPartition)
 {
+    /// <summary>The partition of traces that name none.</summary>
     public const string DefaultPartition = "default";
 
     /// <summary>The logged priority, where the trace has one (replaying it is an option of the simulator).</summary>
     public double? LoggedPriority { get; init; }
 
+    /// <summary>How long the job held its nodes.</summary>
     public long RuntimeSeconds => End - Start;
 
     /// <summary>The real queue wait, counted from submission as sacct reports it.</summary>
@@ -28,6 +30,7 @@ public sealed record SlurmJob(string Id, long Submit, long Eligible, long Start,
 /// cannot use.</param>
 public sealed record TraceReadResult(IReadOnlyList<SlurmJob> Jobs, string Source, int SkippedBadLines, int NeverStarted);
 
+/// <summary>How a trace file is read.</summary>
 public sealed record TraceReadOptions
 {
     /// <summary>The name messages give <see cref="SkipBad"/>, so a front end can name its own flag for it.</summary>
@@ -57,7 +60,7 @@ public class TraceFormatException(string message, string? setting = null) : BadI
 /// A malformed line, where bad lines are not skipped: the message says so, and names the setting
 /// (<see cref="TraceReadOptions.SkipBadSetting"/>) that would skip it.
 /// </summary>
-public sealed class MalformedTraceLineException(TraceFormatException problem)
+internal sealed class MalformedTraceLineException(TraceFormatException problem)
     : TraceFormatException(
         $"{problem.Message.TrimEnd('.')}; the {TraceReadOptions.SkipBadSetting} setting skips such lines",
         TraceReadOptions.SkipBadSetting);

@@ -9,7 +9,7 @@ namespace Frugal.Provisioning.Traces;
 /// unknown. Start = submit + wait, end = start + run time, limit = requested time (the run time
 /// where unknown), nodes = processors (allocated, else requested) / processors per node, rounded up.
 /// </summary>
-public sealed class SwfReader : ITraceReader
+internal sealed class SwfReader : ITraceReader
 {
     private const int FieldCount = 18;
 

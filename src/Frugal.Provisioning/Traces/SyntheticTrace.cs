@@ -10,12 +10,15 @@ namespace Frugal.Provisioning.Traces;
 /// </summary>
 public sealed record SyntheticTraceOptions
 {
+    /// <summary>Days of submissions to generate.</summary>
     public int Days { get; init; } = 30;
+    /// <summary>Nodes in the one pool the jobs share (at least 16, the widest job).</summary>
     public int PoolNodes { get; init; } = 88;
 
     /// <summary>Node-seconds requested per node-second available; above 1 the queue grows.</summary>
     public double TargetUtilisation { get; init; } = 1.0;
 
+    /// <summary>When the first day begins.</summary>
     public DateTimeOffset From { get; init; } = new(2023, 1, 1, 0, 0, 0, TimeSpan.Zero);
 }
 
@@ -25,6 +28,9 @@ public static class SyntheticTrace
     private static readonly (int Nodes, double Weight)[] NodeCounts = [(1, 0.8), (2, 0.08), (4, 0.06), (8, 0.04), (16, 0.02)];
     private static readonly (long Minutes, double Weight)[] Limits = [(60, 0.15), (240, 0.15), (720, 0.15), (1440, 0.15), (2880, 0.4)];
 
+    /// <summary>Generates the jobs of <paramref name="options"/>, sorted by submit time; the same seeds give the same
+    /// trace.</summary>
+    /// <exception cref="Frugal.Core.Errors.BadInputException">An option is out of range.</exception>
     public static List<SlurmJob> Generate(SyntheticTraceOptions options, SeedTree seeds)
     {
         if (options.Days < 1 || options.PoolNodes < 16 || !(options.TargetUtilisation > 0))

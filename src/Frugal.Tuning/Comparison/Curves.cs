@@ -3,7 +3,7 @@ using Frugal.Tuning.Loop;
 namespace Frugal.Tuning.Comparison;
 
 /// <summary>Best-so-far curves and the sample-efficiency arithmetic LlamaTune reports.</summary>
-public static class Curves
+internal static class Curves
 {
     /// <summary>The best successful value after each trial; before the first success, the first trial's value.</summary>
     public static double[] BestSoFar(IReadOnlyList<TrialRecord> trials, bool maximize)

@@ -7,7 +7,15 @@ using Frugal.Tuning.Targets;
 
 namespace Frugal.Tuning.Comparison;
 
-/// <summary>Several methods on one target, each run on the same seeds (seed k is the same number for every method).</summary>
+/// <summary>
+/// Several methods on one target, each run on the same seeds (seed k is the same number for every method).
+/// </summary>
+/// <param name="TargetName">The target's name, as the catalogue knows it.</param>
+/// <param name="Options">Workload settings the target runs with.</param>
+/// <param name="Space">The knobs every method searches.</param>
+/// <param name="Methods">The methods to compare.</param>
+/// <param name="Iterations">Trials per run after the default configuration's.</param>
+/// <param name="Seeds">Runs per method (seed indices 0 to <paramref name="Seeds"/> − 1).</param>
 /// <param name="HistoryDirectory">
 /// Where each run appends its trials (<c>METHOD-seedK.jsonl</c>), so that a long comparison (a real database) loses nothing when
 /// interrupted; null keeps trials in memory only.
@@ -45,6 +53,7 @@ public sealed record MethodSummary(TuningMethod Method, string? Plain, double[] 
     /// <summary>On how many seeds the method reached the plain optimiser's final best.</summary>
     public int Reached => RatioPerSeed.Count(r => r is not null);
 
+    /// <summary>The median over the seeds of the best value each run reached.</summary>
     public double MedianFinalBest => Summary.Median(FinalBest);
 
     internal static double? MedianWithMissingLowest(IReadOnlyList<double?> values)

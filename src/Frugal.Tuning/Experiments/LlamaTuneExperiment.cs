@@ -17,12 +17,16 @@ public sealed class LlamaTuneExperiment : IExperiment
 {
     private static readonly string[] Methods = ["random", "llamatune-random", "smac", "llamatune-smac", "gp", "llamatune-gp"];
 
+    /// <inheritdoc/>
     public string Name => "tuning.llamatune";
+    /// <inheritdoc/>
     public string Title => "Tuning: LlamaTune's space adapters against plain optimisers on a synthetic surface";
+    /// <inheritdoc/>
     public string Description =>
         "Tunes a 100-knob synthetic surface with 4 effective knobs and a special-value bonus with each optimiser alone and wrapped in LlamaTune " +
         "(HeSBO to 16 dimensions, special-value biasing 0.2, 10,000 buckets), and reports final bests and how many fewer trials LlamaTune needs.";
 
+    /// <inheritdoc/>
     public ExperimentResult Run(ExperimentContext context)
     {
         var methods = Methods.Select(m => TuningMethod.Parse(m)).ToArray();

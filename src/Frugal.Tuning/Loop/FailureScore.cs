@@ -5,7 +5,7 @@ namespace Frugal.Tuning.Loop;
 /// starting from a quarter of the default's value for a maximised metric (throughput) or four times it for a minimised
 /// one (latency), so a failure always looks worse than the baseline without wrecking the optimiser's scale.
 /// </summary>
-public sealed class FailureScore
+internal sealed class FailureScore
 {
     private readonly bool _maximize;
 

@@ -7,7 +7,7 @@ namespace Frugal.Tuning.Loop;
 public sealed record RunIdentity(string Target, string Space, string SpaceFingerprint, string Method, string Seed, string Objective, bool Maximize)
 {
     /// <summary>The first field that differs from <paramref name="other"/>, described for an error message, or null.</summary>
-    public string? FirstDifference(RunIdentity other)
+    internal string? FirstDifference(RunIdentity other)
     {
         if (SystemDifference(other.Target, other.Space, other.SpaceFingerprint) is { } difference) return difference;
         if (Method != other.Method) return $"method {Method}, not {other.Method}";
@@ -20,7 +20,7 @@ public sealed record RunIdentity(string Target, string Space, string SpaceFinger
     /// Whether the run tuned <paramref name="target"/> over the space <paramref name="space"/> with
     /// <paramref name="fingerprint"/> (by whatever method): the difference described, or null.
     /// </summary>
-    public string? SystemDifference(string target, string space, string fingerprint)
+    internal string? SystemDifference(string target, string space, string fingerprint)
     {
         if (Target != target) return $"target '{Target}', not '{target}'";
         if (Space != space || SpaceFingerprint != fingerprint)

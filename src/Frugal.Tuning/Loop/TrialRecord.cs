@@ -15,6 +15,7 @@ public sealed record TrialRecord(
     double Seconds,
     DateTimeOffset Finished)
 {
+    /// <summary>Whether the target failed on this configuration; <see cref="Failure"/> says why.</summary>
     public bool Failed => Failure is not null;
 
     /// <summary>Iteration 0 evaluates the space's default configuration: the baseline.</summary>

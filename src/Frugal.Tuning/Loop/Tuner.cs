@@ -25,6 +25,7 @@ public sealed record TuningPlan(string TargetName, SearchSpace Space, TuningMeth
 /// <summary>A finished (or resumed-and-finished) run: every trial, the baseline and the best.</summary>
 public sealed record TuningOutcome(TuningPlan Plan, TargetObjective Objective, IReadOnlyList<TrialRecord> Trials)
 {
+    /// <summary>The baseline: the trial of the space's default configuration (iteration 0).</summary>
     public TrialRecord Default => Trials[0];
 
     /// <summary>The best successful trial (the default when nothing beat it).</summary>

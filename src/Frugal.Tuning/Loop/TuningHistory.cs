@@ -58,7 +58,7 @@ public sealed class TuningHistory : IDisposable
     /// <summary>
     /// Whether <paramref name="path"/> holds a history with something in it, which a new run must not overwrite.
     /// </summary>
-    public static bool HoldsTrials(string path) => File.Exists(path) && new FileInfo(path).Length > 0;
+    internal static bool HoldsTrials(string path) => File.Exists(path) && new FileInfo(path).Length > 0;
 
     /// <summary>Starts a new history at <paramref name="path"/>.</summary>
     /// <exception cref="HistoryExistsException">The file exists already and holds trials (resume it or pick another

@@ -13,7 +13,7 @@ namespace Frugal.Tuning.Optimizers;
 /// <param name="NeighboursPerContinuousDimension">Gaussian (σ = 0.2) moves of each continuous coordinate per step.</param>
 /// <param name="RandomSuggestionProbability">Chance that a suggestion is uniform instead of model-based (SMAC's interleaving).</param>
 /// <param name="IncumbentFromModel">EI's η is the best predicted mean at a feasible observed point (SMAC) instead of the best observed value.</param>
-public sealed record BayesianOptimizerOptions(
+internal sealed record BayesianOptimizerOptions(
     int InitialDesign = 10,
     int RandomCandidates = 2000,
     int LocalSearchStarts = 10,
@@ -31,7 +31,7 @@ public sealed record BayesianOptimizerOptions(
 /// levels of a discrete one), started from the best observed points and the best candidates.
 /// <c>gp</c> and <c>smac</c> are this loop with a Gaussian process and a random forest.
 /// </summary>
-public sealed class BayesianOptimizer : IOptimizer
+internal sealed class BayesianOptimizer : IOptimizer
 {
     /// <summary>The <c>gp</c> defaults: fewer local-search moves than SMAC, since a GP prediction costs O(n·d + n²).</summary>
     public static readonly BayesianOptimizerOptions GaussianProcessDefaults = new(RandomCandidates: 2000, LocalSearchStarts: 5, NeighboursPerContinuousDimension: 1);

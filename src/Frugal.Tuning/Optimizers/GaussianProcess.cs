@@ -7,7 +7,7 @@ using MathNet.Numerics.Optimization;
 namespace Frugal.Tuning.Optimizers;
 
 /// <summary>The hyperparameters of a <see cref="GaussianProcess"/>, all on the scale of standardised outputs.</summary>
-public sealed record GaussianProcessHyperparameters(double SignalVariance, IReadOnlyList<double> LengthScales, double NoiseVariance)
+internal sealed record GaussianProcessHyperparameters(double SignalVariance, IReadOnlyList<double> LengthScales, double NoiseVariance)
 {
     /// <summary>Length scales and variances are kept inside these bounds while fitting (inputs live in [0, 1]).</summary>
     public const double MinLengthScale = 1e-2, MaxLengthScale = 1e2, MinSignalVariance = 1e-2, MaxSignalVariance = 1e2,
@@ -32,7 +32,7 @@ public sealed record GaussianProcessHyperparameters(double SignalVariance, IRead
 /// Outputs are standardised (mean 0, population standard deviation 1) before fitting, so the hyperparameter bounds
 /// and starting points mean the same for every metric; predictions come back in the metric's own units.
 /// </summary>
-public sealed class GaussianProcess : ISurrogate
+internal sealed class GaussianProcess : ISurrogate
 {
     // Per BFGS run: a warm start from the previous fit converges in far fewer; a cold one is good enough by then.
     private const int MaxIterations = 40;
@@ -227,7 +227,7 @@ public sealed class GaussianProcess : ISurrogate
 /// more rarely moves the likelihood's optimum far, so the costly random restart (a second BFGS run over d + 2
 /// parameters) is made only on the first fit and every <see cref="RestartEvery"/>-th after it, to escape poor optima.
 /// </summary>
-public sealed class GaussianProcessFitter(RandomStream random) : ISurrogateFitter
+internal sealed class GaussianProcessFitter(RandomStream random) : ISurrogateFitter
 {
     public const int RestartEvery = 5;
 

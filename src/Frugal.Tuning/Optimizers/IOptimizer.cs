@@ -24,6 +24,7 @@ public interface IOptimizer
 /// </summary>
 public sealed record OptimizerDimension(string Name, int Levels = 0)
 {
+    /// <summary>Whether any coordinate in [0, 1] is allowed (no level grid).</summary>
     public bool IsContinuous => Levels == 0;
 }
 
@@ -34,7 +35,9 @@ public sealed record OptimizerDimension(string Name, int Levels = 0)
 /// </summary>
 public sealed record Observation(double Objective, IReadOnlyList<double> Constraints, bool Failed = false)
 {
+    /// <summary>The observation of a successful, unconstrained evaluation.</summary>
     public static Observation Of(double objective) => new(objective, []);
 
+    /// <summary>Whether every constraint holds (is ≤ 0); true when there are none.</summary>
     public bool Feasible => Constraints.All(c => c <= 0);
 }

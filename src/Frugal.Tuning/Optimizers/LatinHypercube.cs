@@ -7,7 +7,7 @@ namespace Frugal.Tuning.Optimizers;
 /// holds exactly one of the n points, so a small design already covers every coordinate's whole range (the
 /// initial design of the model-based optimisers and the <c>lhs</c> baseline).
 /// </summary>
-public static class LatinHypercube
+internal static class LatinHypercube
 {
     /// <summary>
     /// A fresh design of <paramref name="n"/> points. A continuous coordinate is uniform inside its stratum; a discrete
@@ -42,7 +42,7 @@ public static class LatinHypercube
 /// not known up front, so it draws successive independent designs of <see cref="BatchSize"/> points, each stratified
 /// on its own (the same size as the model-based optimisers' initial design).
 /// </summary>
-public sealed class LatinHypercubeSearch(IReadOnlyList<OptimizerDimension> dimensions, RandomStream random) : IOptimizer
+internal sealed class LatinHypercubeSearch(IReadOnlyList<OptimizerDimension> dimensions, RandomStream random) : IOptimizer
 {
     /// <summary>Points per design.</summary>
     public const int BatchSize = 10;

@@ -6,7 +6,7 @@ namespace Frugal.Tuning.Optimizers;
 /// exponential), the usual choice for Bayesian optimisation; one length scale per dimension lets the fit switch
 /// irrelevant dimensions off.
 /// </summary>
-public static class Matern52Kernel
+internal static class Matern52Kernel
 {
     private static readonly double Sqrt5 = Math.Sqrt(5);
 

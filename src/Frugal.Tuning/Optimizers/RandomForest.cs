@@ -3,7 +3,7 @@ using Frugal.Core.Randomness;
 namespace Frugal.Tuning.Optimizers;
 
 /// <summary>The forest SMAC4HPO uses (LlamaTune's settings): 100 bootstrapped trees, every feature tried at every split.</summary>
-public sealed record RandomForestOptions(int Trees = 100, int MinSamplesSplit = 2, int MinSamplesLeaf = 3, int MaxDepth = 1 << 20, bool Bootstrap = true);
+internal sealed record RandomForestOptions(int Trees = 100, int MinSamplesSplit = 2, int MinSamplesLeaf = 3, int MaxDepth = 1 << 20, bool Bootstrap = true);
 
 /// <summary>
 /// A random forest of regression trees, the surrogate of the <c>smac</c> optimiser. Built in-house because SMAC needs
@@ -12,7 +12,7 @@ public sealed record RandomForestOptions(int Trees = 100, int MinSamplesSplit = 
 /// is drawn uniformly between the two consecutive distinct values it separates, so the forest's average interpolates
 /// between observations instead of stepping at their midpoints. Discrete dimensions are ordinary ordered coordinates.
 /// </summary>
-public sealed class RandomForest : ISurrogate
+internal sealed class RandomForest : ISurrogate
 {
     private readonly RegressionTree[] _trees;
 
@@ -60,7 +60,7 @@ public sealed class RandomForest : ISurrogate
 }
 
 /// <summary>Fits a fresh <see cref="RandomForest"/> per call.</summary>
-public sealed class RandomForestFitter(RandomStream random, RandomForestOptions? options = null) : ISurrogateFitter
+internal sealed class RandomForestFitter(RandomStream random, RandomForestOptions? options = null) : ISurrogateFitter
 {
     public ISurrogate Fit(IReadOnlyList<double[]> points, IReadOnlyList<double> values) => RandomForest.Fit(points, values, random, options);
 }

@@ -3,7 +3,7 @@ using Frugal.Core.Randomness;
 namespace Frugal.Tuning.Optimizers;
 
 /// <summary>Uniform random search: every suggestion is independent of what was observed (the paper's weakest baseline).</summary>
-public sealed class RandomSearch(IReadOnlyList<OptimizerDimension> dimensions, RandomStream random) : IOptimizer
+internal sealed class RandomSearch(IReadOnlyList<OptimizerDimension> dimensions, RandomStream random) : IOptimizer
 {
     public string Name => "random";
 

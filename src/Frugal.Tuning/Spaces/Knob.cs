@@ -3,9 +3,13 @@ namespace Frugal.Tuning.Spaces;
 /// <summary>The kinds of knob a space file may declare (its <c>type</c> field).</summary>
 public enum KnobType
 {
+    /// <summary>A whole number in [<see cref="Knob.Min"/>, <see cref="Knob.Max"/>].</summary>
     Integer,
+    /// <summary>A real number in [<see cref="Knob.Min"/>, <see cref="Knob.Max"/>].</summary>
     Real,
+    /// <summary>One of the strings in <see cref="Knob.Values"/>.</summary>
     Categorical,
+    /// <summary>On or off.</summary>
     Boolean,
 }
 
@@ -24,15 +28,25 @@ public sealed record SpecialValue(double Value, double? Probability);
 /// </summary>
 public sealed record Knob(string Name, KnobType Type, object Default)
 {
+    /// <summary>The lowest value of a numeric knob.</summary>
     public double Min { get; init; }
+    /// <summary>The highest value of a numeric knob.</summary>
     public double Max { get; init; }
+    /// <summary>Whether optimisers search a numeric knob's range on a log scale (for ranges over orders of
+    /// magnitude).</summary>
     public bool LogScale { get; init; }
+    /// <summary>The choices of a categorical knob.</summary>
     public IReadOnlyList<string> Values { get; init; } = [];
+    /// <summary>Values of a numeric knob that mean something special, which special-value biasing favours.</summary>
     public IReadOnlyList<SpecialValue> Special { get; init; } = [];
+    /// <summary>The unit the target reads the value in (<c>kB</c>, <c>ms</c>); informational.</summary>
     public string? Unit { get; init; }
+    /// <summary>Whether a new value takes effect only after the target restarts (PostgreSQL's postmaster).</summary>
     public bool Restart { get; init; }
+    /// <summary>What the knob does, for listings.</summary>
     public string? Description { get; init; }
 
+    /// <summary>Whether the knob is an integer or real one, with a range.</summary>
     public bool IsNumeric => Type is KnobType.Integer or KnobType.Real;
 
     /// <summary>How many values a categorical or boolean knob offers (0 for numeric knobs).</summary>
@@ -46,19 +60,23 @@ public sealed record Knob(string Name, KnobType Type, object Default)
     /// <summary>How many distinct values an integer knob's range holds (special values excluded).</summary>
     public double IntegerCount => Max - Min + 1;
 
+    /// <summary>An integer knob over [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static Knob Integer(string name, long min, long max, long @default, bool log = false, params SpecialValue[] special) =>
         new(name, KnobType.Integer, @default) { Min = min, Max = max, LogScale = log, Special = special };
 
+    /// <summary>A real knob over [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static Knob Real(string name, double min, double max, double @default, bool log = false, params SpecialValue[] special) =>
         new(name, KnobType.Real, @default) { Min = min, Max = max, LogScale = log, Special = special };
 
+    /// <summary>A categorical knob choosing among <paramref name="values"/>.</summary>
     public static Knob Categorical(string name, string @default, params string[] values) =>
         new(name, KnobType.Categorical, @default) { Values = values };
 
+    /// <summary>An on/off knob.</summary>
     public static Knob Boolean(string name, bool @default) => new(name, KnobType.Boolean, @default);
 
     /// <summary>The value at position <paramref name="u"/> ∈ [0, 1] of the range: linear, or on the log scale.</summary>
-    public double ValueAt(double u)
+    internal double ValueAt(double u)
     {
         u = Math.Clamp(u, 0, 1);
         var value = LogScale ? Math.Exp(Math.Log(Min) + u * (Math.Log(Max) - Math.Log(Min))) : Min + u * (Max - Min);
@@ -66,7 +84,7 @@ public sealed record Knob(string Name, KnobType Type, object Default)
     }
 
     /// <summary>The position in [0, 1] of <paramref name="value"/> in the range (the inverse of <see cref="ValueAt"/>).</summary>
-    public double PositionOf(double value)
+    internal double PositionOf(double value)
     {
         if (Max == Min) return 0;
         value = Math.Clamp(value, Min, Max);
@@ -77,7 +95,7 @@ public sealed record Knob(string Name, KnobType Type, object Default)
     /// Whether a numeric knob can take <paramref name="value"/>: one of its special values, or a value of its range as
     /// decoding rounds it (a linear real rounded to 2 decimals may lie just outside a range whose ends have more).
     /// </summary>
-    public bool CanTake(double value) =>
+    internal bool CanTake(double value) =>
         Special.Any(s => s.Value == value)
         || (value >= Math.Min(Min, RoundedReal(Min)) && value <= Math.Max(Max, RoundedReal(Max)));
 

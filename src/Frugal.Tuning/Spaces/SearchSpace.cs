@@ -15,6 +15,8 @@ public sealed class SearchSpace
     /// </summary>
     public const string Setting = "space";
 
+    /// <summary>A space of <paramref name="knobs"/>, searched in the order given.</summary>
+    /// <exception cref="ArgumentException">The name is blank, there are no knobs, or two share a name.</exception>
     public SearchSpace(string name, IReadOnlyList<Knob> knobs, string? description = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -26,10 +28,15 @@ public sealed class SearchSpace
         Description = description;
     }
 
+    /// <summary>The name a space goes by (<c>postgres-15</c>); part of a run's identity.</summary>
     public string Name { get; }
+    /// <summary>What the space covers, for listings; null when its file says nothing.</summary>
     public string? Description { get; }
+    /// <summary>The knobs in definition order.</summary>
     public IReadOnlyList<Knob> Knobs { get; }
 
+    /// <summary>The knob called <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The space has no knob of that name.</exception>
     public Knob this[string name] => Knobs.FirstOrDefault(k => k.Name == name) ?? throw new KeyNotFoundException($"space '{Name}' has no knob '{name}'.");
 
     /// <summary>Every knob at its default.</summary>
@@ -39,7 +46,7 @@ public sealed class SearchSpace
     /// A short hash of everything that shapes the search (names, types, ranges, defaults, special values): a history made on
     /// one space must not be resumed on another, even one with the same name.
     /// </summary>
-    public string Fingerprint()
+    internal string Fingerprint()
     {
         var text = new StringBuilder(Name);
         foreach (var k in Knobs)

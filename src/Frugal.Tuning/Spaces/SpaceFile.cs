@@ -32,7 +32,7 @@ public static class SpaceFile
             new SpaceJson(space.Name, space.Description, [.. space.Knobs.Select(KnobJson.Of)]), ResultJson.Options);
 
     /// <summary>A space embedded in <paramref name="assembly"/> as the resource <paramref name="resource"/>.</summary>
-    public static SearchSpace FromResource(Assembly assembly, string resource)
+    internal static SearchSpace FromResource(Assembly assembly, string resource)
     {
         using var stream = assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"the assembly {assembly.GetName().Name} embeds no resource '{resource}'.");
@@ -244,7 +244,7 @@ internal sealed record KnobJson(
 internal sealed record SpecialJson(object Value, double? Probability);
 
 /// <summary>A space file that breaks the format; the message names the file, the knob and the field.</summary>
-public sealed class SpaceFormatException(string source, string? knob, string? fieldName, string problem)
+internal sealed class SpaceFormatException(string source, string? knob, string? fieldName, string problem)
     : BadInputException($"{source}: {(knob is null ? "" : $"knob '{knob}': ")}{(fieldName is null ? "" : $"field '{fieldName}': ")}{problem}")
 {
     public string FileName => source;

@@ -27,10 +27,13 @@ public sealed record TargetObjective(string Metric, bool Maximize, IReadOnlyList
 /// <summary>The metrics of one trial, or why it failed.</summary>
 public sealed record TrialMeasurement(IReadOnlyDictionary<string, double> Metrics, string? Failure)
 {
+    /// <summary>Whether the trial failed; <see cref="Failure"/> says why.</summary>
     public bool Failed => Failure is not null;
 
+    /// <summary>A trial that completed, with its <paramref name="metrics"/> by name.</summary>
     public static TrialMeasurement Succeeded(IReadOnlyDictionary<string, double> metrics) => new(metrics, null);
 
+    /// <summary>A trial that failed for <paramref name="reason"/> (the configuration crashed the target).</summary>
     public static TrialMeasurement FailedWith(string reason) => new(new Dictionary<string, double>(), reason);
 }
 

@@ -10,8 +10,10 @@ public sealed class FrugalTarget(KvStore store) : IKvTarget
     /// <summary>The store the target drives (its statistics, for the experiment).</summary>
     public KvStore Store => store;
 
+    /// <inheritdoc/>
     public IKvSession NewSession() => new Session(store);
 
+    /// <inheritdoc/>
     public (long Read, long Written)? DeviceBytes
     {
         get
@@ -21,6 +23,7 @@ public sealed class FrugalTarget(KvStore store) : IKvTarget
         }
     }
 
+    /// <inheritdoc/>
     public long? CompactionRounds
     {
         get
@@ -30,6 +33,7 @@ public sealed class FrugalTarget(KvStore store) : IKvTarget
         }
     }
 
+    /// <summary>Disposes the store the target drives.</summary>
     public void Dispose() => store.Dispose();
 
     /// <summary>A worker's handle: it waits for its own disk reads (the store needs no draining by hand).</summary>
@@ -64,7 +68,7 @@ public sealed class FrugalTarget(KvStore store) : IKvTarget
 /// <summary>
 /// The benchmark's read-modify-write: add 1 to the value's first 8 bytes; an absent key starts from the input.
 /// </summary>
-public readonly struct IncrementFirstWord : IRmwFunction
+internal readonly struct IncrementFirstWord : IRmwFunction
 {
     public int ResultLength(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists) =>
         exists ? current.Length : input.Length;

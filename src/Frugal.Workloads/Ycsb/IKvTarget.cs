@@ -7,6 +7,7 @@ namespace Frugal.Workloads.Ycsb;
 /// </summary>
 public interface IKvTarget : IDisposable
 {
+    /// <summary>A handle for one worker thread; the runner opens one per thread and disposes it at the end.</summary>
     IKvSession NewSession();
 
     /// <summary>
@@ -31,6 +32,7 @@ public interface IKvTarget : IDisposable
 /// </summary>
 public interface IKvSession : IDisposable
 {
+    /// <summary>Writes <paramref name="value"/> under <paramref name="key"/>, inserting or replacing.</summary>
     void Upsert(long key, ReadOnlySpan<byte> value);
 
     /// <summary>Reads into <paramref name="value"/>; false when absent (or, in a session that keeps operations in

@@ -7,7 +7,7 @@ namespace Frugal.Workloads.Ycsb;
 /// Latencies in log-linear buckets (16 per power of two, so a percentile is within about 6 %),
 /// in constant memory however long a run lasts. One per worker thread; merged at the end.
 /// </summary>
-public sealed class LatencyHistogram
+internal sealed class LatencyHistogram
 {
     private const int SubBits = 4;
     private const int Sub = 1 << SubBits;

@@ -11,12 +11,16 @@ namespace Frugal.Workloads.Ycsb;
 /// </summary>
 public sealed class YcsbExperiment : IExperiment
 {
+    /// <inheritdoc/>
     public string Name => "storage.ycsb";
+    /// <inheritdoc/>
     public string Title => "YCSB on the hybrid-log store with memory below the data size";
+    /// <inheritdoc/>
     public string Description =>
         "Loads a store whose memory budget is a fraction of the data, then runs YCSB A, B and C (Zipf 0.99): " +
         "throughput, read-cache hit rate and device bytes per operation.";
 
+    /// <inheritdoc/>
     public ExperimentResult Run(ExperimentContext context)
     {
         var quick = context.Quick;

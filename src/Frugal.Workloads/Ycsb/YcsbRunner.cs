@@ -14,10 +14,14 @@ public sealed record YcsbSettings(long Records, int ValueBytes, int Threads, Tim
 public sealed record PhaseResult(
     long Operations, double Seconds, double P50Micros, double P99Micros, long DeviceBytesRead, long DeviceBytesWritten)
 {
+    /// <summary>Throughput per interval of the run phase; null unless a timeline interval was asked for.</summary>
     public IReadOnlyList<TimelinePoint>? Timeline { get; init; }
 
+    /// <summary>Operations per second over the whole phase (0 for a phase that took no time).</summary>
     public double OpsPerSecond => Seconds > 0 ? Operations / Seconds : 0;
+    /// <summary>Device bytes read per operation, the read amplification the phase paid.</summary>
     public double ReadBytesPerOp => Operations > 0 ? (double)DeviceBytesRead / Operations : 0;
+    /// <summary>Device bytes written per operation, the write amplification the phase paid.</summary>
     public double WriteBytesPerOp => Operations > 0 ? (double)DeviceBytesWritten / Operations : 0;
 }
 
@@ -38,6 +42,13 @@ public static class YcsbRunner
 {
     private const int LatencySampleEvery = 8;
 
+    /// <summary>
+    /// Loads every key from 0 to <see cref="YcsbSettings.Records"/> once, the keys split among the threads; each value
+    /// starts with its key.
+    /// </summary>
+    /// <param name="target">The store to load.</param>
+    /// <param name="settings">Record count, value size and thread count.</param>
+    /// <param name="cancellation">Stops the load early (the store keeps what was written).</param>
     public static PhaseResult Load(IKvTarget target, YcsbSettings settings, CancellationToken cancellation = default)
     {
         var before = DeviceBytes(target);
@@ -189,7 +200,7 @@ public static class YcsbRunner
 /// <summary>
 /// The process's I/O accounting on Linux: bytes through read/write calls (rchar, wchar); zeros elsewhere.
 /// </summary>
-public static class ProcessIo
+internal static class ProcessIo
 {
     public static (long Read, long Written) ReadAndWrittenBytes()
     {

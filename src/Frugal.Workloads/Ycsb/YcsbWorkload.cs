@@ -5,11 +5,16 @@ using Frugal.Core.Randomness;
 
 namespace Frugal.Workloads.Ycsb;
 
+/// <summary>One YCSB operation, as a workload draws it.</summary>
 public enum YcsbOperation
 {
+    /// <summary>Reads a key.</summary>
     Read,
+    /// <summary>Overwrites an existing key's value without reading it (a blind upsert).</summary>
     Update,
+    /// <summary>Writes a new key past the loaded ones.</summary>
     Insert,
+    /// <summary>Reads a key's value and writes back a changed one, as one operation.</summary>
     ReadModifyWrite,
 }
 
@@ -23,12 +28,18 @@ public enum YcsbOperation
 public sealed record YcsbWorkload(
     string Name, double ReadFraction, double UpdateFraction, double InsertFraction, double RmwFraction, bool Latest)
 {
+    /// <summary>Update heavy: 50 % reads, 50 % updates.</summary>
     public static YcsbWorkload A { get; } = new("A", 0.5, 0.5, 0, 0, Latest: false);
+    /// <summary>Read mostly: 95 % reads, 5 % updates.</summary>
     public static YcsbWorkload B { get; } = new("B", 0.95, 0.05, 0, 0, Latest: false);
+    /// <summary>Read only.</summary>
     public static YcsbWorkload C { get; } = new("C", 1, 0, 0, 0, Latest: false);
+    /// <summary>Read latest: 95 % reads biased to the newest keys, 5 % inserts.</summary>
     public static YcsbWorkload D { get; } = new("D", 0.95, 0, 0.05, 0, Latest: true);
+    /// <summary>Read-modify-write only.</summary>
     public static YcsbWorkload F { get; } = new("F", 0, 0, 0, 1, Latest: false);
 
+    /// <summary>The five workloads in order A, B, C, D, F.</summary>
     public static IReadOnlyList<YcsbWorkload> All { get; } = [A, B, C, D, F];
 
     /// <summary>The workloads by name (A, B, C, D, F; any case).</summary>
@@ -43,7 +54,8 @@ public sealed record YcsbWorkload(
     /// <exception cref="UnknownNameException">No workload has that name; the message lists the known ones.</exception>
     public static YcsbWorkload Parse(string name) => Catalog.Get(name);
 
-    public YcsbOperation NextOperation(RandomStream random)
+    /// <summary>Draws the next operation from the workload's mix.</summary>
+    internal YcsbOperation NextOperation(RandomStream random)
     {
         var u = random.NextDouble();
         if (u < ReadFraction) return YcsbOperation.Read;
@@ -57,7 +69,7 @@ public sealed record YcsbWorkload(
 /// <summary>
 /// Chooses keys for a run over <c>records</c> loaded keys; thread-safe (each thread brings its own stream).
 /// </summary>
-public sealed class YcsbKeyChooser
+internal sealed class YcsbKeyChooser
 {
     private readonly YcsbScrambledZipfian _scrambled;
     private readonly YcsbZipfian _ranks;

@@ -13,7 +13,7 @@ namespace Frugal.Tuning.Targets.Kv;
 /// memory budget is fixed at half the data size, so how it is split between index, log and read cache decides how much
 /// I/O the run does. A split the store refuses (a log of fewer than four pages) is a failed trial.
 /// </summary>
-public sealed class KvTarget : ITuningTarget
+internal sealed class KvTarget : ITuningTarget
 {
     private const string SpaceResource = "Frugal.Tuning.Targets.Kv.kv.json";
     private const int ValueBytes = 100;

@@ -5,17 +5,17 @@ using Frugal.Core.Statistics;
 namespace Frugal.Tuning.Targets.Postgres;
 
 /// <summary>pgbench's built-in scripts: TPC-B-like read-write (the default) or select-only (<c>-S</c>).</summary>
-public enum PgbenchWorkload
+internal enum PgbenchWorkload
 {
     TpcB,
     SelectOnly,
 }
 
 /// <summary>One pgbench run: throughput without connection set-up, and latencies over every transaction it logged.</summary>
-public sealed record PgbenchRun(double Tps, double MeanLatencyMs, double P95LatencyMs, long Transactions);
+internal sealed record PgbenchRun(double Tps, double MeanLatencyMs, double P95LatencyMs, long Transactions);
 
 /// <summary>pgbench failed (could not connect, a client aborted, output without a TPS line): the message says why.</summary>
-public sealed class PgbenchException(string message) : Exception(message);
+internal sealed class PgbenchException(string message) : Exception(message);
 
 /// <summary>
 /// Drives pgbench against a cluster. The p95 latency comes from pgbench's per-transaction log (<c>-l</c>): one line
@@ -23,7 +23,7 @@ public sealed class PgbenchException(string message) : Exception(message);
 /// from aggregates (<c>--aggregate-interval</c> keeps only sums, minimum and maximum). Each run writes its log into a
 /// fresh folder that is deleted once read.
 /// </summary>
-public sealed partial class Pgbench(string executable, IReadOnlyList<string> clientArguments, string scratchDirectory)
+internal sealed partial class Pgbench(string executable, IReadOnlyList<string> clientArguments, string scratchDirectory)
 {
     /// <summary>Creates the pgbench tables with <paramref name="scale"/> × 100,000 accounts (quiet: progress every 5 s only).</summary>
     public void Initialise(int scale, CancellationToken cancellation)

@@ -14,7 +14,7 @@ namespace Frugal.Tuning.Targets.Postgres;
 /// back. Disposing it (or this process exiting, or Ctrl-C) stops the server, by its postmaster PID if pg_ctl cannot,
 /// and deletes the folder. The server refuses to run as root, so as root the server tools run as <c>postgres</c>.
 /// </summary>
-public sealed partial class PostgresCluster : IDisposable
+internal sealed partial class PostgresCluster : IDisposable
 {
     private const string ServerUser = "postgres";
     private readonly PostgresInstallation installation;

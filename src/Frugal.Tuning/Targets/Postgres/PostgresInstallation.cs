@@ -4,7 +4,7 @@ namespace Frugal.Tuning.Targets.Postgres;
 /// Where the PostgreSQL server tools live. Debian keeps them off PATH in /usr/lib/postgresql/VERSION/bin, so the newest
 /// version there is used; elsewhere the folder holding an initdb found on PATH.
 /// </summary>
-public sealed record PostgresInstallation(string BinDirectory)
+internal sealed record PostgresInstallation(string BinDirectory)
 {
     public string InitDb => Path.Combine(BinDirectory, "initdb");
     public string PgCtl => Path.Combine(BinDirectory, "pg_ctl");

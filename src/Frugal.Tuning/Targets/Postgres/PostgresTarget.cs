@@ -11,7 +11,7 @@ namespace Frugal.Tuning.Targets.Postgres;
 /// differ by up to 3× (design §10). A configuration the server rejects, cannot start with, or under which pgbench
 /// fails is a failed trial; the last configuration that worked is put back and the server restarted before returning.
 /// </summary>
-public sealed class PostgresTarget : ITuningTarget
+internal sealed class PostgresTarget : ITuningTarget
 {
     private readonly PostgresRunSettings settings;
     private readonly PostgresCluster cluster;

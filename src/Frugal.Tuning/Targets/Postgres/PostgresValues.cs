@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Frugal.Tuning.Targets.Postgres;
 
 /// <summary>Knob values as PostgreSQL reads them in a configuration file: bare numbers in the knob's base unit.</summary>
-public static class PostgresValues
+internal static class PostgresValues
 {
     /// <summary>
     /// long → the number; double → its shortest round-trip text (invariant culture: '.' and, for extremes, 'E' exponents,

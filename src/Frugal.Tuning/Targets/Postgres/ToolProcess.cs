@@ -117,4 +117,4 @@ internal sealed record ToolRunOptions(string? RunAs = null, string? WorkingDirec
 /// A PostgreSQL tool or server operation failed; the message carries the tool's (or server log's) reason. Like an I/O
 /// error it is the system's failure, not the user's input nor a bug in frugal, so the command line reports it as such.
 /// </summary>
-public sealed class PostgresException(string message) : IOException(message);
+internal sealed class PostgresException(string message) : IOException(message);

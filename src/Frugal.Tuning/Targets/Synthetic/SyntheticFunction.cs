@@ -13,7 +13,7 @@ namespace Frugal.Tuning.Targets.Synthetic;
 /// (−0.5 at the bonus special value), so the optimum is known exactly. A log-scale integer knob in its top 3% crashes the
 /// trial. Everything is drawn from a seed fixed per function, so a function name always means the same surface.
 /// </summary>
-public sealed class SyntheticFunction
+internal sealed class SyntheticFunction
 {
     private const double Scale = 1000;
     private const double Spread = 0.7;

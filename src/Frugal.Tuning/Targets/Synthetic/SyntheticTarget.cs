@@ -9,7 +9,7 @@ namespace Frugal.Tuning.Targets.Synthetic;
 /// A <see cref="SyntheticFunction"/> as a target: instant trials with a known optimum, for tests and for checking
 /// optimisers. It reports <c>score</c> (maximised) and <c>regret</c> (optimum − noiseless score).
 /// </summary>
-public sealed class SyntheticTarget : ITuningTarget
+internal sealed class SyntheticTarget : ITuningTarget
 {
     private readonly Normal _noise;
 
