@@ -14,6 +14,7 @@ public sealed record ValidationCase(string Profile, double SloMs, int Budget)
 
 /// <summary>One seed of a cell, scored noise-free against the grid optimum.</summary>
 /// <param name="Seed">The seed's number.</param>
+/// <param name="Recommended">The tuner's recommendation.</param>
 /// <param name="Regret">E(x̂) / E* − 1 of the recommendation.</param>
 /// <param name="Feasible">The recommendation meets the SLO.</param>
 /// <param name="Violations">Phase-2 samples whose configuration misses the SLO.</param>
@@ -23,7 +24,7 @@ public sealed record ValidationCase(string Profile, double SloMs, int Budget)
 /// <param name="RandomFeasible">Random search's recommendation meets the SLO.</param>
 /// <param name="VirtualSeconds">Tuning time on the simulator's clock.</param>
 public sealed record ValidationRun(
-    int Seed, double Regret, bool Feasible, int Violations, int? SamplesToWithin5, double[] IncumbentRegret,
+    int Seed, HardwareConfig Recommended, double Regret, bool Feasible, int Violations, int? SamplesToWithin5, double[] IncumbentRegret,
     double RandomRegret, bool RandomFeasible, double VirtualSeconds)
 {
     /// <summary>Regret where a recommendation that misses the SLO ranks worst.</summary>
@@ -100,7 +101,7 @@ public static class ValidationHarness
             var (randomRegret, randomFeasible) = Score(random.Recommended);
             var search = result.SearchSamples;
             var within = search.FirstOrDefault(x => Score(x.Config) is { Feasible: true, Regret: <= 0.05 });
-            runs.Add(new ValidationRun(s, regret, feasible, search.Count(x => !Score(x.Config).Feasible),
+            runs.Add(new ValidationRun(s, result.Recommended, regret, feasible, search.Count(x => !Score(x.Config).Feasible),
                 within?.Index - search[0].Index + 1,
                 [.. result.Incumbents.Select(Score).Select(x => x.Feasible ? x.Regret : double.PositiveInfinity)],
                 randomRegret, randomFeasible, result.VirtualSeconds));
