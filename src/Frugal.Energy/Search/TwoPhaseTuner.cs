@@ -1,4 +1,6 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
+using Frugal.Energy.Backends;
 using Frugal.Energy.Devices;
 using Frugal.Energy.Simulation;
 using Frugal.Tuning.Optimizers;
@@ -44,6 +46,9 @@ public static class TwoPhaseTuner
             var replicate = samples.Any(s => s.Phase == phase && s.Config == config);
             await device.ApplyAsync(config, cancellation);
             var m = await device.MeasureAsync(new Workload(plan.Profile, config.Batch, stage), plan.WindowSeconds, cancellation);
+            if (!double.IsFinite(m.EnergyPerQueryJ) || !double.IsFinite(m.LatencyMs))
+                throw new BadInputException($"the {device.Name} device reports no energy per query and latency of a workload, " +
+                                            "which tuning needs; tune on the simulated device", DeviceUnavailableException.DeviceSetting);
             var sample = new TuningSample(samples.Count + 1, phase, config, m, replicate,
                 (device as SimulatedDevice)?.VirtualSeconds ?? double.NaN);
             samples.Add(sample);
