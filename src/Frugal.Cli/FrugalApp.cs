@@ -100,6 +100,8 @@ public static class FrugalApp
                 energy.AddCommand<EnergyMeasureCommand>("measure").WithDescription("Measure one configuration.");
                 energy.AddCommand<EnergyReplayCommand>("replay").WithDescription("Replay inference with fine-tuning alongside (App. D).")
                     .WithExample("energy", "replay", "--fine-tune");
+                energy.AddCommand<EnergyStudyCommand>("study").WithDescription("The validation study: tuner vs grid optimum and random search.")
+                    .WithExample("energy", "study", "--budgets", "20", "--seeds", "30");
                 energy.AddCommand<EnergyRestoreCommand>("restore").WithDescription("Restore clocks from a journal left by a run.")
                     .WithExample("energy", "restore", "--device", "jetson");
             });
