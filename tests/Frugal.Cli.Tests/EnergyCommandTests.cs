@@ -8,7 +8,8 @@ public sealed class EnergyCommandTests
     [Fact]
     public void TuneRecommendsAFeasibleConfigurationAndReportsVirtualTime()
     {
-        var (code, output, errors) = Run("energy", "tune", "--profile", "vision", "--slo-ms", "100", "--budget", "12", "--json");
+        var (code, output, errors) = Run("energy", "tune", "--profile", "vision", "--slo-ms", "100", "--budget", "12",
+            "--json");
         Assert.True(code == 0, errors);
         var run = JsonDocument.Parse(output).RootElement;
         Assert.True(run.GetProperty("modelLatencyMs").GetDouble() <= 100);
@@ -50,7 +51,8 @@ public sealed class EnergyCommandTests
     }
 
     [SkippableTheory]
-    [InlineData("--slo-ms: a latency SLO of 5 ms is below the fastest configuration's latency, 12.0 ms", "energy", "tune", "--slo-ms", "5")]
+    [InlineData("--slo-ms: a latency SLO of 5 ms is below the fastest configuration's latency, 12.0 ms", "energy",
+        "tune", "--slo-ms", "5")]
     [InlineData("--profile: unknown profile 'audio'", "energy", "tune", "--slo-ms", "50", "--profile", "audio")]
     [InlineData("--grid: unknown grid 'xavier'", "energy", "grid", "--grid", "xavier")]
     [InlineData("--device: unknown device 'tpu'", "energy", "measure", "--device", "tpu")]
@@ -58,7 +60,8 @@ public sealed class EnergyCommandTests
     [InlineData("--device: rapl unavailable", "energy", "measure", "--device", "rapl")]
     public void BadInputIsOneLineAndExitTwo(string mentions, params string[] args)
     {
-        Skip.If(args.Contains("rapl") && File.Exists("/sys/class/powercap/intel-rapl:0/energy_uj"), "this machine has RAPL");
+        Skip.If(args.Contains("rapl") && File.Exists("/sys/class/powercap/intel-rapl:0/energy_uj"),
+            "this machine has RAPL");
         var (code, _, errors) = Run(args);
         Assert.Equal(2, code);
         AssertOneLineError(errors, mentions);

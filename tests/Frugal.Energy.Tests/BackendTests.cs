@@ -45,7 +45,8 @@ public sealed class BackendTests : IDisposable
     }
 
     private DeviceOptions Options(bool allow) =>
-        new("orin-like", Simulation.MeasurementNoise.None, new Core.Randomness.SeedTree(1), allow, Path.Combine(_root, "journals"), _root);
+        new("orin-like", Simulation.MeasurementNoise.None, new Core.Randomness.SeedTree(1), allow, Path.Combine(_root,
+            "journals"), _root);
 
     private string ReadTree(string path) => File.ReadAllText(Path.Combine(_root, path));
 
@@ -72,7 +73,8 @@ public sealed class BackendTests : IDisposable
             Assert.Equal(ClockChangesNotAllowedException.ClockChangesSetting, e.Setting);
         }
         Assert.All(files, f => Assert.Equal(f.Value, ReadTree(f.Key)));
-        Assert.False(Directory.Exists(Path.Combine(_root, "journals")) && Directory.EnumerateFiles(Path.Combine(_root, "journals")).Any());
+        Assert.False(Directory.Exists(Path.Combine(_root, "journals")) && Directory.EnumerateFiles(Path.Combine(_root,
+            "journals")).Any());
     }
 
     [Fact]
@@ -133,7 +135,8 @@ public sealed class BackendTests : IDisposable
     [Fact]
     public void AbsentBackendsSayUnavailableInOneLine()
     {
-        var e = Assert.Throws<DeviceUnavailableException>(() => DeviceCatalog.Devices.Get("rapl")(Options(allow: false)));
+        var e = Assert.Throws<DeviceUnavailableException>(() =>
+            DeviceCatalog.Devices.Get("rapl")(Options(allow: false)));
         Assert.StartsWith("rapl unavailable: ", e.Message);
         Assert.DoesNotContain('\n', e.Message);
         Assert.Throws<DeviceUnavailableException>(() => DeviceCatalog.Devices.Get("jetson")(Options(allow: false)));
@@ -143,7 +146,8 @@ public sealed class BackendTests : IDisposable
     public void NvmlSaysUnavailableWithoutTheDriver()
     {
         Skip.If(NativeLibrary.TryLoad("libnvidia-ml.so.1", out _), "this machine has NVML");
-        var e = Assert.Throws<DeviceUnavailableException>(() => DeviceCatalog.Devices.Get("nvml")(Options(allow: false)));
+        var e = Assert.Throws<DeviceUnavailableException>(() =>
+            DeviceCatalog.Devices.Get("nvml")(Options(allow: false)));
         Assert.StartsWith("nvml unavailable: ", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }

@@ -34,7 +34,8 @@ public sealed class TunerTests
         async Task<string> Run()
         {
             using var device = new SimulatedDevice(Orin, MeasurementNoise.Default, new RandomStream(3));
-            var result = await TwoPhaseTuner.RunAsync(device, new TuningPlan("language", 50, Budget: 12), new SeedTree(3));
+            var result = await TwoPhaseTuner.RunAsync(device, new TuningPlan("language", 50, Budget: 12),
+                new SeedTree(3));
             return string.Join(";", result.Samples.Select(s => $"{s.Config}:{s.Measurement.EnergyPerQueryJ:R}"));
         }
         Assert.Equal(await Run(), await Run());
@@ -48,7 +49,8 @@ public sealed class TunerTests
         Assert.Equal(4, summary.Runs.Count);
         Assert.True(summary.FeasibleShare >= 0.75, $"feasible share {summary.FeasibleShare}");
         Assert.True(summary.MedianRegret <= 0.05, $"median regret {summary.MedianRegret}");
-        Assert.True(summary.MedianRegret <= summary.RandomMedianRegret, $"{summary.MedianRegret} vs random {summary.RandomMedianRegret}");
+        Assert.True(summary.MedianRegret <= summary.RandomMedianRegret,
+            $"{summary.MedianRegret} vs random {summary.RandomMedianRegret}");
         Assert.All(summary.Runs, r => Assert.Equal(r.IncumbentRegret.Length, Math.Min(20, r.IncumbentRegret.Length)));
     }
 

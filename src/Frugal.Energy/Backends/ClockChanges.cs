@@ -7,7 +7,8 @@ namespace Frugal.Energy.Backends;
 /// real clocks, power limits or governors unless told to, so nothing was written.
 /// </summary>
 public sealed class ClockChangesNotAllowedException(string device)
-    : BadInputException($"{device}: changing real clocks needs explicit permission; nothing was changed", ClockChangesSetting)
+    : BadInputException($"{device}: changing real clocks needs explicit permission; nothing was changed",
+        ClockChangesSetting)
 {
     /// <summary>The setting that grants the permission.</summary>
     public const string ClockChangesSetting = "clock changes";
@@ -22,8 +23,8 @@ public sealed class DeviceUnavailableException(string device, string why)
 }
 
 /// <summary>
-/// Whether a real backend may write, and its journal. Every write goes through <see cref="Before"/>: it refuses
-/// without permission and journals the original values before the first change.
+/// Whether a real backend may write, and its journal. Every write goes through <see cref="Before"/>: it refuses without
+/// permission and journals the original values before the first change.
 /// </summary>
 public sealed class WritePermission(bool allowed, ClockJournal journal)
 {

@@ -5,7 +5,8 @@ using Frugal.Core.Results;
 
 namespace Frugal.Energy.Backends;
 
-/// <summary>One value a backend is about to change, as it was before: a sysfs path or an NVML setting, and its text.</summary>
+/// <summary>One value a backend is about to change, as it was before: a sysfs path or an NVML setting, and its
+/// text.</summary>
 public sealed record JournalEntry(string Key, string Value);
 
 /// <summary>The journal's file: which device, and the original values in the order they were first changed.</summary>
@@ -38,7 +39,8 @@ public sealed class ClockJournal(string path, string device, string identity)
         var existing = Exists ? Load(Path, device, identity).Entries : [];
         var added = entries.Where(e => existing.All(x => x.Key != e.Key)).ToArray();
         if (existing.Count > 0 && added.Length == 0) return;
-        if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) is { } folder) Directory.CreateDirectory(folder);
+        if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) is { } folder)
+            Directory.CreateDirectory(folder);
         AtomicFile.WriteAllText(Path, JsonSerializer.Serialize(
             new JournalFile(Version, device, identity, [.. existing, .. added]), ResultJson.Options));
     }
@@ -47,8 +49,8 @@ public sealed class ClockJournal(string path, string device, string identity)
     public void Delete() => File.Delete(Path);
 
     /// <summary>
-    /// Reads a journal and checks that it belongs to this device; a journal of another device or backend is bad
-    /// input, a damaged one corrupt data.
+    /// Reads a journal and checks that it belongs to this device; a journal of another device or backend is bad input,
+    /// a damaged one corrupt data.
     /// </summary>
     public static JournalFile Load(string path, string device, string identity)
     {
@@ -62,11 +64,13 @@ public sealed class ClockJournal(string path, string device, string identity)
         {
             throw new CorruptDataException($"{path}: not a clock journal ({e.Message})", e);
         }
-        if (file is null || file.Version != Version || file.Entries is null || file.Device is null || file.Identity is null)
+        if (file is null || file.Version != Version || file.Entries is null || file.Device is null
+            || file.Identity is null)
             throw new CorruptDataException($"{path}: not a clock journal of version {Version}");
         if (file.Device != device || file.Identity != identity)
             throw new BadInputException(
-                $"{path}: the journal is from another device ({file.Device} '{file.Identity}', this is {device} '{identity}')",
+                $"{path}: the journal is from another device ({file.Device} '{file.Identity}', " +
+                $"this is {device} '{identity}')",
                 Setting);
         return file;
     }

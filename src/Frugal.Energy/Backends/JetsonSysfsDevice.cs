@@ -6,9 +6,9 @@ namespace Frugal.Energy.Backends;
 /// <summary>
 /// A Jetson board through sysfs and debugfs (design §6): GPU devfreq (Hz), EMC clock (Hz, locked with
 /// <c>mrq_rate_locked</c>), CPU cpufreq (kHz). Read-only unless writes are allowed; then the original min/max
-/// frequencies, governors and EMC lock are journalled before the first write and put back by <see cref="RestoreAsync"/>.
-/// <paramref name="root"/> is "/" on a board, a fake tree in tests. Power is read by tegrastats, which this backend does
-/// not run: its measurements carry clocks only.
+/// frequencies, governors and EMC lock are journalled before the first write and put back by <see
+/// cref="RestoreAsync"/>. <paramref name="root"/> is "/" on a board, a fake tree in tests. Power is read by tegrastats,
+/// which this backend does not run: its measurements carry clocks only.
 /// </summary>
 public sealed class JetsonSysfsDevice : IEnergyDevice
 {
@@ -21,12 +21,14 @@ public sealed class JetsonSysfsDevice : IEnergyDevice
     private readonly string[] _cpus;
     private readonly WritePermission _permission;
 
-    /// <summary>Opens the board under <paramref name="root"/>; restores a journal left by an earlier run if writes are allowed.</summary>
+    /// <summary>Opens the board under <paramref name="root"/>; restores a journal left by an earlier run if writes are
+    /// allowed.</summary>
     public JetsonSysfsDevice(string root, Func<string, WritePermission> permission)
     {
         _root = root;
         var devfreq = System.IO.Path.Combine(root, DevfreqRoot);
-        var node = Directory.Exists(devfreq) ? Directory.GetDirectories(devfreq).Order(StringComparer.Ordinal).FirstOrDefault() : null;
+        var node = Directory.Exists(devfreq)
+            ? Directory.GetDirectories(devfreq).Order(StringComparer.Ordinal).FirstOrDefault() : null;
         _gpu = node is null
             ? throw new DeviceUnavailableException("jetson", $"no GPU devfreq node under {devfreq}")
             : System.IO.Path.GetRelativePath(root, node);
@@ -89,7 +91,8 @@ public sealed class JetsonSysfsDevice : IEnergyDevice
     }
 
     /// <inheritdoc />
-    public async Task<Measurement> MeasureAsync(Workload workload, double windowSeconds, CancellationToken cancellation = default)
+    public async Task<Measurement> MeasureAsync(Workload workload, double windowSeconds,
+        CancellationToken cancellation = default)
     {
         await Task.Delay(TimeSpan.FromSeconds(windowSeconds), cancellation);
         var clocks = new HardwareConfig(Number($"{_gpu}/cur_freq") / 1e6, Number($"{Emc}/rate") / 1e6,

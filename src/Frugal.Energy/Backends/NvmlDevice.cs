@@ -7,8 +7,8 @@ namespace Frugal.Energy.Backends;
 /// <summary>
 /// An NVIDIA GPU through NVML (P/Invoke into <c>libnvidia-ml.so.1</c>): total energy (mJ, Volta+), power, clocks and
 /// the supported clock tables; with writes allowed, locked GPU clocks (Volta+) and memory clocks (Ampere+), undone by
-/// NVML's Reset functions. NVML cannot read whether clocks are locked, so the journal records "reset" for each
-/// setting changed, which is what restoring applies.
+/// NVML's Reset functions. NVML cannot read whether clocks are locked, so the journal records "reset" for each setting
+/// changed, which is what restoring applies.
 /// </summary>
 public sealed class NvmlDevice : IEnergyDevice
 {
@@ -19,7 +19,8 @@ public sealed class NvmlDevice : IEnergyDevice
     private readonly WritePermission _permission;
     private bool _shutDown;
 
-    /// <summary>Opens GPU <paramref name="index"/>; restores a journal left by an earlier run if writes are allowed.</summary>
+    /// <summary>Opens GPU <paramref name="index"/>; restores a journal left by an earlier run if writes are
+    /// allowed.</summary>
     public NvmlDevice(uint index, Func<string, WritePermission> permission)
     {
         if (!NativeLibrary.TryLoad(Library, out var handle))
@@ -46,7 +47,8 @@ public sealed class NvmlDevice : IEnergyDevice
     {
         var memory = Clocks((ref uint n, uint[]? c) => Native.nvmlDeviceGetSupportedMemoryClocks(_device, ref n, c));
         var top = memory.Length > 0 ? (uint)memory.Max() : 0;
-        var gpu = Clocks((ref uint n, uint[]? c) => Native.nvmlDeviceGetSupportedGraphicsClocks(_device, top, ref n, c));
+        var gpu = Clocks((ref uint n, uint[]? c) =>
+            Native.nvmlDeviceGetSupportedGraphicsClocks(_device, top, ref n, c));
         return new DeviceDescription($"nvml {Identity}",
             new KnobGrid("nvml", [.. gpu.Order()], [.. memory.Order()], [], [1, 2, 4, 8, 16]),
             "nvmlDeviceGetTotalEnergyConsumption", _permission.Allowed);
@@ -55,7 +57,8 @@ public sealed class NvmlDevice : IEnergyDevice
     /// <inheritdoc />
     public Task ApplyAsync(HardwareConfig config, CancellationToken cancellation = default)
     {
-        _permission.Before(Name, [new JournalEntry("gpu-locked-clocks", "reset"), new JournalEntry("memory-locked-clocks", "reset")]);
+        _permission.Before(Name, [new JournalEntry("gpu-locked-clocks", "reset"),
+            new JournalEntry("memory-locked-clocks", "reset")]);
         try
         {
             var g = (uint)Math.Round(config.GpuMHz);
@@ -73,7 +76,8 @@ public sealed class NvmlDevice : IEnergyDevice
     }
 
     /// <inheritdoc />
-    public async Task<Measurement> MeasureAsync(Workload workload, double windowSeconds, CancellationToken cancellation = default)
+    public async Task<Measurement> MeasureAsync(Workload workload, double windowSeconds,
+        CancellationToken cancellation = default)
     {
         Check(Native.nvmlDeviceGetTotalEnergyConsumption(_device, out var before), "reading energy");
         await Task.Delay(TimeSpan.FromSeconds(windowSeconds), cancellation);
@@ -136,14 +140,19 @@ public sealed class NvmlDevice : IEnergyDevice
         [DllImport(Library)] public static extern int nvmlShutdown();
         [DllImport(Library)] public static extern int nvmlDeviceGetHandleByIndex_v2(uint index, out IntPtr device);
         [DllImport(Library)] public static extern int nvmlDeviceGetUUID(IntPtr device, byte[] uuid, uint length);
-        [DllImport(Library)] public static extern int nvmlDeviceGetTotalEnergyConsumption(IntPtr device, out ulong millijoules);
+        [DllImport(Library)] public static extern int nvmlDeviceGetTotalEnergyConsumption(IntPtr device,
+            out ulong millijoules);
         [DllImport(Library)] public static extern int nvmlDeviceGetClockInfo(IntPtr device, int type, out uint mhz);
-        [DllImport(Library)] public static extern int nvmlDeviceGetSupportedMemoryClocks(IntPtr device, ref uint count, uint[]? clocks);
+        [DllImport(Library)] public static extern int nvmlDeviceGetSupportedMemoryClocks(IntPtr device, ref uint count,
+            uint[]? clocks);
         [DllImport(Library)]
-        public static extern int nvmlDeviceGetSupportedGraphicsClocks(IntPtr device, uint memoryMHz, ref uint count, uint[]? clocks);
-        [DllImport(Library)] public static extern int nvmlDeviceSetGpuLockedClocks(IntPtr device, uint minMHz, uint maxMHz);
+        public static extern int nvmlDeviceGetSupportedGraphicsClocks(IntPtr device, uint memoryMHz, ref uint count,
+            uint[]? clocks);
+        [DllImport(Library)] public static extern int nvmlDeviceSetGpuLockedClocks(IntPtr device, uint minMHz,
+            uint maxMHz);
         [DllImport(Library)] public static extern int nvmlDeviceResetGpuLockedClocks(IntPtr device);
-        [DllImport(Library)] public static extern int nvmlDeviceSetMemoryLockedClocks(IntPtr device, uint minMHz, uint maxMHz);
+        [DllImport(Library)] public static extern int nvmlDeviceSetMemoryLockedClocks(IntPtr device, uint minMHz,
+            uint maxMHz);
         [DllImport(Library)] public static extern int nvmlDeviceResetMemoryLockedClocks(IntPtr device);
     }
 }

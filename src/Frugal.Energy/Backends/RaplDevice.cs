@@ -43,7 +43,8 @@ public sealed class RaplDevice : IEnergyDevice
         throw new ClockChangesNotAllowedException("rapl (energy counters only)");
 
     /// <inheritdoc />
-    public async Task<Measurement> MeasureAsync(Workload workload, double windowSeconds, CancellationToken cancellation = default)
+    public async Task<Measurement> MeasureAsync(Workload workload, double windowSeconds,
+        CancellationToken cancellation = default)
     {
         var range = Counter("max_energy_range_uj");
         var before = Counter("energy_uj");

@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace Frugal.Energy.Devices;
 
-/// <summary>One setting of the four PolyThrottle knobs: clock frequencies in MHz and the inference batch size.</summary>
+/// <summary>One setting of the four PolyThrottle knobs: clock frequencies in MHz and the inference batch
+/// size.</summary>
 /// <param name="GpuMHz">GPU core clock.</param>
 /// <param name="MemoryMHz">Memory (EMC) clock.</param>
 /// <param name="CpuMHz">CPU clock (preprocessing).</param>
@@ -15,8 +16,8 @@ public readonly record struct HardwareConfig(double GpuMHz, double MemoryMHz, do
 }
 
 /// <summary>
-/// The values each knob can take on a device. Tuning searches the product of these lists: PolyThrottle's phase 1
-/// walks <see cref="CpuMHz"/>, phase 2 the product of the other three.
+/// The values each knob can take on a device. Tuning searches the product of these lists: PolyThrottle's phase 1 walks
+/// <see cref="CpuMHz"/>, phase 2 the product of the other three.
 /// </summary>
 public sealed record KnobGrid(
     string Name, IReadOnlyList<double> GpuMHz, IReadOnlyList<double> MemoryMHz, IReadOnlyList<double> CpuMHz,

@@ -2,8 +2,8 @@ namespace Frugal.Energy.Devices;
 
 /// <summary>
 /// A device whose clocks PolyThrottle sets and whose energy it measures: the simulator (default) or real hardware
-/// (NVML, Jetson sysfs, RAPL). Real devices change nothing unless the user allowed clock changes, and then journal
-/// the original state before the first write (<see cref="Backends.ClockJournal"/>).
+/// (NVML, Jetson sysfs, RAPL). Real devices change nothing unless the user allowed clock changes, and then journal the
+/// original state before the first write (<see cref="Backends.ClockJournal"/>).
 /// </summary>
 public interface IEnergyDevice : IDisposable
 {
@@ -27,7 +27,8 @@ public interface IEnergyDevice : IDisposable
 /// <summary>What a device offers: its knob grid, its energy sensor and whether clocks may be changed.</summary>
 public sealed record DeviceDescription(string Device, KnobGrid Grid, string Sensor, bool ClocksWritable);
 
-/// <summary>What is measured: the inference pipeline (the default) or preprocessing alone (phase 1 of tuning).</summary>
+/// <summary>What is measured: the inference pipeline (the default) or preprocessing alone (phase 1 of
+/// tuning).</summary>
 public enum WorkloadStage
 {
     /// <summary>Pipelined preprocessing and inference: latency, energy per query, power.</summary>

@@ -29,7 +29,8 @@ public sealed class PolyThrottleExperiment : IExperiment
         var cells = context.Quick
             ? new[] { new ValidationCase("vision", 50, 20), new ValidationCase("vision", 100, 20) }
             : [.. PolyThrottleStudy.GoldenCells.Select(c => new ValidationCase(c.Profile, c.SloMs, 20))];
-        return PolyThrottleStudy.Run(SimulatedHardware.OrinLike, cells, context.Quick ? 3 : 10, MeasurementNoise.Default,
+        return PolyThrottleStudy.Run(SimulatedHardware.OrinLike, cells, context.Quick ? 3 : 10,
+            MeasurementNoise.Default,
                 context.Seeds, context.ReportProgress, context.Cancellation)
             .ToExperimentResult(context.NewResult(this));
     }

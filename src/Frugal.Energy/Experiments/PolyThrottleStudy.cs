@@ -21,7 +21,8 @@ public sealed record PolyThrottleStudy(SimulatedHardware Hardware, int Seeds, IR
 
     /// <summary>Runs every cell of <paramref name="cells"/>, reporting the fraction done.</summary>
     public static PolyThrottleStudy Run(SimulatedHardware hardware, IReadOnlyList<ValidationCase> cells, int seeds,
-        MeasurementNoise noise, SeedTree tree, Action<double>? progress = null, CancellationToken cancellation = default)
+        MeasurementNoise noise, SeedTree tree, Action<double>? progress = null,
+            CancellationToken cancellation = default)
     {
         var done = 0;
         var total = cells.Count * seeds;
@@ -64,7 +65,8 @@ public sealed record PolyThrottleStudy(SimulatedHardware Hardware, int Seeds, IR
             result.Charts.Add(Scatter(c));
         var worst = Cases.MaxBy(c => c.MedianRegret)!;
         result.Summary = string.Create(CultureInfo.InvariantCulture,
-            $"{Cases.Count} cells × {Seeds} seeds: worst median regret {100 * worst.MedianRegret:0.0}% ({Label(worst)}); " +
+            $"{Cases.Count} cells × {Seeds} seeds: worst median regret {100 * worst.MedianRegret:0.0}% " +
+            $"({Label(worst)}); " +
             $"recommendations feasible in {100 * Cases.Min(c => c.FeasibleShare):0}%+ of seeds.");
         return result;
     }
@@ -72,7 +74,8 @@ public sealed record PolyThrottleStudy(SimulatedHardware Hardware, int Seeds, IR
     private static string Label(CaseSummary c) =>
         string.Create(CultureInfo.InvariantCulture, $"{c.Case.Profile} {c.Case.SloMs} ms, N={c.Case.Budget}");
 
-    /// <summary>Every phase-2 grid point, the feasible front (least energy at each latency) and the recommendations.</summary>
+    /// <summary>Every phase-2 grid point, the feasible front (least energy at each latency) and the
+    /// recommendations.</summary>
     private Chart Scatter(CaseSummary c)
     {
         var profile = WorkloadProfile.Catalog.Get(c.Case.Profile);
@@ -86,8 +89,10 @@ public sealed record PolyThrottleStudy(SimulatedHardware Hardware, int Seeds, IR
             if (front.Count == 0 || p.E < front[^1].E) front.Add(p);
         }
         var picks = c.Runs.Select(r => PerformanceModel.Evaluate(Hardware, profile, r.Recommended)).ToArray();
-        Series Of(string name, IEnumerable<(double L, double E)> xs) => new(name, [.. xs.Select(p => p.L)], [.. xs.Select(p => p.E)]);
-        return new Chart($"scatter-{c.Case.Profile}-{c.Case.SloMs.ToString(CultureInfo.InvariantCulture)}", ChartKind.Scatter,
+        Series Of(string name, IEnumerable<(double L, double E)> xs) => new(name, [.. xs.Select(p => p.L)],
+            [.. xs.Select(p => p.E)]);
+        return new Chart($"scatter-{c.Case.Profile}-{c.Case.SloMs.ToString(CultureInfo.InvariantCulture)}",
+            ChartKind.Scatter,
             string.Create(CultureInfo.InvariantCulture, $"Energy and latency, {c.Case.Profile}, SLO {c.Case.SloMs} ms"),
             "latency (ms)", "energy per query (J)", [
                 Of("grid point", points.Where(p => p.L > c.Case.SloMs)), Of("grid point within SLO", feasible),

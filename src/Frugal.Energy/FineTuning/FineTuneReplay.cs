@@ -23,14 +23,15 @@ public sealed record ReplayResult(
 }
 
 /// <summary>
-/// Fine-tuning alongside inference on the simulated device (design §4, App. D): inference batches run back to back;
-/// a queued fine-tuning step is admitted only if the predicted worst-case latency meets the SLO in force, and one step
+/// Fine-tuning alongside inference on the simulated device (design §4, App. D): inference batches run back to back; a
+/// queued fine-tuning step is admitted only if the predicted worst-case latency meets the SLO in force, and one step
 /// runs at a time, the next after the previous completes. The predictor is fitted at the replay's clocks first, from
 /// profiled steps of several sizes.
 /// </summary>
 public static class FineTuneReplay
 {
-    /// <summary>Replays <paramref name="seconds"/> of inference at <paramref name="config"/> with <paramref name="queued"/> steps waiting.</summary>
+    /// <summary>Replays <paramref name="seconds"/> of inference at <paramref name="config"/> with <paramref
+    /// name="queued"/> steps waiting.</summary>
     public static ReplayResult Run(SimulatedHardware hardware, WorkloadProfile profile, HardwareConfig config,
         IReadOnlyList<SloChange> slo, FineTuneRequest step, int queued, double seconds, TimeSharing sharing,
         RandomStream random)
@@ -61,8 +62,8 @@ public static class FineTuneReplay
     }
 
     /// <summary>
-    /// The predictor at these clocks: steps of several sizes and intensities run beside 50 batches each, fitted on
-    /// the worst latency each saw.
+    /// The predictor at these clocks: steps of several sizes and intensities run beside 50 batches each, fitted on the
+    /// worst latency each saw.
     /// </summary>
     private static LatencyPredictor Profile(double latency, FineTuneRequest step, double gpuMHz, TimeSharing sharing,
         RandomStream random)
@@ -75,7 +76,8 @@ public static class FineTuneReplay
                 ForwardGflop = step.ForwardGflop * s, BackwardGflop = step.BackwardGflop * s * (1 + 0.1 * i),
                 Gigabytes = step.Gigabytes * (1 + 0.2 * (i % 3)),
             };
-            var worst = Enumerable.Range(0, 50).Max(_ => sharing.CoRunLatency(latency, probe, gpuMHz, random.NextDouble()));
+            var worst = Enumerable.Range(0, 50).Max(_ => sharing.CoRunLatency(latency, probe, gpuMHz,
+                random.NextDouble()));
             return (probe, worst);
         }).ToArray();
         return LatencyPredictor.Fit(profiled);

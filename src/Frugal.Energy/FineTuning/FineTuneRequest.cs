@@ -18,8 +18,8 @@ public sealed record FineTuneRequest(double ForwardGflop, double BackwardGflop, 
 }
 
 /// <summary>
-/// How fine-tuning time-shares the simulated GPU (design §7): a step takes t_ft = F / (θ·f_g), in n_k kernels of
-/// k_ft = t_ft / n_k; a co-running inference batch sees L' = L·(1 + ρ) + U(0, 1)·k_ft.
+/// How fine-tuning time-shares the simulated GPU (design §7): a step takes t_ft = F / (θ·f_g), in n_k kernels of k_ft =
+/// t_ft / n_k; a co-running inference batch sees L' = L·(1 + ρ) + U(0, 1)·k_ft.
 /// </summary>
 /// <param name="FlopsPerCycle">θ: FLOPs per GPU cycle.</param>
 /// <param name="Slowdown">ρ: inference slowdown from sharing the GPU.</param>
@@ -30,9 +30,11 @@ public sealed record TimeSharing(double FlopsPerCycle = 1000, double Slowdown = 
         (request.ForwardGflop + request.BackwardGflop) * 1e9 / (FlopsPerCycle * gpuMHz * 1e6);
 
     /// <summary>k_ft in seconds.</summary>
-    public double KernelSeconds(FineTuneRequest request, double gpuMHz) => StepSeconds(request, gpuMHz) / request.Kernels;
+    public double KernelSeconds(FineTuneRequest request, double gpuMHz) => StepSeconds(request,
+        gpuMHz) / request.Kernels;
 
-    /// <summary>L' for an inference latency <paramref name="latencySeconds"/>; <paramref name="u"/> in [0, 1].</summary>
+    /// <summary>L' for an inference latency <paramref name="latencySeconds"/>; <paramref name="u"/> in [0,
+    /// 1].</summary>
     public double CoRunLatency(double latencySeconds, FineTuneRequest request, double gpuMHz, double u) =>
         latencySeconds * (1 + Slowdown) + u * KernelSeconds(request, gpuMHz);
 }

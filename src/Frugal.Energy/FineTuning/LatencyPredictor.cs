@@ -3,9 +3,9 @@ using MathNet.Numerics.LinearAlgebra.Double;
 namespace Frugal.Energy.FineTuning;
 
 /// <summary>
-/// Design §4's predictor: inference latency while a fine-tuning step runs, linear in the step's features (an
-/// intercept, forward and backward FLOPs, arithmetic intensity). Valid only at the clocks it was fitted at, so one is
-/// fitted per hardware configuration, by least squares on profiled steps.
+/// Design §4's predictor: inference latency while a fine-tuning step runs, linear in the step's features (an intercept,
+/// forward and backward FLOPs, arithmetic intensity). Valid only at the clocks it was fitted at, so one is fitted per
+/// hardware configuration, by least squares on profiled steps.
 /// </summary>
 public sealed class LatencyPredictor
 {
@@ -13,7 +13,8 @@ public sealed class LatencyPredictor
 
     private LatencyPredictor(double[] coefficients) => _coefficients = coefficients;
 
-    /// <summary>Fits on (step, worst latency seen in seconds) pairs; needs at least as many steps as features.</summary>
+    /// <summary>Fits on (step, worst latency seen in seconds) pairs; needs at least as many steps as
+    /// features.</summary>
     public static LatencyPredictor Fit(IReadOnlyList<(FineTuneRequest Request, double LatencySeconds)> profiled)
     {
         var features = profiled[0].Request.Features.Length;

@@ -5,9 +5,10 @@ using Frugal.Tuning.Optimizers;
 namespace Frugal.Energy.Search;
 
 /// <summary>
-/// Phase 2's optimiser (design §3): constrained BO over a finite grid of (GPU clock, memory clock, batch) at a fixed CPU
-/// clock, with Frugal.Tuning's Gaussian process and expected improvement. Two GPs, on ln E and ln L, so multiplicative
-/// noise is additive; the acquisition EI(x; η)·PF(x) is evaluated at every grid point, so no inner optimiser is needed.
+/// Phase 2's optimiser (design §3): constrained BO over a finite grid of (GPU clock, memory clock, batch) at a fixed
+/// CPU clock, with Frugal.Tuning's Gaussian process and expected improvement. Two GPs, on ln E and ln L, so
+/// multiplicative noise is additive; the acquisition EI(x; η)·PF(x) is evaluated at every grid point, so no inner
+/// optimiser is needed.
 /// </summary>
 internal sealed class ConstrainedGridSearch
 {
@@ -30,7 +31,8 @@ internal sealed class ConstrainedGridSearch
         Posterior = null;
     }
 
-    /// <summary>The model after the last <see cref="Observe"/>: mean and sd of ln E and ln L at every grid point.</summary>
+    /// <summary>The model after the last <see cref="Observe"/>: mean and sd of ln E and ln L at every grid
+    /// point.</summary>
     public GridPosterior? Posterior { get; private set; }
 
     /// <summary>
@@ -79,7 +81,8 @@ internal sealed class ConstrainedGridSearch
 
     /// <summary>Evaluated points with PF ≥ the threshold, by increasing mean ln E.</summary>
     public IEnumerable<int> Qualified(GridPosterior posterior) =>
-        Evaluated.Where(i => posterior.Feasibility[i] >= _plan.FeasibleProbability).OrderBy(i => posterior.EnergyMean[i]);
+        Evaluated.Where(i => posterior.Feasibility[i] >= _plan.FeasibleProbability)
+            .OrderBy(i => posterior.EnergyMean[i]);
 
     /// <summary>
     /// The next grid point: argmax EI(x; η)·PF(x) with η the incumbent's mean ln E, or argmax PF while no evaluated

@@ -39,7 +39,8 @@ public static class GridSearch
         var grid = hardware.Grid;
         var cpu = PhaseOneCpu(hardware, profile);
         bool Meets(OperatingPoint p) => p.LatencySeconds * 1e3 <= sloMs;
-        var phaseTwo = grid.PhaseTwo(cpu).Select(c => (Config: c, Point: PerformanceModel.Evaluate(hardware, profile, c)))
+        var phaseTwo = grid.PhaseTwo(cpu)
+            .Select(c => (Config: c, Point: PerformanceModel.Evaluate(hardware, profile, c)))
             .Where(x => Meets(x.Point)).ToArray();
         var best = phaseTwo.Length > 0 ? phaseTwo.MinBy(x => x.Point.EnergyPerQueryJ) : default;
         var baseline = grid.Batches.Select(b => PerformanceModel.Evaluate(hardware, profile, grid.MaxClocks(b)))

@@ -11,7 +11,8 @@ public static class RandomSearch
 {
     /// <summary>The configurations sampled and the one recommended.</summary>
     public static async Task<(IReadOnlyList<HardwareConfig> Sampled, HardwareConfig Recommended)> RunAsync(
-        IEnergyDevice device, TuningPlan plan, double cpuMHz, RandomStream random, CancellationToken cancellation = default)
+        IEnergyDevice device, TuningPlan plan, double cpuMHz, RandomStream random,
+            CancellationToken cancellation = default)
     {
         var grid = device.Describe().Grid.PhaseTwo(cpuMHz).ToArray();
         random.Shuffle(grid);
@@ -19,7 +20,8 @@ public static class RandomSearch
         foreach (var config in grid.Take(plan.Budget))
         {
             await device.ApplyAsync(config, cancellation);
-            measured.Add((config, await device.MeasureAsync(new Workload(plan.Profile, config.Batch), plan.WindowSeconds, cancellation)));
+            measured.Add((config, await device.MeasureAsync(new Workload(plan.Profile, config.Batch),
+                plan.WindowSeconds, cancellation)));
         }
         var feasible = measured.Where(x => x.M.LatencyMs <= plan.SloMs).ToArray();
         var recommended = feasible.Length > 0

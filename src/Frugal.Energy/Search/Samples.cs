@@ -23,4 +23,5 @@ public enum TuningPhase
 /// <param name="Replicate">The configuration had been measured before in this phase.</param>
 /// <param name="VirtualSeconds">The device's (virtual) clock after the sample; NaN on real devices.</param>
 public sealed record TuningSample(
-    int Index, TuningPhase Phase, HardwareConfig Config, Measurement Measurement, bool Replicate, double VirtualSeconds);
+    int Index, TuningPhase Phase, HardwareConfig Config, Measurement Measurement, bool Replicate,
+        double VirtualSeconds);

@@ -30,21 +30,25 @@ public sealed record TuningPlan(
     public const string BudgetSetting = "sample budget";
 
     /// <summary>
-    /// Refuses settings no run can satisfy: a budget below the initial design, or (on the simulator, where it is
-    /// known) an SLO below the latency of the fastest configuration.
+    /// Refuses settings no run can satisfy: a budget below the initial design, or (on the simulator, where it is known)
+    /// an SLO below the latency of the fastest configuration.
     /// </summary>
     public void Check(SimulatedHardware? hardware)
     {
         if (!(SloMs > 0) || !double.IsFinite(SloMs))
-            throw new BadInputException($"the latency SLO must be a positive number of milliseconds, not {SloMs}", SloSetting);
+            throw new BadInputException($"the latency SLO must be a positive number of milliseconds, not {SloMs}",
+                SloSetting);
         if (Budget < InitialDesign + 1 || Budget > 1000)
-            throw new BadInputException($"the sample budget must lie in [{InitialDesign + 1}, 1000], not {Budget}", BudgetSetting);
+            throw new BadInputException($"the sample budget must lie in [{InitialDesign + 1}, 1000], not {Budget}",
+                BudgetSetting);
         if (hardware is null) return;
         var profile = WorkloadProfile.Catalog.Get(Profile);
-        var fastest = hardware.Grid.All().Select(c => PerformanceModel.Evaluate(hardware, profile, c).LatencySeconds).Min();
-        if (SloMs < fastest * 1e3)
-            throw new BadInputException(FormattableString.Invariant(
-                $"a latency SLO of {SloMs} ms is below the fastest configuration's latency, {fastest * 1e3:0.0} ms ({profile.Name} on {hardware.Grid.Name})"),
+        var fastest = hardware.Grid.All()
+            .Select(c => PerformanceModel.Evaluate(hardware, profile, c).LatencySeconds).Min() * 1e3;
+        if (SloMs < fastest)
+            throw new BadInputException(
+                FormattableString.Invariant($"a latency SLO of {SloMs} ms is below the fastest configuration's ") +
+                FormattableString.Invariant($"latency, {fastest:0.0} ms ({profile.Name} on {hardware.Grid.Name})"),
                 SloSetting);
     }
 }

@@ -34,7 +34,8 @@ public sealed record TwoPhaseResult(
 /// </summary>
 public static class TwoPhaseTuner
 {
-    /// <summary>Runs both phases on <paramref name="device"/>; <paramref name="sampled"/> sees each sample as it lands.</summary>
+    /// <summary>Runs both phases on <paramref name="device"/>; <paramref name="sampled"/> sees each sample as it
+    /// lands.</summary>
     public static async Task<TwoPhaseResult> RunAsync(IEnergyDevice device, TuningPlan plan, SeedTree seeds,
         Action<TuningSample>? sampled = null, CancellationToken cancellation = default)
     {
@@ -45,10 +46,13 @@ public static class TwoPhaseTuner
             cancellation.ThrowIfCancellationRequested();
             var replicate = samples.Any(s => s.Phase == phase && s.Config == config);
             await device.ApplyAsync(config, cancellation);
-            var m = await device.MeasureAsync(new Workload(plan.Profile, config.Batch, stage), plan.WindowSeconds, cancellation);
+            var m = await device.MeasureAsync(new Workload(plan.Profile, config.Batch, stage), plan.WindowSeconds,
+                cancellation);
             if (!double.IsFinite(m.EnergyPerQueryJ) || !double.IsFinite(m.LatencyMs))
-                throw new BadInputException($"the {device.Name} device reports no energy per query and latency of a workload, " +
-                                            "which tuning needs; tune on the simulated device", DeviceUnavailableException.DeviceSetting);
+                throw new BadInputException(
+                    $"the {device.Name} device reports no energy per query and latency of a workload, " +
+                                            "which tuning needs; tune on the simulated device",
+                                                DeviceUnavailableException.DeviceSetting);
             var sample = new TuningSample(samples.Count + 1, phase, config, m, replicate,
                 (device as SimulatedDevice)?.VirtualSeconds ?? double.NaN);
             samples.Add(sample);
@@ -63,7 +67,8 @@ public static class TwoPhaseTuner
             var sum = 0.0;
             for (var r = 0; r < plan.PhaseOneRepeats; r++)
             {
-                var m = await Measure(TuningPhase.Cpu, grid.MaxClocks(1) with { CpuMHz = cpu }, WorkloadStage.Preprocessing);
+                var m = await Measure(TuningPhase.Cpu, grid.MaxClocks(1) with { CpuMHz = cpu },
+                    WorkloadStage.Preprocessing);
                 sum += Math.Log(m.EnergyPerQueryJ);
             }
             cpuScores.Add((cpu, sum / plan.PhaseOneRepeats));
@@ -115,7 +120,8 @@ public static class TwoPhaseTuner
             stopped, (device as SimulatedDevice)?.VirtualSeconds ?? double.NaN);
     }
 
-    /// <summary>Max clocks at batch 1, then <paramref name="latin"/> Latin-hypercube points on the grid's levels.</summary>
+    /// <summary>Max clocks at batch 1, then <paramref name="latin"/> Latin-hypercube points on the grid's
+    /// levels.</summary>
     private static IEnumerable<int> InitialDesign(KnobGrid grid, IReadOnlyList<HardwareConfig> phaseTwo, double cpuMHz,
         int latin, RandomStream random)
     {
@@ -127,7 +133,8 @@ public static class TwoPhaseTuner
         foreach (var p in LatinHypercube.Design(dimensions, latin, random))
         {
             var config = new HardwareConfig(grid.GpuMHz[Box.LevelOf(dimensions[0], p[0])],
-                grid.MemoryMHz[Box.LevelOf(dimensions[1], p[1])], cpuMHz, grid.Batches[Box.LevelOf(dimensions[2], p[2])]);
+                grid.MemoryMHz[Box.LevelOf(dimensions[1], p[1])], cpuMHz, grid.Batches[Box.LevelOf(dimensions[2],
+                    p[2])]);
             yield return IndexOf(phaseTwo, config);
         }
     }

@@ -24,7 +24,8 @@ public sealed record ValidationCase(string Profile, double SloMs, int Budget)
 /// <param name="RandomFeasible">Random search's recommendation meets the SLO.</param>
 /// <param name="VirtualSeconds">Tuning time on the simulator's clock.</param>
 public sealed record ValidationRun(
-    int Seed, HardwareConfig Recommended, double Regret, bool Feasible, int Violations, int? SamplesToWithin5, double[] IncumbentRegret,
+    int Seed, HardwareConfig Recommended, double Regret, bool Feasible, int Violations, int? SamplesToWithin5,
+        double[] IncumbentRegret,
     double RandomRegret, bool RandomFeasible, double VirtualSeconds)
 {
     /// <summary>Regret where a recommendation that misses the SLO ranks worst.</summary>
@@ -60,7 +61,8 @@ public sealed record CaseSummary(ValidationCase Case, GridOptimum Optimum, IRead
     /// <summary>Median virtual tuning time per run, seconds.</summary>
     public double MedianVirtualSeconds => Median(Runs.Select(r => r.VirtualSeconds));
 
-    /// <summary>Median incumbent regret after sample k (index k − 1), over the seeds that took that many samples.</summary>
+    /// <summary>Median incumbent regret after sample k (index k − 1), over the seeds that took that many
+    /// samples.</summary>
     public double[] MedianIncumbentRegret =>
         [.. Enumerable.Range(0, Runs.Max(r => r.IncumbentRegret.Length)).Select(k =>
             Median(Runs.Select(r => r.IncumbentRegret[Math.Min(k, r.IncumbentRegret.Length - 1)])))];
@@ -80,7 +82,8 @@ public sealed record CaseSummary(ValidationCase Case, GridOptimum Optimum, IRead
 /// </summary>
 public static class ValidationHarness
 {
-    /// <summary>Runs <paramref name="seeds"/> seeds of <paramref name="cell"/>; <paramref name="seedDone"/> after each.</summary>
+    /// <summary>Runs <paramref name="seeds"/> seeds of <paramref name="cell"/>; <paramref name="seedDone"/> after
+    /// each.</summary>
     public static CaseSummary Run(SimulatedHardware hardware, ValidationCase cell, int seeds, MeasurementNoise noise,
         SeedTree tree, Action? seedDone = null, CancellationToken cancellation = default)
     {
@@ -93,7 +96,8 @@ public static class ValidationHarness
         {
             var seed = cellTree.Child(s.ToString(CultureInfo.InvariantCulture));
             using var device = new SimulatedDevice(hardware, noise, seed.Stream("device"));
-            var result = TwoPhaseTuner.RunAsync(device, plan, seed, cancellation: cancellation).GetAwaiter().GetResult();
+            var result = TwoPhaseTuner.RunAsync(device, plan, seed,
+                cancellation: cancellation).GetAwaiter().GetResult();
             using var randomDevice = new SimulatedDevice(hardware, noise, seed.Stream("random-device"));
             var random = RandomSearch.RunAsync(randomDevice, plan, optimum.CpuMHz, seed.Stream("random"), cancellation)
                 .GetAwaiter().GetResult();
@@ -101,7 +105,8 @@ public static class ValidationHarness
             var (randomRegret, randomFeasible) = Score(random.Recommended);
             var search = result.SearchSamples;
             var within = search.FirstOrDefault(x => Score(x.Config) is { Feasible: true, Regret: <= 0.05 });
-            runs.Add(new ValidationRun(s, result.Recommended, regret, feasible, search.Count(x => !Score(x.Config).Feasible),
+            runs.Add(new ValidationRun(s, result.Recommended, regret, feasible,
+                search.Count(x => !Score(x.Config).Feasible),
                 within?.Index - search[0].Index + 1,
                 [.. result.Incumbents.Select(Score).Select(x => x.Feasible ? x.Regret : double.PositiveInfinity)],
                 randomRegret, randomFeasible, result.VirtualSeconds));

@@ -1,9 +1,9 @@
 namespace Frugal.Energy.Simulation;
 
 /// <summary>
-/// The power of one component (GPU, memory, CPU) of the simulated device: voltage flat at
-/// <paramref name="MinVolts"/> up to the knee, then rising linearly to <paramref name="MaxVolts"/> at the top clock;
-/// dynamic power k·f·V² scaled by activity, plus static power.
+/// The power of one component (GPU, memory, CPU) of the simulated device: voltage flat at <paramref name="MinVolts"/>
+/// up to the knee, then rising linearly to <paramref name="MaxVolts"/> at the top clock; dynamic power k·f·V² scaled by
+/// activity, plus static power.
 /// </summary>
 /// <param name="MinMHz">Lowest clock.</param>
 /// <param name="MaxMHz">Highest clock.</param>
@@ -19,12 +19,14 @@ public sealed record ComponentPower(
 {
     private double KneeMHz => MinMHz + Knee * (MaxMHz - MinMHz);
 
-    /// <summary>V(f): <see cref="MinVolts"/> up to the knee, then linear to <see cref="MaxVolts"/> at the top clock.</summary>
+    /// <summary>V(f): <see cref="MinVolts"/> up to the knee, then linear to <see cref="MaxVolts"/> at the top
+    /// clock.</summary>
     public double Voltage(double mhz) => mhz <= KneeMHz
         ? MinVolts
         : MinVolts + (MaxVolts - MinVolts) * (mhz - KneeMHz) / (MaxMHz - KneeMHz);
 
-    /// <summary>P(f, u) = s + k·f·V(f)²·(ι + (1 − ι)·u) with k = Pdyn / (f_max·v_max²); u is the busy fraction.</summary>
+    /// <summary>P(f, u) = s + k·f·V(f)²·(ι + (1 − ι)·u) with k = Pdyn / (f_max·v_max²); u is the busy
+    /// fraction.</summary>
     public double Watts(double mhz, double busy)
     {
         var k = DynamicWatts / (MaxMHz * MaxVolts * MaxVolts);

@@ -2,8 +2,8 @@ namespace Frugal.Energy.Simulation;
 
 /// <summary>
 /// How the simulator's measurements deviate from the model: multiplicative log-normal noise on latency and energy,
-/// occasional interference spikes on latency, and optionally a power sensor sampled every 50 ms instead of the
-/// energy noise.
+/// occasional interference spikes on latency, and optionally a power sensor sampled every 50 ms instead of the energy
+/// noise.
 /// </summary>
 /// <param name="LatencySigma">σ_L of ln latency.</param>
 /// <param name="EnergySigma">σ_E of ln energy.</param>

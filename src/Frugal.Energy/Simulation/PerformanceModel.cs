@@ -18,7 +18,8 @@ public sealed record OperatingPoint(
 /// <summary>The deterministic parametric model of design §7 (times in s, clocks in MHz, work in Mcycles).</summary>
 public static class PerformanceModel
 {
-    /// <summary>The operating point of <paramref name="config"/> for <paramref name="profile"/> on <paramref name="hardware"/>.</summary>
+    /// <summary>The operating point of <paramref name="config"/> for <paramref name="profile"/> on <paramref
+    /// name="hardware"/>.</summary>
     public static OperatingPoint Evaluate(SimulatedHardware hardware, WorkloadProfile profile, HardwareConfig config)
     {
         double b = config.Batch;

@@ -45,7 +45,8 @@ public sealed class SimulatedDevice(SimulatedHardware hardware, MeasurementNoise
     }
 
     /// <inheritdoc />
-    public Task<Measurement> MeasureAsync(Workload workload, double windowSeconds, CancellationToken cancellation = default)
+    public Task<Measurement> MeasureAsync(Workload workload, double windowSeconds,
+        CancellationToken cancellation = default)
     {
         cancellation.ThrowIfCancellationRequested();
         var profile = WorkloadProfile.Catalog.Get(workload.Profile);
@@ -67,7 +68,8 @@ public sealed class SimulatedDevice(SimulatedHardware hardware, MeasurementNoise
         }
         var point = PerformanceModel.Evaluate(hardware, profile, config);
         var latency = point.LatencySeconds * latencyFactor * spike * 1e3;
-        var perQuery = noise.Sensor ? SensorEnergy(point, config.Batch, windowSeconds) : point.EnergyPerQueryJ * energyFactor;
+        var perQuery = noise.Sensor ? SensorEnergy(point, config.Batch,
+            windowSeconds) : point.EnergyPerQueryJ * energyFactor;
         // One window's latency draw stands for its mean; the p95 adds 1.645 σ_L on the log scale.
         var p95 = latency * Math.Exp(1.645 * noise.LatencySigma);
         return Task.FromResult(new Measurement(latency, p95, perQuery, perQuery * point.Throughput(config.Batch),

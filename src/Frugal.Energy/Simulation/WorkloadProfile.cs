@@ -3,8 +3,8 @@ using Frugal.Core.Catalogs;
 namespace Frugal.Energy.Simulation;
 
 /// <summary>
-/// A model's cost on the simulated device, per batch of b: compute c1·b^α Mcycles on the GPU, memory traffic
-/// m_w + m_a·b (in Mcycles of the memory clock), preprocessing p·b Mcycles on the CPU, and a fixed t0 seconds.
+/// A model's cost on the simulated device, per batch of b: compute c1·b^α Mcycles on the GPU, memory traffic m_w +
+/// m_a·b (in Mcycles of the memory clock), preprocessing p·b Mcycles on the CPU, and a fixed t0 seconds.
 /// </summary>
 /// <param name="Name">The profile's name.</param>
 /// <param name="FixedSeconds">t0: launch and framework overhead per batch.</param>

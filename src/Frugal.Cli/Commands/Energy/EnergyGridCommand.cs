@@ -12,7 +12,8 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands.Energy;
 
-/// <summary><c>frugal energy grid</c>: the exhaustive, noise-free search of the simulated grid (the golden table).</summary>
+/// <summary><c>frugal energy grid</c>: the exhaustive, noise-free search of the simulated grid (the golden
+/// table).</summary>
 public sealed class EnergyGridCommand(IAnsiConsole console) : EnergyCommand<EnergyGridCommand.Settings>
 {
     public sealed class Settings : EnergySettings
@@ -32,14 +33,17 @@ public sealed class EnergyGridCommand(IAnsiConsole console) : EnergyCommand<Ener
         var slos = settings.SloList.Split(',', StringSplitOptions.TrimEntries).Select(s =>
             double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0
                 ? v
-                : throw new BadInputException($"'{s}' is not a positive number of milliseconds", TuningPlan.SloSetting)).ToArray();
+                : throw new BadInputException($"'{s}' is not a positive number of milliseconds",
+                    TuningPlan.SloSetting)).ToArray();
         foreach (var slo in slos) new TuningPlan(profile.Name, slo).Check(hardware);
         var rows = slos.Select(slo => (Slo: slo, Optimum: GridSearch.Run(hardware, profile, slo))).ToArray();
         if (!settings.JsonOnConsole)
         {
-            var table = new Table().Title(Markup.Escape($"{profile.Name} on {hardware.Grid.Name}: {hardware.Grid.Size} points, " +
-                                                        $"phase 2 {hardware.Grid.PhaseTwoSize}"))
-                .AddColumns("SLO ms", "E* J", "f_g", "f_m", "f_c", "b", "L ms", "baseline J", "saving", "feasible", "joint E* J");
+            var title = $"{profile.Name} on {hardware.Grid.Name}: {hardware.Grid.Size} points, " +
+                        $"phase 2 {hardware.Grid.PhaseTwoSize}";
+            var table = new Table().Title(Markup.Escape(title))
+                .AddColumns("SLO ms", "E* J", "f_g", "f_m", "f_c", "b", "L ms", "baseline J", "saving", "feasible",
+                    "joint E* J");
             foreach (var (slo, o) in rows)
             {
                 string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);

@@ -45,7 +45,8 @@ public sealed class EnergyMeasureCommand(IAnsiConsole console) : EnergyCommand<E
             var global = base.Validate();
             if (!global.Successful) return global;
             if (Batch is < 1 or > 4096) return ValidationResult.Error($"--batch: {Batch} must lie in [1, 4096].");
-            return Window is > 0 and <= 3600 ? ValidationResult.Success() : ValidationResult.Error($"--window: {Window} must lie in (0, 3600] seconds.");
+            return Window is > 0 and <= 3600 ? ValidationResult.Success()
+                : ValidationResult.Error($"--window: {Window} must lie in (0, 3600] seconds.");
         }
     }
 
@@ -54,7 +55,8 @@ public sealed class EnergyMeasureCommand(IAnsiConsole console) : EnergyCommand<E
         var measurement = WithDevice(settings, device =>
         {
             var grid = device.Describe().Grid;
-            var setsClocks = settings.Hardware is not null || settings.GpuMHz is not null || settings.MemoryMHz is not null
+            var setsClocks = settings.Hardware is not null || settings.GpuMHz is not null
+                || settings.MemoryMHz is not null
                              || settings.CpuMHz is not null;
             if (setsClocks)
             {
@@ -69,9 +71,12 @@ public sealed class EnergyMeasureCommand(IAnsiConsole console) : EnergyCommand<E
         if (!settings.JsonOnConsole)
         {
             var n = EnergyTuneCommand.Number;
-            console.Write(new Table().AddColumns("clocks", "latency ms", "p95 ms", "energy J/query", "power W", "queries/s", "sensor")
-                .AddRow(Markup.Escape(measurement.Clocks.ToString()), n(measurement.LatencyMs), n(measurement.LatencyP95Ms),
-                    n(measurement.EnergyPerQueryJ), n(measurement.PowerW), n(measurement.Throughput), Markup.Escape(measurement.Sensor)));
+            console.Write(new Table().AddColumns("clocks", "latency ms", "p95 ms", "energy J/query", "power W",
+                "queries/s", "sensor")
+                .AddRow(Markup.Escape(measurement.Clocks.ToString()), n(measurement.LatencyMs),
+                    n(measurement.LatencyP95Ms),
+                    n(measurement.EnergyPerQueryJ), n(measurement.PowerW), n(measurement.Throughput),
+                        Markup.Escape(measurement.Sensor)));
         }
         JsonOutput.Emit(console, settings, JsonSerializer.Serialize(measurement, ResultJson.Options));
         return ExitCodes.Success;
@@ -81,7 +86,8 @@ public sealed class EnergyMeasureCommand(IAnsiConsole console) : EnergyCommand<E
     {
         if (allowed.Count == 0)
         {
-            return value is null ? double.NaN : throw new BadInputException($"{option}: this device has no {knob} to set");
+            return value is null ? double.NaN
+                : throw new BadInputException($"{option}: this device has no {knob} to set");
         }
         var v = value ?? allowed[^1];
         return allowed.Any(a => Math.Abs(a - v) < 1e-6)

@@ -15,7 +15,8 @@ namespace Frugal.Cli.Commands.Energy;
 
 /// <summary>
 /// <c>frugal energy replay --fine-tune</c>: design App. D on the simulator: inference at max clocks with a batch of 16,
-/// SLO 250 ms for 30 s then 700 ms, fine-tuning steps admitted only where the predicted worst-case latency meets the SLO.
+/// SLO 250 ms for 30 s then 700 ms, fine-tuning steps admitted only where the predicted worst-case latency meets the
+/// SLO.
 /// </summary>
 public sealed class EnergyReplayCommand(IAnsiConsole console) : EnergyCommand<EnergyReplayCommand.Settings>
 {
@@ -39,7 +40,8 @@ public sealed class EnergyReplayCommand(IAnsiConsole console) : EnergyCommand<En
         {
             var global = base.Validate();
             if (!global.Successful) return global;
-            return Seconds is > 0 and <= 86400 ? ValidationResult.Success() : ValidationResult.Error($"--seconds: {Seconds} must lie in (0, 86400].");
+            return Seconds is > 0 and <= 86400 ? ValidationResult.Success()
+                : ValidationResult.Error($"--seconds: {Seconds} must lie in (0, 86400].");
         }
     }
 
@@ -49,7 +51,9 @@ public sealed class EnergyReplayCommand(IAnsiConsole console) : EnergyCommand<En
             DeviceCatalog.Devices.Kind);
         var profile = WorkloadProfile.Catalog.Get(settings.Profile);
         if (!hardware.Grid.Batches.Contains(settings.Batch))
-            throw new BadInputException($"--batch: {settings.Batch} is not a batch size of the grid ({string.Join(", ", hardware.Grid.Batches)})");
+            throw new BadInputException(
+                $"--batch: {settings.Batch} is not a batch size of the grid " +
+                $"({string.Join(", ", hardware.Grid.Batches)})");
         SloChange[] slo = [new(0, 250), new(settings.Seconds / 2, 700)];
         var result = FineTuneReplay.Run(hardware, profile, hardware.Grid.MaxClocks(settings.Batch), slo,
             FineTuneReplay.AppendixDStep, settings.FineTune ? int.MaxValue : 0, settings.Seconds, new TimeSharing(),
@@ -60,16 +64,20 @@ public sealed class EnergyReplayCommand(IAnsiConsole console) : EnergyCommand<En
             var batches = result.Batches.Where(b => b.StartSeconds >= s.AtSeconds && b.StartSeconds < end).ToArray();
             return new PhaseJson(s.AtSeconds, end, s.SloMs, batches.Length,
                 result.Steps.Count(x => x.StartSeconds >= s.AtSeconds && x.StartSeconds < end),
-                batches.Count(b => b.LatencyMs > b.SloMs), batches.Length > 0 ? batches.Max(b => b.LatencyMs) : double.NaN);
+                batches.Count(b => b.LatencyMs > b.SloMs), batches.Length > 0 ? batches.Max(b => b.LatencyMs)
+                    : double.NaN);
         }).ToArray();
         if (!settings.JsonOnConsole)
         {
             var table = new Table().Title(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                    $"{profile.Name}, {result.Config}; predicted worst latency with fine-tuning {result.PredictedWorstMs:0} ms")))
+                    $"{profile.Name}, {result.Config}; " +
+                    $"predicted worst latency with fine-tuning {result.PredictedWorstMs:0} ms")))
                 .AddColumns("from s", "to s", "SLO ms", "batches", "fine-tuning steps", "violations", "max latency ms");
             foreach (var p in phases)
-                table.AddRow(p.From.ToString("0.#", CultureInfo.InvariantCulture), p.To.ToString("0.#", CultureInfo.InvariantCulture),
-                    p.SloMs.ToString("0", CultureInfo.InvariantCulture), p.Batches.ToString(CultureInfo.InvariantCulture),
+                table.AddRow(p.From.ToString("0.#", CultureInfo.InvariantCulture), p.To.ToString("0.#",
+                    CultureInfo.InvariantCulture),
+                    p.SloMs.ToString("0",
+                        CultureInfo.InvariantCulture), p.Batches.ToString(CultureInfo.InvariantCulture),
                     p.Steps.ToString(CultureInfo.InvariantCulture), p.Violations.ToString(CultureInfo.InvariantCulture),
                     p.MaxLatencyMs.ToString("0.0", CultureInfo.InvariantCulture));
             console.Write(table);
@@ -79,7 +87,9 @@ public sealed class EnergyReplayCommand(IAnsiConsole console) : EnergyCommand<En
         return ExitCodes.Success;
     }
 
-    private sealed record PhaseJson(double From, double To, double SloMs, int Batches, int Steps, int Violations, double MaxLatencyMs);
+    private sealed record PhaseJson(double From, double To, double SloMs, int Batches, int Steps, int Violations,
+        double MaxLatencyMs);
 
-    private sealed record ReplayJson(string Profile, HardwareConfig Config, double PredictedWorstMs, PhaseJson[] Phases, ReplayStep[] Steps);
+    private sealed record ReplayJson(string Profile, HardwareConfig Config, double PredictedWorstMs,
+        PhaseJson[] Phases, ReplayStep[] Steps);
 }

@@ -9,7 +9,8 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands.Energy;
 
-/// <summary>What every energy command takes: the device, the simulated grid and noise, the profile, the write permission.</summary>
+/// <summary>What every energy command takes: the device, the simulated grid and noise, the profile, the write
+/// permission.</summary>
 public class EnergySettings : GlobalSettings
 {
     // The energy library names the setting at fault in its errors; these are the options that set them.
@@ -49,7 +50,8 @@ public class EnergySettings : GlobalSettings
     public bool Sensor { get; init; }
 
     [CommandOption("--allow-clock-changes")]
-    [Description("Let a real device change clocks (journalled first, restored on exit). Without it real devices are read-only.")]
+    [Description("Let a real device change clocks (journalled first, restored on exit). " +
+                 "Without it real devices are read-only.")]
     public bool AllowClockChanges { get; init; }
 
     [CommandOption("--journal-dir <DIR>")]
@@ -60,7 +62,8 @@ public class EnergySettings : GlobalSettings
     public SimulatedHardware? Hardware =>
         DeviceCatalog.Devices.Canonical(Device) == "simulated" ? SimulatedHardware.Catalog.Get(Grid) : null;
 
-    /// <summary>Opens the device; checks the grid and profile names first so a bad name is reported before any work.</summary>
+    /// <summary>Opens the device; checks the grid and profile names first so a bad name is reported before any
+    /// work.</summary>
     public IEnergyDevice OpenDevice()
     {
         var factory = DeviceCatalog.Devices.Get(Device);
@@ -72,7 +75,8 @@ public class EnergySettings : GlobalSettings
 
     /// <summary>Where real devices keep their clock journals.</summary>
     protected string JournalFolder => JournalDir ?? Path.Combine(
-        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData,
+            Environment.SpecialFolderOption.Create),
         "frugal", "energy");
 
     /// <summary>The option that sets <paramref name="setting"/>, or null.</summary>

@@ -15,8 +15,8 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Energy;
 
 /// <summary>
-/// <c>frugal energy study</c>: design §8's validation study on the simulator (the benchmark's command): profiles × SLOs ×
-/// budgets × seeds, the tuner and random search on the noisy device, each recommendation scored noise-free.
+/// <c>frugal energy study</c>: design §8's validation study on the simulator (the benchmark's command): profiles × SLOs
+/// × budgets × seeds, the tuner and random search on the noisy device, each recommendation scored noise-free.
 /// </summary>
 public sealed class EnergyStudyCommand(IAnsiConsole console) : EnergyCommand<EnergyStudyCommand.Settings>
 {
@@ -46,7 +46,8 @@ public sealed class EnergyStudyCommand(IAnsiConsole console) : EnergyCommand<Ene
         {
             var global = base.Validate();
             if (!global.Successful) return global;
-            return Seeds is >= 1 and <= 1000 ? ValidationResult.Success() : ValidationResult.Error($"--seeds: {Seeds} must lie in [1, 1000].");
+            return Seeds is >= 1 and <= 1000 ? ValidationResult.Success()
+                : ValidationResult.Error($"--seeds: {Seeds} must lie in [1, 1000].");
         }
     }
 
@@ -54,12 +55,14 @@ public sealed class EnergyStudyCommand(IAnsiConsole console) : EnergyCommand<Ene
     {
         var hardware = settings.Hardware ?? throw new BadInputException("the study runs on the simulated device only",
             DeviceCatalog.Devices.Kind);
-        var profiles = settings.Profiles.Split(',', StringSplitOptions.TrimEntries).Select(p => WorkloadProfile.Catalog.Get(p).Name).ToArray();
+        var profiles = settings.Profiles.Split(',',
+            StringSplitOptions.TrimEntries).Select(p => WorkloadProfile.Catalog.Get(p).Name).ToArray();
         var slos = Numbers(settings.Slos, "--slo-ms");
         var budgets = Numbers(settings.Budgets, "--budgets").Select(b => (int)b).ToArray();
         var cells = (from p in profiles from s in slos from b in budgets select new ValidationCase(p, s, b)).ToArray();
         foreach (var c in cells) new TuningPlan(c.Profile, c.SloMs, c.Budget).Check(hardware);
-        var noise = settings.NoiseFree ? MeasurementNoise.None : MeasurementNoise.Default with { Sensor = settings.Sensor };
+        var noise = settings.NoiseFree ? MeasurementNoise.None
+            : MeasurementNoise.Default with { Sensor = settings.Sensor };
         var seeds = new SeedTree(settings.Seed).Child("study");
         PolyThrottleStudy Study(Action<double>? progress) =>
             PolyThrottleStudy.Run(hardware, cells, settings.Seeds, noise, seeds, progress, cancellation);
@@ -73,17 +76,20 @@ public sealed class EnergyStudyCommand(IAnsiConsole console) : EnergyCommand<Ene
         if (!settings.JsonOnConsole)
         {
             static string P(double v) => double.IsFinite(v) ? v.ToString("0.0", CultureInfo.InvariantCulture) : "∞";
-            var table = new Table().AddColumns("profile", "SLO ms", "N", "median regret %", "feasible %", "random median %",
+            var table = new Table().AddColumns("profile", "SLO ms", "N", "median regret %", "feasible %",
+                "random median %",
                 "better than random", "median samples to 5%", "violations/run", "median saving %", "golden saving %");
             foreach (var c in study.Cases)
                 table.AddRow(c.Case.Profile, P(c.Case.SloMs), c.Case.Budget.ToString(CultureInfo.InvariantCulture),
                     P(100 * c.MedianRegret), P(100 * c.FeasibleShare), P(100 * c.RandomMedianRegret),
-                    c.MedianRegret < c.RandomMedianRegret ? "yes" : "no", P(c.MedianSamplesToWithin5), P(c.MeanViolations),
+                    c.MedianRegret < c.RandomMedianRegret ? "yes" : "no", P(c.MedianSamplesToWithin5),
+                        P(c.MeanViolations),
                     P(100 * c.MedianSaving), P(100 * c.Optimum.Saving));
             console.Write(table);
         }
         JsonOutput.Emit(console, settings, JsonSerializer.Serialize(study.Cases.Select(c => new CellJson(
-            c.Case.Profile, c.Case.SloMs, c.Case.Budget, settings.Seeds, c.Optimum.EnergyJ, c.MedianRegret, c.FeasibleShare,
+            c.Case.Profile, c.Case.SloMs, c.Case.Budget, settings.Seeds, c.Optimum.EnergyJ, c.MedianRegret,
+                c.FeasibleShare,
             c.RandomMedianRegret, c.MedianSamplesToWithin5, c.MeanViolations, c.MedianSaving, c.Optimum.Saving,
             c.MedianVirtualSeconds)).ToArray(), ResultJson.Options));
         return ExitCodes.Success;
