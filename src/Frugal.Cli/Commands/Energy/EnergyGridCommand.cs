@@ -26,15 +26,9 @@ public sealed class EnergyGridCommand(IAnsiConsole console) : EnergyCommand<Ener
 
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
-        var hardware = settings.Hardware ?? throw new BadInputException(
-            "the exhaustive search runs on the simulated device only (a real board needs ~10 s per point)",
-            DeviceCatalog.Devices.Kind);
+        var hardware = settings.SimulatedOnly("the exhaustive search (a real board needs ~10 s per point)");
         var profile = WorkloadProfile.Catalog.Get(settings.Profile);
-        var slos = settings.SloList.Split(',', StringSplitOptions.TrimEntries).Select(s =>
-            double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0
-                ? v
-                : throw new BadInputException($"'{s}' is not a positive number of milliseconds",
-                    TuningPlan.SloSetting)).ToArray();
+        var slos = EnergySettings.PositiveNumbers(settings.SloList, "--slo-ms");
         foreach (var slo in slos) new TuningPlan(profile.Name, slo).Check(hardware);
         var rows = slos.Select(slo => (Slo: slo, Optimum: GridSearch.Run(hardware, profile, slo))).ToArray();
         if (!settings.JsonOnConsole)

@@ -47,8 +47,7 @@ public sealed class EnergyReplayCommand(IAnsiConsole console) : EnergyCommand<En
 
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
-        var hardware = settings.Hardware ?? throw new BadInputException("the replay runs on the simulated device only",
-            DeviceCatalog.Devices.Kind);
+        var hardware = settings.SimulatedOnly("the replay");
         var profile = WorkloadProfile.Catalog.Get(settings.Profile);
         if (!hardware.Grid.Batches.Contains(settings.Batch))
             throw new BadInputException(

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Energy.Backends;
@@ -69,9 +70,22 @@ public class EnergySettings : GlobalSettings
         var factory = DeviceCatalog.Devices.Get(Device);
         WorkloadProfile.Catalog.Get(Profile);
         SimulatedHardware.Catalog.Get(Grid);
-        var noise = NoiseFree ? MeasurementNoise.None : MeasurementNoise.Default with { Sensor = Sensor };
-        return factory(new DeviceOptions(Grid, noise, new SeedTree(Seed), AllowClockChanges, JournalFolder));
+        return factory(new DeviceOptions(Grid, Noise, new SeedTree(Seed), AllowClockChanges, JournalFolder));
     }
+
+    /// <summary>The simulator's measurement noise as the options set it.</summary>
+    public MeasurementNoise Noise => NoiseFree ? MeasurementNoise.None : MeasurementNoise.Default with { Sensor = Sensor };
+
+    /// <summary>The simulated board, for commands that only make sense on the simulator (<paramref name="what"/>).</summary>
+    public SimulatedHardware SimulatedOnly(string what) =>
+        Hardware ?? throw new BadInputException($"{what} runs on the simulated device only", DeviceCatalog.Devices.Kind);
+
+    /// <summary>A comma-separated list of positive numbers given to <paramref name="option"/>.</summary>
+    public static double[] PositiveNumbers(string list, string option) =>
+        [.. list.Split(',', StringSplitOptions.TrimEntries).Select(s =>
+            double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0
+                ? v
+                : throw new BadInputException($"{option}: '{s}' is not a positive number"))];
 
     /// <summary>Where real devices keep their clock journals.</summary>
     protected string JournalFolder => JournalDir ?? Path.Combine(

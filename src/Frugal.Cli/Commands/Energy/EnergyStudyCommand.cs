@@ -53,19 +53,16 @@ public sealed class EnergyStudyCommand(IAnsiConsole console) : EnergyCommand<Ene
 
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
-        var hardware = settings.Hardware ?? throw new BadInputException("the study runs on the simulated device only",
-            DeviceCatalog.Devices.Kind);
+        var hardware = settings.SimulatedOnly("the study");
         var profiles = settings.Profiles.Split(',',
             StringSplitOptions.TrimEntries).Select(p => WorkloadProfile.Catalog.Get(p).Name).ToArray();
-        var slos = Numbers(settings.Slos, "--slo-ms");
-        var budgets = Numbers(settings.Budgets, "--budgets").Select(b => (int)b).ToArray();
+        var slos = EnergySettings.PositiveNumbers(settings.Slos, "--slo-ms");
+        var budgets = EnergySettings.PositiveNumbers(settings.Budgets, "--budgets").Select(b => (int)b).ToArray();
         var cells = (from p in profiles from s in slos from b in budgets select new ValidationCase(p, s, b)).ToArray();
         foreach (var c in cells) new TuningPlan(c.Profile, c.SloMs, c.Budget).Check(hardware);
-        var noise = settings.NoiseFree ? MeasurementNoise.None
-            : MeasurementNoise.Default with { Sensor = settings.Sensor };
         var seeds = new SeedTree(settings.Seed).Child("study");
         PolyThrottleStudy Study(Action<double>? progress) =>
-            PolyThrottleStudy.Run(hardware, cells, settings.Seeds, noise, seeds, progress, cancellation);
+            PolyThrottleStudy.Run(hardware, cells, settings.Seeds, settings.Noise, seeds, progress, cancellation);
         var study = settings.JsonOnConsole
             ? Study(null)
             : console.Progress().Start(p =>
@@ -94,12 +91,6 @@ public sealed class EnergyStudyCommand(IAnsiConsole console) : EnergyCommand<Ene
             c.MedianVirtualSeconds)).ToArray(), ResultJson.Options));
         return ExitCodes.Success;
     }
-
-    private static double[] Numbers(string list, string option) =>
-        [.. list.Split(',', StringSplitOptions.TrimEntries).Select(s =>
-            double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0
-                ? v
-                : throw new BadInputException($"{option}: '{s}' is not a positive number"))];
 
     private sealed record CellJson(
         string Profile, double SloMs, int Budget, int Seeds, double OptimumJ, double MedianRegret, double FeasibleShare,
