@@ -74,11 +74,12 @@ public class EnergySettings : GlobalSettings
     }
 
     /// <summary>The simulator's measurement noise as the options set it.</summary>
-    public MeasurementNoise Noise => NoiseFree ? MeasurementNoise.None : MeasurementNoise.Default with { Sensor = Sensor };
+    public MeasurementNoise Noise =>
+        NoiseFree ? MeasurementNoise.None : MeasurementNoise.Default with { Sensor = Sensor };
 
-    /// <summary>The simulated board, for commands that only make sense on the simulator (<paramref name="what"/>).</summary>
-    public SimulatedHardware SimulatedOnly(string what) =>
-        Hardware ?? throw new BadInputException($"{what} runs on the simulated device only", DeviceCatalog.Devices.Kind);
+    /// <summary>The simulated board, for what only makes sense on the simulator (<paramref name="what"/>).</summary>
+    public SimulatedHardware SimulatedOnly(string what) => Hardware
+        ?? throw new BadInputException($"{what} runs on the simulated device only", DeviceCatalog.Devices.Kind);
 
     /// <summary>A comma-separated list of positive numbers given to <paramref name="option"/>.</summary>
     public static double[] PositiveNumbers(string list, string option) =>
