@@ -1,11 +1,13 @@
 using System.Reflection;
 using Frugal.Cli.Commands;
+using Frugal.Cli.Commands.Energy;
 using Frugal.Cli.Commands.Kv;
 using Frugal.Cli.Commands.Schedule;
 using Frugal.Cli.Commands.Tune;
 using Frugal.Core.Errors;
 using Frugal.Core.Experiments;
 using Frugal.Core.IO;
+using Frugal.Energy.Experiments;
 using Frugal.Provisioning.Evaluation;
 using Frugal.Scheduling.Experiments;
 using Frugal.Tuning.Experiments;
@@ -25,7 +27,8 @@ public static class FrugalApp
         .Register(new ShockwaveComparisonExperiment())
         .Register(new YcsbExperiment())
         .Register(new MirageExperiment())
-        .Register(new LlamaTuneExperiment());
+        .Register(new LlamaTuneExperiment())
+        .Register(new PolyThrottleExperiment());
 
     /// <summary>The version <c>frugal --version</c> prints: the informational version without its commit hash.</summary>
     internal static string Version =>
@@ -95,6 +98,20 @@ public static class FrugalApp
                 tune.AddCommand<TuneTargetsCommand>("targets").WithDescription("List the targets and their default knob spaces.");
                 tune.AddCommand<TuneSpaceCommand>("space").WithDescription("Check a space file (--space) or show a target's space, knob by knob.")
                     .WithExample("tune", "space", "--space", "my-space.json");
+            });
+            config.AddBranch("energy", energy =>
+            {
+                energy.SetDescription("Inference energy (PolyThrottle): tune clocks and batch size under a latency SLO.");
+                energy.AddCommand<EnergyTuneCommand>("tune").WithDescription("Two-phase tuning: CPU clock, then constrained BO.")
+                    .WithExample("energy", "tune", "--device", "simulated", "--profile", "vision", "--slo-ms", "100", "--budget", "20");
+                energy.AddCommand<EnergyGridCommand>("grid").WithDescription("Exhaustive noise-free search of the simulated grid.");
+                energy.AddCommand<EnergyMeasureCommand>("measure").WithDescription("Measure one configuration.");
+                energy.AddCommand<EnergyReplayCommand>("replay").WithDescription("Replay inference with fine-tuning alongside (App. D).")
+                    .WithExample("energy", "replay", "--fine-tune");
+                energy.AddCommand<EnergyStudyCommand>("study").WithDescription("The validation study: tuner vs grid optimum and random search.")
+                    .WithExample("energy", "study", "--budgets", "20", "--seeds", "30");
+                energy.AddCommand<EnergyRestoreCommand>("restore").WithDescription("Restore clocks from a journal left by a run.")
+                    .WithExample("energy", "restore", "--device", "jetson");
             });
             config.AddBranch("provision", provision =>
             {

@@ -3,7 +3,7 @@ using Frugal.Core.Randomness;
 namespace Frugal.Tuning.Optimizers;
 
 /// <summary>Points of an optimiser's [0, 1] box: sampling and snapping discrete coordinates onto their level grid.</summary>
-internal static class Box
+public static class Box
 {
     /// <summary>A uniform point: continuous coordinates uniform on [0, 1], discrete ones a uniform level.</summary>
     public static double[] Sample(IReadOnlyList<OptimizerDimension> dimensions, RandomStream random)

@@ -7,7 +7,7 @@ namespace Frugal.Tuning.Optimizers;
 /// distribution. Both come in log form too: constrained EI multiplies small numbers, and far from the incumbent EI
 /// underflows to 0 in doubles, which would leave the acquisition maximiser with nothing but ties.
 /// </summary>
-internal static class ExpectedImprovement
+public static class ExpectedImprovement
 {
     // Below −20 the asymptotic series are accurate to ~1e-9 relative; above it the direct forms are.
     private const double SeriesBelow = 20;

@@ -227,13 +227,15 @@ internal sealed class GaussianProcess : ISurrogate
 /// more rarely moves the likelihood's optimum far, so the costly random restart (a second BFGS run over d + 2
 /// parameters) is made only on the first fit and every <see cref="RestartEvery"/>-th after it, to escape poor optima.
 /// </summary>
-internal sealed class GaussianProcessFitter(RandomStream random) : ISurrogateFitter
+public sealed class GaussianProcessFitter(RandomStream random) : ISurrogateFitter
 {
+    /// <summary>How many fits apart the random restart of the hyperparameter search is made.</summary>
     public const int RestartEvery = 5;
 
     private GaussianProcessHyperparameters? _last;
     private int _fits;
 
+    /// <inheritdoc/>
     public ISurrogate Fit(IReadOnlyList<double[]> points, IReadOnlyList<double> values)
     {
         var process = GaussianProcess.Fit(points, values, random, _last, _fits++ % RestartEvery == 0 ? 1 : 0);

@@ -7,7 +7,7 @@ namespace Frugal.Tuning.Optimizers;
 /// holds exactly one of the n points, so a small design already covers every coordinate's whole range (the
 /// initial design of the model-based optimisers and the <c>lhs</c> baseline).
 /// </summary>
-internal static class LatinHypercube
+public static class LatinHypercube
 {
     /// <summary>
     /// A fresh design of <paramref name="n"/> points. A continuous coordinate is uniform inside its stratum; a discrete
