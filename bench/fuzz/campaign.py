@@ -15,6 +15,7 @@ project promises for bad input:
 
 Usage (from the repository root, after `dotnet build src/Frugal.Cli -c Release`):
     python3 bench/fuzz/campaign.py [--frugal PATH] [--out bench/results/fuzz.md] [--timeout 60] [--only KIND]
+                                   [--rounds N]
 
 It writes a Markdown table of findings and exits 1 when there are any.
 """
@@ -420,19 +421,26 @@ def main():
     parser.add_argument("--frugal", default=os.path.join(REPO, "src/Frugal.Cli/bin/Release/net10.0/frugal"))
     parser.add_argument("--out", default=os.path.join(REPO, "bench/results/fuzz.md"))
     parser.add_argument("--timeout", type=float, default=60)
-    parser.add_argument("--only", choices=["store", "schedule", "provision", "tune", "global"])
+    parser.add_argument("--only", type=lambda text: text.split(","), metavar="KIND[,KIND...]",
+                        help="run only these areas: store, schedule, provision, tune, global")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat the cases this many times, each round with new random damage (a soak)")
     args = parser.parse_args()
+    if args.only and set(args.only) - {"store", "schedule", "provision", "tune", "global"}:
+        parser.error(f"--only: unknown area in {','.join(args.only)}")
     root = tempfile.mkdtemp(prefix="frugal-fuzz-")
     campaign = Campaign(os.path.abspath(args.frugal), root, args.timeout)
     started = time.monotonic()
     try:
         kinds = {"store": campaign.store_cases, "schedule": campaign.schedule_cases,
                  "provision": campaign.provision_cases, "tune": campaign.tune_cases, "global": campaign.global_cases}
-        for kind, run in kinds.items():
-            if args.only in (None, kind):
-                print(f"== {kind}", flush=True)
-                run()
-                print(f"   {campaign.cases} cases so far, {len(campaign.findings)} findings", flush=True)
+        for round_ in range(args.rounds):
+            for kind, run in kinds.items():
+                if args.only is None or kind in args.only:
+                    print(f"== {kind} (round {round_ + 1} of {args.rounds})", flush=True)
+                    campaign.root = tempfile.mkdtemp(dir=root, prefix=f"round-{round_}-")
+                    run()
+                    print(f"   {campaign.cases} cases so far, {len(campaign.findings)} findings", flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     write_report(args, campaign, time.monotonic() - started)
@@ -445,7 +453,8 @@ def write_report(args, campaign, seconds):
     for _, problem, _ in campaign.findings:
         by_problem[problem] = by_problem.get(problem, 0) + 1
     lines = ["# Fuzz campaign against `frugal`", "",
-             f"- Command: `python3 bench/fuzz/campaign.py{' --only ' + args.only if args.only else ''}` "
+             f"- Command: `python3 bench/fuzz/campaign.py{' --only ' + ','.join(args.only) if args.only else ''}"
+             f"{f' --rounds {args.rounds}' if args.rounds > 1 else ''}` "
              f"(timeout {args.timeout:.0f} s per case, memory limit {MEMORY_LIMIT_MIB} MiB)",
              f"- Machine: {platform.node()}, {os.cpu_count()} cores, {platform.platform()}",
              f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {seconds / 60:.1f} min",

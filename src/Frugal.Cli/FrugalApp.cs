@@ -115,7 +115,7 @@ public static class FrugalApp
         }
         catch (Exception e) when (e is CommandAppException or BadInputException)
         {
-            errors.WriteLine($"frugal: error: {OneLine(e.Message)}");
+            errors.WriteLine($"frugal: error: {OneLine(ConversionMessage.InUserTerms(e.Message, args))}");
             return ExitCodes.Usage;
         }
         catch (CorruptDataException e)

@@ -30,7 +30,8 @@ public sealed partial class NumericOptionFuzzTests : IDisposable
         Assert.Equal(0, CliRunner.Run("kv", "load", "--dir", _store, "--records", "100", "--memory-mib", "2").ExitCode);
         // The first 1,500 lines of the reference Slurm log: enough for an evaluation that takes a moment.
         _trace = Path.Combine(_root, "head.log");
-        File.WriteAllLines(_trace, File.ReadLines(ReferenceData.Require("mirage/ls6-a100.log")).Take(1500));
+        var log = Path.Combine(ReferenceData.Require("mirage"), "ls6-a100.log");
+        File.WriteAllLines(_trace, File.ReadLines(log).Take(1500));
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
