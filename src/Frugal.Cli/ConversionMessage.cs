@@ -8,7 +8,9 @@ namespace Frugal.Cli;
 /// </summary>
 internal static partial class ConversionMessage
 {
-    /// <summary><paramref name="message"/> in the user's terms when it is a failed conversion, else unchanged.</summary>
+    /// <summary>
+    /// <paramref name="message"/> in the user's terms when it is a failed conversion, else unchanged.
+    /// </summary>
     public static string InUserTerms(string message, IReadOnlyList<string> args)
     {
         if (FailedConversion().Match(message) is not { Success: true } match) return message;

@@ -34,7 +34,8 @@ internal static class FuzzCheck
             }
             catch (AggregateException e)
             {
-                throw new FuzzFailure($"case {i} ({Check.Print(value)}): {e.InnerException?.Message}", e.InnerException);
+                var inner = e.InnerException;
+                throw new FuzzFailure($"case {i} ({Check.Print(value)}): {inner?.Message}", inner);
             }
         }
     }

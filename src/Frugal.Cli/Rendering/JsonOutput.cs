@@ -17,7 +17,9 @@ public static class JsonOutput
     public static string? PathOf(FlagValue<string> option) =>
         option.IsSet && !string.IsNullOrEmpty(option.Value) ? option.Value : null;
 
-    /// <summary>Why the file <c>--json PATH</c> names cannot be written, or null: checked before a command works.</summary>
+    /// <summary>
+    /// Why the file <c>--json PATH</c> names cannot be written, or null: checked before a command works.
+    /// </summary>
     public static string? PathProblem(FlagValue<string> option) =>
         PathOf(option) is { } path ? OutputPaths.FileProblem(path, createsFolder: false) : null;
 

@@ -47,7 +47,9 @@ public sealed class StoreFileFuzzTests : IDisposable
                 for (long k = 0; k < FilledStore.Keys; k += 7)
                 {
                     Lookup<long> read = default;
-                    if (FuzzCheck.Refusal(() => read = store!.ReadAsync(k).AsTask().GetAwaiter().GetResult()) is not null)
+                    var key = k;
+                    if (FuzzCheck.Refusal(() => read = store!.ReadAsync(key).AsTask().GetAwaiter().GetResult())
+                        is not null)
                         continue; // found on the read: a corruption, never a value
                     Assert.Equal(k % 5 != 0, read.Found);
                     if (read.Found) Assert.Equal(k * 7, read.Value);

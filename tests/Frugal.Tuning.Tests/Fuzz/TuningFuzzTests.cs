@@ -1,6 +1,5 @@
 using CsCheck;
 using Frugal.Fuzz;
-using Frugal.Tuning.Adapters;
 using Frugal.Tuning.Loop;
 using Frugal.Tuning.Spaces;
 using Frugal.Tuning.Tests.Loop;
@@ -13,13 +12,8 @@ namespace Frugal.Tuning.Tests.Fuzz;
 /// </summary>
 public sealed class TuningFuzzTests : IDisposable
 {
-    private static readonly SearchSpace Space = new("s",
-    [
-        Knob.Integer("n", 0, 100, 50, special: new SpecialValue(-1, null)), Knob.Real("x", 0.005, 10, 2),
-        Knob.Categorical("c", "a", "a", "b"), Knob.Boolean("f", false),
-    ]);
-
-    private static readonly TuningPlan Plan = new("fake", Space, TuningMethod.Parse("special-random"), 4, 1);
+    private static readonly SearchSpace Space = HistoryValidationTests.Space;
+    private static readonly TuningPlan Plan = HistoryValidationTests.Plan;
 
     private readonly string _root = Directory.CreateTempSubdirectory("frugal-tuning-fuzz-").FullName;
 

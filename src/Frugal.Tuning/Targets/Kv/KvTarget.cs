@@ -52,7 +52,8 @@ public sealed class KvTarget : ITuningTarget
             throw OutOfRange(TargetOptions.DurationSetting, duration, "(0, 3600] seconds");
         if (options.WarmupSeconds is { } warmup && !(warmup >= 0 && warmup <= 3600))
             throw OutOfRange(TargetOptions.WarmupSetting, warmup, "[0, 3600] seconds");
-        if (options.Repeats is < 1 or > 100) throw OutOfRange(TargetOptions.RepeatsSetting, options.Repeats, "[1, 100]");
+        if (options.Repeats is < 1 or > 100)
+            throw OutOfRange(TargetOptions.RepeatsSetting, options.Repeats, "[1, 100]");
         if (options.Scale is < 1 or > 100_000)
             throw OutOfRange(TargetOptions.ScaleSetting, options.Scale, "[1, 100000] thousand records");
         _records = (options.Scale ?? 100) * 1000L;
