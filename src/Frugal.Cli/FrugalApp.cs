@@ -54,7 +54,7 @@ public static class FrugalApp
                 .WithDescription("List the experiments that reproduce can run.");
             config.AddBranch("schedule", schedule =>
             {
-                schedule.SetDefaultCommand<MissingSubcommand>();
+                schedule.SetDefaultCommand<MissingCommand>();
                 schedule.SetDescription("GPU-cluster scheduling: generate traces, simulate policies, compare them.");
                 schedule.AddCommand<TraceCommand>("trace").WithDescription("Generate a trace with Shockwave's job distributions.");
                 schedule.AddCommand<SimulateCommand>("simulate").WithDescription("Simulate one policy on a trace and print its metrics.")
@@ -64,7 +64,7 @@ public static class FrugalApp
             });
             config.AddBranch("kv", kv =>
             {
-                kv.SetDefaultCommand<MissingSubcommand>();
+                kv.SetDefaultCommand<MissingCommand>();
                 kv.SetDescription("Use a Frugal.Storage key-value store in a data directory (keys and values as UTF-8 text).");
                 kv.AddCommand<KvLoadCommand>("load").WithDescription("Write N records (key0..) with seeded random values, then checkpoint.")
                     .WithExample("kv", "load", "--dir", "db", "--records", "100000");
@@ -78,7 +78,7 @@ public static class FrugalApp
             });
             config.AddBranch("tune", tune =>
             {
-                tune.SetDefaultCommand<MissingSubcommand>();
+                tune.SetDefaultCommand<MissingCommand>();
                 tune.SetDescription("Tune a system's knobs (LlamaTune): run one method, compare methods, list targets and spaces.");
                 tune.AddCommand<TuneRunCommand>("run").WithDescription("Tune a target: default first, then the method's trials; history, table, plots and report.")
                     .WithExample("tune", "run", "--target", "synthetic", "--method", "llamatune-random", "--iterations", "50", "--history", "run.jsonl");
@@ -92,7 +92,7 @@ public static class FrugalApp
             });
             config.AddBranch("provision", provision =>
             {
-                provision.SetDefaultCommand<MissingSubcommand>();
+                provision.SetDefaultCommand<MissingCommand>();
                 provision.SetDescription("Slurm job chains (Mirage): replay traces, train value models, evaluate when to submit successors.");
                 provision.AddCommand<Commands.Provision.SimulateCommand>("simulate")
                     .WithDescription("Replay a Slurm trace in the queue simulator and compare simulated with real waits.")

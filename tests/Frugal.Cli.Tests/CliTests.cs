@@ -44,33 +44,6 @@ public sealed class CliTests : IDisposable
         AssertOneLineError(errors, "nosuchcommand");
     }
 
-    [Theory]
-    [InlineData("kv")]
-    [InlineData("tune")]
-    [InlineData("provision")]
-    [InlineData("schedule")]
-    public void ACommandGroupWithoutASubcommandIsAOneLineUsageError(string group)
-    {
-        var (code, _, errors) = Run(group);
-        Assert.Equal(ExitCodes.Usage, code);
-        AssertOneLineError(errors, $"'{group}' needs a command; 'frugal {group} --help' lists them.");
-        (code, var output, _) = Run(group, "--help");
-        Assert.Equal(0, code);
-        Assert.Contains("COMMANDS:", output);
-    }
-
-    [Theory]
-    [InlineData("--records: 'abc' is not a whole number", "kv", "load", "--dir", "db", "--records", "abc")]
-    [InlineData("--records: '1e30' is not a whole number in the range it takes", "kv", "load", "--records", "1e30")]
-    [InlineData("--repeats: '' is not a number", "tune", "run", "--target", "kv", "--repeats", "")]
-    [InlineData("--warmup: 'soon' is not a number", "tune", "run", "--target", "kv", "--warmup", "soon")]
-    public void AValueThatIsNotANumberNamesItsOptionWithoutATypeName(string message, params string[] args)
-    {
-        var (code, _, errors) = Run(args);
-        Assert.Equal(ExitCodes.Usage, code);
-        AssertOneLineError(errors, message);
-    }
-
     [Fact]
     public void ControlCharactersQuotedFromAFileAreShownEscaped()
     {

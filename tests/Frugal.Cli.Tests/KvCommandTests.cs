@@ -94,15 +94,6 @@ public sealed class KvCommandTests : IDisposable
     }
 
     [Fact]
-    public void KvWithoutASubcommandIsAOneLineUsageError()
-    {
-        var (code, output, errors) = Run("kv");
-        Assert.Equal(ExitCodes.Usage, code);
-        Assert.Empty(output);
-        CliRunner.AssertOneLineError(errors, "'kv' needs a command");
-    }
-
-    [Fact]
     public void ReadingCommandsOpenExistingStoresOnlyAndNeverWrite()
     {
         var empty = Path.Combine(_root, "empty");

@@ -8,7 +8,7 @@ namespace Frugal.Cli.Rendering;
 /// JSON for machines, as the <c>--json [PATH]</c> option asks: written raw to the console's stream (bypassing
 /// Spectre's line wrapping and markup), to a file, or both.
 /// </summary>
-public static class JsonOutput
+internal static class JsonOutput
 {
     /// <summary>Whether JSON replaces the tables on standard output (<c>--json</c> without a path).</summary>
     public static bool OnConsole(FlagValue<string> option) => option.IsSet && string.IsNullOrEmpty(option.Value);
