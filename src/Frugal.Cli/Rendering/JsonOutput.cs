@@ -4,10 +4,7 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Rendering;
 
-/// <summary>
-/// JSON for machines, as the <c>--json [PATH]</c> option asks: written raw to the console's stream (bypassing
-/// Spectre's line wrapping and markup), to a file, or both.
-/// </summary>
+/// <summary>JSON for machines: written raw to the console's stream, bypassing Spectre's line wrapping and markup.</summary>
 internal static class JsonOutput
 {
     /// <summary>Whether JSON replaces the tables on standard output (<c>--json</c> without a path).</summary>
