@@ -15,6 +15,7 @@ project promises for bad input:
 
 Usage (from the repository root, after `dotnet build src/Frugal.Cli -c Release`):
     python3 bench/fuzz/campaign.py [--frugal PATH] [--out bench/results/fuzz.md] [--timeout 60] [--only KIND]
+                                   [--rounds N]
 
 It writes a Markdown table of findings and exits 1 when there are any.
 """
@@ -31,7 +32,8 @@ import sys
 import tempfile
 import time
 
-EXCEPTION_NAME = re.compile(r"\b[A-Z][A-Za-z]*Exception\b")
+# An exception's type, or a .NET type a parser names ("Failed to convert 'abc' to Nullable`1."): not the user's terms.
+EXCEPTION_NAME = re.compile(r"\b[A-Z][A-Za-z]*Exception\b|\b(Nullable`1|U?Int(16|32|64)|Double|Single|Boolean)\b")
 MEMORY_LIMIT_MIB = 2048
 EXTREME_NUMBERS = ["abc", "", "NaN", "Infinity", "-Infinity", "-1", "0", "1e308", "-1e308",
                    "9223372036854775807", "-9223372036854775808", "99999999999", "1,5", " 7"]
@@ -137,17 +139,22 @@ class Campaign:
             f.truncate(3 << 30)
         yield "huge-sparse", huge
 
-    def file_cases(self, kind, command, option, sample, extra=()):
+    def file_cases(self, kind, command, option, sample, extra=(), tolerated=()):
+        """Every mutation of sample as the file of option; tolerated: labels the reader may rightly accept."""
         for label, path in self.mutations(sample):
             # A flipped byte may land in a field the reader ignores or still parses: success is allowed there.
-            benign_possible = label.startswith("flipped") or label in ("repeated", "long-line")
+            # A UTF-16 file starts with a byte-order mark, which .NET's readers honour: it is the same text.
+            benign_possible = (label.startswith("flipped") or label in ("repeated", "long-line", "utf16")
+                               or label in tolerated)
             self.run(f"{kind}: {' '.join(command)} {option} <{label}>", [*command, option, path, *extra],
                      expect_failure=not benign_possible)
 
     def option_cases(self, kind, command, option, extra=(), valid=("0", " 7", "-1")):
         """Every extreme value for one option; those in valid may succeed (a seed of 2^63-1 is a seed)."""
         for value in EXTREME_NUMBERS:
-            self.run(f"{kind}: {' '.join(command)} {option} {value!r}", [*command, option, value, *extra],
+            # Each case writes into a fresh folder: a history left by a valid value must not refuse the next one.
+            args = [a.replace("{fresh}", tempfile.mkdtemp(dir=self.root, prefix="out-")) for a in command]
+            self.run(f"{kind}: {' '.join(command)} {option} {value!r}", [*args, option, value, *extra],
                      expect_failure=value not in valid)
 
     # ---- the store ------------------------------------------------------------------------------
@@ -191,6 +198,38 @@ class Campaign:
         self.run("kv: get on a missing folder", ["kv", "get", "--dir", os.path.join(self.root, "nope"), "key7"])
         self.option_cases("kv", ["kv", "load", "--dir", os.path.join(self.root, "store-opt")], "--records")
         self.option_cases("kv", ["kv", "get", "--dir", pristine, "key7"], "--memory-mib")
+        self.option_cases("kv", ["kv", "load", "--dir", os.path.join(self.root, "store-opt")], "--value-bytes",
+                          valid=("0", " 7"))
+        # The store's smallest budget: a log of four pages no longer fits, which the store must say in one line.
+        self.run("kv: get --memory-mib 1", ["kv", "get", "--dir", pristine, "key7", "--memory-mib", "1"],
+                 expect_failure=False)
+        stats = os.path.join(self.root, "stats.json")
+        self.run("kv: stats --json PATH", ["kv", "stats", "--dir", pristine, "--json", stats], expect_failure=False)
+        if not os.path.exists(stats) or os.path.getsize(stats) == 0:
+            self.finding("kv: stats --json PATH", "setup", "kv stats --json PATH wrote no file")
+        self.run("kv: stats --json to an unwritable path", ["kv", "stats", "--dir", pristine, "--json",
+                                                            "/proc/forbidden.json"])
+        self.run("kv: no subcommand", ["kv"])
+        self.read_only_store_cases(pristine)
+
+    def read_only_store_cases(self, pristine):
+        """A store in a folder this user may not write: reading works, writing is one 'permission denied' line."""
+        if os.geteuid() == 0:
+            return  # root writes anywhere: the case cannot be made
+        store = os.path.join(self.root, "store-read-only")
+        shutil.copytree(pristine, store)
+        for name in os.listdir(store):
+            os.chmod(os.path.join(store, name), 0o444)
+        os.chmod(store, 0o555)
+        before = snapshot(store)
+        self.run("kv: get on a read-only store", ["kv", "get", "--dir", store, "key7"], expect_failure=False)
+        rc, _, err = self.run("kv: put on a read-only store", ["kv", "put", "--dir", store, "key7", "x"],
+                              expect_failure=False)
+        if rc not in (1, 2):
+            self.finding("kv: put on a read-only store", "accepted", f"exit {rc}: {first(err.splitlines())}")
+        if snapshot(store) != before:
+            self.finding("kv: put on a read-only store", "data changed", "the store's files changed")
+        os.chmod(store, 0o755)
 
     def mutate_store_file(self, path, foreign, label):
         if label in ("flip1", "flip16"):
@@ -243,7 +282,6 @@ class Campaign:
         for cluster in ("h100=8", "v100=0", "v100=-1", "v100", "=8", "v100=1e9"):
             self.run(f"schedule: simulate --cluster {cluster}", [*sim[:-2], "--cluster", cluster, "--policy", "fifo"])
         self.run("schedule: no subcommand", ["schedule"])
-        self.run("kv: no subcommand", ["kv"])
 
     def provision_cases(self):
         log = os.path.join(REPO, "data", "mirage", "ls6-a100.log")
@@ -252,11 +290,24 @@ class Campaign:
             lines = f.read().split(b"\n")
         with open(head, "wb") as f:
             f.write(b"\n".join(lines[:1500]) + b"\n")
-        self.file_cases("provision", ["provision", "simulate"], "--trace", head, ["--skip-bad"])
+        # --skip-bad skips the lines a truncation or a NUL byte damaged and replays the rest: success is right.
+        self.file_cases("provision", ["provision", "simulate", "--skip-bad"], "--trace", head,
+                        tolerated=("truncated-half", "truncated-line", "nul-bytes"))
         self.file_cases("provision", ["provision", "simulate"], "--trace", head)
         for option in ("--chain-hours", "--stride-hours", "--probes", "--trees", "--chain-nodes", "--load", "--max-samples"):
             self.option_cases("provision", ["provision", "evaluate", "--method", "reactive", "--trace", head, "--skip-bad"],
                               option)
+        # One job submitted in year 1 stretches the validation period over two millennia of chains.
+        ancient = os.path.join(self.root, "ls6-ancient.log")
+        fields = lines[4].split(b"\t")
+        fields[4] = b"0001-01-01T11:52:48"  # the Submit column of the Mirage log
+        with open(ancient, "wb") as f:
+            f.write(b"\n".join(lines[:4] + [b"\t".join(fields)] + lines[5:1500]) + b"\n")
+        self.run("provision: evaluate --skip-bad with a job submitted in year 1",
+                 ["provision", "evaluate", "--method", "reactive", "--trace", ancient, "--skip-bad"])
+        self.run("provision: evaluate --json to an unwritable path",
+                 ["provision", "evaluate", "--method", "reactive", "--trace", head, "--skip-bad", "--json",
+                  "/proc/forbidden.json"])
         self.run("provision: watch --job abc", ["provision", "watch", "--job", "abc"])
         self.run("provision: watch without Slurm", ["provision", "watch", "--job", "12"])
         self.run("provision: evaluate unknown method", ["provision", "evaluate", "--method", "nope", "--trace", head])
@@ -278,8 +329,11 @@ class Campaign:
                                        "--history", history, "--out", os.path.join(self.root, "tune-out")],
                  expect_failure=False)
         if os.path.exists(history):
-            for label, path in self.mutations(history):
-                benign = label.startswith("flipped") or label in ("repeated", "long-line")
+            for label, path in [*self.mutations(history), *self.history_damage(history)]:
+                # A history's last line may be half-written by an interrupted run: resume cuts it off, verify
+                # ignores it, so a truncated history is a valid shorter one. A UTF-16 file has a byte-order mark.
+                benign = label.startswith("flipped") or label in ("repeated", "long-line", "utf16", "truncated-half",
+                                                                  "truncated-line")
                 copy = path
                 self.run(f"tune: run --resume --history <{label}>",
                          ["tune", "run", "--target", "synthetic", "--method", "random", "--iterations", "6", "--resume",
@@ -288,9 +342,37 @@ class Campaign:
                          ["tune", "verify", "--target", "synthetic", "--history", copy, "--rounds", "1"],
                          expect_failure=not benign)
         for option in ("--iterations", "--duration", "--repeats", "--warmup"):
-            self.option_cases("tune", ["tune", "run", "--target", "synthetic", "--method", "random"], option)
+            self.option_cases("tune", ["tune", "run", "--target", "synthetic", "--method", "random",
+                                       "--out", "{fresh}"], option)
+        # The kv target checks its own workload settings (short runs: a valid value costs seconds, not minutes).
+        kv = ["tune", "run", "--target", "kv", "--method", "random", "--iterations", "1", "--duration", "0.1",
+              "--warmup", "0", "--out", "{fresh}"]
+        for option in ("--repeats", "--scale"):
+            self.option_cases("tune", kv, option, valid=(" 7",))
+        self.option_cases("tune", kv, "--clients", valid=())  # its thread count is a knob: no value is valid
+        targets = os.path.join(self.root, "targets.json")
+        self.run("tune: targets --json PATH", ["tune", "targets", "--json", targets], expect_failure=False)
+        if not os.path.exists(targets) or os.path.getsize(targets) == 0:
+            self.finding("tune: targets --json PATH", "setup", "tune targets --json PATH wrote no file")
+        self.run("tune: run --json to an unwritable path", ["tune", "run", "--target", "synthetic", "--method",
+                                                            "random", "--json", "/proc/forbidden.json"])
         for name in ("--target", "--method"):
             self.run(f"tune: run {name} nope", ["tune", "run", name, "nope"])
+
+    def history_damage(self, history):
+        """(label, path) pairs: a history whose lines parse but whose values must be refused."""
+        text = open(history).read()
+        folder = tempfile.mkdtemp(dir=self.root, prefix="history-")
+        damage = {"unknown-version": text.replace('"version":1', '"version":99', 1),
+                  "out-of-range": re.sub(r'"k000":[-0-9.e]+', '"k000":-1e300', text, count=2),
+                  "wrong-type": re.sub(r'"k003":(true|false)', '"k003":"maybe"', text, count=2),
+                  "nan-metric": re.sub(r'"score":[-0-9.e]+', '"score":"NaN"', text, count=2),
+                  "no-header": text.split("\n", 1)[1]}
+        for label, content in damage.items():
+            path = os.path.join(folder, f"{label}.jsonl")
+            with open(path, "w") as f:
+                f.write(content)
+            yield label, path
 
     def global_cases(self):
         for out in ("", "/proc/forbidden", "/dev/null/x"):
@@ -299,6 +381,8 @@ class Campaign:
         self.run("global: --json to an unwritable path", ["reproduce", "--quick", "--only", "core", "--json",
                                                           "/proc/forbidden.json", "--out", os.path.join(self.root, "o")])
         self.run("global: unknown command", ["frobnicate"])
+        for group in ("tune", "provision"):
+            self.run(f"global: {group} without a subcommand", [group])
         self.run("global: unknown experiment", ["reproduce", "--only", "nope"])
         self.option_cases("global", ["reproduce", "--quick", "--only", "core", "--out", os.path.join(self.root, "o2")],
                           "--seed", valid=("0", " 7", "9223372036854775807", "99999999999"))
@@ -338,19 +422,26 @@ def main():
     parser.add_argument("--frugal", default=os.path.join(REPO, "src/Frugal.Cli/bin/Release/net10.0/frugal"))
     parser.add_argument("--out", default=os.path.join(REPO, "bench/results/fuzz.md"))
     parser.add_argument("--timeout", type=float, default=60)
-    parser.add_argument("--only", choices=["store", "schedule", "provision", "tune", "global"])
+    parser.add_argument("--only", type=lambda text: text.split(","), metavar="KIND[,KIND...]",
+                        help="run only these areas: store, schedule, provision, tune, global")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat the cases this many times, each round with new random damage (a soak)")
     args = parser.parse_args()
+    if args.only and set(args.only) - {"store", "schedule", "provision", "tune", "global"}:
+        parser.error(f"--only: unknown area in {','.join(args.only)}")
     root = tempfile.mkdtemp(prefix="frugal-fuzz-")
     campaign = Campaign(os.path.abspath(args.frugal), root, args.timeout)
     started = time.monotonic()
     try:
         kinds = {"store": campaign.store_cases, "schedule": campaign.schedule_cases,
                  "provision": campaign.provision_cases, "tune": campaign.tune_cases, "global": campaign.global_cases}
-        for kind, run in kinds.items():
-            if args.only in (None, kind):
-                print(f"== {kind}", flush=True)
-                run()
-                print(f"   {campaign.cases} cases so far, {len(campaign.findings)} findings", flush=True)
+        for round_ in range(args.rounds):
+            for kind, run in kinds.items():
+                if args.only is None or kind in args.only:
+                    print(f"== {kind} (round {round_ + 1} of {args.rounds})", flush=True)
+                    campaign.root = tempfile.mkdtemp(dir=root, prefix=f"round-{round_}-")
+                    run()
+                    print(f"   {campaign.cases} cases so far, {len(campaign.findings)} findings", flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     write_report(args, campaign, time.monotonic() - started)
@@ -363,7 +454,8 @@ def write_report(args, campaign, seconds):
     for _, problem, _ in campaign.findings:
         by_problem[problem] = by_problem.get(problem, 0) + 1
     lines = ["# Fuzz campaign against `frugal`", "",
-             f"- Command: `python3 bench/fuzz/campaign.py{' --only ' + args.only if args.only else ''}` "
+             f"- Command: `python3 bench/fuzz/campaign.py{' --only ' + ','.join(args.only) if args.only else ''}"
+             f"{f' --rounds {args.rounds}' if args.rounds > 1 else ''}` "
              f"(timeout {args.timeout:.0f} s per case, memory limit {MEMORY_LIMIT_MIB} MiB)",
              f"- Machine: {platform.node()}, {os.cpu_count()} cores, {platform.platform()}",
              f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {seconds / 60:.1f} min",

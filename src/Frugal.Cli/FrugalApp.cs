@@ -138,7 +138,7 @@ public static class FrugalApp
         }
         catch (Exception e) when (e is CommandAppException or BadInputException)
         {
-            errors.WriteLine($"frugal: error: {OneLine(e.Message)}");
+            errors.WriteLine($"frugal: error: {OneLine(ConversionMessage.InUserTerms(e.Message, args))}");
             return ExitCodes.Usage;
         }
         catch (CorruptDataException e)
@@ -172,5 +172,8 @@ public static class FrugalApp
         }
     }
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+    // A message may quote a field of the user's file: its control characters (a NUL, an escape sequence) are shown
+    // as \xNN so that they can neither break the line nor drive the terminal.
+    private static string OneLine(string message) => string.Concat(message.ReplaceLineEndings(" ").Trim()
+        .Select(c => char.IsControl(c) ? $"\\x{(int)c:X2}" : c.ToString()));
 }

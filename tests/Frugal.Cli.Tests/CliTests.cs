@@ -45,6 +45,20 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void ControlCharactersQuotedFromAFileAreShownEscaped()
+    {
+        Directory.CreateDirectory(_root);
+        var trace = Path.Combine(_root, "escape.log");
+        // The Mirage format: the first line counts the jobs, then a header, a rule and tab-separated rows.
+        File.WriteAllText(trace, "1\n JobID JobName UID Start Submit End Priority TimelimitR ExitCode NNodes\n---\n" +
+                                 "7\tx\t0\t\u001b[31mred\t2022-10-05T11:52:48\t2022-11-03T15:34:15\t1\t2880\t0:0\t2\n");
+        var (code, _, errors) = Run("provision", "simulate", "--trace", trace);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.DoesNotContain('\u001b', errors);
+        AssertOneLineError(errors, "\\x1B[31mred");
+    }
+
+    [Fact]
     public void AnUnknownOptionIsAOneLineUsageError()
     {
         var (code, _, errors) = Run("reproduce", "--nosuchoption");

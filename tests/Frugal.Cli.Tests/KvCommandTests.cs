@@ -78,6 +78,22 @@ public sealed class KvCommandTests : IDisposable
     }
 
     [Fact]
+    public void StatsWritesItsJsonToTheFileJsonNamesAndChecksThatFileFirst()
+    {
+        var dir = Path.Combine(_root, "db");
+        Assert.Equal(0, Run("kv", "load", "--dir", dir, "--records", "100", "--memory-mib", "2").ExitCode);
+        var json = Path.Combine(_root, "stats.json");
+        var (code, output, _) = Run("kv", "stats", "--dir", dir, "--memory-mib", "2", "--json", json);
+        Assert.Equal(0, code);
+        Assert.Contains("torn tail dropped", output);
+        Assert.Contains("\"tailAddress\"", File.ReadAllText(json));
+
+        (code, _, var errors) = Run("kv", "stats", "--dir", Path.Combine(_root, "missing"), "--json", "/proc/s.json");
+        Assert.Equal(ExitCodes.Usage, code);
+        CliRunner.AssertOneLineError(errors, "--json: cannot write into folder '/proc'");
+    }
+
+    [Fact]
     public void ReadingCommandsOpenExistingStoresOnlyAndNeverWrite()
     {
         var empty = Path.Combine(_root, "empty");

@@ -25,10 +25,10 @@ internal class GlobalSettings : CommandSettings
     public FlagValue<string> Json { get; init; } = new();
 
     /// <summary>JSON replaces the tables on standard output (<c>--json</c> without a path).</summary>
-    public bool JsonOnConsole => Json.IsSet && string.IsNullOrEmpty(Json.Value);
+    public bool JsonOnConsole => Rendering.JsonOutput.OnConsole(Json);
 
     /// <summary>The file <c>--json PATH</c> names, if any.</summary>
-    public string? JsonPath => Json.IsSet && !string.IsNullOrEmpty(Json.Value) ? Json.Value : null;
+    public string? JsonPath => Rendering.JsonOutput.PathOf(Json);
 
     /// <summary>
     /// Whether the command writes into <c>--out</c>; then the folder must be writable before the command starts.
@@ -47,7 +47,7 @@ internal class GlobalSettings : CommandSettings
         if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out: no folder named.");
         if (WritesOutputFolder && OutputPaths.FolderProblem(Out) is { } problem)
             return ValidationResult.Error($"--out: {problem}.");
-        if (JsonPath is { } json && OutputPaths.FileProblem(json, createsFolder: false) is { } jsonProblem)
+        if (Rendering.JsonOutput.PathProblem(Json) is { } jsonProblem)
             return ValidationResult.Error($"--json: {jsonProblem}.");
         return ValidationResult.Success();
     }

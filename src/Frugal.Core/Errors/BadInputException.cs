@@ -13,7 +13,8 @@ public class BadInputException : Exception
     /// such a name; <c>max duration</c> is), or null where the message already names a file.</param>
     /// <param name="inner">The exception that revealed the problem, if any.</param>
     public BadInputException(string message, string? setting = null, Exception? inner = null)
-        : base(message, inner)
+        // A message may quote the user's input, line breaks included: it stays one line whatever it quotes.
+        : base(message.ReplaceLineEndings(" "), inner)
     {
         Setting = setting;
     }

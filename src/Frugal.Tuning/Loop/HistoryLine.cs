@@ -14,6 +14,9 @@ internal sealed class HistoryLine(string path, int number, ReadOnlyMemory<byte> 
     /// <summary>The line's JSON object.</summary>
     public JsonElement Root()
     {
+        // The JSON reader checks the structure but not every string's bytes, which would fail later on reading them.
+        if (!System.Text.Unicode.Utf8.IsValid(text.Span))
+            throw new BadInputException($"history '{path}': line {number}: not UTF-8 text");
         JsonElement root;
         try
         {

@@ -11,13 +11,14 @@ namespace Frugal.Tuning.Tests.Loop;
 /// </summary>
 public sealed class HistoryValidationTests : IDisposable
 {
-    private static readonly SearchSpace Space = new("s",
+    /// <summary>A small space with every kind of knob (the fuzz tests use it too).</summary>
+    internal static readonly SearchSpace Space = new("s",
     [
         Knob.Integer("n", 0, 100, 50, special: new SpecialValue(-1, null)), Knob.Real("x", 0.005, 10, 2),
         Knob.Categorical("c", "a", "a", "b"), Knob.Boolean("f", false),
     ]);
 
-    private static readonly TuningPlan Plan = new("fake", Space, TuningMethod.Parse("special-random"), 4, 1);
+    internal static readonly TuningPlan Plan = new("fake", Space, TuningMethod.Parse("special-random"), 4, 1);
 
     private readonly string _root = Path.Combine(Path.GetTempPath(),
         "frugal-history-validation-" + Guid.NewGuid().ToString("N"));

@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Tuning.Targets;
 using Frugal.Tuning.Targets.Kv;
@@ -31,8 +32,17 @@ public sealed class KvTargetTests
     }
 
     [Theory]
-    [InlineData("Z", null, "--workload")]
-    [InlineData(null, 0, "--scale")]
-    public void BadOptionsAreRefused(string? workload, int? scale, string mentions) =>
-        Assert.Contains(mentions, Assert.Throws<ArgumentException>(() => new KvTarget(new TargetOptions(Workload: workload, Scale: scale), new SeedTree(1))).Message);
+    [InlineData("Z", null, null, null, TargetOptions.WorkloadSetting)]
+    [InlineData(null, 0, null, null, TargetOptions.ScaleSetting)]
+    [InlineData(null, null, double.NaN, null, TargetOptions.DurationSetting)]
+    [InlineData(null, null, 0.0, null, TargetOptions.DurationSetting)]
+    [InlineData(null, null, null, 4, TargetOptions.ClientsSetting)]
+    public void BadOptionsAreBadInputNamingTheSetting(
+        string? workload, int? scale, double? duration, int? clients, string setting)
+    {
+        var options = new TargetOptions(Workload: workload, DurationSeconds: duration, Clients: clients, Scale: scale);
+        var error = Assert.Throws<BadInputException>(() => new KvTarget(options, new SeedTree(1)));
+        Assert.Equal(setting, error.Setting);
+        Assert.DoesNotContain("--", error.Message);
+    }
 }

@@ -11,20 +11,26 @@ internal sealed class KvStatsCommand(IAnsiConsole console) : Command<KvStatsComm
 {
     public sealed class Settings : KvSettings
     {
-        [CommandOption("--json")]
-        [Description("Print the statistics as JSON.")]
-        public bool Json { get; init; }
+        [CommandOption("--json [PATH]")]
+        [Description("Print the statistics as JSON instead of a table; with PATH, write the JSON to that file too.")]
+        public FlagValue<string> Json { get; init; } = new();
+
+        public override ValidationResult Validate()
+        {
+            var basic = base.Validate();
+            if (!basic.Successful) return basic;
+            return JsonOutput.PathProblem(Json) is { } problem
+                ? ValidationResult.Error($"--json: {problem}.")
+                : ValidationResult.Success();
+        }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         using var store = settings.Open(KvAccess.ReadOnly);
         var stats = store.Stats();
-        if (settings.Json)
-        {
-            JsonOutput.Write(console, new StoreReport(stats, store.Recovery).ToJson());
-            return ExitCodes.Success;
-        }
+        JsonOutput.Emit(console, settings.Json, new StoreReport(stats, store.Recovery).ToJson());
+        if (JsonOutput.OnConsole(settings.Json)) return ExitCodes.Success;
         var table = new Table().AddColumns("what", "value");
         void Row(string what, object value) => table.AddRow(Markup.Escape(what), Markup.Escape(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
         Row("index bytes (buckets + overflow)", $"{stats.IndexBytes} ({stats.IndexBuckets} + {stats.OverflowBuckets})");

@@ -39,22 +39,27 @@ internal class TargetSettings : GlobalSettings
 
     [CommandOption("--duration <SECONDS>")]
     [Description("Length of one measured run.")]
+    [TypeConverter(typeof(StrictNumberConverter<double>))]
     public double? Duration { get; init; }
 
     [CommandOption("--warmup <SECONDS>")]
     [Description("Discarded warm-up before the measured runs.")]
+    [TypeConverter(typeof(StrictNumberConverter<double>))]
     public double? Warmup { get; init; }
 
     [CommandOption("--repeats <N>")]
     [Description("Measured runs per trial; the trial reports their median.")]
+    [TypeConverter(typeof(StrictNumberConverter<int>))]
     public int? Repeats { get; init; }
 
     [CommandOption("--clients <N>")]
     [Description("Concurrent clients driving the workload (targets whose thread count is not a knob).")]
+    [TypeConverter(typeof(StrictNumberConverter<int>))]
     public int? Clients { get; init; }
 
     [CommandOption("--scale <N>")]
     [Description("Data-set size (postgres: pgbench scale factor; kv: thousands of records).")]
+    [TypeConverter(typeof(StrictNumberConverter<int>))]
     public int? Scale { get; init; }
 
     public TargetOptions Options() => new(Workload, Duration, Warmup, Repeats, Clients, Scale);
@@ -91,14 +96,17 @@ internal class TuneSettings : TargetSettings
 
     [CommandOption("--dims <D>")]
     [Description("Low dimension of HeSBO/REMBO projections (default 16).")]
+    [TypeConverter(typeof(StrictNumberConverter<int>))]
     public int? Dims { get; init; }
 
     [CommandOption("--bias <P>")]
     [Description("Probability mass of a knob's special values when its space gives none (default 0.2).")]
+    [TypeConverter(typeof(StrictNumberConverter<double>))]
     public double? Bias { get; init; }
 
     [CommandOption("--buckets <K>")]
     [Description("Values per bucketised dimension (default 10000).")]
+    [TypeConverter(typeof(StrictNumberConverter<int>))]
     public int? Buckets { get; init; }
 
     protected override bool WritesOutputFolder => true;

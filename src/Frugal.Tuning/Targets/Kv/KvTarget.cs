@@ -30,21 +30,32 @@ internal sealed class KvTarget : ITuningTarget
 
     /// <param name="options">Workload: a YCSB letter (A, B, C, D, F; default A); Duration 1 s; Warmup 0.3 s; Repeats 1; Scale: thousands of records (default 100).</param>
     /// <param name="seeds">Where the workload's key choices come from.</param>
+    /// <exception cref="BadInputException">A setting the kv target cannot honour; its
+    /// <see cref="BadInputException.Setting"/> is the <see cref="TargetOptions"/> setting's name.</exception>
     public KvTarget(TargetOptions options, SeedTree seeds)
     {
-        if (options.Clients is not null) throw new ArgumentException("--clients: the kv target's thread count is a knob (threads) in its space.");
+        if (options.Clients is not null)
+            throw new BadInputException(
+                "the kv target has no clients setting: its thread count is a knob (threads) in its space",
+                TargetOptions.ClientsSetting);
         try
         {
             _workload = YcsbWorkload.Parse(options.Workload ?? "A");
         }
-        catch (UnknownNameException)
+        catch (UnknownNameException e)
         {
-            throw new ArgumentException($"--workload: unknown YCSB workload '{options.Workload}' (known: {string.Join(", ", YcsbWorkload.All.Select(w => w.Name))}).");
+            // The catalogue's message lists the workloads; the setting it names is the target's own.
+            throw new BadInputException(e.Message, TargetOptions.WorkloadSetting, e);
         }
-        if (options.DurationSeconds is <= 0 or > 3600) throw new ArgumentException($"--duration: {options.DurationSeconds} must lie in (0, 3600] seconds.");
-        if (options.WarmupSeconds is < 0 or > 3600) throw new ArgumentException($"--warmup: {options.WarmupSeconds} must lie in [0, 3600] seconds.");
-        if (options.Repeats is < 1 or > 100) throw new ArgumentException($"--repeats: {options.Repeats} must lie in [1, 100].");
-        if (options.Scale is < 1 or > 100_000) throw new ArgumentException($"--scale: {options.Scale} must lie in [1, 100000] thousand records.");
+        // Written as !(inside) so that NaN, which fails every comparison, is refused too.
+        if (options.DurationSeconds is { } duration && !(duration > 0 && duration <= 3600))
+            throw OutOfRange(TargetOptions.DurationSetting, duration, "(0, 3600] seconds");
+        if (options.WarmupSeconds is { } warmup && !(warmup >= 0 && warmup <= 3600))
+            throw OutOfRange(TargetOptions.WarmupSetting, warmup, "[0, 3600] seconds");
+        if (options.Repeats is < 1 or > 100)
+            throw OutOfRange(TargetOptions.RepeatsSetting, options.Repeats, "[1, 100]");
+        if (options.Scale is < 1 or > 100_000)
+            throw OutOfRange(TargetOptions.ScaleSetting, options.Scale, "[1, 100000] thousand records");
         _records = (options.Scale ?? 100) * 1000L;
         _duration = TimeSpan.FromSeconds(options.DurationSeconds ?? 1);
         _warmup = TimeSpan.FromSeconds(options.WarmupSeconds ?? 0.3);
@@ -53,6 +64,9 @@ internal sealed class KvTarget : ITuningTarget
         _directory = options.WorkingDirectory ?? Path.Combine(Path.GetTempPath(), $"frugal-kv-tune-{Guid.NewGuid():N}");
         _seeds = seeds;
     }
+
+    private static BadInputException OutOfRange(string setting, object? value, string range) =>
+        new(FormattableString.Invariant($"{setting} {value} is not in {range} for the kv target"), setting);
 
     /// <summary>The kv target's knobs, embedded in the assembly.</summary>
     public static SearchSpace Space() => SpaceFile.FromResource(typeof(KvTarget).Assembly, SpaceResource);
