@@ -116,6 +116,9 @@ public sealed class ScheduleCommandTests : IDisposable
     [InlineData("--mode-mix: '0,x,1' is not a list of numbers", "schedule", "trace", "--mode-mix", "0,x,1")]
     [InlineData("--policies: no policy named; known: shockwave, fifo,", "schedule", "compare", "--policies", "")]
     [InlineData("--policies: policy 'fifo' is named twice", "schedule", "compare", "--policies", "fifo,fifo")]
+    [InlineData("--policies: an empty policy name in the list", "schedule", "compare", "--policies", "fifo,,srtf")]
+    [InlineData("--makespan-weight: Shockwave's makespan weight k must be from 0 to 100000000; got 1E+308",
+        "schedule", "simulate", "--policy", "shockwave", "--makespan-weight", "1e308")]
     [InlineData("--policies: policy 'max_min_fairness' is named twice",
         "schedule", "compare", "--policies", "gavel,max_min_fairness")]
     [InlineData("trace '/dev/zero': is a character device, not a regular file",

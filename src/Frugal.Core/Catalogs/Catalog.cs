@@ -57,11 +57,15 @@ public sealed class Catalog<T>(string kind)
 
     /// <summary>
     /// The entries named in <paramref name="names"/> (a list from the command line), in the given
-    /// order; every unknown name is reported at once, and a name given twice is bad input.
+    /// order; every unknown name is reported at once, and an empty list, an empty name or a name given twice is
+    /// bad input.
     /// </summary>
     public IReadOnlyList<(string Name, T Entry)> GetAll(IReadOnlyCollection<string> names)
     {
-        if (names.Count == 0) throw new BadInputException($"no {Kind} named; known: {string.Join(", ", Names)}", Kind);
+        if (names.All(string.IsNullOrWhiteSpace))
+            throw new BadInputException($"no {Kind} named; known: {string.Join(", ", Names)}", Kind);
+        if (names.Any(string.IsNullOrWhiteSpace))
+            throw new BadInputException($"an empty {Kind} name in the list (two commas in a row?)", Kind);
         var unknown = names.Where(n => !Contains(n)).ToArray();
         if (unknown.Length > 0) throw Unknown(unknown);
         var canonical = names.Select(Canonical).ToArray();

@@ -22,7 +22,7 @@ internal sealed class CompareCommand(IAnsiConsole console) : Command<CompareComm
 
         /// <summary>The names given, or every policy.</summary>
         public IReadOnlyList<string> PolicyNames =>
-            Policies?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            Policies?.Split(',', StringSplitOptions.TrimEntries)
             ?? PolicyCatalog.Policies.Names;
 
         private protected override string PolicyFlag => "--policies";

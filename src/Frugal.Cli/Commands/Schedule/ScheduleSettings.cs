@@ -42,22 +42,27 @@ internal abstract class ScheduleSettings : GlobalSettings
     public string? Preset { get; init; }
 
     [CommandOption("--window <ROUNDS>")]
+    [TypeConverter(typeof(StrictNumberConverter<int>))]
     [Description("Shockwave: rounds planned ahead, 1 to 1000 (overrides the preset; 20).")]
     public int? Window { get; init; }
 
     [CommandOption("--makespan-weight <K>")]
+    [TypeConverter(typeof(StrictNumberConverter<double>))]
     [Description("Shockwave: weight of the makespan regulariser (overrides the preset).")]
     public double? K { get; init; }
 
     [CommandOption("--lambda <EXPONENT>")]
+    [TypeConverter(typeof(StrictNumberConverter<double>))]
     [Description("Shockwave: exponent of the unfairness weights, 0 to 100 (overrides the preset).")]
     public double? Lambda { get; init; }
 
     [CommandOption("--time-limit <SECONDS>")]
+    [TypeConverter(typeof(StrictNumberConverter<double>))]
     [Description("Shockwave: time limit per solve, at most a day (default 15).")]
     public double? TimeLimit { get; init; }
 
     [CommandOption("--gap <FRACTION>")]
+    [TypeConverter(typeof(StrictNumberConverter<double>))]
     [Description("Shockwave: relative MIP gap, 0 to 1 (default 0.001).")]
     public double? Gap { get; init; }
 

@@ -16,6 +16,12 @@ public sealed record ShockwaveOptions
     /// <summary>The largest unfairness exponent: beyond it, the weight of a job heading past ρmax is the cap.</summary>
     public const double MaxLambda = 100;
 
+    /// <summary>
+    /// The largest makespan weight: 1,000 times the largest preset's. Beyond it the weight, times remaining
+    /// times in seconds, pushes the programme's coefficients towards SCIP's infinity (1e20) and the solve fails.
+    /// </summary>
+    public const double MaxMakespanWeight = 1e8;
+
     /// <summary>The longest time limit per solve, in seconds (a day).</summary>
     public const double MaxTimeLimitSeconds = 86_400;
 
@@ -96,9 +102,9 @@ public sealed record ShockwaveOptions
         if (WindowRounds is < 1 or > MaxWindowRounds)
             throw new BadInputException(
                 $"Shockwave's window must be from 1 to {MaxWindowRounds:N0} rounds; got {WindowRounds:N0}", "window");
-        if (!(MakespanWeight >= 0) || double.IsInfinity(MakespanWeight))
+        if (!(MakespanWeight is >= 0 and <= MaxMakespanWeight))
             throw new BadInputException(
-                "Shockwave's makespan weight k must be a finite number, at least 0; "
+                $"Shockwave's makespan weight k must be from 0 to {MaxMakespanWeight:G}; "
                 + $"got {Invariant.Text(MakespanWeight)}", "makespan weight");
         if (!(Lambda is >= 0 and <= MaxLambda))
             throw new BadInputException(
