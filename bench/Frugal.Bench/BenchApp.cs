@@ -23,8 +23,11 @@ public static class BenchApp
             {
                 kv.SetDescription("Key-value store benchmarks.");
                 kv.AddCommand<KvBenchCommand>("bench")
-                    .WithDescription("YCSB on frugal, FASTER (with and without read cache) and RocksDB under one memory budget; one process per store.")
-                    .WithExample("kv", "bench", "--stores", "frugal,faster,faster-rc,rocksdb", "--workload", "A,B", "--records", "1000000", "--seconds", "10", "--threads", "2", "--memory-fraction", "0.125");
+                    .WithDescription(
+                        "YCSB on frugal, FASTER (with and without read cache) and RocksDB under one memory budget; " +
+                        "one process per store.")
+                    .WithExample("kv", "bench", "--stores", "frugal,faster,faster-rc,rocksdb", "--workload", "A,B",
+                        "--records", "1000000", "--seconds", "10", "--threads", "2", "--memory-fraction", "0.125");
             });
         });
         try

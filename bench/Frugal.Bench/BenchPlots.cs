@@ -26,7 +26,8 @@ public static class BenchPlots
         var fractions = rows.Select(r => r.MemoryFraction).Distinct().ToList();
         foreach (var workload in rows.Select(r => r.Workload).Distinct())
         {
-            var at = rows.Where(r => r.Workload == workload && r.MemoryFraction == fractions[0] && r.Timeline is { Count: > 0 }).ToList();
+            var at = rows.Where(r =>
+                r.Workload == workload && r.MemoryFraction == fractions[0] && r.Timeline is { Count: > 0 }).ToList();
             if (at.Count > 0) Save(Timeline(workload, fractions[0], at));
         }
         if (fractions.Count > 1) Save(Sweep(rows));
@@ -40,7 +41,10 @@ public static class BenchPlots
     /// </summary>
     public static Chart Timeline(string workload, double fraction, IReadOnlyList<BenchRow> rows)
     {
-        var series = rows.Select(r => new Series(r.Store, r.Timeline!.Select(p => p.Seconds).ToArray(), r.Timeline!.Select(p => p.OpsPerSecond / 1e3).ToArray())).ToList();
+        var series =
+            rows.Select(r =>
+            new Series(r.Store, r.Timeline!.Select(p => p.Seconds).ToArray(),
+            r.Timeline!.Select(p => p.OpsPerSecond / 1e3).ToArray())).ToList();
         var peak = series.Max(s => s.Y.DefaultIfEmpty(0).Max());
         foreach (var r in rows.Where(r => r.Timeline!.Any(p => p.CompactionRounds is not null)))
             series.Add(new Series($"{r.Store} compaction round (marker)", r.Timeline!.Select(p => p.Seconds).ToArray(),
@@ -50,12 +54,16 @@ public static class BenchPlots
             "seconds into the run", "Kops/s", series);
     }
 
-    /// <summary>Throughput against the memory budget (as a fraction of the data, log scale), a line per store and workload.</summary>
+    /// <summary>
+    /// Throughput against the memory budget (as a fraction of the data, log scale), a line per store and workload.
+    /// </summary>
     public static Chart Sweep(IReadOnlyList<BenchRow> rows)
     {
         var series = rows.GroupBy(r => (r.Store, r.Workload))
             .Select(g => g.OrderBy(r => r.MemoryFraction).ToList())
-            .Select(g => new Series($"{g[0].Store} {g[0].Workload}", g.Select(r => r.MemoryFraction).ToArray(), g.Select(r => r.OpsPerSec / 1e3).ToArray()))
+            .Select(g =>
+                new Series($"{g[0].Store} {g[0].Workload}", g.Select(r => r.MemoryFraction).ToArray(),
+                g.Select(r => r.OpsPerSec / 1e3).ToArray()))
             .ToList();
         return new Chart("throughput-vs-budget", ChartKind.Line, "Throughput against the memory budget", "memory budget (fraction of the data)", "Kops/s", series) { LogX = true };
     }

@@ -17,8 +17,10 @@ namespace Frugal.Bench;
 /// One store's result on one workload at one memory budget, as --json writes it; the timeline when --plots asked for
 /// one.
 /// </summary>
-public sealed record BenchRow(string Store, string Workload, double LoadOpsPerSec, double OpsPerSec, double P50Micros, double P99Micros,
-    double ReadBytesPerOp, double WriteBytesPerOp, long PeakBytes, long Records, int Threads, double Seconds, long BudgetBytes)
+public sealed record BenchRow(string Store, string Workload, double LoadOpsPerSec, double OpsPerSec, double P50Micros,
+    double P99Micros,
+    double ReadBytesPerOp, double WriteBytesPerOp, long PeakBytes, long Records, int Threads, double Seconds,
+        long BudgetBytes)
 {
     public double MemoryFraction { get; init; }
     public IReadOnlyList<TimelinePoint>? Timeline { get; init; }
@@ -67,11 +69,15 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         public int Threads { get; init; } = 2;
 
         [CommandOption("--memory-fraction <F>")]
-        [Description("Memory budget(s) as a fraction of the data (records × (8 + value bytes)), comma-separated (a sweep); default 0.125.")]
+        [Description(
+            "Memory budget(s) as a fraction of the data (records × (8 + value bytes)), comma-separated (a sweep); " +
+            "default 0.125.")]
         public string MemoryFraction { get; init; } = "0.125";
 
         [CommandOption("--plots <DIR>")]
-        [Description("Write PNG plots to DIR: throughput over time per workload (compaction rounds marked), and throughput against the budget when there are several.")]
+        [Description(
+            "Write PNG plots to DIR: throughput over time per workload (compaction rounds marked), and throughput " +
+            "against the budget when there are several.")]
         public string? Plots { get; init; }
 
         [CommandOption("--value-bytes <N>")]
@@ -87,7 +93,9 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         public ulong Seed { get; init; } = 42;
 
         [CommandOption("--dir <DIR>")]
-        [Description("Scratch folder for the stores' files (default a temporary folder); each store's folder is removed after its run.")]
+        [Description(
+            "Scratch folder for the stores' files (default a temporary folder); each store's folder is removed after " +
+            "its run.")]
         public string? Dir { get; init; }
 
         [CommandOption("--json <PATH>")]
@@ -97,12 +105,18 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         [CommandOption("--in-process", IsHidden = true)]
         public bool InProcess { get; init; }
 
-        public string[] StoreList => Stores.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        public string[] StoreList =>
+            Stores.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-        public double[] Fractions => MemoryFraction.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(f => double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN).ToArray();
+        public double[] Fractions =>
+            MemoryFraction.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(f =>
+                double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN)
+                .ToArray();
 
-        public YcsbWorkload[] Workloads => Workload.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(YcsbWorkload.Parse).ToArray();
+        public YcsbWorkload[] Workloads =>
+            Workload.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(YcsbWorkload.Parse).ToArray();
 
         public override ValidationResult Validate()
         {
@@ -113,20 +127,26 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
                     $"choose from {string.Join(", ", StoreNames.Concat(ExtraStoreNames))}.");
             try
             {
-                if (Workloads.Length == 0) return ValidationResult.Error("--workload: name at least one of A, B, C, D, F.");
+                if (Workloads.Length
+                    == 0) return ValidationResult.Error("--workload: name at least one of A, B, C, D, F.");
             }
             catch (UnknownNameException e)
             {
                 return ValidationResult.Error($"--workload: {e.Message}.");
             }
             if (Records < 1) return ValidationResult.Error($"--records: {Records} must be at least 1.");
-            if (Seconds is <= 0 or > 86_400) return ValidationResult.Error($"--seconds: {Seconds} is not in (0, 86400].");
+            if (Seconds is <= 0
+                or > 86_400) return ValidationResult.Error($"--seconds: {Seconds} is not in (0, 86400].");
             if (Threads is < 1 or > 64) return ValidationResult.Error($"--threads: {Threads} is not in [1, 64].");
             if (Fractions.Length == 0 || Fractions.Any(f => f is not (> 0 and <= 4)))
-                return ValidationResult.Error($"--memory-fraction: '{MemoryFraction}': each fraction must be a number in (0, 4].");
-            if (InProcess && Fractions.Length != 1) return ValidationResult.Error("--memory-fraction: one fraction per process.");
-            if (ValueBytes is < 8 or > 4096) return ValidationResult.Error($"--value-bytes: {ValueBytes} is not in [8, 4096].");
-            return Theta is < 0 or >= 1 ? ValidationResult.Error($"--theta: {Theta} is not in [0, 1).") : ValidationResult.Success();
+                return ValidationResult.Error(
+                    $"--memory-fraction: '{MemoryFraction}': each fraction must be a number in (0, 4].");
+            if (InProcess
+                && Fractions.Length != 1) return ValidationResult.Error("--memory-fraction: one fraction per process.");
+            if (ValueBytes is < 8
+                or > 4096) return ValidationResult.Error($"--value-bytes: {ValueBytes} is not in [8, 4096].");
+            return Theta is < 0 or >= 1 ? ValidationResult.Error($"--theta: {Theta} is not in [0, 1).")
+                : ValidationResult.Success();
         }
 
         public YcsbSettings Ycsb => new(Records, ValueBytes, Threads, TimeSpan.FromSeconds(Seconds), Theta);
@@ -145,12 +165,15 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         {
             var rows = settings.InProcess
                 ? RunHere(settings, scratch)
-                : settings.Fractions.SelectMany(fraction => settings.StoreList.SelectMany(store => RunInChild(settings, store, fraction, scratch))).ToList();
-            if (settings.Json is not null) AtomicFile.WriteAllText(settings.Json, JsonSerializer.Serialize(rows, JsonOptions));
+                : settings.Fractions.SelectMany(fraction =>
+                    settings.StoreList.SelectMany(store => RunInChild(settings, store, fraction, scratch))).ToList();
+            if (settings.Json is not null) AtomicFile.WriteAllText(settings.Json,
+                JsonSerializer.Serialize(rows, JsonOptions));
             if (settings.InProcess) return 0;
             console.Write(Table(rows, settings.Fractions.Length > 1));
             if (settings.Plots is not null)
-                foreach (var path in BenchPlots.Write(settings.Plots, rows)) console.MarkupLine($"wrote {Markup.Escape(path)}");
+                foreach (var path in BenchPlots.Write(settings.Plots, rows)) console.MarkupLine(
+                    $"wrote {Markup.Escape(path)}");
             return 0;
         }
         finally
@@ -176,9 +199,12 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         foreach (var workload in settings.Workloads)
         {
             var readsBefore = target.Reads;
-            var run = YcsbRunner.Run(target, workload, ycsb, new SeedTree(settings.Seed).Child(workload.Name), settings.TimelineInterval);
-            rows.Add(new BenchRow(store, workload.Name, load.OpsPerSecond, run.OpsPerSecond, run.P50Micros, run.P99Micros,
-                run.ReadBytesPerOp, run.WriteBytesPerOp, Process.GetCurrentProcess().PeakWorkingSet64, settings.Records, settings.Threads, settings.Seconds, budget.Bytes)
+            var run = YcsbRunner.Run(target, workload, ycsb, new SeedTree(settings.Seed).Child(workload.Name),
+                settings.TimelineInterval);
+            rows.Add(new BenchRow(store, workload.Name, load.OpsPerSecond, run.OpsPerSecond, run.P50Micros,
+                run.P99Micros,
+                run.ReadBytesPerOp, run.WriteBytesPerOp, Process.GetCurrentProcess().PeakWorkingSet64,
+                    settings.Records, settings.Threads, settings.Seconds, budget.Bytes)
             {
                 MemoryFraction = fraction,
                 Timeline = run.Timeline,
@@ -207,20 +233,25 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         var json = Path.Combine(scratch, $"{store}-{Invariant(fraction)}.json");
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(KvBenchCommand).Assembly.Location);
+        if (Path.GetFileNameWithoutExtension(self)
+            == "dotnet") start.ArgumentList.Add(typeof(KvBenchCommand).Assembly.Location);
         string[] args =
         [
             "kv", "bench", "--in-process", "--stores", store, "--workload", settings.Workload,
-            "--records", Invariant(settings.Records), "--seconds", Invariant(settings.Seconds), "--threads", Invariant(settings.Threads),
-            "--memory-fraction", Invariant(fraction), "--value-bytes", Invariant(settings.ValueBytes), "--theta", Invariant(settings.Theta),
+            "--records", Invariant(settings.Records), "--seconds", Invariant(settings.Seconds), "--threads",
+                Invariant(settings.Threads),
+            "--memory-fraction", Invariant(fraction), "--value-bytes", Invariant(settings.ValueBytes), "--theta",
+                Invariant(settings.Theta),
             "--seed", Invariant(settings.Seed), "--dir", scratch, "--json", json,
         ];
         foreach (var arg in args) start.ArgumentList.Add(arg);
         // The child only needs to know whether to sample a timeline; it draws nothing.
-        if (settings.Plots is not null) foreach (var arg in new[] { "--plots", settings.Plots }) start.ArgumentList.Add(arg);
+        if (settings.Plots
+            is not null) foreach (var arg in new[] { "--plots", settings.Plots }) start.ArgumentList.Add(arg);
         using var child = Process.Start(start)!;
         child.WaitForExit();
-        if (child.ExitCode != 0) throw new InvalidOperationException($"the {store} run failed (exit code {child.ExitCode}).");
+        if (child.ExitCode
+            != 0) throw new InvalidOperationException($"the {store} run failed (exit code {child.ExitCode}).");
         // A sweep loads every store at every budget: free each one's disk before the next.
         var directory = Path.Combine(scratch, $"{store}-{Invariant(fraction)}");
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
@@ -240,7 +271,8 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         {
             var cells = new List<string> { r.Store, r.Workload };
             if (sweep) cells.Add($"1/{1 / r.MemoryFraction:0.##}");
-            cells.AddRange([$"{r.LoadOpsPerSec / 1e3:N0}", $"{r.OpsPerSec / 1e3:N0}", $"{r.P50Micros:N1}", $"{r.P99Micros:N1}",
+            cells.AddRange(
+                [$"{r.LoadOpsPerSec / 1e3:N0}", $"{r.OpsPerSec / 1e3:N0}", $"{r.P50Micros:N1}", $"{r.P99Micros:N1}",
                 $"{r.ReadBytesPerOp:N1}", $"{r.WriteBytesPerOp:N1}", $"{r.PeakBytes / 1048576.0:N0}",
                 $"{r.Reads.Found:N0}", $"{r.Reads.Missing:N0}", $"{r.Reads.Lost:N0}"]);
             table.AddRow(cells.ToArray());

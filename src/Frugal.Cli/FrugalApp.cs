@@ -18,7 +18,10 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli;
 
-/// <summary>Wires the <c>frugal</c> command: its command groups, the experiment catalogue and the mapping of errors to exit codes.</summary>
+/// <summary>
+/// Wires the <c>frugal</c> command: its command groups, the experiment catalogue and the mapping of errors to exit
+/// codes.
+/// </summary>
 public static class FrugalApp
 {
     /// <summary>Every experiment <c>frugal reproduce</c> runs; components add theirs here as they land.</summary>
@@ -30,9 +33,13 @@ public static class FrugalApp
         .Register(new LlamaTuneExperiment())
         .Register(new PolyThrottleExperiment());
 
-    /// <summary>The version <c>frugal --version</c> prints: the informational version without its commit hash.</summary>
+    /// <summary>
+    /// The version <c>frugal --version</c> prints: the informational version without its commit hash.
+    /// </summary>
     internal static string Version =>
-        typeof(FrugalApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "dev";
+        typeof(FrugalApp)
+            .Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+            ?? "dev";
 
     /// <summary>Runs the command line <paramref name="args"/>; returns the process exit code.</summary>
     /// <param name="args">The command line without the program name, e.g. <c>["schedule", "simulate"]</c>.</param>
@@ -44,7 +51,8 @@ public static class FrugalApp
     /// <returns>
     /// One of <see cref="ExitCodes"/>; errors are reported on <paramref name="errors"/>, never thrown.
     /// </returns>
-    public static int Run(string[] args, IAnsiConsole console, TextWriter errors, CancellationToken cancellation = default)
+    public static int Run(string[] args, IAnsiConsole console, TextWriter errors, CancellationToken cancellation =
+        default)
     {
         var app = new CommandApp();
         app.Configure(config =>
@@ -56,7 +64,8 @@ public static class FrugalApp
             config.PropagateExceptions();
             config.UseStrictParsing();
             config.AddCommand<ReproduceCommand>("reproduce")
-                .WithDescription("Run every registered experiment (or those named by --only) and write results and an HTML report.")
+                .WithDescription(
+                    "Run every registered experiment (or those named by --only) and write results and an HTML report.")
                 .WithExample("reproduce", "--quick")
                 .WithExample("reproduce", "--only", "core.distributions", "--seed", "7", "--out", "out");
             config.AddCommand<ExperimentsCommand>("experiments")
@@ -65,70 +74,98 @@ public static class FrugalApp
             {
                 schedule.SetDefaultCommand<MissingCommand>();
                 schedule.SetDescription("GPU-cluster scheduling: generate traces, simulate policies, compare them.");
-                schedule.AddCommand<TraceCommand>("trace").WithDescription("Generate a trace with Shockwave's job distributions.");
-                schedule.AddCommand<SimulateCommand>("simulate").WithDescription("Simulate one policy on a trace and print its metrics.")
+                schedule.AddCommand<TraceCommand>("trace")
+                    .WithDescription("Generate a trace with Shockwave's job distributions.");
+                schedule.AddCommand<SimulateCommand>("simulate")
+                    .WithDescription("Simulate one policy on a trace and print its metrics.")
                     .WithExample("schedule", "simulate", "--policy", "gavel", "--cluster", "v100=32");
-                schedule.AddCommand<CompareCommand>("compare").WithDescription("Simulate several policies on one trace: table, plots and report.")
+                schedule.AddCommand<CompareCommand>("compare")
+                    .WithDescription("Simulate several policies on one trace: table, plots and report.")
                     .WithExample("schedule", "compare", "--policies", "fifo,gavel,themis", "--out", "out");
             });
             config.AddBranch("kv", kv =>
             {
                 kv.SetDefaultCommand<MissingCommand>();
-                kv.SetDescription("Use a Frugal.Storage key-value store in a data directory (keys and values as UTF-8 text).");
-                kv.AddCommand<KvLoadCommand>("load").WithDescription("Write N records (key0..) with seeded random values, then checkpoint.")
+                kv.SetDescription(
+                    "Use a Frugal.Storage key-value store in a data directory (keys and values as UTF-8 text).");
+                kv.AddCommand<KvLoadCommand>("load")
+                    .WithDescription("Write N records (key0..) with seeded random values, then checkpoint.")
                     .WithExample("kv", "load", "--dir", "db", "--records", "100000");
                 kv.AddCommand<KvGetCommand>("get").WithDescription("Print a key's value (exit code 1 when absent).")
                     .WithExample("kv", "get", "--dir", "db", "key7");
                 kv.AddCommand<KvPutCommand>("put").WithDescription("Set a key to a value, then checkpoint.")
                     .WithExample("kv", "put", "--dir", "db", "greeting", "hello");
                 kv.AddCommand<KvDeleteCommand>("delete").WithDescription("Delete a key, then checkpoint.");
-                kv.AddCommand<KvStatsCommand>("stats").WithDescription("Show the memory split, log regions and what recovery found.");
-                kv.AddCommand<KvCheckpointCommand>("checkpoint").WithDescription("Recover the store and take a checkpoint.");
+                kv.AddCommand<KvStatsCommand>("stats")
+                    .WithDescription("Show the memory split, log regions and what recovery found.");
+                kv.AddCommand<KvCheckpointCommand>("checkpoint")
+                    .WithDescription("Recover the store and take a checkpoint.");
             });
             config.AddBranch("tune", tune =>
             {
                 tune.SetDefaultCommand<MissingCommand>();
-                tune.SetDescription("Tune a system's knobs (LlamaTune): run one method, compare methods, list targets and spaces.");
-                tune.AddCommand<TuneRunCommand>("run").WithDescription("Tune a target: default first, then the method's trials; history, table, plots and report.")
-                    .WithExample("tune", "run", "--target", "synthetic", "--method", "llamatune-random", "--iterations", "50", "--history", "run.jsonl");
-                tune.AddCommand<TuneCompareCommand>("compare").WithDescription("Run several methods on the same seeds: best-so-far curves, trials ratio, report.")
-                    .WithExample("tune", "compare", "--target", "synthetic", "--methods", "random,hesbo-random,llamatune-random", "--seeds", "5");
-                tune.AddCommand<TuneVerifyCommand>("verify").WithDescription("Measure a history's best configuration and its default again, alternately.")
+                tune.SetDescription(
+                    "Tune a system's knobs (LlamaTune): run one method, compare methods, list targets and spaces.");
+                tune.AddCommand<TuneRunCommand>("run")
+                    .WithDescription(
+                    "Tune a target: default first, then the method's trials; history, table, plots and report.")
+                    .WithExample("tune", "run", "--target", "synthetic", "--method", "llamatune-random",
+                        "--iterations", "50", "--history", "run.jsonl");
+                tune.AddCommand<TuneCompareCommand>("compare")
+                    .WithDescription("Run several methods on the same seeds: best-so-far curves, trials ratio, report.")
+                    .WithExample("tune", "compare", "--target", "synthetic", "--methods",
+                        "random,hesbo-random,llamatune-random", "--seeds", "5");
+                tune.AddCommand<TuneVerifyCommand>("verify")
+                    .WithDescription("Measure a history's best configuration and its default again, alternately.")
                     .WithExample("tune", "verify", "--target", "postgres", "--history", "run.jsonl", "--rounds", "5");
-                tune.AddCommand<TuneTargetsCommand>("targets").WithDescription("List the targets and their default knob spaces.");
-                tune.AddCommand<TuneSpaceCommand>("space").WithDescription("Check a space file (--space) or show a target's space, knob by knob.")
+                tune.AddCommand<TuneTargetsCommand>("targets")
+                    .WithDescription("List the targets and their default knob spaces.");
+                tune.AddCommand<TuneSpaceCommand>("space")
+                    .WithDescription("Check a space file (--space) or show a target's space, knob by knob.")
                     .WithExample("tune", "space", "--space", "my-space.json");
             });
             config.AddBranch("energy", energy =>
             {
-                energy.SetDescription("Inference energy (PolyThrottle): tune clocks and batch size under a latency SLO.");
-                energy.AddCommand<EnergyTuneCommand>("tune").WithDescription("Two-phase tuning: CPU clock, then constrained BO.")
-                    .WithExample("energy", "tune", "--device", "simulated", "--profile", "vision", "--slo-ms", "100", "--budget", "20");
-                energy.AddCommand<EnergyGridCommand>("grid").WithDescription("Exhaustive noise-free search of the simulated grid.");
+                energy.SetDescription(
+                    "Inference energy (PolyThrottle): tune clocks and batch size under a latency SLO.");
+                energy.AddCommand<EnergyTuneCommand>("tune")
+                    .WithDescription("Two-phase tuning: CPU clock, then constrained BO.")
+                    .WithExample("energy", "tune", "--device", "simulated", "--profile", "vision", "--slo-ms", "100",
+                        "--budget", "20");
+                energy.AddCommand<EnergyGridCommand>("grid")
+                    .WithDescription("Exhaustive noise-free search of the simulated grid.");
                 energy.AddCommand<EnergyMeasureCommand>("measure").WithDescription("Measure one configuration.");
-                energy.AddCommand<EnergyReplayCommand>("replay").WithDescription("Replay inference with fine-tuning alongside (App. D).")
+                energy.AddCommand<EnergyReplayCommand>("replay")
+                    .WithDescription("Replay inference with fine-tuning alongside (App. D).")
                     .WithExample("energy", "replay", "--fine-tune");
-                energy.AddCommand<EnergyStudyCommand>("study").WithDescription("The validation study: tuner vs grid optimum and random search.")
+                energy.AddCommand<EnergyStudyCommand>("study")
+                    .WithDescription("The validation study: tuner vs grid optimum and random search.")
                     .WithExample("energy", "study", "--budgets", "20", "--seeds", "30");
-                energy.AddCommand<EnergyRestoreCommand>("restore").WithDescription("Restore clocks from a journal left by a run.")
+                energy.AddCommand<EnergyRestoreCommand>("restore")
+                    .WithDescription("Restore clocks from a journal left by a run.")
                     .WithExample("energy", "restore", "--device", "jetson");
             });
             config.AddBranch("provision", provision =>
             {
                 provision.SetDefaultCommand<MissingCommand>();
-                provision.SetDescription("Slurm job chains (Mirage): replay traces, train value models, evaluate when to submit successors.");
+                provision.SetDescription(
+                    "Slurm job chains (Mirage): replay traces, train value models, evaluate when to submit successors.");
                 provision.AddCommand<Commands.Provision.SimulateCommand>("simulate")
-                    .WithDescription("Replay a Slurm trace in the queue simulator and compare simulated with real waits.")
+                    .WithDescription(
+                        "Replay a Slurm trace in the queue simulator and compare simulated with real waits.")
                     .WithExample("provision", "simulate", "--trace", "ls6-a100.log", "--skip-bad");
                 provision.AddCommand<Commands.Provision.TrainCommand>("train")
                     .WithDescription("Probe the training period and save a value model (forest or gbt).")
                     .WithExample("provision", "train", "--method", "gbt", "--model", "gbt.zip");
                 provision.AddCommand<Commands.Provision.EvaluateCommand>("evaluate")
                     .WithDescription("Run one method's chains on the validation period: interruption and overlap.")
-                    .WithExample("provision", "evaluate", "--method", "gbt", "--model", "gbt.zip", "--json", "gbt.json");
+                    .WithExample("provision", "evaluate", "--method", "gbt", "--model", "gbt.zip", "--json",
+                        "gbt.json");
                 provision.AddCommand<Commands.Provision.WatchCommand>("watch")
-                    .WithDescription("On a real Slurm cluster: decide when to submit the successor of a running job, and submit it.")
-                    .WithExample("provision", "watch", "--job", "1234", "--method", "gbt", "--model", "gbt.zip", "--wrap", "sbatch-next.sh");
+                    .WithDescription(
+                        "On a real Slurm cluster: decide when to submit the successor of a running job, and submit it.")
+                    .WithExample("provision", "watch", "--job", "1234", "--method", "gbt", "--model", "gbt.zip",
+                        "--wrap", "sbatch-next.sh");
             });
         });
 
@@ -166,7 +203,8 @@ public static class FrugalApp
         catch (Exception e)
         {
             // Anything else is a bug in frugal, never the user's input: say so, without a type name.
-            errors.WriteLine($"frugal: internal error: {OneLine(e.Message)} (please report it; FRUGAL_TRACE=1 prints the stack)");
+            errors.WriteLine(
+                $"frugal: internal error: {OneLine(e.Message)} (please report it; FRUGAL_TRACE=1 prints the stack)");
             if (Environment.GetEnvironmentVariable("FRUGAL_TRACE") == "1") errors.WriteLine(e);
             return ExitCodes.Failure;
         }

@@ -114,7 +114,7 @@ internal sealed unsafe class HashIndex : IDisposable
 
     private long* FreeSlot(long* home)
     {
-        for (var bucket = home; ; )
+        for (var bucket = home; ;)
         {
             for (var i = 0; i < EntriesPerBucket; i++)
                 if (Volatile.Read(ref bucket[i]) == 0) return bucket + i;

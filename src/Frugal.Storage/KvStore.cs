@@ -186,7 +186,9 @@ public sealed partial class KvStore : IDisposable
         }
     }
 
-    /// <summary>The system refused a file the store must write (a read-only directory, say): one line that says so.</summary>
+    /// <summary>
+    /// The system refused a file the store must write (a read-only directory, say): one line that says so.
+    /// </summary>
     private StorageException PermissionDenied(UnauthorizedAccessException e) =>
         new($"{_directory}: permission denied: the store cannot write its files here ({e.Message})", e);
 

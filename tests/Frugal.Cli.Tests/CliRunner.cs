@@ -5,7 +5,8 @@ namespace Frugal.Cli.Tests;
 /// <summary>Runs the <c>frugal</c> command in-process on a wide test console and checks its error lines.</summary>
 internal static class CliRunner
 {
-    public static (int ExitCode, string Output, string Errors) Run(params string[] args) => Run(CancellationToken.None, args);
+    public static (int ExitCode, string Output, string Errors) Run(params string[] args) =>
+        Run(CancellationToken.None, args);
 
     public static (int ExitCode, string Output, string Errors) Run(CancellationToken cancellation, params string[] args)
     {

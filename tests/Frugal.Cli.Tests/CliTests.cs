@@ -6,7 +6,8 @@ namespace Frugal.Cli.Tests;
 
 public sealed class CliTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "frugal-cli-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root =
+        Path.Combine(Path.GetTempPath(), "frugal-cli-tests-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {
@@ -25,7 +26,8 @@ public sealed class CliTests : IDisposable
 
         (code, output, _) = Run("reproduce", "--help");
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--quick", "--only", "--seed", "--out", "--json" }) Assert.Contains(option, output);
+        foreach (var option in new[] { "--quick", "--only", "--seed", "--out", "--json" }) Assert.Contains(option,
+            output);
     }
 
     [Fact]
@@ -78,7 +80,8 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void AnUnknownExperimentIsAOneLineUsageErrorAndWritesNothing()
     {
-        var (code, _, errors) = Run("reproduce", "--quick", "--only", "core.distributions,nosuchexperiment", "--out", _root);
+        var (code, _, errors) =
+            Run("reproduce", "--quick", "--only", "core.distributions,nosuchexperiment", "--out", _root);
         Assert.Equal(ExitCodes.Usage, code);
         AssertOneLineError(errors, "'nosuchexperiment'");
         Assert.Contains("core.distributions", errors);
@@ -117,7 +120,8 @@ public sealed class CliTests : IDisposable
     {
         string ResultFor(string seed, string folder)
         {
-            var (code, _, errors) = Run("reproduce", "--quick", "--only", "core", "--seed", seed, "--out", Path.Combine(_root, folder));
+            var (code, _, errors) =
+                Run("reproduce", "--quick", "--only", "core", "--seed", seed, "--out", Path.Combine(_root, folder));
             Assert.True(code == 0, errors);
             return File.ReadAllText(Path.Combine(_root, folder, "results", "core.distributions.json"));
         }

@@ -5,7 +5,8 @@ namespace Frugal.Cli.Tests;
 
 public sealed class KvCommandTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "frugal-kv-cli-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root =
+        Path.Combine(Path.GetTempPath(), "frugal-kv-cli-tests-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {

@@ -9,7 +9,8 @@ namespace Frugal.Cli.Tests;
 
 public sealed class ProvisionCommandTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "frugal-provision-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root =
+        Path.Combine(Path.GetTempPath(), "frugal-provision-tests-" + Guid.NewGuid().ToString("N"));
 
     public ProvisionCommandTests() => Directory.CreateDirectory(_root);
 
@@ -20,16 +21,21 @@ public sealed class ProvisionCommandTests : IDisposable
     private string Trace(bool withBadRow = false, params string[] extraRows)
     {
         var jobs = SyntheticTrace.Generate(new SyntheticTraceOptions { Days = 30 }, new SeedTree(11).Child("trace"));
-        static string T(long s) => DateTimeOffset.FromUnixTimeSeconds(s).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        static string T(long s) =>
+            DateTimeOffset.FromUnixTimeSeconds(s)
+            .UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
         var lines = new List<string>
         {
             jobs.Count.ToString(CultureInfo.InvariantCulture),
             "JobID JobName UID Start Submit End Priority TimelimitR ExitCode NNodes",
             "----- ------- --- ----- ------ --- -------- ---------- -------- ------",
         };
-        lines.AddRange(jobs.Select(j => string.Join('\t', j.Id, "job", "00001", T(j.Start), T(j.Submit), T(j.End), "1000",
-            (j.LimitSeconds / 60).ToString(CultureInfo.InvariantCulture), "0:0", j.Nodes.ToString(CultureInfo.InvariantCulture))));
-        if (withBadRow) lines.Insert(10, "999\tjob\t00001\t2023-01-01T00:00:00\t2023-01-01T00:00:00\t2023-01-01T01:00:00\t1000\tsixty\t0:0\t1");
+        lines.AddRange(
+            jobs.Select(j => string.Join('\t', j.Id, "job", "00001", T(j.Start), T(j.Submit), T(j.End), "1000",
+            (j.LimitSeconds / 60).ToString(CultureInfo.InvariantCulture), "0:0",
+                j.Nodes.ToString(CultureInfo.InvariantCulture))));
+        if (withBadRow) lines.Insert(10,
+            "999\tjob\t00001\t2023-01-01T00:00:00\t2023-01-01T00:00:00\t2023-01-01T01:00:00\t1000\tsixty\t0:0\t1");
         lines.AddRange(extraRows);
         var path = Path.Combine(_root, "trace.log");
         File.WriteAllLines(path, lines);
@@ -42,7 +48,8 @@ public sealed class ProvisionCommandTests : IDisposable
     public void EvaluateWritesTheHeadlineMetricsAsJson()
     {
         var json = Path.Combine(_root, "reactive.json");
-        var (code, output, errors) = Run(["provision", "evaluate", "--trace", Trace(), "--method", "reactive", .. Small, "--json", json]);
+        var (code, output, errors) =
+            Run(["provision", "evaluate", "--trace", Trace(), "--method", "reactive", .. Small, "--json", json]);
         Assert.True(code == 0, errors);
         Assert.Contains("mean interruption", output);
         var root = JsonDocument.Parse(File.ReadAllText(json)).RootElement;
@@ -61,17 +68,21 @@ public sealed class ProvisionCommandTests : IDisposable
     {
         var trace = Trace();
         var model = Path.Combine(_root, "gbt.zip");
-        var (code, _, errors) = Run(["provision", "train", "--trace", trace, "--method", "gbt", "--model", model, "--probes", "4", "--trees", "5", .. Small]);
+        var (code, _, errors) =
+            Run(["provision", "train", "--trace", trace, "--method", "gbt", "--model", model, "--probes", "4",
+            "--trees", "5", .. Small]);
         Assert.True(code == 0, errors);
         Assert.True(File.Exists(model));
 
-        (code, var output, errors) = Run(["provision", "evaluate", "--trace", trace, "--method", "gbt", "--model", model, .. Small, "--json"]);
+        (code, var output, errors) =
+            Run(["provision", "evaluate", "--trace", trace, "--method", "gbt", "--model", model, .. Small, "--json"]);
         Assert.True(code == 0, errors);
         var root = JsonDocument.Parse(output).RootElement;
         Assert.Equal("gbt", root.GetProperty("method").GetString());
         Assert.Equal(root.GetProperty("chains").GetInt32(), root.GetProperty("gapHours").GetArrayLength());
 
-        (code, _, errors) = Run(["provision", "evaluate", "--trace", trace, "--method", "forest", "--model", model, .. Small]);
+        (code, _, errors) =
+            Run(["provision", "evaluate", "--trace", trace, "--method", "forest", "--model", model, .. Small]);
         Assert.Equal(2, code);
         AssertOneLineError(errors, "method 'forest' was given a 'gbt' model");
     }

@@ -7,7 +7,8 @@ namespace Frugal.Cli.Tests;
 
 public sealed class ScheduleCommandTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "frugal-schedule-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root =
+        Path.Combine(Path.GetTempPath(), "frugal-schedule-tests-" + Guid.NewGuid().ToString("N"));
 
     public ScheduleCommandTests() => Directory.CreateDirectory(_root);
 
@@ -17,7 +18,8 @@ public sealed class ScheduleCommandTests : IDisposable
     private string Trace(int jobs = 12)
     {
         var path = Path.Combine(_root, "t.trace");
-        var (code, _, errors) = Run("schedule", "trace", "--jobs", jobs.ToString(), "--max-hours", "1", "--output", path, "--seed", "5");
+        var (code, _, errors) =
+            Run("schedule", "trace", "--jobs", jobs.ToString(), "--max-hours", "1", "--output", path, "--seed", "5");
         Assert.True(code == 0, errors);
         return path;
     }
@@ -35,7 +37,8 @@ public sealed class ScheduleCommandTests : IDisposable
     {
         var trace = Trace();
         var json = Path.Combine(_root, "sim.json");
-        var (code, output, errors) = Run("schedule", "simulate", "--trace", trace, "--policy", "gavel", "--cluster", "v100=4", "--json", json);
+        var (code, output, errors) =
+            Run("schedule", "simulate", "--trace", trace, "--policy", "gavel", "--cluster", "v100=4", "--json", json);
         Assert.True(code == 0, errors);
         Assert.Contains("makespan", output);
         var root = JsonDocument.Parse(File.ReadAllText(json)).RootElement;
@@ -56,10 +59,13 @@ public sealed class ScheduleCommandTests : IDisposable
     public void CompareWritesAReportAndOneJsonRecordPerPolicy()
     {
         var trace = Trace();
-        var (code, output, errors) = Run("schedule", "compare", "--trace", trace, "--policies", "fifo,themis,ossp", "--cluster", "v100=4", "--out", _root, "--json");
+        var (code, output, errors) =
+            Run("schedule", "compare", "--trace", trace, "--policies", "fifo,themis,ossp", "--cluster", "v100=4",
+            "--out", _root, "--json");
         Assert.True(code == 0, errors);
         var runs = JsonDocument.Parse(output).RootElement;
-        Assert.Equal(["fifo", "finish_time_fairness", "min_total_duration"], runs.EnumerateArray().Select(r => r.GetProperty("policy").GetString()));
+        Assert.Equal(["fifo", "finish_time_fairness", "min_total_duration"],
+            runs.EnumerateArray().Select(r => r.GetProperty("policy").GetString()));
         Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(_root, "report", "index.html")));
         Assert.True(File.Exists(Path.Combine(_root, "results", "schedule.compare.policies.csv")));
     }
@@ -68,7 +74,8 @@ public sealed class ScheduleCommandTests : IDisposable
     public void ShockwaveRunsWithAPresetAndOverridesAndReportsItsSolves()
     {
         var trace = Trace();
-        var (code, output, errors) = Run("schedule", "simulate", "--trace", trace, "--policy", "shockwave", "--cluster", "v100=4",
+        var (code, output, errors) =
+            Run("schedule", "simulate", "--trace", trace, "--policy", "shockwave", "--cluster", "v100=4",
             "--preset", "scale64", "--window", "10", "--time-limit", "5", "--json");
         Assert.True(code == 0, errors);
         var root = JsonDocument.Parse(output).RootElement;

@@ -6,7 +6,8 @@ namespace Frugal.Cli.Tests;
 
 public sealed class TuneCommandTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "frugal-tune-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root =
+        Path.Combine(Path.GetTempPath(), "frugal-tune-tests-" + Guid.NewGuid().ToString("N"));
 
     public TuneCommandTests() => Directory.CreateDirectory(_root);
 
@@ -18,7 +19,9 @@ public sealed class TuneCommandTests : IDisposable
     public void RunTunesTheSyntheticTargetAndWritesHistoryReportAndJson()
     {
         var history = PathOf("h.jsonl");
-        var (code, output, errors) = Run("tune", "run", "--target", "synthetic", "--workload", "sparse-20", "--method", "random", "--iterations", "15",
+        var (code, output, errors) =
+            Run("tune", "run", "--target", "synthetic", "--workload", "sparse-20", "--method", "random",
+            "--iterations", "15",
             "--history", history, "--out", PathOf("out"), "--json", PathOf("run.json"));
         Assert.True(code == 0, errors + output);
         Assert.Contains("improvement", output);
@@ -45,7 +48,8 @@ public sealed class TuneCommandTests : IDisposable
     public void ResumeContinuesTheHistoryAndGivesTheUninterruptedRun()
     {
         string[] Args(string history, int iterations, params string[] extra) =>
-            ["tune", "run", "--method", "hesbo-special-random", "--dims", "4", "--iterations", iterations.ToString(), "--seed", "3", "--history", history, "--out", PathOf("out"), "--json", .. extra];
+            ["tune", "run", "--method", "hesbo-special-random", "--dims", "4", "--iterations", iterations.ToString(),
+                "--seed", "3", "--history", history, "--out", PathOf("out"), "--json", .. extra];
         var (code, _, errors) = Run(Args(PathOf("part.jsonl"), 6));
         Assert.True(code == 0, errors);
         (code, var resumed, errors) = Run(Args(PathOf("part.jsonl"), 12, "--resume"));
@@ -56,7 +60,9 @@ public sealed class TuneCommandTests : IDisposable
         Assert.Equal(Trials(whole), Trials(resumed));
         Assert.Equal(14, File.ReadAllLines(PathOf("part.jsonl")).Length);
 
-        (code, _, errors) = Run(["tune", "run", "--method", "random", "--iterations", "12", "--seed", "3", "--history", PathOf("part.jsonl"), "--out", PathOf("out"), "--resume"]);
+        (code, _, errors) =
+            Run(["tune", "run", "--method", "random", "--iterations", "12", "--seed", "3", "--history",
+            PathOf("part.jsonl"), "--out", PathOf("out"), "--resume"]);
         Assert.Equal(2, code);
         AssertOneLineError(errors, "was made with method hesbo-special-random");
         (code, _, errors) = Run(Args(PathOf("part.jsonl"), 12));
@@ -80,7 +86,8 @@ public sealed class TuneCommandTests : IDisposable
     public void CompareKeepsEachRunsHistoryAndResumesThem()
     {
         string[] Args(int iterations, params string[] extra) =>
-            ["tune", "compare", "--methods", "random,special-random", "--iterations", iterations.ToString(), "--seeds", "2", "--history-dir", PathOf("runs"),
+            ["tune", "compare", "--methods", "random,special-random", "--iterations", iterations.ToString(), "--seeds",
+                "2", "--history-dir", PathOf("runs"),
              "--out", PathOf("out"), "--json", .. extra];
         var (code, _, errors) = Run(Args(5));
         Assert.True(code == 0, errors);
@@ -95,16 +102,20 @@ public sealed class TuneCommandTests : IDisposable
         Directory.Delete(PathOf("runs"), recursive: true);
         (code, var whole, errors) = Run(Args(8));
         Assert.True(code == 0, errors);
-        Assert.Equal(JsonDocument.Parse(whole).RootElement.GetProperty("methods").GetRawText(), JsonDocument.Parse(resumed).RootElement.GetProperty("methods").GetRawText());
+        Assert.Equal(JsonDocument.Parse(whole).RootElement.GetProperty("methods").GetRawText(),
+            JsonDocument.Parse(resumed).RootElement.GetProperty("methods").GetRawText());
     }
 
     [Fact]
     public void VerifyMeasuresTheBestConfigurationAgainstTheDefaultAgain()
     {
         var history = PathOf("v.jsonl");
-        var (code, _, errors) = Run("tune", "run", "--workload", "noisy-20", "--method", "special-random", "--iterations", "20", "--history", history, "--out", PathOf("out"));
+        var (code, _, errors) =
+            Run("tune", "run", "--workload", "noisy-20", "--method", "special-random", "--iterations", "20",
+            "--history", history, "--out", PathOf("out"));
         Assert.True(code == 0, errors);
-        (code, var json, errors) = Run("tune", "verify", "--workload", "noisy-20", "--history", history, "--rounds", "4", "--json");
+        (code, var json, errors) =
+            Run("tune", "verify", "--workload", "noisy-20", "--history", history, "--rounds", "4", "--json");
         Assert.True(code == 0, errors);
         var verified = JsonDocument.Parse(json).RootElement;
         Assert.Equal(4, verified.GetProperty("best").GetArrayLength());
@@ -126,11 +137,14 @@ public sealed class TuneCommandTests : IDisposable
     [Fact]
     public void CompareReportsTrialsRatiosForWrappedMethods()
     {
-        var (code, output, errors) = Run("tune", "compare", "--target", "synthetic", "--workload", "sparse-30", "--methods", "random,hesbo-random,special-random",
+        var (code, output, errors) =
+            Run("tune", "compare", "--target", "synthetic", "--workload", "sparse-30", "--methods",
+            "random,hesbo-random,special-random",
             "--iterations", "20", "--seeds", "3", "--out", PathOf("out"), "--json");
         Assert.True(code == 0, errors);
         var methods = JsonDocument.Parse(output).RootElement.GetProperty("methods");
-        Assert.Equal(["random", "hesbo-random", "special-random"], methods.EnumerateArray().Select(m => m.GetProperty("method").GetString()));
+        Assert.Equal(["random", "hesbo-random", "special-random"],
+            methods.EnumerateArray().Select(m => m.GetProperty("method").GetString()));
         Assert.Equal(JsonValueKind.Null, methods[0].GetProperty("trialsRatio").ValueKind);
         foreach (var wrapped in methods.EnumerateArray().Skip(1))
         {
@@ -153,7 +167,9 @@ public sealed class TuneCommandTests : IDisposable
     [Fact]
     public void RunTunesTheKeyValueStore()
     {
-        var (code, output, errors) = Run("tune", "run", "--target", "kv", "--workload", "B", "--scale", "10", "--duration", "0.1", "--warmup", "0",
+        var (code, output, errors) =
+            Run("tune", "run", "--target", "kv", "--workload", "B", "--scale", "10", "--duration", "0.1", "--warmup",
+            "0",
             "--iterations", "2", "--out", PathOf("out"), "--json");
         Assert.True(code == 0, errors + output);
         var run = JsonDocument.Parse(output).RootElement;

@@ -9,7 +9,8 @@ public class DistributionTests
     private const int N = 50_000;
     private const double Significance = 0.001;
 
-    public static TheoryData<string> ContinuousNames => ["uniform", "exponential", "normal", "lognormal", "lognormal-median"];
+    public static TheoryData<string> ContinuousNames =>
+        ["uniform", "exponential", "normal", "lognormal", "lognormal-median"];
 
     private static IContinuousDistribution Continuous(string name) => name switch
     {
@@ -32,7 +33,8 @@ public class DistributionTests
         Assert.True(fit.Passes(Significance), $"{distribution.Name}: D = {fit.Statistic}, p = {fit.PValue}");
         // The sample moments agree with the analytic ones (to 5 standard errors).
         var standardError = Math.Sqrt(distribution.Variance / N);
-        Assert.InRange(Summary.Mean(sample), distribution.Mean - 5 * standardError, distribution.Mean + 5 * standardError);
+        Assert.InRange(Summary.Mean(sample), distribution.Mean - 5 * standardError,
+            distribution.Mean + 5 * standardError);
     }
 
     [Fact]
@@ -45,7 +47,9 @@ public class DistributionTests
         Assert.True(GoodnessOfFit.KolmogorovSmirnov(sample, new Uniform(-3, 3).Cdf).PValue < 1e-6);
     }
 
-    public static TheoryData<string> DiscreteNames => ["categorical", "zipf-0", "zipf-0.99", "zipf-1", "zipf-2", "ycsb-0", "ycsb-0.5", "ycsb-0.99", "ycsb-0.999", "scrambled-0.99", "scrambled-0.8"];
+    public static TheoryData<string> DiscreteNames =>
+        ["categorical", "zipf-0", "zipf-0.99", "zipf-1", "zipf-2", "ycsb-0", "ycsb-0.5", "ycsb-0.99", "ycsb-0.999",
+        "scrambled-0.99", "scrambled-0.8"];
 
     private static IDiscreteDistribution Discrete(string name) => name switch
     {
@@ -76,10 +80,12 @@ public class DistributionTests
             Assert.InRange(k, distribution.Min, distribution.Max);
             counts[k - distribution.Min]++;
         }
-        var law = Enumerable.Range(0, counts.Length).Select(i => distribution.Probability(distribution.Min + i)).ToArray();
+        var law = Enumerable.Range(0, counts.Length).Select(i => distribution.Probability(distribution.Min + i))
+            .ToArray();
         Assert.Equal(1.0, law.Sum(), 1e-9);
         var fit = GoodnessOfFit.ChiSquare(counts, law);
-        Assert.True(fit.Passes(Significance), $"{distribution.Name}: chi2 = {fit.Statistic} on {fit.DegreesOfFreedom} df, p = {fit.PValue}");
+        Assert.True(fit.Passes(Significance),
+            $"{distribution.Name}: chi2 = {fit.Statistic} on {fit.DegreesOfFreedom} df, p = {fit.PValue}");
     }
 
     [Fact]
@@ -150,7 +156,8 @@ public class DistributionTests
         var scrambled = new YcsbScrambledZipfian(0, 9999);
         var hottest = Enumerable.Range(0, 20).Select(r => scrambled.ItemOfRank(r)).ToArray();
         Assert.True(hottest.Distinct().Count() >= 19);
-        Assert.True(hottest.Max() - hottest.Min() > 5000, "the hottest items should not cluster at the start of the key space");
+        Assert.True(hottest.Max() - hottest.Min() > 5000,
+            "the hottest items should not cluster at the start of the key space");
     }
 
     [Fact]
@@ -175,7 +182,8 @@ public class DistributionTests
         for (var d = 0; d < dirichlet.Dimension; d++)
         {
             var dimension = d;
-            var fit = GoodnessOfFit.KolmogorovSmirnov(samples.Select(p => p[dimension]).ToArray(), x => dirichlet.MarginalCdf(dimension, x));
+            var fit = GoodnessOfFit.KolmogorovSmirnov(samples.Select(p => p[dimension]).ToArray(), x =>
+                dirichlet.MarginalCdf(dimension, x));
             Assert.True(fit.Passes(Significance / dirichlet.Dimension), $"marginal {d}: p = {fit.PValue}");
         }
         Assert.Equal([0.5 / 7.5, 2 / 7.5, 4 / 7.5, 1 / 7.5], dirichlet.Mean);
@@ -185,7 +193,8 @@ public class DistributionTests
     public void InvalidParametersAreRejectedWithTheirName()
     {
         Assert.Contains("rate", Assert.Throws<ArgumentOutOfRangeException>(() => new Exponential(0)).Message);
-        Assert.Contains("standardDeviation", Assert.Throws<ArgumentOutOfRangeException>(() => new Normal(0, -1)).Message);
+        Assert.Contains("standardDeviation",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new Normal(0, -1)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new Uniform(1, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new LogNormal(0, double.NaN));
         Assert.Throws<ArgumentOutOfRangeException>(() => new YcsbZipfian(0, 10, 1.0));

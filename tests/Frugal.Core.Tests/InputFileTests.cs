@@ -32,19 +32,24 @@ public sealed class InputFileTests : IDisposable
     public void MissingFilesDirectoriesAndDanglingLinksAreRefused()
     {
         var missing = Path.Combine(_root, "missing");
-        Assert.EndsWith("no such file", Assert.Throws<BadInputException>(() => InputFile.Check(missing, "trace")).Message);
-        Assert.Contains("is a directory", Assert.Throws<BadInputException>(() => InputFile.Check(_root, "trace")).Message);
+        Assert.EndsWith("no such file",
+            Assert.Throws<BadInputException>(() => InputFile.Check(missing, "trace")).Message);
+        Assert.Contains("is a directory",
+            Assert.Throws<BadInputException>(() => InputFile.Check(_root, "trace")).Message);
         var link = Path.Combine(_root, "link");
         File.CreateSymbolicLink(link, missing);
-        Assert.Contains("a link whose target does not exist", Assert.Throws<BadInputException>(() => InputFile.Check(link, "trace")).Message);
+        Assert.Contains("a link whose target does not exist",
+            Assert.Throws<BadInputException>(() => InputFile.Check(link, "trace")).Message);
     }
 
     [Fact]
     public void DevicesAndFifosAreRefusedWithoutBlocking()
     {
-        Assert.Contains("character device", Assert.Throws<BadInputException>(() => InputFile.Check("/dev/zero", "trace")).Message);
+        Assert.Contains("character device",
+            Assert.Throws<BadInputException>(() => InputFile.Check("/dev/zero", "trace")).Message);
         var fifo = Path.Combine(_root, "fifo");
         using (var mkfifo = Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
-        Assert.Contains("named pipe", Assert.Throws<BadInputException>(() => InputFile.ReadAllText(fifo, "trace")).Message);
+        Assert.Contains("named pipe",
+            Assert.Throws<BadInputException>(() => InputFile.ReadAllText(fifo, "trace")).Message);
     }
 }

@@ -18,7 +18,8 @@ public class RandomStreamTests
     {
         var a = new RandomStream(7);
         var b = new RandomStream(8);
-        Assert.NotEqual(Enumerable.Range(0, 10).Select(_ => a.NextUInt64()), Enumerable.Range(0, 10).Select(_ => b.NextUInt64()));
+        Assert.NotEqual(Enumerable.Range(0, 10).Select(_ => a.NextUInt64()),
+            Enumerable.Range(0, 10).Select(_ => b.NextUInt64()));
     }
 
     [Fact]

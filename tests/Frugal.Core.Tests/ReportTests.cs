@@ -16,8 +16,10 @@ public class ReportTests
     [MemberData(nameof(Kinds))]
     public void EveryChartKindRendersToPngAndSvg(ChartKind kind)
     {
-        var chart = new Chart("c", kind, "Title", "x", "y", [new Series("a", [1, 2, 3], [1, 10, 100]), new Series("b", [1, 2, 3], [2, 20, 200])])
-        { Categories = kind == ChartKind.Bar ? ["p", "q", "r"] : null, LogY = true };
+        var chart =
+            new Chart("c", kind, "Title", "x", "y",
+            [new Series("a", [1, 2, 3], [1, 10, 100]), new Series("b", [1, 2, 3], [2, 20, 200])])
+            { Categories = kind == ChartKind.Bar ? ["p", "q", "r"] : null, LogY = true };
         var png = ChartRenderer.RenderPng(chart, 400, 300);
         Assert.Equal(PngSignature, png[..8]);
         var svg = System.Xml.Linq.XDocument.Parse(ChartRenderer.RenderSvg(chart, 400, 300));
@@ -38,10 +40,14 @@ public class ReportTests
     {
         var result = ResultSerialisationTests.Sample();
         var plots = result.Charts.ToDictionary(c => c, c => ChartRenderer.RenderPng(c, 300, 200));
-        var failing = new ExperimentOutcome(new NamedExperiment("test.broken", "<script>alert(1)</script>"), null, "InvalidOperationException: boom & bust", TimeSpan.FromSeconds(1));
-        var outcomes = new[] { new ExperimentOutcome(new NamedExperiment("test.sample", "A sample"), result, null, TimeSpan.FromSeconds(2)), failing };
+        var failing =
+            new ExperimentOutcome(new NamedExperiment("test.broken", "<script>alert(1)</script>"), null,
+            "InvalidOperationException: boom & bust", TimeSpan.FromSeconds(1));
+        var outcomes =
+            new[] { new ExperimentOutcome(new NamedExperiment("test.sample", "A sample"), result, null, TimeSpan.FromSeconds(2)), failing };
 
-        var html = HtmlReport.Render(new ReportHeader("Report <title>", 42, true, DateTimeOffset.UnixEpoch), outcomes, plots);
+        var html =
+            HtmlReport.Render(new ReportHeader("Report <title>", 42, true, DateTimeOffset.UnixEpoch), outcomes, plots);
 
         // Strict mode throws on any parse error: unclosed tags, bad nesting, stray characters.
         var document = new HtmlParser(new HtmlParserOptions { IsStrictMode = true }).ParseDocument(html);

@@ -48,10 +48,15 @@ public sealed class ReproductionTests : IDisposable
     [Fact]
     public void AnExperimentSeesTheSameNumbersAloneOrWithOthers()
     {
-        var alone = Reproduction.Run([new DrawExperiment("b.two")], new ReproductionOptions(9, true, Path.Combine(_root, "alone")));
-        var together = Reproduction.Run([new DrawExperiment("a.one"), new DrawExperiment("b.two")], new ReproductionOptions(9, true, Path.Combine(_root, "together")));
+        var alone =
+            Reproduction.Run([new DrawExperiment("b.two")],
+            new ReproductionOptions(9, true, Path.Combine(_root, "alone")));
+        var together =
+            Reproduction.Run([new DrawExperiment("a.one"), new DrawExperiment("b.two")],
+            new ReproductionOptions(9, true, Path.Combine(_root, "together")));
         Assert.Equal(alone.Outcomes[0].Result!.Metrics, together.Outcomes[1].Result!.Metrics);
-        Assert.NotEqual(together.Outcomes[0].Result!.Metrics.Select(m => m.Value), together.Outcomes[1].Result!.Metrics.Select(m => m.Value));
+        Assert.NotEqual(together.Outcomes[0].Result!.Metrics.Select(m => m.Value),
+            together.Outcomes[1].Result!.Metrics.Select(m => m.Value));
     }
 
     [Fact]
@@ -75,7 +80,8 @@ public sealed class ReproductionTests : IDisposable
         var cancelling = new DrawExperiment("a.one", _ => cancellation.Cancel());
         var later = new DrawExperiment("b.two", c => c.Cancellation.ThrowIfCancellationRequested());
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            Reproduction.Run([cancelling, later], new ReproductionOptions(2, true, _root), cancellation: cancellation.Token));
+            Reproduction.Run([cancelling, later], new ReproductionOptions(2, true, _root),
+                cancellation: cancellation.Token));
         Assert.Equal(before, Snapshot());
     }
 
@@ -93,7 +99,8 @@ public sealed class ReproductionTests : IDisposable
     [Fact]
     public void UnknownExperimentNamesAreListedWithTheKnownOnes()
     {
-        var catalog = new ExperimentCatalog().Register(new DrawExperiment("core.a")).Register(new DrawExperiment("storage.b"));
+        var catalog =
+            new ExperimentCatalog().Register(new DrawExperiment("core.a")).Register(new DrawExperiment("storage.b"));
         Assert.Equal(["core.a"], catalog.Select(["core"]).Select(e => e.Name));
         Assert.Equal(["core.a", "storage.b"], catalog.Select(["storage.b", "core.a"]).Select(e => e.Name));
         var error = Assert.Throws<Frugal.Core.Errors.UnknownNameException>(() => catalog.Select(["nope", "core.a"]));
@@ -111,6 +118,7 @@ public sealed class ReproductionTests : IDisposable
         Assert.All(result.Table("fits").Rows, row => Assert.Equal("pass", row[^1]));
     }
 
-    private string Snapshot() => string.Join("\n", Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories).Order()
+    private string Snapshot() =>
+        string.Join("\n", Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories).Order()
         .Select(f => $"{Path.GetRelativePath(_root, f)} {File.GetLastWriteTimeUtc(f).Ticks} {new FileInfo(f).Length}"));
 }

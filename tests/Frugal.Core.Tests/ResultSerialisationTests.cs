@@ -14,7 +14,9 @@ public class ResultSerialisationTests
             .WithMetric("makespan", 12345.678, "s", 12000, 12700.5)
             .WithMetric("worst_rho", 1.0 / 3)
             .WithMetric("nan_metric", double.NaN);
-        result.Records.Add(new RecordTable("jobs", [new Column("job", ColumnKind.Text), new Column("jct", Unit: "s"), new Column("note", ColumnKind.Text)])
+        result.Records.Add(
+            new RecordTable("jobs",
+            [new Column("job", ColumnKind.Text), new Column("jct", Unit: "s"), new Column("note", ColumnKind.Text)])
             .Add("job,1", 3.25, "line one\nline two")
             .Add("job \"2\"", null, null)
             .Add("3", 1e-300, "plain"));
@@ -88,9 +90,14 @@ public class ResultSerialisationTests
     [Fact]
     public void MalformedCsvIsReportedWithItsLine()
     {
-        Assert.Contains("t.csv:2", Assert.Throws<FormatException>(() => Csv.ReadRows(new StringReader("a,b\n\"open,x\n"), "t.csv")).Message);
-        Assert.Contains("row 3", Assert.Throws<FormatException>(() => ResultCsv.ReadTable("t", new StringReader("a,b\n1,2\n3\n"), "t.csv")).Message);
-        Assert.Contains("t.csv:1", Assert.Throws<FormatException>(() => ResultCsv.ReadMetrics(new StringReader("name,value\n"), "t.csv")).Message);
+        Assert.Contains("t.csv:2",
+            Assert.Throws<FormatException>(() => Csv.ReadRows(new StringReader("a,b\n\"open,x\n"), "t.csv")).Message);
+        Assert.Contains("row 3",
+            Assert.Throws<FormatException>(() => ResultCsv.ReadTable("t", new StringReader("a,b\n1,2\n3\n"), "t.csv"))
+            .Message);
+        Assert.Contains("t.csv:1",
+            Assert.Throws<FormatException>(() => ResultCsv.ReadMetrics(new StringReader("name,value\n"), "t.csv"))
+            .Message);
     }
 
     [Theory]
@@ -101,7 +108,8 @@ public class ResultSerialisationTests
     [InlineData(123456.7, "123457")]
     [InlineData(2e20, "2E+20")]
     [InlineData(double.NaN, "NaN")]
-    public void NumbersAreFormattedForPeople(double value, string expected) => Assert.Equal(expected, Format.Number(value));
+    public void NumbersAreFormattedForPeople(double value, string expected) =>
+        Assert.Equal(expected, Format.Number(value));
 
     [Fact]
     public void MarkdownRendersTablesAndEscapesPipes()

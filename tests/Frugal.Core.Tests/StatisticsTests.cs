@@ -34,7 +34,8 @@ public class StatisticsTests
     public void QuantilesAtOnceAgreeWithOneAtATime()
     {
         var qs = Summary.Quantiles(Values, 0.1, 0.5, 0.99);
-        Assert.Equal([Summary.Quantile(Values, 0.1), Summary.Quantile(Values, 0.5), Summary.Quantile(Values, 0.99)], qs);
+        Assert.Equal([Summary.Quantile(Values, 0.1), Summary.Quantile(Values, 0.5), Summary.Quantile(Values, 0.99)],
+            qs);
     }
 
     [Fact]

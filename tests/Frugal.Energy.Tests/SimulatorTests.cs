@@ -59,15 +59,15 @@ public sealed class SimulatorTests
         var profile = WorkloadProfile.Catalog.Get(name);
         var grid = Orin.Grid;
         foreach (var m in grid.MemoryMHz)
-        foreach (var c in grid.CpuMHz)
-        foreach (var b in grid.Batches)
-        {
-            var energies = grid.GpuMHz.Select(g => PerformanceModel.Evaluate(Orin, profile, new HardwareConfig(g, m, c,
-                b)).EnergyPerQueryJ)
-                .ToArray();
-            var argmin = Array.IndexOf(energies, energies.Min());
-            Assert.InRange(argmin, 1, 6);
-        }
+            foreach (var c in grid.CpuMHz)
+                foreach (var b in grid.Batches)
+                {
+                    var energies = grid.GpuMHz.Select(g => PerformanceModel.Evaluate(Orin, profile, new HardwareConfig(g, m, c,
+                        b)).EnergyPerQueryJ)
+                        .ToArray();
+                    var argmin = Array.IndexOf(energies, energies.Min());
+                    Assert.InRange(argmin, 1, 6);
+                }
     }
 
     [Theory]

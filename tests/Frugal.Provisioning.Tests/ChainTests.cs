@@ -32,7 +32,9 @@ public sealed class ChainTests
     [Fact]
     public void AnOutcomeSummarisesItsGaps()
     {
-        var outcome = new MethodOutcome("m", 1, [new ChainGap(3600, 2), new ChainGap(-1800, 2), new ChainGap(7200, 2), new ChainGap(0, 2)]);
+        var outcome =
+            new MethodOutcome("m", 1,
+            [new ChainGap(3600, 2), new ChainGap(-1800, 2), new ChainGap(7200, 2), new ChainGap(0, 2)]);
         Assert.Equal(0.75, outcome.MeanInterruptionHours, 12);
         Assert.Equal(0.5, outcome.MedianInterruptionHours, 12);
         Assert.Equal(0.5, outcome.ZeroInterruptionFraction, 12);

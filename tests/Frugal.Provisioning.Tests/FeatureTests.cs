@@ -22,8 +22,10 @@ public sealed class FeatureTests
 
         float[] expected =
         [
-            2, 5, 30, 45, 60, 75, 90, 600, 650, 700, 750, 800, 0, 0, 0, 0, 0,              // pending: limits {30, 90} min, waits {800, 600} s
-            3, 6, 60, 90, 120, 180, 240, 0, 50, 100, 100, 100, 850, 875, 900, 950, 1000,   // running: waits {100, 0, 100}, elapsed {900, 1000, 850}
+            2, 5, 30, 45, 60, 75, 90, 600, 650, 700, 750, 800, 0, 0, 0, 0, 0,
+                // pending: limits {30, 90} min, waits {800, 600} s
+            3, 6, 60, 90, 120, 180, 240, 0, 50, 100, 100, 100, 850, 875, 900, 950, 1000,
+                // running: waits {100, 0, 100}, elapsed {900, 1000, 850}
         ];
         Assert.Equal(expected, f);
     }
@@ -38,7 +40,9 @@ public sealed class FeatureTests
     [Fact]
     public void FlatteningAppendsTheChainToEveryRowOldestFirst()
     {
-        var history = Enumerable.Range(0, SnapshotFeatures.HistoryLength).Select(i => Enumerable.Repeat((float)i, SnapshotFeatures.PerSnapshot).ToArray()).ToList();
+        var history =
+            Enumerable.Range(0, SnapshotFeatures.HistoryLength)
+            .Select(i => Enumerable.Repeat((float)i, SnapshotFeatures.PerSnapshot).ToArray()).ToList();
         var x = SnapshotFeatures.Flatten(history, new JobTuple(2880, 8, 300, 1200), new JobTuple(2880, 8, 0, 0));
 
         Assert.Equal(SnapshotFeatures.Length, x.Length);

@@ -8,7 +8,8 @@ namespace Frugal.Provisioning.Tests;
 /// </summary>
 internal sealed class LocalSlurm : IDisposable
 {
-    private static readonly string[] Daemons = ["/usr/sbin/munged", "/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/bin/sbatch", "/usr/bin/squeue"];
+    private static readonly string[] Daemons =
+        ["/usr/sbin/munged", "/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/bin/sbatch", "/usr/bin/squeue"];
 
     private readonly string _root;
     private readonly List<string> _pidFiles = [];
@@ -93,7 +94,8 @@ internal sealed class LocalSlurm : IDisposable
     /// <summary>Where the test's jobs run and write their output, inside the cluster's own folder.</summary>
     public string JobDirectory => _root;
 
-    public IReadOnlyDictionary<string, string> CommandEnvironment => new Dictionary<string, string> { ["SLURM_CONF"] = Conf };
+    public IReadOnlyDictionary<string, string> CommandEnvironment =>
+        new Dictionary<string, string> { ["SLURM_CONF"] = Conf };
 
     /// <summary>
     /// How long a wait may last before the test counts as hung: far beyond what any step takes, so
@@ -163,7 +165,8 @@ internal sealed class LocalSlurm : IDisposable
             string? cwd;
             try
             {
-                if (!File.ReadAllText(Path.Combine(entry, "comm")).StartsWith("slurmstepd", StringComparison.Ordinal)) continue;
+                if (!File.ReadAllText(Path.Combine(entry, "comm"))
+                    .StartsWith("slurmstepd", StringComparison.Ordinal)) continue;
                 cwd = new FileInfo(Path.Combine(entry, "cwd")).LinkTarget;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -191,7 +194,9 @@ internal sealed class LocalSlurm : IDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{command} {string.Join(' ', args)} exited with {process.ExitCode}: {stderr.Result}");
+        if (process.ExitCode
+            != 0) throw new InvalidOperationException(
+            $"{command} {string.Join(' ', args)} exited with {process.ExitCode}: {stderr.Result}");
         return output;
     }
 }

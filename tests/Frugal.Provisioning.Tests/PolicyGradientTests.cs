@@ -7,7 +7,8 @@ namespace Frugal.Provisioning.Tests;
 
 public sealed class PolicyGradientTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "frugal-provisioning-pg-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root =
+        Path.Combine(Path.GetTempPath(), "frugal-provisioning-pg-" + Guid.NewGuid().ToString("N"));
 
     public PolicyGradientTests() => Directory.CreateDirectory(_root);
 
@@ -34,7 +35,8 @@ public sealed class PolicyGradientTests : IDisposable
             for (var t = 0; t <= last; t++)
             {
                 var (x, a) = trajectory[t];
-                var advantage = Math.Pow(Options.Discount, last - t) * reward - (t == last ? reward / trajectory.Count : 0);
+                var advantage =
+                    Math.Pow(Options.Discount, last - t) * reward - (t == last ? reward / trajectory.Count : 0);
                 var (pw, ps) = PolicyModel.Softmax(theta, x);
                 loss -= Math.Log(a == 1 ? ps : pw) * advantage / batch.Count;
                 loss -= Options.EntropyWeight * -(pw * Math.Log(pw) + ps * Math.Log(ps)) / steps;

@@ -5,7 +5,8 @@ namespace Frugal.Provisioning.Tests;
 
 public sealed class SimulatorTests
 {
-    private static SimJob Job(string id, long submit, int nodes, long limit, long? runtime = null) => new(id, submit, limit, runtime ?? limit, nodes);
+    private static SimJob Job(string id, long submit, int nodes, long limit, long? runtime = null) =>
+        new(id, submit, limit, runtime ?? limit, nodes);
 
     private static QueueSimulator Run(int poolNodes, params SimJob[] jobs)
     {
@@ -63,7 +64,8 @@ public sealed class SimulatorTests
         var blocker = Job("blocker", 0, nodes: 2, limit: 100);
         var older = Job("older", 10, nodes: 2, limit: 1000);
         var younger = Job("younger", 20, nodes: 2, limit: 1000);
-        // It would fit beside nothing: each wider job takes the whole pool, and the job-size factor ranks it below them.
+        // It would fit beside nothing: each wider job takes the whole pool, and the job-size factor ranks it below
+        // them.
         var narrow = Job("narrow", 5, nodes: 1, limit: 5000);
         Run(2, blocker, older, younger, narrow);
 

@@ -21,7 +21,8 @@ public sealed class SlurmIntegrationTests(ITestOutputHelper output)
         LocalSlurm.WaitUntil(() => slurm.Queue().Any(j => j.Id == predecessor && j.IsRunning),
             "the predecessor to start");
 
-        // A 1-minute limit with a 50-second lead: the reactive deadline falls 10 s into the predecessor's 20-second run.
+        // A 1-minute limit with a 50-second lead: the reactive deadline falls 10 s into the predecessor's 20-second
+        // run.
         var watcher = new ChainWatcher(slurm, new ReactiveMethod(), new WatchOptions { Interval = TimeSpan.FromSeconds(1), Lead = TimeSpan.FromSeconds(50) });
         var successor = watcher.Watch(predecessor, new SubmitRequest("successor", 1, 1, "sleep 2") { Tasks = 2 })
             .Successor;

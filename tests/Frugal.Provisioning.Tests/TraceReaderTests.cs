@@ -6,7 +6,8 @@ namespace Frugal.Provisioning.Tests;
 
 public sealed class TraceReaderTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "frugal-provisioning-traces-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root =
+        Path.Combine(Path.GetTempPath(), "frugal-provisioning-traces-" + Guid.NewGuid().ToString("N"));
 
     public TraceReaderTests() => Directory.CreateDirectory(_root);
 
@@ -20,8 +21,10 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     private const string MirageHeader =
-        "3\n       JobID    JobName    UID               Start              Submit                 End   Priority TimelimitR ExitCode   NNodes\n" +
-        "------------ ---------- ------ ------------------- ------------------- ------------------- ---------- ---------- -------- --------\n";
+        "3\n       JobID    JobName    UID               Start              Submit                 End   Priority " +
+            "TimelimitR ExitCode   NNodes\n" +
+        "------------ ---------- ------ ------------------- ------------------- ------------------- ---------- " +
+            "---------- -------- --------\n";
 
     [Fact]
     public void TheMirageLogMapsColumnsByNameAndCapsEndsAtTheLimit()
@@ -64,7 +67,8 @@ public sealed class TraceReaderTests : IDisposable
             "JobID|JobName|Partition|NNodes|State|Submit|Eligible|Start|End|Timelimit|Priority\n" +
             "10|train|gpu|2|COMPLETED|2023-01-01T00:00:00|2023-01-01T00:05:00|2023-01-01T01:00:00|2023-01-01T02:00:00|1-00:00:00|500\n" +
             "10.batch|batch||1|COMPLETED|2023-01-01T00:00:00|2023-01-01T00:05:00|2023-01-01T01:00:00|2023-01-01T02:00:00||\n" +
-            "11|serve|gpu|1|CANCELLED by 1000|2023-01-01T00:00:00|2023-01-01T00:00:00|Unknown|2023-01-01T00:30:00|02:00:00|400\n");
+            "11|serve|gpu|1|CANCELLED by " +
+                "1000|2023-01-01T00:00:00|2023-01-01T00:00:00|Unknown|2023-01-01T00:30:00|02:00:00|400\n");
         var read = TraceReaders.Read(path);
         var job = Assert.Single(read.Jobs);
         Assert.Equal("gpu", job.Partition);
@@ -78,7 +82,8 @@ public sealed class TraceReaderTests : IDisposable
     [InlineData("02:03:04", 7384)]
     [InlineData("03:04", 184)]
     [InlineData("90", 5400)]
-    public void SlurmDurationsParse(string text, long seconds) => Assert.Equal(seconds, SacctReader.Duration(text, "f", 1, "Timelimit"));
+    public void SlurmDurationsParse(string text, long seconds) =>
+        Assert.Equal(seconds, SacctReader.Duration(text, "f", 1, "Timelimit"));
 
     [Fact]
     public void AnUnlimitedLimitCannotBePlanned()
@@ -111,7 +116,8 @@ public sealed class TraceReaderTests : IDisposable
     public void AnUnknownFormatIsNamed()
     {
         var path = File("x.txt", "hello world\n");
-        Assert.Contains("not a recognised trace format", Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path)).Message);
+        Assert.Contains("not a recognised trace format",
+            Assert.Throws<TraceFormatException>(() => TraceReaders.Read(path)).Message);
         Assert.Equal("unknown trace format 'csv'; known: auto, mirage, sacct, swf, jobcomp",
             Assert.Throws<UnknownNameException>(() => TraceReaders.Read(path, "csv")).Message);
         var missing = Assert.Throws<BadInputException>(() => TraceReaders.Read(Path.Combine(_root, "missing.log")));
@@ -211,9 +217,12 @@ public sealed class TraceReaderTests : IDisposable
 public sealed class JobcompReaderTests
 {
     private const string Line =
-        "JobId=7 UserId=root(0) GroupId=root(0) Name=my job with spaces JobState=COMPLETED Partition=debug TimeLimit=1 " +
-        "StartTime=2026-11-25T10:00:05 EndTime=2026-11-25T10:00:25 NodeList=vm NodeCnt=1 ProcCnt=2 WorkDir=/tmp/a dir ReservationName= " +
-        "Tres=cpu=2,node=1 Account= QOS= WcKey= Cluster=mirage SubmitTime=2026-11-25T10:00:00 EligibleTime=2026-11-25T10:00:02 DerivedExitCode=0:0 ExitCode=0:0";
+        "JobId=7 UserId=root(0) GroupId=root(0) Name=my job with spaces JobState=COMPLETED Partition=debug " +
+            "TimeLimit=1 " +
+        "StartTime=2026-11-25T10:00:05 EndTime=2026-11-25T10:00:25 NodeList=vm NodeCnt=1 ProcCnt=2 WorkDir=/tmp/a " +
+            "dir ReservationName= " +
+        "Tres=cpu=2,node=1 Account= QOS= WcKey= Cluster=mirage SubmitTime=2026-11-25T10:00:00 " +
+            "EligibleTime=2026-11-25T10:00:02 DerivedExitCode=0:0 ExitCode=0:0";
 
     [Fact]
     public void KeysSplitOnlyWhereAKnownKeyFollowsASpace()
@@ -230,7 +239,9 @@ public sealed class JobcompReaderTests
     public void AJobcompLogReadsAsJobs()
     {
         var path = Path.Combine(Path.GetTempPath(), "frugal-jobcomp-" + Guid.NewGuid().ToString("N") + ".log");
-        File.WriteAllText(path, Line + "\n" + Line.Replace("JobId=7", "JobId=8").Replace("StartTime=2026-11-25T10:00:05", "StartTime=later") + "\n");
+        File.WriteAllText(path,
+            Line + "\n"
+            + Line.Replace("JobId=7", "JobId=8").Replace("StartTime=2026-11-25T10:00:05", "StartTime=later") + "\n");
         try
         {
             var e = Assert.Throws<MalformedTraceLineException>(() => TraceReaders.Read(path));

@@ -7,7 +7,8 @@ namespace Frugal.Provisioning.Tests;
 
 public sealed class ValueModelTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "frugal-provisioning-models-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root =
+        Path.Combine(Path.GetTempPath(), "frugal-provisioning-models-" + Guid.NewGuid().ToString("N"));
 
     public ValueModelTests() => Directory.CreateDirectory(_root);
 
@@ -41,7 +42,8 @@ public sealed class ValueModelTests : IDisposable
         Assert.Equal(kind, loaded.Kind);
         foreach (var s in samples.Take(10)) Assert.Equal(model.Predict(s.Features), loaded.Predict(s.Features));
         // The step is learned: early submissions predict overlap, late ones interruption.
-        Assert.True(model.Predict(samples.First(s => s.LabelHours < 0).Features) < model.Predict(samples.First(s => s.LabelHours > 0).Features));
+        Assert.True(model.Predict(samples.First(s => s.LabelHours < 0).Features)
+            < model.Predict(samples.First(s => s.LabelHours > 0).Features));
         Assert.IsType<ValueModelMethod>(MethodCatalog.Create(kind.Name(), TrainedModels.Of(loaded)));
     }
 

@@ -12,7 +12,8 @@ public class BatchSizeScheduleTests
         Assert.All(schedule[61..150], bs => Assert.Equal(256, bs));
         Assert.All(schedule[150..160], bs => Assert.Equal(32, bs)); // critical regime
         Assert.All(schedule[160..], bs => Assert.Equal(256, bs));
-        Assert.All(BatchSizeSchedule.Accordion(JobType.Parse("Transformer (batch size 32)"), 50), bs => Assert.Equal(32, bs));
+        Assert.All(BatchSizeSchedule.Accordion(JobType.Parse("Transformer (batch size 32)"), 50), bs =>
+            Assert.Equal(32, bs));
         var resnet50 = BatchSizeSchedule.Accordion(JobType.Parse("ResNet-50 (batch size 16)"), 100);
         Assert.Equal(16, resnet50[35]); // 35 mod 30 < 10
         Assert.Equal(128, resnet50[45]);
@@ -31,8 +32,10 @@ public class BatchSizeScheduleTests
         var short_ = BatchSizeSchedule.GradientNoiseScale(JobType.Parse("ResNet-18 (batch size 32)"), 25, 1);
         Assert.Equal(64, short_[24]);
         // Too few epochs, or no row in the table: unchanged.
-        Assert.All(BatchSizeSchedule.GradientNoiseScale(JobType.Parse("ResNet-18 (batch size 32)"), 21, 1), bs => Assert.Equal(32, bs));
-        Assert.All(BatchSizeSchedule.GradientNoiseScale(JobType.Parse("Transformer (batch size 16)"), 100, 1), bs => Assert.Equal(16, bs));
+        Assert.All(BatchSizeSchedule.GradientNoiseScale(JobType.Parse("ResNet-18 (batch size 32)"), 21, 1), bs =>
+            Assert.Equal(32, bs));
+        Assert.All(BatchSizeSchedule.GradientNoiseScale(JobType.Parse("Transformer (batch size 16)"), 100, 1), bs =>
+            Assert.Equal(16, bs));
         // Capped at the model's largest batch size.
         Assert.Equal(80, BatchSizeSchedule.GradientNoiseScale(JobType.Parse("LM (batch size 5)"), 100, 1)[80]);
     }

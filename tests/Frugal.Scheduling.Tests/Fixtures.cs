@@ -15,11 +15,15 @@ internal static class Fixtures
     /// <summary>A throughput table with the given isolated steps/s on v100 for (job type, GPUs).</summary>
     public static ThroughputTable Throughputs(params (string JobType, int Gpus, double StepsPerSecond)[] entries)
     {
-        var rows = entries.Select(e => $"\"('{e.JobType}', {e.Gpus})\": {{\"null\": {e.StepsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}");
+        var rows =
+            entries.Select(e =>
+            $"\"('{e.JobType}', {e.Gpus})\": {{\"null\": " +
+            $"{e.StepsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}");
         return ThroughputTable.Parse("{\"v100\": {" + string.Join(",", rows) + "}}", "test");
     }
 
-    public static JobSpec Job(int id, string type, double steps, double arrival, int gpus = 1, AdaptationMode mode = AdaptationMode.Static)
+    public static JobSpec Job(int id, string type, double steps, double arrival, int gpus = 1, AdaptationMode mode =
+        AdaptationMode.Static)
     {
         var jobType = JobType.Parse(type);
         return new JobSpec(id, jobType, "cmd", "wd", "--steps", true, steps, gpus, mode, 1, -1, 1, arrival);
@@ -37,7 +41,8 @@ internal static class Fixtures
             var placements = new List<Placement>();
             foreach (var job in state.Jobs)
             {
-                var worker = free.Keys.FirstOrDefault(w => free[w] >= job.View.ScaleFactor && job.View.ThroughputOn(w) > 0);
+                var worker =
+                    free.Keys.FirstOrDefault(w => free[w] >= job.View.ScaleFactor && job.View.ThroughputOn(w) > 0);
                 if (worker is null) continue;
                 free[worker] -= job.View.ScaleFactor;
                 placements.Add(new Placement(job.View.Id, worker));

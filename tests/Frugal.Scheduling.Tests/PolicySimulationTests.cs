@@ -21,14 +21,16 @@ public class PolicySimulationTests
     private static IRoundScheduler Scheduler(string policy, SimulationOptions options, ThroughputTable profile) =>
         PolicyCatalog.Policies.Get(policy).CreateScheduler(new PolicySetup(options, profile, ShockwaveOptions.Tacc32));
 
-    private static readonly ThroughputTable TenStepsPerSecond = Fixtures.Throughputs(("ResNet-18 (batch size 32)", 1, 10));
+    private static readonly ThroughputTable TenStepsPerSecond =
+        Fixtures.Throughputs(("ResNet-18 (batch size 32)", 1, 10));
 
     private static SimulationResult TwoJobsOnOneGpu(string policy)
     {
         // A needs 150 s, B 50 s, both arrive at 0; one GPU, 100 s rounds, no restart overhead.
         var options = new SimulationOptions { RoundSeconds = 100, RestartOverheadSeconds = 0 };
         return new Simulator(TenStepsPerSecond, ClusterSpec.Parse("v100=1"), options)
-            .Run([Fixtures.Job(0, "ResNet-18 (batch size 32)", 1500, 0), Fixtures.Job(1, "ResNet-18 (batch size 32)", 500, 0)],
+            .Run([Fixtures.Job(0, "ResNet-18 (batch size 32)", 1500, 0),
+                Fixtures.Job(1, "ResNet-18 (batch size 32)", 500, 0)],
                 Scheduler(policy, options, TenStepsPerSecond));
     }
 
@@ -74,7 +76,9 @@ public class PolicySimulationTests
         foreach (var (job, spec) in result.Jobs.Zip(trace))
         {
             Assert.True(job.Start >= spec.ArrivalSeconds, $"job {job.Id} started before it arrived");
-            var expected = spec.ScaleFactor * spec.TotalSteps / throughputs.Require("v100", spec.Type.ToString(), spec.ScaleFactor);
+            var expected =
+                spec.ScaleFactor * spec.TotalSteps
+                / throughputs.Require("v100", spec.Type.ToString(), spec.ScaleFactor);
             Assert.Equal(expected, job.GpuSeconds, expected * 1e-9);
         }
         Assert.All(result.Rounds, r => Assert.InRange(r.GpusHeld, 0, 8));

@@ -18,7 +18,9 @@ public class SettingsTests
         var changes = new ShockwaveChanges(WindowRounds: 10, TimeLimitSeconds: 5, RelativeGap: 0.01);
         var expected = ShockwaveOptions.Scale128 with
         {
-            WindowRounds = 10, TimeLimit = TimeSpan.FromSeconds(5), RelativeGap = 0.01,
+            WindowRounds = 10,
+            TimeLimit = TimeSpan.FromSeconds(5),
+            RelativeGap = 0.01,
         };
         Assert.Equal(expected, ShockwaveOptions.Choose(4, "scale128", changes));
         var unknown = Assert.Throws<UnknownNameException>(() => ShockwaveOptions.Choose(4, "huge"));

@@ -38,7 +38,9 @@ public class ShockwaveTests
         {
             var feasible = true;
             for (var r = 0; r < window.Rounds && feasible; r++)
-                feasible = Enumerable.Range(0, jobs.Length).Where(j => (mask >> (j * window.Rounds + r) & 1) == 1).Sum(j => jobs[j].Gpus) <= window.Gpus;
+                feasible =
+                    Enumerable.Range(0, jobs.Length).Where(j => (mask >> (j * window.Rounds + r) & 1) == 1)
+                    .Sum(j => jobs[j].Gpus) <= window.Gpus;
             if (!feasible) continue;
             double welfare = 0, t = 0;
             for (var j = 0; j < jobs.Length && feasible; j++)
@@ -48,7 +50,9 @@ public class ShockwaveTests
                 // More planned epochs only help every term, so p takes its upper bound.
                 var p = Math.Min(job.TotalEpochs - job.EpochsCompleted, window.RoundSeconds * n / job.MeanEpochSeconds);
                 var left = job.RemainingSeconds - p * job.MeanEpochSeconds;
-                if (fairness && (window.End > options.RhoMax * job.FairFinishTime || window.End + left / window.Share > options.RhoMax * job.FairFinishTime + 1e-9))
+                if (fairness
+                    && (window.End > options.RhoMax * job.FairFinishTime
+                    || window.End + left / window.Share > options.RhoMax * job.FairFinishTime + 1e-9))
                     feasible = false;
                 welfare += job.Weight * InterpolatedLog((job.EpochsCompleted + p) / job.TotalEpochs);
                 t = Math.Max(t, left);
@@ -91,7 +95,7 @@ public class ShockwaveTests
         Assert.Null(BruteForce(late, window, Exact, fairness: true));
         Assert.Null(PlanProgram.Solve(late, window, Exact, fairness: true, perRoundBooleans: false));
         // Tight but satisfiable: job 1 must get enough rounds.
-        PlanJob[] tight = [Jobs[0], Jobs[1] with { FairFinishTime = 360 + (400 - 120 * 2 ) * 1.5 }, Jobs[2]];
+        PlanJob[] tight = [Jobs[0], Jobs[1] with { FairFinishTime = 360 + (400 - 120 * 2) * 1.5 }, Jobs[2]];
         var forced = PlanProgram.Solve(tight, window, Exact, fairness: true, perRoundBooleans: true)!;
         Assert.True(forced.RoundsPerJob[1] >= 2);
         Assert.Equal(BruteForce(tight, window, Exact, fairness: true)!.Value, forced.Objective, 6);
@@ -114,10 +118,14 @@ public class ShockwaveTests
         int[] gpus = [1, 2, 1, 2, 1];
         var rounds = RoundPacking.TryPack(n, gpus, capacity: 4, rounds: 3, priority: [0, 0, 0, 0, 0])!;
         for (var j = 0; j < n.Length; j++) Assert.Equal(n[j], rounds[j].Distinct().Count());
-        for (var r = 0; r < 3; r++) Assert.True(Enumerable.Range(0, n.Length).Where(j => rounds[j].Contains(r)).Sum(j => gpus[j]) <= 4);
+        for (var r =
+            0; r < 3; r++) Assert.True(Enumerable.Range(0, n.Length).Where(j => rounds[j].Contains(r))
+            .Sum(j => gpus[j]) <= 4);
         Assert.Null(RoundPacking.TryPack([2, 2], [2, 2], capacity: 3, rounds: 2, priority: [0, 0]));
-        // Σ w·n fits the window (12 of 12 GPU-rounds) but no round assignment exists: the planner re-solves with per-round booleans.
-        Assert.Null(RoundPacking.TryPack([3, 1, 2, 1, 3], [1, 2, 1, 2, 1], capacity: 4, rounds: 3, priority: [0, 0, 0, 0, 0]));
+        // Σ w·n fits the window (12 of 12 GPU-rounds) but no round assignment exists: the planner re-solves with
+        // per-round booleans.
+        Assert.Null(
+            RoundPacking.TryPack([3, 1, 2, 1, 3], [1, 2, 1, 2, 1], capacity: 4, rounds: 3, priority: [0, 0, 0, 0, 0]));
     }
 
     private static readonly ThroughputTable Profile = Fixtures.Throughputs(
@@ -203,7 +211,8 @@ public class ShockwaveTests
         var counting = new Counting(shockwave);
         var result = new Simulator(throughputs, ClusterSpec.Parse("v100=4")).Run(trace, counting);
         Assert.Equal(counting.JobSetChanges, shockwave.Replans);
-        Assert.True(shockwave.Replans >= 12, "every arrival that finds others waiting, and every completion, changes the job set");
+        Assert.True(shockwave.Replans >= 12,
+            "every arrival that finds others waiting, and every completion, changes the job set");
         Assert.Equal(shockwave.Replans, (int)result.SchedulerStatistics["replans"]);
         Assert.All(result.Rounds, r => Assert.InRange(r.GpusHeld, 0, 4));
     }

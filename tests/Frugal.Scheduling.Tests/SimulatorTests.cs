@@ -8,7 +8,8 @@ namespace Frugal.Scheduling.Tests;
 public class SimulatorTests
 {
     private const string Rn32 = "ResNet-18 (batch size 32)";
-    private static readonly ThroughputTable TenStepsPerSecond = Fixtures.Throughputs((Rn32, 1, 10), (Rn32, 2, 16), ("ResNet-18 (batch size 256)", 1, 5));
+    private static readonly ThroughputTable TenStepsPerSecond =
+        Fixtures.Throughputs((Rn32, 1, 10), (Rn32, 2, 16), ("ResNet-18 (batch size 256)", 1, 5));
 
     private static SimulationResult Run(IReadOnlyList<JobSpec> jobs, string cluster = "v100=1", double overhead = 0) =>
         new Simulator(TenStepsPerSecond, ClusterSpec.Parse(cluster), new SimulationOptions { RoundSeconds = 100, RestartOverheadSeconds = overhead })
@@ -30,7 +31,8 @@ public class SimulatorTests
         Assert.Equal(1.0, result.Metrics.Utilization, 9);
         Assert.Equal([2, 1], result.Jobs.Select(j => j.RoundsScheduled));
 
-        // Finish-time fairness: one epoch at bs 32 profiles as round(50000/32/10) = 156 s; 2 jobs on 1 GPU → contention 2.
+        // Finish-time fairness: one epoch at bs 32 profiles as round(50000/32/10) = 156 s; 2 jobs on 1 GPU → contention
+        // 2.
         Assert.Equal(156, result.Jobs[0].IsolatedSeconds);
         Assert.Equal(2, result.Metrics.ContentionFactor);
         Assert.Equal(150 / 312.0, result.Metrics.Rho[0], 9);
@@ -62,7 +64,8 @@ public class SimulatorTests
     [Fact]
     public void TheRestartOverheadIsChargedWhenAJobResumesForAFullRound()
     {
-        // 20 s lost in the first (full) round: 800 steps, then 500 s more... 1500 steps: 800 + 700 (70 s, short round, no charge).
+        // 20 s lost in the first (full) round: 800 steps, then 500 s more... 1500 steps: 800 + 700 (70 s, short round,
+        // no charge).
         var result = Run([Fixtures.Job(0, Rn32, 1500, 0)], overhead: 20);
         Assert.Equal(170, result.Jobs[0].Completion, 9);
     }
@@ -70,7 +73,8 @@ public class SimulatorTests
     [Fact]
     public void BatchSizeChangesRescaleTheRemainingSteps()
     {
-        // 40 epochs of ResNet-18 at bs 32 (1563 steps each) with Accordion: epochs 0–12 at 32, then 256 (196 steps/epoch, 5 steps/s).
+        // 40 epochs of ResNet-18 at bs 32 (1563 steps each) with Accordion: epochs 0–12 at 32, then 256 (196
+        // steps/epoch, 5 steps/s).
         var steps = 40 * 1563.0;
         var job = Fixtures.Job(0, Rn32, steps, 0, mode: AdaptationMode.Accordion);
         Assert.Equal(32, job.BatchSizeSchedule()[12]);
@@ -128,14 +132,17 @@ public class SimulatorTests
     {
         public string Name => "bad";
         public IReadOnlyDictionary<string, double> Statistics { get; } = new Dictionary<string, double>();
-        public IReadOnlyList<Placement> Plan(RoundState state) => state.Jobs.Select(j => new Placement(j.View.Id, "v100")).ToArray();
+        public IReadOnlyList<Placement> Plan(RoundState state) =>
+            state.Jobs.Select(j => new Placement(j.View.Id, "v100")).ToArray();
     }
 
     [Fact]
     public void ASchedulerThatOvercommitsGpusIsCaught()
     {
         var simulator = new Simulator(TenStepsPerSecond, ClusterSpec.Parse("v100=1"));
-        var error = Assert.Throws<InvalidOperationException>(() => simulator.Run([Fixtures.Job(0, Rn32, 100, 0), Fixtures.Job(1, Rn32, 100, 0)], new Overcommitting()));
+        var error =
+            Assert.Throws<InvalidOperationException>(() =>
+            simulator.Run([Fixtures.Job(0, Rn32, 100, 0), Fixtures.Job(1, Rn32, 100, 0)], new Overcommitting()));
         Assert.Contains("more than the 1 v100 GPUs", error.Message);
     }
 

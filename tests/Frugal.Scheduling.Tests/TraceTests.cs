@@ -15,7 +15,9 @@ public class TraceTests
         Assert.Equal(0, jobs[0].ArrivalSeconds);
         Assert.Equal(5011, jobs[^1].ArrivalSeconds);
         Assert.Equal([92, 20, 8, 0], new[] { 1, 2, 4, 8 }.Select(sf => jobs.Count(j => j.ScaleFactor == sf)));
-        Assert.Equal([4, 59, 57], new[] { AdaptationMode.Static, AdaptationMode.Accordion, AdaptationMode.Gns }.Select(m => jobs.Count(j => j.Mode == m)));
+        Assert.Equal([4, 59, 57],
+            new[] { AdaptationMode.Static, AdaptationMode.Accordion, AdaptationMode.Gns }.Select(m =>
+            jobs.Count(j => j.Mode == m)));
         Assert.All(jobs, j => Assert.InRange(j.DurationSeconds, 720, 18000));
         Assert.Equal("LM (batch size 10)", jobs[0].Type.ToString());
         Assert.Equal(134583, jobs[0].TotalSteps);
@@ -25,7 +27,8 @@ public class TraceTests
     public void TheTaccThroughputFileParsesFully()
     {
         var table = ThroughputTable.Read(Path.Combine(Fixtures.ShockwaveData(), "tacc_throughputs.json"));
-        Assert.Equal(["k80", "k80_unconsolidated", "p100", "p100_unconsolidated", "v100", "v100_unconsolidated"], table.WorkerTypes);
+        Assert.Equal(["k80", "k80_unconsolidated", "p100", "p100_unconsolidated", "v100", "v100_unconsolidated"],
+            table.WorkerTypes);
         Assert.Equal(57.68343332, table.Isolated("v100", "ResNet-18 (batch size 16)", 1)!.Value, 8);
         var pair = table.Colocated("v100", "ResNet-18 (batch size 16)", 1, "ResNet-18 (batch size 64)", 1);
         Assert.Equal((32.353384328946916, 24.093231895382736), pair!.Value);
@@ -36,26 +39,39 @@ public class TraceTests
     }
 
     [Theory]
-    [InlineData("LM (batch size 10)\tcmd\twd\t--steps\t1\t100\t1\tgns\t1\t-1\t10", "t.trace:2: 11 tab-separated fields")]
-    [InlineData("LM (batch size 10)\tcmd\twd\t--steps\t1\tabc\t1\tgns\t1\t-1\t10\t0", "t.trace:2: field 'total_steps': 'abc' is not a number")]
-    [InlineData("LM (batch size 10)\tcmd\twd\t--steps\t1\t100\t1\tfast\t1\t-1\t10\t0", "t.trace:2: field 'mode': 'fast'")]
-    [InlineData("GPT (batch size 10)\tcmd\twd\t--steps\t1\t100\t1\tgns\t1\t-1\t10\t0", "t.trace:2: field 'job_type': unknown model 'GPT'")]
-    [InlineData("LM (batch size 10)\tcmd\twd\t--steps\t2\t100\t1\tgns\t1\t-1\t10\t0", "t.trace:2: field 'needs_data_dir'")]
-    [InlineData("LM (batch size 10)\tcmd\twd\t--steps\t1\t100\t1.5\tgns\t1\t-1\t10\t0", "t.trace:2: field 'scale_factor'")]
+    [InlineData("LM (batch size 10)\tcmd\twd\t--steps\t1\t100\t1\tgns\t1\t-1\t10",
+        "t.trace:2: 11 tab-separated fields")]
+    [InlineData("LM (batch size 10)\tcmd\twd\t--steps\t1\tabc\t1\tgns\t1\t-1\t10\t0",
+        "t.trace:2: field 'total_steps': 'abc' is not a number")]
+    [InlineData("LM (batch size 10)\tcmd\twd\t--steps\t1\t100\t1\tfast\t1\t-1\t10\t0",
+        "t.trace:2: field 'mode': 'fast'")]
+    [InlineData("GPT (batch size 10)\tcmd\twd\t--steps\t1\t100\t1\tgns\t1\t-1\t10\t0",
+        "t.trace:2: field 'job_type': unknown model 'GPT'")]
+    [InlineData("LM (batch size 10)\tcmd\twd\t--steps\t2\t100\t1\tgns\t1\t-1\t10\t0",
+        "t.trace:2: field 'needs_data_dir'")]
+    [InlineData("LM (batch size 10)\tcmd\twd\t--steps\t1\t100\t1.5\tgns\t1\t-1\t10\t0",
+        "t.trace:2: field 'scale_factor'")]
     [InlineData("LM (batch size 10)\tcmd\twd\t--steps\t1\t100\t1\tgns\t1\t-1\t10\t-5", "t.trace:2: field 'arrival'")]
     public void MalformedLinesNameFileLineAndField(string badLine, string expected)
     {
         var good = "LM (batch size 10)\tcmd\twd\t--steps\t1\t100\t1\tgns\t1\t-1.000000\t10\t0";
-        var error = Assert.Throws<TraceFormatException>(() => TraceFile.Read(new StringReader(good + "\n" + badLine + "\n"), "t.trace"));
+        var error =
+            Assert.Throws<TraceFormatException>(() =>
+            TraceFile.Read(new StringReader(good + "\n" + badLine + "\n"), "t.trace"));
         Assert.StartsWith(expected, error.Message);
     }
 
     [Fact]
     public void MalformedThroughputFilesNameTheKey()
     {
-        Assert.Contains("[v100][('LM (batch size 10)', x)]", Assert.Throws<TraceFormatException>(() => ThroughputTable.Parse("{\"v100\": {\"('LM (batch size 10)', x)\": {\"null\": 1}}}", "f.json")).Message);
-        Assert.Contains("no isolated throughput", Assert.Throws<TraceFormatException>(() => ThroughputTable.Parse("{\"v100\": {\"('LM (batch size 10)', 1)\": {}}}", "f.json")).Message);
-        Assert.StartsWith("f.json:1: not valid JSON", Assert.Throws<TraceFormatException>(() => ThroughputTable.Parse("{oops", "f.json")).Message);
+        Assert.Contains("[v100][('LM (batch size 10)', x)]",
+            Assert.Throws<TraceFormatException>(() =>
+            ThroughputTable.Parse("{\"v100\": {\"('LM (batch size 10)', x)\": {\"null\": 1}}}", "f.json")).Message);
+        Assert.Contains("no isolated throughput",
+            Assert.Throws<TraceFormatException>(() =>
+            ThroughputTable.Parse("{\"v100\": {\"('LM (batch size 10)', 1)\": {}}}", "f.json")).Message);
+        Assert.StartsWith("f.json:1: not valid JSON",
+            Assert.Throws<TraceFormatException>(() => ThroughputTable.Parse("{oops", "f.json")).Message);
         Assert.Contains("no such file",
             Assert.Throws<BadInputException>(() => ThroughputTable.Read("/nonexistent/t.json")).Message);
         var empty = ThroughputTable.Parse("{\"v100\": {}}", "f.json");
@@ -66,7 +82,9 @@ public class TraceTests
     [Fact]
     public void WrittenTracesReadBackIdentically()
     {
-        var throughputs = Fixtures.Throughputs([.. ModelFamily.Templates.SelectMany(t => new[] { 1, 2, 4, 8 }.Select(g => (t.ToString(), g, 10.0 + g)))]);
+        var throughputs =
+            Fixtures.Throughputs(
+            [.. ModelFamily.Templates.SelectMany(t => new[] { 1, 2, 4, 8 }.Select(g => (t.ToString(), g, 10.0 + g)))]);
         var jobs = new TraceGenerator(throughputs, new TraceGeneratorOptions { Jobs = 50 }).Generate(new SeedTree(3));
         var text = new StringWriter();
         TraceFile.Write(text, jobs);
@@ -77,7 +95,9 @@ public class TraceTests
     [Fact]
     public void TheGeneratorFollowsItsDistributionsAndIsDeterministic()
     {
-        var throughputs = Fixtures.Throughputs([.. ModelFamily.Templates.SelectMany(t => new[] { 1, 2, 4, 8 }.Select(g => (t.ToString(), g, 10.0)))]);
+        var throughputs =
+            Fixtures.Throughputs(
+            [.. ModelFamily.Templates.SelectMany(t => new[] { 1, 2, 4, 8 }.Select(g => (t.ToString(), g, 10.0)))]);
         var options = new TraceGeneratorOptions { Jobs = 4000, MeanArrivalGapSeconds = 25 };
         var jobs = new TraceGenerator(throughputs, options).Generate(new SeedTree(7));
         Assert.Equal(jobs, new TraceGenerator(throughputs, options).Generate(new SeedTree(7)));
@@ -95,6 +115,7 @@ public class TraceTests
         Assert.InRange(Fraction(j => j.DurationSeconds <= 3600 * 1.17), 0.69, 0.75);
         Assert.All(jobs, j => Assert.InRange(j.DurationSeconds, 720, 18000));
         Assert.All(jobs, j => Assert.Equal(Math.Round(j.DurationSeconds * 10), j.TotalSteps));
-        Assert.Equal("120_0.2_5_100_40_25_0,0.5,0.5_0.6,0.3,0.09,0.01_multigpu_dynamic.trace", new TraceGeneratorOptions().FileName(25));
+        Assert.Equal("120_0.2_5_100_40_25_0,0.5,0.5_0.6,0.3,0.09,0.01_multigpu_dynamic.trace",
+            new TraceGeneratorOptions().FileName(25));
     }
 }

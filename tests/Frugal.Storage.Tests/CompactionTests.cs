@@ -57,7 +57,8 @@ public sealed class CompactionTests
                         own.Remove(mine);
                         break;
                     case 2:
-                        await store.RmwAsync(mine, 7, static (input, current, exists) => exists ? current + input : input);
+                        await store.RmwAsync(mine, 7, static (input, current, exists) =>
+                            exists ? current + input : input);
                         own[mine] = own.TryGetValue(mine, out var old) ? old + 7 : 7;
                         break;
                     default:
@@ -114,8 +115,10 @@ public sealed class CompactionTests
         var stats = store.Stats();
         // 300k updates append ~10 MB; without compaction the logs would span all of it.
         Assert.True(stats.BytesWritten > 4 * options.DiskBudget!.Value, $"only {stats.BytesWritten} bytes written");
-        Assert.True(peak < 3 * options.DiskBudget.Value, $"the logs spanned {peak} bytes, over the {options.DiskBudget} budget");
-        Assert.True(stats.ReclaimedBytes > 4 * options.DiskBudget.Value, $"only {stats.ReclaimedBytes} bytes given back");
+        Assert.True(peak < 3 * options.DiskBudget.Value,
+            $"the logs spanned {peak} bytes, over the {options.DiskBudget} budget");
+        Assert.True(stats.ReclaimedBytes > 4 * options.DiskBudget.Value,
+            $"only {stats.ReclaimedBytes} bytes given back");
         Assert.True(stats.AutoCheckpoints > 0);
         var onDisk = DiskUsage.AllocatedBytes(dir.Path);
         Assert.True(onDisk < 3 * options.DiskBudget.Value, $"the files occupy {onDisk} bytes");

@@ -70,7 +70,8 @@ public sealed class ConcurrencyTests
             {
                 var random = new Frugal.Core.Randomness.RandomStream((ulong)t);
                 while (!stop.IsCancellationRequested)
-                    await store.RmwAsync(random.NextInt64(keys), 10, static (input, current, exists) => current + input * 1000);
+                    await store.RmwAsync(random.NextInt64(keys), 10, static (input, current, exists) =>
+                        current + input * 1000);
             })).ToArray();
             for (var i = 0; i < 5; i++) store.Checkpoint();
             stop.Cancel();

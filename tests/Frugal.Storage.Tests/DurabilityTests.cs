@@ -21,7 +21,8 @@ public sealed class DurabilityTests
         using var recovered = KvStore<long, long>.Open(SmallStore.Options(dir.Path));
         Assert.False(recovered.Bytes.Recovery.Created);
         Assert.Equal(1, recovered.Bytes.Recovery.CheckpointSequence);
-        Assert.True(recovered.Bytes.Recovery.TruncatedBytes > 0, "the unflushed-at-checkpoint tail should have been cut");
+        Assert.True(recovered.Bytes.Recovery.TruncatedBytes > 0,
+            "the unflushed-at-checkpoint tail should have been cut");
         for (long k = 0; k < 2000; k++)
         {
             var read = await recovered.ReadAsync(k);
@@ -43,7 +44,8 @@ public sealed class DurabilityTests
         var log = Path.Combine(dir.Path, "hlog.dat");
         var length = new FileInfo(log).Length;
         // A torn write past the checkpoint: half a record that claims to be a newer "k".
-        using (var file = new FileStream(log, FileMode.Append)) file.Write(Enumerable.Repeat((byte)0xAB, 100).ToArray());
+        using (var file =
+            new FileStream(log, FileMode.Append)) file.Write(Enumerable.Repeat((byte)0xAB, 100).ToArray());
         using var recovered = KvStore.Open(SmallStore.Options(dir.Path));
         Assert.Equal(100, recovered.Recovery.TruncatedBytes);
         Assert.Equal(length, new FileInfo(log).Length);
@@ -180,7 +182,8 @@ public sealed class DurabilityTests
             AssertAPrefixAtOrAfter(reads, lastSeen);
             lastSeen = CrashChild.LastRound(store);
             // More checkpoints than rounds: compaction took some of its own (and gave space back).
-            Assert.True(store.Bytes.Recovery.CheckpointSequence > lastSeen, $"checkpoint {store.Bytes.Recovery.CheckpointSequence} after {lastSeen} rounds");
+            Assert.True(store.Bytes.Recovery.CheckpointSequence > lastSeen,
+                $"checkpoint {store.Bytes.Recovery.CheckpointSequence} after {lastSeen} rounds");
         }
         Assert.True(lastSeen >= 9);
     }
@@ -234,7 +237,8 @@ public sealed class DurabilityTests
             while (reported < until)
             {
                 var line = await child.StandardOutput.ReadLineAsync(timeout.Token)
-                           ?? throw new InvalidOperationException($"the child exited early: {await child.StandardError.ReadToEndAsync()}");
+                           ?? throw new InvalidOperationException(
+                               $"the child exited early: {await child.StandardError.ReadToEndAsync()}");
                 reported = long.Parse(line.Split(' ')[1]);
             }
             await Task.Delay(delayMs);
@@ -260,12 +264,16 @@ public sealed class FullDiskTests
 
         public void Write(long position, ReadOnlySpan<byte> data)
         {
-            if (position + data.Length > quota) throw new StorageException($"{Name}: writing {data.Length} bytes at offset {position} failed (disk full?): No space left on device");
+            if (position + data.Length
+                > quota) throw new StorageException(
+                $"{Name}: writing {data.Length} bytes at offset {position} failed (disk full?): No space left on " +
+                $"device");
             _file.Write(position, data);
         }
 
         public int Read(long position, Span<byte> destination) => _file.Read(position, destination);
-        public ValueTask<int> ReadAsync(long position, Memory<byte> destination) => _file.ReadAsync(position, destination);
+        public ValueTask<int> ReadAsync(long position, Memory<byte> destination) =>
+            _file.ReadAsync(position, destination);
         public void Flush() => _file.Flush();
         public void Truncate(long length) => _file.Truncate(length);
         public void Dispose() => _file.Dispose();

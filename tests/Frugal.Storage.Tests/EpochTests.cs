@@ -17,7 +17,8 @@ public sealed class EpochTests
 
     /// <summary>
     /// More pending actions than drain slots, registered by a thread that is itself protected (a writer opening pages
-    /// faster than old ones can be flushed): registering must not wait for a slot, which would wait on the caller itself.
+    /// faster than old ones can be flushed): registering must not wait for a slot, which would wait on the caller
+    /// itself.
     /// The store hung this way with 4 KiB pages and 8 writer threads.
     /// </summary>
     [Fact]
@@ -34,7 +35,9 @@ public sealed class EpochTests
             epoch.Unprotect(slot);
             return before;
         });
-        var before = await registering.WaitAsync(TimeSpan.FromSeconds(30)); // a TimeoutException: Bump blocked a protected thread
+        var before =
+            await registering.WaitAsync(
+            TimeSpan.FromSeconds(30)); // a TimeoutException: Bump blocked a protected thread
         Assert.Equal(0, before);
         Assert.Equal(1000, ran);
     }

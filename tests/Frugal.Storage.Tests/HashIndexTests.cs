@@ -7,7 +7,9 @@ public sealed unsafe class HashIndexTests
     {
         // 4 buckets for 2000 hashes: long overflow chains and constant tag races.
         using var index = new HashIndex(4);
-        var hashes = Enumerable.Range(0, 2000).Select(i => (ulong)Frugal.Core.Distributions.YcsbScrambledZipfian.FnvHash64(i)).ToArray();
+        var hashes =
+            Enumerable.Range(0, 2000).Select(i => (ulong)Frugal.Core.Distributions.YcsbScrambledZipfian.FnvHash64(i))
+            .ToArray();
         var slots = new IntPtr[4, hashes.Length];
         Parallel.For(0, 4, t =>
         {

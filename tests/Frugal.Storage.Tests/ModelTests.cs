@@ -36,7 +36,8 @@ public sealed class ModelTests
                         model.Remove(key);
                         break;
                     case < 55:
-                        await store.RmwAsync(key, 3, static (input, current, exists) => exists ? current + input : 1000 + input);
+                        await store.RmwAsync(key, 3, static (input, current, exists) =>
+                            exists ? current + input : 1000 + input);
                         model[key] = model.TryGetValue(key, out var old) ? old + 3 : 1003;
                         break;
                     default:
@@ -154,7 +155,9 @@ public sealed class ModelTests
         Assert.Equal(16L << 20, plan.ColdLogMemoryBytes);
         Assert.Equal(272L << 20, plan.LogMemoryBytes);
         Assert.Equal(2 * plan.LogMemoryBytes, plan.HotLogBudget);
-        Assert.Equal(8L << 30, plan.HotLogBudget + plan.ColdLogBudget + ColdIndex.LogBudget(plan.ColdIndexBuckets, plan.ColdIndexFrames, plan.ColdIndexPageBits));
+        Assert.Equal(8L << 30,
+            plan.HotLogBudget + plan.ColdLogBudget
+            + ColdIndex.LogBudget(plan.ColdIndexBuckets, plan.ColdIndexFrames, plan.ColdIndexPageBits));
         var noCache = MemoryPlan.From(new KvStoreOptions { Directory = "unused", MemoryBudget = 512L << 20, ReadCacheBytes = 0 });
         Assert.Equal(0, noCache.ReadCacheBytes);
         Assert.Throws<BadInputException>(

@@ -3,7 +3,8 @@ namespace Frugal.Storage.Tests;
 /// <summary>A fresh folder under the temp path, deleted with everything in it on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "frugal-storage-tests-" + Guid.NewGuid().ToString("N"));
+    public string Path { get; } =
+        System.IO.Path.Combine(System.IO.Path.GetTempPath(), "frugal-storage-tests-" + Guid.NewGuid().ToString("N"));
 
     public TempDirectory() => Directory.CreateDirectory(Path);
 
@@ -50,7 +51,8 @@ internal readonly struct AddInt64 : IRmwFunction
 /// <summary>Appends the input to the current value: the value grows, so updates cannot stay in place.</summary>
 internal readonly struct Append : IRmwFunction
 {
-    public int ResultLength(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists) => (exists ? current.Length : 0) + input.Length;
+    public int ResultLength(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists) =>
+        (exists ? current.Length : 0) + input.Length;
 
     public void Merge(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists, Span<byte> result)
     {

@@ -1,5 +1,5 @@
-using Frugal.Core.Randomness;
 using Frugal.Core.Errors;
+using Frugal.Core.Randomness;
 using Frugal.Storage;
 using Frugal.Workloads.Ycsb;
 
@@ -23,7 +23,8 @@ public sealed class YcsbTests
 
     private static void LoadAndRun(string directory)
     {
-        var settings = new YcsbSettings(Records: 50_000, ValueBytes: 100, Threads: 2, Duration: TimeSpan.FromMilliseconds(300));
+        var settings =
+            new YcsbSettings(Records: 50_000, ValueBytes: 100, Threads: 2, Duration: TimeSpan.FromMilliseconds(300));
         var options = new KvStoreOptions { Directory = directory, MemoryBudget = settings.DataBytes / 8 };
         using var target = new FrugalTarget(KvStore.Open(options));
         var load = YcsbRunner.Load(target, settings);
@@ -55,7 +56,8 @@ public sealed class YcsbTests
         var random = new RandomStream(3);
         var reads = Enumerable.Range(0, 100_000).Count(_ => YcsbWorkload.B.NextOperation(random) == YcsbOperation.Read);
         Assert.InRange(reads, 94_000, 96_000);
-        Assert.All(Enumerable.Range(0, 1000), _ => Assert.Equal(YcsbOperation.ReadModifyWrite, YcsbWorkload.F.NextOperation(random)));
+        Assert.All(Enumerable.Range(0, 1000), _ =>
+            Assert.Equal(YcsbOperation.ReadModifyWrite, YcsbWorkload.F.NextOperation(random)));
         Assert.Equal(YcsbWorkload.D, YcsbWorkload.Parse("d"));
         Assert.Contains("A, B, C, D, F", Assert.Throws<UnknownNameException>(() => YcsbWorkload.Parse("Z")).Message);
     }

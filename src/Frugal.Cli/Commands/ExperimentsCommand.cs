@@ -16,7 +16,8 @@ internal sealed class ExperimentsCommand(IAnsiConsole console, ExperimentCatalog
         JsonOutput.Emit(console, settings, JsonSerializer.Serialize(list, ResultJson.Options));
         if (settings.JsonOnConsole) return ExitCodes.Success;
         var table = new Table().AddColumns("name", "title", "what it shows");
-        foreach (var e in catalog.All) table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Title), Markup.Escape(e.Description));
+        foreach (var e in catalog.All) table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Title),
+            Markup.Escape(e.Description));
         console.Write(table);
         return ExitCodes.Success;
     }

@@ -9,7 +9,8 @@ namespace Frugal.Cli.Commands;
 internal class GlobalSettings : CommandSettings
 {
     [CommandOption("--seed <SEED>")]
-    [Description("Master seed, a whole number from 0 to 2^64-1: every random choice of the run derives from it (default 42).")]
+    [Description(
+        "Master seed, a whole number from 0 to 2^64-1: every random choice of the run derives from it (default 42).")]
     [DefaultValue("42")]
     public string SeedText { get; init; } = "42";
 
@@ -21,7 +22,8 @@ internal class GlobalSettings : CommandSettings
     public string Out { get; init; } = "frugal-out";
 
     [CommandOption("--json [PATH]")]
-    [Description("Print results as JSON on standard output instead of tables; with PATH, write the JSON to that file too.")]
+    [Description(
+        "Print results as JSON on standard output instead of tables; with PATH, write the JSON to that file too.")]
     public FlagValue<string> Json { get; init; } = new();
 
     /// <summary>JSON replaces the tables on standard output (<c>--json</c> without a path).</summary>

@@ -7,8 +7,11 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands;
 
-/// <summary><c>frugal reproduce</c>: runs the registered experiments and writes their results and the HTML report.</summary>
-internal sealed class ReproduceCommand(IAnsiConsole console, ExperimentCatalog catalog) : Command<ReproduceCommand.Settings>
+/// <summary>
+/// <c>frugal reproduce</c>: runs the registered experiments and writes their results and the HTML report.
+/// </summary>
+internal sealed class ReproduceCommand(IAnsiConsole console, ExperimentCatalog catalog)
+    : Command<ReproduceCommand.Settings>
 {
     public sealed class Settings : GlobalSettings
     {
@@ -29,7 +32,8 @@ internal sealed class ReproduceCommand(IAnsiConsole console, ExperimentCatalog c
         {
             var global = base.Validate();
             if (!global.Successful) return global;
-            return Only is not null && OnlyNames.Count == 0 ? ValidationResult.Error("--only needs at least one experiment name.") : ValidationResult.Success();
+            return Only is not null && OnlyNames.Count == 0
+                ? ValidationResult.Error("--only needs at least one experiment name.") : ValidationResult.Success();
         }
     }
 
@@ -41,11 +45,14 @@ internal sealed class ReproduceCommand(IAnsiConsole console, ExperimentCatalog c
         var summary = settings.JsonOnConsole
             ? Reproduction.Run(experiments, options, observer: null, cancellation)
             : console.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-                .Start(progress => Reproduction.Run(experiments, options, new ProgressObserver(progress), cancellation));
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                    new ElapsedTimeColumn(), new SpinnerColumn())
+                .Start(progress =>
+                    Reproduction.Run(experiments, options, new ProgressObserver(progress), cancellation));
 
         if (!settings.JsonOnConsole) ResultView.Summary(console, summary);
-        JsonOutput.Emit(console, settings, ResultJson.Serialize(summary.Outcomes.Select(o => o.Result).OfType<ExperimentResult>()));
+        JsonOutput.Emit(console, settings,
+            ResultJson.Serialize(summary.Outcomes.Select(o => o.Result).OfType<ExperimentResult>()));
         return summary.AllSucceeded ? ExitCodes.Success : ExitCodes.Failure;
     }
 }

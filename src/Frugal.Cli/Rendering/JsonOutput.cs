@@ -4,7 +4,9 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Rendering;
 
-/// <summary>JSON for machines: written raw to the console's stream, bypassing Spectre's line wrapping and markup.</summary>
+/// <summary>
+/// JSON for machines: written raw to the console's stream, bypassing Spectre's line wrapping and markup.
+/// </summary>
 internal static class JsonOutput
 {
     /// <summary>Whether JSON replaces the tables on standard output (<c>--json</c> without a path).</summary>
@@ -20,7 +22,10 @@ internal static class JsonOutput
     public static string? PathProblem(FlagValue<string> option) =>
         PathOf(option) is { } path ? OutputPaths.FileProblem(path, createsFolder: false) : null;
 
-    /// <summary>Sends <paramref name="json"/> where <c>--json</c> asked: to standard output, to a file (written atomically), or nowhere.</summary>
+    /// <summary>
+    /// Sends <paramref name="json"/> where <c>--json</c> asked: to standard output, to a file (written atomically), or
+    /// nowhere.
+    /// </summary>
     public static void Emit(IAnsiConsole console, GlobalSettings settings, string json) =>
         Emit(console, settings.Json, json);
 

@@ -16,13 +16,15 @@ internal static class ResultView
     /// </summary>
     public static void Result(IAnsiConsole console, ExperimentResult result)
     {
-        console.Write(new Rule($"[bold]{Markup.Escape(result.Title)}[/] [grey]({Markup.Escape(result.Name)})[/]").LeftJustified());
+        console.Write(new Rule($"[bold]{Markup.Escape(result.Title)}[/] [grey]({Markup.Escape(result.Name)})[/]")
+            .LeftJustified());
         if (result.Summary is { } summary) console.WriteLine(summary);
         if (result.Records.Count > 0)
         {
             Records(console, result.Records[0]);
             if (result.Records.Count > 1)
-                console.MarkupLineInterpolated($"[grey]{result.Records.Count - 1} more tables and {result.Metrics.Count} metrics in results/{result.Name}.*[/]");
+                console.MarkupLineInterpolated(
+                    $"[grey]{result.Records.Count - 1} more tables and {result.Metrics.Count} metrics in results/{result.Name}.*[/]");
             return;
         }
         var metrics = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
@@ -47,12 +49,15 @@ internal static class ResultView
     /// <summary>Each result, then one line per experiment and where the report is.</summary>
     public static void Summary(IAnsiConsole console, ReproductionSummary summary)
     {
-        foreach (var result in summary.Outcomes.Select(o => o.Result).OfType<ExperimentResult>()) Result(console, result);
+        foreach (var result in summary.Outcomes.Select(o => o.Result).OfType<ExperimentResult>()) Result(console,
+            result);
 
         var table = new Table().Title("[bold]reproduce[/]").AddColumns("experiment", "status", "time", "headline");
         foreach (var o in summary.Outcomes)
         {
-            var headline = o.Result is { } r ? string.Join("; ", r.Metrics.Take(3).Select(m => $"{m.Name} = {m.Display()}")) : o.Error ?? "";
+            var headline =
+                o.Result is { } r ? string.Join("; ", r.Metrics.Take(3).Select(m => $"{m.Name} = {m.Display()}"))
+                : o.Error ?? "";
             table.AddRow(Markup.Escape(o.Experiment.Name), o.Succeeded ? "[green]ok[/]" : "[red]failed[/]",
                 o.Duration.TotalSeconds.ToString("0.0 's'", CultureInfo.InvariantCulture), Markup.Escape(headline));
         }

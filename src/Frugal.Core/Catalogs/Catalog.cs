@@ -21,19 +21,22 @@ public sealed class Catalog<T>(string kind)
     public IReadOnlyList<string> Names => _entries.Select(e => e.Name).ToArray();
 
     /// <summary>Every accepted name: the entries' names, then the aliases.</summary>
-    public IReadOnlyList<string> AcceptedNames => [.. Names, .. _lookup.Keys.Except(Names, StringComparer.OrdinalIgnoreCase)];
+    public IReadOnlyList<string> AcceptedNames =>
+        [.. Names, .. _lookup.Keys.Except(Names, StringComparer.OrdinalIgnoreCase)];
 
     /// <summary>The entries with their names and one-line descriptions, in registration order.</summary>
     public IReadOnlyList<(string Name, string Description, T Entry)> Entries => _entries;
 
     /// <summary>Adds an entry under <paramref name="name"/> and any <paramref name="aliases"/>.</summary>
-    /// <exception cref="ArgumentException">A name or alias is already taken (a programming error, not bad input).</exception>
+    /// <exception cref="ArgumentException">A name or alias is already taken (a programming error, not bad
+    /// input).</exception>
     public Catalog<T> Add(string name, T entry, string description = "", params string[] aliases)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         foreach (var key in aliases.Prepend(name))
         {
-            if (!_lookup.TryAdd(key, name)) throw new ArgumentException($"{Kind} catalogue: '{key}' is already registered.");
+            if (!_lookup.TryAdd(key, name)) throw new ArgumentException(
+                $"{Kind} catalogue: '{key}' is already registered.");
         }
         _entries.Add((name, description, entry));
         return this;

@@ -17,12 +17,14 @@ public sealed class Categorical : IDiscreteDistribution
     /// <exception cref="ArgumentOutOfRangeException">A weight is negative or not finite.</exception>
     public Categorical(IReadOnlyList<double> weights)
     {
-        if (weights.Count == 0) throw new ArgumentException("a categorical distribution needs at least one weight.", nameof(weights));
+        if (weights.Count == 0) throw new ArgumentException("a categorical distribution needs at least one weight.",
+            nameof(weights));
         double total = 0;
         for (var i = 0; i < weights.Count; i++)
         {
             if (!(weights[i] >= 0) || double.IsInfinity(weights[i]))
-                throw new ArgumentOutOfRangeException(nameof(weights), weights[i], $"weight {i} must be a non-negative finite number.");
+                throw new ArgumentOutOfRangeException(nameof(weights), weights[i],
+                    $"weight {i} must be a non-negative finite number.");
             total += weights[i];
         }
         if (!(total > 0)) throw new ArgumentException("at least one weight must be positive.", nameof(weights));
@@ -34,7 +36,10 @@ public sealed class Categorical : IDiscreteDistribution
     }
 
     /// <inheritdoc/>
-    public string Name => "Categorical(" + string.Join(", ", _probabilities.Select(p => p.ToString("G3", System.Globalization.CultureInfo.InvariantCulture))) + ")";
+    public string Name =>
+        "Categorical("
+        + string.Join(", ",
+        _probabilities.Select(p => p.ToString("G3", System.Globalization.CultureInfo.InvariantCulture))) + ")";
     /// <inheritdoc/>
     public long Min => 0;
     /// <inheritdoc/>

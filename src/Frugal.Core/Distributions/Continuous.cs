@@ -12,7 +12,8 @@ public sealed class Uniform : IContinuousDistribution
     {
         Check.Finite(lower, nameof(lower));
         Check.Finite(upper, nameof(upper));
-        if (!(upper > lower)) throw new ArgumentOutOfRangeException(nameof(upper), upper, "upper must be greater than lower.");
+        if (!(upper > lower)) throw new ArgumentOutOfRangeException(nameof(upper), upper,
+            "upper must be greater than lower.");
         Lower = lower;
         Upper = upper;
     }
@@ -114,7 +115,8 @@ internal sealed class LogNormal : IContinuousDistribution
     {
         Check.Positive(median, nameof(median));
         if (!(geometricStandardDeviation > 1))
-            throw new ArgumentOutOfRangeException(nameof(geometricStandardDeviation), geometricStandardDeviation, "the geometric standard deviation must exceed 1.");
+            throw new ArgumentOutOfRangeException(nameof(geometricStandardDeviation), geometricStandardDeviation,
+                "the geometric standard deviation must exceed 1.");
         return new LogNormal(Math.Log(median), Math.Log(geometricStandardDeviation));
     }
 

@@ -16,7 +16,9 @@ public sealed class Dirichlet : ISampler<double[]>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is not a positive finite number.</exception>
     public Dirichlet(IReadOnlyList<double> alpha)
     {
-        if (alpha.Count < 2) throw new ArgumentException("a Dirichlet distribution needs at least two concentration parameters.", nameof(alpha));
+        if (alpha.Count
+            < 2) throw new ArgumentException("a Dirichlet distribution needs at least two concentration parameters.",
+            nameof(alpha));
         for (var i = 0; i < alpha.Count; i++) Check.Positive(alpha[i], $"alpha[{i}]");
         _alpha = alpha.ToArray();
         Concentration = _alpha.Sum();
@@ -31,7 +33,10 @@ public sealed class Dirichlet : ISampler<double[]>
     public double Concentration { get; }
 
     /// <summary>A short description with its parameters, e.g. <c>Dirichlet(1, 1, 1)</c>.</summary>
-    public string Name => "Dirichlet(" + string.Join(", ", _alpha.Select(a => a.ToString("G4", System.Globalization.CultureInfo.InvariantCulture))) + ")";
+    public string Name =>
+        "Dirichlet("
+        + string.Join(", ", _alpha.Select(a => a.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)))
+        + ")";
 
     /// <summary>The expected probability vector, α / α_0.</summary>
     public double[] Mean => _alpha.Select(a => a / Concentration).ToArray();
@@ -40,5 +45,6 @@ public sealed class Dirichlet : ISampler<double[]>
     public double[] Sample(RandomStream random) => Mn.Dirichlet.Sample(random, _alpha);
 
     /// <summary>The CDF of the i-th marginal, Beta(α_i, α_0 − α_i).</summary>
-    public double MarginalCdf(int i, double x) => Mn.Beta.CDF(_alpha[i], Concentration - _alpha[i], Math.Clamp(x, 0, 1));
+    public double MarginalCdf(int i, double x) =>
+        Mn.Beta.CDF(_alpha[i], Concentration - _alpha[i], Math.Clamp(x, 0, 1));
 }

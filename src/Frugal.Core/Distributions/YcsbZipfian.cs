@@ -27,7 +27,8 @@ public sealed class YcsbZipfian : IDiscreteDistribution
     {
         if (max < min) throw new ArgumentOutOfRangeException(nameof(max), max, "max must not be below min.");
         if (!(theta >= 0 && theta < 1))
-            throw new ArgumentOutOfRangeException(nameof(theta), theta, "YCSB's zipfian generator needs 0 <= theta < 1 (use Zipf for theta >= 1).");
+            throw new ArgumentOutOfRangeException(nameof(theta), theta,
+                "YCSB's zipfian generator needs 0 <= theta < 1 (use Zipf for theta >= 1).");
         Min = min;
         Max = max;
         _n = max - min + 1;
@@ -69,7 +70,9 @@ public sealed class YcsbZipfian : IDiscreteDistribution
     /// <inheritdoc/>
     public double Probability(long k) => k < Min || k > Max ? 0 : RankCdf(k - Min) - RankCdf(k - Min - 1);
 
-    /// <summary>P(rank ≤ r) under the generator's exact law: the measure of the draws u that map to ranks ≤ r.</summary>
+    /// <summary>
+    /// P(rank ≤ r) under the generator's exact law: the measure of the draws u that map to ranks ≤ r.
+    /// </summary>
     public double RankCdf(long r)
     {
         if (r < 0) return 0;
@@ -150,7 +153,9 @@ public sealed class YcsbScrambledZipfian : IDiscreteDistribution
     /// <inheritdoc/>
     public double Probability(long k) => k < Min || k > Max ? 0 : _itemLaw.Value[k - Min];
 
-    /// <summary>YCSB's <c>Utils.fnvhash64</c>: FNV-1a over the 8 little-endian bytes, then the absolute value.</summary>
+    /// <summary>
+    /// YCSB's <c>Utils.fnvhash64</c>: FNV-1a over the 8 little-endian bytes, then the absolute value.
+    /// </summary>
     public static ulong FnvHash64(long value)
     {
         unchecked

@@ -24,7 +24,8 @@ public sealed class DistributionFitExperiment : IExperiment
     public string Title => "Random generators against their analytic laws";
     /// <inheritdoc/>
     public string Description =>
-        "Samples every distribution generator in Frugal.Core and tests the sample against the generator's analytic law " +
+        "Samples every distribution generator in Frugal.Core and tests the sample against the generator's analytic " +
+            "law " +
         "(Kolmogorov–Smirnov for continuous laws, Pearson chi-square for discrete ones).";
 
     private sealed record FitCheck(string Distribution, FitTest Test, int Samples, Chart Chart);
@@ -55,15 +56,20 @@ public sealed class DistributionFitExperiment : IExperiment
             .WithMetric("passed", passed)
             .WithMetric("smallest_p_value", checks.Min(c => c.Test.PValue))
             .WithMetric("ycsb_zipfian_tv_to_ideal_zipf", gap);
-        result.Summary = $"{passed} of {checks.Count} generators are consistent with their analytic law at significance {Significance}. " +
-                         $"YCSB's zipfian generator (θ = 0.99, {ZipfItems} items) is, by design, {gap:P2} in total variation from the ideal Zipf law.";
+        result.Summary =
+            $"{passed} of {checks.Count} generators are consistent with their analytic law at significance " +
+            $"{Significance}. " +
+                         $"YCSB's zipfian generator (θ = 0.99, {ZipfItems} items) is, by design, {gap:P2} in total " +
+                             $"variation from the ideal Zipf law.";
 
         var table = new RecordTable("fits", [
             new Column("distribution", ColumnKind.Text), new Column("test", ColumnKind.Text), new Column("statistic"),
-            new Column("p_value"), new Column("degrees_of_freedom"), new Column("samples"), new Column("verdict", ColumnKind.Text),
+            new Column("p_value"), new Column("degrees_of_freedom"), new Column("samples"),
+                new Column("verdict", ColumnKind.Text),
         ]);
         foreach (var c in checks)
-            table.Add(c.Distribution, c.Test.Test, c.Test.Statistic, c.Test.PValue, c.Test.DegreesOfFreedom > 0 ? c.Test.DegreesOfFreedom : null, c.Samples,
+            table.Add(c.Distribution, c.Test.Test, c.Test.Statistic, c.Test.PValue,
+                c.Test.DegreesOfFreedom > 0 ? c.Test.DegreesOfFreedom : null, c.Samples,
                 c.Test.Passes(Significance) ? "pass" : "FAIL");
         result.Records.Add(table);
         result.Charts.AddRange(checks.Select(c => c.Chart));
@@ -79,9 +85,11 @@ public sealed class DistributionFitExperiment : IExperiment
         ("categorical", (r, n) => CategoricalFit(new Categorical([0.6, 0.3, 0.09, 0.01]), r, n)),
         ("zipf-0.99", (r, n) => RankFrequency("zipf-0.99", new Zipf(0, ZipfItems - 1, 0.99), r, n)),
         ("zipf-1.5", (r, n) => RankFrequency("zipf-1.5", new Zipf(0, ZipfItems - 1, 1.5), r, n)),
-        ("ycsb-zipfian-0.99", (r, n) => RankFrequency("ycsb-zipfian-0.99", new YcsbZipfian(0, ZipfItems - 1, 0.99), r, n)),
+        ("ycsb-zipfian-0.99", (r, n) =>
+            RankFrequency("ycsb-zipfian-0.99", new YcsbZipfian(0, ZipfItems - 1, 0.99), r, n)),
         ("ycsb-zipfian-0.5", (r, n) => RankFrequency("ycsb-zipfian-0.5", new YcsbZipfian(0, ZipfItems - 1, 0.5), r, n)),
-        ("ycsb-scrambled-0.99", (r, n) => RankFrequency("ycsb-scrambled-0.99", new YcsbScrambledZipfian(0, ZipfItems - 1, 0.99), r, n)),
+        ("ycsb-scrambled-0.99", (r, n) =>
+            RankFrequency("ycsb-scrambled-0.99", new YcsbScrambledZipfian(0, ZipfItems - 1, 0.99), r, n)),
         ("dirichlet", (r, n) => DirichletFit(new Dirichlet([1, 2, 3]), r, n)),
     ];
 
@@ -100,10 +108,15 @@ public sealed class DistributionFitExperiment : IExperiment
     private static FitCheck CategoricalFit(Categorical distribution, RandomStream random, int n)
     {
         var counts = Count(distribution, random, n);
-        var categories = Enumerable.Range(0, distribution.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        var chart = new Chart("categorical", ChartKind.Bar, $"{distribution.Name}: observed vs expected frequency", "category", "frequency",
-            [new Series("observed", [], counts.Select(c => (double)c / n).ToArray()), new Series("expected", [], distribution.Probabilities.ToArray())])
-        { Categories = categories };
+        var categories =
+            Enumerable.Range(0, distribution.Count)
+            .Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var chart =
+            new Chart("categorical", ChartKind.Bar, $"{distribution.Name}: observed vs expected frequency", "category",
+            "frequency",
+            [new Series("observed", [], counts.Select(c => (double)c / n).ToArray()),
+                new Series("expected", [], distribution.Probabilities.ToArray())])
+            { Categories = categories };
         return new FitCheck(distribution.Name, GoodnessOfFit.ChiSquare(counts, distribution.Probabilities), n, chart);
     }
 
@@ -116,10 +129,11 @@ public sealed class DistributionFitExperiment : IExperiment
         // Rank items by their expected popularity, so that scrambled keys plot as a Zipf curve too.
         var byPopularity = Enumerable.Range(0, law.Length).OrderByDescending(i => law[i]).ToArray();
         var ranks = byPopularity.Select((_, r) => r + 1.0).ToArray();
-        var chart = new Chart(key, ChartKind.Line, $"{distribution.Name}: frequency by popularity rank", "rank", "frequency",
+        var chart =
+            new Chart(key, ChartKind.Line, $"{distribution.Name}: frequency by popularity rank", "rank", "frequency",
             [new Series("observed", ranks, byPopularity.Select(i => (double)counts[i] / n).ToArray()),
              new Series("analytic", ranks, byPopularity.Select(i => law[i]).ToArray())])
-        { LogX = true, LogY = true };
+            { LogX = true, LogY = true };
         return new FitCheck(distribution.Name, test, n, chart);
     }
 
@@ -133,7 +147,9 @@ public sealed class DistributionFitExperiment : IExperiment
             var p = distribution.Sample(random);
             for (var d = 0; d < p.Length; d++) marginals[d][i] = p[d];
         }
-        var tests = marginals.Select((m, d) => GoodnessOfFit.KolmogorovSmirnov(m, x => distribution.MarginalCdf(d, x))).ToArray();
+        var tests =
+            marginals.Select((m, d) => GoodnessOfFit.KolmogorovSmirnov(m, x => distribution.MarginalCdf(d, x)))
+            .ToArray();
         var combined = new FitTest("Kolmogorov-Smirnov per marginal (Bonferroni)", tests.Max(t => t.Statistic),
             Math.Min(1, tests.Length * tests.Min(t => t.PValue)));
 
@@ -144,9 +160,11 @@ public sealed class DistributionFitExperiment : IExperiment
             var (x, empirical) = CdfPoints(marginals[d]);
             var dimension = d;
             series.Add(new Series($"p{d} empirical", x, empirical));
-            series.Add(new Series($"p{d} Beta law", x, x.Select(v => distribution.MarginalCdf(dimension, v)).ToArray()));
+            series.Add(
+                new Series($"p{d} Beta law", x, x.Select(v => distribution.MarginalCdf(dimension, v)).ToArray()));
         }
-        var chart = new Chart("dirichlet", ChartKind.Line, $"{distribution.Name}: marginal CDFs", "p", "P(p_i ≤ p)", series);
+        var chart =
+            new Chart("dirichlet", ChartKind.Line, $"{distribution.Name}: marginal CDFs", "p", "P(p_i ≤ p)", series);
         return new FitCheck(distribution.Name, combined, n, chart);
     }
 
@@ -168,7 +186,9 @@ public sealed class DistributionFitExperiment : IExperiment
     private static (double[] X, double[] Y) CdfPoints(double[] sorted)
     {
         const int points = 200;
-        var indices = Enumerable.Range(0, points).Select(j => (int)Math.Round(j * (sorted.Length - 1.0) / (points - 1))).Distinct().ToArray();
+        var indices =
+            Enumerable.Range(0, points).Select(j => (int)Math.Round(j * (sorted.Length - 1.0) / (points - 1)))
+            .Distinct().ToArray();
         return (indices.Select(i => sorted[i]).ToArray(), indices.Select(i => (i + 1.0) / sorted.Length).ToArray());
     }
 }

@@ -9,7 +9,9 @@ namespace Frugal.Core.Experiments;
 /// </summary>
 public interface IExperiment
 {
-    /// <summary>The name given to <c>--only</c>: lower case, the component first, e.g. <c>core.distributions</c>.</summary>
+    /// <summary>
+    /// The name given to <c>--only</c>: lower case, the component first, e.g. <c>core.distributions</c>.
+    /// </summary>
     string Name { get; }
 
     /// <summary>A one-line heading for the report.</summary>
@@ -25,8 +27,11 @@ public interface IExperiment
     ExperimentResult Run(ExperimentContext context);
 }
 
-/// <summary>What an experiment is given to run: its own seed tree, the scale, a progress sink and cancellation.</summary>
-public sealed class ExperimentContext(SeedTree seeds, bool quick, IProgress<double>? progress = null, CancellationToken cancellation = default)
+/// <summary>
+/// What an experiment is given to run: its own seed tree, the scale, a progress sink and cancellation.
+/// </summary>
+public sealed class ExperimentContext(SeedTree seeds, bool quick, IProgress<double>? progress = null,
+    CancellationToken cancellation = default)
 {
     /// <summary>The experiment's own node of the run's seed tree (named after the experiment).</summary>
     public SeedTree Seeds { get; } = seeds;

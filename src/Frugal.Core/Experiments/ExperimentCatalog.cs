@@ -3,7 +3,9 @@ using Frugal.Core.Errors;
 
 namespace Frugal.Core.Experiments;
 
-/// <summary>The experiments <c>frugal reproduce</c> knows, in the order they run; components register theirs as they land.</summary>
+/// <summary>
+/// The experiments <c>frugal reproduce</c> knows, in the order they run; components register theirs as they land.
+/// </summary>
 public sealed class ExperimentCatalog
 {
     private readonly Catalog<IExperiment> _experiments = new("experiment");

@@ -25,7 +25,8 @@ public interface IReproductionObserver
 }
 
 /// <summary>What a reproduction produced and where it put it.</summary>
-public sealed record ReproductionSummary(IReadOnlyList<ExperimentOutcome> Outcomes, string ReportPath, string ResultsDirectory)
+public sealed record ReproductionSummary(IReadOnlyList<ExperimentOutcome> Outcomes, string ReportPath,
+    string ResultsDirectory)
 {
     /// <summary>Whether every experiment produced a result.</summary>
     public bool AllSucceeded => Outcomes.All(o => o.Succeeded);
@@ -63,13 +64,18 @@ public static class Reproduction
         }
 
         var plots = WriteResults(outcomes, output);
-        var report = HtmlReport.Render(new ReportHeader("Frugal reproduction", options.Seed, options.Quick, DateTimeOffset.UtcNow), outcomes, plots);
+        var report =
+            HtmlReport.Render(
+            new ReportHeader("Frugal reproduction", options.Seed, options.Quick, DateTimeOffset.UtcNow), outcomes,
+            plots);
         AtomicFile.WriteAllText(output.StagedPath("report", "index.html"), report);
         output.Commit("report");
-        return new ReproductionSummary(outcomes, Path.Combine(output.Root, "report", "index.html"), Path.Combine(output.Root, "results"));
+        return new ReproductionSummary(outcomes, Path.Combine(output.Root, "report", "index.html"),
+            Path.Combine(output.Root, "results"));
     }
 
-    private static ExperimentOutcome RunOne(IExperiment experiment, SeedTree seeds, bool quick, IReproductionObserver? observer, CancellationToken cancellation)
+    private static ExperimentOutcome RunOne(IExperiment experiment, SeedTree seeds, bool quick,
+        IReproductionObserver? observer, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         var progress = new SynchronousProgress<double>(fraction => observer?.Progressed(experiment, fraction));
@@ -87,16 +93,20 @@ public static class Reproduction
         }
     }
 
-    /// <summary>Writes each result's JSON and CSV files and its plots; returns the PNG of each chart for the report.</summary>
+    /// <summary>
+    /// Writes each result's JSON and CSV files and its plots; returns the PNG of each chart for the report.
+    /// </summary>
     private static Dictionary<Chart, byte[]> WriteResults(IEnumerable<ExperimentOutcome> outcomes, OutputFolder output)
     {
         var plots = new Dictionary<Chart, byte[]>(ReferenceEqualityComparer.Instance);
         foreach (var result in outcomes.Select(o => o.Result).OfType<ExperimentResult>())
         {
             AtomicFile.WriteAllText(output.StagedPath("results", $"{result.Name}.json"), ResultJson.Serialize(result));
-            AtomicFile.Write(output.StagedPath("results", $"{result.Name}.metrics.csv"), w => ResultCsv.WriteMetrics(result, w));
+            AtomicFile.Write(output.StagedPath("results", $"{result.Name}.metrics.csv"), w =>
+                ResultCsv.WriteMetrics(result, w));
             foreach (var table in result.Records)
-                AtomicFile.Write(output.StagedPath("results", $"{result.Name}.{table.Name}.csv"), w => ResultCsv.WriteTable(table, w));
+                AtomicFile.Write(output.StagedPath("results", $"{result.Name}.{table.Name}.csv"), w =>
+                    ResultCsv.WriteTable(table, w));
             foreach (var chart in result.Charts)
             {
                 var png = ChartRenderer.RenderPng(chart);

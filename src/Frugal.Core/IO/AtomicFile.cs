@@ -9,7 +9,8 @@ namespace Frugal.Core.IO;
 public static class AtomicFile
 {
     /// <summary>Replaces <paramref name="path"/> with <paramref name="contents"/> as UTF-8, all or nothing.</summary>
-    public static void WriteAllText(string path, string contents) => WriteAllBytes(path, Encoding.UTF8.GetBytes(contents));
+    public static void WriteAllText(string path, string contents) =>
+        WriteAllBytes(path, Encoding.UTF8.GetBytes(contents));
 
     /// <summary>Replaces <paramref name="path"/> with <paramref name="contents"/>, all or nothing.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> contents)
@@ -31,7 +32,9 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>Writes through <paramref name="write"/> into a temporary file, then renames it onto <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes through <paramref name="write"/> into a temporary file, then renames it onto <paramref name="path"/>.
+    /// </summary>
     public static void Write(string path, Action<TextWriter> write)
     {
         var temporary = TemporaryPathFor(path);

@@ -18,14 +18,16 @@ public static partial class InputFile
     /// <param name="path">The file.</param>
     /// <param name="what">What the file is, in the user's terms ("trace", "space file"), for messages.</param>
     /// <param name="limit">The largest size accepted, in bytes.</param>
-    /// <exception cref="BadInputException">Missing, not a regular file, or larger than <paramref name="limit"/>.</exception>
+    /// <exception cref="BadInputException">Missing, not a regular file, or larger than <paramref
+    /// name="limit"/>.</exception>
     public static long Check(string path, string what, long limit = DefaultLimit)
     {
         var (type, size) = Stat(path, what);
         if (type != FileKind.Regular)
             throw new BadInputException($"{what} '{path}': is a {Describe(type)}, not a regular file");
         if (size > limit)
-            throw new BadInputException($"{what} '{path}': {size:N0} bytes, more than the {limit:N0}-byte limit for a {what}");
+            throw new BadInputException(
+                $"{what} '{path}': {size:N0} bytes, more than the {limit:N0}-byte limit for a {what}");
         return size;
     }
 

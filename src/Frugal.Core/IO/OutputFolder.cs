@@ -22,14 +22,16 @@ internal sealed class OutputFolder : IDisposable
     public string Staging { get; }
 
     /// <summary>Creates the folder if needed and checks that it is writable.</summary>
-    /// <exception cref="OutputFolderException">The folder cannot be created or written; the message says which and why.</exception>
+    /// <exception cref="OutputFolderException">The folder cannot be created or written; the message says which and
+    /// why.</exception>
     public static OutputFolder Open(string path)
     {
         var root = Path.GetFullPath(path);
         try
         {
             if (FileInTheWay(root) is { } file)
-                throw new OutputFolderException(root, file == root ? "it is a file, not a folder" : $"'{file}' is a file, not a folder");
+                throw new OutputFolderException(root,
+                    file == root ? "it is a file, not a folder" : $"'{file}' is a file, not a folder");
             Directory.CreateDirectory(root);
             var staging = Path.Combine(root, $".staging-{Guid.NewGuid():N}");
             Directory.CreateDirectory(staging);

@@ -28,8 +28,10 @@ public static class ReferenceData
     }
 
     /// <summary>The folder <see cref="Locate"/> finds.</summary>
-    /// <exception cref="DirectoryNotFoundException">The repository's <c>data/<paramref name="name"/></c> is not there.</exception>
+    /// <exception cref="DirectoryNotFoundException">The repository's <c>data/<paramref name="name"/></c> is not
+    /// there.</exception>
     public static string Require(string name) =>
         Locate(name) ?? throw new DirectoryNotFoundException(
-            $"reference data '{name}' not found: expected data/{name} in the Frugal repository (run from inside a clone)");
+            $"reference data '{name}' not found: expected data/{name} in the Frugal repository (run from inside a " +
+                $"clone)");
 }

@@ -37,7 +37,8 @@ public static class ChartRenderer
                 AddBars(plot, chart, palette);
                 break;
             default:
-                for (var i = 0; i < chart.Series.Count; i++) AddSeries(plot, chart, chart.Series[i], palette.GetColor(i));
+                for (var i = 0; i < chart.Series.Count; i++) AddSeries(plot, chart, chart.Series[i],
+                    palette.GetColor(i));
                 break;
         }
 
@@ -50,7 +51,9 @@ public static class ChartRenderer
     private static void AddSeries(Plot plot, Chart chart, Series series, Color color)
     {
         var (xs, ys) = chart.Kind == ChartKind.Cdf ? EmpiricalCdf(series.Y) : (series.X, series.Y);
-        if (xs.Length != ys.Length) throw new ArgumentException($"chart '{chart.Name}', series '{series.Name}': {xs.Length} x values but {ys.Length} y values.");
+        if (xs.Length
+            != ys.Length) throw new ArgumentException(
+            $"chart '{chart.Name}', series '{series.Name}': {xs.Length} x values but {ys.Length} y values.");
         (xs, ys) = Thin(Transform(xs, chart.LogX), Transform(ys, chart.LogY));
         if (xs.Length == 0) return;
 
@@ -71,7 +74,8 @@ public static class ChartRenderer
 
     private static void AddBars(Plot plot, Chart chart, ScottPlot.Palettes.Category10 palette)
     {
-        var categories = chart.Categories ?? throw new ArgumentException($"bar chart '{chart.Name}' has no categories.");
+        var categories =
+            chart.Categories ?? throw new ArgumentException($"bar chart '{chart.Name}' has no categories.");
         var groups = chart.Series.Count;
         const double groupWidth = 0.8;
         var barWidth = groupWidth / groups;
@@ -79,7 +83,9 @@ public static class ChartRenderer
         {
             var series = chart.Series[s];
             if (series.Y.Length != categories.Count)
-                throw new ArgumentException($"bar chart '{chart.Name}', series '{series.Name}': {series.Y.Length} values for {categories.Count} categories.");
+                throw new ArgumentException(
+                    $"bar chart '{chart.Name}', series '{series.Name}': {series.Y.Length} values for " +
+                    $"{categories.Count} categories.");
             var color = palette.GetColor(s);
             var bars = series.Y.Select((y, c) => new Bar
             {
@@ -91,7 +97,8 @@ public static class ChartRenderer
             plot.Add.Bars(bars);
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = series.Name, FillColor = color });
         }
-        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, categories.Count).Select(c => (double)c).ToArray(), categories.ToArray());
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, categories.Count).Select(c => (double)c).ToArray(),
+            categories.ToArray());
         plot.Axes.Margins(bottom: 0);
     }
 
@@ -102,16 +109,21 @@ public static class ChartRenderer
         return (sorted, ys);
     }
 
-    private static double[] Transform(double[] values, bool log) => log ? values.Select(v => v > 0 ? Math.Log10(v) : double.NaN).ToArray() : values;
+    private static double[] Transform(double[] values, bool log) =>
+        log ? values.Select(v => v > 0 ? Math.Log10(v) : double.NaN).ToArray() : values;
 
-    /// <summary>Drops non-finite points and keeps at most <see cref="MaxPointsPerSeries"/> evenly spaced ones (always the last).</summary>
+    /// <summary>
+    /// Drops non-finite points and keeps at most <see cref="MaxPointsPerSeries"/> evenly spaced ones (always the last).
+    /// </summary>
     private static (double[] X, double[] Y) Thin(double[] xs, double[] ys)
     {
-        var keep = Enumerable.Range(0, xs.Length).Where(i => double.IsFinite(xs[i]) && double.IsFinite(ys[i])).ToArray();
+        var keep =
+            Enumerable.Range(0, xs.Length).Where(i => double.IsFinite(xs[i]) && double.IsFinite(ys[i])).ToArray();
         if (keep.Length > MaxPointsPerSeries)
         {
             var step = (double)(keep.Length - 1) / (MaxPointsPerSeries - 1);
-            keep = Enumerable.Range(0, MaxPointsPerSeries).Select(j => keep[(int)Math.Round(j * step)]).Distinct().ToArray();
+            keep = Enumerable.Range(0, MaxPointsPerSeries).Select(j => keep[(int)Math.Round(j * step)]).Distinct()
+                .ToArray();
         }
         return (keep.Select(i => xs[i]).ToArray(), keep.Select(i => ys[i]).ToArray());
     }

@@ -33,7 +33,9 @@ public sealed class SeedTree
     /// <summary>A child node, for a consumer that hands out streams of its own.</summary>
     public SeedTree Child(string name) => new(MasterSeed, DeriveKey(name), Join(name));
 
-    /// <summary>The stream named <paramref name="name"/> under this node; the same name always gives the same sequence.</summary>
+    /// <summary>
+    /// The stream named <paramref name="name"/> under this node; the same name always gives the same sequence.
+    /// </summary>
     public RandomStream Stream(string name) => new(DeriveKey(name));
 
     /// <summary>The seed of the named stream, for a component that seeds its own generator.</summary>

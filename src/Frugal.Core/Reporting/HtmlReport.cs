@@ -33,17 +33,21 @@ internal static class HtmlReport
     /// <param name="header">The run as a whole.</param>
     /// <param name="outcomes">Every experiment of the run, failed ones included.</param>
     /// <param name="plots">The PNG image of each chart of the results.</param>
-    public static string Render(ReportHeader header, IReadOnlyList<ExperimentOutcome> outcomes, IReadOnlyDictionary<Chart, byte[]> plots)
+    public static string Render(ReportHeader header, IReadOnlyList<ExperimentOutcome> outcomes,
+        IReadOnlyDictionary<Chart, byte[]> plots)
     {
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append("<title>").Append(Encode(header.Title)).Append("</title>\n<style>").Append(Style).Append("</style>\n</head>\n<body>\n");
+            .Append("<title>").Append(Encode(header.Title)).Append("</title>\n<style>").Append(Style)
+                .Append("</style>\n</head>\n<body>\n");
         html.Append("<h1>").Append(Encode(header.Title)).Append("</h1>\n");
         html.Append("<p class=\"meta\">Frugal ").Append(Encode(Version)).Append(" · seed <code>").Append(header.Seed)
             .Append("</code> · ").Append(header.Quick ? "quick scale" : "full scale").Append(" · generated ")
-            .Append(header.GeneratedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture))
-            .Append(" on ").Append(Encode(Environment.MachineName)).Append(" (").Append(Environment.ProcessorCount).Append(" cores)</p>\n");
+            .Append(header.GeneratedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'",
+                System.Globalization.CultureInfo.InvariantCulture))
+            .Append(" on ").Append(Encode(Environment.MachineName)).Append(" (").Append(Environment.ProcessorCount)
+                .Append(" cores)</p>\n");
 
         AppendSummary(html, outcomes);
         foreach (var outcome in outcomes) AppendOutcome(html, outcome, plots);
@@ -53,26 +57,35 @@ internal static class HtmlReport
 
     private static void AppendSummary(StringBuilder html, IReadOnlyList<ExperimentOutcome> outcomes)
     {
-        html.Append("<h2>Summary</h2>\n<table>\n<thead><tr><th>experiment</th><th>status</th><th>time</th><th>headline</th></tr></thead>\n<tbody>\n");
+        html.Append(
+            "<h2>Summary</h2>\n<table>\n<thead><tr><th>experiment</th><th>status</th><th>time</th><th>headline</th></tr></thead>\n<tbody>\n");
         foreach (var o in outcomes)
         {
-            html.Append("<tr><td><a href=\"#").Append(Anchor(o.Experiment.Name)).Append("\">").Append(Encode(o.Experiment.Name)).Append("</a></td>");
+            html.Append("<tr><td><a href=\"#").Append(Anchor(o.Experiment.Name)).Append("\">")
+                .Append(Encode(o.Experiment.Name)).Append("</a></td>");
             html.Append(o.Succeeded ? "<td class=\"ok\">ok</td>" : "<td class=\"failed\">failed</td>");
-            html.Append("<td class=\"num\">").Append(o.Duration.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)).Append(" s</td><td>");
-            html.Append(o.Result is { } r ? Encode(string.Join("; ", r.Metrics.Take(3).Select(m => $"{m.Name} = {m.Display()}"))) : Encode(o.Error ?? ""));
+            html.Append("<td class=\"num\">")
+                .Append(o.Duration.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))
+                .Append(" s</td><td>");
+            html.Append(o.Result is { } r
+                ? Encode(string.Join("; ", r.Metrics.Take(3).Select(m => $"{m.Name} = {m.Display()}")))
+                : Encode(o.Error ?? ""));
             html.Append("</td></tr>\n");
         }
         html.Append("</tbody>\n</table>\n");
     }
 
-    private static void AppendOutcome(StringBuilder html, ExperimentOutcome outcome, IReadOnlyDictionary<Chart, byte[]> plots)
+    private static void AppendOutcome(StringBuilder html, ExperimentOutcome outcome, IReadOnlyDictionary<Chart,
+        byte[]> plots)
     {
         html.Append("<section id=\"").Append(Anchor(outcome.Experiment.Name)).Append("\">\n<h2>")
-            .Append(Encode(outcome.Experiment.Title)).Append(" <code>").Append(Encode(outcome.Experiment.Name)).Append("</code></h2>\n");
+            .Append(Encode(outcome.Experiment.Title)).Append(" <code>").Append(Encode(outcome.Experiment.Name))
+                .Append("</code></h2>\n");
         html.Append("<p>").Append(Encode(outcome.Experiment.Description)).Append("</p>\n");
         if (outcome.Result is not { } result)
         {
-            html.Append("<p class=\"failed\">Failed: ").Append(Encode(outcome.Error ?? "")).Append("</p>\n</section>\n");
+            html.Append("<p class=\"failed\">Failed: ").Append(Encode(outcome.Error ?? ""))
+                .Append("</p>\n</section>\n");
             return;
         }
         if (result.Summary is { } summary) html.Append("<p>").Append(Encode(summary)).Append("</p>\n");
@@ -83,35 +96,42 @@ internal static class HtmlReport
         {
             if (!plots.TryGetValue(chart, out var png)) continue;
             html.Append("<figure><img alt=\"").Append(Encode(chart.Title)).Append("\" src=\"data:image/png;base64,")
-                .Append(Convert.ToBase64String(png)).Append("\"><figcaption>").Append(Encode(chart.Title)).Append("</figcaption></figure>\n");
+                .Append(Convert.ToBase64String(png)).Append("\"><figcaption>").Append(Encode(chart.Title))
+                    .Append("</figcaption></figure>\n");
         }
         if (result.Charts.Count > 0) html.Append("</div>\n");
         foreach (var table in result.Records)
         {
             html.Append("<h3>").Append(Encode(table.Name)).Append("</h3>\n");
-            var numeric = table.Columns.Select((c, i) => (c, i)).Where(x => x.c.Kind == ColumnKind.Number).Select(x => x.i).ToArray();
+            var numeric =
+                table.Columns.Select((c, i) => (c, i)).Where(x => x.c.Kind == ColumnKind.Number).Select(x => x.i)
+                .ToArray();
             AppendTable(html, table.Columns.Select(ResultMarkdown.Heading).ToArray(),
                 table.Rows.Take(MaxRecordRows).Select(r => r.Select(ResultMarkdown.CellText).ToArray()), numeric);
             if (table.Rows.Count > MaxRecordRows)
-                html.Append("<p class=\"meta\">").Append(table.Rows.Count - MaxRecordRows).Append(" more rows in <code>results/")
+                html.Append("<p class=\"meta\">").Append(table.Rows.Count - MaxRecordRows)
+                    .Append(" more rows in <code>results/")
                     .Append(Encode($"{result.Name}.{table.Name}.csv")).Append("</code>.</p>\n");
         }
         if (result.Metrics.Count > 0)
         {
             html.Append("<details><summary>Metrics (").Append(result.Metrics.Count).Append(")</summary>\n");
-            AppendTable(html, ["metric", "value"], result.Metrics.Select(m => new[] { m.Name, m.Display() }), numericColumns: [1]);
+            AppendTable(html, ["metric", "value"], result.Metrics.Select(m => new[] { m.Name, m.Display() }),
+                numericColumns: [1]);
             html.Append("</details>\n");
         }
         if (result.Parameters.Count > 0)
         {
             html.Append("<details><summary>Parameters (").Append(result.Parameters.Count).Append(")</summary>\n");
-            AppendTable(html, ["parameter", "value"], result.Parameters.Select(p => new[] { p.Key, p.Value }), numericColumns: []);
+            AppendTable(html, ["parameter", "value"], result.Parameters.Select(p => new[] { p.Key, p.Value }),
+                numericColumns: []);
             html.Append("</details>\n");
         }
         html.Append("</section>\n");
     }
 
-    private static void AppendTable(StringBuilder html, IReadOnlyList<string> header, IEnumerable<string[]> rows, int[] numericColumns)
+    private static void AppendTable(StringBuilder html, IReadOnlyList<string> header, IEnumerable<string[]> rows,
+        int[] numericColumns)
     {
         html.Append("<table>\n<thead><tr>");
         foreach (var h in header) html.Append("<th>").Append(Encode(h)).Append("</th>");
@@ -120,7 +140,8 @@ internal static class HtmlReport
         {
             html.Append("<tr>");
             for (var i = 0; i < row.Length; i++)
-                html.Append(numericColumns.Contains(i) ? "<td class=\"num\">" : "<td>").Append(Encode(row[i])).Append("</td>");
+                html.Append(numericColumns.Contains(i) ? "<td class=\"num\">" : "<td>").Append(Encode(row[i]))
+                    .Append("</td>");
             html.Append("</tr>\n");
         }
         html.Append("</tbody>\n</table>\n");
@@ -128,8 +149,11 @@ internal static class HtmlReport
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 
-    private static string Anchor(string name) => "x-" + string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-'));
+    private static string Anchor(string name) =>
+        "x-" + string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-'));
 
     private static string Version =>
-        typeof(HtmlReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "dev";
+        typeof(HtmlReport)
+            .Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+            ?? "dev";
 }

@@ -17,14 +17,16 @@ public enum ChartKind
 public sealed record Series(string Name, double[] X, double[] Y)
 {
     /// <summary>A series whose X values are 0, 1, 2, ...</summary>
-    public static Series Of(string name, double[] y) => new(name, Enumerable.Range(0, y.Length).Select(i => (double)i).ToArray(), y);
+    public static Series Of(string name, double[] y) =>
+        new(name, Enumerable.Range(0, y.Length).Select(i => (double)i).ToArray(), y);
 }
 
 /// <summary>
 /// A chart as data: what to draw, not how. Results carry charts in this form so they stay
 /// serialisable; <see cref="Plotting.ChartRenderer"/> turns them into PNG or SVG.
 /// </summary>
-public sealed record Chart(string Name, ChartKind Kind, string Title, string XLabel, string YLabel, IReadOnlyList<Series> Series)
+public sealed record Chart(string Name, ChartKind Kind, string Title, string XLabel, string YLabel,
+    IReadOnlyList<Series> Series)
 {
     /// <summary>Category labels of a bar chart, one per Y value.</summary>
     public IReadOnlyList<string>? Categories { get; init; }

@@ -15,7 +15,8 @@ internal static class Csv
         field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
 
     /// <summary>Reads every row; a quoted field may span lines.</summary>
-    /// <exception cref="FormatException">A quote is left open; the message names <paramref name="source"/> and the line.</exception>
+    /// <exception cref="FormatException">A quote is left open; the message names <paramref name="source"/> and the
+    /// line.</exception>
     public static List<string[]> ReadRows(TextReader reader, string source = "<csv>")
     {
         var rows = new List<string[]>();

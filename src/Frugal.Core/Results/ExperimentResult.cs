@@ -44,9 +44,11 @@ public sealed class ExperimentResult
 
     /// <summary>Records a metric, with its unit and confidence bounds where known; returns this result.</summary>
     /// <exception cref="ArgumentException">A metric of that name is already recorded.</exception>
-    public ExperimentResult WithMetric(string name, double value, string? unit = null, double? lower = null, double? upper = null)
+    public ExperimentResult WithMetric(string name, double value, string? unit = null, double? lower = null,
+        double? upper = null)
     {
-        if (Metrics.Any(m => m.Name == name)) throw new ArgumentException($"metric '{name}' is already recorded in '{Name}'.");
+        if (Metrics.Any(m => m.Name == name)) throw new ArgumentException(
+            $"metric '{name}' is already recorded in '{Name}'.");
         Metrics.Add(new Metric(name, value, unit, lower, upper));
         return this;
     }
@@ -54,10 +56,12 @@ public sealed class ExperimentResult
     /// <summary>The metric called <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">The result has no such metric.</exception>
     public Metric Metric(string name) =>
-        Metrics.FirstOrDefault(m => m.Name == name) ?? throw new KeyNotFoundException($"result '{Name}' has no metric '{name}'.");
+        Metrics.FirstOrDefault(m => m.Name == name)
+            ?? throw new KeyNotFoundException($"result '{Name}' has no metric '{name}'.");
 
     /// <summary>The record table called <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">The result has no such table.</exception>
     public RecordTable Table(string name) =>
-        Records.FirstOrDefault(t => t.Name == name) ?? throw new KeyNotFoundException($"result '{Name}' has no record table '{name}'.");
+        Records.FirstOrDefault(t => t.Name == name)
+            ?? throw new KeyNotFoundException($"result '{Name}' has no record table '{name}'.");
 }

@@ -14,7 +14,8 @@ public static class Format
         if (double.IsNaN(value)) return "NaN";
         if (double.IsInfinity(value)) return value > 0 ? "∞" : "-∞";
         var magnitude = Math.Abs(value);
-        if (magnitude >= 1e15 || (magnitude < 1e-4 && magnitude > 0)) return value.ToString("0.###E+0", CultureInfo.InvariantCulture);
+        if (magnitude >= 1e15 || (magnitude < 1e-4 && magnitude > 0)) return value.ToString("0.###E+0",
+            CultureInfo.InvariantCulture);
         if (magnitude >= 1000) return value.ToString("0", CultureInfo.InvariantCulture);
         return value.ToString("G4", CultureInfo.InvariantCulture);
     }

@@ -33,9 +33,12 @@ public sealed class RecordTable
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
         Columns = columns.ToArray();
-        if (Columns.Count == 0) throw new ArgumentException("a record table needs at least one column.", nameof(columns));
+        if (Columns.Count == 0) throw new ArgumentException("a record table needs at least one column.",
+            nameof(columns));
         var duplicate = Columns.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ArgumentException($"column '{duplicate.Key}' appears twice in table '{name}'.", nameof(columns));
+        if (duplicate
+            is not null) throw new ArgumentException($"column '{duplicate.Key}' appears twice in table '{name}'.",
+            nameof(columns));
     }
 
     /// <summary>The table's name, unique within a result.</summary>
@@ -49,7 +52,8 @@ public sealed class RecordTable
     public RecordTable Add(params object?[] cells)
     {
         if (cells.Length != Columns.Count)
-            throw new ArgumentException($"table '{Name}' has {Columns.Count} columns but the row has {cells.Length} cells.");
+            throw new ArgumentException(
+                $"table '{Name}' has {Columns.Count} columns but the row has {cells.Length} cells.");
         var row = new object?[cells.Length];
         for (var i = 0; i < cells.Length; i++) row[i] = Normalise(i, cells[i]);
         _rows.Add(row);
@@ -69,7 +73,9 @@ public sealed class RecordTable
     public double[] Numbers(string column)
     {
         var i = IndexOf(column);
-        if (Columns[i].Kind != ColumnKind.Number) throw new InvalidOperationException($"column '{column}' of table '{Name}' holds text.");
+        if (Columns[i].Kind
+            != ColumnKind.Number) throw new InvalidOperationException(
+            $"column '{column}' of table '{Name}' holds text.");
         return _rows.Where(r => r[i] is not null).Select(r => (double)r[i]!).ToArray();
     }
 
@@ -81,8 +87,10 @@ public sealed class RecordTable
             ColumnKind.Number => cell switch
             {
                 double d => d,
-                float or int or long or short or byte or uint or ulong or ushort or sbyte or decimal => Convert.ToDouble(cell, System.Globalization.CultureInfo.InvariantCulture),
-                _ => throw new ArgumentException($"column '{Columns[column].Name}' of table '{Name}' takes numbers, not '{cell}'."),
+                float or int or long or short or byte or uint or ulong or ushort or sbyte or decimal =>
+                    Convert.ToDouble(cell, System.Globalization.CultureInfo.InvariantCulture),
+                _ => throw new ArgumentException(
+                    $"column '{Columns[column].Name}' of table '{Name}' takes numbers, not '{cell}'."),
             },
             _ => cell as string ?? Format.Parameter(cell),
         };

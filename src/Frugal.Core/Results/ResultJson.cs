@@ -3,7 +3,9 @@ using System.Text.Json.Serialization;
 
 namespace Frugal.Core.Results;
 
-/// <summary>The JSON form of experiment results: camelCase, indented, enums as names, NaN and infinities allowed.</summary>
+/// <summary>
+/// The JSON form of experiment results: camelCase, indented, enums as names, NaN and infinities allowed.
+/// </summary>
 public static class ResultJson
 {
     /// <summary>The serializer options every result file is written and read with.</summary>
@@ -24,7 +26,8 @@ public static class ResultJson
 
     /// <param name="json">The text to read.</param>
     /// <param name="source">Where it came from (a file name), for the error message.</param>
-    /// <exception cref="FormatException">The text is not a valid result; the message names <paramref name="source"/>.</exception>
+    /// <exception cref="FormatException">The text is not a valid result; the message names <paramref
+    /// name="source"/>.</exception>
     public static ExperimentResult Deserialize(string json, string source = "<text>")
     {
         try

@@ -15,20 +15,26 @@ public static class ResultMarkdown
         return sb.ToString();
     }
 
-    /// <summary>The whole result: title, summary, parameters, metrics, and each record table (up to <paramref name="maxRows"/> rows).</summary>
+    /// <summary>
+    /// The whole result: title, summary, parameters, metrics, and each record table (up to <paramref name="maxRows"/>
+    /// rows).
+    /// </summary>
     public static string Render(ExperimentResult result, int maxRows = 50)
     {
         var sb = new StringBuilder();
         sb.Append("## ").Append(result.Title).Append(" (`").Append(result.Name).Append("`)\n\n");
         if (result.Summary is { } summary) sb.Append(summary).Append("\n\n");
         if (result.Parameters.Count > 0)
-            sb.Append("Parameters: ").AppendJoin(", ", result.Parameters.Select(p => $"`{p.Key}={p.Value}`")).Append("\n\n");
+            sb.Append("Parameters: ").AppendJoin(", ", result.Parameters.Select(p => $"`{p.Key}={p.Value}`"))
+                .Append("\n\n");
         if (result.Metrics.Count > 0)
-            sb.Append(Table(["metric", "value"], result.Metrics.Select(m => (IReadOnlyList<string>)[m.Name, m.Display()]))).Append('\n');
+            sb.Append(Table(["metric", "value"],
+                result.Metrics.Select(m => (IReadOnlyList<string>)[m.Name, m.Display()]))).Append('\n');
         foreach (var table in result.Records)
         {
             sb.Append("### ").Append(table.Name).Append("\n\n");
-            sb.Append(Table(table.Columns.Select(Heading).ToArray(), table.Rows.Take(maxRows).Select(r => (IReadOnlyList<string>)r.Select(CellText).ToArray())));
+            sb.Append(Table(table.Columns.Select(Heading).ToArray(),
+                table.Rows.Take(maxRows).Select(r => (IReadOnlyList<string>)r.Select(CellText).ToArray())));
             if (table.Rows.Count > maxRows) sb.Append($"\n({table.Rows.Count - maxRows} more rows in the CSV)\n");
             sb.Append('\n');
         }

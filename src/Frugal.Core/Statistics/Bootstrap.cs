@@ -25,7 +25,8 @@ public static class Bootstrap
     {
         if (values.Length == 0) throw new ArgumentException("a bootstrap needs at least one value.", nameof(values));
         ArgumentOutOfRangeException.ThrowIfLessThan(resamples, 10);
-        if (!(level > 0 && level < 1)) throw new ArgumentOutOfRangeException(nameof(level), level, "the confidence level must lie in (0, 1).");
+        if (!(level > 0 && level < 1)) throw new ArgumentOutOfRangeException(nameof(level), level,
+            "the confidence level must lie in (0, 1).");
 
         var estimates = new double[resamples];
         var resample = new double[values.Length];
@@ -36,6 +37,7 @@ public static class Bootstrap
         }
         Array.Sort(estimates);
         var tail = (1 - level) / 2;
-        return new Interval(statistic(values), Summary.QuantileOfSorted(estimates, tail), Summary.QuantileOfSorted(estimates, 1 - tail), level);
+        return new Interval(statistic(values), Summary.QuantileOfSorted(estimates, tail),
+            Summary.QuantileOfSorted(estimates, 1 - tail), level);
     }
 }

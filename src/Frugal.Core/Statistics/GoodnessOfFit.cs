@@ -2,7 +2,10 @@ using MathNet.Numerics.Distributions;
 
 namespace Frugal.Core.Statistics;
 
-/// <summary>The outcome of a goodness-of-fit test: its statistic and the p-value of the null hypothesis that the sample follows the law.</summary>
+/// <summary>
+/// The outcome of a goodness-of-fit test: its statistic and the p-value of the null hypothesis that the sample follows
+/// the law.
+/// </summary>
 internal readonly record struct FitTest(string Test, double Statistic, double PValue, int DegreesOfFreedom = 0)
 {
     public bool Passes(double significance) => PValue >= significance;
@@ -35,7 +38,8 @@ internal static class GoodnessOfFit
     /// Adjacent categories are pooled until each pooled cell expects at least
     /// <paramref name="minExpected"/> observations, as the test's asymptotics require.
     /// </summary>
-    public static FitTest ChiSquare(IReadOnlyList<long> observed, IReadOnlyList<double> probabilities, double minExpected = 5)
+    public static FitTest ChiSquare(IReadOnlyList<long> observed, IReadOnlyList<double> probabilities,
+        double minExpected = 5)
     {
         if (observed.Count != probabilities.Count)
             throw new ArgumentException($"{observed.Count} observed counts but {probabilities.Count} probabilities.");
@@ -61,7 +65,9 @@ internal static class GoodnessOfFit
             if (cells.Count == 0) cells.Add((pooledObserved, pooledExpected));
             else cells[^1] = (cells[^1].Observed + pooledObserved, cells[^1].Expected + pooledExpected);
         }
-        if (cells.Count < 2) throw new ArgumentException("too few observations for a chi-square test: fewer than two cells expect enough counts.");
+        if (cells.Count
+            < 2) throw new ArgumentException(
+            "too few observations for a chi-square test: fewer than two cells expect enough counts.");
 
         var statistic = cells.Sum(c => (c.Observed - c.Expected) * (c.Observed - c.Expected) / c.Expected);
         var df = cells.Count - 1;
@@ -77,7 +83,9 @@ internal static class GoodnessOfFit
         return sum / 2;
     }
 
-    /// <summary>Q_KS(λ) = 2 Σ_{j≥1} (−1)^{j−1} exp(−2 j² λ²), the Kolmogorov distribution's survival function.</summary>
+    /// <summary>
+    /// Q_KS(λ) = 2 Σ_{j≥1} (−1)^{j−1} exp(−2 j² λ²), the Kolmogorov distribution's survival function.
+    /// </summary>
     private static double KolmogorovSurvival(double lambda)
     {
         if (lambda < 1e-3) return 1;
@@ -86,7 +94,8 @@ internal static class GoodnessOfFit
         {
             var term = sign * Math.Exp(-2 * j * j * lambda * lambda);
             sum += term;
-            if (Math.Abs(term) <= 1e-10 * Math.Abs(sum) || Math.Abs(term) <= 1e-12 * previous) return Math.Clamp(2 * sum, 0, 1);
+            if (Math.Abs(term) <= 1e-10 * Math.Abs(sum)
+                || Math.Abs(term) <= 1e-12 * previous) return Math.Clamp(2 * sum, 0, 1);
             sign = -sign;
             previous = Math.Abs(term);
         }

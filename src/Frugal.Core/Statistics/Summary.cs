@@ -16,7 +16,8 @@ public static class Summary
     /// <summary>The unbiased sample variance (divisor n − 1), by Welford's update.</summary>
     public static double Variance(ReadOnlySpan<double> values)
     {
-        if (values.Length < 2) throw new ArgumentException("the sample variance needs at least two values.", nameof(values));
+        if (values.Length < 2) throw new ArgumentException("the sample variance needs at least two values.",
+            nameof(values));
         double mean = 0, m2 = 0;
         for (var i = 0; i < values.Length; i++)
         {
@@ -38,7 +39,8 @@ public static class Summary
         for (var i = 0; i < values.Length; i++)
         {
             if (!(values[i] > 0))
-                throw new ArgumentOutOfRangeException(nameof(values), values[i], $"the geometric mean needs positive values; value {i} is {values[i]}.");
+                throw new ArgumentOutOfRangeException(nameof(values), values[i],
+                    $"the geometric mean needs positive values; value {i} is {values[i]}.");
             logMean += (Math.Log(values[i]) - logMean) / (i + 1);
         }
         return Math.Exp(logMean);
@@ -74,7 +76,8 @@ public static class Summary
     public static double QuantileOfSorted(ReadOnlySpan<double> sorted, double p)
     {
         RequireSome(sorted.Length);
-        if (!(p >= 0 && p <= 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "a quantile level must lie in [0, 1].");
+        if (!(p >= 0 && p <= 1)) throw new ArgumentOutOfRangeException(nameof(p), p,
+            "a quantile level must lie in [0, 1].");
         var h = (sorted.Length - 1) * p;
         var lo = (int)Math.Floor(h);
         var hi = Math.Min(lo + 1, sorted.Length - 1);

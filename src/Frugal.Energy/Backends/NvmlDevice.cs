@@ -140,18 +140,22 @@ public sealed class NvmlDevice : IEnergyDevice
         [DllImport(Library)] public static extern int nvmlShutdown();
         [DllImport(Library)] public static extern int nvmlDeviceGetHandleByIndex_v2(uint index, out IntPtr device);
         [DllImport(Library)] public static extern int nvmlDeviceGetUUID(IntPtr device, byte[] uuid, uint length);
-        [DllImport(Library)] public static extern int nvmlDeviceGetTotalEnergyConsumption(IntPtr device,
+        [DllImport(Library)]
+        public static extern int nvmlDeviceGetTotalEnergyConsumption(IntPtr device,
             out ulong millijoules);
         [DllImport(Library)] public static extern int nvmlDeviceGetClockInfo(IntPtr device, int type, out uint mhz);
-        [DllImport(Library)] public static extern int nvmlDeviceGetSupportedMemoryClocks(IntPtr device, ref uint count,
+        [DllImport(Library)]
+        public static extern int nvmlDeviceGetSupportedMemoryClocks(IntPtr device, ref uint count,
             uint[]? clocks);
         [DllImport(Library)]
         public static extern int nvmlDeviceGetSupportedGraphicsClocks(IntPtr device, uint memoryMHz, ref uint count,
             uint[]? clocks);
-        [DllImport(Library)] public static extern int nvmlDeviceSetGpuLockedClocks(IntPtr device, uint minMHz,
+        [DllImport(Library)]
+        public static extern int nvmlDeviceSetGpuLockedClocks(IntPtr device, uint minMHz,
             uint maxMHz);
         [DllImport(Library)] public static extern int nvmlDeviceResetGpuLockedClocks(IntPtr device);
-        [DllImport(Library)] public static extern int nvmlDeviceSetMemoryLockedClocks(IntPtr device, uint minMHz,
+        [DllImport(Library)]
+        public static extern int nvmlDeviceSetMemoryLockedClocks(IntPtr device, uint minMHz,
             uint maxMHz);
         [DllImport(Library)] public static extern int nvmlDeviceResetMemoryLockedClocks(IntPtr device);
     }

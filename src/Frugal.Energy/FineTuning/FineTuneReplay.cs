@@ -73,7 +73,8 @@ public static class FineTuneReplay
         {
             var probe = step with
             {
-                ForwardGflop = step.ForwardGflop * s, BackwardGflop = step.BackwardGflop * s * (1 + 0.1 * i),
+                ForwardGflop = step.ForwardGflop * s,
+                BackwardGflop = step.BackwardGflop * s * (1 + 0.1 * i),
                 Gigabytes = step.Gigabytes * (1 + 0.2 * (i % 3)),
             };
             var worst = Enumerable.Range(0, 50).Max(_ => sharing.CoRunLatency(latency, probe, gpuMHz,

@@ -85,7 +85,9 @@ internal sealed class ChainEpisode
         if (method.SubmitsWithDependency)
         {
             // afterany: queued with the predecessor, eligible (and ageing) only from its end.
-            var dependent = SimJob.After(run.Predecessor, "successor", run.Predecessor.Submit, chain.LimitSeconds, chain.LimitSeconds, chain.Nodes, chain.Priority);
+            var dependent =
+                SimJob.After(run.Predecessor, "successor", run.Predecessor.Submit, chain.LimitSeconds,
+                chain.LimitSeconds, chain.Nodes, chain.Priority);
             return Finish(run, dependent);
         }
 
@@ -102,7 +104,9 @@ internal sealed class ChainEpisode
             tick = next;
             Record(run, tick);
             if (run.Predecessor.Start is null || !run.History.IsFull) continue;
-            var context = new DecisionContext(tick, (int)((tick - start) / SnapshotFeatures.IntervalSeconds), run.Predecessor.End!.Value, run.Simulator.MeanWaitOfLastStarted,
+            var context =
+                new DecisionContext(tick, (int)((tick - start) / SnapshotFeatures.IntervalSeconds),
+                run.Predecessor.End!.Value, run.Simulator.MeanWaitOfLastStarted,
                 () => Features(run, tick));
             if (method.ShouldSubmit(context)) return Finish(run, Successor(tick));
         }
@@ -126,7 +130,8 @@ internal sealed class ChainEpisode
         if (count < 2) throw new ArgumentException($"a sample needs at least 2 probes, not {count}.");
         var first = start + Settings.LeadSeconds + 60;
         var last = PredecessorStart(start) + Settings.Chain.LimitSeconds - 60;
-        return Enumerable.Range(0, count).Select(k => first + (last - first) * k / (count - 1)).Select(t => t - (t % 60 + 60) % 60).ToArray();
+        return Enumerable.Range(0, count).Select(k => first + (last - first) * k / (count - 1))
+            .Select(t => t - (t % 60 + 60) % 60).ToArray();
     }
 
     /// <summary>Submits the successor at exactly <paramref name="probeTime"/> and records the state then and the gap
@@ -136,7 +141,9 @@ internal sealed class ChainEpisode
         var run = Begin(start);
         if (probeTime < start + SnapshotFeatures.HistoryLength * SnapshotFeatures.IntervalSeconds)
             throw new ArgumentException("a probe needs a full 24-hour history before it.");
-        for (var tick = start + SnapshotFeatures.IntervalSeconds; tick <= probeTime; tick += SnapshotFeatures.IntervalSeconds) Record(run, tick);
+        for (var tick =
+            start + SnapshotFeatures.IntervalSeconds; tick
+            <= probeTime; tick += SnapshotFeatures.IntervalSeconds) Record(run, tick);
         run.Simulator.AdvanceTo(probeTime);
         var features = Features(run, probeTime);
         var gap = Finish(run, Successor(probeTime));
@@ -200,5 +207,6 @@ internal sealed class ChainEpisode
     }
 
     private float[] Features(Replay run, long now) =>
-        SnapshotFeatures.Flatten(run.History.Rows(), JobTuple.Predecessor(run.Predecessor, now), JobTuple.Successor(Settings.Chain));
+        SnapshotFeatures.Flatten(run.History.Rows(), JobTuple.Predecessor(run.Predecessor, now),
+            JobTuple.Successor(Settings.Chain));
 }

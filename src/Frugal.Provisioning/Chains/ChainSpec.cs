@@ -62,5 +62,6 @@ public readonly record struct ChainGap(double Seconds, int Nodes)
 
     /// <summary>The gap of a successor that started at <paramref name="successorStart"/> (seconds) on
     /// <paramref name="nodes"/> nodes after its predecessor ended at <paramref name="predecessorEnd"/>.</summary>
-    public static ChainGap Between(long predecessorEnd, long successorStart, int nodes) => new(successorStart - predecessorEnd, nodes);
+    public static ChainGap Between(long predecessorEnd, long successorStart, int nodes) =>
+        new(successorStart - predecessorEnd, nodes);
 }

@@ -6,13 +6,16 @@ namespace Frugal.Provisioning.Chains;
 internal readonly record struct JobTuple(double LimitMinutes, double Nodes, double WaitSeconds, double ElapsedSeconds)
 {
     /// <summary>A pending job: waited since submission, not started.</summary>
-    public static JobTuple Pending(SimJob job, long now) => new(job.LimitSeconds / 60.0, job.Nodes, now - job.Submit, 0);
+    public static JobTuple Pending(SimJob job, long now) =>
+        new(job.LimitSeconds / 60.0, job.Nodes, now - job.Submit, 0);
 
     /// <summary>A running job: its queue wait and how long it has run.</summary>
-    public static JobTuple Running(SimJob job, long now) => new(job.LimitSeconds / 60.0, job.Nodes, job.Start!.Value - job.Submit, now - job.Start.Value);
+    public static JobTuple Running(SimJob job, long now) =>
+        new(job.LimitSeconds / 60.0, job.Nodes, job.Start!.Value - job.Submit, now - job.Start.Value);
 
     /// <summary>The predecessor: waiting so far while it pends, its queue wait once it runs.</summary>
-    public static JobTuple Predecessor(SimJob job, long now) => job.Start is { } start && start <= now ? Running(job, now) : Pending(job, now);
+    public static JobTuple Predecessor(SimJob job, long now) =>
+        job.Start is { } start && start <= now ? Running(job, now) : Pending(job, now);
 
     /// <summary>The successor about to be submitted: its request, no wait, no run.</summary>
     public static JobTuple Successor(ChainSpec chain) => new(chain.LimitSeconds / 60.0, chain.Nodes, 0, 0);
@@ -46,7 +49,9 @@ internal static class SnapshotFeatures
     /// <summary>Flattens a full history with the chain's current tuples appended to every row.</summary>
     public static float[] Flatten(IReadOnlyList<float[]> history, JobTuple predecessor, JobTuple successor)
     {
-        if (history.Count != HistoryLength) throw new ArgumentException($"a decision needs {HistoryLength} snapshots, not {history.Count}.");
+        if (history.Count
+            != HistoryLength) throw new ArgumentException(
+            $"a decision needs {HistoryLength} snapshots, not {history.Count}.");
         var x = new float[Length];
         for (var r = 0; r < HistoryLength; r++)
         {
@@ -68,7 +73,9 @@ internal static class SnapshotFeatures
         Pct5(jobs.Select(j => j.ElapsedSeconds), into[12..17]);
     }
 
-    /// <summary>Percentiles 0, 25, 50, 75 and 100 with linear interpolation (NumPy's default); an empty set counts as {0}.</summary>
+    /// <summary>
+    /// Percentiles 0, 25, 50, 75 and 100 with linear interpolation (NumPy's default); an empty set counts as {0}.
+    /// </summary>
     internal static void Pct5(IEnumerable<double> values, Span<float> into)
     {
         var sorted = values.Order().ToArray();

@@ -18,12 +18,14 @@ public sealed record TimeSplit(long TrainFrom, long ValidationFrom, long Validat
     /// The split for a trace: Mirage's Lonestar6 dates where the trace covers them, else the first
     /// <paramref name="trainingFraction"/> of its span for training and the rest for validation.
     /// </summary>
-    public static TimeSplit For(IReadOnlyList<SlurmJob> trace, double trainingFraction = 0.8, long strideSeconds = 4 * 3600)
+    public static TimeSplit For(IReadOnlyList<SlurmJob> trace, double trainingFraction = 0.8, long strideSeconds =
+        4 * 3600)
     {
         if (trace.Count == 0) throw new BadInputException("the trace holds no jobs");
         long first = trace[0].Submit, last = trace[^1].Submit;
         if (first <= Lonestar6.TrainFrom && last >= Lonestar6.ValidationFrom + 20 * 86400) return Lonestar6 with { StrideSeconds = strideSeconds };
-        if (!(trainingFraction > 0 && trainingFraction < 1)) throw new ArgumentException($"the training fraction must lie in (0, 1), not {trainingFraction}.");
+        if (!(trainingFraction > 0 && trainingFraction < 1)) throw new ArgumentException(
+            $"the training fraction must lie in (0, 1), not {trainingFraction}.");
         return new TimeSplit(first, first + (long)((last - first) * trainingFraction), last, strideSeconds);
     }
 
@@ -67,5 +69,6 @@ public sealed record TimeSplit(long TrainFrom, long ValidationFrom, long Validat
         return starts;
     }
 
-    private static long Utc(int year, int month, int day) => new DateTimeOffset(year, month, day, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+    private static long Utc(int year, int month, int day) =>
+        new DateTimeOffset(year, month, day, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
 }

@@ -24,8 +24,10 @@ public sealed class MirageExperiment : IExperiment
     public string Title => "Slurm job chains: when to submit the successor (Mirage)";
     /// <inheritdoc/>
     public string Description =>
-        "Replays a Slurm trace in an event-driven queue simulator (multifactor priority, EASY backfill), injects 48-hour predecessor/successor chains, " +
-        "and compares reactive submission, afterany dependencies, the average-wait heuristic, tree value models (FastForest, LightGbm) " +
+        "Replays a Slurm trace in an event-driven queue simulator (multifactor priority, EASY backfill), injects " +
+            "48-hour predecessor/successor chains, " +
+        "and compares reactive submission, afterany dependencies, the average-wait heuristic, tree value models " +
+            "(FastForest, LightGbm) " +
         "and a REINFORCE policy over the LightGbm model " +
         "on interruption and overlap.";
 
@@ -60,9 +62,16 @@ public sealed class MirageExperiment : IExperiment
             ? ReplayValidation.Run(trace, options.Episode.Pools, cancellation: context.Cancellation)
             : null;
         context.ReportProgress(share);
-        var models = study.Train(progress: new SynchronousProgress<double>(f => context.ReportProgress(share + (1 - share) * 0.5 * f)), cancellation: context.Cancellation);
-        var outcomes = study.Evaluate(models, new SynchronousProgress<double>(f => context.ReportProgress(share + (1 - share) * (0.5 + 0.5 * f))), context.Cancellation);
-        result.WithParameter("training_samples", models.TrainingSamples).WithParameter("training_rows", models.TrainingRows)
+        var models =
+            study.Train(
+            progress: new SynchronousProgress<double>(f => context.ReportProgress(share + (1 - share) * 0.5 * f)),
+            cancellation: context.Cancellation);
+        var outcomes =
+            study.Evaluate(models,
+            new SynchronousProgress<double>(f => context.ReportProgress(share + (1 - share) * (0.5 + 0.5 * f))),
+            context.Cancellation);
+        result.WithParameter("training_samples", models.TrainingSamples)
+            .WithParameter("training_rows", models.TrainingRows)
             .WithParameter("validation_samples", study.ValidationStarts.Count);
 
         Headline(result, outcomes, trace.Source);

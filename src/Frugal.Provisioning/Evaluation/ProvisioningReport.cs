@@ -10,11 +10,14 @@ internal static class ProvisioningReport
     public static RecordTable MethodTable(IEnumerable<MethodOutcome> outcomes)
     {
         var table = new RecordTable("methods", [
-            new Column("method", ColumnKind.Text), new Column("load"), new Column("chains"), new Column("mean_interruption", Unit: "h"),
-            new Column("median_interruption", Unit: "h"), new Column("zero_interruption", Unit: "%"), new Column("overlap", Unit: "node-h/chain"),
+            new Column("method", ColumnKind.Text), new Column("load"), new Column("chains"),
+                new Column("mean_interruption", Unit: "h"),
+            new Column("median_interruption", Unit: "h"), new Column("zero_interruption", Unit: "%"),
+                new Column("overlap", Unit: "node-h/chain"),
         ]);
         foreach (var o in outcomes)
-            table.Add(o.Method, o.Load, o.Chains, o.MeanInterruptionHours, o.MedianInterruptionHours, 100 * o.ZeroInterruptionFraction, o.OverlapNodeHours);
+            table.Add(o.Method, o.Load, o.Chains, o.MeanInterruptionHours, o.MedianInterruptionHours,
+                100 * o.ZeroInterruptionFraction, o.OverlapNodeHours);
         return table;
     }
 
@@ -55,14 +58,19 @@ internal static class ProvisioningReport
     public static IEnumerable<Chart> Charts(IReadOnlyList<MethodOutcome> outcomes)
     {
         var baseLoad = AtBaseLoad(outcomes).ToList();
-        yield return new Chart("gap-cdf", ChartKind.Cdf, "Gap between predecessor end and successor start (> 0: interruption, < 0: overlap)",
+        yield return new Chart("gap-cdf", ChartKind.Cdf,
+            "Gap between predecessor end and successor start (> 0: interruption, < 0: overlap)",
             "gap (h)", "fraction of chains", baseLoad.Select(o => Series.Of(o.Method, o.GapHours)).ToList());
         var loads = outcomes.Select(o => o.Load).Distinct().Order().ToList();
         if (loads.Count > 1)
         {
             var methods = outcomes.Select(o => o.Method).Distinct().ToList();
-            yield return new Chart("interruption-by-load", ChartKind.Bar, "Mean interruption by load", "load (arrival-rate factor)", "mean interruption (h)",
-                methods.Select(m => Series.Of(m, loads.Select(l => outcomes.First(o => o.Method == m && o.Load == l).MeanInterruptionHours).ToArray())).ToList())
+            yield return new Chart("interruption-by-load", ChartKind.Bar, "Mean interruption by load",
+                "load (arrival-rate factor)", "mean interruption (h)",
+                methods.Select(m =>
+                    Series.Of(m,
+                    loads.Select(l => outcomes.First(o => o.Method == m && o.Load == l).MeanInterruptionHours)
+                    .ToArray())).ToList())
             {
                 Categories = loads.Select(l => l.ToString("0.##", CultureInfo.InvariantCulture)).ToList(),
             };

@@ -167,7 +167,8 @@ internal sealed class PolicyGradientMethod(PolicyModel policy, int ticksPerDecis
     public string Name => "pg";
 
     public bool ShouldSubmit(DecisionContext context) =>
-        context.Tick % ticksPerDecision == 0 && policy.SubmitProbability(policy.Value.Predict(context.Features())) > 0.5;
+        context.Tick % ticksPerDecision == 0
+            && policy.SubmitProbability(policy.Value.Predict(context.Features())) > 0.5;
 }
 
 /// <summary>A policy as training left it, and how its episodes fared update by update.</summary>
@@ -219,7 +220,8 @@ internal static class PolicyGradientTrainer
     }
 
     /// <summary>The gradient of the REINFORCE loss with entropy bonus over one batch.</summary>
-    internal static double[] Gradient(double[] theta, IReadOnlyList<(List<(double X, int Action)> Steps, double Reward)> batch, PolicyGradientOptions options)
+    internal static double[] Gradient(double[] theta,
+        IReadOnlyList<(List<(double X, int Action)> Steps, double Reward)> batch, PolicyGradientOptions options)
     {
         var gradient = new double[4];
         var steps = batch.Sum(b => b.Steps.Count);
@@ -234,7 +236,9 @@ internal static class PolicyGradientTrainer
                 // The reward arrives at the last step (the submission, or the last wait before the forced one).
                 var discount = Math.Pow(options.Discount, last - t);
                 var ret = discount * reward;
-                var baseline = options.Baseline == PolicyBaseline.Batch ? discount * meanReward : t == last ? reward / trajectory.Count : 0;
+                var baseline =
+                    options.Baseline == PolicyBaseline.Batch ? discount * meanReward : t == last
+                    ? reward / trajectory.Count : 0;
                 var advantage = ret - baseline;
                 var (pw, ps) = PolicyModel.Softmax(theta, x);
                 double[] p = [pw, ps];
@@ -254,7 +258,8 @@ internal static class PolicyGradientTrainer
     }
 
     /// <summary>Samples actions from the current policy and records them, for one training episode.</summary>
-    private sealed class Explorer(double[] theta, ValueModel value, RandomStream random, int ticksPerDecision) : IProvisioningMethod
+    private sealed class Explorer(double[] theta, ValueModel value, RandomStream random, int ticksPerDecision)
+        : IProvisioningMethod
     {
         public string Name => "pg";
         public List<(double X, int Action)> Steps { get; } = [];

@@ -5,7 +5,8 @@ namespace Frugal.Provisioning.Methods;
 
 /// <summary>What a method sees at a decision: the time, when the predecessor will end, the queue, and (on demand)
 /// Mirage's state vector.</summary>
-public sealed class DecisionContext(long now, int tick, long predecessorEnd, Func<int, double> meanWaitOfLastStarted, Func<float[]> features)
+public sealed class DecisionContext(long now, int tick, long predecessorEnd, Func<int, double> meanWaitOfLastStarted,
+    Func<float[]> features)
 {
     /// <summary>The simulated time of the decision, in seconds on the trace's clock.</summary>
     public long Now { get; } = now;

@@ -79,7 +79,8 @@ public sealed record ValueModelOptions
 }
 
 /// <summary>How well a trained model predicts held-out gaps (hours).</summary>
-public sealed record ModelFit(int TrainingRows, int HeldOutRows, double HeldOutMeanAbsoluteErrorHours, double HeldOutRSquared);
+public sealed record ModelFit(int TrainingRows, int HeldOutRows, double HeldOutMeanAbsoluteErrorHours,
+    double HeldOutRSquared);
 
 /// <summary>
 /// A regression from Mirage's 6048-number state to the gap (hours) of submitting the successor
@@ -103,7 +104,8 @@ public sealed class ValueModel
         _schema = schema;
         Fit = fit;
         // A prediction engine is not thread-safe; evaluation runs samples in parallel.
-        _engines = new ThreadLocal<PredictionEngine<Row, Prediction>>(() => _ml.Model.CreatePredictionEngine<Row, Prediction>(_model, _schema));
+        _engines = new ThreadLocal<PredictionEngine<Row,
+            Prediction>>(() => _ml.Model.CreatePredictionEngine<Row, Prediction>(_model, _schema));
     }
 
     /// <summary>Which learner the model was trained with.</summary>
@@ -119,7 +121,8 @@ public sealed class ValueModel
     /// seed gives the same model.</summary>
     /// <exception cref="BadInputException">Too few samples, or options out of range.</exception>
     /// <exception cref="ArgumentException">Samples of the wrong width (a programming error).</exception>
-    public static ValueModel Train(ValueModelKind kind, IReadOnlyList<ProbeSample> samples, int seed, ValueModelOptions? options = null)
+    public static ValueModel Train(ValueModelKind kind, IReadOnlyList<ProbeSample> samples, int seed,
+        ValueModelOptions? options = null)
     {
         options ??= new ValueModelOptions();
         options.Validate();
@@ -139,18 +142,21 @@ public sealed class ValueModel
         {
             ValueModelKind.Forest => ml.Regression.Trainers.FastForest(new FastForestRegressionTrainer.Options
             {
-                NumberOfTrees = options.Trees, NumberOfLeaves = options.Leaves, MinimumExampleCountPerLeaf = minLeaf, NumberOfThreads = 1, Seed = seed,
+                NumberOfTrees = options.Trees, NumberOfLeaves = options.Leaves, MinimumExampleCountPerLeaf = minLeaf,
+                NumberOfThreads = 1, Seed = seed,
             }),
             ValueModelKind.Gbt => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
             {
-                NumberOfIterations = options.Trees, NumberOfLeaves = options.Leaves, MinimumExampleCountPerLeaf = minLeaf, LearningRate = options.LearningRate,
+                NumberOfIterations = options.Trees, NumberOfLeaves = options.Leaves, MinimumExampleCountPerLeaf =
+                    minLeaf, LearningRate = options.LearningRate,
                 NumberOfThreads = 1, Seed = seed, Verbose = false, Silent = true,
             }),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
         var model = trainer.Fit(split.TrainSet);
         var metrics = ml.Regression.Evaluate(model.Transform(split.TestSet));
-        var fit = new ModelFit(CountRows(split.TrainSet), CountRows(split.TestSet), metrics.MeanAbsoluteError, metrics.RSquared);
+        var fit = new ModelFit(CountRows(split.TrainSet), CountRows(split.TestSet), metrics.MeanAbsoluteError,
+            metrics.RSquared);
         return new ValueModel(kind, ml, model, data.Schema, fit);
     }
 
@@ -207,7 +213,8 @@ public sealed class ValueModel
         });
     }
 
-    private static int CountRows(IDataView data) => (int)(data.GetRowCount() ?? data.GetColumn<float>("Label").LongCount());
+    private static int CountRows(IDataView data) =>
+        (int)(data.GetRowCount() ?? data.GetColumn<float>("Label").LongCount());
 
     private sealed class Row
     {

@@ -40,14 +40,19 @@ internal sealed class QueueSimulator
     public IReadOnlyList<SimJob> Started => _started;
 
     /// <summary>Queues a job; it enters the queue at its submit time.</summary>
-    /// <exception cref="ArgumentException">It is submitted in the past, or asks for more nodes than its pool has.</exception>
+    /// <exception cref="ArgumentException">It is submitted in the past, or asks for more nodes than its pool
+    /// has.</exception>
     /// <exception cref="KeyNotFoundException">No pool serves its partition.</exception>
     public void Submit(SimJob job)
     {
-        if (job.Submit < Now) throw new ArgumentException($"job {job.Id} is submitted at {job.Submit}, before the simulator's clock ({Now}).");
+        if (job.Submit
+            < Now) throw new ArgumentException(
+            $"job {job.Id} is submitted at {job.Submit}, before the simulator's clock ({Now}).");
         if (!_pools.TryGetValue(job.Partition, out var pool))
             throw new KeyNotFoundException($"job {job.Id}: no node pool for partition '{job.Partition}' (pools: {string.Join(", ", _pools.Keys)}).");
-        if (job.Nodes > pool.Total) throw new ArgumentException($"job {job.Id} asks for {job.Nodes} nodes; its pool '{job.Partition}' has {pool.Total}.");
+        if (job.Nodes
+            > pool.Total) throw new ArgumentException(
+            $"job {job.Id} asks for {job.Nodes} nodes; its pool '{job.Partition}' has {pool.Total}.");
         if (job.AfterAny is { } predecessor)
         {
             if (predecessor.End is { } end && end <= job.Submit) job.Eligible = job.Submit;
@@ -73,7 +78,8 @@ internal sealed class QueueSimulator
     public void RunUntil(Func<bool> done)
     {
         while (!done())
-            if (!Step()) throw new InvalidOperationException("the queue ran out of events before the awaited state was reached.");
+            if (!Step()) throw new InvalidOperationException(
+                "the queue ran out of events before the awaited state was reached.");
     }
 
     /// <summary>Runs until every submitted job has ended.</summary>
@@ -101,7 +107,9 @@ internal sealed class QueueSimulator
         return next;
     }
 
-    /// <summary>Applies every event at the next event time and runs one scheduling pass; false when no event is left.</summary>
+    /// <summary>
+    /// Applies every event at the next event time and runs one scheduling pass; false when no event is left.
+    /// </summary>
     private bool Step()
     {
         if (NextEventTime() is not { } t) return false;

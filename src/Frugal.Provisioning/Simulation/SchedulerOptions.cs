@@ -65,7 +65,8 @@ public sealed class NodePools
 
     /// <summary>One pool of <paramref name="nodes"/> nodes under the default partition name (Mirage's single 88-node
     /// pool).</summary>
-    public static NodePools Single(int nodes) => new(new Dictionary<string, int> { [Traces.SlurmJob.DefaultPartition] = nodes });
+    public static NodePools Single(int nodes) =>
+        new(new Dictionary<string, int> { [Traces.SlurmJob.DefaultPartition] = nodes });
 
     /// <summary>Parses <c>88</c> (one default pool) or <c>gpu=84,debug=4</c>.</summary>
     /// <exception cref="BadInputException">The text is neither; the message quotes the part at fault.</exception>
@@ -90,7 +91,8 @@ public sealed class NodePools
 
     /// <exception cref="KeyNotFoundException">No pool has that name.</exception>
     internal int NodesOf(string partition) =>
-        _nodes.TryGetValue(partition, out var n) ? n : throw new KeyNotFoundException($"no node pool for partition '{partition}' (pools: {this}).");
+        _nodes.TryGetValue(partition, out var n) ? n
+            : throw new KeyNotFoundException($"no node pool for partition '{partition}' (pools: {this}).");
 
     /// <summary>Checks that a job of <paramref name="nodes"/> nodes in <paramref name="partition"/> has a pool it
     /// fits.</summary>

@@ -6,7 +6,8 @@ namespace Frugal.Provisioning.Simulation;
 /// </summary>
 internal sealed class SimJob
 {
-    public SimJob(string id, long submit, long limitSeconds, long runtimeSeconds, int nodes, string partition = Traces.SlurmJob.DefaultPartition)
+    public SimJob(string id, long submit, long limitSeconds, long runtimeSeconds, int nodes, string partition =
+        Traces.SlurmJob.DefaultPartition)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(limitSeconds, 1);
@@ -23,7 +24,10 @@ internal sealed class SimJob
     public string Id { get; }
     public long Submit { get; }
 
-    /// <summary>When the job may start: its submit time, a later logged eligibility, or (with <see cref="AfterAny"/>) its predecessor's end.</summary>
+    /// <summary>
+    /// When the job may start: its submit time, a later logged eligibility, or (with <see cref="AfterAny"/>) its
+    /// predecessor's end.
+    /// </summary>
     public long? Eligible { get; internal set; }
 
     public long LimitSeconds { get; }
@@ -40,13 +44,17 @@ internal sealed class SimJob
     public long? Start { get; internal set; }
     public long? End => Start + RuntimeSeconds;
 
-    /// <summary>When backfill plans this job to free its nodes: start plus the requested limit, not the (unknown to Slurm) runtime.</summary>
+    /// <summary>
+    /// When backfill plans this job to free its nodes: start plus the requested limit, not the (unknown to Slurm)
+    /// runtime.
+    /// </summary>
     internal long PlannedEnd => Start!.Value + LimitSeconds;
 
     public long? WaitSeconds => Start - Submit;
 
     /// <summary>A job that waits for <paramref name="predecessor"/> to end before it is eligible.</summary>
-    public static SimJob After(SimJob predecessor, string id, long submit, long limitSeconds, long runtimeSeconds, int nodes, double? fixedPriority = null,
+    public static SimJob After(SimJob predecessor, string id, long submit, long limitSeconds, long runtimeSeconds,
+        int nodes, double? fixedPriority = null,
         string partition = Traces.SlurmJob.DefaultPartition) =>
         new(id, submit, limitSeconds, runtimeSeconds, nodes, partition) { AfterAny = predecessor, Eligible = null, FixedPriority = fixedPriority };
 

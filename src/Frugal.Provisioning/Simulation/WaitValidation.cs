@@ -20,27 +20,32 @@ public sealed record WaitComparison(string Group, int Jobs, double RealMeanHours
 internal static class WaitValidation
 {
     /// <summary>Node-count buckets: single-node jobs dominate Slurm traces, wide jobs wait differently.</summary>
-    public static readonly (string Name, int Min, int Max)[] Buckets = [("1 node", 1, 1), ("2-4 nodes", 2, 4), ("5+ nodes", 5, int.MaxValue)];
+    public static readonly (string Name, int Min, int Max)[] Buckets =
+        [("1 node", 1, 1), ("2-4 nodes", 2, 4), ("5+ nodes", 5, int.MaxValue)];
 
     public static List<WaitComparison> Compare(IReadOnlyList<SlurmJob> trace, IReadOnlyList<SimJob> simulated)
     {
-        if (trace.Count != simulated.Count) throw new ArgumentException("the replay must hold one simulated job per traced job.");
+        if (trace.Count
+            != simulated.Count) throw new ArgumentException("the replay must hold one simulated job per traced job.");
         var result = new List<WaitComparison> { Group("all", Enumerable.Range(0, trace.Count), trace, simulated) };
         foreach (var (name, min, max) in Buckets)
         {
-            var members = Enumerable.Range(0, trace.Count).Where(i => trace[i].Nodes >= min && trace[i].Nodes <= max).ToList();
+            var members =
+                Enumerable.Range(0, trace.Count).Where(i => trace[i].Nodes >= min && trace[i].Nodes <= max).ToList();
             if (members.Count > 0) result.Add(Group(name, members, trace, simulated));
         }
         return result;
     }
 
-    private static WaitComparison Group(string name, IEnumerable<int> members, IReadOnlyList<SlurmJob> trace, IReadOnlyList<SimJob> simulated)
+    private static WaitComparison Group(string name, IEnumerable<int> members, IReadOnlyList<SlurmJob> trace,
+        IReadOnlyList<SimJob> simulated)
     {
         var index = members.ToList();
         var real = index.Select(i => trace[i].WaitSeconds / 3600.0).ToArray();
         var sim = index.Select(i => simulated[i].WaitSeconds!.Value / 3600.0).ToArray();
         return new WaitComparison(name, index.Count, Summary.Mean(real), Summary.Mean(sim),
-            Summary.Quantiles(real, WaitComparison.Levels), Summary.Quantiles(sim, WaitComparison.Levels), KsDistance(real, sim));
+            Summary.Quantiles(real, WaitComparison.Levels), Summary.Quantiles(sim, WaitComparison.Levels),
+                KsDistance(real, sim));
     }
 
     /// <summary>The two-sample Kolmogorov–Smirnov statistic: the largest gap between the two empirical CDFs.</summary>

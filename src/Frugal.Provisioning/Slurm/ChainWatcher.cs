@@ -52,9 +52,11 @@ public sealed class ChainWatcher(SlurmCommands slurm, IProvisioningMethod method
             var now = _options.Clock();
             var queue = slurm.Queue();
             var predecessor = queue.FirstOrDefault(j => j.Id == predecessorId);
-            if (predecessor is null || !(predecessor.IsPending || predecessor.IsRunning)) return slurm.Submit(successor);
+            if (predecessor is null
+                || !(predecessor.IsPending || predecessor.IsRunning)) return slurm.Submit(successor);
             var others = queue.Where(j => j.Id != predecessorId).ToList();
-            history.Record(SnapshotFeatures.Snapshot(others.Where(j => j.IsPending).Select(j => AsSimJob(j, started: false)),
+            history.Record(
+                SnapshotFeatures.Snapshot(others.Where(j => j.IsPending).Select(j => AsSimJob(j, started: false)),
                 others.Where(j => j.IsRunning).Select(j => AsSimJob(j, started: true)), now));
             if (predecessor.IsRunning)
             {
@@ -63,9 +65,11 @@ public sealed class ChainWatcher(SlurmCommands slurm, IProvisioningMethod method
                 var p = AsSimJob(predecessor, started: true);
                 var chain = new ChainSpec(successor.Nodes, successor.LimitMinutes * 60);
                 var context = new DecisionContext(now, tick, end, count => MeanWait(queue, count),
-                    () => SnapshotFeatures.Flatten(history.Rows(), JobTuple.Predecessor(p, now), JobTuple.Successor(chain)));
+                    () => SnapshotFeatures.Flatten(history.Rows(), JobTuple.Predecessor(p, now),
+                        JobTuple.Successor(chain)));
                 // Learned methods need a full 24-hour history; until then only the deadline submits.
-                if ((history.IsFull || !MethodCatalog.IsLearned(method.Name)) && method.ShouldSubmit(context)) return slurm.Submit(successor);
+                if ((history.IsFull || !MethodCatalog.IsLearned(method.Name))
+                    && method.ShouldSubmit(context)) return slurm.Submit(successor);
             }
             tick++;
             if (cancellation.WaitHandle.WaitOne(_options.Interval)) cancellation.ThrowIfCancellationRequested();
@@ -82,7 +86,8 @@ public sealed class ChainWatcher(SlurmCommands slurm, IProvisioningMethod method
 
     private static SimJob AsSimJob(QueuedJob job, bool started)
     {
-        var sim = new SimJob(job.Id, job.Submit, Math.Max(1, job.LimitSeconds), job.LimitSeconds, Math.Max(1, job.Nodes));
+        var sim = new SimJob(job.Id, job.Submit, Math.Max(1, job.LimitSeconds), job.LimitSeconds,
+            Math.Max(1, job.Nodes));
         if (started) sim.Start = job.Start;
         return sim;
     }

@@ -7,7 +7,8 @@ using Frugal.Core.Errors;
 namespace Frugal.Provisioning.Slurm;
 
 /// <summary>A job as <c>squeue --json</c> lists it (times in Unix seconds; 0 where Slurm has none yet).</summary>
-public sealed record QueuedJob(string Id, string Name, string State, long Submit, long Eligible, long Start, long LimitSeconds, int Nodes)
+public sealed record QueuedJob(string Id, string Name, string State, long Submit, long Eligible, long Start,
+    long LimitSeconds, int Nodes)
 {
     /// <summary>Waiting in the queue.</summary>
     public bool IsPending => State == "PENDING";
@@ -43,7 +44,8 @@ internal sealed class SlurmException(string message, Exception? inner = null) : 
 /// and so where Slurm writes the jobs' <c>slurm-ID.out</c> files (default: the current directory, as for sbatch by
 /// hand).
 /// </summary>
-public sealed class SlurmCommands(IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+public sealed class SlurmCommands(IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory =
+    null)
 {
     /// <summary>Submits <paramref name="request"/>; returns the job id.</summary>
     public string Submit(SubmitRequest request)
@@ -90,9 +92,12 @@ public sealed class SlurmCommands(IReadOnlyDictionary<string, string>? environme
         var jobs = new List<QueuedJob>();
         foreach (var j in document.RootElement.GetProperty("jobs").EnumerateArray())
             jobs.Add(new QueuedJob(
-                j.GetProperty("job_id").GetInt64().ToString(CultureInfo.InvariantCulture), j.GetProperty("name").GetString() ?? "",
-                j.GetProperty("job_state").GetString() ?? "", j.GetProperty("submit_time").GetInt64(), j.GetProperty("eligible_time").GetInt64(),
-                j.GetProperty("start_time").GetInt64(), j.GetProperty("time_limit").GetInt64() * 60, j.GetProperty("node_count").GetInt32()));
+                j.GetProperty("job_id").GetInt64().ToString(CultureInfo.InvariantCulture),
+                    j.GetProperty("name").GetString() ?? "",
+                j.GetProperty("job_state").GetString() ?? "", j.GetProperty("submit_time").GetInt64(),
+                    j.GetProperty("eligible_time").GetInt64(),
+                j.GetProperty("start_time").GetInt64(), j.GetProperty("time_limit").GetInt64() * 60,
+                    j.GetProperty("node_count").GetInt32()));
         return jobs;
     }
 
@@ -107,7 +112,8 @@ public sealed class SlurmCommands(IReadOnlyDictionary<string, string>? environme
         var stderr = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0) throw new SlurmException($"{command} exited with {process.ExitCode}: {stderr.Result.Trim()}");
+        if (process.ExitCode
+            != 0) throw new SlurmException($"{command} exited with {process.ExitCode}: {stderr.Result.Trim()}");
         return output;
     }
 

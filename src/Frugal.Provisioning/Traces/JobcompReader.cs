@@ -10,14 +10,17 @@ internal sealed class JobcompReader : ITraceReader
 {
     private static readonly string[] Keys =
     [
-        "JobId", "UserId", "GroupId", "Name", "JobState", "Partition", "TimeLimit", "StartTime", "EndTime", "NodeList", "NodeCnt", "ProcCnt",
-        "WorkDir", "ReservationName", "Tres", "Account", "QOS", "WcKey", "Cluster", "SubmitTime", "EligibleTime", "DerivedExitCode", "ExitCode",
+        "JobId", "UserId", "GroupId", "Name", "JobState", "Partition", "TimeLimit", "StartTime", "EndTime", "NodeList",
+            "NodeCnt", "ProcCnt",
+        "WorkDir", "ReservationName", "Tres", "Account", "QOS", "WcKey", "Cluster", "SubmitTime", "EligibleTime",
+            "DerivedExitCode", "ExitCode",
     ];
 
     public string Name => "jobcomp";
 
     public bool Recognises(IReadOnlyList<string> firstLines) =>
-        firstLines.Count >= 1 && firstLines[0].StartsWith("JobId=", StringComparison.Ordinal) && firstLines[0].Contains(" JobState=", StringComparison.Ordinal);
+        firstLines.Count >= 1 && firstLines[0].StartsWith("JobId=", StringComparison.Ordinal)
+            && firstLines[0].Contains(" JobState=", StringComparison.Ordinal);
 
     public TraceReadResult Read(TextReader reader, string source, TraceReadOptions options)
     {
@@ -40,7 +43,8 @@ internal sealed class JobcompReader : ITraceReader
         foreach (var key in Keys)
         {
             var token = key + "=";
-            for (var at = line.IndexOf(token, StringComparison.Ordinal); at >= 0; at = line.IndexOf(token, at + 1, StringComparison.Ordinal))
+            for (var at = line.IndexOf(token, StringComparison.Ordinal); at >= 0; at =
+                line.IndexOf(token, at + 1, StringComparison.Ordinal))
                 if (at == 0 || line[at - 1] == ' ')
                 {
                     starts.Add((at, key));
@@ -60,14 +64,18 @@ internal sealed class JobcompReader : ITraceReader
 
     private static SlurmJob? Job(Dictionary<string, string> f, string source, int n)
     {
-        string Field(string key) => f.TryGetValue(key, out var v) ? v : throw TraceFormatException.At(source, n, key, "the field is missing.");
+        string Field(string key) =>
+            f.TryGetValue(key, out var v) ? v : throw TraceFormatException.At(source, n, key, "the field is missing.");
         if (Field("StartTime") is "Unknown" or "None") return null;
         var submit = Fields.Time(Field("SubmitTime"), source, n, "SubmitTime");
-        var eligible = f.TryGetValue("EligibleTime", out var e) && e is not ("Unknown" or "None") ? Fields.Time(e, source, n, "EligibleTime") : submit;
+        var eligible =
+            f.TryGetValue("EligibleTime", out var e) && e is not ("Unknown" or "None")
+            ? Fields.Time(e, source, n, "EligibleTime") : submit;
         var limit = Field("TimeLimit") is "UNLIMITED" or "Partition_Limit"
             ? throw TraceFormatException.At(source, n, "TimeLimit", $"'{f["TimeLimit"]}' is not a finite time limit, which backfill needs to plan.")
             : Fields.Minutes(Field("TimeLimit"), source, n, "TimeLimit");
-        return TraceCollector.Job(Field("JobId"), submit, eligible, Fields.Time(Field("StartTime"), source, n, "StartTime"),
+        return TraceCollector.Job(Field("JobId"), submit, eligible,
+            Fields.Time(Field("StartTime"), source, n, "StartTime"),
             Fields.Time(Field("EndTime"), source, n, "EndTime"), limit,
             Fields.Nodes(Field("NodeCnt"), source, n, "NodeCnt"),
             f.GetValueOrDefault("Partition") is { Length: > 0 } p ? p : SlurmJob.DefaultPartition, source, n);

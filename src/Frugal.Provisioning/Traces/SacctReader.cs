@@ -11,13 +11,16 @@ internal sealed class SacctReader : ITraceReader
     public string Name => "sacct";
 
     public bool Recognises(IReadOnlyList<string> firstLines) =>
-        firstLines.Count >= 1 && firstLines[0].Contains('|') && firstLines[0].Split('|').Contains("JobID", StringComparer.OrdinalIgnoreCase);
+        firstLines.Count >= 1 && firstLines[0].Contains('|')
+            && firstLines[0].Split('|').Contains("JobID", StringComparer.OrdinalIgnoreCase);
 
     public TraceReadResult Read(TextReader reader, string source, TraceReadOptions options)
     {
-        if (reader.ReadLine() is not { } headerLine) throw TraceFormatException.At(source, 1, "header", "the file is empty.");
+        if (reader.ReadLine() is not { } headerLine) throw TraceFormatException.At(source, 1, "header",
+            "the file is empty.");
         var header = headerLine.Split('|');
-        int id = Fields.Column(header, "JobID", source, 1), submit = Fields.Column(header, "Submit", source, 1), start = Fields.Column(header, "Start", source, 1),
+        int id = Fields.Column(header, "JobID", source, 1), submit = Fields.Column(header, "Submit", source, 1),
+            start = Fields.Column(header, "Start", source, 1),
             end = Fields.Column(header, "End", source, 1), nodes = Fields.Column(header, "NNodes", source, 1);
         var limitRaw = Fields.OptionalColumn(header, "TimelimitRaw");
         var limit = limitRaw is null ? Fields.Column(header, "Timelimit", source, 1) : -1;
@@ -33,18 +36,22 @@ internal sealed class SacctReader : ITraceReader
             if (string.IsNullOrWhiteSpace(line)) continue;
             var n = lineNumber;
             var f = line.Split('|');
-            if (f.Length == header.Length && f[id].Contains('.')) continue; // a step (.batch, .extern, .0) of a job counted on its own row
+            if (f.Length == header.Length
+                && f[id].Contains('.')) continue; // a step (.batch, .extern, .0) of a job counted on its own row
             collector.Line(n, () =>
             {
                 if (f.Length != header.Length)
-                    throw TraceFormatException.At(source, n, "row", $"{f.Length} |-separated fields, expected {header.Length} as in the header.");
+                    throw TraceFormatException.At(source, n, "row",
+                        $"{f.Length} |-separated fields, expected {header.Length} as in the header.");
                 if (IsUnset(f[start])) return null;
                 var submitTime = Fields.Time(f[submit], source, n, "Submit");
                 var limitSeconds = limitRaw is { } raw
                     ? Fields.Minutes(f[raw], source, n, "TimelimitRaw")
                     : Duration(f[limit], source, n, "Timelimit");
-                var eligibleTime = eligible is { } e && !IsUnset(f[e]) ? Fields.Time(f[e], source, n, "Eligible") : submitTime;
-                var job = TraceCollector.Job(f[id], submitTime, eligibleTime, Fields.Time(f[start], source, n, "Start"), Fields.Time(f[end], source, n, "End"),
+                var eligibleTime =
+                    eligible is { } e && !IsUnset(f[e]) ? Fields.Time(f[e], source, n, "Eligible") : submitTime;
+                var job = TraceCollector.Job(f[id], submitTime, eligibleTime,
+                    Fields.Time(f[start], source, n, "Start"), Fields.Time(f[end], source, n, "End"),
                     limitSeconds, Fields.Nodes(f[nodes], source, n, "NNodes"),
                     partition is { } p && f[p].Length > 0 ? f[p] : SlurmJob.DefaultPartition, source, n);
                 return priority is { } q ? job with { LoggedPriority = Fields.Number(f[q], source, n, "Priority") } : job;
@@ -61,7 +68,8 @@ internal sealed class SacctReader : ITraceReader
     {
         var t = text.Trim();
         if (t is "UNLIMITED" or "Partition_Limit" or "INVALID")
-            throw TraceFormatException.At(file, line, field, $"'{t}' is not a finite time limit, which backfill needs to plan.");
+            throw TraceFormatException.At(file, line, field,
+                $"'{t}' is not a finite time limit, which backfill needs to plan.");
         long days = 0;
         var dash = t.IndexOf('-');
         if (dash >= 0)

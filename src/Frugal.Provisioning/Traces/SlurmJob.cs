@@ -7,7 +7,8 @@ namespace Frugal.Provisioning.Traces;
 /// local clock where it has no zone: only differences matter). <see cref="End"/> is already capped
 /// at <see cref="Start"/> + <see cref="LimitSeconds"/>, so the runtime replays as Slurm would enforce it.
 /// </summary>
-public sealed record SlurmJob(string Id, long Submit, long Eligible, long Start, long End, long LimitSeconds, int Nodes, string Partition = SlurmJob.DefaultPartition)
+public sealed record SlurmJob(string Id, long Submit, long Eligible, long Start, long End, long LimitSeconds,
+    int Nodes, string Partition = SlurmJob.DefaultPartition)
 {
     /// <summary>The partition of traces that name none.</summary>
     public const string DefaultPartition = "default";
@@ -28,7 +29,8 @@ public sealed record SlurmJob(string Id, long Submit, long Eligible, long Start,
 /// <param name="SkippedBadLines">Malformed lines skipped under <see cref="TraceReadOptions.SkipBad"/>.</param>
 /// <param name="NeverStarted">Well-formed rows of jobs that never started (cancelled while pending), which a replay
 /// cannot use.</param>
-public sealed record TraceReadResult(IReadOnlyList<SlurmJob> Jobs, string Source, int SkippedBadLines, int NeverStarted);
+public sealed record TraceReadResult(IReadOnlyList<SlurmJob> Jobs, string Source, int SkippedBadLines,
+    int NeverStarted);
 
 /// <summary>How a trace file is read.</summary>
 public sealed record TraceReadOptions

@@ -20,7 +20,8 @@ internal sealed class SwfReader : ITraceReader
 
     public bool Recognises(IReadOnlyList<string> firstLines) =>
         firstLines.Count >= 1 && (firstLines[0].TrimStart().StartsWith(';') ||
-                                  firstLines[0].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length == FieldCount);
+                                  firstLines[0].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length
+                                      == FieldCount);
 
     public TraceReadResult Read(TextReader reader, string source, TraceReadOptions options)
     {
@@ -54,7 +55,8 @@ internal sealed class SwfReader : ITraceReader
     private static SlurmJob? Job(string line, long epoch, int processorsPerNode, string source, int n)
     {
         var f = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        if (f.Length != FieldCount) throw TraceFormatException.At(source, n, "row", $"{f.Length} fields, expected {FieldCount}.");
+        if (f.Length != FieldCount) throw TraceFormatException.At(source, n, "row",
+            $"{f.Length} fields, expected {FieldCount}.");
         var submit = Fields.Integer(f[1], source, n, "Submit Time", min: 0, max: Fields.MaxSeconds);
         var wait = Fields.Integer(f[2], source, n, "Wait Time", min: -1, max: Fields.MaxSeconds);
         var run = Fields.Integer(f[3], source, n, "Run Time", min: -1, max: Fields.MaxSeconds);
@@ -62,10 +64,12 @@ internal sealed class SwfReader : ITraceReader
         var allocated = Fields.Integer(f[4], source, n, "Allocated Processors", min: -1, max: int.MaxValue);
         var requested = Fields.Integer(f[7], source, n, "Requested Processors", min: -1, max: int.MaxValue);
         var processors = allocated > 0 ? allocated : requested;
-        if (processors <= 0) throw TraceFormatException.At(source, n, "Allocated Processors", "neither allocated nor requested processors are known.");
+        if (processors <= 0) throw TraceFormatException.At(source, n, "Allocated Processors",
+            "neither allocated nor requested processors are known.");
         var limit = Fields.Integer(f[8], source, n, "Requested Time", min: -1, max: Fields.MaxSeconds);
         var start = epoch + submit + wait;
-        return TraceCollector.Job(f[0], epoch + submit, epoch + submit, start, start + run, limit > 0 ? limit : Math.Max(run, 1),
+        return TraceCollector.Job(f[0], epoch + submit, epoch + submit, start, start + run,
+            limit > 0 ? limit : Math.Max(run, 1),
             (int)((processors + processorsPerNode - 1) / processorsPerNode), Partition(f[15]), source, n);
     }
 

@@ -25,8 +25,10 @@ public sealed record SyntheticTraceOptions
 /// <summary>Generates a trace so the provisioning experiment runs where no real trace is at hand.</summary>
 public static class SyntheticTrace
 {
-    private static readonly (int Nodes, double Weight)[] NodeCounts = [(1, 0.8), (2, 0.08), (4, 0.06), (8, 0.04), (16, 0.02)];
-    private static readonly (long Minutes, double Weight)[] Limits = [(60, 0.15), (240, 0.15), (720, 0.15), (1440, 0.15), (2880, 0.4)];
+    private static readonly (int Nodes, double Weight)[] NodeCounts =
+        [(1, 0.8), (2, 0.08), (4, 0.06), (8, 0.04), (16, 0.02)];
+    private static readonly (long Minutes, double Weight)[] Limits =
+        [(60, 0.15), (240, 0.15), (720, 0.15), (1440, 0.15), (2880, 0.4)];
 
     /// <summary>Generates the jobs of <paramref name="options"/>, sorted by submit time; the same seeds give the same
     /// trace.</summary>
@@ -37,7 +39,8 @@ public static class SyntheticTrace
             throw new BadInputException("a synthetic trace needs at least 1 day, 16 nodes and a positive utilisation");
         var arrivals = seeds.Stream("arrivals");
         var shapes = seeds.Stream("shapes");
-        // Mean node-seconds a job uses: E[nodes]·E[limit]·E[runtime fraction], the fraction being 1 w.p. 0.3 and U(0.05, 1) otherwise.
+        // Mean node-seconds a job uses: E[nodes]·E[limit]·E[runtime fraction], the fraction being 1 w.p. 0.3 and
+        // U(0.05, 1) otherwise.
         var meanNodes = NodeCounts.Sum(n => n.Nodes * n.Weight);
         var meanLimit = Limits.Sum(l => l.Minutes * 60.0 * l.Weight);
         var meanFraction = 0.3 + 0.7 * 0.525;

@@ -130,7 +130,8 @@ internal static class Fields
 
     public static long Time(string text, string file, int line, string field)
     {
-        if (DateTime.TryParseExact(text.Trim(), TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+        if (DateTime.TryParseExact(text.Trim(), TimeFormats, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
             return new DateTimeOffset(t, TimeSpan.Zero).ToUnixTimeSeconds();
         throw TraceFormatException.At(file, line, field, $"'{text}' is not a time of the form yyyy-MM-ddTHH:mm:ss.");
     }
@@ -144,7 +145,8 @@ internal static class Fields
     {
         if (!long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
             throw TraceFormatException.At(file, line, field, $"'{text}' is not a whole number.");
-        if (value < min) throw TraceFormatException.At(file, line, field, $"{value} is below the least allowed value, {min}.");
+        if (value < min) throw TraceFormatException.At(file, line, field,
+            $"{value} is below the least allowed value, {min}.");
         if (value > max)
             throw TraceFormatException.At(file, line, field, $"{value} is above the largest allowed value, {max}.");
         return value;
@@ -160,7 +162,8 @@ internal static class Fields
 
     public static double Number(string text, string file, int line, string field)
     {
-        if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            || !double.IsFinite(value))
             throw TraceFormatException.At(file, line, field, $"'{text}' is not a number.");
         return value;
     }
@@ -252,16 +255,19 @@ internal sealed class TraceCollector(string source, TraceReadOptions options)
 
     /// <summary>The job with its end capped at the limit (Slurm kills a job at its limit, so longer logged runs are
     /// clock noise).</summary>
-    public static SlurmJob Job(string id, long submit, long eligible, long start, long end, long limit, int nodes, string partition, string file, int line)
+    public static SlurmJob Job(string id, long submit, long eligible, long start, long end, long limit, int nodes,
+        string partition, string file, int line)
     {
         if (submit < FirstSecond || end > LastSecond)
             throw TraceFormatException.At(file, line, "Submit", "the job's times lie outside the years 1 to 9999.");
-        if (start < submit) throw TraceFormatException.At(file, line, "Start", "the job starts before it is submitted.");
+        if (start < submit) throw TraceFormatException.At(file, line, "Start",
+            "the job starts before it is submitted.");
         if (end < start) throw TraceFormatException.At(file, line, "End", "the job ends before it starts.");
         if (limit <= 0 || limit > Fields.MaxSeconds)
             throw TraceFormatException.At(file, line, "Timelimit",
                 $"{limit} s is not a time limit between 1 s and 100 years.");
         if (nodes <= 0) throw TraceFormatException.At(file, line, "NNodes", $"{nodes} is not a positive node count.");
-        return new SlurmJob(id, submit, Math.Clamp(eligible, submit, start), start, Math.Min(end, start + limit), limit, nodes, partition);
+        return new SlurmJob(id, submit, Math.Clamp(eligible, submit, start), start, Math.Min(end, start + limit),
+            limit, nodes, partition);
     }
 }

@@ -22,8 +22,10 @@ public sealed class ShockwaveComparisonExperiment : IExperiment
     public string Title => "GPU-cluster scheduling: Shockwave against its baselines";
     /// <inheritdoc/>
     public string Description =>
-        "Simulates a trace of dynamically adapting training jobs (Accordion and gradient-noise-scale batch sizes) under Shockwave, FIFO, SRTF, " +
-        "Gandiva-Fair, Gavel max-min fairness, Themis finish-time fairness, max-sum-throughput, OSSP min-total-duration and AlloX, " +
+        "Simulates a trace of dynamically adapting training jobs (Accordion and gradient-noise-scale batch sizes) " +
+            "under Shockwave, FIFO, SRTF, " +
+        "Gandiva-Fair, Gavel max-min fairness, Themis finish-time fairness, max-sum-throughput, OSSP " +
+            "min-total-duration and AlloX, " +
         "and compares makespan, job completion time, finish-time fairness and utilisation.";
 
     /// <inheritdoc/>
@@ -35,7 +37,8 @@ public sealed class ShockwaveComparisonExperiment : IExperiment
         if (context.Quick)
         {
             var generator = new TraceGeneratorOptions { Jobs = 30, MeanArrivalGapSeconds = 60, MaxDurationHours = 2 };
-            trace = new(new TraceGenerator(throughputs.Value, generator).Generate(context.Seeds.Child("trace")), $"generated ({generator.FileName(context.Seeds.MasterSeed)})");
+            trace = new(new TraceGenerator(throughputs.Value, generator).Generate(context.Seeds.Child("trace")),
+                $"generated ({generator.FileName(context.Seeds.MasterSeed)})");
             cluster = ClusterSpec.Parse("v100=8");
         }
         else

@@ -97,15 +97,19 @@ internal sealed class AlloxPolicy : IAllocationPolicy
         var m = candidates.Count;
         if (m == 0 || gpus.Count == 0) yield break;
 
-        var depth = gpus.Distinct().ToDictionary(w => w, w => (m + gpus.Count(x => x == w) - 1) / gpus.Count(x => x == w));
+        var depth =
+            gpus.Distinct().ToDictionary(w => w, w => (m + gpus.Count(x => x == w) - 1) / gpus.Count(x => x == w));
         var slots = gpus.SelectMany((w, gpu) => Enumerable.Range(1, depth[w]).Select(k => (Gpu: gpu, K: k))).ToList();
         double Cost(int i, (int Gpu, int K) slot) =>
-            slot.K * candidates[i].RemainingSteps / candidates[i].ThroughputOn(gpus[slot.Gpu]) + (input.Now - candidates[i].ArrivalTime);
+            slot.K * candidates[i].RemainingSteps / candidates[i].ThroughputOn(gpus[slot.Gpu])
+                + (input.Now - candidates[i].ArrivalTime);
         bool CanUse(int i, (int Gpu, int K) slot) => candidates[i].ThroughputOn(gpus[slot.Gpu]) > 0;
 
         // Integer costs: the largest maps to the finest resolution that LinearSumAssignment's
         // cost scaling (costs × (nodes + 1), prices up to about 2·nodes times that) cannot overflow.
-        var maxCost = Enumerable.Range(0, m).SelectMany(i => slots.Where(slot => CanUse(i, slot)).Select(slot => Cost(i, slot))).Max();
+        var maxCost =
+            Enumerable.Range(0, m).SelectMany(i => slots.Where(slot => CanUse(i, slot)).Select(slot => Cost(i, slot)))
+            .Max();
         var resolution = Math.Min(CostResolution, long.MaxValue / (16.0 * (slots.Count + 1) * (slots.Count + 1)));
         var scale = maxCost > 0 ? resolution / maxCost : 0;
 

@@ -21,9 +21,11 @@ internal sealed class FinishTimeFairnessPolicy : IAllocationPolicy
 
     public Allocation Allocate(PolicyInput input)
     {
-        var runnable = Enumerable.Range(0, input.Jobs.Count).Where(j => PolicyMath.CanRun(input.Jobs[j], input)).ToList();
+        var runnable =
+            Enumerable.Range(0, input.Jobs.Count).Where(j => PolicyMath.CanRun(input.Jobs[j], input)).ToList();
         var shares = runnable.ToDictionary(j => j, j => PolicyMath.IsolatedShare(input.Jobs[j], input));
-        var isolatedThroughput = runnable.ToDictionary(j => j, j => PolicyMath.Throughput(input.Jobs[j], input, shares[j]));
+        var isolatedThroughput =
+            runnable.ToDictionary(j => j, j => PolicyMath.Throughput(input.Jobs[j], input, shares[j]));
         AccumulateIsolatedTime(input, runnable, isolatedThroughput);
         if (runnable.Count == 0) return PolicyMath.Zero(input);
 
@@ -36,13 +38,16 @@ internal sealed class FinishTimeFairnessPolicy : IAllocationPolicy
         // The isolated allocation is feasible, so its worst ratio bounds the optimum from above
         // and is the answer if no better z proves feasible; ρ_j > t_j/D_j bounds it from below.
         var best = IsolatedAllocation(input, shares);
-        var high = pending.Select(j => (sinceArrival[j] + input.Jobs[j].RemainingSteps / isolatedThroughput[j]) / isolatedFinish[j])
+        var high =
+            pending.Select(j =>
+            (sinceArrival[j] + input.Jobs[j].RemainingSteps / isolatedThroughput[j]) / isolatedFinish[j])
             .DefaultIfEmpty(0).Max();
         var low = pending.Select(j => sinceArrival[j] / isolatedFinish[j]).DefaultIfEmpty(0).Max();
 
         using var lp = new AllocationLp(Name, input);
         lp.MaximiseThroughput();
-        var rows = pending.ToDictionary(j => j, j => lp.AddJobRow(j, 0, double.PositiveInfinity, input.Jobs[j].ThroughputOn));
+        var rows =
+            pending.ToDictionary(j => j, j => lp.AddJobRow(j, 0, double.PositiveInfinity, input.Jobs[j].ThroughputOn));
         while (high - low > Tolerance * high)
         {
             var z = (low + high) / 2;
@@ -74,7 +79,8 @@ internal sealed class FinishTimeFairnessPolicy : IAllocationPolicy
     /// iso_j += (steps done since the last call) / (isolated throughput of the last call), as in
     /// Gavel; then remembers this call's remaining steps and isolated throughputs.
     /// </summary>
-    private void AccumulateIsolatedTime(PolicyInput input, List<int> runnable, Dictionary<int, double> isolatedThroughput)
+    private void AccumulateIsolatedTime(PolicyInput input, List<int> runnable, Dictionary<int,
+        double> isolatedThroughput)
     {
         var current = new Dictionary<int, (double, double)>();
         foreach (var j in runnable)

@@ -54,7 +54,8 @@ public sealed class Allocation
         set
         {
             if (!(value >= 0) || double.IsInfinity(value))
-                throw new ArgumentOutOfRangeException(nameof(value), value, $"allocation of job {job} on {workerType} must be a non-negative finite fraction.");
+                throw new ArgumentOutOfRangeException(nameof(value), value,
+                    $"allocation of job {job} on {workerType} must be a non-negative finite fraction.");
             if (!_fractions.TryGetValue(job, out var row)) _fractions[job] = row = [];
             row[workerType] = value;
         }

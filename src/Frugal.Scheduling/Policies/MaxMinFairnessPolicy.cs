@@ -21,7 +21,8 @@ internal sealed class MaxMinFairnessPolicy : IAllocationPolicy
     public Allocation Allocate(PolicyInput input)
     {
         // A job that can run nowhere would pin t at 0 for everyone; it simply gets nothing.
-        var runnable = Enumerable.Range(0, input.Jobs.Count).Where(j => PolicyMath.CanRun(input.Jobs[j], input)).ToList();
+        var runnable =
+            Enumerable.Range(0, input.Jobs.Count).Where(j => PolicyMath.CanRun(input.Jobs[j], input)).ToList();
         if (runnable.Count == 0) return PolicyMath.Zero(input);
 
         // Gavel's proportional split gives every job n_w/N of each type (N = all GPUs), so with

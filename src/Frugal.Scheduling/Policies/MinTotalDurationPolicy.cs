@@ -18,12 +18,14 @@ internal sealed class MinTotalDurationPolicy : IAllocationPolicy
     public Allocation Allocate(PolicyInput input)
     {
         // Jobs that can run nowhere would make every T infeasible; they get nothing.
-        var runnable = Enumerable.Range(0, input.Jobs.Count).Where(j => PolicyMath.CanRun(input.Jobs[j], input)).ToList();
+        var runnable =
+            Enumerable.Range(0, input.Jobs.Count).Where(j => PolicyMath.CanRun(input.Jobs[j], input)).ToList();
         if (runnable.Count == 0) return PolicyMath.Zero(input);
 
         using var lp = new AllocationLp(Name, input);
         lp.MaximiseThroughput();
-        var rows = runnable.ToDictionary(j => j, j => lp.AddJobRow(j, 0, double.PositiveInfinity, input.Jobs[j].ThroughputOn));
+        var rows =
+            runnable.ToDictionary(j => j, j => lp.AddJobRow(j, 0, double.PositiveInfinity, input.Jobs[j].ThroughputOn));
 
         bool Feasible(double horizon)
         {
@@ -53,7 +55,8 @@ internal sealed class MinTotalDurationPolicy : IAllocationPolicy
             }
             if (lastFeasible is not null) return lastFeasible;
             if (decadeTop >= GiveUpHorizon)
-                throw new InvalidOperationException($"{Name}: no horizon up to {GiveUpHorizon:g} s was feasible; check the remaining steps.");
+                throw new InvalidOperationException(
+                    $"{Name}: no horizon up to {GiveUpHorizon:g} s was feasible; check the remaining steps.");
             (low, high) = (decadeTop, decadeTop * 10);
         }
     }

@@ -6,7 +6,8 @@ namespace Frugal.Scheduling.Reporting;
 /// <param name="WorstRho">The largest finish-time fairness ρ.</param>
 /// <param name="UnfairPercent">The percentage of jobs with ρ above 1.05.</param>
 /// <param name="Utilization">Training GPU time over GPUs × makespan, from 0 to 1.</param>
-public sealed record PublishedRow(double MakespanHours, double AverageJctHours, double WorstRho, double UnfairPercent, double Utilization);
+public sealed record PublishedRow(double MakespanHours, double AverageJctHours, double WorstRho, double UnfairPercent,
+    double Utilization);
 
 /// <summary>Results the Shockwave paper's artifact reports, for side-by-side comparison.</summary>
 internal static class PublishedResults

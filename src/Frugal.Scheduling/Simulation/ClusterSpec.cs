@@ -13,7 +13,8 @@ public sealed class ClusterSpec
     {
         if (gpus.Count == 0) throw new ArgumentException("a cluster needs at least one GPU type.", nameof(gpus));
         foreach (var (type, count) in gpus)
-            if (count <= 0) throw new ArgumentOutOfRangeException(nameof(gpus), count, $"GPU count of '{type}' must be positive.");
+            if (count <= 0) throw new ArgumentOutOfRangeException(nameof(gpus), count,
+                $"GPU count of '{type}' must be positive.");
         Gpus = new SortedDictionary<string, int>(gpus.ToDictionary(), StringComparer.Ordinal);
     }
 

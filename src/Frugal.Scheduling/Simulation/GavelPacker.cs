@@ -30,7 +30,8 @@ public sealed class GavelPacker(IAllocationPolicy policy, double minimumRealloca
     public int Reallocations { get; private set; }
 
     /// <summary>The number of re-allocations, as <c>reallocations</c>.</summary>
-    public IReadOnlyDictionary<string, double> Statistics => new Dictionary<string, double> { ["reallocations"] = Reallocations };
+    public IReadOnlyDictionary<string, double> Statistics =>
+        new Dictionary<string, double> { ["reallocations"] = Reallocations };
 
     /// <inheritdoc/>
     public IReadOnlyList<Placement> Plan(RoundState state)
@@ -62,7 +63,8 @@ public sealed class GavelPacker(IAllocationPolicy policy, double minimumRealloca
             _deficit[key] = DeficitOf(key.Job, key.Worker) + owed - (_timeSinceReset[key] - state.RoundSeconds / 2);
         }
 
-        _allocation = policy.Allocate(new PolicyInput(state.Now, state.Jobs.Select(j => j.View).ToArray(), state.Cluster.Gpus));
+        _allocation =
+            policy.Allocate(new PolicyInput(state.Now, state.Jobs.Select(j => j.View).ToArray(), state.Cluster.Gpus));
         Reallocations++;
         _lastReset = state.Now;
         _reallocationDue = false;
@@ -81,8 +83,11 @@ public sealed class GavelPacker(IAllocationPolicy policy, double minimumRealloca
             var free = gpus;
             var workerTime = state.Jobs.Sum(j => TimeOf(j.View.Id, worker));
             var order = state.Jobs
-                .Select(j => (Job: j.View, Priority: Priority(j.View, worker, workerTime), Deficit: DeficitOf(j.View.Id, worker), X: _allocation![j.View.Id, worker]))
-                .OrderByDescending(e => e.Priority).ThenByDescending(e => e.Deficit).ThenByDescending(e => e.X).ThenBy(e => e.Job.Id);
+                .Select(j =>
+                    (Job: j.View, Priority: Priority(j.View, worker, workerTime),
+                    Deficit: DeficitOf(j.View.Id, worker), X: _allocation![j.View.Id, worker]))
+                .OrderByDescending(e => e.Priority).ThenByDescending(e => e.Deficit).ThenByDescending(e => e.X)
+                    .ThenBy(e => e.Job.Id);
             foreach (var (job, _, _, _) in order)
             {
                 if (free == 0) break;

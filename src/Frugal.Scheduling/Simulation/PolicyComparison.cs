@@ -19,7 +19,8 @@ public static class PolicyComparison
     /// <param name="cancellation">Stops the run between rounds.</param>
     /// <exception cref="Core.Errors.BadInputException">No policy, an unknown one, or one named twice; a policy that
     /// cannot plan for the cluster; a trace that does not fit the cluster and throughputs.</exception>
-    public static List<SimulationResult> Run(IReadOnlyList<JobSpec> trace, ThroughputTable throughputs, ClusterSpec cluster,
+    public static List<SimulationResult> Run(IReadOnlyList<JobSpec> trace, ThroughputTable throughputs,
+        ClusterSpec cluster,
         IReadOnlyList<string> policies, SimulationOptions options, ShockwaveOptions? shockwave = null,
         IProgress<double>? progress = null, CancellationToken cancellation = default)
     {

@@ -25,7 +25,8 @@ public sealed record ActiveJob(
 /// <param name="Jobs">The jobs that have arrived and not finished, in arrival order.</param>
 /// <param name="Cluster">The GPUs that can be placed.</param>
 /// <param name="JobSetChanged">Jobs arrived or completed since the previous round.</param>
-public sealed record RoundState(int Round, double Now, double RoundSeconds, IReadOnlyList<ActiveJob> Jobs, ClusterSpec Cluster, bool JobSetChanged);
+public sealed record RoundState(int Round, double Now, double RoundSeconds, IReadOnlyList<ActiveJob> Jobs,
+    ClusterSpec Cluster, bool JobSetChanged);
 
 /// <summary>One job placed for the coming round: it runs on ScaleFactor GPUs of the worker type.</summary>
 /// <param name="JobId">The job's id in the trace.</param>
@@ -38,7 +39,9 @@ public interface IRoundScheduler
     /// <summary>The policy name the results record, e.g. <c>shockwave</c>.</summary>
     string Name { get; }
 
-    /// <summary>Counters of the scheduler's own work (re-allocations, solves, solve times), for the run's record.</summary>
+    /// <summary>
+    /// Counters of the scheduler's own work (re-allocations, solves, solve times), for the run's record.
+    /// </summary>
     IReadOnlyDictionary<string, double> Statistics { get; }
 
     /// <summary>The jobs to run in the coming round and where; at most one placement per job.</summary>

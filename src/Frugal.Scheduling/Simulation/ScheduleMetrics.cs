@@ -42,7 +42,8 @@ public sealed record ScheduleMetrics(
     /// The metrics of a finished simulation of <paramref name="jobs"/> on <paramref name="totalGpus"/> GPUs.
     /// </summary>
     /// <exception cref="ArgumentException">No job completed.</exception>
-    internal static ScheduleMetrics From(IReadOnlyList<JobOutcome> jobs, IReadOnlyList<RoundRecord> rounds, int totalGpus)
+    internal static ScheduleMetrics From(IReadOnlyList<JobOutcome> jobs, IReadOnlyList<RoundRecord> rounds,
+        int totalGpus)
     {
         if (jobs.Count == 0) throw new ArgumentException("no jobs completed.", nameof(jobs));
         var jct = jobs.Select(j => j.Jct).ToArray();

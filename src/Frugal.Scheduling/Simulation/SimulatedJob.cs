@@ -22,7 +22,8 @@ internal sealed class SimulatedJob
         TotalEpochs = spec.TotalSteps / spec.Type.Family.StepsPerEpoch(spec.Type.BatchSize);
         foreach (var bs in _schedule.Distinct())
             foreach (var worker in cluster.WorkerTypes)
-                _throughputs[(bs, worker)] = throughputs.Isolated(worker, spec.Type.Family.JobType(bs), spec.ScaleFactor) ?? 0;
+                _throughputs[(bs, worker)] =
+                    throughputs.Isolated(worker, spec.Type.Family.JobType(bs), spec.ScaleFactor) ?? 0;
         if (cluster.WorkerTypes.All(w => _throughputs[(spec.Type.BatchSize, w)] <= 0))
         {
             var gpus = spec.ScaleFactor == 1 ? "1 GPU" : $"{spec.ScaleFactor} GPUs";
@@ -41,7 +42,9 @@ internal sealed class SimulatedJob
     public int BatchSize { get; private set; }
     public bool Finished => Completion is not null;
 
-    /// <summary>Time to run the job alone on its GPUs, from the profiled per-epoch durations (the FTF denominator).</summary>
+    /// <summary>
+    /// Time to run the job alone on its GPUs, from the profiled per-epoch durations (the FTF denominator).
+    /// </summary>
     public double IsolatedSeconds { get; }
 
     public double? Start { get; private set; }
@@ -50,7 +53,9 @@ internal sealed class SimulatedJob
     public int RoundsScheduled { get; private set; }
     public (string WorkerType, double Seconds)? LastRound { get; private set; }
 
-    /// <summary>Σ over the rounds the job was present of the number of active jobs, for the Themis-style contention factor.</summary>
+    /// <summary>
+    /// Σ over the rounds the job was present of the number of active jobs, for the Themis-style contention factor.
+    /// </summary>
     public double ActiveJobsSum { get; private set; }
     public int RoundsPresent { get; private set; }
 
@@ -110,12 +115,14 @@ internal sealed class SimulatedJob
 
     private double ProfiledIsolatedSeconds(ThroughputTable throughputs, string referenceWorker)
     {
-        // As the artifact profiles it: (dataset / bs) / steps-per-second, rounded to whole seconds, at least 1 s per epoch.
+        // As the artifact profiles it: (dataset / bs) / steps-per-second, rounded to whole seconds, at least 1 s per
+        // epoch.
         double total = 0;
         foreach (var bs in _schedule)
         {
             var throughput = throughputs.Require(referenceWorker, Spec.Type.Family.JobType(bs), Spec.ScaleFactor);
-            total += Math.Max(1, Math.Round((double)Spec.Type.Family.DatasetSize / bs / throughput, MidpointRounding.ToEven));
+            total += Math.Max(1,
+                Math.Round((double)Spec.Type.Family.DatasetSize / bs / throughput, MidpointRounding.ToEven));
         }
         return total;
     }

@@ -15,10 +15,15 @@ public sealed record SimulationOptions
     /// </summary>
     public double RestartOverheadSeconds { get; init; } = 20;
 
-    /// <summary>An allocation policy's answer is recomputed at most this often (Gavel's minimum time between allocation resets).</summary>
+    /// <summary>
+    /// An allocation policy's answer is recomputed at most this often (Gavel's minimum time between allocation resets).
+    /// </summary>
     public double MinimumReallocationSeconds { get; init; } = 1000;
 
-    /// <summary>The GPU type isolated (reference) job times are profiled on; default: v100 if the cluster has it, else its first type.</summary>
+    /// <summary>
+    /// The GPU type isolated (reference) job times are profiled on; default: v100 if the cluster has it, else its first
+    /// type.
+    /// </summary>
     public string? ReferenceWorkerType { get; init; }
 
     /// <summary>Rounds in a row with active jobs but nothing scheduled before the run is declared stuck.</summary>

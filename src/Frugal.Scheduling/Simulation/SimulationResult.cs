@@ -39,7 +39,8 @@ public sealed record JobOutcome(
 /// <param name="Placements">Each placed job with its worker type and GPU count.</param>
 /// <param name="BusyGpuSeconds">The GPU time the placed jobs held.</param>
 /// <param name="TrainingGpuSeconds">The part of <paramref name="BusyGpuSeconds"/> spent training.</param>
-public sealed record RoundRecord(int Index, double Start, double Seconds, IReadOnlyList<(int JobId, string WorkerType, int Gpus)> Placements,
+public sealed record RoundRecord(int Index, double Start, double Seconds,
+    IReadOnlyList<(int JobId, string WorkerType, int Gpus)> Placements,
     double BusyGpuSeconds, double TrainingGpuSeconds)
 {
     /// <summary>GPUs held in this round, of all types.</summary>

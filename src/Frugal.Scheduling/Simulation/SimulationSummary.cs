@@ -54,7 +54,8 @@ public sealed record SimulationSummary(
     /// <param name="IsolatedHours">How long it would take alone, in hours.</param>
     /// <param name="Ftf">Its finish-time fairness ρ.</param>
     /// <param name="ThemisFtf">Its Themis-style ρ.</param>
-    public sealed record Job(int Id, string JobType, int Gpus, string Mode, double ArrivalSeconds, double StartSeconds, double CompletionSeconds,
+    public sealed record Job(int Id, string JobType, int Gpus, string Mode, double ArrivalSeconds, double StartSeconds,
+        double CompletionSeconds,
         double JctHours, double GpuHours, int RoundsScheduled, double IsolatedHours, double Ftf, double ThemisFtf);
 
     /// <summary>This summary as JSON in the house convention (<see cref="ResultJson.Options"/>).</summary>
@@ -64,10 +65,14 @@ public sealed record SimulationSummary(
     public static SimulationSummary From(SimulationResult result, string trace)
     {
         var m = result.Metrics;
-        return new SimulationSummary(result.Policy, trace, result.Cluster.ToString(), result.Options.RoundSeconds, m.MakespanHours, m.AverageJctHours,
-            m.GeometricMeanJctSeconds / 3600, m.WorstRho, m.UnfairFraction, m.WorstThemisRho, m.Utilization, m.ContentionFactor, result.Rounds.Count,
+        return new SimulationSummary(result.Policy, trace, result.Cluster.ToString(), result.Options.RoundSeconds,
+            m.MakespanHours, m.AverageJctHours,
+            m.GeometricMeanJctSeconds / 3600, m.WorstRho, m.UnfairFraction, m.WorstThemisRho, m.Utilization,
+                m.ContentionFactor, result.Rounds.Count,
             result.WallTime.TotalSeconds, result.SchedulerStatistics,
-            result.Jobs.Select((j, i) => new Job(j.Id, j.JobType, j.ScaleFactor, j.Mode, j.Arrival, j.Start, j.Completion, j.Jct / 3600, j.GpuSeconds / 3600,
+            result.Jobs.Select((j, i) =>
+                new Job(j.Id, j.JobType, j.ScaleFactor, j.Mode, j.Arrival, j.Start, j.Completion, j.Jct / 3600,
+                j.GpuSeconds / 3600,
                 j.RoundsScheduled, j.IsolatedSeconds / 3600, m.Rho[i], m.ThemisRho[i])).ToArray());
     }
 }

@@ -29,11 +29,13 @@ public sealed class Simulator(ThroughputTable throughputs, ClusterSpec cluster, 
     /// with no throughput on any of the cluster's GPU types), or the scheduler cannot plan for the cluster.
     /// </exception>
     /// <summary>Simulates <paramref name="trace"/> until every job has finished.</summary>
-    public SimulationResult Run(IReadOnlyList<JobSpec> trace, IRoundScheduler scheduler, IProgress<double>? progress = null, CancellationToken cancellation = default)
+    public SimulationResult Run(IReadOnlyList<JobSpec> trace, IRoundScheduler scheduler, IProgress<double>? progress =
+        null, CancellationToken cancellation = default)
     {
         _options.Validate();
         if (trace.Count == 0) throw new ArgumentException("the trace has no jobs.", nameof(trace));
-        var reference = _options.ReferenceWorkerType ?? (cluster.Gpus.ContainsKey("v100") ? "v100" : cluster.WorkerTypes.First());
+        var reference =
+            _options.ReferenceWorkerType ?? (cluster.Gpus.ContainsKey("v100") ? "v100" : cluster.WorkerTypes.First());
         var largestPool = cluster.Gpus.Values.Max();
         foreach (var job in trace)
             if (job.ScaleFactor > largestPool)
@@ -103,34 +105,52 @@ public sealed class Simulator(ThroughputTable throughputs, ClusterSpec cluster, 
             else
             {
                 if (++idleRounds > _options.MaxIdleRounds)
-                    throw new InvalidOperationException($"policy '{scheduler.Name}' scheduled nothing for {_options.MaxIdleRounds} rounds with {active.Count} jobs waiting (t = {now:F0} s).");
-                now = waiting.Count > 0 ? Math.Max(waiting.Peek().Spec.ArrivalSeconds, now + _options.RoundSeconds) : now + _options.RoundSeconds;
+                    throw new InvalidOperationException(
+                        $"policy '{scheduler.Name}' scheduled nothing for {_options.MaxIdleRounds} rounds with " +
+                        $"{active.Count} jobs waiting (t = {now:F0} s).");
+                now = waiting.Count > 0 ? Math.Max(waiting.Peek().Spec.ArrivalSeconds, now + _options.RoundSeconds)
+                    : now + _options.RoundSeconds;
             }
         }
 
-        var outcomes = jobs.Select(j => new JobOutcome(j.Id, j.Spec.Type.ToString(), j.Spec.ScaleFactor, j.Spec.Mode.TraceName(), j.Spec.ArrivalSeconds,
-            j.Start!.Value, j.Completion!.Value, j.GpuSeconds, j.RoundsScheduled, j.IsolatedSeconds, j.ActiveJobsSum / j.RoundsPresent)).ToArray();
-        return new SimulationResult(scheduler.Name, cluster, _options, outcomes, rounds, ScheduleMetrics.From(outcomes, rounds, cluster.TotalGpus), clock.Elapsed, scheduler.Statistics);
+        var outcomes =
+            jobs.Select(j =>
+            new JobOutcome(j.Id, j.Spec.Type.ToString(), j.Spec.ScaleFactor, j.Spec.Mode.TraceName(),
+            j.Spec.ArrivalSeconds,
+            j.Start!.Value, j.Completion!.Value, j.GpuSeconds, j.RoundsScheduled, j.IsolatedSeconds,
+                j.ActiveJobsSum / j.RoundsPresent)).ToArray();
+        return new SimulationResult(scheduler.Name, cluster, _options, outcomes, rounds,
+            ScheduleMetrics.From(outcomes, rounds, cluster.TotalGpus), clock.Elapsed, scheduler.Statistics);
     }
 
-    /// <summary>A scheduler that over-commits GPUs or places unknown jobs is a bug: fail loudly, never simulate the impossible.</summary>
-    private void Validate(IReadOnlyList<Placement> placements, Dictionary<int, SimulatedJob> active, string scheduler, int round)
+    /// <summary>
+    /// A scheduler that over-commits GPUs or places unknown jobs is a bug: fail loudly, never simulate the impossible.
+    /// </summary>
+    private void Validate(IReadOnlyList<Placement> placements, Dictionary<int, SimulatedJob> active, string scheduler,
+        int round)
     {
         var used = new Dictionary<string, int>();
         var seen = new HashSet<int>();
         foreach (var p in placements)
         {
             if (!active.TryGetValue(p.JobId, out var job))
-                throw new InvalidOperationException($"policy '{scheduler}', round {round}: placed job {p.JobId}, which is not active.");
+                throw new InvalidOperationException(
+                    $"policy '{scheduler}', round {round}: placed job {p.JobId}, which is not active.");
             if (!seen.Add(p.JobId))
-                throw new InvalidOperationException($"policy '{scheduler}', round {round}: placed job {p.JobId} twice.");
+                throw new InvalidOperationException(
+                    $"policy '{scheduler}', round {round}: placed job {p.JobId} twice.");
             if (!cluster.Gpus.TryGetValue(p.WorkerType, out var capacity))
-                throw new InvalidOperationException($"policy '{scheduler}', round {round}: placed job {p.JobId} on unknown GPU type '{p.WorkerType}'.");
+                throw new InvalidOperationException(
+                    $"policy '{scheduler}', round {round}: placed job {p.JobId} on unknown GPU type '{p.WorkerType}'.");
             if (job.Throughput(p.WorkerType) <= 0)
-                throw new InvalidOperationException($"policy '{scheduler}', round {round}: placed job {p.JobId} on {p.WorkerType}, where it cannot run.");
+                throw new InvalidOperationException(
+                    $"policy '{scheduler}', round {round}: placed job {p.JobId} on {p.WorkerType}, where it cannot " +
+                    $"run.");
             used[p.WorkerType] = used.GetValueOrDefault(p.WorkerType) + job.Spec.ScaleFactor;
             if (used[p.WorkerType] > capacity)
-                throw new InvalidOperationException($"policy '{scheduler}', round {round}: placements need more than the {capacity} {p.WorkerType} GPUs.");
+                throw new InvalidOperationException(
+                    $"policy '{scheduler}', round {round}: placements need more than the {capacity} {p.WorkerType} " +
+                    $"GPUs.");
         }
     }
 }

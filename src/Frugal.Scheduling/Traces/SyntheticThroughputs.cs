@@ -11,21 +11,24 @@ namespace Frugal.Scheduling.Traces;
 /// </summary>
 internal static class SyntheticThroughputs
 {
-    private static readonly Dictionary<string, (double StepOverhead, double PerSample, double ScalingExponent)> Models = new()
-    {
-        ["ResNet-18"] = (0.006, 0.00061, 0.85),
-        ["ResNet-50"] = (0.018, 0.0048, 0.95),
-        ["Transformer"] = (0.007, 0.00674, 0.80),
-        ["LM"] = (0.0049, 0.000514, 0.60),
-        ["Recommendation"] = (0.00057, 0.0000104, 1.0),
-    };
+    private static readonly Dictionary<string,
+        (double StepOverhead, double PerSample, double ScalingExponent)> Models = new()
+        {
+            ["ResNet-18"] = (0.006, 0.00061, 0.85),
+            ["ResNet-50"] = (0.018, 0.0048, 0.95),
+            ["Transformer"] = (0.007, 0.00674, 0.80),
+            ["LM"] = (0.0049, 0.000514, 0.60),
+            ["Recommendation"] = (0.00057, 0.0000104, 1.0),
+        };
 
     private static readonly Dictionary<string, double> RelativeSpeed = new() { ["v100"] = 1.0, ["p100"] = 0.6, ["k80"] = 0.25 };
 
     /// <summary>What the model's tables name as their source.</summary>
     public const string Source = "synthetic throughput model";
 
-    /// <summary>Isolated throughputs for every model at all its (adapted) batch sizes on 1, 2, 4 and 8 GPUs of each GPU type.</summary>
+    /// <summary>
+    /// Isolated throughputs for every model at all its (adapted) batch sizes on 1, 2, 4 and 8 GPUs of each GPU type.
+    /// </summary>
     public static ThroughputTable Create()
     {
         var entries = new List<(string, string, int, double)>();

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Frugal.Core.Errors;
 using Frugal.Core.IO;
-using System.Text.RegularExpressions;
 
 namespace Frugal.Scheduling.Traces;
 
@@ -15,7 +15,8 @@ public sealed partial class ThroughputTable
 {
     private readonly Dictionary<(string Worker, string JobType, int ScaleFactor), Entry> _entries;
 
-    private sealed record Entry(double Isolated, Dictionary<(string JobType, int ScaleFactor), (double Self, double Other)> Colocated);
+    private sealed record Entry(double Isolated, Dictionary<(string JobType, int ScaleFactor),
+        (double Self, double Other)> Colocated);
 
     private ThroughputTable(Dictionary<(string, string, int), Entry> entries, string source)
     {
@@ -30,20 +31,28 @@ public sealed partial class ThroughputTable
     public string Source { get; }
 
     /// <summary>The GPU types measured, in ordinal order.</summary>
-    public IReadOnlyList<string> WorkerTypes => _entries.Keys.Select(k => k.Worker).Distinct().Order(StringComparer.Ordinal).ToArray();
+    public IReadOnlyList<string> WorkerTypes =>
+        _entries.Keys.Select(k => k.Worker).Distinct().Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>The isolated measurements: (GPU type, job type, GPU count) triples.</summary>
     public int Count => _entries.Count;
 
-    /// <summary>Isolated steps per second of <paramref name="jobType"/> on <paramref name="scaleFactor"/> GPUs of <paramref name="workerType"/>, or null if not measured.</summary>
+    /// <summary>
+    /// Isolated steps per second of <paramref name="jobType"/> on <paramref name="scaleFactor"/> GPUs of <paramref
+    /// name="workerType"/>, or null if not measured.
+    /// </summary>
     public double? Isolated(string workerType, string jobType, int scaleFactor) =>
         _entries.TryGetValue((workerType, jobType, scaleFactor), out var e) ? e.Isolated : null;
 
     /// <summary>The throughputs of the two jobs when they share GPUs, or null if that pair was not measured.</summary>
-    public (double Self, double Other)? Colocated(string workerType, string jobType, int scaleFactor, string otherJobType, int otherScaleFactor) =>
-        _entries.TryGetValue((workerType, jobType, scaleFactor), out var e) && e.Colocated.TryGetValue((otherJobType, otherScaleFactor), out var pair) ? pair : null;
+    public (double Self, double Other)? Colocated(string workerType, string jobType, int scaleFactor,
+        string otherJobType, int otherScaleFactor) =>
+        _entries.TryGetValue((workerType, jobType, scaleFactor), out var e)
+            && e.Colocated.TryGetValue((otherJobType, otherScaleFactor), out var pair) ? pair : null;
 
-    /// <summary>Isolated throughput that must exist: a trace job whose type was never measured is a configuration error.</summary>
+    /// <summary>
+    /// Isolated throughput that must exist: a trace job whose type was never measured is a configuration error.
+    /// </summary>
     /// <exception cref="BadInputException">The entry is missing; the message names it and the file.</exception>
     public double Require(string workerType, string jobType, int scaleFactor) =>
         Isolated(workerType, jobType, scaleFactor)
@@ -81,10 +90,14 @@ public sealed partial class ThroughputTable
         using (document)
         {
             var entries = new Dictionary<(string, string, int), Entry>();
-            if (document.RootElement.ValueKind != JsonValueKind.Object) throw new TraceFormatException($"{source}: expected an object of worker types.");
+            if (document.RootElement.ValueKind
+                != JsonValueKind.Object) throw new TraceFormatException(
+                $"{source}: expected an object of worker types.");
             foreach (var worker in document.RootElement.EnumerateObject())
             {
-                if (worker.Value.ValueKind != JsonValueKind.Object) throw new TraceFormatException($"{source}: [{worker.Name}]: expected an object of job types.");
+                if (worker.Value.ValueKind
+                    != JsonValueKind.Object) throw new TraceFormatException(
+                    $"{source}: [{worker.Name}]: expected an object of job types.");
                 foreach (var job in worker.Value.EnumerateObject())
                 {
                     var where = $"{source}: [{worker.Name}][{job.Name}]";
@@ -100,10 +113,14 @@ public sealed partial class ThroughputTable
                         }
                         var key = ParseKey(other.Name, $"{where}[{other.Name}]");
                         if (other.Value.ValueKind != JsonValueKind.Array || other.Value.GetArrayLength() != 2)
-                            throw new TraceFormatException($"{where}[{other.Name}]: expected a pair [self, other] of throughputs.");
-                        colocated[key] = (NonNegative(other.Value[0], $"{where}[{other.Name}][0]"), NonNegative(other.Value[1], $"{where}[{other.Name}][1]"));
+                            throw new TraceFormatException(
+                                $"{where}[{other.Name}]: expected a pair [self, other] of throughputs.");
+                        colocated[key] =
+                            (NonNegative(other.Value[0], $"{where}[{other.Name}][0]"),
+                            NonNegative(other.Value[1], $"{where}[{other.Name}][1]"));
                     }
-                    if (isolated is null) throw new TraceFormatException($"{where}: no isolated throughput (\"null\").");
+                    if (isolated
+                        is null) throw new TraceFormatException($"{where}: no isolated throughput (\"null\").");
                     entries[(worker.Name, jobType, scaleFactor)] = new Entry(isolated.Value, colocated);
                 }
             }

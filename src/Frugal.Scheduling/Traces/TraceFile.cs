@@ -14,7 +14,8 @@ namespace Frugal.Scheduling.Traces;
 public static class TraceFile
 {
     private static readonly string[] Fields =
-        ["job_type", "command", "working_dir", "num_steps_arg", "needs_data_dir", "total_steps", "scale_factor", "mode", "priority_weight", "slo", "duration", "arrival"];
+        ["job_type", "command", "working_dir", "num_steps_arg", "needs_data_dir", "total_steps", "scale_factor",
+            "mode", "priority_weight", "slo", "duration", "arrival"];
 
     /// <summary>The largest trace file accepted, in bytes (about half a million jobs).</summary>
     public const long MaxFileBytes = 64L << 20;
@@ -56,13 +57,16 @@ public static class TraceFile
         if (jobs.Count == 0) throw new TraceFormatException($"{source}: holds no jobs.");
         for (var i = 1; i < jobs.Count; i++)
             if (jobs[i].ArrivalSeconds < jobs[i - 1].ArrivalSeconds)
-                throw new TraceFormatException($"{source}: job {i} arrives at {jobs[i].ArrivalSeconds} s, before job {i - 1} ({jobs[i - 1].ArrivalSeconds} s): jobs must be in arrival order.");
+                throw new TraceFormatException(
+                    $"{source}: job {i} arrives at {jobs[i].ArrivalSeconds} s, before job {i - 1} " +
+                    $"({jobs[i - 1].ArrivalSeconds} s): jobs must be in arrival order.");
         return jobs;
     }
 
     /// <summary>Writes <paramref name="jobs"/> to <paramref name="path"/>, all or nothing, in the format
     /// <see cref="Read(string)"/> reads.</summary>
-    public static void Write(string path, IEnumerable<JobSpec> jobs) => AtomicFile.Write(path, writer => Write(writer, jobs));
+    public static void Write(string path, IEnumerable<JobSpec> jobs) =>
+        AtomicFile.Write(path, writer => Write(writer, jobs));
 
     /// <summary>Writes <paramref name="jobs"/> one per line, tab-separated, as Gavel and Shockwave do.</summary>
     public static void Write(TextWriter writer, IEnumerable<JobSpec> jobs)
@@ -72,8 +76,10 @@ public static class TraceFile
             string[] fields =
             [
                 j.Type.ToString(), j.Command, j.WorkingDirectory, j.NumStepsArgument, j.NeedsDataDirectory ? "1" : "0",
-                Number(Math.Round(j.TotalSteps)), j.ScaleFactor.ToString(CultureInfo.InvariantCulture), j.Mode.TraceName(),
-                Number(j.PriorityWeight), j.Slo.ToString("F6", CultureInfo.InvariantCulture), Number(j.DurationSeconds), Number(j.ArrivalSeconds),
+                Number(Math.Round(j.TotalSteps)), j.ScaleFactor.ToString(CultureInfo.InvariantCulture),
+                    j.Mode.TraceName(),
+                Number(j.PriorityWeight), j.Slo.ToString("F6", CultureInfo.InvariantCulture),
+                    Number(j.DurationSeconds), Number(j.ArrivalSeconds),
             ];
             writer.Write(string.Join('\t', fields));
             writer.Write('\n');
@@ -105,13 +111,16 @@ public static class TraceFile
                 $"'{f[6]}' is not a whole number of GPUs from 1 to {ClusterSpec.MaxGpusPerType:N0}.");
         var scaleFactor = (int)gpus;
         if (!AdaptationModes.TryParse(f[7], out var mode))
-            throw TraceFormatException.At(source, lineNumber, Fields[7], $"'{f[7]}' is not one of static, accordion, gns.");
+            throw TraceFormatException.At(source, lineNumber, Fields[7],
+                $"'{f[7]}' is not one of static, accordion, gns.");
         var priority = Positive(f, 8);
         var slo = Real(f, 9);
         var duration = Positive(f, 10);
         var arrival = Real(f, 11);
-        if (arrival < 0) throw TraceFormatException.At(source, lineNumber, Fields[11], $"arrival {arrival} is negative.");
-        return new JobSpec(id, type, f[1], f[2], f[3], needsData, totalSteps, scaleFactor, mode, priority, slo, duration, arrival);
+        if (arrival < 0) throw TraceFormatException.At(source, lineNumber, Fields[11],
+            $"arrival {arrival} is negative.");
+        return new JobSpec(id, type, f[1], f[2], f[3], needsData, totalSteps, scaleFactor, mode, priority, slo,
+            duration, arrival);
 
         // .NET's parser ignores trailing NUL characters; a number in a trace is plain text.
         double Real(string[] fields, int i) =>
@@ -124,7 +133,8 @@ public static class TraceFile
         double Positive(string[] fields, int i)
         {
             var value = Real(fields, i);
-            return value > 0 ? value : throw TraceFormatException.At(source, lineNumber, Fields[i], $"{value} must be positive.");
+            return value > 0 ? value
+                : throw TraceFormatException.At(source, lineNumber, Fields[i], $"{value} must be positive.");
         }
     }
 }

@@ -3,7 +3,10 @@ using Frugal.Core.Errors;
 
 namespace Frugal.Scheduling.Traces;
 
-/// <summary>A trace or throughput file that cannot be read: the message names the file, the line (or key) and the field at fault.</summary>
+/// <summary>
+/// A trace or throughput file that cannot be read: the message names the file, the line (or key) and the field at
+/// fault.
+/// </summary>
 /// <remarks>
 /// The message quotes the file's text, so control characters in it are shown escaped (a NUL byte as <c>\0</c>) and a
 /// very long message is cut: the error stays one readable line whatever the file holds.

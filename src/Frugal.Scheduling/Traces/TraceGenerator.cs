@@ -35,7 +35,9 @@ public sealed record TraceGeneratorOptions
     /// <summary>The GPU type the steps are computed on (duration × its isolated throughput).</summary>
     public string ReferenceWorkerType { get; init; } = "v100";
 
-    /// <summary>The Shockwave artifact's file name for a trace with these options and <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// The Shockwave artifact's file name for a trace with these options and <paramref name="seed"/>.
+    /// </summary>
     public string FileName(ulong seed) => string.Create(CultureInfo.InvariantCulture,
         $"{Jobs}_{MinDurationHours}_{MaxDurationHours}_{DurationPoints}_{MeanArrivalGapSeconds}_{seed}_{string.Join(",", ModeMix)}_{string.Join(",", ScaleFactorMix)}_multigpu_dynamic.trace");
 
@@ -107,10 +109,12 @@ public sealed record TraceGeneratorOptions
 public sealed class TraceGenerator(ThroughputTable throughputs, TraceGeneratorOptions options)
 {
     private static readonly int[] ScaleFactors = [1, 2, 4, 8];
-    private static readonly AdaptationMode[] Modes = [AdaptationMode.Static, AdaptationMode.Accordion, AdaptationMode.Gns];
+    private static readonly AdaptationMode[] Modes =
+        [AdaptationMode.Static, AdaptationMode.Accordion, AdaptationMode.Gns];
 
     // (probability, first grid fraction, last grid fraction) of the duration buckets.
-    private static readonly (double Weight, double From, double To)[] DurationBuckets = [(0.72, 0, 0.2), (0.20, 0.2, 0.5), (0.05, 0.5, 0.9), (0.03, 0.9, 1.0)];
+    private static readonly (double Weight, double From, double To)[] DurationBuckets =
+        [(0.72, 0, 0.2), (0.20, 0.2, 0.5), (0.05, 0.5, 0.9), (0.03, 0.9, 1.0)];
 
     /// <summary>A new trace, in arrival order; the same seeds and options give the same trace.</summary>
     /// <exception cref="BadInputException">
@@ -144,7 +148,8 @@ public sealed class TraceGenerator(ThroughputTable throughputs, TraceGeneratorOp
             do type = ModelFamily.Templates[typeStream.Next(ModelFamily.Templates.Count)];
             while (scaleFactor > 1 && !type.Family.Distributed);
 
-            var steps = Math.Round(duration * throughputs.Require(options.ReferenceWorkerType, type.ToString(), scaleFactor));
+            var steps =
+                Math.Round(duration * throughputs.Require(options.ReferenceWorkerType, type.ToString(), scaleFactor));
             var job = new JobSpec(id, type, type.Family.Command(type.BatchSize), type.Family.WorkingDirectory,
                 type.Family.StepsArgument, NeedsDataDirectory: true, steps, scaleFactor, mode, PriorityWeight: 1,
                 Slo: -1, duration, Math.Round(arrival));
@@ -159,7 +164,10 @@ public sealed class TraceGenerator(ThroughputTable throughputs, TraceGeneratorOp
     {
         var n = options.DurationPoints;
         if (!options.LogSpacedDurations)
-            return Enumerable.Range(0, n).Select(i => options.MinDurationHours + (options.MaxDurationHours - options.MinDurationHours) * i / (n - 1)).ToArray();
+            return Enumerable.Range(0, n)
+                .Select(i =>
+                options.MinDurationHours + (options.MaxDurationHours - options.MinDurationHours) * i / (n - 1))
+                .ToArray();
         var lo = Math.Log(options.MinDurationHours, 1.5);
         var hi = Math.Log(options.MaxDurationHours, 1.5);
         return Enumerable.Range(0, n).Select(i => Math.Pow(1.5, lo + (hi - lo) * i / (n - 1))).ToArray();

@@ -25,7 +25,8 @@ internal static class BatchSizeSchedule
             AdaptationMode.Static => [type.BatchSize],
             AdaptationMode.Accordion when type.Family == ModelFamily.Transformer => [type.BatchSize],
             AdaptationMode.Accordion => new[] { type.BatchSize, cap }.Distinct().ToArray(),
-            _ => new[] { 1 }.Concat(GnsRules.Find(type.Family.Name, type.BatchSize, scaleFactor)?.Ranges.Select(r => r.Multiplier) ?? [])
+            _ => new[] { 1 }.Concat(
+                GnsRules.Find(type.Family.Name, type.BatchSize, scaleFactor)?.Ranges.Select(r => r.Multiplier) ?? [])
                 .Select(m => Math.Min(type.BatchSize * m, cap)).Distinct().ToArray(),
         };
     }
@@ -77,20 +78,25 @@ internal static class BatchSizeSchedule
             var end = Math.Min(to, r == 0 ? epochs : epochs - 1);
             for (var epoch = from; epoch < end; epoch++) schedule[epoch] *= multiplier;
         }
-        for (var epoch = 0; epoch < epochs; epoch++) schedule[epoch] = Math.Min(schedule[epoch], type.Family.MaxBatchSize);
+        for (var epoch = 0; epoch < epochs; epoch++) schedule[epoch] =
+            Math.Min(schedule[epoch], type.Family.MaxBatchSize);
         return schedule;
     }
 }
 
-/// <summary>One row of the gradient-noise-scale table: epoch ranges [From, To) and their batch-size multipliers.</summary>
-internal sealed record GnsRule(string Model, int BatchSize, int ScaleFactor, IReadOnlyList<(int From, int To, int Multiplier)> Ranges);
+/// <summary>
+/// One row of the gradient-noise-scale table: epoch ranges [From, To) and their batch-size multipliers.
+/// </summary>
+internal sealed record GnsRule(string Model, int BatchSize, int ScaleFactor,
+    IReadOnlyList<(int From, int To, int Multiplier)> Ranges);
 
 /// <summary>The gradient-noise-scale schedule table of the Shockwave artifact, as data.</summary>
 internal static class GnsRules
 {
     private const int End = int.MaxValue;
 
-    private static GnsRule R(string model, int bs, int sf, params (int, int, int)[] ranges) => new(model, bs, sf, ranges);
+    private static GnsRule R(string model, int bs, int sf, params (int, int, int)[] ranges) =>
+        new(model, bs, sf, ranges);
 
     private static readonly GnsRule[] Table =
     [

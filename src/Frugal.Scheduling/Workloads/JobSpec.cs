@@ -33,7 +33,9 @@ public sealed record JobSpec(
     double DurationSeconds,
     double ArrivalSeconds)
 {
-    /// <summary>Epochs of training: the steps cover this many passes over the dataset, the last possibly partial.</summary>
+    /// <summary>
+    /// Epochs of training: the steps cover this many passes over the dataset, the last possibly partial.
+    /// </summary>
     public int Epochs => (int)Math.Ceiling(TotalSteps / Type.Family.StepsPerEpoch(Type.BatchSize) - 1e-9);
 
     /// <summary>The batch size of each epoch under the job's adaptation mode.</summary>

@@ -7,7 +7,8 @@ namespace Frugal.Tuning.Adapters;
 /// <summary>
 /// Turns a knob's position u ∈ [0, 1] into its value, as LlamaTune decodes: a categorical or boolean knob takes choice
 /// ⌊u·n⌋ (clamped to n − 1, truncating so the first and last choices get their full share); a numeric knob with biased
-/// special values takes special value k when u falls in its slice of the cumulative mass P, else maps u' = (u − P)/(1 − P)
+/// special values takes special value k when u falls in its slice of the cumulative mass P, else maps u' = (u − P)/(1 −
+/// P)
 /// over its range (linear or log); integers are rounded, linear reals rounded to 2 decimals.
 /// </summary>
 internal sealed class KnobDecoder
@@ -57,7 +58,10 @@ internal sealed class KnobDecoder
         return _knob.Round(_knob.ValueAt((u - mass) / (1 - mass)));
     }
 
-    /// <summary>A position that decodes to <paramref name="value"/> (or the nearest the knob can take), for registering known configurations.</summary>
+    /// <summary>
+    /// A position that decodes to <paramref name="value"/> (or the nearest the knob can take), for registering known
+    /// configurations.
+    /// </summary>
     public double Encode(object value)
     {
         switch (_knob.Type)

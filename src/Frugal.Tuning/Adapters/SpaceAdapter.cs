@@ -32,7 +32,10 @@ public sealed class SpaceAdapter
     /// <summary>The box the optimiser searches.</summary>
     public IReadOnlyList<OptimizerDimension> Dimensions { get; }
 
-    /// <summary>Whether the optimiser sees a projection (not knobs): then known configurations cannot be mapped back into its box.</summary>
+    /// <summary>
+    /// Whether the optimiser sees a projection (not knobs): then known configurations cannot be mapped back into its
+    /// box.
+    /// </summary>
     public bool IsProjected => _adapted.IsProjected;
 
     /// <summary>The configuration a box point stands for.</summary>

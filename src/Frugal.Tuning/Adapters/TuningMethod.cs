@@ -40,7 +40,9 @@ public sealed class TuningMethod
     /// <summary>The adapters' numbers (those no adapter of the method uses are checked all the same).</summary>
     public AdapterSettings Settings { get; }
 
-    /// <summary>Whether the optimiser sees the knobs unchanged (a plain optimiser, the baseline of a LlamaTune comparison).</summary>
+    /// <summary>
+    /// Whether the optimiser sees the knobs unchanged (a plain optimiser, the baseline of a LlamaTune comparison).
+    /// </summary>
     public bool IsPlain => _adapters.Count == 0;
 
     /// <param name="name">The method's name.</param>

@@ -5,20 +5,27 @@ namespace Frugal.Tuning.Comparison;
 /// <summary>Best-so-far curves and the sample-efficiency arithmetic LlamaTune reports.</summary>
 internal static class Curves
 {
-    /// <summary>The best successful value after each trial; before the first success, the first trial's value.</summary>
+    /// <summary>
+    /// The best successful value after each trial; before the first success, the first trial's value.
+    /// </summary>
     public static double[] BestSoFar(IReadOnlyList<TrialRecord> trials, bool maximize)
     {
         var curve = new double[trials.Count];
         double? best = null;
         for (var i = 0; i < trials.Count; i++)
         {
-            if (!trials[i].Failed && (best is not { } b || (maximize ? trials[i].Value > b : trials[i].Value < b))) best = trials[i].Value;
+            if (!trials[i].Failed
+                && (best is not { } b || (maximize ? trials[i].Value > b : trials[i].Value < b))) best =
+                trials[i].Value;
             curve[i] = best ?? trials[i].Value;
         }
         return curve;
     }
 
-    /// <summary>How many trials a best-so-far curve needs to reach <paramref name="value"/> (1-based: the default is trial 1), or null if it never does.</summary>
+    /// <summary>
+    /// How many trials a best-so-far curve needs to reach <paramref name="value"/> (1-based: the default is trial 1),
+    /// or null if it never does.
+    /// </summary>
     public static int? TrialsToReach(IReadOnlyList<double> bestSoFar, double value, bool maximize)
     {
         for (var i = 0; i < bestSoFar.Count; i++)
@@ -27,13 +34,15 @@ internal static class Curves
     }
 
     /// <summary>
-    /// LlamaTune's speed-up on one seed: the trials the plain optimiser needed to reach its own final best, divided by the
+    /// LlamaTune's speed-up on one seed: the trials the plain optimiser needed to reach its own final best, divided by
+    /// the
     /// trials the wrapped method needed to reach that value; null when the wrapped method never reached it.
     /// </summary>
     public static double? TrialsRatio(IReadOnlyList<double> plain, IReadOnlyList<double> wrapped, bool maximize)
     {
         var target = plain[^1];
         var plainTrials = TrialsToReach(plain, target, maximize)!.Value;
-        return TrialsToReach(wrapped, target, maximize) is { } wrappedTrials ? (double)plainTrials / wrappedTrials : null;
+        return TrialsToReach(wrapped, target, maximize) is { } wrappedTrials ? (double)plainTrials / wrappedTrials
+            : null;
     }
 }

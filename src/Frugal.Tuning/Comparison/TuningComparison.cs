@@ -17,11 +17,14 @@ namespace Frugal.Tuning.Comparison;
 /// <param name="Iterations">Trials per run after the default configuration's.</param>
 /// <param name="Seeds">Runs per method (seed indices 0 to <paramref name="Seeds"/> − 1).</param>
 /// <param name="HistoryDirectory">
-/// Where each run appends its trials (<c>METHOD-seedK.jsonl</c>), so that a long comparison (a real database) loses nothing when
+/// Where each run appends its trials (<c>METHOD-seedK.jsonl</c>), so that a long comparison (a real database) loses
+/// nothing when
 /// interrupted; null keeps trials in memory only.
 /// </param>
-/// <param name="Resume">Continue the runs whose histories exist in <paramref name="HistoryDirectory"/> instead of refusing them.</param>
-public sealed record ComparisonPlan(string TargetName, TargetOptions Options, SearchSpace Space, IReadOnlyList<TuningMethod> Methods, int Iterations, int Seeds,
+/// <param name="Resume">Continue the runs whose histories exist in <paramref name="HistoryDirectory"/> instead of
+/// refusing them.</param>
+public sealed record ComparisonPlan(string TargetName, TargetOptions Options, SearchSpace Space,
+    IReadOnlyList<TuningMethod> Methods, int Iterations, int Seeds,
     string? HistoryDirectory = null, bool Resume = false)
 {
     /// <summary>The history file of <paramref name="method"/>'s run on seed <paramref name="seedIndex"/>.</summary>
@@ -41,11 +44,14 @@ public sealed record MethodRun(TuningMethod Method, int SeedIndex, TuningOutcome
 /// <param name="FinalBest">Each seed's final best value.</param>
 /// <param name="MeanCurve">The best-so-far value after each trial, averaged over the seeds.</param>
 /// <param name="Band">A 95% percentile-bootstrap interval of that mean, per trial.</param>
-/// <param name="RatioPerSeed">Per seed: plain's trials to its final best ÷ this method's trials to reach that value; null where it never did.</param>
-public sealed record MethodSummary(TuningMethod Method, string? Plain, double[] FinalBest, double[] MeanCurve, Interval[] Band, double?[] RatioPerSeed)
+/// <param name="RatioPerSeed">Per seed: plain's trials to its final best ÷ this method's trials to reach that value;
+/// null where it never did.</param>
+public sealed record MethodSummary(TuningMethod Method, string? Plain, double[] FinalBest, double[] MeanCurve,
+    Interval[] Band, double?[] RatioPerSeed)
 {
     /// <summary>
-    /// The median of <see cref="RatioPerSeed"/>, the seeds that never reached the value ranking lowest; null when there is no
+    /// The median of <see cref="RatioPerSeed"/>, the seeds that never reached the value ranking lowest; null when there
+    /// is no
     /// plain counterpart or when the median falls on such a seed (at least half the seeds never reached it).
     /// </summary>
     public double? TrialsRatio => MedianWithMissingLowest(RatioPerSeed);
@@ -101,7 +107,8 @@ public static class TuningComparison
         return new ComparisonResult(plan, objective, runs, summaries);
     }
 
-    private static TuningHistory? OpenHistory(ComparisonPlan plan, TuningPlan run, int seedIndex, TargetObjective objective)
+    private static TuningHistory? OpenHistory(ComparisonPlan plan, TuningPlan run, int seedIndex,
+        TargetObjective objective)
     {
         if (plan.HistoryPath(run.Method, seedIndex) is not { } path) return null;
         var identity = run.Identity(objective);
@@ -128,14 +135,17 @@ public static class TuningComparison
                 band[i] = Bootstrap.ConfidenceInterval(column, Summary.Mean, bootstrap, resamples: 1000);
                 mean[i] = band[i].Estimate;
             }
-            var plain = method.IsPlain ? null : methods.FirstOrDefault(m => m.IsPlain && m.Optimizer == method.Optimizer);
+            var plain =
+                method.IsPlain ? null : methods.FirstOrDefault(m => m.IsPlain && m.Optimizer == method.Optimizer);
             var ratios = own.Select(r =>
             {
                 if (plain is null) return (double?)null;
                 var baseline = runs.FirstOrDefault(p => p.Method == plain && p.SeedIndex == r.SeedIndex);
-                return baseline is null ? null : Curves.TrialsRatio(baseline.Outcome.BestSoFar(), r.Outcome.BestSoFar(), maximize);
+                return baseline is null ? null
+                    : Curves.TrialsRatio(baseline.Outcome.BestSoFar(), r.Outcome.BestSoFar(), maximize);
             }).ToArray();
-            return new MethodSummary(method, plain?.Name, own.Select(r => r.Outcome.BestSoFar()[^1]).ToArray(), mean, band, ratios);
+            return new MethodSummary(method, plain?.Name, own.Select(r => r.Outcome.BestSoFar()[^1]).ToArray(), mean,
+                band, ratios);
         }).ToArray();
     }
 }

@@ -2,17 +2,22 @@ namespace Frugal.Tuning.Loop;
 
 /// <summary>
 /// What makes two runs the same run: the target, the space (by content), the method with its settings and the seed. A
-/// history may only be resumed by a run with the same identity, otherwise the replayed trials would mean something else.
+/// history may only be resumed by a run with the same identity, otherwise the replayed trials would mean something
+/// else.
 /// </summary>
-public sealed record RunIdentity(string Target, string Space, string SpaceFingerprint, string Method, string Seed, string Objective, bool Maximize)
+public sealed record RunIdentity(string Target, string Space, string SpaceFingerprint, string Method, string Seed,
+    string Objective, bool Maximize)
 {
-    /// <summary>The first field that differs from <paramref name="other"/>, described for an error message, or null.</summary>
+    /// <summary>
+    /// The first field that differs from <paramref name="other"/>, described for an error message, or null.
+    /// </summary>
     internal string? FirstDifference(RunIdentity other)
     {
         if (SystemDifference(other.Target, other.Space, other.SpaceFingerprint) is { } difference) return difference;
         if (Method != other.Method) return $"method {Method}, not {other.Method}";
         if (Seed != other.Seed) return $"seed {Seed}, not {other.Seed}";
-        if (Objective != other.Objective || Maximize != other.Maximize) return $"objective {Objective}, not {other.Objective}";
+        if (Objective != other.Objective
+            || Maximize != other.Maximize) return $"objective {Objective}, not {other.Objective}";
         return null;
     }
 

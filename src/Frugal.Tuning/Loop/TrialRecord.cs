@@ -1,7 +1,8 @@
 namespace Frugal.Tuning.Loop;
 
 /// <summary>
-/// One evaluated configuration. <see cref="Value"/> is the objective metric the optimiser was told: the measured one, or
+/// One evaluated configuration. <see cref="Value"/> is the objective metric the optimiser was told: the measured one,
+/// or
 /// for a failed trial the worst seen so far (<see cref="FailureScore"/>). <see cref="Point"/> is the optimiser's box
 /// point (low-dimensional under a projection); null for the default configuration when the box cannot express it.
 /// </summary>

@@ -32,7 +32,8 @@ public sealed record TuningOutcome(TuningPlan Plan, TargetObjective Objective, I
     public TrialRecord Best => Trials.Where(t => !t.Failed).Aggregate((a, b) => Better(b.Value, a.Value) ? b : a);
 
     /// <summary>How much better the best is than the default, in percent of the default.</summary>
-    public double ImprovementPercent => (Objective.Maximize ? Best.Value - Default.Value : Default.Value - Best.Value) / Math.Abs(Default.Value) * 100;
+    public double ImprovementPercent =>
+        (Objective.Maximize ? Best.Value - Default.Value : Default.Value - Best.Value) / Math.Abs(Default.Value) * 100;
 
     /// <summary>The best value after each trial (failures never improve it).</summary>
     public double[] BestSoFar() => Comparison.Curves.BestSoFar(Trials, Objective.Maximize);
@@ -41,7 +42,8 @@ public sealed record TuningOutcome(TuningPlan Plan, TargetObjective Objective, I
 }
 
 /// <summary>
-/// The tuning loop: evaluates the default configuration (iteration 0, the baseline), then asks the optimiser for a point,
+/// The tuning loop: evaluates the default configuration (iteration 0, the baseline), then asks the optimiser for a
+/// point,
 /// decodes it through the space adapter, evaluates it on the target and tells the optimiser the outcome, trial after
 /// trial. Every trial is appended to the history as it completes; a resumed run replays the history into a freshly
 /// seeded adapter and optimiser (so they reach the very state the interrupted run had) and carries on.
@@ -55,7 +57,8 @@ public static class Tuner
     /// <param name="cancellation">Stops the run between trials; completed trials stay in the history.</param>
     /// <exception cref="BadInputException">A setting does not fit the space, the default configuration failed (there is
     /// no baseline; nothing is recorded), or the history does not match the replay.</exception>
-    public static TuningOutcome Run(ITuningTarget target, TuningPlan plan, TuningHistory? history = null, Action<TrialRecord>? trialDone = null,
+    public static TuningOutcome Run(ITuningTarget target, TuningPlan plan, TuningHistory? history = null,
+        Action<TrialRecord>? trialDone = null,
         CancellationToken cancellation = default)
     {
         var seeds = new SeedTree(plan.Seed);
@@ -111,16 +114,19 @@ public static class Tuner
         return new TuningOutcome(plan, objective, trials);
     }
 
-    private static TrialRecord Evaluate(ITuningTarget target, IReadOnlyDictionary<string, object> configuration, double[]? point, int iteration,
+    private static TrialRecord Evaluate(ITuningTarget target, IReadOnlyDictionary<string, object> configuration,
+        double[]? point, int iteration,
         TargetObjective objective, FailureScore? failures, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         var measurement = target.Evaluate(configuration, cancellation);
         cancellation.ThrowIfCancellationRequested();
         var failure = measurement.Failure;
-        if (failure is null && !measurement.Metrics.ContainsKey(objective.Metric)) failure = $"the target reported no '{objective.Metric}'";
+        if (failure is null && !measurement.Metrics.ContainsKey(objective.Metric)) failure =
+            $"the target reported no '{objective.Metric}'";
         var value = failure is null ? measurement.Metrics[objective.Metric] : failures?.Worst ?? double.NaN;
-        return new TrialRecord(iteration, configuration, point, measurement.Metrics, value, failure, clock.Elapsed.TotalSeconds, DateTimeOffset.UtcNow);
+        return new TrialRecord(iteration, configuration, point, measurement.Metrics, value, failure,
+            clock.Elapsed.TotalSeconds, DateTimeOffset.UtcNow);
     }
 
     private static bool SamePoint(double[]? recorded, double[]? replayed) =>

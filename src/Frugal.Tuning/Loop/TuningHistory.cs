@@ -75,7 +75,8 @@ public sealed class TuningHistory : IDisposable
     }
 
     /// <summary>
-    /// Opens an existing history to continue it: checks it was made by the same run, keeps its complete trials and cuts off
+    /// Opens an existing history to continue it: checks it was made by the same run, keeps its complete trials and cuts
+    /// off
     /// a last line the interruption left half-written.
     /// </summary>
     /// <exception cref="BadInputException">There is no such file, it is not a valid history, or another run made it

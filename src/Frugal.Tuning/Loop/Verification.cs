@@ -29,7 +29,9 @@ public sealed record VerificationResult(string History, TargetObjective Objectiv
     /// <summary>In how many rounds the best configuration failed.</summary>
     public int BestFailures => Best.Count(double.IsNaN);
 
-    /// <summary>How much better the best configuration's median is than the default's, in per cent (positive = better).</summary>
+    /// <summary>
+    /// How much better the best configuration's median is than the default's, in per cent (positive = better).
+    /// </summary>
     public double ImprovementPercent =>
         (Objective.Maximize ? MedianBest - MedianDefault : MedianDefault - MedianBest) / Math.Abs(MedianDefault) * 100;
 
@@ -48,7 +50,8 @@ public sealed record VerificationResult(string History, TargetObjective Objectiv
     private static double? NullIfFailed(double value) => double.IsNaN(value) ? null : value;
 
     private static double MedianOfMeasured(double[] values) =>
-        values.Where(v => !double.IsNaN(v)).ToArray() is { Length: > 0 } measured ? Summary.Median(measured) : double.NaN;
+        values.Where(v => !double.IsNaN(v)).ToArray() is { Length: > 0 } measured ? Summary.Median(measured)
+            : double.NaN;
 
     private sealed record VerificationJson(
         string History, string Metric, bool Maximize, int Rounds, double?[] Default, double?[] Best,

@@ -8,11 +8,15 @@ namespace Frugal.Tuning.Optimizers;
 /// </summary>
 /// <param name="InitialDesign">Latin hypercube points suggested before any model is fitted.</param>
 /// <param name="RandomCandidates">Uniform points the acquisition is evaluated at each suggestion.</param>
-/// <param name="LocalSearchStarts">Local searches per suggestion from the best observed points, and as many again from the best candidates.</param>
+/// <param name="LocalSearchStarts">Local searches per suggestion from the best observed points, and as many again from
+/// the best candidates.</param>
 /// <param name="LocalSearchSteps">Most moves of one local search.</param>
-/// <param name="NeighboursPerContinuousDimension">Gaussian (σ = 0.2) moves of each continuous coordinate per step.</param>
-/// <param name="RandomSuggestionProbability">Chance that a suggestion is uniform instead of model-based (SMAC's interleaving).</param>
-/// <param name="IncumbentFromModel">EI's η is the best predicted mean at a feasible observed point (SMAC) instead of the best observed value.</param>
+/// <param name="NeighboursPerContinuousDimension">Gaussian (σ = 0.2) moves of each continuous coordinate per
+/// step.</param>
+/// <param name="RandomSuggestionProbability">Chance that a suggestion is uniform instead of model-based (SMAC's
+/// interleaving).</param>
+/// <param name="IncumbentFromModel">EI's η is the best predicted mean at a feasible observed point (SMAC) instead of
+/// the best observed value.</param>
 internal sealed record BayesianOptimizerOptions(
     int InitialDesign = 10,
     int RandomCandidates = 2000,
@@ -33,16 +37,21 @@ internal sealed record BayesianOptimizerOptions(
 /// </summary>
 internal sealed class BayesianOptimizer : IOptimizer
 {
-    /// <summary>The <c>gp</c> defaults: fewer local-search moves than SMAC, since a GP prediction costs O(n·d + n²).</summary>
-    public static readonly BayesianOptimizerOptions GaussianProcessDefaults = new(RandomCandidates: 2000, LocalSearchStarts: 5, NeighboursPerContinuousDimension: 1);
+    /// <summary>
+    /// The <c>gp</c> defaults: fewer local-search moves than SMAC, since a GP prediction costs O(n·d + n²).
+    /// </summary>
+    public static readonly BayesianOptimizerOptions GaussianProcessDefaults =
+        new(RandomCandidates: 2000, LocalSearchStarts: 5, NeighboursPerContinuousDimension: 1);
 
     /// <summary>
-    /// The <c>smac</c> defaults (SMAC4HPO): 10% random suggestions, η from the model, local search (at most 10 moves) from
+    /// The <c>smac</c> defaults (SMAC4HPO): 10% random suggestions, η from the model, local search (at most 10 moves)
+    /// from
     /// the 10 best observed points and the 10 best candidates, four Gaussian neighbours per continuous coordinate. SMAC
     /// evaluates 10,000 random challengers; 5,000 keeps a suggestion fast at 90 dimensions. Plain EI, not SMAC's log-EI
     /// on log-scaled cost: that needs positive costs, and minimised objectives here are often negated throughputs.
     /// </summary>
-    public static readonly BayesianOptimizerOptions SmacDefaults = new(RandomCandidates: 5000, RandomSuggestionProbability: 0.1, IncumbentFromModel: true);
+    public static readonly BayesianOptimizerOptions SmacDefaults =
+        new(RandomCandidates: 5000, RandomSuggestionProbability: 0.1, IncumbentFromModel: true);
 
     private const double LocalStepDeviation = 0.2;
     private const int MaxRedraws = 10;
@@ -56,8 +65,12 @@ internal sealed class BayesianOptimizer : IOptimizer
     private readonly List<Observation> _observations = [];
     private Queue<double[]>? _initialDesign;
 
-    /// <summary>An optimiser fitting each metric with a fitter from <paramref name="newFitter"/> (one fitter per metric, kept across suggestions).</summary>
-    public BayesianOptimizer(string name, IReadOnlyList<OptimizerDimension> dimensions, RandomStream random, Func<ISurrogateFitter> newFitter,
+    /// <summary>
+    /// An optimiser fitting each metric with a fitter from <paramref name="newFitter"/> (one fitter per metric, kept
+    /// across suggestions).
+    /// </summary>
+    public BayesianOptimizer(string name, IReadOnlyList<OptimizerDimension> dimensions, RandomStream random,
+        Func<ISurrogateFitter> newFitter,
         BayesianOptimizerOptions options)
     {
         if (dimensions.Count == 0)
@@ -68,7 +81,8 @@ internal sealed class BayesianOptimizer : IOptimizer
         ArgumentOutOfRangeException.ThrowIfNegative(options.LocalSearchSteps);
         ArgumentOutOfRangeException.ThrowIfNegative(options.NeighboursPerContinuousDimension);
         if (options.RandomSuggestionProbability is < 0 or > 1)
-            throw new ArgumentOutOfRangeException(nameof(options), $"random suggestion probability {options.RandomSuggestionProbability} is outside [0, 1]");
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"random suggestion probability {options.RandomSuggestionProbability} is outside [0, 1]");
         Name = name;
         _dimensions = dimensions;
         _random = random;
@@ -76,19 +90,26 @@ internal sealed class BayesianOptimizer : IOptimizer
         _options = options;
     }
 
-    /// <summary>The <c>gp</c> optimiser: Matérn 5/2 Gaussian processes with hyperparameters refitted at every suggestion.</summary>
-    public static BayesianOptimizer WithGaussianProcess(IReadOnlyList<OptimizerDimension> dimensions, RandomStream random, BayesianOptimizerOptions? options = null) =>
+    /// <summary>
+    /// The <c>gp</c> optimiser: Matérn 5/2 Gaussian processes with hyperparameters refitted at every suggestion.
+    /// </summary>
+    public static BayesianOptimizer WithGaussianProcess(IReadOnlyList<OptimizerDimension> dimensions,
+        RandomStream random, BayesianOptimizerOptions? options = null) =>
         new("gp", dimensions, random, () => new GaussianProcessFitter(random), options ?? GaussianProcessDefaults);
 
-    /// <summary>The <c>smac</c> optimiser: SMAC4HPO's random forests (<see cref="RandomForestOptions"/> defaults).</summary>
-    public static BayesianOptimizer WithRandomForest(IReadOnlyList<OptimizerDimension> dimensions, RandomStream random, BayesianOptimizerOptions? options = null) =>
+    /// <summary>
+    /// The <c>smac</c> optimiser: SMAC4HPO's random forests (<see cref="RandomForestOptions"/> defaults).
+    /// </summary>
+    public static BayesianOptimizer WithRandomForest(IReadOnlyList<OptimizerDimension> dimensions, RandomStream random,
+        BayesianOptimizerOptions? options = null) =>
         new("smac", dimensions, random, () => new RandomForestFitter(random), options ?? SmacDefaults);
 
     public string Name { get; }
 
     public double[] Suggest()
     {
-        _initialDesign ??= new Queue<double[]>(_options.InitialDesign == 0 ? [] : LatinHypercube.Design(_dimensions, _options.InitialDesign, _random));
+        _initialDesign ??= new Queue<double[]>(_options.InitialDesign == 0 ? []
+            : LatinHypercube.Design(_dimensions, _options.InitialDesign, _random));
         if (_initialDesign.Count > 0)
             return _initialDesign.Dequeue();
         if (_observations.Count < 2 || _random.NextDouble() < _options.RandomSuggestionProbability)
@@ -99,13 +120,17 @@ internal sealed class BayesianOptimizer : IOptimizer
     public void Observe(double[] point, Observation observation)
     {
         if (point.Length != _dimensions.Count)
-            throw new ArgumentException($"observed point has {point.Length} coordinates, the box has {_dimensions.Count} dimensions", nameof(point));
+            throw new ArgumentException(
+                $"observed point has {point.Length} coordinates, the box has {_dimensions.Count} dimensions",
+                nameof(point));
         if (point.Any(x => !(x >= 0 && x <= 1)))
             throw new ArgumentException($"observed point ({string.Join(", ", point)}) is outside the [0, 1] box", nameof(point));
         if (!double.IsFinite(observation.Objective) || observation.Constraints.Any(c => !double.IsFinite(c)))
             throw new ArgumentException($"observation {observation.Objective} [{string.Join(", ", observation.Constraints)}] is not finite", nameof(observation));
         if (_observations.Count > 0 && observation.Constraints.Count != _observations[0].Constraints.Count)
-            throw new ArgumentException($"observation has {observation.Constraints.Count} constraints, earlier ones had {_observations[0].Constraints.Count}", nameof(observation));
+            throw new ArgumentException(
+                $"observation has {observation.Constraints.Count} constraints, earlier ones had " +
+                $"{_observations[0].Constraints.Count}", nameof(observation));
         _points.Add(Box.Snap(_dimensions, point));
         _observations.Add(observation);
     }
@@ -135,7 +160,9 @@ internal sealed class BayesianOptimizer : IOptimizer
         var feasible = Enumerable.Range(0, _points.Count).Where(i => _observations[i].Feasible).ToArray();
         if (feasible.Length == 0)
             return LogFeasibility;
-        var incumbent = feasible.Min(i => _options.IncumbentFromModel ? objective.Predict(_points[i]).Mean : _observations[i].Objective);
+        var incumbent =
+            feasible.Min(i =>
+            _options.IncumbentFromModel ? objective.Predict(_points[i]).Mean : _observations[i].Objective);
         return x =>
         {
             var (mean, variance) = objective.Predict(x);
@@ -161,7 +188,9 @@ internal sealed class BayesianOptimizer : IOptimizer
                 top.RemoveAt(keep);
         }
         var best = top[0];
-        var starts = _points.Select(p => (Point: p, Value: acquisition(p))).OrderByDescending(s => s.Value).Take(_options.LocalSearchStarts)
+        var starts =
+            _points.Select(p => (Point: p, Value: acquisition(p))).OrderByDescending(s => s.Value)
+            .Take(_options.LocalSearchStarts)
             .Concat(top.Take(_options.LocalSearchStarts));
         foreach (var start in starts)
         {
@@ -172,8 +201,12 @@ internal sealed class BayesianOptimizer : IOptimizer
         return best.Point;
     }
 
-    /// <summary>Best-improvement hill climbing in the one-exchange neighbourhood, for at most <see cref="BayesianOptimizerOptions.LocalSearchSteps"/> moves.</summary>
-    private (double[] Point, double Value) LocalSearch((double[] Point, double Value) start, Func<double[], double> acquisition)
+    /// <summary>
+    /// Best-improvement hill climbing in the one-exchange neighbourhood, for at most <see
+    /// cref="BayesianOptimizerOptions.LocalSearchSteps"/> moves.
+    /// </summary>
+    private (double[] Point, double Value) LocalSearch((double[] Point, double Value) start, Func<double[],
+        double> acquisition)
     {
         var current = start;
         for (var step = 0; step < _options.LocalSearchSteps; step++)
@@ -202,7 +235,8 @@ internal sealed class BayesianOptimizer : IOptimizer
         var d = _dimensions[dimension];
         if (d.IsContinuous)
         {
-            // Steps leaving [0, 1] are redrawn rather than clamped (as ConfigSpace's neighbourhood does): clamping would
+            // Steps leaving [0, 1] are redrawn rather than clamped (as ConfigSpace's neighbourhood does): clamping
+            // would
             // pile candidates onto the box's faces, where the surrogates extrapolate least reliably.
             for (var i = 0; i < _options.NeighboursPerContinuousDimension; i++)
             {
@@ -225,5 +259,6 @@ internal sealed class BayesianOptimizer : IOptimizer
             yield return Box.LevelCoordinate(d, level + 1);
     }
 
-    private double Normal() => Math.Sqrt(-2 * Math.Log(_random.NextDoubleNonZero())) * Math.Cos(2 * Math.PI * _random.NextDouble());
+    private double Normal() =>
+        Math.Sqrt(-2 * Math.Log(_random.NextDoubleNonZero())) * Math.Cos(2 * Math.PI * _random.NextDouble());
 }

@@ -2,7 +2,9 @@ using Frugal.Core.Randomness;
 
 namespace Frugal.Tuning.Optimizers;
 
-/// <summary>Points of an optimiser's [0, 1] box: sampling and snapping discrete coordinates onto their level grid.</summary>
+/// <summary>
+/// Points of an optimiser's [0, 1] box: sampling and snapping discrete coordinates onto their level grid.
+/// </summary>
 public static class Box
 {
     /// <summary>A uniform point: continuous coordinates uniform on [0, 1], discrete ones a uniform level.</summary>
@@ -13,13 +15,18 @@ public static class Box
         return point;
     }
 
-    /// <summary>Like <see cref="Sample"/>, into <paramref name="point"/>: acquisition maximisers score thousands of candidates in one buffer.</summary>
+    /// <summary>
+    /// Like <see cref="Sample"/>, into <paramref name="point"/>: acquisition maximisers score thousands of candidates
+    /// in one buffer.
+    /// </summary>
     public static void SampleInto(IReadOnlyList<OptimizerDimension> dimensions, RandomStream random, Span<double> point)
     {
         for (var i = 0; i < point.Length; i++)
         {
             var dimension = dimensions[i];
-            point[i] = dimension.IsContinuous ? random.NextDouble() : LevelCoordinate(dimension, random.Next(dimension.Levels));
+            point[i] =
+                dimension.IsContinuous ? random.NextDouble()
+                : LevelCoordinate(dimension, random.Next(dimension.Levels));
         }
     }
 
@@ -38,7 +45,9 @@ public static class Box
         for (var i = 0; i < point.Length; i++)
         {
             var dimension = dimensions[i];
-            snapped[i] = dimension.IsContinuous ? Math.Clamp(point[i], 0, 1) : LevelCoordinate(dimension, LevelOf(dimension, point[i]));
+            snapped[i] =
+                dimension.IsContinuous ? Math.Clamp(point[i], 0, 1)
+                : LevelCoordinate(dimension, LevelOf(dimension, point[i]));
         }
         return snapped;
     }

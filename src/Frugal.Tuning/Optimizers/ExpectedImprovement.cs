@@ -25,7 +25,8 @@ public static class ExpectedImprovement
 
     /// <summary>
     /// log EI, finite wherever σ &gt; 0: log σ + log h(z), h(z) = z Φ(z) + φ(z); below z = −20, where φ and Φ head
-    /// for underflow (and h loses ~z² ulps to cancellation), the asymptotic series h(z) ≈ φ(z) / z² (1 − 3/z² + 15/z⁴ − 105/z⁶).
+    /// for underflow (and h loses ~z² ulps to cancellation), the asymptotic series h(z) ≈ φ(z) / z² (1 − 3/z² + 15/z⁴ −
+    /// 105/z⁶).
     /// </summary>
     public static double Log(double mean, double standardDeviation, double incumbent)
     {
@@ -35,10 +36,13 @@ public static class ExpectedImprovement
         if (z > -SeriesBelow)
             return Math.Log(standardDeviation) + Math.Log(z * Normal.CDF(0, 1, z) + Normal.PDF(0, 1, z));
         var w = 1 / (z * z);
-        return Math.Log(standardDeviation) + LogStandardNormalDensity(z) + Math.Log(w) + Math.Log(1 - 3 * w + 15 * w * w - 105 * w * w * w);
+        return Math.Log(standardDeviation) + LogStandardNormalDensity(z) + Math.Log(w)
+            + Math.Log(1 - 3 * w + 15 * w * w - 105 * w * w * w);
     }
 
-    /// <summary>log P(c ≤ 0) for c ~ N(μ, σ²) = log Φ(−μ / σ), with the Mills-ratio series where Φ underflows.</summary>
+    /// <summary>
+    /// log P(c ≤ 0) for c ~ N(μ, σ²) = log Φ(−μ / σ), with the Mills-ratio series where Φ underflows.
+    /// </summary>
     public static double LogProbabilityFeasible(double mean, double standardDeviation)
     {
         if (standardDeviation <= 0)

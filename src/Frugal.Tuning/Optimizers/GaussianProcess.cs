@@ -1,29 +1,36 @@
 using Frugal.Core.Randomness;
 using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.LinearAlgebra.Factorization;
 using MathNet.Numerics.LinearAlgebra.Double;
+using MathNet.Numerics.LinearAlgebra.Factorization;
 using MathNet.Numerics.Optimization;
 
 namespace Frugal.Tuning.Optimizers;
 
 /// <summary>The hyperparameters of a <see cref="GaussianProcess"/>, all on the scale of standardised outputs.</summary>
-internal sealed record GaussianProcessHyperparameters(double SignalVariance, IReadOnlyList<double> LengthScales, double NoiseVariance)
+internal sealed record GaussianProcessHyperparameters(double SignalVariance, IReadOnlyList<double> LengthScales,
+    double NoiseVariance)
 {
-    /// <summary>Length scales and variances are kept inside these bounds while fitting (inputs live in [0, 1]).</summary>
+    /// <summary>
+    /// Length scales and variances are kept inside these bounds while fitting (inputs live in [0, 1]).
+    /// </summary>
     public const double MinLengthScale = 1e-2, MaxLengthScale = 1e2, MinSignalVariance = 1e-2, MaxSignalVariance = 1e2,
         MinNoiseVariance = 1e-6, MaxNoiseVariance = 1;
 
     /// <summary>A neutral starting point for fitting: unit signal, length scale 0.5, little noise.</summary>
-    public static GaussianProcessHyperparameters Default(int dimensions) => new(1, Enumerable.Repeat(0.5, dimensions).ToArray(), 1e-3);
+    public static GaussianProcessHyperparameters Default(int dimensions) =>
+        new(1, Enumerable.Repeat(0.5, dimensions).ToArray(), 1e-3);
 
-    internal double[] ToLog() => [Math.Log(SignalVariance), .. LengthScales.Select(l => Math.Log(l)), Math.Log(NoiseVariance)];
+    internal double[] ToLog() =>
+        [Math.Log(SignalVariance), .. LengthScales.Select(l => Math.Log(l)), Math.Log(NoiseVariance)];
 
     internal static GaussianProcessHyperparameters FromLog(ReadOnlySpan<double> theta) =>
         new(Math.Exp(theta[0]), theta[1..^1].ToArray().Select(t => Math.Exp(t)).ToArray(), Math.Exp(theta[^1]));
 
     internal static (double[] Lower, double[] Upper) LogBounds(int dimensions) =>
-        ([Math.Log(MinSignalVariance), .. Enumerable.Repeat(Math.Log(MinLengthScale), dimensions), Math.Log(MinNoiseVariance)],
-         [Math.Log(MaxSignalVariance), .. Enumerable.Repeat(Math.Log(MaxLengthScale), dimensions), Math.Log(MaxNoiseVariance)]);
+        ([Math.Log(MinSignalVariance), .. Enumerable.Repeat(Math.Log(MinLengthScale), dimensions),
+            Math.Log(MinNoiseVariance)],
+         [Math.Log(MaxSignalVariance), .. Enumerable.Repeat(Math.Log(MaxLengthScale), dimensions),
+             Math.Log(MaxNoiseVariance)]);
 }
 
 /// <summary>
@@ -45,12 +52,16 @@ internal sealed class GaussianProcess : ISurrogate
     private readonly double _mean, _scale;
 
     /// <summary>Conditions the process with fixed <paramref name="hyperparameters"/> on the observed values.</summary>
-    public GaussianProcess(IReadOnlyList<double[]> points, IReadOnlyList<double> values, GaussianProcessHyperparameters hyperparameters)
+    public GaussianProcess(IReadOnlyList<double[]> points, IReadOnlyList<double> values,
+        GaussianProcessHyperparameters hyperparameters)
     {
         if (points.Count == 0 || points.Count != values.Count)
-            throw new ArgumentException($"a Gaussian process needs as many values as points, at least one (got {points.Count} points, {values.Count} values)");
+            throw new ArgumentException(
+                $"a Gaussian process needs as many values as points, at least one (got {points.Count} points, " +
+                $"{values.Count} values)");
         if (hyperparameters.LengthScales.Count != points[0].Length)
-            throw new ArgumentException($"{hyperparameters.LengthScales.Count} length scales for {points[0].Length}-dimensional points");
+            throw new ArgumentException(
+                $"{hyperparameters.LengthScales.Count} length scales for {points[0].Length}-dimensional points");
         Hyperparameters = hyperparameters;
         _inverseLengthScales = [.. hyperparameters.LengthScales.Select(l => 1 / l)];
         _scaledPoints = [.. points.Select(p => p.Select((x, j) => x * _inverseLengthScales[j]).ToArray())];
@@ -59,7 +70,8 @@ internal sealed class GaussianProcess : ISurrogate
         var y = Standardise(values, _mean, _scale);
         var n = _scaledPoints.Length;
         var k = DenseMatrix.Create(n, n, (a, b) =>
-            Matern52Kernel.OfDistance(Distance(_scaledPoints[a], _scaledPoints[b]), _signalVariance) + (a == b ? hyperparameters.NoiseVariance : 0));
+            Matern52Kernel.OfDistance(Distance(_scaledPoints[a], _scaledPoints[b]), _signalVariance)
+                + (a == b ? hyperparameters.NoiseVariance : 0));
         var cholesky = k.Cholesky();
         _alpha = cholesky.Solve(DenseVector.OfArray(y)).ToArray();
         var factor = cholesky.Factor;
@@ -69,7 +81,9 @@ internal sealed class GaussianProcess : ISurrogate
             for (var b = 0; b <= a; b++)
                 _cholesky[a * n + b] = factor[a, b];
         }
-        LogMarginalLikelihood = -0.5 * y.Select((v, i) => v * _alpha[i]).Sum() - 0.5 * cholesky.DeterminantLn - 0.5 * n * Math.Log(2 * Math.PI);
+        LogMarginalLikelihood =
+            -0.5 * y.Select((v, i) => v * _alpha[i]).Sum() - 0.5 * cholesky.DeterminantLn
+            - 0.5 * n * Math.Log(2 * Math.PI);
     }
 
     public GaussianProcessHyperparameters Hyperparameters { get; }
@@ -86,7 +100,9 @@ internal sealed class GaussianProcess : ISurrogate
         GaussianProcessHyperparameters? start = null, int randomStarts = 1)
     {
         if (points.Count == 0 || points.Count != values.Count)
-            throw new ArgumentException($"a Gaussian process needs as many values as points, at least one (got {points.Count} points, {values.Count} values)");
+            throw new ArgumentException(
+                $"a Gaussian process needs as many values as points, at least one (got {points.Count} points, " +
+                $"{values.Count} values)");
         var dimensions = points[0].Length;
         var x = points.ToArray();
         var (mean, scale) = Standardisation(values);
@@ -95,7 +111,9 @@ internal sealed class GaussianProcess : ISurrogate
         var starts = new List<double[]> { (start ?? GaussianProcessHyperparameters.Default(dimensions)).ToLog() };
         for (var s = 0; s < randomStarts; s++)
         {
-            starts.Add([Math.Log(0.5 + random.NextDouble()), .. Enumerable.Range(0, dimensions).Select(_ => Math.Log(0.1) + random.NextDouble() * Math.Log(20)),
+            starts.Add(
+                [Math.Log(0.5 + random.NextDouble()),
+                .. Enumerable.Range(0, dimensions).Select(_ => Math.Log(0.1) + random.NextDouble() * Math.Log(20)),
                 Math.Log(1e-4) + random.NextDouble() * Math.Log(100)]);
         }
 
@@ -116,7 +134,9 @@ internal sealed class GaussianProcess : ISurrogate
             });
             try
             {
-                new BfgsBMinimizer(1e-5, 1e-6, 1e-7, MaxIterations).FindMinimum(objective, DenseVector.OfArray(lower), DenseVector.OfArray(upper), DenseVector.OfArray(theta0));
+                new BfgsBMinimizer(1e-5, 1e-6, 1e-7, MaxIterations)
+                    .FindMinimum(objective, DenseVector.OfArray(lower), DenseVector.OfArray(upper),
+                    DenseVector.OfArray(theta0));
             }
             catch (OptimizationException)
             {
@@ -129,7 +149,8 @@ internal sealed class GaussianProcess : ISurrogate
     /// −log p(y | X, θ) and its gradient in θ = (log σ², log ℓ_1 … log ℓ_d, log σ_n²), y already standardised:
     /// ∂/∂θ_i = −½ tr((α αᵀ − K⁻¹) ∂K/∂θ_i) with α = K⁻¹ y. A non-positive-definite K scores +∞.
     /// </summary>
-    internal static (double Value, double[] Gradient) NegativeLogMarginalLikelihood(double[][] x, double[] y, double[] theta)
+    internal static (double Value, double[] Gradient) NegativeLogMarginalLikelihood(double[][] x, double[] y,
+        double[] theta)
     {
         var n = x.Length;
         var d = theta.Length - 2;
@@ -160,7 +181,9 @@ internal sealed class GaussianProcess : ISurrogate
         }
         var alpha = cholesky.Solve(DenseVector.OfArray(y));
         var inverse = cholesky.Solve(DenseMatrix.CreateIdentity(n));
-        var value = 0.5 * alpha.DotProduct(DenseVector.OfArray(y)) + 0.5 * cholesky.DeterminantLn + 0.5 * n * Math.Log(2 * Math.PI);
+        var value =
+            0.5 * alpha.DotProduct(DenseVector.OfArray(y)) + 0.5 * cholesky.DeterminantLn
+            + 0.5 * n * Math.Log(2 * Math.PI);
 
         // W = α αᵀ − K⁻¹; the noise term only touches the diagonal, the kernel terms every pair (twice, by symmetry).
         var traceW = 0.0;
@@ -210,7 +233,8 @@ internal sealed class GaussianProcess : ISurrogate
         return (_mean + _scale * mean, _scale * _scale * variance);
     }
 
-    private static double Distance(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => Math.Sqrt(Lanes.SquaredDistance(a, b));
+    private static double Distance(ReadOnlySpan<double> a, ReadOnlySpan<double> b) =>
+        Math.Sqrt(Lanes.SquaredDistance(a, b));
 
     private static (double Mean, double Scale) Standardisation(IReadOnlyList<double> values)
     {
@@ -219,11 +243,13 @@ internal sealed class GaussianProcess : ISurrogate
         return (mean, deviation > 1e-12 * Math.Max(1, Math.Abs(mean)) ? deviation : 1);
     }
 
-    private static double[] Standardise(IReadOnlyList<double> values, double mean, double scale) => values.Select(v => (v - mean) / scale).ToArray();
+    private static double[] Standardise(IReadOnlyList<double> values, double mean, double scale) =>
+        values.Select(v => (v - mean) / scale).ToArray();
 }
 
 /// <summary>
-/// Fits a <see cref="GaussianProcess"/> per call, warm-starting from the previous fit's hyperparameters. One observation
+/// Fits a <see cref="GaussianProcess"/> per call, warm-starting from the previous fit's hyperparameters. One
+/// observation
 /// more rarely moves the likelihood's optimum far, so the costly random restart (a second BFGS run over d + 2
 /// parameters) is made only on the first fit and every <see cref="RestartEvery"/>-th after it, to escape poor optima.
 /// </summary>

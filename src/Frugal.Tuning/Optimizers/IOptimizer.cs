@@ -11,10 +11,14 @@ public interface IOptimizer
     /// <summary>The name it is chosen by (<c>random</c>, <c>lhs</c>, <c>gp</c>, <c>smac</c>).</summary>
     string Name { get; }
 
-    /// <summary>The next point to evaluate: one coordinate in [0, 1] per dimension (a discrete one on its level grid).</summary>
+    /// <summary>
+    /// The next point to evaluate: one coordinate in [0, 1] per dimension (a discrete one on its level grid).
+    /// </summary>
     double[] Suggest();
 
-    /// <summary>Records the outcome of evaluating <paramref name="point"/>; points need not come from <see cref="Suggest"/>.</summary>
+    /// <summary>
+    /// Records the outcome of evaluating <paramref name="point"/>; points need not come from <see cref="Suggest"/>.
+    /// </summary>
     void Observe(double[] point, Observation observation);
 }
 

@@ -6,11 +6,15 @@ namespace Frugal.Tuning.Optimizers;
 /// </summary>
 public interface ISurrogate
 {
-    /// <summary>The predictive mean and variance of the metric at <paramref name="point"/>, in the metric's own units.</summary>
+    /// <summary>
+    /// The predictive mean and variance of the metric at <paramref name="point"/>, in the metric's own units.
+    /// </summary>
     (double Mean, double Variance) Predict(ReadOnlySpan<double> point);
 }
 
-/// <summary>Fits one metric's surrogate afresh on every call; it may keep state between fits (e.g. warm starts).</summary>
+/// <summary>
+/// Fits one metric's surrogate afresh on every call; it may keep state between fits (e.g. warm starts).
+/// </summary>
 public interface ISurrogateFitter
 {
     /// <summary>A surrogate conditioned on <paramref name="values"/> observed at <paramref name="points"/>

@@ -70,8 +70,11 @@ internal static class Lanes
         return total;
     }
 
-    /// <summary>target[j] += factor · (a[j] − b[j])² for every j (lane-independent, so both paths agree exactly).</summary>
-    public static void AddScaledSquaredDifference(Span<double> target, double factor, ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    /// <summary>
+    /// target[j] += factor · (a[j] − b[j])² for every j (lane-independent, so both paths agree exactly).
+    /// </summary>
+    public static void AddScaledSquaredDifference(Span<double> target, double factor, ReadOnlySpan<double> a,
+        ReadOnlySpan<double> b)
     {
         var j = 0;
         if (Vector256.IsHardwareAccelerated)

@@ -30,7 +30,8 @@ public static class LatinHypercube
             {
                 points[i][d] = dimension.IsContinuous
                     ? (strata[i] + random.NextDouble()) / n
-                    : Box.LevelCoordinate(dimension, Math.Min((int)((strata[i] + 0.5) / n * dimension.Levels), dimension.Levels - 1));
+                    : Box.LevelCoordinate(dimension,
+                        Math.Min((int)((strata[i] + 0.5) / n * dimension.Levels), dimension.Levels - 1));
             }
         }
         return points;
@@ -42,7 +43,8 @@ public static class LatinHypercube
 /// not known up front, so it draws successive independent designs of <see cref="BatchSize"/> points, each stratified
 /// on its own (the same size as the model-based optimisers' initial design).
 /// </summary>
-internal sealed class LatinHypercubeSearch(IReadOnlyList<OptimizerDimension> dimensions, RandomStream random) : IOptimizer
+internal sealed class LatinHypercubeSearch(IReadOnlyList<OptimizerDimension> dimensions, RandomStream random)
+    : IOptimizer
 {
     /// <summary>Points per design.</summary>
     public const int BatchSize = 10;

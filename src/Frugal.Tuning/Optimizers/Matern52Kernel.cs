@@ -11,11 +11,13 @@ internal static class Matern52Kernel
     private static readonly double Sqrt5 = Math.Sqrt(5);
 
     /// <summary>The covariance of two points under signal variance σ² and length scales ℓ.</summary>
-    public static double Covariance(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double signalVariance, ReadOnlySpan<double> lengthScales) =>
+    public static double Covariance(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double signalVariance,
+        ReadOnlySpan<double> lengthScales) =>
         OfDistance(ScaledDistance(a, b, lengthScales), signalVariance);
 
     /// <summary>The scaled distance r between two points.</summary>
-    public static double ScaledDistance(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> lengthScales)
+    public static double ScaledDistance(ReadOnlySpan<double> a, ReadOnlySpan<double> b,
+        ReadOnlySpan<double> lengthScales)
     {
         var sum = 0.0;
         for (var j = 0; j < a.Length; j++)

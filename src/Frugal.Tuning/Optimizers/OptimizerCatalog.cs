@@ -3,7 +3,9 @@ using Frugal.Core.Randomness;
 
 namespace Frugal.Tuning.Optimizers;
 
-/// <summary>Creates optimisers by the names users give (<c>--method</c> names the optimiser inside any space adapter).</summary>
+/// <summary>
+/// Creates optimisers by the names users give (<c>--method</c> names the optimiser inside any space adapter).
+/// </summary>
 public static class OptimizerCatalog
 {
     /// <summary>Every optimiser, by name, as a factory over a box and the stream it draws from.</summary>
@@ -20,7 +22,9 @@ public static class OptimizerCatalog
     /// <summary>Every optimiser name, in the order help texts list them.</summary>
     public static IReadOnlyList<string> Names => Optimizers.Names;
 
-    /// <summary>A fresh optimiser over <paramref name="dimensions"/> drawing all its randomness from <paramref name="random"/>.</summary>
+    /// <summary>
+    /// A fresh optimiser over <paramref name="dimensions"/> drawing all its randomness from <paramref name="random"/>.
+    /// </summary>
     /// <exception cref="Frugal.Core.Errors.UnknownNameException">The name is not one of <see
     /// cref="Names"/>.</exception>
     public static IOptimizer Create(string name, IReadOnlyList<OptimizerDimension> dimensions, RandomStream random) =>

@@ -2,8 +2,11 @@ using Frugal.Core.Randomness;
 
 namespace Frugal.Tuning.Optimizers;
 
-/// <summary>The forest SMAC4HPO uses (LlamaTune's settings): 100 bootstrapped trees, every feature tried at every split.</summary>
-internal sealed record RandomForestOptions(int Trees = 100, int MinSamplesSplit = 2, int MinSamplesLeaf = 3, int MaxDepth = 1 << 20, bool Bootstrap = true);
+/// <summary>
+/// The forest SMAC4HPO uses (LlamaTune's settings): 100 bootstrapped trees, every feature tried at every split.
+/// </summary>
+internal sealed record RandomForestOptions(int Trees = 100, int MinSamplesSplit = 2, int MinSamplesLeaf = 3,
+    int MaxDepth = 1 << 20, bool Bootstrap = true);
 
 /// <summary>
 /// A random forest of regression trees, the surrogate of the <c>smac</c> optimiser. Built in-house because SMAC needs
@@ -18,12 +21,17 @@ internal sealed class RandomForest : ISurrogate
 
     private RandomForest(RegressionTree[] trees) => _trees = trees;
 
-    /// <summary>Grows the forest; each tree draws its bootstrap sample and split tie-breaks from <paramref name="random"/>.</summary>
-    public static RandomForest Fit(IReadOnlyList<double[]> points, IReadOnlyList<double> values, RandomStream random, RandomForestOptions? options = null)
+    /// <summary>
+    /// Grows the forest; each tree draws its bootstrap sample and split tie-breaks from <paramref name="random"/>.
+    /// </summary>
+    public static RandomForest Fit(IReadOnlyList<double[]> points, IReadOnlyList<double> values, RandomStream random,
+        RandomForestOptions? options = null)
     {
         options ??= new RandomForestOptions();
         if (points.Count == 0 || points.Count != values.Count)
-            throw new ArgumentException($"a random forest needs as many values as points, at least one (got {points.Count} points, {values.Count} values)");
+            throw new ArgumentException(
+                $"a random forest needs as many values as points, at least one (got {points.Count} points, " +
+                $"{values.Count} values)");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Trees);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MinSamplesLeaf);
         var x = points.ToArray();
@@ -41,7 +49,8 @@ internal sealed class RandomForest : ISurrogate
     }
 
     /// <summary>
-    /// The mean and the variance of the trees' predictions (their leaf means). SMAC configures its pyrfr forest the same
+    /// The mean and the variance of the trees' predictions (their leaf means). SMAC configures its pyrfr forest the
+    /// same
     /// way (compute_law_of_total_variance off): adding the leaves' own spread would make wide, coarse leaves look
     /// uncertain everywhere and drown the disagreement between trees that EI should explore.
     /// </summary>
@@ -62,10 +71,13 @@ internal sealed class RandomForest : ISurrogate
 /// <summary>Fits a fresh <see cref="RandomForest"/> per call.</summary>
 internal sealed class RandomForestFitter(RandomStream random, RandomForestOptions? options = null) : ISurrogateFitter
 {
-    public ISurrogate Fit(IReadOnlyList<double[]> points, IReadOnlyList<double> values) => RandomForest.Fit(points, values, random, options);
+    public ISurrogate Fit(IReadOnlyList<double[]> points, IReadOnlyList<double> values) =>
+        RandomForest.Fit(points, values, random, options);
 }
 
-/// <summary>One regression tree in flat arrays: node i splits on Feature[i] ≤ Threshold[i], or is a leaf when Feature[i] &lt; 0.</summary>
+/// <summary>
+/// One regression tree in flat arrays: node i splits on Feature[i] ≤ Threshold[i], or is a leaf when Feature[i] &lt; 0.
+/// </summary>
 internal sealed class RegressionTree
 {
     private readonly int[] _feature, _left, _right;
@@ -139,7 +151,9 @@ internal sealed class RegressionTree
             return new RegressionTree(_nodes);
         }
 
-        /// <summary>Adds the node for the sample range [start, start + count) and, recursively, its subtree; returns its index.</summary>
+        /// <summary>
+        /// Adds the node for the sample range [start, start + count) and, recursively, its subtree; returns its index.
+        /// </summary>
         private int Split(int start, int count, int depth)
         {
             double sum = 0, sumOfSquares = 0;
@@ -151,7 +165,8 @@ internal sealed class RegressionTree
             var self = _nodes.Count;
             _nodes.Add(new Node(-1, 0, -1, -1, sum / count));
             var parentError = Math.Max(sumOfSquares - sum * sum / count, 0);
-            if (count < _options.MinSamplesSplit || count < 2 * _options.MinSamplesLeaf || depth >= _options.MaxDepth || parentError <= 1e-12 * Math.Max(sumOfSquares, 1e-300))
+            if (count < _options.MinSamplesSplit || count < 2 * _options.MinSamplesLeaf || depth >= _options.MaxDepth
+                || parentError <= 1e-12 * Math.Max(sumOfSquares, 1e-300))
                 return self;
 
             var (feature, threshold, error, leftCount) = BestSplit(start, count, sum, sumOfSquares);
@@ -181,10 +196,13 @@ internal sealed class RegressionTree
         }
 
         /// <summary>
-        /// The split, over all features in random order (ties go to the first), with the least children's squared error;
-        /// its threshold is uniform between the values either side (below the upper one, so the partition matches the scan).
+        /// The split, over all features in random order (ties go to the first), with the least children's squared
+        /// error;
+        /// its threshold is uniform between the values either side (below the upper one, so the partition matches the
+        /// scan).
         /// </summary>
-        private (int Feature, double Threshold, double Error, int LeftCount) BestSplit(int start, int count, double totalSum, double totalSquares)
+        private (int Feature, double Threshold, double Error, int LeftCount) BestSplit(int start, int count,
+            double totalSum, double totalSquares)
         {
             var minLeaf = _options.MinSamplesLeaf;
             var best = (Feature: -1, Threshold: 0.0, Error: double.PositiveInfinity, LeftCount: 0);
@@ -207,7 +225,9 @@ internal sealed class RegressionTree
                         continue;
                     var rightCount = count - leftCount;
                     var rightSum = totalSum - leftSum;
-                    var error = leftSquares - leftSum * leftSum / leftCount + (totalSquares - leftSquares) - rightSum * rightSum / rightCount;
+                    var error =
+                        leftSquares - leftSum * leftSum / leftCount + (totalSquares - leftSquares)
+                        - rightSum * rightSum / rightCount;
                     if (error < best.Error)
                     {
                         var threshold = here + _random.NextDouble() * (next - here);

@@ -2,7 +2,9 @@ using Frugal.Core.Randomness;
 
 namespace Frugal.Tuning.Optimizers;
 
-/// <summary>Uniform random search: every suggestion is independent of what was observed (the paper's weakest baseline).</summary>
+/// <summary>
+/// Uniform random search: every suggestion is independent of what was observed (the paper's weakest baseline).
+/// </summary>
 internal sealed class RandomSearch(IReadOnlyList<OptimizerDimension> dimensions, RandomStream random) : IOptimizer
 {
     public string Name => "random";

@@ -15,7 +15,8 @@ public enum KnobType
 
 /// <summary>
 /// An extra value of a numeric knob that means something special (PostgreSQL's −1 "use another setting", 0 "off"), with
-/// the probability mass special-value biasing gives it. <paramref name="Probability"/> is null when the space file leaves
+/// the probability mass special-value biasing gives it. <paramref name="Probability"/> is null when the space file
+/// leaves
 /// it to the method's bias setting (<c>--bias</c>, 0.2 by default).
 /// </summary>
 public sealed record SpecialValue(double Value, double? Probability);
@@ -61,11 +62,13 @@ public sealed record Knob(string Name, KnobType Type, object Default)
     public double IntegerCount => Max - Min + 1;
 
     /// <summary>An integer knob over [<paramref name="min"/>, <paramref name="max"/>].</summary>
-    public static Knob Integer(string name, long min, long max, long @default, bool log = false, params SpecialValue[] special) =>
+    public static Knob Integer(string name, long min, long max, long @default, bool log = false,
+        params SpecialValue[] special) =>
         new(name, KnobType.Integer, @default) { Min = min, Max = max, LogScale = log, Special = special };
 
     /// <summary>A real knob over [<paramref name="min"/>, <paramref name="max"/>].</summary>
-    public static Knob Real(string name, double min, double max, double @default, bool log = false, params SpecialValue[] special) =>
+    public static Knob Real(string name, double min, double max, double @default, bool log = false,
+        params SpecialValue[] special) =>
         new(name, KnobType.Real, @default) { Min = min, Max = max, LogScale = log, Special = special };
 
     /// <summary>A categorical knob choosing among <paramref name="values"/>.</summary>
@@ -75,7 +78,9 @@ public sealed record Knob(string Name, KnobType Type, object Default)
     /// <summary>An on/off knob.</summary>
     public static Knob Boolean(string name, bool @default) => new(name, KnobType.Boolean, @default);
 
-    /// <summary>The value at position <paramref name="u"/> ∈ [0, 1] of the range: linear, or on the log scale.</summary>
+    /// <summary>
+    /// The value at position <paramref name="u"/> ∈ [0, 1] of the range: linear, or on the log scale.
+    /// </summary>
     internal double ValueAt(double u)
     {
         u = Math.Clamp(u, 0, 1);
@@ -83,12 +88,15 @@ public sealed record Knob(string Name, KnobType Type, object Default)
         return Math.Clamp(value, Min, Max);
     }
 
-    /// <summary>The position in [0, 1] of <paramref name="value"/> in the range (the inverse of <see cref="ValueAt"/>).</summary>
+    /// <summary>
+    /// The position in [0, 1] of <paramref name="value"/> in the range (the inverse of <see cref="ValueAt"/>).
+    /// </summary>
     internal double PositionOf(double value)
     {
         if (Max == Min) return 0;
         value = Math.Clamp(value, Min, Max);
-        return LogScale ? (Math.Log(value) - Math.Log(Min)) / (Math.Log(Max) - Math.Log(Min)) : (value - Min) / (Max - Min);
+        return LogScale ? (Math.Log(value) - Math.Log(Min)) / (Math.Log(Max) - Math.Log(Min))
+            : (value - Min) / (Max - Min);
     }
 
     /// <summary>
@@ -101,7 +109,9 @@ public sealed record Knob(string Name, KnobType Type, object Default)
 
     private double RoundedReal(double value) => Type == KnobType.Real && !LogScale ? Math.Round(value, 2) : value;
 
-    /// <summary>Rounds a numeric value to what the knob takes: integers to the nearest whole number, linear reals to 2 decimals.</summary>
+    /// <summary>
+    /// Rounds a numeric value to what the knob takes: integers to the nearest whole number, linear reals to 2 decimals.
+    /// </summary>
     public object Round(double value) => Type == KnobType.Integer
         ? (object)(long)Math.Round(value)
         : LogScale ? value : Math.Round(value, 2);

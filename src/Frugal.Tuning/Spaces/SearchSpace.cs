@@ -22,7 +22,9 @@ public sealed class SearchSpace
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (knobs.Count == 0) throw new ArgumentException($"space '{name}' has no knobs.", nameof(knobs));
         var duplicate = knobs.GroupBy(k => k.Name).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ArgumentException($"space '{name}': knob '{duplicate.Key}' appears twice.", nameof(knobs));
+        if (duplicate
+            is not null) throw new ArgumentException($"space '{name}': knob '{duplicate.Key}' appears twice.",
+            nameof(knobs));
         Name = name;
         Knobs = knobs;
         Description = description;
@@ -37,13 +39,17 @@ public sealed class SearchSpace
 
     /// <summary>The knob called <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">The space has no knob of that name.</exception>
-    public Knob this[string name] => Knobs.FirstOrDefault(k => k.Name == name) ?? throw new KeyNotFoundException($"space '{Name}' has no knob '{name}'.");
+    public Knob this[string name] =>
+        Knobs.FirstOrDefault(k => k.Name == name)
+        ?? throw new KeyNotFoundException($"space '{Name}' has no knob '{name}'.");
 
     /// <summary>Every knob at its default.</summary>
-    public IReadOnlyDictionary<string, object> DefaultConfiguration() => Knobs.ToDictionary(k => k.Name, k => k.Default);
+    public IReadOnlyDictionary<string, object> DefaultConfiguration() =>
+        Knobs.ToDictionary(k => k.Name, k => k.Default);
 
     /// <summary>
-    /// A short hash of everything that shapes the search (names, types, ranges, defaults, special values): a history made on
+    /// A short hash of everything that shapes the search (names, types, ranges, defaults, special values): a history
+    /// made on
     /// one space must not be resumed on another, even one with the same name.
     /// </summary>
     internal string Fingerprint()
@@ -51,9 +57,12 @@ public sealed class SearchSpace
         var text = new StringBuilder(Name);
         foreach (var k in Knobs)
         {
-            text.Append('|').Append(k.Name).Append(':').Append(k.Type).Append(':').Append(Format.Parameter(k.Min)).Append(':').Append(Format.Parameter(k.Max))
-                .Append(':').Append(k.LogScale).Append(':').Append(Format.Parameter(k.Default)).Append(':').Append(string.Join(",", k.Values));
-            foreach (var s in k.Special) text.Append(':').Append(Format.Parameter(s.Value)).Append('@').Append(Format.Parameter(s.Probability));
+            text.Append('|').Append(k.Name).Append(':').Append(k.Type).Append(':').Append(Format.Parameter(k.Min))
+                .Append(':').Append(Format.Parameter(k.Max))
+                .Append(':').Append(k.LogScale).Append(':').Append(Format.Parameter(k.Default)).Append(':')
+                    .Append(string.Join(",", k.Values));
+            foreach (var s in k.Special) text.Append(':').Append(Format.Parameter(s.Value)).Append('@')
+                .Append(Format.Parameter(s.Probability));
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }

@@ -13,7 +13,8 @@ namespace Frugal.Tuning.Spaces;
 public static class SpaceFile
 {
     private static readonly HashSet<string> SpaceFields = ["name", "description", "knobs"];
-    private static readonly HashSet<string> KnobFields = ["name", "type", "min", "max", "default", "scale", "values", "unit", "restart", "description", "special"];
+    private static readonly HashSet<string> KnobFields =
+        ["name", "type", "min", "max", "default", "scale", "values", "unit", "restart", "description", "special"];
     private static readonly HashSet<string> SpecialFields = ["value", "probability"];
 
     /// <summary>The largest space file read: 64 MiB, far above PostgreSQL's 122 knobs (30 kB).</summary>
@@ -35,7 +36,8 @@ public static class SpaceFile
     internal static SearchSpace FromResource(Assembly assembly, string resource)
     {
         using var stream = assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"the assembly {assembly.GetName().Name} embeds no resource '{resource}'.");
+            ?? throw new InvalidOperationException(
+                $"the assembly {assembly.GetName().Name} embeds no resource '{resource}'.");
         using var reader = new StreamReader(stream);
         return Parse(reader.ReadToEnd(), resource);
     }
@@ -56,18 +58,21 @@ public static class SpaceFile
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) throw new SpaceFormatException(source, null, null, "the file must hold a JSON object");
+            if (root.ValueKind != JsonValueKind.Object) throw new SpaceFormatException(source, null, null,
+                "the file must hold a JSON object");
             CheckFields(root, SpaceFields, source, null);
             var name = RequiredString(root, "name", source, null);
             var description = OptionalString(root, "description", source, null);
-            if (!root.TryGetProperty("knobs", out var knobsElement) || knobsElement.ValueKind != JsonValueKind.Array || knobsElement.GetArrayLength() == 0)
+            if (!root.TryGetProperty("knobs", out var knobsElement) || knobsElement.ValueKind != JsonValueKind.Array
+                || knobsElement.GetArrayLength() == 0)
                 throw new SpaceFormatException(source, null, "knobs", "must be a non-empty array of knobs");
             var knobs = new List<Knob>();
             var index = 0;
             foreach (var element in knobsElement.EnumerateArray())
             {
                 var knob = ParseKnob(element, source, index++);
-                if (knobs.Any(k => k.Name == knob.Name)) throw new SpaceFormatException(source, knob.Name, "name", "duplicate knob name");
+                if (knobs.Any(k => k.Name == knob.Name)) throw new SpaceFormatException(source, knob.Name, "name",
+                    "duplicate knob name");
                 knobs.Add(knob);
             }
             return new SearchSpace(name, knobs, description);
@@ -76,8 +81,10 @@ public static class SpaceFile
 
     private static Knob ParseKnob(JsonElement element, string source, int index)
     {
-        if (element.ValueKind != JsonValueKind.Object) throw new SpaceFormatException(source, $"#{index}", null, "a knob must be a JSON object");
-        if (!element.TryGetProperty("name", out var nameElement) || nameElement.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(nameElement.GetString()))
+        if (element.ValueKind != JsonValueKind.Object) throw new SpaceFormatException(source, $"#{index}", null,
+            "a knob must be a JSON object");
+        if (!element.TryGetProperty("name", out var nameElement) || nameElement.ValueKind != JsonValueKind.String
+            || string.IsNullOrWhiteSpace(nameElement.GetString()))
             throw new SpaceFormatException(source, $"#{index}", "name", "required, a non-empty string");
         var name = nameElement.GetString()!;
         CheckFields(element, KnobFields, source, name);
@@ -88,7 +95,8 @@ public static class SpaceFile
             "real" => KnobType.Real,
             "categorical" => KnobType.Categorical,
             "boolean" => KnobType.Boolean,
-            _ => throw new SpaceFormatException(source, name, "type", $"unknown type '{typeText}' (known: integer, real, categorical, boolean)"),
+            _ => throw new SpaceFormatException(source, name, "type",
+                $"unknown type '{typeText}' (known: integer, real, categorical, boolean)"),
         };
         var unit = OptionalString(element, "unit", source, name);
         var description = OptionalString(element, "description", source, name);
@@ -123,11 +131,13 @@ public static class SpaceFile
             "log" => true,
             _ => throw new SpaceFormatException(source, name, "scale", $"unknown scale '{scale}' (known: linear, log)"),
         };
-        if (log && min <= 0) throw new SpaceFormatException(source, name, "scale", $"a log scale needs min > 0 (min is {min})");
+        if (log && min <= 0) throw new SpaceFormatException(source, name, "scale",
+            $"a log scale needs min > 0 (min is {min})");
         var special = ParseSpecial(element, integer, source, name);
         var @default = Number(element, "default", integer, source, name);
         if ((@default < min || @default > max) && special.All(s => s.Value != @default))
-            throw new SpaceFormatException(source, name, "default", $"{@default} lies outside [{min}, {max}] and is not a special value");
+            throw new SpaceFormatException(source, name, "default",
+                $"{@default} lies outside [{min}, {max}] and is not a special value");
         return new Knob(name, type, integer ? (object)(long)@default : @default) { Min = min, Max = max, LogScale = log, Special = special };
     }
 
@@ -135,23 +145,28 @@ public static class SpaceFile
     {
         var special = new List<SpecialValue>();
         if (!element.TryGetProperty("special", out var list)) return special;
-        if (list.ValueKind != JsonValueKind.Array) throw new SpaceFormatException(source, name, "special", "must be an array of {value, probability}");
+        if (list.ValueKind != JsonValueKind.Array) throw new SpaceFormatException(source, name, "special",
+            "must be an array of {value, probability}");
         foreach (var entry in list.EnumerateArray())
         {
-            if (entry.ValueKind != JsonValueKind.Object) throw new SpaceFormatException(source, name, "special", "each entry must be an object {value, probability}");
+            if (entry.ValueKind != JsonValueKind.Object) throw new SpaceFormatException(source, name, "special",
+                "each entry must be an object {value, probability}");
             CheckFields(entry, SpecialFields, source, name, "special.");
             var value = Number(entry, "value", integer, source, name, "special.value");
             double? probability = null;
             if (entry.TryGetProperty("probability", out var p))
             {
                 if (p.ValueKind != JsonValueKind.Number || !(p.GetDouble() is > 0 and < 1))
-                    throw new SpaceFormatException(source, name, "special.probability", $"'{p.GetRawText()}' must be a number in (0, 1)");
+                    throw new SpaceFormatException(source, name, "special.probability",
+                        $"'{p.GetRawText()}' must be a number in (0, 1)");
                 probability = p.GetDouble();
             }
-            if (special.Any(s => s.Value == value)) throw new SpaceFormatException(source, name, "special.value", $"{value} is listed twice");
+            if (special.Any(s => s.Value == value)) throw new SpaceFormatException(source, name, "special.value",
+                $"{value} is listed twice");
             special.Add(new SpecialValue(value, probability));
         }
-        if (special.Sum(s => s.Probability ?? 0) >= 1) throw new SpaceFormatException(source, name, "special.probability", "the probabilities must sum to less than 1");
+        if (special.Sum(s => s.Probability ?? 0) >= 1) throw new SpaceFormatException(source, name,
+            "special.probability", "the probabilities must sum to less than 1");
         return special;
     }
 
@@ -161,32 +176,40 @@ public static class SpaceFile
         Forbid(element, "max", source, name, "categorical knobs have values, not a range");
         Forbid(element, "scale", source, name, "categorical knobs have no scale");
         Forbid(element, "special", source, name, "only integer and real knobs have special values");
-        if (!element.TryGetProperty("values", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        if (!element.TryGetProperty("values", out var list) || list.ValueKind != JsonValueKind.Array
+            || list.GetArrayLength() == 0)
             throw new SpaceFormatException(source, name, "values", "required, a non-empty array of strings");
         var values = new List<string>();
         foreach (var v in list.EnumerateArray())
         {
-            if (v.ValueKind != JsonValueKind.String) throw new SpaceFormatException(source, name, "values", $"'{v.GetRawText()}' is not a string");
-            if (values.Contains(v.GetString()!)) throw new SpaceFormatException(source, name, "values", $"'{v.GetString()}' is listed twice");
+            if (v.ValueKind != JsonValueKind.String) throw new SpaceFormatException(source, name, "values",
+                $"'{v.GetRawText()}' is not a string");
+            if (values.Contains(v.GetString()!)) throw new SpaceFormatException(source, name, "values",
+                $"'{v.GetString()}' is listed twice");
             values.Add(v.GetString()!);
         }
         var @default = RequiredString(element, "default", source, name);
-        if (!values.Contains(@default)) throw new SpaceFormatException(source, name, "default", $"'{@default}' is not one of the values");
+        if (!values.Contains(@default)) throw new SpaceFormatException(source, name, "default",
+            $"'{@default}' is not one of the values");
         return new Knob(name, KnobType.Categorical, @default) { Values = values };
     }
 
     private static Knob ParseBoolean(JsonElement element, string source, string name)
     {
-        foreach (var field in new[] { "min", "max", "scale", "values", "special" }) Forbid(element, field, source, name, "boolean knobs take only a default");
-        if (!element.TryGetProperty("default", out var d) || d.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        foreach (var field in new[] { "min", "max", "scale", "values", "special" }) Forbid(element, field, source,
+            name, "boolean knobs take only a default");
+        if (!element.TryGetProperty("default", out var d)
+            || d.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
             throw new SpaceFormatException(source, name, "default", "required, true or false");
         return new Knob(name, KnobType.Boolean, d.GetBoolean());
     }
 
-    private static double Number(JsonElement element, string field, bool integer, string source, string knob, string? label = null)
+    private static double Number(JsonElement element, string field, bool integer, string source, string knob,
+        string? label = null)
     {
         label ??= field;
-        if (!element.TryGetProperty(field, out var value)) throw new SpaceFormatException(source, knob, label, "required");
+        if (!element.TryGetProperty(field, out var value)) throw new SpaceFormatException(source, knob, label,
+            "required");
         if (value.ValueKind != JsonValueKind.Number || !double.IsFinite(value.GetDouble()))
             throw new SpaceFormatException(source, knob, label, $"'{value.GetRawText()}' is not a number");
         var number = value.GetDouble();
@@ -196,20 +219,24 @@ public static class SpaceFile
     }
 
     private static string RequiredString(JsonElement element, string field, string source, string? knob) =>
-        OptionalString(element, field, source, knob) ?? throw new SpaceFormatException(source, knob, field, "required, a string");
+        OptionalString(element, field, source, knob)
+            ?? throw new SpaceFormatException(source, knob, field, "required, a string");
 
     private static string? OptionalString(JsonElement element, string field, string source, string? knob)
     {
         if (!element.TryGetProperty(field, out var value)) return null;
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new SpaceFormatException(source, knob, field, $"'{value.GetRawText()}' is not a string");
+        return value.ValueKind == JsonValueKind.String ? value.GetString()
+            : throw new SpaceFormatException(source, knob, field, $"'{value.GetRawText()}' is not a string");
     }
 
     private static void Forbid(JsonElement element, string field, string source, string knob, string why)
     {
-        if (element.TryGetProperty(field, out _)) throw new SpaceFormatException(source, knob, field, $"not allowed here: {why}");
+        if (element.TryGetProperty(field, out _)) throw new SpaceFormatException(source, knob, field,
+            $"not allowed here: {why}");
     }
 
-    private static void CheckFields(JsonElement element, HashSet<string> known, string source, string? knob, string prefix = "")
+    private static void CheckFields(JsonElement element, HashSet<string> known, string source, string? knob,
+        string prefix = "")
     {
         foreach (var property in element.EnumerateObject())
             if (!known.Contains(property.Name))

@@ -13,15 +13,19 @@ public interface ITuningTarget : IDisposable
     TargetObjective Objective { get; }
 
     /// <summary>
-    /// Applies <paramref name="configuration"/> (knob name → value: <see cref="long"/> for integer knobs, <see cref="double"/>
-    /// for real, <see cref="string"/> for categorical, <see cref="bool"/> for boolean), runs the workload and measures it.
+    /// Applies <paramref name="configuration"/> (knob name → value: <see cref="long"/> for integer knobs, <see
+    /// cref="double"/>
+    /// for real, <see cref="string"/> for categorical, <see cref="bool"/> for boolean), runs the workload and measures
+    /// it.
     /// A configuration the system rejects (does not start, crashes, times out) is returned as a failed measurement,
     /// not thrown; the target is left ready for the next trial. Exceptions mean the target itself is unusable.
     /// </summary>
     TrialMeasurement Evaluate(IReadOnlyDictionary<string, object> configuration, CancellationToken cancellation);
 }
 
-/// <summary>What a target optimises: <paramref name="Metric"/> (one of <paramref name="Metrics"/>), maximised or minimised.</summary>
+/// <summary>
+/// What a target optimises: <paramref name="Metric"/> (one of <paramref name="Metrics"/>), maximised or minimised.
+/// </summary>
 public sealed record TargetObjective(string Metric, bool Maximize, IReadOnlyList<string> Metrics);
 
 /// <summary>The metrics of one trial, or why it failed.</summary>
@@ -43,7 +47,8 @@ public sealed record TrialMeasurement(IReadOnlyDictionary<string, double> Metric
 /// <see cref="Frugal.Core.Errors.BadInputException.Setting"/> is the setting's name below (<see
 /// cref="WorkloadSetting"/>, ...).
 /// </summary>
-/// <param name="Workload">Which workload (postgres: <c>tpcb</c> or <c>select</c>; kv: a YCSB letter; synthetic: a function name).</param>
+/// <param name="Workload">Which workload (postgres: <c>tpcb</c> or <c>select</c>; kv: a YCSB letter; synthetic: a
+/// function name).</param>
 /// <param name="DurationSeconds">Length of one measured run.</param>
 /// <param name="WarmupSeconds">Length of the discarded warm-up before the measured runs.</param>
 /// <param name="Repeats">Measured runs per trial; the trial reports their median.</param>

@@ -81,7 +81,8 @@ public sealed class YcsbExperiment : IExperiment
         result.Charts.Add(new Chart(
             "throughput", ChartKind.Bar, "YCSB throughput, memory budget 1/8 of the data", "workload",
             "operations per second",
-            [Series.Of("frugal", throughput)]) { Categories = names });
+            [Series.Of("frugal", throughput)])
+        { Categories = names });
         result.Summary = $"With {budget >> 20} MiB of memory for {settings.DataBytes >> 20} MiB of data, " +
                          "the store ran " +
                          string.Join(", ", names.Select((n, i) => $"YCSB-{n} at {throughput[i]:N0} ops/s")) + ".";

@@ -172,7 +172,8 @@ public static class YcsbRunner
             {
                 errors[t] = e;
             }
-        }) { IsBackground = true, Name = $"ycsb-{t}" }).ToArray();
+        })
+        { IsBackground = true, Name = $"ycsb-{t}" }).ToArray();
         foreach (var thread in threads) thread.Start();
         foreach (var thread in threads) thread.Join();
         side?.Join();

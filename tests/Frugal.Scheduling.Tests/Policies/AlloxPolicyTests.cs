@@ -9,7 +9,9 @@ public class AlloxPolicyTests
     public void MatchesJobsToTheGpusWhereTheyAreFastest()
     {
         // Two free GPUs keep both jobs as candidates; job 1 on a and job 2 on b each cost 10 s.
-        var input = Input(10, [Job(1, 100, Tputs(("a", 10), ("b", 1)), arrival: 0), Job(2, 100, Tputs(("a", 1), ("b", 10)), arrival: 1)], ("a", 1), ("b", 1));
+        var input =
+            Input(10, [Job(1, 100, Tputs(("a", 10), ("b", 1)), arrival: 0),
+            Job(2, 100, Tputs(("a", 1), ("b", 10)), arrival: 1)], ("a", 1), ("b", 1));
         AssertAllocation(input, new AlloxPolicy().Allocate(input), (1, "a", 1), (2, "b", 1));
     }
 
@@ -18,7 +20,9 @@ public class AlloxPolicyTests
     {
         // One GPU, ten waiting jobs: ⌊0.2·10⌋ = 2 candidates, the two oldest (1 and 2). Job 2 first
         // (k = 2) costs 2·1 + 990 = 992 against 2·990 + 1 for job 1 first, so job 2 gets the GPU.
-        var jobs = new[] { V100Job(1, 990, arrival: 0) }.Concat(Enumerable.Range(2, 9).Select(id => V100Job(id, 1, arrival: id - 1)));
+        var jobs =
+            new[] { V100Job(1, 990, arrival: 0) }.Concat(Enumerable.Range(2, 9)
+            .Select(id => V100Job(id, 1, arrival: id - 1)));
         var input = V100(1, 10, [.. jobs]);
         AssertAllocation(input, new AlloxPolicy().Allocate(input), (2, "v100", 1));
     }
@@ -31,7 +35,9 @@ public class AlloxPolicyTests
         AssertAllocation(first, policy.Allocate(first), (1, "v100", 1));
 
         // Same ten jobs as in ShortJobsGoFirstOnASharedGpu: job 1 holds its GPU, so nobody else runs ...
-        var jobs = new[] { V100Job(1, 990, arrival: 0) }.Concat(Enumerable.Range(2, 9).Select(id => V100Job(id, 1, arrival: id - 1))).ToArray();
+        var jobs =
+            new[] { V100Job(1, 990, arrival: 0) }.Concat(Enumerable.Range(2, 9)
+            .Select(id => V100Job(id, 1, arrival: id - 1))).ToArray();
         var second = V100(1, 10, jobs);
         AssertAllocation(second, policy.Allocate(second), (1, "v100", 1));
         // ... where a fresh policy would give the GPU to job 2.

@@ -22,7 +22,8 @@ public class FinishTimeFairnessPolicyTests
         // (t = 0, D = 300/0.5 = 600). (100 + 100/X1)/200 = (300/X2)/600 with X1 + X2 = 1 gives
         // X1² + X1 − 1 = 0: X1 = (√5 − 1)/2.
         var input = V100(1, 100, V100Job(1, 100, arrival: 0), V100Job(2, 300, arrival: 100));
-        AssertAllocation(input, new FinishTimeFairnessPolicy().Allocate(input), (1, "v100", Golden), (2, "v100", 1 - Golden));
+        AssertAllocation(input, new FinishTimeFairnessPolicy().Allocate(input), (1, "v100", Golden),
+            (2, "v100", 1 - Golden));
     }
 
     [Fact]
@@ -37,7 +38,8 @@ public class FinishTimeFairnessPolicyTests
         AssertAllocation(second, policy.Allocate(second), (1, "v100", 1.0 / 3), (2, "v100", 2.0 / 3));
 
         // A fresh policy has iso_1 = 0 (D_1 = 100): 1 + 1/X1 = 1/X2, again the golden ratio.
-        AssertAllocation(second, new FinishTimeFairnessPolicy().Allocate(second), (1, "v100", Golden), (2, "v100", 1 - Golden));
+        AssertAllocation(second, new FinishTimeFairnessPolicy().Allocate(second), (1, "v100", Golden),
+            (2, "v100", 1 - Golden));
     }
 
     [Fact]
@@ -45,7 +47,8 @@ public class FinishTimeFairnessPolicyTests
     {
         // Job 3 runs nowhere in this cluster and gets nothing; jobs 1 and 2 each need one of the two GPUs.
         var input = Input(0,
-            [Job(1, 100, Tputs(("k80", 1), ("v100", 4))), Job(2, 100, Tputs(("k80", 1), ("v100", 4))), Job(3, 100, Tputs(("p100", 1)))],
+            [Job(1, 100, Tputs(("k80", 1), ("v100", 4))), Job(2, 100, Tputs(("k80", 1), ("v100", 4))),
+                Job(3, 100, Tputs(("p100", 1)))],
             ("k80", 1), ("v100", 1));
         var x = new FinishTimeFairnessPolicy().Allocate(input);
         AssertFeasible(input, x, "finish_time_fairness");

@@ -4,7 +4,9 @@ using static Frugal.Scheduling.Tests.Policies.PolicyTestKit;
 
 namespace Frugal.Scheduling.Tests.Policies;
 
-/// <summary>Every policy, on random clusters and job mixes: feasible, and the same input gives the same output.</summary>
+/// <summary>
+/// Every policy, on random clusters and job mixes: feasible, and the same input gives the same output.
+/// </summary>
 public class PolicyPropertyTests
 {
     private static readonly string[] WorkerTypes = ["k80", "p100", "v100"];
@@ -49,7 +51,8 @@ public class PolicyPropertyTests
         var jobs = Enumerable.Range(0, random.Next(1, 31)).Select(id =>
         {
             // Some jobs cannot use some types (Recommendation on multi-GPU, say): throughput 0.
-            var throughput = types.ToDictionary(t => t, _ => random.NextDouble() < 0.2 ? 0 : 0.5 + 10 * random.NextDouble());
+            var throughput =
+                types.ToDictionary(t => t, _ => random.NextDouble() < 0.2 ? 0 : 0.5 + 10 * random.NextDouble());
             return new JobView(id, "job", ScaleFactors[random.Next(ScaleFactors.Length)], random.Next(1, 3), throughput,
                 100 + 1e5 * random.NextDouble(), 1000 * random.NextDouble());
         }).OrderBy(j => j.ArrivalTime).ThenBy(j => j.Id).ToList();
@@ -62,7 +65,8 @@ public class PolicyPropertyTests
         var jobs = input.Jobs
             .Where(_ => random.NextDouble() < 0.8)
             .Select(j => j with { RemainingSteps = j.RemainingSteps * (0.5 + 0.5 * random.NextDouble()) })
-            .Append(new JobView(1000, "job", 1, 1, input.WorkerTypes.ToDictionary(t => t, _ => 1.0), 5000, input.Now + 1))
+            .Append(new JobView(1000, "job", 1, 1, input.WorkerTypes.ToDictionary(t => t, _ => 1.0), 5000,
+                input.Now + 1))
             .ToList();
         return input with { Now = input.Now + 600, Jobs = jobs };
     }

@@ -19,7 +19,8 @@ internal static class PolicyTestKit
         new(id, "ResNet-18", scaleFactor, weight, throughput, remaining, arrival);
 
     /// <summary>A job that runs at <paramref name="throughput"/> steps/s on the single type "v100".</summary>
-    public static JobView V100Job(int id, double remaining, double throughput = 1, int scaleFactor = 1, double arrival = 0, double weight = 1) =>
+    public static JobView V100Job(int id, double remaining, double throughput = 1, int scaleFactor = 1,
+        double arrival = 0, double weight = 1) =>
         Job(id, remaining, new Dictionary<string, double> { ["v100"] = throughput }, scaleFactor, arrival, weight);
 
     public static Dictionary<string, double> Tputs(params (string Type, double Throughput)[] entries) =>
@@ -31,13 +32,17 @@ internal static class PolicyTestKit
     public static PolicyInput V100(int gpus, double now, params JobView[] jobs) => Input(now, jobs, ("v100", gpus));
 
     /// <summary>Asserts X[job, type] for every listed entry and 0 for every other job and type.</summary>
-    public static void AssertAllocation(PolicyInput input, Allocation x, params (int Job, string Type, double Expected)[] expected)
+    public static void AssertAllocation(PolicyInput input, Allocation x,
+        params (int Job, string Type, double Expected)[] expected)
     {
         foreach (var job in input.Jobs)
             foreach (var type in input.WorkerTypes)
             {
-                var want = expected.Where(e => e.Job == job.Id && e.Type == type).Select(e => e.Expected).DefaultIfEmpty(0).Single();
-                Assert.True(Math.Abs(x[job.Id, type] - want) <= Tolerance, $"X[{job.Id}, {type}] = {x[job.Id, type]:R}, expected {want:R}");
+                var want =
+                    expected.Where(e => e.Job == job.Id && e.Type == type).Select(e => e.Expected).DefaultIfEmpty(0)
+                    .Single();
+                Assert.True(Math.Abs(x[job.Id, type] - want) <= Tolerance,
+                    $"X[{job.Id}, {type}] = {x[job.Id, type]:R}, expected {want:R}");
             }
     }
 
@@ -61,7 +66,8 @@ internal static class PolicyTestKit
         foreach (var type in input.WorkerTypes)
         {
             var used = input.Jobs.Sum(j => j.ScaleFactor * x[j.Id, type]);
-            Assert.True(used <= input.Cluster[type] + Tolerance, $"{policy}: {type} uses {used} of {input.Cluster[type]} GPUs");
+            Assert.True(used <= input.Cluster[type] + Tolerance,
+                $"{policy}: {type} uses {used} of {input.Cluster[type]} GPUs");
         }
     }
 
@@ -70,7 +76,8 @@ internal static class PolicyTestKit
     {
         foreach (var job in input.Jobs)
             foreach (var type in input.WorkerTypes)
-                Assert.True(a[job.Id, type].Equals(b[job.Id, type]), $"{policy}: X[{job.Id}, {type}] differs: {a[job.Id, type]:R} vs {b[job.Id, type]:R}");
+                Assert.True(a[job.Id, type].Equals(b[job.Id, type]),
+                    $"{policy}: X[{job.Id}, {type}] differs: {a[job.Id, type]:R} vs {b[job.Id, type]:R}");
     }
 
     /// <summary>Σ_w tput·X: the throughput the allocation gives a job.</summary>

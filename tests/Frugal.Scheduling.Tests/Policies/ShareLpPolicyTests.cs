@@ -27,7 +27,8 @@ public class ShareLpPolicyTests
     {
         // Shares (1/3, 2/3) of (k80: 1, v100: 2); job 3 cannot use V100s and keeps only its K80 share.
         var input = Input(0,
-            [Job(1, 100, Tputs(("k80", 1), ("v100", 2))), Job(2, 100, Tputs(("k80", 1), ("v100", 2))), Job(3, 100, Tputs(("k80", 1)))],
+            [Job(1, 100, Tputs(("k80", 1), ("v100", 2))), Job(2, 100, Tputs(("k80", 1), ("v100", 2))),
+                Job(3, 100, Tputs(("k80", 1)))],
             ("k80", 1), ("v100", 2));
         AssertAllocation(input, new GandivaFairPolicy().Allocate(input),
             (1, "k80", 1.0 / 3), (1, "v100", 2.0 / 3), (2, "k80", 1.0 / 3), (2, "v100", 2.0 / 3), (3, "k80", 1.0 / 3));
@@ -63,7 +64,9 @@ public class ShareLpPolicyTests
         // Job 1 runs only on the K80 (prop = 1/2, coefficient 2); job 2 anywhere (prop = 1).
         // The optimum t = 1 needs X2 = 1 and X1 ≥ 1/2; the GPU-time tie-break then puts job 2 on
         // the V100 and gives job 1 the whole K80.
-        var input = Input(0, [Job(1, 100, Tputs(("k80", 1))), Job(2, 100, Tputs(("k80", 5), ("v100", 1)))], ("k80", 1), ("v100", 1));
+        var input =
+            Input(0, [Job(1, 100, Tputs(("k80", 1))), Job(2, 100, Tputs(("k80", 5), ("v100", 1)))], ("k80", 1),
+            ("v100", 1));
         AssertAllocation(input, new MaxMinFairnessPolicy().Allocate(input), (1, "k80", 1), (2, "v100", 1));
     }
 
@@ -80,7 +83,9 @@ public class ShareLpPolicyTests
     public void MaxSumThroughputPutsEachJobWhereItIsRelativelyFastest()
     {
         // Job 1 on a (4) and job 2 on b (1.5) gives 5.5; the reverse gives 3.
-        var input = Input(0, [Job(1, 100, Tputs(("a", 4), ("b", 1))), Job(2, 100, Tputs(("a", 2), ("b", 1.5)))], ("a", 1), ("b", 1));
+        var input =
+            Input(0, [Job(1, 100, Tputs(("a", 4), ("b", 1))), Job(2, 100, Tputs(("a", 2), ("b", 1.5)))], ("a", 1),
+            ("b", 1));
         AssertAllocation(input, new MaxSumThroughputPolicy().Allocate(input), (1, "a", 1), (2, "b", 1));
     }
 
@@ -88,7 +93,9 @@ public class ShareLpPolicyTests
     public void MaxSumThroughputCountsGpusPerScaleFactor()
     {
         // Per GPU: job 1 gives 10/2 = 5, job 2 4, job 3 3; the 2-GPU job fills the cluster.
-        var input = V100(2, 0, V100Job(1, 100, throughput: 10, scaleFactor: 2), V100Job(2, 100, throughput: 4), V100Job(3, 100, throughput: 3));
+        var input =
+            V100(2, 0, V100Job(1, 100, throughput: 10, scaleFactor: 2), V100Job(2, 100, throughput: 4),
+            V100Job(3, 100, throughput: 3));
         AssertAllocation(input, new MaxSumThroughputPolicy().Allocate(input), (1, "v100", 1));
     }
 }

@@ -50,11 +50,15 @@ public sealed class ProjectionTests
     [Fact]
     public void CategoricalKnobsTakeTheTruncatedChoice()
     {
-        var space = new SearchSpace("c", [.. Enumerable.Range(0, 4).Select(i => Knob.Categorical($"c{i}", "a", "a", "b", "c")), Knob.Boolean("flag", false)]);
+        var space =
+            new SearchSpace("c",
+            [.. Enumerable.Range(0, 4).Select(i => Knob.Categorical($"c{i}", "a", "a", "b", "c")),
+            Knob.Boolean("flag", false)]);
         var adapter = HeSbo(space, 1, d: 1);
         var (_, sign) = Drawn(space, 1, d: 1);
         // One low dimension: every knob's position is u or 1 − u; ⌊u·3⌋ gives thirds, not rounded halves.
-        foreach (var (u, expected) in new[] { (0.0, "a"), (0.3, "a"), (0.34, "b"), (0.66, "b"), (0.67, "c"), (1.0, "c") })
+        foreach (var (u,
+            expected) in new[] { (0.0, "a"), (0.3, "a"), (0.34, "b"), (0.66, "b"), (0.67, "c"), (1.0, "c") })
         {
             var configuration = adapter.Decode([u]);
             for (var i = 0; i < 4; i++)
@@ -84,7 +88,8 @@ public sealed class ProjectionTests
         var space = Reals(12);
         var adapter = new SpaceAdapter(space, [new RemboProjection(3)], Seeds(5));
         Assert.All(adapter.Positions([0.5, 0.5, 0.5]), u => Assert.Equal(0.5, u, 12));
-        // Small steps from the centre stay inside the box, where the map is linear: f(a + b) − c = (f(a) − c) + (f(b) − c).
+        // Small steps from the centre stay inside the box, where the map is linear: f(a + b) − c = (f(a) − c) + (f(b) −
+        // c).
         double[] a = [0.52, 0.5, 0.49], b = [0.5, 0.51, 0.53], sum = [0.52, 0.51, 0.52];
         var (fa, fb, fs) = (adapter.Positions(a), adapter.Positions(b), adapter.Positions(sum));
         for (var i = 0; i < 12; i++) Assert.Equal(fs[i] - 0.5, fa[i] - 0.5 + (fb[i] - 0.5), 12);

@@ -7,7 +7,10 @@ namespace Frugal.Tuning.Tests.Adapters;
 
 public sealed class SpecialValueTests
 {
-    /// <summary>Decodes n uniform positions and counts each special value; asserts each frequency within 5 binomial standard deviations of p.</summary>
+    /// <summary>
+    /// Decodes n uniform positions and counts each special value; asserts each frequency within 5 binomial standard
+    /// deviations of p.
+    /// </summary>
     private static void AssertFrequencies(KnobDecoder decoder, params (double Value, double P)[] expected)
     {
         const int n = 40_000;
@@ -37,7 +40,9 @@ public sealed class SpecialValueTests
     [Fact]
     public void TheFilesOwnProbabilitiesWinAndTheRestShareTheBias()
     {
-        var knob = Knob.Integer("wal", 1, 1000, 20, special: [new SpecialValue(-1, 0.1), new SpecialValue(0, null), new SpecialValue(1000000, null)]);
+        var knob =
+            Knob.Integer("wal", 1, 1000, 20,
+            special: [new SpecialValue(-1, 0.1), new SpecialValue(0, null), new SpecialValue(1000000, null)]);
         AssertFrequencies(new KnobDecoder(knob, biased: true, bias: 0.3), (-1, 0.1), (0, 0.15), (1000000, 0.15));
     }
 
@@ -54,7 +59,8 @@ public sealed class SpecialValueTests
     [Fact]
     public void TheRestOfTheMassMapsLinearlyOverTheWholeRange()
     {
-        var decoder = new KnobDecoder(Knob.Real("cost", 0, 10, 1, special: new SpecialValue(-1, 0.2)), biased: true, bias: 0.2);
+        var decoder =
+            new KnobDecoder(Knob.Real("cost", 0, 10, 1, special: new SpecialValue(-1, 0.2)), biased: true, bias: 0.2);
         Assert.Equal(-1.0, decoder.Decode(0.19));
         Assert.Equal(0.0, decoder.Decode(0.2));
         Assert.Equal(5.0, decoder.Decode(0.6));

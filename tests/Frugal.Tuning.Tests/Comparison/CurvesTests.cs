@@ -9,7 +9,8 @@ namespace Frugal.Tuning.Tests.Comparison;
 public sealed class CurvesTests
 {
     private static TrialRecord Trial(int i, double value, bool failed = false) =>
-        new(i, new Dictionary<string, object>(), null, new Dictionary<string, double>(), value, failed ? "x" : null, 0, DateTimeOffset.UnixEpoch);
+        new(i, new Dictionary<string, object>(), null, new Dictionary<string, double>(), value, failed ? "x" : null, 0,
+            DateTimeOffset.UnixEpoch);
 
     [Fact]
     public void BestSoFarIgnoresFailures()
@@ -47,7 +48,8 @@ public sealed class CurvesTests
     {
         var options = new TargetOptions(Workload: "sparse-40");
         var space = TargetCatalog.Get("synthetic").DefaultSpace(options);
-        var methods = new[] { "random", "llamatune-random", "hesbo-random" }.Select(m => TuningMethod.Parse(m)).ToArray();
+        var methods =
+            new[] { "random", "llamatune-random", "hesbo-random" }.Select(m => TuningMethod.Parse(m)).ToArray();
         var plan = new ComparisonPlan("synthetic", options, space, methods, Iterations: 30, Seeds: 3);
         var comparison = TuningComparison.Run(plan, new SeedTree(4));
         var (runs, summaries) = (comparison.Runs, comparison.Summaries);

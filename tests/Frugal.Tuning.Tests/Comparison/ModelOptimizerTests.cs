@@ -24,7 +24,8 @@ public sealed class ModelOptimizerTests
     }
 
     /// <summary>
-    /// LlamaTune's premise (design §9): on a surface with few effective knobs among many and a bonus at a special value,
+    /// LlamaTune's premise (design §9): on a surface with few effective knobs among many and a bonus at a special
+    /// value,
     /// the wrapped optimiser ends better than the plain one at the same budget (seeds fixed, so the outcome is too).
     /// </summary>
     [Theory]
@@ -34,7 +35,10 @@ public sealed class ModelOptimizerTests
     {
         using var target = new SyntheticTarget(new TargetOptions(Workload: "sparse-100"), new SeedTree(1));
         double MeanFinalBest(string method) => Enumerable.Range(1, 3)
-            .Average(seed => Tuner.Run(target, new TuningPlan("synthetic", target.Function.Space, TuningMethod.Parse(method), 30, (ulong)seed)).Best.Value);
+            .Average(seed =>
+                Tuner.Run(target,
+                new TuningPlan("synthetic", target.Function.Space, TuningMethod.Parse(method), 30, (ulong)seed))
+                .Best.Value);
         Assert.True(MeanFinalBest($"llamatune-{optimizer}") > MeanFinalBest(optimizer));
     }
 }

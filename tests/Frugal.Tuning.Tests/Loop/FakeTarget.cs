@@ -2,8 +2,12 @@ using Frugal.Tuning.Targets;
 
 namespace Frugal.Tuning.Tests.Loop;
 
-/// <summary>A target whose metric is a function of the configuration; it fails where <c>fails</c> says so and counts its evaluations.</summary>
-internal sealed class FakeTarget(Func<IReadOnlyDictionary<string, object>, double> metric, Func<IReadOnlyDictionary<string, object>, bool>? fails = null, bool maximize = true)
+/// <summary>
+/// A target whose metric is a function of the configuration; it fails where <c>fails</c> says so and counts its
+/// evaluations.
+/// </summary>
+internal sealed class FakeTarget(Func<IReadOnlyDictionary<string, object>, double> metric,
+    Func<IReadOnlyDictionary<string, object>, bool>? fails = null, bool maximize = true)
     : ITuningTarget
 {
     public int Evaluations { get; private set; }

@@ -1,5 +1,5 @@
-using Frugal.Core.Errors;
 using System.Text;
+using Frugal.Core.Errors;
 using Frugal.Tuning.Adapters;
 using Frugal.Tuning.Loop;
 using Frugal.Tuning.Spaces;
@@ -9,7 +9,8 @@ namespace Frugal.Tuning.Tests.Loop;
 
 public sealed class HistoryTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "frugal-history-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root =
+        Path.Combine(Path.GetTempPath(), "frugal-history-tests-" + Guid.NewGuid().ToString("N"));
     private static readonly SyntheticFunction Function = SyntheticFunction.Parse("sparse-30");
 
     public HistoryTests() => Directory.CreateDirectory(_root);
@@ -36,7 +37,8 @@ public sealed class HistoryTests : IDisposable
         using var cancel = new CancellationTokenSource();
         using (var history = TuningHistory.Create(path, identity, Function.Space))
         using (var interrupted = Target(cancel, after: 11))
-            Assert.ThrowsAny<OperationCanceledException>(() => Tuner.Run(interrupted, plan, history, cancellation: cancel.Token));
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+                Tuner.Run(interrupted, plan, history, cancellation: cancel.Token));
         Assert.Equal(11, File.ReadAllLines(path).Length);
 
         using var resumedTarget = Target();

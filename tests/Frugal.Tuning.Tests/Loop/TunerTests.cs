@@ -7,9 +7,12 @@ namespace Frugal.Tuning.Tests.Loop;
 
 public sealed class TunerTests
 {
-    private static readonly SearchSpace Space = new("s", [Knob.Real("x", 0, 10, 2), Knob.Integer("n", 0, 100, 50), Knob.Categorical("c", "a", "a", "b"), Knob.Boolean("f", false)]);
+    private static readonly SearchSpace Space =
+        new("s", [Knob.Real("x", 0, 10, 2), Knob.Integer("n", 0, 100, 50), Knob.Categorical("c", "a", "a", "b"),
+        Knob.Boolean("f", false)]);
 
-    private static TuningPlan Plan(string method = "random", int iterations = 30, ulong seed = 1) => new("fake", Space, TuningMethod.Parse(method, dimensions: 2), iterations, seed);
+    private static TuningPlan Plan(string method = "random", int iterations = 30, ulong seed = 1) =>
+        new("fake", Space, TuningMethod.Parse(method, dimensions: 2), iterations, seed);
 
     [Fact]
     public void IterationZeroIsTheDefaultThenTheMethodsTrials()
@@ -80,6 +83,7 @@ public sealed class TunerTests
     {
         using var a = new FakeTarget(c => (double)c["x"]);
         using var b = new FakeTarget(c => (double)c["x"]);
-        Assert.Equal(Tuner.Run(a, Plan("llamatune-random")).Trials.Select(t => t.Configuration), Tuner.Run(b, Plan("llamatune-random")).Trials.Select(t => t.Configuration));
+        Assert.Equal(Tuner.Run(a, Plan("llamatune-random")).Trials.Select(t => t.Configuration),
+            Tuner.Run(b, Plan("llamatune-random")).Trials.Select(t => t.Configuration));
     }
 }

@@ -27,7 +27,8 @@ public class ExpectedImprovementTests
         for (var i = 0; i < steps; i++)
         {
             var z = -10 + 20 * (i + 0.5) / steps;
-            sum += Math.Max(incumbent - (mean + deviation * z), 0) * Math.Exp(-z * z / 2) / Math.Sqrt(2 * Math.PI) * 20 / steps;
+            sum += Math.Max(incumbent - (mean + deviation * z), 0) * Math.Exp(-z * z / 2) / Math.Sqrt(2 * Math.PI) * 20
+                / steps;
         }
         Assert.Equal(sum, ExpectedImprovement.Value(mean, deviation, incumbent), 8);
     }
@@ -35,7 +36,8 @@ public class ExpectedImprovementTests
     [Fact]
     public void LogFormStaysFiniteAndOrderedFarFromTheIncumbent()
     {
-        // Either side of z = −20 the direct form and the series agree; far beyond, plain EI underflows while the log keeps decreasing.
+        // Either side of z = −20 the direct form and the series agree; far beyond, plain EI underflows while the log
+        // keeps decreasing.
         Assert.Equal(Math.Log(ExpectedImprovement.Value(19.99, 1, 0)), ExpectedImprovement.Log(19.99, 1, 0), 6);
         Assert.Equal(Math.Log(ExpectedImprovement.Value(20.01, 1, 0)), ExpectedImprovement.Log(20.01, 1, 0), 6);
         Assert.Equal(0, ExpectedImprovement.Value(60, 1, 0));

@@ -10,14 +10,19 @@ public class GaussianProcessTests
     public void PosteriorMatchesAHandComputedCase()
     {
         // x = (0, 0.5), y = (1, 3): standardised (mean 2, population sd 1) to (−1, 1). σ² = 1, ℓ = 0.5, σn² = 0.01.
-        // k(r) = (1 + √5 r + 5/3 r²) e^{−√5 r}; the training points are r = 1 apart, the test point x* = 1 is r = 2 and 1 away.
+        // k(r) = (1 + √5 r + 5/3 r²) e^{−√5 r}; the training points are r = 1 apart, the test point x* = 1 is r = 2 and
+        // 1 away.
         //   k(1) = 4.902735 · 0.106878 = 0.523994;   k(2) = 12.138803 · 0.011423 = 0.138660.
-        //   K = [[1.01, 0.523994], [0.523994, 1.01]];  y is antisymmetric, so α = K⁻¹ y = y / (1.01 − 0.523994) = (−2.057588, 2.057588).
+        // K = [[1.01, 0.523994], [0.523994, 1.01]];  y is antisymmetric, so α = K⁻¹ y = y / (1.01 − 0.523994) =
+        // (−2.057588, 2.057588).
         //   mean* = k*ᵀ α = (0.523994 − 0.138660) · 2.057588 = 0.792858   → 2 + 1 · 0.792858 = 2.792858.
-        //   k*ᵀ K⁻¹ k*: split k* = (0.138660, 0.523994) into its symmetric part s = 0.331327 (eigenvalue 1.01 + 0.523994 = 1.533994)
-        //   and antisymmetric part a = 0.192667 (eigenvalue 0.486006): 2 s² / 1.533994 + 2 a² / 0.486006 = 0.143126 + 0.152758 = 0.295884.
+        // k*ᵀ K⁻¹ k*: split k* = (0.138660, 0.523994) into its symmetric part s = 0.331327 (eigenvalue 1.01 + 0.523994
+        // = 1.533994)
+        // and antisymmetric part a = 0.192667 (eigenvalue 0.486006): 2 s² / 1.533994 + 2 a² / 0.486006 = 0.143126 +
+        // 0.152758 = 0.295884.
         //   var* = σ² − 0.295884 = 0.704116 (times sd² = 1).
-        var process = new GaussianProcess([[0.0], [0.5]], [1.0, 3.0], new GaussianProcessHyperparameters(1, [0.5], 0.01));
+        var process =
+            new GaussianProcess([[0.0], [0.5]], [1.0, 3.0], new GaussianProcessHyperparameters(1, [0.5], 0.01));
 
         var (mean, variance) = process.Predict([1.0]);
 
@@ -44,7 +49,8 @@ public class GaussianProcessTests
     {
         double[] lengthScales = [0.3, 2.0];
         Assert.Equal(1.7, Matern52Kernel.Covariance([0.2, 0.4], [0.2, 0.4], 1.7, lengthScales), 14);
-        Assert.Equal(Matern52Kernel.Covariance([0.1, 0.9], [0.6, 0.2], 1, lengthScales), Matern52Kernel.Covariance([0.6, 0.2], [0.1, 0.9], 1, lengthScales));
+        Assert.Equal(Matern52Kernel.Covariance([0.1, 0.9], [0.6, 0.2], 1, lengthScales),
+            Matern52Kernel.Covariance([0.6, 0.2], [0.1, 0.9], 1, lengthScales));
         var previous = double.PositiveInfinity;
         for (var r = 0.0; r < 5; r += 0.1)
         {
@@ -60,8 +66,11 @@ public class GaussianProcessTests
     public void GramMatrixIsPositiveSemiDefinite()
     {
         var random = new RandomStream(2);
-        var points = Enumerable.Range(0, 30).Select(_ => new[] { random.NextDouble(), random.NextDouble(), random.NextDouble() }).ToArray();
-        var gram = DenseMatrix.Create(30, 30, (a, b) => Matern52Kernel.Covariance(points[a], points[b], 2, [0.2, 0.5, 1]));
+        var points =
+            Enumerable.Range(0, 30).Select(_ => new[] { random.NextDouble(), random.NextDouble(), random.NextDouble() })
+            .ToArray();
+        var gram =
+            DenseMatrix.Create(30, 30, (a, b) => Matern52Kernel.Covariance(points[a], points[b], 2, [0.2, 0.5, 1]));
 
         Assert.True(gram.Evd().EigenValues.All(e => e.Real > -1e-10));
     }
@@ -70,7 +79,8 @@ public class GaussianProcessTests
     public void LikelihoodGradientMatchesFiniteDifferences()
     {
         var random = new RandomStream(8);
-        var x = Enumerable.Range(0, 12).Select(_ => new[] { random.NextDouble(), random.NextDouble(), random.NextDouble() }).ToArray();
+        var x = Enumerable.Range(0, 12)
+            .Select(_ => new[] { random.NextDouble(), random.NextDouble(), random.NextDouble() }).ToArray();
         var y = x.Select(p => Math.Sin(6 * p[0]) + p[1] * p[1]).ToArray();
         var mean = y.Average();
         y = y.Select(v => v - mean).ToArray();
@@ -85,7 +95,9 @@ public class GaussianProcessTests
             var down = (double[])theta.Clone();
             up[i] += h;
             down[i] -= h;
-            var numeric = (GaussianProcess.NegativeLogMarginalLikelihood(x, y, up).Value - GaussianProcess.NegativeLogMarginalLikelihood(x, y, down).Value) / (2 * h);
+            var numeric =
+                (GaussianProcess.NegativeLogMarginalLikelihood(x, y, up).Value
+                - GaussianProcess.NegativeLogMarginalLikelihood(x, y, down).Value) / (2 * h);
             Assert.Equal(numeric, gradient[i], 5);
         }
     }
@@ -112,7 +124,9 @@ public class GaussianProcessTests
     [Fact]
     public void MismatchedInputsAreRejected()
     {
-        Assert.Throws<ArgumentException>(() => new GaussianProcess([[0.0]], [1.0, 2.0], new GaussianProcessHyperparameters(1, [0.5], 0.01)));
-        Assert.Throws<ArgumentException>(() => new GaussianProcess([[0.0]], [1.0], new GaussianProcessHyperparameters(1, [0.5, 0.5], 0.01)));
+        Assert.Throws<ArgumentException>(() =>
+            new GaussianProcess([[0.0]], [1.0, 2.0], new GaussianProcessHyperparameters(1, [0.5], 0.01)));
+        Assert.Throws<ArgumentException>(() =>
+            new GaussianProcess([[0.0]], [1.0], new GaussianProcessHyperparameters(1, [0.5, 0.5], 0.01)));
     }
 }

@@ -8,8 +8,11 @@ public class OptimizerTests
 {
     private static readonly OptimizerDimension[] Plane = [new("x"), new("y")];
 
-    /// <summary>Runs <paramref name="budget"/> suggest/observe rounds and returns the best observation's point and value.</summary>
-    private static (double[] Point, Observation Best) Minimise(IOptimizer optimizer, Func<double[], Observation> f, int budget)
+    /// <summary>
+    /// Runs <paramref name="budget"/> suggest/observe rounds and returns the best observation's point and value.
+    /// </summary>
+    private static (double[] Point, Observation Best) Minimise(IOptimizer optimizer, Func<double[], Observation> f,
+        int budget)
     {
         (double[] Point, Observation Best)? best = null;
         for (var i = 0; i < budget; i++)
@@ -25,12 +28,15 @@ public class OptimizerTests
 
     private static double ShiftedQuadratic(double[] p) => Math.Pow(p[0] - 0.3, 2) + Math.Pow(p[1] - 0.7, 2);
 
-    /// <summary>Branin–Hoo on [−5, 10] × [0, 15] rescaled to the unit square; its minimum is 0.397887 (three minimisers).</summary>
+    /// <summary>
+    /// Branin–Hoo on [−5, 10] × [0, 15] rescaled to the unit square; its minimum is 0.397887 (three minimisers).
+    /// </summary>
     private static double Branin(double[] p)
     {
         var x = -5 + 15 * p[0];
         var y = 15 * p[1];
-        return Math.Pow(y - 5.1 / (4 * Math.PI * Math.PI) * x * x + 5 / Math.PI * x - 6, 2) + 10 * (1 - 1 / (8 * Math.PI)) * Math.Cos(x) + 10;
+        return Math.Pow(y - 5.1 / (4 * Math.PI * Math.PI) * x * x + 5 / Math.PI * x - 6, 2)
+            + 10 * (1 - 1 / (8 * Math.PI)) * Math.Cos(x) + 10;
     }
 
     [Fact]
@@ -62,8 +68,14 @@ public class OptimizerTests
     {
         const int budget = 30;
         ulong[] seeds = [1, 2, 3];
-        var model = seeds.Average(s => Minimise(OptimizerCatalog.Create("gp", Plane, new RandomStream(s)), p => Observation.Of(Branin(p)), budget).Best.Objective);
-        var random = seeds.Average(s => Minimise(OptimizerCatalog.Create("random", Plane, new RandomStream(s)), p => Observation.Of(Branin(p)), budget).Best.Objective);
+        var model =
+            seeds.Average(s =>
+            Minimise(OptimizerCatalog.Create("gp", Plane, new RandomStream(s)), p => Observation.Of(Branin(p)), budget)
+            .Best.Objective);
+        var random =
+            seeds.Average(s =>
+            Minimise(OptimizerCatalog.Create("random", Plane, new RandomStream(s)), p =>
+            Observation.Of(Branin(p)), budget).Best.Objective);
 
         Assert.True(model < random, $"gp averaged {model}, random search {random}");
         Assert.True(model < 0.397887 + 0.05, $"gp averaged {model}");
@@ -75,8 +87,14 @@ public class OptimizerTests
         OptimizerDimension[] box = [new("a"), new("b"), new("c"), new("d")];
         static double Bowl(double[] p) => p.Select((x, i) => (i + 1) * Math.Pow(x - 0.2 * (i + 1), 2)).Sum();
         ulong[] seeds = [1, 2, 3];
-        var model = seeds.Average(s => Minimise(OptimizerCatalog.Create("gp", box, new RandomStream(s)), p => Observation.Of(Bowl(p)), 40).Best.Objective);
-        var random = seeds.Average(s => Minimise(OptimizerCatalog.Create("random", box, new RandomStream(s)), p => Observation.Of(Bowl(p)), 40).Best.Objective);
+        var model =
+            seeds.Average(s =>
+            Minimise(OptimizerCatalog.Create("gp", box, new RandomStream(s)), p => Observation.Of(Bowl(p)), 40)
+            .Best.Objective);
+        var random =
+            seeds.Average(s =>
+            Minimise(OptimizerCatalog.Create("random", box, new RandomStream(s)), p => Observation.Of(Bowl(p)), 40)
+            .Best.Objective);
 
         Assert.True(model < 0.1 * random, $"gp averaged {model}, random search {random}");
     }
@@ -86,13 +104,21 @@ public class OptimizerTests
     [InlineData("smac")]
     public void ModelBasedOptimisersBeatRandomSearchOnAMixedKnobSpace(string name)
     {
-        // Eight knobs, every third one discrete with five levels; four matter (one through a threshold, as switches do).
+        // Eight knobs, every third one discrete with five levels; four matter (one through a threshold, as switches
+        // do).
         var box = Enumerable.Range(0, 8).Select(i => new OptimizerDimension($"k{i}", i % 3 == 2 ? 5 : 0)).ToArray();
-        static double Cost(double[] p) => 3 * Math.Pow(p[0] - 0.7, 2) + 2 * Math.Abs(p[2] - 0.75) + Math.Pow(p[4] - 0.2, 2) + (p[5] > 0.6 ? 0 : 0.5);
+        static double Cost(double[] p) =>
+            3 * Math.Pow(p[0] - 0.7, 2) + 2 * Math.Abs(p[2] - 0.75) + Math.Pow(p[4] - 0.2, 2) + (p[5] > 0.6 ? 0 : 0.5);
         const int budget = 50;
         ulong[] seeds = [1, 2, 3];
-        var model = seeds.Average(s => Minimise(OptimizerCatalog.Create(name, box, new RandomStream(s)), p => Observation.Of(Cost(p)), budget).Best.Objective);
-        var random = seeds.Average(s => Minimise(OptimizerCatalog.Create("random", box, new RandomStream(s)), p => Observation.Of(Cost(p)), budget).Best.Objective);
+        var model =
+            seeds.Average(s =>
+            Minimise(OptimizerCatalog.Create(name, box, new RandomStream(s)), p => Observation.Of(Cost(p)), budget)
+            .Best.Objective);
+        var random =
+            seeds.Average(s =>
+            Minimise(OptimizerCatalog.Create("random", box, new RandomStream(s)), p => Observation.Of(Cost(p)), budget)
+            .Best.Objective);
 
         Assert.True(model < 0.5 * random, $"{name} averaged {model}, random search {random}");
     }
@@ -102,14 +128,16 @@ public class OptimizerTests
     [InlineData("smac", 60)]
     public void ConstrainedSearchEndsFeasibleNearTheConstrainedOptimum(string name, int budget)
     {
-        // Minimise (x − 0.8)² + (y − 0.8)² subject to x + y − 1 ≤ 0: the optimum sits on the boundary at (0.5, 0.5), value 0.18.
+        // Minimise (x − 0.8)² + (y − 0.8)² subject to x + y − 1 ≤ 0: the optimum sits on the boundary at (0.5, 0.5),
+        // value 0.18.
         var optimizer = OptimizerCatalog.Create(name, Plane, new RandomStream(3));
         var (point, best) = Minimise(optimizer,
             p => new Observation(Math.Pow(p[0] - 0.8, 2) + Math.Pow(p[1] - 0.8, 2), [p[0] + p[1] - 1]), budget);
 
         Assert.True(best.Feasible);
         var tolerance = name == "gp" ? 0.01 : 0.04;
-        Assert.True(best.Objective < 0.18 + tolerance, $"{name}: best feasible {best.Objective} at ({point[0]}, {point[1]})");
+        Assert.True(best.Objective < 0.18 + tolerance,
+            $"{name}: best feasible {best.Objective} at ({point[0]}, {point[1]})");
     }
 
     [Fact]

@@ -25,10 +25,13 @@ public class RandomForestTests
     {
         var random = new RandomStream(2);
         static double F(double[] p) => Math.Sin(4 * p[0]) + (p[1] - 0.5) * (p[1] - 0.5) + (p[2] > 0.5 ? 1 : 0);
-        var x = Enumerable.Range(0, 80).Select(_ => new[] { random.NextDouble(), random.NextDouble(), random.NextDouble() }).ToArray();
+        var x = Enumerable.Range(0, 80)
+            .Select(_ => new[] { random.NextDouble(), random.NextDouble(), random.NextDouble() }).ToArray();
         var y = x.Select(F).ToArray();
         var forest = RandomForest.Fit(x, y, random);
-        var test = Enumerable.Range(0, 200).Select(_ => new[] { random.NextDouble(), random.NextDouble(), random.NextDouble() }).ToArray();
+        var test =
+            Enumerable.Range(0, 200)
+            .Select(_ => new[] { random.NextDouble(), random.NextDouble(), random.NextDouble() }).ToArray();
 
         var error = test.Average(p => Math.Pow(forest.Predict(p).Mean - F(p), 2));
         var baseline = test.Average(p => Math.Pow(y.Average() - F(p), 2));
@@ -40,8 +43,10 @@ public class RandomForestTests
     [Fact]
     public void VarianceIsTheSpreadOfTheTreePredictions()
     {
-        // Without bootstrap every tree sees the same six points and makes the one split min_samples_leaf 3 allows, between
-        // 0.2 and 0.8, at a threshold uniform in between. Inside either cluster all trees agree (variance 0); at 0.5 about
+        // Without bootstrap every tree sees the same six points and makes the one split min_samples_leaf 3 allows,
+        // between
+        // 0.2 and 0.8, at a threshold uniform in between. Inside either cluster all trees agree (variance 0); at 0.5
+        // about
         // half say 2 and half say 11, so the spread is near 4.5² = 20.25.
         double[][] x = [[0.0], [0.1], [0.2], [0.8], [0.9], [1.0]];
         double[] y = [1, 2, 3, 10, 10, 13];

@@ -44,10 +44,14 @@ public sealed class PgbenchTests
     [Fact]
     public void OutputWithoutATpsLineOrWithFailedTransactionsIsAnError()
     {
-        var missing = Assert.Throws<PgbenchException>(() => Pgbench.ParseSummary("pgbench: error: connection to server failed"));
+        var missing =
+            Assert.Throws<PgbenchException>(() => Pgbench.ParseSummary("pgbench: error: connection to server failed"));
         Assert.Contains("connection to server failed", missing.Message);
-        var failed = Pgbench15Output.Replace("number of failed transactions: 0 (0.000%)", "number of failed transactions: 3 (0.019%)", StringComparison.Ordinal);
-        Assert.Contains("failed transactions: 3", Assert.Throws<PgbenchException>(() => Pgbench.ParseSummary(failed)).Message);
+        var failed =
+            Pgbench15Output.Replace("number of failed transactions: 0 (0.000%)",
+            "number of failed transactions: 3 (0.019%)", StringComparison.Ordinal);
+        Assert.Contains("failed transactions: 3",
+            Assert.Throws<PgbenchException>(() => Pgbench.ParseSummary(failed)).Message);
     }
 
     [Fact]

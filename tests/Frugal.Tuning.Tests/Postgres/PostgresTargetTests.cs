@@ -18,7 +18,8 @@ public sealed class PostgresTargetTests(ITestOutputHelper output)
 
         var tuned = target.Evaluate(new Dictionary<string, object>
         {
-            ["shared_buffers"] = 8192L, ["synchronous_commit"] = "off", ["random_page_cost"] = 1.5, ["enable_seqscan"] = false,
+            ["shared_buffers"] = 8192L, ["synchronous_commit"] = "off", ["random_page_cost"] = 1.5,
+            ["enable_seqscan"] = false,
         }, CancellationToken.None);
         output.WriteLine($"tuned: {string.Join(", ", tuned.Metrics.Select(m => $"{m.Key}={m.Value:G4}"))}");
         Assert.False(tuned.Failed, tuned.Failure);
@@ -32,7 +33,9 @@ public sealed class PostgresTargetTests(ITestOutputHelper output)
         Assert.Equal("off", target.Cluster.Show("enable_seqscan", CancellationToken.None));
 
         // Far more shared memory than any host here has: the server cannot start.
-        var failed = target.Evaluate(new Dictionary<string, object> { ["shared_buffers"] = 1_000_000_000L }, CancellationToken.None);
+        var failed =
+            target.Evaluate(new Dictionary<string, object> { ["shared_buffers"] = 1_000_000_000L },
+            CancellationToken.None);
         output.WriteLine($"failed: {failed.Failure}");
         Assert.True(failed.Failed);
         Assert.Contains("FATAL:", failed.Failure);
@@ -77,7 +80,8 @@ public sealed class PostgresTargetTests(ITestOutputHelper output)
         PostgresTestEnvironment.RequireInstallation(output);
         using var target = new PostgresTarget(PostgresTestEnvironment.SmokeOptions with { DurationSeconds = 60 });
         using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        Assert.ThrowsAny<OperationCanceledException>(() => target.Evaluate(new Dictionary<string, object>(), cancellation.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            target.Evaluate(new Dictionary<string, object>(), cancellation.Token));
         Assert.Empty(PgbenchProcessesFor(target.Cluster.Folder));
     }
 
@@ -87,7 +91,9 @@ public sealed class PostgresTargetTests(ITestOutputHelper output)
         {
             try { return File.ReadAllText(Path.Combine(d, "cmdline")).Replace('\0', ' '); }
             catch (IOException) { return ""; }
-        }).Where(c => c.Contains("pgbench", StringComparison.Ordinal) && c.Contains(clusterFolder, StringComparison.Ordinal)).ToList();
+        }).Where(c =>
+            c.Contains("pgbench", StringComparison.Ordinal) && c.Contains(clusterFolder, StringComparison.Ordinal))
+            .ToList();
 
     [Theory]
     [InlineData("tpcc", null, null, null, "workload")]
@@ -96,7 +102,8 @@ public sealed class PostgresTargetTests(ITestOutputHelper output)
     [InlineData(null, null, 0, null, "repeats")]
     [InlineData(null, null, null, 0, "clients")]
     [InlineData(null, null, null, 17, "clients")]
-    public void WorkloadSettingsItCannotHonourAreRejectedByName(string? workload, double? duration, int? repeats, int? clients, string setting)
+    public void WorkloadSettingsItCannotHonourAreRejectedByName(string? workload, double? duration, int? repeats,
+        int? clients, string setting)
     {
         var e = Assert.Throws<BadInputException>(() => new PostgresTarget(new TargetOptions(workload, duration,
             Repeats: repeats, Clients: clients)));

@@ -4,7 +4,9 @@ using Xunit.Abstractions;
 
 namespace Frugal.Tuning.Tests.Postgres;
 
-/// <summary>Skips a test, with the reason printed, where PostgreSQL's server tools or pgbench are not installed.</summary>
+/// <summary>
+/// Skips a test, with the reason printed, where PostgreSQL's server tools or pgbench are not installed.
+/// </summary>
 internal static class PostgresTestEnvironment
 {
     public static PostgresInstallation RequireInstallation(ITestOutputHelper output)
@@ -16,5 +18,6 @@ internal static class PostgresTestEnvironment
     }
 
     /// <summary>A short workload: tiny data, 1-second runs, no warm-up, one repeat.</summary>
-    public static TargetOptions SmokeOptions => new(Workload: "tpcb", DurationSeconds: 1, WarmupSeconds: 0, Repeats: 1, Clients: 2, Scale: 1);
+    public static TargetOptions SmokeOptions =>
+        new(Workload: "tpcb", DurationSeconds: 1, WarmupSeconds: 0, Repeats: 1, Clients: 2, Scale: 1);
 }

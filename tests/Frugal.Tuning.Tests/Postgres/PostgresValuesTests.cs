@@ -19,7 +19,9 @@ public sealed class PostgresValuesTests
     [Fact]
     public void AValueOfAnotherTypeNamesTheKnob()
     {
-        Assert.Contains("work_mem", Assert.Throws<ArgumentException>(() => PostgresValues.Format("work_mem", 1.5m)).Message);
-        Assert.Contains("seq_page_cost", Assert.Throws<ArgumentException>(() => PostgresValues.Format("seq_page_cost", double.NaN)).Message);
+        Assert.Contains("work_mem",
+            Assert.Throws<ArgumentException>(() => PostgresValues.Format("work_mem", 1.5m)).Message);
+        Assert.Contains("seq_page_cost",
+            Assert.Throws<ArgumentException>(() => PostgresValues.Format("seq_page_cost", double.NaN)).Message);
     }
 }

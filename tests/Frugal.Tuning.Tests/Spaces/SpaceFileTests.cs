@@ -44,7 +44,8 @@ public sealed class SpaceFileTests
     }
 
     [Theory]
-    [InlineData("\"type\": \"real\", \"min\": 0.1", "\"type\": \"float\", \"min\": 0.1", "cost", "type", "unknown type 'float'")]
+    [InlineData("\"type\": \"real\", \"min\": 0.1", "\"type\": \"float\", \"min\": 0.1", "cost", "type",
+        "unknown type 'float'")]
     [InlineData("\"default\": 4.0", "\"default\": 40.0", "cost", "default", "outside [0.1, 10]")]
     [InlineData("\"name\": \"cost\"", "\"name\": \"buffers\"", "buffers", "name", "duplicate knob name")]
     [InlineData("\"scale\": \"linear\"", "\"scael\": \"linear\"", "cost", "scael", "unknown field")]
@@ -52,13 +53,16 @@ public sealed class SpaceFileTests
     [InlineData("\"default\": \"fdatasync\"", "\"default\": \"osync\"", "sync", "default", "not one of the values")]
     [InlineData("\"probability\": 0.2", "\"probability\": 1.2", "buffers", "special.probability", "(0, 1)")]
     [InlineData("\"default\": 16384", "\"default\": 16384.5", "buffers", "default", "not a whole number")]
-    [InlineData("\"values\": [\"fsync\", \"fdatasync\", \"open_sync\"]", "\"values\": [\"fsync\", \"fsync\"]", "sync", "values", "listed twice")]
+    [InlineData("\"values\": [\"fsync\", \"fdatasync\", \"open_sync\"]", "\"values\": [\"fsync\", \"fsync\"]", "sync",
+        "values", "listed twice")]
     [InlineData("\"default\": true }", "\"default\": \"yes\" }", "seqscan", "default", "true or false")]
     [InlineData("\"min\": 0.1, \"max\": 10.0", "\"min\": 0.1", "cost", "max", "required")]
-    public void AnErrorNamesTheFileTheKnobAndTheField(string find, string replace, string knob, string field, string problem)
+    public void AnErrorNamesTheFileTheKnobAndTheField(string find, string replace, string knob, string field,
+        string problem)
     {
         Assert.Contains(find, Valid);
-        var error = Assert.Throws<SpaceFormatException>(() => SpaceFile.Parse(Valid.Replace(find, replace), "bad.json"));
+        var error =
+            Assert.Throws<SpaceFormatException>(() => SpaceFile.Parse(Valid.Replace(find, replace), "bad.json"));
         Assert.StartsWith("bad.json: ", error.Message);
         Assert.Contains($"knob '{knob}'", error.Message);
         Assert.Contains($"field '{field}'", error.Message);
@@ -69,8 +73,11 @@ public sealed class SpaceFileTests
     [Fact]
     public void SpecialProbabilitiesMustSumBelowOne()
     {
-        var error = Assert.Throws<SpaceFormatException>(() => SpaceFile.Parse(Valid.Replace("{ \"value\": -1 }", "{ \"value\": -1, \"probability\": 0.8 }"), "p.json"));
-        Assert.Contains("knob 'buffers': field 'special.probability': the probabilities must sum to less than 1", error.Message);
+        var error =
+            Assert.Throws<SpaceFormatException>(() =>
+            SpaceFile.Parse(Valid.Replace("{ \"value\": -1 }", "{ \"value\": -1, \"probability\": 0.8 }"), "p.json"));
+        Assert.Contains("knob 'buffers': field 'special.probability': the probabilities must sum to less than 1",
+            error.Message);
     }
 
     [Fact]
@@ -83,9 +90,13 @@ public sealed class SpaceFileTests
     [Fact]
     public void TopLevelErrorsNameTheFile()
     {
-        Assert.StartsWith("x.json: not valid JSON", Assert.Throws<SpaceFormatException>(() => SpaceFile.Parse("{ nope", "x.json")).Message);
+        Assert.StartsWith("x.json: not valid JSON",
+            Assert.Throws<SpaceFormatException>(() => SpaceFile.Parse("{ nope", "x.json")).Message);
         Assert.Contains("x.json: field 'knobs'", Assert.Throws<SpaceFormatException>(() => SpaceFile.Parse("""{ "name": "e", "knobs": [] }""", "x.json")).Message);
-        Assert.Contains("x.json: field 'extra': unknown field", Assert.Throws<SpaceFormatException>(() => SpaceFile.Parse(Valid.Replace("\"name\": \"demo\"", "\"name\": \"demo\", \"extra\": 1"), "x.json")).Message);
+        Assert.Contains("x.json: field 'extra': unknown field",
+            Assert.Throws<SpaceFormatException>(() =>
+            SpaceFile.Parse(Valid.Replace("\"name\": \"demo\"", "\"name\": \"demo\", \"extra\": 1"), "x.json"))
+            .Message);
         Assert.Contains("missing.json", Assert.Throws<BadInputException>(() => SpaceFile.Load("missing.json")).Message);
     }
 

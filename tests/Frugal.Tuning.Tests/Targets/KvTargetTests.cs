@@ -7,7 +7,8 @@ namespace Frugal.Tuning.Tests.Targets;
 
 public sealed class KvTargetTests
 {
-    private static KvTarget Tiny() => new(new TargetOptions(Workload: "B", DurationSeconds: 0.1, WarmupSeconds: 0, Scale: 10), new SeedTree(1));
+    private static KvTarget Tiny() =>
+        new(new TargetOptions(Workload: "B", DurationSeconds: 0.1, WarmupSeconds: 0, Scale: 10), new SeedTree(1));
 
     [Fact]
     public void ATinyTrialMeasuresThroughputAndLatency()

@@ -34,7 +34,8 @@ public sealed class SyntheticTargetTests
             Assert.True(function.Score(configuration) <= function.Optimum + 1e-9);
             // Moving every ineffective knob leaves the score unchanged.
             var moved = new Dictionary<string, object>(optimal);
-            foreach (var knob in function.Space.Knobs.Where(k => !function.EffectiveKnobs.Contains(k.Name))) moved[knob.Name] = configuration[knob.Name];
+            foreach (var knob in function.Space.Knobs.Where(k => !function.EffectiveKnobs.Contains(k.Name))) moved[
+                knob.Name] = configuration[knob.Name];
             Assert.Equal(function.Optimum, function.Score(moved), 9);
         }
         Assert.True(function.Score(function.Space.DefaultConfiguration()) < function.Optimum);
@@ -68,7 +69,9 @@ public sealed class SyntheticTargetTests
     public void NoisyFunctionsVaryAroundTheScore()
     {
         using var target = new SyntheticTarget(new TargetOptions(Workload: "noisy-20"), new SeedTree(1));
-        var scores = Enumerable.Range(0, 200).Select(_ => target.Evaluate(target.Function.OptimalConfiguration(), default).Metrics["score"]).ToArray();
+        var scores =
+            Enumerable.Range(0, 200)
+            .Select(_ => target.Evaluate(target.Function.OptimalConfiguration(), default).Metrics["score"]).ToArray();
         Assert.InRange(scores.Average(), target.Function.Optimum * 0.98, target.Function.Optimum * 1.02);
         Assert.True(scores.Distinct().Count() > 100);
     }
@@ -90,7 +93,8 @@ public sealed class SyntheticTargetTests
     {
         var options = new TargetOptions(Workload: "sparse-30");
         using var target = new SyntheticTarget(options, new SeedTree(1));
-        var outcome = Tuner.Run(target, new TuningPlan("synthetic", target.Function.Space, TuningMethod.Parse("random"), 60, 3));
+        var outcome =
+            Tuner.Run(target, new TuningPlan("synthetic", target.Function.Space, TuningMethod.Parse("random"), 60, 3));
         Assert.True(outcome.Best.Metrics["regret"] < outcome.Default.Metrics["regret"]);
         Assert.True(outcome.Best.Metrics["regret"] >= 0);
     }

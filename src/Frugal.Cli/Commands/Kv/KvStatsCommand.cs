@@ -32,17 +32,21 @@ internal sealed class KvStatsCommand(IAnsiConsole console) : Command<KvStatsComm
         JsonOutput.Emit(console, settings.Json, new StoreReport(stats, store.Recovery).ToJson());
         if (JsonOutput.OnConsole(settings.Json)) return ExitCodes.Success;
         var table = new Table().AddColumns("what", "value");
-        void Row(string what, object value) => table.AddRow(Markup.Escape(what), Markup.Escape(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
+        void Row(string what, object value) =>
+            table.AddRow(Markup.Escape(what),
+            Markup.Escape(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
         Row("index bytes (buckets + overflow)", $"{stats.IndexBytes} ({stats.IndexBuckets} + {stats.OverflowBuckets})");
         Row("log memory bytes", stats.Plan.LogMemoryBytes);
         Row("read cache bytes", stats.Plan.ReadCacheBytes);
         Row("page bytes", 1L << stats.Plan.PageBits);
         Row("cold index bytes (chunks)", $"{stats.ColdIndexBytes} ({stats.ColdIndexChunks})");
         Row("cold log memory bytes", stats.Plan.ColdLogMemoryBytes);
-        Row("log begin / head / read-only / tail", $"{stats.BeginAddress} / {stats.HeadAddress} / {stats.ReadOnlyAddress} / {stats.TailAddress}");
+        Row("log begin / head / read-only / tail",
+            $"{stats.BeginAddress} / {stats.HeadAddress} / {stats.ReadOnlyAddress} / {stats.TailAddress}");
         Row("log on disk only / in memory (bytes)", $"{stats.OnDiskBytes} / {stats.InMemoryBytes}");
         Row("cold log begin / tail", $"{stats.ColdBeginAddress} / {stats.ColdTailAddress}");
-        Row("compactions hot→cold / cold→cold / cold index", $"{stats.HotToColdCompactions} / {stats.ColdToColdCompactions} / {stats.ColdIndexCompactions}");
+        Row("compactions hot→cold / cold→cold / cold index",
+            $"{stats.HotToColdCompactions} / {stats.ColdToColdCompactions} / {stats.ColdIndexCompactions}");
         Row("disk space reclaimed (bytes)", stats.ReclaimedBytes);
         Row("recovered checkpoint", store.Recovery.CheckpointSequence);
         Row("torn tail dropped (bytes)", store.Recovery.TruncatedBytes);

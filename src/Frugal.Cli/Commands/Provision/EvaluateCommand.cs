@@ -19,7 +19,9 @@ internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCo
         public string? Method { get; init; }
 
         [CommandOption("--model <FILE>")]
-        [Description("forest/gbt/pg: the model saved by provision train; without it the model is trained first on the training period.")]
+        [Description(
+            "forest/gbt/pg: the model saved by provision train; without it the model is trained first on the " +
+            "training period.")]
         public string? Model { get; init; }
 
         [CommandOption("--load <FACTOR>")]

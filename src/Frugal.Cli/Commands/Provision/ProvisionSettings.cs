@@ -20,7 +20,9 @@ internal class ProvisionSettings : GlobalSettings
     public string? Trace { get; init; }
 
     [CommandOption("--format <NAME>")]
-    [Description("Trace format: auto (default), mirage (sacct-derived TSV), sacct (sacct -P output), swf (Standard Workload Format) or jobcomp (Slurm's jobcomp/filetxt log).")]
+    [Description(
+        "Trace format: auto (default), mirage (sacct-derived TSV), sacct (sacct -P output), swf (Standard Workload " +
+        "Format) or jobcomp (Slurm's jobcomp/filetxt log).")]
     [DefaultValue("auto")]
     public string Format { get; init; } = "auto";
 
@@ -39,7 +41,9 @@ internal class ProvisionSettings : GlobalSettings
     public string Pools { get; init; } = "88";
 
     [CommandOption("--replay-priority")]
-    [Description("Order the queue by each job's logged priority instead of Slurm's multifactor formula (where the trace logs one).")]
+    [Description(
+        "Order the queue by each job's logged priority instead of Slurm's multifactor formula (where the trace logs " +
+        "one).")]
     public bool ReplayPriority { get; init; }
 
     [CommandOption("--uncapped-age")]
@@ -66,7 +70,8 @@ internal class ProvisionSettings : GlobalSettings
     {
         var global = base.Validate();
         if (!global.Successful) return global;
-        if (ProcessorsPerNode < 1) return ValidationResult.Error($"--procs-per-node: {ProcessorsPerNode} must be at least 1.");
+        if (ProcessorsPerNode
+            < 1) return ValidationResult.Error($"--procs-per-node: {ProcessorsPerNode} must be at least 1.");
         if (!TraceReaders.Formats.Contains(Format))
             return ValidationResult.Error($"--format: {TraceReaders.Formats.Unknown([Format]).Message}");
         try
@@ -155,7 +160,8 @@ internal class ChainSettings : ProvisionSettings
     public int PgEpisodes { get; init; } = 32;
 
     [CommandOption("--pg-baseline <NAME>")]
-    [Description("pg: episode (Mirage's running mean of the episode's rewards; default) or batch (the batch's mean reward).")]
+    [Description(
+        "pg: episode (Mirage's running mean of the episode's rewards; default) or batch (the batch's mean reward).")]
     [DefaultValue("episode")]
     public string PgBaseline { get; init; } = "episode";
 
@@ -177,7 +183,8 @@ internal class ChainSettings : ProvisionSettings
             Model = new ValueModelOptions { Trees = Trees },
             PolicyGradient = new PolicyGradientOptions
             {
-                Updates = PgUpdates, EpisodesPerUpdate = PgEpisodes, Baseline = PgBaseline == "batch" ? PolicyBaseline.Batch : PolicyBaseline.Episode,
+                Updates = PgUpdates, EpisodesPerUpdate = PgEpisodes, Baseline =
+                    PgBaseline == "batch" ? PolicyBaseline.Batch : PolicyBaseline.Episode,
             },
             Seed = (int)(new SeedTree(Seed).SeedOf("models") & int.MaxValue),
         };

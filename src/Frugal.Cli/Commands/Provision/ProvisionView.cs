@@ -14,9 +14,12 @@ internal static class ProvisionView
         console.MarkupLine(Markup.Escape(
             $"{validation.Jobs} jobs of {validation.Trace} on pools {validation.Pools} " +
             $"({validation.SkippedBadLines} bad lines skipped, {validation.NeverStarted} jobs never started)"));
-        var table = new Table().Title("queue wait (h): real / simulated").AddColumn("group").AddColumn(new TableColumn("jobs").RightAligned())
+        var table =
+            new Table().Title("queue wait (h): real / simulated").AddColumn("group")
+            .AddColumn(new TableColumn("jobs").RightAligned())
             .AddColumn(new TableColumn("mean").RightAligned());
-        foreach (var level in WaitComparison.Levels) table.AddColumn(new TableColumn("p" + (100 * level).ToString(CultureInfo.InvariantCulture)).RightAligned());
+        foreach (var level in WaitComparison.Levels) table.AddColumn(
+            new TableColumn("p" + (100 * level).ToString(CultureInfo.InvariantCulture)).RightAligned());
         table.AddColumn(new TableColumn("KS").RightAligned());
         foreach (var c in validation.Groups)
         {
@@ -55,10 +58,13 @@ internal static class ProvisionView
         }));
 
     /// <summary>Runs <paramref name="work"/> under a progress bar, or silently when JSON goes to the console.</summary>
-    public static T WithProgress<T>(IAnsiConsole console, Commands.GlobalSettings settings, string description, Func<IProgress<double>, T> work) =>
+    public static T WithProgress<T>(IAnsiConsole console, Commands.GlobalSettings settings, string description,
+        Func<IProgress<double>, T> work) =>
         settings.JsonOnConsole
             ? work(new SynchronousProgress<double>(_ => { }))
-            : console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            : console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                new ElapsedTimeColumn())
                 .Start(p =>
                 {
                     var task = p.AddTask(Markup.Escape(description), maxValue: 1);

@@ -13,7 +13,9 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.
     public sealed class Settings : ChainSettings
     {
         [CommandOption("--method <NAME>")]
-        [Description("The learned method to train: forest (FastForest), gbt (LightGbm) or pg (REINFORCE over a gbt value model). Default gbt.")]
+        [Description(
+            "The learned method to train: forest (FastForest), gbt (LightGbm) or pg (REINFORCE over a gbt value " +
+            "model). Default gbt.")]
         [DefaultValue("gbt")]
         public string Method { get; init; } = "gbt";
 
@@ -22,14 +24,17 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.
         public string? Model { get; init; }
 
         [CommandOption("--value-model <FILE>")]
-        [Description("pg: the frozen value model (saved by train --method gbt or forest); without it a gbt model is trained first.")]
+        [Description(
+            "pg: the frozen value model (saved by train --method gbt or forest); without it a gbt model is trained " +
+            "first.")]
         public string? ValueModel { get; init; }
 
         public override ValidationResult Validate()
         {
             var baseResult = base.Validate();
             if (!baseResult.Successful) return baseResult;
-            if (string.IsNullOrEmpty(Model)) return ValidationResult.Error("--model: name the file to save the model to.");
+            if (string.IsNullOrEmpty(Model)) return ValidationResult.Error(
+                "--model: name the file to save the model to.");
             // Checked now, not after minutes of training.
             if (Path.GetDirectoryName(Path.GetFullPath(Model)) is { } folder && !Directory.Exists(folder))
                 return ValidationResult.Error($"--model: the folder '{folder}' does not exist.");

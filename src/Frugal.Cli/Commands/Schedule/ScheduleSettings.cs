@@ -15,11 +15,15 @@ namespace Frugal.Cli.Commands.Schedule;
 internal abstract class ScheduleSettings : GlobalSettings
 {
     [CommandOption("--trace <FILE>")]
-    [Description("Trace file (Gavel/Shockwave format). Default: Shockwave's canonical 120-job trace from data/shockwave, else a generated one.")]
+    [Description(
+        "Trace file (Gavel/Shockwave format). Default: Shockwave's canonical 120-job trace from data/shockwave, else " +
+        "a generated one.")]
     public string? Trace { get; init; }
 
     [CommandOption("--throughputs <FILE>")]
-    [Description("Throughput file (Gavel's JSON format). Default: Shockwave's TACC file from data/shockwave, else a synthetic model.")]
+    [Description(
+        "Throughput file (Gavel's JSON format). Default: Shockwave's TACC file from data/shockwave, else a synthetic " +
+        "model.")]
     public string? Throughputs { get; init; }
 
     [CommandOption("--cluster <SPEC>")]
@@ -38,7 +42,8 @@ internal abstract class ScheduleSettings : GlobalSettings
     public double RestartOverhead { get; init; } = 20;
 
     [CommandOption("--preset <NAME>")]
-    [Description("Shockwave's parameter set: tacc32, scale64, scale128 or scale256 (default: the one for the cluster's size).")]
+    [Description(
+        "Shockwave's parameter set: tacc32, scale64, scale128 or scale256 (default: the one for the cluster's size).")]
     public string? Preset { get; init; }
 
     [CommandOption("--window <ROUNDS>")]

@@ -10,7 +10,9 @@ internal static class ScheduleView
     public static void Metrics(IAnsiConsole console, SimulationResult result, string trace)
     {
         var m = result.Metrics;
-        var table = new Table().Title(Markup.Escape($"{result.Policy} · {result.Jobs.Count} jobs of {trace} · {result.Cluster}"))
+        var table =
+            new Table()
+            .Title(Markup.Escape($"{result.Policy} · {result.Jobs.Count} jobs of {trace} · {result.Cluster}"))
             .AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
         void Row(string name, string value) => table.AddRow(name, value);
         Row("makespan", F(m.MakespanHours) + " h");
@@ -27,8 +29,11 @@ internal static class ScheduleView
         console.Write(table);
     }
 
-    /// <summary>One row per policy; where the paper published a value for the setting it follows ours in parentheses.</summary>
-    public static void Comparison(IAnsiConsole console, IReadOnlyList<SimulationResult> runs, IReadOnlyDictionary<string, Scheduling.Reporting.PublishedRow>? published)
+    /// <summary>
+    /// One row per policy; where the paper published a value for the setting it follows ours in parentheses.
+    /// </summary>
+    public static void Comparison(IAnsiConsole console, IReadOnlyList<SimulationResult> runs,
+        IReadOnlyDictionary<string, Scheduling.Reporting.PublishedRow>? published)
     {
         var table = new Table().AddColumn("policy");
         foreach (var heading in new[] { "makespan h", "avg JCT h", "worst ρ", "unfair %", "util", "sim s" })
@@ -38,8 +43,10 @@ internal static class ScheduleView
             var m = run.Metrics;
             var p = published?.GetValueOrDefault(run.Policy);
             string Cell(double ours, double? paper) => F(ours) + (paper is { } v ? $" [grey]({F(v)})[/]" : "");
-            table.AddRow(Markup.Escape(run.Policy), Cell(m.MakespanHours, p?.MakespanHours), Cell(m.AverageJctHours, p?.AverageJctHours),
-                Cell(m.WorstRho, p?.WorstRho), Cell(100 * m.UnfairFraction, p?.UnfairPercent), Cell(m.Utilization, p?.Utilization), F(run.WallTime.TotalSeconds));
+            table.AddRow(Markup.Escape(run.Policy), Cell(m.MakespanHours, p?.MakespanHours),
+                Cell(m.AverageJctHours, p?.AverageJctHours),
+                Cell(m.WorstRho, p?.WorstRho), Cell(100 * m.UnfairFraction, p?.UnfairPercent),
+                    Cell(m.Utilization, p?.Utilization), F(run.WallTime.TotalSeconds));
         }
         if (published is not null) table.Caption("(in parentheses: the paper's simulated values for this trace)");
         console.Write(table);

@@ -14,7 +14,9 @@ internal sealed class SimulateCommand(IAnsiConsole console) : Command<SimulateCo
     public sealed class Settings : ScheduleSettings
     {
         [CommandOption("--policy <NAME>")]
-        [Description("Scheduling policy: shockwave, fifo, srtf, gandiva_fair, max_min_fairness (gavel), finish_time_fairness (themis), max_sum_throughput (mst), min_total_duration (ossp), allox. Default max_min_fairness.")]
+        [Description(
+            "Scheduling policy: shockwave, fifo, srtf, gandiva_fair, max_min_fairness (gavel), finish_time_fairness " +
+            "(themis), max_sum_throughput (mst), min_total_duration (ossp), allox. Default max_min_fairness.")]
         [DefaultValue("max_min_fairness")]
         public string Policy { get; init; } = "max_min_fairness";
 

@@ -54,7 +54,9 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
         public string ModeMix { get; init; } = "0,0.5,0.5";
 
         [CommandOption("--throughputs <FILE>")]
-        [Description("Throughput file the steps are computed from. Default: Shockwave's TACC file from data/shockwave, else a synthetic model.")]
+        [Description(
+            "Throughput file the steps are computed from. Default: Shockwave's TACC file from data/shockwave, else a " +
+            "synthetic model.")]
         public string? Throughputs { get; init; }
 
         [CommandOption("--output <FILE>")]

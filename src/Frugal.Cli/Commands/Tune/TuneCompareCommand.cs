@@ -11,7 +11,10 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands.Tune;
 
-/// <summary><c>frugal tune compare</c>: several methods on the same seeds; best-so-far curves with bootstrap bands, the trials ratio, a report.</summary>
+/// <summary>
+/// <c>frugal tune compare</c>: several methods on the same seeds; best-so-far curves with bootstrap bands, the trials
+/// ratio, a report.
+/// </summary>
 internal sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<TuneCompareCommand.Settings>
 {
     public sealed class Settings : TuneSettings
@@ -27,7 +30,8 @@ internal sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<Tun
         public int Seeds { get; init; } = 3;
 
         [CommandOption("--history-dir <DIR>")]
-        [Description("Append each run's trials to DIR/METHOD-seedK.jsonl as they complete (for long runs on real systems).")]
+        [Description(
+            "Append each run's trials to DIR/METHOD-seedK.jsonl as they complete (for long runs on real systems).")]
         public string? HistoryDirectory { get; init; }
 
         [CommandOption("--resume")]
@@ -65,7 +69,9 @@ internal sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<Tun
             TuningComparison.Run(plan, TuningComparisonExperiment.Seeds(settings.Seed), progress, cancellation);
         var comparison = settings.JsonOnConsole
             ? Compare(null)
-            : console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            : console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                new ElapsedTimeColumn())
                 .Start(p =>
                 {
                     var task = p.AddTask(TuningComparisonExperiment.ExperimentName, maxValue: 1);

@@ -9,13 +9,17 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands.Tune;
 
-/// <summary><c>frugal tune run</c>: one tuning run with a live display, its history appended trial by trial, then the best configuration against the default.</summary>
+/// <summary>
+/// <c>frugal tune run</c>: one tuning run with a live display, its history appended trial by trial, then the best
+/// configuration against the default.
+/// </summary>
 internal sealed class TuneRunCommand(IAnsiConsole console) : TuneCommand<TuneRunCommand.Settings>
 {
     public sealed class Settings : TuneSettings
     {
         [CommandOption("--method <NAME>")]
-        [Description("random, lhs, gp, smac, llamatune-<optimizer> or an ablation such as hesbo-smac (default random).")]
+        [Description(
+            "random, lhs, gp, smac, llamatune-<optimizer> or an ablation such as hesbo-smac (default random).")]
         [DefaultValue("random")]
         public string MethodName { get; init; } = "random";
 
@@ -49,7 +53,8 @@ internal sealed class TuneRunCommand(IAnsiConsole console) : TuneCommand<TuneRun
         var (entry, space) = settings.LoadTarget();
         var method = settings.Method(settings.MethodName);
         var plan = new TuningPlan(entry.Name, space, method, settings.Iterations, settings.Seed);
-        // Build the adapter once up front so that settings it cannot honour (a projection to too many dimensions) fail at once.
+        // Build the adapter once up front so that settings it cannot honour (a projection to too many dimensions) fail
+        // at once.
         method.CreateAdapter(space, new SeedTree(settings.Seed).Child("adapter"));
         using var target = entry.Create(settings.Options(), new SeedTree(settings.Seed).Child("target"));
         var identity = plan.Identity(target.Objective);
@@ -61,7 +66,8 @@ internal sealed class TuneRunCommand(IAnsiConsole console) : TuneCommand<TuneRun
         var maximize = target.Objective.Maximize;
         string Describe(TrialRecord trial)
         {
-            if (!trial.Failed && (best is null || (maximize ? trial.Value > best.Value : trial.Value < best.Value))) best = trial;
+            if (!trial.Failed
+                && (best is null || (maximize ? trial.Value > best.Value : trial.Value < best.Value))) best = trial;
             var changed = plan.ChangedKnobs(trial.Configuration);
             if (changed.Length > 80) changed = changed[..77] + "...";
             var value = trial.Failed ? "failed" : TuneView.Number(trial.Value);
@@ -91,7 +97,8 @@ internal sealed class TuneRunCommand(IAnsiConsole console) : TuneCommand<TuneRun
         }
         catch (OperationCanceledException e)
         {
-            throw new PartlyKeptCancellation($"the completed trials are kept in {history.Path}; continue with --resume --history {history.Path}", e);
+            throw new PartlyKeptCancellation(
+                $"the completed trials are kept in {history.Path}; continue with --resume --history {history.Path}", e);
         }
         var run = new TuningRunResult(outcome, history.Path);
         var summary = Reproduction.Run([new TuningRunExperiment(run)],

@@ -34,7 +34,8 @@ internal class TargetSettings : GlobalSettings
     public string? Space { get; init; }
 
     [CommandOption("--workload <NAME>")]
-    [Description("postgres: tpcb or select; kv: a YCSB letter (A, B, C, D, F); synthetic: a function (sparse-D, noisy-D).")]
+    [Description(
+        "postgres: tpcb or select; kv: a YCSB letter (A, B, C, D, F); synthetic: a function (sparse-D, noisy-D).")]
     public string? Workload { get; init; }
 
     [CommandOption("--duration <SECONDS>")]
@@ -115,7 +116,8 @@ internal class TuneSettings : TargetSettings
     {
         var global = base.Validate();
         if (!global.Successful) return global;
-        if (Iterations is < 1 or > 100_000) return ValidationResult.Error($"--iterations: {Iterations} must lie in [1, 100000].");
+        if (Iterations is < 1
+            or > 100_000) return ValidationResult.Error($"--iterations: {Iterations} must lie in [1, 100000].");
         return ValidationResult.Success();
     }
 

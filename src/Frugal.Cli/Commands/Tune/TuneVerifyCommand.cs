@@ -9,7 +9,8 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Tune;
 
 /// <summary>
-/// <c>frugal tune verify</c>: measures a history's best configuration and its default again, alternately, on a fresh target,
+/// <c>frugal tune verify</c>: measures a history's best configuration and its default again, alternately, on a fresh
+/// target,
 /// because the best of many noisy trials overstates its own improvement.
 /// </summary>
 internal sealed class TuneVerifyCommand(IAnsiConsole console) : TuneCommand<TuneVerifyCommand.Settings>
@@ -30,7 +31,8 @@ internal sealed class TuneVerifyCommand(IAnsiConsole console) : TuneCommand<Tune
             var global = base.Validate();
             if (!global.Successful) return global;
             if (History.Length == 0) return ValidationResult.Error("--history: name the history file to verify.");
-            return Rounds is < 1 or > 1000 ? ValidationResult.Error($"--rounds: {Rounds} must lie in [1, 1000].") : ValidationResult.Success();
+            return Rounds is < 1 or > 1000 ? ValidationResult.Error($"--rounds: {Rounds} must lie in [1, 1000].")
+                : ValidationResult.Success();
         }
 
         public override string? OptionFor(string setting) =>
@@ -46,7 +48,8 @@ internal sealed class TuneVerifyCommand(IAnsiConsole console) : TuneCommand<Tune
             Verification.Run(target, run, settings.Rounds, roundDone, cancellation);
         var result = settings.JsonOnConsole
             ? Verify(null)
-            : console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(p =>
+            : console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
+                .Start(p =>
             {
                 var history = Markup.Escape(Path.GetFileName(settings.History));
                 var task = p.AddTask($"default and best of {history}, {settings.Rounds} rounds",
@@ -62,8 +65,11 @@ internal sealed class TuneVerifyCommand(IAnsiConsole console) : TuneCommand<Tune
     private void Show(VerificationResult result)
     {
         static string F(double v) => double.IsNaN(v) ? "failed" : TuneView.Number(v);
-        var table = new Table().AddColumn("round").AddColumn(new TableColumn("default").RightAligned()).AddColumn(new TableColumn("best").RightAligned());
-        for (var i = 0; i < result.Default.Length; i++) table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), F(result.Default[i]), F(result.Best[i]));
+        var table =
+            new Table().AddColumn("round").AddColumn(new TableColumn("default").RightAligned())
+            .AddColumn(new TableColumn("best").RightAligned());
+        for (var i = 0; i < result.Default.Length; i++) table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture),
+            F(result.Default[i]), F(result.Best[i]));
         table.AddRow("median", F(result.MedianDefault), F(result.MedianBest));
         table.Caption(Markup.Escape($"{result.Objective.Metric}: best is {result.ImprovementPercent.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)} % against the default; " +
                                     $"it won {result.RoundsWon} of {result.Default.Length} rounds"));

@@ -14,15 +14,22 @@ internal static class TuneView
     public static void BestAgainstDefault(IAnsiConsole console, TuningOutcome outcome)
     {
         var metric = outcome.Objective.Metric;
-        var table = new Table().Title(Markup.Escape($"{outcome.Plan.Method.Name} on {outcome.Plan.TargetName}: best of {outcome.Trials.Count} trials (iteration {outcome.Best.Iteration})"))
-            .AddColumn("").AddColumn(new TableColumn("default").RightAligned()).AddColumn(new TableColumn("best").RightAligned());
+        var table =
+            new Table()
+            .Title(Markup.Escape(
+            $"{outcome.Plan.Method.Name} on {outcome.Plan.TargetName}: best of {outcome.Trials.Count} trials " +
+            $"(iteration {outcome.Best.Iteration})"))
+            .AddColumn("").AddColumn(new TableColumn("default").RightAligned())
+                .AddColumn(new TableColumn("best").RightAligned());
         table.AddRow(Markup.Escape($"{metric} ({(outcome.Objective.Maximize ? "higher" : "lower")} is better)"), F(outcome.Default.Value), F(outcome.Best.Value));
         table.AddRow("improvement", "", $"{outcome.ImprovementPercent.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)} %");
         table.AddRow("failed trials", "", outcome.Trials.Count(t => t.Failed).ToString(CultureInfo.InvariantCulture));
-        var changed = outcome.Plan.Space.Knobs.Where(k => !Equals(k.Default, outcome.Best.Configuration[k.Name])).ToArray();
+        var changed =
+            outcome.Plan.Space.Knobs.Where(k => !Equals(k.Default, outcome.Best.Configuration[k.Name])).ToArray();
         const int shown = 20;
         foreach (var knob in changed.Take(shown))
-            table.AddRow(Markup.Escape(knob.Name), Markup.Escape(Format.Parameter(knob.Default)), Markup.Escape(Format.Parameter(outcome.Best.Configuration[knob.Name])));
+            table.AddRow(Markup.Escape(knob.Name), Markup.Escape(Format.Parameter(knob.Default)),
+                Markup.Escape(Format.Parameter(outcome.Best.Configuration[knob.Name])));
         if (changed.Length > shown) table.AddRow($"... and {changed.Length - shown} more changed knobs", "", "");
         if (changed.Length == 0) table.Caption("(no configuration beat the default)");
         console.Write(table);
@@ -35,11 +42,15 @@ internal static class TuneView
         foreach (var s in summaries)
         {
             var last = s.Band[^1];
-            table.AddRow(Markup.Escape(s.Method.Name), F(s.MedianFinalBest), $"{F(last.Estimate)} [[{F(last.Lower)}, {F(last.Upper)}]]",
-                s.Plain is null ? "" : s.TrialsRatio is { } r ? $"{F(r)}× vs {Markup.Escape(s.Plain)}" : $"n/a vs {Markup.Escape(s.Plain)}",
+            table.AddRow(Markup.Escape(s.Method.Name), F(s.MedianFinalBest),
+                $"{F(last.Estimate)} [[{F(last.Lower)}, {F(last.Upper)}]]",
+                s.Plain is null ? "" : s.TrialsRatio is { } r ? $"{F(r)}× vs {Markup.Escape(s.Plain)}"
+                    : $"n/a vs {Markup.Escape(s.Plain)}",
                 s.Plain is null ? "" : $"{s.Reached}/{s.FinalBest.Length}");
         }
-        table.Caption("trials ratio: trials the plain optimiser needed to reach its own best ÷ trials the method needed to reach that value (median over seeds)");
+        table.Caption(
+            "trials ratio: trials the plain optimiser needed to reach its own best ÷ trials the method needed to " +
+            "reach that value (median over seeds)");
         console.Write(table);
     }
 
@@ -51,13 +62,19 @@ internal static class TuneView
             table.AddRow(Markup.Escape(k.Name), k.Type.ToString().ToLowerInvariant() + (k.LogScale ? " (log)" : ""),
                 Markup.Escape(k.IsNumeric ? $"[{Format.Parameter(k.Min)}, {Format.Parameter(k.Max)}]{(k.Unit is null ? "" : " " + k.Unit)}" : k.Choices > 0 && k.Type == KnobType.Categorical ? string.Join(", ", k.Values) : "true, false"),
                 Markup.Escape(Format.Parameter(k.Default)),
-                Markup.Escape(string.Join(", ", k.Special.Select(s => s.Probability is { } p ? $"{Format.Parameter(s.Value)} (p={Format.Parameter(p)})" : Format.Parameter(s.Value)))));
+                Markup.Escape(
+                    string.Join(", ",
+                    k.Special.Select(s =>
+                    s.Probability is { } p ? $"{Format.Parameter(s.Value)} (p={Format.Parameter(p)})"
+                    : Format.Parameter(s.Value)))));
         console.Write(table);
     }
 
     private static string F(double value) => Number(value);
 
-    /// <summary>A metric for people: whole numbers with thousands separators when large, three decimals at most otherwise.</summary>
+    /// <summary>
+    /// A metric for people: whole numbers with thousands separators when large, three decimals at most otherwise.
+    /// </summary>
     public static string Number(double value) =>
         value.ToString(Math.Abs(value) >= 10_000 ? "#,0" : "0.###", CultureInfo.InvariantCulture);
 }

@@ -51,11 +51,14 @@ internal static class PlanProgram
     private static readonly double LogOfZero = Math.Log(1e-6);
 
     /// <summary>Solves the plan; null when it is infeasible (only possible with <paramref name="fairness"/>).</summary>
-    public static PlanSolution? Solve(IReadOnlyList<PlanJob> jobs, PlanWindow window, ShockwaveOptions options, bool fairness, bool perRoundBooleans)
+    public static PlanSolution? Solve(IReadOnlyList<PlanJob> jobs, PlanWindow window, ShockwaveOptions options,
+        bool fairness, bool perRoundBooleans)
     {
         if (fairness && jobs.Any(j => window.End > options.RhoMax * j.FairFinishTime)) return null;
 
-        using var solver = Solver.CreateSolver("SCIP") ?? throw new InvalidOperationException("shockwave: OR-Tools could not create the SCIP solver.");
+        using var solver =
+            Solver.CreateSolver("SCIP")
+            ?? throw new InvalidOperationException("shockwave: OR-Tools could not create the SCIP solver.");
         var n = jobs.Count;
         var rounds = window.Rounds;
         var t = solver.MakeNumVar(0, double.PositiveInfinity, "t");
@@ -101,7 +104,8 @@ internal static class PlanProgram
             // t ≥ R̂_j − p_j·d̄_j
             solver.Add(t >= job.RemainingSeconds - p * job.MeanEpochSeconds);
             if (fairness)
-                solver.Add(window.End + (job.RemainingSeconds - p * job.MeanEpochSeconds) / window.Share <= options.RhoMax * job.FairFinishTime);
+                solver.Add(window.End + (job.RemainingSeconds - p * job.MeanEpochSeconds) / window.Share
+                    <= options.RhoMax * job.FairFinishTime);
 
             var logUtility = solver.MakeNumVar(LogOfZero, 0, $"L_{j}");
             var utility = (job.EpochsCompleted + p) / job.TotalEpochs;
@@ -144,9 +148,12 @@ internal static class PlanProgram
     /// constraint, and move heavily weighted jobs early: minimise Σ_j ω_j·(Σ_r r·y[j,r]) / n_j.
     /// Returns the rounds of each job, or null if SCIP found no assignment in time.
     /// </summary>
-    public static (int[][] Rounds, bool HitLimit, TimeSpan SolveTime)? Reorder(IReadOnlyList<PlanJob> jobs, int[] roundsPerJob, PlanWindow window, ShockwaveOptions options)
+    public static (int[][] Rounds, bool HitLimit, TimeSpan SolveTime)? Reorder(IReadOnlyList<PlanJob> jobs,
+        int[] roundsPerJob, PlanWindow window, ShockwaveOptions options)
     {
-        using var solver = Solver.CreateSolver("SCIP") ?? throw new InvalidOperationException("shockwave: OR-Tools could not create the SCIP solver.");
+        using var solver =
+            Solver.CreateSolver("SCIP")
+            ?? throw new InvalidOperationException("shockwave: OR-Tools could not create the SCIP solver.");
         var n = jobs.Count;
         var y = new Variable?[n, window.Rounds];
         var objective = solver.Objective();
@@ -173,7 +180,8 @@ internal static class PlanProgram
         if (status is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE)) return null;
         var schedule = new int[n][];
         for (var j = 0; j < n; j++)
-            schedule[j] = Enumerable.Range(0, window.Rounds).Where(r => y[j, r] is { } v && v.SolutionValue() > 0.5).ToArray();
+            schedule[j] =
+                Enumerable.Range(0, window.Rounds).Where(r => y[j, r] is { } v && v.SolutionValue() > 0.5).ToArray();
         return (schedule, status == Solver.ResultStatus.FEASIBLE, TimeSpan.FromMilliseconds(solver.WallTime()));
     }
 

@@ -1,6 +1,8 @@
 namespace Frugal.Scheduling.Policies.Shockwave;
 
-/// <summary>Turns rounds-per-job (n_j) into which rounds each job runs in, under the per-round gang constraint.</summary>
+/// <summary>
+/// Turns rounds-per-job (n_j) into which rounds each job runs in, under the per-round gang constraint.
+/// </summary>
 internal static class RoundPacking
 {
     /// <summary>
@@ -9,7 +11,8 @@ internal static class RoundPacking
     /// is the largest-remaining-demand rule, which never strands a job for unit gangs; for wider
     /// gangs it can fail, and then returns null.
     /// </summary>
-    public static int[][]? TryPack(IReadOnlyList<int> roundsPerJob, IReadOnlyList<int> gpus, int capacity, int rounds, IReadOnlyList<double> priority)
+    public static int[][]? TryPack(IReadOnlyList<int> roundsPerJob, IReadOnlyList<int> gpus, int capacity, int rounds,
+        IReadOnlyList<double> priority)
     {
         var n = roundsPerJob.Count;
         var left = roundsPerJob.ToArray();
@@ -18,7 +21,8 @@ internal static class RoundPacking
         {
             var free = capacity;
             var order = Enumerable.Range(0, n).Where(j => left[j] > 0)
-                .OrderByDescending(j => left[j]).ThenByDescending(j => gpus[j]).ThenByDescending(j => priority[j]).ThenBy(j => j);
+                .OrderByDescending(j => left[j]).ThenByDescending(j => gpus[j]).ThenByDescending(j => priority[j])
+                    .ThenBy(j => j);
             foreach (var j in order)
             {
                 if (gpus[j] > free) continue;

@@ -33,19 +33,26 @@ internal sealed class RuntimePredictor
     /// <summary>The batch sizes the job may train at.</summary>
     public IReadOnlyList<int> Modes { get; }
 
-    /// <summary>Multiplies every profiled duration; 1 until measurements disagree with the profile by more than 40%.</summary>
+    /// <summary>
+    /// Multiplies every profiled duration; 1 until measurements disagree with the profile by more than 40%.
+    /// </summary>
     public double Calibration { get; private set; } = 1;
 
     public int TotalEpochs => _spec.Epochs;
 
-    /// <summary>A mode's calibrated epoch duration (s): (dataset / bs) / profiled steps per second, whole seconds, at least 1.</summary>
+    /// <summary>
+    /// A mode's calibrated epoch duration (s): (dataset / bs) / profiled steps per second, whole seconds, at least 1.
+    /// </summary>
     public double EpochSeconds(int batchSize)
     {
         if (!_profiledEpochSeconds.ContainsKey(batchSize)) Profile(batchSize);
         return _profiledEpochSeconds[batchSize] * Calibration;
     }
 
-    /// <summary>Feeds one round's measurement: <paramref name="steps"/> done in <paramref name="seconds"/> at <paramref name="batchSize"/>.</summary>
+    /// <summary>
+    /// Feeds one round's measurement: <paramref name="steps"/> done in <paramref name="seconds"/> at <paramref
+    /// name="batchSize"/>.
+    /// </summary>
     public void Observe(int batchSize, double steps, double seconds)
     {
         if (seconds <= 0 || steps <= 0) return;
@@ -53,7 +60,8 @@ internal sealed class RuntimePredictor
         _measuredSteps += steps;
         _measuredSeconds += seconds;
         _expectedSeconds += steps / _profiledThroughput[batchSize];
-        // Over the same measured time, the profile predicts _expectedSeconds of work: rescale when they differ by > 40%.
+        // Over the same measured time, the profile predicts _expectedSeconds of work: rescale when they differ by >
+        // 40%.
         var ratio = _measuredSeconds / _expectedSeconds;
         Calibration = Math.Abs(ratio - 1) > RecalibrationThreshold ? ratio : 1;
     }
@@ -98,6 +106,8 @@ internal sealed class RuntimePredictor
     {
         var throughput = _profile.Require(_referenceWorker, _spec.Type.Family.JobType(batchSize), _spec.ScaleFactor);
         _profiledThroughput[batchSize] = throughput;
-        _profiledEpochSeconds[batchSize] = Math.Max(1, Math.Round((double)_spec.Type.Family.DatasetSize / batchSize / throughput, MidpointRounding.ToEven));
+        _profiledEpochSeconds[batchSize] =
+            Math.Max(1,
+            Math.Round((double)_spec.Type.Family.DatasetSize / batchSize / throughput, MidpointRounding.ToEven));
     }
 }

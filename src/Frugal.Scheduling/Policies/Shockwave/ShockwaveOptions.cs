@@ -60,7 +60,9 @@ public sealed record ShockwaveOptions
         .Add("tacc32", Tacc32, "up to 32 GPUs").Add("scale64", Scale64, "up to 64 GPUs")
         .Add("scale128", Scale128, "up to 128 GPUs").Add("scale256", Scale256, "more than 128 GPUs");
 
-    /// <summary>The preset the artifact used for a cluster of this size: tacc32 up to 32 GPUs, then scale64, scale128, scale256.</summary>
+    /// <summary>
+    /// The preset the artifact used for a cluster of this size: tacc32 up to 32 GPUs, then scale64, scale128, scale256.
+    /// </summary>
     public static ShockwaveOptions ForCluster(int gpus) => gpus switch
     {
         <= 32 => Tacc32,

@@ -58,7 +58,8 @@ internal sealed class ShockwaveScheduler : IRoundScheduler
             if (_solveSeconds.Count > 0)
             {
                 var q = Summary.Quantiles(_solveSeconds.ToArray(), 0.5, 0.9, 0.99, 1.0);
-                (stats["solve_p50_s"], stats["solve_p90_s"], stats["solve_p99_s"], stats["solve_max_s"]) = (q[0], q[1], q[2], q[3]);
+                (stats["solve_p50_s"], stats["solve_p90_s"], stats["solve_p99_s"], stats["solve_max_s"]) =
+                    (q[0], q[1], q[2], q[3]);
             }
             return stats;
         }
@@ -71,14 +72,17 @@ internal sealed class ShockwaveScheduler : IRoundScheduler
         var gpus = state.Cluster.TotalGpus;
         foreach (var job in state.Jobs) Observe(job, worker);
 
-        var forecasts = state.Jobs.ToDictionary(j => j.View.Id, j => Predictor(j, worker).RemainingSeconds(j.ObservedBatchSizes, j.EpochsCompleted));
+        var forecasts =
+            state.Jobs.ToDictionary(j => j.View.Id, j =>
+            Predictor(j, worker).RemainingSeconds(j.ObservedBatchSizes, j.EpochsCompleted));
         if (state.JobSetChanged || _planRound >= _plan.Count) Replan(state, gpus, forecasts, worker);
 
         var planned = _plan[_planRound++];
         var chosen = state.Jobs.Where(j => planned.Contains(j.View.Id)).ToList();
         var free = gpus - chosen.Sum(j => j.View.ScaleFactor);
         // Work conservation: idle GPUs go to unplanned jobs, longest predicted remaining time first.
-        foreach (var job in state.Jobs.Where(j => !planned.Contains(j.View.Id)).OrderByDescending(j => forecasts[j.View.Id]).ThenBy(j => j.View.Id))
+        foreach (var job in state.Jobs.Where(j => !planned.Contains(j.View.Id))
+            .OrderByDescending(j => forecasts[j.View.Id]).ThenBy(j => j.View.Id))
         {
             if (job.View.ScaleFactor > free) continue;
             chosen.Add(job);
@@ -105,8 +109,13 @@ internal sealed class ShockwaveScheduler : IRoundScheduler
             var id = j.View.Id;
             var predictor = Predictor(j, worker);
             var remaining = forecasts[id];
-            var fairFinish = FairShare(id).Update(state.Round, j.Spec.ArrivalSeconds + (predictor.CompletedSeconds(j.ObservedBatchSizes, j.EpochsCompleted) + remaining) / share);
-            return new PlanJob(id, j.View.ScaleFactor, predictor.TotalEpochs, j.EpochsCompleted, predictor.MeanObservedEpochSeconds(j.ObservedBatchSizes), remaining, fairFinish);
+            var fairFinish =
+                FairShare(id)
+                .Update(state.Round,
+                j.Spec.ArrivalSeconds
+                + (predictor.CompletedSeconds(j.ObservedBatchSizes, j.EpochsCompleted) + remaining) / share);
+            return new PlanJob(id, j.View.ScaleFactor, predictor.TotalEpochs, j.EpochsCompleted,
+                predictor.MeanObservedEpochSeconds(j.ObservedBatchSizes), remaining, fairFinish);
         }).ToArray();
 
         var solution = Solve(jobs, window, fairness: true);
@@ -117,24 +126,32 @@ internal sealed class ShockwaveScheduler : IRoundScheduler
             InfeasibleReplans++;
             weighted = jobs.Select(j => j with { Weight = UnfairnessWeight(j, state.Now, share) }).ToArray();
             solution = Solve(weighted, window, fairness: false)
-                ?? throw new InvalidOperationException("shockwave: the plan without fairness constraints was infeasible, which cannot happen.");
+                ?? throw new InvalidOperationException(
+                    "shockwave: the plan without fairness constraints was infeasible, which cannot happen.");
         }
 
         var priority = weighted.Select(j => j.Weight * j.RemainingSeconds).ToArray();
-        var rounds = solution.RoundOfJob ?? RoundPacking.TryPack(solution.RoundsPerJob, jobs.Select(j => j.Gpus).ToArray(), gpus, window.Rounds, priority);
+        var rounds =
+            solution.RoundOfJob
+            ?? RoundPacking.TryPack(solution.RoundsPerJob, jobs.Select(j => j.Gpus).ToArray(), gpus, window.Rounds,
+            priority);
         if (rounds is null)
         {
             PerRoundResolves++;
             solution = Solve(weighted, window, fairness: ReferenceEquals(weighted, jobs), perRoundBooleans: true)!;
             rounds = solution.RoundOfJob!;
         }
-        if (!ReferenceEquals(weighted, jobs) && PlanProgram.Reorder(weighted, solution.RoundsPerJob, window, _options) is { } reordered)
+        if (!ReferenceEquals(weighted, jobs)
+            && PlanProgram.Reorder(weighted, solution.RoundsPerJob, window, _options) is { } reordered)
         {
             Count(reordered.HitLimit, reordered.SolveTime);
             rounds = reordered.Rounds;
         }
 
-        _plan = Enumerable.Range(0, window.Rounds).Select(r => Enumerable.Range(0, jobs.Length).Where(j => rounds[j].Contains(r)).Select(j => jobs[j].Id).ToHashSet()).ToList();
+        _plan = Enumerable.Range(0, window.Rounds)
+            .Select(r =>
+            Enumerable.Range(0, jobs.Length).Where(j => rounds[j].Contains(r)).Select(j => jobs[j].Id).ToHashSet())
+            .ToList();
         _planRound = 0;
     }
 

@@ -7,7 +7,8 @@ using Frugal.Workloads.Ycsb;
 namespace Frugal.Tuning.Targets.Kv;
 
 /// <summary>
-/// Our own key-value store (Frugal.Storage) as a tuning target, needing nothing installed: each trial opens a fresh store
+/// Our own key-value store (Frugal.Storage) as a tuning target, needing nothing installed: each trial opens a fresh
+/// store
 /// in a temporary folder with the configuration's memory split, loads <c>--scale</c> thousand records, runs a short
 /// YCSB workload after a warm-up, and reports throughput (<c>ops_per_sec</c>, maximised) and p50/p99 latency. The total
 /// memory budget is fixed at half the data size, so how it is split between index, log and read cache decides how much
@@ -28,7 +29,8 @@ internal sealed class KvTarget : ITuningTarget
     private readonly SeedTree _seeds;
     private int _trial;
 
-    /// <param name="options">Workload: a YCSB letter (A, B, C, D, F; default A); Duration 1 s; Warmup 0.3 s; Repeats 1; Scale: thousands of records (default 100).</param>
+    /// <param name="options">Workload: a YCSB letter (A, B, C, D, F; default A); Duration 1 s; Warmup 0.3 s; Repeats 1;
+    /// Scale: thousands of records (default 100).</param>
     /// <param name="seeds">Where the workload's key choices come from.</param>
     /// <exception cref="BadInputException">A setting the kv target cannot honour; its
     /// <see cref="BadInputException.Setting"/> is the <see cref="TargetOptions"/> setting's name.</exception>
@@ -112,7 +114,8 @@ internal sealed class KvTarget : ITuningTarget
                 var seeds = _seeds.Child($"trial-{trial}");
                 if (_warmup > TimeSpan.Zero) YcsbRunner.Run(store, _workload, settings with { Duration = _warmup }, seeds.Child("warmup"), cancellation: cancellation);
                 var runs = Enumerable.Range(0, _repeats)
-                    .Select(r => YcsbRunner.Run(store, _workload, settings, seeds.Child($"run-{r}"), cancellation: cancellation))
+                    .Select(r =>
+                        YcsbRunner.Run(store, _workload, settings, seeds.Child($"run-{r}"), cancellation: cancellation))
                     .OrderBy(r => r.OpsPerSecond).ToArray();
                 var median = runs[runs.Length / 2];
                 return TrialMeasurement.Succeeded(new Dictionary<string, double>

@@ -11,10 +11,14 @@ internal enum PgbenchWorkload
     SelectOnly,
 }
 
-/// <summary>One pgbench run: throughput without connection set-up, and latencies over every transaction it logged.</summary>
+/// <summary>
+/// One pgbench run: throughput without connection set-up, and latencies over every transaction it logged.
+/// </summary>
 internal sealed record PgbenchRun(double Tps, double MeanLatencyMs, double P95LatencyMs, long Transactions);
 
-/// <summary>pgbench failed (could not connect, a client aborted, output without a TPS line): the message says why.</summary>
+/// <summary>
+/// pgbench failed (could not connect, a client aborted, output without a TPS line): the message says why.
+/// </summary>
 internal sealed class PgbenchException(string message) : Exception(message);
 
 /// <summary>
@@ -25,15 +29,25 @@ internal sealed class PgbenchException(string message) : Exception(message);
 /// </summary>
 internal sealed partial class Pgbench(string executable, IReadOnlyList<string> clientArguments, string scratchDirectory)
 {
-    /// <summary>Creates the pgbench tables with <paramref name="scale"/> × 100,000 accounts (quiet: progress every 5 s only).</summary>
+    /// <summary>
+    /// Creates the pgbench tables with <paramref name="scale"/> × 100,000 accounts (quiet: progress every 5 s only).
+    /// </summary>
     public void Initialise(int scale, CancellationToken cancellation)
     {
-        var result = ToolProcess.Run(executable, [.. clientArguments, "-i", "-q", "-s", Text(scale), "postgres"], new ToolRunOptions(), cancellation);
-        if (result.ExitCode != 0) throw new PgbenchException($"pgbench -i -s {scale} failed (exit {result.ExitCode}): {result.LastLine()}");
+        var result =
+            ToolProcess.Run(executable, [.. clientArguments, "-i", "-q", "-s", Text(scale), "postgres"],
+            new ToolRunOptions(), cancellation);
+        if (result.ExitCode
+            != 0) throw new PgbenchException(
+            $"pgbench -i -s {scale} failed (exit {result.ExitCode}): {result.LastLine()}");
     }
 
-    /// <summary>Runs <paramref name="workload"/> for <paramref name="seconds"/> with <paramref name="clients"/> connections over <paramref name="threads"/> threads.</summary>
-    public PgbenchRun Run(PgbenchWorkload workload, int clients, int threads, int seconds, CancellationToken cancellation)
+    /// <summary>
+    /// Runs <paramref name="workload"/> for <paramref name="seconds"/> with <paramref name="clients"/> connections over
+    /// <paramref name="threads"/> threads.
+    /// </summary>
+    public PgbenchRun Run(PgbenchWorkload workload, int clients, int threads, int seconds,
+        CancellationToken cancellation)
     {
         var logFolder = Path.Combine(scratchDirectory, $"pgbench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(logFolder);
@@ -46,10 +60,14 @@ internal sealed partial class Pgbench(string executable, IReadOnlyList<string> c
             if (workload == PgbenchWorkload.SelectOnly) arguments.Add("-S");
             arguments.Add("postgres");
             // A server that stops answering (a pathological configuration) must not hang the tuning run.
-            var result = ToolProcess.Run(executable, arguments, new ToolRunOptions(Timeout: TimeSpan.FromSeconds(seconds + 120)), cancellation);
-            if (result.ExitCode != 0) throw new PgbenchException($"pgbench failed (exit {result.ExitCode}): {result.LastLine()}");
+            var result =
+                ToolProcess.Run(executable, arguments,
+                new ToolRunOptions(Timeout: TimeSpan.FromSeconds(seconds + 120)), cancellation);
+            if (result.ExitCode
+                != 0) throw new PgbenchException($"pgbench failed (exit {result.ExitCode}): {result.LastLine()}");
             var (tps, transactions) = ParseSummary(result.Output);
-            var latencies = Directory.EnumerateFiles(logFolder).SelectMany(File.ReadLines).Select(TransactionLatencyMs).ToArray();
+            var latencies =
+                Directory.EnumerateFiles(logFolder).SelectMany(File.ReadLines).Select(TransactionLatencyMs).ToArray();
             if (latencies.Length == 0) throw new PgbenchException($"pgbench logged no transactions in {seconds} s.");
             var quantiles = Summary.Quantiles(latencies, 0.95);
             return new PgbenchRun(tps, Summary.Mean(latencies), quantiles[0], transactions);
@@ -69,10 +87,14 @@ internal sealed partial class Pgbench(string executable, IReadOnlyList<string> c
     {
         var tpsLines = TpsLine().Matches(output);
         if (tpsLines.Count == 0) throw new PgbenchException($"pgbench printed no 'tps = ' line: {Tail(output)}");
-        var chosen = tpsLines.FirstOrDefault(m => m.Groups[2].Value.StartsWith("without", StringComparison.Ordinal) || m.Groups[2].Value.StartsWith("excluding", StringComparison.Ordinal)) ?? tpsLines[^1];
+        var chosen =
+            tpsLines.FirstOrDefault(m =>
+            m.Groups[2].Value.StartsWith("without", StringComparison.Ordinal)
+            || m.Groups[2].Value.StartsWith("excluding", StringComparison.Ordinal)) ?? tpsLines[^1];
         var tps = double.Parse(chosen.Groups[1].Value, CultureInfo.InvariantCulture);
         var processed = ProcessedLine().Match(output);
-        if (!processed.Success) throw new PgbenchException($"pgbench printed no 'number of transactions actually processed' line: {Tail(output)}");
+        if (!processed.Success) throw new PgbenchException(
+            $"pgbench printed no 'number of transactions actually processed' line: {Tail(output)}");
         var transactions = long.Parse(processed.Groups[1].Value, CultureInfo.InvariantCulture);
         var failed = FailedLine().Match(output);
         if (failed.Success && long.Parse(failed.Groups[1].Value, CultureInfo.InvariantCulture) > 0)
@@ -88,7 +110,8 @@ internal sealed partial class Pgbench(string executable, IReadOnlyList<string> c
     public static double TransactionLatencyMs(string line)
     {
         var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (fields.Length < 6 || !long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var micros))
+        if (fields.Length < 6
+            || !long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var micros))
             throw new PgbenchException($"unexpected line in pgbench's transaction log: '{line}'");
         return micros / 1000.0;
     }
@@ -96,7 +119,8 @@ internal sealed partial class Pgbench(string executable, IReadOnlyList<string> c
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Tail(string output) =>
-        output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(no output)";
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()
+            ?? "(no output)";
 
     [GeneratedRegex(@"^tps = ([0-9]+(?:\.[0-9]+)?) \(([^)]*)\)", RegexOptions.Multiline)]
     private static partial Regex TpsLine();

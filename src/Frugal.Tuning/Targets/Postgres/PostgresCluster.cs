@@ -34,9 +34,12 @@ internal sealed partial class PostgresCluster : IDisposable
         this.startTimeout = startTimeout;
         runAs = Environment.IsPrivilegedProcess ? ServerUser : null;
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
-        // Ctrl-C or kill: the server runs detached from us, so it would outlive us; stop it before we go (the handlers do
+        // Ctrl-C or kill: the server runs detached from us, so it would outlive us; stop it before we go (the handlers
+        // do
         // not cancel the signal, so its default action, ending this process, still follows).
-        signalRegistrations = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(s => PosixSignalRegistration.Create(s, _ => ShutDownForExit()))];
+        signalRegistrations =
+            [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(s =>
+            PosixSignalRegistration.Create(s, _ => ShutDownForExit()))];
     }
 
     /// <summary>The cluster's folder: the data directory, the server log and the socket live here.</summary>
@@ -58,7 +61,8 @@ internal sealed partial class PostgresCluster : IDisposable
     public bool IsRunning => postmasterPid is { } pid && ProcessIsAlive(pid);
 
     /// <summary>The arguments that point a client tool (psql, pgbench) at this cluster.</summary>
-    public IReadOnlyList<string> ClientArguments => ["-h", SocketDirectory, "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", ServerUser];
+    public IReadOnlyList<string> ClientArguments =>
+        ["-h", SocketDirectory, "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", ServerUser];
 
     private string AutoConfPath => Path.Combine(DataDirectory, "postgresql.auto.conf");
 
@@ -66,7 +70,8 @@ internal sealed partial class PostgresCluster : IDisposable
     /// Creates and starts a cluster in a new folder under <paramref name="parentDirectory"/> (a fresh temporary folder
     /// when null). As root, the folder is handed to <c>postgres</c>, so its parent must be reachable by that user.
     /// </summary>
-    public static PostgresCluster Create(PostgresInstallation installation, string? parentDirectory, TimeSpan startTimeout, CancellationToken cancellation)
+    public static PostgresCluster Create(PostgresInstallation installation, string? parentDirectory,
+        TimeSpan startTimeout, CancellationToken cancellation)
     {
         string folder;
         if (parentDirectory is null) folder = Directory.CreateTempSubdirectory("frugal-pg-").FullName;
@@ -80,7 +85,9 @@ internal sealed partial class PostgresCluster : IDisposable
         if (Path.Combine(folder, ".s.PGSQL.65535").Length > 107)
         {
             Directory.Delete(folder, recursive: true);
-            throw new PostgresException($"the working directory {parentDirectory} is too deep for a Unix socket path (107 bytes at most); choose a shorter one.");
+            throw new PostgresException(
+                $"the working directory {parentDirectory} is too deep for a Unix socket path (107 bytes at most); " +
+                $"choose a shorter one.");
         }
         var cluster = new PostgresCluster(installation, folder, FreePort(), startTimeout);
         try
@@ -103,17 +110,24 @@ internal sealed partial class PostgresCluster : IDisposable
             Require(ToolProcess.Run("chown", [runAs, Folder], new ToolRunOptions(), cancellation), "chown");
         }
         // -N: no fsync of the fresh files; a throwaway cluster need not survive a host crash.
-        Require(Tool(installation.InitDb, ["-D", DataDirectory, "-A", "trust", "-U", ServerUser, "-E", "UTF8", "--locale=C", "-N"], cancellation), "initdb");
+        Require(Tool(installation.InitDb,
+            ["-D", DataDirectory, "-A", "trust", "-U", ServerUser, "-E", "UTF8", "--locale=C", "-N"], cancellation),
+            "initdb");
         File.AppendAllText(Path.Combine(DataDirectory, "postgresql.conf"),
-            $"\n# frugal: a private cluster reachable only through its own socket\nlisten_addresses = ''\nport = {Port}\nunix_socket_directories = '{SocketDirectory}'\n");
+            $"\n# frugal: a private cluster reachable only through its own socket\nlisten_addresses = ''\nport = " +
+                $"{Port}\nunix_socket_directories = '{SocketDirectory}'\n");
     }
 
-    /// <summary>Starts the server and waits until it accepts connections; a failure carries the log's FATAL line.</summary>
+    /// <summary>
+    /// Starts the server and waits until it accepts connections; a failure carries the log's FATAL line.
+    /// </summary>
     public void Start(CancellationToken cancellation)
     {
         ThrowIfInterrupted();
         var logStart = LogLength();
-        var result = Tool(installation.PgCtl, ["-D", DataDirectory, "-l", LogPath, "-w", "-t", Seconds(startTimeout), "start"], cancellation);
+        var result =
+            Tool(installation.PgCtl, ["-D", DataDirectory, "-l", LogPath, "-w", "-t", Seconds(startTimeout), "start"],
+            cancellation);
         if (result.ExitCode != 0)
         {
             // pg_ctl may give up on a server that is still starting; never leave it behind.
@@ -126,13 +140,17 @@ internal sealed partial class PostgresCluster : IDisposable
         if (postmasterPid is null) throw new PostgresException($"the server started but wrote no PID to {Path.Combine(DataDirectory, "postmaster.pid")}.");
     }
 
-    /// <summary>Stops the server (fast shutdown); if pg_ctl cannot, kills the postmaster and its children by PID.</summary>
+    /// <summary>
+    /// Stops the server (fast shutdown); if pg_ctl cannot, kills the postmaster and its children by PID.
+    /// </summary>
     public void Stop()
     {
         if (postmasterPid is not { } pid) return;
         if (ProcessIsAlive(pid))
         {
-            var result = Tool(installation.PgCtl, ["-D", DataDirectory, "-w", "-t", "30", "-m", "fast", "stop"], CancellationToken.None);
+            var result =
+                Tool(installation.PgCtl, ["-D", DataDirectory, "-w", "-t", "30", "-m", "fast", "stop"],
+                CancellationToken.None);
             if (result.ExitCode != 0 || !WaitForExit(pid, TimeSpan.FromSeconds(5))) KillTree(pid);
         }
         postmasterPid = null;
@@ -145,10 +163,14 @@ internal sealed partial class PostgresCluster : IDisposable
         Start(cancellation);
     }
 
-    /// <summary>Runs SQL (one or more statements, each in its own transaction) and returns what psql printed, unaligned.</summary>
+    /// <summary>
+    /// Runs SQL (one or more statements, each in its own transaction) and returns what psql printed, unaligned.
+    /// </summary>
     public string Sql(string sql, CancellationToken cancellation)
     {
-        var result = ToolProcess.Run(installation.Psql, [.. ClientArguments, "-d", "postgres", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-f", "-"],
+        var result =
+            ToolProcess.Run(installation.Psql,
+            [.. ClientArguments, "-d", "postgres", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-f", "-"],
             new ToolRunOptions(Input: sql), cancellation);
         if (result.ExitCode != 0)
         {
@@ -159,12 +181,14 @@ internal sealed partial class PostgresCluster : IDisposable
     }
 
     /// <summary>The current value of a setting, as SHOW prints it (with its unit, e.g. <c>128MB</c>).</summary>
-    public string Show(string name, CancellationToken cancellation) => Sql($"SHOW {Identifier(name)};", cancellation).Trim();
+    public string Show(string name, CancellationToken cancellation) =>
+        Sql($"SHOW {Identifier(name)};", cancellation).Trim();
 
     /// <summary>
     /// Makes the cluster run exactly <paramref name="settings"/> (name → PostgreSQL value text) on top of the defaults:
     /// every earlier ALTER SYSTEM setting is reset first. Reloads, and restarts only when a changed knob needs it.
-    /// Returns whether it restarted. A rejected value or a server that does not come back throws <see cref="PostgresException"/>.
+    /// Returns whether it restarted. A rejected value or a server that does not come back throws <see
+    /// cref="PostgresException"/>.
     /// </summary>
     public bool Apply(IReadOnlyDictionary<string, string> settings, CancellationToken cancellation)
     {
@@ -205,7 +229,9 @@ internal sealed partial class PostgresCluster : IDisposable
         var deadline = Stopwatch.StartNew();
         while (Sql("SELECT pg_conf_load_time();", cancellation).Trim() == before)
         {
-            if (deadline.Elapsed > TimeSpan.FromSeconds(10)) throw new PostgresException("the server did not reload its configuration within 10 s.");
+            if (deadline.Elapsed
+                > TimeSpan.FromSeconds(10)) throw new PostgresException(
+                "the server did not reload its configuration within 10 s.");
             Thread.Sleep(10);
         }
     }
@@ -213,7 +239,9 @@ internal sealed partial class PostgresCluster : IDisposable
     /// <summary>The tuned configuration file as it stands, to put back after a configuration that fails.</summary>
     public string ReadAutoConf() => File.ReadAllText(AutoConfPath);
 
-    /// <summary>Replaces postgresql.auto.conf (in place, so it keeps its owner); <see cref="Activate"/> then applies it.</summary>
+    /// <summary>
+    /// Replaces postgresql.auto.conf (in place, so it keeps its owner); <see cref="Activate"/> then applies it.
+    /// </summary>
     public void WriteAutoConf(string contents) => File.WriteAllText(AutoConfPath, contents);
 
     public void Dispose()
@@ -235,13 +263,16 @@ internal sealed partial class PostgresCluster : IDisposable
 
     private void OnProcessExit(object? sender, EventArgs e) => ShutDownForExit();
 
-    /// <summary>After Ctrl-C or process exit stopped the server, nothing (such as a failed trial's recovery) may bring it back.</summary>
+    /// <summary>
+    /// After Ctrl-C or process exit stopped the server, nothing (such as a failed trial's recovery) may bring it back.
+    /// </summary>
     private void ThrowIfInterrupted()
     {
         if (!interrupted) return;
         // Let the signal handler finish first: an exception from here may end the process before it has cleaned up.
         exitCleanupDone.Wait(TimeSpan.FromSeconds(15));
-        throw new OperationCanceledException("the PostgreSQL cluster was stopped because this process is being interrupted.");
+        throw new OperationCanceledException(
+            "the PostgreSQL cluster was stopped because this process is being interrupted.");
     }
 
     /// <summary>
@@ -280,13 +311,16 @@ internal sealed partial class PostgresCluster : IDisposable
 
     private static void Require(ToolResult result, string tool)
     {
-        if (result.ExitCode != 0) throw new PostgresException($"{tool} failed (exit {result.ExitCode}): {result.LastLine()}");
+        if (result.ExitCode
+            != 0) throw new PostgresException($"{tool} failed (exit {result.ExitCode}): {result.LastLine()}");
     }
 
     private void ReadPostmasterPid()
     {
         var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
-        postmasterPid = File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), CultureInfo.InvariantCulture, out var pid)
+        postmasterPid =
+            File.Exists(pidFile)
+            && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), CultureInfo.InvariantCulture, out var pid)
             ? pid : null;
     }
 
@@ -300,7 +334,9 @@ internal sealed partial class PostgresCluster : IDisposable
         {
             using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             stream.Seek(Math.Min(logStart, stream.Length), SeekOrigin.Begin);
-            var lines = new StreamReader(stream).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var lines =
+                new StreamReader(stream).ReadToEnd()
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             foreach (var marker in (string[])["FATAL:", "PANIC:"])
             {
                 var line = lines.LastOrDefault(l => l.Contains(marker, StringComparison.Ordinal));
@@ -313,14 +349,18 @@ internal sealed partial class PostgresCluster : IDisposable
 
     private long LogLength() => File.Exists(LogPath) ? new FileInfo(LogPath).Length : 0;
 
-    /// <summary>A knob name as SQL: only the characters GUC names use, so no value can smuggle SQL in through a name.</summary>
+    /// <summary>
+    /// A knob name as SQL: only the characters GUC names use, so no value can smuggle SQL in through a name.
+    /// </summary>
     private static string Identifier(string name) =>
-        GucName().IsMatch(name) ? name : throw new ArgumentException($"'{name}' is not a PostgreSQL setting name.", nameof(name));
+        GucName().IsMatch(name) ? name
+            : throw new ArgumentException($"'{name}' is not a PostgreSQL setting name.", nameof(name));
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.]*$")]
     private static partial Regex GucName();
 
-    private static string Seconds(TimeSpan span) => Math.Max(1, (int)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+    private static string Seconds(TimeSpan span) =>
+        Math.Max(1, (int)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     private static int FreePort()
     {
@@ -329,7 +369,9 @@ internal sealed partial class PostgresCluster : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Whether the process runs: present in /proc and not a zombie (a container's init may never reap it).</summary>
+    /// <summary>
+    /// Whether the process runs: present in /proc and not a zombie (a container's init may never reap it).
+    /// </summary>
     internal static bool ProcessIsAlive(int pid)
     {
         try

@@ -19,12 +19,15 @@ internal sealed record PostgresInstallation(string BinDirectory)
             candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql")
                 .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var version) ? version : -1)
                 .Select(d => Path.Combine(d, "bin")));
-        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries));
+        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(':', StringSplitOptions.RemoveEmptyEntries));
         foreach (var bin in candidates)
         {
             var installation = new PostgresInstallation(bin);
             if (!File.Exists(installation.InitDb)) continue;
-            var missing = new[] { installation.PgCtl, installation.Psql, installation.Pgbench }.Where(f => !File.Exists(f)).ToList();
+            var missing =
+                new[] { installation.PgCtl, installation.Psql, installation.Pgbench }.Where(f => !File.Exists(f))
+                .ToList();
             if (missing.Count > 0)
             {
                 reason = $"PostgreSQL in {bin} lacks {string.Join(", ", missing.Select(Path.GetFileName))}";

@@ -4,7 +4,8 @@ using Frugal.Core.Statistics;
 namespace Frugal.Tuning.Targets.Postgres;
 
 /// <summary>
-/// Tunes a real PostgreSQL server under pgbench. It owns a throwaway cluster (<see cref="PostgresCluster"/>) loaded once
+/// Tunes a real PostgreSQL server under pgbench. It owns a throwaway cluster (<see cref="PostgresCluster"/>) loaded
+/// once
 /// with pgbench data; each trial applies its configuration on top of the defaults (earlier knobs are reset, so a trial
 /// is exactly its configuration), reloads or restarts as the changed knobs need, checkpoints, runs a discarded warm-up
 /// and then <c>Repeats</c> measured runs and reports their median, because single pgbench runs on a small machine
@@ -18,12 +19,15 @@ internal sealed class PostgresTarget : ITuningTarget
     private readonly Pgbench pgbench;
     private string lastGoodAutoConf;
 
-    /// <summary>Creates the cluster, starts it and loads the pgbench tables; fails when PostgreSQL is not installed.</summary>
+    /// <summary>
+    /// Creates the cluster, starts it and loads the pgbench tables; fails when PostgreSQL is not installed.
+    /// </summary>
     public PostgresTarget(TargetOptions options, CancellationToken cancellation = default)
     {
         settings = PostgresRunSettings.From(options);
         var installation = PostgresInstallation.Require();
-        cluster = PostgresCluster.Create(installation, options.WorkingDirectory, TimeSpan.FromSeconds(60), cancellation);
+        cluster = PostgresCluster.Create(installation, options.WorkingDirectory, TimeSpan.FromSeconds(60),
+            cancellation);
         try
         {
             pgbench = new Pgbench(installation.Pgbench, cluster.ClientArguments, cluster.Folder);
@@ -41,7 +45,8 @@ internal sealed class PostgresTarget : ITuningTarget
 
     public string Name => TargetName;
 
-    public TargetObjective Objective { get; } = new("tps", Maximize: true, ["tps", "p95_latency_ms", "mean_latency_ms", "tps_cv", "restart"]);
+    public TargetObjective Objective { get; } =
+        new("tps", Maximize: true, ["tps", "p95_latency_ms", "mean_latency_ms", "tps_cv", "restart"]);
 
     /// <summary>The cluster under test, for callers that want to look at it (tests SHOW settings through it).</summary>
     public PostgresCluster Cluster => cluster;
@@ -87,12 +92,15 @@ internal sealed class PostgresTarget : ITuningTarget
 
     private List<PgbenchRun> Measure(CancellationToken cancellation)
     {
-        // Start every trial from the same state: no dirty pages left by the previous trial to be written during this one.
+        // Start every trial from the same state: no dirty pages left by the previous trial to be written during this
+        // one.
         cluster.Sql("CHECKPOINT;", cancellation);
-        if (settings.WarmupSeconds > 0) pgbench.Run(settings.Workload, settings.Clients, settings.Threads, settings.WarmupSeconds, cancellation);
+        if (settings.WarmupSeconds > 0) pgbench.Run(settings.Workload, settings.Clients, settings.Threads,
+            settings.WarmupSeconds, cancellation);
         var runs = new List<PgbenchRun>();
         for (var i = 0; i < settings.Repeats; i++)
-            runs.Add(pgbench.Run(settings.Workload, settings.Clients, settings.Threads, settings.DurationSeconds, cancellation));
+            runs.Add(pgbench.Run(settings.Workload, settings.Clients, settings.Threads, settings.DurationSeconds,
+                cancellation));
         return runs;
     }
 
@@ -111,7 +119,8 @@ internal sealed class PostgresTarget : ITuningTarget
         }
         catch (PostgresException e)
         {
-            throw new PostgresException($"after a failed trial ({reason}) the last good configuration did not come back: {e.Message}");
+            throw new PostgresException(
+                $"after a failed trial ({reason}) the last good configuration did not come back: {e.Message}");
         }
         return TrialMeasurement.FailedWith(reason);
     }
@@ -119,8 +128,12 @@ internal sealed class PostgresTarget : ITuningTarget
     public void Dispose() => cluster.Dispose();
 }
 
-/// <summary>The workload settings of a <see cref="PostgresTarget"/>, from <see cref="TargetOptions"/> with defaults filled in and checked.</summary>
-internal sealed record PostgresRunSettings(PgbenchWorkload Workload, int DurationSeconds, int WarmupSeconds, int Repeats, int Clients, int Threads, int Scale)
+/// <summary>
+/// The workload settings of a <see cref="PostgresTarget"/>, from <see cref="TargetOptions"/> with defaults filled in
+/// and checked.
+/// </summary>
+internal sealed record PostgresRunSettings(PgbenchWorkload Workload, int DurationSeconds, int WarmupSeconds,
+    int Repeats, int Clients, int Threads, int Scale)
 {
     /// <exception cref="BadInputException">A setting postgres cannot honour.</exception>
     public static PostgresRunSettings From(TargetOptions options)
@@ -146,7 +159,8 @@ internal sealed record PostgresRunSettings(PgbenchWorkload Workload, int Duratio
         if (scale is < 1 or > 1000)
             throw new BadInputException(
                 $"scale must be between 1 and 1000 for postgres (got {scale})", TargetOptions.ScaleSetting);
-        return new PostgresRunSettings(workload, duration, warmup, repeats, clients, Math.Min(clients, Environment.ProcessorCount), scale);
+        return new PostgresRunSettings(workload, duration, warmup, repeats, clients,
+            Math.Min(clients, Environment.ProcessorCount), scale);
     }
 
     /// <summary>pgbench's -T takes whole seconds.</summary>

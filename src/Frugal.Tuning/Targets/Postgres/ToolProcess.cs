@@ -7,11 +7,14 @@ namespace Frugal.Tuning.Targets.Postgres;
 /// <summary>What a finished command printed and how it exited.</summary>
 internal sealed record ToolResult(int ExitCode, string Output, string Error)
 {
-    /// <summary>The last non-empty line of standard error (else of standard output): the line that says why a tool failed.</summary>
+    /// <summary>
+    /// The last non-empty line of standard error (else of standard output): the line that says why a tool failed.
+    /// </summary>
     public string LastLine()
     {
         var text = string.IsNullOrWhiteSpace(Error) ? Output : Error;
-        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(no output)";
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()
+            ?? "(no output)";
     }
 }
 
@@ -22,12 +25,15 @@ internal sealed record ToolResult(int ExitCode, string Output, string Error)
 /// </summary>
 internal static class ToolProcess
 {
-    /// <summary>Children still running, so that exiting (Ctrl-C, SIGTERM, an unhandled exception) does not orphan them.</summary>
+    /// <summary>
+    /// Children still running, so that exiting (Ctrl-C, SIGTERM, an unhandled exception) does not orphan them.
+    /// </summary>
     private static readonly ConcurrentDictionary<int, Process> Running = new();
 
     // Held for the life of the process: a registration that is collected stops handling its signal.
     private static readonly PosixSignalRegistration[] SignalRegistrations =
-        [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(s => PosixSignalRegistration.Create(s, _ => KillRunning()))];
+        [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(s =>
+            PosixSignalRegistration.Create(s, _ => KillRunning()))];
 
     static ToolProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillRunning();
 
@@ -36,12 +42,14 @@ internal static class ToolProcess
         foreach (var process in Running.Values) Kill(process);
     }
 
-    public static ToolResult Run(string executable, IReadOnlyList<string> arguments, ToolRunOptions options, CancellationToken cancellation)
+    public static ToolResult Run(string executable, IReadOnlyList<string> arguments, ToolRunOptions options,
+        CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         var start = new ProcessStartInfo
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = options.Input is not null,
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput =
+                options.Input is not null,
             UseShellExecute = false,
         };
         if (options.RunAs is { } user)
@@ -68,7 +76,8 @@ internal static class ToolProcess
         }
     }
 
-    private static ToolResult Wait(Process process, string executable, ToolRunOptions options, CancellationToken cancellation)
+    private static ToolResult Wait(Process process, string executable, ToolRunOptions options,
+        CancellationToken cancellation)
     {
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
@@ -88,7 +97,9 @@ internal static class ToolProcess
             Kill(process);
             cancellation.ThrowIfCancellationRequested();
             // Not the caller's cancellation, so the time limit: a hung tool is a failure, reported like any other.
-            return new ToolResult(-1, "", $"{Path.GetFileName(executable)} did not finish within {options.Timeout!.Value.TotalSeconds:F0} s and was killed");
+            return new ToolResult(-1, "",
+                $"{Path.GetFileName(executable)} did not finish within {options.Timeout!.Value.TotalSeconds:F0} s " +
+                $"and was killed");
         }
         return new ToolResult(process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
     }
@@ -111,7 +122,8 @@ internal static class ToolProcess
 /// How to run one tool: as which user (null: as this process), where, what to write to its standard input, and how long
 /// it may take before it is killed (null: no limit).
 /// </summary>
-internal sealed record ToolRunOptions(string? RunAs = null, string? WorkingDirectory = null, string? Input = null, TimeSpan? Timeout = null);
+internal sealed record ToolRunOptions(string? RunAs = null, string? WorkingDirectory = null, string? Input = null,
+    TimeSpan? Timeout = null);
 
 /// <summary>
 /// A PostgreSQL tool or server operation failed; the message carries the tool's (or server log's) reason. Like an I/O

@@ -1,5 +1,5 @@
-using Frugal.Core.Errors;
 using System.Globalization;
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Tuning.Spaces;
 
@@ -10,7 +10,8 @@ namespace Frugal.Tuning.Targets.Synthetic;
 /// categorical, boolean; some integers with a special value 0 below their range) of which only four matter — a real, a
 /// log-scale integer, a categorical and an integer whose special value earns a bonus no value in its range can match.
 /// The score (maximised) is 1000·(1 − 0.7·Σ wⱼcⱼ), each cⱼ a clipped quadratic distance to the knob's hidden target
-/// (−0.5 at the bonus special value), so the optimum is known exactly. A log-scale integer knob in its top 3% crashes the
+/// (−0.5 at the bonus special value), so the optimum is known exactly. A log-scale integer knob in its top 3% crashes
+/// the
 /// trial. Everything is drawn from a seed fixed per function, so a function name always means the same surface.
 /// </summary>
 internal sealed class SyntheticFunction
@@ -33,7 +34,8 @@ internal sealed class SyntheticFunction
         for (var i = 0; i < knobs; i++) list.Add(NewKnob(i, random));
         Knob Pick(KnobType type, bool log, bool special)
         {
-            var candidates = list.Where(k => k.Type == type && k.LogScale == log && k.Special.Count > 0 == special).ToArray();
+            var candidates =
+                list.Where(k => k.Type == type && k.LogScale == log && k.Special.Count > 0 == special).ToArray();
             return candidates[random.Next(candidates.Length)];
         }
         _real = Pick(KnobType.Real, false, false);
@@ -46,11 +48,15 @@ internal sealed class SyntheticFunction
         _specialTarget = _special.PositionOf(Math.Round(_special.ValueAt(0.15 + 0.7 * random.NextDouble())));
         var order = _categorical.Values.OrderBy(_ => random.NextDouble()).ToArray();
         (_bestChoice, _secondChoice) = (order[0], order[1]);
-        Space = new SearchSpace($"synthetic-{name}", list, $"synthetic test surface '{name}': {knobs} knobs, 4 effective");
+        Space = new SearchSpace($"synthetic-{name}", list,
+            $"synthetic test surface '{name}': {knobs} knobs, 4 effective");
         Optimum = Score(OptimalConfiguration());
     }
 
-    /// <summary>The function names <c>--workload</c> takes: <c>sparse-D</c> (no noise) and <c>noisy-D</c> (5% multiplicative Gaussian noise), D from 8 to 1000.</summary>
+    /// <summary>
+    /// The function names <c>--workload</c> takes: <c>sparse-D</c> (no noise) and <c>noisy-D</c> (5% multiplicative
+    /// Gaussian noise), D from 8 to 1000.
+    /// </summary>
     public const string Names = "sparse-D, noisy-D (D knobs, 8 to 1000)";
 
     public const string DefaultName = "sparse-50";
@@ -72,13 +78,18 @@ internal sealed class SyntheticFunction
     public static SyntheticFunction Parse(string name)
     {
         var parts = name.Split('-');
-        if (parts.Length == 2 && parts[0] is "sparse" or "noisy" && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var knobs) && knobs is >= 8 and <= 1000)
+        if (parts.Length == 2 && parts[0] is "sparse" or "noisy"
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var knobs) && knobs is >= 8
+            and <= 1000)
             return new SyntheticFunction(name, knobs, parts[0] == "noisy" ? 0.05 : 0);
         throw new BadInputException(
             $"unknown synthetic function '{name}' (known: {Names})", TargetOptions.WorkloadSetting);
     }
 
-    /// <summary>A configuration reaching <see cref="Optimum"/>: every effective knob on its target, the special knob at its special value.</summary>
+    /// <summary>
+    /// A configuration reaching <see cref="Optimum"/>: every effective knob on its target, the special knob at its
+    /// special value.
+    /// </summary>
     public IReadOnlyDictionary<string, object> OptimalConfiguration()
     {
         var configuration = new Dictionary<string, object>(Space.DefaultConfiguration())
@@ -92,21 +103,25 @@ internal sealed class SyntheticFunction
     }
 
     /// <summary>Whether the configuration crashes the "system".</summary>
-    public bool Crashes(IReadOnlyDictionary<string, object> configuration) => Position(_logInteger, configuration) > CrashPosition;
+    public bool Crashes(IReadOnlyDictionary<string, object> configuration) =>
+        Position(_logInteger, configuration) > CrashPosition;
 
     /// <summary>The noiseless score of a configuration.</summary>
     public double Score(IReadOnlyDictionary<string, object> configuration)
     {
         var penalty = 0.35 * Distance(Position(_real, configuration), _realTarget)
             + 0.25 * Distance(Position(_logInteger, configuration), _logTarget)
-            + 0.15 * ((string)configuration[_categorical.Name] == _bestChoice ? 0 : (string)configuration[_categorical.Name] == _secondChoice ? 0.5 : 1)
-            + 0.25 * (Convert.ToDouble(configuration[_special.Name], CultureInfo.InvariantCulture) == _special.Special[0].Value
+            + 0.15 * ((string)configuration[_categorical.Name] == _bestChoice ? 0
+                : (string)configuration[_categorical.Name] == _secondChoice ? 0.5 : 1)
+            + 0.25 * (Convert.ToDouble(configuration[_special.Name], CultureInfo.InvariantCulture)
+                == _special.Special[0].Value
                 ? SpecialBonus
                 : Distance(Position(_special, configuration), _specialTarget));
         return Scale * (1 - Spread * penalty);
     }
 
-    private static double Distance(double position, double target) => Math.Min(1, 4 * (position - target) * (position - target));
+    private static double Distance(double position, double target) =>
+        Math.Min(1, 4 * (position - target) * (position - target));
 
     private static double Position(Knob knob, IReadOnlyDictionary<string, object> configuration) =>
         knob.PositionOf(Convert.ToDouble(configuration[knob.Name], CultureInfo.InvariantCulture));

@@ -47,10 +47,13 @@ internal sealed class SyntheticTarget : ITuningTarget
             throw new BadInputException(
                 $"the synthetic function '{Function.Name}' needs knob '{missing}', which the space lacks",
                 SearchSpace.Setting);
-        if (Function.Crashes(configuration)) return TrialMeasurement.FailedWith("synthetic crash: a log-scale knob in the top 3% of its range");
+        if (Function.Crashes(configuration)) return TrialMeasurement.FailedWith(
+            "synthetic crash: a log-scale knob in the top 3% of its range");
         var score = Function.Score(configuration);
         var observed = Function.Noise > 0 ? score * (1 + Function.Noise * _noise.Sample()) : score;
-        return TrialMeasurement.Succeeded(new Dictionary<string, double> { ["score"] = observed, ["regret"] = Function.Optimum - score });
+        return TrialMeasurement.Succeeded(new Dictionary<string,
+            double>
+        { ["score"] = observed, ["regret"] = Function.Optimum - score });
     }
 
     public void Dispose()
