@@ -50,7 +50,8 @@ public static class BenchPlots
             series.Add(new Series($"{r.Store} compaction round (marker)", r.Timeline!.Select(p => p.Seconds).ToArray(),
                 r.Timeline!.Select(p => p.CompactionRounds > 0 ? peak / 10 : 0).ToArray()));
         return new Chart($"timeline-{workload}", ChartKind.Line,
-            $"YCSB-{workload}: throughput over time, budget 1/{(1 / fraction).ToString("0.##", CultureInfo.InvariantCulture)} of the data",
+            $"YCSB-{workload}: throughput over time, budget " +
+            $"1/{(1 / fraction).ToString("0.##", CultureInfo.InvariantCulture)} of the data",
             "seconds into the run", "Kops/s", series);
     }
 
@@ -65,6 +66,10 @@ public static class BenchPlots
                 new Series($"{g[0].Store} {g[0].Workload}", g.Select(r => r.MemoryFraction).ToArray(),
                 g.Select(r => r.OpsPerSec / 1e3).ToArray()))
             .ToList();
-        return new Chart("throughput-vs-budget", ChartKind.Line, "Throughput against the memory budget", "memory budget (fraction of the data)", "Kops/s", series) { LogX = true };
+        return new Chart("throughput-vs-budget", ChartKind.Line, "Throughput against the memory budget",
+            "memory budget (fraction of the data)", "Kops/s", series)
+        {
+            LogX = true,
+        };
     }
 }

@@ -182,7 +182,11 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         }
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+    };
 
     private static List<BenchRow> RunHere(Settings settings, string scratch)
     {

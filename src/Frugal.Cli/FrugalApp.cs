@@ -149,7 +149,8 @@ public static class FrugalApp
             {
                 provision.SetDefaultCommand<MissingCommand>();
                 provision.SetDescription(
-                    "Slurm job chains (Mirage): replay traces, train value models, evaluate when to submit successors.");
+                    "Slurm job chains (Mirage): replay traces, train value models, " +
+                    "evaluate when to submit successors.");
                 provision.AddCommand<Commands.Provision.SimulateCommand>("simulate")
                     .WithDescription(
                         "Replay a Slurm trace in the queue simulator and compare simulated with real waits.")
@@ -190,7 +191,8 @@ public static class FrugalApp
         }
         catch (OperationCanceledException e)
         {
-            errors.WriteLine($"frugal: cancelled; {(e is PartlyKeptCancellation ? e.Message : "nothing was written.")}");
+            errors.WriteLine(
+                $"frugal: cancelled; {(e is PartlyKeptCancellation ? e.Message : "nothing was written.")}");
             return ExitCodes.Cancelled;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

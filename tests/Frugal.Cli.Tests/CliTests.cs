@@ -149,7 +149,11 @@ public sealed class CliTests : IDisposable
     {
         // The real process, not just the in-process entry point: Program.cs wiring and the exit code.
         var dll = Path.Combine(AppContext.BaseDirectory, "frugal.dll");
-        var start = new ProcessStartInfo("dotnet", [dll, "nosuchcommand"]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo("dotnet", [dll, "nosuchcommand"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEnd();
         process.StandardOutput.ReadToEnd();

@@ -223,7 +223,8 @@ public sealed class TuneCommandTests : IDisposable
     public void ABadSpaceFileIsAOneLineErrorNamingFileKnobAndField()
     {
         var space = PathOf("bad.json");
-        File.WriteAllText(space, """{ "name": "b", "knobs": [ { "name": "x", "type": "integer", "min": 0, "max": 10, "default": 11 } ] }""");
+        File.WriteAllText(space,
+            """{ "name": "b", "knobs": [ { "name": "x", "type": "integer", "min": 0, "max": 10, "default": 11 } ] }""");
         var (code, _, errors) = Run("tune", "run", "--space", space, "--out", PathOf("out"));
         Assert.Equal(2, code);
         AssertOneLineError(errors, $"{space}: knob 'x': field 'default'");

@@ -43,8 +43,12 @@ public class ReportTests
         var failing =
             new ExperimentOutcome(new NamedExperiment("test.broken", "<script>alert(1)</script>"), null,
             "InvalidOperationException: boom & bust", TimeSpan.FromSeconds(1));
-        var outcomes =
-            new[] { new ExperimentOutcome(new NamedExperiment("test.sample", "A sample"), result, null, TimeSpan.FromSeconds(2)), failing };
+        var outcomes = new[]
+        {
+            new ExperimentOutcome(new NamedExperiment("test.sample", "A sample"), result, null,
+                TimeSpan.FromSeconds(2)),
+            failing,
+        };
 
         var html =
             HtmlReport.Render(new ReportHeader("Report <title>", 42, true, DateTimeOffset.UnixEpoch), outcomes, plots);

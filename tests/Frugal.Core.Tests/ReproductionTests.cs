@@ -25,7 +25,11 @@ public sealed class ReproductionTests : IDisposable
             var random = context.Seeds.Stream("draws");
             var result = context.NewResult(this);
             for (var i = 0; i < 3; i++) result.WithMetric($"draw{i}", random.NextDouble());
-            result.Charts.Add(new Chart("draws", ChartKind.Bar, "draws", "", "", [new Series("d", [], result.Metrics.Select(m => m.Value).ToArray())]) { Categories = ["0", "1", "2"] });
+            result.Charts.Add(new Chart("draws", ChartKind.Bar, "draws", "", "",
+                [new Series("d", [], result.Metrics.Select(m => m.Value).ToArray())])
+            {
+                Categories = ["0", "1", "2"],
+            });
             return result;
         }
     }

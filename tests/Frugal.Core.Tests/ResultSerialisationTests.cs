@@ -6,7 +6,10 @@ public class ResultSerialisationTests
 {
     internal static ExperimentResult Sample()
     {
-        var result = new ExperimentResult("test.sample", "A sample result") { Summary = "Shows \"quotes\", commas, and | pipes." }
+        var result = new ExperimentResult("test.sample", "A sample result")
+        {
+            Summary = "Shows \"quotes\", commas, and | pipes.",
+        }
             .WithParameter("seed", 42UL)
             .WithParameter("rate", 0.1)
             .WithParameter("policy", "max_min_fairness")
@@ -20,8 +23,15 @@ public class ResultSerialisationTests
             .Add("job,1", 3.25, "line one\nline two")
             .Add("job \"2\"", null, null)
             .Add("3", 1e-300, "plain"));
-        result.Charts.Add(new Chart("jct-cdf", ChartKind.Cdf, "JCT", "s", "fraction", [new Series("fifo", [], [1, 2, 3])]) { LogX = true });
-        result.Charts.Add(new Chart("bars", ChartKind.Bar, "Bars", "", "x", [new Series("a", [], [1, 2])]) { Categories = ["u", "v"] });
+        result.Charts.Add(new Chart("jct-cdf", ChartKind.Cdf, "JCT", "s", "fraction",
+            [new Series("fifo", [], [1, 2, 3])])
+        {
+            LogX = true,
+        });
+        result.Charts.Add(new Chart("bars", ChartKind.Bar, "Bars", "", "x", [new Series("a", [], [1, 2])])
+        {
+            Categories = ["u", "v"],
+        });
         return result;
     }
 

@@ -62,8 +62,8 @@ public sealed class SimulatorTests
             foreach (var c in grid.CpuMHz)
                 foreach (var b in grid.Batches)
                 {
-                    var energies = grid.GpuMHz.Select(g => PerformanceModel.Evaluate(Orin, profile, new HardwareConfig(g, m, c,
-                        b)).EnergyPerQueryJ)
+                    var energies = grid.GpuMHz.Select(g =>
+                        PerformanceModel.Evaluate(Orin, profile, new HardwareConfig(g, m, c, b)).EnergyPerQueryJ)
                         .ToArray();
                     var argmin = Array.IndexOf(energies, energies.Min());
                     Assert.InRange(argmin, 1, 6);

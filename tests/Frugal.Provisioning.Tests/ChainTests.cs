@@ -46,7 +46,8 @@ public sealed class ChainTests
     private const long Day = 86400;
 
     private static ChainEpisode EmptyCluster(ChainSpec chain) =>
-        new([new SlurmJob("tiny", 0, 0, 0, 60, 60, 1)], new EpisodeSettings { Pools = NodePools.Single(8), Chain = chain });
+        new([new SlurmJob("tiny", 0, 0, 0, 60, 60, 1)],
+            new EpisodeSettings { Pools = NodePools.Single(8), Chain = chain });
 
     [Fact]
     public void OnAnIdleClusterReactiveOverlapsByItsMinuteAndDependencyNotAtAll()

@@ -18,7 +18,8 @@ internal sealed class LocalSlurm : IDisposable
     public static string? Unavailable()
     {
         var missing = Daemons.Where(d => !File.Exists(d)).ToList();
-        if (missing.Count > 0) return $"Slurm is not installed ({string.Join(", ", missing)} missing; apt-get install slurmctld slurmd slurm-client munge)";
+        if (missing.Count > 0) return $"Slurm is not installed ({string.Join(", ", missing)} missing; " +
+            "apt-get install slurmctld slurmd slurm-client munge)";
         if (Environment.UserName != "root") return "a local Slurm needs root to start slurmd and munged as their users";
         return null;
     }
@@ -51,8 +52,10 @@ internal sealed class LocalSlurm : IDisposable
         // munged wants its socket folder searchable by everyone, its key readable only by itself.
         Exec("chmod", "711", munge);
         var socket = Path.Combine(munge, "munge.socket");
-        Start(Path.Combine(munge, "munged.pid"), "runuser", "-u", "munge", "--", "/usr/sbin/munged", $"--socket={socket}", $"--key-file={Path.Combine(munge, "munge.key")}",
-            $"--pid-file={Path.Combine(munge, "munged.pid")}", $"--log-file={Path.Combine(munge, "munged.log")}", $"--seed-file={Path.Combine(munge, "munged.seed")}");
+        Start(Path.Combine(munge, "munged.pid"), "runuser", "-u", "munge", "--", "/usr/sbin/munged",
+            $"--socket={socket}", $"--key-file={Path.Combine(munge, "munge.key")}",
+            $"--pid-file={Path.Combine(munge, "munged.pid")}", $"--log-file={Path.Combine(munge, "munged.log")}",
+            $"--seed-file={Path.Combine(munge, "munged.seed")}");
         var host = Exec("hostname", "-s").Trim();
         File.WriteAllText(Conf, $"""
             ClusterName=frugal
@@ -187,7 +190,12 @@ internal sealed class LocalSlurm : IDisposable
 
     private string Exec(string command, params string[] args)
     {
-        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(command)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["SLURM_CONF"] = Conf;
         using var process = Process.Start(start)!;

@@ -95,7 +95,8 @@ public sealed class PolicyGradientTests : IDisposable
             x[37] = (float)(random.NextDouble() * 48);
             return new ProbeSample(0, i, x, x[37] - 48);
         }).ToList();
-        var value = ValueModel.Train(ValueModelKind.Gbt, rows, seed: 2, new ValueModelOptions { Trees = 5, Leaves = 4 });
+        var value = ValueModel.Train(ValueModelKind.Gbt, rows, seed: 2,
+            new ValueModelOptions { Trees = 5, Leaves = 4 });
         var policy = new PolicyModel(value, [0.5, -0.25, 1.5, -2]);
         var path = Path.Combine(_root, "pg.zip");
         policy.Save(path);

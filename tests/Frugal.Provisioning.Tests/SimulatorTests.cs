@@ -94,7 +94,8 @@ public sealed class SimulatorTests
         var older = new SlurmJob("older", 10, 10, 100, 200, 100, 1) { LoggedPriority = 10 };
         var favoured = new SlurmJob("favoured", 20, 20, 200, 300, 100, 1) { LoggedPriority = 900 };
         var byFormula = TraceReplay.Run([blocker, older, favoured], NodePools.Single(1));
-        var replayed = TraceReplay.Run([blocker, older, favoured], NodePools.Single(1), new SchedulerOptions { ReplayLoggedPriority = true });
+        var replayed = TraceReplay.Run([blocker, older, favoured], NodePools.Single(1),
+            new SchedulerOptions { ReplayLoggedPriority = true });
 
         Assert.Equal(100, byFormula[1].Start);
         Assert.Equal(100, replayed[2].Start);

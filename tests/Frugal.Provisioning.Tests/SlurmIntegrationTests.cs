@@ -23,7 +23,8 @@ public sealed class SlurmIntegrationTests(ITestOutputHelper output)
 
         // A 1-minute limit with a 50-second lead: the reactive deadline falls 10 s into the predecessor's 20-second
         // run.
-        var watcher = new ChainWatcher(slurm, new ReactiveMethod(), new WatchOptions { Interval = TimeSpan.FromSeconds(1), Lead = TimeSpan.FromSeconds(50) });
+        var watcher = new ChainWatcher(slurm, new ReactiveMethod(),
+            new WatchOptions { Interval = TimeSpan.FromSeconds(1), Lead = TimeSpan.FromSeconds(50) });
         var successor = watcher.Watch(predecessor, new SubmitRequest("successor", 1, 1, "sleep 2") { Tasks = 2 })
             .Successor;
 

@@ -65,8 +65,10 @@ public sealed class TraceReaderTests : IDisposable
     {
         var path = File("sacct.txt",
             "JobID|JobName|Partition|NNodes|State|Submit|Eligible|Start|End|Timelimit|Priority\n" +
-            "10|train|gpu|2|COMPLETED|2023-01-01T00:00:00|2023-01-01T00:05:00|2023-01-01T01:00:00|2023-01-01T02:00:00|1-00:00:00|500\n" +
-            "10.batch|batch||1|COMPLETED|2023-01-01T00:00:00|2023-01-01T00:05:00|2023-01-01T01:00:00|2023-01-01T02:00:00||\n" +
+            "10|train|gpu|2|COMPLETED|2023-01-01T00:00:00|2023-01-01T00:05:00|2023-01-01T01:00:00|" +
+            "2023-01-01T02:00:00|1-00:00:00|500\n" +
+            "10.batch|batch||1|COMPLETED|2023-01-01T00:00:00|2023-01-01T00:05:00|2023-01-01T01:00:00|" +
+            "2023-01-01T02:00:00||\n" +
             "11|serve|gpu|1|CANCELLED by " +
                 "1000|2023-01-01T00:00:00|2023-01-01T00:00:00|Unknown|2023-01-01T00:30:00|02:00:00|400\n");
         var read = TraceReaders.Read(path);

@@ -67,7 +67,14 @@ public class PolicySimulationTests
     {
         // Static jobs and no restart overhead: a job's GPU time is exactly sf × steps / throughput.
         var throughputs = SyntheticThroughputs.Create();
-        var generator = new TraceGeneratorOptions { Jobs = 25, MeanArrivalGapSeconds = 120, MaxDurationHours = 1.5, ModeMix = [1, 0, 0], ScaleFactorMix = [0.5, 0.3, 0.2, 0] };
+        var generator = new TraceGeneratorOptions
+        {
+            Jobs = 25,
+            MeanArrivalGapSeconds = 120,
+            MaxDurationHours = 1.5,
+            ModeMix = [1, 0, 0],
+            ScaleFactorMix = [0.5, 0.3, 0.2, 0],
+        };
         var trace = new TraceGenerator(throughputs, generator).Generate(new SeedTree(11));
         var options = new SimulationOptions { RestartOverheadSeconds = 0 };
         var result = new Simulator(throughputs, ClusterSpec.Parse("v100=8"), options)

@@ -204,7 +204,8 @@ public class ShockwaveTests
     public void ItReplansExactlyWhenJobsArriveOrComplete()
     {
         var throughputs = SyntheticThroughputs.Create();
-        var trace = new TraceGenerator(throughputs, new TraceGeneratorOptions { Jobs = 12, MaxDurationHours = 1, MeanArrivalGapSeconds = 300 })
+        var trace = new TraceGenerator(
+                throughputs, new TraceGeneratorOptions { Jobs = 12, MaxDurationHours = 1, MeanArrivalGapSeconds = 300 })
             .Generate(new Core.Randomness.SeedTree(9));
         // A window longer than the whole run: the plan never runs out, so only job-set changes can trigger a re-plan.
         var shockwave = new ShockwaveScheduler(throughputs, ShockwaveOptions.Tacc32 with { WindowRounds = 400 });

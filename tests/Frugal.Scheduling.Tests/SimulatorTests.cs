@@ -12,7 +12,8 @@ public class SimulatorTests
         Fixtures.Throughputs((Rn32, 1, 10), (Rn32, 2, 16), ("ResNet-18 (batch size 256)", 1, 5));
 
     private static SimulationResult Run(IReadOnlyList<JobSpec> jobs, string cluster = "v100=1", double overhead = 0) =>
-        new Simulator(TenStepsPerSecond, ClusterSpec.Parse(cluster), new SimulationOptions { RoundSeconds = 100, RestartOverheadSeconds = overhead })
+        new Simulator(TenStepsPerSecond, ClusterSpec.Parse(cluster),
+                new SimulationOptions { RoundSeconds = 100, RestartOverheadSeconds = overhead })
             .Run(jobs, new Fixtures.ArrivalOrder());
 
     [Fact]
@@ -79,7 +80,8 @@ public class SimulatorTests
         var job = Fixtures.Job(0, Rn32, steps, 0, mode: AdaptationMode.Accordion);
         Assert.Equal(32, job.BatchSizeSchedule()[12]);
         Assert.Equal(256, job.BatchSizeSchedule()[13]);
-        var result = new Simulator(TenStepsPerSecond, ClusterSpec.Parse("v100=1"), new SimulationOptions { RoundSeconds = 100, RestartOverheadSeconds = 0 })
+        var result = new Simulator(TenStepsPerSecond, ClusterSpec.Parse("v100=1"),
+                new SimulationOptions { RoundSeconds = 100, RestartOverheadSeconds = 0 })
             .Run([job], new Fixtures.ArrivalOrder());
         // Rounds run whole at one batch size; the switch happens at the first round that starts in epoch 13.
         // 13 epochs at bs 32 take 13·1563/10 = 2031.9 s → 21 rounds (2100 s) at bs 32 cover 13.435 epochs;

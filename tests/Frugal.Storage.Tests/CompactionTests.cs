@@ -65,7 +65,8 @@ public sealed class CompactionTests
                         var read = await store.ReadAsync(mine);
                         var expected = own.TryGetValue(mine, out var v);
                         if (read.Found != expected || (expected && read.Value != v))
-                            lock (failures) failures.Add($"thread {t} key {mine}: read {read}, expected {(expected ? v : "absent")}");
+                            lock (failures) failures.Add($"thread {t} key {mine}: read {read}, " +
+                                $"expected {(expected ? v : "absent")}");
                         break;
                 }
             }
@@ -75,7 +76,8 @@ public sealed class CompactionTests
                 var read = await store.ReadAsync(key);
                 var expected = own.TryGetValue(key, out var v);
                 if (read.Found != expected || (expected && read.Value != v))
-                    lock (failures) failures.Add($"thread {t} key {key} at the end: read {read}, expected {(expected ? v : "absent")}");
+                    lock (failures) failures.Add($"thread {t} key {key} at the end: read {read}, " +
+                        $"expected {(expected ? v : "absent")}");
             }
         })));
 

@@ -36,7 +36,8 @@ public sealed class ConcurrencyTests
                     var read = await store.ReadAsync(mine);
                     var expected = own.TryGetValue(mine, out var v);
                     if (read.Found != expected || (expected && read.Value != v))
-                        lock (failures) failures.Add($"thread {t} key {mine}: read {read}, expected {(expected ? v : "absent")}");
+                        lock (failures) failures.Add($"thread {t} key {mine}: read {read}, " +
+                            $"expected {(expected ? v : "absent")}");
                 }
             }
         })).ToArray();

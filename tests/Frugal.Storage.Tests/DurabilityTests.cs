@@ -228,7 +228,8 @@ public sealed class DurabilityTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { typeof(CrashChild).Assembly.Location, "crash-child", directory, mode }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { typeof(CrashChild).Assembly.Location, "crash-child", directory, mode })
+            start.ArgumentList.Add(arg);
         using var child = Process.Start(start)!;
         long reported = 0;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -158,7 +158,12 @@ public sealed class ModelTests
         Assert.Equal(8L << 30,
             plan.HotLogBudget + plan.ColdLogBudget
             + ColdIndex.LogBudget(plan.ColdIndexBuckets, plan.ColdIndexFrames, plan.ColdIndexPageBits));
-        var noCache = MemoryPlan.From(new KvStoreOptions { Directory = "unused", MemoryBudget = 512L << 20, ReadCacheBytes = 0 });
+        var noCache = MemoryPlan.From(new KvStoreOptions
+        {
+            Directory = "unused",
+            MemoryBudget = 512L << 20,
+            ReadCacheBytes = 0,
+        });
         Assert.Equal(0, noCache.ReadCacheBytes);
         Assert.Throws<BadInputException>(
             () => MemoryPlan.From(new KvStoreOptions { Directory = "unused", MemoryBudget = 1000 }));

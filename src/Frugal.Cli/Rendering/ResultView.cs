@@ -23,8 +23,11 @@ internal static class ResultView
         {
             Records(console, result.Records[0]);
             if (result.Records.Count > 1)
+            {
+                var more = result.Records.Count - 1;
                 console.MarkupLineInterpolated(
-                    $"[grey]{result.Records.Count - 1} more tables and {result.Metrics.Count} metrics in results/{result.Name}.*[/]");
+                    $"[grey]{more} more tables and {result.Metrics.Count} metrics in results/{result.Name}.*[/]");
+            }
             return;
         }
         var metrics = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());

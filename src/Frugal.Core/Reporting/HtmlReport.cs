@@ -58,7 +58,8 @@ internal static class HtmlReport
     private static void AppendSummary(StringBuilder html, IReadOnlyList<ExperimentOutcome> outcomes)
     {
         html.Append(
-            "<h2>Summary</h2>\n<table>\n<thead><tr><th>experiment</th><th>status</th><th>time</th><th>headline</th></tr></thead>\n<tbody>\n");
+            "<h2>Summary</h2>\n<table>\n<thead><tr><th>experiment</th><th>status</th><th>time</th>" +
+            "<th>headline</th></tr></thead>\n<tbody>\n");
         foreach (var o in outcomes)
         {
             html.Append("<tr><td><a href=\"#").Append(Anchor(o.Experiment.Name)).Append("\">")

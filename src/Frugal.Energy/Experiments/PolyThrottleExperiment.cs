@@ -20,7 +20,8 @@ public sealed class PolyThrottleExperiment : IExperiment
 
     /// <inheritdoc />
     public string Description =>
-        "Tunes CPU clock, then GPU clock, memory clock and batch size under a latency SLO on the simulated board, and " +
+        "Tunes CPU clock, then GPU clock, memory clock and batch size under a latency SLO " +
+        "on the simulated board, and " +
         "scores each recommendation noise-free against the exhaustive optimum and random search at equal budget.";
 
     /// <inheritdoc />

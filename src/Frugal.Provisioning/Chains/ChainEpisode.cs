@@ -157,7 +157,11 @@ internal sealed class ChainEpisode
         var simulator = new QueueSimulator(Settings.Pools, Settings.Scheduler, start);
         foreach (var job in WindowJobs(start)) simulator.Submit(job);
         var chain = Settings.Chain;
-        var predecessor = new SimJob("predecessor", start + Settings.LeadSeconds, chain.LimitSeconds, chain.LimitSeconds, chain.Nodes) { FixedPriority = chain.Priority };
+        var predecessor = new SimJob(
+            "predecessor", start + Settings.LeadSeconds, chain.LimitSeconds, chain.LimitSeconds, chain.Nodes)
+        {
+            FixedPriority = chain.Priority,
+        };
         simulator.Submit(predecessor);
         return new Replay(simulator, predecessor, new QueueHistory());
     }
@@ -171,7 +175,10 @@ internal sealed class ChainEpisode
         {
             var job = _trace[i];
             var submit = start + (long)((job.Submit - start) / Settings.Load);
-            yield return new SimJob(job.Id, submit, job.LimitSeconds, job.RuntimeSeconds, job.Nodes, job.Partition) { FixedPriority = job.LoggedPriority };
+            yield return new SimJob(job.Id, submit, job.LimitSeconds, job.RuntimeSeconds, job.Nodes, job.Partition)
+            {
+                FixedPriority = job.LoggedPriority,
+            };
         }
     }
 
@@ -188,7 +195,10 @@ internal sealed class ChainEpisode
     }
 
     private SimJob Successor(long submit) =>
-        new("successor", submit, Settings.Chain.LimitSeconds, Settings.Chain.LimitSeconds, Settings.Chain.Nodes) { FixedPriority = Settings.Chain.Priority };
+        new("successor", submit, Settings.Chain.LimitSeconds, Settings.Chain.LimitSeconds, Settings.Chain.Nodes)
+        {
+            FixedPriority = Settings.Chain.Priority,
+        };
 
     private ChainGap Finish(Replay run, SimJob successor)
     {

@@ -23,7 +23,8 @@ public sealed record TimeSplit(long TrainFrom, long ValidationFrom, long Validat
     {
         if (trace.Count == 0) throw new BadInputException("the trace holds no jobs");
         long first = trace[0].Submit, last = trace[^1].Submit;
-        if (first <= Lonestar6.TrainFrom && last >= Lonestar6.ValidationFrom + 20 * 86400) return Lonestar6 with { StrideSeconds = strideSeconds };
+        if (first <= Lonestar6.TrainFrom && last >= Lonestar6.ValidationFrom + 20 * 86400)
+            return Lonestar6 with { StrideSeconds = strideSeconds };
         if (!(trainingFraction > 0 && trainingFraction < 1)) throw new ArgumentException(
             $"the training fraction must lie in (0, 1), not {trainingFraction}.");
         return new TimeSplit(first, first + (long)((last - first) * trainingFraction), last, strideSeconds);

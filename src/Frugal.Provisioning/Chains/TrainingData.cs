@@ -18,7 +18,11 @@ internal static class TrainingData
     {
         var perSample = new ProbeSample[starts.Count][];
         var done = 0;
-        Parallel.For(0, starts.Count, new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        Parallel.For(0, starts.Count, new ParallelOptions
+        {
+            CancellationToken = cancellation,
+            MaxDegreeOfParallelism = Environment.ProcessorCount,
+        }, i =>
         {
             var times = episode.ProbeTimes(starts[i], probesPerSample);
             perSample[i] = times.Select(t => episode.Probe(starts[i], t)).ToArray();

@@ -40,7 +40,11 @@ internal static class ChainEvaluation
         if (starts.Count == 0) throw new BadInputException("no sample start lies in the evaluation period");
         var gaps = new ChainGap[starts.Count];
         var done = 0;
-        Parallel.For(0, starts.Count, new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        Parallel.For(0, starts.Count, new ParallelOptions
+        {
+            CancellationToken = cancellation,
+            MaxDegreeOfParallelism = Environment.ProcessorCount,
+        }, i =>
         {
             gaps[i] = episode.Run(starts[i], method);
             progress?.Report((double)Interlocked.Increment(ref done) / starts.Count);

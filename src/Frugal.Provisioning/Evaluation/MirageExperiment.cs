@@ -43,7 +43,9 @@ public sealed class MirageExperiment : IExperiment
             MaxTrainingSamples = quick ? 12 : null,
             MaxValidationSamples = quick ? 6 : null,
             Model = quick ? new Methods.ValueModelOptions { Trees = 30 } : new Methods.ValueModelOptions(),
-            PolicyGradient = quick ? new Methods.PolicyGradientOptions { Updates = 4, EpisodesPerUpdate = 8 } : new Methods.PolicyGradientOptions(),
+            PolicyGradient = quick
+                ? new Methods.PolicyGradientOptions { Updates = 4, EpisodesPerUpdate = 8 }
+                : new Methods.PolicyGradientOptions(),
             Seed = (int)(context.Seeds.SeedOf("models") & int.MaxValue),
         };
         var study = new ProvisioningStudy(trace, options);

@@ -23,7 +23,13 @@ internal static class ProvisioningReport
 
     public static RecordTable ValidationTable(IEnumerable<WaitComparison> comparisons)
     {
-        var columns = new List<Column> { new("group", ColumnKind.Text), new("jobs"), new("real_mean", Unit: "h"), new("sim_mean", Unit: "h") };
+        var columns = new List<Column>
+        {
+            new("group", ColumnKind.Text),
+            new("jobs"),
+            new("real_mean", Unit: "h"),
+            new("sim_mean", Unit: "h"),
+        };
         foreach (var level in WaitComparison.Levels)
         {
             var p = "p" + (100 * level).ToString(CultureInfo.InvariantCulture);

@@ -205,7 +205,11 @@ internal static class PolicyGradientTrainer
             var batch = new (List<(double X, int Action)> Steps, double Reward)[options.EpisodesPerUpdate];
             var current = (double[])theta.Clone();
             var update = seeds.Child($"update-{u}");
-            Parallel.For(0, batch.Length, new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = Environment.ProcessorCount }, e =>
+            Parallel.For(0, batch.Length, new ParallelOptions
+            {
+                CancellationToken = cancellation,
+                MaxDegreeOfParallelism = Environment.ProcessorCount,
+            }, e =>
             {
                 var random = update.Stream($"episode-{e}");
                 var explorer = new Explorer(current, value, random, options.TicksPerDecision);

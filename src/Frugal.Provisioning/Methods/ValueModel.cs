@@ -134,7 +134,8 @@ public sealed class ValueModel
         if (samples.Any(s => s.Features.Length != SnapshotFeatures.Length))
             throw new ArgumentException($"every sample needs {SnapshotFeatures.Length} features.");
         var ml = new MLContext(seed);
-        var data = ml.Data.LoadFromEnumerable(samples.Select(s => new Row { Features = s.Features, Label = s.LabelHours }));
+        var data = ml.Data.LoadFromEnumerable(
+            samples.Select(s => new Row { Features = s.Features, Label = s.LabelHours }));
         var split = ml.Data.TrainTestSplit(data, options.HoldOutFraction, seed: seed);
         var minLeaf = Math.Max(1, Math.Min(options.MinimumExamplesPerLeaf, samples.Count / 10));
         // One thread each, so that the same seed gives the same model.

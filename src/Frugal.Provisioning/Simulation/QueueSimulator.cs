@@ -49,7 +49,8 @@ internal sealed class QueueSimulator
             < Now) throw new ArgumentException(
             $"job {job.Id} is submitted at {job.Submit}, before the simulator's clock ({Now}).");
         if (!_pools.TryGetValue(job.Partition, out var pool))
-            throw new KeyNotFoundException($"job {job.Id}: no node pool for partition '{job.Partition}' (pools: {string.Join(", ", _pools.Keys)}).");
+            throw new KeyNotFoundException($"job {job.Id}: no node pool for partition '{job.Partition}' " +
+                $"(pools: {string.Join(", ", _pools.Keys)}).");
         if (job.Nodes
             > pool.Total) throw new ArgumentException(
             $"job {job.Id} asks for {job.Nodes} nodes; its pool '{job.Partition}' has {pool.Total}.");

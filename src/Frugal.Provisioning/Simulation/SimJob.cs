@@ -56,7 +56,12 @@ internal sealed class SimJob
     public static SimJob After(SimJob predecessor, string id, long submit, long limitSeconds, long runtimeSeconds,
         int nodes, double? fixedPriority = null,
         string partition = Traces.SlurmJob.DefaultPartition) =>
-        new(id, submit, limitSeconds, runtimeSeconds, nodes, partition) { AfterAny = predecessor, Eligible = null, FixedPriority = fixedPriority };
+        new(id, submit, limitSeconds, runtimeSeconds, nodes, partition)
+        {
+            AfterAny = predecessor,
+            Eligible = null,
+            FixedPriority = fixedPriority,
+        };
 
     public override string ToString() => $"{Id} ({Nodes} nodes, limit {LimitSeconds} s)";
 }

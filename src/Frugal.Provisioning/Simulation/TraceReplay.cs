@@ -36,7 +36,10 @@ internal static class TraceReplay
     /// runtime.</summary>
     public static SimJob ToSimJob(SlurmJob job)
     {
-        var sim = new SimJob(job.Id, job.Submit, job.LimitSeconds, job.RuntimeSeconds, job.Nodes, job.Partition) { FixedPriority = job.LoggedPriority };
+        var sim = new SimJob(job.Id, job.Submit, job.LimitSeconds, job.RuntimeSeconds, job.Nodes, job.Partition)
+        {
+            FixedPriority = job.LoggedPriority,
+        };
         sim.Eligible = job.Eligible;
         return sim;
     }

@@ -50,7 +50,10 @@ public sealed class SlurmCommands(IReadOnlyDictionary<string, string>? environme
     /// <summary>Submits <paramref name="request"/>; returns the job id.</summary>
     public string Submit(SubmitRequest request)
     {
-        var args = new List<string> { "--parsable", "-J", request.Name, "-N", Text(request.Nodes), "-t", Text(request.LimitMinutes) };
+        var args = new List<string>
+        {
+            "--parsable", "-J", request.Name, "-N", Text(request.Nodes), "-t", Text(request.LimitMinutes),
+        };
         if (request.Tasks is { } tasks) args.AddRange(["-n", Text(tasks)]);
         if (request.AfterAny is { } id) args.Add($"--dependency=afterany:{id}");
         args.AddRange(["--wrap", request.Wrap]);
@@ -103,7 +106,12 @@ public sealed class SlurmCommands(IReadOnlyDictionary<string, string>? environme
 
     private string Run(string command, IEnumerable<string> args)
     {
-        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(command)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         foreach (var a in args) start.ArgumentList.Add(a);
         if (environment is not null)

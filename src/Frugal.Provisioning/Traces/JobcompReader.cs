@@ -72,7 +72,8 @@ internal sealed class JobcompReader : ITraceReader
             f.TryGetValue("EligibleTime", out var e) && e is not ("Unknown" or "None")
             ? Fields.Time(e, source, n, "EligibleTime") : submit;
         var limit = Field("TimeLimit") is "UNLIMITED" or "Partition_Limit"
-            ? throw TraceFormatException.At(source, n, "TimeLimit", $"'{f["TimeLimit"]}' is not a finite time limit, which backfill needs to plan.")
+            ? throw TraceFormatException.At(source, n, "TimeLimit",
+                $"'{f["TimeLimit"]}' is not a finite time limit, which backfill needs to plan.")
             : Fields.Minutes(Field("TimeLimit"), source, n, "TimeLimit");
         return TraceCollector.Job(Field("JobId"), submit, eligible,
             Fields.Time(Field("StartTime"), source, n, "StartTime"),

@@ -48,7 +48,9 @@ internal sealed class MirageLogReader : ITraceReader
                     Fields.Time(f[end], source, n, "End"),
                     Fields.Minutes(f[limit], source, n, "TimelimitR"), Fields.Nodes(f[nodes], source, n, "NNodes"),
                     SlurmJob.DefaultPartition, source, n);
-                return priority is { } p ? job with { LoggedPriority = Fields.Number(f[p], source, n, "Priority") } : job;
+                return priority is { } p
+                    ? job with { LoggedPriority = Fields.Number(f[p], source, n, "Priority") }
+                    : job;
             });
         }
         return collector.Result();

@@ -54,7 +54,9 @@ internal sealed class SacctReader : ITraceReader
                     Fields.Time(f[start], source, n, "Start"), Fields.Time(f[end], source, n, "End"),
                     limitSeconds, Fields.Nodes(f[nodes], source, n, "NNodes"),
                     partition is { } p && f[p].Length > 0 ? f[p] : SlurmJob.DefaultPartition, source, n);
-                return priority is { } q ? job with { LoggedPriority = Fields.Number(f[q], source, n, "Priority") } : job;
+                return priority is { } q
+                    ? job with { LoggedPriority = Fields.Number(f[q], source, n, "Priority") }
+                    : job;
             });
         }
         return collector.Result();

@@ -173,7 +173,8 @@ internal static class Fields
     {
         for (var i = 0; i < header.Count; i++)
             if (string.Equals(header[i], name, StringComparison.OrdinalIgnoreCase)) return i;
-        throw TraceFormatException.At(file, line, name, $"the header has no '{name}' column (it has {string.Join(", ", header)}).");
+        throw TraceFormatException.At(file, line, name,
+            $"the header has no '{name}' column (it has {string.Join(", ", header)}).");
     }
 
     public static int? OptionalColumn(IReadOnlyList<string> header, string name)

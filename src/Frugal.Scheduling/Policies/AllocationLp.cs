@@ -99,7 +99,8 @@ internal sealed class AllocationLp : IDisposable
     {
         if (!Solve())
             throw new InvalidOperationException(
-                $"{_policy}: the GLOP LP solver reported an infeasible problem, which cannot happen for a valid input.");
+                $"{_policy}: the GLOP LP solver reported an infeasible problem, " +
+                "which cannot happen for a valid input.");
     }
 
     /// <summary>The current solution as an allocation; solver noise is clipped to [0, 1] as in Gavel.</summary>

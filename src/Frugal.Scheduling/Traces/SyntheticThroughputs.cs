@@ -21,7 +21,12 @@ internal static class SyntheticThroughputs
             ["Recommendation"] = (0.00057, 0.0000104, 1.0),
         };
 
-    private static readonly Dictionary<string, double> RelativeSpeed = new() { ["v100"] = 1.0, ["p100"] = 0.6, ["k80"] = 0.25 };
+    private static readonly Dictionary<string, double> RelativeSpeed = new()
+    {
+        ["v100"] = 1.0,
+        ["p100"] = 0.6,
+        ["k80"] = 0.25,
+    };
 
     /// <summary>What the model's tables name as their source.</summary>
     public const string Source = "synthetic throughput model";

@@ -85,7 +85,10 @@ public sealed partial class ThroughputTable
     {
         JsonDocument document;
         try { document = JsonDocument.Parse(json); }
-        catch (JsonException e) { throw new TraceFormatException($"{source}:{(e.LineNumber ?? 0) + 1}: not valid JSON: {e.Message}"); }
+        catch (JsonException e)
+        {
+            throw new TraceFormatException($"{source}:{(e.LineNumber ?? 0) + 1}: not valid JSON: {e.Message}");
+        }
 
         using (document)
         {

@@ -92,7 +92,8 @@ public static class TraceFile
     {
         var f = line.Split('\t');
         if (f.Length != Fields.Length)
-            throw new TraceFormatException($"{source}:{lineNumber}: {f.Length} tab-separated fields, expected {Fields.Length} ({string.Join(", ", Fields)}).");
+            throw new TraceFormatException($"{source}:{lineNumber}: {f.Length} tab-separated fields, " +
+                $"expected {Fields.Length} ({string.Join(", ", Fields)}).");
 
         JobType type;
         try { type = JobType.Parse(f[0]); }

@@ -39,7 +39,8 @@ public sealed record TraceGeneratorOptions
     /// The Shockwave artifact's file name for a trace with these options and <paramref name="seed"/>.
     /// </summary>
     public string FileName(ulong seed) => string.Create(CultureInfo.InvariantCulture,
-        $"{Jobs}_{MinDurationHours}_{MaxDurationHours}_{DurationPoints}_{MeanArrivalGapSeconds}_{seed}_{string.Join(",", ModeMix)}_{string.Join(",", ScaleFactorMix)}_multigpu_dynamic.trace");
+        $"{Jobs}_{MinDurationHours}_{MaxDurationHours}_{DurationPoints}_{MeanArrivalGapSeconds}_{seed}_" +
+        $"{string.Join(",", ModeMix)}_{string.Join(",", ScaleFactorMix)}_multigpu_dynamic.trace");
 
     /// <summary>The most jobs a generated trace may have.</summary>
     public const int MaxJobs = 100_000;

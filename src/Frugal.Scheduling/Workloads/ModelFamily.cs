@@ -74,7 +74,8 @@ public readonly record struct JobType(ModelFamily Family, int BatchSize)
             throw new FormatException($"'{text}' is not a job type of the form 'MODEL (batch size N)'.");
         var name = text[..at];
         var family = ModelFamily.All.FirstOrDefault(f => f.Name == name)
-            ?? throw new FormatException($"unknown model '{name}'; known: {string.Join(", ", ModelFamily.All.Select(f => f.Name))}.");
+            ?? throw new FormatException(
+                $"unknown model '{name}'; known: {string.Join(", ", ModelFamily.All.Select(f => f.Name))}.");
         var number = text[(at + marker.Length)..^1];
         if (!int.TryParse(number, System.Globalization.NumberStyles.None,
             System.Globalization.CultureInfo.InvariantCulture, out var batchSize) || batchSize <= 0)

@@ -124,9 +124,12 @@ internal sealed class BayesianOptimizer : IOptimizer
                 $"observed point has {point.Length} coordinates, the box has {_dimensions.Count} dimensions",
                 nameof(point));
         if (point.Any(x => !(x >= 0 && x <= 1)))
-            throw new ArgumentException($"observed point ({string.Join(", ", point)}) is outside the [0, 1] box", nameof(point));
+            throw new ArgumentException(
+                $"observed point ({string.Join(", ", point)}) is outside the [0, 1] box", nameof(point));
         if (!double.IsFinite(observation.Objective) || observation.Constraints.Any(c => !double.IsFinite(c)))
-            throw new ArgumentException($"observation {observation.Objective} [{string.Join(", ", observation.Constraints)}] is not finite", nameof(observation));
+            throw new ArgumentException(
+                $"observation {observation.Objective} [{string.Join(", ", observation.Constraints)}] is not finite",
+                nameof(observation));
         if (_observations.Count > 0 && observation.Constraints.Count != _observations[0].Constraints.Count)
             throw new ArgumentException(
                 $"observation has {observation.Constraints.Count} constraints, earlier ones had " +

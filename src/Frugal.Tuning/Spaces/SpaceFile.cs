@@ -49,7 +49,11 @@ public static class SpaceFile
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            document = JsonDocument.Parse(json, new JsonDocumentOptions
+            {
+                CommentHandling = JsonCommentHandling.Skip,
+                AllowTrailingCommas = true,
+            });
         }
         catch (JsonException e)
         {
@@ -138,7 +142,13 @@ public static class SpaceFile
         if ((@default < min || @default > max) && special.All(s => s.Value != @default))
             throw new SpaceFormatException(source, name, "default",
                 $"{@default} lies outside [{min}, {max}] and is not a special value");
-        return new Knob(name, type, integer ? (object)(long)@default : @default) { Min = min, Max = max, LogScale = log, Special = special };
+        return new Knob(name, type, integer ? (object)(long)@default : @default)
+        {
+            Min = min,
+            Max = max,
+            LogScale = log,
+            Special = special,
+        };
     }
 
     private static List<SpecialValue> ParseSpecial(JsonElement element, bool integer, string source, string name)
@@ -240,7 +250,8 @@ public static class SpaceFile
     {
         foreach (var property in element.EnumerateObject())
             if (!known.Contains(property.Name))
-                throw new SpaceFormatException(source, knob, prefix + property.Name, $"unknown field (known: {string.Join(", ", known)})");
+                throw new SpaceFormatException(source, knob, prefix + property.Name,
+                    $"unknown field (known: {string.Join(", ", known)})");
     }
 }
 
@@ -272,7 +283,8 @@ internal sealed record SpecialJson(object Value, double? Probability);
 
 /// <summary>A space file that breaks the format; the message names the file, the knob and the field.</summary>
 internal sealed class SpaceFormatException(string source, string? knob, string? fieldName, string problem)
-    : BadInputException($"{source}: {(knob is null ? "" : $"knob '{knob}': ")}{(fieldName is null ? "" : $"field '{fieldName}': ")}{problem}")
+    : BadInputException($"{source}: {(knob is null ? "" : $"knob '{knob}': ")}" +
+        $"{(fieldName is null ? "" : $"field '{fieldName}': ")}{problem}")
 {
     public string FileName => source;
     public string? Knob => knob;

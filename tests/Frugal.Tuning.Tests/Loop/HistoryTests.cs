@@ -114,7 +114,11 @@ public sealed class HistoryTests : IDisposable
         using (var target = Target())
             Tuner.Run(target, plan, history);
         var line = File.ReadAllLines(path)[2];
-        foreach (var field in new[] { "\"iteration\":1", "\"configuration\":{", "\"point\":[", "\"metrics\":{", "\"objective\":", "\"failed\":", "\"reason\":", "\"seconds\":", "\"time\":" })
+        foreach (var field in new[]
+        {
+            "\"iteration\":1", "\"configuration\":{", "\"point\":[", "\"metrics\":{", "\"objective\":",
+            "\"failed\":", "\"reason\":", "\"seconds\":", "\"time\":",
+        })
             Assert.Contains(field, line);
     }
 }

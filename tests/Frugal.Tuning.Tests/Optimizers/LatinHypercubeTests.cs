@@ -33,7 +33,8 @@ public class LatinHypercubeTests
             Assert.All(levels, l => Assert.Equal(Math.Round(l), l, 12));
             var counts = levels.GroupBy(l => Math.Round(l)).Select(g => g.Count()).ToArray();
             Assert.Equal(Math.Min(dimension.Levels, 10), counts.Length);
-            Assert.True(counts.Max() - counts.Min() <= 1, $"{dimension.Name}: level counts {string.Join(", ", counts)}");
+            Assert.True(counts.Max() - counts.Min() <= 1,
+                $"{dimension.Name}: level counts {string.Join(", ", counts)}");
         }
     }
 

@@ -145,7 +145,8 @@ public class OptimizerTests
     {
         // Only the corner x, y ≥ 0.9 is feasible and the initial design is skipped: the first model-based suggestions
         // must maximise the probability of feasibility.
-        var optimizer = BayesianOptimizer.WithGaussianProcess(Plane, new RandomStream(5), BayesianOptimizer.GaussianProcessDefaults with { InitialDesign = 0 });
+        var optimizer = BayesianOptimizer.WithGaussianProcess(Plane, new RandomStream(5),
+            BayesianOptimizer.GaussianProcessDefaults with { InitialDesign = 0 });
         double[][] start = [[0.1, 0.1], [0.5, 0.2], [0.2, 0.6], [0.6, 0.6]];
         foreach (var p in start)
             optimizer.Observe(p, new Observation(0, [Math.Max(0.9 - p[0], 0.9 - p[1])]));

@@ -55,8 +55,14 @@ public sealed class PostgresSpaceTests(ITestOutputHelper output)
             var (vartype, min, max, enumvals, boot, context) = (s[1], s[2], s[3], s[4], s[5], s[6]);
             Assert.True((context == "postmaster") == knob.Restart,
                 $"{knob.Name}: restart hint disagrees with context {context}");
-            var expectedType =
-                vartype switch { "integer" => "integer", "real" => "real", "enum" => "categorical", "bool" => "boolean", _ => vartype };
+            var expectedType = vartype switch
+            {
+                "integer" => "integer",
+                "real" => "real",
+                "enum" => "categorical",
+                "bool" => "boolean",
+                _ => vartype,
+            };
             Assert.True(expectedType == knob.Type, $"{knob.Name}: {knob.Type} in the space, {vartype} in PostgreSQL");
             var @default = knob.Json.GetProperty("default");
             switch (knob.Type)

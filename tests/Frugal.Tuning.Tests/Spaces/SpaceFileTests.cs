@@ -92,7 +92,8 @@ public sealed class SpaceFileTests
     {
         Assert.StartsWith("x.json: not valid JSON",
             Assert.Throws<SpaceFormatException>(() => SpaceFile.Parse("{ nope", "x.json")).Message);
-        Assert.Contains("x.json: field 'knobs'", Assert.Throws<SpaceFormatException>(() => SpaceFile.Parse("""{ "name": "e", "knobs": [] }""", "x.json")).Message);
+        Assert.Contains("x.json: field 'knobs'", Assert.Throws<SpaceFormatException>(() =>
+            SpaceFile.Parse("""{ "name": "e", "knobs": [] }""", "x.json")).Message);
         Assert.Contains("x.json: field 'extra': unknown field",
             Assert.Throws<SpaceFormatException>(() =>
             SpaceFile.Parse(Valid.Replace("\"name\": \"demo\"", "\"name\": \"demo\", \"extra\": 1"), "x.json"))

@@ -26,7 +26,10 @@ public sealed class KvTargetTests
     public void ASplitTheStoreRefusesIsAFailedTrial()
     {
         using var target = Tiny();
-        var configuration = new Dictionary<string, object>(KvTarget.Space().DefaultConfiguration()) { ["page_size_bits"] = 20L };
+        var configuration = new Dictionary<string, object>(KvTarget.Space().DefaultConfiguration())
+        {
+            ["page_size_bits"] = 20L,
+        };
         var measurement = target.Evaluate(configuration, default);
         Assert.True(measurement.Failed);
         Assert.Contains("did not start", measurement.Failure);

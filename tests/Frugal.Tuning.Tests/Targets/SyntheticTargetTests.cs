@@ -61,7 +61,10 @@ public sealed class SyntheticTargetTests
         using var target = new SyntheticTarget(new TargetOptions(), new SeedTree(1));
         var function = target.Function;
         Assert.False(target.Evaluate(function.Space.DefaultConfiguration(), default).Failed);
-        var crash = new Dictionary<string, object>(function.OptimalConfiguration()) { [function.EffectiveKnobs[1]] = 1_000_000L };
+        var crash = new Dictionary<string, object>(function.OptimalConfiguration())
+        {
+            [function.EffectiveKnobs[1]] = 1_000_000L,
+        };
         Assert.True(target.Evaluate(crash, default).Failed);
     }
 

@@ -34,7 +34,8 @@ internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCo
         {
             var baseResult = base.Validate();
             if (!baseResult.Successful) return baseResult;
-            if (string.IsNullOrEmpty(Method)) return ValidationResult.Error($"--method: name a method ({string.Join(", ", MethodCatalog.Names)}).");
+            if (string.IsNullOrEmpty(Method)) return ValidationResult.Error(
+                $"--method: name a method ({string.Join(", ", MethodCatalog.Names)}).");
             if (!(Load > 0 && Load <= EpisodeSettings.MaxLoad))
                 return ValidationResult.Error($"--load: {Load.ToString(CultureInfo.InvariantCulture)} " +
                                               $"is not a factor above 0 and at most {EpisodeSettings.MaxLoad}.");

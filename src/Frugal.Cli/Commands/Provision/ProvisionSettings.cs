@@ -175,7 +175,12 @@ internal class ChainSettings : ProvisionSettings
         {
             Methods = methods,
             Loads = loads,
-            Episode = new EpisodeSettings { Pools = NodePools(), Scheduler = Scheduler(), Chain = new ChainSpec(ChainNodes, (long)(ChainHours * 3600)) },
+            Episode = new EpisodeSettings
+            {
+                Pools = NodePools(),
+                Scheduler = Scheduler(),
+                Chain = new ChainSpec(ChainNodes, (long)(ChainHours * 3600)),
+            },
             StrideSeconds = (long)(StrideHours * 3600),
             ProbesPerSample = Probes,
             MaxTrainingSamples = MaxSamples,

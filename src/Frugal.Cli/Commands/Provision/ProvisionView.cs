@@ -23,7 +23,12 @@ internal static class ProvisionView
         table.AddColumn(new TableColumn("KS").RightAligned());
         foreach (var c in validation.Groups)
         {
-            var cells = new List<string> { c.Group, c.Jobs.ToString(CultureInfo.InvariantCulture), Pair(c.RealMeanHours, c.SimulatedMeanHours) };
+            var cells = new List<string>
+            {
+                c.Group,
+                c.Jobs.ToString(CultureInfo.InvariantCulture),
+                Pair(c.RealMeanHours, c.SimulatedMeanHours),
+            };
             cells.AddRange(c.RealQuantileHours.Select((r, i) => Pair(r, c.SimulatedQuantileHours[i])));
             cells.Add(F(c.KsDistance));
             table.AddRow(cells.Select(Markup.Escape).ToArray());
@@ -52,8 +57,8 @@ internal static class ProvisionView
                 $"held-out MAE {F3(t.HeldOutMeanAbsoluteErrorHours)} h, R² {F3(t.HeldOutRSquared)}; saved to {t.Model}",
             PolicyTraining t =>
                 $"pg: {t.Episodes} episodes over a {t.ValueModel} value model; policy parameters " +
-                $"{string.Join(", ", t.PolicyParameters.Select(v => v.ToString("G4", CultureInfo.InvariantCulture)))}; " +
-                $"saved to {t.Model}",
+                $"{string.Join(", ", t.PolicyParameters.Select(v => v.ToString("G4", CultureInfo.InvariantCulture)))}" +
+                $"; saved to {t.Model}",
             _ => throw new ArgumentException($"not a training result: {training.GetType().Name}", nameof(training)),
         }));
 

@@ -71,8 +71,10 @@ internal sealed class TuneVerifyCommand(IAnsiConsole console) : TuneCommand<Tune
         for (var i = 0; i < result.Default.Length; i++) table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture),
             F(result.Default[i]), F(result.Best[i]));
         table.AddRow("median", F(result.MedianDefault), F(result.MedianBest));
-        table.Caption(Markup.Escape($"{result.Objective.Metric}: best is {result.ImprovementPercent.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)} % against the default; " +
-                                    $"it won {result.RoundsWon} of {result.Default.Length} rounds"));
+        table.Caption(Markup.Escape(
+            $"{result.Objective.Metric}: best is " +
+            $"{result.ImprovementPercent.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)} % " +
+            $"against the default; it won {result.RoundsWon} of {result.Default.Length} rounds"));
         console.Write(table);
     }
 }

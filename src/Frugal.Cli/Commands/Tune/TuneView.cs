@@ -21,8 +21,10 @@ internal static class TuneView
             $"(iteration {outcome.Best.Iteration})"))
             .AddColumn("").AddColumn(new TableColumn("default").RightAligned())
                 .AddColumn(new TableColumn("best").RightAligned());
-        table.AddRow(Markup.Escape($"{metric} ({(outcome.Objective.Maximize ? "higher" : "lower")} is better)"), F(outcome.Default.Value), F(outcome.Best.Value));
-        table.AddRow("improvement", "", $"{outcome.ImprovementPercent.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)} %");
+        table.AddRow(Markup.Escape($"{metric} ({(outcome.Objective.Maximize ? "higher" : "lower")} is better)"),
+            F(outcome.Default.Value), F(outcome.Best.Value));
+        table.AddRow("improvement", "",
+            $"{outcome.ImprovementPercent.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)} %");
         table.AddRow("failed trials", "", outcome.Trials.Count(t => t.Failed).ToString(CultureInfo.InvariantCulture));
         var changed =
             outcome.Plan.Space.Knobs.Where(k => !Equals(k.Default, outcome.Best.Configuration[k.Name])).ToArray();
@@ -38,7 +40,8 @@ internal static class TuneView
     public static void Comparison(IAnsiConsole console, IReadOnlyList<MethodSummary> summaries)
     {
         var table = new Table().AddColumn("method");
-        foreach (var heading in new[] { "median best", "mean best [[95% CI]]", "trials ratio", "reached" }) table.AddColumn(new TableColumn(heading).RightAligned());
+        foreach (var heading in new[] { "median best", "mean best [[95% CI]]", "trials ratio", "reached" })
+            table.AddColumn(new TableColumn(heading).RightAligned());
         foreach (var s in summaries)
         {
             var last = s.Band[^1];
@@ -60,7 +63,9 @@ internal static class TuneView
             .AddColumn("knob").AddColumn("type").AddColumn("range or values").AddColumn("default").AddColumn("special");
         foreach (var k in space.Knobs)
             table.AddRow(Markup.Escape(k.Name), k.Type.ToString().ToLowerInvariant() + (k.LogScale ? " (log)" : ""),
-                Markup.Escape(k.IsNumeric ? $"[{Format.Parameter(k.Min)}, {Format.Parameter(k.Max)}]{(k.Unit is null ? "" : " " + k.Unit)}" : k.Choices > 0 && k.Type == KnobType.Categorical ? string.Join(", ", k.Values) : "true, false"),
+                Markup.Escape(k.IsNumeric
+                    ? $"[{Format.Parameter(k.Min)}, {Format.Parameter(k.Max)}]{(k.Unit is null ? "" : " " + k.Unit)}"
+                    : k.Choices > 0 && k.Type == KnobType.Categorical ? string.Join(", ", k.Values) : "true, false"),
                 Markup.Escape(Format.Parameter(k.Default)),
                 Markup.Escape(
                     string.Join(", ",

@@ -112,7 +112,9 @@ internal sealed class KvTarget : ITuningTarget
                 var settings = new YcsbSettings(_records, ValueBytes, threads, _duration);
                 YcsbRunner.Load(store, settings, cancellation);
                 var seeds = _seeds.Child($"trial-{trial}");
-                if (_warmup > TimeSpan.Zero) YcsbRunner.Run(store, _workload, settings with { Duration = _warmup }, seeds.Child("warmup"), cancellation: cancellation);
+                if (_warmup > TimeSpan.Zero)
+                    YcsbRunner.Run(store, _workload, settings with { Duration = _warmup }, seeds.Child("warmup"),
+                        cancellation: cancellation);
                 var runs = Enumerable.Range(0, _repeats)
                     .Select(r =>
                         YcsbRunner.Run(store, _workload, settings, seeds.Child($"run-{r}"), cancellation: cancellation))

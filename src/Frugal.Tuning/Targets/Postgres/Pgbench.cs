@@ -55,7 +55,8 @@ internal sealed partial class Pgbench(string executable, IReadOnlyList<string> c
         {
             var arguments = new List<string>(clientArguments)
             {
-                "-c", Text(clients), "-j", Text(threads), "-T", Text(seconds), "-l", $"--log-prefix={Path.Combine(logFolder, "tx")}",
+                "-c", Text(clients), "-j", Text(threads), "-T", Text(seconds), "-l",
+                $"--log-prefix={Path.Combine(logFolder, "tx")}",
             };
             if (workload == PgbenchWorkload.SelectOnly) arguments.Add("-S");
             arguments.Add("postgres");

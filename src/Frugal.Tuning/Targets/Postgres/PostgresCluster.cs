@@ -137,7 +137,8 @@ internal sealed partial class PostgresCluster : IDisposable
             throw new PostgresException($"the server did not start: {FailureLine(logStart, result)}");
         }
         ReadPostmasterPid();
-        if (postmasterPid is null) throw new PostgresException($"the server started but wrote no PID to {Path.Combine(DataDirectory, "postmaster.pid")}.");
+        if (postmasterPid is null) throw new PostgresException(
+            $"the server started but wrote no PID to {Path.Combine(DataDirectory, "postmaster.pid")}.");
     }
 
     /// <summary>
@@ -194,7 +195,8 @@ internal sealed partial class PostgresCluster : IDisposable
     {
         var sql = new System.Text.StringBuilder("ALTER SYSTEM RESET ALL;\n");
         foreach (var (name, value) in settings)
-            sql.Append(CultureInfo.InvariantCulture, $"ALTER SYSTEM SET {Identifier(name)} = '{value.Replace("'", "''", StringComparison.Ordinal)}';\n");
+            sql.Append(CultureInfo.InvariantCulture,
+                $"ALTER SYSTEM SET {Identifier(name)} = '{value.Replace("'", "''", StringComparison.Ordinal)}';\n");
         Sql(sql.ToString(), cancellation);
         return Activate(cancellation);
     }

@@ -140,7 +140,11 @@ internal sealed class SyntheticFunction
         return knob.Type switch
         {
             KnobType.Integer when !knob.LogScale && i % 2 == 0 =>
-                knob with { Default = (long)knob.Round(knob.ValueAt(random.NextDouble())), Special = [new SpecialValue(0, null)] },
+                knob with
+                {
+                    Default = (long)knob.Round(knob.ValueAt(random.NextDouble())),
+                    Special = [new SpecialValue(0, null)],
+                },
             KnobType.Integer => knob with { Default = (long)knob.Round(knob.ValueAt(0.9 * random.NextDouble())) },
             KnobType.Real => knob with { Default = knob.Round(knob.ValueAt(random.NextDouble())) },
             KnobType.Categorical => knob with { Default = knob.Values[random.Next(knob.Values.Count)] },
