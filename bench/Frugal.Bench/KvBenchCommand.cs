@@ -127,24 +127,24 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
                     $"choose from {string.Join(", ", StoreNames.Concat(ExtraStoreNames))}.");
             try
             {
-                if (Workloads.Length
-                    == 0) return ValidationResult.Error("--workload: name at least one of A, B, C, D, F.");
+                if (Workloads.Length == 0)
+                    return ValidationResult.Error("--workload: name at least one of A, B, C, D, F.");
             }
             catch (UnknownNameException e)
             {
                 return ValidationResult.Error($"--workload: {e.Message}.");
             }
             if (Records < 1) return ValidationResult.Error($"--records: {Records} must be at least 1.");
-            if (Seconds is <= 0
-                or > 86_400) return ValidationResult.Error($"--seconds: {Seconds} is not in (0, 86400].");
+            if (Seconds is <= 0 or > 86_400)
+                return ValidationResult.Error($"--seconds: {Seconds} is not in (0, 86400].");
             if (Threads is < 1 or > 64) return ValidationResult.Error($"--threads: {Threads} is not in [1, 64].");
             if (Fractions.Length == 0 || Fractions.Any(f => f is not (> 0 and <= 4)))
                 return ValidationResult.Error(
                     $"--memory-fraction: '{MemoryFraction}': each fraction must be a number in (0, 4].");
-            if (InProcess
-                && Fractions.Length != 1) return ValidationResult.Error("--memory-fraction: one fraction per process.");
-            if (ValueBytes is < 8
-                or > 4096) return ValidationResult.Error($"--value-bytes: {ValueBytes} is not in [8, 4096].");
+            if (InProcess && Fractions.Length != 1)
+                return ValidationResult.Error("--memory-fraction: one fraction per process.");
+            if (ValueBytes is < 8 or > 4096)
+                return ValidationResult.Error($"--value-bytes: {ValueBytes} is not in [8, 4096].");
             return Theta is < 0 or >= 1 ? ValidationResult.Error($"--theta: {Theta} is not in [0, 1).")
                 : ValidationResult.Success();
         }
@@ -237,8 +237,8 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         var json = Path.Combine(scratch, $"{store}-{Invariant(fraction)}.json");
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self)
-            == "dotnet") start.ArgumentList.Add(typeof(KvBenchCommand).Assembly.Location);
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            start.ArgumentList.Add(typeof(KvBenchCommand).Assembly.Location);
         string[] args =
         [
             "kv", "bench", "--in-process", "--stores", store, "--workload", settings.Workload,
@@ -250,12 +250,12 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         ];
         foreach (var arg in args) start.ArgumentList.Add(arg);
         // The child only needs to know whether to sample a timeline; it draws nothing.
-        if (settings.Plots
-            is not null) foreach (var arg in new[] { "--plots", settings.Plots }) start.ArgumentList.Add(arg);
+        if (settings.Plots is not null)
+            foreach (var arg in new[] { "--plots", settings.Plots }) start.ArgumentList.Add(arg);
         using var child = Process.Start(start)!;
         child.WaitForExit();
-        if (child.ExitCode
-            != 0) throw new InvalidOperationException($"the {store} run failed (exit code {child.ExitCode}).");
+        if (child.ExitCode != 0)
+            throw new InvalidOperationException($"the {store} run failed (exit code {child.ExitCode}).");
         // A sweep loads every store at every budget: free each one's disk before the next.
         var directory = Path.Combine(scratch, $"{store}-{Invariant(fraction)}");
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);

@@ -168,8 +168,8 @@ internal sealed class LocalSlurm : IDisposable
             string? cwd;
             try
             {
-                if (!File.ReadAllText(Path.Combine(entry, "comm"))
-                    .StartsWith("slurmstepd", StringComparison.Ordinal)) continue;
+                if (!File.ReadAllText(Path.Combine(entry, "comm")).StartsWith("slurmstepd", StringComparison.Ordinal))
+                    continue;
                 cwd = new FileInfo(Path.Combine(entry, "cwd")).LinkTarget;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -29,9 +29,8 @@ public static class CrashChild
                 else store.Upsert(key, ValueOf(key, round));
             }
             var checkpoint = store.Checkpoint();
-            if (!reclaim
-                && checkpoint.Sequence
-                != round) throw new InvalidOperationException($"checkpoint {checkpoint.Sequence} after round {round}");
+            if (!reclaim && checkpoint.Sequence != round)
+                throw new InvalidOperationException($"checkpoint {checkpoint.Sequence} after round {round}");
             Console.Out.WriteLine($"checkpoint {round}");
             Console.Out.Flush();
         }

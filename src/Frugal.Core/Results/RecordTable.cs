@@ -36,9 +36,8 @@ public sealed class RecordTable
         if (Columns.Count == 0) throw new ArgumentException("a record table needs at least one column.",
             nameof(columns));
         var duplicate = Columns.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate
-            is not null) throw new ArgumentException($"column '{duplicate.Key}' appears twice in table '{name}'.",
-            nameof(columns));
+        if (duplicate is not null)
+            throw new ArgumentException($"column '{duplicate.Key}' appears twice in table '{name}'.", nameof(columns));
     }
 
     /// <summary>The table's name, unique within a result.</summary>
@@ -73,9 +72,8 @@ public sealed class RecordTable
     public double[] Numbers(string column)
     {
         var i = IndexOf(column);
-        if (Columns[i].Kind
-            != ColumnKind.Number) throw new InvalidOperationException(
-            $"column '{column}' of table '{Name}' holds text.");
+        if (Columns[i].Kind != ColumnKind.Number)
+            throw new InvalidOperationException($"column '{column}' of table '{Name}' holds text.");
         return _rows.Where(r => r[i] is not null).Select(r => (double)r[i]!).ToArray();
     }
 

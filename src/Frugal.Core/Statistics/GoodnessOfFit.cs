@@ -94,8 +94,8 @@ internal static class GoodnessOfFit
         {
             var term = sign * Math.Exp(-2 * j * j * lambda * lambda);
             sum += term;
-            if (Math.Abs(term) <= 1e-10 * Math.Abs(sum)
-                || Math.Abs(term) <= 1e-12 * previous) return Math.Clamp(2 * sum, 0, 1);
+            if (Math.Abs(term) <= 1e-10 * Math.Abs(sum) || Math.Abs(term) <= 1e-12 * previous)
+                return Math.Clamp(2 * sum, 0, 1);
             sign = -sign;
             previous = Math.Abs(term);
         }

@@ -49,9 +49,8 @@ internal static class SnapshotFeatures
     /// <summary>Flattens a full history with the chain's current tuples appended to every row.</summary>
     public static float[] Flatten(IReadOnlyList<float[]> history, JobTuple predecessor, JobTuple successor)
     {
-        if (history.Count
-            != HistoryLength) throw new ArgumentException(
-            $"a decision needs {HistoryLength} snapshots, not {history.Count}.");
+        if (history.Count != HistoryLength)
+            throw new ArgumentException($"a decision needs {HistoryLength} snapshots, not {history.Count}.");
         var x = new float[Length];
         for (var r = 0; r < HistoryLength; r++)
         {

@@ -25,8 +25,8 @@ internal static class WaitValidation
 
     public static List<WaitComparison> Compare(IReadOnlyList<SlurmJob> trace, IReadOnlyList<SimJob> simulated)
     {
-        if (trace.Count
-            != simulated.Count) throw new ArgumentException("the replay must hold one simulated job per traced job.");
+        if (trace.Count != simulated.Count)
+            throw new ArgumentException("the replay must hold one simulated job per traced job.");
         var result = new List<WaitComparison> { Group("all", Enumerable.Range(0, trace.Count), trace, simulated) };
         foreach (var (name, min, max) in Buckets)
         {

@@ -52,8 +52,8 @@ public sealed class ChainWatcher(SlurmCommands slurm, IProvisioningMethod method
             var now = _options.Clock();
             var queue = slurm.Queue();
             var predecessor = queue.FirstOrDefault(j => j.Id == predecessorId);
-            if (predecessor is null
-                || !(predecessor.IsPending || predecessor.IsRunning)) return slurm.Submit(successor);
+            if (predecessor is null || !(predecessor.IsPending || predecessor.IsRunning))
+                return slurm.Submit(successor);
             var others = queue.Where(j => j.Id != predecessorId).ToList();
             history.Record(
                 SnapshotFeatures.Snapshot(others.Where(j => j.IsPending).Select(j => AsSimJob(j, started: false)),
@@ -68,8 +68,8 @@ public sealed class ChainWatcher(SlurmCommands slurm, IProvisioningMethod method
                     () => SnapshotFeatures.Flatten(history.Rows(), JobTuple.Predecessor(p, now),
                         JobTuple.Successor(chain)));
                 // Learned methods need a full 24-hour history; until then only the deadline submits.
-                if ((history.IsFull || !MethodCatalog.IsLearned(method.Name))
-                    && method.ShouldSubmit(context)) return slurm.Submit(successor);
+                if ((history.IsFull || !MethodCatalog.IsLearned(method.Name)) && method.ShouldSubmit(context))
+                    return slurm.Submit(successor);
             }
             tick++;
             if (cancellation.WaitHandle.WaitOne(_options.Interval)) cancellation.ThrowIfCancellationRequested();

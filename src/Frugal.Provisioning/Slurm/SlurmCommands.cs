@@ -120,8 +120,8 @@ public sealed class SlurmCommands(IReadOnlyDictionary<string, string>? environme
         var stderr = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode
-            != 0) throw new SlurmException($"{command} exited with {process.ExitCode}: {stderr.Result.Trim()}");
+        if (process.ExitCode != 0)
+            throw new SlurmException($"{command} exited with {process.ExitCode}: {stderr.Result.Trim()}");
         return output;
     }
 

@@ -28,8 +28,8 @@ public static class ScheduleInputs
     public static Sourced<ThroughputTable> Throughputs(string? path)
     {
         if (path is not null) return new(ThroughputTable.Read(path), path);
-        if (ReferenceData.Locate("shockwave")
-            is { } data) return new(ThroughputTable.Read(Path.Combine(data, TaccThroughputs)), TaccThroughputs);
+        if (ReferenceData.Locate("shockwave") is { } data)
+            return new(ThroughputTable.Read(Path.Combine(data, TaccThroughputs)), TaccThroughputs);
         return new(SyntheticThroughputs.Create(), "synthetic throughput model (reference data absent)");
     }
 
@@ -43,8 +43,8 @@ public static class ScheduleInputs
     public static Sourced<IReadOnlyList<JobSpec>> Trace(string? path, ThroughputTable throughputs, SeedTree seeds)
     {
         if (path is not null) return new(TraceFile.Read(path), Path.GetFileName(path));
-        if (ReferenceData.Locate("shockwave")
-            is { } data) return new(TraceFile.Read(Path.Combine(data, CanonicalTrace)), CanonicalTrace);
+        if (ReferenceData.Locate("shockwave") is { } data)
+            return new(TraceFile.Read(Path.Combine(data, CanonicalTrace)), CanonicalTrace);
         var options = new TraceGeneratorOptions();
         return new(new TraceGenerator(throughputs, options).Generate(seeds),
             $"generated ({options.FileName(seeds.MasterSeed)})");

@@ -93,14 +93,12 @@ public sealed partial class ThroughputTable
         using (document)
         {
             var entries = new Dictionary<(string, string, int), Entry>();
-            if (document.RootElement.ValueKind
-                != JsonValueKind.Object) throw new TraceFormatException(
-                $"{source}: expected an object of worker types.");
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new TraceFormatException($"{source}: expected an object of worker types.");
             foreach (var worker in document.RootElement.EnumerateObject())
             {
-                if (worker.Value.ValueKind
-                    != JsonValueKind.Object) throw new TraceFormatException(
-                    $"{source}: [{worker.Name}]: expected an object of job types.");
+                if (worker.Value.ValueKind != JsonValueKind.Object)
+                    throw new TraceFormatException($"{source}: [{worker.Name}]: expected an object of job types.");
                 foreach (var job in worker.Value.EnumerateObject())
                 {
                     var where = $"{source}: [{worker.Name}][{job.Name}]";
@@ -122,8 +120,8 @@ public sealed partial class ThroughputTable
                             (NonNegative(other.Value[0], $"{where}[{other.Name}][0]"),
                             NonNegative(other.Value[1], $"{where}[{other.Name}][1]"));
                     }
-                    if (isolated
-                        is null) throw new TraceFormatException($"{where}: no isolated throughput (\"null\").");
+                    if (isolated is null)
+                        throw new TraceFormatException($"{where}: no isolated throughput (\"null\").");
                     entries[(worker.Name, jobType, scaleFactor)] = new Entry(isolated.Value, colocated);
                 }
             }

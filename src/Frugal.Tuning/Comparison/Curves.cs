@@ -14,9 +14,8 @@ internal static class Curves
         double? best = null;
         for (var i = 0; i < trials.Count; i++)
         {
-            if (!trials[i].Failed
-                && (best is not { } b || (maximize ? trials[i].Value > b : trials[i].Value < b))) best =
-                trials[i].Value;
+            if (!trials[i].Failed && (best is not { } b || (maximize ? trials[i].Value > b : trials[i].Value < b)))
+                best = trials[i].Value;
             curve[i] = best ?? trials[i].Value;
         }
         return curve;

@@ -16,8 +16,8 @@ public sealed record RunIdentity(string Target, string Space, string SpaceFinger
         if (SystemDifference(other.Target, other.Space, other.SpaceFingerprint) is { } difference) return difference;
         if (Method != other.Method) return $"method {Method}, not {other.Method}";
         if (Seed != other.Seed) return $"seed {Seed}, not {other.Seed}";
-        if (Objective != other.Objective
-            || Maximize != other.Maximize) return $"objective {Objective}, not {other.Objective}";
+        if (Objective != other.Objective || Maximize != other.Maximize)
+            return $"objective {Objective}, not {other.Objective}";
         return null;
     }
 

@@ -22,9 +22,8 @@ public sealed class SearchSpace
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (knobs.Count == 0) throw new ArgumentException($"space '{name}' has no knobs.", nameof(knobs));
         var duplicate = knobs.GroupBy(k => k.Name).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate
-            is not null) throw new ArgumentException($"space '{name}': knob '{duplicate.Key}' appears twice.",
-            nameof(knobs));
+        if (duplicate is not null)
+            throw new ArgumentException($"space '{name}': knob '{duplicate.Key}' appears twice.", nameof(knobs));
         Name = name;
         Knobs = knobs;
         Description = description;

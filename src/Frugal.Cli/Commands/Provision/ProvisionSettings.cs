@@ -70,8 +70,8 @@ internal class ProvisionSettings : GlobalSettings
     {
         var global = base.Validate();
         if (!global.Successful) return global;
-        if (ProcessorsPerNode
-            < 1) return ValidationResult.Error($"--procs-per-node: {ProcessorsPerNode} must be at least 1.");
+        if (ProcessorsPerNode < 1)
+            return ValidationResult.Error($"--procs-per-node: {ProcessorsPerNode} must be at least 1.");
         if (!TraceReaders.Formats.Contains(Format))
             return ValidationResult.Error($"--format: {TraceReaders.Formats.Unknown([Format]).Message}");
         try

@@ -66,8 +66,8 @@ internal sealed class TuneRunCommand(IAnsiConsole console) : TuneCommand<TuneRun
         var maximize = target.Objective.Maximize;
         string Describe(TrialRecord trial)
         {
-            if (!trial.Failed
-                && (best is null || (maximize ? trial.Value > best.Value : trial.Value < best.Value))) best = trial;
+            if (!trial.Failed && (best is null || (maximize ? trial.Value > best.Value : trial.Value < best.Value)))
+                best = trial;
             var changed = plan.ChangedKnobs(trial.Configuration);
             if (changed.Length > 80) changed = changed[..77] + "...";
             var value = trial.Failed ? "failed" : TuneView.Number(trial.Value);

@@ -116,8 +116,8 @@ internal class TuneSettings : TargetSettings
     {
         var global = base.Validate();
         if (!global.Successful) return global;
-        if (Iterations is < 1
-            or > 100_000) return ValidationResult.Error($"--iterations: {Iterations} must lie in [1, 100000].");
+        if (Iterations is < 1 or > 100_000)
+            return ValidationResult.Error($"--iterations: {Iterations} must lie in [1, 100000].");
         return ValidationResult.Success();
     }
 

@@ -37,9 +37,8 @@ internal sealed partial class Pgbench(string executable, IReadOnlyList<string> c
         var result =
             ToolProcess.Run(executable, [.. clientArguments, "-i", "-q", "-s", Text(scale), "postgres"],
             new ToolRunOptions(), cancellation);
-        if (result.ExitCode
-            != 0) throw new PgbenchException(
-            $"pgbench -i -s {scale} failed (exit {result.ExitCode}): {result.LastLine()}");
+        if (result.ExitCode != 0)
+            throw new PgbenchException($"pgbench -i -s {scale} failed (exit {result.ExitCode}): {result.LastLine()}");
     }
 
     /// <summary>
@@ -64,8 +63,8 @@ internal sealed partial class Pgbench(string executable, IReadOnlyList<string> c
             var result =
                 ToolProcess.Run(executable, arguments,
                 new ToolRunOptions(Timeout: TimeSpan.FromSeconds(seconds + 120)), cancellation);
-            if (result.ExitCode
-                != 0) throw new PgbenchException($"pgbench failed (exit {result.ExitCode}): {result.LastLine()}");
+            if (result.ExitCode != 0)
+                throw new PgbenchException($"pgbench failed (exit {result.ExitCode}): {result.LastLine()}");
             var (tps, transactions) = ParseSummary(result.Output);
             var latencies =
                 Directory.EnumerateFiles(logFolder).SelectMany(File.ReadLines).Select(TransactionLatencyMs).ToArray();

@@ -231,9 +231,8 @@ internal sealed partial class PostgresCluster : IDisposable
         var deadline = Stopwatch.StartNew();
         while (Sql("SELECT pg_conf_load_time();", cancellation).Trim() == before)
         {
-            if (deadline.Elapsed
-                > TimeSpan.FromSeconds(10)) throw new PostgresException(
-                "the server did not reload its configuration within 10 s.");
+            if (deadline.Elapsed > TimeSpan.FromSeconds(10))
+                throw new PostgresException("the server did not reload its configuration within 10 s.");
             Thread.Sleep(10);
         }
     }
@@ -313,8 +312,8 @@ internal sealed partial class PostgresCluster : IDisposable
 
     private static void Require(ToolResult result, string tool)
     {
-        if (result.ExitCode
-            != 0) throw new PostgresException($"{tool} failed (exit {result.ExitCode}): {result.LastLine()}");
+        if (result.ExitCode != 0)
+            throw new PostgresException($"{tool} failed (exit {result.ExitCode}): {result.LastLine()}");
     }
 
     private void ReadPostmasterPid()
