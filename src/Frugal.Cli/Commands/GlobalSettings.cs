@@ -39,6 +39,12 @@ internal class GlobalSettings : CommandSettings
     protected virtual bool WritesOutputFolder => false;
 
     /// <summary>
+    /// The option that sets <paramref name="setting"/> (a library's name for a setting, as in
+    /// <see cref="Core.Errors.BadInputException.Setting"/>), or null; see <see cref="SettingCommand{TSettings}"/>.
+    /// </summary>
+    public virtual string? OptionFor(string setting) => null;
+
+    /// <summary>
     /// Checks the seed, and that what <c>--out</c> and <c>--json PATH</c> name can be written, before any work starts:
     /// a run must not compute for an hour and then fail to save its results.
     /// </summary>

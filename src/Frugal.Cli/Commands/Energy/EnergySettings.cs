@@ -94,29 +94,14 @@ internal class EnergySettings : GlobalSettings
             Environment.SpecialFolderOption.Create),
         "frugal", "energy");
 
-    /// <summary>The option that sets <paramref name="setting"/>, or null.</summary>
-    public virtual string? OptionFor(string setting) => OptionsBySetting.GetValueOrDefault(setting);
+    /// <inheritdoc/>
+    public override string? OptionFor(string setting) => OptionsBySetting.GetValueOrDefault(setting);
 }
 
 /// <summary>An energy command: adds the option at fault to the library's bad-input errors.</summary>
 /// <typeparam name="TSettings">The command's options.</typeparam>
-internal abstract class EnergyCommand<TSettings> : Command<TSettings> where TSettings : EnergySettings
+internal abstract class EnergyCommand<TSettings> : SettingCommand<TSettings> where TSettings : EnergySettings
 {
-    public sealed override int Execute(CommandContext context, TSettings settings, CancellationToken cancellation)
-    {
-        try
-        {
-            return Run(settings, cancellation);
-        }
-        catch (BadInputException e) when (e.Setting is { } setting && settings.OptionFor(setting) is { } option)
-        {
-            throw new BadInputException($"{option}: {e.Message}", setting, e);
-        }
-    }
-
-    /// <summary>The command's work; returns the exit code.</summary>
-    protected abstract int Run(TSettings settings, CancellationToken cancellation);
-
     /// <summary>
     /// Runs <paramref name="work"/> on the opened device; with clock changes allowed, also restores the clocks on
     /// SIGINT/SIGTERM, and always when the work ends, whether it succeeded or failed.

@@ -74,10 +74,8 @@ internal class TargetSettings : GlobalSettings
         return (entry, Space is null ? entry.DefaultSpace(Options()) : SpaceFile.Load(Space));
     }
 
-    /// <summary>
-    /// The option that sets <paramref name="setting"/> (the tuning library's name for a setting), or null.
-    /// </summary>
-    public virtual string? OptionFor(string setting) => OptionsBySetting.GetValueOrDefault(setting);
+    /// <inheritdoc/>
+    public override string? OptionFor(string setting) => OptionsBySetting.GetValueOrDefault(setting);
 }
 
 /// <summary>What the commands that search take besides the target: the trial budget and LlamaTune's settings.</summary>
