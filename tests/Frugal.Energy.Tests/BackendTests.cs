@@ -63,6 +63,58 @@ public sealed class BackendTests : IDisposable
         Assert.Equal([729.6, 1220, 2201.6], grid.CpuMHz);
     }
 
+    private void WriteFiles(Dictionary<string, string> files)
+    {
+        foreach (var (path, value) in files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(_root, path))!);
+            File.WriteAllText(Path.Combine(_root, path), value);
+        }
+    }
+
+    private async Task<Measurement> MeasureJetson()
+    {
+        using var device = DeviceCatalog.Devices.Get("jetson")(Options(allow: false));
+        return await device.MeasureAsync(new Workload("vision", 4), 0.12);
+    }
+
+    [Fact]
+    public async Task JetsonOrinPowerIsTheSumOfItsComponentRails()
+    {
+        WriteTree();
+        const string hwmon = "sys/bus/i2c/drivers/ina3221/1-0040/hwmon/hwmon3";
+        WriteFiles(new()
+        {
+            [$"{hwmon}/in1_label"] = "VDD_GPU_SOC", [$"{hwmon}/in1_input"] = "5000", [$"{hwmon}/curr1_input"] = "2000",
+            [$"{hwmon}/in2_label"] = "VDD_CPU_CV", [$"{hwmon}/in2_input"] = "5000", [$"{hwmon}/curr2_input"] = "400",
+            // The board input carries the same power again; not a component.
+            [$"{hwmon}/in3_label"] = "VIN_SYS_5V0", [$"{hwmon}/in3_input"] = "5000", [$"{hwmon}/curr3_input"] = "3000",
+            ["sys/bus/i2c/drivers/ina3221/1-0041/hwmon/hwmon4/in1_label"] = "NC",
+        });
+        var m = await MeasureJetson();
+        Assert.Equal(12, m.PowerW, 9);
+        Assert.Equal("ina3221 VDD_GPU_SOC+VDD_CPU_CV", m.Sensor);
+        Assert.True(double.IsNaN(m.EnergyPerQueryJ));
+        Assert.Equal(1300.5, m.Clocks.GpuMHz);
+    }
+
+    [Fact]
+    public async Task JetsonTx2PowerIsItsTotalInputRailAndABoardWithoutRailsSaysSo()
+    {
+        WriteTree();
+        Assert.True(double.IsNaN((await MeasureJetson()).PowerW));
+        Assert.Equal("none (no INA3221 rails)", (await MeasureJetson()).Sensor);
+        const string iio = "sys/bus/i2c/drivers/ina3221x/0-0041/iio:device1";
+        WriteFiles(new()
+        {
+            [$"{iio}/rail_name_0"] = "VDD_IN", [$"{iio}/in_power0_input"] = "7000",
+            [$"{iio}/rail_name_1"] = "VDD_SYS_GPU", [$"{iio}/in_power1_input"] = "3000",
+        });
+        var m = await MeasureJetson();
+        Assert.Equal(7, m.PowerW, 9);
+        Assert.Equal("ina3221 VDD_IN", m.Sensor);
+    }
+
     [Fact]
     public async Task RealBackendsRefuseWritesWithoutTheFlagAndChangeNothing()
     {

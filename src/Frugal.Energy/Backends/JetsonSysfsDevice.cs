@@ -7,19 +7,22 @@ namespace Frugal.Energy.Backends;
 /// A Jetson board through sysfs and debugfs (design §6): GPU devfreq (Hz), EMC clock (Hz, locked with
 /// <c>mrq_rate_locked</c>), CPU cpufreq (kHz). Read-only unless writes are allowed; then the original min/max
 /// frequencies, governors and EMC lock are journalled before the first write and put back by <see
-/// cref="RestoreAsync"/>. The root folder is "/" on a board, a fake tree in tests. Power is read by tegrastats,
-/// which this backend does not run: its measurements carry clocks only.
+/// cref="RestoreAsync"/>. The root folder is "/" on a board, a fake tree in tests. Power comes from the board's
+/// INA3221 rails (<see cref="JetsonPowerRails"/>), sampled every 50 ms as tegrastats does; the backend runs no model,
+/// so latency and energy per query stay unknown.
 /// </summary>
 public sealed class JetsonSysfsDevice : IEnergyDevice
 {
     private const string DevfreqRoot = "sys/devices/gpu.0/devfreq";
     private const string Emc = "sys/kernel/debug/bpmp/debug/clk/emc";
     private const string Cpus = "sys/devices/system/cpu";
+    private static readonly TimeSpan PowerSamplePeriod = TimeSpan.FromMilliseconds(50);
 
     private readonly string _root;
     private readonly string _gpu;
     private readonly string[] _cpus;
     private readonly WritePermission _permission;
+    private readonly JetsonPowerRails? _power;
 
     /// <summary>Opens the board under <paramref name="root"/>; restores a journal left by an earlier run if writes are
     /// allowed.</summary>
@@ -36,6 +39,7 @@ public sealed class JetsonSysfsDevice : IEnergyDevice
             .Where(d => Directory.Exists(System.IO.Path.Combine(d, "cpufreq")))
             .Select(d => System.IO.Path.GetRelativePath(root, d)).Order(StringComparer.Ordinal)];
         Identity = System.IO.Path.GetFileName(_gpu);
+        _power = JetsonPowerRails.Discover(root);
         _permission = permission(Identity);
         if (_permission.Allowed && _permission.Journal.Exists)
             RestoreFrom(ClockJournal.Load(_permission.Journal.Path, Name, Identity).Entries);
@@ -59,7 +63,7 @@ public sealed class JetsonSysfsDevice : IEnergyDevice
             ? Numbers(possible).Select(hz => hz / 1e6).Order().ToArray()
             : [Number($"{Emc}/rate") / 1e6];
         return new DeviceDescription($"jetson {Identity}", new KnobGrid("jetson", gpu, memory, cpu, [1, 2, 4, 8, 16]),
-            "none (tegrastats)", _permission.Allowed);
+            Sensor, _permission.Allowed);
     }
 
     /// <inheritdoc />
@@ -94,11 +98,29 @@ public sealed class JetsonSysfsDevice : IEnergyDevice
     public async Task<Measurement> MeasureAsync(Workload workload, double windowSeconds,
         CancellationToken cancellation = default)
     {
-        await Task.Delay(TimeSpan.FromSeconds(windowSeconds), cancellation);
+        var watts = await MeanPowerAsync(TimeSpan.FromSeconds(windowSeconds), cancellation);
         var clocks = new HardwareConfig(Number($"{_gpu}/cur_freq") / 1e6, Number($"{Emc}/rate") / 1e6,
             _cpus.Length > 0 ? Number($"{_cpus[0]}/cpufreq/scaling_cur_freq") / 1e3 : double.NaN, workload.Batch);
-        return new Measurement(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, windowSeconds,
-            "none (tegrastats)", clocks);
+        return new Measurement(double.NaN, double.NaN, double.NaN, watts, double.NaN, windowSeconds, Sensor, clocks);
+    }
+
+    private string Sensor => _power?.Sensor ?? "none (no INA3221 rails)";
+
+    /// <summary>The rails' mean over <paramref name="window"/>, one sample per period; NaN on a board without
+    /// rails.</summary>
+    private async Task<double> MeanPowerAsync(TimeSpan window, CancellationToken cancellation)
+    {
+        if (_power is null)
+        {
+            await Task.Delay(window, cancellation);
+            return double.NaN;
+        }
+        var samples = new List<double> { _power.Watts() };
+        using var timer = new PeriodicTimer(PowerSamplePeriod);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < window && await timer.WaitForNextTickAsync(cancellation))
+            samples.Add(_power.Watts());
+        return samples.Average();
     }
 
     /// <inheritdoc />

@@ -16,7 +16,7 @@ namespace Frugal.Cli.Commands.Energy;
 /// <summary>
 /// <c>frugal energy replay --fine-tune</c>: design App. D on the simulator: inference at max clocks with a batch of 16,
 /// SLO 250 ms for 30 s then 700 ms, fine-tuning steps admitted only where the predicted worst-case latency meets the
-/// SLO.
+/// SLO, each at the cheapest clocks for the mix unless <c>--keep-clocks</c>.
 /// </summary>
 internal sealed class EnergyReplayCommand(IAnsiConsole console) : EnergyCommand<EnergyReplayCommand.Settings>
 {
@@ -25,6 +25,10 @@ internal sealed class EnergyReplayCommand(IAnsiConsole console) : EnergyCommand<
         [CommandOption("--fine-tune")]
         [Description("Queue fine-tuning steps beside inference (App. D); without it the replay is inference alone.")]
         public bool FineTune { get; init; }
+
+        [CommandOption("--keep-clocks")]
+        [Description("Run fine-tuning steps at the inference clocks instead of re-tuning them for the mix.")]
+        public bool KeepClocks { get; init; }
 
         [CommandOption("--batch <N>")]
         [Description("Inference batch size, a batch of the grid (default 16).")]
@@ -56,6 +60,7 @@ internal sealed class EnergyReplayCommand(IAnsiConsole console) : EnergyCommand<
         SloChange[] slo = [new(0, 250), new(settings.Seconds / 2, 700)];
         var result = FineTuneReplay.Run(hardware, profile, hardware.Grid.MaxClocks(settings.Batch), slo,
             FineTuneReplay.AppendixDStep, settings.FineTune ? int.MaxValue : 0, settings.Seconds, new TimeSharing(),
+            settings.KeepClocks ? FineTuneClocks.Keep : FineTuneClocks.Retune,
             new SeedTree(settings.Seed).Stream("replay"));
         var phases = slo.Select((s, i) =>
         {
@@ -80,9 +85,15 @@ internal sealed class EnergyReplayCommand(IAnsiConsole console) : EnergyCommand<
                     p.Steps.ToString(CultureInfo.InvariantCulture), p.Violations.ToString(CultureInfo.InvariantCulture),
                     p.MaxLatencyMs.ToString("0.0", CultureInfo.InvariantCulture));
             console.Write(table);
+            var mix = result.Steps.Select(s => s.Config).Distinct().Select(c => c.ToString()).ToArray();
+            if (mix.Length > 0)
+                console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"fine-tuning at {string.Join("; ", mix)}: {result.EnergyPerQueryJ(true):0.000} J/query " +
+                    $"while a step runs, {result.EnergyPerQueryJ(false):0.000} J/query otherwise")));
         }
         JsonOutput.Emit(console, settings, JsonSerializer.Serialize(new ReplayJson(profile.Name, result.Config,
-            result.PredictedWorstMs, phases, result.Steps.ToArray()), ResultJson.Options));
+            result.PredictedWorstMs, phases, result.Steps.ToArray(), result.EnergyPerQueryJ(true),
+            result.EnergyPerQueryJ(false)), ResultJson.Options));
         return ExitCodes.Success;
     }
 
@@ -90,5 +101,5 @@ internal sealed class EnergyReplayCommand(IAnsiConsole console) : EnergyCommand<
         double MaxLatencyMs);
 
     private sealed record ReplayJson(string Profile, HardwareConfig Config, double PredictedWorstMs,
-        PhaseJson[] Phases, ReplayStep[] Steps);
+        PhaseJson[] Phases, ReplayStep[] Steps, double FineTuningJoulesPerQuery, double InferenceJoulesPerQuery);
 }
