@@ -19,7 +19,7 @@ internal sealed class JetsonPowerRails
 
     private JetsonPowerRails(IReadOnlyList<Rail> rails) => _rails = rails;
 
-    /// <summary>The rails summed, as the sensor's name shows them (e.g. <c>ina3221 VDD_GPU_SOC+VDD_CPU_CV</c>).</summary>
+    /// <summary>The rails summed, as the sensor's name shows them (<c>ina3221 VDD_GPU_SOC+VDD_CPU_CV</c>).</summary>
     public string Sensor => "ina3221 " + string.Join('+', _rails.Select(r => r.Name));
 
     /// <summary>The board's rails under <paramref name="root"/>; null where it has no INA3221 monitor.</summary>

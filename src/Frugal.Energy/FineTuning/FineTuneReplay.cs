@@ -38,7 +38,8 @@ public sealed record ReplayResult(
 /// Fine-tuning alongside inference on the simulated device (design §4, App. D): inference batches run back to back; a
 /// queued fine-tuning step is admitted only if the predicted worst-case latency meets the SLO in force, and one step
 /// runs at a time, the next after the previous completes. With <see cref="FineTuneClocks.Retune"/> a step runs at the
-/// cheapest clocks for the mix that meet the SLO (<see cref="CoRunPlanner"/>), and the inference clocks return after it.
+/// cheapest clocks for the mix that meet the SLO (<see cref="CoRunPlanner"/>), and the inference clocks return
+/// after it.
 /// </summary>
 public static class FineTuneReplay
 {
