@@ -115,6 +115,67 @@ public sealed class BackendTests : IDisposable
         Assert.Equal("ina3221 VDD_IN", m.Sensor);
     }
 
+    private const string OrinRails = "sys/bus/i2c/drivers/ina3221/1-0040/hwmon/hwmon3";
+
+    /// <summary>A fake Orin drawing 12 W on its component rails.</summary>
+    private Dictionary<string, string> WriteTreeWithRails()
+    {
+        var files = WriteTree();
+        WriteFiles(new()
+        {
+            [$"{OrinRails}/in1_label"] = "VDD_GPU_SOC", [$"{OrinRails}/in1_input"] = "5000",
+            [$"{OrinRails}/curr1_input"] = "2000",
+            [$"{OrinRails}/in2_label"] = "VDD_CPU_CV", [$"{OrinRails}/in2_input"] = "5000",
+            [$"{OrinRails}/curr2_input"] = "400",
+        });
+        return files;
+    }
+
+    [Fact]
+    public async Task AWorkloadCommandGivesARealDeviceLatencyAndEnergyPerQuery()
+    {
+        WriteTreeWithRails();
+        using var device = new WorkloadCommandDevice(DeviceCatalog.Devices.Get("jetson")(Options(allow: false)),
+            "test \"$FRUGAL_STAGE\" = pipeline || exit 9; for ms in 10 20 30 40 50 60 70 80 90 100; do " +
+            "echo $((ms * FRUGAL_BATCH / 4)); done");
+        var m = await device.MeasureAsync(new Workload("vision", 8), 0.1);
+        Assert.Equal(110, m.LatencyMs, 9);
+        Assert.Equal(200, m.LatencyP95Ms, 9);
+        Assert.Equal(12, m.PowerW, 9);
+        // Energy per query and throughput come from the same run time: their product is the power.
+        Assert.Equal(12, m.EnergyPerQueryJ * m.Throughput, 6);
+        var e = await Assert.ThrowsAsync<BadInputException>(() =>
+            device.MeasureAsync(new Workload("vision", 1, WorkloadStage.Preprocessing), 0.05));
+        Assert.Equal("the workload command exited with code 9", e.Message);
+        Assert.Equal(WorkloadCommandDevice.Setting, e.Setting);
+    }
+
+    [Theory]
+    [InlineData("12\nfast\n", "output line 2: 'fast' is not a batch latency")]
+    [InlineData("12\n-3\n", "output line 2: '-3' is not a batch latency")]
+    [InlineData("\n", "finished no batch in the window")]
+    public void WorkloadOutputIsCheckedLineByLine(string output, string expected)
+    {
+        var e = Assert.Throws<BadInputException>(() => WorkloadCommandDevice.Latencies(output));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public async Task ARealDeviceIsTunedUnderAWorkloadCommandAndItsClocksComeBack()
+    {
+        var files = WriteTreeWithRails();
+        // The model's latency follows the GPU clock the tuner pinned (max_freq) and grows with the batch.
+        var command = $"f=$(cat '{_root}/{Gpu}/max_freq'); n=0; while [ $n -lt 5 ]; do " +
+                      "echo $((100 * 1300500000 / f * (FRUGAL_BATCH + 1) / 2)); n=$((n + 1)); done";
+        using var device = new WorkloadCommandDevice(DeviceCatalog.Devices.Get("jetson")(Options(allow: true)),
+            command);
+        var plan = new Search.TuningPlan("vision", SloMs: 500, Budget: 6, WindowSeconds: 0.02);
+        var result = await Search.TwoPhaseTuner.RunAsync(device, plan, new Core.Randomness.SeedTree(3));
+        Assert.True(result.RecommendedLatencyMs <= 500, $"recommended latency {result.RecommendedLatencyMs} ms");
+        Assert.InRange(result.SearchSamples.Count, plan.InitialDesign + 1, plan.Budget);
+        Assert.All(files, f => Assert.Equal(f.Value, ReadTree(f.Key)));
+    }
+
     [Fact]
     public async Task RealBackendsRefuseWritesWithoutTheFlagAndChangeNothing()
     {

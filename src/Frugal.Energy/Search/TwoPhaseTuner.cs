@@ -50,8 +50,8 @@ public static class TwoPhaseTuner
                 cancellation);
             if (!double.IsFinite(m.EnergyPerQueryJ) || !double.IsFinite(m.LatencyMs))
                 throw new BadInputException(
-                    $"the {device.Name} device reports no energy per query and latency of a workload, " +
-                                            "which tuning needs; tune on the simulated device",
+                    $"the {device.Name} device runs no model, so it reports neither latency nor energy per " +
+                    "query; give a workload command that runs the model, or tune on the simulated device",
                                                 DeviceUnavailableException.DeviceSetting);
             var sample = new TuningSample(samples.Count + 1, phase, config, m, replicate,
                 (device as SimulatedDevice)?.VirtualSeconds ?? double.NaN);

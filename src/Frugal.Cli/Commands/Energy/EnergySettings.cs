@@ -25,6 +25,7 @@ internal class EnergySettings : GlobalSettings
         [TuningPlan.BudgetSetting] = "--budget",
         [ClockChangesNotAllowedException.ClockChangesSetting] = "--allow-clock-changes",
         [ClockJournal.Setting] = "--journal-dir",
+        [WorkloadCommandDevice.Setting] = "--workload-command",
     };
 
     [CommandOption("--device <NAME>")]
@@ -59,6 +60,11 @@ internal class EnergySettings : GlobalSettings
     [Description("Where real devices keep the journal of original clocks (default: the user's state folder).")]
     public string? JournalDir { get; init; }
 
+    [CommandOption("--workload-command <CMD>")]
+    [Description("On a real device: a shell command that runs your model for $FRUGAL_SECONDS at batch $FRUGAL_BATCH " +
+                 "and prints each batch's latency in ms, one per line; it lets a real device be measured and tuned.")]
+    public string? WorkloadCommand { get; init; }
+
     /// <summary>The simulated board named by <c>--grid</c> (null for a real device).</summary>
     public SimulatedHardware? Hardware =>
         DeviceCatalog.Devices.Canonical(Device) == "simulated" ? SimulatedHardware.Catalog.Get(Grid) : null;
@@ -70,7 +76,11 @@ internal class EnergySettings : GlobalSettings
         var factory = DeviceCatalog.Devices.Get(Device);
         WorkloadProfile.Catalog.Get(Profile);
         SimulatedHardware.Catalog.Get(Grid);
-        return factory(new DeviceOptions(Grid, Noise, new SeedTree(Seed), AllowClockChanges, JournalFolder));
+        if (WorkloadCommand is not null && Hardware is not null)
+            throw new BadInputException("the simulated device runs its own model; a workload command needs a real " +
+                                        "device", WorkloadCommandDevice.Setting);
+        var device = factory(new DeviceOptions(Grid, Noise, new SeedTree(Seed), AllowClockChanges, JournalFolder));
+        return WorkloadCommand is null ? device : new WorkloadCommandDevice(device, WorkloadCommand);
     }
 
     /// <summary>The simulator's measurement noise as the options set it.</summary>
