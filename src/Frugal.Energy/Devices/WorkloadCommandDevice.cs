@@ -21,7 +21,7 @@ public sealed class WorkloadCommandDevice : IEnergyDevice
     private readonly IEnergyDevice _device;
     private readonly string _command;
 
-    /// <summary>Measures <paramref name="device"/> under <paramref name="command"/> (run by <c>/bin/sh -c</c>).</summary>
+    /// <summary>Measures <paramref name="device"/> under <paramref name="command"/> (run by /bin/sh -c).</summary>
     public WorkloadCommandDevice(IEnergyDevice device, string command)
     {
         if (string.IsNullOrWhiteSpace(command))
