@@ -6,6 +6,7 @@ using Frugal.Bench.Targets;
 using Frugal.Core.Errors;
 using Frugal.Core.IO;
 using Frugal.Core.Randomness;
+using Frugal.Core.Results;
 using Frugal.Storage;
 using Frugal.Workloads.Ycsb;
 using Spectre.Console;
@@ -27,6 +28,13 @@ public sealed record BenchRow(string Store, string Workload, double LoadOpsPerSe
 
     /// <summary>The run's reads, counted by outcome after they completed.</summary>
     public ReadCounts Reads { get; init; }
+
+    /// <summary>Bytes per operation the disk holding the data read, from the block layer (NaN: no block
+    /// device).</summary>
+    public double DiskReadBytesPerOp { get; init; } = double.NaN;
+
+    /// <summary>Bytes per operation written to that disk, the run's dirty pages flushed at its end.</summary>
+    public double DiskWriteBytesPerOp { get; init; } = double.NaN;
 }
 
 /// <summary>
@@ -168,7 +176,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
                 : settings.Fractions.SelectMany(fraction =>
                     settings.StoreList.SelectMany(store => RunInChild(settings, store, fraction, scratch))).ToList();
             if (settings.Json is not null) AtomicFile.WriteAllText(settings.Json,
-                JsonSerializer.Serialize(rows, JsonOptions));
+                JsonSerializer.Serialize(rows, ResultJson.Options));
             if (settings.InProcess) return 0;
             console.Write(Table(rows, settings.Fractions.Length > 1));
             if (settings.Plots is not null)
@@ -182,12 +190,6 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         }
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-    };
-
     private static List<BenchRow> RunHere(Settings settings, string scratch)
     {
         var store = settings.StoreList.Single();
@@ -199,12 +201,17 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         using var target = Open(store, directory, budget, settings.ValueBytes);
         var load = YcsbRunner.Load(target, ycsb);
         target.AfterLoad();
+        var disk = BlockDeviceIo.For(directory);
         var rows = new List<BenchRow>();
         foreach (var workload in settings.Workloads)
         {
             var readsBefore = target.Reads;
+            BlockDeviceIo.Flush();
+            var diskBefore = disk?.Bytes();
             var run = YcsbRunner.Run(target, workload, ycsb, new SeedTree(settings.Seed).Child(workload.Name),
                 settings.TimelineInterval);
+            BlockDeviceIo.Flush();
+            var diskAfter = disk?.Bytes();
             rows.Add(new BenchRow(store, workload.Name, load.OpsPerSecond, run.OpsPerSecond, run.P50Micros,
                 run.P99Micros,
                 run.ReadBytesPerOp, run.WriteBytesPerOp, Process.GetCurrentProcess().PeakWorkingSet64,
@@ -213,10 +220,15 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
                 MemoryFraction = fraction,
                 Timeline = run.Timeline,
                 Reads = target.Reads - readsBefore,
+                DiskReadBytesPerOp = PerOperation(diskAfter?.Read - diskBefore?.Read, run.Operations),
+                DiskWriteBytesPerOp = PerOperation(diskAfter?.Written - diskBefore?.Written, run.Operations),
             });
         }
         return rows;
     }
+
+    private static double PerOperation(long? bytes, long operations) =>
+        bytes is { } b && operations > 0 ? (double)b / operations : double.NaN;
 
     /// <summary>The store named <paramref name="store"/> (one of the store names), its reads counted.</summary>
     internal static ICountedTarget Open(string store, string directory, StoreBudget budget, int valueBytes) =>
@@ -259,7 +271,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         // A sweep loads every store at every budget: free each one's disk before the next.
         var directory = Path.Combine(scratch, $"{store}-{Invariant(fraction)}");
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-        return JsonSerializer.Deserialize<List<BenchRow>>(File.ReadAllText(json), JsonOptions)!;
+        return JsonSerializer.Deserialize<List<BenchRow>>(File.ReadAllText(json), ResultJson.Options)!;
     }
 
     private static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
@@ -269,7 +281,8 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         var table = new Table().AddColumns("store", "workload");
         if (sweep) table.AddColumn("budget");
         table.AddColumns(
-            "load Kops/s", "Kops/s", "p50 µs", "p99 µs", "read B/op", "write B/op", "peak MiB", "reads found",
+            "load Kops/s", "Kops/s", "p50 µs", "p99 µs", "read B/op", "write B/op", "disk read B/op",
+            "disk write B/op", "peak MiB", "reads found",
             "missing", "lost");
         foreach (var r in rows)
         {
@@ -277,7 +290,8 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
             if (sweep) cells.Add($"1/{1 / r.MemoryFraction:0.##}");
             cells.AddRange(
                 [$"{r.LoadOpsPerSec / 1e3:N0}", $"{r.OpsPerSec / 1e3:N0}", $"{r.P50Micros:N1}", $"{r.P99Micros:N1}",
-                $"{r.ReadBytesPerOp:N1}", $"{r.WriteBytesPerOp:N1}", $"{r.PeakBytes / 1048576.0:N0}",
+                $"{r.ReadBytesPerOp:N1}", $"{r.WriteBytesPerOp:N1}", $"{r.DiskReadBytesPerOp:N1}",
+                $"{r.DiskWriteBytesPerOp:N1}", $"{r.PeakBytes / 1048576.0:N0}",
                 $"{r.Reads.Found:N0}", $"{r.Reads.Missing:N0}", $"{r.Reads.Lost:N0}"]);
             table.AddRow(cells.ToArray());
         }
