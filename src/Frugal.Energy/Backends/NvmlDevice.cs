@@ -8,28 +8,30 @@ namespace Frugal.Energy.Backends;
 /// An NVIDIA GPU through NVML (P/Invoke into <c>libnvidia-ml.so.1</c>): total energy (mJ, Volta+), power, clocks and
 /// the supported clock tables; with writes allowed, locked GPU clocks (Volta+) and memory clocks (Ampere+), undone by
 /// NVML's Reset functions. NVML cannot read whether clocks are locked, so the journal records "reset" for each setting
-/// changed, which is what restoring applies.
+/// changed, which is what restoring applies. The library is loaded by name at run time, so a machine without the
+/// driver gets one line, and tests can hand it a fake library that records what was called.
 /// </summary>
 public sealed class NvmlDevice : IEnergyDevice
 {
-    private const string Library = "libnvidia-ml.so.1";
+    /// <summary>The driver's library, as the dynamic loader finds it.</summary>
+    public const string DriverLibrary = "libnvidia-ml.so.1";
+
     private const int Success = 0, NoPermission = 4, ClockGraphics = 0, ClockMemory = 2;
 
+    private readonly NvmlLibrary _nvml;
     private readonly IntPtr _device;
     private readonly WritePermission _permission;
     private bool _shutDown;
 
-    /// <summary>Opens GPU <paramref name="index"/>; restores a journal left by an earlier run if writes are
-    /// allowed.</summary>
-    public NvmlDevice(uint index, Func<string, WritePermission> permission)
+    /// <summary>Opens GPU <paramref name="index"/> through <paramref name="library"/>; restores a journal left by an
+    /// earlier run if writes are allowed.</summary>
+    public NvmlDevice(uint index, Func<string, WritePermission> permission, string library = DriverLibrary)
     {
-        if (!NativeLibrary.TryLoad(Library, out var handle))
-            throw new DeviceUnavailableException("nvml", $"{Library} not found (no NVIDIA driver on this machine)");
-        NativeLibrary.Free(handle);
-        Check(Native.nvmlInit_v2(), "initialising NVML", unavailable: true);
-        Check(Native.nvmlDeviceGetHandleByIndex_v2(index, out _device), $"opening GPU {index}", unavailable: true);
+        _nvml = NvmlLibrary.Load(library);
+        Check(_nvml.Init(), "initialising NVML", unavailable: true);
+        Check(_nvml.GetHandleByIndex(index, out _device), $"opening GPU {index}", unavailable: true);
         var uuid = new byte[96];
-        Check(Native.nvmlDeviceGetUUID(_device, uuid, (uint)uuid.Length), "reading the GPU's UUID", unavailable: true);
+        Check(_nvml.GetUuid(_device, uuid, (uint)uuid.Length), "reading the GPU's UUID", unavailable: true);
         Identity = Encoding.ASCII.GetString(uuid).TrimEnd('\0');
         _permission = permission(Identity);
         if (_permission.Allowed && _permission.Journal.Exists)
@@ -45,10 +47,10 @@ public sealed class NvmlDevice : IEnergyDevice
     /// <inheritdoc />
     public DeviceDescription Describe()
     {
-        var memory = Clocks((ref uint n, uint[]? c) => Native.nvmlDeviceGetSupportedMemoryClocks(_device, ref n, c));
+        var memory = Clocks((ref uint n, uint[]? c) => _nvml.GetSupportedMemoryClocks(_device, ref n, c));
         var top = memory.Length > 0 ? (uint)memory.Max() : 0;
         var gpu = Clocks((ref uint n, uint[]? c) =>
-            Native.nvmlDeviceGetSupportedGraphicsClocks(_device, top, ref n, c));
+            _nvml.GetSupportedGraphicsClocks(_device, top, ref n, c));
         return new DeviceDescription($"nvml {Identity}",
             new KnobGrid("nvml", [.. gpu.Order()], [.. memory.Order()], [], [1, 2, 4, 8, 16]),
             "nvmlDeviceGetTotalEnergyConsumption", _permission.Allowed);
@@ -63,8 +65,8 @@ public sealed class NvmlDevice : IEnergyDevice
         {
             var g = (uint)Math.Round(config.GpuMHz);
             var m = (uint)Math.Round(config.MemoryMHz);
-            Check(Native.nvmlDeviceSetGpuLockedClocks(_device, g, g), "locking the GPU clock");
-            Check(Native.nvmlDeviceSetMemoryLockedClocks(_device, m, m), "locking the memory clock");
+            Check(_nvml.SetGpuLockedClocks(_device, g, g), "locking the GPU clock");
+            Check(_nvml.SetMemoryLockedClocks(_device, m, m), "locking the memory clock");
         }
         catch
         {
@@ -79,11 +81,11 @@ public sealed class NvmlDevice : IEnergyDevice
     public async Task<Measurement> MeasureAsync(Workload workload, double windowSeconds,
         CancellationToken cancellation = default)
     {
-        Check(Native.nvmlDeviceGetTotalEnergyConsumption(_device, out var before), "reading energy");
+        Check(_nvml.GetTotalEnergyConsumption(_device, out var before), "reading energy");
         await Task.Delay(TimeSpan.FromSeconds(windowSeconds), cancellation);
-        Check(Native.nvmlDeviceGetTotalEnergyConsumption(_device, out var after), "reading energy");
-        Check(Native.nvmlDeviceGetClockInfo(_device, ClockGraphics, out var g), "reading the GPU clock");
-        Check(Native.nvmlDeviceGetClockInfo(_device, ClockMemory, out var m), "reading the memory clock");
+        Check(_nvml.GetTotalEnergyConsumption(_device, out var after), "reading energy");
+        Check(_nvml.GetClockInfo(_device, ClockGraphics, out var g), "reading the GPU clock");
+        Check(_nvml.GetClockInfo(_device, ClockMemory, out var m), "reading the memory clock");
         return new Measurement(double.NaN, double.NaN, double.NaN, (after - before) / 1e3 / windowSeconds, double.NaN,
             windowSeconds, "nvmlDeviceGetTotalEnergyConsumption", new HardwareConfig(g, m, double.NaN, workload.Batch));
     }
@@ -93,8 +95,8 @@ public sealed class NvmlDevice : IEnergyDevice
     {
         if (!_permission.Allowed || !_permission.Journal.Exists) return Task.CompletedTask;
         ClockJournal.Load(_permission.Journal.Path, Name, Identity);
-        Check(Native.nvmlDeviceResetGpuLockedClocks(_device), "resetting the GPU clock");
-        Check(Native.nvmlDeviceResetMemoryLockedClocks(_device), "resetting the memory clock");
+        Check(_nvml.ResetGpuLockedClocks(_device), "resetting the GPU clock");
+        Check(_nvml.ResetMemoryLockedClocks(_device), "resetting the memory clock");
         _permission.Journal.Delete();
         return Task.CompletedTask;
     }
@@ -110,7 +112,8 @@ public sealed class NvmlDevice : IEnergyDevice
         finally
         {
             _shutDown = true;
-            Native.nvmlShutdown();
+            _nvml.Shutdown();
+            _nvml.Dispose();
         }
     }
 
@@ -131,32 +134,5 @@ public sealed class NvmlDevice : IEnergyDevice
         if (status == NoPermission)
             throw new UnauthorizedAccessException($"nvml: {what} needs root (NVML_ERROR_NO_PERMISSION)");
         throw new IOException($"nvml: {what} failed (NVML error {status})");
-    }
-
-    // The entry points of design §6, with the C types' blittable equivalents.
-    private static class Native
-    {
-        [DllImport(Library)] public static extern int nvmlInit_v2();
-        [DllImport(Library)] public static extern int nvmlShutdown();
-        [DllImport(Library)] public static extern int nvmlDeviceGetHandleByIndex_v2(uint index, out IntPtr device);
-        [DllImport(Library)] public static extern int nvmlDeviceGetUUID(IntPtr device, byte[] uuid, uint length);
-        [DllImport(Library)]
-        public static extern int nvmlDeviceGetTotalEnergyConsumption(IntPtr device,
-            out ulong millijoules);
-        [DllImport(Library)] public static extern int nvmlDeviceGetClockInfo(IntPtr device, int type, out uint mhz);
-        [DllImport(Library)]
-        public static extern int nvmlDeviceGetSupportedMemoryClocks(IntPtr device, ref uint count,
-            uint[]? clocks);
-        [DllImport(Library)]
-        public static extern int nvmlDeviceGetSupportedGraphicsClocks(IntPtr device, uint memoryMHz, ref uint count,
-            uint[]? clocks);
-        [DllImport(Library)]
-        public static extern int nvmlDeviceSetGpuLockedClocks(IntPtr device, uint minMHz,
-            uint maxMHz);
-        [DllImport(Library)] public static extern int nvmlDeviceResetGpuLockedClocks(IntPtr device);
-        [DllImport(Library)]
-        public static extern int nvmlDeviceSetMemoryLockedClocks(IntPtr device, uint minMHz,
-            uint maxMHz);
-        [DllImport(Library)] public static extern int nvmlDeviceResetMemoryLockedClocks(IntPtr device);
     }
 }
