@@ -50,5 +50,5 @@ internal sealed record BufferPlan(int Capacity, int PrefetchSlots, long Partitio
 
     private static string Name(OrderingKind kind) => BufferOrderings.Catalog.Names[(int)kind];
 
-    internal static string Mib(long bytes) => $"{bytes / 1048576.0:0.##} MiB";
+    internal static string Mib(long bytes) => bytes < 1048576 ? $"{bytes:N0} bytes" : $"{bytes / 1048576.0:0.##} MiB";
 }
