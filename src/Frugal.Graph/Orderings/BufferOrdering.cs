@@ -142,6 +142,13 @@ internal static class BufferOrderings
         return new EpochOrdering([state], [Pairs(state)]);
     }
 
+    /// <summary>In-memory training: one state holding every partition and every bucket, row by row.</summary>
+    public static EpochOrdering InMemory(int partitions)
+    {
+        int[] all = [.. Enumerable.Range(0, partitions)];
+        return new EpochOrdering([all], [Pairs(all)]);
+    }
+
     /// <summary>Every bucket among the partitions of <paramref name="state"/>.</summary>
     public static List<(int, int)> Pairs(int[] state) => [.. state.SelectMany(i => state.Select(j => (i, j)))];
 

@@ -49,7 +49,7 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
             for (var epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 var epochSeeds = seeds.Child($"epoch{epoch}");
-                var ordering = plan is null ? Everything()
+                var ordering = plan is null ? BufferOrderings.InMemory(_meta.Partitions)
                     : BufferOrderings.For(options.Ordering, _meta.Partitions, capacity, options.FineToCoarse, 0,
                         epochSeeds.Stream("ordering"));
                 _io.Reset();
@@ -103,12 +103,6 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
         }
         return new PartitionBuffer(_meta, values, accumulators, d, plan.Capacity + plan.PrefetchSlots, _io,
             options.Throttle);
-    }
-
-    private EpochOrdering Everything()
-    {
-        int[] all = [.. Enumerable.Range(0, _meta.Partitions)];
-        return new EpochOrdering([all], [BufferOrderings.Pairs(all)]);
     }
 
     private sealed record Batch(int[] Rows, long[] Source, long[] Relation, long[] Destination, long[][] Negatives,

@@ -44,7 +44,7 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var epochSeeds = seeds.Child($"epoch{epoch}");
-            var ordering = plan is null ? Everything()
+            var ordering = plan is null ? BufferOrderings.InMemory(_meta.Partitions)
                 : BufferOrderings.For(options.Ordering, _meta.Partitions, capacity, options.FineToCoarse,
                     _meta.TrainingPartitions, epochSeeds.Stream("ordering"));
             var assigned = Assign(train, ordering, epochSeeds.Stream("assign"));
@@ -79,12 +79,6 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
             Epochs = epochs, Test = new Dictionary<string, double> { ["accuracy"] = test }, Capacity = capacity,
             PrefetchSlots = plan?.PrefetchSlots ?? 0, AccountedBytes = store.Bytes + modelBytes + _peakStateBytes,
         };
-    }
-
-    private EpochOrdering Everything()
-    {
-        int[] all = [.. Enumerable.Range(0, _meta.Partitions)];
-        return new EpochOrdering([all], [BufferOrderings.Pairs(all)]);
     }
 
     // Each node goes to a uniformly random state among those holding its partition.
