@@ -1,6 +1,7 @@
 using System.Reflection;
 using Frugal.Cli.Commands;
 using Frugal.Cli.Commands.Energy;
+using Frugal.Cli.Commands.Graph;
 using Frugal.Cli.Commands.Kv;
 using Frugal.Cli.Commands.Schedule;
 using Frugal.Cli.Commands.Tune;
@@ -8,6 +9,7 @@ using Frugal.Core.Errors;
 using Frugal.Core.Experiments;
 using Frugal.Core.IO;
 using Frugal.Energy.Experiments;
+using Frugal.Graph.Experiments;
 using Frugal.Provisioning.Evaluation;
 using Frugal.Scheduling.Experiments;
 using Frugal.Tuning.Experiments;
@@ -31,7 +33,8 @@ public static class FrugalApp
         .Register(new YcsbExperiment())
         .Register(new MirageExperiment())
         .Register(new LlamaTuneExperiment())
-        .Register(new PolyThrottleExperiment());
+        .Register(new PolyThrottleExperiment())
+        .Register(new MariusExperiment());
 
     /// <summary>
     /// The version <c>frugal --version</c> prints: the informational version without its commit hash.
@@ -144,6 +147,19 @@ public static class FrugalApp
                 energy.AddCommand<EnergyRestoreCommand>("restore")
                     .WithDescription("Restore clocks from a journal left by a run.")
                     .WithExample("energy", "restore", "--device", "jetson");
+            });
+            config.AddBranch("graph", graph =>
+            {
+                graph.SetDefaultCommand<MissingCommand>();
+                graph.SetDescription("Out-of-core GNN training (MariusGNN): prepare partitioned graphs, train from disk.");
+                graph.AddCommand<GraphPreprocessCommand>("preprocess")
+                    .WithDescription("Prepare a graph: partitions, edge buckets, relabelling; written atomically.")
+                    .WithExample("graph", "preprocess", "--input", "data/graphs/cora", "--format", "planetoid",
+                        "--partitions", "4", "--out", "cora");
+                graph.AddCommand<GraphTrainCommand>("train")
+                    .WithDescription("Train GraphSAGE (nc) or DistMult (lp) in memory or from the partition buffer.")
+                    .WithExample("graph", "train", "--graph", "fb", "--storage", "disk", "--ordering", "comet",
+                        "--buffer-capacity", "8");
             });
             config.AddBranch("provision", provision =>
             {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# MariusGNN benchmark (bench/results/graph.md): Cora 2-layer GraphSAGE test accuracy over seeds, and FB15k-237
+# DistMult filtered MRR in memory and from disk with COMET (p = 32, c = 8, l = 4) and BETA.
+# Usage: bench/graph/run.sh [epochs-lp] [seeds]   (defaults 5 and 3). Needs a Release build of src/Frugal.Cli.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+frugal="dotnet $root/src/Frugal.Cli/bin/Release/net10.0/linux-x64/frugal.dll"
+epochs=${1:-5}
+seeds=${2:-3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+uptime
+$frugal graph preprocess --input "$root/data/graphs/cora" --format planetoid --partitions 4 --out "$work/cora"
+for seed in $(seq 1 "$seeds"); do
+  echo "cora seed $seed"
+  $frugal graph train --graph "$work/cora" --seed "$seed" --epochs 100 --batch-size 140 --learning-rate 0.01 \
+    --hidden 16 --dropout 0.5 --weight-decay 5e-4 --fanouts all,all | tail -1
+done
+$frugal graph preprocess --input "$root/data/graphs/fb15k-237" --format triples --partitions 32 --out "$work/fb"
+lp="--graph $work/fb --epochs $epochs --dimension 50 --negatives 500 --chunks 10 --learning-rate 0.1"
+echo "fb15k-237 memory"; $frugal graph train $lp --storage memory
+echo "fb15k-237 disk comet"; $frugal graph train $lp --storage disk --ordering comet --buffer-capacity 8 --fine-to-coarse 4
+echo "fb15k-237 disk beta"; $frugal graph train $lp --storage disk --ordering beta --buffer-capacity 8
+uptime

@@ -1,0 +1,192 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using Frugal.Cli.Rendering;
+using Frugal.Core.Errors;
+using Frugal.Core.Randomness;
+using Frugal.Core.Results;
+using Frugal.Graph.Layout;
+using Frugal.Graph.Orderings;
+using Frugal.Graph.Sampling;
+using Frugal.Graph.Storage;
+using Frugal.Graph.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Frugal.Cli.Commands.Graph;
+
+/// <summary><c>frugal graph train</c>: node classification (GraphSAGE) or link prediction (DistMult) on a prepared
+/// graph, in memory or from the partition buffer on disk; one line per epoch, test metrics at the end.</summary>
+internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<GraphTrainCommand.Settings>
+{
+    public sealed class Settings : GlobalSettings
+    {
+        [CommandOption("--graph <DIR>")]
+        [Description("A folder prepared by graph preprocess.")]
+        public string Graph { get; init; } = "";
+
+        [CommandOption("--task <TASK>")]
+        [Description("nc or lp; must match the graph (default: the graph's).")]
+        public string? Task { get; init; }
+
+        [CommandOption("--model <MODEL>")]
+        [Description("graphsage (nc) or distmult (lp) (default: the task's).")]
+        public string? Model { get; init; }
+
+        [CommandOption("--storage <STORAGE>")]
+        [Description("memory or disk (default memory).")]
+        public string Storage { get; init; } = "memory";
+
+        [CommandOption("--memory-budget <BYTES>")]
+        [Description("Disk: memory for the buffer and training, e.g. 64MiB; sets the capacity c.")]
+        public string? MemoryBudget { get; init; }
+
+        [CommandOption("--buffer-capacity <C>")]
+        [Description("Disk without a budget: partitions in memory (default p/4).")]
+        public int? Capacity { get; init; }
+
+        [CommandOption("--ordering <ORDERING>")]
+        [Description("sequential (nc), beta or comet (default: sequential for nc, comet for lp).")]
+        public string? Ordering { get; init; }
+
+        [CommandOption("--fine-to-coarse <L>")]
+        [Description("COMET: physical partitions per logical one (default 4).")]
+        [DefaultValue(4)]
+        public int FineToCoarse { get; init; } = 4;
+
+        [CommandOption("--epochs <N>")]
+        [DefaultValue(5)]
+        public int Epochs { get; init; } = 5;
+
+        [CommandOption("--batch-size <N>")]
+        [DefaultValue(1000)]
+        public int BatchSize { get; init; } = 1000;
+
+        [CommandOption("--learning-rate <LR>")]
+        [Description("Default 0.003 (Adam, nc) or 0.1 (Adagrad, lp).")]
+        public double? LearningRate { get; init; }
+
+        [CommandOption("--fanouts <LIST>")]
+        [Description("nc: neighbours per hop from the targets out, one per layer (1-3), e.g. 15,10,5 or all,all.")]
+        [DefaultValue("all,all")]
+        public string Fanouts { get; init; } = "all,all";
+
+        [CommandOption("--hidden <N>")]
+        [DefaultValue(128)]
+        public int Hidden { get; init; } = 128;
+
+        [CommandOption("--dropout <P>")]
+        [DefaultValue(0.0)]
+        public double Dropout { get; init; }
+
+        [CommandOption("--weight-decay <W>")]
+        [DefaultValue(0.0)]
+        public double WeightDecay { get; init; }
+
+        [CommandOption("--dimension <D>")]
+        [Description("lp: embedding dimension (default 50).")]
+        [DefaultValue(50)]
+        public int Dimension { get; init; } = 50;
+
+        [CommandOption("--negatives <N>")]
+        [Description("lp: negatives per chunk (default 500).")]
+        [DefaultValue(500)]
+        public int Negatives { get; init; } = 500;
+
+        [CommandOption("--chunks <N>")]
+        [DefaultValue(10)]
+        public int Chunks { get; init; } = 10;
+
+        [CommandOption("--degree-fraction <F>")]
+        [DefaultValue(0.0)]
+        public double DegreeFraction { get; init; }
+
+        [CommandOption("--throttle-mbps <MBPS>")]
+        [Description("Disk: emulate a disk of this bandwidth (MB/s).")]
+        public double? ThrottleMbps { get; init; }
+
+        [CommandOption("--throttle-latency-ms <MS>")]
+        [Description("Disk: add this latency to every request.")]
+        public double? ThrottleLatency { get; init; }
+
+        [CommandOption("--checkpoint <PATH>")]
+        [Description("Write the model and optimiser after each epoch.")]
+        public string? Checkpoint { get; init; }
+
+        [CommandOption("--threads <N>")]
+        [DefaultValue(1)]
+        public int Threads { get; init; } = 1;
+
+        public override string? OptionFor(string setting) => setting switch
+        {
+            "memory-budget" or "epochs" or "batch-size" or "learning-rate" or "negatives" or "degree-fraction"
+                or "dimension" or "fine-to-coarse" => $"--{setting}",
+            "capacity" => "--buffer-capacity",
+            "fanouts" => "--fanouts",
+            _ => null,
+        };
+    }
+
+    protected override int Run(Settings s, CancellationToken cancellation)
+    {
+        var layout = GraphLayout.Open(s.Graph);
+        var nc = layout.Meta.Task == GraphTask.NodeClassification;
+        if (s.Task is { } task && task != (nc ? "nc" : "lp"))
+            throw new BadInputException($"--task: the graph '{s.Graph}' was prepared for {(nc ? "nc" : "lp")}");
+        if (s.Model is { } model && model != (nc ? "graphsage" : "distmult"))
+            throw new BadInputException($"--model: {(nc ? "nc" : "lp")} trains {(nc ? "graphsage" : "distmult")}" +
+                (model is "graphsage" or "distmult" ? "; a GraphSAGE encoder under DistMult is not implemented" : ""));
+        if (s.Storage is not ("memory" or "disk"))
+            throw new BadInputException($"--storage: '{s.Storage}' is neither memory nor disk");
+        var options = new GraphTrainingOptions
+        {
+            Disk = s.Storage == "disk",
+            Ordering = BufferOrderings.Catalog.Get(s.Ordering ?? (nc ? "sequential" : "comet")),
+            MemoryBudget = s.MemoryBudget is null ? null : ParseBytes(s.MemoryBudget),
+            Capacity = s.Capacity, FineToCoarse = s.FineToCoarse, Epochs = s.Epochs, BatchSize = s.BatchSize,
+            LearningRate = s.LearningRate ?? (nc ? 0.003 : 0.1), Fanouts = Fanout.Parse(s.Fanouts, "fanouts"),
+            Hidden = s.Hidden, Dropout = s.Dropout, WeightDecay = s.WeightDecay, Dimension = s.Dimension,
+            Negatives = s.Negatives, Chunks = s.Chunks, DegreeFraction = s.DegreeFraction,
+            Throttle = s.ThrottleMbps is null && s.ThrottleLatency is null ? null
+                : new DiskThrottle(s.ThrottleMbps ?? 0, s.ThrottleLatency ?? 0),
+            CheckpointPath = s.Checkpoint, Threads = s.Threads,
+        };
+        var metric = nc ? "valid accuracy" : "valid MRR";
+        var progress = new Progress<GraphEpoch>();
+        var result = GraphTrainer.Run(layout, options, new SeedTree(s.Seed),
+            new SynchronousReporter(e =>
+            {
+                if (!s.JsonOnConsole)
+                    console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                        $"epoch {e.Epoch}: loss {e.Loss:0.0000}, {metric} {e.Validation:0.0000}, {e.Seconds:0.00} s " +
+                        $"(I/O wait {e.IoWaitSeconds:0.00} s), read {e.BytesRead / 1048576.0:0.#} MiB, written " +
+                        $"{e.BytesWritten / 1048576.0:0.#} MiB, {e.States} state(s)"));
+            }), cancellation);
+        if (!s.JsonOnConsole)
+            console.MarkupLine(string.Join(", ", result.Test.Select(kv => string.Create(CultureInfo.InvariantCulture,
+                $"test {kv.Key} {kv.Value:0.0000}"))) + $"; buffer capacity {result.Capacity}");
+        JsonOutput.Emit(console, s, JsonSerializer.Serialize(result, ResultJson.Options));
+        return ExitCodes.Success;
+    }
+
+    /// <summary>"64MiB", "1.5GiB", "500MB" or plain bytes.</summary>
+    internal static long ParseBytes(string text)
+    {
+        var units = new (string Suffix, double Factor)[]
+        {
+            ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("B", 1),
+        };
+        var t = text.Trim();
+        var (suffix, factor) = units.FirstOrDefault(u => t.EndsWith(u.Suffix, StringComparison.OrdinalIgnoreCase),
+            ("", 1));
+        if (!double.TryParse(t[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            || !(value > 0))
+            throw new BadInputException($"--memory-budget: '{text}' is not a size such as 64MiB or 1GB");
+        return (long)(value * factor);
+    }
+
+    private sealed class SynchronousReporter(Action<GraphEpoch> report) : IProgress<GraphEpoch>
+    {
+        public void Report(GraphEpoch value) => report(value);
+    }
+}

@@ -1,0 +1,50 @@
+using Frugal.Learning.Data;
+
+namespace Frugal.Graph.Sampling;
+
+/// <summary>
+/// The neighbours of every buffer row (incoming and outgoing together) in CSR form: the neighbours of row r are
+/// <c>Neighbours[Offsets[r]..Offsets[r+1]]</c>, in edge order. Built per buffer state from the state's edges, in
+/// local row ids, so sampling never leaves the buffer.
+/// </summary>
+internal sealed class NeighborGraph
+{
+    private NeighborGraph(int[] offsets, int[] neighbours)
+    {
+        Offsets = offsets;
+        Neighbours = neighbours;
+    }
+
+    public int[] Offsets { get; }
+
+    public int[] Neighbours { get; }
+
+    public int Rows => Offsets.Length - 1;
+
+    /// <summary>Bytes held (for the memory budget).</summary>
+    public long Bytes => (Offsets.LongLength + Neighbours.LongLength) * sizeof(int);
+
+    /// <summary>Builds the graph over <paramref name="rows"/> rows; <paramref name="localRow"/> maps node ids to
+    /// rows (every endpoint of <paramref name="edges"/> must be resident).</summary>
+    public static NeighborGraph Build(int rows, ReadOnlySpan<Triple> edges, Func<int, int> localRow)
+    {
+        var offsets = new int[rows + 1];
+        var ends = new (int U, int V)[edges.Length];
+        for (var i = 0; i < edges.Length; i++)
+        {
+            var (u, v) = (localRow(edges[i].Head), localRow(edges[i].Tail));
+            ends[i] = (u, v);
+            offsets[u + 1]++;
+            offsets[v + 1]++;
+        }
+        for (var r = 0; r < rows; r++) offsets[r + 1] += offsets[r];
+        var fill = offsets[..^1].ToArray();
+        var neighbours = new int[offsets[rows]];
+        foreach (var (u, v) in ends)
+        {
+            neighbours[fill[u]++] = v;
+            neighbours[fill[v]++] = u;
+        }
+        return new NeighborGraph(offsets, neighbours);
+    }
+}

@@ -1,0 +1,110 @@
+using Frugal.Graph.Orderings;
+using Frugal.Graph.Sampling;
+using Frugal.Graph.Storage;
+
+namespace Frugal.Graph.Training;
+
+/// <summary>How a graph is trained. Defaults follow the paper's toy configurations (design §5).</summary>
+public sealed record GraphTrainingOptions
+{
+    /// <summary>Train from the partition buffer on disk (true) or with every node in memory (false).</summary>
+    public bool Disk { get; init; }
+
+    /// <summary>The buffer ordering (disk only).</summary>
+    public OrderingKind Ordering { get; init; } = OrderingKind.Beta;
+
+    /// <summary>Memory budget B in bytes (disk only); sets the buffer capacity c. Null: <see cref="Capacity"/>.</summary>
+    public long? MemoryBudget { get; init; }
+
+    /// <summary>Buffer capacity c in partitions when no budget is given (disk only; default p / 4, at least the
+    /// ordering's minimum).</summary>
+    public int? Capacity { get; init; }
+
+    /// <summary>l, physical partitions per logical one (COMET).</summary>
+    public int FineToCoarse { get; init; } = 1;
+
+    /// <summary>Epochs.</summary>
+    public int Epochs { get; init; } = 5;
+
+    /// <summary>Training examples (nodes or edges) per batch.</summary>
+    public int BatchSize { get; init; } = 1000;
+
+    /// <summary>Learning rate (Adam for classification, Adagrad for link prediction).</summary>
+    public double LearningRate { get; init; } = 0.003;
+
+    /// <summary>Neighbours per hop, from the targets outwards (<see cref="Fanout.All"/> = every neighbour);
+    /// one entry per GraphSAGE layer.</summary>
+    public int[] Fanouts { get; init; } = [Fanout.All, Fanout.All];
+
+    /// <summary>Hidden width of GraphSAGE.</summary>
+    public int Hidden { get; init; } = 128;
+
+    /// <summary>Dropout between GraphSAGE layers.</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Adam's weight decay.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Embedding dimension (link prediction).</summary>
+    public int Dimension { get; init; } = 50;
+
+    /// <summary>Negatives per chunk of a batch (link prediction).</summary>
+    public int Negatives { get; init; } = 500;
+
+    /// <summary>Chunks a batch is split into; each chunk shares its negatives.</summary>
+    public int Chunks { get; init; } = 10;
+
+    /// <summary>Share of negatives drawn from the batch's edge endpoints (degree-proportional).</summary>
+    public double DegreeFraction { get; init; }
+
+    /// <summary>Standard deviation of the initial embeddings.</summary>
+    public double InitialStd { get; init; } = 0.001;
+
+    /// <summary>Validation triples ranked after each epoch (a fixed subset; all at most this many).</summary>
+    public int ValidationLimit { get; init; } = 5000;
+
+    /// <summary>An emulated slower disk (disk only), or null.</summary>
+    public DiskThrottle? Throttle { get; init; }
+
+    /// <summary>Where link prediction keeps embeddings.bin and optstate.bin on disk (default: a fresh folder in the
+    /// system's temporary folder, removed afterwards).</summary>
+    public string? WorkFolder { get; init; }
+
+    /// <summary>Where to write a checkpoint of the model and its optimiser after each epoch, or null.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>libtorch threads.</summary>
+    public int Threads { get; init; } = 1;
+}
+
+/// <summary>One epoch of a run.</summary>
+/// <param name="Epoch">1-based.</param>
+/// <param name="Loss">Mean loss per training example.</param>
+/// <param name="Validation">Validation accuracy (classification) or filtered MRR (link prediction).</param>
+/// <param name="Seconds">Training time of the epoch (evaluation excluded).</param>
+/// <param name="IoWaitSeconds">Time the trainer waited for partitions.</param>
+/// <param name="BytesRead">Bytes read from disk during the epoch's training.</param>
+/// <param name="BytesWritten">Bytes written to disk during the epoch's training.</param>
+/// <param name="States">Buffer states visited.</param>
+public sealed record GraphEpoch(int Epoch, double Loss, double Validation, double Seconds, double IoWaitSeconds,
+    long BytesRead, long BytesWritten, int States);
+
+/// <summary>The outcome of a training run.</summary>
+public sealed record GraphTrainingResult
+{
+    /// <summary>Per epoch.</summary>
+    public required IReadOnlyList<GraphEpoch> Epochs { get; init; }
+
+    /// <summary>Test metrics: accuracy, or mrr, hits@1, hits@3, hits@10.</summary>
+    public required IReadOnlyDictionary<string, double> Test { get; init; }
+
+    /// <summary>Buffer capacity c (partitions in memory; p for in-memory training).</summary>
+    public int Capacity { get; init; }
+
+    /// <summary>Prefetch slots q.</summary>
+    public int PrefetchSlots { get; init; }
+
+    /// <summary>The largest memory the run accounted for: node store + model and optimiser + the largest state's
+    /// edges and neighbour index.</summary>
+    public long AccountedBytes { get; init; }
+}

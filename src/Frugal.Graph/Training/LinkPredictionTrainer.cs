@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Frugal.Core.Randomness;
+using Frugal.Graph.Layout;
+using Frugal.Graph.Models;
+using Frugal.Graph.Orderings;
+using Frugal.Graph.Sampling;
+using Frugal.Graph.Storage;
+using Frugal.Learning.Data;
+using Frugal.Learning.Memory;
+using Frugal.Learning.Metrics;
+using Frugal.Learning.Training;
+using static TorchSharp.torch;
+
+namespace Frugal.Graph.Training;
+
+/// <summary>
+/// Link prediction with DistMult (MariusGNN §5's Freebase/FB15k settings): node embeddings and their Adagrad
+/// accumulators live in the node store (the partition buffer on disk, written back on eviction); relation vectors
+/// in the model with torch's Adagrad. Each state trains the edges of its buckets, shuffled, in batches split into
+/// chunks that share negatives (a degree-fraction of them from the chunk's endpoints, the rest uniform over the
+/// resident nodes), with the softmax loss in both directions. Training is synchronous: a batch's embedding rows
+/// are updated (Adagrad's row rule) before the next batch gathers them.
+/// </summary>
+internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOptions options, SeedTree seeds)
+{
+    private readonly GraphMeta _meta = layout.Meta;
+    private readonly IoCounters _io = new();
+    private long _peakStateBytes;
+
+    public GraphTrainingResult Run(IProgress<GraphEpoch>? progress, CancellationToken cancellation)
+    {
+        var d = options.Dimension;
+        using var model = new DistMult(_meta.Relations, d);
+        using var optimizer = optim.Adagrad(model.parameters(), options.LearningRate);
+        var modelBytes = TensorMemory.Of(model, optimizer).Total;
+        var plan = options.Disk ? BufferPlan.For(_meta, options, 2 * d * sizeof(float), modelBytes) : null;
+        var work = options.WorkFolder ?? Path.Combine(Path.GetTempPath(), $"frugal-graph-{Guid.NewGuid():N}");
+        try
+        {
+            using var store = plan is null ? InMemory(d) : OnDisk(work, d, plan);
+            var capacity = plan?.Capacity ?? _meta.Partitions;
+            var all = layout.ReadAllEdges();
+            var validation = layout.SplitEdges(1);
+            var test = layout.SplitEdges(2);
+            var filter = new TripleFilter(all, validation, test);
+            var validationSubset = Subset(validation, options.ValidationLimit, seeds.Stream("validation subset"));
+            var epochs = new List<GraphEpoch>();
+            for (var epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                var epochSeeds = seeds.Child($"epoch{epoch}");
+                var ordering = plan is null ? BufferOrderings.InMemory(_meta.Partitions)
+                    : BufferOrderings.For(options.Ordering, _meta.Partitions, capacity, options.FineToCoarse, 0,
+                        epochSeeds.Stream("ordering"));
+                _io.Reset();
+                var started = Stopwatch.GetTimestamp();
+                var (loss, examples) = TrainEpoch(model, optimizer, store, ordering, epochSeeds, cancellation);
+                var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                var (read, written, wait) = (_io.BytesRead, _io.BytesWritten, _io.WaitSeconds);
+                var mrr = Evaluate(model, store, validationSubset, filter)["mrr"];
+                var record = new GraphEpoch(epoch, loss / Math.Max(1, examples), mrr, seconds, wait, read, written,
+                    ordering.States.Count);
+                epochs.Add(record);
+                progress?.Report(record);
+                if (options.CheckpointPath is { } path) Checkpoint.Save(path, model, optimizer, epoch);
+            }
+            return new GraphTrainingResult
+            {
+                Epochs = epochs, Test = Evaluate(model, store, test, filter), Capacity = capacity,
+                PrefetchSlots = plan?.PrefetchSlots ?? 0, AccountedBytes = store.Bytes + modelBytes + _peakStateBytes,
+            };
+        }
+        finally
+        {
+            if (options.WorkFolder is null && Directory.Exists(work)) Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private NodeStore InMemory(int d)
+    {
+        var values = new float[(long)_meta.Nodes * d];
+        NodeStore.Initialise(values, seeds.Stream("embeddings"), options.InitialStd);
+        return new MemoryStore(_meta, values, d, withAccumulators: true);
+    }
+
+    // embeddings.bin and optstate.bin are written partition by partition from the same stream as in memory.
+    private NodeStore OnDisk(string work, int d, BufferPlan plan)
+    {
+        Directory.CreateDirectory(work);
+        var values = Path.Combine(work, GraphFiles.Embeddings);
+        var accumulators = Path.Combine(work, GraphFiles.OptimizerState);
+        var random = seeds.Stream("embeddings");
+        using (var v = File.Create(values))
+        using (var a = File.Create(accumulators))
+        {
+            for (var p = 0; p < _meta.Partitions; p++)
+            {
+                var rows = new float[(long)_meta.NodesIn(p) * d];
+                NodeStore.Initialise(rows, random, options.InitialStd);
+                v.Write(MemoryMarshal.AsBytes(rows.AsSpan()));
+                a.Write(new byte[rows.Length * sizeof(float)]);
+            }
+        }
+        return new PartitionBuffer(_meta, values, accumulators, d, plan.Capacity + plan.PrefetchSlots, _io,
+            options.Throttle);
+    }
+
+    private sealed record Batch(int[] Rows, long[] Source, long[] Relation, long[] Destination, long[][] Negatives,
+        int[] ChunkStarts);
+
+    private (double Loss, long Examples) TrainEpoch(DistMult model, optim.Optimizer optimizer, NodeStore store,
+        EpochOrdering ordering, SeedTree epochSeeds, CancellationToken cancellation)
+    {
+        double lossSum = 0;
+        long examples = 0;
+        for (var s = 0; s < ordering.States.Count; s++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            store.Enter(ordering.States[s]);
+            if (s + 1 < ordering.States.Count) store.Prefetch(ordering.States[s + 1]);
+            var edges = layout.ReadBuckets(ordering.Buckets[s], _io);
+            _peakStateBytes = Math.Max(_peakStateBytes, (long)edges.Length * GraphFiles.EdgeBytes);
+            epochSeeds.Stream($"shuffle{s}").Shuffle(edges);
+            var seen = new SeenSet(store.Rows);
+            BatchPipeline.Run(Batches(store, edges, seen, epochSeeds, s), batch =>
+            {
+                lossSum += Step(model, optimizer, store, batch);
+                examples += batch.Source.Length;
+            }, cancellation);
+        }
+        return (lossSum, examples);
+    }
+
+    private IEnumerable<Batch> Batches(NodeStore store, Triple[] edges, SeenSet seen, SeedTree epochSeeds, int state)
+    {
+        var ranges = store.ResidentRanges;
+        var resident = ranges.Sum(r => (long)r.Count);
+        for (int start = 0, b = 0; start < edges.Length; start += options.BatchSize, b++)
+        {
+            var random = epochSeeds.Stream($"negatives{state}-{b}");
+            var count = Math.Min(options.BatchSize, edges.Length - start);
+            var rows = new List<int>(count * 2 + options.Negatives * options.Chunks);
+            seen.Clear();
+            var source = new long[count];
+            var relation = new long[count];
+            var destination = new long[count];
+            for (var i = 0; i < count; i++)
+            {
+                var e = edges[start + i];
+                source[i] = seen.Visit(store.LocalRow(e.Head), rows);
+                relation[i] = e.Relation;
+                destination[i] = seen.Visit(store.LocalRow(e.Tail), rows);
+            }
+            var chunks = Math.Min(options.Chunks, count);
+            var chunkStarts = Enumerable.Range(0, chunks + 1).Select(c => (int)((long)c * count / chunks)).ToArray();
+            var negatives = new long[chunks][];
+            var fromDegree = (int)Math.Round(options.Negatives * options.DegreeFraction);
+            for (var c = 0; c < chunks; c++)
+            {
+                negatives[c] = new long[options.Negatives];
+                var (lo, hi) = (chunkStarts[c], chunkStarts[c + 1]);
+                for (var n = 0; n < options.Negatives; n++)
+                {
+                    int row;
+                    if (n < fromDegree)
+                    {
+                        // An endpoint of a random edge of the chunk: nodes come in proportion to their degree.
+                        var i = lo + random.Next(hi - lo);
+                        row = rows[(int)(random.Next(2) == 0 ? source[i] : destination[i])];
+                    }
+                    else row = Uniform(ranges, resident, random);
+                    negatives[c][n] = seen.Visit(row, rows);
+                }
+            }
+            yield return new Batch([.. rows], source, relation, destination, negatives, chunkStarts);
+        }
+    }
+
+    private static int Uniform(IReadOnlyList<(int Row, int Count)> ranges, long resident, Random random)
+    {
+        var k = random.NextInt64(resident);
+        foreach (var (row, count) in ranges)
+        {
+            if (k < count) return row + (int)k;
+            k -= count;
+        }
+        throw new InvalidOperationException("no resident nodes.");
+    }
+
+    private double Step(DistMult model, optim.Optimizer optimizer, NodeStore store, Batch batch)
+    {
+        using var scope = NewDisposeScope();
+        var rows = tensor(batch.Rows.Select(r => (long)r).ToArray(), ScalarType.Int64);
+        var leaf = store.Values.index_select(0, rows).requires_grad_();
+        optimizer.zero_grad();
+        Tensor? loss = null;
+        for (var c = 0; c + 1 < batch.ChunkStarts.Length; c++)
+        {
+            var (lo, hi) = (batch.ChunkStarts[c], batch.ChunkStarts[c + 1]);
+            var negatives = leaf.index_select(0, tensor(batch.Negatives[c], ScalarType.Int64));
+            var chunk = model.Loss(leaf.index_select(0, tensor(batch.Source[lo..hi], ScalarType.Int64)),
+                tensor(batch.Relation[lo..hi], ScalarType.Int64),
+                leaf.index_select(0, tensor(batch.Destination[lo..hi], ScalarType.Int64)), negatives, negatives);
+            loss = loss is null ? chunk : loss + chunk;
+        }
+        loss!.backward();
+        optimizer.step();
+        using (no_grad())
+        {
+            // Adagrad's row rule on the store: G += g², e −= lr·g / (√G + ε).
+            var g = leaf.grad!;
+            var accumulated = store.Accumulators!.index_select(0, rows).add_(g * g);
+            store.Accumulators.index_copy_(0, rows, accumulated);
+            var updated = store.Values.index_select(0, rows)
+                .sub_(g * options.LearningRate / (accumulated.sqrt() + 1e-10));
+            store.Values.index_copy_(0, rows, updated);
+        }
+        return loss.item<float>();
+    }
+
+    private static Triple[] Subset(Triple[] triples, int limit, Random random)
+    {
+        if (triples.Length <= limit) return triples;
+        var copy = (Triple[])triples.Clone();
+        random.Shuffle(copy);
+        return copy[..limit];
+    }
+
+    // Filtered ranking of every candidate node, both directions; the embeddings are read whole (small graphs).
+    private Dictionary<string, double> Evaluate(DistMult model, NodeStore store, Triple[] triples,
+        TripleFilter filter)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var all = AllEmbeddings(store);
+        var ranks = new List<double>(triples.Length * 2);
+        for (var start = 0; start < triples.Length; start += 500)
+        {
+            var batch = triples[start..Math.Min(triples.Length, start + 500)];
+            var heads = all.index_select(0, tensor(batch.Select(t => (long)t.Head).ToArray(), ScalarType.Int64));
+            var tails = all.index_select(0, tensor(batch.Select(t => (long)t.Tail).ToArray(), ScalarType.Int64));
+            var relations = tensor(batch.Select(t => (long)t.Relation).ToArray(), ScalarType.Int64);
+            var tailScores = model.ScoreTails(heads, relations, all).data<float>().ToArray();
+            var headScores = model.ScoreHeads(tails, relations, all).data<float>().ToArray();
+            var n = _meta.Nodes;
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var t = batch[i];
+                ranks.Add(Ranking.Rank(tailScores.AsSpan(i * n, n), t.Tail, filter.Tails(t.Head, t.Relation)));
+                ranks.Add(Ranking.Rank(headScores.AsSpan(i * n, n), t.Head, filter.Heads(t.Relation, t.Tail)));
+            }
+        }
+        return new Dictionary<string, double>
+        {
+            ["mrr"] = Ranking.MeanReciprocalRank(ranks), ["hits@1"] = Ranking.HitsAt(ranks, 1),
+            ["hits@3"] = Ranking.HitsAt(ranks, 3), ["hits@10"] = Ranking.HitsAt(ranks, 10),
+        };
+    }
+
+    private Tensor AllEmbeddings(NodeStore store)
+    {
+        if (store is MemoryStore) return store.Values;
+        store.Flush();
+        var path = ((PartitionBuffer)store).ValuesPath;
+        var values = new float[(long)_meta.Nodes * options.Dimension];
+        using (var file = File.OpenHandle(path)) DiskIo.ReadExactly(file, MemoryMarshal.AsBytes(values.AsSpan()), 0, null);
+        return tensor(values).view(_meta.Nodes, options.Dimension);
+    }
+}
