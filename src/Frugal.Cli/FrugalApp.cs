@@ -1,6 +1,7 @@
 using System.Reflection;
 using Frugal.Cli.Commands;
 using Frugal.Cli.Commands.Energy;
+using Frugal.Cli.Commands.Gpu;
 using Frugal.Cli.Commands.Kv;
 using Frugal.Cli.Commands.Schedule;
 using Frugal.Cli.Commands.Tune;
@@ -144,6 +145,15 @@ public static class FrugalApp
                 energy.AddCommand<EnergyRestoreCommand>("restore")
                     .WithDescription("Restore clocks from a journal left by a run.")
                     .WithExample("energy", "restore", "--device", "jetson");
+            });
+            config.AddBranch("gpu", gpu =>
+            {
+                gpu.SetDefaultCommand<MissingCommand>();
+                gpu.SetDescription("Same-SKU GPU variability: measure GPUs (SGEMM + NVML, read-only), analyse runs.");
+                gpu.AddCommand<GpuAnalyzeCommand>("analyze")
+                    .WithDescription("Variation statistics per app and cluster, plots, and a PAL GPU table.")
+                    .WithExample("gpu", "analyze", "--input", "data/pal/aggregated_data/frontera", "--app", "resnet",
+                        "--export", "gpus.csv");
             });
             config.AddBranch("provision", provision =>
             {
