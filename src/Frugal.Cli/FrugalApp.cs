@@ -32,7 +32,8 @@ public static class FrugalApp
         .Register(new YcsbExperiment())
         .Register(new MirageExperiment())
         .Register(new LlamaTuneExperiment())
-        .Register(new PolyThrottleExperiment());
+        .Register(new PolyThrottleExperiment())
+        .Register(new PalExperiment());
 
     /// <summary>
     /// The version <c>frugal --version</c> prints: the informational version without its commit hash.
