@@ -9,6 +9,7 @@ dotnet build -c Release src/Frugal.Cli >/dev/null
 for seed in 42 1 2 3 4; do
   "$frugal" reproduce --only scheduling.pal --seed "$seed" --out "$out/seed-$seed" >/dev/null
 done
+mkdir -p "$out/trace-times"
 for n in 1 2 3 4 5 6 7 8; do
   for p in packed-non-sticky packed-sticky pm-first pal; do
     "$frugal" schedule simulate --placement "$p" --round 360 --arrivals trace \
