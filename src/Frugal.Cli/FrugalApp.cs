@@ -2,6 +2,7 @@ using System.Reflection;
 using Frugal.Cli.Commands;
 using Frugal.Cli.Commands.Energy;
 using Frugal.Cli.Commands.Graph;
+using Frugal.Cli.Commands.Gpu;
 using Frugal.Cli.Commands.Kv;
 using Frugal.Cli.Commands.Schedule;
 using Frugal.Cli.Commands.Tune;
@@ -34,7 +35,8 @@ public static class FrugalApp
         .Register(new MirageExperiment())
         .Register(new LlamaTuneExperiment())
         .Register(new PolyThrottleExperiment())
-        .Register(new MariusExperiment());
+        .Register(new MariusExperiment())
+        .Register(new PalExperiment());
 
     /// <summary>
     /// The version <c>frugal --version</c> prints: the informational version without its commit hash.
@@ -160,6 +162,15 @@ public static class FrugalApp
                     .WithDescription("Train GraphSAGE (nc) or DistMult (lp) in memory or from the partition buffer.")
                     .WithExample("graph", "train", "--graph", "fb", "--storage", "disk", "--ordering", "comet",
                         "--buffer-capacity", "8");
+            });
+            config.AddBranch("gpu", gpu =>
+            {
+                gpu.SetDefaultCommand<MissingCommand>();
+                gpu.SetDescription("Same-SKU GPU variability: measure GPUs (SGEMM + NVML, read-only), analyse runs.");
+                gpu.AddCommand<GpuAnalyzeCommand>("analyze")
+                    .WithDescription("Variation statistics per app and cluster, plots, and a PAL GPU table.")
+                    .WithExample("gpu", "analyze", "--input", "data/pal/aggregated_data/frontera", "--app", "resnet",
+                        "--export", "gpus.csv");
             });
             config.AddBranch("provision", provision =>
             {

@@ -8,10 +8,10 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Schedule;
 
 /// <summary><c>frugal schedule simulate</c>: one policy on one trace; prints the metrics.</summary>
-internal sealed class SimulateCommand(IAnsiConsole console) : Command<SimulateCommand.Settings>
+internal sealed partial class SimulateCommand(IAnsiConsole console) : Command<SimulateCommand.Settings>
 {
     /// <summary>The inputs, and the policy.</summary>
-    public sealed class Settings : ScheduleSettings
+    public sealed partial class Settings : ScheduleSettings
     {
         [CommandOption("--policy <NAME>")]
         [Description(
@@ -28,6 +28,7 @@ internal sealed class SimulateCommand(IAnsiConsole console) : Command<SimulateCo
     /// <inheritdoc/>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
+        if (settings.Placement is not null) return RunPlacement(settings, cancellation);
         var cluster = settings.ClusterSpec();
         var options = settings.Options();
         var shockwave = settings.Shockwave(cluster);
