@@ -1,5 +1,6 @@
 using Frugal.Core.Errors;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Frugal.Compression.Codecs;
@@ -12,20 +13,25 @@ namespace Frugal.Compression.Codecs;
 /// </summary>
 public sealed class AutoencoderCodec : Codec
 {
-    private readonly Tensor _encoder;
-    private readonly Tensor _decoder;
+    private readonly Parameter _encoder;
+    private readonly Parameter _decoder;
 
     /// <summary>An autoencoder from <paramref name="hidden"/> to <paramref name="codeSize"/> channels.</summary>
     /// <exception cref="BadInputException">A code size outside [1, hidden].</exception>
-    public AutoencoderCodec(int hidden, int codeSize)
+    /// <param name="hidden">The hidden size h.</param>
+    /// <param name="codeSize">The code size a.</param>
+    /// <param name="seed">Seeds the Xavier-uniform initial weights.</param>
+    public AutoencoderCodec(int hidden, int codeSize, ulong seed = 0)
     {
         if (codeSize < 1 || codeSize > hidden)
             throw new BadInputException($"code size {codeSize} must lie in [1, {hidden}] (the hidden size)",
                 CodecSettings.CodeSizeSetting);
         Hidden = hidden;
         CodeSize = codeSize;
-        _encoder = nn.init.xavier_uniform_(empty(codeSize, hidden)).requires_grad_();
-        _decoder = nn.init.xavier_uniform_(empty(hidden, codeSize)).requires_grad_();
+        using var g = new Generator(seed);
+        var bound = Math.Sqrt(6.0 / (hidden + codeSize));
+        _encoder = new Parameter((rand([codeSize, hidden], generator: g) * 2 - 1) * bound);
+        _decoder = new Parameter((rand([hidden, codeSize], generator: g) * 2 - 1) * bound);
     }
 
     /// <summary>The code size a = h/ρ for ratio ρ (at least 1).</summary>
@@ -48,7 +54,7 @@ public sealed class AutoencoderCodec : Codec
     public override bool Summable => true;
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Tensor> Parameters => [_encoder, _decoder];
+    public override IReadOnlyList<Parameter> Parameters => [_encoder, _decoder];
 
     /// <summary>Sets W_enc and W_dec (copied).</summary>
     public void SetWeights(Tensor encoder, Tensor decoder)

@@ -62,7 +62,8 @@ public sealed record CodecSettings(string Method, double? Ratio = null, long? K 
 
 /// <summary>Where a codec is created: the hidden size of the boundary and the seed of its random draws.</summary>
 /// <param name="Hidden">The hidden size h (the last dimension of the tensors it will see).</param>
-/// <param name="Seed">Seeds Random-K's positions and the low-rank codec's first factor.</param>
+/// <param name="Seed">Seeds the autoencoder's initial weights, Random-K's positions and the low-rank codec's first
+/// factor.</param>
 public sealed record CodecSite(int Hidden, ulong Seed);
 
 /// <summary>Every codec by name: <c>none</c>, <c>ae</c>, <c>topk</c>, <c>topk-ef</c>, <c>randk</c>, <c>randk-ef</c>,
@@ -74,7 +75,7 @@ public static class CodecCatalog
         new Catalog<Func<CodecSettings, CodecSite, ICodec>>("codec")
             .Add("none", (_, _) => new IdentityCodec(), "no compression (fp32, 4 bytes per value)")
             .Add("ae", (s, site) => new AutoencoderCodec(site.Hidden,
-                    s.CodeSize ?? AutoencoderCodec.CodeSizeFor(site.Hidden, s.TargetRatio)),
+                    s.CodeSize ?? AutoencoderCodec.CodeSizeFor(site.Hidden, s.TargetRatio), site.Seed),
                 "learned linear autoencoder, code size a = h/ratio (summable)")
             .Add("topk", (s, site) => Sparse(SparseSelection.TopK, s, site, false), "k largest |x|, k = numel/(2·ratio)")
             .Add("topk-ef", (s, site) => Sparse(SparseSelection.TopK, s, site, true), "Top-K with error feedback")

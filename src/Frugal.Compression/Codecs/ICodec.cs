@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Frugal.Compression.Codecs;
@@ -61,7 +62,7 @@ public interface ICodec : IDisposable
     bool Differentiable { get; }
 
     /// <summary>Learned weights to train with the model (the autoencoder's); empty for the others.</summary>
-    IReadOnlyList<Tensor> Parameters { get; }
+    IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>Compresses <paramref name="x"/>.</summary>
     Encoded Encode(Tensor x, BoundaryContext context);
@@ -95,7 +96,7 @@ public abstract class Codec : ICodec
     public virtual bool Differentiable => true;
 
     /// <inheritdoc/>
-    public virtual IReadOnlyList<Tensor> Parameters => [];
+    public virtual IReadOnlyList<Parameter> Parameters => [];
 
     /// <inheritdoc/>
     public abstract Encoded Encode(Tensor x, BoundaryContext context);
