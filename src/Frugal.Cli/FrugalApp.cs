@@ -1,9 +1,11 @@
 using System.Reflection;
 using Frugal.Cli.Commands;
+using Frugal.Cli.Commands.Compress;
 using Frugal.Cli.Commands.Energy;
 using Frugal.Cli.Commands.Kv;
 using Frugal.Cli.Commands.Schedule;
 using Frugal.Cli.Commands.Tune;
+using Frugal.Compression.Experiments;
 using Frugal.Core.Errors;
 using Frugal.Core.Experiments;
 using Frugal.Core.IO;
@@ -31,7 +33,8 @@ public static class FrugalApp
         .Register(new YcsbExperiment())
         .Register(new MirageExperiment())
         .Register(new LlamaTuneExperiment())
-        .Register(new PolyThrottleExperiment());
+        .Register(new PolyThrottleExperiment())
+        .Register(new CompressionStudyExperiment());
 
     /// <summary>
     /// The version <c>frugal --version</c> prints: the informational version without its commit hash.
@@ -144,6 +147,22 @@ public static class FrugalApp
                 energy.AddCommand<EnergyRestoreCommand>("restore")
                     .WithDescription("Restore clocks from a journal left by a run.")
                     .WithExample("energy", "restore", "--device", "jetson");
+            });
+            config.AddBranch("compress", compress =>
+            {
+                compress.SetDefaultCommand<MissingCommand>();
+                compress.SetDescription(
+                    "Activation compression for model-parallel training: codecs, the study, the cost model.");
+                compress.AddCommand<CompressCodecCommand>("codec")
+                    .WithDescription("Run one codec on a tensor: ratio, error, encode/decode time against a copy.")
+                    .WithExample("compress", "codec", "--method", "q4", "--input", "tensor.bin");
+                compress.AddCommand<CompressStudyCommand>("study")
+                    .WithDescription("Train the sharded model per codec and layout; simulate steps on each link.")
+                    .WithExample("compress", "study", "--preset", "paper-small", "--out", "out")
+                    .WithExample("compress", "study", "--grid", "grid.txt", "--resume");
+                compress.AddCommand<CompressExtrapolateCommand>("extrapolate")
+                    .WithDescription("The cost model alone over the paper's sweep (T = 4, hidden 1,024-25,600).")
+                    .WithExample("compress", "extrapolate", "--link", "100us/1Gbps");
             });
             config.AddBranch("provision", provision =>
             {
