@@ -1,11 +1,13 @@
 using System.Reflection;
 using Frugal.Cli.Commands;
+using Frugal.Cli.Commands.Compress;
 using Frugal.Cli.Commands.Energy;
 using Frugal.Cli.Commands.Graph;
 using Frugal.Cli.Commands.Gpu;
 using Frugal.Cli.Commands.Kv;
 using Frugal.Cli.Commands.Schedule;
 using Frugal.Cli.Commands.Tune;
+using Frugal.Compression.Experiments;
 using Frugal.Core.Errors;
 using Frugal.Core.Experiments;
 using Frugal.Core.IO;
@@ -36,7 +38,8 @@ public static class FrugalApp
         .Register(new LlamaTuneExperiment())
         .Register(new PolyThrottleExperiment())
         .Register(new MariusExperiment())
-        .Register(new PalExperiment());
+        .Register(new PalExperiment())
+        .Register(new CompressionStudyExperiment());
 
     /// <summary>
     /// The version <c>frugal --version</c> prints: the informational version without its commit hash.
@@ -171,6 +174,22 @@ public static class FrugalApp
                     .WithDescription("Variation statistics per app and cluster, plots, and a PAL GPU table.")
                     .WithExample("gpu", "analyze", "--input", "data/pal/aggregated_data/frontera", "--app", "resnet",
                         "--export", "gpus.csv");
+            });
+            config.AddBranch("compress", compress =>
+            {
+                compress.SetDefaultCommand<MissingCommand>();
+                compress.SetDescription(
+                    "Activation compression for model-parallel training: codecs, the study, the cost model.");
+                compress.AddCommand<CompressCodecCommand>("codec")
+                    .WithDescription("Run one codec on a tensor: ratio, error, encode/decode time against a copy.")
+                    .WithExample("compress", "codec", "--method", "q4", "--input", "tensor.bin");
+                compress.AddCommand<CompressStudyCommand>("study")
+                    .WithDescription("Train the sharded model per codec and layout; simulate steps on each link.")
+                    .WithExample("compress", "study", "--preset", "paper-small", "--out", "out")
+                    .WithExample("compress", "study", "--grid", "grid.txt", "--resume");
+                compress.AddCommand<CompressExtrapolateCommand>("extrapolate")
+                    .WithDescription("The cost model alone over the paper's sweep (T = 4, hidden 1,024-25,600).")
+                    .WithExample("compress", "extrapolate", "--link", "100us/1Gbps");
             });
             config.AddBranch("provision", provision =>
             {
