@@ -2,6 +2,7 @@ using System.Reflection;
 using Frugal.Cli.Commands;
 using Frugal.Cli.Commands.Energy;
 using Frugal.Cli.Commands.Kv;
+using Frugal.Cli.Commands.Recsys;
 using Frugal.Cli.Commands.Schedule;
 using Frugal.Cli.Commands.Tune;
 using Frugal.Core.Errors;
@@ -9,6 +10,7 @@ using Frugal.Core.Experiments;
 using Frugal.Core.IO;
 using Frugal.Energy.Experiments;
 using Frugal.Provisioning.Evaluation;
+using Frugal.Recsys.Experiments;
 using Frugal.Scheduling.Experiments;
 using Frugal.Tuning.Experiments;
 using Frugal.Tuning.Spaces;
@@ -31,7 +33,8 @@ public static class FrugalApp
         .Register(new YcsbExperiment())
         .Register(new MirageExperiment())
         .Register(new LlamaTuneExperiment())
-        .Register(new PolyThrottleExperiment());
+        .Register(new PolyThrottleExperiment())
+        .Register(new BagpipeExperiment());
 
     /// <summary>
     /// The version <c>frugal --version</c> prints: the informational version without its commit hash.
@@ -144,6 +147,22 @@ public static class FrugalApp
                 energy.AddCommand<EnergyRestoreCommand>("restore")
                     .WithDescription("Restore clocks from a journal left by a run.")
                     .WithExample("energy", "restore", "--device", "jetson");
+            });
+            config.AddBranch("recsys", recsys =>
+            {
+                recsys.SetDefaultCommand<MissingCommand>();
+                recsys.SetDescription(
+                    "Recommendation-model training (Bagpipe): remote embeddings, lookahead caching and prefetching.");
+                recsys.AddCommand<RecsysTrainCommand>("train")
+                    .WithDescription("Start server, oracle and trainers on this machine and train; stop them at the end.")
+                    .WithExample("recsys", "train", "--trainers", "4", "--mode", "bagpipe", "--net-latency-ms", "2");
+                recsys.AddCommand<RecsysServerCommand>("server").WithDescription("Run the embedding server.");
+                recsys.AddCommand<RecsysOracleCommand>("oracle").WithDescription("Run the oracle cacher.");
+                recsys.AddCommand<RecsysTrainerCommand>("trainer").WithDescription("Run one trainer.")
+                    .WithExample("recsys", "trainer", "--rank", "1", "--peers", "10.0.0.1:7010,10.0.0.2:7010",
+                        "--oracle", "10.0.0.9:7001", "--server", "10.0.0.9:7000");
+                recsys.AddCommand<RecsysGenerateCommand>("generate")
+                    .WithDescription("Write synthetic samples at the paper's skew to a batch file.");
             });
             config.AddBranch("provision", provision =>
             {
