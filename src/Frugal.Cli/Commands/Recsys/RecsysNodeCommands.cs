@@ -13,31 +13,11 @@ namespace Frugal.Cli.Commands.Recsys;
 /// <summary><c>frugal recsys server</c>: the embedding server, serving one run.</summary>
 internal sealed class RecsysServerCommand : SettingCommand<RecsysServerCommand.Settings>
 {
-    public sealed class Settings : GlobalSettings, IStoreSettings
+    public sealed class Settings : StoreSettings
     {
         [CommandOption("--port <PORT>")]
         [Description("Port to listen on (all interfaces).")]
         public int Port { get; init; }
-
-        [CommandOption("--store <STORE>")]
-        [Description("memory (default) or f2 (Frugal.Storage's key-value store).")]
-        [DefaultValue("memory")]
-        public string Store { get; init; } = "memory";
-
-        [CommandOption("--memory-budget <BYTES>")]
-        [Description("F2's memory budget, e.g. 64m.")]
-        public string? MemoryBudget { get; init; }
-
-        [CommandOption("--store-dir <DIR>")]
-        [Description("F2's data directory (default: a new temporary one).")]
-        public string? StoreDirectory { get; init; }
-
-        public override string? OptionFor(string setting) => setting switch
-        {
-            "store" => "--store",
-            "memory budget" => "--memory-budget",
-            _ => base.OptionFor(setting),
-        };
     }
 
     protected override int Run(Settings settings, CancellationToken cancellation)

@@ -8,8 +8,32 @@ using Spectre.Console.Cli;
 
 namespace Frugal.Cli.Commands.Recsys;
 
+/// <summary>Where the embedding server keeps its rows (server, train; the oracle ignores them).</summary>
+internal class StoreSettings : GlobalSettings
+{
+    [CommandOption("--store <STORE>")]
+    [Description("Embedding server store: memory (default) or f2 (Frugal.Storage's key-value store).")]
+    [DefaultValue("memory")]
+    public string Store { get; init; } = "memory";
+
+    [CommandOption("--memory-budget <BYTES>")]
+    [Description("F2's memory budget, e.g. 64m.")]
+    public string? MemoryBudget { get; init; }
+
+    [CommandOption("--store-dir <DIR>")]
+    [Description("F2's data directory (default: a new temporary one).")]
+    public string? StoreDirectory { get; init; }
+
+    public override string? OptionFor(string setting) => setting switch
+    {
+        "store" => "--store",
+        "memory budget" => "--memory-budget",
+        _ => base.OptionFor(setting),
+    };
+}
+
 /// <summary>Options of the commands that define a training run (train, oracle).</summary>
-internal class RecsysRunSettings : GlobalSettings
+internal class RecsysRunSettings : StoreSettings
 {
     [CommandOption("--mode <MODE>")]
     [Description("sync, lru or bagpipe (default bagpipe).")]
@@ -133,19 +157,11 @@ internal class RecsysRunSettings : GlobalSettings
     }
 }
 
-/// <summary>Where the embedding server keeps its rows.</summary>
-internal interface IStoreSettings
-{
-    string Store { get; }
-    string? MemoryBudget { get; }
-    string? StoreDirectory { get; }
-}
-
 internal static class StoreChoice
 {
     /// <summary>Opens the store the options name: memory, or F2 within a budget (a temporary directory when none
     /// is given).</summary>
-    public static Func<TableShape, IEmbeddingStore> Of(IStoreSettings settings) => settings.Store switch
+    public static Func<TableShape, IEmbeddingStore> Of(StoreSettings settings) => settings.Store switch
     {
         "memory" => shape => new MemoryEmbeddingStore(shape),
         "f2" => shape => new KvEmbeddingStore(shape,

@@ -18,24 +18,11 @@ namespace Frugal.Cli.Commands.Recsys;
 /// </summary>
 internal sealed class RecsysTrainCommand(IAnsiConsole console) : SettingCommand<RecsysTrainCommand.Settings>
 {
-    public sealed class Settings : RecsysRunSettings, IStoreSettings
+    public sealed class Settings : RecsysRunSettings
     {
         [CommandOption("--in-process")]
         [Description("Run every node as a task of this process (same protocol, loopback TCP).")]
         public bool InProcess { get; init; }
-
-        [CommandOption("--store <STORE>")]
-        [Description("memory (default) or f2.")]
-        [DefaultValue("memory")]
-        public string Store { get; init; } = "memory";
-
-        [CommandOption("--memory-budget <BYTES>")]
-        [Description("F2's memory budget, e.g. 64m.")]
-        public string? MemoryBudget { get; init; }
-
-        [CommandOption("--store-dir <DIR>")]
-        [Description("F2's data directory (default: a new temporary one).")]
-        public string? StoreDirectory { get; init; }
     }
 
     protected override int Run(Settings settings, CancellationToken cancellation)
