@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${1:-bench-out/compression}
 dotnet build -c Release src/Frugal.Cli -v q
-FRUGAL=src/Frugal.Cli/bin/Release/net10.0/linux-x64/frugal
+FRUGAL=src/Frugal.Cli/bin/Release/net10.0/frugal
 mkdir -p "$OUT"
 uptime | tee "$OUT/uptime.txt"
 $FRUGAL compress study --grid bench/compression/grid.txt --out "$OUT/study" --json "$OUT/study.json" > /dev/null

@@ -4,7 +4,7 @@
 # Usage: bench/graph/run.sh [epochs-lp] [seeds]   (defaults 5 and 3). Needs a Release build of src/Frugal.Cli.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-frugal="dotnet $root/src/Frugal.Cli/bin/Release/net10.0/linux-x64/frugal.dll"
+frugal="dotnet $root/src/Frugal.Cli/bin/Release/net10.0/frugal.dll"
 epochs=${1:-5}
 seeds=${2:-3}
 work=$(mktemp -d)

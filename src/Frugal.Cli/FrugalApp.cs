@@ -5,6 +5,7 @@ using Frugal.Cli.Commands.Energy;
 using Frugal.Cli.Commands.Graph;
 using Frugal.Cli.Commands.Gpu;
 using Frugal.Cli.Commands.Kv;
+using Frugal.Cli.Commands.Recsys;
 using Frugal.Cli.Commands.Schedule;
 using Frugal.Cli.Commands.Tune;
 using Frugal.Compression.Experiments;
@@ -14,6 +15,7 @@ using Frugal.Core.IO;
 using Frugal.Energy.Experiments;
 using Frugal.Graph.Experiments;
 using Frugal.Provisioning.Evaluation;
+using Frugal.Recsys.Experiments;
 using Frugal.Scheduling.Experiments;
 using Frugal.Tuning.Experiments;
 using Frugal.Tuning.Spaces;
@@ -39,7 +41,8 @@ public static class FrugalApp
         .Register(new PolyThrottleExperiment())
         .Register(new MariusExperiment())
         .Register(new PalExperiment())
-        .Register(new CompressionStudyExperiment());
+        .Register(new CompressionStudyExperiment())
+        .Register(new BagpipeExperiment());
 
     /// <summary>
     /// The version <c>frugal --version</c> prints: the informational version without its commit hash.
@@ -190,6 +193,22 @@ public static class FrugalApp
                 compress.AddCommand<CompressExtrapolateCommand>("extrapolate")
                     .WithDescription("The cost model alone over the paper's sweep (T = 4, hidden 1,024-25,600).")
                     .WithExample("compress", "extrapolate", "--link", "100us/1Gbps");
+            });
+            config.AddBranch("recsys", recsys =>
+            {
+                recsys.SetDefaultCommand<MissingCommand>();
+                recsys.SetDescription(
+                    "Recommendation-model training (Bagpipe): remote embeddings, lookahead caching and prefetching.");
+                recsys.AddCommand<RecsysTrainCommand>("train")
+                    .WithDescription("Start server, oracle and trainers on this machine and train; stop them at the end.")
+                    .WithExample("recsys", "train", "--trainers", "4", "--mode", "bagpipe", "--net-latency-ms", "2");
+                recsys.AddCommand<RecsysServerCommand>("server").WithDescription("Run the embedding server.");
+                recsys.AddCommand<RecsysOracleCommand>("oracle").WithDescription("Run the oracle cacher.");
+                recsys.AddCommand<RecsysTrainerCommand>("trainer").WithDescription("Run one trainer.")
+                    .WithExample("recsys", "trainer", "--rank", "1", "--peers", "10.0.0.1:7010,10.0.0.2:7010",
+                        "--oracle", "10.0.0.9:7001", "--server", "10.0.0.9:7000");
+                recsys.AddCommand<RecsysGenerateCommand>("generate")
+                    .WithDescription("Write synthetic samples at the paper's skew to a batch file.");
             });
             config.AddBranch("provision", provision =>
             {

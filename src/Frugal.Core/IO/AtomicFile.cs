@@ -50,6 +50,29 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Writes bytes through <paramref name="write"/> into a temporary file, then renames it onto <paramref name="path"/>:
+    /// for binary files too large to build in memory first.
+    /// </summary>
+    public static void WriteBinary(string path, Action<Stream> write)
+    {
+        var temporary = TemporaryPathFor(path);
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
     private static string TemporaryPathFor(string path)
     {
         var full = Path.GetFullPath(path);

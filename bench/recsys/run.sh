@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Bagpipe benchmark: iteration time of sync, lru and bagpipe over the α × β grid, 4 trainer processes on this machine,
+# synthetic data at the paper's skew, DLRM. Usage: bench/recsys/run.sh [iterations] [tables-divisor] > table.md
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+iterations=${1:-100}
+divisor=${2:-100}
+dotnet build -c Release "$root/src/Frugal.Cli" > /dev/null
+frugal="$root/src/Frugal.Cli/bin/Release/net10.0/frugal"
+out=$(mktemp -d)
+echo "| α ms | β MB/s | mode | ms/iter | compute | fetch stall | all-reduce | parameter hash |"
+echo "|---|---|---|---|---|---|---|---|"
+for alpha in 0 0.5 2 5; do
+  for beta in 100 1000; do
+    for mode in sync lru bagpipe; do
+      "$frugal" recsys train --trainers 4 --mode "$mode" --iterations "$iterations" --batch 512 --lookahead 50 \
+        --tables-divisor "$divisor" --net-latency-ms "$alpha" --net-bandwidth-mbps "$beta" \
+        --json "$out/r.json" > /dev/null
+      python3 - "$out/r.json" "$alpha" "$beta" "$mode" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+def mean(part):
+    return 1000 * sum(sum(t[part][1:]) / max(1, len(t[part]) - 1) for t in r["trainers"]) / len(r["trainers"])
+print(f"| {sys.argv[2]} | {sys.argv[3]} | {sys.argv[4]} | {mean('total'):.2f} | {mean('compute'):.2f} | "
+      f"{mean('fetchStall'):.2f} | {mean('allReduce'):.2f} | {r['tablesHash'][:12]} |")
+PY
+    done
+  done
+done
+rm -rf "$out"
