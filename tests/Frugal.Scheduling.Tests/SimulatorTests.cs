@@ -32,16 +32,30 @@ public class SimulatorTests
         Assert.Equal(1.0, result.Metrics.Utilization, 9);
         Assert.Equal([2, 1], result.Jobs.Select(j => j.RoundsScheduled));
 
-        // Finish-time fairness: one epoch at bs 32 profiles as round(50000/32/10) = 156 s; 2 jobs on 1 GPU → contention
-        // 2.
-        Assert.Equal(156, result.Jobs[0].IsolatedSeconds);
+        // Finish-time fairness: one epoch at bs 32 profiles as 50000/32/10 = 156.25 s, unrounded as in the artifact's
+        // metric; 2 jobs on 1 GPU → contention 2.
+        Assert.Equal(156.25, result.Jobs[0].IsolatedSeconds, 9);
         Assert.Equal(2, result.Metrics.ContentionFactor);
-        Assert.Equal(150 / 312.0, result.Metrics.Rho[0], 9);
-        Assert.Equal(200 / 312.0, result.Metrics.Rho[1], 9);
+        Assert.Equal(150 / 312.5, result.Metrics.Rho[0], 9);
+        Assert.Equal(200 / 312.5, result.Metrics.Rho[1], 9);
         Assert.Equal(0, result.Metrics.UnfairFraction);
         // Themis variant: 2 active jobs in each of A's rounds, 2 then 1 in B's → mean 2 and 5/3.
-        Assert.Equal(150 / (156 * 2.0), result.Metrics.ThemisRho[0], 9);
-        Assert.Equal(200 / (156 * 5 / 3.0), result.Metrics.ThemisRho[1], 9);
+        Assert.Equal(150 / (156.25 * 2.0), result.Metrics.ThemisRho[0], 9);
+        Assert.Equal(200 / (156.25 * 5 / 3.0), result.Metrics.ThemisRho[1], 9);
+    }
+
+    [Fact]
+    public void RhoUsesTheUnroundedProfiledEpochDurations()
+    {
+        // A Recommendation epoch at bs 8192 is 117907/8192 = 14.39 samples-batches; at 20 steps/s it profiles as
+        // 0.7196 s, which whole-second rounding would have made 1 s (+39%). 10 epochs = 150 steps (15 per epoch).
+        const string rec = "Recommendation (batch size 8192)";
+        var result = new Simulator(Fixtures.Throughputs((rec, 1, 20)), ClusterSpec.Parse("v100=1"),
+                new SimulationOptions { RoundSeconds = 100, RestartOverheadSeconds = 0 })
+            .Run([Fixtures.Job(0, rec, 150, 0)], new Fixtures.ArrivalOrder());
+        var isolated = 10 * (117_907 / 8192.0 / 20);
+        Assert.Equal(isolated, result.Jobs[0].IsolatedSeconds, 9);
+        Assert.Equal(7.5 / isolated, result.Metrics.Rho[0], 9);
     }
 
     [Fact]

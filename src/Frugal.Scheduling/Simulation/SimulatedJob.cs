@@ -115,15 +115,12 @@ internal sealed class SimulatedJob
 
     private double ProfiledIsolatedSeconds(ThroughputTable throughputs, string referenceWorker)
     {
-        // As the artifact profiles it: (dataset / bs) / steps-per-second, rounded to whole seconds, at least 1 s per
-        // epoch.
+        // As the artifact's metric takes it from the job's profile: Σ (dataset / bs) / steps-per-second, unrounded.
+        // (The artifact rounds epoch durations to whole seconds only inside Shockwave's planner.)
         double total = 0;
         foreach (var bs in _schedule)
-        {
-            var throughput = throughputs.Require(referenceWorker, Spec.Type.Family.JobType(bs), Spec.ScaleFactor);
-            total += Math.Max(1,
-                Math.Round((double)Spec.Type.Family.DatasetSize / bs / throughput, MidpointRounding.ToEven));
-        }
+            total += (double)Spec.Type.Family.DatasetSize / bs
+                / throughputs.Require(referenceWorker, Spec.Type.Family.JobType(bs), Spec.ScaleFactor);
         return total;
     }
 }
