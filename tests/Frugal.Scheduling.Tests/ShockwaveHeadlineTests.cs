@@ -23,8 +23,10 @@ public class ShockwaveHeadlineTests
         var trace = new TraceGenerator(throughputs, options).Generate(new SeedTree(seed));
         var cluster = ClusterSpec.Parse("v100=4");
 
+        // Without the artifact's periodic re-plan: on seed 4 one of its extra solves needs the per-round booleans
+        // and can reach the 15 s limit on a loaded machine, which would make the outcome depend on the machine.
         var runs = PolicyComparison.Run(trace, throughputs, cluster, ["shockwave", "themis", "gavel"],
-            new SimulationOptions(), ShockwaveOptions.ForCluster(cluster.TotalGpus));
+            new SimulationOptions(), ShockwaveOptions.ForCluster(cluster.TotalGpus) with { ReplanEveryRounds = 0 });
 
         var (shockwave, themis, gavel) = (runs[0].Metrics, runs[1].Metrics, runs[2].Metrics);
         // Every solve ended well inside its time limit, so the plans do not depend on the machine's speed.

@@ -187,17 +187,35 @@ public class ShockwaveTests
         Assert.Equal(0.9 * ((100 * 5 + 200 * 2) / 7.0) + 0.1 * 300, history.Update(7, 300), 9);
     }
 
-    private sealed class Counting(IRoundScheduler inner) : IRoundScheduler
+    private sealed class Counting(ShockwaveScheduler inner) : IRoundScheduler
     {
         public int JobSetChanges { get; private set; }
+        public List<int> ReplanRounds { get; } = [];
         public string Name => inner.Name;
         public IReadOnlyDictionary<string, double> Statistics => inner.Statistics;
 
         public IReadOnlyList<Placement> Plan(RoundState state)
         {
             if (state.JobSetChanged) JobSetChanges++;
-            return inner.Plan(state);
+            var before = inner.Replans;
+            var placements = inner.Plan(state);
+            if (inner.Replans > before) ReplanRounds.Add(state.Round);
+            return placements;
         }
+    }
+
+    [Fact]
+    public void ItAlsoReplansEveryEighthRoundAsTheArtifactDoes()
+    {
+        // One job alone for 20 rounds: its arrival is the only job-set change until it completes, so the re-plans at
+        // rounds 8 and 16 are the periodic ones (the 20-round window would have lasted until round 20).
+        const string type = "ResNet-18 (batch size 32)";
+        var throughputs = Fixtures.Throughputs((type, 1, 10));
+        var shockwave = new ShockwaveScheduler(throughputs, ShockwaveOptions.Tacc32);
+        var counting = new Counting(shockwave);
+        new Simulator(throughputs, ClusterSpec.Parse("v100=1"), new SimulationOptions { RestartOverheadSeconds = 0 })
+            .Run([Fixtures.Job(0, type, 10 * 120 * 20, 0)], counting);
+        Assert.Equal([0, 8, 16], counting.ReplanRounds);
     }
 
     [Fact]
@@ -207,8 +225,9 @@ public class ShockwaveTests
         var trace = new TraceGenerator(
                 throughputs, new TraceGeneratorOptions { Jobs = 12, MaxDurationHours = 1, MeanArrivalGapSeconds = 300 })
             .Generate(new Core.Randomness.SeedTree(9));
-        // A window longer than the whole run: the plan never runs out, so only job-set changes can trigger a re-plan.
-        var shockwave = new ShockwaveScheduler(throughputs, ShockwaveOptions.Tacc32 with { WindowRounds = 400 });
+        // A window longer than the whole run and no periodic re-plan: only job-set changes can trigger a re-plan.
+        var shockwave = new ShockwaveScheduler(throughputs,
+            ShockwaveOptions.Tacc32 with { WindowRounds = 400, ReplanEveryRounds = 0 });
         var counting = new Counting(shockwave);
         var result = new Simulator(throughputs, ClusterSpec.Parse("v100=4")).Run(trace, counting);
         Assert.Equal(counting.JobSetChanges, shockwave.Replans);

@@ -10,7 +10,7 @@ namespace Frugal.Scheduling.Policies.Shockwave;
 /// Shockwave (NSDI '23): plans a window of rounds ahead by solving a market (Nash social welfare
 /// over log utilities of progress) with a makespan regulariser and finish-time-fairness
 /// constraints, for jobs whose batch size, and so throughput, changes as they train. It re-plans
-/// only when the job set changes and otherwise replays its plan; idle GPUs in a planned round go
+/// when the job set changes and every few rounds (the artifact: 8), and otherwise replays its plan; idle GPUs in a planned round go
 /// to unplanned jobs, longest predicted remaining time first.
 /// </summary>
 internal sealed class ShockwaveScheduler : IRoundScheduler
@@ -75,7 +75,8 @@ internal sealed class ShockwaveScheduler : IRoundScheduler
         var forecasts =
             state.Jobs.ToDictionary(j => j.View.Id, j =>
             Predictor(j, worker).RemainingSeconds(j.ObservedBatchSizes, j.EpochsCompleted));
-        if (state.JobSetChanged || _planRound >= _plan.Count) Replan(state, gpus, forecasts, worker);
+        var periodic = _options.ReplanEveryRounds > 0 && state.Round > 0 && state.Round % _options.ReplanEveryRounds == 0;
+        if (state.JobSetChanged || periodic || _planRound >= _plan.Count) Replan(state, gpus, forecasts, worker);
 
         var planned = _plan[_planRound++];
         var chosen = state.Jobs.Where(j => planned.Contains(j.View.Id)).ToList();
