@@ -137,10 +137,23 @@ public class ShockwaveTests
     [Fact]
     public void ProfiledEpochDurationsAreWholeSeconds()
     {
-        var predictor = Predictor(AdaptationMode.Accordion, 10);
+        // 20 Accordion epochs: 0–9 critical at 32, 10–19 at 256 (the profile's modes).
+        var predictor = Predictor(AdaptationMode.Accordion, 20);
         Assert.Equal(10, predictor.EpochSeconds(32)); // (50000/32)/156.25 = 10
         Assert.Equal(2, predictor.EpochSeconds(256)); // (50000/256)/97.66 = 2
         Assert.Equal([32, 256], predictor.Modes);
+    }
+
+    [Fact]
+    public void TheModesAreTheDistinctBatchSizesOfTheJobsProfile()
+    {
+        // GNS ResNet-18 at bs 32 on 1 GPU doubles from epoch 21 and quadruples from 31: a 25-epoch job's profile
+        // only reaches 64, so its modes are {32, 64}, not every batch size GNS could reach (up to 256).
+        var profile = Fixtures.Throughputs(("ResNet-18 (batch size 32)", 1, 156.25),
+            ("ResNet-18 (batch size 64)", 1, 100));
+        var job = Fixtures.Job(0, "ResNet-18 (batch size 32)", 25 * 1563.0, 0, mode: AdaptationMode.Gns);
+        Assert.Equal([32, 64], new RuntimePredictor(job, profile, "v100").Modes);
+        Assert.Equal([32], Predictor(AdaptationMode.Accordion, 3).Modes); // too short to leave its critical regime
     }
 
     [Fact]
@@ -157,14 +170,14 @@ public class ShockwaveTests
     [Fact]
     public void TheDirichletPosteriorWeighsModesByWhatWasObserved()
     {
-        // 10 epochs, modes {32, 256}, 4 completed at 32: α = (5 + 4, 5); expected epochs left
-        // at 32: 10·9/14 − 4 = 2.4286, at 256: 10·5/14 = 3.5714 (sum 6); 6 remain, so the
-        // factor is 6 / max(6, ⌊6 + 1⌋) = 6/7: R̂ = (2.4286·10 + 3.5714·2)·6/7.
-        var predictor = Predictor(AdaptationMode.Accordion, 10);
-        var expected = (90.0 / 14 - 4) * 10 + 50.0 / 14 * 2;
-        Assert.Equal(expected * 6 / 7, predictor.RemainingSeconds([32, 32, 32, 32, 32], epochsCompleted: 4), 9);
+        // 20 epochs, modes {32, 256} (the profile's), 4 completed at 32: α = (10 + 4, 10); expected epochs left
+        // at 32: 20·14/24 − 4 = 7.6667, at 256: 20·10/24 = 8.3333 (sum 16); 16 remain, so the
+        // factor is 16 / max(16, ⌊16 + 1⌋) = 16/17: R̂ = (7.6667·10 + 8.3333·2)·16/17.
+        var predictor = Predictor(AdaptationMode.Accordion, 20);
+        var expected = (20 * 14 / 24.0 - 4) * 10 + 20 * 10 / 24.0 * 2;
+        Assert.Equal(expected * 16 / 17, predictor.RemainingSeconds([32, 32, 32, 32, 32], epochsCompleted: 4), 9);
         // Once an epoch at 256 is seen, the posterior shifts towards it.
-        Assert.True(predictor.RemainingSeconds([32, 32, 32, 32, 256, 256], 5) < expected * 6 / 7);
+        Assert.True(predictor.RemainingSeconds([32, 32, 32, 32, 256, 256], 5) < expected * 16 / 17);
     }
 
     [Fact]

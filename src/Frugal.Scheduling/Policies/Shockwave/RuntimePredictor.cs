@@ -26,11 +26,12 @@ internal sealed class RuntimePredictor
         _spec = spec;
         _profile = profile;
         _referenceWorker = referenceWorker;
-        Modes = BatchSizeSchedule.Modes(spec.Type, spec.Mode, spec.ScaleFactor);
+        // As in the artifact: the distinct batch sizes of the job's own profiled schedule.
+        Modes = spec.BatchSizeSchedule().Distinct().Order().ToArray();
         foreach (var bs in Modes) Profile(bs);
     }
 
-    /// <summary>The batch sizes the job may train at.</summary>
+    /// <summary>The batch sizes of the job's profile, in increasing order: the Dirichlet prior's modes.</summary>
     public IReadOnlyList<int> Modes { get; }
 
     /// <summary>
