@@ -159,10 +159,11 @@ public class ShockwaveTests
     [Fact]
     public void AStaticJobsForecastFollowsTheArtifactsFormula()
     {
-        // α = 10 + 3; epochs left at 32: 10 − 3 = 7; R̂ = 7·10 s × 7 / max(7, ⌊7 + 1⌋) = 61.25 s.
-        // The artifact's ⌊ΣE_b + 1⌋ makes a static job's forecast (n−1)/n of the truth; we keep it.
+        // 3 epochs completed and the 4th begun, all four observed (as the artifact counts them): α = 10 + 4;
+        // epochs left at 32: 10 − 4 = 6; R̂ = 6·10 s × 7 / max(7, ⌊6 + 1⌋) = 60 s. The artifact's forecast of a
+        // static job leaves out the epoch in progress; we keep it.
         var predictor = Predictor(AdaptationMode.Static, 10);
-        Assert.Equal(70 * 7 / 8.0, predictor.RemainingSeconds([32, 32, 32, 32], epochsCompleted: 3), 9);
+        Assert.Equal(60, predictor.RemainingSeconds([32, 32, 32, 32], epochsCompleted: 3), 9);
         Assert.Equal(10, predictor.MeanObservedEpochSeconds([32, 32, 32, 32]), 9);
         Assert.Equal(30, predictor.CompletedSeconds([32, 32, 32, 32], 3), 9);
     }
@@ -170,14 +171,14 @@ public class ShockwaveTests
     [Fact]
     public void TheDirichletPosteriorWeighsModesByWhatWasObserved()
     {
-        // 20 epochs, modes {32, 256} (the profile's), 4 completed at 32: α = (10 + 4, 10); expected epochs left
-        // at 32: 20·14/24 − 4 = 7.6667, at 256: 20·10/24 = 8.3333 (sum 16); 16 remain, so the
-        // factor is 16 / max(16, ⌊16 + 1⌋) = 16/17: R̂ = (7.6667·10 + 8.3333·2)·16/17.
+        // 20 epochs, modes {32, 256} (the profile's), 4 completed and the 5th begun at 32: α = (10 + 5, 10);
+        // expected epochs left at 32: 20·15/25 − 5 = 7, at 256: 20·10/25 = 8 (sum 15); 16 remain, so the factor
+        // is 16 / max(16, ⌊15 + 1⌋) = 1: R̂ = 7·10 + 8·2 = 86 s.
         var predictor = Predictor(AdaptationMode.Accordion, 20);
-        var expected = (20 * 14 / 24.0 - 4) * 10 + 20 * 10 / 24.0 * 2;
-        Assert.Equal(expected * 16 / 17, predictor.RemainingSeconds([32, 32, 32, 32, 32], epochsCompleted: 4), 9);
+        const double expected = 7 * 10 + 8 * 2;
+        Assert.Equal(expected, predictor.RemainingSeconds([32, 32, 32, 32, 32], epochsCompleted: 4), 9);
         // Once an epoch at 256 is seen, the posterior shifts towards it.
-        Assert.True(predictor.RemainingSeconds([32, 32, 32, 32, 256, 256], 5) < expected * 16 / 17);
+        Assert.True(predictor.RemainingSeconds([32, 32, 32, 32, 256, 256], 5) < expected);
     }
 
     [Fact]
@@ -194,10 +195,15 @@ public class ShockwaveTests
     [Fact]
     public void FairShareEstimatesAreMomentumAveragedByRoundsInForce()
     {
-        var history = new FairShareHistory();
-        Assert.Equal(100, history.Update(0, 100));
-        Assert.Equal(0.9 * 100 + 0.1 * 200, history.Update(5, 200), 9);
-        Assert.Equal(0.9 * ((100 * 5 + 200 * 2) / 7.0) + 0.1 * 300, history.Update(7, 300), 9);
+        var history = new FairShareHistory(admittedAt: 0);
+        history.Record(0, 100);
+        Assert.Equal(100, history.Target(0));
+        history.Record(5, 200);
+        Assert.Equal(0.9 * 100 + 0.1 * 200, history.Target(5), 9);
+        // A re-plan without a job-set change records nothing: the latest estimate counts the rounds since it was made.
+        Assert.Equal(0.9 * ((100 * 5 + 200 * 2) / 7.0) + 0.1 * 200, history.Target(7), 9);
+        history.Record(7, 300);
+        Assert.Equal(0.9 * ((100 * 5 + 200 * 2) / 7.0) + 0.1 * 300, history.Target(7), 9);
     }
 
     private sealed class Counting(ShockwaveScheduler inner) : IRoundScheduler

@@ -21,6 +21,12 @@ public sealed record SimulationOptions
     public double MinimumReallocationSeconds { get; init; } = 1000;
 
     /// <summary>
+    /// Whether Gavel's packer also recomputes an allocation when a job's batch size changes; the artifact's does not
+    /// (only job-set changes trigger it), so the default is false.
+    /// </summary>
+    public bool ReallocateOnBatchSizeChange { get; init; }
+
+    /// <summary>
     /// The GPU type isolated (reference) job times are profiled on; default: v100 if the cluster has it, else its first
     /// type.
     /// </summary>
