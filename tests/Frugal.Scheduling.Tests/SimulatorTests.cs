@@ -86,7 +86,7 @@ public class SimulatorTests
     }
 
     [Fact]
-    public void BatchSizeChangesRescaleTheRemainingSteps()
+    public void ProfileDrivenBatchSizeChangesRescaleTheRemainingSteps()
     {
         // 40 epochs of ResNet-18 at bs 32 (1563 steps each) with Accordion: epochs 0–12 at 32, then 256 (196
         // steps/epoch, 5 steps/s).
@@ -95,13 +95,30 @@ public class SimulatorTests
         Assert.Equal(32, job.BatchSizeSchedule()[12]);
         Assert.Equal(256, job.BatchSizeSchedule()[13]);
         var result = new Simulator(TenStepsPerSecond, ClusterSpec.Parse("v100=1"),
-                new SimulationOptions { RoundSeconds = 100, RestartOverheadSeconds = 0 })
+                new SimulationOptions
+                {
+                    RoundSeconds = 100, RestartOverheadSeconds = 0, BatchSizeDynamics = BatchSizeDynamics.Profile,
+                })
             .Run([job], new Fixtures.ArrivalOrder());
         // Rounds run whole at one batch size; the switch happens at the first round that starts in epoch 13.
         // 13 epochs at bs 32 take 13·1563/10 = 2031.9 s → 21 rounds (2100 s) at bs 32 cover 13.435 epochs;
         // the remaining 26.565 epochs at bs 256 take 26.565·196/5 s.
         var expected = 2100 + (40 - 21000 / 1563.0) * 196 / 5;
         Assert.Equal(expected, result.Jobs[0].Completion, 6);
+    }
+
+    [Fact]
+    public void UnderTheRulesASwitchAppliesAfterTheNextRoundRunAndCreditsTheEpochBegun()
+    {
+        // The same job under the artifact's rules (the default). 1000 steps per 100 s round at bs 32: after 15
+        // rounds it has done 9.597 epochs, so it has begun epoch 10, out of Accordion's critical regime: it asks
+        // for bs 256. The change applies after the next round it runs (10.237 epochs) and credits the epoch it
+        // had begun: 11 epochs done, 29 left at bs 256, 196 steps each at 5 steps/s.
+        var job = Fixtures.Job(0, Rn32, 40 * 1563.0, 0, mode: AdaptationMode.Accordion);
+        var result = new Simulator(TenStepsPerSecond, ClusterSpec.Parse("v100=1"),
+                new SimulationOptions { RoundSeconds = 100, RestartOverheadSeconds = 0 })
+            .Run([job], new Fixtures.ArrivalOrder());
+        Assert.Equal(1600 + 29 * 196 / 5.0, result.Jobs[0].Completion, 6);
     }
 
     [Fact]

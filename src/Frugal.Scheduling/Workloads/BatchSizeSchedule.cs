@@ -64,6 +64,18 @@ internal static class BatchSizeSchedule
             Math.Min(schedule[epoch], type.Family.MaxBatchSize);
         return schedule;
     }
+
+    /// <summary>
+    /// The gradient-noise-scale batch size of <paramref name="epoch"/> for a job long enough that the table's
+    /// last-epoch quirk does not reach it (the artifact's simulator asks for at least 760 epochs).
+    /// </summary>
+    public static int GnsBatchSize(JobType type, int scaleFactor, int epoch)
+    {
+        var rule = GnsRules.Find(type.Family.Name, type.BatchSize, scaleFactor);
+        var multiplier = rule?.Ranges.Where(r => epoch >= r.From && epoch < r.To).Select(r => r.Multiplier)
+            .FirstOrDefault(1) ?? 1;
+        return Math.Min(type.BatchSize * multiplier, type.Family.MaxBatchSize);
+    }
 }
 
 /// <summary>
