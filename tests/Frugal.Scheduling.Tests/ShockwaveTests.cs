@@ -160,8 +160,8 @@ public class ShockwaveTests
     public void AStaticJobsForecastFollowsTheArtifactsFormula()
     {
         // 3 epochs completed and the 4th begun, all four observed (as the artifact counts them): α = 10 + 4;
-        // epochs left at 32: 10 − 4 = 6; R̂ = 6·10 s × 7 / max(7, ⌊6 + 1⌋) = 60 s. The artifact's forecast of a
-        // static job leaves out the epoch in progress; we keep it.
+        // epochs left at 32: 10 − 4 = 6; R̂ = 6·10 s × 7 / max(7, ⌊6 + 1⌋) = 60 s. The artifact's forecast of
+        // a static job leaves out the epoch in progress; we keep it.
         var predictor = Predictor(AdaptationMode.Static, 10);
         Assert.Equal(60, predictor.RemainingSeconds([32, 32, 32, 32], epochsCompleted: 3), 9);
         Assert.Equal(10, predictor.MeanObservedEpochSeconds([32, 32, 32, 32]), 9);

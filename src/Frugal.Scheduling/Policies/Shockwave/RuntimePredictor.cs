@@ -70,8 +70,9 @@ internal sealed class RuntimePredictor
     /// <summary>
     /// The forecast R̂ (s) of the job's remaining isolated runtime, given the batch sizes of the
     /// epochs begun so far and the number of whole epochs completed (the epochs begun, the one in
-    /// progress included, are the Dirichlet posterior's observations, as in the artifact). As in the artifact, the expected epochs are rescaled by
-    /// (E − e) / max(E − e, ⌊ΣE_b + 1⌋), which shaves one epoch's worth off a static job.
+    /// progress included, are the Dirichlet posterior's observations, as in the artifact).
+    /// As in the artifact, the expected epochs are rescaled by (E − e) / max(E − e, ⌊ΣE_b + 1⌋); for a static
+    /// job the forecast leaves out the epoch in progress.
     /// </summary>
     public double RemainingSeconds(IReadOnlyList<int> observedBatchSizes, int epochsCompleted)
     {

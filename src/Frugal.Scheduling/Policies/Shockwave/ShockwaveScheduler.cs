@@ -10,8 +10,8 @@ namespace Frugal.Scheduling.Policies.Shockwave;
 /// Shockwave (NSDI '23): plans a window of rounds ahead by solving a market (Nash social welfare
 /// over log utilities of progress) with a makespan regulariser and finish-time-fairness
 /// constraints, for jobs whose batch size, and so throughput, changes as they train. It re-plans
-/// when the job set changes and every few rounds (the artifact: 8), and otherwise replays its plan; idle GPUs in a planned round go
-/// to unplanned jobs, longest predicted remaining time first.
+/// when the job set changes and every few rounds (the artifact: 8), and otherwise replays its plan;
+/// idle GPUs in a planned round go to unplanned jobs, longest predicted remaining time first.
 /// </summary>
 internal sealed class ShockwaveScheduler : IRoundScheduler
 {
@@ -75,7 +75,8 @@ internal sealed class ShockwaveScheduler : IRoundScheduler
         var forecasts =
             state.Jobs.ToDictionary(j => j.View.Id, j =>
             Predictor(j, worker).RemainingSeconds(j.ObservedBatchSizes, j.EpochsCompleted));
-        var periodic = _options.ReplanEveryRounds > 0 && state.Round > 0 && state.Round % _options.ReplanEveryRounds == 0;
+        var every = _options.ReplanEveryRounds;
+        var periodic = every > 0 && state.Round > 0 && state.Round % every == 0;
         if (state.JobSetChanged || periodic || _planRound >= _plan.Count) Replan(state, gpus, forecasts, worker);
 
         var planned = _plan[_planRound++];
