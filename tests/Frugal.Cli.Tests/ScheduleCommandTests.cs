@@ -106,6 +106,8 @@ public sealed class ScheduleCommandTests : IDisposable
         "schedule", "simulate", "--policy", "shockwave", "--time-limit", "9223372036854775807")]
     [InlineData("--gap: Shockwave's relative MIP gap must be from 0 to 1; got -1",
         "schedule", "simulate", "--gap", "-1")]
+    [InlineData("--batch-sizes: batch-size dynamics must be 'rules' or 'profile'; got 'fast'",
+        "schedule", "simulate", "--batch-sizes", "fast")]
     [InlineData("--round: the round length must be from 1 to 86,400 s; got Infinity s",
         "schedule", "simulate", "--round", "Infinity")]
     [InlineData("--cluster: cluster 'v100=0': 'v100=0' is not TYPE=COUNT",

@@ -44,7 +44,7 @@ public class PolicySimulationTests
         Assert.Equal(150, result.Jobs[0].GpuSeconds, 9);
         Assert.Equal(50, result.Jobs[1].GpuSeconds, 9);
         for (var i = 0; i < 2; i++)
-            Assert.Equal(result.Jobs[i].Jct / (156 * 2.0), result.Metrics.Rho[i], 9);
+            Assert.Equal(result.Jobs[i].Jct / (156.25 * 2.0), result.Metrics.Rho[i], 9);
     }
 
     [Theory]

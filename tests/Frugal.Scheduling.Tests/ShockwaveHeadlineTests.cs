@@ -23,8 +23,16 @@ public class ShockwaveHeadlineTests
         var trace = new TraceGenerator(throughputs, options).Generate(new SeedTree(seed));
         var cluster = ClusterSpec.Parse("v100=4");
 
+        // Without the artifact's periodic re-plan: on seed 4 one of its extra solves needs the per-round booleans
+        // and can reach the 15 s limit on a loaded machine, which would make the outcome depend on the machine.
+        // For the same reason the limit is 60 s: a few per-round-boolean solves take seconds when the machine is
+        // busy (the full suite in parallel on 2 shared cores hit 15 s once on seed 9).
+        var shockwaveOptions = ShockwaveOptions.ForCluster(cluster.TotalGpus) with
+        {
+            ReplanEveryRounds = 0, TimeLimit = TimeSpan.FromSeconds(60),
+        };
         var runs = PolicyComparison.Run(trace, throughputs, cluster, ["shockwave", "themis", "gavel"],
-            new SimulationOptions(), ShockwaveOptions.ForCluster(cluster.TotalGpus));
+            new SimulationOptions(), shockwaveOptions);
 
         var (shockwave, themis, gavel) = (runs[0].Metrics, runs[1].Metrics, runs[2].Metrics);
         // Every solve ended well inside its time limit, so the plans do not depend on the machine's speed.

@@ -137,19 +137,33 @@ public class ShockwaveTests
     [Fact]
     public void ProfiledEpochDurationsAreWholeSeconds()
     {
-        var predictor = Predictor(AdaptationMode.Accordion, 10);
+        // 20 Accordion epochs: 0–9 critical at 32, 10–19 at 256 (the profile's modes).
+        var predictor = Predictor(AdaptationMode.Accordion, 20);
         Assert.Equal(10, predictor.EpochSeconds(32)); // (50000/32)/156.25 = 10
         Assert.Equal(2, predictor.EpochSeconds(256)); // (50000/256)/97.66 = 2
         Assert.Equal([32, 256], predictor.Modes);
     }
 
     [Fact]
+    public void TheModesAreTheDistinctBatchSizesOfTheJobsProfile()
+    {
+        // GNS ResNet-18 at bs 32 on 1 GPU doubles from epoch 21 and quadruples from 31: a 25-epoch job's profile
+        // only reaches 64, so its modes are {32, 64}, not every batch size GNS could reach (up to 256).
+        var profile = Fixtures.Throughputs(("ResNet-18 (batch size 32)", 1, 156.25),
+            ("ResNet-18 (batch size 64)", 1, 100));
+        var job = Fixtures.Job(0, "ResNet-18 (batch size 32)", 25 * 1563.0, 0, mode: AdaptationMode.Gns);
+        Assert.Equal([32, 64], new RuntimePredictor(job, profile, "v100").Modes);
+        Assert.Equal([32], Predictor(AdaptationMode.Accordion, 3).Modes); // too short to leave its critical regime
+    }
+
+    [Fact]
     public void AStaticJobsForecastFollowsTheArtifactsFormula()
     {
-        // α = 10 + 3; epochs left at 32: 10 − 3 = 7; R̂ = 7·10 s × 7 / max(7, ⌊7 + 1⌋) = 61.25 s.
-        // The artifact's ⌊ΣE_b + 1⌋ makes a static job's forecast (n−1)/n of the truth; we keep it.
+        // 3 epochs completed and the 4th begun, all four observed (as the artifact counts them): α = 10 + 4;
+        // epochs left at 32: 10 − 4 = 6; R̂ = 6·10 s × 7 / max(7, ⌊6 + 1⌋) = 60 s. The artifact's forecast of
+        // a static job leaves out the epoch in progress; we keep it.
         var predictor = Predictor(AdaptationMode.Static, 10);
-        Assert.Equal(70 * 7 / 8.0, predictor.RemainingSeconds([32, 32, 32, 32], epochsCompleted: 3), 9);
+        Assert.Equal(60, predictor.RemainingSeconds([32, 32, 32, 32], epochsCompleted: 3), 9);
         Assert.Equal(10, predictor.MeanObservedEpochSeconds([32, 32, 32, 32]), 9);
         Assert.Equal(30, predictor.CompletedSeconds([32, 32, 32, 32], 3), 9);
     }
@@ -157,14 +171,14 @@ public class ShockwaveTests
     [Fact]
     public void TheDirichletPosteriorWeighsModesByWhatWasObserved()
     {
-        // 10 epochs, modes {32, 256}, 4 completed at 32: α = (5 + 4, 5); expected epochs left
-        // at 32: 10·9/14 − 4 = 2.4286, at 256: 10·5/14 = 3.5714 (sum 6); 6 remain, so the
-        // factor is 6 / max(6, ⌊6 + 1⌋) = 6/7: R̂ = (2.4286·10 + 3.5714·2)·6/7.
-        var predictor = Predictor(AdaptationMode.Accordion, 10);
-        var expected = (90.0 / 14 - 4) * 10 + 50.0 / 14 * 2;
-        Assert.Equal(expected * 6 / 7, predictor.RemainingSeconds([32, 32, 32, 32, 32], epochsCompleted: 4), 9);
+        // 20 epochs, modes {32, 256} (the profile's), 4 completed and the 5th begun at 32: α = (10 + 5, 10);
+        // expected epochs left at 32: 20·15/25 − 5 = 7, at 256: 20·10/25 = 8 (sum 15); 16 remain, so the factor
+        // is 16 / max(16, ⌊15 + 1⌋) = 1: R̂ = 7·10 + 8·2 = 86 s.
+        var predictor = Predictor(AdaptationMode.Accordion, 20);
+        const double expected = 7 * 10 + 8 * 2;
+        Assert.Equal(expected, predictor.RemainingSeconds([32, 32, 32, 32, 32], epochsCompleted: 4), 9);
         // Once an epoch at 256 is seen, the posterior shifts towards it.
-        Assert.True(predictor.RemainingSeconds([32, 32, 32, 32, 256, 256], 5) < expected * 6 / 7);
+        Assert.True(predictor.RemainingSeconds([32, 32, 32, 32, 256, 256], 5) < expected);
     }
 
     [Fact]
@@ -181,23 +195,46 @@ public class ShockwaveTests
     [Fact]
     public void FairShareEstimatesAreMomentumAveragedByRoundsInForce()
     {
-        var history = new FairShareHistory();
-        Assert.Equal(100, history.Update(0, 100));
-        Assert.Equal(0.9 * 100 + 0.1 * 200, history.Update(5, 200), 9);
-        Assert.Equal(0.9 * ((100 * 5 + 200 * 2) / 7.0) + 0.1 * 300, history.Update(7, 300), 9);
+        var history = new FairShareHistory(admittedAt: 0);
+        history.Record(0, 100);
+        Assert.Equal(100, history.Target(0));
+        history.Record(5, 200);
+        Assert.Equal(0.9 * 100 + 0.1 * 200, history.Target(5), 9);
+        // A re-plan without a job-set change records nothing: the latest estimate counts the rounds since it was made.
+        Assert.Equal(0.9 * ((100 * 5 + 200 * 2) / 7.0) + 0.1 * 200, history.Target(7), 9);
+        history.Record(7, 300);
+        Assert.Equal(0.9 * ((100 * 5 + 200 * 2) / 7.0) + 0.1 * 300, history.Target(7), 9);
     }
 
-    private sealed class Counting(IRoundScheduler inner) : IRoundScheduler
+    private sealed class Counting(ShockwaveScheduler inner) : IRoundScheduler
     {
         public int JobSetChanges { get; private set; }
+        public List<int> ReplanRounds { get; } = [];
         public string Name => inner.Name;
         public IReadOnlyDictionary<string, double> Statistics => inner.Statistics;
 
         public IReadOnlyList<Placement> Plan(RoundState state)
         {
             if (state.JobSetChanged) JobSetChanges++;
-            return inner.Plan(state);
+            var before = inner.Replans;
+            var placements = inner.Plan(state);
+            if (inner.Replans > before) ReplanRounds.Add(state.Round);
+            return placements;
         }
+    }
+
+    [Fact]
+    public void ItAlsoReplansEveryEighthRoundAsTheArtifactDoes()
+    {
+        // One job alone for 20 rounds: its arrival is the only job-set change until it completes, so the re-plans at
+        // rounds 8 and 16 are the periodic ones (the 20-round window would have lasted until round 20).
+        const string type = "ResNet-18 (batch size 32)";
+        var throughputs = Fixtures.Throughputs((type, 1, 10));
+        var shockwave = new ShockwaveScheduler(throughputs, ShockwaveOptions.Tacc32);
+        var counting = new Counting(shockwave);
+        new Simulator(throughputs, ClusterSpec.Parse("v100=1"), new SimulationOptions { RestartOverheadSeconds = 0 })
+            .Run([Fixtures.Job(0, type, 10 * 120 * 20, 0)], counting);
+        Assert.Equal([0, 8, 16], counting.ReplanRounds);
     }
 
     [Fact]
@@ -207,8 +244,9 @@ public class ShockwaveTests
         var trace = new TraceGenerator(
                 throughputs, new TraceGeneratorOptions { Jobs = 12, MaxDurationHours = 1, MeanArrivalGapSeconds = 300 })
             .Generate(new Core.Randomness.SeedTree(9));
-        // A window longer than the whole run: the plan never runs out, so only job-set changes can trigger a re-plan.
-        var shockwave = new ShockwaveScheduler(throughputs, ShockwaveOptions.Tacc32 with { WindowRounds = 400 });
+        // A window longer than the whole run and no periodic re-plan: only job-set changes can trigger a re-plan.
+        var shockwave = new ShockwaveScheduler(throughputs,
+            ShockwaveOptions.Tacc32 with { WindowRounds = 400, ReplanEveryRounds = 0 });
         var counting = new Counting(shockwave);
         var result = new Simulator(throughputs, ClusterSpec.Parse("v100=4")).Run(trace, counting);
         Assert.Equal(counting.JobSetChanges, shockwave.Replans);

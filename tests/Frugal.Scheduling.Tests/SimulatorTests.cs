@@ -32,16 +32,30 @@ public class SimulatorTests
         Assert.Equal(1.0, result.Metrics.Utilization, 9);
         Assert.Equal([2, 1], result.Jobs.Select(j => j.RoundsScheduled));
 
-        // Finish-time fairness: one epoch at bs 32 profiles as round(50000/32/10) = 156 s; 2 jobs on 1 GPU → contention
-        // 2.
-        Assert.Equal(156, result.Jobs[0].IsolatedSeconds);
+        // Finish-time fairness: one epoch at bs 32 profiles as 50000/32/10 = 156.25 s, unrounded as in the artifact's
+        // metric; 2 jobs on 1 GPU → contention 2.
+        Assert.Equal(156.25, result.Jobs[0].IsolatedSeconds, 9);
         Assert.Equal(2, result.Metrics.ContentionFactor);
-        Assert.Equal(150 / 312.0, result.Metrics.Rho[0], 9);
-        Assert.Equal(200 / 312.0, result.Metrics.Rho[1], 9);
+        Assert.Equal(150 / 312.5, result.Metrics.Rho[0], 9);
+        Assert.Equal(200 / 312.5, result.Metrics.Rho[1], 9);
         Assert.Equal(0, result.Metrics.UnfairFraction);
         // Themis variant: 2 active jobs in each of A's rounds, 2 then 1 in B's → mean 2 and 5/3.
-        Assert.Equal(150 / (156 * 2.0), result.Metrics.ThemisRho[0], 9);
-        Assert.Equal(200 / (156 * 5 / 3.0), result.Metrics.ThemisRho[1], 9);
+        Assert.Equal(150 / (156.25 * 2.0), result.Metrics.ThemisRho[0], 9);
+        Assert.Equal(200 / (156.25 * 5 / 3.0), result.Metrics.ThemisRho[1], 9);
+    }
+
+    [Fact]
+    public void RhoUsesTheUnroundedProfiledEpochDurations()
+    {
+        // A Recommendation epoch at bs 8192 is 117907/8192 = 14.39 samples-batches; at 20 steps/s it profiles as
+        // 0.7196 s, which whole-second rounding would have made 1 s (+39%). 10 epochs = 150 steps (15 per epoch).
+        const string rec = "Recommendation (batch size 8192)";
+        var result = new Simulator(Fixtures.Throughputs((rec, 1, 20)), ClusterSpec.Parse("v100=1"),
+                new SimulationOptions { RoundSeconds = 100, RestartOverheadSeconds = 0 })
+            .Run([Fixtures.Job(0, rec, 150, 0)], new Fixtures.ArrivalOrder());
+        var isolated = 10 * (117_907 / 8192.0 / 20);
+        Assert.Equal(isolated, result.Jobs[0].IsolatedSeconds, 9);
+        Assert.Equal(7.5 / isolated, result.Metrics.Rho[0], 9);
     }
 
     [Fact]
@@ -72,7 +86,7 @@ public class SimulatorTests
     }
 
     [Fact]
-    public void BatchSizeChangesRescaleTheRemainingSteps()
+    public void ProfileDrivenBatchSizeChangesRescaleTheRemainingSteps()
     {
         // 40 epochs of ResNet-18 at bs 32 (1563 steps each) with Accordion: epochs 0–12 at 32, then 256 (196
         // steps/epoch, 5 steps/s).
@@ -81,13 +95,30 @@ public class SimulatorTests
         Assert.Equal(32, job.BatchSizeSchedule()[12]);
         Assert.Equal(256, job.BatchSizeSchedule()[13]);
         var result = new Simulator(TenStepsPerSecond, ClusterSpec.Parse("v100=1"),
-                new SimulationOptions { RoundSeconds = 100, RestartOverheadSeconds = 0 })
+                new SimulationOptions
+                {
+                    RoundSeconds = 100, RestartOverheadSeconds = 0, BatchSizeDynamics = BatchSizeDynamics.Profile,
+                })
             .Run([job], new Fixtures.ArrivalOrder());
         // Rounds run whole at one batch size; the switch happens at the first round that starts in epoch 13.
         // 13 epochs at bs 32 take 13·1563/10 = 2031.9 s → 21 rounds (2100 s) at bs 32 cover 13.435 epochs;
         // the remaining 26.565 epochs at bs 256 take 26.565·196/5 s.
         var expected = 2100 + (40 - 21000 / 1563.0) * 196 / 5;
         Assert.Equal(expected, result.Jobs[0].Completion, 6);
+    }
+
+    [Fact]
+    public void UnderTheRulesASwitchAppliesAfterTheNextRoundRunAndCreditsTheEpochBegun()
+    {
+        // The same job under the artifact's rules (the default). 1000 steps per 100 s round at bs 32: after 15
+        // rounds it has done 9.597 epochs, so it has begun epoch 10, out of Accordion's critical regime: it asks
+        // for bs 256. The change applies after the next round it runs (10.237 epochs) and credits the epoch it
+        // had begun: 11 epochs done, 29 left at bs 256, 196 steps each at 5 steps/s.
+        var job = Fixtures.Job(0, Rn32, 40 * 1563.0, 0, mode: AdaptationMode.Accordion);
+        var result = new Simulator(TenStepsPerSecond, ClusterSpec.Parse("v100=1"),
+                new SimulationOptions { RoundSeconds = 100, RestartOverheadSeconds = 0 })
+            .Run([job], new Fixtures.ArrivalOrder());
+        Assert.Equal(1600 + 29 * 196 / 5.0, result.Jobs[0].Completion, 6);
     }
 
     [Fact]

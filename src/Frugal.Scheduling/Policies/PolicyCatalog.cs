@@ -32,7 +32,8 @@ public sealed class SchedulingPolicy
     public IRoundScheduler CreateScheduler(PolicySetup setup) => _scheduler(setup);
 
     internal static SchedulingPolicy Allocating(Func<IAllocationPolicy> create) =>
-        new(setup => new GavelPacker(create(), setup.Simulation.MinimumReallocationSeconds), create);
+        new(setup => new GavelPacker(create(), setup.Simulation.MinimumReallocationSeconds,
+            setup.Simulation.ReallocateOnBatchSizeChange), create);
 
     internal static SchedulingPolicy Planning(Func<PolicySetup, IRoundScheduler> create) => new(create, null);
 }

@@ -6,13 +6,18 @@ namespace Frugal.Scheduling.Simulation;
 /// Gavel's round mechanism: turns an allocation policy's fractional allocation X into per-round
 /// gang placements. Each job's priority on a worker type is X divided by the share of time it
 /// has received there since the last reset; jobs are taken in order of (priority, deficit, X)
-/// while their whole gang fits. X is recomputed when the job set or a batch size changes, at
-/// most once per <see cref="SimulationOptions.MinimumReallocationSeconds"/>; at each
-/// recomputation the time a job was owed but did not get carries over as its deficit.
+/// while their whole gang fits. X is recomputed when the job set changes (and, if asked, when a
+/// batch size changes), at most once per <see cref="SimulationOptions.MinimumReallocationSeconds"/>;
+/// at each recomputation the time a job was owed but did not get carries over as its deficit.
 /// </summary>
 /// <param name="policy">The allocation policy; the packer keeps it for one simulation.</param>
 /// <param name="minimumReallocationSeconds">The shortest time between two allocations, in simulated seconds.</param>
-public sealed class GavelPacker(IAllocationPolicy policy, double minimumReallocationSeconds) : IRoundScheduler
+/// <param name="reallocateOnBatchSizeChange">
+/// Also recompute X when a job's batch size changes. The artifact does not (it clears its batch-size flags
+/// before testing them), so by default only the job set triggers a recomputation.
+/// </param>
+public sealed class GavelPacker(IAllocationPolicy policy, double minimumReallocationSeconds,
+    bool reallocateOnBatchSizeChange = false) : IRoundScheduler
 {
     // Gavel's stand-in for an infinite priority: a job with an allocation that has not run yet.
     private const double NeverRunPriority = 1e9;
@@ -40,7 +45,8 @@ public sealed class GavelPacker(IAllocationPolicy policy, double minimumRealloca
             if (job.LastRound is { } last)
                 _timeSinceReset[(job.View.Id, last.WorkerType)] = TimeOf(job.View.Id, last.WorkerType) + last.Seconds;
 
-        if (state.JobSetChanged || state.Jobs.Any(j => j.BatchSizeChanged)) _reallocationDue = true;
+        if (state.JobSetChanged || (reallocateOnBatchSizeChange && state.Jobs.Any(j => j.BatchSizeChanged)))
+            _reallocationDue = true;
         if (_reallocationDue && (_allocation is null || state.Now - _lastReset >= minimumReallocationSeconds))
             Reallocate(state);
 

@@ -8,23 +8,32 @@ namespace Frugal.Scheduling.Simulation;
 /// <summary>
 /// A job's state during a simulation. Progress is kept in epochs (fractional), so that a batch
 /// size change rescales the remaining steps exactly: at batch size b an epoch is
-/// ⌈dataset/b⌉ steps, run at the measured steps/s for b.
+/// ⌈dataset/b⌉ steps, run at the measured steps/s for b. The batch size follows either the
+/// profiled schedule or the artifact's simulator rules (<see cref="BatchSizeDynamics"/>).
 /// </summary>
 internal sealed class SimulatedJob
 {
     private readonly int[] _schedule;
+    private readonly ThroughputTable _table;
+    private readonly ClusterSpec _cluster;
+    private readonly BatchSizeDynamics _dynamics;
     private readonly Dictionary<(int BatchSize, string Worker), double> _throughputs = [];
+    // Under the rules: the batch size of each epoch begun, the change asked for and not yet applied, and
+    // whether one was applied since the scheduler last saw the job.
+    private readonly List<int> _observed = [];
+    private int? _requested;
+    private bool _changed;
 
-    public SimulatedJob(JobSpec spec, ThroughputTable throughputs, ClusterSpec cluster, string referenceWorker)
+    public SimulatedJob(JobSpec spec, ThroughputTable throughputs, ClusterSpec cluster, string referenceWorker,
+        BatchSizeDynamics dynamics = BatchSizeDynamics.Profile)
     {
         Spec = spec;
         _schedule = spec.BatchSizeSchedule();
+        _table = throughputs;
+        _cluster = cluster;
+        _dynamics = dynamics;
         TotalEpochs = spec.TotalSteps / spec.Type.Family.StepsPerEpoch(spec.Type.BatchSize);
-        foreach (var bs in _schedule.Distinct())
-            foreach (var worker in cluster.WorkerTypes)
-                _throughputs[(bs, worker)] =
-                    throughputs.Isolated(worker, spec.Type.Family.JobType(bs), spec.ScaleFactor) ?? 0;
-        if (cluster.WorkerTypes.All(w => _throughputs[(spec.Type.BatchSize, w)] <= 0))
+        if (cluster.WorkerTypes.All(w => ThroughputAt(spec.Type.BatchSize, w) <= 0))
         {
             var gpus = spec.ScaleFactor == 1 ? "1 GPU" : $"{spec.ScaleFactor} GPUs";
             throw new BadInputException(
@@ -33,6 +42,7 @@ internal sealed class SimulatedJob
         }
         IsolatedSeconds = ProfiledIsolatedSeconds(throughputs, referenceWorker);
         BatchSize = spec.Type.BatchSize;
+        _observed.Add(BatchSize);
     }
 
     public JobSpec Spec { get; }
@@ -61,26 +71,60 @@ internal sealed class SimulatedJob
 
     public int EpochIndex => Math.Min((int)Math.Floor(EpochsDone + 1e-9), _schedule.Length - 1);
 
-    public double Throughput(string worker) => _throughputs.GetValueOrDefault((BatchSize, worker));
+    public double Throughput(string worker) => ThroughputAt(BatchSize, worker);
+
+    /// <summary>The batch size of each epoch begun so far; the scheduler never sees the future ones.</summary>
+    public IReadOnlyList<int> ObservedBatchSizes =>
+        _dynamics == BatchSizeDynamics.Profile ? _schedule[..(EpochIndex + 1)] : _observed;
+
+    // ⌈epochs done⌉: the artifact's epoch count for its batch-size rules (the epoch in progress included).
+    private int EpochsBegun => (int)Math.Ceiling(EpochsDone - 1e-9);
+
+    private double ThroughputAt(int batchSize, string worker)
+    {
+        if (!_throughputs.TryGetValue((batchSize, worker), out var throughput))
+            _throughputs[(batchSize, worker)] = throughput =
+                _table.Isolated(worker, Spec.Type.Family.JobType(batchSize), Spec.ScaleFactor) ?? 0;
+        return throughput;
+    }
 
     public double RemainingSteps => Math.Max(0, TotalEpochs - EpochsDone) * StepsPerEpoch;
 
     private int StepsPerEpoch => Spec.Type.Family.StepsPerEpoch(BatchSize);
 
-    /// <summary>Moves to the batch size of the current epoch; true if it changed.</summary>
+    /// <summary>
+    /// At the start of a round: under the profile, moves to the batch size of the current epoch; under the
+    /// rules, reports a change applied since the last round. True if the batch size changed.
+    /// </summary>
     public bool AdaptBatchSize()
     {
+        if (_dynamics == BatchSizeDynamics.Rules)
+        {
+            var changed = _changed;
+            _changed = false;
+            return changed;
+        }
         var next = _schedule[EpochIndex];
         if (next == BatchSize) return false;
         BatchSize = next;
         return true;
     }
 
+    /// <summary>
+    /// At the end of a round, under the rules: the job asks for a batch-size change if its mode's rule says so;
+    /// the request stands until the job next runs.
+    /// </summary>
+    public void EndRound()
+    {
+        if (_dynamics == BatchSizeDynamics.Rules && !Finished)
+            _requested ??= BatchSizeRules.Request(Spec.Type, Spec.Mode, Spec.ScaleFactor, BatchSize, EpochsBegun);
+    }
+
     public ActiveJob Describe(bool batchSizeChanged) => new(
         new JobView(Id, Spec.Type.Family.JobType(BatchSize), Spec.ScaleFactor, Spec.PriorityWeight,
-            _throughputs.Where(t => t.Key.BatchSize == BatchSize).ToDictionary(t => t.Key.Worker, t => t.Value),
-            RemainingSteps, Spec.ArrivalSeconds),
-        Spec, (int)Math.Floor(EpochsDone + 1e-9), _schedule[..(EpochIndex + 1)], batchSizeChanged, LastRound);
+            _cluster.WorkerTypes.ToDictionary(w => w, w => ThroughputAt(BatchSize, w)), RemainingSteps,
+            Spec.ArrivalSeconds),
+        Spec, (int)Math.Floor(EpochsDone + 1e-9), ObservedBatchSizes, batchSizeChanged, LastRound);
 
     public void CountPresence(int activeJobs)
     {
@@ -104,6 +148,8 @@ internal sealed class SimulatedJob
 
         Start ??= now;
         EpochsDone = Math.Min(TotalEpochs, EpochsDone + steps / StepsPerEpoch);
+        RecordEpochsBegun();
+        if (_requested is { } requested) SwitchBatchSize(requested);
         GpuSeconds += seconds * Spec.ScaleFactor;
         RoundsScheduled++;
         LastRound = (worker, seconds);
@@ -111,19 +157,39 @@ internal sealed class SimulatedJob
         return (seconds, steps / throughput);
     }
 
+    /// <summary>
+    /// Applies a requested change after a round the job ran, as the artifact does: the epoch in progress counts
+    /// as done (its steps are rescaled to whole epochs), and a batch size without a measured throughput on some
+    /// GPU type of the cluster is refused.
+    /// </summary>
+    private void SwitchBatchSize(int requested)
+    {
+        _requested = null;
+        if (_cluster.WorkerTypes.Any(w => _table.Isolated(w, Spec.Type.Family.JobType(requested), Spec.ScaleFactor)
+                is null))
+            return;
+        EpochsDone = Math.Min(TotalEpochs, EpochsBegun);
+        BatchSize = requested;
+        _changed = true;
+        RecordEpochsBegun();
+    }
+
+    private void RecordEpochsBegun()
+    {
+        if (_dynamics != BatchSizeDynamics.Rules) return;
+        while (_observed.Count <= EpochIndex) _observed.Add(BatchSize);
+    }
+
     public void SkipRound() => LastRound = null;
 
     private double ProfiledIsolatedSeconds(ThroughputTable throughputs, string referenceWorker)
     {
-        // As the artifact profiles it: (dataset / bs) / steps-per-second, rounded to whole seconds, at least 1 s per
-        // epoch.
+        // As the artifact's metric takes it from the job's profile: Σ (dataset / bs) / steps-per-second, unrounded.
+        // (The artifact rounds epoch durations to whole seconds only inside Shockwave's planner.)
         double total = 0;
         foreach (var bs in _schedule)
-        {
-            var throughput = throughputs.Require(referenceWorker, Spec.Type.Family.JobType(bs), Spec.ScaleFactor);
-            total += Math.Max(1,
-                Math.Round((double)Spec.Type.Family.DatasetSize / bs / throughput, MidpointRounding.ToEven));
-        }
+            total += (double)Spec.Type.Family.DatasetSize / bs
+                / throughputs.Require(referenceWorker, Spec.Type.Family.JobType(bs), Spec.ScaleFactor);
         return total;
     }
 }

@@ -2,9 +2,26 @@ using Frugal.Core.Errors;
 
 namespace Frugal.Scheduling.Simulation;
 
+/// <summary>What decides when a job's batch size changes during a simulation.</summary>
+public enum BatchSizeDynamics
+{
+    /// <summary>
+    /// The artifact's simulator rules: at the end of each round a job asks for a change by its mode's rule
+    /// (Accordion's critical regimes, gradient-noise-scale doubling one step at a time, looking one epoch ahead);
+    /// the change applies after the next round the job runs, crediting the epoch it had begun.
+    /// </summary>
+    Rules,
+
+    /// <summary>The job's profiled schedule: each epoch trains at the profile's batch size for it.</summary>
+    Profile,
+}
+
 /// <summary>Settings of one simulation; the defaults are those of the Shockwave experiments.</summary>
 public sealed record SimulationOptions
 {
+    /// <summary>What decides batch-size changes; by default the artifact's simulator rules.</summary>
+    public BatchSizeDynamics BatchSizeDynamics { get; init; } = BatchSizeDynamics.Rules;
+
     /// <summary>Length of a scheduling round (Gavel: 360 s; Shockwave: 120 s).</summary>
     public double RoundSeconds { get; init; } = 120;
 
@@ -19,6 +36,12 @@ public sealed record SimulationOptions
     /// An allocation policy's answer is recomputed at most this often (Gavel's minimum time between allocation resets).
     /// </summary>
     public double MinimumReallocationSeconds { get; init; } = 1000;
+
+    /// <summary>
+    /// Whether Gavel's packer also recomputes an allocation when a job's batch size changes; the artifact's does not
+    /// (only job-set changes trigger it), so the default is false.
+    /// </summary>
+    public bool ReallocateOnBatchSizeChange { get; init; }
 
     /// <summary>
     /// The GPU type isolated (reference) job times are profiled on; default: v100 if the cluster has it, else its first

@@ -7,8 +7,8 @@ namespace Frugal.Scheduling.Simulation;
 
 /// <summary>
 /// The round-based cluster simulator of Gavel and Shockwave. Each round: admit the jobs that
-/// have arrived, move each job to the batch size of its current epoch, ask the scheduler for
-/// placements, and run every placed job for the round (or until it finishes). GPUs freed
+/// have arrived, ask the scheduler for placements, run every placed job for the round (or until
+/// it finishes), and let each job change its batch size (<see cref="BatchSizeDynamics"/>). GPUs freed
 /// mid-round stay idle until the round ends; the next round starts when the last job of this
 /// one stops (or at the next arrival if nothing ran).
 /// </summary>
@@ -45,7 +45,8 @@ public sealed class Simulator(ThroughputTable throughputs, ClusterSpec cluster, 
         scheduler.CheckCluster(cluster);
 
         var clock = Stopwatch.StartNew();
-        var jobs = trace.Select(spec => new SimulatedJob(spec, throughputs, cluster, reference)).ToArray();
+        var jobs = trace.Select(spec =>
+            new SimulatedJob(spec, throughputs, cluster, reference, _options.BatchSizeDynamics)).ToArray();
         var waiting = new Queue<SimulatedJob>(jobs.OrderBy(j => j.Spec.ArrivalSeconds).ThenBy(j => j.Id));
         var active = new List<SimulatedJob>();
         var rounds = new List<RoundRecord>();
@@ -92,6 +93,7 @@ public sealed class Simulator(ThroughputTable throughputs, ClusterSpec cluster, 
                 record.Add((job.Id, worker, job.Spec.ScaleFactor));
             }
             rounds.Add(new RoundRecord(rounds.Count, now, roundEnd - now, record, busy, training));
+            foreach (var job in active) job.EndRound();
 
             jobSetChanged = active.RemoveAll(j => j.Finished) > 0;
             finished = jobs.Count(j => j.Finished);

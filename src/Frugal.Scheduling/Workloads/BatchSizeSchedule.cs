@@ -14,24 +14,6 @@ internal static class BatchSizeSchedule
     };
 
     /// <summary>
-    /// The batch sizes a job may train at, known from its model, initial batch size, GPU count and
-    /// mode alone (not from its future): what a scheduler may assume before the epochs reveal which.
-    /// </summary>
-    public static IReadOnlyList<int> Modes(JobType type, AdaptationMode mode, int scaleFactor)
-    {
-        var cap = type.Family.MaxBatchSize;
-        return mode switch
-        {
-            AdaptationMode.Static => [type.BatchSize],
-            AdaptationMode.Accordion when type.Family == ModelFamily.Transformer => [type.BatchSize],
-            AdaptationMode.Accordion => new[] { type.BatchSize, cap }.Distinct().ToArray(),
-            _ => new[] { 1 }.Concat(
-                GnsRules.Find(type.Family.Name, type.BatchSize, scaleFactor)?.Ranges.Select(r => r.Multiplier) ?? [])
-                .Select(m => Math.Min(type.BatchSize * m, cap)).Distinct().ToArray(),
-        };
-    }
-
-    /// <summary>
     /// Accordion: after the first 30% of epochs, every epoch outside the model's critical
     /// regimes trains at the model's largest batch size; inside them, at the initial one.
     /// Transformers keep their batch size.
@@ -81,6 +63,18 @@ internal static class BatchSizeSchedule
         for (var epoch = 0; epoch < epochs; epoch++) schedule[epoch] =
             Math.Min(schedule[epoch], type.Family.MaxBatchSize);
         return schedule;
+    }
+
+    /// <summary>
+    /// The gradient-noise-scale batch size of <paramref name="epoch"/> for a job long enough that the table's
+    /// last-epoch quirk does not reach it (the artifact's simulator asks for at least 760 epochs).
+    /// </summary>
+    public static int GnsBatchSize(JobType type, int scaleFactor, int epoch)
+    {
+        var rule = GnsRules.Find(type.Family.Name, type.BatchSize, scaleFactor);
+        var multiplier = rule?.Ranges.Where(r => epoch >= r.From && epoch < r.To).Select(r => r.Multiplier)
+            .FirstOrDefault(1) ?? 1;
+        return Math.Min(type.BatchSize * multiplier, type.Family.MaxBatchSize);
     }
 }
 

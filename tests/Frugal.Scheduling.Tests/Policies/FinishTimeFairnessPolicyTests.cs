@@ -43,6 +43,20 @@ public class FinishTimeFairnessPolicyTests
     }
 
     [Fact]
+    public void JobsThatAreNotTheBottleneckAreMinMaxedAgainNotGivenToTheFastest()
+    {
+        // Now = 1000 on 2 GPUs. Job 1 waited 1000 s: D_1 = 100/(2/3) = 150, so even X1 = 1 leaves it at
+        // (1000 + 100)/150 = 7.33, the worst ratio. Jobs 2 and 3 just arrived: D_2 = 300/(2/3) = 450 and (twice as
+        // fast) D_3 = 300/(4/3) = 225, so ρ_2 = 2/(3·X2) and ρ_3 = 2/(3·X3). The lexicographic min-max gives them
+        // the remaining GPU equally (ρ = 4/3 each); maximising throughput among the allocations optimal for job 1
+        // would have given job 3 nearly all of it (X2 = 0.09, ρ_2 = 7.33).
+        var input = V100(2, 1000, V100Job(1, 100, arrival: 0), V100Job(2, 300, arrival: 1000),
+            V100Job(3, 300, throughput: 2, arrival: 1000));
+        AssertAllocation(input, new FinishTimeFairnessPolicy().Allocate(input), (1, "v100", 1), (2, "v100", 0.5),
+            (3, "v100", 0.5));
+    }
+
+    [Fact]
     public void UsesFasterWorkerTypesAndSkipsJobsThatCannotRun()
     {
         // Job 3 runs nowhere in this cluster and gets nothing; jobs 1 and 2 each need one of the two GPUs.

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Scheduling.Policies.Shockwave;
 using Frugal.Scheduling.Simulation;
@@ -41,6 +42,12 @@ internal abstract class ScheduleSettings : GlobalSettings
     [DefaultValue(20.0)]
     public double RestartOverhead { get; init; } = 20;
 
+    [CommandOption("--batch-sizes <RULES>")]
+    [Description("What changes batch sizes: rules (the artifact's simulator, default) or profile (each epoch's "
+        + "profiled batch size).")]
+    [DefaultValue("rules")]
+    public string BatchSizes { get; init; } = "rules";
+
     [CommandOption("--preset <NAME>")]
     [Description(
         "Shockwave's parameter set: tacc32, scale64, scale128 or scale256 (default: the one for the cluster's size).")]
@@ -78,6 +85,7 @@ internal abstract class ScheduleSettings : GlobalSettings
     private Dictionary<string, string> Flags => new()
     {
         ["cluster"] = "--cluster", ["round length"] = "--round", ["restart overhead"] = "--restart-overhead",
+        ["batch-size dynamics"] = "--batch-sizes",
         ["Shockwave preset"] = "--preset", ["window"] = "--window", ["makespan weight"] = "--makespan-weight",
         ["lambda"] = "--lambda", ["time limit"] = "--time-limit", ["MIP gap"] = "--gap", ["policy"] = PolicyFlag,
     };
@@ -88,7 +96,17 @@ internal abstract class ScheduleSettings : GlobalSettings
     /// <summary>The round mechanics, validated.</summary>
     public SimulationOptions Options()
     {
-        var options = new SimulationOptions { RoundSeconds = Round, RestartOverheadSeconds = RestartOverhead };
+        var options = new SimulationOptions
+        {
+            RoundSeconds = Round, RestartOverheadSeconds = RestartOverhead,
+            BatchSizeDynamics = BatchSizes switch
+            {
+                "rules" => BatchSizeDynamics.Rules,
+                "profile" => BatchSizeDynamics.Profile,
+                _ => throw new BadInputException(
+                    $"batch-size dynamics must be 'rules' or 'profile'; got '{BatchSizes}'", "batch-size dynamics"),
+            },
+        };
         options.Validate();
         return options;
     }

@@ -26,11 +26,12 @@ internal sealed class RuntimePredictor
         _spec = spec;
         _profile = profile;
         _referenceWorker = referenceWorker;
-        Modes = BatchSizeSchedule.Modes(spec.Type, spec.Mode, spec.ScaleFactor);
+        // As in the artifact: the distinct batch sizes of the job's own profiled schedule.
+        Modes = spec.BatchSizeSchedule().Distinct().Order().ToArray();
         foreach (var bs in Modes) Profile(bs);
     }
 
-    /// <summary>The batch sizes the job may train at.</summary>
+    /// <summary>The batch sizes of the job's profile, in increasing order: the Dirichlet prior's modes.</summary>
     public IReadOnlyList<int> Modes { get; }
 
     /// <summary>
@@ -68,16 +69,18 @@ internal sealed class RuntimePredictor
 
     /// <summary>
     /// The forecast R̂ (s) of the job's remaining isolated runtime, given the batch sizes of the
-    /// epochs begun so far and the number of whole epochs completed (the completed ones are the
-    /// Dirichlet posterior's observations). As in the artifact, the expected epochs are rescaled by
-    /// (E − e) / max(E − e, ⌊ΣE_b + 1⌋), which shaves one epoch's worth off a static job.
+    /// epochs begun so far and the number of whole epochs completed (the epochs begun, the one in
+    /// progress included, are the Dirichlet posterior's observations, as in the artifact).
+    /// As in the artifact, the expected epochs are rescaled by (E − e) / max(E − e, ⌊ΣE_b + 1⌋); for a static
+    /// job the forecast leaves out the epoch in progress.
     /// </summary>
     public double RemainingSeconds(IReadOnlyList<int> observedBatchSizes, int epochsCompleted)
     {
         var epochs = TotalEpochs;
         var remaining = epochs - epochsCompleted;
         if (remaining <= 0) return 0;
-        var completed = observedBatchSizes.Take(epochsCompleted).ToArray();
+        // As in the artifact, the posterior counts the epoch in progress too (every epoch begun).
+        var completed = observedBatchSizes.Take(epochsCompleted + 1).ToArray();
         var modes = Modes.Union(completed).ToArray();
         var counts = modes.ToDictionary(b => b, b => completed.Count(x => x == b));
         var alpha = modes.ToDictionary(b => b, b => (double)epochs / modes.Length + counts[b]);

@@ -28,6 +28,12 @@ public sealed record ShockwaveOptions
     /// <summary>Rounds planned ahead at each re-plan.</summary>
     public int WindowRounds { get; init; } = 20;
 
+    /// <summary>
+    /// Besides every change of the job set, the plan is re-solved at every round whose index is a multiple of
+    /// this (the artifact's REOPT_ROUNDS, 8); 0 re-plans only on job-set changes and when the window runs out.
+    /// </summary>
+    public int ReplanEveryRounds { get; init; } = 8;
+
     /// <summary>Weight of the makespan regulariser (the longest predicted remaining time after the window).</summary>
     public double MakespanWeight { get; init; } = 1e-3;
 
@@ -104,6 +110,10 @@ public sealed record ShockwaveOptions
         if (WindowRounds is < 1 or > MaxWindowRounds)
             throw new BadInputException(
                 $"Shockwave's window must be from 1 to {MaxWindowRounds:N0} rounds; got {WindowRounds:N0}", "window");
+        if (ReplanEveryRounds is < 0 or > MaxWindowRounds)
+            throw new BadInputException(
+                $"Shockwave's periodic re-plan interval must be from 0 (off) to {MaxWindowRounds:N0} rounds; "
+                + $"got {ReplanEveryRounds:N0}", "re-plan interval");
         if (!(MakespanWeight is >= 0 and <= MaxMakespanWeight))
             throw new BadInputException(
                 $"Shockwave's makespan weight k must be from 0 to {MaxMakespanWeight:G}; "

@@ -10,8 +10,8 @@ namespace Frugal.Scheduling.Policies.Shockwave;
 /// Shockwave (NSDI '23): plans a window of rounds ahead by solving a market (Nash social welfare
 /// over log utilities of progress) with a makespan regulariser and finish-time-fairness
 /// constraints, for jobs whose batch size, and so throughput, changes as they train. It re-plans
-/// only when the job set changes and otherwise replays its plan; idle GPUs in a planned round go
-/// to unplanned jobs, longest predicted remaining time first.
+/// when the job set changes and every few rounds (the artifact: 8), and otherwise replays its plan;
+/// idle GPUs in a planned round go to unplanned jobs, longest predicted remaining time first.
 /// </summary>
 internal sealed class ShockwaveScheduler : IRoundScheduler
 {
@@ -75,7 +75,9 @@ internal sealed class ShockwaveScheduler : IRoundScheduler
         var forecasts =
             state.Jobs.ToDictionary(j => j.View.Id, j =>
             Predictor(j, worker).RemainingSeconds(j.ObservedBatchSizes, j.EpochsCompleted));
-        if (state.JobSetChanged || _planRound >= _plan.Count) Replan(state, gpus, forecasts, worker);
+        var every = _options.ReplanEveryRounds;
+        var periodic = every > 0 && state.Round > 0 && state.Round % every == 0;
+        if (state.JobSetChanged || periodic || _planRound >= _plan.Count) Replan(state, gpus, forecasts, worker);
 
         var planned = _plan[_planRound++];
         var chosen = state.Jobs.Where(j => planned.Contains(j.View.Id)).ToList();
@@ -109,11 +111,14 @@ internal sealed class ShockwaveScheduler : IRoundScheduler
             var id = j.View.Id;
             var predictor = Predictor(j, worker);
             var remaining = forecasts[id];
-            var fairFinish =
-                FairShare(id)
-                .Update(state.Round,
-                j.Spec.ArrivalSeconds
-                + (predictor.CompletedSeconds(j.ObservedBatchSizes, j.EpochsCompleted) + remaining) / share);
+            // As in the artifact, a new estimate is recorded only when the job set changed, counting from the
+            // start of the round that admitted the job (its submit time there).
+            var history = FairShare(id, state.Now);
+            if (state.JobSetChanged || history.IsEmpty)
+                history.Record(state.Round,
+                    history.AdmittedAt
+                    + (predictor.CompletedSeconds(j.ObservedBatchSizes, j.EpochsCompleted) + remaining) / share);
+            var fairFinish = history.Target(state.Round);
             return new PlanJob(id, j.View.ScaleFactor, predictor.TotalEpochs, j.EpochsCompleted,
                 predictor.MeanObservedEpochSeconds(j.ObservedBatchSizes), remaining, fairFinish);
         }).ToArray();
@@ -124,7 +129,7 @@ internal sealed class ShockwaveScheduler : IRoundScheduler
         {
             // Infeasible: drop the fairness constraints and weight each job by how unfairly it is heading to finish.
             InfeasibleReplans++;
-            weighted = jobs.Select(j => j with { Weight = UnfairnessWeight(j, state.Now, share) }).ToArray();
+            weighted = jobs.Select(j => j with { Weight = UnfairnessWeight(j, state, share) }).ToArray();
             solution = Solve(weighted, window, fairness: false)
                 ?? throw new InvalidOperationException(
                     "shockwave: the plan without fairness constraints was infeasible, which cannot happen.");
@@ -170,15 +175,15 @@ internal sealed class ShockwaveScheduler : IRoundScheduler
 
     /// <summary>
     /// ω_j = ρ̂_j^λ for a job heading past ρmax (ρ̂_j^100 if it has under a round left), else 1, where
-    /// ρ̂_j = (now + R̂_j/share) / FT*_j. Capped at 1e6: beyond that the solver only loses precision,
-    /// and such a job already dominates the objective.
+    /// ρ̂_j = (now + R̂_j/share) / FT*_j. Capped at 1e6 (the artifact's are not): beyond that the solver only
+    /// loses precision, and such a job already dominates the objective.
     /// </summary>
-    private double UnfairnessWeight(PlanJob job, double now, double share)
+    private double UnfairnessWeight(PlanJob job, RoundState state, double share)
     {
         const double cap = 1e6;
-        var rho = (now + job.RemainingSeconds / share) / job.FairFinishTime;
+        var rho = (state.Now + job.RemainingSeconds / share) / job.FairFinishTime;
         if (!(rho > _options.RhoMax)) return 1;
-        var exponent = job.RemainingSeconds < 120 ? 100 : _options.Lambda;
+        var exponent = job.RemainingSeconds < state.RoundSeconds ? 100 : _options.Lambda;
         return Math.Min(cap, Math.Pow(rho, exponent));
     }
 
@@ -199,23 +204,32 @@ internal sealed class ShockwaveScheduler : IRoundScheduler
         return predictor;
     }
 
-    private FairShareHistory FairShare(int job)
+    private FairShareHistory FairShare(int job, double now)
     {
-        if (!_fairShare.TryGetValue(job, out var history)) _fairShare[job] = history = new FairShareHistory();
+        if (!_fairShare.TryGetValue(job, out var history)) _fairShare[job] = history = new FairShareHistory(now);
         return history;
     }
 }
 
 /// <summary>
 /// A job's fair-share finish-time estimates over time, and their momentum average:
-/// FT* = 0.9 · (mean of the earlier estimates, each weighted by the rounds it was in force) + 0.1 · latest.
+/// FT* = 0.9 · (mean of the estimates, each weighted by the rounds it has been in force) + 0.1 · latest.
 /// </summary>
-internal sealed class FairShareHistory
+/// <param name="admittedAt">The start of the round that admitted the job.</param>
+internal sealed class FairShareHistory(double admittedAt)
 {
     private readonly List<(double Estimate, int FromRound)> _estimates = [];
 
-    /// <summary>Records the estimate made at <paramref name="round"/> and returns FT*.</summary>
-    public double Update(int round, double estimate)
+    /// <summary>The start of the round that admitted the job: the artifact's submit time for the estimates.</summary>
+    public double AdmittedAt => admittedAt;
+
+    public bool IsEmpty => _estimates.Count == 0;
+
+    /// <summary>Records the estimate made at <paramref name="round"/>.</summary>
+    public void Record(int round, double estimate) => _estimates.Add((estimate, round));
+
+    /// <summary>FT* at <paramref name="round"/>; the latest estimate counts the rounds since it was made.</summary>
+    public double Target(int round)
     {
         double weighted = 0, rounds = 0;
         for (var i = 0; i < _estimates.Count; i++)
@@ -225,7 +239,7 @@ internal sealed class FairShareHistory
             weighted += _estimates[i].Estimate * inForce;
             rounds += inForce;
         }
-        _estimates.Add((estimate, round));
-        return rounds > 0 ? 0.9 * (weighted / rounds) + 0.1 * estimate : estimate;
+        var latest = _estimates[^1].Estimate;
+        return 0.9 * (rounds > 0 ? weighted / rounds : latest) + 0.1 * latest;
     }
 }
