@@ -29,8 +29,11 @@ public sealed record SurveyPlan(int? Size = null, int Kernels = 100, int SampleM
     /// </summary>
     public const int GpuDefaultSize = 25536;
 
-    /// <summary>The CPU accelerator's default n: it emulates GPU threads, about 10⁴ times slower than a GPU.</summary>
-    public const int CpuDefaultSize = 128;
+    /// <summary>
+    /// The CPU accelerator's default n: it emulates a GPU's thread groups with OS threads and barriers, so n = 64
+    /// already takes seconds per kernel on a busy 2-core machine.
+    /// </summary>
+    public const int CpuDefaultSize = 32;
 
     /// <summary>The shortest sampling period: NVML's power reading itself averages over about 100 ms.</summary>
     public const int MinSampleMs = 100;

@@ -40,7 +40,7 @@ public static class SurveyRecordTable
 
     private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A number with up to six decimals; empty for an absent sensor.</summary>
-    private static string F(double? value) =>
-        value is { } v ? v.ToString("0.######", CultureInfo.InvariantCulture) : "";
+    /// <summary>A number to seven significant digits (a CPU run's TFLOPS are tiny); empty for an absent sensor.
+    /// </summary>
+    private static string F(double? value) => value is { } v ? v.ToString("G7", CultureInfo.InvariantCulture) : "";
 }
