@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
@@ -8,6 +7,7 @@ using System.Text.RegularExpressions;
 using Frugal.Gpu.Nvml;
 using Frugal.Gpu.Survey;
 using ILGPU;
+using Frugal.Tests.Fakes;
 using ILGPU.Runtime.CPU;
 
 namespace Frugal.Gpu.Tests;
@@ -20,21 +20,8 @@ public sealed class FakeNvml : IDisposable
 
     public FakeNvml()
     {
-        var library = Path.Combine(_folder, "libfake-nvml.so");
-        var source = Path.Combine(AppContext.BaseDirectory, "Fakes", "fake-nvml-readonly.c");
-        try
-        {
-            using var cc = Process.Start(new ProcessStartInfo("cc", ["-shared", "-fPIC", "-o", library, source])
-                { RedirectStandardError = true })!;
-            var errors = cc.StandardError.ReadToEnd();
-            cc.WaitForExit();
-            Problem = cc.ExitCode == 0 ? null : $"cc failed: {errors}";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Problem = "no C compiler (cc) to build the fake NVML library";
-        }
-        if (Problem is not null) return;
+        (var library, Problem) = NativeFake.Compile("fake-nvml-readonly.c", _folder);
+        if (library is null) return;
         LibraryPath = library;
         Configure = Marshal.GetDelegateForFunctionPointer<ConfigureCall>(
             NativeLibrary.GetExport(NativeLibrary.Load(library), "fake_nvml_configure"));
