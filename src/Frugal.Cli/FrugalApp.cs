@@ -173,6 +173,10 @@ public static class FrugalApp
             {
                 gpu.SetDefaultCommand<MissingCommand>();
                 gpu.SetDescription("Same-SKU GPU variability: measure GPUs (SGEMM + NVML, read-only), analyse runs.");
+                gpu.AddCommand<GpuSurveyCommand>("survey")
+                    .WithDescription("Measure GPUs: the SC'22 SGEMM protocol with NVML read-only; cpu runs it anywhere.")
+                    .WithExample("gpu", "survey", "--kernels", "100", "--sample-ms", "1000")
+                    .WithExample("gpu", "survey", "--accelerator", "cpu", "--size", "64", "--kernels", "5");
                 gpu.AddCommand<GpuAnalyzeCommand>("analyze")
                     .WithDescription("Variation statistics per app and cluster, plots, and a PAL GPU table.")
                     .WithExample("gpu", "analyze", "--input", "data/pal/aggregated_data/frontera", "--app", "resnet",

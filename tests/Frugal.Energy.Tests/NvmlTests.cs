@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Frugal.Core.Randomness;
 using Frugal.Energy.Backends;
 using Frugal.Energy.Devices;
 using Frugal.Energy.Simulation;
+using Frugal.Tests.Fakes;
 
 namespace Frugal.Energy.Tests;
 
@@ -15,21 +15,8 @@ public sealed class FakeNvml : IDisposable
 
     public FakeNvml()
     {
-        var library = Path.Combine(_folder, "libfake-nvml.so");
-        var source = Path.Combine(AppContext.BaseDirectory, "Fakes", "fake-nvml.c");
-        try
-        {
-            using var cc = Process.Start(new ProcessStartInfo("cc", ["-shared", "-fPIC", "-o", library, source])
-                { RedirectStandardError = true })!;
-            var errors = cc.StandardError.ReadToEnd();
-            cc.WaitForExit();
-            Problem = cc.ExitCode == 0 ? null : $"cc failed: {errors}";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Problem = "no C compiler (cc) to build the fake NVML library";
-        }
-        if (Problem is not null) return;
+        (var library, Problem) = NativeFake.Compile("fake-nvml.c", _folder);
+        if (library is null) return;
         LibraryPath = library;
         var handle = NativeLibrary.Load(library);
         Reset = Marshal.GetDelegateForFunctionPointer<ResetCall>(NativeLibrary.GetExport(handle, "fake_nvml_reset"));
