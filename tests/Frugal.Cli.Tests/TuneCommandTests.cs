@@ -315,7 +315,7 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1, "version", "3", "line 1: field 'version': 3 is not a format this frugal reads (it reads 1)")]
+    [InlineData(1, "version", "3", "line 1: field 'version': 3 is not a format this frugal reads (it reads 2)")]
     [InlineData(3, "seconds", "-2", "line 3: field 'seconds': -2 is negative")]
     [InlineData(4, "point", "[2, 0]", "line 4: field 'point': 2 lies outside [0, 1]")]
     public void AHistoryWithABadFieldIsRefusedByResumeAndVerify(int line, string field, string value,
