@@ -4,6 +4,7 @@ using Frugal.Core.Randomness;
 using Frugal.Tuning.Spaces;
 using Frugal.Tuning.Targets.Kv;
 using Frugal.Tuning.Targets.Postgres;
+using Frugal.Tuning.Targets.RocksDb;
 using Frugal.Tuning.Targets.Synthetic;
 
 namespace Frugal.Tuning.Targets;
@@ -44,6 +45,12 @@ public static class TargetCatalog
             "(workloads A, B, C, D, F; default A)",
             (options, seeds) => new KvTarget(options, seeds),
             _ => KvTarget.Space(), Loop.MeasurementProtocol.Single))
+        .Register(new TargetEntry("rocksdb",
+            "RocksDB 11 (62 options) under an in-process YCSB load in a temporary folder " +
+            "(workloads A, B, C, D, F; default A)",
+            (options, seeds) => new RocksDbTarget(options, seeds),
+            _ => RocksDbTarget.Space(),
+            new Loop.MeasurementProtocol(Repeats: 3, RemeasureEvery: 10, VerifyRounds: 5)))
         .Register(new TargetEntry("postgres",
             "PostgreSQL 15 under pgbench in a private throwaway cluster (workloads tpcb, select; default tpcb)",
             (options, _) => new PostgresTarget(options),

@@ -39,7 +39,8 @@ internal class TargetSettings : GlobalSettings
 
     [CommandOption("--workload <NAME>")]
     [Description(
-        "postgres: tpcb or select; kv: a YCSB letter (A, B, C, D, F); synthetic: a function (sparse-D, noisy-D).")]
+        "postgres: tpcb, select, ycsb-a or ycsb-b; kv, rocksdb: a YCSB letter (A, B, C, D, F); synthetic: a " +
+        "function (sparse-D, noisy-D).")]
     public string? Workload { get; init; }
 
     [CommandOption("--duration <SECONDS>")]
@@ -64,7 +65,7 @@ internal class TargetSettings : GlobalSettings
     public int? Clients { get; init; }
 
     [CommandOption("--scale <N>")]
-    [Description("Data-set size (postgres: pgbench scale factor; kv: thousands of records).")]
+    [Description("Data-set size (postgres: pgbench scale factor; kv, rocksdb: thousands of records).")]
     [TypeConverter(typeof(StrictNumberConverter<int>))]
     public int? Scale { get; init; }
 
