@@ -247,7 +247,7 @@ public sealed class TuneCommandTests : IDisposable
         Assert.True(code == 0, errors);
         var targets = JsonDocument.Parse(File.ReadAllText(PathOf("targets.json"))).RootElement
             .EnumerateArray().ToArray();
-        Assert.Equal(["synthetic", "kv", "postgres"], targets.Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(["synthetic", "kv", "postgres", "rocksdb"], targets.Select(t => t.GetProperty("name").GetString()));
         Assert.Equal(122, targets[2].GetProperty("knobs").GetInt32());
     }
 

@@ -45,16 +45,16 @@ public static class TargetCatalog
             "(workloads A, B, C, D, F; default A)",
             (options, seeds) => new KvTarget(options, seeds),
             _ => KvTarget.Space(), Loop.MeasurementProtocol.Single))
+        .Register(new TargetEntry("postgres",
+            "PostgreSQL 15 under pgbench in a private throwaway cluster (workloads tpcb, select; default tpcb)",
+            (options, _) => new PostgresTarget(options),
+            _ => SpaceFile.FromResource(typeof(TargetCatalog).Assembly, "Frugal.Tuning.Spaces.postgres-15.json"),
+            new Loop.MeasurementProtocol(Repeats: 3, RemeasureEvery: 10, VerifyRounds: 5)))
         .Register(new TargetEntry("rocksdb",
             "RocksDB 11 (62 options) under an in-process YCSB load in a temporary folder " +
             "(workloads A, B, C, D, F; default A)",
             (options, seeds) => new RocksDbTarget(options, seeds),
             _ => RocksDbTarget.Space(),
-            new Loop.MeasurementProtocol(Repeats: 3, RemeasureEvery: 10, VerifyRounds: 5)))
-        .Register(new TargetEntry("postgres",
-            "PostgreSQL 15 under pgbench in a private throwaway cluster (workloads tpcb, select; default tpcb)",
-            (options, _) => new PostgresTarget(options),
-            _ => SpaceFile.FromResource(typeof(TargetCatalog).Assembly, "Frugal.Tuning.Spaces.postgres-15.json"),
             new Loop.MeasurementProtocol(Repeats: 3, RemeasureEvery: 10, VerifyRounds: 5)));
 
     /// <summary>Every target, in the order <c>tune targets</c> lists them.</summary>
