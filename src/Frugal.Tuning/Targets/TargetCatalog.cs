@@ -46,7 +46,8 @@ public static class TargetCatalog
             (options, seeds) => new KvTarget(options, seeds),
             _ => KvTarget.Space(), Loop.MeasurementProtocol.Single))
         .Register(new TargetEntry("postgres",
-            "PostgreSQL 15 under pgbench in a private throwaway cluster (workloads tpcb, select; default tpcb)",
+            "PostgreSQL 15 under pgbench in a private throwaway cluster " +
+            "(workloads tpcb, select, ycsb-a, ycsb-b; default tpcb)",
             (options, _) => new PostgresTarget(options),
             _ => SpaceFile.FromResource(typeof(TargetCatalog).Assembly, "Frugal.Tuning.Spaces.postgres-15.json"),
             new Loop.MeasurementProtocol(Repeats: 3, RemeasureEvery: 10, VerifyRounds: 5)))

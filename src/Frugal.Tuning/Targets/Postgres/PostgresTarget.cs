@@ -31,7 +31,10 @@ internal sealed class PostgresTarget : ITuningTarget
         try
         {
             pgbench = new Pgbench(installation.Pgbench, cluster.ClientArguments, cluster.Folder);
-            pgbench.Initialise(settings.Scale, cancellation);
+            if (settings.Workload is PgbenchWorkload.YcsbA or PgbenchWorkload.YcsbB)
+                pgbench.InitialiseYcsb((long)settings.Scale * PgYcsb.RecordsPerScale,
+                    sql => cluster.Sql(sql, cancellation));
+            else pgbench.Initialise(settings.Scale, cancellation);
             lastGoodAutoConf = cluster.ReadAutoConf();
         }
         catch
@@ -135,8 +138,11 @@ internal sealed record PostgresRunSettings(PgbenchWorkload Workload, int Duratio
         {
             "tpcb" => PgbenchWorkload.TpcB,
             "select" => PgbenchWorkload.SelectOnly,
+            "ycsb-a" => PgbenchWorkload.YcsbA,
+            "ycsb-b" => PgbenchWorkload.YcsbB,
             var w => throw new BadInputException(
-                $"'{w}' is not a postgres workload; expected tpcb or select", TargetOptions.WorkloadSetting),
+                $"'{w}' is not a postgres workload; expected tpcb, select, ycsb-a or ycsb-b",
+                TargetOptions.WorkloadSetting),
         };
         var duration = WholeSeconds(options.DurationSeconds ?? 10, TargetOptions.DurationSetting, 1);
         var warmup = WholeSeconds(options.WarmupSeconds ?? 5, TargetOptions.WarmupSetting, 0);
