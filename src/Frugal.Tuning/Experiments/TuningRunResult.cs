@@ -37,7 +37,8 @@ public sealed record TuningRunResult(TuningOutcome Outcome, string? HistoryPath)
         var metric = objective.Metric;
         var trials = new RecordTable("trials", [
             new Column("iteration"), new Column("value", Unit: metric), new Column("noise_cv"),
-            new Column("best_so_far", Unit: metric), new Column("failed", ColumnKind.Text), new Column("reason", ColumnKind.Text),
+            new Column("best_so_far", Unit: metric), new Column("failed", ColumnKind.Text),
+            new Column("reason", ColumnKind.Text),
             new Column("seconds", Unit: "s"), new Column("changed", ColumnKind.Text)]);
         foreach (var t in Outcome.Trials)
             trials.Add(t.Iteration, t.Value, t.Noise, best[t.Iteration], t.Failed ? "yes" : "no", t.Failure, t.Seconds,
@@ -61,7 +62,8 @@ public sealed record TuningRunResult(TuningOutcome Outcome, string? HistoryPath)
         result.Summary = $"best {metric} {Outcome.Estimate(Outcome.Best):G4} at iteration {Outcome.Best.Iteration} " +
                          $"against {Outcome.Estimate(Outcome.Default):G4} for the default " +
                          $"({Outcome.ImprovementPercent:+0.0;-0.0}%)" + (Outcome.Verification is { } v
-                             ? $"; verified: {v.ImprovementPercent:+0.0;-0.0}%, won {v.RoundsWon} of {v.Default.Length}."
+                             ? $"; verified: {v.ImprovementPercent:+0.0;-0.0}%, " +
+                               $"won {v.RoundsWon} of {v.Default.Length}."
                              : ".");
         return result;
     }
@@ -81,7 +83,10 @@ public sealed record TuningRunResult(TuningOutcome Outcome, string? HistoryPath)
             new BestJson(best.Iteration, Outcome.Estimate(best), best.Configuration, best.Metrics),
             Outcome.ImprovementPercent, Outcome.Trials.Count(t => t.Failed), Outcome.BestSoFar(),
             [.. Outcome.Trials.Select(t => new TrialJson(t.Iteration, t.Value, t.Noise, t.Runs, t.Failed, t.Failure))],
-            [.. Outcome.Remeasurements.Select(r => new RemeasureJson(r.After, r.Of, r.Failed ? null : r.Value, r.Runs))],
+            [
+                .. Outcome.Remeasurements.Select(r =>
+                    new RemeasureJson(r.After, r.Of, r.Failed ? null : r.Value, r.Runs)),
+            ],
             Outcome.Verification is { } v ? JsonDocument.Parse(v.ToJson()).RootElement : null),
             ResultJson.Options);
     }

@@ -41,7 +41,8 @@ public sealed record MeasurementProtocol(int Repeats = 1, int RemeasureEvery = 0
     /// <summary>The protocol in a few words, for reports.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"median of {Repeats} run(s) per trial; incumbent re-measured every " +
-        $"{(RemeasureEvery == 0 ? "never" : $"{RemeasureEvery} trials")}; final best verified in {VerifyRounds} rounds");
+        $"{(RemeasureEvery == 0 ? "never" : $"{RemeasureEvery} trials")}; " +
+        $"final best verified in {VerifyRounds} rounds");
 
     private static BadInputException OutOfRange(string setting, int value, string range) =>
         new(string.Create(CultureInfo.InvariantCulture, $"{setting} must lie in {range} (got {value})"), setting);

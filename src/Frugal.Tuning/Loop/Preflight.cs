@@ -58,7 +58,8 @@ public static class Preflight
         if (!check.TooNoisy || allowNoisy) return;
         throw new BadInputException(string.Create(CultureInfo.InvariantCulture,
             $"the machine is too noisy to compare methods: the default configuration's {check.Metric} varied by " +
-            $"{check.CoefficientOfVariation * 100:0.0}% (coefficient of variation over {check.Runs.Count} runs), above " +
-            $"the {check.Threshold * 100:0.0}% threshold; quiet the machine or allow a noisy comparison"), Setting);
+            $"{check.CoefficientOfVariation * 100:0.0}% (coefficient of variation over {check.Runs.Count} runs), " +
+            $"above the {check.Threshold * 100:0.0}% threshold; quiet the machine or allow a noisy comparison"),
+            Setting);
     }
 }

@@ -24,7 +24,9 @@ public sealed record TrialRecord(
     /// <summary>Iteration 0 evaluates the space's default configuration: the baseline.</summary>
     public bool IsDefault => Iteration == 0;
 
-    /// <summary>The objective in each measured run (<see cref="Value"/> is their median); empty when it failed.</summary>
+    /// <summary>
+    /// The objective in each measured run (<see cref="Value"/> is their median); empty when it failed.
+    /// </summary>
     public IReadOnlyList<double> Runs { get; init; } = [];
 
     /// <summary>The spread of <see cref="Runs"/>: their coefficient of variation (0 for a single run).</summary>

@@ -146,7 +146,8 @@ public sealed class TuningHistory : IDisposable
         {
             var line = new HistoryLine(path, l + 1, bytes.AsMemory(lines[l].Start, lines[l].Length));
             var root = line.Root();
-            if (root.TryGetProperty("remeasure", out _)) remeasurements.Add(ReadRemeasurement(line, root, trials.Count));
+            if (root.TryGetProperty("remeasure", out _))
+                remeasurements.Add(ReadRemeasurement(line, root, trials.Count));
             else trials.Add(ReadTrial(line, root, trials.Count, space));
         }
         return (new RecordedRun(path, identity, trials, remeasurements), lines[^1].Start + lines[^1].Length + 1);

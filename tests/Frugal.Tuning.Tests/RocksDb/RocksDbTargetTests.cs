@@ -23,7 +23,8 @@ public sealed class RocksDbTargetTests
         Assert.True(Space.Knobs.Count >= 40, $"{Space.Knobs.Count} knobs");
         Assert.Contains(Space.Knobs, k => k.Special.Count > 0);
         Assert.Contains(Space.Knobs, k => k.HostMax is not null);
-        Assert.Equal(7, Space.Knobs.Count(k => k.Name.StartsWith(RocksDbOptions.CompressionPrefix, StringComparison.Ordinal)));
+        Assert.Equal(7,
+            Space.Knobs.Count(k => k.Name.StartsWith(RocksDbOptions.CompressionPrefix, StringComparison.Ordinal)));
     }
 
     /// <summary>
@@ -54,7 +55,8 @@ public sealed class RocksDbTargetTests
                         ? (long.Parse(db.GetProperty("rocksdb.block-cache-capacity"), CultureInfo.InvariantCulture)
                             >> 20).ToString(CultureInfo.InvariantCulture)
                         : ReadBack(OptionsFile(directory), knob);
-                    if (!Same(knob, value, read)) wrong.Add($"{knob.Name}: set {RocksDbOptions.Format(value)}, read {read}");
+                    if (!Same(knob, value, read))
+                        wrong.Add($"{knob.Name}: set {RocksDbOptions.Format(value)}, read {read}");
                 }
             }
         }
@@ -97,7 +99,8 @@ public sealed class RocksDbTargetTests
         var failure = target.Apply(bad, default);
         Assert.NotNull(failure);
         Assert.Contains("knob compression_l1 = kXpressCompression", failure);
-        Assert.Contains("Xpress", failure[failure.IndexOf("):", StringComparison.Ordinal)..], StringComparison.OrdinalIgnoreCase);
+        var message = failure[failure.IndexOf("):", StringComparison.Ordinal)..];
+        Assert.Contains("Xpress", message, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain('\n', failure);
         Assert.Equal(kept, target.CurrentDirectory);
         Assert.False(target.Measure(default).Failed);
@@ -117,11 +120,13 @@ public sealed class RocksDbTargetTests
             var objective = new TargetObjective("ops_per_sec", true, ["ops_per_sec"]);
             using (TuningHistory.Create(path, plan.Identity(objective), kv)) { }
             var rocks = new TuningPlan("rocksdb", Space, TuningMethod.Parse("random"), 0, 1);
-            var e = Assert.Throws<BadInputException>(() => TuningHistory.Resume(path, rocks.Identity(objective), Space));
+            var e = Assert.Throws<BadInputException>(() =>
+                TuningHistory.Resume(path, rocks.Identity(objective), Space));
             Assert.Contains("target 'kv', not 'rocksdb'", e.Message);
             Assert.DoesNotContain('\n', e.Message);
             var otherSpace = rocks with { TargetName = "kv" };
-            e = Assert.Throws<BadInputException>(() => TuningHistory.Resume(path, otherSpace.Identity(objective), Space));
+            e = Assert.Throws<BadInputException>(() =>
+                TuningHistory.Resume(path, otherSpace.Identity(objective), Space));
             Assert.Contains("space 'kv'", e.Message);
             Assert.Contains(TuningHistory.Setting, e.Message);
         }
@@ -149,7 +154,8 @@ public sealed class RocksDbTargetTests
         foreach (var raw in File.ReadLines(file))
         {
             var line = raw.Trim();
-            if (line.StartsWith('[')) section = line.StartsWith("[TableOptions", StringComparison.Ordinal) ? "table." : "";
+            if (line.StartsWith('['))
+                section = line.StartsWith("[TableOptions", StringComparison.Ordinal) ? "table." : "";
             else if (line.IndexOf('=') is var eq and > 0) values[section + line[..eq]] = line[(eq + 1)..];
         }
         return values;
@@ -159,7 +165,10 @@ public sealed class RocksDbTargetTests
     {
         if (knob.Name == RocksDbOptions.BloomBits) return options["table.filter_policy"];
         if (knob.Name.StartsWith(RocksDbOptions.CompressionPrefix, StringComparison.Ordinal))
-            return options["compression_per_level"].Split(':')[int.Parse(knob.Name[^1..], CultureInfo.InvariantCulture)];
+        {
+            var level = int.Parse(knob.Name[^1..], CultureInfo.InvariantCulture);
+            return options["compression_per_level"].Split(':')[level];
+        }
         return options[knob.Name];
     }
 

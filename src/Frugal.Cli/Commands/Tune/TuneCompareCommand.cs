@@ -99,8 +99,11 @@ internal sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<Tun
         if (!settings.JsonOnConsole)
         {
             if (comparison.Noise is { } noise)
+            {
+                var percent = noise.CoefficientOfVariation * 100;
                 console.MarkupLineInterpolated(
-                    $"Noise check: default {noise.Metric} CV {noise.CoefficientOfVariation:P1} over {noise.Runs.Count} runs");
+                    $"Noise check: default {noise.Metric} CV {percent:0.0}% over {noise.Runs.Count} runs");
+            }
             TuneView.Comparison(console, comparison.Summaries);
             console.MarkupLineInterpolated($"Report: [link]{summary.ReportPath}[/]");
         }

@@ -5,8 +5,8 @@ using Frugal.Core.Statistics;
 namespace Frugal.Tuning.Targets.Postgres;
 
 /// <summary>
-/// pgbench's built-in scripts — TPC-B-like read-write (the default) or select-only (<c>-S</c>) — or YCSB-A and YCSB-B
-/// through our own scripts (<see cref="PgYcsb"/>).
+/// pgbench's built-in scripts — TPC-B-like read-write (the default) or select-only (<c>-S</c>) — or YCSB-A and
+/// YCSB-B through our own scripts (<see cref="PgYcsb"/>).
 /// </summary>
 internal enum PgbenchWorkload
 {

@@ -8,8 +8,9 @@ namespace Frugal.Tuning.Targets.Postgres;
 /// with pgbench data; each trial applies its configuration on top of the defaults (earlier knobs are reset, so a trial
 /// is exactly its configuration), reloads or restarts as the changed knobs need, checkpoints and runs a discarded
 /// warm-up; each measured run is one pgbench run (the tuning loop takes the median of several, because single pgbench
-/// runs on a small machine differ by up to 3×: design §10). A configuration the server rejects, cannot start with, or under which pgbench
-/// fails is a failed trial; the last configuration that worked is put back and the server restarted before returning.
+/// runs on a small machine differ by up to 3×: design §10). A configuration the server rejects, cannot start with, or
+/// under which pgbench fails is a failed trial; the last configuration that worked is put back and the server
+/// restarted before returning.
 /// </summary>
 internal sealed class PostgresTarget : ITuningTarget
 {

@@ -28,7 +28,9 @@ internal static class RocksDbOptions
 
     private static readonly Lazy<GetOptionsFromString> Parser = new(LoadParser);
 
-    /// <summary>The options string of <paramref name="configuration"/> (knobs it lacks keep RocksDB's defaults).</summary>
+    /// <summary>
+    /// The options string of <paramref name="configuration"/> (knobs it lacks keep RocksDB's defaults).
+    /// </summary>
     public static string Text(IReadOnlyDictionary<string, object> configuration)
     {
         var db = new List<string>();
@@ -39,7 +41,8 @@ internal static class RocksDbOptions
             if (name.StartsWith(CompressionPrefix, StringComparison.Ordinal)
                 && int.TryParse(name.AsSpan(CompressionPrefix.Length), CultureInfo.InvariantCulture, out var level))
                 levels[level] = (string)value;
-            else if (name == BlockCache) table.Add($"block_cache={Convert.ToInt64(value, CultureInfo.InvariantCulture) << 20}");
+            else if (name == BlockCache)
+                table.Add($"block_cache={Convert.ToInt64(value, CultureInfo.InvariantCulture) << 20}");
             else if (name == BloomBits)
                 table.Add(Convert.ToInt64(value, CultureInfo.InvariantCulture) is var bits and > 0
                     ? $"filter_policy=bloomfilter:{bits}:false" : "filter_policy=nullptr");

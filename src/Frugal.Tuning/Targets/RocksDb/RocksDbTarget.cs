@@ -125,7 +125,9 @@ internal sealed class RocksDbTarget : ITuningTarget
         }
     }
 
-    /// <summary>Opens a database with <paramref name="configuration"/>, or gives RocksDB's message refusing it.</summary>
+    /// <summary>
+    /// Opens a database with <paramref name="configuration"/>, or gives RocksDB's message refusing it.
+    /// </summary>
     private static (RocksDbStore? Store, string? Error) Open(IReadOnlyDictionary<string, object> configuration,
         string directory)
     {
