@@ -41,32 +41,12 @@ internal sealed class KvTarget : ITuningTarget
             throw new BadInputException(
                 "the kv target has no clients setting: its thread count is a knob (threads) in its space",
                 TargetOptions.ClientsSetting);
-        try
-        {
-            _workload = YcsbWorkload.Parse(options.Workload ?? "A");
-        }
-        catch (UnknownNameException e)
-        {
-            // The catalogue's message lists the workloads; the setting it names is the target's own.
-            throw new BadInputException(e.Message, TargetOptions.WorkloadSetting, e);
-        }
-        // Written as !(inside) so that NaN, which fails every comparison, is refused too.
-        if (options.DurationSeconds is { } duration && !(duration > 0 && duration <= 3600))
-            throw OutOfRange(TargetOptions.DurationSetting, duration, "(0, 3600] seconds");
-        if (options.WarmupSeconds is { } warmup && !(warmup >= 0 && warmup <= 3600))
-            throw OutOfRange(TargetOptions.WarmupSetting, warmup, "[0, 3600] seconds");
-        if (options.Scale is < 1 or > 100_000)
-            throw OutOfRange(TargetOptions.ScaleSetting, options.Scale, "[1, 100000] thousand records");
-        _records = (options.Scale ?? 100) * 1000L;
-        _duration = TimeSpan.FromSeconds(options.DurationSeconds ?? 1);
-        _warmup = TimeSpan.FromSeconds(options.WarmupSeconds ?? 0.3);
+        var run = YcsbRunOptions.From(options, "kv", duration: 1, warmup: 0.3);
+        (_workload, _records, _duration, _warmup) = (run.Workload, run.Records, run.Duration, run.Warmup);
         _ownsDirectory = options.WorkingDirectory is null;
         _directory = options.WorkingDirectory ?? Path.Combine(Path.GetTempPath(), $"frugal-kv-tune-{Guid.NewGuid():N}");
         _seeds = seeds;
     }
-
-    private static BadInputException OutOfRange(string setting, object? value, string range) =>
-        new(FormattableString.Invariant($"{setting} {value} is not in {range} for the kv target"), setting);
 
     /// <summary>The kv target's knobs, embedded in the assembly.</summary>
     public static SearchSpace Space() => SpaceFile.FromResource(typeof(KvTarget).Assembly, SpaceResource);

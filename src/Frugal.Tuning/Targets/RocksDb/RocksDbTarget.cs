@@ -36,33 +36,18 @@ internal sealed class RocksDbTarget : ITuningTarget
     /// <exception cref="BadInputException">A setting the target cannot honour, named.</exception>
     public RocksDbTarget(TargetOptions options, SeedTree seeds)
     {
-        try
-        {
-            _workload = YcsbWorkload.Parse(options.Workload ?? "A");
-        }
-        catch (UnknownNameException e)
-        {
-            throw new BadInputException(e.Message, TargetOptions.WorkloadSetting, e);
-        }
-        if (options.DurationSeconds is { } duration && !(duration > 0 && duration <= 3600))
-            throw OutOfRange(TargetOptions.DurationSetting, duration, "(0, 3600] seconds");
-        if (options.WarmupSeconds is { } warmup && !(warmup >= 0 && warmup <= 3600))
-            throw OutOfRange(TargetOptions.WarmupSetting, warmup, "[0, 3600] seconds");
-        if (options.Clients is < 1 or > 16) throw OutOfRange(TargetOptions.ClientsSetting, options.Clients, "[1, 16]");
-        if (options.Scale is < 1 or > 100_000)
-            throw OutOfRange(TargetOptions.ScaleSetting, options.Scale, "[1, 100000] thousand records");
-        _settings = new YcsbSettings((options.Scale ?? 100) * 1000L, ValueBytes, options.Clients ?? 2,
-            TimeSpan.FromSeconds(options.DurationSeconds ?? 2));
-        _warmup = TimeSpan.FromSeconds(options.WarmupSeconds ?? 1);
+        var run = YcsbRunOptions.From(options, "rocksdb", duration: 2, warmup: 1);
+        if (options.Clients is < 1 or > 16)
+            throw YcsbRunOptions.OutOfRange("rocksdb", TargetOptions.ClientsSetting, options.Clients, "[1, 16]");
+        _workload = run.Workload;
+        _settings = new YcsbSettings(run.Records, ValueBytes, options.Clients ?? 2, run.Duration);
+        _warmup = run.Warmup;
         _ownsDirectory = options.WorkingDirectory is null;
         _directory = options.WorkingDirectory
             ?? Path.Combine(Path.GetTempPath(), $"frugal-rocksdb-tune-{Guid.NewGuid():N}");
         _seeds = seeds;
         _defaults = Space().DefaultConfiguration();
     }
-
-    private static BadInputException OutOfRange(string setting, object? value, string range) =>
-        new(FormattableString.Invariant($"{setting} {value} is not in {range} for the rocksdb target"), setting);
 
     /// <summary>The RocksDB knob space, embedded in the assembly (its host-bound ranges follow this machine).</summary>
     public static SearchSpace Space() => SpaceFile.FromResource(typeof(RocksDbTarget).Assembly, SpaceResource);
