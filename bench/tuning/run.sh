@@ -1,48 +1,46 @@
 #!/usr/bin/env bash
 # Tuning benchmark: plain SMAC and GP-BO against their LlamaTune-wrapped versions, and random search, on the same
-# seeds, on a real PostgreSQL 15 under pgbench and on Frugal's own key-value store; then the best PostgreSQL
-# configuration is measured again against the default, alternately (tune verify).
-# Usage: bench/tuning/run.sh [OUT_DIR] [postgres|kv|all]   (from the repository root)
-# Environment: ITERATIONS (default 20), SEEDS (default 3), METHODS (default random,smac,llamatune-smac,gp,llamatune-gp).
+# seeds, on RocksDB (62 options, in-process YCSB-A) and on PostgreSQL 15 under YCSB-A (pgbench scripts); every run
+# measures by the protocol in the loop (median of R runs per trial, the incumbent re-measured every K trials, the
+# final best verified against the default alternately), after a preflight that refuses a machine whose default CV is
+# above 5%. Everything is resumable: rerun the same command and the runs in OUT/<target>-runs continue.
+# Usage: bench/tuning/run.sh [OUT_DIR] [rocksdb|postgres|kv|all]   (from the repository root)
+# Environment (defaults are the full, quiet-machine campaign of issue 22):
+#   ITERATIONS (50), SEEDS (5), METHODS (random,smac,llamatune-smac,gp,llamatune-gp),
+#   REPEATS (3), REMEASURE (10), VERIFY (5), ALLOW_NOISY (empty; set to 1 to run on a noisy machine anyway),
+#   ROCKSDB ("--scale 100 --duration 2 --warmup 1"), POSTGRES ("--workload ycsb-a --scale 10 --clients 4 --duration 10
+#   --warmup 5").
 set -euo pipefail
 out=${1:-frugal-out/bench-tuning}
 which=${2:-all}
-iterations=${ITERATIONS:-20}
-seeds=${SEEDS:-3}
+iterations=${ITERATIONS:-50}
+seeds=${SEEDS:-5}
 methods=${METHODS:-random,smac,llamatune-smac,gp,llamatune-gp}
+protocol=(--repeats "${REPEATS:-3}" --remeasure-every "${REMEASURE:-10}" --verify-rounds "${VERIFY:-5}")
+[[ -n ${ALLOW_NOISY:-} ]] && protocol+=(--allow-noisy)
 mkdir -p "$out"
 dotnet build src/Frugal.Cli -c Release -v quiet -nologo > /dev/null
 frugal=src/Frugal.Cli/bin/Release/net10.0/frugal
 
-if [[ $which == all || $which == postgres ]]; then
-  # TPC-B-like, scale 10 (1M accounts), 4 clients; one 3 s run after a 1 s warm-up per trial, so that
-  # 15 runs x 21 trials fit in about 40 minutes on 2 cores. Histories make the comparison resumable.
-  pg=(--target postgres --workload tpcb --scale 10 --clients 4 --duration 3 --warmup 1 --repeats 1)
-  resume=()
-  [[ -d $out/postgres-runs ]] && resume=(--resume)
-  "$frugal" tune compare "${pg[@]}" --methods "$methods" --iterations "$iterations" --seeds "$seeds" \
-    --history-dir "$out/postgres-runs" "${resume[@]}" --out "$out/postgres" --json "$out/postgres.json"
-  # The best run over all methods and seeds, measured again: 5 rounds of default then best, each the median of 3 runs of 3 s.
-  best=$(python3 - "$out/postgres-runs" <<'PY'
-import json, pathlib, sys
-best = None
-for f in sorted(pathlib.Path(sys.argv[1]).glob("*.jsonl")):
-    for line in f.read_text().splitlines()[1:]:
-        t = json.loads(line)
-        if not t["failed"] and (best is None or t["objective"] > best[0]):
-            best = (t["objective"], f)
-print(best[1])
-PY
-)
-  echo "verifying $best"
-  "$frugal" tune verify --target postgres --workload tpcb --scale 10 --clients 4 --duration 3 --warmup 1 --repeats 3 \
-    --history "$best" --rounds 5 --json "$out/postgres-verify.json"
-fi
+# One comparison of $methods on target $1 with workload arguments $2, resumable through its history folder.
+compare() {
+  local target=$1 args=$2 resume=()
+  [[ -d $out/$target-runs ]] && resume=(--resume)
+  echo "load before $target: $(uptime)" | tee -a "$out/load.txt"
+  # shellcheck disable=SC2086 # $args is a list of options
+  "$frugal" tune compare --target "$target" $args "${protocol[@]}" --methods "$methods" \
+    --iterations "$iterations" --seeds "$seeds" --history-dir "$out/$target-runs" "${resume[@]}" \
+    --out "$out/$target" --json "$out/$target.json"
+  echo "load after $target: $(uptime)" | tee -a "$out/load.txt"
+}
 
+if [[ $which == all || $which == rocksdb ]]; then
+  compare rocksdb "${ROCKSDB:---scale 100 --duration 2 --warmup 1}"
+fi
+if [[ $which == all || $which == postgres ]]; then
+  compare postgres "${POSTGRES:---workload ycsb-a --scale 10 --clients 4 --duration 10 --warmup 5}"
+fi
 if [[ $which == all || $which == kv ]]; then
-  # YCSB-A on 200k records (half of them fit the fixed memory budget), 1 s runs; the store has 6 knobs, so the
-  # projection goes to 4 dimensions (HeSBO needs fewer dimensions than knobs).
-  "$frugal" tune compare --target kv --workload A --scale 200 --duration 1 --warmup 0.3 --dims 4 \
-    --methods "$methods" --iterations "$iterations" --seeds "$seeds" --history-dir "$out/kv-runs" \
-    --out "$out/kv" --json "$out/kv.json"
+  # Frugal's own store has 6 knobs, so the projection goes to 4 dimensions (HeSBO needs fewer than the knobs).
+  compare kv "--workload A --scale 200 --duration 1 --warmup 0.3 --dims 4"
 fi

@@ -165,6 +165,20 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Fact]
+    public void ANoisyComparisonRunsWhenAllowedAndRecordsTheNoise()
+    {
+        var (code, output, errors) =
+            Run("tune", "compare", "--workload", "noisy-30", "--noise-threshold", "0.001", "--allow-noisy",
+            "--methods", "random", "--iterations", "3", "--seeds", "1", "--repeats", "3", "--out", PathOf("out"),
+            "--json");
+        Assert.True(code == 0, errors);
+        var root = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(5, root.GetProperty("defaultCvRuns").GetArrayLength());
+        Assert.InRange(root.GetProperty("defaultCv").GetDouble(), 0.001, 0.5);
+        Assert.StartsWith("median of 3 run(s)", root.GetProperty("protocol").GetString());
+    }
+
+    [Fact]
     public void RunTunesTheKeyValueStore()
     {
         var (code, output, errors) =
@@ -210,6 +224,13 @@ public sealed class TuneCommandTests : IDisposable
     [InlineData("--target: unknown target 'nosuch'", "tune", "space", "--target", "nosuch")]
     [InlineData("--scale", "tune", "run", "--target", "kv", "--scale", "0")]
     [InlineData("--seeds", "tune", "compare", "--seeds", "0")]
+    [InlineData("--repeats: repeats must lie in [1, 100] (got 0)", "tune", "run", "--repeats", "0")]
+    [InlineData("--remeasure-every: re-measure interval must lie in", "tune", "compare", "--remeasure-every", "-1")]
+    [InlineData("--objective: 'p99' is not an objective of this target", "tune", "run", "--objective", "p99")]
+    [InlineData("--noise-threshold: the noise threshold must lie in (0, 1]", "tune", "compare", "--noise-threshold",
+        "2")]
+    [InlineData("--allow-noisy: the machine is too noisy to compare methods", "tune", "compare", "--workload",
+        "noisy-30", "--noise-threshold", "0.001", "--methods", "random", "--iterations", "1", "--seeds", "1")]
     [InlineData("history '/nonexistent/h.jsonl': no such file", "tune", "run", "--history", "/nonexistent/h.jsonl",
         "--resume")]
     public void BadInputIsAOneLineErrorWithExitCodeTwo(string mentions, params string[] args)
@@ -247,7 +268,8 @@ public sealed class TuneCommandTests : IDisposable
         Assert.True(code == 0, errors);
         var targets = JsonDocument.Parse(File.ReadAllText(PathOf("targets.json"))).RootElement
             .EnumerateArray().ToArray();
-        Assert.Equal(["synthetic", "kv", "postgres"], targets.Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(["synthetic", "kv", "postgres", "rocksdb"],
+            targets.Select(t => t.GetProperty("name").GetString()));
         Assert.Equal(122, targets[2].GetProperty("knobs").GetInt32());
     }
 
@@ -315,7 +337,7 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1, "version", "3", "line 1: field 'version': 3 is not a format this frugal reads (it reads 1)")]
+    [InlineData(1, "version", "3", "line 1: field 'version': 3 is not a format this frugal reads (it reads 2)")]
     [InlineData(3, "seconds", "-2", "line 3: field 'seconds': -2 is negative")]
     [InlineData(4, "point", "[2, 0]", "line 4: field 'point': 2 lies outside [0, 1]")]
     public void AHistoryWithABadFieldIsRefusedByResumeAndVerify(int line, string field, string value,

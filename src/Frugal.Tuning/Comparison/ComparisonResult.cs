@@ -10,11 +10,13 @@ namespace Frugal.Tuning.Comparison;
 /// <param name="Objective">The metric compared and its direction.</param>
 /// <param name="Runs">Every run, method by method, seed by seed.</param>
 /// <param name="Summaries">One per method, in the plan's order.</param>
+/// <param name="Noise">The machine's noise measured before the runs, when the plan asked for it.</param>
 public sealed record ComparisonResult(
     ComparisonPlan Plan,
     TargetObjective Objective,
     IReadOnlyList<MethodRun> Runs,
-    IReadOnlyList<MethodSummary> Summaries)
+    IReadOnlyList<MethodSummary> Summaries,
+    Loop.NoiseCheck? Noise = null)
 {
     /// <summary>
     /// Records the comparison in <paramref name="result"/> (a fresh result of the experiment that ran it): its
@@ -29,13 +31,15 @@ public sealed record ComparisonResult(
             .WithParameter("knobs", Plan.Space.Knobs.Count)
             .WithParameter("methods", string.Join(",", Plan.Methods.Select(m => m.Describe())))
             .WithParameter("iterations", Plan.Iterations)
-            .WithParameter("seeds", Plan.Seeds);
+            .WithParameter("seeds", Plan.Seeds)
+            .WithParameter("protocol", (Plan.Protocol ?? Loop.MeasurementProtocol.Single).Describe());
+        if (Noise is not null) result.WithMetric("default_cv", Noise.CoefficientOfVariation, "");
         var metric = Objective.Metric;
         var methods = new RecordTable("methods", [
             new Column("method", ColumnKind.Text), new Column("plain", ColumnKind.Text),
             new Column("median_final_best", Unit: metric), new Column("mean_final_best", Unit: metric),
-            new Column("lower"), new Column("upper"), new Column("trials_ratio"), new Column("reached"),
-            new Column("seeds")]);
+            new Column("lower"), new Column("upper"), new Column("trials_ratio"), new Column("ratio_lower"),
+            new Column("ratio_upper"), new Column("reached"), new Column("seeds")]);
         var curves = new RecordTable("curves", [
             new Column("method", ColumnKind.Text), new Column("trial"), new Column("mean"), new Column("lower"),
             new Column("upper")]);
@@ -43,7 +47,8 @@ public sealed record ComparisonResult(
         {
             var last = s.Band[^1];
             methods.Add(s.Method.Name, s.Plain, s.MedianFinalBest, last.Estimate, last.Lower, last.Upper, s.TrialsRatio,
-                s.Plain is null ? null : s.Reached, s.FinalBest.Length);
+                s.RatioInterval?.Lower, s.RatioInterval?.Upper, s.Plain is null ? null : s.Reached,
+                s.FinalBest.Length);
             result.WithMetric($"final_best.{s.Method.Name}", s.MedianFinalBest, metric, last.Lower, last.Upper);
             if (s.TrialsRatio is { } ratio) result.WithMetric($"trials_ratio.{s.Method.Name}", ratio, "×");
             if (s.Plain is not null) result.WithMetric($"reached.{s.Method.Name}", s.Reached, "seeds");
@@ -52,11 +57,13 @@ public sealed record ComparisonResult(
         }
         var perRun = new RecordTable("runs", [
             new Column("method", ColumnKind.Text), new Column("seed_index"), new Column("default", Unit: metric),
-            new Column("final_best", Unit: metric), new Column("regret"), new Column("failures")]);
+            new Column("final_best", Unit: metric), new Column("regret"), new Column("failures"),
+            new Column("verified_improvement", Unit: "%")]);
         foreach (var run in Runs)
-            perRun.Add(run.Method.Name, run.SeedIndex, run.Outcome.Default.Value, run.Outcome.Best.Value,
+            perRun.Add(run.Method.Name, run.SeedIndex, run.Outcome.Default.Value,
+                run.Outcome.Estimate(run.Outcome.Best),
                 run.Outcome.Best.Metrics.TryGetValue("regret", out var regret) ? regret : null,
-                run.Outcome.Trials.Count(t => t.Failed));
+                run.Outcome.Trials.Count(t => t.Failed), run.Outcome.Verification?.ImprovementPercent);
         result.Records.AddRange([methods, curves, perRun]);
 
         var label = $"best {metric} so far";
@@ -87,16 +94,23 @@ public sealed record ComparisonResult(
     /// counterpart or, for the ratio, did not reach its best on most seeds.
     /// </summary>
     public string ToJson() => JsonSerializer.Serialize(new ComparisonJson(
-        Plan.TargetName, Plan.Space.Name, Plan.Iterations, Plan.Seeds, Objective.Maximize,
+        Plan.TargetName, Plan.Space.Name, Plan.Iterations, Plan.Seeds, Objective.Metric, Objective.Maximize,
+        (Plan.Protocol ?? Loop.MeasurementProtocol.Single).Describe(), Noise?.CoefficientOfVariation, Noise?.Runs,
         [
             .. Summaries.Select(s => new MethodJson(
                 s.Method.Name, s.Plain, s.MedianFinalBest, s.FinalBest, s.Band[^1].Estimate, s.Band[^1].Lower,
-                s.Band[^1].Upper, s.TrialsRatio, s.RatioPerSeed, s.Plain is null ? null : s.Reached, s.MeanCurve)),
+                s.Band[^1].Upper, s.TrialsRatio, s.RatioInterval?.Lower, s.RatioInterval?.Upper, s.RatioPerSeed,
+                s.Plain is null ? null : s.Reached, s.MeanCurve, BestSoFarPerSeed(s))),
         ]),
         ResultJson.Options);
 
+    private double[][] BestSoFarPerSeed(MethodSummary summary) =>
+        [.. Runs.Where(r => r.Method == summary.Method).OrderBy(r => r.SeedIndex).Select(r => r.Outcome.BestSoFar())];
+
     private sealed record ComparisonJson(
-        string Target, string Space, int Iterations, int Seeds, bool Maximize, MethodJson[] Methods);
+        string Target, string Space, int Iterations, int Seeds, string Metric, bool Maximize, string Protocol,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? DefaultCv,
+        IReadOnlyList<double>? DefaultCvRuns, MethodJson[] Methods);
 
     private sealed record MethodJson(
         string Method,
@@ -107,7 +121,10 @@ public sealed record ComparisonResult(
         double Lower,
         double Upper,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? TrialsRatio,
+        double? TrialsRatioLower,
+        double? TrialsRatioUpper,
         double?[] TrialsRatioPerSeed,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? Reached,
-        double[] MeanBestSoFar);
+        double[] MeanBestSoFar,
+        double[][] BestSoFarPerSeed);
 }

@@ -6,17 +6,20 @@ namespace Frugal.Tuning.Comparison;
 internal static class Curves
 {
     /// <summary>
-    /// The best successful value after each trial; before the first success, the first trial's value.
+    /// The best successful value after each trial (each trial's value by <paramref name="value"/>, default its
+    /// recorded one); before the first success, the first trial's value.
     /// </summary>
-    public static double[] BestSoFar(IReadOnlyList<TrialRecord> trials, bool maximize)
+    public static double[] BestSoFar(IReadOnlyList<TrialRecord> trials, bool maximize,
+        Func<TrialRecord, double>? value = null)
     {
+        value ??= t => t.Value;
         var curve = new double[trials.Count];
         double? best = null;
         for (var i = 0; i < trials.Count; i++)
         {
-            if (!trials[i].Failed && (best is not { } b || (maximize ? trials[i].Value > b : trials[i].Value < b)))
-                best = trials[i].Value;
-            curve[i] = best ?? trials[i].Value;
+            var v = value(trials[i]);
+            if (!trials[i].Failed && (best is not { } b || (maximize ? v > b : v < b))) best = v;
+            curve[i] = best ?? v;
         }
         return curve;
     }

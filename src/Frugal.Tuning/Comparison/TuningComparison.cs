@@ -23,14 +23,24 @@ namespace Frugal.Tuning.Comparison;
 /// </param>
 /// <param name="Resume">Continue the runs whose histories exist in <paramref name="HistoryDirectory"/> instead of
 /// refusing them.</param>
+/// <param name="Protocol">How every run measures (default: one run per trial).</param>
+/// <param name="Metric">The metric optimised when not the target's own.</param>
+/// <param name="NoiseCheck">When set, the default's noise is measured first and a comparison noisier than its
+/// threshold refused (<see cref="Preflight"/>).</param>
 public sealed record ComparisonPlan(string TargetName, TargetOptions Options, SearchSpace Space,
     IReadOnlyList<TuningMethod> Methods, int Iterations, int Seeds,
-    string? HistoryDirectory = null, bool Resume = false)
+    string? HistoryDirectory = null, bool Resume = false, MeasurementProtocol? Protocol = null, string? Metric = null,
+    NoisePolicy? NoiseCheck = null)
 {
     /// <summary>The history file of <paramref name="method"/>'s run on seed <paramref name="seedIndex"/>.</summary>
     public string? HistoryPath(TuningMethod method, int seedIndex) =>
         HistoryDirectory is null ? null : Path.Combine(HistoryDirectory, $"{method.Name}-seed{seedIndex}.jsonl");
 }
+
+/// <summary>How a comparison treats the machine's noise.</summary>
+/// <param name="Threshold">The largest coefficient of variation of the default accepted.</param>
+/// <param name="AllowNoisy">Run anyway when it is exceeded (the result records the noise).</param>
+public sealed record NoisePolicy(double Threshold = Preflight.DefaultThreshold, bool AllowNoisy = false);
 
 /// <summary>One method on one seed.</summary>
 public sealed record MethodRun(TuningMethod Method, int SeedIndex, TuningOutcome Outcome);
@@ -46,8 +56,11 @@ public sealed record MethodRun(TuningMethod Method, int SeedIndex, TuningOutcome
 /// <param name="Band">A 95% percentile-bootstrap interval of that mean, per trial.</param>
 /// <param name="RatioPerSeed">Per seed: plain's trials to its final best ÷ this method's trials to reach that value;
 /// null where it never did.</param>
+/// <param name="RatioInterval">A 95% percentile-bootstrap interval of the trials ratio's median over the seeds (seeds
+/// that never reached the value count as 0, so a lower bound of 0 means a resampled median fell on such seeds); null
+/// without a plain counterpart.</param>
 public sealed record MethodSummary(TuningMethod Method, string? Plain, double[] FinalBest, double[] MeanCurve,
-    Interval[] Band, double?[] RatioPerSeed)
+    Interval[] Band, double?[] RatioPerSeed, Interval? RatioInterval = null)
 {
     /// <summary>
     /// The median of <see cref="RatioPerSeed"/>, the seeds that never reached the value ranking lowest; null when there
@@ -91,20 +104,29 @@ public static class TuningComparison
         var runs = new List<MethodRun>();
         var total = plan.Methods.Count * plan.Seeds;
         var entry = TargetCatalog.Get(plan.TargetName);
+        NoiseCheck? noise = null;
+        if (plan.NoiseCheck is { } policy)
+        {
+            using var target = entry.Create(plan.Options, seeds.Child("noise-check"));
+            noise = Preflight.Measure(target, plan.Space, policy.Threshold, cancellation);
+            Preflight.Require(noise, policy.AllowNoisy);
+        }
         foreach (var method in plan.Methods)
             for (var k = 0; k < plan.Seeds; k++)
             {
                 var seed = seeds.SeedOf($"seed-{k}");
                 using var target = entry.Create(plan.Options, new SeedTree(seed).Child("target"));
-                var run = new TuningPlan(plan.TargetName, plan.Space, method, plan.Iterations, seed);
-                using var history = OpenHistory(plan, run, k, target.Objective);
+                var run = new TuningPlan(plan.TargetName, plan.Space, method, plan.Iterations, seed, plan.Protocol,
+                    plan.Metric);
+                using var history = OpenHistory(plan, run, k, run.ObjectiveOn(target));
                 var outcome = Tuner.Run(target, run, history, cancellation: cancellation);
                 runs.Add(new MethodRun(method, k, outcome));
                 progress?.Invoke((double)runs.Count / total);
             }
         var objective = runs[0].Outcome.Objective;
-        var summaries = Summarise(runs, objective.Maximize, seeds.Stream("bootstrap"));
-        return new ComparisonResult(plan, objective, runs, summaries);
+        var summaries = Summarise(runs, objective.Maximize, seeds.Stream("bootstrap"),
+            seeds.Stream("ratio-bootstrap"));
+        return new ComparisonResult(plan, objective, runs, summaries, noise);
     }
 
     private static TuningHistory? OpenHistory(ComparisonPlan plan, TuningPlan run, int seedIndex,
@@ -119,7 +141,7 @@ public static class TuningComparison
 
     /// <summary>One summary per method, in the plan's order.</summary>
     internal static IReadOnlyList<MethodSummary> Summarise(
-        IReadOnlyList<MethodRun> runs, bool maximize, RandomStream bootstrap)
+        IReadOnlyList<MethodRun> runs, bool maximize, RandomStream bootstrap, RandomStream ratioBootstrap)
     {
         var methods = runs.Select(r => r.Method).Distinct().ToArray();
         return methods.Select(method =>
@@ -144,8 +166,11 @@ public static class TuningComparison
                 return baseline is null ? null
                     : Curves.TrialsRatio(baseline.Outcome.BestSoFar(), r.Outcome.BestSoFar(), maximize);
             }).ToArray();
+            Interval? ratioInterval = plain is null ? null
+                : Bootstrap.ConfidenceInterval(ratios.Select(r => r ?? 0).ToArray(), Summary.Median, ratioBootstrap,
+                    resamples: 1000);
             return new MethodSummary(method, plain?.Name, own.Select(r => r.Outcome.BestSoFar()[^1]).ToArray(), mean,
-                band, ratios);
+                band, ratios, ratioInterval);
         }).ToArray();
     }
 }

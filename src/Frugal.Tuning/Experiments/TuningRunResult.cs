@@ -23,20 +23,25 @@ public sealed record TuningRunResult(TuningOutcome Outcome, string? HistoryPath)
             .WithParameter("method", plan.Method.Describe())
             .WithParameter("iterations", plan.Iterations)
             .WithParameter("history", HistoryPath)
-            .WithMetric("default", Outcome.Default.Value, objective.Metric)
-            .WithMetric("best", Outcome.Best.Value, objective.Metric)
+            .WithParameter("protocol", plan.Measuring.Describe())
+            .WithMetric("default", Outcome.Estimate(Outcome.Default), objective.Metric)
+            .WithMetric("best", Outcome.Estimate(Outcome.Best), objective.Metric)
             .WithMetric("improvement", Outcome.ImprovementPercent, "%")
             .WithMetric("best_iteration", Outcome.Best.Iteration)
             .WithMetric("failures", Outcome.Trials.Count(t => t.Failed));
+        if (Outcome.Verification is { } verified)
+            result.WithMetric("verified_improvement", verified.ImprovementPercent, "%")
+                .WithMetric("verified_rounds_won", verified.RoundsWon, $"of {verified.Default.Length}");
 
         var best = Outcome.BestSoFar();
         var metric = objective.Metric;
         var trials = new RecordTable("trials", [
-            new Column("iteration"), new Column("value", Unit: metric), new Column("best_so_far", Unit: metric),
-            new Column("failed", ColumnKind.Text), new Column("reason", ColumnKind.Text),
+            new Column("iteration"), new Column("value", Unit: metric), new Column("noise_cv"),
+            new Column("best_so_far", Unit: metric), new Column("failed", ColumnKind.Text),
+            new Column("reason", ColumnKind.Text),
             new Column("seconds", Unit: "s"), new Column("changed", ColumnKind.Text)]);
         foreach (var t in Outcome.Trials)
-            trials.Add(t.Iteration, t.Value, best[t.Iteration], t.Failed ? "yes" : "no", t.Failure, t.Seconds,
+            trials.Add(t.Iteration, t.Value, t.Noise, best[t.Iteration], t.Failed ? "yes" : "no", t.Failure, t.Seconds,
                 plan.ChangedKnobs(t.Configuration));
         var knobs = new RecordTable("best", [
             new Column("knob", ColumnKind.Text), new Column("default", ColumnKind.Text),
@@ -54,8 +59,12 @@ public sealed record TuningRunResult(TuningOutcome Outcome, string? HistoryPath)
             [Trials("successful trial", failed: false), Trials("failed (scored worst so far)", failed: true)]));
         result.Charts.Add(new Chart("best-so-far", ChartKind.Line, "Best so far", "trial", metric,
             [Series.Of(plan.Method.Name, best)]));
-        result.Summary = $"best {metric} {Outcome.Best.Value:G4} at iteration {Outcome.Best.Iteration} against " +
-                         $"{Outcome.Default.Value:G4} for the default ({Outcome.ImprovementPercent:+0.0;-0.0}%).";
+        result.Summary = $"best {metric} {Outcome.Estimate(Outcome.Best):G4} at iteration {Outcome.Best.Iteration} " +
+                         $"against {Outcome.Estimate(Outcome.Default):G4} for the default " +
+                         $"({Outcome.ImprovementPercent:+0.0;-0.0}%)" + (Outcome.Verification is { } v
+                             ? $"; verified: {v.ImprovementPercent:+0.0;-0.0}%, " +
+                               $"won {v.RoundsWon} of {v.Default.Length}."
+                             : ".");
         return result;
     }
 
@@ -70,17 +79,22 @@ public sealed record TuningRunResult(TuningOutcome Outcome, string? HistoryPath)
         return JsonSerializer.Serialize(new RunJson(
             plan.TargetName, plan.Space.Name, plan.Method.Name, plan.Seed.ToString(CultureInfo.InvariantCulture),
             plan.Iterations, Outcome.Objective.Metric, Outcome.Objective.Maximize, HistoryPath,
-            new DefaultJson(Outcome.Default.Value, Outcome.Default.Configuration, Outcome.Default.Metrics),
-            new BestJson(best.Iteration, best.Value, best.Configuration, best.Metrics),
+            new DefaultJson(Outcome.Estimate(Outcome.Default), Outcome.Default.Configuration, Outcome.Default.Metrics),
+            new BestJson(best.Iteration, Outcome.Estimate(best), best.Configuration, best.Metrics),
             Outcome.ImprovementPercent, Outcome.Trials.Count(t => t.Failed), Outcome.BestSoFar(),
-            [.. Outcome.Trials.Select(t => new TrialJson(t.Iteration, t.Value, t.Failed, t.Failure))]),
+            [.. Outcome.Trials.Select(t => new TrialJson(t.Iteration, t.Value, t.Noise, t.Runs, t.Failed, t.Failure))],
+            [
+                .. Outcome.Remeasurements.Select(r =>
+                    new RemeasureJson(r.After, r.Of, r.Failed ? null : r.Value, r.Runs)),
+            ],
+            Outcome.Verification is { } v ? JsonDocument.Parse(v.ToJson()).RootElement : null),
             ResultJson.Options);
     }
 
     private sealed record RunJson(
         string Target, string Space, string Method, string Seed, int Iterations, string Objective, bool Maximize,
         string? History, DefaultJson Default, BestJson Best, double ImprovementPercent, int Failures,
-        double[] BestSoFar, TrialJson[] Trials);
+        double[] BestSoFar, TrialJson[] Trials, RemeasureJson[] Remeasurements, JsonElement? Verification);
 
     private sealed record DefaultJson(
         double Value, IReadOnlyDictionary<string, object> Configuration, IReadOnlyDictionary<string, double> Metrics);
@@ -89,5 +103,8 @@ public sealed record TuningRunResult(TuningOutcome Outcome, string? HistoryPath)
         int Iteration, double Value, IReadOnlyDictionary<string, object> Configuration,
         IReadOnlyDictionary<string, double> Metrics);
 
-    private sealed record TrialJson(int Iteration, double Value, bool Failed, string? Reason);
+    private sealed record TrialJson(
+        int Iteration, double Value, double Noise, IReadOnlyList<double> Runs, bool Failed, string? Reason);
+
+    private sealed record RemeasureJson(int After, int Of, double? Value, IReadOnlyList<double> Runs);
 }

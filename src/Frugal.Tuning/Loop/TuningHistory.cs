@@ -10,7 +10,9 @@ namespace Frugal.Tuning.Loop;
 /// <param name="Path">The file.</param>
 /// <param name="Identity">The run that made it (its header).</param>
 /// <param name="Trials">Its complete trials, iteration 0 (the default) first.</param>
-public sealed record RecordedRun(string Path, RunIdentity Identity, IReadOnlyList<TrialRecord> Trials);
+/// <param name="Remeasurements">The incumbent's re-measurements, in the order they were made.</param>
+public sealed record RecordedRun(string Path, RunIdentity Identity, IReadOnlyList<TrialRecord> Trials,
+    IReadOnlyList<Remeasurement> Remeasurements);
 
 /// <summary>A new history would overwrite one that holds trials already.</summary>
 /// <param name="path">The history.</param>
@@ -34,19 +36,21 @@ public sealed class TuningHistory : IDisposable
     public const string Setting = "history";
 
     /// <summary>The format version written in the header; a history of another version is refused.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     private const string Kind = "frugal-tuning-history";
 
     private readonly FileStream _stream;
     private readonly SearchSpace _space;
 
-    private TuningHistory(string path, FileStream stream, SearchSpace space, IReadOnlyList<TrialRecord> completed)
+    private TuningHistory(string path, FileStream stream, SearchSpace space, IReadOnlyList<TrialRecord> completed,
+        IReadOnlyList<Remeasurement> remeasurements)
     {
         Path = path;
         _stream = stream;
         _space = space;
         Completed = completed;
+        Remeasurements = remeasurements;
     }
 
     /// <summary>The file.</summary>
@@ -54,6 +58,9 @@ public sealed class TuningHistory : IDisposable
 
     /// <summary>The trials the file held when it was opened (none for a new history).</summary>
     public IReadOnlyList<TrialRecord> Completed { get; }
+
+    /// <summary>The re-measurements the file held when it was opened.</summary>
+    public IReadOnlyList<Remeasurement> Remeasurements { get; }
 
     /// <summary>
     /// Whether <paramref name="path"/> holds a history with something in it, which a new run must not overwrite.
@@ -69,7 +76,7 @@ public sealed class TuningHistory : IDisposable
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
         var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
-        var history = new TuningHistory(path, stream, space, []);
+        var history = new TuningHistory(path, stream, space, [], []);
         history.WriteLine(w => WriteHeader(w, identity));
         return history;
     }
@@ -87,7 +94,7 @@ public sealed class TuningHistory : IDisposable
         var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
         stream.SetLength(validLength);
         stream.Seek(0, SeekOrigin.End);
-        return new TuningHistory(path, stream, space, recorded.Trials);
+        return new TuningHistory(path, stream, space, recorded.Trials, recorded.Remeasurements);
     }
 
     /// <summary>
@@ -103,6 +110,9 @@ public sealed class TuningHistory : IDisposable
 
     /// <summary>Appends a trial and flushes it to disk before returning.</summary>
     public void Append(TrialRecord trial) => WriteLine(w => WriteTrial(w, trial));
+
+    /// <summary>Appends a re-measurement and flushes it to disk before returning.</summary>
+    public void Append(Remeasurement again) => WriteLine(w => WriteRemeasurement(w, again));
 
     /// <summary>Closes the file.</summary>
     public void Dispose() => _stream.Dispose();
@@ -131,12 +141,16 @@ public sealed class TuningHistory : IDisposable
             throw new BadInputException(
                 $"history '{path}' was made with {different}; use the same settings, or another history");
         var trials = new List<TrialRecord>();
+        var remeasurements = new List<Remeasurement>();
         for (var l = 1; l < lines.Count; l++)
         {
             var line = new HistoryLine(path, l + 1, bytes.AsMemory(lines[l].Start, lines[l].Length));
-            trials.Add(ReadTrial(line, l - 1, space));
+            var root = line.Root();
+            if (root.TryGetProperty("remeasure", out _))
+                remeasurements.Add(ReadRemeasurement(line, root, trials.Count));
+            else trials.Add(ReadTrial(line, root, trials.Count, space));
         }
-        return (new RecordedRun(path, identity, trials), lines[^1].Start + lines[^1].Length + 1);
+        return (new RecordedRun(path, identity, trials, remeasurements), lines[^1].Start + lines[^1].Length + 1);
     }
 
     private void WriteLine(Action<Utf8JsonWriter> write)
@@ -203,17 +217,40 @@ public sealed class TuningHistory : IDisposable
         foreach (var (name, value) in trial.Metrics) w.WriteNumber(name, value);
         w.WriteEndObject();
         w.WriteNumber("objective", trial.Value);
-        w.WriteBoolean("failed", trial.Failed);
-        if (trial.Failure is null) w.WriteNull("reason");
-        else w.WriteString("reason", trial.Failure);
-        w.WriteNumber("seconds", trial.Seconds);
-        w.WriteString("time", trial.Finished.ToString("O", CultureInfo.InvariantCulture));
+        WriteRuns(w, trial.Runs);
+        WriteEnd(w, trial.Failure, trial.Seconds, trial.Finished);
+    }
+
+    private static void WriteRemeasurement(Utf8JsonWriter w, Remeasurement again)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("remeasure", again.Of);
+        w.WriteNumber("after", again.After);
+        if (again.Failed) w.WriteNull("objective");
+        else w.WriteNumber("objective", again.Value);
+        WriteRuns(w, again.Runs);
+        WriteEnd(w, again.Failure, again.Seconds, again.Finished);
+    }
+
+    private static void WriteRuns(Utf8JsonWriter w, IReadOnlyList<double> runs)
+    {
+        w.WriteStartArray("runs");
+        foreach (var run in runs) w.WriteNumberValue(run);
+        w.WriteEndArray();
+    }
+
+    private static void WriteEnd(Utf8JsonWriter w, string? failure, double seconds, DateTimeOffset finished)
+    {
+        w.WriteBoolean("failed", failure is not null);
+        if (failure is null) w.WriteNull("reason");
+        else w.WriteString("reason", failure);
+        w.WriteNumber("seconds", seconds);
+        w.WriteString("time", finished.ToString("O", CultureInfo.InvariantCulture));
         w.WriteEndObject();
     }
 
-    private static TrialRecord ReadTrial(HistoryLine line, int expected, SearchSpace space)
+    private static TrialRecord ReadTrial(HistoryLine line, JsonElement e, int expected, SearchSpace space)
     {
-        var e = line.Root();
         var iteration = line.Whole(e, "iteration");
         if (iteration != expected) throw line.Fault("iteration", $"{iteration}, expected {expected}");
         var values = line.Field(e, "configuration", JsonValueKind.Object);
@@ -225,21 +262,50 @@ public sealed class TuningHistory : IDisposable
         var point = line.Point(e);
         var metrics = line.Field(e, "metrics", JsonValueKind.Object).EnumerateObject()
             .ToDictionary(p => p.Name, p => line.Number(p.Value, $"metrics.{p.Name}"));
+        if (iteration == 0 && line.Boolean(e, "failed"))
+            throw line.Fault("failed", "the default configuration (iteration 0) cannot have failed");
+        var (reason, runs, seconds, when) = ReadEnd(line, e);
+        var objective = line.Number(line.Field(e, "objective"), "objective");
+        return new TrialRecord(expected, configuration, point, metrics, objective, reason, seconds, when)
+        {
+            Runs = runs,
+        };
+    }
+
+    private static Remeasurement ReadRemeasurement(HistoryLine line, JsonElement e, int trials)
+    {
+        var of = line.Whole(e, "remeasure");
+        var after = line.Whole(e, "after");
+        if (after != trials - 1 || trials < 2)
+            throw line.Fault("after", $"{after}, expected the last trial read ({trials - 1}, not the default)");
+        if (of < 0 || of > after) throw line.Fault("remeasure", $"{of} is not a trial before it");
+        var (reason, runs, seconds, when) = ReadEnd(line, e);
+        var objective = line.Field(e, "objective");
+        if (reason is null != (objective.ValueKind == JsonValueKind.Number))
+            throw line.Fault("objective", reason is null ? "a successful re-measurement needs its value"
+                : "a failed re-measurement has no value (null)");
+        var value = reason is null ? line.Number(objective, "objective") : double.NaN;
+        return new Remeasurement((int)after, (int)of, runs, value, reason, seconds, when);
+    }
+
+    /// <summary>The fields trials and re-measurements share: runs, failure and reason, seconds, time.</summary>
+    private static (string? Reason, double[] Runs, double Seconds, DateTimeOffset When) ReadEnd(
+        HistoryLine line, JsonElement e)
+    {
+        var runs = line.Field(e, "runs", JsonValueKind.Array).EnumerateArray()
+            .Select(r => line.Number(r, "runs")).ToArray();
         var failed = line.Boolean(e, "failed");
         var reason = line.Field(e, "reason");
         if (reason.ValueKind is not (JsonValueKind.Null or JsonValueKind.String))
             throw line.Fault("reason", "must be a string or null");
         if (failed != (reason.ValueKind == JsonValueKind.String))
             throw line.Fault("reason", failed ? "a failed trial needs its reason" : "a successful trial has no reason");
-        if (failed && iteration == 0)
-            throw line.Fault("failed", "the default configuration (iteration 0) cannot have failed");
+        if (failed && runs.Length > 0) throw line.Fault("runs", "a failed measurement has no runs");
         var seconds = line.Number(line.Field(e, "seconds"), "seconds");
         if (seconds < 0) throw line.Fault("seconds", $"{seconds.ToString(CultureInfo.InvariantCulture)} is negative");
         var time = line.String(e, "time");
         if (!DateTimeOffset.TryParseExact(time, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var when))
             throw line.Fault("time", $"'{time}' is not a time in ISO 8601 round-trip form");
-        var objective = line.Number(line.Field(e, "objective"), "objective");
-        return new TrialRecord(expected, configuration, point, metrics, objective,
-            reason.ValueKind == JsonValueKind.Null ? null : reason.GetString(), seconds, when);
+        return (failed ? reason.GetString() : null, runs, seconds, when);
     }
 }

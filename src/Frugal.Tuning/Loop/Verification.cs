@@ -11,11 +11,11 @@ namespace Frugal.Tuning.Loop;
 /// upwards (it won partly by luck), so a claimed improvement is only trusted once the two configurations are measured
 /// again, alternately, so that slow drift of the machine hits both alike.
 /// </summary>
-/// <param name="History">The history whose run was verified.</param>
+/// <param name="History">The history whose run was verified (null for a run kept in memory).</param>
 /// <param name="Objective">The metric compared and its direction.</param>
 /// <param name="Default">The default configuration's value in each round (NaN where it failed).</param>
 /// <param name="Best">The best configuration's value in each round (NaN where it failed).</param>
-public sealed record VerificationResult(string History, TargetObjective Objective, double[] Default, double[] Best)
+public sealed record VerificationResult(string? History, TargetObjective Objective, double[] Default, double[] Best)
 {
     /// <summary>The median of the default's measured rounds (NaN when every one failed).</summary>
     public double MedianDefault => MedianOfMeasured(Default);
@@ -54,48 +54,59 @@ public sealed record VerificationResult(string History, TargetObjective Objectiv
             : double.NaN;
 
     private sealed record VerificationJson(
-        string History, string Metric, bool Maximize, int Rounds, double?[] Default, double?[] Best,
+        string? History, string Metric, bool Maximize, int Rounds, double?[] Default, double?[] Best,
         double? MedianDefault, double? MedianBest, double? ImprovementPercent, int RoundsWon, int DefaultFailures,
         int BestFailures);
 }
 
-/// <summary>Re-measures a tuning run's best configuration against its default on a fresh target.</summary>
+/// <summary>Re-measures a tuning run's best configuration against its default.</summary>
 public static class Verification
 {
+    /// <summary>Verifies a recorded run on a fresh target (<c>tune verify</c>).</summary>
     /// <param name="target">The system, freshly created.</param>
     /// <param name="run">The run's history (see <see cref="TuningHistory.Load"/>); its trial 0 is the default.</param>
     /// <param name="rounds">How many times each configuration is measured (default, then best, per round).</param>
+    /// <param name="repeats">Measured runs per measurement (their median counts).</param>
     /// <param name="roundDone">Hears the number of rounds done.</param>
     /// <param name="cancellation">Stops between measurements.</param>
     /// <exception cref="BadInputException">The history holds no trial yet.</exception>
     public static VerificationResult Run(
-        ITuningTarget target, RecordedRun run, int rounds, Action<int>? roundDone = null,
+        ITuningTarget target, RecordedRun run, int rounds, int repeats = 1, Action<int>? roundDone = null,
         CancellationToken cancellation = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
         // A read history's first trial is the default, and the default never failed (see TuningHistory).
-        var baseline = run.Trials.FirstOrDefault()
-            ?? throw new BadInputException($"history '{run.Path}' holds no trial yet");
-        var objective = target.Objective;
-        var best = run.Trials.Where(t => !t.Failed)
-            .Aggregate((a, b) => (objective.Maximize ? b.Value > a.Value : b.Value < a.Value) ? b : a);
+        if (run.Trials.Count == 0) throw new BadInputException($"history '{run.Path}' holds no trial yet");
+        var objective = target.Objective.For(run.Identity.Objective);
+        var best = Estimator.Best(run.Trials, run.Remeasurements, objective.Maximize);
+        return Alternate(target, objective, run.Trials[0].Configuration, best.Configuration, rounds, repeats, run.Path,
+            roundDone, cancellation);
+    }
+
+    /// <summary>
+    /// Measures <paramref name="baseline"/> then <paramref name="best"/>, <paramref name="rounds"/> times, so that
+    /// slow drift of the machine hits both alike.
+    /// </summary>
+    public static VerificationResult Alternate(ITuningTarget target, TargetObjective objective,
+        IReadOnlyDictionary<string, object> baseline, IReadOnlyDictionary<string, object> best, int rounds,
+        int repeats, string? history, Action<int>? roundDone = null, CancellationToken cancellation = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
         var defaults = new double[rounds];
         var bests = new double[rounds];
         for (var round = 0; round < rounds; round++)
         {
-            defaults[round] = Measure(target, baseline.Configuration, objective, cancellation);
-            bests[round] = Measure(target, best.Configuration, objective, cancellation);
+            defaults[round] = Measure(target, baseline, objective, repeats, cancellation);
+            bests[round] = Measure(target, best, objective, repeats, cancellation);
             roundDone?.Invoke(round + 1);
         }
-        return new VerificationResult(run.Path, objective, defaults, bests);
+        return new VerificationResult(history, objective, defaults, bests);
     }
 
-    private static double Measure(
-        ITuningTarget target, IReadOnlyDictionary<string, object> configuration, TargetObjective objective,
-        CancellationToken cancellation)
+    private static double Measure(ITuningTarget target, IReadOnlyDictionary<string, object> configuration,
+        TargetObjective objective, int repeats, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
-        var measurement = target.Evaluate(configuration, cancellation);
+        var measurement = target.Evaluate(configuration, cancellation, repeats);
         return measurement.Failed ? double.NaN : measurement.Metrics[objective.Metric];
     }
 }

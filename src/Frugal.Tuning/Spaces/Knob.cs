@@ -47,6 +47,12 @@ public sealed record Knob(string Name, KnobType Type, object Default)
     /// <summary>What the knob does, for listings.</summary>
     public string? Description { get; init; }
 
+    /// <summary>
+    /// How <see cref="Max"/> follows the host (null: fixed): the file's max was replaced by this limit on the machine
+    /// that read the space, never below the knob's min or default.
+    /// </summary>
+    public HostMax? HostMax { get; init; }
+
     /// <summary>Whether the knob is an integer or real one, with a range.</summary>
     public bool IsNumeric => Type is KnobType.Integer or KnobType.Real;
 

@@ -14,7 +14,9 @@ public static class SpaceFile
 {
     private static readonly HashSet<string> SpaceFields = ["name", "description", "knobs"];
     private static readonly HashSet<string> KnobFields =
-        ["name", "type", "min", "max", "default", "scale", "values", "unit", "restart", "description", "special"];
+        ["name", "type", "min", "max", "default", "scale", "values", "unit", "restart", "description", "special",
+            "hostMax"];
+    private static readonly HashSet<string> HostMaxFields = ["memory", "unitBytes", "cores"];
     private static readonly HashSet<string> SpecialFields = ["value", "probability"];
 
     /// <summary>The largest space file read: 64 MiB, far above PostgreSQL's 122 knobs (30 kB).</summary>
@@ -23,7 +25,8 @@ public static class SpaceFile
     /// <summary>Reads and checks the space file at <paramref name="path"/>.</summary>
     /// <exception cref="BadInputException">The file is missing, not a regular file or too large.</exception>
     /// <exception cref="SpaceFormatException">The file is not a valid space.</exception>
-    public static SearchSpace Load(string path) => Parse(InputFile.ReadAllText(path, "space file", MaxFileBytes), path);
+    public static SearchSpace Load(string path, HostResources? host = null) =>
+        Parse(InputFile.ReadAllText(path, "space file", MaxFileBytes), path, host);
 
     /// <summary>
     /// A space in the file format <see cref="Parse"/> reads, so it can be edited and passed back as a file.
@@ -33,19 +36,21 @@ public static class SpaceFile
             new SpaceJson(space.Name, space.Description, [.. space.Knobs.Select(KnobJson.Of)]), ResultJson.Options);
 
     /// <summary>A space embedded in <paramref name="assembly"/> as the resource <paramref name="resource"/>.</summary>
-    internal static SearchSpace FromResource(Assembly assembly, string resource)
+    internal static SearchSpace FromResource(Assembly assembly, string resource, HostResources? host = null)
     {
         using var stream = assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException(
                 $"the assembly {assembly.GetName().Name} embeds no resource '{resource}'.");
         using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd(), resource);
+        return Parse(reader.ReadToEnd(), resource, host);
     }
 
     /// <param name="json">The file's text.</param>
     /// <param name="source">What errors call the file (its path).</param>
-    public static SearchSpace Parse(string json, string source)
+    /// <param name="host">The machine whose resources bound <c>hostMax</c> knobs (default: this one).</param>
+    public static SearchSpace Parse(string json, string source, HostResources? host = null)
     {
+        host ??= HostResources.Current;
         JsonDocument document;
         try
         {
@@ -74,7 +79,7 @@ public static class SpaceFile
             var index = 0;
             foreach (var element in knobsElement.EnumerateArray())
             {
-                var knob = ParseKnob(element, source, index++);
+                var knob = ParseKnob(element, source, index++, host);
                 if (knobs.Any(k => k.Name == knob.Name)) throw new SpaceFormatException(source, knob.Name, "name",
                     "duplicate knob name");
                 knobs.Add(knob);
@@ -83,7 +88,7 @@ public static class SpaceFile
         }
     }
 
-    private static Knob ParseKnob(JsonElement element, string source, int index)
+    private static Knob ParseKnob(JsonElement element, string source, int index, HostResources host)
     {
         if (element.ValueKind != JsonValueKind.Object) throw new SpaceFormatException(source, $"#{index}", null,
             "a knob must be a JSON object");
@@ -114,14 +119,15 @@ public static class SpaceFile
             };
         var knob = type switch
         {
-            KnobType.Integer or KnobType.Real => ParseNumeric(element, type, source, name),
+            KnobType.Integer or KnobType.Real => ParseNumeric(element, type, source, name, host),
             KnobType.Categorical => ParseCategorical(element, source, name),
             _ => ParseBoolean(element, source, name),
         };
         return knob with { Unit = unit, Description = description, Restart = restart };
     }
 
-    private static Knob ParseNumeric(JsonElement element, KnobType type, string source, string name)
+    private static Knob ParseNumeric(JsonElement element, KnobType type, string source, string name,
+        HostResources host)
     {
         Forbid(element, "values", source, name, "only categorical knobs have values");
         var integer = type == KnobType.Integer;
@@ -142,13 +148,36 @@ public static class SpaceFile
         if ((@default < min || @default > max) && special.All(s => s.Value != @default))
             throw new SpaceFormatException(source, name, "default",
                 $"{@default} lies outside [{min}, {max}] and is not a special value");
+        var hostMax = ParseHostMax(element, source, name);
+        if (hostMax is not null) max = Math.Max(Math.Max(min, @default), hostMax.Limit(host, integer));
         return new Knob(name, type, integer ? (object)(long)@default : @default)
         {
             Min = min,
             Max = max,
             LogScale = log,
             Special = special,
+            HostMax = hostMax,
         };
+    }
+
+    private static HostMax? ParseHostMax(JsonElement element, string source, string name)
+    {
+        if (!element.TryGetProperty("hostMax", out var limit)) return null;
+        if (limit.ValueKind != JsonValueKind.Object) throw new SpaceFormatException(source, name, "hostMax",
+            "must be an object {memory, unitBytes} or {cores}");
+        CheckFields(limit, HostMaxFields, source, name, "hostMax.");
+        double? Positive(string field)
+        {
+            if (!limit.TryGetProperty(field, out var v)) return null;
+            return v.ValueKind == JsonValueKind.Number && v.GetDouble() is > 0 and < 1e18 ? v.GetDouble()
+                : throw new SpaceFormatException(source, name, $"hostMax.{field}",
+                    $"'{v.GetRawText()}' must be a positive number");
+        }
+        var (memory, unit, cores) = (Positive("memory"), Positive("unitBytes"), Positive("cores"));
+        if ((memory is null) == (cores is null) || (memory is null) != (unit is null))
+            throw new SpaceFormatException(source, name, "hostMax",
+                "give either memory (a fraction of RAM) with unitBytes (the knob's unit), or cores (a multiple)");
+        return new HostMax(memory, unit, cores);
     }
 
     private static List<SpecialValue> ParseSpecial(JsonElement element, bool integer, string source, string name)
@@ -263,7 +292,7 @@ internal sealed record SpaceJson(string Name, string? Description, IReadOnlyList
 /// </summary>
 internal sealed record KnobJson(
     string Name, string Type, object? Min, object? Max, object Default, string? Scale, IReadOnlyList<string>? Values,
-    IReadOnlyList<SpecialJson>? Special, string? Unit, bool? Restart, string? Description)
+    IReadOnlyList<SpecialJson>? Special, string? Unit, bool? Restart, string? Description, HostMax? HostMax)
 {
     public static KnobJson Of(Knob knob)
     {
@@ -274,7 +303,7 @@ internal sealed record KnobJson(
             knob.Special.Count > 0
                 ? [.. knob.Special.Select(s => new SpecialJson(Number(s.Value)!, s.Probability))]
                 : null,
-            knob.Unit, knob.Restart ? true : null, knob.Description);
+            knob.Unit, knob.Restart ? true : null, knob.Description, knob.HostMax);
     }
 }
 

@@ -1,3 +1,5 @@
+using Frugal.Core.Errors;
+
 namespace Frugal.Tuning.Targets;
 
 /// <summary>
@@ -13,24 +15,61 @@ public interface ITuningTarget : IDisposable
     TargetObjective Objective { get; }
 
     /// <summary>
-    /// Applies <paramref name="configuration"/> (knob name → value: <see cref="long"/> for integer knobs, <see
-    /// cref="double"/>
-    /// for real, <see cref="string"/> for categorical, <see cref="bool"/> for boolean), runs the workload and measures
-    /// it.
-    /// A configuration the system rejects (does not start, crashes, times out) is returned as a failed measurement,
-    /// not thrown; the target is left ready for the next trial. Exceptions mean the target itself is unusable.
+    /// Puts <paramref name="configuration"/> in place (knob name → value: <see cref="long"/> for integer knobs,
+    /// <see cref="double"/> for real, <see cref="string"/> for categorical, <see cref="bool"/> for boolean),
+    /// restarting or reloading the system as the changed knobs need, and runs the discarded warm-up. Returns null, or
+    /// why the system refused the configuration (it did not start, rejected a value: the system's own message, naming
+    /// the knob and value where it can); then the last configuration that worked has been put back. Exceptions mean
+    /// the target itself is unusable.
     /// </summary>
-    TrialMeasurement Evaluate(IReadOnlyDictionary<string, object> configuration, CancellationToken cancellation);
+    string? Apply(IReadOnlyDictionary<string, object> configuration, CancellationToken cancellation);
+
+    /// <summary>
+    /// One measured run of the workload under the configuration last applied. A run that fails (crash, timeout) is a
+    /// failed measurement, not thrown, and the target has put the last configuration that worked back.
+    /// </summary>
+    TrialMeasurement Measure(CancellationToken cancellation);
 }
 
 /// <summary>
 /// What a target optimises: <paramref name="Metric"/> (one of <paramref name="Metrics"/>), maximised or minimised.
 /// </summary>
-public sealed record TargetObjective(string Metric, bool Maximize, IReadOnlyList<string> Metrics);
+/// <param name="Metric">The metric optimised.</param>
+/// <param name="Maximize">Whether higher is better.</param>
+/// <param name="Metrics">Every metric a trial reports.</param>
+/// <param name="Throughput">The throughput metric, if the target reports one: in latency mode a trial whose
+/// throughput falls below the default's counts as failed (LlamaTune's rule), so a "fast" configuration cannot win by
+/// doing less work.</param>
+/// <param name="Latencies">The metrics that may be minimised instead (<see cref="For"/>).</param>
+public sealed record TargetObjective(string Metric, bool Maximize, IReadOnlyList<string> Metrics,
+    string? Throughput = null, IReadOnlyList<string>? Latencies = null)
+{
+    /// <summary>The name errors give the objective metric.</summary>
+    public const string Setting = "objective";
 
-/// <summary>The metrics of one trial, or why it failed.</summary>
+    /// <summary>Whether this is latency mode: a latency minimised with the throughput floor.</summary>
+    public bool LatencyMode => !Maximize && Throughput is not null && Metric != Throughput;
+
+    /// <summary>
+    /// This objective, or the same target optimising <paramref name="metric"/> instead: one of
+    /// <see cref="Latencies"/>, minimised.
+    /// </summary>
+    /// <exception cref="BadInputException">The target cannot optimise that metric.</exception>
+    public TargetObjective For(string? metric)
+    {
+        if (metric is null || metric == Metric) return this;
+        if (Latencies?.Contains(metric) == true) return this with { Metric = metric, Maximize = false };
+        var known = string.Join(", ", new[] { Metric }.Concat(Latencies ?? []));
+        throw new BadInputException($"'{metric}' is not an objective of this target (known: {known})", Setting);
+    }
+}
+
+/// <summary>The metrics of one run or one trial (the median of its runs), or why it failed.</summary>
 public sealed record TrialMeasurement(IReadOnlyDictionary<string, double> Metrics, string? Failure)
 {
+    /// <summary>For a trial: the objective's value in each of its measured runs (empty for a single run).</summary>
+    public IReadOnlyList<double> Runs { get; init; } = [];
+
     /// <summary>Whether the trial failed; <see cref="Failure"/> says why.</summary>
     public bool Failed => Failure is not null;
 
@@ -51,7 +90,6 @@ public sealed record TrialMeasurement(IReadOnlyDictionary<string, double> Metric
 /// function name).</param>
 /// <param name="DurationSeconds">Length of one measured run.</param>
 /// <param name="WarmupSeconds">Length of the discarded warm-up before the measured runs.</param>
-/// <param name="Repeats">Measured runs per trial; the trial reports their median.</param>
 /// <param name="Clients">Concurrent clients or threads driving the workload.</param>
 /// <param name="Scale">Data-set size (postgres: pgbench scale factor; kv: thousands of records).</param>
 /// <param name="WorkingDirectory">Where the target may create its data (a fresh temporary folder when null).</param>
@@ -59,7 +97,6 @@ public sealed record TargetOptions(
     string? Workload = null,
     double? DurationSeconds = null,
     double? WarmupSeconds = null,
-    int? Repeats = null,
     int? Clients = null,
     int? Scale = null,
     string? WorkingDirectory = null)
@@ -72,9 +109,6 @@ public sealed record TargetOptions(
 
     /// <summary>The name errors give <see cref="WarmupSeconds"/>.</summary>
     public const string WarmupSetting = "warm-up";
-
-    /// <summary>The name errors give <see cref="Repeats"/>.</summary>
-    public const string RepeatsSetting = "repeats";
 
     /// <summary>The name errors give <see cref="Clients"/>.</summary>
     public const string ClientsSetting = "clients";

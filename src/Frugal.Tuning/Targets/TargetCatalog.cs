@@ -4,6 +4,7 @@ using Frugal.Core.Randomness;
 using Frugal.Tuning.Spaces;
 using Frugal.Tuning.Targets.Kv;
 using Frugal.Tuning.Targets.Postgres;
+using Frugal.Tuning.Targets.RocksDb;
 using Frugal.Tuning.Targets.Synthetic;
 
 namespace Frugal.Tuning.Targets;
@@ -16,8 +17,10 @@ namespace Frugal.Tuning.Targets;
 /// <param name="Create">A fresh target for one run; the seed tree is the run's, for targets with randomness of their
 /// own. A workload setting the target cannot honour is a <see cref="BadInputException"/> naming the setting.</param>
 /// <param name="DefaultSpace">Its knob space, which may depend on the workload (the synthetic functions do).</param>
+/// <param name="Protocol">How it is measured unless told otherwise: one run for instant or quiet targets; for real
+/// systems several runs, the incumbent re-measured and the best verified (design §10).</param>
 public sealed record TargetEntry(string Name, string Description, Func<TargetOptions, SeedTree, ITuningTarget> Create,
-    Func<TargetOptions, SearchSpace> DefaultSpace);
+    Func<TargetOptions, SearchSpace> DefaultSpace, Loop.MeasurementProtocol Protocol);
 
 /// <summary>One line of <c>tune targets</c>: a target and its default space.</summary>
 /// <param name="Name">The target's name.</param>
@@ -35,16 +38,25 @@ public static class TargetCatalog
             "seeded test surfaces with few effective knobs, special values and a known optimum " +
             $"(workloads: {SyntheticFunction.Names}; default {SyntheticFunction.DefaultName})",
             (options, seeds) => new SyntheticTarget(options, seeds),
-            options => SyntheticFunction.Parse(options.Workload ?? SyntheticFunction.DefaultName).Space))
+            options => SyntheticFunction.Parse(options.Workload ?? SyntheticFunction.DefaultName).Space,
+            Loop.MeasurementProtocol.Single))
         .Register(new TargetEntry("kv",
             "Frugal.Storage's key-value store on a short YCSB run under a memory budget of half the data " +
             "(workloads A, B, C, D, F; default A)",
             (options, seeds) => new KvTarget(options, seeds),
-            _ => KvTarget.Space()))
+            _ => KvTarget.Space(), Loop.MeasurementProtocol.Single))
         .Register(new TargetEntry("postgres",
-            "PostgreSQL 15 under pgbench in a private throwaway cluster (workloads tpcb, select; default tpcb)",
+            "PostgreSQL 15 under pgbench in a private throwaway cluster " +
+            "(workloads tpcb, select, ycsb-a, ycsb-b; default tpcb)",
             (options, _) => new PostgresTarget(options),
-            _ => SpaceFile.FromResource(typeof(TargetCatalog).Assembly, "Frugal.Tuning.Spaces.postgres-15.json")));
+            _ => SpaceFile.FromResource(typeof(TargetCatalog).Assembly, "Frugal.Tuning.Spaces.postgres-15.json"),
+            new Loop.MeasurementProtocol(Repeats: 3, RemeasureEvery: 10, VerifyRounds: 5)))
+        .Register(new TargetEntry("rocksdb",
+            "RocksDB 11 (62 options) under an in-process YCSB load in a temporary folder " +
+            "(workloads A, B, C, D, F; default A)",
+            (options, seeds) => new RocksDbTarget(options, seeds),
+            _ => RocksDbTarget.Space(),
+            new Loop.MeasurementProtocol(Repeats: 3, RemeasureEvery: 10, VerifyRounds: 5)));
 
     /// <summary>Every target, in the order <c>tune targets</c> lists them.</summary>
     public static IReadOnlyList<TargetEntry> All => [.. Targets.Entries.Select(e => e.Entry)];

@@ -56,7 +56,8 @@ public sealed class CurvesTests
         Assert.Equal(9, runs.Count);
         Assert.Equal(summaries.Select(s => s.MeanCurve),
             TuningComparison.Summarise(runs, maximize: true,
-                new SeedTree(4).Stream("bootstrap")).Select(s => s.MeanCurve));
+                new SeedTree(4).Stream("bootstrap"), new SeedTree(4).Stream("ratio-bootstrap"))
+                .Select(s => s.MeanCurve));
         Assert.Null(summaries[0].Plain);
         Assert.All(summaries[0].RatioPerSeed, r => Assert.Null(r));
         foreach (var s in summaries.Skip(1))

@@ -80,8 +80,8 @@ public sealed class HistoryValidationTests : IDisposable
     [Fact]
     public void AnotherFormatVersionIsRefused()
     {
-        Change(1, h => h["version"] = 2);
-        AssertRefused("line 1: field 'version': 2 is not a format this frugal reads (it reads 1)");
+        Change(1, h => h["version"] = 1);
+        AssertRefused("line 1: field 'version': 1 is not a format this frugal reads (it reads 2)");
     }
 
     [Fact]

@@ -57,9 +57,9 @@ public sealed class PgbenchTests
     [Fact]
     public void ATransactionLogLineGivesItsLatencyInMilliseconds()
     {
-        Assert.Equal(1.234, Pgbench.TransactionLatencyMs("0 17 1234 0 1764120000 123456"), 9);
-        Assert.Equal(0.087, Pgbench.TransactionLatencyMs("3 2 87 0 1764120000 999999 12"), 9);
-        Assert.Throws<PgbenchException>(() => Pgbench.TransactionLatencyMs("0 17 skipped 0 1764120000 123456"));
-        Assert.Throws<PgbenchException>(() => Pgbench.TransactionLatencyMs("garbage"));
+        Assert.Equal(1.234, Pgbench.LoggedTransaction("0 17 1234 0 1764120000 123456").LatencyMs, 9);
+        Assert.Equal((0.087, 1), Pgbench.LoggedTransaction("3 2 87 1 1764120000 999999 12"));
+        Assert.Throws<PgbenchException>(() => Pgbench.LoggedTransaction("0 17 skipped 0 1764120000 123456"));
+        Assert.Throws<PgbenchException>(() => Pgbench.LoggedTransaction("garbage"));
     }
 }

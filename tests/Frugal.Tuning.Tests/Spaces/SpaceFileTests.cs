@@ -108,4 +108,28 @@ public sealed class SpaceFileTests
         Assert.Equal("kv", space.Name);
         Assert.Contains(space.Knobs, k => k.Name == "read_cache_fraction" && k.Special.Count == 1);
     }
+
+    [Fact]
+    public void HostBoundKnobsFollowTheMachinesMemoryAndCores()
+    {
+        const string json = """
+            { "name": "h", "knobs": [
+              { "name": "buffers", "type": "integer", "min": 16, "max": 262144, "default": 16384, "unit": "8kB",
+                "hostMax": { "memory": 0.25, "unitBytes": 8192 } },
+              { "name": "workers", "type": "integer", "min": 0, "max": 16, "default": 2, "hostMax": { "cores": 2 } } ] }
+            """;
+        var small = SpaceFile.Parse(json, "h.json", new HostResources(4L << 30, 2));
+        Assert.Equal(131072, small["buffers"].Max);
+        Assert.Equal(4, small["workers"].Max);
+        var big = SpaceFile.Parse(json, "h.json", new HostResources(64L << 30, 32));
+        Assert.Equal(2097152, big["buffers"].Max);
+        Assert.Equal(64, big["workers"].Max);
+        Assert.NotEqual(small.Fingerprint(), big.Fingerprint());
+        // Never below the default: a tiny host keeps the default reachable.
+        Assert.Equal(16384, SpaceFile.Parse(json, "h.json", new HostResources(1L << 20, 1))["buffers"].Max);
+        var again = SpaceFile.Parse(SpaceFile.ToJson(small), "again.json", new HostResources(4L << 30, 2));
+        Assert.Equal(small.Fingerprint(), again.Fingerprint());
+        Assert.Contains("field 'hostMax'", Assert.Throws<SpaceFormatException>(() =>
+            SpaceFile.Parse(json.Replace("\"cores\": 2", "\"cores\": 2, \"memory\": 0.5"), "h.json")).Message);
+    }
 }

@@ -38,6 +38,15 @@ internal sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<Tun
         [Description("Continue the runs recorded in --history-dir: replay their trials, then run the rest.")]
         public bool Resume { get; init; }
 
+        [CommandOption("--allow-noisy")]
+        [Description("Compare even when the default's noise (CV over 5 runs, measured first) exceeds the threshold.")]
+        public bool AllowNoisy { get; init; }
+
+        [CommandOption("--noise-threshold <CV>")]
+        [Description("The largest coefficient of variation of the default a comparison accepts (default 0.05).")]
+        [TypeConverter(typeof(StrictNumberConverter<double>))]
+        public double? NoiseThreshold { get; init; }
+
         public override ValidationResult Validate()
         {
             var baseResult = base.Validate();
@@ -50,8 +59,13 @@ internal sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<Tun
         }
 
         public override string? OptionFor(string setting) =>
-            MethodOption(setting, "--methods")
-            ?? (setting == TuningHistory.Setting ? "--history-dir" : base.OptionFor(setting));
+            MethodOption(setting, "--methods") ?? setting switch
+            {
+                TuningHistory.Setting => "--history-dir",
+                Preflight.Setting => NoiseThreshold is not null && !(NoiseThreshold is > 0 and <= 1)
+                    ? "--noise-threshold" : "--allow-noisy",
+                _ => base.OptionFor(setting),
+            };
     }
 
     protected override int Run(Settings settings, CancellationToken cancellation)
@@ -64,7 +78,8 @@ internal sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<Tun
         foreach (var method in methods) method.CreateAdapter(space, new SeedTree(settings.Seed));
         using (entry.Create(settings.Options(), new SeedTree(settings.Seed))) { }
         var plan = new ComparisonPlan(entry.Name, settings.Options(), space, methods, settings.Iterations,
-            settings.Seeds, settings.HistoryDirectory, settings.Resume);
+            settings.Seeds, settings.HistoryDirectory, settings.Resume, settings.Protocol(entry), settings.Objective,
+            new NoisePolicy(settings.NoiseThreshold ?? Preflight.DefaultThreshold, settings.AllowNoisy));
         ComparisonResult Compare(Action<double>? progress) =>
             TuningComparison.Run(plan, TuningComparisonExperiment.Seeds(settings.Seed), progress, cancellation);
         var comparison = settings.JsonOnConsole
@@ -83,6 +98,12 @@ internal sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<Tun
 
         if (!settings.JsonOnConsole)
         {
+            if (comparison.Noise is { } noise)
+            {
+                var percent = noise.CoefficientOfVariation * 100;
+                console.MarkupLineInterpolated(
+                    $"Noise check: default {noise.Metric} CV {percent:0.0}% over {noise.Runs.Count} runs");
+            }
             TuneView.Comparison(console, comparison.Summaries);
             console.MarkupLineInterpolated($"Report: [link]{summary.ReportPath}[/]");
         }

@@ -52,25 +52,27 @@ internal sealed class TuneRunCommand(IAnsiConsole console) : TuneCommand<TuneRun
     {
         var (entry, space) = settings.LoadTarget();
         var method = settings.Method(settings.MethodName);
-        var plan = new TuningPlan(entry.Name, space, method, settings.Iterations, settings.Seed);
+        var plan = new TuningPlan(entry.Name, space, method, settings.Iterations, settings.Seed,
+            settings.Protocol(entry), settings.Objective);
         // Build the adapter once up front so that settings it cannot honour (a projection to too many dimensions) fail
         // at once.
         method.CreateAdapter(space, new SeedTree(settings.Seed).Child("adapter"));
         using var target = entry.Create(settings.Options(), new SeedTree(settings.Seed).Child("target"));
-        var identity = plan.Identity(target.Objective);
+        var objective = plan.ObjectiveOn(target);
+        var identity = plan.Identity(objective);
         using var history = settings.Resume
             ? TuningHistory.Resume(settings.HistoryPath, identity, space)
             : TuningHistory.Create(settings.HistoryPath, identity, space);
 
         TrialRecord? best = null;
-        var maximize = target.Objective.Maximize;
+        var maximize = objective.Maximize;
         string Describe(TrialRecord trial)
         {
             if (!trial.Failed && (best is null || (maximize ? trial.Value > best.Value : trial.Value < best.Value)))
                 best = trial;
             var changed = plan.ChangedKnobs(trial.Configuration);
             if (changed.Length > 80) changed = changed[..77] + "...";
-            var value = trial.Failed ? "failed" : TuneView.Number(trial.Value);
+            var value = trial.Failed ? "failed" : TuneView.Number(trial.Value) + TuneView.Noise(trial);
             var bestValue = best is null ? "-" : TuneView.Number(best.Value);
             if (changed.Length == 0) changed = "default";
             return Markup.Escape($"trial {trial.Iteration}/{plan.Iterations} {value} · best {bestValue} · {changed}");

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Frugal.Tuning.Adapters;
+using Frugal.Tuning.Loop;
 using Frugal.Tuning.Optimizers;
 using Frugal.Tuning.Spaces;
 using Frugal.Tuning.Targets;
@@ -19,7 +20,10 @@ internal class TargetSettings : GlobalSettings
         [TargetOptions.WorkloadSetting] = "--workload",
         [TargetOptions.DurationSetting] = "--duration",
         [TargetOptions.WarmupSetting] = "--warmup",
-        [TargetOptions.RepeatsSetting] = "--repeats",
+        [MeasurementProtocol.RepeatsSetting] = "--repeats",
+        [MeasurementProtocol.RemeasureSetting] = "--remeasure-every",
+        [MeasurementProtocol.VerifySetting] = "--verify-rounds",
+        [TargetObjective.Setting] = "--objective",
         [TargetOptions.ClientsSetting] = "--clients",
         [TargetOptions.ScaleSetting] = "--scale",
     };
@@ -35,7 +39,8 @@ internal class TargetSettings : GlobalSettings
 
     [CommandOption("--workload <NAME>")]
     [Description(
-        "postgres: tpcb or select; kv: a YCSB letter (A, B, C, D, F); synthetic: a function (sparse-D, noisy-D).")]
+        "postgres: tpcb, select, ycsb-a or ycsb-b; kv, rocksdb: a YCSB letter (A, B, C, D, F); synthetic: a " +
+        "function (sparse-D, noisy-D).")]
     public string? Workload { get; init; }
 
     [CommandOption("--duration <SECONDS>")]
@@ -49,7 +54,8 @@ internal class TargetSettings : GlobalSettings
     public double? Warmup { get; init; }
 
     [CommandOption("--repeats <N>")]
-    [Description("Measured runs per trial; the trial reports their median.")]
+    [Description("Measured runs per trial after one warm-up; the trial's value is their median, its noise their " +
+        "spread (default: the target's; postgres 3).")]
     [TypeConverter(typeof(StrictNumberConverter<int>))]
     public int? Repeats { get; init; }
 
@@ -59,11 +65,15 @@ internal class TargetSettings : GlobalSettings
     public int? Clients { get; init; }
 
     [CommandOption("--scale <N>")]
-    [Description("Data-set size (postgres: pgbench scale factor; kv: thousands of records).")]
+    [Description("Data-set size (postgres: pgbench scale factor; kv, rocksdb: thousands of records).")]
     [TypeConverter(typeof(StrictNumberConverter<int>))]
     public int? Scale { get; init; }
 
-    public TargetOptions Options() => new(Workload, Duration, Warmup, Repeats, Clients, Scale);
+    public TargetOptions Options() => new(Workload, Duration, Warmup, Clients, Scale);
+
+    /// <summary>The measurement protocol: the target's own, with what the options change.</summary>
+    public virtual MeasurementProtocol Protocol(TargetEntry entry) =>
+        entry.Protocol with { Repeats = Repeats ?? entry.Protocol.Repeats };
 
     /// <summary>
     /// The target's catalogue entry and the space to search (the target's own, or the <c>--space</c> file).
@@ -93,6 +103,22 @@ internal class TuneSettings : TargetSettings
     [DefaultValue(50)]
     public int Iterations { get; init; } = 50;
 
+    [CommandOption("--remeasure-every <K>")]
+    [Description("Measure the incumbent again after every K trials; 0 never (default: the target's; postgres 10).")]
+    [TypeConverter(typeof(StrictNumberConverter<int>))]
+    public int? RemeasureEvery { get; init; }
+
+    [CommandOption("--verify-rounds <N>")]
+    [Description("At the end, measure default and best alternately N times; 0 skips it (default: the target's; " +
+        "postgres 5).")]
+    [TypeConverter(typeof(StrictNumberConverter<int>))]
+    public int? VerifyRounds { get; init; }
+
+    [CommandOption("--objective <METRIC>")]
+    [Description("Optimise this latency metric instead of throughput (latency mode: a trial below the default's " +
+        "throughput counts as failed).")]
+    public string? Objective { get; init; }
+
     [CommandOption("--dims <D>")]
     [Description("Low dimension of HeSBO/REMBO projections (default 16).")]
     [TypeConverter(typeof(StrictNumberConverter<int>))]
@@ -121,6 +147,17 @@ internal class TuneSettings : TargetSettings
 
     public override string? OptionFor(string setting) =>
         base.OptionFor(setting) ?? OptionsBySetting.GetValueOrDefault(setting);
+
+    /// <inheritdoc/>
+    public override MeasurementProtocol Protocol(TargetEntry entry)
+    {
+        var protocol = base.Protocol(entry);
+        return (protocol with
+        {
+            RemeasureEvery = RemeasureEvery ?? protocol.RemeasureEvery,
+            VerifyRounds = VerifyRounds ?? protocol.VerifyRounds,
+        }).Checked();
+    }
 
     /// <summary>
     /// The method <paramref name="name"/> with LlamaTune's settings from <c>--dims</c>, <c>--bias</c> and

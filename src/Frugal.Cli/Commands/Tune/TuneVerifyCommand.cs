@@ -45,7 +45,8 @@ internal sealed class TuneVerifyCommand(IAnsiConsole console) : TuneCommand<Tune
         var run = TuningHistory.Load(settings.History, entry.Name, space);
         using var target = entry.Create(settings.Options(), new SeedTree(settings.Seed).Child("target"));
         VerificationResult Verify(Action<int>? roundDone) =>
-            Verification.Run(target, run, settings.Rounds, roundDone, cancellation);
+            Verification.Run(target, run, settings.Rounds, settings.Protocol(entry).Checked().Repeats, roundDone,
+                cancellation);
         var result = settings.JsonOnConsole
             ? Verify(null)
             : console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())

@@ -22,10 +22,14 @@ internal static class TuneView
             .AddColumn("").AddColumn(new TableColumn("default").RightAligned())
                 .AddColumn(new TableColumn("best").RightAligned());
         table.AddRow(Markup.Escape($"{metric} ({(outcome.Objective.Maximize ? "higher" : "lower")} is better)"),
-            F(outcome.Default.Value), F(outcome.Best.Value));
+            F(outcome.Estimate(outcome.Default)), F(outcome.Estimate(outcome.Best)));
         table.AddRow("improvement", "",
             $"{outcome.ImprovementPercent.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)} %");
         table.AddRow("failed trials", "", outcome.Trials.Count(t => t.Failed).ToString(CultureInfo.InvariantCulture));
+        if (outcome.Verification is { } v)
+            table.AddRow(Markup.Escape($"verified ({v.Default.Length} rounds, alternating)"), F(v.MedianDefault),
+                $"{F(v.MedianBest)} ({v.ImprovementPercent.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)} %, " +
+                $"won {v.RoundsWon})");
         var changed =
             outcome.Plan.Space.Knobs.Where(k => !Equals(k.Default, outcome.Best.Configuration[k.Name])).ToArray();
         const int shown = 20;
@@ -40,15 +44,16 @@ internal static class TuneView
     public static void Comparison(IAnsiConsole console, IReadOnlyList<MethodSummary> summaries)
     {
         var table = new Table().AddColumn("method");
-        foreach (var heading in new[] { "median best", "mean best [[95% CI]]", "trials ratio", "reached" })
+        foreach (var heading in new[] { "median best", "mean best [[95% CI]]", "trials ratio [[95% CI]]", "reached" })
             table.AddColumn(new TableColumn(heading).RightAligned());
         foreach (var s in summaries)
         {
             var last = s.Band[^1];
             table.AddRow(Markup.Escape(s.Method.Name), F(s.MedianFinalBest),
                 $"{F(last.Estimate)} [[{F(last.Lower)}, {F(last.Upper)}]]",
-                s.Plain is null ? "" : s.TrialsRatio is { } r ? $"{F(r)}× vs {Markup.Escape(s.Plain)}"
-                    : $"n/a vs {Markup.Escape(s.Plain)}",
+                s.Plain is null ? "" : (s.TrialsRatio is { } r ? $"{F(r)}×" : "n/a")
+                    + (s.RatioInterval is { } ci ? $" [[{F(ci.Lower)}, {F(ci.Upper)}]]" : "")
+                    + $" vs {Markup.Escape(s.Plain)}",
                 s.Plain is null ? "" : $"{s.Reached}/{s.FinalBest.Length}");
         }
         table.Caption(
@@ -76,6 +81,10 @@ internal static class TuneView
     }
 
     private static string F(double value) => Number(value);
+
+    /// <summary>A trial's noise as " ±x.x%" (the spread of its runs), or nothing for a single run.</summary>
+    public static string Noise(TrialRecord trial) =>
+        trial.Runs.Count < 2 ? "" : $" ±{(trial.Noise * 100).ToString("0.0", CultureInfo.InvariantCulture)}%";
 
     /// <summary>
     /// A metric for people: whole numbers with thousands separators when large, three decimals at most otherwise.

@@ -4,17 +4,24 @@ using Frugal.Core.Statistics;
 
 namespace Frugal.Tuning.Targets.Postgres;
 
-/// <summary>pgbench's built-in scripts: TPC-B-like read-write (the default) or select-only (<c>-S</c>).</summary>
+/// <summary>
+/// pgbench's built-in scripts — TPC-B-like read-write (the default) or select-only (<c>-S</c>) — or YCSB-A and
+/// YCSB-B through our own scripts (<see cref="PgYcsb"/>).
+/// </summary>
 internal enum PgbenchWorkload
 {
     TpcB,
     SelectOnly,
+    YcsbA,
+    YcsbB,
 }
 
 /// <summary>
-/// One pgbench run: throughput without connection set-up, and latencies over every transaction it logged.
+/// One pgbench run: throughput without connection set-up, latencies over every transaction it logged, and how many
+/// transactions each script ran (one entry for the built-in scripts; read then update for YCSB).
 /// </summary>
-internal sealed record PgbenchRun(double Tps, double MeanLatencyMs, double P95LatencyMs, long Transactions);
+internal sealed record PgbenchRun(double Tps, double MeanLatencyMs, double P95LatencyMs, long Transactions,
+    IReadOnlyList<long> PerScript);
 
 /// <summary>
 /// pgbench failed (could not connect, a client aborted, output without a TPS line): the message says why.
@@ -58,6 +65,7 @@ internal sealed partial class Pgbench(string executable, IReadOnlyList<string> c
                 $"--log-prefix={Path.Combine(logFolder, "tx")}",
             };
             if (workload == PgbenchWorkload.SelectOnly) arguments.Add("-S");
+            if (workload is PgbenchWorkload.YcsbA or PgbenchWorkload.YcsbB) arguments.AddRange(YcsbArguments(workload));
             arguments.Add("postgres");
             // A server that stops answering (a pathological configuration) must not hang the tuning run.
             var result =
@@ -66,11 +74,14 @@ internal sealed partial class Pgbench(string executable, IReadOnlyList<string> c
             if (result.ExitCode != 0)
                 throw new PgbenchException($"pgbench failed (exit {result.ExitCode}): {result.LastLine()}");
             var (tps, transactions) = ParseSummary(result.Output);
-            var latencies =
-                Directory.EnumerateFiles(logFolder).SelectMany(File.ReadLines).Select(TransactionLatencyMs).ToArray();
-            if (latencies.Length == 0) throw new PgbenchException($"pgbench logged no transactions in {seconds} s.");
+            var logged = Directory.EnumerateFiles(logFolder).SelectMany(File.ReadLines).Select(LoggedTransaction)
+                .ToArray();
+            if (logged.Length == 0) throw new PgbenchException($"pgbench logged no transactions in {seconds} s.");
+            var latencies = logged.Select(t => t.LatencyMs).ToArray();
             var quantiles = Summary.Quantiles(latencies, 0.95);
-            return new PgbenchRun(tps, Summary.Mean(latencies), quantiles[0], transactions);
+            var scripts = logged.Max(t => t.Script) + 1;
+            var perScript = Enumerable.Range(0, scripts).Select(s => (long)logged.Count(t => t.Script == s)).ToArray();
+            return new PgbenchRun(tps, Summary.Mean(latencies), quantiles[0], transactions, perScript);
         }
         finally
         {
@@ -103,17 +114,48 @@ internal sealed partial class Pgbench(string executable, IReadOnlyList<string> c
     }
 
     /// <summary>
-    /// The latency of one line of the per-transaction log, in ms. Its format is
+    /// Writes the YCSB scripts into the scratch folder, so runs can name them, and creates the table with
+    /// <paramref name="records"/> rows through <paramref name="sql"/>.
+    /// </summary>
+    public void InitialiseYcsb(long records, Action<string> sql)
+    {
+        File.WriteAllText(Path.Combine(scratchDirectory, "ycsb-read.sql"), PgYcsb.ReadScript);
+        File.WriteAllText(Path.Combine(scratchDirectory, "ycsb-update.sql"), PgYcsb.UpdateScript);
+        ycsbRecords = records;
+        sql(PgYcsb.CreateTable(records));
+    }
+
+    private long ycsbRecords;
+
+    /// <summary>
+    /// pgbench's arguments for a YCSB workload: the two scripts with their weights, the record count, and no vacuum of
+    /// pgbench's own tables (there are none).
+    /// </summary>
+    private List<string> YcsbArguments(PgbenchWorkload workload)
+    {
+        if (ycsbRecords == 0) throw new InvalidOperationException("the YCSB table was not created");
+        var reads = PgYcsb.ReadPercent(workload);
+        return
+        [
+            "-n", "-D", $"records={ycsbRecords.ToString(CultureInfo.InvariantCulture)}",
+            "-f", $"{Path.Combine(scratchDirectory, "ycsb-read.sql")}@{Text(reads)}",
+            "-f", $"{Path.Combine(scratchDirectory, "ycsb-update.sql")}@{Text(100 - reads)}",
+        ];
+    }
+
+    /// <summary>
+    /// One line of the per-transaction log: its latency in ms and the script that ran. Its format is
     /// <c>client_id transaction_no time script_no time_epoch time_us [schedule_lag]</c>, time in µs; a transaction that
     /// was skipped or failed has "skipped" or "failed" there instead and is an error here (the run is not clean).
     /// </summary>
-    public static double TransactionLatencyMs(string line)
+    public static (double LatencyMs, int Script) LoggedTransaction(string line)
     {
         var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length < 6
-            || !long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var micros))
+            || !long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var micros)
+            || !int.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var script))
             throw new PgbenchException($"unexpected line in pgbench's transaction log: '{line}'");
-        return micros / 1000.0;
+        return (micros / 1000.0, script);
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);

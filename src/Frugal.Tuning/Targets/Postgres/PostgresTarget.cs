@@ -1,5 +1,4 @@
 using Frugal.Core.Errors;
-using Frugal.Core.Statistics;
 
 namespace Frugal.Tuning.Targets.Postgres;
 
@@ -7,10 +6,11 @@ namespace Frugal.Tuning.Targets.Postgres;
 /// Tunes a real PostgreSQL server under pgbench. It owns a throwaway cluster (<see cref="PostgresCluster"/>) loaded
 /// once
 /// with pgbench data; each trial applies its configuration on top of the defaults (earlier knobs are reset, so a trial
-/// is exactly its configuration), reloads or restarts as the changed knobs need, checkpoints, runs a discarded warm-up
-/// and then <c>Repeats</c> measured runs and reports their median, because single pgbench runs on a small machine
-/// differ by up to 3× (design §10). A configuration the server rejects, cannot start with, or under which pgbench
-/// fails is a failed trial; the last configuration that worked is put back and the server restarted before returning.
+/// is exactly its configuration), reloads or restarts as the changed knobs need, checkpoints and runs a discarded
+/// warm-up; each measured run is one pgbench run (the tuning loop takes the median of several, because single pgbench
+/// runs on a small machine differ by up to 3×: design §10). A configuration the server rejects, cannot start with, or
+/// under which pgbench fails is a failed trial; the last configuration that worked is put back and the server
+/// restarted before returning.
 /// </summary>
 internal sealed class PostgresTarget : ITuningTarget
 {
@@ -18,6 +18,7 @@ internal sealed class PostgresTarget : ITuningTarget
     private readonly PostgresCluster cluster;
     private readonly Pgbench pgbench;
     private string lastGoodAutoConf;
+    private bool restarted;
 
     /// <summary>
     /// Creates the cluster, starts it and loads the pgbench tables; fails when PostgreSQL is not installed.
@@ -31,7 +32,10 @@ internal sealed class PostgresTarget : ITuningTarget
         try
         {
             pgbench = new Pgbench(installation.Pgbench, cluster.ClientArguments, cluster.Folder);
-            pgbench.Initialise(settings.Scale, cancellation);
+            if (settings.Workload is PgbenchWorkload.YcsbA or PgbenchWorkload.YcsbB)
+                pgbench.InitialiseYcsb((long)settings.Scale * PgYcsb.RecordsPerScale,
+                    sql => cluster.Sql(sql, cancellation));
+            else pgbench.Initialise(settings.Scale, cancellation);
             lastGoodAutoConf = cluster.ReadAutoConf();
         }
         catch
@@ -46,69 +50,62 @@ internal sealed class PostgresTarget : ITuningTarget
     public string Name => TargetName;
 
     public TargetObjective Objective { get; } =
-        new("tps", Maximize: true, ["tps", "p95_latency_ms", "mean_latency_ms", "tps_cv", "restart"]);
+        new("tps", Maximize: true, ["tps", "p95_latency_ms", "mean_latency_ms", "restart"], Throughput: "tps",
+            Latencies: ["p95_latency_ms", "mean_latency_ms"]);
 
     /// <summary>The cluster under test, for callers that want to look at it (tests SHOW settings through it).</summary>
     public PostgresCluster Cluster => cluster;
 
-    public TrialMeasurement Evaluate(IReadOnlyDictionary<string, object> configuration, CancellationToken cancellation)
+    public string? Apply(IReadOnlyDictionary<string, object> configuration, CancellationToken cancellation)
     {
         var values = configuration.ToDictionary(k => k.Key, k => PostgresValues.Format(k.Key, k.Value));
-        bool restarted;
         try
         {
             restarted = cluster.Apply(values, cancellation);
+            // Start every trial from the same state: no dirty pages left by the previous trial to be written during
+            // this one.
+            cluster.Sql("CHECKPOINT;", cancellation);
+            if (settings.WarmupSeconds > 0) pgbench.Run(settings.Workload, settings.Clients, settings.Threads,
+                settings.WarmupSeconds, cancellation);
         }
-        catch (PostgresException e)
+        catch (Exception e) when (e is PostgresException or ArgumentException)
         {
             return FailAndRecover($"configuration rejected: {e.Message}", cancellation);
         }
-        catch (ArgumentException e)
-        {
-            return FailAndRecover($"configuration rejected: {e.Message}", cancellation);
-        }
-
-        List<PgbenchRun> runs;
-        try
-        {
-            runs = Measure(cancellation);
-        }
-        catch (Exception e) when (e is PgbenchException or PostgresException)
+        catch (PgbenchException e)
         {
             return FailAndRecover($"workload failed: {e.Message}", cancellation);
         }
-        lastGoodAutoConf = cluster.ReadAutoConf();
-
-        var tps = runs.Select(r => r.Tps).ToArray();
-        return TrialMeasurement.Succeeded(new Dictionary<string, double>
-        {
-            ["tps"] = Summary.Median(tps),
-            ["p95_latency_ms"] = Summary.Median(runs.Select(r => r.P95LatencyMs).ToArray()),
-            ["mean_latency_ms"] = Summary.Median(runs.Select(r => r.MeanLatencyMs).ToArray()),
-            ["tps_cv"] = tps.Length > 1 ? Summary.StandardDeviation(tps) / Summary.Mean(tps) : 0,
-            ["restart"] = restarted ? 1 : 0,
-        });
+        return null;
     }
 
-    private List<PgbenchRun> Measure(CancellationToken cancellation)
+    public TrialMeasurement Measure(CancellationToken cancellation)
     {
-        // Start every trial from the same state: no dirty pages left by the previous trial to be written during this
-        // one.
-        cluster.Sql("CHECKPOINT;", cancellation);
-        if (settings.WarmupSeconds > 0) pgbench.Run(settings.Workload, settings.Clients, settings.Threads,
-            settings.WarmupSeconds, cancellation);
-        var runs = new List<PgbenchRun>();
-        for (var i = 0; i < settings.Repeats; i++)
-            runs.Add(pgbench.Run(settings.Workload, settings.Clients, settings.Threads, settings.DurationSeconds,
-                cancellation));
-        return runs;
+        PgbenchRun run;
+        try
+        {
+            run = pgbench.Run(settings.Workload, settings.Clients, settings.Threads, settings.DurationSeconds,
+                cancellation);
+        }
+        catch (Exception e) when (e is PgbenchException or PostgresException)
+        {
+            return TrialMeasurement.FailedWith(FailAndRecover($"workload failed: {e.Message}", cancellation));
+        }
+        lastGoodAutoConf = cluster.ReadAutoConf();
+        return TrialMeasurement.Succeeded(new Dictionary<string, double>
+        {
+            ["tps"] = run.Tps,
+            ["p95_latency_ms"] = run.P95LatencyMs,
+            ["mean_latency_ms"] = run.MeanLatencyMs,
+            ["restart"] = restarted ? 1 : 0,
+        });
     }
 
     /// <summary>
     /// Puts back the last configuration that worked and brings the server up with it, so the next trial starts from a
     /// running server. If even that fails, the target is unusable and that is an exception, not a failed trial.
     /// </summary>
-    private TrialMeasurement FailAndRecover(string reason, CancellationToken cancellation)
+    private string FailAndRecover(string reason, CancellationToken cancellation)
     {
         // A trial cut short by cancellation (Ctrl-C stops the server too) is not the configuration's failure.
         cancellation.ThrowIfCancellationRequested();
@@ -122,7 +119,7 @@ internal sealed class PostgresTarget : ITuningTarget
             throw new PostgresException(
                 $"after a failed trial ({reason}) the last good configuration did not come back: {e.Message}");
         }
-        return TrialMeasurement.FailedWith(reason);
+        return reason;
     }
 
     public void Dispose() => cluster.Dispose();
@@ -133,7 +130,7 @@ internal sealed class PostgresTarget : ITuningTarget
 /// and checked.
 /// </summary>
 internal sealed record PostgresRunSettings(PgbenchWorkload Workload, int DurationSeconds, int WarmupSeconds,
-    int Repeats, int Clients, int Threads, int Scale)
+    int Clients, int Threads, int Scale)
 {
     /// <exception cref="BadInputException">A setting postgres cannot honour.</exception>
     public static PostgresRunSettings From(TargetOptions options)
@@ -142,14 +139,14 @@ internal sealed record PostgresRunSettings(PgbenchWorkload Workload, int Duratio
         {
             "tpcb" => PgbenchWorkload.TpcB,
             "select" => PgbenchWorkload.SelectOnly,
+            "ycsb-a" => PgbenchWorkload.YcsbA,
+            "ycsb-b" => PgbenchWorkload.YcsbB,
             var w => throw new BadInputException(
-                $"'{w}' is not a postgres workload; expected tpcb or select", TargetOptions.WorkloadSetting),
+                $"'{w}' is not a postgres workload; expected tpcb, select, ycsb-a or ycsb-b",
+                TargetOptions.WorkloadSetting),
         };
         var duration = WholeSeconds(options.DurationSeconds ?? 10, TargetOptions.DurationSetting, 1);
         var warmup = WholeSeconds(options.WarmupSeconds ?? 5, TargetOptions.WarmupSetting, 0);
-        var repeats = options.Repeats ?? 3;
-        if (repeats < 1)
-            throw new BadInputException($"repeats must be at least 1 (got {repeats})", TargetOptions.RepeatsSetting);
         var clients = options.Clients ?? 4;
         // The knob space keeps max_connections ≥ 20 with 3 reserved for superusers, so up to 16 clients always connect.
         if (clients is < 1 or > 16)
@@ -159,7 +156,7 @@ internal sealed record PostgresRunSettings(PgbenchWorkload Workload, int Duratio
         if (scale is < 1 or > 1000)
             throw new BadInputException(
                 $"scale must be between 1 and 1000 for postgres (got {scale})", TargetOptions.ScaleSetting);
-        return new PostgresRunSettings(workload, duration, warmup, repeats, clients,
+        return new PostgresRunSettings(workload, duration, warmup, clients,
             Math.Min(clients, Environment.ProcessorCount), scale);
     }
 

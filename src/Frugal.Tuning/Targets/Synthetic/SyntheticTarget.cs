@@ -23,7 +23,6 @@ internal sealed class SyntheticTarget : ITuningTarget
         [
             (options.DurationSeconds, TargetOptions.DurationSetting),
             (options.WarmupSeconds, TargetOptions.WarmupSetting),
-            (options.Repeats, TargetOptions.RepeatsSetting),
             (options.Clients, TargetOptions.ClientsSetting),
             (options.Scale, TargetOptions.ScaleSetting),
         ];
@@ -40,20 +39,30 @@ internal sealed class SyntheticTarget : ITuningTarget
 
     public TargetObjective Objective { get; } = new("score", Maximize: true, ["score", "regret"]);
 
-    public TrialMeasurement Evaluate(IReadOnlyDictionary<string, object> configuration, CancellationToken cancellation)
+    private IReadOnlyDictionary<string, object>? _applied;
+
+    public string? Apply(IReadOnlyDictionary<string, object> configuration, CancellationToken cancellation)
     {
         var missing = Function.EffectiveKnobs.FirstOrDefault(k => !configuration.ContainsKey(k));
         if (missing is not null)
             throw new BadInputException(
                 $"the synthetic function '{Function.Name}' needs knob '{missing}', which the space lacks",
                 SearchSpace.Setting);
-        if (Function.Crashes(configuration)) return TrialMeasurement.FailedWith(
-            "synthetic crash: a log-scale knob in the top 3% of its range");
+        if (Function.Crashes(configuration)) return "synthetic crash: a log-scale knob in the top 3% of its range";
+        _applied = configuration;
+        return null;
+    }
+
+    public TrialMeasurement Measure(CancellationToken cancellation)
+    {
+        var configuration = _applied ?? throw new InvalidOperationException("no configuration applied yet");
         var score = Function.Score(configuration);
         var observed = Function.Noise > 0 ? score * (1 + Function.Noise * _noise.Sample()) : score;
-        return TrialMeasurement.Succeeded(new Dictionary<string,
-            double>
-        { ["score"] = observed, ["regret"] = Function.Optimum - score });
+        return TrialMeasurement.Succeeded(new Dictionary<string, double>
+        {
+            ["score"] = observed,
+            ["regret"] = Function.Optimum - score,
+        });
     }
 
     public void Dispose()
