@@ -83,6 +83,14 @@ public static class FrugalApp
                     .WithDescription("Simulate several policies on one trace: table, plots and report.")
                     .WithExample("schedule", "compare", "--policies", "fifo,gavel,themis", "--out", "out");
             });
+            config.AddBranch("jigsaw", jigsaw =>
+            {
+                jigsaw.SetDefaultCommand<MissingCommand>();
+                jigsaw.SetDescription("Structured partial backpropagation (SPB): train with it, measure what it saves.");
+                jigsaw.AddCommand<Commands.JigSaw.JigSawTrainCommand>("train")
+                    .WithDescription("Data-parallel training at σ against σ = 0: accuracy, backward FLOPs, bytes.")
+                    .WithExample("jigsaw", "train", "--model", "mlp", "--workers", "4", "--spb-sigma", "0.375");
+            });
             config.AddBranch("kv", kv =>
             {
                 kv.SetDefaultCommand<MissingCommand>();
