@@ -28,6 +28,7 @@ public static class FrugalApp
     internal static ExperimentCatalog Catalog() => new ExperimentCatalog()
         .Register(new DistributionFitExperiment())
         .Register(new ShockwaveComparisonExperiment())
+        .Register(new JigSawExperiment())
         .Register(new YcsbExperiment())
         .Register(new MirageExperiment())
         .Register(new LlamaTuneExperiment())

@@ -110,7 +110,7 @@ public sealed class IterationSimulator(ThroughputTable throughputs, ClusterSpec 
                     continue;
                 }
                 foreach (var job in active) job.CountPresence(active.Count);
-                var placements = policy.Plan(Order(active));
+                var placements = Plan(policy, Order(active));
                 var placed = placements.Select(p => p.Job).ToHashSet();
                 foreach (var job in active)
                     if (placed.Contains(job)) job.Place();
@@ -120,7 +120,9 @@ public sealed class IterationSimulator(ThroughputTable throughputs, ClusterSpec 
                 var end = waiting.Count > 0 ? waiting.Peek().Spec.ArrivalSeconds : double.PositiveInfinity;
                 if (placements.Length > 0)
                 {
-                    end = Math.Min(end, now + options.DecisionIterations * placements.Max(p => p.IterationSeconds));
+                    // Q iterations of the slowest job actually run: a restart's overhead comes first.
+                    end = Math.Min(end, now + placements.Max(p =>
+                        p.Job.OverheadLeft + options.DecisionIterations * p.IterationSeconds));
                     foreach (var p in placements)
                         end = Math.Min(end, now + p.Job.SecondsToNextEvent(p.IterationSeconds, p.Demand.Progress));
                 }
@@ -138,10 +140,27 @@ public sealed class IterationSimulator(ThroughputTable throughputs, ClusterSpec 
             }
         }
 
+        /// <summary>
+        /// A plan depends only on the ordered jobs and their batch sizes (their demands): when neither changed
+        /// since the last decision, the last plan stands, which saves re-planning at most periodic decisions.
+        /// </summary>
+        private JobPlacement[] Plan(IIterationPolicy policy, IReadOnlyList<IterationJob> ordered)
+        {
+            var key = ordered.Select(j => (j.Id, j.BatchSize)).ToArray();
+            if (_lastKey is not null && key.AsSpan().SequenceEqual(_lastKey)) return _lastPlan;
+            _lastKey = key;
+            return _lastPlan = policy.Plan(ordered);
+        }
+
+        private (int, int)[]? _lastKey;
+        private JobPlacement[] _lastPlan = [];
+
         private IReadOnlyList<IterationJob> Order(List<IterationJob> active) => options.Order switch
         {
-            BaseOrder.Las => [.. active.OrderBy(j => j.AttainedGpuSeconds).ThenBy(j => j.Spec.ArrivalSeconds)
-                .ThenBy(j => j.Id)],
+            // Attained service in whole quanta (as Tiresias' discretised LAS), so two jobs do not swap at every
+            // decision and pay a restart each time.
+            BaseOrder.Las => [.. active.OrderBy(j => Math.Floor(j.AttainedGpuSeconds / options.LasQuantumGpuSeconds))
+                .ThenBy(j => j.Spec.ArrivalSeconds).ThenBy(j => j.Id)],
             BaseOrder.Srtf => [.. active.OrderBy(j => j.RemainingIsolatedSeconds).ThenBy(j => j.Spec.ArrivalSeconds)
                 .ThenBy(j => j.Id)],
             _ => [.. active.OrderBy(j => j.Spec.ArrivalSeconds).ThenBy(j => j.Id)],

@@ -65,6 +65,9 @@ public sealed record JigSawOptions
     /// <summary>A co-located job runs at no less than 1/this of its isolated speed.</summary>
     public double MaxStretch { get; init; } = 4;
 
+    /// <summary>LAS compares attained service in quanta of this many GPU-seconds (ties: arrival order).</summary>
+    public double LasQuantumGpuSeconds { get; init; } = 3600;
+
     /// <summary>Seconds a job loses each time it starts or resumes (checkpoint restore, warm-up).</summary>
     public double RestartOverheadSeconds { get; init; } = 20;
 
@@ -94,6 +97,7 @@ public sealed record JigSawOptions
             "overlap");
         Check(MaxStretch is >= 1 and <= 1000, $"the largest stretch must be from 1 to 1000; got " +
             Invariant.Text(MaxStretch), "max stretch");
+        Check(LasQuantumGpuSeconds is > 0 and < 1e9, "the LAS quantum must be positive", "LAS quantum");
         Check(RestartOverheadSeconds is >= 0 and <= 3600,
             $"the restart overhead must be from 0 to 3600 s; got {Invariant.Text(RestartOverheadSeconds)}",
             "restart overhead");
