@@ -87,7 +87,7 @@ public static class FrugalApp
             config.AddBranch("jigsaw", jigsaw =>
             {
                 jigsaw.SetDefaultCommand<MissingCommand>();
-                jigsaw.SetDescription("Structured partial backpropagation (SPB): train with it, measure what it saves.");
+                jigsaw.SetDescription("Structured partial backpropagation (SPB): train with it, measure the savings.");
                 jigsaw.AddCommand<Commands.JigSaw.JigSawTrainCommand>("train")
                     .WithDescription("Data-parallel training at σ against σ = 0: accuracy, backward FLOPs, bytes.")
                     .WithExample("jigsaw", "train", "--model", "mlp", "--workers", "4", "--spb-sigma", "0.375");

@@ -157,7 +157,7 @@ internal static class SpbNetworks
     /// <summary>The model names.</summary>
     public static IReadOnlyList<string> Names { get; } = ["mlp", "cnn", "transformer"];
 
-    /// <summary>Builds <paramref name="model"/> for <paramref name="features"/> inputs and <paramref name="classes"/>.</summary>
+    /// <summary>Builds <paramref name="model"/> for these inputs and classes.</summary>
     /// <exception cref="BadInputException">An unknown model name.</exception>
     public static List<SpbBlock> Build(string model, int features, int classes, ActivationRecorder recorder) =>
         model switch

@@ -4,7 +4,7 @@ using Frugal.Core.Results;
 
 namespace Frugal.JigSaw;
 
-/// <summary>SPB at σ against σ = 0 (plain data-parallel training), seed by seed, with the same data and init.</summary>
+/// <summary>SPB at σ against σ = 0 (plain data-parallel training), seed by seed, same data and init.</summary>
 /// <param name="Options">The SPB run's settings (the baseline has σ = 0).</param>
 /// <param name="Seeds">The master seed of each pair.</param>
 /// <param name="Baseline">σ = 0, one per seed.</param>
@@ -29,11 +29,11 @@ public sealed record SpbComparison(SpbTrainingOptions Options, IReadOnlyList<ulo
     public double AllReducedBytesRatio => Baseline.Sum(r => r.AllReducedBytes) is var b and > 0
         ? Spb.Sum(r => r.AllReducedBytes) / b : 1;
 
-    /// <summary>κ such that an SPB iteration is worth 1 − κσ: the relative accuracy loss over σ (0 when none).</summary>
+    /// <summary>κ such that an SPB iteration is worth 1 − κσ: the relative accuracy loss over σ.</summary>
     public double MeasuredKappa => Spb[0].RealisedSigma > 0
         ? Math.Max(0, (BaselineAccuracy - SpbAccuracy) / BaselineAccuracy / Spb[0].RealisedSigma) : 0;
 
-    /// <summary>Trains σ = 0 and σ for each of <paramref name="repeats"/> seeds from <paramref name="seed"/> on.</summary>
+    /// <summary>Trains σ = 0 and σ for <paramref name="repeats"/> seeds from <paramref name="seed"/> on.</summary>
     /// <exception cref="Core.Errors.BadInputException">A setting out of range, or the task's data missing.</exception>
     public static SpbComparison Run(SpbTrainingOptions options, ulong seed, int repeats,
         IProgress<double>? progress = null, CancellationToken cancellation = default)

@@ -37,7 +37,7 @@ public sealed record SpbTrainingOptions
     /// <summary>SGD momentum.</summary>
     public double Momentum { get; init; } = 0.9;
 
-    /// <summary>Rotate the depths across workers every iteration, so each worker's data reaches the lower blocks.</summary>
+    /// <summary>Rotate depths across workers every iteration: each worker's data reaches the lower blocks.</summary>
     public bool Rotate { get; init; } = true;
 
     /// <summary>K: every K-th iteration runs at σ = 0 (full sync); 0 never.</summary>
@@ -79,7 +79,7 @@ public sealed record SpbTrainingOptions
 /// <param name="TestAccuracy">Accuracy on the test set after the last epoch.</param>
 /// <param name="BackwardFlops">Per worker: backward FLOPs counted from the gradients autograd computed.</param>
 /// <param name="SavedActivationBytes">Per worker: bytes of tensors kept for backward, summed over iterations.</param>
-/// <param name="AllReducedBytes">Bytes all ring all-reduces sent: Σ_i 2(n_i − 1)·(gradient bytes of block i).</param>
+/// <param name="AllReducedBytes">Bytes all ring all-reduces sent: Σ_i 2(n_i − 1)·P_i.</param>
 /// <param name="Profile">The network as the SPB cost model reads it.</param>
 public sealed record SpbTrainingResult(SpbTrainingOptions Options, string Task, IReadOnlyList<int> Depths,
     double RealisedSigma, long Iterations, double TestAccuracy, IReadOnlyList<double> BackwardFlops,
@@ -169,7 +169,7 @@ public static class SpbTrainer
 
         public ModelProfile Profile() => new(options.Model, 1, 0, [.. blocks.Select(b => b.Profile())]);
 
-        /// <summary>One synchronous iteration on <paramref name="x"/> (W·b samples, worker w's are the w-th b).</summary>
+        /// <summary>One synchronous iteration on <paramref name="x"/>: W·b samples, worker w's the w-th b.</summary>
         public void Step(Tensor x, Tensor y)
         {
             var grads = Gradients(x, y, Config(Iterations));
@@ -188,7 +188,8 @@ public static class SpbTrainer
         /// Each worker's forward and partial backward, then every parameter's gradient averaged over the workers
         /// that computed it. Parameters no worker reached (none, when every block is covered) are left out.
         /// </summary>
-        public List<(TorchSharp.Modules.Parameter Parameter, Tensor Gradient)> Gradients(Tensor x, Tensor y, SpbConfig config)
+        public List<(TorchSharp.Modules.Parameter Parameter, Tensor Gradient)> Gradients(Tensor x, Tensor y,
+            SpbConfig config)
         {
             var b = options.BatchPerWorker;
             var perWorker = new List<Dictionary<TorchSharp.Modules.Parameter, Tensor>>();

@@ -94,7 +94,8 @@ public sealed class JigSawExperiment : IExperiment
             gains.Add(new GainPoint(sweep, options.Order, options.Kappa, load, comparison.Gain));
             var (b, j) = (baseline.Simulation.Metrics, jigsaw.Simulation.Metrics);
             table.Add(sweep, trace.Source, load, JigSawOptions.Orders.Names[(int)options.Order], options.Kappa,
-                options.Gamma, string.Join("/", options.SigmaMenu.Select(s => s.ToString(CultureInfo.InvariantCulture))),
+                options.Gamma,
+                string.Join("/", options.SigmaMenu.Select(s => s.ToString(CultureInfo.InvariantCulture))),
                 baseline.Efficiency.ClusterEfficiency, jigsaw.Efficiency.ClusterEfficiency, comparison.Gain,
                 b.MakespanHours, j.MakespanHours, b.AverageJctHours, j.AverageJctHours, jigsaw.Efficiency.MeanSigma,
                 jigsaw.Efficiency.EffectiveIterationRatio, jigsaw.Efficiency.SharedGpuFraction,
@@ -109,7 +110,9 @@ public sealed class JigSawExperiment : IExperiment
             .WithParameter("kappas", string.Join(",", Kappas)).WithParameter("gammas", string.Join(",", Gammas))
             .WithParameter("arrival_gaps_s", string.Join(",", ArrivalGaps));
         foreach (var (sweep, order, kappa, _, gain) in gains.Where(g => g.Sweep == "kappa"))
-            result.WithMetric($"{JigSawOptions.Orders.Names[(int)order]}.kappa_{kappa.ToString(CultureInfo.InvariantCulture)}.gain", gain);
+            result.WithMetric(
+                $"{JigSawOptions.Orders.Names[(int)order]}.kappa_{kappa.ToString(CultureInfo.InvariantCulture)}.gain",
+                gain);
         result.Records.Add(table);
         var orders = Enum.GetValues<BaseOrder>();
         result.Charts.Add(new Chart("gain_vs_kappa", ChartKind.Line, $"Efficiency gain against κ ({main.Source})",
@@ -132,7 +135,8 @@ public sealed class JigSawExperiment : IExperiment
     private static Series Curve(IEnumerable<GainPoint> points, BaseOrder order, Func<GainPoint, double> x)
     {
         var sorted = points.OrderBy(x).ToArray();
-        return new Series(JigSawOptions.Orders.Names[(int)order], [.. sorted.Select(x)], [.. sorted.Select(p => p.Gain)]);
+        return new Series(JigSawOptions.Orders.Names[(int)order], [.. sorted.Select(x)],
+            [.. sorted.Select(p => p.Gain)]);
     }
 
     private static Sourced<IReadOnlyList<JobSpec>> Generated(ThroughputTable throughputs, int jobs, double gap,

@@ -56,7 +56,8 @@ public sealed class PolicyComparisonExperiment : IExperiment
     /// <summary>Simulates every policy; reports the overall fraction done to <paramref name="context"/>.</summary>
     public PolicyComparisonResult Compare(ExperimentContext context)
     {
-        var runs = _policies.Count == 0 ? [] : PolicyComparison.Run(_trace.Value, _throughputs.Value, _cluster, _policies, _options, _shockwave,
+        var runs = _policies.Count == 0 ? []
+            : PolicyComparison.Run(_trace.Value, _throughputs.Value, _cluster, _policies, _options, _shockwave,
             new SynchronousProgress<double>(context.ReportProgress), context.Cancellation);
         return new PolicyComparisonResult(_trace.Source, _trace.Value.Count, _throughputs.Source, _cluster, _options,
             _shockwave, runs, PublishedFor());

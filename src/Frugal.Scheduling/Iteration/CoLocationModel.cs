@@ -22,8 +22,8 @@ internal sealed record JobPlacement(PlannedJob Planned, double Stretch)
 /// <summary>
 /// Jobs sharing a GPU interleave iterations (§4.2). Jobs are admitted in plan order and keep what they hold:
 /// a later job gets the compute, NIC and memory left, and its iteration is stretched until every GPU it uses is
-/// feasible: on a shared GPU γ·Σ compute shares ≤ 1, Σ NIC shares ≤ 1 and Σ memory ≤ capacity. A job alone on
-/// its GPUs always fits: its measured throughput shows it does.
+/// feasible: on a shared GPU γ·Σ compute shares ≤ 1, Σ NIC shares ≤ 1 and Σ memory ≤ capacity. A job
+/// alone on its GPUs always fits: its measured throughput shows it does.
 /// </summary>
 internal sealed class CoLocationModel(int gpus, JigSawOptions options)
 {

@@ -6,7 +6,8 @@ namespace Frugal.Scheduling.Iteration;
 
 /// <summary>
 /// A job's state in the iteration-level simulator. Progress is kept in effective epochs, as in the round
-/// simulator: one iteration on W workers at per-worker batch b advances W·(1 − κσ) steps of ⌈dataset/b⌉ per epoch.
+/// simulator: one iteration on W workers at per-worker batch b advances W·(1 − κσ) steps of ⌈dataset/b⌉ per
+/// epoch.
 /// </summary>
 internal sealed class IterationJob
 {

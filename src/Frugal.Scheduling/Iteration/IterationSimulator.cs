@@ -40,7 +40,7 @@ public sealed class IterationSimulator(ThroughputTable throughputs, ClusterSpec 
     /// <summary>The name of the baseline's runs: <c>fifo-iteration</c> and so on.</summary>
     public static string BaselineName(BaseOrder order) => $"{JigSawOptions.Orders.Names[(int)order]}-iteration";
 
-    /// <summary>Simulates <paramref name="trace"/> under JigSaw (or, <paramref name="spb"/> false, the baseline).</summary>
+    /// <summary>Simulates <paramref name="trace"/> under JigSaw (<paramref name="spb"/> false: the baseline).</summary>
     /// <exception cref="BadInputException">
     /// A setting out of range, a cluster of several GPU types, a job wider than the cluster, a job type without
     /// throughput or profile.
@@ -69,7 +69,8 @@ public sealed class IterationSimulator(ThroughputTable throughputs, ClusterSpec 
 
         var outcomes = jobs.Select(j => new JobOutcome(j.Id, j.Spec.Type.ToString(), j.Workers,
             j.Spec.Mode.TraceName(), j.Spec.ArrivalSeconds, j.Start!.Value, j.Completion!.Value,
-            j.AttainedGpuSeconds, j.IntervalsPlaced, j.IsolatedSeconds, j.ActiveJobsSum / j.IntervalsPresent)).ToArray();
+            j.AttainedGpuSeconds, j.IntervalsPlaced, j.IsolatedSeconds, j.ActiveJobsSum / j.IntervalsPresent))
+            .ToArray();
         var metrics = ScheduleMetrics.From(outcomes, run.Rounds, gpus);
         var efficiency = EfficiencyReport.From(jobs, run, gpus, metrics.MakespanSeconds, options);
         var simulation = new SimulationResult(policy.Name, cluster,

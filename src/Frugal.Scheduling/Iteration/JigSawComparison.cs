@@ -31,7 +31,8 @@ public sealed record JigSawComparison(IterationSimulationResult Baseline, Iterat
     ];
 
     /// <summary>Whether <paramref name="policy"/> names JigSaw (any case).</summary>
-    public static bool Names(string policy) => string.Equals(policy.Trim(), PolicyName, StringComparison.OrdinalIgnoreCase);
+    public static bool Names(string policy) =>
+        string.Equals(policy.Trim(), PolicyName, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Simulates the baseline, then JigSaw.</summary>
     /// <exception cref="Core.Errors.BadInputException">A setting, the cluster or the trace is at fault.</exception>

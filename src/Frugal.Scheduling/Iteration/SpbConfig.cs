@@ -37,7 +37,8 @@ public sealed class SpbConfig
     public static SpbConfig Full(int workers, int blocks) => Canonical(workers, blocks, 0);
 
     /// <summary>
-    /// The canonical structured family: d_w = L − round(2σ·L·w/(W − 1)) clamped to [1, L] (halves away from zero),
+    /// The canonical structured family: d_w = L − round(2σ·L·w/(W − 1)) clamped to [1, L] (halves away from
+    /// zero),
     /// so worker 0 is full depth and the mean depth is about (1 − σ)·L; the first c_min workers stay full depth.
     /// One worker has nothing to stagger: it runs at full depth whatever σ.
     /// </summary>

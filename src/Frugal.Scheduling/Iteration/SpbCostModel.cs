@@ -65,7 +65,7 @@ public static class SpbCostModel
         Enumerable.Range(0, config.Workers).Sum(w => BytesSent(model, config, w));
 
     /// <summary>
-    /// T_net = Σ_i [2(n_i − 1)/n_i·P_i / BW + 2(n_i − 1)·α]: one ring all-reduce per block over its contributors.
+    /// T_net = Σ_i [2(n_i − 1)/n_i·P_i / BW + 2(n_i − 1)·α]: a ring all-reduce per block over its contributors.
     /// </summary>
     /// <param name="model">The profile.</param>
     /// <param name="config">The depths.</param>

@@ -73,7 +73,7 @@ public sealed class SpbProfiles
         Parse(InputFile.ReadAllText(path, "SPB profile file", 16L << 20), Path.GetFileName(path));
 
     /// <summary>Parses the profile format (see data/jigsaw/README.md).</summary>
-    /// <exception cref="BadInputException">Malformed; the message names the source, the model and the field.</exception>
+    /// <exception cref="BadInputException">Malformed; the message names source, model and field.</exception>
     public static SpbProfiles Parse(string json, string source)
     {
         JsonDocument document;
