@@ -8,7 +8,8 @@ set -euo pipefail
 out=${1:-frugal-out/bench-energy}
 mkdir -p "$out"
 dotnet build src/Frugal.Cli -c Release -v quiet -nologo > /dev/null
-frugal=src/Frugal.Cli/bin/Release/net10.0/frugal
+frugal=src/Frugal.Cli/bin/Release/net10.0/linux-x64/frugal  # TorchSharp.props builds for the RID
+[ -x "$frugal" ] || frugal=src/Frugal.Cli/bin/Release/net10.0/frugal
 "$frugal" energy study --profiles vision,language --slo-ms 50,100,200 --budgets "${BUDGETS:-10,15,20,30}" \
   --seeds "${SEEDS:-30}" --seed "${SEED:-42}" --json "$out/study.json" > "$out/study.txt"
 "$frugal" energy grid --profile vision --json "$out/grid-vision.json" > /dev/null

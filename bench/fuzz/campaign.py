@@ -419,7 +419,9 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--frugal", default=os.path.join(REPO, "src/Frugal.Cli/bin/Release/net10.0/frugal"))
+    # The CLI imports build/TorchSharp.props, which builds it for this machine's runtime identifier.
+    built = [os.path.join(REPO, "src/Frugal.Cli/bin/Release/net10.0", sub, "frugal") for sub in ("linux-x64", "")]
+    parser.add_argument("--frugal", default=next((p for p in built if os.path.exists(p)), built[-1]))
     parser.add_argument("--out", default=os.path.join(REPO, "bench/results/fuzz.md"))
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--only", type=lambda text: text.split(","), metavar="KIND[,KIND...]",

@@ -7,7 +7,8 @@ set -euo pipefail
 out=${1:-frugal-out/bench-provisioning}
 mkdir -p "$out"
 dotnet build src/Frugal.Cli -c Release -v quiet -nologo > /dev/null
-frugal=src/Frugal.Cli/bin/Release/net10.0/frugal
+frugal=src/Frugal.Cli/bin/Release/net10.0/linux-x64/frugal  # TorchSharp.props builds for the RID
+[ -x "$frugal" ] || frugal=src/Frugal.Cli/bin/Release/net10.0/frugal
 for pools in 88 74; do
   "$frugal" provision simulate --pools "$pools" --json "$out/simulate-$pools.json" > /dev/null
   for model in forest gbt; do

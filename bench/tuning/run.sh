@@ -12,7 +12,8 @@ seeds=${SEEDS:-3}
 methods=${METHODS:-random,smac,llamatune-smac,gp,llamatune-gp}
 mkdir -p "$out"
 dotnet build src/Frugal.Cli -c Release -v quiet -nologo > /dev/null
-frugal=src/Frugal.Cli/bin/Release/net10.0/frugal
+frugal=src/Frugal.Cli/bin/Release/net10.0/linux-x64/frugal  # TorchSharp.props builds for the RID
+[ -x "$frugal" ] || frugal=src/Frugal.Cli/bin/Release/net10.0/frugal
 
 if [[ $which == all || $which == postgres ]]; then
   # TPC-B-like, scale 10 (1M accounts), 4 clients; one 3 s run after a 1 s warm-up per trial, so that
