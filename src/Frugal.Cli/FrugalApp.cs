@@ -35,6 +35,7 @@ public static class FrugalApp
     internal static ExperimentCatalog Catalog() => new ExperimentCatalog()
         .Register(new DistributionFitExperiment())
         .Register(new ShockwaveComparisonExperiment())
+        .Register(new JigSawExperiment())
         .Register(new YcsbExperiment())
         .Register(new MirageExperiment())
         .Register(new LlamaTuneExperiment())
@@ -93,6 +94,14 @@ public static class FrugalApp
                 schedule.AddCommand<CompareCommand>("compare")
                     .WithDescription("Simulate several policies on one trace: table, plots and report.")
                     .WithExample("schedule", "compare", "--policies", "fifo,gavel,themis", "--out", "out");
+            });
+            config.AddBranch("jigsaw", jigsaw =>
+            {
+                jigsaw.SetDefaultCommand<MissingCommand>();
+                jigsaw.SetDescription("Structured partial backpropagation (SPB): train with it, measure the savings.");
+                jigsaw.AddCommand<Commands.JigSaw.JigSawTrainCommand>("train")
+                    .WithDescription("Data-parallel training at σ against σ = 0: accuracy, backward FLOPs, bytes.")
+                    .WithExample("jigsaw", "train", "--model", "mlp", "--workers", "4", "--spb-sigma", "0.375");
             });
             config.AddBranch("kv", kv =>
             {

@@ -25,16 +25,20 @@ public sealed class PolicyComparisonExperiment : IExperiment
     /// <param name="policies">Policy names or aliases, in the order to run them.</param>
     /// <param name="options">The round mechanics.</param>
     /// <param name="shockwave">Shockwave's parameters, if it is among the policies.</param>
+    /// <param name="othersRun">Other runs (JigSaw's, at iteration level) join the comparison, so no round-level
+    /// policy is needed.</param>
     /// <exception cref="Core.Errors.BadInputException">
-    /// No policy, an unknown one, or one named twice: found before anything runs.
+    /// No policy (unless others run), an unknown one, or one named twice: found before anything runs.
     /// </exception>
     public PolicyComparisonExperiment(Sourced<IReadOnlyList<JobSpec>> trace, Sourced<ThroughputTable> throughputs,
-        ClusterSpec cluster, IReadOnlyList<string> policies, SimulationOptions options, ShockwaveOptions shockwave)
+        ClusterSpec cluster, IReadOnlyList<string> policies, SimulationOptions options, ShockwaveOptions shockwave,
+        bool othersRun = false)
     {
         _trace = trace;
         _throughputs = throughputs;
         _cluster = cluster;
-        _policies = PolicyCatalog.Policies.GetAll(policies).Select(p => p.Name).ToArray();
+        _policies = policies.Count == 0 && othersRun ? []
+            : PolicyCatalog.Policies.GetAll(policies).Select(p => p.Name).ToArray();
         _options = options;
         _shockwave = shockwave;
     }
@@ -52,7 +56,8 @@ public sealed class PolicyComparisonExperiment : IExperiment
     /// <summary>Simulates every policy; reports the overall fraction done to <paramref name="context"/>.</summary>
     public PolicyComparisonResult Compare(ExperimentContext context)
     {
-        var runs = PolicyComparison.Run(_trace.Value, _throughputs.Value, _cluster, _policies, _options, _shockwave,
+        var runs = _policies.Count == 0 ? []
+            : PolicyComparison.Run(_trace.Value, _throughputs.Value, _cluster, _policies, _options, _shockwave,
             new SynchronousProgress<double>(context.ReportProgress), context.Cancellation);
         return new PolicyComparisonResult(_trace.Source, _trace.Value.Count, _throughputs.Source, _cluster, _options,
             _shockwave, runs, PublishedFor());

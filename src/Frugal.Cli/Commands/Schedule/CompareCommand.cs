@@ -4,6 +4,7 @@ using Frugal.Core.Experiments;
 using Frugal.Core.Randomness;
 using Frugal.Core.Results;
 using Frugal.Scheduling.Experiments;
+using Frugal.Scheduling.Iteration;
 using Frugal.Scheduling.Policies;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -17,7 +18,9 @@ internal sealed class CompareCommand(IAnsiConsole console) : Command<CompareComm
     public sealed class Settings : ScheduleSettings
     {
         [CommandOption("--policies <NAMES>")]
-        [Description("Comma-separated policy names or aliases (default: shockwave and all eight baselines).")]
+        [Description(
+            "Comma-separated policy names or aliases (default: shockwave and all eight baselines); jigsaw adds " +
+            "JigSaw and its iteration-level baseline.")]
         public string? Policies { get; init; }
 
         /// <summary>The names given, or every policy.</summary>
@@ -27,7 +30,16 @@ internal sealed class CompareCommand(IAnsiConsole console) : Command<CompareComm
 
         private protected override string PolicyFlag => "--policies";
 
-        private protected override void CheckPolicies() => PolicyCatalog.Policies.GetAll(PolicyNames);
+        /// <summary>The round-level policies named (all but jigsaw).</summary>
+        public IReadOnlyList<string> RoundPolicies => [.. PolicyNames.Where(p => !JigSawComparison.Names(p))];
+
+        /// <summary>Whether jigsaw is among the policies.</summary>
+        public bool WithJigSaw => PolicyNames.Any(JigSawComparison.Names);
+
+        private protected override void CheckPolicies()
+        {
+            if (RoundPolicies.Count > 0 || !WithJigSaw) PolicyCatalog.Policies.GetAll(RoundPolicies);
+        }
 
         /// <summary>The report is written after the simulations: an unwritable folder is found before them.</summary>
         protected override bool WritesOutputFolder => true;
@@ -39,16 +51,23 @@ internal sealed class CompareCommand(IAnsiConsole console) : Command<CompareComm
         var cluster = settings.ClusterSpec();
         var options = settings.Options();
         var shockwave = settings.Shockwave(cluster);
+        var jigsaw = settings.JigSaw();
 
         var (comparison, summary) = ScheduleProgress.Run(console, settings, progress =>
         {
             progress.Step("reading the inputs");
             var (trace, throughputs) = settings.Load();
             var experiment = new PolicyComparisonExperiment(
-                trace, throughputs, cluster, settings.PolicyNames, options, shockwave);
+                trace, throughputs, cluster, settings.RoundPolicies, options, shockwave, settings.WithJigSaw);
             var run = new ExperimentContext(new SeedTree(settings.Seed).Child(experiment.Name), quick: false,
                 progress.Step(experiment.Description), cancellation);
             var comparison = experiment.Compare(run);
+            if (settings.WithJigSaw)
+            {
+                var iteration = JigSawComparison.Run(trace.Value, throughputs.Value, cluster, SpbProfiles.Default(),
+                    jigsaw, progress.Step("jigsaw and its iteration-level baseline"), cancellation);
+                comparison = comparison with { Runs = [.. comparison.Runs, .. iteration.Runs] };
+            }
             progress.Step("writing the results and the report");
             var result = new ComputedExperiment(experiment, comparison.ToExperimentResult(run, experiment));
             var written = new ReproductionOptions(settings.Seed, Quick: false, settings.Out);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
+using Frugal.Scheduling.Iteration;
 using Frugal.Scheduling.Policies.Shockwave;
 using Frugal.Scheduling.Simulation;
 using Frugal.Scheduling.Traces;
@@ -78,6 +79,47 @@ internal abstract class ScheduleSettings : GlobalSettings
     [Description("Shockwave: relative MIP gap, 0 to 1 (default 0.001).")]
     public double? Gap { get; init; }
 
+    [CommandOption("--base <ORDER>")]
+    [Description("JigSaw: the base order, fifo, las or srtf (default fifo); the baseline uses it with SPB off.")]
+    [DefaultValue("fifo")]
+    public string Base { get; init; } = "fifo";
+
+    [CommandOption("--spb-max-sigma <SIGMA>")]
+    [TypeConverter(typeof(StrictNumberConverter<double>))]
+    [Description("JigSaw: the largest skipped-backward fraction σ any job accepts, 0 to 1 (default 0.375).")]
+    [DefaultValue(0.375)]
+    public double SpbMaxSigma { get; init; } = 0.375;
+
+    [CommandOption("--kappa <K>")]
+    [TypeConverter(typeof(StrictNumberConverter<double>))]
+    [Description("JigSaw: an SPB iteration counts as 1 − κσ of a full one, κ from 0 to 1 (default 0).")]
+    [DefaultValue(0.0)]
+    public double Kappa { get; init; }
+
+    [CommandOption("--gamma <G>")]
+    [TypeConverter(typeof(StrictNumberConverter<double>))]
+    [Description("JigSaw: interference factor on shared GPUs' compute, 1 to 10 (default 1).")]
+    [DefaultValue(1.0)]
+    public double Gamma { get; init; } = 1;
+
+    [CommandOption("--decision-iterations <Q>")]
+    [TypeConverter(typeof(StrictNumberConverter<int>))]
+    [Description("JigSaw: re-decide every Q iterations of the slowest running job (default 50).")]
+    [DefaultValue(50)]
+    public int DecisionIterations { get; init; } = 50;
+
+    /// <summary>JigSaw's settings from the command line, validated.</summary>
+    public JigSawOptions JigSaw()
+    {
+        var options = new JigSawOptions
+        {
+            Order = JigSawOptions.Orders.Get(Base), MaxSigma = SpbMaxSigma, Kappa = Kappa, Gamma = Gamma,
+            DecisionIterations = DecisionIterations, RestartOverheadSeconds = RestartOverhead,
+        };
+        options.Validate();
+        return options;
+    }
+
     /// <summary>The flag that names the policy or policies to run.</summary>
     private protected abstract string PolicyFlag { get; }
 
@@ -88,6 +130,8 @@ internal abstract class ScheduleSettings : GlobalSettings
         ["batch-size dynamics"] = "--batch-sizes",
         ["Shockwave preset"] = "--preset", ["window"] = "--window", ["makespan weight"] = "--makespan-weight",
         ["lambda"] = "--lambda", ["time limit"] = "--time-limit", ["MIP gap"] = "--gap", ["policy"] = PolicyFlag,
+        ["base order"] = "--base", ["SPB max sigma"] = "--spb-max-sigma", ["kappa"] = "--kappa", ["gamma"] = "--gamma",
+        ["decision interval"] = "--decision-iterations",
     };
 
     /// <summary>The cluster named by <c>--cluster</c>.</summary>
@@ -127,6 +171,7 @@ internal abstract class ScheduleSettings : GlobalSettings
     {
         Options();
         Shockwave(ClusterSpec());
+        JigSaw();
         CheckPolicies();
     }
 
