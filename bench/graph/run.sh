@@ -12,7 +12,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 uptime
 $frugal graph preprocess --input "$root/data/graphs/cora" --format planetoid --partitions 4 --out "$work/cora"
-cora="--graph $work/cora --epochs 200 --batch-size 140 --learning-rate 0.01 --hidden 16 --dropout 0.5 --weight-decay 5e-4"
+cora="--graph $work/cora --epochs 200 --batch-size 140 --learning-rate 0.01 --hidden 16 --dropout 0.5"
+cora="$cora --weight-decay 5e-4"
 for seed in $(seq 1 "$seeds"); do
   echo "cora seed $seed mean"; $frugal graph train $cora --seed "$seed" --fanouts all,all | tail -1
   echo "cora seed $seed gcn self-loops (DGL)"
