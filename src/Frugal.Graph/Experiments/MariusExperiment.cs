@@ -13,7 +13,8 @@ namespace Frugal.Graph.Experiments;
 /// <summary>
 /// MariusGNN for <c>frugal reproduce</c>: Cora node classification (2-layer GraphSAGE) in memory and from the
 /// partition buffer (SEQUENTIAL), and link prediction (DistMult) on a synthetic power-law graph in memory and on
-/// disk with BETA and COMET; per-epoch accuracy/MRR, epoch time and I/O bytes. Quick: a few epochs (seconds).
+/// disk with BETA and COMET; per-epoch accuracy/MRR, epoch time and I/O bytes; DENSE against naive per-layer
+/// sampling (3 layers, 15/10/5). Quick: a few epochs and a smaller sampling graph (seconds).
 /// </summary>
 public sealed class MariusExperiment : IExperiment
 {
@@ -76,6 +77,7 @@ public sealed class MariusExperiment : IExperiment
                 context.ReportProgress((i + 1.0) / runs.Length);
             }
             result.Records.Add(table);
+            result.Records.Add(CompareSamplers(context.Quick, seeds.Child("sampling"), result));
             result.Charts.Add(PerEpoch("validation", "Validation accuracy (nc) and MRR (lp) per epoch", "validation",
                 outcomes, e => e.Validation));
             result.Charts.Add(PerEpoch("epoch-time", "Training time per epoch", "seconds", outcomes, e => e.Seconds));
@@ -88,6 +90,46 @@ public sealed class MariusExperiment : IExperiment
         {
             if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         }
+    }
+
+    // DENSE versus naive per-layer sampling on 3 layers, fanouts 15/10/5 (the paper's NC setting), batches of 1000
+    // random targets on a stochastic block graph of mean degree 15: nodes and edges sampled, batch-build time.
+    private static RecordTable CompareSamplers(bool quick, SeedTree seeds, ExperimentResult result)
+    {
+        var nodes = quick ? 20_000 : 200_000;
+        var batches = quick ? 5 : 50;
+        var source = new StochasticBlockSource(nodes, 8, 15, 1, seeds.Child("graph"));
+        var graph = NeighborGraph.Build(nodes, [.. source.TrainEdges()], v => v);
+        int[] fanouts = [15, 10, 5];
+        var table = new RecordTable("sampling", [new Column("sampler", ColumnKind.Text),
+            new Column("nodes per batch"), new Column("edges per batch"),
+            new Column("build ms per batch", Unit: "ms")]);
+        var dense = new DenseSampler(graph, fanouts);
+        var naive = new NaiveSampler(graph, fanouts);
+        var samplers = new (string Name, Func<int[], Random, LayeredSample> Sample)[]
+        {
+            ("dense", (t, r) => dense.Sample(t, r)), ("naive", (t, r) => naive.Sample(t, r)),
+        };
+        foreach (var (name, sample) in samplers)
+        {
+            var targetStream = seeds.Stream("targets");
+            var random = seeds.Stream(name);
+            long sampledNodes = 0, sampledEdges = 0;
+            sample([0, 1, 2], seeds.Stream("warm-up")); // JIT outside the timing
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            for (var b = 0; b < batches; b++)
+            {
+                var targets = Enumerable.Range(0, 1000).Select(_ => targetStream.Next(nodes)).Distinct().ToArray();
+                var s = sample(targets, random);
+                sampledNodes += s.SampledNodes;
+                sampledEdges += s.SampledEdges;
+            }
+            var ms = watch.Elapsed.TotalMilliseconds / batches;
+            table.Add(name, (double)sampledNodes / batches, (double)sampledEdges / batches, ms);
+            result.WithMetric($"{name} sampled nodes per batch", (double)sampledNodes / batches)
+                .WithMetric($"{name} batch build ms", ms);
+        }
+        return table;
     }
 
     private static GraphLayout Prepare(GraphSource source, string work, string name, int partitions, SeedTree seeds)

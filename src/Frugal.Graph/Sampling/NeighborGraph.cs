@@ -25,10 +25,13 @@ internal sealed class NeighborGraph
     public long Bytes => (Offsets.LongLength + Neighbours.LongLength) * sizeof(int);
 
     /// <summary>Builds the graph over <paramref name="rows"/> rows; <paramref name="localRow"/> maps node ids to
-    /// rows (every endpoint of <paramref name="edges"/> must be resident).</summary>
-    public static NeighborGraph Build(int rows, ReadOnlySpan<Triple> edges, Func<int, int> localRow)
+    /// rows (every endpoint of <paramref name="edges"/> must be resident). With <paramref name="selfLoops"/> every
+    /// row is also its own neighbour, last in its list (DGL's AddSelfLoop).</summary>
+    public static NeighborGraph Build(int rows, ReadOnlySpan<Triple> edges, Func<int, int> localRow,
+        bool selfLoops = false)
     {
         var offsets = new int[rows + 1];
+        if (selfLoops) Array.Fill(offsets, 1, 1, rows);
         var ends = new (int U, int V)[edges.Length];
         for (var i = 0; i < edges.Length; i++)
         {
@@ -45,6 +48,8 @@ internal sealed class NeighborGraph
             neighbours[fill[u]++] = v;
             neighbours[fill[v]++] = u;
         }
+        if (selfLoops)
+            for (var r = 0; r < rows; r++) neighbours[fill[r]++] = r;
         return new NeighborGraph(offsets, neighbours);
     }
 }

@@ -15,9 +15,12 @@ public static class GraphTrainer
     {
         Check(options);
         DeterministicTorch.Configure(seeds, options.Threads);
-        return layout.Meta.Task == GraphTask.NodeClassification
+        // Resident memory once the runtime and libtorch are loaded: the baseline the budget is checked against.
+        var atStart = ProcessMemory.Resident();
+        var result = layout.Meta.Task == GraphTask.NodeClassification
             ? new NodeClassificationTrainer(layout, options, seeds).Run(progress, cancellation)
             : new LinkPredictionTrainer(layout, options, seeds).Run(progress, cancellation);
+        return result with { ResidentAtStartBytes = atStart, ResidentPeakBytes = ProcessMemory.Peak() };
     }
 
     private static void Check(GraphTrainingOptions o)

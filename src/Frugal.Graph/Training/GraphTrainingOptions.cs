@@ -1,3 +1,4 @@
+using Frugal.Graph.Models;
 using Frugal.Graph.Orderings;
 using Frugal.Graph.Sampling;
 using Frugal.Graph.Storage;
@@ -38,6 +39,13 @@ public sealed record GraphTrainingOptions
 
     /// <summary>Hidden width of GraphSAGE.</summary>
     public int Hidden { get; init; } = 128;
+
+    /// <summary>How GraphSAGE combines a node with its neighbours (design: mean).</summary>
+    public SageAggregator Aggregator { get; init; } = SageAggregator.Mean;
+
+    /// <summary>Node classification: every node is also its own neighbour (DGL's AddSelfLoop, as in the published
+    /// Cora configuration).</summary>
+    public bool SelfLoops { get; init; }
 
     /// <summary>Dropout between GraphSAGE layers.</summary>
     public double Dropout { get; init; }
@@ -107,4 +115,11 @@ public sealed record GraphTrainingResult
     /// <summary>The largest memory the run accounted for: node store + model and optimiser + the largest state's
     /// edges and neighbour index.</summary>
     public long AccountedBytes { get; init; }
+
+    /// <summary>The process's resident bytes when training started, libtorch loaded (Linux VmRSS; 0 elsewhere).
+    /// </summary>
+    public long ResidentAtStartBytes { get; init; }
+
+    /// <summary>The process's peak resident bytes at the end of the run (Linux VmHWM; 0 elsewhere).</summary>
+    public long ResidentPeakBytes { get; init; }
 }

@@ -34,7 +34,11 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
         using var model = new DistMult(_meta.Relations, d);
         using var optimizer = optim.Adagrad(model.parameters(), options.LearningRate);
         var modelBytes = TensorMemory.Of(model, optimizer).Total;
-        var plan = options.Disk ? BufferPlan.For(_meta, options, 2 * d * sizeof(float), modelBytes) : null;
+        // A batch names its edges' endpoints and each chunk's negatives (rows, ids: 12 bytes each in the queue); the
+        // one being trained gathers those rows' embeddings, gradients, accumulators and updates (4·d floats each).
+        var batchRows = 2L * options.BatchSize + (long)options.Chunks * options.Negatives;
+        var plan = options.Disk ? BufferPlan.For(_meta, options, 2 * d * sizeof(float), modelBytes,
+            _ => batchRows * (BufferPlan.BatchesInFlight * 12 + 4 * d * sizeof(float))) : null;
         var work = options.WorkFolder ?? Path.Combine(Path.GetTempPath(), $"frugal-graph-{Guid.NewGuid():N}");
         try
         {
@@ -67,7 +71,8 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
             return new GraphTrainingResult
             {
                 Epochs = epochs, Test = Evaluate(model, store, test, filter), Capacity = capacity,
-                PrefetchSlots = plan?.PrefetchSlots ?? 0, AccountedBytes = store.Bytes + modelBytes + _peakStateBytes,
+                PrefetchSlots = plan?.PrefetchSlots ?? 0, AccountedBytes = store.Bytes + modelBytes + _peakStateBytes
+                + (plan?.BatchBytes ?? 0),
             };
         }
         finally

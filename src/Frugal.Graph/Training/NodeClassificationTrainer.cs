@@ -29,10 +29,14 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
     public GraphTrainingResult Run(IProgress<GraphEpoch>? progress, CancellationToken cancellation)
     {
         using var model = new GraphSage([_meta.Features, .. Enumerable.Repeat(options.Hidden,
-            options.Fanouts.Length - 1), _meta.Classes], options.Dropout);
+            options.Fanouts.Length - 1), _meta.Classes], options.Dropout, options.Aggregator);
         using var optimizer = optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var modelBytes = TensorMemory.Of(model, optimizer).Total;
-        var plan = options.Disk ? BufferPlan.For(_meta, options, _meta.Features * sizeof(float), modelBytes) : null;
+        // Batches in the pipeline hold their gathered features; the one being trained also its dropout copy, the
+        // per-edge neighbour rows and their gradients (three more).
+        var rowBytes = _meta.Features * sizeof(float);
+        var plan = options.Disk ? BufferPlan.For(_meta, options, rowBytes, modelBytes,
+            c => (BufferPlan.BatchesInFlight + 3) * BatchRows(c) * rowBytes) : null;
         using NodeStore store = plan is null
             ? new MemoryStore(_meta, layout.ReadAllFeatures(), _meta.Features, withAccumulators: false)
             : new PartitionBuffer(_meta, layout.PathOf(GraphFiles.Features), null, _meta.Features,
@@ -77,8 +81,21 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
         return new GraphTrainingResult
         {
             Epochs = epochs, Test = new Dictionary<string, double> { ["accuracy"] = test }, Capacity = capacity,
-            PrefetchSlots = plan?.PrefetchSlots ?? 0, AccountedBytes = store.Bytes + modelBytes + _peakStateBytes,
+            PrefetchSlots = plan?.PrefetchSlots ?? 0, AccountedBytes = store.Bytes + modelBytes + _peakStateBytes
+                + (plan?.BatchBytes ?? 0),
         };
+    }
+
+    // A batch's targets and their sampled neighbourhoods, at most every resident row.
+    private long BatchRows(int capacity)
+    {
+        long rows = options.BatchSize, frontier = options.BatchSize, resident = (long)capacity * _meta.PartitionSize;
+        foreach (var f in options.Fanouts)
+        {
+            frontier = f == Fanout.All ? resident : Math.Min(resident, frontier * f);
+            rows = Math.Min(resident, rows + frontier);
+        }
+        return rows;
     }
 
     // Each node goes to a uniformly random state among those holding its partition.
@@ -148,7 +165,7 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
         if (_graphs.TryGetValue(key, out var cached)) return cached;
         _graphs.Clear();
         var edges = layout.ReadBuckets(BufferOrderings.Pairs(state), _io);
-        var graph = NeighborGraph.Build(store.Rows, edges, store.LocalRow);
+        var graph = NeighborGraph.Build(store.Rows, edges, store.LocalRow, options.SelfLoops);
         _peakStateBytes = Math.Max(_peakStateBytes, graph.Bytes + (long)edges.Length * GraphFiles.EdgeBytes);
         if (store is MemoryStore) _graphs[key] = graph;
         return graph;

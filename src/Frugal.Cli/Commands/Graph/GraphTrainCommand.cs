@@ -6,6 +6,7 @@ using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
 using Frugal.Core.Results;
 using Frugal.Graph.Layout;
+using Frugal.Graph.Models;
 using Frugal.Graph.Orderings;
 using Frugal.Graph.Sampling;
 using Frugal.Graph.Storage;
@@ -74,6 +75,15 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
         [CommandOption("--hidden <N>")]
         [DefaultValue(128)]
         public int Hidden { get; init; } = 128;
+
+        [CommandOption("--aggregator <NAME>")]
+        [Description("nc: mean (GraphSAGE-mean, default) or gcn (DGL's SAGEConv 'gcn').")]
+        [DefaultValue("mean")]
+        public string Aggregator { get; init; } = "mean";
+
+        [CommandOption("--self-loops")]
+        [Description("nc: every node is also its own neighbour (DGL's AddSelfLoop).")]
+        public bool SelfLoops { get; init; }
 
         [CommandOption("--dropout <P>")]
         [DefaultValue(0.0)]
@@ -145,7 +155,8 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
             MemoryBudget = s.MemoryBudget is null ? null : ParseBytes(s.MemoryBudget),
             Capacity = s.Capacity, FineToCoarse = s.FineToCoarse, Epochs = s.Epochs, BatchSize = s.BatchSize,
             LearningRate = s.LearningRate ?? (nc ? 0.003 : 0.1), Fanouts = Fanout.Parse(s.Fanouts, "fanouts"),
-            Hidden = s.Hidden, Dropout = s.Dropout, WeightDecay = s.WeightDecay, Dimension = s.Dimension,
+            Hidden = s.Hidden, Aggregator = GraphSage.Aggregators.Get(s.Aggregator), SelfLoops = s.SelfLoops,
+            Dropout = s.Dropout, WeightDecay = s.WeightDecay, Dimension = s.Dimension,
             Negatives = s.Negatives, Chunks = s.Chunks, DegreeFraction = s.DegreeFraction,
             Throttle = s.ThrottleMbps is null && s.ThrottleLatency is null ? null
                 : new DiskThrottle(s.ThrottleMbps ?? 0, s.ThrottleLatency ?? 0),
