@@ -17,7 +17,7 @@ internal static class NativeFake
         try
         {
             using var cc = Process.Start(new ProcessStartInfo("cc", ["-shared", "-fPIC", "-o", library, path])
-                { RedirectStandardError = true })!;
+            { RedirectStandardError = true })!;
             var errors = cc.StandardError.ReadToEnd();
             cc.WaitForExit();
             return cc.ExitCode == 0 ? (library, null) : (null, $"cc failed: {errors}");

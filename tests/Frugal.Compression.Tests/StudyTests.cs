@@ -13,7 +13,9 @@ public sealed class StudyTests : IDisposable
 
     private static readonly StudySettings Tiny = StudySettings.Presets.Get("quick") with
     {
-        Methods = ["ae", "q8"], Steps = 3, Links = ["100us/1Gbps"],
+        Methods = ["ae", "q8"],
+        Steps = 3,
+        Links = ["100us/1Gbps"],
     };
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

@@ -6,8 +6,8 @@ using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Frugal.Gpu.Nvml;
 using Frugal.Gpu.Survey;
-using ILGPU;
 using Frugal.Tests.Fakes;
+using ILGPU;
 using ILGPU.Runtime.CPU;
 
 namespace Frugal.Gpu.Tests;
@@ -97,8 +97,11 @@ public sealed class NvmlTests(FakeNvml fake) : IClassFixture<FakeNvml>
         Assert.True(record.Samples >= 1);
         // The fake's counter grows by 1 J per read: at least the reading after the kernels.
         Assert.True(record.EnergyJ >= 1, $"energy {record.EnergyJ}");
-        Assert.Equal(new Dictionary<string, int> { ["SwPowerCap"] = record.Samples,
-            ["SwThermalSlowdown"] = record.Samples }, record.Reasons);
+        Assert.Equal(new Dictionary<string, int>
+        {
+            ["SwPowerCap"] = record.Samples,
+            ["SwThermalSlowdown"] = record.Samples
+        }, record.Reasons);
         Assert.Equal(("GPU-fake-0001", "555.42.06"), (record.Uuid, record.Driver));
     }
 

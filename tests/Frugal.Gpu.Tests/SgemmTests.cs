@@ -20,13 +20,13 @@ public class SgemmTests
         var (a, b, c) = sgemm.Download();
         double worst = 0, largest = 0;
         for (var i = 0; i < n; i++)
-        for (var j = 0; j < n; j++)
-        {
-            double expected = 0;
-            for (var k = 0; k < n; k++) expected += (double)a[i * n + k] * b[k * n + j];
-            worst = Math.Max(worst, Math.Abs(c[i * n + j] - expected));
-            largest = Math.Max(largest, Math.Abs(expected));
-        }
+            for (var j = 0; j < n; j++)
+            {
+                double expected = 0;
+                for (var k = 0; k < n; k++) expected += (double)a[i * n + k] * b[k * n + j];
+                worst = Math.Max(worst, Math.Abs(c[i * n + j] - expected));
+                largest = Math.Max(largest, Math.Abs(expected));
+            }
         Assert.InRange(worst / largest, 0, 1e-4);
         Assert.InRange(a.Min(), -1f, 1f);
         Assert.True(a.Distinct().Count() > n * n / 2, "the inputs are not constant");

@@ -42,8 +42,14 @@ public class SurveyTests
             // A second GPU by hand, with sensors and a name holding a comma, so the table has a spread to analyse.
             var other = measured with
             {
-                Uuid = "GPU-b", Name = "Fake GPU, 16GB", Device = 1, Perf = measured.Perf * 1.5, SmClockMHz = 1380,
-                PowerW = 260, TemperatureC = 61, Reasons = new Dictionary<string, int> { ["SwPowerCap"] = 3 },
+                Uuid = "GPU-b",
+                Name = "Fake GPU, 16GB",
+                Device = 1,
+                Perf = measured.Perf * 1.5,
+                SmClockMHz = 1380,
+                PowerW = 260,
+                TemperatureC = 61,
+                Reasons = new Dictionary<string, int> { ["SwPowerCap"] = 3 },
             };
             var path = Path.Combine(dir, "survey.csv");
             SurveyRecordTable.WriteCsv(path, [measured, other]);

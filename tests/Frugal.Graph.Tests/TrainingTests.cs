@@ -59,7 +59,11 @@ public sealed class TrainingTests
         {
             var disk = GraphTrainer.Run(layout, Links with
             {
-                Epochs = 3, Disk = true, Ordering = kind, Capacity = 4, FineToCoarse = 2,
+                Epochs = 3,
+                Disk = true,
+                Ordering = kind,
+                Capacity = 4,
+                FineToCoarse = 2,
             }, new SeedTree(2));
             Assert.True(disk.Test["mrr"] > random.Test["mrr"] * 1.5, $"{kind}: {disk.Test["mrr"]} vs {random.Test["mrr"]}");
             Assert.True(disk.Epochs[0].States > 1);
@@ -73,7 +77,10 @@ public sealed class TrainingTests
         var layout = TestGraphs.Classification(folder, 8, nodes: 800);
         var result = GraphTrainer.Run(layout, Classification with
         {
-            Epochs = 5, Disk = true, Ordering = OrderingKind.Sequential, Capacity = 6,
+            Epochs = 5,
+            Disk = true,
+            Ordering = OrderingKind.Sequential,
+            Capacity = 6,
         }, new SeedTree(4));
         Assert.True(result.Test["accuracy"] > 0.5, $"accuracy {result.Test["accuracy"]}");
     }
@@ -85,7 +92,10 @@ public sealed class TrainingTests
         var layout = TestGraphs.Links(folder, 8);
         var e = Assert.Throws<BadInputException>(() => GraphTrainer.Run(layout, Links with
         {
-            Disk = true, Ordering = OrderingKind.Comet, FineToCoarse = 2, MemoryBudget = 4096,
+            Disk = true,
+            Ordering = OrderingKind.Comet,
+            FineToCoarse = 2,
+            MemoryBudget = 4096,
         }, new SeedTree(1)));
         Assert.Equal("memory-budget", e.Setting);
         Assert.Matches(@"comet ordering: it needs 4 partitions of .* in memory plus 2 prefetch slots, at least", e.Message);

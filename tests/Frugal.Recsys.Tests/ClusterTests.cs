@@ -36,7 +36,9 @@ public sealed class ClusterTests : IDisposable
     {
         var config = EquivalenceTests.Small(RecsysMode.Bagpipe, 3) with
         {
-            Iterations = 400, Network = new NetworkShape(5, 0), TimeoutSeconds = 10,
+            Iterations = 400,
+            Network = new NetworkShape(5, 0),
+            TimeoutSeconds = 10,
         };
         var listeners = Enumerable.Range(0, 5).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
         foreach (var l in listeners) l.Start();

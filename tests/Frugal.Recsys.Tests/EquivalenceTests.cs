@@ -9,11 +9,11 @@ public class EquivalenceTests
 {
     internal static RunConfig Small(RecsysMode mode, int trainers, int lookahead = 8, bool noSync = true,
         int interval = 0, ModelKind model = ModelKind.Dlrm) => new()
-    {
-        Mode = mode, Trainers = trainers, Lookahead = lookahead, NoSync = noSync, Interval = interval,
-        Cardinalities = [6, 40, 300, 2000], Model = new ModelConfig(model, Dim: 4, Hidden: 8),
-        BatchSize = 16, Iterations = 24, Seed = 5, TimeoutSeconds = 20,
-    };
+        {
+            Mode = mode, Trainers = trainers, Lookahead = lookahead, NoSync = noSync, Interval = interval,
+            Cardinalities = [6, 40, 300, 2000], Model = new ModelConfig(model, Dim: 4, Hidden: 8),
+            BatchSize = 16, Iterations = 24, Seed = 5, TimeoutSeconds = 20,
+        };
 
     private static RunReport Run(RunConfig config) => RecsysCluster.RunAsync(config).GetAwaiter().GetResult();
 

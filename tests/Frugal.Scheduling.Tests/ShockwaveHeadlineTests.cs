@@ -29,7 +29,8 @@ public class ShockwaveHeadlineTests
         // busy (the full suite in parallel on 2 shared cores hit 15 s once on seed 9).
         var shockwaveOptions = ShockwaveOptions.ForCluster(cluster.TotalGpus) with
         {
-            ReplanEveryRounds = 0, TimeLimit = TimeSpan.FromSeconds(60),
+            ReplanEveryRounds = 0,
+            TimeLimit = TimeSpan.FromSeconds(60),
         };
         var runs = PolicyComparison.Run(trace, throughputs, cluster, ["shockwave", "themis", "gavel"],
             new SimulationOptions(), shockwaveOptions);

@@ -94,8 +94,8 @@ public sealed class MarkovSource : SequenceData
         {
             var next = new double[contexts];
             for (var c = 0; c < contexts; c++)
-            for (var v = 0; v < Vocabulary; v++)
-                next[Shift(c, v)] += pi[c] * _next[c][v];
+                for (var v = 0; v < Vocabulary; v++)
+                    next[Shift(c, v)] += pi[c] * _next[c][v];
             var change = next.Zip(pi, (a, b) => Math.Abs(a - b)).Sum();
             pi = next;
             if (change < 1e-13) break;
@@ -144,8 +144,8 @@ public sealed class CountClassification : SequenceData
         (Vocabulary, Classes) = (vocabulary, classes);
         _weights = new double[classes, vocabulary];
         for (var c = 0; c < classes; c++)
-        for (var t = 0; t < vocabulary; t++)
-            _weights[c, t] = random.NextDouble() * 2 - 1;
+            for (var t = 0; t < vocabulary; t++)
+                _weights[c, t] = random.NextDouble() * 2 - 1;
     }
 
     /// <inheritdoc/>

@@ -65,8 +65,8 @@ public sealed class StepProfile
         (Stages, MicroBatches, TensorParallel) = (stages, microBatches, tensorParallel);
         _work = new MicroBatchWork[stages, microBatches];
         for (var s = 0; s < stages; s++)
-        for (var m = 0; m < microBatches; m++)
-            _work[s, m] = new MicroBatchWork();
+            for (var m = 0; m < microBatches; m++)
+                _work[s, m] = new MicroBatchWork();
     }
 
     /// <summary>Pipeline stages S.</summary>

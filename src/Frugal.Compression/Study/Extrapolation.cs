@@ -49,16 +49,16 @@ public static class Extrapolation
         CodecSettings.CheckRatio(device.Ratio);
         var points = new List<ExtrapolatedPoint>();
         foreach (var h in Hiddens)
-        foreach (var layers in LayerCounts)
-        foreach (var b in Batches)
-        {
-            var none = Step("none", h, layers, b, t, device, link);
-            foreach (var method in Methods)
-            {
-                var (step, comm) = method == "none" ? none : Step(method, h, layers, b, t, device, link);
-                points.Add(new ExtrapolatedPoint(method, h, layers, b, step, none.Step / step, comm / step));
-            }
-        }
+            foreach (var layers in LayerCounts)
+                foreach (var b in Batches)
+                {
+                    var none = Step("none", h, layers, b, t, device, link);
+                    foreach (var method in Methods)
+                    {
+                        var (step, comm) = method == "none" ? none : Step(method, h, layers, b, t, device, link);
+                        points.Add(new ExtrapolatedPoint(method, h, layers, b, step, none.Step / step, comm / step));
+                    }
+                }
         return points;
     }
 
@@ -77,35 +77,35 @@ public static class Extrapolation
                 forward = backward = link.AllReduce(n, t);
                 break;
             case "ae":
-            {
-                var a = Math.Max(1, h / d.Ratio);
-                codec = 2 * 2 * elements * a / flops;
-                forward = backward = link.AllReduce((long)(n * a / h), t);
-                break;
-            }
+                {
+                    var a = Math.Max(1, h / d.Ratio);
+                    codec = 2 * 2 * elements * a / flops;
+                    forward = backward = link.AllReduce((long)(n * a / h), t);
+                    break;
+                }
             case "q8" or "q4" or "q2":
-            {
-                var bits = method[1] - '0';
-                var m = (long)(elements * bits / 8 + 2 * h);
-                codec = (4 + 2 * t) * n / memory;
-                forward = link.AllGather(m, t);
-                backward = link.AllReduce(n, t);
-                break;
-            }
+                {
+                    var bits = method[1] - '0';
+                    var m = (long)(elements * bits / 8 + 2 * h);
+                    codec = (4 + 2 * t) * n / memory;
+                    forward = link.AllGather(m, t);
+                    backward = link.AllReduce(n, t);
+                    break;
+                }
             case "topk":
-            {
-                var m = (long)(n / d.Ratio);
-                codec = (Math.Log2(elements) + 2 * t) * n / memory;
-                forward = backward = link.AllGather(m, t);
-                break;
-            }
+                {
+                    var m = (long)(n / d.Ratio);
+                    codec = (Math.Log2(elements) + 2 * t) * n / memory;
+                    forward = backward = link.AllGather(m, t);
+                    break;
+                }
             default: // lowrank
-            {
-                var r = Math.Max(1, s * h / (d.Ratio * (s + h)));
-                codec = (3 * 2 * elements * r + 2 * s * r * r * b) / flops;
-                forward = backward = link.AllGather((long)(4 * b * r * (s + h)), t);
-                break;
-            }
+                {
+                    var r = Math.Max(1, s * h / (d.Ratio * (s + h)));
+                    codec = (3 * 2 * elements * r + 2 * s * r * r * b) / flops;
+                    forward = backward = link.AllGather((long)(4 * b * r * (s + h)), t);
+                    break;
+                }
         }
         // Two reductions per layer each way; the codec runs on both forward reductions.
         var communication = layers * 2 * (forward + backward);
@@ -132,7 +132,8 @@ public static class Extrapolation
             .ToArray();
         result.Charts.Add(new Chart("extrapolated-speedup", ChartKind.Line,
             $"predicted speedup vs hidden size (T = 4, batch 32, {device.Link})", "hidden size", "speedup over none",
-            series) { LogX = true });
+            series)
+        { LogX = true });
         return result;
     }
 }

@@ -30,24 +30,24 @@ public static class StudyReport
         var cells = new List<SummaryCell>();
         var links = runs.SelectMany(r => r.Links.Select(l => l.Link)).Distinct().ToArray();
         foreach (var group in runs.GroupBy(r => (r.Key.Parallelism, r.Key.Method, r.Key.Ratio)))
-        foreach (var link in links)
-        {
-            var rows = group.Select(r =>
+            foreach (var link in links)
             {
-                var none = runs.First(b => b.Key.Method == "none" && b.Key.Parallelism == r.Key.Parallelism &&
-                                           b.Key.Seed == r.Key.Seed);
-                var mine = r.Links.First(l => l.Link == link);
-                var theirs = none.Links.First(l => l.Link == link);
-                return (Run: r, Mine: mine, Speedup: theirs.StepSeconds / mine.StepSeconds,
-                    Change: (r.MetricCompressed - none.MetricCompressed) / none.MetricCompressed,
-                    Achieved: none.BytesPerStep / r.BytesPerStep);
-            }).ToArray();
-            cells.Add(new SummaryCell(group.Key.Method, group.Key.Ratio, group.Key.Parallelism, link,
-                rows.Average(x => x.Run.MetricCompressed), rows.Average(x => x.Run.MetricUncompressed),
-                rows.Average(x => x.Change), rows.Average(x => x.Mine.StepSeconds), rows.Average(x => x.Speedup),
-                rows.Average(x => x.Mine.CommunicationShare),
-                rows.Average(x => x.Mine.CodecSeconds / x.Mine.StepSeconds), rows.Average(x => x.Achieved)));
-        }
+                var rows = group.Select(r =>
+                {
+                    var none = runs.First(b => b.Key.Method == "none" && b.Key.Parallelism == r.Key.Parallelism &&
+                                               b.Key.Seed == r.Key.Seed);
+                    var mine = r.Links.First(l => l.Link == link);
+                    var theirs = none.Links.First(l => l.Link == link);
+                    return (Run: r, Mine: mine, Speedup: theirs.StepSeconds / mine.StepSeconds,
+                        Change: (r.MetricCompressed - none.MetricCompressed) / none.MetricCompressed,
+                        Achieved: none.BytesPerStep / r.BytesPerStep);
+                }).ToArray();
+                cells.Add(new SummaryCell(group.Key.Method, group.Key.Ratio, group.Key.Parallelism, link,
+                    rows.Average(x => x.Run.MetricCompressed), rows.Average(x => x.Run.MetricUncompressed),
+                    rows.Average(x => x.Change), rows.Average(x => x.Mine.StepSeconds), rows.Average(x => x.Speedup),
+                    rows.Average(x => x.Mine.CommunicationShare),
+                    rows.Average(x => x.Mine.CodecSeconds / x.Mine.StepSeconds), rows.Average(x => x.Achieved)));
+            }
         return cells;
     }
 
@@ -138,7 +138,8 @@ public static class StudyReport
             return new Series(g.Key, [.. points.Select(p => p.X)], [.. points.Select(p => p.Y)]);
         }).ToArray();
         return new Chart("communication-share", ChartKind.Scatter, $"communication share vs achieved ratio at {link}",
-            "achieved compression ratio", "communication share of the step", series) { LogX = true };
+            "achieved compression ratio", "communication share of the step", series)
+        { LogX = true };
     }
 
     private static Chart CodecOverhead(IReadOnlyList<SummaryCell> cells, string link)

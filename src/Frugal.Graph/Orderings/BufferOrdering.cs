@@ -155,9 +155,9 @@ internal static class BufferOrderings
     /// <summary>The ordering of one epoch.</summary>
     public static EpochOrdering For(OrderingKind kind, int partitions, int capacity, int fineToCoarse,
         int trainingPartitions, Random random) => kind switch
-    {
-        OrderingKind.Sequential => Sequential(partitions, capacity, trainingPartitions, random),
-        OrderingKind.Comet => Comet(partitions, capacity, fineToCoarse, random),
-        _ => Beta(partitions, capacity, random),
-    };
+        {
+            OrderingKind.Sequential => Sequential(partitions, capacity, trainingPartitions, random),
+            OrderingKind.Comet => Comet(partitions, capacity, fineToCoarse, random),
+            _ => Beta(partitions, capacity, random),
+        };
 }

@@ -13,8 +13,11 @@ internal static class BatchPipeline
 
     public static void Run<T>(IEnumerable<T> batches, Action<T> train, CancellationToken cancellation)
     {
-        var channel = Channel.CreateBounded<T>(new BoundedChannelOptions(Depth) { SingleReader = true, SingleWriter =
-            true });
+        var channel = Channel.CreateBounded<T>(new BoundedChannelOptions(Depth)
+        {
+            SingleReader = true, SingleWriter =
+            true
+        });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var builder = Task.Run(async () =>
         {

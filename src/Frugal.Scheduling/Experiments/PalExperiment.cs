@@ -83,7 +83,7 @@ public sealed class PalExperiment : IExperiment
         result.Charts.Add(new Chart("pal-improvement", ChartKind.Bar, "Average-JCT improvement over " + Baseline,
             "trace", "improvement (%)", [.. new[] { "pm-first", "pal" }.Select(p => Series.Of(p,
                 [.. PalStudy.Versus(runs, p, Baseline).PerTrace.Select(t => 100 * t.Gain)]))])
-            { Categories = [.. traces.Select(t => t.Item1)] });
+        { Categories = [.. traces.Select(t => t.Item1)] });
 
         var sweep = Sweep(context, traces.Single(t => t.Item1 == "workload-6").Item2, table, options, result);
         result.Charts.Add(new Chart("pal-locality-sweep", ChartKind.Line,

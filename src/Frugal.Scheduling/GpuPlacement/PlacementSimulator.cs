@@ -129,8 +129,12 @@ public static class PlacementSimulator
                         job.Job.SubmitSeconds, time));
                     unfinished--;
                 }
-                else next.Add(job with { DoneIterations = done, AttainedSeconds = job.AttainedSeconds + round,
-                    Gpus = gpus });
+                else next.Add(job with
+                {
+                    DoneIterations = done,
+                    AttainedSeconds = job.AttainedSeconds + round,
+                    Gpus = gpus
+                });
             }
             active = next;
         }

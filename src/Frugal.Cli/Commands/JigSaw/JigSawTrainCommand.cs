@@ -65,8 +65,13 @@ internal sealed class JigSawTrainCommand(IAnsiConsole console) : SettingCommand<
         /// <inheritdoc/>
         public override string? OptionFor(string setting) => setting switch
         {
-            "model" => "--model", "task" => "--task", "workers" => "--workers", "SPB sigma" => "--spb-sigma",
-            "epochs" => "--epochs", "batch" => "--batch", _ => null,
+            "model" => "--model",
+            "task" => "--task",
+            "workers" => "--workers",
+            "SPB sigma" => "--spb-sigma",
+            "epochs" => "--epochs",
+            "batch" => "--batch",
+            _ => null,
         };
 
         /// <inheritdoc/>
