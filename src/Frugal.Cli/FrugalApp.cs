@@ -168,7 +168,8 @@ public static class FrugalApp
             config.AddBranch("graph", graph =>
             {
                 graph.SetDefaultCommand<MissingCommand>();
-                graph.SetDescription("Out-of-core GNN training (MariusGNN): prepare partitioned graphs, train from disk.");
+                graph.SetDescription(
+                    "Out-of-core GNN training (MariusGNN): prepare partitioned graphs, train from disk.");
                 graph.AddCommand<GraphPreprocessCommand>("preprocess")
                     .WithDescription("Prepare a graph: partitions, edge buckets, relabelling; written atomically.")
                     .WithExample("graph", "preprocess", "--input", "data/graphs/cora", "--format", "planetoid",
@@ -183,7 +184,8 @@ public static class FrugalApp
                 gpu.SetDefaultCommand<MissingCommand>();
                 gpu.SetDescription("Same-SKU GPU variability: measure GPUs (SGEMM + NVML, read-only), analyse runs.");
                 gpu.AddCommand<GpuSurveyCommand>("survey")
-                    .WithDescription("Measure GPUs: the SC'22 SGEMM protocol with NVML read-only; cpu runs it anywhere.")
+                    .WithDescription(
+                        "Measure GPUs: the SC'22 SGEMM protocol with NVML read-only; cpu runs it anywhere.")
                     .WithExample("gpu", "survey", "--kernels", "100", "--sample-ms", "1000")
                     .WithExample("gpu", "survey", "--accelerator", "cpu", "--size", "64", "--kernels", "5");
                 gpu.AddCommand<GpuAnalyzeCommand>("analyze")
@@ -213,7 +215,8 @@ public static class FrugalApp
                 recsys.SetDescription(
                     "Recommendation-model training (Bagpipe): remote embeddings, lookahead caching and prefetching.");
                 recsys.AddCommand<RecsysTrainCommand>("train")
-                    .WithDescription("Start server, oracle and trainers on this machine and train; stop them at the end.")
+                    .WithDescription(
+                        "Start server, oracle and trainers on this machine and train; stop them at the end.")
                     .WithExample("recsys", "train", "--trainers", "4", "--mode", "bagpipe", "--net-latency-ms", "2");
                 recsys.AddCommand<RecsysServerCommand>("server").WithDescription("Run the embedding server.");
                 recsys.AddCommand<RecsysOracleCommand>("oracle").WithDescription("Run the oracle cacher.");

@@ -177,7 +177,7 @@ public static class SpbTrainer
                 foreach (var (parameter, gradient) in grads)
                 {
                     if (!_momentum.TryGetValue(parameter, out var velocity))
-                        _momentum[parameter] = velocity = zeros_like(gradient).MoveToOuterDisposeScope();
+                        _momentum[parameter] = velocity = zeros_like(gradient).DetachFromDisposeScope();
                     velocity.mul_(options.Momentum).add_(gradient);
                     parameter.sub_(velocity * options.LearningRate);
                 }

@@ -193,7 +193,8 @@ public sealed class CodecTests
         Assert.Equal("k", Assert.Throws<BadInputException>(() =>
             tooMany.Encode(Activations(), BoundaryContext.Alone)).Setting);
         Assert.Throws<UnknownNameException>(() => CodecCatalog.Create(new CodecSettings("zip"), new CodecSite(24, 1)));
-        Assert.Throws<BadInputException>(() => CodecCatalog.Create(new CodecSettings("q4", K: 3), new CodecSite(24, 1)));
+        Assert.Throws<BadInputException>(() =>
+            CodecCatalog.Create(new CodecSettings("q4", K: 3), new CodecSite(24, 1)));
         Assert.Throws<BadInputException>(() => new LowRankCodec(7, 1, false).RankOf(10, 6));
         Assert.Throws<BadInputException>(() => new AutoencoderCodec(8, 9));
         Assert.Throws<BadInputException>(() =>

@@ -145,7 +145,8 @@ public sealed class NvmlTests(FakeNvml fake) : IClassFixture<FakeNvml>
 /// </summary>
 public class NvmlReadOnlyGuardTests
 {
-    private static readonly Regex ReadOnly = new(@"^nvml(Init_v2|Shutdown|ErrorString|(System|Device)Get[A-Za-z0-9_]+)$");
+    private static readonly Regex ReadOnly =
+        new(@"^nvml(Init_v2|Shutdown|ErrorString|(System|Device)Get[A-Za-z0-9_]+)$");
 
     private static readonly Regex EntryPoint = new("^nvml[A-Z][A-Za-z0-9_]*$");
 
@@ -179,7 +180,9 @@ public class NvmlReadOnlyGuardTests
     [Fact]
     public void The_binding_exposes_no_call_that_changes_a_gpu()
     {
-        var members = typeof(NvmlReadOnly).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).ToArray();
+        var members =
+            typeof(NvmlReadOnly).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name)
+            .ToArray();
         Assert.Contains(nameof(NvmlReadOnly.GetClockInfo), members);
         Assert.All(members, name => Assert.True(name.StartsWith("Get", StringComparison.Ordinal) ||
                                                 name is "Init" or "Shutdown" or "ErrorString", name));

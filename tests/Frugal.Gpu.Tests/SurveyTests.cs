@@ -77,7 +77,8 @@ public class SurveyTests
 
     [Theory]
     [InlineData(0, 3, 1000, "size", "the matrix size is 0; it must be from 1 to 46340")]
-    [InlineData(64, 2, 1000, "kernels", "2 timed kernels are too few: the first and the last are left out, so at least 3")]
+    [InlineData(64, 2, 1000, "kernels",
+        "2 timed kernels are too few: the first and the last are left out, so at least 3")]
     [InlineData(64, 3, 99, "sample-ms", "the sampling period is 99 ms; NVML's readings need at least 100 ms")]
     public void A_plan_out_of_range_names_its_setting(int size, int kernels, int sampleMs, string setting,
         string message)

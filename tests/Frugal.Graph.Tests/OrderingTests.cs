@@ -79,7 +79,8 @@ public sealed class OrderingTests
         }
         Assert.True(freedom >= 1);
         var critical = MathNet.Numerics.Distributions.ChiSquared.InvCDF(freedom, 0.999);
-        Assert.True(chiSquare < critical, $"chi-square {chiSquare:0.00} over {freedom} degrees (critical {critical:0.00})");
+        Assert.True(chiSquare < critical,
+            $"chi-square {chiSquare:0.00} over {freedom} degrees (critical {critical:0.00})");
     }
 
     [Fact]

@@ -7,7 +7,8 @@ namespace Frugal.Graph.Tests;
 /// <summary>Small prepared graphs in temporary folders.</summary>
 internal sealed class TempFolder : IDisposable
 {
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"graph-test-{Guid.NewGuid():N}");
+    public string Path { get; } =
+        System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"graph-test-{Guid.NewGuid():N}");
 
     public TempFolder() => Directory.CreateDirectory(Path);
 

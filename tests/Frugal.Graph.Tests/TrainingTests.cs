@@ -98,7 +98,8 @@ public sealed class TrainingTests
             MemoryBudget = 4096,
         }, new SeedTree(1)));
         Assert.Equal("memory-budget", e.Setting);
-        Assert.Matches(@"comet ordering: it needs 4 partitions of .* in memory plus 2 prefetch slots, at least", e.Message);
+        Assert.Matches(@"comet ordering: it needs 4 partitions of .* in memory plus 2 prefetch slots, at least",
+            e.Message);
     }
 
     [Fact]

@@ -28,6 +28,8 @@ internal abstract class SettingCommand<TSettings> : Command<TSettings> where TSe
     /// <summary>The command's work; returns the exit code.</summary>
     protected abstract int Run(TSettings settings, CancellationToken cancellation);
 
-    /// <summary>What to add to the message of <paramref name="error"/> (e.g. how to get past it); empty by default.</summary>
+    /// <summary>
+    /// What to add to the message of <paramref name="error"/> (e.g. how to get past it); empty by default.
+    /// </summary>
     protected virtual string Hint(BadInputException error) => "";
 }

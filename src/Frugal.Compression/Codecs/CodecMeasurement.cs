@@ -23,7 +23,9 @@ public sealed record CodecReport(string Codec, long[] Shape, long UncompressedBy
     public double OverheadVsCopy => (EncodeMs + DecodeMs) / CopyMs;
 }
 
-/// <summary>Runs a codec on a tensor: size, error and timings (wall clock: a benchmark's number, never a test's).</summary>
+/// <summary>
+/// Runs a codec on a tensor: size, error and timings (wall clock: a benchmark's number, never a test's).
+/// </summary>
 public static class CodecMeasurement
 {
     /// <summary>Encodes and decodes <paramref name="x"/> <paramref name="repeats"/> times (after one untimed

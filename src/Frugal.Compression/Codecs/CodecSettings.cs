@@ -32,7 +32,8 @@ public sealed record CodecSettings(string Method, double? Ratio = null, long? K 
     {
         if (!(ratio >= 1) || double.IsInfinity(ratio))
             throw new BadInputException(
-                $"compression ratio {ratio.ToString(CultureInfo.InvariantCulture)} must be a finite number of at least 1",
+                $"compression ratio {ratio.ToString(CultureInfo.InvariantCulture)} must be a finite number of at " +
+                    $"least 1",
                 RatioSetting);
     }
 
@@ -77,10 +78,12 @@ public static class CodecCatalog
             .Add("ae", (s, site) => new AutoencoderCodec(site.Hidden,
                     s.CodeSize ?? AutoencoderCodec.CodeSizeFor(site.Hidden, s.TargetRatio), site.Seed),
                 "learned linear autoencoder, code size a = h/ratio (summable)")
-            .Add("topk", (s, site) => Sparse(SparseSelection.TopK, s, site, false), "k largest |x|, k = numel/(2·ratio)")
+            .Add("topk", (s, site) =>
+                Sparse(SparseSelection.TopK, s, site, false), "k largest |x|, k = numel/(2·ratio)")
             .Add("topk-ef", (s, site) => Sparse(SparseSelection.TopK, s, site, true), "Top-K with error feedback")
             .Add("randk", (s, site) => Sparse(SparseSelection.RandomK, s, site, false), "k uniform positions")
-            .Add("randk-ef", (s, site) => Sparse(SparseSelection.RandomK, s, site, true), "Random-K with error feedback")
+            .Add("randk-ef", (s, site) =>
+                Sparse(SparseSelection.RandomK, s, site, true), "Random-K with error feedback")
             .Add("q8", (_, _) => new QuantizationCodec(8), "8-bit per-channel quantisation (ratio ≈ 4)")
             .Add("q4", (_, _) => new QuantizationCodec(4), "4-bit per-channel quantisation (ratio ≈ 8)")
             .Add("q2", (_, _) => new QuantizationCodec(2), "2-bit per-channel quantisation (ratio ≈ 16)")
@@ -89,7 +92,9 @@ public static class CodecCatalog
             .Add("lowrank-ef", (s, site) => new LowRankCodec(s.Rank, s.TargetRatio, true, site.Seed),
                 "low rank with error feedback");
 
-    /// <summary>The absolute parameter <paramref name="method"/> takes besides a ratio, or null for a fixed ratio.</summary>
+    /// <summary>
+    /// The absolute parameter <paramref name="method"/> takes besides a ratio, or null for a fixed ratio.
+    /// </summary>
     internal static string? ParameterOf(string method) => method switch
     {
         "ae" => CodecSettings.CodeSizeSetting,
@@ -98,7 +103,9 @@ public static class CodecCatalog
         _ => null,
     };
 
-    /// <summary>Whether <paramref name="method"/> has a fixed ratio (none and quantisation ignore a target ratio).</summary>
+    /// <summary>
+    /// Whether <paramref name="method"/> has a fixed ratio (none and quantisation ignore a target ratio).
+    /// </summary>
     public static bool FixedRatio(string method) => ParameterOf(CodecCatalog.Catalog.Canonical(method)) is null;
 
     /// <summary>Checks <paramref name="settings"/> and creates the codec for <paramref name="site"/>.</summary>

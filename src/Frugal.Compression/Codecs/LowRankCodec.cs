@@ -6,7 +6,8 @@ namespace Frugal.Compression.Codecs;
 
 /// <summary>
 /// PowerSGD-style low rank per sample: a tensor [s, b, h] is b samples X ∈ R^(s×h) (any other rank is one sample of
-/// rows × last dimension). P = X·Q_prev, P̂ = QR(P).Q, Q = Xᵀ·P̂ travel (r(s + h) fp32 values per sample) and X̂ = P̂·Qᵀ.
+/// rows × last dimension). P = X·Q_prev, P̂ = QR(P).Q, Q = Xᵀ·P̂ travel (r(s + h) fp32 values per sample) and X̂ =
+/// P̂·Qᵀ.
 /// Q_prev is random at first, then the last Q of the same boundary and slot (warm start). At r = min(s, h) it is
 /// exact. With error feedback X − X̂ is added to the next tensor.
 /// </summary>

@@ -75,6 +75,8 @@ public sealed class QuantizationCodec : Codec
     /// <inheritdoc/>
     public override long PayloadBytes(Encoded encoded) => encoded.Parts[0].numel() + 2 * encoded.Parts[1].numel();
 
-    /// <summary>The exact payload of a tensor of <paramref name="rows"/> rows of <paramref name="h"/> channels.</summary>
+    /// <summary>
+    /// The exact payload of a tensor of <paramref name="rows"/> rows of <paramref name="h"/> channels.
+    /// </summary>
     public long PayloadBytes(long rows, long h) => rows * ((h * Bits + 7) / 8) + 2 * h;
 }

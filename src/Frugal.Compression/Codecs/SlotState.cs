@@ -11,7 +11,9 @@ internal sealed class SlotState : IDisposable
 {
     private readonly Dictionary<(int Slot, int Rank), Tensor> _held = [];
 
-    /// <summary>The tensor held for <paramref name="context"/> if its shape is <paramref name="shape"/>, else null.</summary>
+    /// <summary>
+    /// The tensor held for <paramref name="context"/> if its shape is <paramref name="shape"/>, else null.
+    /// </summary>
     public Tensor? Get(BoundaryContext context, long[] shape) =>
         _held.TryGetValue((context.Slot, context.Rank), out var t) && t.shape.SequenceEqual(shape) ? t : null;
 
@@ -20,8 +22,10 @@ internal sealed class SlotState : IDisposable
     {
         var key = (context.Slot, context.Rank);
         if (_held.Remove(key, out var old)) old.Dispose();
+        // Held across steps and disposed by this class alone: out of every dispose scope, not just the caller's
+        // (moving it to the caller's outer scope let a per-step scope free it while it was still held).
         var kept = value.detach().clone();
-        kept.MoveToOuterDisposeScope();
+        kept.DetachFromDisposeScope();
         _held[key] = kept;
     }
 

@@ -60,7 +60,8 @@ public static class TensorFile
         bytes[4] = Version;
         bytes[5] = Float32;
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(6), (ushort)x.ndim);
-        for (var i = 0; i < x.ndim; i++) BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(Prefix + 8 * i), x.shape[i]);
+        for (var i = 0; i < x.ndim; i++) BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(Prefix + 8 * i),
+            x.shape[i]);
         Buffer.BlockCopy(values, 0, bytes, header, values.Length * 4);
         AtomicFile.WriteAllBytes(path, bytes);
     }

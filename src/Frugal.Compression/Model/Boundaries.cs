@@ -108,7 +108,9 @@ internal sealed class Collective(ICodec? codec) : IDisposable
     public void Dispose() => Codec?.Dispose();
 }
 
-/// <summary>What crosses a pipeline boundary: the receiver's input, and how its gradient returns to the sender.</summary>
+/// <summary>
+/// What crosses a pipeline boundary: the receiver's input, and how its gradient returns to the sender.
+/// </summary>
 internal sealed record Delivery(Tensor Received, Tensor[] SenderTensors, Tensor[] ReceiverLeaves,
     PipelineMessage Forward, long BackwardBytes)
 {

@@ -2,7 +2,9 @@ using Frugal.Core.Errors;
 
 namespace Frugal.Compression.Model;
 
-/// <summary>What the model predicts: the next token (perplexity) or a class from the first position (accuracy).</summary>
+/// <summary>
+/// What the model predicts: the next token (perplexity) or a class from the first position (accuracy).
+/// </summary>
 public enum TransformerTask
 {
     /// <summary>A causal language model; metric: perplexity.</summary>

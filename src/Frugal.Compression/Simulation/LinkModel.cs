@@ -21,11 +21,15 @@ public sealed partial record LinkModel(double LatencySeconds, double BytesPerSec
     /// <summary>α + n/β.</summary>
     public double PointToPoint(long bytes) => LatencySeconds + bytes / BytesPerSecond;
 
-    /// <summary>Ring all-reduce of <paramref name="bytes"/> over <paramref name="ranks"/> ranks (0 for one rank).</summary>
+    /// <summary>
+    /// Ring all-reduce of <paramref name="bytes"/> over <paramref name="ranks"/> ranks (0 for one rank).
+    /// </summary>
     public double AllReduce(long bytes, int ranks) => ranks <= 1 ? 0
         : 2.0 * (ranks - 1) * LatencySeconds + 2.0 * (ranks - 1) / ranks * bytes / BytesPerSecond;
 
-    /// <summary>Ring all-gather of <paramref name="bytesPerRank"/> from each of <paramref name="ranks"/> ranks.</summary>
+    /// <summary>
+    /// Ring all-gather of <paramref name="bytesPerRank"/> from each of <paramref name="ranks"/> ranks.
+    /// </summary>
     public double AllGather(long bytesPerRank, int ranks) => ranks <= 1 ? 0
         : (ranks - 1) * LatencySeconds + (double)(ranks - 1) * bytesPerRank / BytesPerSecond;
 
@@ -37,7 +41,9 @@ public sealed partial record LinkModel(double LatencySeconds, double BytesPerSec
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{LatencySeconds * 1e6:0.###}us/{BytesPerSecond * 8 / 1e9:0.###}Gbps");
 
-    /// <summary>Parses <c>LATENCYus/BANDWIDTHGbps</c>, e.g. <c>100us/1Gbps</c> (latency ≥ 0, bandwidth &gt; 0).</summary>
+    /// <summary>
+    /// Parses <c>LATENCYus/BANDWIDTHGbps</c>, e.g. <c>100us/1Gbps</c> (latency ≥ 0, bandwidth &gt; 0).
+    /// </summary>
     /// <exception cref="BadInputException">Another form or a value out of range.</exception>
     public static LinkModel Parse(string text)
     {

@@ -25,7 +25,9 @@ public sealed record CollectiveMessage(CollectiveKind Kind, long Bytes, double E
 /// <param name="DecodeSeconds">Decoding on the receiver.</param>
 public sealed record PipelineMessage(long Bytes, double EncodeSeconds = 0, double DecodeSeconds = 0);
 
-/// <summary>What one stage does for one micro-batch in a step: compute, collectives and the messages it sends.</summary>
+/// <summary>
+/// What one stage does for one micro-batch in a step: compute, collectives and the messages it sends.
+/// </summary>
 public sealed class MicroBatchWork
 {
     /// <summary>Forward compute of the stage's slowest tensor-parallel rank, in seconds.</summary>

@@ -26,7 +26,8 @@ public sealed record StepTimeline(double Makespan, double Compute, double Codec,
 }
 
 /// <summary>
-/// Replays a measured <see cref="StepProfile"/> on modelled links (design §6.3), as discrete events: each stage runs its
+/// Replays a measured <see cref="StepProfile"/> on modelled links (design §6.3), as discrete events: each stage runs
+/// its
 /// passes in schedule order; a forward waits for its activation, a backward for its gradient; each directed link
 /// between stages carries one message at a time, first come first served; the collectives of a pass hold its stage's
 /// ranks together. The critical path is walked back from the last pass to split the makespan.

@@ -231,7 +231,8 @@ public sealed record StudySettings
 
     private static StudySettings With(StudySettings s, string field, string value)
     {
-        string[] List() => [.. value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+        string[] List() =>
+            [.. value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
         int Int() => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
             : throw new BadInputException($"'{value}' is not a whole number");
         double Number(string x) => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)

@@ -51,7 +51,8 @@ public static class AtomicFile
     }
 
     /// <summary>
-    /// Writes bytes through <paramref name="write"/> into a temporary file, then renames it onto <paramref name="path"/>:
+    /// Writes bytes through <paramref name="write"/> into a temporary file, then renames it onto <paramref
+    /// name="path"/>:
     /// for binary files too large to build in memory first.
     /// </summary>
     public static void WriteBinary(string path, Action<Stream> write)

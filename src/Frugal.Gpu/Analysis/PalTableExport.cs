@@ -21,7 +21,8 @@ public static class PalTableExport
         var byClass = classes.Select(c => c.App.Gpus.ToDictionary(g => g.Uuid, StringComparer.Ordinal)).ToArray();
         var all = classes.SelectMany(c => c.App.Gpus).DistinctBy(g => g.Uuid).ToArray();
         var kept = all.Where(g => byClass.All(d => d.ContainsKey(g.Uuid)))
-            .OrderBy(g => g.Node, StringComparer.Ordinal).ThenBy(g => g.Device).ThenBy(g => g.Uuid, StringComparer.Ordinal)
+            .OrderBy(g => g.Node, StringComparer.Ordinal).ThenBy(g => g.Device)
+                .ThenBy(g => g.Uuid, StringComparer.Ordinal)
             .ToArray();
         if (kept.Length == 0)
             throw new BadInputException("no GPU was measured for every class, so the GPU table would be empty");

@@ -3,7 +3,9 @@ namespace Frugal.Gpu.Analysis;
 /// <summary>Spearman's rank correlation: Pearson's correlation of the ranks, ties given their average rank.</summary>
 public static class Spearman
 {
-    /// <summary>ρ of the pairs (x[i], y[i]); null with fewer than three pairs or when either side is constant.</summary>
+    /// <summary>
+    /// ρ of the pairs (x[i], y[i]); null with fewer than three pairs or when either side is constant.
+    /// </summary>
     public static double? Correlation(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
         if (x.Count != y.Count) throw new ArgumentException("the two samples must pair up.");

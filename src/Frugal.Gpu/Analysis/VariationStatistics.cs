@@ -3,7 +3,9 @@ using Frugal.Gpu.Measurements;
 
 namespace Frugal.Gpu.Analysis;
 
-/// <summary>One GPU's place in its cluster for one app: r = median of its runs' perf / median perf of all runs.</summary>
+/// <summary>
+/// One GPU's place in its cluster for one app: r = median of its runs' perf / median perf of all runs.
+/// </summary>
 /// <param name="Uuid">The GPU.</param>
 /// <param name="Node">Its node.</param>
 /// <param name="Device">Its index within the node (-1 when unknown).</param>
@@ -47,7 +49,9 @@ public sealed record VariationSummary(string App, string Cluster, IReadOnlyList<
     /// <summary>Largest r (the slowest GPU).</summary>
     public double Max => Gpus[^1].Ratio;
 
-    /// <summary>max r − min r: the spread between the slowest and the fastest GPU, as a share of the median run.</summary>
+    /// <summary>
+    /// max r − min r: the spread between the slowest and the fastest GPU, as a share of the median run.
+    /// </summary>
     public double Range => Max - Min;
 
     /// <summary>Share of GPUs with r &gt; Q3 + 1.5·IQR.</summary>

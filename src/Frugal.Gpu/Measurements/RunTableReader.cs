@@ -139,6 +139,7 @@ public static class RunTableReader
         private int? Find(string name) => _index.TryGetValue(name, out var i) ? i : null;
 
         private int Need(string name, string source) => Find(name)
-            ?? throw new BadInputException($"{source}: the header has no '{name}' column (a run table needs uuid and perf)");
+            ?? throw new BadInputException(
+                $"{source}: the header has no '{name}' column (a run table needs uuid and perf)");
     }
 }

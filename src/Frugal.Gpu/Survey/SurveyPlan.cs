@@ -85,6 +85,7 @@ public static class SurveySize
         return n;
     }
 
-    private static string Gib(long bytes) => (bytes / (double)(1L << 30)).ToString("0.0", CultureInfo.InvariantCulture) +
+    private static string Gib(long bytes) =>
+        (bytes / (double)(1L << 30)).ToString("0.0", CultureInfo.InvariantCulture) +
                                              " GiB";
 }

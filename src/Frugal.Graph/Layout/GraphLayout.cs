@@ -93,7 +93,8 @@ public sealed class GraphLayout
     public int[] Labels() => ReadArray<int>(PathOf(GraphFiles.Labels), Meta.Nodes, Folder);
 
     /// <summary>The nodes of split 0 (train), 1 (validation) or 2 (test) (classification).</summary>
-    public int[] SplitNodes(int split) => ReadArray<int>(PathOf(GraphFiles.Splits[split]), Meta.SplitSizes[split], Folder);
+    public int[] SplitNodes(int split) =>
+        ReadArray<int>(PathOf(GraphFiles.Splits[split]), Meta.SplitSizes[split], Folder);
 
     /// <summary>The edges of split 1 (validation) or 2 (test) (link prediction).</summary>
     public Triple[] SplitEdges(int split) =>

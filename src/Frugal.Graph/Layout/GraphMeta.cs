@@ -78,7 +78,8 @@ public sealed record GraphMeta
     public int TrainingPartitions =>
         LeadingTrainingNodes == 0 ? 0 : (LeadingTrainingNodes + PartitionSize - 1) / PartitionSize;
 
-    internal void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, ResultJson.Options));
+    internal void Write(string path) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, ResultJson.Options));
 
     /// <summary>Reads and checks the metadata of the graph folder <paramref name="folder"/>.</summary>
     /// <exception cref="BadInputException">Not a prepared graph folder, or one of another layout version.</exception>

@@ -32,7 +32,8 @@ public static class GraphPreprocessor
         var target = Path.GetFullPath(outFolder);
         if (File.Exists(target) || (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any()))
             throw new BadInputException($"output folder '{outFolder}' exists and is not empty", "out");
-        var staging = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.staging-{Guid.NewGuid():N}");
+        var staging =
+            Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.staging-{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);
         try
         {

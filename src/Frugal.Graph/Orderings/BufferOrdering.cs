@@ -113,7 +113,8 @@ internal static class BufferOrderings
     public static EpochOrdering Comet(int partitions, int capacity, int fineToCoarse, Random random)
     {
         if (fineToCoarse < 1 || partitions % fineToCoarse != 0 || capacity % fineToCoarse != 0)
-            throw new BadInputException($"the COMET ordering needs l = {fineToCoarse} to divide both p = {partitions} " +
+            throw new BadInputException(
+                $"the COMET ordering needs l = {fineToCoarse} to divide both p = {partitions} " +
                 $"and the buffer capacity c = {capacity}", "fine-to-coarse");
         var physical = Enumerable.Range(0, partitions).ToArray();
         random.Shuffle(physical);

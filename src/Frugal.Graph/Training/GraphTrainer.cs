@@ -8,7 +8,9 @@ namespace Frugal.Graph.Training;
 /// <summary>Trains a prepared graph: node classification with GraphSAGE or link prediction with DistMult.</summary>
 public static class GraphTrainer
 {
-    /// <summary>Runs the training the graph's task calls for; configures libtorch from <paramref name="seeds"/>.</summary>
+    /// <summary>
+    /// Runs the training the graph's task calls for; configures libtorch from <paramref name="seeds"/>.
+    /// </summary>
     /// <exception cref="BadInputException">A setting out of range or a budget too small for the ordering.</exception>
     public static GraphTrainingResult Run(GraphLayout layout, GraphTrainingOptions options, SeedTree seeds,
         IProgress<GraphEpoch>? progress = null, CancellationToken cancellation = default)

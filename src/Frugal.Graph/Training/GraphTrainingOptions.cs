@@ -14,7 +14,9 @@ public sealed record GraphTrainingOptions
     /// <summary>The buffer ordering (disk only).</summary>
     public OrderingKind Ordering { get; init; } = OrderingKind.Beta;
 
-    /// <summary>Memory budget B in bytes (disk only); sets the buffer capacity c. Null: <see cref="Capacity"/>.</summary>
+    /// <summary>
+    /// Memory budget B in bytes (disk only); sets the buffer capacity c. Null: <see cref="Capacity"/>.
+    /// </summary>
     public long? MemoryBudget { get; init; }
 
     /// <summary>Buffer capacity c in partitions when no budget is given (disk only; default p / 4, at least the

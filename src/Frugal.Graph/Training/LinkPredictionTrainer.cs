@@ -268,7 +268,8 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
         store.Flush();
         var path = ((PartitionBuffer)store).ValuesPath;
         var values = new float[(long)_meta.Nodes * options.Dimension];
-        using (var file = File.OpenHandle(path)) DiskIo.ReadExactly(file, MemoryMarshal.AsBytes(values.AsSpan()), 0, null);
+        using (var file = File.OpenHandle(path)) DiskIo.ReadExactly(file, MemoryMarshal.AsBytes(values.AsSpan()), 0,
+            null);
         return tensor(values).view(_meta.Nodes, options.Dimension);
     }
 }

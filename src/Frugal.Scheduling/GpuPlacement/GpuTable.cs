@@ -82,7 +82,8 @@ public sealed class GpuTable
             var at = $"{source}:{number}";
             if (fields.Length != header.Length)
                 throw new BadInputException($"{at}: {fields.Length} fields where the header has {header.Length}");
-            rows.Add((Whole(fields[id], "GPU_ID", at), Whole(fields[node], "Node_ID", at), uuid >= 0 ? fields[uuid] : "",
+            rows.Add((Whole(fields[id], "GPU_ID", at), Whole(fields[node], "Node_ID", at),
+                uuid >= 0 ? fields[uuid] : "",
                 [.. classes.Select(c => PerfVarValue(fields[c.i], c.name, at))]));
         }
         if (rows.Count == 0) throw new BadInputException($"{source}: the GPU table has no GPU");
@@ -101,11 +102,13 @@ public sealed class GpuTable
     /// the reference's <c>ClusterState._get_machine_slowdowns</c> as it runs in simulation, where no GPU index
     /// matches a measured UUID.
     /// </summary>
-    public static GpuTable Sample(int nodes, int gpusPerNode, IReadOnlyList<(string Class, double[] Normalised)> classes,
+    public static GpuTable Sample(int nodes, int gpusPerNode,
+        IReadOnlyList<(string Class, double[] Normalised)> classes,
         RandomStream random, string source)
     {
         if (nodes < 1 || gpusPerNode < 1) throw new BadInputException("a cluster needs at least one GPU", "cluster");
-        var gpus = Enumerable.Range(0, nodes * gpusPerNode).Select(i => new ClusterGpu(i, i / gpusPerNode, "")).ToArray();
+        var gpus =
+            Enumerable.Range(0, nodes * gpusPerNode).Select(i => new ClusterGpu(i, i / gpusPerNode, "")).ToArray();
         var perfVar = classes.ToDictionary(c => c.Class, _ => new double[gpus.Length]);
         foreach (var gpu in gpus)
             foreach (var (cls, values) in classes)
@@ -124,7 +127,8 @@ public sealed class GpuTable
             : throw new BadInputException($"{at}: field '{field}' is '{text}', not a whole number");
 
     private static double PerfVarValue(string text, string field, string at) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v)
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0
+            && double.IsFinite(v)
             ? v
             : throw new BadInputException($"{at}: field '{field}' is '{text}', not a positive number");
 }

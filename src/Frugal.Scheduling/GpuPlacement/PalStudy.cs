@@ -14,7 +14,9 @@ public sealed record StudyRun(string Trace, string Placement, PlacementRun Run);
 /// <param name="PerTrace">1 − its mean JCT / the baseline's, per trace.</param>
 public sealed record Improvement(string Placement, string Baseline, IReadOnlyList<(string Trace, double Gain)> PerTrace)
 {
-    /// <summary>1 − the geometric mean over traces of the JCT ratio (the artifact's plot_sia_sim_baseline.py).</summary>
+    /// <summary>
+    /// 1 − the geometric mean over traces of the JCT ratio (the artifact's plot_sia_sim_baseline.py).
+    /// </summary>
     public double Geomean => 1 - Summary.GeometricMean([.. PerTrace.Select(t => 1 - t.Gain)]);
 
     /// <summary>The smallest per-trace gain.</summary>

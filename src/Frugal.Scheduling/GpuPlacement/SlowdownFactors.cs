@@ -67,7 +67,8 @@ public static class SlowdownFactors
             var a = Enumerable.Range(0, values.Length).Where(j => labels[j] == labels[i] && j != i)
                 .Average(j => Math.Abs(values[i] - values[j]));
             var b = labels.Distinct().Where(l => l != labels[i]).Min(l =>
-                Enumerable.Range(0, values.Length).Where(j => labels[j] == l).Average(j => Math.Abs(values[i] - values[j])));
+                Enumerable.Range(0, values.Length).Where(j => labels[j] == l)
+                    .Average(j => Math.Abs(values[i] - values[j])));
             total += Math.Max(a, b) == 0 ? 0 : (b - a) / Math.Max(a, b);
         }
         return total / values.Length;

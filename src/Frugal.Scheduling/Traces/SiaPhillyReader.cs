@@ -47,7 +47,8 @@ public static class SiaPhillyReader
                                               $"{string.Join(", ", SiaPhillyModels.Catalog.Names)})");
             var perfClass = withClass ? Class(f[5], at) : model.Class;
             jobs.Add(new PlacementJob(id, (int)Number(f[1], "num_gpus", at, whole: true, min: 1),
-                Number(f[2], "submit_time", at, whole: false, min: 0), Number(f[3], "duration", at, whole: false, min: 0),
+                Number(f[2], "submit_time", at, whole: false, min: 0),
+                    Number(f[3], "duration", at, whole: false, min: 0),
                 SiaPhillyModels.Catalog.Canonical(f[4]), perfClass, model.IterationSeconds, at));
         }
         if (jobs.Count == 0) throw new BadInputException($"{source}: the trace has no job");

@@ -68,7 +68,8 @@ internal sealed class CompressExtrapolateCommand(IAnsiConsole console)
                 table.AddRow([h.ToString(CultureInfo.InvariantCulture),
                     .. methods.Select(m => at.First(p => p.Method == m).Speedup.ToString("0.00",
                         CultureInfo.InvariantCulture)),
-                    at.First(p => p.Method == "none").CommunicationShare.ToString("0.00", CultureInfo.InvariantCulture)]);
+                    at.First(p => p.Method == "none")
+                        .CommunicationShare.ToString("0.00", CultureInfo.InvariantCulture)]);
             }
             console.Write(table);
             console.MarkupLineInterpolated($"T = 4, batch 32, 1 layer; every point: [link]{summary.ReportPath}[/]");

@@ -15,7 +15,8 @@ namespace Frugal.Cli.Commands.Compress;
 
 /// <summary>
 /// <c>frugal compress study</c>: the design's grid (or a grid file, or a preset) with progress; each finished run is
-/// appended to a JSONL file, so <c>--resume</c> continues a stopped study; tables, Pareto plots and a report at the end.
+/// appended to a JSONL file, so <c>--resume</c> continues a stopped study; tables, Pareto plots and a report at the
+/// end.
 /// </summary>
 internal sealed class CompressStudyCommand(IAnsiConsole console) : SettingCommand<CompressStudyCommand.Settings>
 {
@@ -45,7 +46,8 @@ internal sealed class CompressStudyCommand(IAnsiConsole console) : SettingComman
     {
         if (settings.Grid is not null && settings.Preset != "quick")
             throw new BadInputException("--grid and --preset: give one of them");
-        var study = settings.Grid is { } grid ? StudySettings.ReadGrid(grid) : StudySettings.Presets.Get(settings.Preset);
+        var study =
+            settings.Grid is { } grid ? StudySettings.ReadGrid(grid) : StudySettings.Presets.Get(settings.Preset);
         study.Check();
         Directory.CreateDirectory(settings.Out);
         var logPath = settings.Log ?? Path.Combine(settings.Out, "study.jsonl");
@@ -79,7 +81,8 @@ internal sealed class CompressStudyCommand(IAnsiConsole console) : SettingComman
             var table = new Table().AddColumns("layout", "link", "method", "ratio", runs[0].Metric, "change %",
                 "step ms", "speedup", "comm share", "codec share");
             foreach (var c in cells.OrderBy(c => c.Parallelism).ThenBy(c => c.Link).ThenBy(c => c.Method))
-                table.AddRow(c.Parallelism, c.Link, c.Method, c.Ratio is { } r ? F(r, "0.##") : "-", F(c.Metric, "0.000"),
+                table.AddRow(c.Parallelism, c.Link, c.Method, c.Ratio is { } r ? F(r, "0.##") : "-",
+                    F(c.Metric, "0.000"),
                     F(100 * c.MetricChange, "0.0"), F(1000 * c.StepSeconds, "0.00"), F(c.Speedup, "0.00"),
                     F(c.CommunicationShare, "0.00"), F(c.CodecShare, "0.00"));
             console.Write(table);

@@ -94,7 +94,8 @@ internal sealed class GpuAnalyzeCommand(IAnsiConsole console) : SettingCommand<G
                 $"a GPU table describes one cluster; the runs hold {string.Join(", ", clusters)} (choose with the cluster)",
                 "cluster");
         var map = PalClassMap.Parse(classes, summaries.Select(s => s.App).ToArray());
-        var leftOut = PalTableExport.Write(path, [.. map.Select(m => (m.Class, summaries.Single(s => s.App == m.App)))]);
+        var leftOut =
+            PalTableExport.Write(path, [.. map.Select(m => (m.Class, summaries.Single(s => s.App == m.App)))]);
         return $"GPU table: {path} ({string.Join(", ", map.Select(m => $"class{m.Class}={m.App}"))}" +
                (leftOut > 0 ? $"; {leftOut} GPUs without every class left out)" : ")");
     }
@@ -106,7 +107,8 @@ internal sealed class GpuAnalyzeCommand(IAnsiConsole console) : SettingCommand<G
         static string F(double? v, string format = "0.000") =>
             v is { } x ? x.ToString(format, CultureInfo.InvariantCulture) : "–";
         foreach (var s in summaries)
-            table.AddRow(Markup.Escape(s.App), Markup.Escape(s.Cluster), s.Gpus.Count.ToString(CultureInfo.InvariantCulture),
+            table.AddRow(Markup.Escape(s.App), Markup.Escape(s.Cluster),
+                s.Gpus.Count.ToString(CultureInfo.InvariantCulture),
                 s.RunCount.ToString(CultureInfo.InvariantCulture), F(s.Median), F(s.Iqr), F(s.Range), F(s.Max),
                 F(100 * s.OutlierShare, "0.0") + "%", F(s.SpearmanClock, "0.00"), F(s.SpearmanPower, "0.00"),
                 F(s.SpearmanTemperature, "0.00"));

@@ -77,7 +77,8 @@ internal sealed partial class SimulateCommand
             Placement = PlacementPolicies.Catalog.Canonical(settings.Placement!),
             Scheduler = JobOrder.Catalog.Canonical(settings.Scheduler),
             RoundSeconds = settings.Round,
-            Locality = settings.LocalityTable ? new TableLocality() : new ConstantLocality(settings.LocalityPenalty ?? 1.7),
+            Locality =
+                settings.LocalityTable ? new TableLocality() : new ConstantLocality(settings.LocalityPenalty ?? 1.7),
             ClusterCount = settings.Silhouette ? ClusterCountRule.Silhouette : ClusterCountRule.ReferenceFirstK,
         };
         if (settings.Arrivals is not ("trace" or "poisson"))
@@ -107,7 +108,8 @@ internal sealed partial class SimulateCommand
                 F(run.CrossNodeRounds / (double)Math.Max(1, run.JobRounds), "0.000"));
             console.Write(grid);
             console.MarkupLine(Markup.Escape($"trace {tracePath} ({settings.Arrivals} arrivals), " +
-                                             $"locality {options.Locality.Describe()}, round {F(options.RoundSeconds)} s"));
+                                             $"locality {options.Locality.Describe()}, round " +
+                                                 $"{F(options.RoundSeconds)} s"));
         }
         JsonOutput.Emit(console, settings, JsonSerializer.Serialize(new PlacementJson(options.Placement,
             options.Scheduler, tracePath, table.Source, options.Locality.Describe(), run.MeanJctSeconds,
