@@ -1,11 +1,20 @@
 namespace Frugal.Recsys.Cluster;
 
 /// <summary>
-/// The trainers' all-reduce over a ring of TCP connections, deterministic: the sum travels 0 → 1 → … → N−1, each rank
-/// adding its own values, so every element is ((g0 + g1) + g2) + … in rank order whatever the timing; rank N−1 then
-/// sends the total on round the ring. An Abort frame from the predecessor ends it with the reason it carries.
+/// The trainers' all-reduce over a ring of TCP connections, deterministic and pipelined. The values are cut into
+/// chunks; each chunk's partial sum travels 0 → 1 → … → N−1, each rank adding its own values, so every element is
+/// ((g0 + g1) + g2) + … in rank order whatever the timing or the chunk size; rank N−1 then sends each chunk's total
+/// on round the ring (N−1 → 0 → … → N−2). A rank passes a chunk on as soon as it has it, so while chunk c travels
+/// one link, chunk c+1 travels the one before: a link carries about one copy of the data at a time instead of the
+/// whole vector waiting at every hop. Partial sums and totals on one link may interleave, so frames carry their kind
+/// (op) and chunk (request id). An Abort frame from the predecessor ends it with the reason it carries.
 /// </summary>
-internal sealed class Ring(int rank, int size, FrameConnection? next, FrameConnection? previous)
+/// <param name="rank">This trainer's rank.</param>
+/// <param name="size">Trainers N.</param>
+/// <param name="next">The link to rank + 1 (mod N); null for one trainer.</param>
+/// <param name="previous">The link from rank − 1 (mod N); null for one trainer.</param>
+/// <param name="chunkValues">Values per chunk; 0 = the whole vector in one chunk (no pipelining).</param>
+internal sealed class Ring(int rank, int size, FrameConnection? next, FrameConnection? previous, int chunkValues)
 {
     public long BytesSent => next?.BytesSent ?? 0;
 
@@ -13,23 +22,41 @@ internal sealed class Ring(int rank, int size, FrameConnection? next, FrameConne
     public async Task<float[]> AllReduceAsync(float[] local, CancellationToken cancellation)
     {
         if (size == 1) return local;
-        var sum = local;
-        if (rank > 0)
+        var chunk = chunkValues > 0 ? chunkValues : Math.Max(1, local.Length);
+        var chunks = Math.Max(1, (local.Length + chunk - 1) / chunk);
+        var last = rank == size - 1;
+        var partialsDue = rank > 0 ? chunks : 0;
+        // Rank N−1 makes the totals itself; the others receive them.
+        var totalsDue = last ? 0 : chunks;
+        if (rank == 0)
+            for (var c = 0; c < chunks; c++) Send(Op.Chunk, c, Slice(local, c, chunk));
+        while (partialsDue + totalsDue > 0)
         {
-            sum = await ReceiveAsync(cancellation);
-            if (sum.Length != local.Length)
-                throw new InvalidOperationException($"all-reduce of {local.Length} values met {sum.Length}");
-            for (var i = 0; i < sum.Length; i++) sum[i] += local[i];
+            var (op, c, values) = await ReceiveAsync(cancellation);
+            var (start, count) = Range(local.Length, c, chunk);
+            if (c < 0 || c >= chunks || values.Length != count)
+                throw new InvalidOperationException(
+                    $"all-reduce of {local.Length} values in chunks of {chunk} met chunk {c} of {values.Length}");
+            if (op == Op.Chunk && partialsDue > 0)
+            {
+                partialsDue--;
+                for (var i = 0; i < count; i++) values[i] += local[start + i];
+                // Rank N−1's sum is the total: it goes on round to rank 0; the others pass the partial sum on.
+                Send(last ? Op.Total : Op.Chunk, c, values);
+                if (last) values.CopyTo(local, start);
+            }
+            else if (op == Op.Total && totalsDue > 0)
+            {
+                totalsDue--;
+                values.CopyTo(local, start);
+                if (rank + 1 < size - 1) Send(Op.Total, c, values);
+            }
+            else
+            {
+                throw new RecsysNetworkException($"{previous!.Peer} sent an unexpected {op} frame");
+            }
         }
-        if (rank == size - 1)
-        {
-            Send(sum);
-            return sum;
-        }
-        Send(sum);
-        var total = await ReceiveAsync(cancellation);
-        if (rank + 1 < size - 1) Send(total);
-        return total;
+        return local;
     }
 
     /// <summary>Passes a failure on to the next rank, best effort.</summary>
@@ -45,15 +72,28 @@ internal sealed class Ring(int rank, int size, FrameConnection? next, FrameConne
         }
     }
 
-    private void Send(float[] values) => next!.Send(Op.Chunk, 0, new PayloadWriter().Floats(values).ToArray());
+    private static (int Start, int Count) Range(int length, int c, int chunk)
+    {
+        var start = (int)Math.Min((long)c * chunk, length);
+        return (start, Math.Min(chunk, length - start));
+    }
 
-    private async Task<float[]> ReceiveAsync(CancellationToken cancellation)
+    private static ReadOnlySpan<float> Slice(float[] values, int c, int chunk)
+    {
+        var (start, count) = Range(values.Length, c, chunk);
+        return values.AsSpan(start, count);
+    }
+
+    private void Send(Op op, int chunk, ReadOnlySpan<float> values) =>
+        next!.Send(op, chunk, new PayloadWriter().Floats(values).ToArray());
+
+    private async Task<(Op Op, int Chunk, float[] Values)> ReceiveAsync(CancellationToken cancellation)
     {
         var frame = await previous!.ReceiveAsync(cancellation);
         var reader = new PayloadReader(frame.Payload);
         return frame.Op switch
         {
-            Op.Chunk => reader.Floats(),
+            Op.Chunk or Op.Total => (frame.Op, frame.Request, reader.Floats()),
             Op.Abort => throw new RecsysNetworkException(reader.Text()),
             _ => throw new RecsysNetworkException($"{previous.Peer} sent an unexpected {frame.Op} frame"),
         };

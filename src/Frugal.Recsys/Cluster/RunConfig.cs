@@ -69,6 +69,16 @@ public sealed record RunConfig
     /// <summary>The shaper applied to every connection (server, oracle, ring).</summary>
     public NetworkShape Network { get; init; } = NetworkShape.None;
 
+    /// <summary>Values per chunk of the trainers' pipelined all-reduce; 0 = one chunk (the unpipelined chain).
+    /// The sums are the same bits whatever the chunk size.</summary>
+    public int AllReduceChunk { get; init; } = DefaultAllReduceChunk;
+
+    /// <summary>The default <see cref="AllReduceChunk"/>: 8,192 values (32 KiB a frame).</summary>
+    public const int DefaultAllReduceChunk = 8192;
+
+    /// <summary>What <see cref="BadInputException.Setting"/> names for <see cref="AllReduceChunk"/>.</summary>
+    public const string AllReduceChunkSetting = "all-reduce chunk";
+
     /// <summary>The longest a node waits for a peer's next message, or to connect, in seconds.</summary>
     public double TimeoutSeconds { get; init; } = 60;
 
@@ -95,6 +105,8 @@ public sealed record RunConfig
         Require(Network.LatencyMs >= 0, NetworkShape.LatencySetting, "a latency of at least 0 ms");
         Require(Network.BandwidthMBps >= 0, NetworkShape.BandwidthSetting, "a bandwidth of at least 0 MB/s");
         Require(Capacity >= 0, CacheBound.CapacitySetting, "a capacity of at least 0 rows");
+        Require(AllReduceChunk >= 0, AllReduceChunkSetting,
+            "an all-reduce chunk of at least 0 values (0 = one chunk)");
         Require(TimeoutSeconds > 0, "timeout", "a positive timeout");
         return this;
     }

@@ -68,7 +68,7 @@ public sealed class TrainerNode
         serverConnection.Send(Op.Hello, 0, new PayloadWriter().Text("trainer").Int(rank).ToArray());
         _server = new ServerClient(serverConnection, token);
         var (next, previous) = await ConnectRingAsync(network, token);
-        _ring = new Ring(rank, _config.Trainers, next, previous);
+        _ring = new Ring(rank, _config.Trainers, next, previous, _config.AllReduceChunk);
         string? reason = null;
         var reader = Task.Run(() => ReadPlansAsync(oracle, failure), token);
         try

@@ -6,7 +6,7 @@ namespace Frugal.Recsys.Cluster;
 /// <summary>The operation a frame carries.</summary>
 internal enum Op : byte
 {
-    Hello = 1, Setup, Get, Rows, Put, Ack, Done, Summary, Plan, End, Report, Abort, Chunk,
+    Hello = 1, Setup, Get, Rows, Put, Ack, Done, Summary, Plan, End, Report, Abort, Chunk, Total,
 }
 
 /// <summary>Builds a frame's payload: scalars and arrays (a count, then the raw little-endian values).</summary>

@@ -103,6 +103,11 @@ internal class RecsysRunSettings : StoreSettings
     [DefaultValue(0.0)]
     public double BandwidthMBps { get; init; }
 
+    [CommandOption("--allreduce-chunk <VALUES>")]
+    [Description("Values per chunk of the pipelined all-reduce (default 8192; 0 = one chunk, unpipelined).")]
+    [DefaultValue(RunConfig.DefaultAllReduceChunk)]
+    public int AllReduceChunk { get; init; } = RunConfig.DefaultAllReduceChunk;
+
     [CommandOption("--timeout <SECONDS>")]
     [Description("Longest wait for a peer (default 60).")]
     [DefaultValue(60.0)]
@@ -121,6 +126,7 @@ internal class RecsysRunSettings : StoreSettings
         "tables" => "--data",
         "model" => "--model",
         "timeout" => "--timeout",
+        RunConfig.AllReduceChunkSetting => "--allreduce-chunk",
         "address" => "--server",
         _ => base.OptionFor(setting),
     };
@@ -153,6 +159,7 @@ internal class RecsysRunSettings : StoreSettings
             BatchSize = Batch, Iterations = Iterations, Lookahead = Lookahead, Interval = Interval, NoSync = !NoNoSync,
             Capacity = Capacity, Cardinalities = cardinalities, Data = kind, DataPath = path, Seed = Seed,
             Network = new NetworkShape(LatencyMs, BandwidthMBps), TimeoutSeconds = Timeout,
+            AllReduceChunk = AllReduceChunk,
         }.Validate();
     }
 }

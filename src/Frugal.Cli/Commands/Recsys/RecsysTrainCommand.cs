@@ -98,6 +98,7 @@ internal sealed class RecsysTrainCommand(IAnsiConsole console) : SettingCommand<
             "--iterations", $"{s.Iterations}", "--lookahead", $"{s.Lookahead}", "--interval", $"{s.Interval}",
             "--capacity", $"{s.Capacity}", "--dim", $"{s.Dim}", "--tables-divisor", $"{s.TablesDivisor}",
             "--seed", s.SeedText, "--timeout", s.Timeout.ToString(CultureInfo.InvariantCulture),
+            "--allreduce-chunk", $"{s.AllReduceChunk}",
             "--net-latency-ms", s.LatencyMs.ToString(CultureInfo.InvariantCulture),
             "--net-bandwidth-mbps", s.BandwidthMBps.ToString(CultureInfo.InvariantCulture),
         };
