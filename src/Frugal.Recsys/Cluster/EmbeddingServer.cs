@@ -109,7 +109,7 @@ public sealed class EmbeddingServer
 
     private async Task ServeAsync(CancellationToken cancellation)
     {
-        (FrameConnection Connection, int Request)? summary = null;
+        (FrameConnection Connection, int Request, bool WithRows)? summary = null;
         await foreach (var (connection, frame) in _inbox.Reader.ReadAllAsync(cancellation))
         {
             var payload = new PayloadReader(frame.Payload);
@@ -139,14 +139,14 @@ public sealed class EmbeddingServer
                     break;
                 case Op.Summary:
                     // The oracle asks once every trainer has reported, but a trainer's Done may still be on its way.
-                    summary = (connection, frame.Request);
+                    summary = (connection, frame.Request, payload.Int() == 1);
                     break;
                 default:
                     throw new RecsysNetworkException($"{connection.Peer} sent an unexpected {frame.Op} frame");
             }
-            if (summary is var (oracle, request) && _done == _trainers)
+            if (summary is var (oracle, request, withRows) && _done == _trainers)
             {
-                oracle.Send(Op.Summary, request, await SummaryAsync());
+                oracle.Send(Op.Summary, request, await SummaryAsync(withRows ? oracle : null));
                 await oracle.DrainAsync();
                 return;
             }
@@ -204,7 +204,9 @@ public sealed class EmbeddingServer
         return ready;
     }
 
-    private async Task<byte[]> SummaryAsync()
+    /// <summary>The tables' hash and the run's counts; with <paramref name="rowsTo"/>, every row is sent there first,
+    /// in key order, one Rows frame per read (for the checkpoint).</summary>
+    private async Task<byte[]> SummaryAsync(FrameConnection? rowsTo)
     {
         using var hash = new ParameterHash();
         var shape = _shape!;
@@ -217,6 +219,7 @@ public sealed class EmbeddingServer
                 var rows = new float[keys.Length * shape.Dim];
                 await _store!.ReadAsync(keys, rows);
                 hash.Add(rows);
+                rowsTo?.Send(Op.Rows, 0, new PayloadWriter().Floats(rows).ToArray());
             }
         }
         var stats = new ServerStats(_gets, _rowsRead, _puts, _rowsWritten, _versions.Values.Sum(v => (long)v));

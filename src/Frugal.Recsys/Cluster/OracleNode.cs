@@ -17,15 +17,18 @@ public sealed class OracleNode
     private readonly RunConfig _config;
     private readonly TcpListener _listener;
     private readonly string _server;
+    private readonly string? _checkpoint;
 
     /// <param name="config">The run.</param>
     /// <param name="listener">A started listener the trainers connect to.</param>
     /// <param name="server">The embedding server's host:port.</param>
-    public OracleNode(RunConfig config, TcpListener listener, string server)
+    /// <param name="checkpoint">Where to write the trained model (<see cref="RecsysCheckpoint"/>); null = nowhere.</param>
+    public OracleNode(RunConfig config, TcpListener listener, string server, string? checkpoint = null)
     {
         _config = config.Validate();
         _listener = listener;
         _server = server;
+        _checkpoint = checkpoint;
     }
 
     /// <summary>The dry run: the cache capacity the run needs, and the one it will use.</summary>
@@ -65,12 +68,12 @@ public sealed class OracleNode
         try
         {
             await AcceptTrainersAsync(trainers, config, token);
-            var reports = new TaskCompletionSource<TrainerReport>[n];
+            var reports = new TaskCompletionSource<(TrainerReport Report, float[] Dense)>[n];
             var failed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             var watchers = new Task[n];
             for (var k = 0; k < n; k++)
             {
-                reports[k] = new TaskCompletionSource<TrainerReport>(TaskCreationOptions.RunContinuationsAsynchronously);
+                reports[k] = new(TaskCreationOptions.RunContinuationsAsynchronously);
                 watchers[k] = WatchAsync(trainers[k], k, reports[k], failed, token);
             }
             var oracle = new LookaheadOracle(config.Cardinalities, n, config.Mode, config.Lookahead, config.NoSync);
@@ -110,17 +113,15 @@ public sealed class OracleNode
                 throw new RecsysNetworkException(reason);
             }
             await sending;
-            var all = await finished;
-            server.Send(Op.Summary, 0, []);
-            var summary = await server.ReceiveAsync(token);
-            var reader = new PayloadReader(summary.Payload);
-            var tablesHash = reader.Text();
-            var stats = JsonSerializer.Deserialize<ServerStats>(reader.Text(), ResultJson.Options)!;
-            if (stats.WriteBacks != expectedWriteBacks)
-                throw new InvalidOperationException(
-                    $"consistency error: the server received {stats.WriteBacks} write-backs for {expectedWriteBacks} row lifetimes");
+            var results = await finished;
+            var all = results.Select(r => r.Report).ToArray();
             if (all.Select(r => r.DenseHash).Distinct().Count() != 1)
                 throw new InvalidOperationException("consistency error: the trainers' dense parameters differ");
+            server.Send(Op.Summary, 0, new PayloadWriter().Int(_checkpoint is null ? 0 : 1).ToArray());
+            var (tablesHash, stats) = _checkpoint is null
+                ? Summary(await server.ReceiveAsync(token), expectedWriteBacks)
+                : await Task.Run(() => WriteCheckpoint(_checkpoint, config, results[0].Dense, all[0].DenseHash, server,
+                    expectedWriteBacks, token), token);
             return new RunReport
             {
                 Config = config, CacheBound = bound, Losses = all[0].Losses, DenseHash = all[0].DenseHash,
@@ -133,6 +134,48 @@ public sealed class OracleNode
             foreach (var trainer in trainers)
                 if (trainer is not null) await trainer.DisposeAsync();
         }
+    }
+
+    /// <summary>The server's summary (the tables' hash and its counts), checked against the write-backs the plans
+    /// asked for.</summary>
+    private static (string TablesHash, ServerStats Stats) Summary(Frame frame, long expectedWriteBacks)
+    {
+        if (frame.Op != Op.Summary)
+            throw new RecsysNetworkException($"the embedding server sent {frame.Op} instead of its summary");
+        var reader = new PayloadReader(frame.Payload);
+        var tablesHash = reader.Text();
+        var stats = JsonSerializer.Deserialize<ServerStats>(reader.Text(), ResultJson.Options)!;
+        if (stats.WriteBacks != expectedWriteBacks)
+            throw new InvalidOperationException(
+                $"consistency error: the server received {stats.WriteBacks} write-backs for {expectedWriteBacks} row lifetimes");
+        return (tablesHash, stats);
+    }
+
+    /// <summary>Streams the checkpoint into a temporary file as the server's rows arrive, and puts it in place only
+    /// once the summary has checked out: any failure on the way leaves the previous checkpoint.</summary>
+    private static (string TablesHash, ServerStats Stats) WriteCheckpoint(string path, RunConfig config,
+        float[] dense, string denseHash, FrameConnection server, long expectedWriteBacks, CancellationToken token)
+    {
+        (string, ServerStats) summary = default;
+        Core.IO.AtomicFile.WriteBinary(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            RecsysCheckpoint.WriteHead(writer, config.Iterations, config, dense);
+            var expected = config.Tables.Rows * config.Model.Dim;
+            var written = 0L;
+            Frame frame;
+            while ((frame = server.ReceiveAsync(token).GetAwaiter().GetResult()).Op == Op.Rows)
+            {
+                var rows = new PayloadReader(frame.Payload).Floats();
+                RecsysCheckpoint.WriteRows(writer, rows);
+                written += rows.Length;
+            }
+            if (written != expected)
+                throw new RecsysNetworkException($"the embedding server sent {written} of {expected} table values");
+            summary = Summary(frame, expectedWriteBacks);
+            RecsysCheckpoint.WriteTail(writer, summary.Item1, denseHash);
+        });
+        return summary;
     }
 
     private async Task AcceptTrainersAsync(FrameConnection[] trainers, RunConfig config, CancellationToken token)
@@ -161,7 +204,8 @@ public sealed class OracleNode
         }
     }
 
-    private static async Task WatchAsync(FrameConnection trainer, int rank, TaskCompletionSource<TrainerReport> report,
+    private static async Task WatchAsync(FrameConnection trainer, int rank,
+        TaskCompletionSource<(TrainerReport Report, float[] Dense)> report,
         TaskCompletionSource<string> failed, CancellationToken token)
     {
         try
@@ -170,7 +214,8 @@ public sealed class OracleNode
             var frame = await trainer.ReceiveAsync(token);
             var reader = new PayloadReader(frame.Payload);
             if (frame.Op == Op.Report)
-                report.TrySetResult(JsonSerializer.Deserialize<TrainerReport>(reader.Text(), ResultJson.Options)!);
+                report.TrySetResult((JsonSerializer.Deserialize<TrainerReport>(reader.Text(), ResultJson.Options)!,
+                    reader.Floats()));
             else if (frame.Op == Op.Abort)
                 failed.TrySetResult(reader.Text());
         }

@@ -13,9 +13,10 @@ public static class RecsysCluster
     /// <summary>Trains as <paramref name="config"/> says and returns the oracle's report.</summary>
     /// <param name="config">The run.</param>
     /// <param name="openStore">The server's store; null = in memory.</param>
+    /// <param name="checkpoint">Where to write the trained model (<see cref="RecsysCheckpoint"/>); null = nowhere.</param>
     /// <param name="cancellation">Stops every node.</param>
     public static async Task<RunReport> RunAsync(RunConfig config, Func<TableShape, IEmbeddingStore>? openStore = null,
-        CancellationToken cancellation = default)
+        string? checkpoint = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -36,7 +37,7 @@ public static class RecsysCluster
             var ring = Enumerable.Range(0, config.Trainers).Select(_ => Listen()).ToArray();
             var server = new EmbeddingServer(serverListener, openStore ?? (shape => new MemoryEmbeddingStore(shape)),
                 config.Network, config.Timeout);
-            var oracle = new OracleNode(config, oracleListener, Address(serverListener));
+            var oracle = new OracleNode(config, oracleListener, Address(serverListener), checkpoint);
             var peers = ring.Select(Address).ToArray();
             var serving = Task.Run(() => server.RunAsync(stop.Token), stop.Token);
             var trainers = Enumerable.Range(0, config.Trainers).Select(k => Task.Run(() =>

@@ -73,9 +73,10 @@ public sealed class TrainerNode
         var reader = Task.Run(() => ReadPlansAsync(oracle, failure), token);
         try
         {
-            var report = await TrainAsync(token);
+            var (report, dense) = await TrainAsync(token);
+            // The final dense parameters go with the report: the oracle writes them into the checkpoint.
             oracle.Send(Op.Report, 0, new PayloadWriter().Text(JsonSerializer.Serialize(report, ResultJson.Options))
-                .ToArray());
+                .Floats(dense).ToArray());
             await oracle.DrainAsync();
             await reader;
         }
@@ -167,7 +168,7 @@ public sealed class TrainerNode
         return plan;
     }
 
-    private async Task<TrainerReport> TrainAsync(CancellationToken token)
+    private async Task<(TrainerReport Report, float[] Dense)> TrainAsync(CancellationToken token)
     {
         var config = _config;
         var iterations = config.Iterations;
@@ -258,13 +259,13 @@ public sealed class TrainerNode
         await _server.FinishAsync();
         using var hash = new ParameterHash();
         hash.Add(dense);
-        return new TrainerReport
+        return (new TrainerReport
         {
             Rank = _addresses.Rank, Losses = losses, DenseHash = hash.Finish(), Compute = compute, FetchStall = stall,
             AllReduce = reduce, Total = total, MaxOccupancy = _cache.MaxOccupancy, CriticalRows = _critical,
             DeferredRows = _deferred, UnsynchronisedRows = _unsynchronised, RowsFetched = _fetched, RowsUsed = _used,
             BytesSent = _server.BytesSent + _ring.BytesSent,
-        };
+        }, dense);
     }
 
     // ---- Bagpipe: prefetch in groups, expiry, NoSync, write-back ----

@@ -43,7 +43,7 @@ public sealed class BagpipeExperiment : IExperiment
         foreach (var mode in modes)
         {
             context.Cancellation.ThrowIfCancellationRequested();
-            reports.Add(RecsysCluster.RunAsync(baseConfig with { Mode = mode }, null, context.Cancellation)
+            reports.Add(RecsysCluster.RunAsync(baseConfig with { Mode = mode }, null, null, context.Cancellation)
                 .GetAwaiter().GetResult());
             context.ReportProgress(reports.Count / (double)modes.Length);
         }

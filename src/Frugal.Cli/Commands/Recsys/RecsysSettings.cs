@@ -108,6 +108,10 @@ internal class RecsysRunSettings : StoreSettings
     [DefaultValue(RunConfig.DefaultAllReduceChunk)]
     public int AllReduceChunk { get; init; } = RunConfig.DefaultAllReduceChunk;
 
+    [CommandOption("--checkpoint <FILE>")]
+    [Description("Write the trained model (dense parameters, tables, iteration) here, atomically.")]
+    public string? Checkpoint { get; init; }
+
     [CommandOption("--timeout <SECONDS>")]
     [Description("Longest wait for a peer (default 60).")]
     [DefaultValue(60.0)]

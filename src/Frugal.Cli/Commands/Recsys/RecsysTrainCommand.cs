@@ -29,7 +29,7 @@ internal sealed class RecsysTrainCommand(IAnsiConsole console) : SettingCommand<
     {
         var config = settings.ToConfig();
         var report = settings.InProcess
-            ? RecsysCluster.RunAsync(config, StoreChoice.Of(settings), cancellation).GetAwaiter().GetResult()
+            ? RecsysCluster.RunAsync(config, StoreChoice.Of(settings), settings.Checkpoint, cancellation).GetAwaiter().GetResult()
             : RunProcesses(settings, config, cancellation);
         var table = new Table().AddColumns("", "value");
         table.AddRow("mode", config.Mode.ToString().ToLowerInvariant());
@@ -103,6 +103,7 @@ internal sealed class RecsysTrainCommand(IAnsiConsole console) : SettingCommand<
             "--net-bandwidth-mbps", s.BandwidthMBps.ToString(CultureInfo.InvariantCulture),
         };
         if (s.NoNoSync) args.Add("--no-nosync");
+        if (s.Checkpoint is { } checkpoint) args.AddRange(["--checkpoint", Path.GetFullPath(checkpoint)]);
         if (s.Data is { } data) args.AddRange(["--data", Path.GetFullPath(data)]);
         return [.. args];
     }
