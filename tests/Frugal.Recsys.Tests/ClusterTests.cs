@@ -48,11 +48,13 @@ public sealed class ClusterTests : IDisposable
             var server = new EmbeddingServer(listeners[0], shape => new MemoryEmbeddingStore(shape), config.Network,
                 config.Timeout);
             var serving = Task.Run(() => server.RunAsync(CancellationToken.None));
-            var oracle = Task.Run(() => new OracleNode(config, listeners[1], Address(0)).RunAsync(CancellationToken.None));
+            var oracle =
+                Task.Run(() => new OracleNode(config, listeners[1], Address(0)).RunAsync(CancellationToken.None));
             string[] peers = [Address(2), Address(3), Address(4)];
             using var kill = new CancellationTokenSource();
             var trainers = Enumerable.Range(0, 3).Select(k => Task.Run(() =>
-                new TrainerNode(new TrainerAddresses(k, Address(1), Address(0), peers), listeners[2 + k], config.Timeout)
+                new TrainerNode(new TrainerAddresses(k, Address(1), Address(0), peers), listeners[2 + k],
+                    config.Timeout)
                     .RunAsync(k == 1 ? kill.Token : CancellationToken.None))).ToArray();
             await Task.Delay(1500);
             await kill.CancelAsync(); // trainer 1 disappears mid-run: its connections close

@@ -58,7 +58,8 @@ public sealed class DataTests : IDisposable
     {
         int[] cardinalities = [30, 500];
         var path = Path.Combine(_folder, "b.bin");
-        var written = BatchFile.Write(path, new SyntheticCtrGenerator(cardinalities, new SeedTree(1)), cardinalities, 300);
+        var written =
+            BatchFile.Write(path, new SyntheticCtrGenerator(cardinalities, new SeedTree(1)), cardinalities, 300);
         Assert.Equal(300, written);
         var expected = new SyntheticCtrGenerator(cardinalities, new SeedTree(1)).Next(300)!;
         using var reader = BatchFile.Open(path);
@@ -79,7 +80,8 @@ public sealed class DataTests : IDisposable
         File.WriteAllBytes(path, bytes[..^3]);
         Assert.Throws<CorruptDataException>(() => BatchFile.Open(path));
         File.WriteAllText(path, "label\tI1\n");
-        Assert.Contains("not a Frugal batch file", Assert.Throws<BadInputException>(() => BatchFile.Open(path)).Message);
+        Assert.Contains("not a Frugal batch file",
+            Assert.Throws<BadInputException>(() => BatchFile.Open(path)).Message);
     }
 
     [Fact]

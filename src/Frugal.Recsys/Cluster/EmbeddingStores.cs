@@ -24,7 +24,9 @@ public sealed record TableShape(int[] Cardinalities, int Dim, ulong Seed)
 /// <summary>Where the embedding server keeps rows: batched reads and writes of whole rows by key.</summary>
 public interface IEmbeddingStore : IDisposable
 {
-    /// <summary>Reads the rows of <paramref name="keys"/> into <paramref name="rows"/> (d floats each, in order).</summary>
+    /// <summary>
+    /// Reads the rows of <paramref name="keys"/> into <paramref name="rows"/> (d floats each, in order).
+    /// </summary>
     ValueTask ReadAsync(long[] keys, float[] rows);
 
     /// <summary>Writes the rows of <paramref name="keys"/> from <paramref name="rows"/>.</summary>

@@ -180,7 +180,8 @@ internal sealed class FrameConnection : IAsyncDisposable
         }
     }
 
-    // Timers sleep in whole milliseconds; the last stretch is waited out by yielding, so sub-millisecond latencies hold.
+    // Timers sleep in whole milliseconds; the last stretch is waited out by yielding, so sub-millisecond latencies
+    // hold.
     private static async Task WaitUntil(long dueTicks)
     {
         while (true)

@@ -22,7 +22,8 @@ public sealed class OracleNode
     /// <param name="config">The run.</param>
     /// <param name="listener">A started listener the trainers connect to.</param>
     /// <param name="server">The embedding server's host:port.</param>
-    /// <param name="checkpoint">Where to write the trained model (<see cref="RecsysCheckpoint"/>); null = nowhere.</param>
+    /// <param name="checkpoint">Where to write the trained model (<see cref="RecsysCheckpoint"/>); null =
+    /// nowhere.</param>
     public OracleNode(RunConfig config, TcpListener listener, string server, string? checkpoint = null)
     {
         _config = config.Validate();
@@ -147,7 +148,8 @@ public sealed class OracleNode
         var stats = JsonSerializer.Deserialize<ServerStats>(reader.Text(), ResultJson.Options)!;
         if (stats.WriteBacks != expectedWriteBacks)
             throw new InvalidOperationException(
-                $"consistency error: the server received {stats.WriteBacks} write-backs for {expectedWriteBacks} row lifetimes");
+                $"consistency error: the server received {stats.WriteBacks} write-backs for {expectedWriteBacks} row " +
+                    $"lifetimes");
         return (tablesHash, stats);
     }
 
@@ -192,7 +194,8 @@ public sealed class OracleNode
             if (rank < 0 || rank >= trainers.Length || trainers[rank] is not null)
             {
                 connection.Send(Op.Abort, 0, new PayloadWriter()
-                    .Text($"the oracle refused a trainer of rank {rank}: ranks are 0 to {trainers.Length - 1}, each once")
+                    .Text($"the oracle refused a trainer of rank {rank}: ranks are 0 to {trainers.Length - 1}, each " +
+                        $"once")
                     .ToArray());
                 await connection.DisposeAsync();
                 accepted--;

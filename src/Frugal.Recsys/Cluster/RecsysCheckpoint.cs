@@ -25,7 +25,8 @@ public sealed record RecsysCheckpoint(int Iteration, RunConfig Config, float[] D
     private static ReadOnlySpan<byte> Magic => "FRCK"u8;
 
     /// <summary>Reads a checkpoint, checking its layout and both hashes.</summary>
-    /// <exception cref="CorruptDataException">The file is not a whole checkpoint or its hashes do not match.</exception>
+    /// <exception cref="CorruptDataException">The file is not a whole checkpoint or its hashes do not
+    /// match.</exception>
     public static RecsysCheckpoint Read(string path)
     {
         using var reader = new BinaryReader(File.OpenRead(path));

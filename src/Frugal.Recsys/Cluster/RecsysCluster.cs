@@ -13,7 +13,8 @@ public static class RecsysCluster
     /// <summary>Trains as <paramref name="config"/> says and returns the oracle's report.</summary>
     /// <param name="config">The run.</param>
     /// <param name="openStore">The server's store; null = in memory.</param>
-    /// <param name="checkpoint">Where to write the trained model (<see cref="RecsysCheckpoint"/>); null = nowhere.</param>
+    /// <param name="checkpoint">Where to write the trained model (<see cref="RecsysCheckpoint"/>); null =
+    /// nowhere.</param>
     /// <param name="cancellation">Stops every node.</param>
     public static async Task<RunReport> RunAsync(RunConfig config, Func<TableShape, IEmbeddingStore>? openStore = null,
         string? checkpoint = null, CancellationToken cancellation = default)
@@ -56,7 +57,8 @@ public static class RecsysCluster
                 await Task.WhenAll(trainers.Append(serving)).ContinueWith(_ => { }, TaskScheduler.Default);
                 // A node that failed on its own (a consistency error) says more than the lost connections it caused.
                 var cause = trainers.Append(serving).Select(t => t.Exception?.InnerException)
-                    .FirstOrDefault(e => e is not null and not RecsysNetworkException and not OperationCanceledException);
+                    .FirstOrDefault(e =>
+                        e is not null and not RecsysNetworkException and not OperationCanceledException);
                 if (cause is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
                 throw;
             }

@@ -94,12 +94,14 @@ public sealed record RunConfig
     public RunConfig Validate()
     {
         Require(Trainers is >= 1 and <= 64, "trainers", $"{Trainers} trainers: 1 to 64");
-        Require(BatchSize >= Trainers, "batch size", $"a batch of {BatchSize} cannot be split over {Trainers} trainers");
+        Require(BatchSize >= Trainers, "batch size",
+            $"a batch of {BatchSize} cannot be split over {Trainers} trainers");
         Require(Iterations >= 1, "iterations", "at least 1 iteration");
         Require(Lookahead >= 1, "lookahead", "a lookahead of at least 1 batch");
         // C ≤ (L+1)/2 keeps a group's prefetch from waiting on an eviction that only happens after the group trains.
         Require(EffectiveInterval <= (Lookahead + 1) / 2, "prefetch interval",
-            $"a prefetch interval of {EffectiveInterval} is too long for a lookahead of {Lookahead} (at most {(Lookahead + 1) / 2})");
+            $"a prefetch interval of {EffectiveInterval} is too long for a lookahead of {Lookahead} (at most " +
+                $"{(Lookahead + 1) / 2})");
         Require(Cardinalities.Length >= 1 && Cardinalities.All(n => n >= 1), "tables", "tables of at least one row");
         Require(Model.Dim >= 1 && Model.Hidden >= 1, "model", "a positive embedding dimension and width");
         Require(Network.LatencyMs >= 0, NetworkShape.LatencySetting, "a latency of at least 0 ms");

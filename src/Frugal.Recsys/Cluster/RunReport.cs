@@ -24,10 +24,14 @@ public sealed record RunReport
     /// <summary>Each trainer's measurements.</summary>
     public required TrainerReport[] Trainers { get; init; }
 
-    /// <summary>One hash over tables and dense parameters: equal hashes mean bitwise-equal models (±0 as one).</summary>
+    /// <summary>
+    /// One hash over tables and dense parameters: equal hashes mean bitwise-equal models (±0 as one).
+    /// </summary>
     public string ParameterHash => $"{TablesHash[..16]}-{DenseHash[..16]}";
 
-    /// <summary>Mean seconds per iteration, over trainers and iterations after the first <paramref name="skip"/>.</summary>
+    /// <summary>
+    /// Mean seconds per iteration, over trainers and iterations after the first <paramref name="skip"/>.
+    /// </summary>
     public double MeanIteration(Func<TrainerReport, double[]> part, int skip = 0) =>
         Trainers.Average(t => part(t).Skip(skip).DefaultIfEmpty(0).Average());
 }

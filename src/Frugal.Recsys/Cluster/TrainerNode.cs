@@ -41,7 +41,8 @@ public sealed class TrainerNode
     private long _critical, _deferred, _unsynchronised, _fetched, _used;
 
     /// <param name="addresses">Rank and addresses.</param>
-    /// <param name="ringListener">A started listener on this trainer's ring address (null for a single trainer).</param>
+    /// <param name="ringListener">A started listener on this trainer's ring address (null for a single
+    /// trainer).</param>
     /// <param name="connectTimeout">How long to keep trying to reach the oracle before giving up.</param>
     public TrainerNode(TrainerAddresses addresses, TcpListener? ringListener, TimeSpan connectTimeout)
     {
@@ -94,7 +95,8 @@ public sealed class TrainerNode
             {
                 // The oracle is gone as well; the reason is thrown below.
             }
-            if (_abortReason is not null || e is OperationCanceledException) throw new RecsysNetworkException(reason, e);
+            if (_abortReason is not null || e is OperationCanceledException) throw new RecsysNetworkException(reason,
+                e);
             throw;
         }
         finally
@@ -126,7 +128,8 @@ public sealed class TrainerNode
         var from = new PayloadReader(hello.Payload).Int();
         if (from != predecessor)
             throw new RecsysNetworkException(
-                $"trainer {from} connected to trainer {rank}, which expected trainer {predecessor}: check the peer list");
+                $"trainer {from} connected to trainer {rank}, which expected trainer {predecessor}: check the peer " +
+                    $"list");
         return (next, previous);
     }
 
@@ -160,7 +163,8 @@ public sealed class TrainerNode
     }
 
     private TaskCompletionSource<BatchPlan> PlanSlot(int index) =>
-        _plans.GetOrAdd(index, _ => new TaskCompletionSource<BatchPlan>(TaskCreationOptions.RunContinuationsAsynchronously));
+        _plans.GetOrAdd(index, _ =>
+            new TaskCompletionSource<BatchPlan>(TaskCreationOptions.RunContinuationsAsynchronously));
 
     private async Task<BatchPlan> PlanAsync(int index, CancellationToken token)
     {
@@ -378,7 +382,8 @@ public sealed class TrainerNode
 
     // ---- sync and LRU: demand fetch, write-through ----
 
-    private async Task FetchMissesAsync(BatchPlan plan, LinkedList<long> lru, Dictionary<long, LinkedListNode<long>> nodes)
+    private async Task FetchMissesAsync(BatchPlan plan, LinkedList<long> lru, Dictionary<long,
+        LinkedListNode<long>> nodes)
     {
         var dim = _config.Model.Dim;
         var misses = new List<int>();
@@ -422,7 +427,8 @@ public sealed class TrainerNode
         var rows = new float[(end - start) * dim];
         lock (_cache.Sync)
         {
-            for (var k = start; k < end; k++) _cache.Row(plan.Keys[k], plan.Index).CopyTo(rows.AsSpan((k - start) * dim));
+            for (var k = start; k < end; k++) _cache.Row(plan.Keys[k], plan.Index)
+                .CopyTo(rows.AsSpan((k - start) * dim));
             if (_config.Mode == RecsysMode.Sync)
             {
                 foreach (var key in plan.Keys) _cache.Drop(key);
@@ -466,7 +472,8 @@ public sealed class TrainerNode
         lock (_cache.Sync)
         {
             for (var k = 0; k < keys.Length; k++)
-                Sgd.Apply(_cache.Row(keys[k], batch), summed.AsSpan(offset + k * dim, dim), _config.EmbeddingLearningRate);
+                Sgd.Apply(_cache.Row(keys[k], batch), summed.AsSpan(offset + k * dim, dim),
+                    _config.EmbeddingLearningRate);
         }
     }
 

@@ -14,7 +14,9 @@ public static class BatchFile
     private static ReadOnlySpan<byte> Magic => "FRCB"u8;
     private const int Version = 1;
 
-    /// <summary>Writes <paramref name="samples"/> samples of <paramref name="source"/> to <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes <paramref name="samples"/> samples of <paramref name="source"/> to <paramref name="path"/>.
+    /// </summary>
     /// <returns>The samples written (fewer when the source ends first).</returns>
     public static long Write(string path, IBatchSource source, IReadOnlyList<int> cardinalities, long samples)
     {
@@ -34,7 +36,8 @@ public static class BatchFile
                 for (var s = 0; s < batch.Size; s++)
                 {
                     writer.Write(batch.Labels[s]);
-                    for (var j = 0; j < CtrBatch.DenseCount; j++) writer.Write(batch.Dense[s * CtrBatch.DenseCount + j]);
+                    for (var j = 0; j < CtrBatch.DenseCount; j++)
+                        writer.Write(batch.Dense[s * CtrBatch.DenseCount + j]);
                     for (var t = 0; t < batch.Tables; t++) writer.Write(batch.Ids[s * batch.Tables + t]);
                 }
                 written += batch.Size;
@@ -61,7 +64,8 @@ public static class BatchFile
         if (version != Version)
             throw new BadInputException($"batch file '{path}': format version {version}, expected {Version}");
         var tables = BinaryPrimitives.ReadInt32LittleEndian(head[8..]);
-        if (tables is < 1 or > 1024) throw new CorruptDataException($"batch file '{path}': {tables} tables in the header");
+        if (tables is < 1 or > 1024)
+            throw new CorruptDataException($"batch file '{path}': {tables} tables in the header");
         var rest = new byte[tables * 4 + 8];
         if (stream.ReadAtLeast(rest, rest.Length, throwOnEndOfStream: false) < rest.Length)
             throw new CorruptDataException($"batch file '{path}': truncated header");
@@ -98,7 +102,8 @@ public sealed class BatchFileReader : IBatchSource
             var expected = offset + Samples * BatchFile.RecordBytes(Cardinalities.Length);
             if (Samples < 0 || length != expected)
                 throw new CorruptDataException(
-                    $"batch file '{path}': {length} bytes, but its header promises {Samples} samples ({expected} bytes)");
+                    $"batch file '{path}': {length} bytes, but its header promises {Samples} samples ({expected} " +
+                        $"bytes)");
         }
         catch
         {
@@ -125,11 +130,13 @@ public sealed class BatchFileReader : IBatchSource
             var label = _reader.ReadByte();
             if (label > 1) throw Corrupt(s, $"label {label}");
             batch.Labels[s] = label;
-            for (var j = 0; j < CtrBatch.DenseCount; j++) batch.Dense[s * CtrBatch.DenseCount + j] = _reader.ReadSingle();
+            for (var j = 0; j < CtrBatch.DenseCount; j++) batch.Dense[s * CtrBatch.DenseCount + j] =
+                _reader.ReadSingle();
             for (var t = 0; t < tables; t++)
             {
                 var id = _reader.ReadInt32();
-                if ((uint)id >= (uint)Cardinalities[t]) throw Corrupt(s, $"id {id} of table {t} (rows 0 to {Cardinalities[t] - 1})");
+                if ((uint)id >= (uint)Cardinalities[t]) throw Corrupt(s,
+                    $"id {id} of table {t} (rows 0 to {Cardinalities[t] - 1})");
                 batch.Ids[s * tables + t] = id;
             }
         }

@@ -59,7 +59,8 @@ public sealed class BagpipeExperiment : IExperiment
         result.WithMetric("modes bitwise identical", identical ? 1 : 0);
         var table = new RecordTable("iteration time", [
             new Column("mode", ColumnKind.Text), new Column("total", Unit: "ms"), new Column("compute", Unit: "ms"),
-            new Column("fetch stall", Unit: "ms"), new Column("all-reduce", Unit: "ms"), new Column("other", Unit: "ms"),
+            new Column("fetch stall", Unit: "ms"), new Column("all-reduce", Unit: "ms"),
+                new Column("other", Unit: "ms"),
             new Column("rows fetched"), new Column("SyncNow share"), new Column("final loss"),
             new Column("parameter hash", ColumnKind.Text),
         ]);
@@ -77,7 +78,8 @@ public sealed class BagpipeExperiment : IExperiment
             var synchronised = r.Trainers[0].CriticalRows + r.Trainers[0].DeferredRows
                 + r.Trainers.Sum(t => t.UnsynchronisedRows);
             table.Add(Label(modes[m]), total, compute, stall, reduce, other, r.Trainers.Sum(t => t.RowsFetched),
-                synchronised == 0 ? 0 : r.Trainers[0].CriticalRows / (double)synchronised, r.Losses[^1], r.ParameterHash);
+                synchronised == 0 ? 0 : r.Trainers[0].CriticalRows / (double)synchronised, r.Losses[^1],
+                    r.ParameterHash);
             result.WithMetric($"{Label(modes[m])} ms per iteration", total, "ms");
         }
         result.WithMetric("bagpipe speedup over sync",

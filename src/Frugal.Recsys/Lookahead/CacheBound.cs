@@ -43,6 +43,7 @@ public static class CacheBound
     {
         if (capacity < bound)
             throw new BadInputException(
-                $"a cache of {capacity} rows is too small: the dry run over the data needs {bound} rows", CapacitySetting);
+                $"a cache of {capacity} rows is too small: the dry run over the data needs {bound} rows",
+                    CapacitySetting);
     }
 }

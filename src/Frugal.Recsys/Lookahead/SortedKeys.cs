@@ -37,7 +37,8 @@ internal static class SortedKeys
     }
 
     /// <summary>The contiguous share of <paramref name="count"/> items that rank <paramref name="rank"/> of
-    /// <paramref name="parts"/> takes: [rank·count/parts, (rank+1)·count/parts), the last taking the remainder.</summary>
+    /// <paramref name="parts"/> takes: [rank·count/parts, (rank+1)·count/parts), the last taking the
+    /// remainder.</summary>
     public static (int Start, int End) Share(int count, int rank, int parts) =>
         ((int)((long)rank * count / parts), (int)((long)(rank + 1) * count / parts));
 }

@@ -14,7 +14,8 @@ public enum ModelKind
 /// <summary>A model's shape (§6.2). The defaults are the design's small configuration.</summary>
 /// <param name="Kind">DLRM or DCN.</param>
 /// <param name="Dim">Embedding dimension d.</param>
-/// <param name="Hidden">Width of the hidden layers (bottom 13-H-d and top X-H-1 in DLRM; the deep tower in DCN).</param>
+/// <param name="Hidden">Width of the hidden layers (bottom 13-H-d and top X-H-1 in DLRM; the deep tower in
+/// DCN).</param>
 public sealed record ModelConfig(ModelKind Kind = ModelKind.Dlrm, int Dim = 16, int Hidden = 64)
 {
     /// <summary>The models by name, for the command line.</summary>

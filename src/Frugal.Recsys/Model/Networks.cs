@@ -55,7 +55,8 @@ internal sealed class DcnNetwork : nn.Module<Tensor, Tensor, Tensor>
         var width = CtrBatch.DenseCount + tables * config.Dim;
         cross = nn.ModuleList([.. Enumerable.Range(0, CrossLayers).Select(_ => nn.Linear(width, 1, hasBias: false))]);
         crossBias = nn.ParameterList([.. Enumerable.Range(0, CrossLayers).Select(_ => nn.Parameter(zeros(width)))]);
-        deep = nn.Sequential(nn.Linear(width, config.Hidden), nn.ReLU(), nn.Linear(config.Hidden, config.Hidden), nn.ReLU());
+        deep = nn.Sequential(nn.Linear(width, config.Hidden), nn.ReLU(), nn.Linear(config.Hidden, config.Hidden),
+            nn.ReLU());
         output = nn.Linear(width + config.Hidden, 1);
         RegisterComponents();
     }

@@ -62,7 +62,9 @@ internal sealed class RecsysOracleCommand : SettingCommand<RecsysOracleCommand.S
         listener.Start();
         try
         {
-            var report = new OracleNode(config, listener, settings.Server, settings.Checkpoint).RunAsync(cancellation).GetAwaiter()
+            var report =
+                new OracleNode(config, listener, settings.Server, settings.Checkpoint).RunAsync(cancellation)
+                .GetAwaiter()
                 .GetResult();
             if (settings.Report is { } path)
                 AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, ResultJson.Options));

@@ -146,7 +146,8 @@ internal class RecsysRunSettings : StoreSettings
         {
             path = Data;
             using var probe = File.Exists(Data) ? File.OpenRead(Data) : null;
-            var isBatchFile = probe is not null && probe.Length >= 4 && probe.ReadByte() == 'F' && probe.ReadByte() == 'R';
+            var isBatchFile =
+                probe is not null && probe.Length >= 4 && probe.ReadByte() == 'F' && probe.ReadByte() == 'R';
             if (isBatchFile)
             {
                 using var reader = BatchFile.Open(Data);

@@ -29,7 +29,8 @@ internal sealed class RecsysTrainCommand(IAnsiConsole console) : SettingCommand<
     {
         var config = settings.ToConfig();
         var report = settings.InProcess
-            ? RecsysCluster.RunAsync(config, StoreChoice.Of(settings), settings.Checkpoint, cancellation).GetAwaiter().GetResult()
+            ? RecsysCluster.RunAsync(config, StoreChoice.Of(settings), settings.Checkpoint, cancellation).GetAwaiter()
+                .GetResult()
             : RunProcesses(settings, config, cancellation);
         var table = new Table().AddColumns("", "value");
         table.AddRow("mode", config.Mode.ToString().ToLowerInvariant());
