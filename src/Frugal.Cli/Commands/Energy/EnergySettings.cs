@@ -80,7 +80,17 @@ internal class EnergySettings : GlobalSettings
             throw new BadInputException("the simulated device runs its own model; a workload command needs a real " +
                                         "device", WorkloadCommandDevice.Setting);
         var device = factory(new DeviceOptions(Grid, Noise, new SeedTree(Seed), AllowClockChanges, JournalFolder));
-        return WorkloadCommand is null ? device : new WorkloadCommandDevice(device, WorkloadCommand);
+        if (WorkloadCommand is null) return device;
+        try
+        {
+            return new WorkloadCommandDevice(device, WorkloadCommand);
+        }
+        catch
+        {
+            // A refused command must not leave the opened device (and any journal it restored) undisposed.
+            device.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The simulator's measurement noise as the options set it.</summary>
