@@ -45,6 +45,19 @@ internal class GlobalSettings : CommandSettings
     public virtual string? OptionFor(string setting) => null;
 
     /// <summary>
+    /// <paramref name="message"/> with <paramref name="option"/> in the setting's place: a leading "setting: " or an
+    /// inner "the setting setting" becomes the option; otherwise the option goes in front.
+    /// </summary>
+    internal static string WithOption(string message, string setting, string option)
+    {
+        if (message.StartsWith(setting + ": ", StringComparison.Ordinal)) return option + message[setting.Length..];
+        var phrase = $"the {setting} setting";
+        return message.Contains(phrase, StringComparison.Ordinal)
+            ? message.Replace(phrase, option, StringComparison.Ordinal)
+            : $"{option}: {message}";
+    }
+
+    /// <summary>
     /// Checks the seed, and that what <c>--out</c> and <c>--json PATH</c> name can be written, before any work starts:
     /// a run must not compute for an hour and then fail to save its results.
     /// </summary>

@@ -21,7 +21,7 @@ internal abstract class SettingCommand<TSettings> : Command<TSettings> where TSe
         }
         catch (BadInputException e) when (e.Setting is { } setting && settings.OptionFor(setting) is { } option)
         {
-            throw new BadInputException($"{option}: {e.Message}{Hint(e)}", setting, e);
+            throw new BadInputException(GlobalSettings.WithOption(e.Message, setting, option) + Hint(e), setting, e);
         }
     }
 

@@ -10,7 +10,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Provision;
 
 /// <summary><c>frugal provision evaluate</c>: one method's chains on the validation period.</summary>
-internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCommand.Settings>
+internal sealed class EvaluateCommand(IAnsiConsole console) : SettingCommand<EvaluateCommand.Settings>
 {
     public sealed class Settings : ChainSettings
     {
@@ -43,10 +43,7 @@ internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCo
         }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation) =>
-        SettingFlags.Run(() => Evaluate(settings, cancellation));
-
-    private int Evaluate(Settings settings, CancellationToken cancellation)
+    protected override int Run(Settings settings, CancellationToken cancellation)
     {
         var options = settings.Study([settings.Method!], [settings.Load]);
         var method = MethodCatalog.Canonical(settings.Method!);

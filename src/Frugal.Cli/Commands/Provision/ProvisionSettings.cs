@@ -6,6 +6,7 @@ using Frugal.Provisioning.Chains;
 using Frugal.Provisioning.Evaluation;
 using Frugal.Provisioning.Methods;
 using Frugal.Provisioning.Simulation;
+using Frugal.Provisioning.Slurm;
 using Frugal.Provisioning.Traces;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -66,6 +67,30 @@ internal class ProvisionSettings : GlobalSettings
     /// <summary>The node pools <c>--pools</c> names (checked by <see cref="Validate"/>).</summary>
     public NodePools NodePools() => Provisioning.Simulation.NodePools.Parse(Pools);
 
+    /// <summary>The option that sets each setting the provisioning library may name in a bad-input error.</summary>
+    private static readonly Dictionary<string, string> OptionsBySetting = new(StringComparer.Ordinal)
+    {
+        [TraceReadOptions.SkipBadSetting] = "--skip-bad",
+        [TraceReadOptions.ProcessorsPerNodeSetting] = "--procs-per-node",
+        [TraceReaders.FormatSetting] = "--format",
+        [Provisioning.Simulation.NodePools.Setting] = "--pools",
+        [MethodCatalog.Setting] = "--method",
+        [TrainedModels.ModelSetting] = "--model",
+        [ChainSpec.NodesSetting] = "--chain-nodes",
+        [ChainSpec.LimitSetting] = "--chain-hours",
+        [EpisodeSettings.LoadSetting] = "--load",
+        [TimeSplit.StrideSetting] = "--stride-hours",
+        [TimeSplit.MaxSamplesSetting] = "--max-samples",
+        [StudyOptions.ProbesSetting] = "--probes",
+        [ValueModelOptions.TreesSetting] = "--trees",
+        [PolicyGradientOptions.UpdatesSetting] = "--pg-updates",
+        [PolicyGradientOptions.EpisodesSetting] = "--pg-episodes",
+        [SlurmCommands.JobSetting] = "--job",
+    };
+
+    /// <inheritdoc/>
+    public override string? OptionFor(string setting) => OptionsBySetting.GetValueOrDefault(setting);
+
     public override ValidationResult Validate()
     {
         var global = base.Validate();
@@ -81,7 +106,7 @@ internal class ProvisionSettings : GlobalSettings
         catch (BadInputException e)
         {
             return ValidationResult.Error(
-                SettingFlags.Named(e.Message, Provisioning.Simulation.NodePools.Setting, "--pools"));
+                WithOption(e.Message, Provisioning.Simulation.NodePools.Setting, "--pools"));
         }
         return ValidationResult.Success();
     }

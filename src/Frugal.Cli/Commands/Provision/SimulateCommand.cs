@@ -7,12 +7,9 @@ namespace Frugal.Cli.Commands.Provision;
 
 /// <summary><c>frugal provision simulate</c>: replays a trace in the queue simulator and compares simulated with real
 /// waits.</summary>
-internal sealed class SimulateCommand(IAnsiConsole console) : Command<ProvisionSettings>
+internal sealed class SimulateCommand(IAnsiConsole console) : SettingCommand<ProvisionSettings>
 {
-    public override int Execute(CommandContext context, ProvisionSettings settings, CancellationToken cancellation) =>
-        SettingFlags.Run(() => Simulate(settings, cancellation));
-
-    private int Simulate(ProvisionSettings settings, CancellationToken cancellation)
+    protected override int Run(ProvisionSettings settings, CancellationToken cancellation)
     {
         var pools = settings.NodePools();
         var trace = settings.LoadTrace(console, cancellation);

@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace Frugal.Cli.Commands.Provision;
 
 /// <summary><c>frugal provision train</c>: probes the training period and saves a value model or a policy.</summary>
-internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Settings>
+internal sealed class TrainCommand(IAnsiConsole console) : SettingCommand<TrainCommand.Settings>
 {
     public sealed class Settings : ChainSettings
     {
@@ -46,10 +46,7 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.
         }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation) =>
-        SettingFlags.Run(() => Train(settings, cancellation));
-
-    private int Train(Settings settings, CancellationToken cancellation)
+    protected override int Run(Settings settings, CancellationToken cancellation)
     {
         var options = settings.Study([settings.Method], [1.0]);
         var method = MethodCatalog.Canonical(settings.Method);

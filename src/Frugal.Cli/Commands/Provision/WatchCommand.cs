@@ -10,7 +10,7 @@ namespace Frugal.Cli.Commands.Provision;
 
 /// <summary><c>frugal provision watch</c>: decides, on a real Slurm cluster, when to submit a running job's
 /// successor.</summary>
-internal sealed class WatchCommand(IAnsiConsole console) : Command<WatchCommand.Settings>
+internal sealed class WatchCommand(IAnsiConsole console) : SettingCommand<WatchCommand.Settings>
 {
     public sealed class Settings : GlobalSettings
     {
@@ -69,10 +69,7 @@ internal sealed class WatchCommand(IAnsiConsole console) : Command<WatchCommand.
         }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation) =>
-        SettingFlags.Run(() => Watch(settings, cancellation));
-
-    private int Watch(Settings settings, CancellationToken cancellation)
+    protected override int Run(Settings settings, CancellationToken cancellation)
     {
         var method = MethodCatalog.Canonical(settings.Method);
         var models = MethodCatalog.IsLearned(method) ? TrainedModels.Load(method, settings.Model!) : TrainedModels.None;
