@@ -12,7 +12,8 @@ namespace Frugal.Scheduling.Experiments;
 /// JigSaw against its base order with SPB off (§4.5): the cluster-efficiency gain on one trace across κ, γ and
 /// the base orders, and across cluster load (generated traces of growing arrival rate). Full scale: Shockwave's
 /// canonical 120-job trace on 32 V100s (a generated trace of its shape without the reference data) and 120-job
-/// load traces; quick: 30-job generated traces on 8 V100s.
+/// load traces; quick: 30-job generated traces on 8 V100s. Also on the main trace: κ as measured by SPB training,
+/// the full-sync guard, per-model σ_max, and a cluster of three GPU types.
 /// </summary>
 public sealed class JigSawExperiment : IExperiment
 {
@@ -24,6 +25,19 @@ public sealed class JigSawExperiment : IExperiment
 
     /// <summary>The σ menus swept: the default, a cautious one and a bolder one.</summary>
     public static IReadOnlyList<double[]> Menus { get; } = [[0, 0.125, 0.25, 0.375], [0, 0.125], [0, 0.25, 0.5]];
+
+    /// <summary>
+    /// κ measured by SPB training (bench/results/jigsaw.md, `bench/jigsaw/run.sh`): the least-squares slope of
+    /// the relative accuracy loss on σ over the σ sweep on the synthetic task, 3 seeds (Cora's slope is negative).
+    /// </summary>
+    public const double MeasuredKappa = 0.032;
+
+    /// <summary>Full-sync periods K swept: the guard's cost in gain.</summary>
+    public static IReadOnlyList<int> FullSyncPeriods { get; } = [10, 50];
+
+    /// <summary>A per-class σ_max: the language models' owners do not opt in, the others accept the default.</summary>
+    public static IReadOnlyDictionary<string, double> LanguageOptOut { get; } =
+        new Dictionary<string, double> { ["LM"] = 0, ["Transformer"] = 0 };
 
     /// <summary>Mean gaps between arrivals of the load traces, seconds: short gaps are high load.</summary>
     public static IReadOnlyList<double> ArrivalGaps { get; } = [20, 40, 120, 360, 1200];
@@ -52,50 +66,63 @@ public sealed class JigSawExperiment : IExperiment
             ? Generated(throughputs.Value, jobs, 40, context)
             : ScheduleInputs.Trace(path: null, throughputs.Value, context.Seeds.Child("trace"));
 
-        var settings = new List<(string Sweep, Sourced<IReadOnlyList<JobSpec>> Trace, double Load, JigSawOptions O)>();
+        var settings = new List<Setting>();
         var mainLoad = OfferedLoad(main.Value, cluster);
+        void Add(string sweep, JigSawOptions options) => settings.Add(new(sweep, main, cluster, mainLoad, options));
         foreach (var order in Enum.GetValues<BaseOrder>())
             foreach (var kappa in Kappas)
-                settings.Add(("kappa", main, mainLoad, new JigSawOptions { Order = order, Kappa = kappa }));
+                Add("kappa", new JigSawOptions { Order = order, Kappa = kappa });
         foreach (var gamma in Gammas.Skip(1))
-            settings.Add(("gamma", main, mainLoad, new JigSawOptions { Gamma = gamma }));
+            Add("gamma", new JigSawOptions { Gamma = gamma });
         foreach (var menu in Menus.Skip(1))
-            settings.Add(("menu", main, mainLoad, new JigSawOptions { SigmaMenu = menu, MaxSigma = menu.Max() }));
+            Add("menu", new JigSawOptions { SigmaMenu = menu, MaxSigma = menu.Max() });
+        foreach (var order in Enum.GetValues<BaseOrder>())
+            Add("kappa_measured", new JigSawOptions { Order = order, Kappa = MeasuredKappa });
+        foreach (var period in FullSyncPeriods)
+            Add("full_sync", new JigSawOptions { FullSyncPeriod = period });
+        Add("sigma_max_per_model", new JigSawOptions { MaxSigmaByModel = LanguageOptOut });
+        // The same trace on the cluster plus K80s and P100s, half as many of each as V100s (Gavel's three types).
+        var mixed = ClusterSpec.Parse(quick ? "k80=4,p100=4,v100=8" : "k80=16,p100=16,v100=32");
+        var mixedLoad = OfferedLoad(main.Value, mixed);
+        foreach (var order in Enum.GetValues<BaseOrder>())
+            settings.Add(new("gpu_types", main, mixed, mixedLoad, new JigSawOptions { Order = order }));
         foreach (var gap in ArrivalGaps)
         {
             var trace = Generated(throughputs.Value, jobs, gap, context);
             var load = OfferedLoad(trace.Value, cluster);
             foreach (var order in Enum.GetValues<BaseOrder>())
-                settings.Add(("load", trace, load, new JigSawOptions { Order = order }));
+                settings.Add(new("load", trace, cluster, load, new JigSawOptions { Order = order }));
         }
 
         var table = new RecordTable("runs",
         [
-            new("sweep", ColumnKind.Text), new("trace", ColumnKind.Text), new("offered_load"),
-            new("base", ColumnKind.Text), new("kappa"), new("gamma"), new("sigma_menu", ColumnKind.Text),
+            new("sweep", ColumnKind.Text), new("trace", ColumnKind.Text), new("cluster", ColumnKind.Text),
+            new("offered_load"), new("base", ColumnKind.Text), new("kappa"), new("gamma"),
+            new("sigma_menu", ColumnKind.Text), new("max_sigma", ColumnKind.Text), new("full_sync_period"),
             new("baseline_efficiency"), new("jigsaw_efficiency"), new("gain"), new("baseline_makespan", Unit: "h"),
             new("jigsaw_makespan", Unit: "h"), new("baseline_avg_jct", Unit: "h"), new("jigsaw_avg_jct", Unit: "h"),
             new("mean_sigma"), new("effective_iteration_ratio"), new("shared_gpu_fraction"),
             new("allreduce_ratio"), new("jigsaw_simulation", Unit: "s"),
         ]);
-        // The baseline does not depend on κ, γ or the σ menu: one per trace and order.
-        var baselines = new Dictionary<(string, BaseOrder), IterationSimulationResult>();
+        // The baseline does not depend on κ, γ, the σ menus or the guard: one per trace, cluster and order.
+        var baselines = new Dictionary<(string, string, BaseOrder), IterationSimulationResult>();
         var gains = new List<GainPoint>();
         for (var i = 0; i < settings.Count; i++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
-            var (sweep, trace, load, options) = settings[i];
-            var simulator = new IterationSimulator(throughputs.Value, cluster, profiles, options);
-            if (!baselines.TryGetValue((trace.Source, options.Order), out var baseline))
-                baselines[(trace.Source, options.Order)] = baseline =
-                    simulator.Run(trace.Value, spb: false, cancellation: context.Cancellation);
+            var (sweep, trace, gpus, load, options) = settings[i];
+            var simulator = new IterationSimulator(throughputs.Value, gpus, profiles, options);
+            var key = (trace.Source, gpus.ToString(), options.Order);
+            if (!baselines.TryGetValue(key, out var baseline))
+                baselines[key] = baseline = simulator.Run(trace.Value, spb: false, cancellation: context.Cancellation);
             var jigsaw = simulator.Run(trace.Value, spb: true, cancellation: context.Cancellation);
             var comparison = new JigSawComparison(baseline, jigsaw);
             gains.Add(new GainPoint(sweep, options.Order, options.Kappa, load, comparison.Gain));
             var (b, j) = (baseline.Simulation.Metrics, jigsaw.Simulation.Metrics);
-            table.Add(sweep, trace.Source, load, JigSawOptions.Orders.Names[(int)options.Order], options.Kappa,
-                options.Gamma,
+            table.Add(sweep, trace.Source, gpus.ToString(), load, JigSawOptions.Orders.Names[(int)options.Order],
+                options.Kappa, options.Gamma,
                 string.Join("/", options.SigmaMenu.Select(s => s.ToString(CultureInfo.InvariantCulture))),
+                MaxSigmaText(options), options.FullSyncPeriod,
                 baseline.Efficiency.ClusterEfficiency, jigsaw.Efficiency.ClusterEfficiency, comparison.Gain,
                 b.MakespanHours, j.MakespanHours, b.AverageJctHours, j.AverageJctHours, jigsaw.Efficiency.MeanSigma,
                 jigsaw.Efficiency.EffectiveIterationRatio, jigsaw.Efficiency.SharedGpuFraction,
@@ -128,6 +155,16 @@ public sealed class JigSawExperiment : IExperiment
                          $"load sweep {smallest.Gain:F3} at offered load {smallest.Load:F2}.";
         return result;
     }
+
+    /// <summary>One JigSaw run to make: its sweep, trace, cluster, offered load and options.</summary>
+    private sealed record Setting(string Sweep, Sourced<IReadOnlyList<JobSpec>> Trace, ClusterSpec Cluster,
+        double Load, JigSawOptions Options);
+
+    /// <summary>σ_max as a cell: <c>0.375</c>, or <c>0.375; LM=0; Transformer=0</c> with per-model values.</summary>
+    private static string MaxSigmaText(JigSawOptions options) => string.Join("; ",
+        options.MaxSigmaByModel.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => $"{p.Key}={p.Value.ToString(CultureInfo.InvariantCulture)}")
+            .Prepend(options.MaxSigma.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>One JigSaw run's gain and the setting it ran in.</summary>
     private sealed record GainPoint(string Sweep, BaseOrder Order, double Kappa, double Load, double Gain);

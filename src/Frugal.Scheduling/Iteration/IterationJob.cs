@@ -7,18 +7,20 @@ namespace Frugal.Scheduling.Iteration;
 /// <summary>
 /// A job's state in the iteration-level simulator. Progress is kept in effective epochs, as in the round
 /// simulator: one iteration on W workers at per-worker batch b advances W·(1 − κσ) steps of ⌈dataset/b⌉ per
-/// epoch.
+/// epoch. A job runs on GPUs of one type.
 /// </summary>
 internal sealed class IterationJob
 {
     private readonly int[] _schedule;
     private readonly int[] _nextChange;
-    private readonly Dictionary<(int Batch, double Sigma), JobDemand> _demands = [];
-    private readonly Dictionary<int, (double Isolated, double? Compute)> _times = [];
+    private readonly Dictionary<(string Worker, int Batch, double Sigma), JobDemand> _demands = [];
+    private readonly Dictionary<(string Worker, int Batch), (double Isolated, double? Compute)> _times = [];
     private readonly ModelProfile _model;
     private readonly JigSawOptions _options;
 
-    public IterationJob(JobSpec spec, ThroughputTable throughputs, string worker, SpbProfiles profiles,
+    /// <exception cref="BadInputException">No GPU type of the cluster has throughputs for the job at every batch
+    /// size of its schedule and enough GPUs for it.</exception>
+    public IterationJob(JobSpec spec, ThroughputTable throughputs, GpuPools pools, SpbProfiles profiles,
         JigSawOptions options)
     {
         Spec = spec;
@@ -31,24 +33,33 @@ internal sealed class IterationJob
             _nextChange[e] = e + 1 >= _schedule.Length ? _schedule.Length
                 : _schedule[e + 1] != _schedule[e] ? e + 1 : _nextChange[e + 1];
         TotalEpochs = spec.TotalSteps / spec.Type.Family.StepsPerEpoch(spec.Type.BatchSize);
-        foreach (var batch in _schedule.Distinct())
-        {
-            var steps = throughputs.Isolated(worker, spec.Type.Family.JobType(batch), spec.ScaleFactor) ?? 0;
-            if (steps <= 0)
-                throw new BadInputException(
-                    $"job {spec.Id} ({spec.Type.Family.JobType(batch)} on {spec.ScaleFactor} GPUs) has no measured " +
-                    $"throughput on {worker} in {throughputs.Source}", "cluster");
-            var single = throughputs.Isolated(worker, spec.Type.Family.JobType(batch), 1);
-            _times[batch] = (spec.ScaleFactor / steps, single is > 0 ? 1 / single : null);
-        }
+        var batches = _schedule.Distinct().ToArray();
+        // A GPU type serves the job if it holds the job's width and has a throughput at every batch size it runs.
+        GpuTypes = pools.Types.Where(w => pools.Count(w) >= spec.ScaleFactor && batches.All(batch =>
+            throughputs.Isolated(w, spec.Type.Family.JobType(batch), spec.ScaleFactor) is > 0)).ToArray();
+        if (GpuTypes.Count == 0)
+            throw new BadInputException(
+                $"job {spec.Id} ({spec.Type} on {spec.ScaleFactor} GPUs) fits no GPU type of the cluster " +
+                $"{pools.Cluster}: none has {spec.ScaleFactor} GPUs and a throughput at every batch size it runs " +
+                $"in {throughputs.Source}", "cluster");
+        foreach (var worker in GpuTypes)
+            foreach (var batch in batches)
+            {
+                var steps = throughputs.Isolated(worker, spec.Type.Family.JobType(batch), spec.ScaleFactor)!.Value;
+                var single = throughputs.Isolated(worker, spec.Type.Family.JobType(batch), 1);
+                _times[(worker, batch)] = (spec.ScaleFactor / steps, single is > 0 ? 1 / single : null);
+            }
         IsolatedSeconds = Enumerable.Range(0, _schedule.Length)
             .Sum(e => Math.Clamp(TotalEpochs - e, 0, 1) * IsolatedEpochSeconds(_schedule[e]));
-        Sigmas = options.SigmasFor(spec.ScaleFactor);
+        Sigmas = options.SigmasFor(spec.Type.Family.Name, spec.ScaleFactor);
     }
 
     public JobSpec Spec { get; }
     public int Id => Spec.Id;
     public int Workers => Spec.ScaleFactor;
+
+    /// <summary>The GPU types the job can run on, in the cluster's order.</summary>
+    public IReadOnlyList<string> GpuTypes { get; }
     public double TotalEpochs { get; }
     public double EpochsDone { get; private set; }
     public bool Finished => Completion is not null;
@@ -58,7 +69,8 @@ internal sealed class IterationJob
     /// <summary>The σ values this job may run at, ascending.</summary>
     public IReadOnlyList<double> Sigmas { get; }
 
-    /// <summary>Time to run alone on its GPUs at σ = 0 through its whole batch-size schedule.</summary>
+    /// <summary>Time to run alone on its GPUs (of its fastest type) at σ = 0 through its whole batch-size
+    /// schedule.</summary>
     public double IsolatedSeconds { get; }
 
     /// <summary>GPU-seconds held so far (W × time placed): the service LAS orders by.</summary>
@@ -87,17 +99,23 @@ internal sealed class IterationJob
     /// <summary>Remaining time alone at σ = 0 at the current batch size (what SRTF orders by).</summary>
     public double RemainingIsolatedSeconds => (TotalEpochs - EpochsDone) * IsolatedEpochSeconds(BatchSize);
 
+    /// <summary>An epoch at <paramref name="batch"/> alone on the job's fastest GPU type at σ = 0.</summary>
     public double IsolatedEpochSeconds(int batch) =>
-        Spec.Type.Family.StepsPerEpoch(batch) / (double)Workers * _times[batch].Isolated;
+        Spec.Type.Family.StepsPerEpoch(batch) / (double)Workers * GpuTypes.Min(w => _times[(w, batch)].Isolated);
 
-    /// <summary>The job's demand at σ (cached per batch size and σ).</summary>
-    public JobDemand Demand(double sigma)
+    /// <summary>The job's demand on GPU type <paramref name="worker"/> at σ (cached per type, batch size and σ).
+    /// </summary>
+    public JobDemand Demand(string worker, double sigma)
     {
         var batch = BatchSize;
-        if (_demands.TryGetValue((batch, sigma), out var demand)) return demand;
-        var (isolated, compute) = _times[batch];
-        return _demands[(batch, sigma)] = JobDemand.Of(_model, Workers, batch, isolated, compute, sigma, _options);
+        if (_demands.TryGetValue((worker, batch, sigma), out var demand)) return demand;
+        var (isolated, compute) = _times[(worker, batch)];
+        return _demands[(worker, batch, sigma)] =
+            JobDemand.Of(_model, worker, Workers, batch, isolated, compute, sigma, _options);
     }
+
+    /// <summary>The fastest of <paramref name="workers"/> for the job at σ = 0 (ties: the first).</summary>
+    public string Fastest(IEnumerable<string> workers) => workers.MinBy(w => Demand(w, 0).IterationSeconds)!;
 
     /// <summary>
     /// Seconds at <paramref name="iterationSeconds"/> per iteration until the job finishes or its epoch ends
@@ -137,12 +155,16 @@ internal sealed class IterationJob
         else EpochsDone += epochs;
         RawIterations += iterations;
         EffectiveIterations += iterations * demand.Progress;
-        SigmaIterations[demand.Sigma] = SigmaIterations.GetValueOrDefault(demand.Sigma) + iterations;
+        Count(demand.Sigma, iterations * (1 - demand.FullSyncShare));
+        if (demand.FullSyncShare > 0) Count(0, iterations * demand.FullSyncShare);
         AllReduceBytes += iterations * demand.AllReduceBytes;
         AttainedGpuSeconds += Workers * (paid + training);
         IntervalsPlaced++;
         return training;
     }
+
+    private void Count(double sigma, double iterations) =>
+        SigmaIterations[sigma] = SigmaIterations.GetValueOrDefault(sigma) + iterations;
 
     /// <summary>The job is placed for the coming interval: a (re)start costs the restart overhead.</summary>
     public void Place()

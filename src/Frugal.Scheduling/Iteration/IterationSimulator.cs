@@ -25,10 +25,11 @@ public sealed record IterationSimulationResult(SimulationResult Simulation, Effi
 /// The iteration-level simulator (§4.1): discrete events at iteration boundaries, advancing every running job by
 /// whole stretches of iterations while its σ, GPUs and co-runners stay the same. It re-decides on an arrival, a
 /// completion, a batch-size change and every Q iterations of the slowest running job. It shares the trace, job
-/// model (batch-size schedules, epochs) and throughputs with the round simulator; one GPU type.
+/// model (batch-size schedules, epochs) and throughputs with the round simulator; a job runs on GPUs of one type,
+/// at that type's throughputs.
 /// </summary>
-/// <param name="throughputs">The measured throughputs (σ = 0) the SPB model is anchored to.</param>
-/// <param name="cluster">The GPUs, of one type.</param>
+/// <param name="throughputs">The measured throughputs (σ = 0) per GPU type the SPB model is anchored to.</param>
+/// <param name="cluster">The GPUs per type.</param>
 /// <param name="profiles">The SPB block profiles of the models.</param>
 /// <param name="options">JigSaw's and the simulator's settings.</param>
 public sealed class IterationSimulator(ThroughputTable throughputs, ClusterSpec cluster, SpbProfiles profiles,
@@ -42,30 +43,23 @@ public sealed class IterationSimulator(ThroughputTable throughputs, ClusterSpec 
 
     /// <summary>Simulates <paramref name="trace"/> under JigSaw (<paramref name="spb"/> false: the baseline).</summary>
     /// <exception cref="BadInputException">
-    /// A setting out of range, a cluster of several GPU types, a job wider than the cluster, a job type without
-    /// throughput or profile.
+    /// A setting out of range, a job that fits no GPU type of the cluster (too wide, or without throughputs),
+    /// a job type without profile.
     /// </exception>
     public IterationSimulationResult Run(IReadOnlyList<JobSpec> trace, bool spb, IProgress<double>? progress = null,
         CancellationToken cancellation = default)
     {
         options.Validate();
         if (trace.Count == 0) throw new ArgumentException("the trace has no jobs.", nameof(trace));
-        if (cluster.Gpus.Count != 1)
-            throw new BadInputException(
-                $"the iteration-level simulator models one GPU type; cluster {cluster} has {cluster.Gpus.Count}",
-                "cluster");
-        var (worker, gpus) = cluster.Gpus.Single();
-        foreach (var spec in trace)
-            if (spec.ScaleFactor > gpus)
-                throw new BadInputException(
-                    $"job {spec.Id} needs {spec.ScaleFactor} GPUs but the cluster {cluster} has {gpus}", "cluster");
+        var pools = new GpuPools(cluster);
+        var gpus = pools.Total;
         IIterationPolicy policy = spb
-            ? new JigSawPolicy(JigSawName(options.Order), gpus, options)
-            : new GangPolicy(BaselineName(options.Order), gpus, options);
+            ? new JigSawPolicy(JigSawName(options.Order), pools, options)
+            : new GangPolicy(BaselineName(options.Order), pools, options);
         var clock = Stopwatch.StartNew();
-        var jobs = trace.Select(s => new IterationJob(s, throughputs, worker, profiles, options)).ToArray();
+        var jobs = trace.Select(s => new IterationJob(s, throughputs, pools, profiles, options)).ToArray();
         var run = new RunState(jobs, gpus, options, new CoLocationModel(gpus, options));
-        run.Simulate(policy, worker, progress, cancellation);
+        run.Simulate(policy, progress, cancellation);
 
         var outcomes = jobs.Select(j => new JobOutcome(j.Id, j.Spec.Type.ToString(), j.Workers,
             j.Spec.Mode.TraceName(), j.Spec.ArrivalSeconds, j.Start!.Value, j.Completion!.Value,
@@ -94,7 +88,7 @@ public sealed class IterationSimulator(ThroughputTable throughputs, ClusterSpec 
         public double PeakBusy { get; private set; }
         public double PeakSharedMemory { get; private set; }
 
-        public void Simulate(IIterationPolicy policy, string worker, IProgress<double>? progress,
+        public void Simulate(IIterationPolicy policy, IProgress<double>? progress,
             CancellationToken cancellation)
         {
             var waiting = new Queue<IterationJob>(jobs.OrderBy(j => j.Spec.ArrivalSeconds).ThenBy(j => j.Id));
@@ -131,7 +125,7 @@ public sealed class IterationSimulator(ThroughputTable throughputs, ClusterSpec 
                     throw new InvalidOperationException(
                         $"policy '{policy.Name}' placed none of {active.Count} jobs with no arrival to come.");
                 var seconds = Math.Max(end - now, 0);
-                Account(now, seconds, placements, worker);
+                Account(now, seconds, placements);
                 now = end;
                 foreach (var job in active.Where(j => j.Finished))
                     Events.Add(new IterationEvent(job.Completion!.Value, job.Id, "finish", 0, ""));
@@ -188,7 +182,7 @@ public sealed class IterationSimulator(ThroughputTable throughputs, ClusterSpec 
             }
         }
 
-        private void Account(double now, double seconds, JobPlacement[] placements, string worker)
+        private void Account(double now, double seconds, JobPlacement[] placements)
         {
             model.Place([.. placements.Select(p => p.Planned)], out var load);
             double held = 0, training = 0;
@@ -209,7 +203,7 @@ public sealed class IterationSimulator(ThroughputTable throughputs, ClusterSpec 
             ComputeGpuSeconds += training;
             foreach (var p in placements) p.Job.Run(now, seconds, p.IterationSeconds, p.Demand);
             Rounds.Add(new RoundRecord(Rounds.Count, now, seconds,
-                [.. placements.Select(p => (p.Job.Id, worker, p.Job.Workers))], held, training));
+                [.. placements.Select(p => (p.Job.Id, p.Demand.Worker, p.Job.Workers))], held, training));
         }
     }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using Frugal.Core.Catalogs;
 using Frugal.Core.Errors;
+using Frugal.Scheduling.Workloads;
 
 namespace Frugal.Scheduling.Iteration;
 
@@ -29,8 +31,21 @@ public sealed record JigSawOptions
     /// <summary>The base policy's order (the baseline runs the same order with SPB off).</summary>
     public BaseOrder Order { get; init; } = BaseOrder.Fifo;
 
-    /// <summary>σ_max for every job: the largest skipped-backward fraction its owner accepts.</summary>
+    /// <summary>σ_max for every job whose model has no entry in <see cref="MaxSigmaByModel"/>: the largest
+    /// skipped-backward fraction its owner accepts.</summary>
     public double MaxSigma { get; init; } = 0.375;
+
+    /// <summary>
+    /// σ_max per model family (e.g. <c>LM</c> → 0): the brief's per-job accuracy risk, drawn per job class, since
+    /// a trace names no σ_max of its own. Models without an entry take <see cref="MaxSigma"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> MaxSigmaByModel { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>
+    /// K: the full-sync guard. A job running at σ &gt; 0 runs every K-th iteration at σ = 0 (K = 1: always; 0:
+    /// never, the default), so its lower blocks see every worker's data at least every K iterations.
+    /// </summary>
+    public int FullSyncPeriod { get; init; }
 
     /// <summary>The σ values the scheduler chooses from (σ_max cuts it).</summary>
     public IReadOnlyList<double> SigmaMenu { get; init; } = [0, 0.125, 0.25, 0.375];
@@ -71,15 +86,54 @@ public sealed record JigSawOptions
     /// <summary>Seconds a job loses each time it starts or resumes (checkpoint restore, warm-up).</summary>
     public double RestartOverheadSeconds { get; init; } = 20;
 
-    /// <summary>The σ values a job may run at: the menu cut at σ_max, ascending; one worker: 0 only.</summary>
-    internal IReadOnlyList<double> SigmasFor(int workers) =>
-        workers == 1 ? [0] : [.. SigmaMenu.Where(s => s <= MaxSigma + 1e-12).Append(0).Distinct().Order()];
+    /// <summary>Parses <c>LM=0,ResNet-50=0.25</c> (model names in any case) into <see cref="MaxSigmaByModel"/>.
+    /// </summary>
+    /// <exception cref="BadInputException">A part that is not MODEL=SIGMA, an unknown model, a model named twice
+    /// or a σ outside [0, 1].</exception>
+    public static IReadOnlyDictionary<string, double> ParseMaxSigmaByModel(string text)
+    {
+        const string setting = "SPB max sigma per model";
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var pieces = part.Split('=', StringSplitOptions.TrimEntries);
+            if (pieces.Length != 2 || !double.TryParse(pieces[1], NumberStyles.Float, CultureInfo.InvariantCulture,
+                    out var sigma))
+                throw new BadInputException($"'{part}' is not MODEL=SIGMA, e.g. LM=0", setting);
+            var family = ModelFamily.All.FirstOrDefault(f =>
+                string.Equals(f.Name, pieces[0], StringComparison.OrdinalIgnoreCase))
+                ?? throw new BadInputException($"σ_max names unknown model '{pieces[0]}'; known: " +
+                    string.Join(", ", ModelFamily.All.Select(f => f.Name)), setting);
+            SpbConfig.CheckSigma(sigma, setting);
+            if (!result.TryAdd(family.Name, sigma))
+                throw new BadInputException($"model '{family.Name}' is named twice", setting);
+        }
+        return result;
+    }
+
+    /// <summary>σ_max of a job of <paramref name="model"/>.</summary>
+    internal double MaxSigmaFor(string model) => MaxSigmaByModel.GetValueOrDefault(model, MaxSigma);
+
+    /// <summary>The σ values a job may run at: the menu cut at its model's σ_max, ascending; one worker: 0 only.
+    /// </summary>
+    internal IReadOnlyList<double> SigmasFor(string model, int workers) => workers == 1 ? [0]
+        : [.. SigmaMenu.Where(s => s <= MaxSigmaFor(model) + 1e-12).Append(0).Distinct().Order()];
 
     /// <summary>Checks every setting against its range.</summary>
     /// <exception cref="BadInputException">A setting is out of range; the setting is named.</exception>
     public void Validate()
     {
         SpbConfig.CheckSigma(MaxSigma, "SPB max sigma");
+        foreach (var (model, sigma) in MaxSigmaByModel)
+        {
+            if (ModelFamily.All.All(f => f.Name != model))
+                throw new BadInputException($"σ_max names unknown model '{model}'; known: " +
+                    string.Join(", ", ModelFamily.All.Select(f => f.Name)), "SPB max sigma per model");
+            SpbConfig.CheckSigma(sigma, "SPB max sigma per model");
+        }
+        Check(FullSyncPeriod is >= 0 and <= 1_000_000,
+            $"the full-sync period must be from 0 (never) to 1,000,000 iterations; got {FullSyncPeriod}",
+            "full-sync period");
         if (SigmaMenu.Count == 0) throw new BadInputException("the σ menu is empty", "sigma menu");
         foreach (var s in SigmaMenu) SpbConfig.CheckSigma(s, "sigma menu");
         Check(Kappa is >= 0 and <= 1, $"κ must be from 0 to 1; got {Invariant.Text(Kappa)}", "kappa");

@@ -90,6 +90,16 @@ internal abstract class ScheduleSettings : GlobalSettings
     [DefaultValue(0.375)]
     public double SpbMaxSigma { get; init; } = 0.375;
 
+    [CommandOption("--spb-max-sigma-per-model <LIST>")]
+    [Description("JigSaw: σ_max per model family, overriding --spb-max-sigma, e.g. LM=0,ResNet-50=0.25.")]
+    public string? SpbMaxSigmaPerModel { get; init; }
+
+    [CommandOption("--full-sync-period <K>")]
+    [TypeConverter(typeof(StrictNumberConverter<int>))]
+    [Description("JigSaw: a job at σ > 0 runs every K-th iteration at σ = 0 (default 0: never).")]
+    [DefaultValue(0)]
+    public int FullSyncPeriod { get; init; }
+
     [CommandOption("--kappa <K>")]
     [TypeConverter(typeof(StrictNumberConverter<double>))]
     [Description("JigSaw: an SPB iteration counts as 1 − κσ of a full one, κ from 0 to 1 (default 0).")]
@@ -115,6 +125,8 @@ internal abstract class ScheduleSettings : GlobalSettings
         {
             Order = JigSawOptions.Orders.Get(Base), MaxSigma = SpbMaxSigma, Kappa = Kappa, Gamma = Gamma,
             DecisionIterations = DecisionIterations, RestartOverheadSeconds = RestartOverhead,
+            MaxSigmaByModel = JigSawOptions.ParseMaxSigmaByModel(SpbMaxSigmaPerModel ?? ""),
+            FullSyncPeriod = FullSyncPeriod,
         };
         options.Validate();
         return options;
@@ -131,7 +143,8 @@ internal abstract class ScheduleSettings : GlobalSettings
         ["Shockwave preset"] = "--preset", ["window"] = "--window", ["makespan weight"] = "--makespan-weight",
         ["lambda"] = "--lambda", ["time limit"] = "--time-limit", ["MIP gap"] = "--gap", ["policy"] = PolicyFlag,
         ["base order"] = "--base", ["SPB max sigma"] = "--spb-max-sigma", ["kappa"] = "--kappa", ["gamma"] = "--gamma",
-        ["decision interval"] = "--decision-iterations",
+        ["decision interval"] = "--decision-iterations", ["SPB max sigma per model"] = "--spb-max-sigma-per-model",
+        ["full-sync period"] = "--full-sync-period",
     };
 
     /// <summary>The cluster named by <c>--cluster</c>.</summary>
