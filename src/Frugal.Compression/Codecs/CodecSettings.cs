@@ -6,7 +6,8 @@ namespace Frugal.Compression.Codecs;
 
 /// <summary>
 /// A codec chosen by name with its parameter: a target compression ratio ρ, or an absolute k (sparsifiers), rank
-/// (low rank), code size (autoencoder) or sketch size (SRHT, circulant). Without either, ρ = <see cref="DefaultRatio"/>.
+/// (low rank), code size (autoencoder) or sketch size (SRHT, circulant). Without either,
+/// ρ = <see cref="DefaultRatio"/>.
 /// Quantisation takes options, written after its name as a spec (<see cref="Parse"/>): <c>q4+stochastic</c>
 /// (stochastic rounding), <c>q4+rms</c> (σ = 2·RMS), <c>q4+backward</c> (the backward message quantised too).
 /// </summary>

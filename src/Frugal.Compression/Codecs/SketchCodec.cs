@@ -115,7 +115,8 @@ public sealed class SketchCodec : Codec
             // H[i, j] = (−1)^popcount(i & j): the parity of the common bits, one bit at a time.
             var common = picked.bitwise_and(columns.unsqueeze(0));
             var ones = zeros_like(common);
-            for (var bit = 1L; bit < d; bit *= 2) ones += common.div(bit, rounding_mode: RoundingMode.floor).remainder(2);
+            for (var bit = 1L; bit < d; bit *= 2)
+                ones += common.div(bit, rounding_mode: RoundingMode.floor).remainder(2);
             rows = 1 - 2 * ones.remainder(2).to(float32);
         }
         else

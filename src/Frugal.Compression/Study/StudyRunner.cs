@@ -56,8 +56,8 @@ public static class StudyRunner
         var config = new TransformerConfig(settings.Layers, settings.Hidden, settings.Heads, settings.Sequence,
             data.Vocabulary, data.Task, data.Classes);
         var layout = Parallelism.Parse(key.Parallelism);
-        var plan = new CompressionPlan(CodecSettings.Parse(key.Method, key.Ratio), TensorStartLayer: settings.StartLayer,
-            WarmupSteps: settings.Warmup);
+        var plan = new CompressionPlan(CodecSettings.Parse(key.Method, key.Ratio),
+            TensorStartLayer: settings.StartLayer, WarmupSteps: settings.Warmup);
         using var weights = new TransformerWeights(config, seeds.SeedOf("weights"));
         using var model = new ShardedTransformer(weights, layout.Tensor, layout.Pipeline, plan, seeds.Child("codecs"));
         using var adam = optim.Adam(model.Parameters, settings.LearningRate);
