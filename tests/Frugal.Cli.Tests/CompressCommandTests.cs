@@ -20,12 +20,32 @@ public sealed class CompressCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("srht", 8 * 2 * 4)] // m = 16/8 = 2 fp32 values per row
+    [InlineData("ct", 8 * 2 * 4)]
+    [InlineData("q4+stochastic+rms", 8 * 8 + 2 * 16)]
+    public void NewCodecsAndOptionsRunFromTheCommandLine(string method, long payload)
+    {
+        var (code, output, errors) = Run("compress", "codec", "--method", method, "--shape", "4,2,16", "--repeat", "1",
+            "--json");
+        Assert.True(code == 0, errors);
+        Assert.Equal(payload, JsonDocument.Parse(output).RootElement.GetProperty("payloadBytes").GetInt64());
+    }
+
+    [Theory]
     [InlineData("--method", "q3", "unknown codec 'q3'")]
     [InlineData("--ratio", "0.5", "--ratio: compression ratio 0.5")]
     [InlineData("--keep", "1000", "--keep: k = 1000 exceeds")]
+    [InlineData("--method", "topk+stochastic", "--method: stochastic rounding applies to quantisation")]
+    [InlineData("--method", "q4+fast", "--method: unknown codec option 'fast'")]
+    [InlineData("--sketch-size", "5", "--sketch-size: sketch size 5 exceeds the hidden size 4")]
     public void BadCodecSettingsAreOneLineAndExitTwo(string option, string value, string mentions)
     {
-        string[] method = option == "--method" ? [] : ["--method", "topk"];
+        string[] method = option switch
+        {
+            "--method" => [],
+            "--sketch-size" => ["--method", "srht"],
+            _ => ["--method", "topk"],
+        };
         var (code, _, errors) = Run(["compress", "codec", .. method, option, value, "--shape", "4,4"]);
         Assert.Equal(2, code);
         AssertOneLineError(errors, mentions);

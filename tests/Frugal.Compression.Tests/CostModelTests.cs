@@ -86,4 +86,21 @@ public sealed class CostModelTests
         Assert.Equal(9, timeline.Communication, 9);
         Assert.Equal(4 + 1, profile.BytesPerStep);
     }
+
+    [Fact]
+    public void ACompressedBackwardMessageIsCountedAtItsPackedSizeWithItsCodecTime()
+    {
+        // As the hand-drawn GPipe schedule, but each gradient is a packed 1-byte message (0.5 s) that takes 0.25 s to
+        // encode on stage 1 and 0.25 s to decode on stage 0. Stage 1: F0 1.5–2.5, F1 2.5–3.5, B1 3.5–5.75
+        // (encode + 2 s), B0 5.75–8; the gradients arrive at 6.25 and 8.5. Stage 0: B1 6.25–8.5 (decode + 2 s),
+        // B0 8.5–10.75. Critical path: F0₀, message, F0₁, F1₁, B1₁ (encode), message, B1₀ (decode), B0₀ (decode).
+        var profile = TwoStages();
+        for (var m = 0; m < 2; m++) profile[1, m].Gradient = new PipelineMessage(1, 0.25, 0.25);
+        var timeline = StepSimulator.Simulate(profile, HalfSecond, PipelineSchedule.GPipe);
+        Assert.Equal(10.75, timeline.Makespan, 9);
+        Assert.Equal(0.75, timeline.Codec, 9);
+        Assert.Equal(9, timeline.Compute, 9);
+        Assert.Equal(1, timeline.Communication, 9);
+        Assert.Equal(4, profile.BytesPerStep);
+    }
 }

@@ -99,6 +99,50 @@ public sealed class ShardingTests
         Assert.Equal(Simulation.CollectiveKind.AllGather, gathered.Kind);
         Assert.Equal(8 * 3 * 16 + 2 * 16, gathered.Bytes);
         Assert.Equal(n, qs[1, 0].Gradient!.Bytes);
+        Assert.Equal(Simulation.CollectiveKind.AllReduce, qs[1, 0].BackwardCollectives[0].Kind);
+        Assert.Equal(n, qs[1, 0].BackwardCollectives[0].Bytes);
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(4)]
+    [InlineData(2)]
+    public void ACompressedBackwardMessageTravelsAtItsPackedSize(int bits)
+    {
+        using var full = new TransformerWeights(Small, 5);
+        var batch = Batch(Small);
+        var packed = 8L * 3 * (16 * bits / 8) + 2 * 16; // rows·⌈h·w/8⌉ + 2h, as the forward message
+        var plan = new CompressionPlan(CodecSettings.Parse($"q{bits}+backward"));
+        using var q = new ShardedTransformer(full, 2, 2, plan, new SeedTree(1));
+        var (_, p) = q.TrainStep([batch], 0);
+        Assert.Equal(packed, p[0, 0].Activation!.Bytes);
+        Assert.Equal(packed, p[1, 0].Gradient!.Bytes);
+        Assert.True(p[1, 0].Gradient!.EncodeSeconds > 0 && p[1, 0].Gradient!.DecodeSeconds > 0);
+        var backward = p[1, 0].BackwardCollectives[0];
+        Assert.Equal(Simulation.CollectiveKind.AllGather, backward.Kind);
+        Assert.Equal(packed, backward.Bytes);
+        Assert.True(backward.EncodeSeconds > 0);
+        Assert.Equal(4 * packed, p[1, 0].BackwardCollectives.Sum(c => c.Bytes));
+    }
+
+    [Fact]
+    public void ACompressedBackwardChangesTheGradientsButNotTheForward()
+    {
+        // Straight-through either way: the loss is the same, the gradients reaching stage 0 are quantised.
+        using var full = new TransformerWeights(Small, 5);
+        var batch = Batch(Small);
+        (double Loss, Tensor Gradient) Step(string spec)
+        {
+            using var model = new ShardedTransformer(full, 2, 2, new CompressionPlan(CodecSettings.Parse(spec)),
+                new SeedTree(1));
+            var (loss, _) = model.TrainStep([batch], 0);
+            return (loss, model.TokenEmbedding.grad!.clone());
+        }
+        var (plainLoss, plain) = Step("q8");
+        var (loss, compressed) = Step("q8+backward");
+        Assert.Equal(plainLoss, loss);
+        var difference = (compressed - plain).norm().item<float>() / plain.norm().item<float>();
+        Assert.True(difference is > 0 and < 0.2f, $"relative change {difference}");
     }
 
     [Fact]
@@ -108,7 +152,7 @@ public sealed class ShardingTests
         {
             using var full = new TransformerWeights(Small, 5);
             using var model = new ShardedTransformer(full, 2, 2,
-                new CompressionPlan(new CodecSettings(method, Ratio: CodecCatalog.FixedRatio(method) ? null : 4),
+                new CompressionPlan(CodecSettings.Parse(method, CodecCatalog.FixedRatio(method) ? null : 4),
                     TensorStartLayer: 0), new SeedTree(3));
             using var adam = optim.Adam(model.Parameters, 1e-2);
             var batch = Batch(Small);
@@ -123,6 +167,7 @@ public sealed class ShardingTests
             Assert.NotEqual(on, off);
             return on;
         }
-        foreach (var method in new[] { "ae", "randk-ef", "q4", "lowrank" }) Assert.Equal(Run(method), Run(method));
+        foreach (var method in new[] { "ae", "randk-ef", "q4", "lowrank", "srht", "ct", "q4+stochastic+rms+backward" })
+            Assert.Equal(Run(method), Run(method));
     }
 }

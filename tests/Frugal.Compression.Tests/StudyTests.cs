@@ -89,6 +89,26 @@ public sealed class StudyTests : IDisposable
     }
 
     [Fact]
+    public void GridsTakeCodecSpecsAndCompressBackwardForEveryQuantisingMethod()
+    {
+        var path = Path.Combine(_folder, "grid.txt");
+        File.WriteAllText(path, "methods = ae, q4+RMS, q2, circulant, srht\nratios = 4, 8\ncompress-backward = true\n" +
+                                "parallelism = TP2\n");
+        var grid = StudySettings.ReadGrid(path);
+        Assert.Equal(["none", "ae", "q4+rms+backward", "q2+backward", "ct", "srht"], grid.MethodsRun);
+        Assert.Equal(1 + 2 + 1 + 1 + 2 + 2, grid.Runs.Count); // sketches take a ratio, quantisation does not
+        File.WriteAllText(path, "methods = topk+stochastic\n");
+        Assert.Equal("grid.txt:1: field methods: stochastic rounding applies to quantisation (q8, q4, q2), not topk",
+            Assert.Throws<BadInputException>(() => StudySettings.ReadGrid(path)).Message);
+        File.WriteAllText(path, "compress-backward = maybe\n");
+        Assert.StartsWith("grid.txt:1: field compress-backward:", Assert.Throws<BadInputException>(() =>
+            StudySettings.ReadGrid(path)).Message);
+        var paperSmall = StudySettings.Presets.Get("paper-small").MethodsRun;
+        Assert.Contains("srht", paperSmall);
+        Assert.Contains("q4+backward", paperSmall);
+    }
+
+    [Fact]
     public void MarkovSourceKnowsItsEntropyAndClassesFollowCounts()
     {
         var source = new MarkovSource(4, 1, new SeedTree(1).Stream("s"));
@@ -109,5 +129,30 @@ public sealed class StudyTests : IDisposable
         Assert.Equal(Extrapolation.Hiddens.Length * 3 * 4 * Extrapolation.Methods.Length, points.Count);
         Assert.All(points.Where(p => p.Method == "none"), p => Assert.Equal(1, p.Speedup, 9));
         Assert.Contains(points, p => p.Method == "ae" && p.Speedup > 1);
+        // A sketch costs the model what the autoencoder does at the same ratio.
+        Assert.Equal(points.Where(p => p.Method == "ae").Select(p => p.StepSeconds),
+            points.Where(p => p.Method == "srht").Select(p => p.StepSeconds));
+        // Quantised backward messages: less communication, more codec work.
+        var backward = Extrapolation.Run(new DeviceModel(Link: "100us/1Gbps", CompressBackward: true));
+        var (plain, packed) = (points.First(p => p.Method == "q4" && p.Hidden == 25600),
+            backward.First(p => p.Method == "q4" && p.Hidden == 25600));
+        Assert.True(packed.CommunicationShare < plain.CommunicationShare);
+        Assert.Equal(points.Where(p => p.Method == "ae"), backward.Where(p => p.Method == "ae"));
+    }
+
+    [Fact]
+    public void CostModelCountsQuantisedBackwardMessagesAtTheirPackedSize()
+    {
+        // One point by hand: h = 1024, 1 layer, batch 16, T = 4, s = 512, fp16, q4 at 1 GB/s, 0 latency.
+        var device = new DeviceModel(Teraflops: 100, MemoryGigabytesPerSecond: 900, Link: "0us/8Gbps",
+            CompressBackward: true);
+        var point = Extrapolation.Run(device).First(p => p.Method == "q4" && p.Hidden == 1024 && p.Layers == 1 &&
+                                                          p.Batch == 16);
+        double elements = 512.0 * 16 * 1024, n = 2 * elements, m = elements / 2 + 2 * 1024;
+        var compute = 3 * (24 * 512.0 * 16 * 1024 * 1024 + 4 * 512.0 * 512 * 16 * 1024) / 4 / 100e12;
+        var codec = 2 * (4 + 2 * 4) * n / 900e9;  // forward and backward quantisation
+        var communication = 2 * (3 * m / 1e9 + 3 * m / 1e9); // two reductions, an all-gather each way
+        Assert.Equal(compute + 2 * codec + communication, point.StepSeconds, 12);
+        Assert.Equal(communication / point.StepSeconds, point.CommunicationShare, 9);
     }
 }

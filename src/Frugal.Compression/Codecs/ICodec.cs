@@ -61,6 +61,13 @@ public interface ICodec : IDisposable
     /// </summary>
     bool Differentiable { get; }
 
+    /// <summary>
+    /// Whether a straight-through codec also compresses its backward message: the gradient with respect to the sent
+    /// tensor is encoded and decoded with the same codec (quantisation's <c>backward</c> option). Always false for a
+    /// differentiable codec, whose backward message is the gradient of its payload.
+    /// </summary>
+    bool CompressesBackward { get; }
+
     /// <summary>Learned weights to train with the model (the autoencoder's); empty for the others.</summary>
     IReadOnlyList<Parameter> Parameters { get; }
 
@@ -75,7 +82,7 @@ public interface ICodec : IDisposable
 
     /// <summary>
     /// Bytes of the gradient that travels back: the payload's size for a differentiable codec (the gradient of the
-    /// payload), the full fp32 tensor for a straight-through one.
+    /// payload) or one that compresses its backward message, the full fp32 tensor for a plain straight-through one.
     /// </summary>
     long BackwardBytes(Encoded encoded);
 }
@@ -96,6 +103,9 @@ public abstract class Codec : ICodec
     public virtual bool Differentiable => true;
 
     /// <inheritdoc/>
+    public virtual bool CompressesBackward => false;
+
+    /// <inheritdoc/>
     public virtual IReadOnlyList<Parameter> Parameters => [];
 
     /// <inheritdoc/>
@@ -109,7 +119,7 @@ public abstract class Codec : ICodec
 
     /// <inheritdoc/>
     public virtual long BackwardBytes(Encoded encoded) =>
-        Differentiable ? PayloadBytes(encoded) : encoded.Elements * FloatBytes;
+        Differentiable || CompressesBackward ? PayloadBytes(encoded) : encoded.Elements * FloatBytes;
 
     /// <summary>Uncompressed bytes over payload bytes.</summary>
     public double Ratio(Encoded encoded) => (double)(encoded.Elements * FloatBytes) / PayloadBytes(encoded);

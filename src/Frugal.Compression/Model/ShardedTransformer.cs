@@ -144,7 +144,6 @@ internal sealed class ShardedTransformer : IDisposable
                 {
                     deliveries[s] = _sends[s].Send(output, pass);
                     work.Activation = deliveries[s].Forward;
-                    profile[s + 1, m].Gradient = new PipelineMessage(deliveries[s].BackwardBytes);
                     input = deliveries[s].Received;
                 }
             }
@@ -154,8 +153,15 @@ internal sealed class ShardedTransformer : IDisposable
                 var clock = Stopwatch.StartNew();
                 if (s == Stages - 1) loss.backward();
                 else deliveries[s].Backward();
+                var seconds = clock.Elapsed.TotalSeconds
+                              - passes[s].RecordBackwardCodecs(profile[s, m].BackwardCollectives);
+                if (s < Stages - 1)
+                {
+                    var gradient = profile[s + 1, m].Gradient = deliveries[s].Gradient;
+                    seconds -= gradient.EncodeSeconds + gradient.DecodeSeconds;
+                }
                 // The stage's backward ran on one core for all ranks; a device does its share, as in the forward pass.
-                profile[s, m].BackwardCompute = clock.Elapsed.TotalSeconds * forwardShare[s];
+                profile[s, m].BackwardCompute = seconds * forwardShare[s];
             }
         }
         return (total / microBatches.Count, profile);

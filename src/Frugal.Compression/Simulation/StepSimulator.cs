@@ -124,7 +124,9 @@ public static class StepSimulator
                     else
                     {
                         pass.Compute = work.BackwardCompute;
-                        pass.Codec = work.BackwardCollectives.Sum(c => c.EncodeSeconds + c.DecodeSeconds);
+                        pass.Codec = work.BackwardCollectives.Sum(c => c.EncodeSeconds + c.DecodeSeconds)
+                            + (s < stages - 1 ? profile[s + 1, m].Gradient?.DecodeSeconds ?? 0 : 0)
+                            + (work.Gradient?.EncodeSeconds ?? 0);
                         pass.Communication = work.BackwardCollectives.Sum(c => network.TensorParallel.Time(c, t));
                     }
                     pass.End = pass.Start + pass.Compute + pass.Codec + pass.Communication;

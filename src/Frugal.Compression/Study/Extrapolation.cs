@@ -14,8 +14,10 @@ namespace Frugal.Compression.Study;
 /// <param name="Sequence">Sequence length s.</param>
 /// <param name="Link">The tensor-parallel link.</param>
 /// <param name="Ratio">Target ratio ρ for the methods that take one.</param>
+/// <param name="CompressBackward">Quantisation also quantises its backward messages.</param>
 public sealed record DeviceModel(double Teraflops = 100, double MemoryGigabytesPerSecond = 900,
-    int ElementBytes = 2, int Sequence = 512, string Link = "50us/10Gbps", double Ratio = 8);
+    int ElementBytes = 2, int Sequence = 512, string Link = "50us/10Gbps", double Ratio = 8,
+    bool CompressBackward = false);
 
 /// <summary>One point of the extrapolation.</summary>
 public sealed record ExtrapolatedPoint(string Method, int Hidden, int Layers, int Batch, double StepSeconds,
@@ -24,9 +26,10 @@ public sealed record ExtrapolatedPoint(string Method, int Hidden, int Layers, in
 /// <summary>
 /// The cost model alone over the paper's sweep (T = 4, hidden 1,024–25,600, 1/2/4 layers, batch 16–128): per layer
 /// forward 24·b·s·h² + 4·b·s²·h FLOPs (backward twice that) split over T ranks, two collectives each way per layer,
-/// and each codec's own work: the autoencoder's two matmuls, quantisation's memory passes (4 to encode, 2 per partial
-/// to decode), Top-K's partial sort (log₂ n passes) and scatter, low rank's matmuls and QR. These are assumptions of a
-/// model, not measurements; the study's measured numbers stand beside them.
+/// and each codec's own work: the autoencoder's and the sketches' two matmuls, quantisation's memory passes (4 to
+/// encode, 2 per partial to decode; again for the gradient when the backward is compressed), Top-K's partial sort
+/// (log₂ n passes) and scatter, low rank's matmuls and QR. These are assumptions of a model, not measurements; the
+/// study's measured numbers stand beside them.
 /// </summary>
 public static class Extrapolation
 {
@@ -40,7 +43,7 @@ public static class Extrapolation
     public static readonly int[] Batches = [16, 32, 64, 128];
 
     /// <summary>Methods the model covers.</summary>
-    public static readonly string[] Methods = ["none", "ae", "q8", "q4", "q2", "topk", "lowrank"];
+    public static readonly string[] Methods = ["none", "ae", "q8", "q4", "q2", "topk", "lowrank", "srht", "ct"];
 
     /// <summary>Every point of the sweep for tensor-parallel degree <paramref name="t"/>.</summary>
     public static IReadOnlyList<ExtrapolatedPoint> Run(DeviceModel device, int t = 4)
@@ -76,8 +79,10 @@ public static class Extrapolation
                 codec = 0;
                 forward = backward = link.AllReduce(n, t);
                 break;
-            case "ae":
+            case "ae" or "srht" or "ct":
                 {
+                    // The autoencoder's code and a sketch of the hidden dimension cost alike: a = m = h/ρ values per
+                    // row, two matmuls, codes summable.
                     var a = Math.Max(1, h / d.Ratio);
                     codec = 2 * 2 * elements * a / flops;
                     forward = backward = link.AllReduce((long)(n * a / h), t);
@@ -87,9 +92,10 @@ public static class Extrapolation
                 {
                     var bits = method[1] - '0';
                     var m = (long)(elements * bits / 8 + 2 * h);
-                    codec = (4 + 2 * t) * n / memory;
+                    var passes = (4 + 2 * t) * n / memory;
                     forward = link.AllGather(m, t);
-                    backward = link.AllReduce(n, t);
+                    (codec, backward) = d.CompressBackward
+                        ? (2 * passes, link.AllGather(m, t)) : (passes, link.AllReduce(n, t));
                     break;
                 }
             case "topk":
@@ -119,7 +125,8 @@ public static class Extrapolation
         result.WithParameter("device TFLOP/s", device.Teraflops).WithParameter("memory GB/s",
                 device.MemoryGigabytesPerSecond)
             .WithParameter("element bytes", device.ElementBytes).WithParameter("sequence", device.Sequence)
-            .WithParameter("link", device.Link).WithParameter("ratio", device.Ratio).WithParameter("T", 4);
+            .WithParameter("link", device.Link).WithParameter("ratio", device.Ratio).WithParameter("T", 4)
+            .WithParameter("compress backward", device.CompressBackward);
         var table = new RecordTable("extrapolation", [
             new Column("method", ColumnKind.Text), new Column("hidden"), new Column("layers"), new Column("batch"),
             new Column("step", Unit: "ms"), new Column("speedup"), new Column("communication share"),

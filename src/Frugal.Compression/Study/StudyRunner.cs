@@ -56,8 +56,8 @@ public static class StudyRunner
         var config = new TransformerConfig(settings.Layers, settings.Hidden, settings.Heads, settings.Sequence,
             data.Vocabulary, data.Task, data.Classes);
         var layout = Parallelism.Parse(key.Parallelism);
-        var plan = new CompressionPlan(new CodecSettings(key.Method, key.Ratio), TensorStartLayer: settings.StartLayer,
-            WarmupSteps: settings.Warmup);
+        var plan = new CompressionPlan(CodecSettings.Parse(key.Method, key.Ratio),
+            TensorStartLayer: settings.StartLayer, WarmupSteps: settings.Warmup);
         using var weights = new TransformerWeights(config, seeds.SeedOf("weights"));
         using var model = new ShardedTransformer(weights, layout.Tensor, layout.Pipeline, plan, seeds.Child("codecs"));
         using var adam = optim.Adam(model.Parameters, settings.LearningRate);
@@ -108,7 +108,7 @@ public static class StudyRunner
 
     private static string CodecName(RunKey key, TransformerConfig config)
     {
-        using var codec = CodecCatalog.Create(new CodecSettings(key.Method, key.Ratio),
+        using var codec = CodecCatalog.Create(CodecSettings.Parse(key.Method, key.Ratio),
             new CodecSite(config.Hidden, 0));
         return codec.Name;
     }

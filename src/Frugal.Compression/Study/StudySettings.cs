@@ -45,7 +45,7 @@ public sealed partial record Parallelism(int Tensor, int Pipeline)
 /// </summary>
 public sealed record StudySettings
 {
-    /// <summary>Codec names.</summary>
+    /// <summary>Codec specs: a name, with quantisation's options after it (<c>q4+stochastic</c>).</summary>
     public string[] Methods { get; init; } = ["none", "ae", "topk", "q4"];
 
     /// <summary>Target ratios ρ for the methods that take one.</summary>
@@ -102,6 +102,9 @@ public sealed record StudySettings
     /// <summary>libtorch threads.</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>Quantise the backward messages of every quantising method too (its <c>backward</c> option).</summary>
+    public bool CompressBackward { get; init; }
+
     /// <summary>Presets by name.</summary>
     public static Catalog<StudySettings> Presets { get; } = new Catalog<StudySettings>("preset")
         .Add("quick", new StudySettings
@@ -111,15 +114,28 @@ public sealed record StudySettings
         }, "seconds: a 2-layer model, four methods, one layout")
         .Add("paper-small", new StudySettings
         {
-            Methods = ["none", "ae", "topk", "topk-ef", "randk", "q8", "q4", "q2", "lowrank"],
+            Methods =
+            [
+                "none", "ae", "topk", "topk-ef", "randk", "q8", "q4", "q2", "lowrank", "srht", "ct", "q4+stochastic",
+                "q4+rms", "q4+backward",
+            ],
             Ratios = [4, 16, 64], Parallelism = ["PP2", "PP4", "TP2", "TP4", "TP2xPP2"], Steps = 60, Warmup = 6,
             Layers = 4, Hidden = 64, Heads = 4, Sequence = 32, MicroBatches = 2, MicroBatchSize = 8,
             ValidationBatches = 4,
         }, "the design's grid at a small scale (minutes)");
 
-    /// <summary>The methods run: those named, with <c>none</c> first.</summary>
+    /// <summary>The methods run: the canonical specs of those named (with the backward option where
+    /// <see cref="CompressBackward"/> sets it), <c>none</c> first.</summary>
     public IReadOnlyList<string> MethodsRun =>
-        [.. new[] { "none" }.Concat(Methods.Select(CodecCatalog.Catalog.Canonical)).Distinct()];
+        [.. new[] { "none" }.Concat(Methods.Select(RunSpec)).Distinct()];
+
+    private string RunSpec(string method)
+    {
+        var settings = CodecSettings.Parse(method);
+        if (CompressBackward && CodecCatalog.Quantises(settings.Check()))
+            settings = settings with { CompressBackward = true };
+        return settings.CanonicalSpec();
+    }
 
     /// <summary>Every run of the grid, in order.</summary>
     public IReadOnlyList<RunKey> Runs =>
@@ -140,7 +156,7 @@ public sealed record StudySettings
             if (!ok) throw new BadInputException($"field {field}: {what}", field);
         }
         Need(Methods.Length > 0, "methods", "name at least one method");
-        foreach (var m in Methods) CodecCatalog.Catalog.Canonical(m);
+        foreach (var m in Methods) CodecSettings.Parse(m).CanonicalSpec();
         Need(Ratios.Length > 0, "ratios", "give at least one ratio");
         foreach (var r in Ratios) CodecSettings.CheckRatio(r);
         Need(Parallelism.Length > 0, "parallelism", "name at least one layout");
@@ -212,7 +228,7 @@ public sealed record StudySettings
         switch (field)
         {
             case "methods":
-                foreach (var m in Methods) CodecCatalog.Catalog.Canonical(m);
+                foreach (var m in Methods) CodecSettings.Parse(m).CanonicalSpec();
                 break;
             case "ratios":
                 foreach (var r in Ratios) CodecSettings.CheckRatio(r);
@@ -235,6 +251,12 @@ public sealed record StudySettings
             [.. value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
         int Int() => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
             : throw new BadInputException($"'{value}' is not a whole number");
+        bool Flag() => value.ToLowerInvariant() switch
+        {
+            "true" or "yes" or "on" => true,
+            "false" or "no" or "off" => false,
+            _ => throw new BadInputException($"'{value}' is not true or false"),
+        };
         double Number(string x) => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
             ? v : throw new BadInputException($"'{x}' is not a number");
         return field switch
@@ -258,10 +280,11 @@ public sealed record StudySettings
             "learning-rate" => s with { LearningRate = Number(value) },
             "validation-batches" => s with { ValidationBatches = Int() },
             "threads" => s with { Threads = Int() },
+            "compress-backward" => s with { CompressBackward = Flag() },
             _ => throw new BadInputException("unknown field; known: methods, ratios, parallelism, links, seeds, " +
                                              "steps, warmup, layers, hidden, heads, sequence, micro-batches, " +
                                              "micro-batch-size, data, schedule, start-layer, learning-rate, " +
-                                             "validation-batches, threads"),
+                                             "validation-batches, threads, compress-backward"),
         };
     }
 }

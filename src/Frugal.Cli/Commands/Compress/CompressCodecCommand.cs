@@ -20,7 +20,9 @@ internal sealed class CompressCodecCommand(IAnsiConsole console) : SettingComman
     public sealed class Settings : CompressSettings
     {
         [CommandOption("--method <NAME>")]
-        [Description("none, ae, topk, topk-ef, randk, randk-ef, q8, q4 (default), q2, lowrank or lowrank-ef.")]
+        [Description("none, ae, topk, topk-ef, randk, randk-ef, q8, q4 (default), q2, lowrank, lowrank-ef, srht or " +
+                     "ct; quantisation takes options after '+': q4+stochastic (stochastic rounding), q4+rms " +
+                     "(scale 2·RMS), q4+backward.")]
         [DefaultValue("q4")]
         public string Method { get; init; } = "q4";
 
@@ -34,7 +36,7 @@ internal sealed class CompressCodecCommand(IAnsiConsole console) : SettingComman
         public string Shape { get; init; } = "128,32,1024";
 
         [CommandOption("--ratio <RHO>")]
-        [Description("Target compression ratio (ae, topk, randk, lowrank; default 8).")]
+        [Description("Target compression ratio (ae, topk, randk, lowrank, srht, ct; default 8).")]
         public double? Ratio { get; init; }
 
         [CommandOption("--keep <K>")]
@@ -48,6 +50,10 @@ internal sealed class CompressCodecCommand(IAnsiConsole console) : SettingComman
         [CommandOption("--code-size <A>")]
         [Description("Code size of ae (instead of --ratio).")]
         public int? CodeSize { get; init; }
+
+        [CommandOption("--sketch-size <M>")]
+        [Description("Sketch size m of srht/ct (instead of --ratio), at most the last dimension.")]
+        public int? SketchSize { get; init; }
 
         [CommandOption("--repeat <N>")]
         [Description("Timed rounds; the median is reported (default 5).")]
@@ -70,8 +76,10 @@ internal sealed class CompressCodecCommand(IAnsiConsole console) : SettingComman
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
         set_num_threads(1);
-        var codecSettings = new CodecSettings(settings.Method, settings.Ratio, settings.K, settings.Rank,
-            settings.CodeSize);
+        var codecSettings = CodecSettings.Parse(settings.Method, settings.Ratio) with
+        {
+            K = settings.K, Rank = settings.Rank, CodeSize = settings.CodeSize, SketchSize = settings.SketchSize,
+        };
         codecSettings.Check();
         using var scope = NewDisposeScope();
         var x = settings.Input is { } input ? TensorFile.Read(input) : Generated(settings);

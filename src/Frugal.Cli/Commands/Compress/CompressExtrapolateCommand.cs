@@ -34,9 +34,13 @@ internal sealed class CompressExtrapolateCommand(IAnsiConsole console)
         public double Memory { get; init; } = 900;
 
         [CommandOption("--ratio <RHO>")]
-        [Description("Target ratio of ae, topk and lowrank (default 8).")]
+        [Description("Target ratio of ae, topk, lowrank, srht and ct (default 8).")]
         [DefaultValue(8.0)]
         public double Ratio { get; init; } = 8;
+
+        [CommandOption("--compress-backward")]
+        [Description("Quantisation also quantises its backward messages (default off).")]
+        public bool CompressBackward { get; init; }
 
         protected override bool WritesOutputFolder => true;
 
@@ -52,7 +56,8 @@ internal sealed class CompressExtrapolateCommand(IAnsiConsole console)
 
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
-        var device = new DeviceModel(settings.Teraflops, settings.Memory, Link: settings.Link, Ratio: settings.Ratio);
+        var device = new DeviceModel(settings.Teraflops, settings.Memory, Link: settings.Link, Ratio: settings.Ratio,
+            CompressBackward: settings.CompressBackward);
         var points = Extrapolation.Run(device);
         var summary = Reproduction.Run([new FinishedExperiment("compression.extrapolate",
                 "Compression: cost-model extrapolation", r => Extrapolation.Fill(r, device, points))],

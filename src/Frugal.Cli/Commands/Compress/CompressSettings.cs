@@ -15,6 +15,8 @@ internal class CompressSettings : GlobalSettings
         [CodecSettings.RankSetting] = "--rank",
         [CodecSettings.CodeSizeSetting] = "--code-size",
         [CodecSettings.BitsSetting] = "--method",
+        [CodecSettings.SketchSizeSetting] = "--sketch-size",
+        [CodecSettings.OptionSetting] = "--method",
         [StudyLog.ResumeSetting] = "--resume",
         [StudySettings.Presets.Kind] = "--preset",
         [LinkModel.Setting] = "--link",

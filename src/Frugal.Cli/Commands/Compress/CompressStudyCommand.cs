@@ -35,6 +35,10 @@ internal sealed class CompressStudyCommand(IAnsiConsole console) : SettingComman
         [Description("The JSONL file of finished runs (default OUT/study.jsonl).")]
         public string? Log { get; init; }
 
+        [CommandOption("--compress-backward")]
+        [Description("Quantise the backward messages of every quantising method too (as 'compress-backward = true').")]
+        public bool CompressBackward { get; init; }
+
         [CommandOption("--resume")]
         [Description("Continue the study in --log: its finished runs are kept, the rest run.")]
         public bool Resume { get; init; }
@@ -48,6 +52,7 @@ internal sealed class CompressStudyCommand(IAnsiConsole console) : SettingComman
             throw new BadInputException("--grid and --preset: give one of them");
         var study =
             settings.Grid is { } grid ? StudySettings.ReadGrid(grid) : StudySettings.Presets.Get(settings.Preset);
+        if (settings.CompressBackward) study = study with { CompressBackward = true };
         study.Check();
         Directory.CreateDirectory(settings.Out);
         var logPath = settings.Log ?? Path.Combine(settings.Out, "study.jsonl");
