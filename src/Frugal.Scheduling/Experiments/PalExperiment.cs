@@ -8,9 +8,11 @@ namespace Frugal.Scheduling.Experiments;
 
 /// <summary>
 /// PAL's Sia-Philly comparison (SC'24 artifact A1 and A2) for <c>frugal reproduce</c>: PAL, PM-First and the packed
-/// baselines on the eight 160-job traces on 64 GPUs (16 nodes × 4), FIFO, 360 s rounds, locality penalty 1.7, GPU
-/// slowdowns sampled from the Longhorn measurements as the reference's simulation does; then the locality-penalty
-/// sweep 1.0 → 3.0 on workload-6. Quick: traces 1 and 6, sweep at 1.0 and 3.0.
+/// baselines on the eight 160-job traces on 64 GPUs (16 nodes × 4), FIFO, 360 s rounds, locality penalty 1.7, as the
+/// artifact runs them: each trace at its own submit times, then its rows again at 2 jobs/h until jobs 0–159 finish;
+/// GPU slowdowns drawn from the Longhorn measurements by CPython's generator seeded with the master seed (the default
+/// 42 is the reference's <c>random.seed(42)</c>, so its very cluster), one cluster for every trace and policy; then
+/// the locality-penalty sweep 1.0 → 3.0 on workload-6. Quick: traces 1 and 6, sweep at 1.0 and 3.0.
 /// </summary>
 public sealed class PalExperiment : IExperiment
 {
@@ -18,14 +20,8 @@ public sealed class PalExperiment : IExperiment
     /// </summary>
     public const string Baseline = "packed-non-sticky";
 
-    /// <summary>The reference's arrival rate (<c>--jobs-per-hour 2</c>).</summary>
-    public const double JobsPerHour = 2;
-
     /// <summary>Jobs 0–159 are measured, as in the artifact.</summary>
     public const int TrackedJobs = 160;
-
-    // Enough arrivals to keep the cluster loaded until the tracked jobs finish.
-    private const int ArrivingJobs = 20 * TrackedJobs;
 
     private static readonly string[] Placements = ["packed-non-sticky", "packed-sticky", "pm-first", "pal"];
 
@@ -45,13 +41,12 @@ public sealed class PalExperiment : IExperiment
     public ExperimentResult Run(ExperimentContext context)
     {
         var root = ReferenceData.Require("pal");
-        var table = MeasuredProfiles.Sample(Path.Combine(root, "profiles.json"), 16, 4,
-            context.Seeds.Stream("slowdowns"));
+        var table = MeasuredProfiles.Sample(Path.Combine(root, "profiles.json"), 16, 4, context.Seeds.MasterSeed);
         var numbers = context.Quick ? new[] { 1, 6 } : Enumerable.Range(1, 8).ToArray();
-        // Every trace and policy sees the same arrival gaps, as the reference re-seeds before each run.
-        var traces = numbers.Select(n => ($"workload-{n}", SiaArrivals.Poisson(
-            SiaPhillyReader.Read(Path.Combine(root, "sia-philly", $"workload-{n}.csv")), JobsPerHour,
-            ArrivingJobs, context.Seeds.Stream("arrivals")))).ToArray();
+        // Every trace and policy sees the same later arrivals, as the reference re-seeds before each run.
+        var traces = numbers.Select(n => ($"workload-{n}", SiaArrivals.Replay(
+            SiaPhillyReader.Read(Path.Combine(root, "sia-philly", $"workload-{n}.csv")),
+            SiaArrivals.ReferenceJobsPerHour))).ToArray();
         var options = new PlacementOptions { TrackedJobs = TrackedJobs };
         var runs = PalStudy.Run(traces, table, options, Placements, f => context.ReportProgress(0.7 * f),
             context.Cancellation);
@@ -60,8 +55,9 @@ public sealed class PalExperiment : IExperiment
             .WithParameter("cluster", "16 nodes × 4 GPUs")
             .WithParameter("scheduler", options.Scheduler)
             .WithParameter("round (s)", options.RoundSeconds)
-            .WithParameter("arrivals", $"Poisson, {JobsPerHour} jobs/h, trace rows cycled; jobs 0–{TrackedJobs - 1} " +
-                                       "measured")
+            .WithParameter("arrivals", $"trace submit times, then the rows again at " +
+                                       $"{SiaArrivals.ReferenceJobsPerHour} jobs/h (seed {SiaArrivals.ReferenceSeed}); " +
+                                       $"jobs 0–{TrackedJobs - 1} measured")
             .WithParameter("locality", options.Locality.Describe())
             .WithParameter("slowdowns", table.Source)
             .WithParameter("baseline", $"{Baseline} (the artifact's plotted Packed-Sticky)")
@@ -97,7 +93,7 @@ public sealed class PalExperiment : IExperiment
     }
 
     private static List<(double Lambda, double PmFirst, double Pal)> Sweep(ExperimentContext context,
-        IReadOnlyList<PlacementJob> trace, GpuTable table, PlacementOptions options, ExperimentResult result)
+        IEnumerable<PlacementJob> trace, GpuTable table, PlacementOptions options, ExperimentResult result)
     {
         double[] lambdas = context.Quick ? [1.0, 3.0] : [1.0, 1.5, 2.0, 2.5, 3.0];
         var rows = new List<(double, double, double)>();
