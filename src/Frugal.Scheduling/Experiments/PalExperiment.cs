@@ -62,9 +62,9 @@ public sealed class PalExperiment : IExperiment
             .WithParameter("cluster", "16 nodes × 4 GPUs")
             .WithParameter("scheduler", options.Scheduler)
             .WithParameter("round (s)", options.RoundSeconds)
-            .WithParameter("arrivals", $"trace submit times, then the rows again at " +
-                                       $"{SiaArrivals.ReferenceJobsPerHour} jobs/h (seed {SiaArrivals.ReferenceSeed}); " +
-                                       $"jobs 0–{TrackedJobs - 1} measured")
+            .WithParameter("arrivals", "trace submit times, then the rows again at " +
+                $"{SiaArrivals.ReferenceJobsPerHour} jobs/h (seed {SiaArrivals.ReferenceSeed}); " +
+                $"jobs 0–{TrackedJobs - 1} measured")
             .WithParameter("locality", options.Locality.Describe())
             .WithParameter("slowdowns", table.Source)
             .WithParameter("baseline", $"{Baseline} (Default-Packed-S; also reported: {SwappedBaseline})")
@@ -95,8 +95,8 @@ public sealed class PalExperiment : IExperiment
             [.. sweep.GroupBy(s => (s.Placement, s.Scope)).Select(g => new Series($"{g.Key.Placement}, {g.Key.Scope}",
                 [.. g.Select(s => s.Lambda)], [.. g.Select(s => 100 * s.Gain)]))]));
         result.Summary = $"PM-First {result.Metric("pm-first JCT improvement (geomean)").Display()} and PAL " +
-                         $"{result.Metric("pal JCT improvement (geomean)").Display()} geomean average-JCT improvement " +
-                         "over the baseline (published: 40% and 43%).";
+                         $"{result.Metric("pal JCT improvement (geomean)").Display()} geomean average-JCT " +
+                         $"improvement over {Baseline} (published: 40% and 43%).";
         return result;
     }
 

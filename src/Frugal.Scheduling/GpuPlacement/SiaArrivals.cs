@@ -5,10 +5,11 @@ namespace Frugal.Scheduling.GpuPlacement;
 /// <summary>
 /// How the reference's Sia simulation replays a trace (hal-uw/blox-pal@artifact simulator_sia.py with
 /// <c>--jobs-per-hour 2</c> and <c>--trace</c>; workload/workload.py, <c>generate_next_job</c> for the "replay"
-/// workload): job i &lt; n is trace row i at the row's own submit time; after the trace, the rows repeat (job i is row
-/// i mod n) and each arrives a Poisson gap after the job before it, gap = ⌈−ln(1 − u) / rate · 3600⌉ seconds with u
-/// from CPython's <c>random.random()</c>, which the reference seeds with 1 (<c>random.seed(self.random_seed)</c>
-/// before every run). The first n jobs are the ones measured; the repeats keep the cluster loaded until they finish.
+/// workload): job i &lt; n is trace row i at the row's own submit time; after the trace, the rows repeat (job i is
+/// row i mod n) and each arrives a Poisson gap after the job before it, gap = ⌈−ln(1 − u) / rate · 3600⌉ seconds
+/// with u from CPython's <c>random.random()</c>, which the reference seeds with 1
+/// (<c>random.seed(self.random_seed)</c> before every run). The first n jobs are the ones measured; the repeats keep
+/// the cluster loaded until they finish.
 /// </summary>
 public static class SiaArrivals
 {

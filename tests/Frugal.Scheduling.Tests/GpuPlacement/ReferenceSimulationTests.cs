@@ -2,7 +2,7 @@ using Frugal.Scheduling.GpuPlacement;
 
 namespace Frugal.Scheduling.Tests.GpuPlacement;
 
-/// <summary>The parts of the reference's simulation loop (Blox) that are not placement: arrivals and starvation.</summary>
+/// <summary>The parts of the reference's simulation loop (Blox) other than placement: arrivals, starvation.</summary>
 public sealed class ReferenceSimulationTests
 {
     private static readonly GpuTable OneGpu = GpuTable.Of([0], new Dictionary<string, double[]> { ["A"] = [1.0] });
