@@ -1,7 +1,6 @@
 using System.Globalization;
 using Frugal.Core.Errors;
 using Frugal.Core.IO;
-using Frugal.Core.Randomness;
 
 namespace Frugal.Scheduling.GpuPlacement;
 
@@ -100,19 +99,21 @@ public sealed class GpuTable
     /// A cluster of <paramref name="nodes"/> × <paramref name="gpusPerNode"/> GPUs whose PerfVar per class is drawn,
     /// GPU by GPU and class by class, from that class's normalised measurements (perf / median perf of its file):
     /// the reference's <c>ClusterState._get_machine_slowdowns</c> as it runs in simulation, where no GPU index
-    /// matches a measured UUID.
+    /// matches a measured UUID and every value is <c>random.choice</c> of the class's runs. The draws use CPython's
+    /// generator seeded with <paramref name="seed"/>, so seed 42 (the reference's <c>random.seed(42)</c>) gives the
+    /// very cluster its published run used.
     /// </summary>
     public static GpuTable Sample(int nodes, int gpusPerNode,
-        IReadOnlyList<(string Class, double[] Normalised)> classes,
-        RandomStream random, string source)
+        IReadOnlyList<(string Class, double[] Normalised)> classes, ulong seed, string source)
     {
         if (nodes < 1 || gpusPerNode < 1) throw new BadInputException("a cluster needs at least one GPU", "cluster");
+        var random = new PythonRandom(seed);
         var gpus =
             Enumerable.Range(0, nodes * gpusPerNode).Select(i => new ClusterGpu(i, i / gpusPerNode, "")).ToArray();
         var perfVar = classes.ToDictionary(c => c.Class, _ => new double[gpus.Length]);
         foreach (var gpu in gpus)
             foreach (var (cls, values) in classes)
-                perfVar[cls][gpu.Id] = values[random.Next(values.Length)];
+                perfVar[cls][gpu.Id] = values[random.Below(values.Length)];
         return new GpuTable(gpus, perfVar, source);
     }
 

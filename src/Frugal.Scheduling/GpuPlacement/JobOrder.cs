@@ -9,13 +9,20 @@ namespace Frugal.Scheduling.GpuPlacement;
 /// <param name="Gpus">The GPUs it runs on now, or null when it waits.</param>
 public sealed record ActiveJob(PlacementJob Job, double DoneIterations, double AttainedSeconds, int[]? Gpus)
 {
+    /// <summary>Seconds it has waited since it last ran or arrived (Blox's <c>time_since_scheduled</c>).</summary>
+    public double WaitedSeconds { get; init; }
+
+    /// <summary>Whether it has starved long enough to go ahead of every other job (Blox's job_priority 1).</summary>
+    public bool Promoted { get; init; }
+
     /// <summary>Seconds left on median GPUs on one node.</summary>
     public double RemainingSeconds => Math.Max(0, Job.Iterations - DoneIterations) * Job.IterationSeconds;
 }
 
 /// <summary>
-/// The scheduler's order, which a placement policy walks: FIFO (submit time), LAS (least attained service) or SRTF
-/// (shortest remaining time); ties by submit time, then job id.
+/// The scheduler's order, which a placement policy walks: promoted (starved) jobs first, as Blox's first sort key
+/// job_priority puts them, then FIFO (submit time), LAS (least attained service) or SRTF (shortest remaining time);
+/// ties by submit time, then job id.
 /// </summary>
 public static class JobOrder
 {
@@ -29,6 +36,7 @@ public static class JobOrder
     public static IReadOnlyList<ActiveJob> Sort(IEnumerable<ActiveJob> jobs, string name)
     {
         var key = Catalog.Get(name);
-        return [.. jobs.OrderBy(key).ThenBy(j => j.Job.SubmitSeconds).ThenBy(j => j.Job.Id)];
+        return [.. jobs.OrderBy(j => !j.Promoted).ThenBy(key).ThenBy(j => j.Job.SubmitSeconds)
+            .ThenBy(j => j.Job.Id)];
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Frugal.Core.Errors;
 using Frugal.Core.IO;
-using Frugal.Core.Randomness;
 using Frugal.Core.Statistics;
 using Frugal.Gpu.Measurements;
 
@@ -42,9 +41,10 @@ public static class MeasuredProfiles
 
     /// <summary>
     /// A <paramref name="nodes"/> × <paramref name="gpusPerNode"/> cluster with PerfVar drawn from
-    /// <paramref name="profilesPath"/>'s measurements by <paramref name="random"/>.
+    /// <paramref name="profilesPath"/>'s measurements by CPython's generator seeded with <paramref name="seed"/>
+    /// (42: the reference's cluster).
     /// </summary>
-    public static GpuTable Sample(string profilesPath, int nodes, int gpusPerNode, RandomStream random) =>
-        GpuTable.Sample(nodes, gpusPerNode, Read(profilesPath), random,
-            $"{nodes}×{gpusPerNode} GPUs sampled from {profilesPath}");
+    public static GpuTable Sample(string profilesPath, int nodes, int gpusPerNode, ulong seed) =>
+        GpuTable.Sample(nodes, gpusPerNode, Read(profilesPath), seed,
+            $"{nodes}×{gpusPerNode} GPUs sampled from {profilesPath} (seed {seed})");
 }

@@ -30,7 +30,7 @@ public sealed record Improvement(string Placement, string Baseline, IReadOnlyLis
 public static class PalStudy
 {
     /// <summary>Every (trace, policy) pair, traces outer.</summary>
-    public static IReadOnlyList<StudyRun> Run(IReadOnlyList<(string Name, IReadOnlyList<PlacementJob> Jobs)> traces,
+    public static IReadOnlyList<StudyRun> Run(IReadOnlyList<(string Name, IEnumerable<PlacementJob> Jobs)> traces,
         GpuTable table, PlacementOptions options, IReadOnlyList<string> placements, Action<double>? progress = null,
         CancellationToken cancellation = default)
     {

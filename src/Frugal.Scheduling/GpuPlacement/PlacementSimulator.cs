@@ -23,6 +23,13 @@ public sealed record PlacementOptions
     /// </summary>
     public int? TrackedJobs { get; init; }
 
+    /// <summary>
+    /// Blox's starvation rule (blox_manager.py, <c>priority_thresh</c>): a job that has waited this long without
+    /// running since it last ran (or arrived) moves ahead of every other job for good (its <c>job_priority</c> drops
+    /// from 999 to 1, the first key of FIFO, LAS and SRTF). 3,600,000 s (1000 h) in the reference; null: never.
+    /// </summary>
+    public double? PromoteAfterSeconds { get; init; } = 3_600_000;
+
     /// <summary>How PAL picks K1 (the reference's quirk by default).</summary>
     public ClusterCountRule ClusterCount { get; init; } = ClusterCountRule.ReferenceFirstK;
 
@@ -35,6 +42,8 @@ public sealed record PlacementOptions
         if (Locality is ConstantLocality { Lambda: var l } && !(l >= 1 && l <= 100))
             throw new BadInputException($"the locality penalty must be in [1, 100], not {l}", "locality penalty");
         if (TrackedJobs is < 1) throw new BadInputException("at least one job must be tracked", "tracked jobs");
+        if (PromoteAfterSeconds is { } p && !(p > 0))
+            throw new BadInputException($"the starvation limit must be positive, not {p}", "starvation limit");
         JobOrder.Catalog.Get(Scheduler);
         PlacementPolicies.Catalog.Get(Placement);
     }
@@ -72,39 +81,46 @@ public sealed record PlacementRun(IReadOnlyList<JobOutcome> Jobs, int Rounds, in
 
 /// <summary>
 /// The round-based simulation of hal-uw/blox-pal's simulator (blox_manager.py, grpc_client_rm.py): at the start of
-/// each round the jobs that have arrived join, the scheduler orders the active jobs and the placement policy gives
-/// each its GPUs; each running job then does round / (base iteration time × max PerfVar of its class over its GPUs ×
-/// locality penalty when its GPUs span nodes) iterations; one that reaches its count finishes at the round's end.
-/// Preemption costs nothing, as in the reference's simulation.
+/// each round the jobs that have arrived join, in arrival order (a job joins once its submit time has come and every
+/// job before it has joined, as the reference's <c>GetJobs</c> hands them out), the scheduler orders the active jobs
+/// and the placement policy gives each its GPUs; each running job then does round / (base iteration time × max
+/// PerfVar of its class over its GPUs × locality penalty when its GPUs span nodes) iterations; one that reaches its
+/// count finishes at the round's end. Preemption costs nothing, as in the reference's simulation.
 /// </summary>
 public static class PlacementSimulator
 {
-    /// <summary>Runs <paramref name="jobs"/> on <paramref name="table"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="arrivals"/> (in arrival order; endless when <see cref="PlacementOptions.TrackedJobs"/>
+    /// is set, as <see cref="SiaArrivals.Replay"/> is) on <paramref name="table"/>.
+    /// </summary>
     /// <exception cref="BadInputException">A job needs a class the table lacks or more GPUs than it has.</exception>
-    public static PlacementRun Run(IReadOnlyList<PlacementJob> jobs, GpuTable table, PlacementOptions options,
+    public static PlacementRun Run(IEnumerable<PlacementJob> arrivals, GpuTable table, PlacementOptions options,
         CancellationToken cancellation = default)
     {
         options.Validate();
-        Check(jobs, table);
         var cluster = new PlacementCluster(table, options.ClusterCount, options.Locality);
         var policy = PlacementPolicies.Catalog.Get(options.Placement)();
-        var pending = new Queue<PlacementJob>(jobs.OrderBy(j => j.SubmitSeconds).ThenBy(j => j.Id));
+        using var pending = arrivals.GetEnumerator();
+        var next = pending.MoveNext() ? pending.Current : null;
         var active = new List<ActiveJob>();
         var outcomes = new List<JobOutcome>();
         var round = options.RoundSeconds;
         double time = 0;
         int rounds = 0, preemptions = 0, crossNode = 0, jobRounds = 0;
-        var unfinished = jobs.Count(j => options.TrackedJobs is not { } t || j.Id < t);
-        while (unfinished > 0 && (pending.Count > 0 || active.Count > 0))
+        while (next is not null || active.Count > 0)
         {
             cancellation.ThrowIfCancellationRequested();
-            if (active.Count == 0) time = Math.Max(time, Math.Ceiling(pending.Peek().SubmitSeconds / round) * round);
-            while (pending.Count > 0 && pending.Peek().SubmitSeconds <= time)
-                active.Add(new ActiveJob(pending.Dequeue(), 0, 0, null));
+            if (active.Count == 0) time = Math.Max(time, Math.Ceiling(next!.SubmitSeconds / round) * round);
+            while (next is not null && next.SubmitSeconds <= time)
+            {
+                Check(next, table);
+                active.Add(new ActiveJob(next, 0, 0, null));
+                next = pending.MoveNext() ? pending.Current : null;
+            }
             var placed = policy.Place(JobOrder.Sort(active, options.Scheduler), cluster);
             time += round;
             rounds++;
-            var next = new List<ActiveJob>();
+            var stillActive = new List<ActiveJob>();
             foreach (var job in active)
             {
                 var gpus = placed.GetValueOrDefault(job.Job.Id);
@@ -112,7 +128,7 @@ public static class PlacementSimulator
                     preemptions++;
                 if (gpus is null)
                 {
-                    next.Add(job with { Gpus = null });
+                    stillActive.Add(Waited(job, round, options.PromoteAfterSeconds));
                     continue;
                 }
                 var spread = gpus.Select(g => table.Gpus[g].Node).Distinct().Count() > 1;
@@ -127,30 +143,38 @@ public static class PlacementSimulator
                     if (options.TrackedJobs is { } tracked && job.Job.Id >= tracked) continue;
                     outcomes.Add(new JobOutcome(job.Job.Id, job.Job.Model, job.Job.Class, job.Job.Gpus,
                         job.Job.SubmitSeconds, time));
-                    unfinished--;
+                    if (outcomes.Count == options.TrackedJobs) return Finish();
                 }
-                else next.Add(job with
+                else stillActive.Add(job with
                 {
                     DoneIterations = done,
                     AttainedSeconds = job.AttainedSeconds + round,
-                    Gpus = gpus
+                    Gpus = gpus,
+                    WaitedSeconds = 0
                 });
             }
-            active = next;
+            active = stillActive;
         }
-        return new PlacementRun([.. outcomes.OrderBy(o => o.Id)], rounds, preemptions, crossNode, jobRounds);
+        return Finish();
+
+        PlacementRun Finish() => new([.. outcomes.OrderBy(o => o.Id)], rounds, preemptions, crossNode, jobRounds);
     }
 
-    private static void Check(IReadOnlyList<PlacementJob> jobs, GpuTable table)
+    // Blox's exec_jobs: a job that ran last round restarts the count (it was terminated this round); one that waits
+    // again adds the round, and past the limit is promoted for good.
+    private static ActiveJob Waited(ActiveJob job, double round, double? limit)
     {
-        foreach (var job in jobs)
-        {
-            if (!table.Has(job.Class))
-                throw new BadInputException($"{job.Where}: class {job.Class} ({job.Model}) has no " +
-                                            $"PerfVar_class{job.Class} column in GPU table {table.Source}");
-            if (job.Gpus > table.Gpus.Count)
-                throw new BadInputException(
-                    $"{job.Where}: the job needs {job.Gpus} GPUs; the cluster has {table.Gpus.Count}");
-        }
+        var waited = job.Gpus is null ? job.WaitedSeconds + round : 0;
+        return job with { Gpus = null, WaitedSeconds = waited, Promoted = job.Promoted || waited >= limit };
+    }
+
+    private static void Check(PlacementJob job, GpuTable table)
+    {
+        if (!table.Has(job.Class))
+            throw new BadInputException($"{job.Where}: class {job.Class} ({job.Model}) has no " +
+                                        $"PerfVar_class{job.Class} column in GPU table {table.Source}");
+        if (job.Gpus > table.Gpus.Count)
+            throw new BadInputException(
+                $"{job.Where}: the job needs {job.Gpus} GPUs; the cluster has {table.Gpus.Count}");
     }
 }

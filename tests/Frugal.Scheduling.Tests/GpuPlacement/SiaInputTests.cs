@@ -1,6 +1,5 @@
 using Frugal.Core.Errors;
 using Frugal.Core.IO;
-using Frugal.Core.Randomness;
 using Frugal.Scheduling.GpuPlacement;
 using Frugal.Scheduling.Traces;
 
@@ -56,14 +55,17 @@ public class SiaInputTests
     }
 
     [Fact]
-    public void Poisson_arrivals_cycle_the_trace_with_whole_second_gaps()
+    public void Replay_keeps_the_trace_times_then_cycles_the_rows_at_python_seeded_poisson_gaps()
     {
         var trace = Parse(Header + "0,1,5,10,BERT\n1,2,9,10,GPT2\n");
-        var jobs = SiaArrivals.Poisson(trace, 2, 5, new RandomStream(7));
+        var jobs = SiaArrivals.Replay(trace, 2).Take(5).ToArray();
         Assert.Equal([0, 1, 2, 3, 4], jobs.Select(j => j.Id));
         Assert.Equal(["BERT", "GPT2", "BERT", "GPT2", "BERT"], jobs.Select(j => j.Model));
-        Assert.All(jobs.Zip(jobs.Skip(1)), p => Assert.True(p.Second.SubmitSeconds > p.First.SubmitSeconds));
-        Assert.All(jobs, j => Assert.Equal(Math.Floor(j.SubmitSeconds), j.SubmitSeconds));
+        // random.seed(1); random.random() gives 0.13436424411240122, 0.8474337369372327, 0.763774618976614:
+        // gaps ⌈−ln(1 − u) / 2 · 3600⌉ = 260, 3385, 2598 s after job 1's own submit time of 9 s.
+        Assert.Equal([5.0, 9, 269, 3654, 6252], jobs.Select(j => j.SubmitSeconds));
+        // Each enumeration starts the generator afresh, as the reference re-seeds before every run.
+        Assert.Equal(jobs, SiaArrivals.Replay(trace, 2).Take(5));
     }
 
     [SkippableFact]
@@ -76,7 +78,7 @@ public class SiaInputTests
         Assert.Equal(["A", "B", "C", "D"], table.Classes);
         var trace = SiaPhillyReader.Read(Path.Combine(root, "sia-philly", "workload-1.csv"));
         Assert.Equal(160, trace.Count);
-        var sampled = MeasuredProfiles.Sample(Path.Combine(root, "profiles.json"), 16, 4, new RandomStream(42));
+        var sampled = MeasuredProfiles.Sample(Path.Combine(root, "profiles.json"), 16, 4, 42);
         var run = PlacementSimulator.Run(trace, sampled, new PlacementOptions());
         Assert.Equal(160, run.Jobs.Count);
         Assert.All(run.Jobs, j => Assert.True(j.JctSeconds > 0));

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Frugal.Cli.Rendering;
 using Frugal.Core.Errors;
 using Frugal.Core.IO;
-using Frugal.Core.Randomness;
 using Frugal.Core.Results;
 using Frugal.Scheduling.GpuPlacement;
 using Frugal.Scheduling.Traces;
@@ -29,7 +28,8 @@ internal sealed partial class SimulateCommand
 
         [CommandOption("--variability <FILE>")]
         [Description("With --placement: a PAL GPU table (PerfVar_class* columns) looked up GPU by GPU. Default: " +
-                     "16×4 GPUs sampled from the study's measurements (data/pal/profiles.json).")]
+                     "16×4 GPUs sampled from the study's measurements (data/pal/profiles.json) by CPython's " +
+                     "generator seeded with --seed, as the reference does (42 gives its cluster).")]
         public string? Variability { get; init; }
 
         [CommandOption("--nodes <N>")]
@@ -60,10 +60,10 @@ internal sealed partial class SimulateCommand
         public bool LocalityTable { get; init; }
 
         [CommandOption("--arrivals <MODE>")]
-        [Description("With --placement: 'trace' (submit times) or 'poisson' (the reference's replay: 2 jobs/h, " +
-                     "rows cycled, jobs 0..n-1 measured). Default trace.")]
-        [DefaultValue("trace")]
-        public string Arrivals { get; init; } = "trace";
+        [Description("With --placement: 'replay' (the reference's: the trace at its submit times, then its rows " +
+                     "again at 2 jobs/h; jobs 0..n-1 measured) or 'trace' (the trace's jobs alone). Default replay.")]
+        [DefaultValue("replay")]
+        public string Arrivals { get; init; } = "replay";
 
         [CommandOption("--silhouette")]
         [Description("With --placement pal/pm-first: choose K1 by silhouette (the reference always takes 2).")]
@@ -81,21 +81,20 @@ internal sealed partial class SimulateCommand
                 settings.LocalityTable ? new TableLocality() : new ConstantLocality(settings.LocalityPenalty ?? 1.7),
             ClusterCount = settings.Silhouette ? ClusterCountRule.Silhouette : ClusterCountRule.ReferenceFirstK,
         };
-        if (settings.Arrivals is not ("trace" or "poisson"))
-            throw new BadInputException($"--arrivals: '{settings.Arrivals}' is neither trace nor poisson");
-        var seeds = new SeedTree(settings.Seed);
+        if (settings.Arrivals is not ("trace" or "replay"))
+            throw new BadInputException($"--arrivals: '{settings.Arrivals}' is neither replay nor trace");
         var tracePath = settings.Trace ?? Path.Combine(ReferenceData.Require("pal"), "sia-philly", "workload-1.csv");
         var trace = SiaPhillyReader.Read(tracePath);
-        IReadOnlyList<PlacementJob> jobs = trace;
-        if (settings.Arrivals == "poisson")
+        IEnumerable<PlacementJob> jobs = trace;
+        if (settings.Arrivals == "replay")
         {
-            jobs = SiaArrivals.Poisson(trace, 2, 20 * trace.Count, seeds.Stream("arrivals"));
+            jobs = SiaArrivals.Replay(trace, SiaArrivals.ReferenceJobsPerHour);
             options = options with { TrackedJobs = trace.Count };
         }
         var table = settings.Variability is { } file
             ? GpuTable.Read(file)
             : MeasuredProfiles.Sample(Path.Combine(ReferenceData.Require("pal"), "profiles.json"), settings.Nodes,
-                settings.GpusPerNode, seeds.Stream("slowdowns"));
+                settings.GpusPerNode, settings.Seed);
         var run = PlacementSimulator.Run(jobs, table, options, cancellation);
         if (!settings.JsonOnConsole)
         {
