@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Frugal.Core.Errors;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -55,6 +56,25 @@ internal class GlobalSettings : CommandSettings
         return message.Contains(phrase, StringComparison.Ordinal)
             ? message.Replace(phrase, option, StringComparison.Ordinal)
             : $"{option}: {message}";
+    }
+
+    /// <summary>
+    /// Runs <paramref name="validate"/>, a component's own checks of the options the command line builds, before any
+    /// work starts; its bad-input error becomes a validation error naming the option (<see cref="OptionFor"/>).
+    /// </summary>
+    protected ValidationResult CheckedBy(Action validate)
+    {
+        try
+        {
+            validate();
+            return ValidationResult.Success();
+        }
+        catch (BadInputException e)
+        {
+            return ValidationResult.Error(e.Setting is { } setting && OptionFor(setting) is { } option
+                ? WithOption(e.Message, setting, option)
+                : e.Message);
+        }
     }
 
     /// <summary>

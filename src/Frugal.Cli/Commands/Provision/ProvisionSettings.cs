@@ -99,16 +99,7 @@ internal class ProvisionSettings : GlobalSettings
             return ValidationResult.Error($"--procs-per-node: {ProcessorsPerNode} must be at least 1.");
         if (!TraceReaders.Formats.Contains(Format))
             return ValidationResult.Error($"--format: {TraceReaders.Formats.Unknown([Format]).Message}");
-        try
-        {
-            NodePools();
-        }
-        catch (BadInputException e)
-        {
-            return ValidationResult.Error(
-                WithOption(e.Message, Provisioning.Simulation.NodePools.Setting, "--pools"));
-        }
-        return ValidationResult.Success();
+        return CheckedBy(() => NodePools());
     }
 
     /// <summary>The error for a number option outside [<paramref name="min"/>, <paramref name="max"/>] (NaN and

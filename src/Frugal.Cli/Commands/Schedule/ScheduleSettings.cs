@@ -135,17 +135,21 @@ internal abstract class ScheduleSettings : GlobalSettings
     /// <summary>The flag that names the policy or policies to run.</summary>
     private protected abstract string PolicyFlag { get; }
 
-    /// <summary>The flags of the settings that the components name in their errors.</summary>
-    private Dictionary<string, string> Flags => new()
+    /// <summary>The option of each setting the components name in their errors (the policy's is the command's).</summary>
+    private static readonly Dictionary<string, string> OptionsBySetting = new(StringComparer.Ordinal)
     {
         ["cluster"] = "--cluster", ["round length"] = "--round", ["restart overhead"] = "--restart-overhead",
         ["batch-size dynamics"] = "--batch-sizes",
         ["Shockwave preset"] = "--preset", ["window"] = "--window", ["makespan weight"] = "--makespan-weight",
-        ["lambda"] = "--lambda", ["time limit"] = "--time-limit", ["MIP gap"] = "--gap", ["policy"] = PolicyFlag,
+        ["lambda"] = "--lambda", ["time limit"] = "--time-limit", ["MIP gap"] = "--gap",
         ["base order"] = "--base", ["SPB max sigma"] = "--spb-max-sigma", ["kappa"] = "--kappa", ["gamma"] = "--gamma",
         ["decision interval"] = "--decision-iterations", ["SPB max sigma per model"] = "--spb-max-sigma-per-model",
         ["full-sync period"] = "--full-sync-period",
     };
+
+    /// <inheritdoc/>
+    public override string? OptionFor(string setting) =>
+        setting == "policy" ? PolicyFlag : OptionsBySetting.GetValueOrDefault(setting);
 
     /// <summary>The cluster named by <c>--cluster</c>.</summary>
     public ClusterSpec ClusterSpec() => Scheduling.Simulation.ClusterSpec.Parse(Cluster);
@@ -176,7 +180,7 @@ internal abstract class ScheduleSettings : GlobalSettings
     public override ValidationResult Validate()
     {
         var global = base.Validate();
-        return global.Successful ? SettingFlags.Check(ValidateSettings, Flags) : global;
+        return global.Successful ? CheckedBy(ValidateSettings) : global;
     }
 
     /// <summary>Builds every option a run will need, so that each one's validation runs before the run.</summary>

@@ -66,12 +66,16 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
         /// <summary>Without <c>--output</c> the trace goes under <c>--out</c>, which must then be writable.</summary>
         protected override bool WritesOutputFolder => Output is null;
 
-        private static readonly Dictionary<string, string> Flags = new()
+        /// <summary>The option of each setting the trace generator names in its errors.</summary>
+        private static readonly Dictionary<string, string> OptionsBySetting = new(StringComparer.Ordinal)
         {
             ["number of jobs"] = "--jobs", ["mean arrival gap"] = "--gap", ["shortest duration"] = "--min-hours",
             ["longest duration"] = "--max-hours", ["duration grid"] = "--durations", ["GPU mix"] = "--gpu-mix",
             ["mode mix"] = "--mode-mix",
         };
+
+        /// <inheritdoc/>
+        public override string? OptionFor(string setting) => OptionsBySetting.GetValueOrDefault(setting);
 
         /// <summary>The generator's options as the command line sets them.</summary>
         public TraceGeneratorOptions Generator() => new()
@@ -85,7 +89,7 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
         public override ValidationResult Validate()
         {
             var global = base.Validate();
-            return global.Successful ? SettingFlags.Check(() => Generator().Validate(), Flags) : global;
+            return global.Successful ? CheckedBy(() => Generator().Validate()) : global;
         }
 
         private static double[] Numbers(string text, string option)
