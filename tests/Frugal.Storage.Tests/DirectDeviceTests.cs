@@ -1,0 +1,136 @@
+using Frugal.Core.Randomness;
+using Xunit.Abstractions;
+
+namespace Frugal.Storage.Tests;
+
+/// <summary>
+/// Whether the temp folder's file system takes O_DIRECT (tmpfs, for one, may refuse it). xunit 2 has no skip at run
+/// time, so a test that needs it prints the reason and returns.
+/// </summary>
+internal static class DirectIo
+{
+    public static readonly string? Refusal = Probe();
+
+    private static string? Probe()
+    {
+        if (!OperatingSystem.IsLinux()) return "direct I/O is Linux only";
+        using var dir = new TempDirectory();
+        try
+        {
+            using var device = new DirectDevice(dir.Sub("probe"));
+            return null;
+        }
+        catch (StorageException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>False, after printing why, where the temp folder refuses O_DIRECT.</summary>
+    public static bool Available(ITestOutputHelper output)
+    {
+        if (Refusal is null) return true;
+        output.WriteLine($"skipped: {Path.GetTempPath()} refuses direct I/O ({Refusal})");
+        return false;
+    }
+}
+
+public sealed class DirectDeviceTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void UnalignedWritesAndReadsRoundTripByteForByteWithoutTouchingTheirNeighbours()
+    {
+        if (!DirectIo.Available(output)) return;
+        using var dir = new TempDirectory();
+        var path = dir.Sub("log");
+        var model = new List<byte>();
+        var random = new RandomStream(7);
+        using (var device = new DirectDevice(path))
+        {
+            Assert.True(device.Alignment >= 512 && (device.Alignment & (device.Alignment - 1)) == 0);
+            // Appends of odd sizes (as the log's header and partial tail pages are), then overwrites inside.
+            foreach (var size in new[] { 64, 4032, 1, 4095, 4097, 10_000, 3, 8192, 700 })
+            {
+                var data = Bytes(random, size);
+                device.Write(model.Count, data);
+                model.AddRange(data);
+                Assert.Equal(model.Count, device.Length);
+            }
+            foreach (var (at, size) in new[] { (5, 10), (4090, 12), (8000, 5000), (0, 4096), (13, 1) })
+            {
+                var data = Bytes(random, size);
+                device.Write(at, data);
+                for (var i = 0; i < size; i++) model[at + i] = data[i];
+            }
+            Assert.Equal(model.Count, device.Length);
+            foreach (var (at, size) in new[] { (0, 1), (3, 4093), (4095, 2), (1000, 20_000), (model.Count - 5, 100) })
+            {
+                var read = new byte[size];
+                var got = device.Read(at, read);
+                var expected = Math.Min(size, model.Count - at);
+                Assert.Equal(expected, got);
+                Assert.Equal(model.GetRange(at, expected), read[..expected]);
+            }
+            device.Flush();
+        }
+        Assert.Equal(model.ToArray(), File.ReadAllBytes(path));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ManyConcurrentAsyncReadsCompleteWithTheRightBytes(bool ioUring)
+    {
+        if (!DirectIo.Available(output)) return;
+        using var dir = new TempDirectory();
+        var contents = Bytes(new RandomStream(3), 1 << 20);
+        File.WriteAllBytes(dir.Sub("data"), contents);
+        using var device = new DirectDevice(dir.Sub("data"), readOnly: true, ioUring);
+        output.WriteLine(device.AsyncReads);
+        Assert.Equal(ioUring, device.AsyncReads == "io_uring");
+        var random = new RandomStream(11);
+        // More reads than the ring holds at once, so some take the fallback while the ring is full.
+        var reads = Enumerable.Range(0, 2000).Select(_ =>
+        {
+            var at = random.Next(contents.Length);
+            var size = 1 + random.Next(9000);
+            var into = new byte[size];
+            return (at, into, task: device.ReadAsync(at, into).AsTask());
+        }).ToList();
+        var counts = await Task.WhenAll(reads.Select(r => r.task));
+        foreach (var ((at, into, _), count) in reads.Zip(counts))
+        {
+            var expected = Math.Min(into.Length, contents.Length - at);
+            Assert.Equal(expected, count);
+            Assert.True(contents.AsSpan(at, expected).SequenceEqual(into.AsSpan(0, expected)), $"read at {at}");
+        }
+    }
+
+    [Fact]
+    public void AFailedWriteNamesTheFileTheOffsetAndTheError()
+    {
+        if (!DirectIo.Available(output)) return;
+        using var dir = new TempDirectory();
+        using var device = new DirectDevice(dir.Sub("log")) { InjectWriteError = _ => 5 };
+        var e = Assert.Throws<StorageException>(() => device.Write(4096, new byte[100]));
+        Assert.Contains(dir.Sub("log"), e.Message);
+        Assert.Contains("offset 4096", e.Message);
+        Assert.Contains("errno 5", e.Message);
+    }
+
+    [Fact]
+    public void OpeningAMissingFileReadOnlyFailsNamingIt()
+    {
+        if (!DirectIo.Available(output)) return;
+        using var dir = new TempDirectory();
+        var e = Assert.Throws<StorageException>(() => new DirectDevice(dir.Sub("missing"), readOnly: true));
+        Assert.Contains(dir.Sub("missing"), e.Message);
+    }
+
+    private static byte[] Bytes(RandomStream random, int size)
+    {
+        var bytes = new byte[size];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+}
