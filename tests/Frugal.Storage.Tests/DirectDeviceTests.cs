@@ -119,6 +119,38 @@ public sealed class DirectDeviceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ADiskThatFailsWithEioStopsTheStoreWithAnErrorNamingTheLogAndLosesNoCheckpointedWrite()
+    {
+        if (!DirectIo.Available(output)) return;
+        using var dir = new TempDirectory();
+        var failing = false;
+        var options = SmallStore.Options(dir.Path, io: IoMode.Direct);
+        static byte[] Bytes(long k) => BitConverter.GetBytes(k);
+        using (var store = new KvStore(options, RecordShape.Variable, (path, readOnly) =>
+                   new DirectDevice(path, readOnly)
+                   {
+                       InjectWriteError = _ => Volatile.Read(ref failing) && path.EndsWith("hlog.dat") ? 5 : 0,
+                   }))
+        {
+            for (long k = 0; k < 3000; k++) store.Upsert(Bytes(k), Bytes(k));
+            store.Checkpoint();
+            Volatile.Write(ref failing, true);
+            var e = Assert.Throws<StorageException>(() =>
+            {
+                for (long k = 0; k < 100_000; k++) store.Upsert(Bytes(k % 3000), Bytes(-k));
+                store.Checkpoint();
+            });
+            output.WriteLine(e.Message);
+            Assert.Contains(Path.Combine(dir.Path, "hlog.dat"), e.Message);
+            Assert.Contains("Input/output error", e.Message);
+            Assert.Throws<StorageException>(() => store.Checkpoint());
+        }
+        using var recovered = KvStore.Open(options);
+        Assert.Equal(1, recovered.Recovery.CheckpointSequence);
+        for (long k = 0; k < 3000; k++) Assert.Equal(Bytes(k), await recovered.GetAsync(Bytes(k)));
+    }
+
+    [Fact]
     public void OpeningAMissingFileReadOnlyFailsNamingIt()
     {
         if (!DirectIo.Available(output)) return;
