@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Frugal.Core.Errors;
 
 namespace Frugal.Storage;
 
@@ -26,7 +27,8 @@ internal sealed unsafe class DirectDevice : IStorageDevice
     /// <param name="path">The file; created when missing unless <paramref name="readOnly"/>.</param>
     /// <param name="readOnly">Open the file for reading only (it must exist).</param>
     /// <param name="ioUring">Whether asynchronous reads may use io_uring (false forces the thread-pool fallback).</param>
-    /// <exception cref="StorageException">The file cannot be opened, or its file system refuses O_DIRECT.</exception>
+    /// <exception cref="BadInputException">The file system refuses O_DIRECT.</exception>
+    /// <exception cref="StorageException">The file cannot be opened.</exception>
     /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
     public DirectDevice(string path, bool readOnly = false, bool ioUring = true)
     {
@@ -39,9 +41,11 @@ internal sealed unsafe class DirectDevice : IStorageDevice
             var errno = Marshal.GetLastPInvokeError();
             if (errno is NativeFile.AccessDenied or NativeFile.NotPermitted)
                 throw new UnauthorizedAccessException($"{path}: {NativeFile.Describe(errno)}");
-            throw new StorageException(errno == NativeFile.InvalidArgument
-                ? $"{path}: its file system refuses direct I/O (O_DIRECT): use buffered I/O there"
-                : $"{path}: cannot be opened for direct I/O: {NativeFile.Describe(errno)}");
+            // The user chose direct I/O for a folder whose file system (an older tmpfs, some network ones) has none.
+            if (errno == NativeFile.InvalidArgument)
+                throw new BadInputException(
+                    $"{path}: its file system refuses direct I/O (O_DIRECT): use buffered I/O there", KvStore.IoSetting);
+            throw new StorageException($"{path}: cannot be opened for direct I/O: {NativeFile.Describe(errno)}");
         }
         Alignment = QueryAlignment(_fd);
         string? failure = "turned off";

@@ -20,7 +20,7 @@ internal static class DirectIo
             using var device = new DirectDevice(dir.Sub("probe"));
             return null;
         }
-        catch (StorageException e)
+        catch (Exception e) when (e is StorageException or Frugal.Core.Errors.BadInputException)
         {
             return e.Message;
         }
