@@ -180,11 +180,10 @@ internal sealed unsafe class IoUring : IDisposable
             if (submitted < 0)
             {
                 // EINTR, or EAGAIN / EBUSY (the kernel short of memory, completions backed up): try again shortly.
-                // Anything else would be a bug here (a bad ring fd); the SQEs stay queued for the next call.
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno is not (NativeFile.Interrupted or NativeFile.TryAgain or NativeFile.Busy))
-                    throw new StorageException("io_uring_enter: " + NativeFile.Describe(errno));
-                Thread.Yield();
+                // Nothing else is expected of a valid ring. Never give up with an exception: the SQEs are published
+                // and the kernel may still read into their buffers, which the callers' destinations must outlive.
+                if (Marshal.GetLastPInvokeError() == NativeFile.Interrupted) Thread.Yield();
+                else Thread.Sleep(1);
                 continue;
             }
             lock (_submitLock) _unsubmitted -= (uint)submitted;

@@ -16,8 +16,6 @@ internal static unsafe partial class NativeFile
     public static int Direct => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x10000 : 0x4000;
 
     public const int Interrupted = 4; // EINTR
-    public const int InputOutputError = 5; // EIO
-    public const int TryAgain = 11; // EAGAIN
     public const int AccessDenied = 13; // EACCES
     public const int Busy = 16; // EBUSY
     public const int InvalidArgument = 22; // EINVAL

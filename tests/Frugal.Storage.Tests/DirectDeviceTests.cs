@@ -106,16 +106,20 @@ public sealed class DirectDeviceTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void AFailedWriteNamesTheFileTheOffsetAndTheError()
+    [Theory]
+    [InlineData(5, "Input/output error")]
+    [InlineData(28, "No space left on device")]
+    [InlineData(22, "misaligned")]
+    public void AFailedWriteNamesTheFileTheOffsetAndTheError(int errno, string words)
     {
         if (!DirectIo.Available(output)) return;
         using var dir = new TempDirectory();
-        using var device = new DirectDevice(dir.Sub("log")) { InjectWriteError = _ => 5 };
+        using var device = new DirectDevice(dir.Sub("log")) { InjectWriteError = _ => errno };
         var e = Assert.Throws<StorageException>(() => device.Write(4096, new byte[100]));
         Assert.Contains(dir.Sub("log"), e.Message);
         Assert.Contains("offset 4096", e.Message);
-        Assert.Contains("errno 5", e.Message);
+        Assert.Contains($"errno {errno}", e.Message);
+        Assert.Contains(words, e.Message);
     }
 
     [Fact]
