@@ -154,6 +154,27 @@ public sealed class DirectDeviceTests(ITestOutputHelper output)
         for (long k = 0; k < 3000; k++) Assert.Equal(Bytes(k), await recovered.GetAsync(Bytes(k)));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AStoreReadsItsDiskThroughIoUringOrSaysItFellBack(bool ioUring)
+    {
+        if (!DirectIo.Available(output)) return;
+        using var dir = new TempDirectory();
+        static byte[] Bytes(long k) => BitConverter.GetBytes(k);
+        using var store = new KvStore(SmallStore.Options(dir.Path, readCache: false, IoMode.Direct),
+            RecordShape.Variable, (path, readOnly) => new DirectDevice(path, readOnly, ioUring));
+        for (long k = 0; k < 5000; k++) store.Upsert(Bytes(k), Bytes(k * 7));
+        // Many reads of on-disk records at once, all pending together.
+        var values = await Task.WhenAll(Enumerable.Range(0, 5000).Select(k => store.GetAsync(Bytes(k)).AsTask()));
+        for (var k = 0; k < values.Length; k++) Assert.Equal(Bytes(k * 7L), values[k]);
+        var stats = store.Stats();
+        output.WriteLine(stats.Io);
+        Assert.True(stats.PendingOperations > 1000, $"{stats.PendingOperations} reads went to the disk");
+        Assert.Contains(ioUring ? "asynchronous reads: io_uring" : "thread pool (io_uring unavailable: turned off)",
+            stats.Io);
+    }
+
     [Fact]
     public void OpeningAMissingFileReadOnlyFailsNamingIt()
     {
