@@ -129,19 +129,18 @@ public sealed class DirectDeviceTests(ITestOutputHelper output)
         using var dir = new TempDirectory();
         var failing = false;
         var options = SmallStore.Options(dir.Path, io: IoMode.Direct);
-        static byte[] Bytes(long k) => BitConverter.GetBytes(k);
         using (var store = new KvStore(options, RecordShape.Variable, (path, readOnly) =>
                    new DirectDevice(path, readOnly)
                    {
                        InjectWriteError = _ => Volatile.Read(ref failing) && path.EndsWith("hlog.dat") ? 5 : 0,
                    }))
         {
-            for (long k = 0; k < 3000; k++) store.Upsert(Bytes(k), Bytes(k));
+            for (long k = 0; k < 3000; k++) store.Upsert(Long(k), Long(k));
             store.Checkpoint();
             Volatile.Write(ref failing, true);
             var e = Assert.Throws<StorageException>(() =>
             {
-                for (long k = 0; k < 100_000; k++) store.Upsert(Bytes(k % 3000), Bytes(-k));
+                for (long k = 0; k < 100_000; k++) store.Upsert(Long(k % 3000), Long(-k));
                 store.Checkpoint();
             });
             output.WriteLine(e.Message);
@@ -151,7 +150,7 @@ public sealed class DirectDeviceTests(ITestOutputHelper output)
         }
         using var recovered = KvStore.Open(options);
         Assert.Equal(1, recovered.Recovery.CheckpointSequence);
-        for (long k = 0; k < 3000; k++) Assert.Equal(Bytes(k), await recovered.GetAsync(Bytes(k)));
+        for (long k = 0; k < 3000; k++) Assert.Equal(Long(k), await recovered.GetAsync(Long(k)));
     }
 
     [Theory]
@@ -161,13 +160,12 @@ public sealed class DirectDeviceTests(ITestOutputHelper output)
     {
         if (!DirectIo.Available(output)) return;
         using var dir = new TempDirectory();
-        static byte[] Bytes(long k) => BitConverter.GetBytes(k);
         using var store = new KvStore(SmallStore.Options(dir.Path, readCache: false, IoMode.Direct),
             RecordShape.Variable, (path, readOnly) => new DirectDevice(path, readOnly, ioUring));
-        for (long k = 0; k < 5000; k++) store.Upsert(Bytes(k), Bytes(k * 7));
+        for (long k = 0; k < 5000; k++) store.Upsert(Long(k), Long(k * 7));
         // Many reads of on-disk records at once, all pending together.
-        var values = await Task.WhenAll(Enumerable.Range(0, 5000).Select(k => store.GetAsync(Bytes(k)).AsTask()));
-        for (var k = 0; k < values.Length; k++) Assert.Equal(Bytes(k * 7L), values[k]);
+        var values = await Task.WhenAll(Enumerable.Range(0, 5000).Select(k => store.GetAsync(Long(k)).AsTask()));
+        for (var k = 0; k < values.Length; k++) Assert.Equal(Long(k * 7L), values[k]);
         var stats = store.Stats();
         output.WriteLine(stats.Io);
         Assert.True(stats.PendingOperations > 1000, $"{stats.PendingOperations} reads went to the disk");
@@ -183,6 +181,8 @@ public sealed class DirectDeviceTests(ITestOutputHelper output)
         var e = Assert.Throws<StorageException>(() => new DirectDevice(dir.Sub("missing"), readOnly: true));
         Assert.Contains(dir.Sub("missing"), e.Message);
     }
+
+    private static byte[] Long(long value) => BitConverter.GetBytes(value);
 
     private static byte[] Bytes(RandomStream random, int size)
     {
