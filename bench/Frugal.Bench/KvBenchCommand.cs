@@ -110,6 +110,11 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         [Description("Also write the rows as a JSON array to PATH.")]
         public string? Json { get; init; }
 
+        [CommandOption("--io <MODE>")]
+        [Description("buffered (default) or direct: our store's logs opened with O_DIRECT, reads through io_uring, " +
+                     "so they reach the disk (the peers' own direct modes are not wired here yet).")]
+        public IoMode Io { get; init; } = IoMode.Buffered;
+
         [CommandOption("--in-process", IsHidden = true)]
         public bool InProcess { get; init; }
 
@@ -198,7 +203,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         var budget = new StoreBudget((long)(ycsb.DataBytes * fraction));
         var directory = Path.Combine(scratch, $"{store}-{Invariant(fraction)}");
         Directory.CreateDirectory(directory);
-        using var target = Open(store, directory, budget, settings.ValueBytes);
+        using var target = Open(store, directory, budget, settings.ValueBytes, settings.Io);
         var load = YcsbRunner.Load(target, ycsb);
         target.AfterLoad();
         var disk = BlockDeviceIo.For(directory);
@@ -231,14 +236,15 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         bytes is { } b && operations > 0 ? (double)b / operations : double.NaN;
 
     /// <summary>The store named <paramref name="store"/> (one of the store names), its reads counted.</summary>
-    internal static ICountedTarget Open(string store, string directory, StoreBudget budget, int valueBytes) =>
+    internal static ICountedTarget Open(
+        string store, string directory, StoreBudget budget, int valueBytes, IoMode io = IoMode.Buffered) =>
         store switch
         {
             // F2 splits its one budget itself (hot index and log, read cache, cold tier): see docs/storage.md.
             "frugal" => new CountingTarget(new FrugalTarget(
-                KvStore.Open(new KvStoreOptions { Directory = directory, MemoryBudget = budget.Bytes }))),
-            "frugal-nocrc" => new CountingTarget(new FrugalTarget(KvStore.Open(
-                new KvStoreOptions { Directory = directory, MemoryBudget = budget.Bytes, Checksums = false }))),
+                KvStore.Open(new KvStoreOptions { Directory = directory, MemoryBudget = budget.Bytes, Io = io }))),
+            "frugal-nocrc" => new CountingTarget(new FrugalTarget(KvStore.Open(new KvStoreOptions
+                { Directory = directory, MemoryBudget = budget.Bytes, Checksums = false, Io = io }))),
             "faster" => new FasterTarget(directory, budget, readCache: false, valueBytes),
             "faster-rc" => new FasterTarget(directory, budget, readCache: true, valueBytes),
             _ => new CountingTarget(new RocksDbTarget(directory, budget)),
@@ -258,7 +264,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
                 Invariant(settings.Threads),
             "--memory-fraction", Invariant(fraction), "--value-bytes", Invariant(settings.ValueBytes), "--theta",
                 Invariant(settings.Theta),
-            "--seed", Invariant(settings.Seed), "--dir", scratch, "--json", json,
+            "--seed", Invariant(settings.Seed), "--dir", scratch, "--json", json, "--io", $"{settings.Io}",
         ];
         foreach (var arg in args) start.ArgumentList.Add(arg);
         // The child only needs to know whether to sample a timeline; it draws nothing.

@@ -22,6 +22,9 @@ public sealed partial class KvStore : IDisposable
     /// <summary>What <see cref="BadInputException.Setting"/> names when the data directory is at fault.</summary>
     public const string DirectorySetting = "directory";
 
+    /// <summary>What <see cref="BadInputException.Setting"/> names when the I/O mode is at fault.</summary>
+    public const string IoSetting = "I/O mode";
+
     private readonly Epoch _epoch = new();
     private readonly LogStore _hot;
     private readonly ColdStore _cold;
@@ -50,7 +53,16 @@ public sealed partial class KvStore : IDisposable
     public static KvStore Open(KvStoreOptions options) => new(options, RecordShape.Variable);
 
     internal KvStore(KvStoreOptions options, RecordShape shape)
-        : this(options, shape, (path, readOnly) => new FileDevice(path, readOnly)) { }
+        : this(options, shape, DeviceFor(options.Io)) { }
+
+    /// <summary>How a log's device is opened in each I/O mode.</summary>
+    private static Func<string, bool, IStorageDevice> DeviceFor(IoMode mode) => mode switch
+    {
+        IoMode.Direct when !OperatingSystem.IsLinux() =>
+            throw new BadInputException("direct I/O is available on Linux only", IoSetting),
+        IoMode.Direct => (path, readOnly) => new DirectDevice(path, readOnly),
+        _ => (path, readOnly) => new FileDevice(path, readOnly),
+    };
 
     /// <param name="options">The options.</param>
     /// <param name="shape">The record sizes the directory must have been created for.</param>
@@ -285,6 +297,9 @@ public sealed partial class KvStore : IDisposable
             DeviceReads = files.Sum(f => f.DeviceReads),
             BytesRead = files.Sum(f => f.BytesRead),
             BytesWritten = files.Sum(f => f.Log.BytesWritten),
+            Io = _hot.File.Device is DirectDevice direct
+                ? $"direct (O_DIRECT, {direct.Alignment}-byte alignment); asynchronous reads: {direct.AsyncReads}"
+                : "buffered",
         };
     }
 

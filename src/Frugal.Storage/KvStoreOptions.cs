@@ -95,6 +95,27 @@ public sealed record KvStoreOptions
     /// Off only to measure what the checksums cost.
     /// </summary>
     public bool Checksums { get; init; } = true;
+
+    /// <summary>
+    /// How the store's log files are read and written (the hot log, the cold log, the cold index's chunk log):
+    /// through the page cache (the default), or around it (<see cref="IoMode.Direct"/>). Not part of the store: any
+    /// open may choose either.
+    /// </summary>
+    public IoMode Io { get; init; } = IoMode.Buffered;
+}
+
+/// <summary>How a store's log files meet the disk.</summary>
+public enum IoMode
+{
+    /// <summary>Through the operating system's page cache (pread/pwrite): what memory is free caches the files.</summary>
+    Buffered,
+
+    /// <summary>
+    /// Around the page cache (Linux O_DIRECT, aligned transfers; asynchronous reads through io_uring): every read
+    /// and write reaches the disk, and the store's memory budget is all the memory its data gets. Refused by file
+    /// systems without direct I/O (tmpfs, some network ones).
+    /// </summary>
+    Direct,
 }
 
 /// <summary>How the store split its memory budget, and the disk budgets derived from it.</summary>

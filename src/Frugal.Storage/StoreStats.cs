@@ -96,6 +96,12 @@ public sealed record StoreStats
     /// <summary>Bytes written to the devices, all logs together.</summary>
     public required long BytesWritten { get; init; }
 
+    /// <summary>
+    /// How the logs meet the disk: "buffered", or direct with its alignment and how asynchronous reads are made
+    /// (io_uring, or blocking reads on the thread pool and why: said here where the kernel refused io_uring).
+    /// </summary>
+    public string Io { get; init; } = "buffered";
+
     /// <summary>Bytes of hot log on disk only: [Begin, Head).</summary>
     public long OnDiskBytes => HeadAddress - BeginAddress;
 

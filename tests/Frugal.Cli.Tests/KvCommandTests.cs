@@ -45,6 +45,21 @@ public sealed class KvCommandTests : IDisposable
     }
 
     [Fact]
+    public void DirectIoStoresWhatBufferedIoReadsBackAndStatsSaySo()
+    {
+        var dir = Path.Combine(_root, "direct");
+        Assert.Equal(0, Run("kv", "load", "--dir", dir, "--records", "3000", "--memory-mib", "8", "--io", "direct")
+            .ExitCode);
+        Assert.Equal(0, Run("kv", "put", "--dir", dir, "greeting", "hello", "--memory-mib", "8", "--io", "direct")
+            .ExitCode);
+        Assert.Equal("hello", Run("kv", "get", "--dir", dir, "greeting", "--memory-mib", "8").Output.Trim());
+        var (code, output, _) = Run("kv", "stats", "--dir", dir, "--memory-mib", "8", "--io", "direct", "--json");
+        Assert.Equal(0, code);
+        Assert.Contains("\"io\": \"direct (O_DIRECT", output);
+        Assert.Equal(ExitCodes.Usage, Run("kv", "stats", "--dir", dir, "--io", "sideways").ExitCode);
+    }
+
+    [Fact]
     public void BadInputIsAOneLineUsageError()
     {
         var (code, _, errors) = Run("kv", "get", "somekey");

@@ -1,4 +1,5 @@
 using Frugal.Core.Randomness;
+using Xunit.Abstractions;
 
 namespace Frugal.Storage.Tests;
 
@@ -7,10 +8,11 @@ namespace Frugal.Storage.Tests;
 /// running continuously with tiny budgets while many threads update, read-modify-write and
 /// delete — the race F2's own implementation still has open (microsoft/FASTER#944) included.
 /// </summary>
-public sealed class CompactionTests
+public sealed class CompactionTests(ITestOutputHelper output)
 {
     /// <summary>Budgets small enough that every tier compacts many times within a test.</summary>
-    internal static KvStoreOptions Tiny(string directory, bool reclaim = false) => SmallStore.Options(directory) with
+    internal static KvStoreOptions Tiny(string directory, bool reclaim = false, IoMode io = IoMode.Buffered) =>
+        SmallStore.Options(directory, io: io) with
     {
         ColdIndexBytes = 8 << 10,
         DiskBudget = 512 << 10,
@@ -18,11 +20,14 @@ public sealed class CompactionTests
         CompactionInterval = TimeSpan.FromMilliseconds(1),
     };
 
-    [Fact]
-    public async Task ConcurrentRmwsAndDeletesDuringCompactionMatchAModel()
+    [Theory]
+    [InlineData(IoMode.Buffered)]
+    [InlineData(IoMode.Direct)]
+    public async Task ConcurrentRmwsAndDeletesDuringCompactionMatchAModel(IoMode io)
     {
+        if (io == IoMode.Direct && !DirectIo.Available(output)) return;
         using var dir = new TempDirectory();
-        using var store = KvStore<long, long>.Open(Tiny(dir.Path));
+        using var store = KvStore<long, long>.Open(Tiny(dir.Path, io: io));
         const int threads = 4, counters = 3000, rounds = 12_000;
         // Run at least this many rounds, and on (up to 5×) until every kind of compaction has run at least once.
         bool AllKindsRan()

@@ -13,13 +13,15 @@ public static class CrashChild
 
     public static int Main(string[] args)
     {
-        if (args is not ["crash-child", var directory, var mode] || mode is not ("exact" or "reclaim"))
+        if (args is not ["crash-child", var directory, var mode, var ioName] || mode is not ("exact" or "reclaim")
+            || !Enum.TryParse<IoMode>(ioName, out var io))
         {
-            Console.Error.WriteLine("usage: crash-child DIRECTORY exact|reclaim (run by the crash tests)");
+            Console.Error.WriteLine(
+                "usage: crash-child DIRECTORY exact|reclaim Buffered|Direct (run by the crash tests)");
             return 2;
         }
         var reclaim = mode == "reclaim";
-        using var store = KvStore<long, long>.Open(Options(directory, reclaim));
+        using var store = KvStore<long, long>.Open(Options(directory, reclaim) with { Io = io });
         var first = reclaim ? LastRound(store) + 1 : store.Bytes.Recovery.CheckpointSequence + 1;
         for (var round = first; ; round++)
         {

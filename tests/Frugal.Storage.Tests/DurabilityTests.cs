@@ -1,16 +1,20 @@
 using System.Diagnostics;
 using Frugal.Core.Errors;
+using Xunit.Abstractions;
 
 namespace Frugal.Storage.Tests;
 
 /// <summary>Checkpoints, recovery, crashes, torn tails and files the store must refuse.</summary>
-public sealed class DurabilityTests
+public sealed class DurabilityTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task RecoveryRestoresTheLastCheckpointAndNothingAfterIt()
+    [Theory]
+    [InlineData(IoMode.Buffered)]
+    [InlineData(IoMode.Direct)]
+    public async Task RecoveryRestoresTheLastCheckpointAndNothingAfterIt(IoMode io)
     {
+        if (io == IoMode.Direct && !DirectIo.Available(output)) return;
         using var dir = new TempDirectory();
-        using (var store = KvStore<long, long>.Open(SmallStore.Options(dir.Path)))
+        using (var store = KvStore<long, long>.Open(SmallStore.Options(dir.Path, io: io)))
         {
             for (long k = 0; k < 2000; k++) store.Upsert(k, k);
             store.Delete(5);
@@ -18,7 +22,7 @@ public sealed class DurabilityTests
             for (long k = 0; k < 2000; k++) store.Upsert(k, -k);
             store.Upsert(99_999, 1);
         }
-        using var recovered = KvStore<long, long>.Open(SmallStore.Options(dir.Path));
+        using var recovered = KvStore<long, long>.Open(SmallStore.Options(dir.Path, io: io));
         Assert.False(recovered.Bytes.Recovery.Created);
         Assert.Equal(1, recovered.Bytes.Recovery.CheckpointSequence);
         Assert.True(recovered.Bytes.Recovery.TruncatedBytes > 0,
@@ -32,11 +36,14 @@ public sealed class DurabilityTests
         Assert.False((await recovered.ReadAsync(99_999)).Found);
     }
 
-    [Fact]
-    public async Task ATornTailIsTruncatedNotReadAsData()
+    [Theory]
+    [InlineData(IoMode.Buffered)]
+    [InlineData(IoMode.Direct)]
+    public async Task ATornTailIsTruncatedNotReadAsData(IoMode io)
     {
+        if (io == IoMode.Direct && !DirectIo.Available(output)) return;
         using var dir = new TempDirectory();
-        using (var store = KvStore.Open(SmallStore.Options(dir.Path)))
+        using (var store = KvStore.Open(SmallStore.Options(dir.Path, io: io)))
         {
             store.Upsert("k"u8, "v"u8);
             store.Checkpoint();
@@ -46,7 +53,7 @@ public sealed class DurabilityTests
         // A torn write past the checkpoint: half a record that claims to be a newer "k".
         using (var file =
             new FileStream(log, FileMode.Append)) file.Write(Enumerable.Repeat((byte)0xAB, 100).ToArray());
-        using var recovered = KvStore.Open(SmallStore.Options(dir.Path));
+        using var recovered = KvStore.Open(SmallStore.Options(dir.Path, io: io));
         Assert.Equal(100, recovered.Recovery.TruncatedBytes);
         Assert.Equal(length, new FileInfo(log).Length);
         Assert.Equal("v"u8.ToArray(), await recovered.GetAsync("k"u8.ToArray()));
@@ -143,16 +150,19 @@ public sealed class DurabilityTests
         Assert.Throws<BadInputException>(() => KvStore.Open(SmallStore.Options(dir.Path)));
     }
 
-    [Fact]
-    public async Task AProcessKilledMidWorkloadRecoversEveryKeyOfItsLastCheckpoint()
+    [Theory]
+    [InlineData(IoMode.Buffered)]
+    [InlineData(IoMode.Direct)]
+    public async Task AProcessKilledMidWorkloadRecoversEveryKeyOfItsLastCheckpoint(IoMode io)
     {
+        if (io == IoMode.Direct && !DirectIo.Available(output)) return;
         using var dir = new TempDirectory();
         var delays = new[] { 0, 37, 113 };
         long lastSeen = 0;
         foreach (var delay in delays)
         {
-            lastSeen = await RunChildUntilKilled(dir.Path, "exact", lastSeen + 2, delay);
-            using var store = KvStore<long, long>.Open(SmallStore.Options(dir.Path));
+            lastSeen = await RunChildUntilKilled(dir.Path, "exact", lastSeen + 2, delay, io);
+            using var store = KvStore<long, long>.Open(SmallStore.Options(dir.Path, io: io));
             var round = store.Bytes.Recovery.CheckpointSequence;
             Assert.True(round >= lastSeen, $"recovered checkpoint {round}, but the child had reported {lastSeen}");
             for (long key = 0; key < CrashChild.Keys; key++)
@@ -165,15 +175,18 @@ public sealed class DurabilityTests
         }
     }
 
-    [Fact]
-    public async Task AProcessKilledWhileCompactionReclaimsSpaceRecoversEveryKeyOfItsLastCheckpoint()
+    [Theory]
+    [InlineData(IoMode.Buffered)]
+    [InlineData(IoMode.Direct)]
+    public async Task AProcessKilledWhileCompactionReclaimsSpaceRecoversEveryKeyOfItsLastCheckpoint(IoMode io)
     {
+        if (io == IoMode.Direct && !DirectIo.Available(output)) return;
         using var dir = new TempDirectory();
         long lastSeen = 0;
         foreach (var delay in new[] { 5, 61, 97 })
         {
-            lastSeen = await RunChildUntilKilled(dir.Path, "reclaim", lastSeen + 3, delay);
-            using var store = KvStore<long, long>.Open(CrashChild.Options(dir.Path, reclaim: true));
+            lastSeen = await RunChildUntilKilled(dir.Path, "reclaim", lastSeen + 3, delay, io);
+            using var store = KvStore<long, long>.Open(CrashChild.Options(dir.Path, reclaim: true) with { Io = io });
             // Checkpoints (the child's and compaction's) may fall mid-round, and the child may have
             // gone on past the last one it reported: what recovers must be the state after some
             // prefix of the child's writes that ends at or after round lastSeen.
@@ -220,7 +233,8 @@ public sealed class DurabilityTests
     /// Runs the child until it reports checkpoint <paramref name="until"/>, waits <paramref name="delayMs"/> more,
     /// kills it; returns the last checkpoint it reported.
     /// </summary>
-    private static async Task<long> RunChildUntilKilled(string directory, string mode, long until, int delayMs)
+    private static async Task<long> RunChildUntilKilled(
+        string directory, string mode, long until, int delayMs, IoMode io = IoMode.Buffered)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -228,7 +242,7 @@ public sealed class DurabilityTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { typeof(CrashChild).Assembly.Location, "crash-child", directory, mode })
+        foreach (var arg in new[] { typeof(CrashChild).Assembly.Location, "crash-child", directory, mode, $"{io}" })
             start.ArgumentList.Add(arg);
         using var child = Process.Start(start)!;
         long reported = 0;

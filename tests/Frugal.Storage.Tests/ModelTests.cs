@@ -1,23 +1,26 @@
 using Frugal.Core.Errors;
 using Frugal.Core.Randomness;
+using Xunit.Abstractions;
 
 namespace Frugal.Storage.Tests;
 
 /// <summary>
 /// Random operation sequences checked against a Dictionary, with the log spilling to disk and the read cache on.
 /// </summary>
-public sealed class ModelTests
+public sealed class ModelTests(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData(1, true)]
-    [InlineData(2, true)]
-    [InlineData(3, false)]
-    public async Task FixedSizeRecordsMatchADictionary(int seed, bool readCache)
+    [InlineData(1, true, IoMode.Buffered)]
+    [InlineData(2, true, IoMode.Buffered)]
+    [InlineData(3, false, IoMode.Buffered)]
+    [InlineData(4, true, IoMode.Direct)]
+    public async Task FixedSizeRecordsMatchADictionary(int seed, bool readCache, IoMode io)
     {
+        if (io == IoMode.Direct && !DirectIo.Available(output)) return;
         using var dir = new TempDirectory();
         var random = new RandomStream((ulong)seed);
         var model = new Dictionary<long, long>();
-        var store = KvStore<long, long>.Open(SmallStore.Options(dir.Path, readCache));
+        var store = KvStore<long, long>.Open(SmallStore.Options(dir.Path, readCache, io));
         try
         {
             const int keys = 3000;
@@ -51,7 +54,7 @@ public sealed class ModelTests
                     // Halfway: checkpoint, reopen and carry on against the same model.
                     store.Checkpoint();
                     store.Dispose();
-                    store = KvStore<long, long>.Open(SmallStore.Options(dir.Path, readCache));
+                    store = KvStore<long, long>.Open(SmallStore.Options(dir.Path, readCache, io));
                 }
             }
             var stats = store.Stats();
@@ -73,13 +76,16 @@ public sealed class ModelTests
         }
     }
 
-    [Fact]
-    public async Task VariableLengthRecordsMatchADictionary()
+    [Theory]
+    [InlineData(IoMode.Buffered)]
+    [InlineData(IoMode.Direct)]
+    public async Task VariableLengthRecordsMatchADictionary(IoMode io)
     {
+        if (io == IoMode.Direct && !DirectIo.Available(output)) return;
         using var dir = new TempDirectory();
         var random = new RandomStream(11);
         var model = new Dictionary<string, byte[]>();
-        using var store = KvStore.Open(SmallStore.Options(dir.Path));
+        using var store = KvStore.Open(SmallStore.Options(dir.Path, io: io));
         const int keys = 1500;
         byte[] Key(long k) => System.Text.Encoding.UTF8.GetBytes(new string('k', (int)(k % 37)) + k);
         for (var op = 0; op < 20_000; op++)

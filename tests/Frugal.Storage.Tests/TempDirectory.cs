@@ -24,9 +24,10 @@ public sealed class TempDirectory : IDisposable
 /// </summary>
 internal static class SmallStore
 {
-    public static KvStoreOptions Options(string directory, bool readCache = true) => new()
+    public static KvStoreOptions Options(string directory, bool readCache = true, IoMode io = IoMode.Buffered) => new()
     {
         Directory = directory,
+        Io = io,
         MemoryBudget = 1 << 20,
         IndexBytes = 16 << 10,
         LogMemoryBytes = 32 << 10,

@@ -35,6 +35,12 @@ internal class KvSettings : CommandSettings
     [DefaultValue(64)]
     public int MemoryMib { get; init; } = 64;
 
+    [CommandOption("--io <MODE>")]
+    [Description("How the logs meet the disk: buffered (through the page cache, the default) or direct " +
+                 "(O_DIRECT and io_uring, Linux: every read and write reaches the disk).")]
+    [DefaultValue(IoMode.Buffered)]
+    public IoMode Io { get; init; } = IoMode.Buffered;
+
     public override ValidationResult Validate()
     {
         if (string.IsNullOrWhiteSpace(Dir))
@@ -55,14 +61,21 @@ internal class KvSettings : CommandSettings
             MemoryBudget = (long)MemoryMib << 20,
             ReadOnly = access == KvAccess.ReadOnly,
             CreateIfMissing = access == KvAccess.CreateOrOpen,
+            Io = Io,
         };
         try
         {
             return KvStore.Open(options);
         }
-        catch (BadInputException e) when (e.Setting is KvStore.DirectorySetting or MemoryPlan.MemoryBudgetSetting)
+        catch (BadInputException e) when (
+            e.Setting is KvStore.DirectorySetting or MemoryPlan.MemoryBudgetSetting or KvStore.IoSetting)
         {
-            var flag = e.Setting == KvStore.DirectorySetting ? "--dir" : "--memory-mib";
+            var flag = e.Setting switch
+            {
+                KvStore.DirectorySetting => "--dir",
+                KvStore.IoSetting => "--io",
+                _ => "--memory-mib",
+            };
             throw new UsageException($"{flag}: {e.Message}");
         }
     }

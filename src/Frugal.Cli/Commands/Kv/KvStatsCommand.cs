@@ -48,6 +48,7 @@ internal sealed class KvStatsCommand(IAnsiConsole console) : Command<KvStatsComm
         Row("compactions hot→cold / cold→cold / cold index",
             $"{stats.HotToColdCompactions} / {stats.ColdToColdCompactions} / {stats.ColdIndexCompactions}");
         Row("disk space reclaimed (bytes)", stats.ReclaimedBytes);
+        Row("I/O", stats.Io);
         Row("recovered checkpoint", store.Recovery.CheckpointSequence);
         Row("torn tail dropped (bytes)", store.Recovery.TruncatedBytes);
         console.Write(table);
