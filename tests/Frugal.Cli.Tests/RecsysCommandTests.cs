@@ -43,6 +43,7 @@ public sealed class RecsysCommandTests : IDisposable
     [InlineData("--store", "disk", "store 'disk' is unknown")]
     [InlineData("--mode", "fast", "fast")]
     [InlineData("--model", "bert", "bert")]
+    [InlineData("--shape", "ring", "ring")]
     public void AnUnknownStoreModeOrModelExitsTwo(string option, string value, string mentions)
     {
         var (code, _, errors) = Run([.. Tiny, option, value]);

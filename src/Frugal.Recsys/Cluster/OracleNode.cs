@@ -66,7 +66,7 @@ public sealed class OracleNode
             NetworkShape.None, config.Timeout, token);
         server.Send(Op.Hello, 0, new PayloadWriter().Text("oracle").ToArray());
         server.Send(Op.Setup, 0, new PayloadWriter().Text(JsonSerializer.Serialize(config.Tables, ResultJson.Options))
-            .Int(n).ToArray());
+            .Int(n).Text(JsonSerializer.Serialize(config.Network, ResultJson.Options)).ToArray());
         var trainers = new FrameConnection[n];
         try
         {

@@ -37,7 +37,7 @@ public static class RecsysCluster
             var oracleListener = Listen();
             var ring = Enumerable.Range(0, config.Trainers).Select(_ => Listen()).ToArray();
             var server = new EmbeddingServer(serverListener, openStore ?? (shape => new MemoryEmbeddingStore(shape)),
-                config.Network, config.Timeout);
+                config.Timeout);
             var oracle = new OracleNode(config, oracleListener, Address(serverListener), checkpoint);
             var peers = ring.Select(Address).ToArray();
             var serving = Task.Run(() => server.RunAsync(stop.Token), stop.Token);
