@@ -66,8 +66,8 @@ public sealed class RecsysCommandTests : IDisposable
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         var checkpoint = Path.Combine(_folder, "model.ckpt");
-        var (code, _, errors) = await Task.Run(() =>
-            Run(cancel.Token, ["recsys", "train", "--in-process", .. Long, "--checkpoint", checkpoint])).WaitAsync(Hang);
+        string[] train = ["recsys", "train", "--in-process", .. Long, "--checkpoint", checkpoint];
+        var (code, _, errors) = await Task.Run(() => Run(cancel.Token, train)).WaitAsync(Hang);
         Assert.Equal(130, code);
         Assert.Contains("cancelled", errors);
         Assert.Empty(Directory.GetFileSystemEntries(_folder));
