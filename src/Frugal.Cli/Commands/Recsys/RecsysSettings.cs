@@ -146,7 +146,7 @@ internal class RecsysRunSettings : StoreSettings
     {
         var mode = new Core.Catalogs.Catalog<RecsysMode>("mode")
             .Add("sync", RecsysMode.Sync).Add("lru", RecsysMode.Lru).Add("bagpipe", RecsysMode.Bagpipe);
-        var links = new Core.Catalogs.Catalog<ShapedLinks>("shaped links")
+        var links = new Core.Catalogs.Catalog<ShapedLinks>("shape")
             .Add("server", ShapedLinks.Server, "the trainers' links to the embedding server")
             .Add("all", ShapedLinks.All, "the server's links and the trainers' all-reduce ring");
         var (kind, path, cardinalities) = (DataKind.Synthetic, (string?)null,
