@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
 # Bagpipe benchmark: iteration time of sync, lru and bagpipe over the α × β grid, 4 trainer processes on this machine,
-# synthetic data at the paper's skew, DLRM.
-# Usage: bench/recsys/run.sh [iterations] [tables-divisor] [allreduce-chunk] > table.md
+# synthetic data at the paper's skew, DLRM. shape: which links α and β apply to, server (the trainers' links to the
+# embedding server; the all-reduce on a fast interconnect, as in the paper) or all (the all-reduce ring too).
+# Usage: bench/recsys/run.sh [iterations] [tables-divisor] [allreduce-chunk] [server|all] > table.md
+# ALPHAS="2" BETAS="1000" (environment) run only those cells of the grid.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 iterations=${1:-100}
 divisor=${2:-100}
 chunk=${3:-8192}
+shape=${4:-server}
 dotnet build -c Release "$root/src/Frugal.Cli" > /dev/null
 frugal="$root/src/Frugal.Cli/bin/Release/net10.0/frugal"
 out=$(mktemp -d)
 echo "| α ms | β MB/s | mode | ms/iter | compute | fetch stall | all-reduce | parameter hash |"
 echo "|---|---|---|---|---|---|---|---|"
-for alpha in 0 0.5 2 5; do
-  for beta in 100 1000; do
+for alpha in ${ALPHAS:-0 0.5 2 5}; do
+  for beta in ${BETAS:-100 1000}; do
     for mode in sync lru bagpipe; do
       "$frugal" recsys train --trainers 4 --mode "$mode" --iterations "$iterations" --batch 512 --lookahead 50 \
         --tables-divisor "$divisor" --net-latency-ms "$alpha" --net-bandwidth-mbps "$beta" \
-        --allreduce-chunk "$chunk" --json "$out/r.json" > /dev/null
+        --allreduce-chunk "$chunk" --shape "$shape" --json "$out/r.json" > /dev/null
       python3 - "$out/r.json" "$alpha" "$beta" "$mode" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using static Frugal.Cli.Tests.CliRunner;
 
@@ -42,10 +43,97 @@ public sealed class RecsysCommandTests : IDisposable
     [InlineData("--store", "disk", "store 'disk' is unknown")]
     [InlineData("--mode", "fast", "fast")]
     [InlineData("--model", "bert", "bert")]
+    [InlineData("--shape", "ring", "ring")]
     public void AnUnknownStoreModeOrModelExitsTwo(string option, string value, string mentions)
     {
         var (code, _, errors) = Run([.. Tiny, option, value]);
         Assert.Equal(2, code);
         AssertOneLineError(errors, mentions);
+    }
+
+    // A run that cannot end on its own within the tests' bounds: 3,000 iterations, each waiting out 2 ms latencies.
+    private static readonly string[] Long =
+    [
+        "--trainers", "2", "--batch", "16", "--iterations", "3000", "--lookahead", "4", "--dim", "4",
+        "--tables-divisor", "100000", "--net-latency-ms", "2",
+    ];
+
+    // Generous: a hang fails the test here instead of blocking the suite.
+    private static readonly TimeSpan Hang = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task CancellingAnInProcessTrainExitsWith130AndWritesNoCheckpoint()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var checkpoint = Path.Combine(_folder, "model.ckpt");
+        string[] train = ["recsys", "train", "--in-process", .. Long, "--checkpoint", checkpoint];
+        var (code, _, errors) = await Task.Run(() => Run(cancel.Token, train)).WaitAsync(Hang);
+        Assert.Equal(130, code);
+        Assert.Contains("cancelled", errors);
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
+    [LinuxFact]
+    public async Task CtrlCOnTrainStopsEveryChildProcess()
+    {
+        // The real command with its child processes; SIGINT restored to its default in case the test runner ignores
+        // it (a background job does), so that it reaches Program.cs's Ctrl-C handler.
+        var dll = Path.Combine(AppContext.BaseDirectory, "frugal.dll");
+        var checkpoint = Path.Combine(_folder, "model.ckpt");
+        var start = new ProcessStartInfo("env",
+            ["--default-signal=INT", "dotnet", dll, "recsys", "train", .. Long, "--checkpoint", checkpoint])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var train = Process.Start(start)!;
+        var errors = train.StandardError.ReadToEndAsync();
+        var output = train.StandardOutput.ReadToEndAsync();
+        // The server, the oracle and two trainers.
+        var children = await Task.Run(async () =>
+        {
+            while (Children(train.Id).Length < 4) await Task.Delay(100);
+            return Children(train.Id);
+        }).WaitAsync(Hang);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        using (var interrupt = Process.Start("kill", ["-INT", $"{train.Id}"])) await interrupt.WaitForExitAsync();
+        await train.WaitForExitAsync().WaitAsync(Hang);
+        await output;
+        Assert.True(train.ExitCode == 130, await errors);
+        // SIGKILL takes effect asynchronously: give each child a moment to die.
+        for (var tries = 0; tries < 100 && !children.All(Stopped); tries++) await Task.Delay(100);
+        Assert.All(children, child => Assert.True(Stopped(child), $"child {child} still runs"));
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
+    private static int[] Children(int pid) =>
+    [
+        .. Directory.GetDirectories($"/proc/{pid}/task")
+            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children"))
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(int.Parse),
+    ];
+
+    /// <summary>Gone, or dead and waiting to be reaped by whoever inherited it (state Z in /proc/PID/stat).</summary>
+    private static bool Stopped(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+}
+
+/// <summary>A fact that needs Linux (/proc, POSIX signals); skipped elsewhere.</summary>
+internal sealed class LinuxFactAttribute : FactAttribute
+{
+    public LinuxFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux()) Skip = "needs Linux (/proc and POSIX signals)";
     }
 }

@@ -22,6 +22,16 @@ public sealed class ClusterTests : IDisposable
     }
 
     [Fact]
+    public async Task WhichLinksAreShapedChangesNoParameter()
+    {
+        var config = EquivalenceTests.Small(RecsysMode.Bagpipe, 2) with { Network = new NetworkShape(0.2, 500) };
+        var server = await RecsysCluster.RunAsync(config with { ShapedLinks = ShapedLinks.Server });
+        var all = await RecsysCluster.RunAsync(config with { ShapedLinks = ShapedLinks.All });
+        Assert.Equal(server.ParameterHash, all.ParameterHash);
+        Assert.Equal(server.Losses, all.Losses);
+    }
+
+    [Fact]
     public async Task AnUnreachableOracleIsNamedAfterABoundedRetry()
     {
         var port = FreePort();
@@ -45,8 +55,7 @@ public sealed class ClusterTests : IDisposable
         string Address(int i) => listeners[i].LocalEndpoint.ToString()!;
         try
         {
-            var server = new EmbeddingServer(listeners[0], shape => new MemoryEmbeddingStore(shape), config.Network,
-                config.Timeout);
+            var server = new EmbeddingServer(listeners[0], shape => new MemoryEmbeddingStore(shape), config.Timeout);
             var serving = Task.Run(() => server.RunAsync(CancellationToken.None));
             var oracle =
                 Task.Run(() => new OracleNode(config, listeners[1], Address(0)).RunAsync(CancellationToken.None));

@@ -24,7 +24,7 @@ public sealed class EmbeddingServer
 {
     private readonly TcpListener _listener;
     private readonly Func<TableShape, IEmbeddingStore> _openStore;
-    private readonly NetworkShape _network;
+    private readonly List<FrameConnection> _trainerLinks = [];
     private readonly TimeSpan _timeout;
     private readonly Channel<(FrameConnection Connection, Frame Frame)> _inbox =
         Channel.CreateUnbounded<(FrameConnection, Frame)>(new UnboundedChannelOptions { SingleReader = true });
@@ -32,20 +32,19 @@ public sealed class EmbeddingServer
     private readonly List<PendingGet> _pending = [];
     private IEmbeddingStore? _store;
     private TableShape? _shape;
+    private NetworkShape? _network;
     private int _trainers;
     private int _done;
     private long _gets, _rowsRead, _puts, _rowsWritten;
 
     /// <param name="listener">A started listener the oracle and the trainers connect to.</param>
     /// <param name="openStore">Opens the store once the oracle has said the tables' shape.</param>
-    /// <param name="network">The shaper of the server's replies.</param>
     /// <param name="timeout">The longest wait for a node's next message.</param>
-    public EmbeddingServer(TcpListener listener, Func<TableShape, IEmbeddingStore> openStore, NetworkShape network,
-        TimeSpan timeout)
+    /// <remarks>The shaper of its replies to the trainers comes with the run's setup from the oracle.</remarks>
+    public EmbeddingServer(TcpListener listener, Func<TableShape, IEmbeddingStore> openStore, TimeSpan timeout)
     {
         _listener = listener;
         _openStore = openStore;
-        _network = network;
         _timeout = timeout;
     }
 
@@ -59,7 +58,7 @@ public sealed class EmbeddingServer
         {
             while (!stop.IsCancellationRequested)
             {
-                var connection = await FrameConnection.AcceptAsync(_listener, "a node", _network,
+                var connection = await FrameConnection.AcceptAsync(_listener, "a node", NetworkShape.None,
                     Timeout.InfiniteTimeSpan, stop.Token);
                 lock (connections) connections.Add(connection);
                 lock (readers) readers.Add(ReadAsync(connection, stop.Token));
@@ -118,10 +117,16 @@ public sealed class EmbeddingServer
                 case Op.Hello:
                     var role = payload.Text();
                     connection.Peer = role == "oracle" ? "the oracle" : $"trainer {payload.Int()}";
+                    if (role == "oracle") break;
+                    // Replies to trainers are shaped like their requests; a trainer may say hello before the setup.
+                    _trainerLinks.Add(connection);
+                    if (_network is not null) connection.Shape = _network;
                     break;
                 case Op.Setup:
                     _shape = JsonSerializer.Deserialize<TableShape>(payload.Text(), ResultJson.Options)!;
                     _trainers = payload.Int();
+                    _network = JsonSerializer.Deserialize<NetworkShape>(payload.Text(), ResultJson.Options)!;
+                    foreach (var link in _trainerLinks) link.Shape = _network;
                     _store = _openStore(_shape);
                     await ServePendingAsync();
                     break;

@@ -22,7 +22,7 @@ internal sealed class FrameConnection : IAsyncDisposable
 
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
-    private readonly NetworkShape _shape;
+    private NetworkShape _shape;
     private readonly TimeSpan _timeout;
     private readonly Channel<(long DueTicks, byte[] Bytes)> _outgoing = Channel.CreateUnbounded<(long, byte[])>(
         new UnboundedChannelOptions { SingleReader = true });
@@ -44,6 +44,15 @@ internal sealed class FrameConnection : IAsyncDisposable
 
     /// <summary>Who is at the other end, in words ("trainer 2", "the embedding server at 127.0.0.1:7000").</summary>
     public string Peer { get; set; }
+
+    /// <summary>The shaper of frames sent from now on (a server learns it from the run's setup).</summary>
+    public NetworkShape Shape
+    {
+        set
+        {
+            lock (_sendLock) _shape = value;
+        }
+    }
 
     /// <summary>Bytes handed to the network so far (frames with headers).</summary>
     public long BytesSent { get; private set; }

@@ -1,5 +1,16 @@
 namespace Frugal.Recsys.Cluster;
 
+/// <summary>Which of a trainer's links the network shaper slows down (the oracle's are never shaped).</summary>
+public enum ShapedLinks
+{
+    /// <summary>The links between the trainers and the embedding server, both directions: the paper's setting, with
+    /// the trainers' all-reduce on a fast interconnect and only the server behind the slow network.</summary>
+    Server,
+
+    /// <summary>The server's links and the trainers' all-reduce ring alike (design §6.3 as written).</summary>
+    All,
+}
+
 /// <summary>
 /// The network shaper (§6.3): each frame sent on a connection arrives α after the link has carried its bytes at
 /// β (a token bucket per direction). Zero bandwidth means unlimited.

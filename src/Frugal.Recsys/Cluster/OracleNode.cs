@@ -33,9 +33,11 @@ public sealed class OracleNode
     }
 
     /// <summary>The dry run: the cache capacity the run needs, and the one it will use.</summary>
-    public static (int Bound, int Capacity) DryRun(RunConfig config)
+    /// <param name="config">The run.</param>
+    /// <param name="cancellation">Stops the pass over the data.</param>
+    public static (int Bound, int Capacity) DryRun(RunConfig config, CancellationToken cancellation = default)
     {
-        var keys = RunData.Batches(config).Select(b => Usage.Of(b, config.Trainers).Keys).ToList();
+        var keys = RunData.Batches(config, cancellation).Select(b => Usage.Of(b, config.Trainers).Keys).ToList();
         var largest = CacheBound.Compute(keys, 0, 0);
         var lookahead = CacheBound.ForBagpipe(keys, config.Lookahead, config.EffectiveInterval);
         switch (config.Mode)
@@ -55,7 +57,7 @@ public sealed class OracleNode
     /// <summary>Runs the whole training and returns its report.</summary>
     public async Task<RunReport> RunAsync(CancellationToken cancellation)
     {
-        var (bound, capacity) = DryRun(_config);
+        var (bound, capacity) = DryRun(_config, cancellation);
         var config = _config with { Capacity = capacity };
         var n = config.Trainers;
         using var failure = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -64,7 +66,7 @@ public sealed class OracleNode
             NetworkShape.None, config.Timeout, token);
         server.Send(Op.Hello, 0, new PayloadWriter().Text("oracle").ToArray());
         server.Send(Op.Setup, 0, new PayloadWriter().Text(JsonSerializer.Serialize(config.Tables, ResultJson.Options))
-            .Int(n).ToArray());
+            .Int(n).Text(JsonSerializer.Serialize(config.Network, ResultJson.Options)).ToArray());
         var trainers = new FrameConnection[n];
         try
         {
@@ -81,7 +83,7 @@ public sealed class OracleNode
             var expectedWriteBacks = 0L;
             var sending = Task.Run(() =>
             {
-                foreach (var plan in oracle.Plan(RunData.Batches(config)))
+                foreach (var plan in oracle.Plan(RunData.Batches(config, token)))
                 {
                     token.ThrowIfCancellationRequested();
                     expectedWriteBacks += plan.Prefetch.Length;
@@ -94,7 +96,8 @@ public sealed class OracleNode
                 foreach (var trainer in trainers) trainer.Send(Op.End, 0, []);
             }, token);
             var finished = Task.WhenAll(reports.Select(r => r.Task));
-            var first = await Task.WhenAny(finished, failed.Task);
+            // The watchers end quietly when the run is cancelled, so the wait itself must observe the token.
+            var first = await Task.WhenAny(finished, failed.Task).WaitAsync(token);
             if (first == failed.Task)
             {
                 var reason = await failed.Task;

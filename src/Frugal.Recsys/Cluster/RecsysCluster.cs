@@ -37,7 +37,7 @@ public static class RecsysCluster
             var oracleListener = Listen();
             var ring = Enumerable.Range(0, config.Trainers).Select(_ => Listen()).ToArray();
             var server = new EmbeddingServer(serverListener, openStore ?? (shape => new MemoryEmbeddingStore(shape)),
-                config.Network, config.Timeout);
+                config.Timeout);
             var oracle = new OracleNode(config, oracleListener, Address(serverListener), checkpoint);
             var peers = ring.Select(Address).ToArray();
             var serving = Task.Run(() => server.RunAsync(stop.Token), stop.Token);
@@ -51,14 +51,16 @@ public static class RecsysCluster
                 await serving;
                 return report;
             }
-            catch (RecsysNetworkException)
+            catch (Exception e)
             {
+                // Every node stops before the call returns (cancelled, or one failed): none outlives the run.
                 await stop.CancelAsync();
                 await Task.WhenAll(trainers.Append(serving)).ContinueWith(_ => { }, TaskScheduler.Default);
+                if (e is not RecsysNetworkException) throw;
                 // A node that failed on its own (a consistency error) says more than the lost connections it caused.
                 var cause = trainers.Append(serving).Select(t => t.Exception?.InnerException)
-                    .FirstOrDefault(e =>
-                        e is not null and not RecsysNetworkException and not OperationCanceledException);
+                    .FirstOrDefault(inner =>
+                        inner is not null and not RecsysNetworkException and not OperationCanceledException);
                 if (cause is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
                 throw;
             }

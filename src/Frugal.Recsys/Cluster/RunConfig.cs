@@ -66,8 +66,12 @@ public sealed record RunConfig
     /// <summary>Trainers N.</summary>
     public int Trainers { get; init; } = 1;
 
-    /// <summary>The shaper applied to every connection (server, oracle, ring).</summary>
+    /// <summary>The shaper of the links <see cref="ShapedLinks"/> names.</summary>
     public NetworkShape Network { get; init; } = NetworkShape.None;
+
+    /// <summary>Which links <see cref="Network"/> shapes: by default only the embedding server's (the trainers'
+    /// all-reduce on a fast interconnect, as in the paper).</summary>
+    public ShapedLinks ShapedLinks { get; init; } = ShapedLinks.Server;
 
     /// <summary>Values per chunk of the trainers' pipelined all-reduce; 0 = one chunk (the unpipelined chain).
     /// The sums are the same bits whatever the chunk size.</summary>

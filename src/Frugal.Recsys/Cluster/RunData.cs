@@ -7,11 +7,14 @@ namespace Frugal.Recsys.Cluster;
 /// <summary>Opens a run's samples as configured and yields exactly its batches.</summary>
 internal static class RunData
 {
-    public static IEnumerable<CtrBatch> Batches(RunConfig config)
+    /// <summary>The run's batches; <paramref name="cancellation"/> is checked before each (a dry run over a large
+    /// data set must stop on Ctrl-C too).</summary>
+    public static IEnumerable<CtrBatch> Batches(RunConfig config, CancellationToken cancellation = default)
     {
         using var source = Open(config);
         for (var i = 0; i < config.Iterations; i++)
         {
+            cancellation.ThrowIfCancellationRequested();
             yield return source.Next(config.BatchSize) ?? throw new BadInputException(
                 $"the data ends before batch {i + 1} of {config.Iterations} ({config.BatchSize} samples each)",
                 "iterations");

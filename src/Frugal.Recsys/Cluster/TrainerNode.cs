@@ -68,7 +68,8 @@ public sealed class TrainerNode
             "the embedding server", network, _config.Timeout, token);
         serverConnection.Send(Op.Hello, 0, new PayloadWriter().Text("trainer").Int(rank).ToArray());
         _server = new ServerClient(serverConnection, token);
-        var (next, previous) = await ConnectRingAsync(network, token);
+        var (next, previous) = await ConnectRingAsync(
+            _config.ShapedLinks == ShapedLinks.All ? network : NetworkShape.None, token);
         _ring = new Ring(rank, _config.Trainers, next, previous, _config.AllReduceChunk);
         string? reason = null;
         var reader = Task.Run(() => ReadPlansAsync(oracle, failure), token);

@@ -9,7 +9,8 @@ namespace Frugal.Recsys.Experiments;
 
 /// <summary>
 /// Bagpipe for <c>frugal reproduce</c>: DLRM on synthetic data at the paper's skew, trained by 2 trainers against an
-/// embedding server over shaped loopback TCP (1 ms, 1000 MB/s) in the sync, LRU and Bagpipe modes. Reports whether
+/// embedding server over shaped loopback TCP (1 ms, 1000 MB/s on the server's links; the all-reduce unshaped, as in
+/// the paper) in the sync, LRU and Bagpipe modes. Reports whether
 /// the three end on bitwise-equal parameters and losses (they must), and each mode's iteration time broken down into
 /// compute, fetch stall and all-reduce. Quick: 120 iterations of 128 samples over tables of Kaggle ÷ 1000 (seconds);
 /// full: 400 iterations over Kaggle ÷ 100. Times are wall-clock on this machine: compare them within one run.
@@ -53,7 +54,8 @@ public sealed class BagpipeExperiment : IExperiment
             .WithParameter("tables", baseConfig.Cardinalities.Length)
             .WithParameter("rows", baseConfig.Cardinalities.Sum(n => (long)n))
             .WithParameter("latency ms", baseConfig.Network.LatencyMs)
-            .WithParameter("bandwidth MB/s", baseConfig.Network.BandwidthMBps);
+            .WithParameter("bandwidth MB/s", baseConfig.Network.BandwidthMBps)
+            .WithParameter("shaped links", baseConfig.ShapedLinks.ToString().ToLowerInvariant());
         var identical = reports.All(r => r.ParameterHash == reports[0].ParameterHash
             && r.Losses.SequenceEqual(reports[0].Losses));
         result.WithMetric("modes bitwise identical", identical ? 1 : 0);

@@ -26,7 +26,7 @@ internal sealed class RecsysServerCommand : SettingCommand<RecsysServerCommand.S
         listener.Start();
         try
         {
-            new EmbeddingServer(listener, StoreChoice.Of(settings), NetworkShape.None, TimeSpan.FromMinutes(10))
+            new EmbeddingServer(listener, StoreChoice.Of(settings), TimeSpan.FromMinutes(10))
                 .RunAsync(cancellation).GetAwaiter().GetResult();
         }
         finally

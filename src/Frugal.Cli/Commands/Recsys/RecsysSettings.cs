@@ -94,14 +94,20 @@ internal class RecsysRunSettings : StoreSettings
     public string? Data { get; init; }
 
     [CommandOption("--net-latency-ms <MS>")]
-    [Description("Shaped one-way latency of every connection (default 0).")]
+    [Description("Shaped one-way latency of the shaped links (default 0).")]
     [DefaultValue(0.0)]
     public double LatencyMs { get; init; }
 
     [CommandOption("--net-bandwidth-mbps <MBPS>")]
-    [Description("Shaped bandwidth of every connection in MB/s (default 0 = unlimited).")]
+    [Description("Shaped bandwidth of the shaped links in MB/s (default 0 = unlimited).")]
     [DefaultValue(0.0)]
     public double BandwidthMBps { get; init; }
+
+    [CommandOption("--shape <LINKS>")]
+    [Description("Links the latency and bandwidth apply to: server (default: the trainers' links to the embedding " +
+        "server, all-reduce on a fast interconnect, as in the paper) or all (the all-reduce ring too).")]
+    [DefaultValue("server")]
+    public string Shape { get; init; } = "server";
 
     [CommandOption("--allreduce-chunk <VALUES>")]
     [Description("Values per chunk of the pipelined all-reduce (default 8192; 0 = one chunk, unpipelined).")]
@@ -140,6 +146,9 @@ internal class RecsysRunSettings : StoreSettings
     {
         var mode = new Core.Catalogs.Catalog<RecsysMode>("mode")
             .Add("sync", RecsysMode.Sync).Add("lru", RecsysMode.Lru).Add("bagpipe", RecsysMode.Bagpipe);
+        var links = new Core.Catalogs.Catalog<ShapedLinks>("shape")
+            .Add("server", ShapedLinks.Server, "the trainers' links to the embedding server")
+            .Add("all", ShapedLinks.All, "the server's links and the trainers' all-reduce ring");
         var (kind, path, cardinalities) = (DataKind.Synthetic, (string?)null,
             SyntheticCtrGenerator.KaggleCardinalities(Math.Max(1, TablesDivisor)));
         if (Data is not null)
@@ -163,7 +172,8 @@ internal class RecsysRunSettings : StoreSettings
             Mode = mode.Get(Mode), Model = new ModelConfig(ModelConfig.Kinds.Get(Model), Dim), Trainers = Trainers,
             BatchSize = Batch, Iterations = Iterations, Lookahead = Lookahead, Interval = Interval, NoSync = !NoNoSync,
             Capacity = Capacity, Cardinalities = cardinalities, Data = kind, DataPath = path, Seed = Seed,
-            Network = new NetworkShape(LatencyMs, BandwidthMBps), TimeoutSeconds = Timeout,
+            Network = new NetworkShape(LatencyMs, BandwidthMBps), ShapedLinks = links.Get(Shape),
+            TimeoutSeconds = Timeout,
             AllReduceChunk = AllReduceChunk,
         }.Validate();
     }

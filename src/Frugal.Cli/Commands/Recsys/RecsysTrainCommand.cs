@@ -101,7 +101,7 @@ internal sealed class RecsysTrainCommand(IAnsiConsole console) : SettingCommand<
             "--seed", s.SeedText, "--timeout", s.Timeout.ToString(CultureInfo.InvariantCulture),
             "--allreduce-chunk", $"{s.AllReduceChunk}",
             "--net-latency-ms", s.LatencyMs.ToString(CultureInfo.InvariantCulture),
-            "--net-bandwidth-mbps", s.BandwidthMBps.ToString(CultureInfo.InvariantCulture),
+            "--net-bandwidth-mbps", s.BandwidthMBps.ToString(CultureInfo.InvariantCulture), "--shape", s.Shape,
         };
         if (s.NoNoSync) args.Add("--no-nosync");
         if (s.Checkpoint is { } checkpoint) args.AddRange(["--checkpoint", Path.GetFullPath(checkpoint)]);
