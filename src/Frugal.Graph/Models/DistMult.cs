@@ -14,11 +14,15 @@ internal sealed class DistMult : nn.Module
     public DistMult(int relations, int dimension) : base(nameof(DistMult))
     {
         Relations = relations;
+        _inverse = relations.ToScalar();
         Weights = nn.Parameter(ones(2 * relations, dimension));
         RegisterComponents();
     }
 
     public int Relations { get; }
+
+    // The offset of the inverse relations, held by the model (see Scalars).
+    private readonly Scalar _inverse;
 
     public Parameter Weights { get; }
 
@@ -30,8 +34,8 @@ internal sealed class DistMult : nn.Module
     public Tensor Loss(Tensor source, Tensor relation, Tensor destination, Tensor tailNegatives, Tensor headNegatives)
     {
         var forward = source * Weights.index_select(0, relation);
-        var backward = destination * Weights.index_select(0, relation + Relations);
-        return Softmax(forward, destination, tailNegatives) + Softmax(backward, source, headNegatives);
+        var backward = destination * Weights.index_select(0, relation.add(_inverse, Scalars.One));
+        return Softmax(forward, destination, tailNegatives).add(Softmax(backward, source, headNegatives), Scalars.One);
     }
 
     private static Tensor Softmax(Tensor query, Tensor positive, Tensor negatives)
@@ -49,5 +53,5 @@ internal sealed class DistMult : nn.Module
 
     /// <summary>Scores of (every candidate, r, o) through the inverse relation.</summary>
     public Tensor ScoreHeads(Tensor destination, Tensor relation, Tensor candidates) =>
-        (destination * Weights.index_select(0, relation + Relations)).matmul(candidates.t());
+        (destination * Weights.index_select(0, relation.add(_inverse, Scalars.One))).matmul(candidates.t());
 }

@@ -10,6 +10,7 @@ using Frugal.Learning.Data;
 using Frugal.Learning.Memory;
 using Frugal.Learning.Metrics;
 using Frugal.Learning.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Frugal.Graph.Training;
@@ -26,6 +27,9 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
 {
     private readonly GraphMeta _meta = layout.Meta;
     private readonly IoCounters _io = new();
+    // Adagrad's row rule's scalars, held by the trainer for the run (see Scalars).
+    private readonly Scalar _learningRate = options.LearningRate.ToScalar();
+    private readonly Scalar _epsilon = 1e-10.ToScalar();
     private long _peakStateBytes;
 
     public GraphTrainingResult Run(IProgress<GraphEpoch>? progress, CancellationToken cancellation)
@@ -206,7 +210,7 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
             var chunk = model.Loss(leaf.index_select(0, tensor(batch.Source[lo..hi], ScalarType.Int64)),
                 tensor(batch.Relation[lo..hi], ScalarType.Int64),
                 leaf.index_select(0, tensor(batch.Destination[lo..hi], ScalarType.Int64)), negatives, negatives);
-            loss = loss is null ? chunk : loss + chunk;
+            loss = loss is null ? chunk : loss.add(chunk, Scalars.One);
         }
         loss!.backward();
         optimizer.step();
@@ -214,10 +218,10 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
         {
             // Adagrad's row rule on the store: G += g², e −= lr·g / (√G + ε).
             var g = leaf.grad!;
-            var accumulated = store.Accumulators!.index_select(0, rows).add_(g * g);
+            var accumulated = store.Accumulators!.index_select(0, rows).add_(g * g, Scalars.One);
             store.Accumulators.index_copy_(0, rows, accumulated);
             var updated = store.Values.index_select(0, rows)
-                .sub_(g * options.LearningRate / (accumulated.sqrt() + 1e-10));
+                .sub_(g.mul(_learningRate) / accumulated.sqrt().add(_epsilon, Scalars.One));
             store.Values.index_copy_(0, rows, updated);
         }
         return loss.item<float>();
