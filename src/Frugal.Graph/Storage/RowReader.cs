@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using static TorchSharp.torch;
 
@@ -14,25 +13,28 @@ internal sealed class RowReader(string path, int width, IoCounters io) : IDispos
 {
     private readonly SafeFileHandle _file = File.OpenHandle(path);
 
-    /// <summary>[rows.Length, width]: row i holds node <c>rows[i]</c> (distinct ids).</summary>
+    /// <summary>[rows.Length, width]: row i holds node <c>rows[i]</c> (distinct ids). Read straight into native
+    /// tensor memory, so evaluation leaves no large managed garbage.</summary>
     public Tensor Gather(int[] rows)
     {
         var sorted = rows.ToArray();
         var position = Enumerable.Range(0, rows.Length).ToArray();
         Array.Sort(sorted, position);
-        var inSortedOrder = new float[rows.Length * width];
+        using var inSortedOrder = empty(rows.Length, width);
+        var bytes = inSortedOrder.bytes;
+        var rowBytes = width * sizeof(float);
         for (var start = 0; start < sorted.Length;)
         {
             var end = start + 1;
             while (end < sorted.Length && sorted[end] == sorted[end - 1] + 1) end++;
-            var bytes = MemoryMarshal.AsBytes(inSortedOrder.AsSpan(start * width, (end - start) * width));
-            DiskIo.ReadCached(_file, bytes, (long)sorted[start] * width * sizeof(float), io);
+            DiskIo.ReadCached(_file, bytes.Slice(start * rowBytes, (end - start) * rowBytes),
+                (long)sorted[start] * rowBytes, io);
             start = end;
         }
-        var values = new float[inSortedOrder.Length];
-        for (var i = 0; i < sorted.Length; i++)
-            inSortedOrder.AsSpan(i * width, width).CopyTo(values.AsSpan(position[i] * width, width));
-        return tensor(values, [rows.Length, width]);
+        var rank = new long[rows.Length];
+        for (var i = 0; i < position.Length; i++) rank[position[i]] = i;
+        using var index = tensor(rank, ScalarType.Int64);
+        return inSortedOrder.index_select(0, index);
     }
 
     /// <summary>Drops the file's pages from the page cache.</summary>
