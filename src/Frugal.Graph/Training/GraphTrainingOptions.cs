@@ -55,6 +55,12 @@ public sealed record GraphTrainingOptions
     /// <summary>Adam's weight decay.</summary>
     public double WeightDecay { get; init; }
 
+    /// <summary>Link prediction: encode the embeddings with GraphSAGE (one layer per entry of
+    /// <see cref="Fanouts"/>, width d, mean aggregator) before DistMult scores them, as MariusGNN's FB15k-237
+    /// configuration (one layer, all neighbours). The neighbours come from the resident partitions, as in node
+    /// classification.</summary>
+    public bool SageEncoder { get; init; }
+
     /// <summary>Embedding dimension (link prediction).</summary>
     public int Dimension { get; init; } = 50;
 

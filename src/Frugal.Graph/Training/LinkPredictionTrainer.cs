@@ -31,18 +31,28 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
     private readonly Scalar _learningRate = options.LearningRate.ToScalar();
     private readonly Scalar _epsilon = 1e-10.ToScalar();
     private long _peakStateBytes;
+    private NeighborGraph? _memoryGraph;
 
     public GraphTrainingResult Run(IProgress<GraphEpoch>? progress, CancellationToken cancellation)
     {
         var d = options.Dimension;
         using var model = new DistMult(_meta.Relations, d);
-        using var optimizer = optim.Adagrad(model.parameters(), options.LearningRate);
-        var modelBytes = TensorMemory.Of(model, optimizer).Total;
+        using var encoder = options.SageEncoder
+            ? new GraphSage([.. Enumerable.Repeat(d, options.Fanouts.Length + 1)], 0, options.Aggregator) : null;
+        using var optimizer = optim.Adagrad(encoder is null ? model.parameters()
+            : model.parameters().Concat(encoder.parameters()), options.LearningRate);
+        var modelBytes = TensorMemory.Of(model, optimizer).Total + (encoder is null ? 0
+            : TensorMemory.Of(encoder, optimizer).Total);
         // A batch names its edges' endpoints and each chunk's negatives (rows, ids: 12 bytes each in the queue); the
         // one being trained gathers those rows' embeddings, gradients, accumulators and updates (4·d floats each).
         var batchRows = 2L * options.BatchSize + (long)options.Chunks * options.Negatives;
+        // With the encoder, the rows grow by their sampled neighbours (at most every resident row) and the trainer
+        // also holds the encoder's output and its gradient.
+        long Rows(int c) => encoder is null ? batchRows
+            : Fanout.SampledRows(batchRows, options.Fanouts, (long)c * _meta.PartitionSize);
         var plan = options.Disk ? BufferPlan.For(_meta, options, 2 * d * sizeof(float), modelBytes,
-            _ => batchRows * (BufferPlan.BatchesInFlight * 12 + 4 * d * sizeof(float))) : null;
+            c => Rows(c) * (BufferPlan.BatchesInFlight * 12 + (encoder is null ? 4 : 6) * d * sizeof(float)))
+            : null;
         var work = options.WorkFolder ?? Path.Combine(Path.GetTempPath(), $"frugal-graph-{Guid.NewGuid():N}");
         try
         {
@@ -62,10 +72,11 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
                         epochSeeds.Stream("ordering"));
                 _io.Reset();
                 var started = Stopwatch.GetTimestamp();
-                var (loss, examples) = TrainEpoch(model, optimizer, store, ordering, epochSeeds, cancellation);
+                var (loss, examples) = TrainEpoch(model, encoder, optimizer, store, ordering, epochSeeds,
+                    cancellation);
                 var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 var (read, written, wait) = (_io.BytesRead, _io.BytesWritten, _io.WaitSeconds);
-                var mrr = Evaluate(model, store, validationSubset, filter)["mrr"];
+                var mrr = Evaluate(model, encoder, store, validationSubset, filter, epochSeeds)["mrr"];
                 var record = new GraphEpoch(epoch, loss / Math.Max(1, examples), mrr, seconds, wait, read, written,
                     ordering.States.Count);
                 epochs.Add(record);
@@ -74,7 +85,8 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
             }
             return new GraphTrainingResult
             {
-                Epochs = epochs, Test = Evaluate(model, store, test, filter), Capacity = capacity,
+                Epochs = epochs, Test = Evaluate(model, encoder, store, test, filter, seeds.Child("test")),
+                Capacity = capacity,
                 PrefetchSlots = plan?.PrefetchSlots ?? 0, AccountedBytes = store.Bytes + modelBytes + _peakStateBytes
                 + (plan?.BatchBytes ?? 0),
             };
@@ -114,11 +126,13 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
             options.Throttle);
     }
 
+    // Rows: the store rows the batch gathers (with the encoder, the sample's rows: the endpoints and negatives
+    // first, in the order Source, Destination and Negatives index, then their sampled neighbours).
     private sealed record Batch(int[] Rows, long[] Source, long[] Relation, long[] Destination, long[][] Negatives,
-        int[] ChunkStarts);
+        int[] ChunkStarts, LayeredSample? Sample);
 
-    private (double Loss, long Examples) TrainEpoch(DistMult model, optim.Optimizer optimizer, NodeStore store,
-        EpochOrdering ordering, SeedTree epochSeeds, CancellationToken cancellation)
+    private (double Loss, long Examples) TrainEpoch(DistMult model, GraphSage? encoder, optim.Optimizer optimizer,
+        NodeStore store, EpochOrdering ordering, SeedTree epochSeeds, CancellationToken cancellation)
     {
         double lossSum = 0;
         long examples = 0;
@@ -131,16 +145,31 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
             _peakStateBytes = Math.Max(_peakStateBytes, (long)edges.Length * GraphFiles.EdgeBytes);
             epochSeeds.Stream($"shuffle{s}").Shuffle(edges);
             var seen = new SeenSet(store.Rows);
-            BatchPipeline.Run(Batches(store, edges, seen, epochSeeds, s), batch =>
+            var sampler = encoder is null ? null : new DenseSampler(StateGraph(store, ordering.States[s]),
+                options.Fanouts);
+            BatchPipeline.Run(Batches(store, edges, seen, sampler, epochSeeds, s), batch =>
             {
-                lossSum += Step(model, optimizer, store, batch);
+                lossSum += Step(model, encoder, optimizer, store, batch);
                 examples += batch.Source.Length;
             }, cancellation);
         }
         return (lossSum, examples);
     }
 
-    private IEnumerable<Batch> Batches(NodeStore store, Triple[] edges, SeenSet seen, SeedTree epochSeeds, int state)
+    // The neighbour index of a state: every bucket among its partitions, not only those it trains (MariusGNN's
+    // in-memory subgraph); in memory built once.
+    private NeighborGraph StateGraph(NodeStore store, int[] state)
+    {
+        if (store is MemoryStore && _memoryGraph is not null) return _memoryGraph;
+        var edges = layout.ReadBuckets(BufferOrderings.Pairs(state), _io);
+        var graph = NeighborGraph.Build(store.Rows, edges, store.LocalRow);
+        _peakStateBytes = Math.Max(_peakStateBytes, graph.Bytes + (long)edges.Length * GraphFiles.EdgeBytes);
+        if (store is MemoryStore) _memoryGraph = graph;
+        return graph;
+    }
+
+    private IEnumerable<Batch> Batches(NodeStore store, Triple[] edges, SeenSet seen, DenseSampler? sampler,
+        SeedTree epochSeeds, int state)
     {
         var ranges = store.ResidentRanges;
         var resident = ranges.Sum(r => (long)r.Count);
@@ -181,7 +210,9 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
                     negatives[c][n] = seen.Visit(row, rows);
                 }
             }
-            yield return new Batch([.. rows], source, relation, destination, negatives, chunkStarts);
+            var sample = sampler?.Sample(CollectionsMarshal.AsSpan(rows), epochSeeds.Stream($"neighbours{state}-{b}"));
+            yield return new Batch(sample?.Rows ?? [.. rows], source, relation, destination, negatives, chunkStarts,
+                sample);
         }
     }
 
@@ -196,20 +227,22 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
         throw new InvalidOperationException("no resident nodes.");
     }
 
-    private double Step(DistMult model, optim.Optimizer optimizer, NodeStore store, Batch batch)
+    private double Step(DistMult model, GraphSage? encoder, optim.Optimizer optimizer, NodeStore store, Batch batch)
     {
         using var scope = NewDisposeScope();
         var rows = tensor(batch.Rows.Select(r => (long)r).ToArray(), ScalarType.Int64);
         var leaf = store.Values.index_select(0, rows).requires_grad_();
+        // What DistMult scores: the gathered embeddings, or their encoding (rows of the sample's targets).
+        var embedded = encoder is null ? leaf : encoder.Forward(leaf, batch.Sample!);
         optimizer.zero_grad();
         Tensor? loss = null;
         for (var c = 0; c + 1 < batch.ChunkStarts.Length; c++)
         {
             var (lo, hi) = (batch.ChunkStarts[c], batch.ChunkStarts[c + 1]);
-            var negatives = leaf.index_select(0, tensor(batch.Negatives[c], ScalarType.Int64));
-            var chunk = model.Loss(leaf.index_select(0, tensor(batch.Source[lo..hi], ScalarType.Int64)),
+            var negatives = embedded.index_select(0, tensor(batch.Negatives[c], ScalarType.Int64));
+            var chunk = model.Loss(embedded.index_select(0, tensor(batch.Source[lo..hi], ScalarType.Int64)),
                 tensor(batch.Relation[lo..hi], ScalarType.Int64),
-                leaf.index_select(0, tensor(batch.Destination[lo..hi], ScalarType.Int64)), negatives, negatives);
+                embedded.index_select(0, tensor(batch.Destination[lo..hi], ScalarType.Int64)), negatives, negatives);
             loss = loss is null ? chunk : loss.add(chunk, Scalars.One);
         }
         loss!.backward();
@@ -236,12 +269,13 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
     }
 
     // Filtered ranking of every candidate node, both directions; the embeddings are read whole (small graphs).
-    private Dictionary<string, double> Evaluate(DistMult model, NodeStore store, Triple[] triples,
-        TripleFilter filter)
+    private Dictionary<string, double> Evaluate(DistMult model, GraphSage? encoder, NodeStore store,
+        Triple[] triples, TripleFilter filter, SeedTree evalSeeds)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var all = AllEmbeddings(store);
+        if (encoder is not null) all = Encode(encoder, store, all, evalSeeds);
         var ranks = new List<double>(triples.Length * 2);
         for (var start = 0; start < triples.Length; start += 500)
         {
@@ -275,5 +309,25 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
         using (var file = File.OpenHandle(path)) DiskIo.ReadExactly(file, MemoryMarshal.AsBytes(values.AsSpan()), 0,
             null);
         return tensor(values).view(_meta.Nodes, options.Dimension);
+    }
+
+    // Every node's encoding over the full graph (in memory, the state graph of all nodes; from disk, the index read
+    // from the buckets), in batches of 1,000 nodes; all node ids are rows of both.
+    private Tensor Encode(GraphSage encoder, NodeStore store, Tensor all, SeedTree evalSeeds)
+    {
+        encoder.eval();
+        var graph = store is MemoryStore ? StateGraph(store, [.. Enumerable.Range(0, _meta.Partitions)])
+            : NeighborGraph.OfLayout(layout, selfLoops: false);
+        var sampler = new DenseSampler(graph, options.Fanouts);
+        var parts = new List<Tensor>();
+        for (int start = 0, b = 0; start < _meta.Nodes; start += 1000, b++)
+        {
+            var nodes = Enumerable.Range(start, Math.Min(1000, _meta.Nodes - start)).ToArray();
+            var sample = sampler.Sample(nodes, evalSeeds.Stream($"encode{b}"));
+            using var index = tensor(sample.Rows.Select(r => (long)r).ToArray(), ScalarType.Int64);
+            parts.Add(encoder.Forward(all.index_select(0, index), sample));
+        }
+        encoder.train();
+        return cat(parts, 0);
     }
 }

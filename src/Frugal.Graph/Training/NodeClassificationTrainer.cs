@@ -99,16 +99,7 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
     }
 
     // A batch's targets and their sampled neighbourhoods, at most every one of the resident rows.
-    private long BatchRows(long resident)
-    {
-        long rows = options.BatchSize, frontier = options.BatchSize;
-        foreach (var f in options.Fanouts)
-        {
-            frontier = f == Fanout.All ? resident : Math.Min(resident, frontier * f);
-            rows = Math.Min(resident, rows + frontier);
-        }
-        return rows;
-    }
+    private long BatchRows(long resident) => Fanout.SampledRows(options.BatchSize, options.Fanouts, resident);
 
     // Each node goes to a uniformly random state among those holding its partition.
     private List<int>[] Assign(int[] nodes, EpochOrdering ordering, Random random)

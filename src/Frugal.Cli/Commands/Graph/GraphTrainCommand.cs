@@ -31,7 +31,7 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
         public string? Task { get; init; }
 
         [CommandOption("--model <MODEL>")]
-        [Description("graphsage (nc) or distmult (lp) (default: the task's).")]
+        [Description("nc: graphsage; lp: distmult (default) or graphsage (a GraphSAGE encoder under DistMult).")]
         public string? Model { get; init; }
 
         [CommandOption("--storage <STORAGE>")]
@@ -68,9 +68,9 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
         public double? LearningRate { get; init; }
 
         [CommandOption("--fanouts <LIST>")]
-        [Description("nc: neighbours per hop from the targets out, one per layer (1-3), e.g. 15,10,5 or all,all.")]
-        [DefaultValue("all,all")]
-        public string Fanouts { get; init; } = "all,all";
+        [Description("Neighbours per hop from the targets out, one per GraphSAGE layer (1-3), e.g. 15,10,5 " +
+            "(default all,all for nc, all for the lp encoder).")]
+        public string? Fanouts { get; init; }
 
         [CommandOption("--hidden <N>")]
         [DefaultValue(128)]
@@ -143,9 +143,10 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
         var nc = layout.Meta.Task == GraphTask.NodeClassification;
         if (s.Task is { } task && task != (nc ? "nc" : "lp"))
             throw new BadInputException($"--task: the graph '{s.Graph}' was prepared for {(nc ? "nc" : "lp")}");
-        if (s.Model is { } model && model != (nc ? "graphsage" : "distmult"))
-            throw new BadInputException($"--model: {(nc ? "nc" : "lp")} trains {(nc ? "graphsage" : "distmult")}" +
-                (model is "graphsage" or "distmult" ? "; a GraphSAGE encoder under DistMult is not implemented" : ""));
+        if (s.Model is { } model && (model is not ("graphsage" or "distmult") || nc && model == "distmult"))
+            throw new BadInputException($"--model: '{model}': nc trains graphsage, lp distmult or graphsage " +
+                "(a GraphSAGE encoder under DistMult)");
+        var encoder = !nc && s.Model == "graphsage";
         if (s.Storage is not ("memory" or "disk"))
             throw new BadInputException($"--storage: '{s.Storage}' is neither memory nor disk");
         var options = new GraphTrainingOptions
@@ -154,7 +155,7 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
             Ordering = BufferOrderings.Catalog.Get(s.Ordering ?? (nc ? "sequential" : "comet")),
             MemoryBudget = s.MemoryBudget is null ? null : ParseBytes(s.MemoryBudget),
             Capacity = s.Capacity, FineToCoarse = s.FineToCoarse, Epochs = s.Epochs, BatchSize = s.BatchSize,
-            LearningRate = s.LearningRate ?? (nc ? 0.003 : 0.1), Fanouts = Fanout.Parse(s.Fanouts, "fanouts"),
+            LearningRate = s.LearningRate ?? (nc ? 0.003 : 0.1), Fanouts = Fanout.Parse(s.Fanouts ?? (encoder ? "all" : "all,all"), "fanouts"), SageEncoder = encoder,
             Hidden = s.Hidden, Aggregator = GraphSage.Aggregators.Get(s.Aggregator), SelfLoops = s.SelfLoops,
             Dropout = s.Dropout, WeightDecay = s.WeightDecay, Dimension = s.Dimension,
             Negatives = s.Negatives, Chunks = s.Chunks, DegreeFraction = s.DegreeFraction,
