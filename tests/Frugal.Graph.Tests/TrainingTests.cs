@@ -77,6 +77,24 @@ public sealed class TrainingTests
     }
 
     [Fact]
+    public void SampledEvaluationRanksAgainstFewerNodesAndReadsTheRowsFromDisk()
+    {
+        using var folder = new TempFolder();
+        var layout = TestGraphs.Links(folder, 1);
+        var sampled = Links with { EvaluationNegatives = 30 };
+        var filtered = GraphTrainer.Run(layout, Links, new SeedTree(9));
+        var memory = GraphTrainer.Run(layout, sampled, new SeedTree(9));
+        // The same training, ranked among 30 drawn nodes instead of all 300: ranks shrink.
+        Assert.Equal(filtered.Epochs[^1].Loss, memory.Epochs[^1].Loss);
+        Assert.True(memory.Test["mrr"] > filtered.Test["mrr"], $"{memory.Test["mrr"]} vs {filtered.Test["mrr"]}");
+        var disk = GraphTrainer.Run(layout, sampled with { Disk = true, Capacity = 1 }, new SeedTree(9));
+        Assert.Equal(Fingerprint(memory), Fingerprint(disk));
+        var encoder = sampled with { SageEncoder = true, Fanouts = [Fanout.All] };
+        Assert.Equal(Fingerprint(GraphTrainer.Run(layout, encoder, new SeedTree(9))),
+            Fingerprint(GraphTrainer.Run(layout, encoder with { Disk = true, Capacity = 1 }, new SeedTree(9))));
+    }
+
+    [Fact]
     public void PartitionedLinkTrainingLearnsAndWritesBack()
     {
         using var folder = new TempFolder();

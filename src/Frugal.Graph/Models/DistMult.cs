@@ -47,6 +47,14 @@ internal sealed class DistMult : nn.Module
             nn.Reduction.Sum);
     }
 
+    /// <summary>score(s, r, o) of each row: [rows].</summary>
+    public Tensor ScoreTail(Tensor source, Tensor relation, Tensor destination) =>
+        (source * Weights.index_select(0, relation) * destination).sum(1);
+
+    /// <summary>The head side's score of each row, through the inverse relation: [rows].</summary>
+    public Tensor ScoreHead(Tensor source, Tensor relation, Tensor destination) =>
+        (destination * Weights.index_select(0, relation.add(_inverse, Scalars.One)) * source).sum(1);
+
     /// <summary>Scores of (s, r, every candidate) for each query row: [queries, candidates].</summary>
     public Tensor ScoreTails(Tensor source, Tensor relation, Tensor candidates) =>
         (source * Weights.index_select(0, relation)).matmul(candidates.t());

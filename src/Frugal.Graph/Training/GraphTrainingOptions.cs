@@ -79,6 +79,15 @@ public sealed record GraphTrainingOptions
     /// <summary>Validation triples ranked after each epoch (a fixed subset; all at most this many).</summary>
     public int ValidationLimit { get; init; } = 5000;
 
+    /// <summary>Link prediction's evaluation: 0 ranks every node with the known triples filtered out (small
+    /// graphs); n &gt; 0 ranks against n uniformly drawn nodes per 1,000 triples, unfiltered (large graphs, as
+    /// MariusGNN's sampled evaluation). Null: filtered up to <see cref="FilteredEvaluationNodes"/> nodes, else
+    /// 1,000 negatives.</summary>
+    public int? EvaluationNegatives { get; init; }
+
+    /// <summary>The most nodes for which evaluation ranks all of them by default.</summary>
+    public const int FilteredEvaluationNodes = 100_000;
+
     /// <summary>An emulated slower disk (disk only), or null.</summary>
     public DiskThrottle? Throttle { get; init; }
 

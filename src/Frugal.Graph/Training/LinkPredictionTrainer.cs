@@ -32,6 +32,7 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
     private readonly Scalar _epsilon = 1e-10.ToScalar();
     private long _peakStateBytes;
     private NeighborGraph? _memoryGraph;
+    private NeighborGraph? _fullGraph;
 
     public GraphTrainingResult Run(IProgress<GraphEpoch>? progress, CancellationToken cancellation)
     {
@@ -268,14 +269,30 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
         return copy[..limit];
     }
 
-    // Filtered ranking of every candidate node, both directions; the embeddings are read whole (small graphs).
     private Dictionary<string, double> Evaluate(DistMult model, GraphSage? encoder, NodeStore store,
         Triple[] triples, TripleFilter filter, SeedTree evalSeeds)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
+        var negatives = options.EvaluationNegatives
+            ?? (_meta.Nodes <= GraphTrainingOptions.FilteredEvaluationNodes ? 0 : 1000);
+        var ranks = negatives == 0 ? FilteredRanks(model, encoder, store, triples, filter, evalSeeds)
+            : SampledRanks(model, encoder, store, triples, negatives, evalSeeds);
+        return new Dictionary<string, double>
+        {
+            ["mrr"] = Ranking.MeanReciprocalRank(ranks), ["hits@1"] = Ranking.HitsAt(ranks, 1),
+            ["hits@3"] = Ranking.HitsAt(ranks, 3), ["hits@10"] = Ranking.HitsAt(ranks, 10),
+        };
+    }
+
+    // Filtered ranking of every candidate node, both directions; the embeddings are read whole (small graphs).
+    private List<double> FilteredRanks(DistMult model, GraphSage? encoder, NodeStore store, Triple[] triples,
+        TripleFilter filter, SeedTree evalSeeds)
+    {
         var all = AllEmbeddings(store);
-        if (encoder is not null) all = Encode(encoder, store, all, evalSeeds);
+        if (encoder is not null)
+            all = Encode(encoder, FullGraph(store), rows => Select(all, rows), [.. Enumerable.Range(0, _meta.Nodes)],
+                evalSeeds, "encode");
         var ranks = new List<double>(triples.Length * 2);
         for (var start = 0; start < triples.Length; start += 500)
         {
@@ -293,11 +310,61 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
                 ranks.Add(Ranking.Rank(headScores.AsSpan(i * n, n), t.Head, filter.Heads(t.Relation, t.Tail)));
             }
         }
-        return new Dictionary<string, double>
+        return ranks;
+    }
+
+    // Each block of 1,000 triples is ranked, both directions, against the same uniformly drawn nodes (unfiltered);
+    // only the rows of the block's nodes are read (from disk: straight from embeddings.bin) or encoded.
+    private List<double> SampledRanks(DistMult model, GraphSage? encoder, NodeStore store, Triple[] triples,
+        int negatives, SeedTree evalSeeds)
+    {
+        store.Flush();
+        using var reader = store is PartitionBuffer buffer
+            ? new RowReader(buffer.ValuesPath, options.Dimension, new IoCounters()) : null;
+        Func<int[], Tensor> gather = reader is null ? store.Gather : reader.Gather;
+        var ranks = new List<double>(triples.Length * 2);
+        try
         {
-            ["mrr"] = Ranking.MeanReciprocalRank(ranks), ["hits@1"] = Ranking.HitsAt(ranks, 1),
-            ["hits@3"] = Ranking.HitsAt(ranks, 3), ["hits@10"] = Ranking.HitsAt(ranks, 10),
-        };
+            for (int start = 0, b = 0; start < triples.Length; start += 1000, b++)
+            {
+                using var scope = NewDisposeScope();
+                var block = triples[start..Math.Min(triples.Length, start + 1000)];
+                var random = evalSeeds.Stream($"negatives{b}");
+                var drawn = Enumerable.Range(0, negatives).Select(_ => random.Next(_meta.Nodes)).ToArray();
+                var nodes = block.SelectMany(t => new[] { t.Head, t.Tail }).Concat(drawn).Distinct().ToArray();
+                var position = new Dictionary<int, int>(nodes.Length);
+                for (var i = 0; i < nodes.Length; i++) position[nodes[i]] = i;
+                var embedded = encoder is null ? gather(nodes)
+                    : Encode(encoder, FullGraph(store), gather, nodes, evalSeeds, $"encode{b}-");
+                Tensor Rows(IEnumerable<int> ids) =>
+                    embedded.index_select(0, tensor(ids.Select(v => (long)position[v]).ToArray(), ScalarType.Int64));
+                var heads = Rows(block.Select(t => t.Head));
+                var tails = Rows(block.Select(t => t.Tail));
+                var candidates = Rows(drawn);
+                var relations = tensor(block.Select(t => (long)t.Relation).ToArray(), ScalarType.Int64);
+                // Column 0 is the true triple, the rest its corruptions by the drawn nodes.
+                var tailScores = cat([model.ScoreTail(heads, relations, tails).unsqueeze(1),
+                    model.ScoreTails(heads, relations, candidates)], 1).data<float>().ToArray();
+                var headScores = cat([model.ScoreHead(heads, relations, tails).unsqueeze(1),
+                    model.ScoreHeads(tails, relations, candidates)], 1).data<float>().ToArray();
+                for (var i = 0; i < block.Length; i++)
+                {
+                    ranks.Add(Ranking.Rank(tailScores.AsSpan(i * (negatives + 1), negatives + 1), 0));
+                    ranks.Add(Ranking.Rank(headScores.AsSpan(i * (negatives + 1), negatives + 1), 0));
+                }
+            }
+        }
+        finally
+        {
+            reader?.DropCache();
+        }
+        return ranks;
+    }
+
+    private static Tensor Select(Tensor values, int[] rows)
+    {
+        using var index = tensor(rows.Select(r => (long)r).ToArray(), ScalarType.Int64);
+        return values.index_select(0, index);
     }
 
     private Tensor AllEmbeddings(NodeStore store)
@@ -311,21 +378,25 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
         return tensor(values).view(_meta.Nodes, options.Dimension);
     }
 
-    // Every node's encoding over the full graph (in memory, the state graph of all nodes; from disk, the index read
-    // from the buckets), in batches of 1,000 nodes; all node ids are rows of both.
-    private Tensor Encode(GraphSage encoder, NodeStore store, Tensor all, SeedTree evalSeeds)
+    // Every node's neighbours, in node ids: in memory, the state graph of all nodes; from disk, the index read from
+    // the buckets (kept).
+    private NeighborGraph FullGraph(NodeStore store) => store is MemoryStore
+        ? StateGraph(store, [.. Enumerable.Range(0, _meta.Partitions)])
+        : _fullGraph ??= NeighborGraph.OfLayout(layout, selfLoops: false);
+
+    // The encodings of nodes over the full graph, 1,000 at a time, from the rows gather returns.
+    private Tensor Encode(GraphSage encoder, NeighborGraph graph, Func<int[], Tensor> gather, int[] nodes,
+        SeedTree evalSeeds, string name)
     {
         encoder.eval();
-        var graph = store is MemoryStore ? StateGraph(store, [.. Enumerable.Range(0, _meta.Partitions)])
-            : NeighborGraph.OfLayout(layout, selfLoops: false);
         var sampler = new DenseSampler(graph, options.Fanouts);
         var parts = new List<Tensor>();
-        for (int start = 0, b = 0; start < _meta.Nodes; start += 1000, b++)
+        for (int start = 0, b = 0; start < nodes.Length; start += 1000, b++)
         {
-            var nodes = Enumerable.Range(start, Math.Min(1000, _meta.Nodes - start)).ToArray();
-            var sample = sampler.Sample(nodes, evalSeeds.Stream($"encode{b}"));
-            using var index = tensor(sample.Rows.Select(r => (long)r).ToArray(), ScalarType.Int64);
-            parts.Add(encoder.Forward(all.index_select(0, index), sample));
+            var sample = sampler.Sample(nodes.AsSpan(start, Math.Min(1000, nodes.Length - start)),
+                evalSeeds.Stream($"{name}{b}"));
+            using var x = gather(sample.Rows);
+            parts.Add(encoder.Forward(x, sample));
         }
         encoder.train();
         return cat(parts, 0);

@@ -139,18 +139,12 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
             var nodes = assigned[s].ToArray();
             if (shuffle) epochSeeds.Stream($"shuffle{s}").Shuffle(nodes);
             var sampler = new DenseSampler(graph, options.Fanouts);
-            BatchPipeline.Run(Batches(store.LocalRow, rows => Select(store, rows), sampler, nodes, epochSeeds, s),
+            BatchPipeline.Run(Batches(store.LocalRow, store.Gather, sampler, nodes, epochSeeds, s),
                 batch =>
                 {
                     using (batch) step(graph, batch);
                 }, cancellation);
         }
-    }
-
-    private static Tensor Select(NodeStore store, int[] rows)
-    {
-        using var index = tensor(rows.Select(r => (long)r).ToArray(), ScalarType.Int64);
-        return store.Values.index_select(0, index);
     }
 
     private IEnumerable<Batch> Batches(Func<int, int> localRow, Func<int[], Tensor> gather, DenseSampler sampler,

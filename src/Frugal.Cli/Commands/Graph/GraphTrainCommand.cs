@@ -98,6 +98,11 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
         [DefaultValue(50)]
         public int Dimension { get; init; } = 50;
 
+        [CommandOption("--eval-negatives <N>")]
+        [Description("lp evaluation: 0 ranks all nodes, filtered; N > 0 ranks against N sampled nodes, unfiltered " +
+            "(default: filtered up to 100,000 nodes, else 1000).")]
+        public int? EvaluationNegatives { get; init; }
+
         [CommandOption("--negatives <N>")]
         [Description("lp: negatives per chunk (default 500).")]
         [DefaultValue(500)]
@@ -131,6 +136,7 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
         {
             "memory-budget" or "epochs" or "batch-size" or "learning-rate" or "negatives" or "degree-fraction"
                 or "dimension" or "fine-to-coarse" => $"--{setting}",
+            "evaluation-negatives" => "--eval-negatives",
             "capacity" => "--buffer-capacity",
             "fanouts" => "--fanouts",
             _ => null,
@@ -158,7 +164,7 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
             LearningRate = s.LearningRate ?? (nc ? 0.003 : 0.1), Fanouts = Fanout.Parse(s.Fanouts ?? (encoder ? "all" : "all,all"), "fanouts"), SageEncoder = encoder,
             Hidden = s.Hidden, Aggregator = GraphSage.Aggregators.Get(s.Aggregator), SelfLoops = s.SelfLoops,
             Dropout = s.Dropout, WeightDecay = s.WeightDecay, Dimension = s.Dimension,
-            Negatives = s.Negatives, Chunks = s.Chunks, DegreeFraction = s.DegreeFraction,
+            Negatives = s.Negatives, EvaluationNegatives = s.EvaluationNegatives, Chunks = s.Chunks, DegreeFraction = s.DegreeFraction,
             Throttle = s.ThrottleMbps is null && s.ThrottleLatency is null ? null
                 : new DiskThrottle(s.ThrottleMbps ?? 0, s.ThrottleLatency ?? 0),
             CheckpointPath = s.Checkpoint, Threads = s.Threads,
