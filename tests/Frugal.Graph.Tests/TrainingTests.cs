@@ -94,6 +94,31 @@ public sealed class TrainingTests
             Fingerprint(GraphTrainer.Run(layout, encoder with { Disk = true, Capacity = 1 }, new SeedTree(9))));
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void ResumingFromACheckpointContinuesAsTheUninterruptedRun(bool links, bool disk)
+    {
+        using var folder = new TempFolder();
+        var layout = links ? TestGraphs.Links(folder, 4) : TestGraphs.Classification(folder, 4);
+        var options = (links ? Links with { SageEncoder = true, Fanouts = [5] } : Classification) with
+        {
+            Epochs = 3, Disk = disk, Capacity = 2, CheckpointPath = folder.Sub("run.ckpt"),
+        };
+        var whole = GraphTrainer.Run(layout, options, new SeedTree(4));
+        GraphTrainer.Run(layout, options with { Epochs = 1 }, new SeedTree(4));
+        var resumed = GraphTrainer.Run(layout, options with { Resume = true }, new SeedTree(4));
+        Assert.Equal([2, 3], resumed.Epochs.Select(e => e.Epoch));
+        Assert.Equal(Fingerprint(whole with { Epochs = whole.Epochs.Skip(1).ToList() }), Fingerprint(resumed));
+        // Without the node state beside the checkpoint, link prediction cannot resume.
+        if (!links) return;
+        File.Delete(folder.Sub("run.ckpt") + ".nodes");
+        var e = Assert.Throws<BadInputException>(() => GraphTrainer.Run(layout, options with { Resume = true },
+            new SeedTree(4)));
+        Assert.Equal("resume", e.Setting);
+    }
+
     [Fact]
     public void PartitionedLinkTrainingLearnsAndWritesBack()
     {

@@ -127,6 +127,7 @@ internal sealed class PartitionBuffer : NodeStore
         _width = width;
         _slots = slots;
         ValuesPath = valuesPath;
+        AccumulatorsPath = accumulatorsPath;
         _dirty = accumulatorsPath is not null;
         _io = io;
         _throttle = throttle;
@@ -147,6 +148,9 @@ internal sealed class PartitionBuffer : NodeStore
 
     /// <summary>The file the values come from.</summary>
     public string ValuesPath { get; }
+
+    /// <summary>The file of the Adagrad sums (link prediction), or null.</summary>
+    public string? AccumulatorsPath { get; }
 
     public override long Bytes => _files.Sum(f => f.Array.LongLength) * sizeof(float);
 

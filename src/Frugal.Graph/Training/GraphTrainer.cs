@@ -40,6 +40,8 @@ public static class GraphTrainer
         if (o.EvaluationNegatives is < 0)
             throw new BadInputException("evaluation negatives: must be 0 (filtered) or positive",
                 "evaluation-negatives");
+        if (o.Resume && o.CheckpointPath is null)
+            throw new BadInputException("a run resumes from a checkpoint, and none was given", "resume");
         if (o.MemoryBudget is <= 0) throw new BadInputException("memory budget: must be positive", "memory-budget");
     }
 }

@@ -98,6 +98,11 @@ public sealed record GraphTrainingOptions
     /// <summary>Where to write a checkpoint of the model and its optimiser after each epoch, or null.</summary>
     public string? CheckpointPath { get; init; }
 
+    /// <summary>Continue from the checkpoint at <see cref="CheckpointPath"/>: its model and optimiser (and, for
+    /// link prediction, the node state saved beside it), with the epochs after its own; each epoch's random streams
+    /// are those of an uninterrupted run.</summary>
+    public bool Resume { get; init; }
+
     /// <summary>libtorch threads.</summary>
     public int Threads { get; init; } = 1;
 }

@@ -37,13 +37,11 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
     public GraphTrainingResult Run(IProgress<GraphEpoch>? progress, CancellationToken cancellation)
     {
         var d = options.Dimension;
-        using var model = new DistMult(_meta.Relations, d);
-        using var encoder = options.SageEncoder
-            ? new GraphSage([.. Enumerable.Repeat(d, options.Fanouts.Length + 1)], 0, options.Aggregator) : null;
-        using var optimizer = optim.Adagrad(encoder is null ? model.parameters()
-            : model.parameters().Concat(encoder.parameters()), options.LearningRate);
-        var modelBytes = TensorMemory.Of(model, optimizer).Total + (encoder is null ? 0
-            : TensorMemory.Of(encoder, optimizer).Total);
+        using var link = new LinkModel(new DistMult(_meta.Relations, d), options.SageEncoder
+            ? new GraphSage([.. Enumerable.Repeat(d, options.Fanouts.Length + 1)], 0, options.Aggregator) : null);
+        var (model, encoder) = (link.Decoder, link.Encoder);
+        using var optimizer = optim.Adagrad(link.parameters(), options.LearningRate);
+        var modelBytes = TensorMemory.Of(link, optimizer).Total;
         // A batch names its edges' endpoints and each chunk's negatives (rows, ids: 12 bytes each in the queue); the
         // one being trained gathers those rows' embeddings, gradients, accumulators and updates (4·d floats each).
         var batchRows = 2L * options.BatchSize + (long)options.Chunks * options.Negatives;
@@ -55,9 +53,11 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
             c => Rows(c) * (BufferPlan.BatchesInFlight * 12 + (encoder is null ? 4 : 6) * d * sizeof(float)))
             : null;
         var work = options.WorkFolder ?? Path.Combine(Path.GetTempPath(), $"frugal-graph-{Guid.NewGuid():N}");
+        // Resuming continues after the checkpoint's epoch, with its model, optimiser and node state.
+        var done = options.Resume ? Checkpoint.Load(options.CheckpointPath!, link, optimizer) : 0;
         try
         {
-            using var store = plan is null ? InMemory(d) : OnDisk(work, d, plan);
+            using var store = plan is null ? InMemory(d, done) : OnDisk(work, d, plan, done);
             var capacity = plan?.Capacity ?? _meta.Partitions;
             var all = layout.ReadAllEdges();
             var validation = layout.SplitEdges(1);
@@ -65,7 +65,7 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
             var filter = new TripleFilter(all, validation, test);
             var validationSubset = Subset(validation, options.ValidationLimit, seeds.Stream("validation subset"));
             var epochs = new List<GraphEpoch>();
-            for (var epoch = 1; epoch <= options.Epochs; epoch++)
+            for (var epoch = done + 1; epoch <= options.Epochs; epoch++)
             {
                 var epochSeeds = seeds.Child($"epoch{epoch}");
                 var ordering = plan is null ? BufferOrderings.InMemory(_meta.Partitions)
@@ -82,7 +82,11 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
                     ordering.States.Count);
                 epochs.Add(record);
                 progress?.Report(record);
-                if (options.CheckpointPath is { } path) Checkpoint.Save(path, model, optimizer, epoch);
+                if (options.CheckpointPath is { } path)
+                {
+                    NodeStateFile.Save(path, epoch, store);
+                    Checkpoint.Save(path, link, optimizer, epoch);
+                }
             }
             return new GraphTrainingResult
             {
@@ -98,15 +102,24 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
         }
     }
 
-    private NodeStore InMemory(int d)
+    // Fresh embeddings, or after epoch done > 0 those saved beside the checkpoint.
+    private NodeStore InMemory(int d, int done)
     {
         var values = new float[(long)_meta.Nodes * d];
-        NodeStore.Initialise(values, seeds.Stream("embeddings"), options.InitialStd);
-        return new MemoryStore(_meta, values, d, withAccumulators: true);
+        if (done == 0) NodeStore.Initialise(values, seeds.Stream("embeddings"), options.InitialStd);
+        var store = new MemoryStore(_meta, values, d, withAccumulators: true);
+        if (done > 0)
+        {
+            using var saved = NodeStateFile.Open(options.CheckpointPath!, done, values.LongLength * sizeof(float));
+            saved.ReadExactly(store.Values.bytes);
+            saved.ReadExactly(store.Accumulators!.bytes);
+        }
+        return store;
     }
 
-    // embeddings.bin and optstate.bin are written partition by partition from the same stream as in memory.
-    private NodeStore OnDisk(string work, int d, BufferPlan plan)
+    // embeddings.bin and optstate.bin are written partition by partition from the same stream as in memory, or
+    // after epoch done > 0 copied from the state saved beside the checkpoint.
+    private NodeStore OnDisk(string work, int d, BufferPlan plan, int done)
     {
         Directory.CreateDirectory(work);
         var values = Path.Combine(work, GraphFiles.Embeddings);
@@ -115,7 +128,14 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
         using (var v = File.Create(values))
         using (var a = File.Create(accumulators))
         {
-            for (var p = 0; p < _meta.Partitions; p++)
+            if (done > 0)
+            {
+                var bytes = (long)_meta.Nodes * d * sizeof(float);
+                using var saved = NodeStateFile.Open(options.CheckpointPath!, done, bytes);
+                NodeStateFile.Copy(saved, v, bytes);
+                NodeStateFile.Copy(saved, a, bytes);
+            }
+            for (var p = 0; done == 0 && p < _meta.Partitions; p++)
             {
                 var rows = new float[(long)_meta.NodesIn(p) * d];
                 NodeStore.Initialise(rows, random, options.InitialStd);

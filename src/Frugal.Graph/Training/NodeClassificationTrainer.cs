@@ -57,7 +57,9 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
         var train = layout.SplitNodes(0);
         var validation = layout.SplitNodes(1);
         var epochs = new List<GraphEpoch>();
-        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        // Resuming continues after the checkpoint's epoch (features are read-only: the model and optimiser are all).
+        var done = options.Resume ? Checkpoint.Load(options.CheckpointPath!, model, optimizer) : 0;
+        for (var epoch = done + 1; epoch <= options.Epochs; epoch++)
         {
             var epochSeeds = seeds.Child($"epoch{epoch}");
             var ordering = plan is null ? BufferOrderings.InMemory(_meta.Partitions)

@@ -125,8 +125,12 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
         public double? ThrottleLatency { get; init; }
 
         [CommandOption("--checkpoint <PATH>")]
-        [Description("Write the model and optimiser after each epoch.")]
+        [Description("Write the model and optimiser after each epoch (lp: also the embeddings, to PATH.nodes).")]
         public string? Checkpoint { get; init; }
+
+        [CommandOption("--resume")]
+        [Description("Continue from --checkpoint after its epoch, up to --epochs.")]
+        public bool Resume { get; init; }
 
         [CommandOption("--threads <N>")]
         [DefaultValue(1)]
@@ -137,6 +141,7 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
             "memory-budget" or "epochs" or "batch-size" or "learning-rate" or "negatives" or "degree-fraction"
                 or "dimension" or "fine-to-coarse" => $"--{setting}",
             "evaluation-negatives" => "--eval-negatives",
+            "resume" => "--resume",
             "capacity" => "--buffer-capacity",
             "fanouts" => "--fanouts",
             _ => null,
@@ -167,7 +172,7 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
             Negatives = s.Negatives, EvaluationNegatives = s.EvaluationNegatives, Chunks = s.Chunks, DegreeFraction = s.DegreeFraction,
             Throttle = s.ThrottleMbps is null && s.ThrottleLatency is null ? null
                 : new DiskThrottle(s.ThrottleMbps ?? 0, s.ThrottleLatency ?? 0),
-            CheckpointPath = s.Checkpoint, Threads = s.Threads,
+            CheckpointPath = s.Checkpoint, Resume = s.Resume, Threads = s.Threads,
         };
         var metric = nc ? "valid accuracy" : "valid MRR";
         var progress = new Progress<GraphEpoch>();
