@@ -59,10 +59,10 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
         {
             using var store = plan is null ? InMemory(d, done) : OnDisk(work, d, plan, done);
             var capacity = plan?.Capacity ?? _meta.Partitions;
-            var all = layout.ReadAllEdges();
             var validation = layout.SplitEdges(1);
             var test = layout.SplitEdges(2);
-            var filter = new TripleFilter(all, validation, test);
+            // The known triples of filtered ranking: every edge, read only when a filtered evaluation needs them.
+            var filter = new Lazy<TripleFilter>(() => new TripleFilter(layout.ReadAllEdges(), validation, test));
             var validationSubset = Subset(validation, options.ValidationLimit, seeds.Stream("validation subset"));
             var epochs = new List<GraphEpoch>();
             for (var epoch = done + 1; epoch <= options.Epochs; epoch++)
@@ -290,13 +290,13 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
     }
 
     private Dictionary<string, double> Evaluate(DistMult model, GraphSage? encoder, NodeStore store,
-        Triple[] triples, TripleFilter filter, SeedTree evalSeeds)
+        Triple[] triples, Lazy<TripleFilter> filter, SeedTree evalSeeds)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var negatives = options.EvaluationNegatives
             ?? (_meta.Nodes <= GraphTrainingOptions.FilteredEvaluationNodes ? 0 : 1000);
-        var ranks = negatives == 0 ? FilteredRanks(model, encoder, store, triples, filter, evalSeeds)
+        var ranks = negatives == 0 ? FilteredRanks(model, encoder, store, triples, filter.Value, evalSeeds)
             : SampledRanks(model, encoder, store, triples, negatives, evalSeeds);
         return new Dictionary<string, double>
         {
