@@ -94,6 +94,7 @@ internal sealed class NeighborGraph
     private static IEnumerable<Triple[]> SourceRows(GraphLayout layout, IoCounters? io)
     {
         var p = layout.Meta.Partitions;
-        for (var i = 0; i < p; i++) yield return layout.ReadBuckets([.. Enumerable.Range(0, p).Select(j => (i, j))], io);
+        for (var i = 0; i < p; i++)
+            yield return layout.ReadBuckets([.. Enumerable.Range(0, p).Select(j => (i, j))], io);
     }
 }
