@@ -184,7 +184,6 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
         var actual = new List<int>();
         void Step(Batch batch)
         {
-            using (batch)
             using (var scope = NewDisposeScope())
             {
                 var logits = model.Forward(batch.Features, batch.Sample);
@@ -207,8 +206,10 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
                 try
                 {
                     var sampler = new DenseSampler(_fullGraph, options.Fanouts);
-                    BatchPipeline.Run(Batches(v => v, reader.Gather, sampler, nodes, evalSeeds, 0), Step,
-                        cancellation, EvaluationDepth);
+                    BatchPipeline.Run(Batches(v => v, reader.Gather, sampler, nodes, evalSeeds, 0), batch =>
+                    {
+                        using (batch) Step(batch);
+                    }, cancellation, EvaluationDepth);
                 }
                 finally
                 {
