@@ -71,7 +71,11 @@ public sealed class TrainingTests
         var random = GraphTrainer.Run(layout, encoder with { Epochs = 1, LearningRate = 1e-9 }, new SeedTree(2));
         var disk = GraphTrainer.Run(layout, encoder with
         {
-            Epochs = 3, Disk = true, Ordering = OrderingKind.Comet, Capacity = 4, FineToCoarse = 2,
+            Epochs = 3,
+            Disk = true,
+            Ordering = OrderingKind.Comet,
+            Capacity = 4,
+            FineToCoarse = 2,
         }, new SeedTree(2));
         Assert.True(disk.Test["mrr"] > random.Test["mrr"] * 1.5, $"{disk.Test["mrr"]} vs {random.Test["mrr"]}");
     }
@@ -104,7 +108,10 @@ public sealed class TrainingTests
         var layout = links ? TestGraphs.Links(folder, 4) : TestGraphs.Classification(folder, 4);
         var options = (links ? Links with { SageEncoder = true, Fanouts = [5] } : Classification) with
         {
-            Epochs = 3, Disk = disk, Capacity = 2, CheckpointPath = folder.Sub("run.ckpt"),
+            Epochs = 3,
+            Disk = disk,
+            Capacity = 2,
+            CheckpointPath = folder.Sub("run.ckpt"),
         };
         var whole = GraphTrainer.Run(layout, options, new SeedTree(4));
         GraphTrainer.Run(layout, options with { Epochs = 1 }, new SeedTree(4));
