@@ -11,11 +11,14 @@ namespace Frugal.Cli.Tests;
 /// </summary>
 public sealed class GraphMemoryTests
 {
-    private const long Budget = 12L << 20;
+    // 14 MiB: the full-graph neighbour index that evaluation keeps (2.9 MB here) no longer fits 12 MiB with two
+    // partitions; the features stay more than four times the budget.
+    private const long Budget = 14L << 20;
 
-    // Known gap, measured on this machine: VmHWM grows 57–69 MiB above the start for a 12 MiB budget whose own
-    // accounting is 11.6 MiB; the same command on a 2,000-node graph grows 33 MiB (JIT, GC, libtorch). See
-    // docs/graph.md "Memory budget"; remove the Skip once the rest is found.
+    // Known gap, measured on this machine (docs/graph.md "Memory budget seen from outside"): VmHWM grows about
+    // 72 MiB above the start for a 14 MiB budget whose own accounting is 12.6 MiB: about 30 MiB of first-use cost
+    // (JIT, libtorch; also on a 2,000-node graph in memory, with no collection) and a managed heap committed at
+    // 30–38 MiB for 9–20 MiB live. Remove the Skip once the baseline and the heap's headroom are counted.
     [SkippableFact(Skip = "peak RSS exceeds 1.1 x budget: known gap, docs/graph.md")]
     public void DiskTrainingStaysUnderTheBudgetInAChildProcess()
     {
@@ -24,7 +27,7 @@ public sealed class GraphMemoryTests
         try
         {
             var graph = Path.Combine(folder, "g");
-            // 120,000 nodes × 128 features × 4 bytes = 61 MB of features, five times the budget.
+            // 120,000 nodes × 128 features × 4 bytes = 61 MB of features, 4.2 times the budget.
             var (code, _, errors) = CliRunner.Run("graph", "preprocess", "--format", "synthetic-nc", "--nodes",
                 "120000", "--features", "128", "--degree", "4", "--partitions", "32", "--out", graph);
             Assert.True(code == 0, errors);

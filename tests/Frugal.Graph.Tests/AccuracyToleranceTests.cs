@@ -13,9 +13,10 @@ public sealed class AccuracyToleranceTests
 {
     private static readonly ulong[] Seeds = [1, 2, 3];
 
-    // Known gap, measured: in memory 0.897, disk 0.740 (bench/results/graph.md); remove the Skip once evaluation
-    // from the buffer is fixed.
-    [Fact(Skip = "disk classification is 15.7 points below in memory: known gap, bench/results/graph.md")]
+    // Training samples neighbours among resident partitions only (MariusGNN §3); evaluation runs on the full graph
+    // (MariusGNN's full_graph_evaluation), reading features from disk. Evaluating within windows of c partitions
+    // instead cut validation and test neighbourhoods and lost 15.7 points (bench/results/graph.md).
+    [Fact]
     public void DiskClassificationIsWithinOneAndAHalfPointsOfInMemory()
     {
         using var folder = new TempFolder();

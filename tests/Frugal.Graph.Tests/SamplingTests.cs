@@ -59,4 +59,18 @@ public sealed class SamplingTests
         var naive = new NaiveSampler(graph, [15, 10, 5]).Sample([1, 2, 3, 4, 5], seeds.Stream("s"));
         Assert.True(naive.SampledNodes > sample.SampledNodes);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FullGraphFromTheBucketsEqualsTheGraphOfAllEdges(bool selfLoops)
+    {
+        using var folder = new TempFolder();
+        var layout = TestGraphs.Classification(folder, 8);
+        var streamed = NeighborGraph.OfLayout(layout, selfLoops);
+        var built = NeighborGraph.Build(layout.Meta.Nodes, layout.ReadAllEdges(), v => v, selfLoops);
+        Assert.Equal(built.Offsets, streamed.Offsets);
+        Assert.Equal(built.Neighbours, streamed.Neighbours);
+        Assert.True(streamed.Bytes <= NeighborGraph.LayoutBytes(layout.Meta, selfLoops));
+    }
 }

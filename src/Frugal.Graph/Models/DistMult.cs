@@ -14,11 +14,15 @@ internal sealed class DistMult : nn.Module
     public DistMult(int relations, int dimension) : base(nameof(DistMult))
     {
         Relations = relations;
+        _inverse = relations.ToScalar();
         Weights = nn.Parameter(ones(2 * relations, dimension));
         RegisterComponents();
     }
 
     public int Relations { get; }
+
+    // The offset of the inverse relations, held by the model (see Scalars).
+    private readonly Scalar _inverse;
 
     public Parameter Weights { get; }
 
@@ -30,8 +34,8 @@ internal sealed class DistMult : nn.Module
     public Tensor Loss(Tensor source, Tensor relation, Tensor destination, Tensor tailNegatives, Tensor headNegatives)
     {
         var forward = source * Weights.index_select(0, relation);
-        var backward = destination * Weights.index_select(0, relation + Relations);
-        return Softmax(forward, destination, tailNegatives) + Softmax(backward, source, headNegatives);
+        var backward = destination * Weights.index_select(0, relation.add(_inverse, Scalars.One));
+        return Softmax(forward, destination, tailNegatives).add(Softmax(backward, source, headNegatives), Scalars.One);
     }
 
     private static Tensor Softmax(Tensor query, Tensor positive, Tensor negatives)
@@ -43,11 +47,19 @@ internal sealed class DistMult : nn.Module
             nn.Reduction.Sum);
     }
 
+    /// <summary>score(s, r, o) of each row: [rows].</summary>
+    public Tensor ScoreTail(Tensor source, Tensor relation, Tensor destination) =>
+        (source * Weights.index_select(0, relation) * destination).sum(1);
+
+    /// <summary>The head side's score of each row, through the inverse relation: [rows].</summary>
+    public Tensor ScoreHead(Tensor source, Tensor relation, Tensor destination) =>
+        (destination * Weights.index_select(0, relation.add(_inverse, Scalars.One)) * source).sum(1);
+
     /// <summary>Scores of (s, r, every candidate) for each query row: [queries, candidates].</summary>
     public Tensor ScoreTails(Tensor source, Tensor relation, Tensor candidates) =>
         (source * Weights.index_select(0, relation)).matmul(candidates.t());
 
     /// <summary>Scores of (every candidate, r, o) through the inverse relation.</summary>
     public Tensor ScoreHeads(Tensor destination, Tensor relation, Tensor candidates) =>
-        (destination * Weights.index_select(0, relation + Relations)).matmul(candidates.t());
+        (destination * Weights.index_select(0, relation.add(_inverse, Scalars.One))).matmul(candidates.t());
 }

@@ -79,12 +79,13 @@ internal sealed class GraphSage : nn.Module
             var dst = tensor(layer.Dst.Select(i => (long)i).ToArray(), ScalarType.Int64);
             var src = tensor(layer.Src.Select(i => (long)i).ToArray(), ScalarType.Int64);
             var width = input.shape[1];
-            var sum = zeros(layer.Outputs, width).index_add_(0, dst, input.index_select(0, src), 1);
-            var degree = zeros(layer.Outputs).index_add_(0, dst, ones(layer.Dst.Length), 1).unsqueeze(1);
+            var one = Scalars.One;
+            var sum = zeros(layer.Outputs, width).index_add_(0, dst, input.index_select(0, src), one);
+            var degree = zeros(layer.Outputs).index_add_(0, dst, ones(layer.Dst.Length), one).unsqueeze(1);
             var own = input.narrow(0, 0, layer.Outputs);
             var output = _aggregator == SageAggregator.Gcn
-                ? _neighbours[l].forward((sum + own) / (degree + 1))
-                : _self[l].forward(own) + _neighbours[l].forward(sum / degree.clamp_min(1));
+                ? _neighbours[l].forward(sum.add(own, one) / degree.add(one, one))
+                : _self[l].forward(own).add(_neighbours[l].forward(sum / degree.clamp_min(one)), one);
             if (l + 1 < Layers) output = nn.functional.relu(output);
             h = output.MoveToOuterDisposeScope();
         }

@@ -51,6 +51,19 @@ internal static class Fanout
         return fanout;
     }
 
+    /// <summary>An upper bound on the rows a sample of <paramref name="targets"/> asks for: the targets and each
+    /// hop's frontier, every count capped at the <paramref name="available"/> rows.</summary>
+    public static long SampledRows(long targets, int[] fanouts, long available)
+    {
+        long rows = targets, frontier = targets;
+        foreach (var f in fanouts)
+        {
+            frontier = f == All ? available : Math.Min(available, frontier * f);
+            rows = Math.Min(available, rows + frontier);
+        }
+        return rows;
+    }
+
     /// <summary>The most neighbours a hop can yield for one node.</summary>
     public static int Bound(NeighborGraph graph, int fanout)
     {

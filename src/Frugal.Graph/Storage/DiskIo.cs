@@ -57,15 +57,8 @@ internal static partial class DiskIo
     public static void ReadExactly(SafeFileHandle file, Span<byte> buffer, long offset, IoCounters? io,
         DiskThrottle? throttle = null)
     {
-        var done = 0;
-        while (done < buffer.Length)
-        {
-            var n = RandomAccess.Read(file, buffer[done..], offset + done);
-            if (n == 0) throw new EndOfStreamException($"unexpected end of file at byte {offset + done}");
-            done += n;
-        }
+        ReadCached(file, buffer, offset, io);
         Drop(file, offset, buffer.Length);
-        io?.Read(buffer.Length);
         throttle?.Delay(buffer.Length);
     }
 
@@ -76,6 +69,26 @@ internal static partial class DiskIo
         Drop(file, offset, buffer.Length);
         io?.Written(buffer.Length);
         throttle?.Delay(buffer.Length);
+    }
+
+    /// <summary>Reads without dropping the pages: for many small reads of one file, followed by one
+    /// <see cref="DropAll"/>.</summary>
+    public static void ReadCached(SafeFileHandle file, Span<byte> buffer, long offset, IoCounters? io)
+    {
+        var done = 0;
+        while (done < buffer.Length)
+        {
+            var n = RandomAccess.Read(file, buffer[done..], offset + done);
+            if (n == 0) throw new EndOfStreamException($"unexpected end of file at byte {offset + done}");
+            done += n;
+        }
+        io?.Read(buffer.Length);
+    }
+
+    /// <summary>Drops every cached page of <paramref name="file"/>.</summary>
+    public static void DropAll(SafeFileHandle file)
+    {
+        if (OperatingSystem.IsLinux()) _ = PosixFadvise((int)file.DangerousGetHandle(), 0, 0, DontNeed);
     }
 
     private static void Drop(SafeFileHandle file, long offset, long length)

@@ -27,6 +27,13 @@ internal abstract class NodeStore : IDisposable
     /// <summary>The number of local rows.</summary>
     public int Rows => (int)Values.shape[0];
 
+    /// <summary>[rows.Length, width]: the values of the given local rows (a copy).</summary>
+    public Tensor Gather(int[] rows)
+    {
+        using var index = tensor(rows.Select(r => (long)r).ToArray(), ScalarType.Int64);
+        return Values.index_select(0, index);
+    }
+
     /// <summary>The local row of <paramref name="node"/>, or −1 when its partition is not resident.</summary>
     public abstract int LocalRow(int node);
 
@@ -120,6 +127,7 @@ internal sealed class PartitionBuffer : NodeStore
         _width = width;
         _slots = slots;
         ValuesPath = valuesPath;
+        AccumulatorsPath = accumulatorsPath;
         _dirty = accumulatorsPath is not null;
         _io = io;
         _throttle = throttle;
@@ -140,6 +148,9 @@ internal sealed class PartitionBuffer : NodeStore
 
     /// <summary>The file the values come from.</summary>
     public string ValuesPath { get; }
+
+    /// <summary>The file of the Adagrad sums (link prediction), or null.</summary>
+    public string? AccumulatorsPath { get; }
 
     public override long Bytes => _files.Sum(f => f.Array.LongLength) * sizeof(float);
 

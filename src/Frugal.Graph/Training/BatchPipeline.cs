@@ -11,9 +11,14 @@ internal static class BatchPipeline
 {
     public const int Depth = 8;
 
-    public static void Run<T>(IEnumerable<T> batches, Action<T> train, CancellationToken cancellation)
+    /// <param name="batches">Built on the background thread.</param>
+    /// <param name="train">Runs on the calling thread, batch after batch.</param>
+    /// <param name="cancellation">Stops both.</param>
+    /// <param name="depth">Batches the channel holds.</param>
+    public static void Run<T>(IEnumerable<T> batches, Action<T> train, CancellationToken cancellation,
+        int depth = Depth)
     {
-        var channel = Channel.CreateBounded<T>(new BoundedChannelOptions(Depth)
+        var channel = Channel.CreateBounded<T>(new BoundedChannelOptions(depth)
         {
             SingleReader = true, SingleWriter =
             true

@@ -37,6 +37,11 @@ public static class GraphTrainer
             throw new BadInputException($"degree fraction: {o.DegreeFraction} must lie in [0, 1]", "degree-fraction");
         if (o.Dimension < 1 || o.Hidden < 1)
             throw new BadInputException("dimension and hidden width must be at least 1", "dimension");
+        if (o.EvaluationNegatives is < 0)
+            throw new BadInputException("evaluation negatives: must be 0 (filtered) or positive",
+                "evaluation-negatives");
+        if (o.Resume && o.CheckpointPath is null)
+            throw new BadInputException("a run resumes from a checkpoint, and none was given", "resume");
         if (o.MemoryBudget is <= 0) throw new BadInputException("memory budget: must be positive", "memory-budget");
     }
 }

@@ -55,6 +55,12 @@ public sealed record GraphTrainingOptions
     /// <summary>Adam's weight decay.</summary>
     public double WeightDecay { get; init; }
 
+    /// <summary>Link prediction: encode the embeddings with GraphSAGE (one layer per entry of
+    /// <see cref="Fanouts"/>, width d, mean aggregator) before DistMult scores them, as MariusGNN's FB15k-237
+    /// configuration (one layer, all neighbours). The neighbours come from the resident partitions, as in node
+    /// classification.</summary>
+    public bool SageEncoder { get; init; }
+
     /// <summary>Embedding dimension (link prediction).</summary>
     public int Dimension { get; init; } = 50;
 
@@ -73,6 +79,15 @@ public sealed record GraphTrainingOptions
     /// <summary>Validation triples ranked after each epoch (a fixed subset; all at most this many).</summary>
     public int ValidationLimit { get; init; } = 5000;
 
+    /// <summary>Link prediction's evaluation: 0 ranks every node with the known triples filtered out (small
+    /// graphs); n &gt; 0 ranks against n uniformly drawn nodes per 1,000 triples, unfiltered (large graphs, as
+    /// MariusGNN's sampled evaluation). Null: filtered up to <see cref="FilteredEvaluationNodes"/> nodes, else
+    /// 1,000 negatives.</summary>
+    public int? EvaluationNegatives { get; init; }
+
+    /// <summary>The most nodes for which evaluation ranks all of them by default.</summary>
+    public const int FilteredEvaluationNodes = 100_000;
+
     /// <summary>An emulated slower disk (disk only), or null.</summary>
     public DiskThrottle? Throttle { get; init; }
 
@@ -82,6 +97,11 @@ public sealed record GraphTrainingOptions
 
     /// <summary>Where to write a checkpoint of the model and its optimiser after each epoch, or null.</summary>
     public string? CheckpointPath { get; init; }
+
+    /// <summary>Continue from the checkpoint at <see cref="CheckpointPath"/>: its model and optimiser (and, for
+    /// link prediction, the node state saved beside it), with the epochs after its own; each epoch's random streams
+    /// are those of an uninterrupted run.</summary>
+    public bool Resume { get; init; }
 
     /// <summary>libtorch threads.</summary>
     public int Threads { get; init; } = 1;

@@ -15,8 +15,11 @@ namespace Frugal.Graph.Training;
 /// <summary>
 /// Node classification with GraphSAGE over DENSE samples. Each epoch walks the ordering's buffer states; each
 /// training node is trained in one state holding its partition (SEQUENTIAL: the single state), sampling
-/// neighbours among the resident nodes only. In memory there is one state holding everything. Evaluation walks
-/// windows of c consecutive partitions.
+/// neighbours among the resident nodes only (MariusGNN §3). In memory there is one state holding everything.
+/// Evaluation runs on the full graph, as MariusGNN's default (<c>full_graph_evaluation</c>): from the partition
+/// buffer, the neighbour index of every node is read once from the edge buckets and each evaluation batch reads
+/// its sampled rows' features straight from features.bin (<see cref="RowReader"/>), so validation and test nodes
+/// see all their neighbours while memory holds only the index and the batches in flight.
 /// </summary>
 internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainingOptions options, SeedTree seeds)
 {
@@ -25,6 +28,10 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
     private readonly IoCounters _io = new();
     private readonly Dictionary<string, NeighborGraph> _graphs = [];
     private long _peakStateBytes;
+    private NeighborGraph? _fullGraph;
+
+    /// <summary>Evaluation batches the pipeline holds from disk (no backward pass, so a short queue).</summary>
+    private const int EvaluationDepth = 2;
 
     public GraphTrainingResult Run(IProgress<GraphEpoch>? progress, CancellationToken cancellation)
     {
@@ -35,8 +42,13 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
         // Batches in the pipeline hold their gathered features; the one being trained also its dropout copy, the
         // per-edge neighbour rows and their gradients (three more).
         var rowBytes = _meta.Features * sizeof(float);
-        var plan = options.Disk ? BufferPlan.For(_meta, options, rowBytes, modelBytes,
-            c => (BufferPlan.BatchesInFlight + 3) * BatchRows(c) * rowBytes) : null;
+        // Evaluation from disk adds the full graph's neighbour index (kept from the first evaluation on) and its
+        // own batches, of at most every node each, held while no training batch is.
+        var indexBytes = NeighborGraph.LayoutBytes(_meta, options.SelfLoops);
+        var evaluationBatchBytes = (EvaluationDepth + 2L) * BatchRows(_meta.Nodes) * rowBytes;
+        var plan = options.Disk ? BufferPlan.For(_meta, options, rowBytes, modelBytes + indexBytes,
+            c => Math.Max(evaluationBatchBytes,
+                (BufferPlan.BatchesInFlight + 3) * BatchRows((long)c * _meta.PartitionSize) * rowBytes)) : null;
         using NodeStore store = plan is null
             ? new MemoryStore(_meta, layout.ReadAllFeatures(), _meta.Features, withAccumulators: false)
             : new PartitionBuffer(_meta, layout.PathOf(GraphFiles.Features), null, _meta.Features,
@@ -45,7 +57,9 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
         var train = layout.SplitNodes(0);
         var validation = layout.SplitNodes(1);
         var epochs = new List<GraphEpoch>();
-        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        // Resuming continues after the checkpoint's epoch (features are read-only: the model and optimiser are all).
+        var done = options.Resume ? Checkpoint.Load(options.CheckpointPath!, model, optimizer) : 0;
+        for (var epoch = done + 1; epoch <= options.Epochs; epoch++)
         {
             var epochSeeds = seeds.Child($"epoch{epoch}");
             var ordering = plan is null ? BufferOrderings.InMemory(_meta.Partitions)
@@ -70,33 +84,24 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
             });
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var (read, written, wait) = (_io.BytesRead, _io.BytesWritten, _io.WaitSeconds);
-            var accuracy = Evaluate(model, store, capacity, validation, epochSeeds, cancellation);
+            var accuracy = Evaluate(model, store, validation, epochSeeds, cancellation);
             var record = new GraphEpoch(epoch, lossSum / Math.Max(1, examples), accuracy, seconds, wait, read,
                 written, ordering.States.Count);
             epochs.Add(record);
             progress?.Report(record);
             if (options.CheckpointPath is { } path) Checkpoint.Save(path, model, optimizer, epoch);
         }
-        var test = Evaluate(model, store, capacity, layout.SplitNodes(2), seeds.Child("test"), cancellation);
+        var test = Evaluate(model, store, layout.SplitNodes(2), seeds.Child("test"), cancellation);
         return new GraphTrainingResult
         {
             Epochs = epochs, Test = new Dictionary<string, double> { ["accuracy"] = test }, Capacity = capacity,
             PrefetchSlots = plan?.PrefetchSlots ?? 0, AccountedBytes = store.Bytes + modelBytes + _peakStateBytes
-                + (plan?.BatchBytes ?? 0),
+                + (plan is null ? 0 : plan.BatchBytes + indexBytes),
         };
     }
 
-    // A batch's targets and their sampled neighbourhoods, at most every resident row.
-    private long BatchRows(int capacity)
-    {
-        long rows = options.BatchSize, frontier = options.BatchSize, resident = (long)capacity * _meta.PartitionSize;
-        foreach (var f in options.Fanouts)
-        {
-            frontier = f == Fanout.All ? resident : Math.Min(resident, frontier * f);
-            rows = Math.Min(resident, rows + frontier);
-        }
-        return rows;
-    }
+    // A batch's targets and their sampled neighbourhoods, at most every one of the resident rows.
+    private long BatchRows(long resident) => Fanout.SampledRows(options.BatchSize, options.Fanouts, resident);
 
     // Each node goes to a uniformly random state among those holding its partition.
     private List<int>[] Assign(int[] nodes, EpochOrdering ordering, Random random)
@@ -136,23 +141,23 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
             var nodes = assigned[s].ToArray();
             if (shuffle) epochSeeds.Stream($"shuffle{s}").Shuffle(nodes);
             var sampler = new DenseSampler(graph, options.Fanouts);
-            BatchPipeline.Run(Batches(store, sampler, nodes, epochSeeds, s), batch =>
-            {
-                using (batch) step(graph, batch);
-            }, cancellation);
+            BatchPipeline.Run(Batches(store.LocalRow, store.Gather, sampler, nodes, epochSeeds, s),
+                batch =>
+                {
+                    using (batch) step(graph, batch);
+                }, cancellation);
         }
     }
 
-    private IEnumerable<Batch> Batches(NodeStore store, DenseSampler sampler, int[] nodes, SeedTree epochSeeds,
-        int state)
+    private IEnumerable<Batch> Batches(Func<int, int> localRow, Func<int[], Tensor> gather, DenseSampler sampler,
+        int[] nodes, SeedTree epochSeeds, int state)
     {
         for (int start = 0, b = 0; start < nodes.Length; start += options.BatchSize, b++)
         {
             var targets = nodes[start..Math.Min(nodes.Length, start + options.BatchSize)];
-            var rows = targets.Select(store.LocalRow).ToArray();
+            var rows = targets.Select(localRow).ToArray();
             var sample = sampler.Sample(rows, epochSeeds.Stream($"sample{state}-{b}"));
-            using var index = tensor(sample.Rows.Select(r => (long)r).ToArray(), ScalarType.Int64);
-            yield return new Batch(sample, store.Values.index_select(0, index),
+            yield return new Batch(sample, gather(sample.Rows),
                 tensor(targets.Select(v => (long)_labels[v]).ToArray(), ScalarType.Int64));
         }
     }
@@ -171,25 +176,47 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
         return graph;
     }
 
-    private double Evaluate(GraphSage model, NodeStore store, int capacity, int[] nodes, SeedTree evalSeeds,
+    private double Evaluate(GraphSage model, NodeStore store, int[] nodes, SeedTree evalSeeds,
         CancellationToken cancellation)
     {
         model.eval();
-        var windows = new List<int[]>();
-        for (var start = 0; start < _meta.Partitions; start += capacity)
-            windows.Add([.. Enumerable.Range(start, Math.Min(capacity, _meta.Partitions - start))]);
-        var ordering = new EpochOrdering(windows, [.. windows.Select(BufferOrderings.Pairs)]);
-        var assigned = Assign(nodes, ordering, evalSeeds.Stream("assign"));
         var predicted = new List<int>();
         var actual = new List<int>();
-        using (no_grad())
-            Walk(store, ordering, assigned, evalSeeds, shuffle: false, cancellation, (_, batch) =>
+        void Step(Batch batch)
+        {
+            using (var scope = NewDisposeScope())
             {
-                using var scope = NewDisposeScope();
                 var logits = model.Forward(batch.Features, batch.Sample);
                 predicted.AddRange(logits.argmax(1).data<long>().Select(x => (int)x));
                 actual.AddRange(batch.Labels.data<long>().Select(x => (int)x));
-            });
+            }
+        }
+        using (no_grad())
+        {
+            if (store is MemoryStore)
+            {
+                var all = BufferOrderings.InMemory(_meta.Partitions);
+                Walk(store, all, [[.. nodes]], evalSeeds, shuffle: false, cancellation, (_, batch) => Step(batch));
+            }
+            else
+            {
+                // Node ids are rows of the full graph; the reads are evaluation's, not the epoch's training I/O.
+                _fullGraph ??= NeighborGraph.OfLayout(layout, options.SelfLoops);
+                using var reader = new RowReader(layout.PathOf(GraphFiles.Features), _meta.Features, new IoCounters());
+                try
+                {
+                    var sampler = new DenseSampler(_fullGraph, options.Fanouts);
+                    BatchPipeline.Run(Batches(v => v, reader.Gather, sampler, nodes, evalSeeds, 0), batch =>
+                    {
+                        using (batch) Step(batch);
+                    }, cancellation, EvaluationDepth);
+                }
+                finally
+                {
+                    reader.DropCache();
+                }
+            }
+        }
         return Classification.Accuracy([.. predicted], [.. actual]);
     }
 }

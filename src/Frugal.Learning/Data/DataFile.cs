@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using Frugal.Core.Errors;
 using Frugal.Core.IO;
 
@@ -24,13 +25,28 @@ internal sealed class DataFile : IDisposable
     public int LineNumber { get; private set; }
 
     /// <summary>Opens <paramref name="path"/> after the checks of <see cref="InputFile"/> (no size limit:
-    /// data files are streamed).</summary>
-    public static DataFile Open(string path, string what) => new(path, InputFile.OpenText(path, what, long.MaxValue));
+    /// data files are streamed); a name ending in .gz is decompressed as it is read.</summary>
+    public static DataFile Open(string path, string what)
+    {
+        var reader = InputFile.OpenText(path, what, long.MaxValue);
+        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+            ? new(path, new StreamReader(new GZipStream(reader.BaseStream, CompressionMode.Decompress)))
+            : new(path, reader);
+    }
 
     /// <summary>The next line, or null at the end of the file.</summary>
+    /// <exception cref="BadInputException">Compressed data that does not decompress.</exception>
     public string? Next()
     {
-        var line = _reader.ReadLine();
+        string? line;
+        try
+        {
+            line = _reader.ReadLine();
+        }
+        catch (InvalidDataException e)
+        {
+            throw Error(null, $"not readable gzip data ({e.Message})");
+        }
         if (line is not null) LineNumber++;
         return line;
     }

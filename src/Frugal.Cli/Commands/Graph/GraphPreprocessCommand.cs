@@ -18,11 +18,13 @@ internal sealed class GraphPreprocessCommand(IAnsiConsole console) : SettingComm
     public sealed class Settings : GlobalSettings
     {
         [CommandOption("--input <PATH>")]
-        [Description("The input: a folder (planetoid: cora.*.txt; triples: train/valid/test.txt) or a file (edges).")]
+        [Description("The input: a folder (planetoid: cora.*.txt; triples: train/valid/test.txt; ogb: raw/, " +
+            "split/time/) or a file (edges).")]
         public string? Input { get; init; }
 
         [CommandOption("--format <FORMAT>")]
-        [Description("planetoid, triples, edges, synthetic-nc (stochastic block model) or synthetic-lp (power law).")]
+        [Description("planetoid, triples, ogb (raw ogbn-arxiv layout), edges, synthetic-nc (stochastic block " +
+            "model) or synthetic-lp (power law).")]
         public string Format { get; init; } = "edges";
 
         [CommandOption("--partitions <P>")]
@@ -97,10 +99,11 @@ internal sealed class GraphPreprocessCommand(IAnsiConsole console) : SettingComm
         {
             "planetoid" => new PlanetoidSource(Input()),
             "triples" => new TriplesSource(Input()),
+            "ogb" => new OgbSource(Input()),
             "edges" => new EdgeListSource(Input(), s.Nodes, seeds.SeedOf("split")),
             "synthetic-nc" => new StochasticBlockSource(Nodes(), s.Classes, s.Degree, s.Features, seeds.Child("graph")),
             "synthetic-lp" => new PowerLawSource(Nodes(), s.Edges ?? 10L * Nodes(), s.Relations, seeds.Child("graph")),
-            _ => throw new BadInputException($"--format: '{s.Format}' is not one of planetoid, triples, edges, " +
+            _ => throw new BadInputException($"--format: '{s.Format}' is not one of planetoid, triples, ogb, edges, " +
                 "synthetic-nc, synthetic-lp"),
         };
     }

@@ -31,7 +31,7 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
         public string? Task { get; init; }
 
         [CommandOption("--model <MODEL>")]
-        [Description("graphsage (nc) or distmult (lp) (default: the task's).")]
+        [Description("nc: graphsage; lp: distmult (default) or graphsage (a GraphSAGE encoder under DistMult).")]
         public string? Model { get; init; }
 
         [CommandOption("--storage <STORAGE>")]
@@ -68,9 +68,9 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
         public double? LearningRate { get; init; }
 
         [CommandOption("--fanouts <LIST>")]
-        [Description("nc: neighbours per hop from the targets out, one per layer (1-3), e.g. 15,10,5 or all,all.")]
-        [DefaultValue("all,all")]
-        public string Fanouts { get; init; } = "all,all";
+        [Description("Neighbours per hop from the targets out, one per GraphSAGE layer (1-3), e.g. 15,10,5 " +
+            "(default all,all for nc, all for the lp encoder).")]
+        public string? Fanouts { get; init; }
 
         [CommandOption("--hidden <N>")]
         [DefaultValue(128)]
@@ -98,6 +98,11 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
         [DefaultValue(50)]
         public int Dimension { get; init; } = 50;
 
+        [CommandOption("--eval-negatives <N>")]
+        [Description("lp evaluation: 0 ranks all nodes, filtered; N > 0 ranks against N sampled nodes, unfiltered " +
+            "(default: filtered up to 100,000 nodes, else 1000).")]
+        public int? EvaluationNegatives { get; init; }
+
         [CommandOption("--negatives <N>")]
         [Description("lp: negatives per chunk (default 500).")]
         [DefaultValue(500)]
@@ -120,8 +125,12 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
         public double? ThrottleLatency { get; init; }
 
         [CommandOption("--checkpoint <PATH>")]
-        [Description("Write the model and optimiser after each epoch.")]
+        [Description("Write the model and optimiser after each epoch (lp: also the embeddings, to PATH.nodes).")]
         public string? Checkpoint { get; init; }
+
+        [CommandOption("--resume")]
+        [Description("Continue from --checkpoint after its epoch, up to --epochs.")]
+        public bool Resume { get; init; }
 
         [CommandOption("--threads <N>")]
         [DefaultValue(1)]
@@ -131,6 +140,8 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
         {
             "memory-budget" or "epochs" or "batch-size" or "learning-rate" or "negatives" or "degree-fraction"
                 or "dimension" or "fine-to-coarse" => $"--{setting}",
+            "evaluation-negatives" => "--eval-negatives",
+            "resume" => "--resume",
             "capacity" => "--buffer-capacity",
             "fanouts" => "--fanouts",
             _ => null,
@@ -143,9 +154,10 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
         var nc = layout.Meta.Task == GraphTask.NodeClassification;
         if (s.Task is { } task && task != (nc ? "nc" : "lp"))
             throw new BadInputException($"--task: the graph '{s.Graph}' was prepared for {(nc ? "nc" : "lp")}");
-        if (s.Model is { } model && model != (nc ? "graphsage" : "distmult"))
-            throw new BadInputException($"--model: {(nc ? "nc" : "lp")} trains {(nc ? "graphsage" : "distmult")}" +
-                (model is "graphsage" or "distmult" ? "; a GraphSAGE encoder under DistMult is not implemented" : ""));
+        if (s.Model is { } model && (model is not ("graphsage" or "distmult") || nc && model == "distmult"))
+            throw new BadInputException($"--model: '{model}': nc trains graphsage, lp distmult or graphsage " +
+                "(a GraphSAGE encoder under DistMult)");
+        var encoder = !nc && s.Model == "graphsage";
         if (s.Storage is not ("memory" or "disk"))
             throw new BadInputException($"--storage: '{s.Storage}' is neither memory nor disk");
         var options = new GraphTrainingOptions
@@ -154,13 +166,15 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
             Ordering = BufferOrderings.Catalog.Get(s.Ordering ?? (nc ? "sequential" : "comet")),
             MemoryBudget = s.MemoryBudget is null ? null : ParseBytes(s.MemoryBudget),
             Capacity = s.Capacity, FineToCoarse = s.FineToCoarse, Epochs = s.Epochs, BatchSize = s.BatchSize,
-            LearningRate = s.LearningRate ?? (nc ? 0.003 : 0.1), Fanouts = Fanout.Parse(s.Fanouts, "fanouts"),
+            LearningRate = s.LearningRate ?? (nc ? 0.003 : 0.1), SageEncoder = encoder,
+            Fanouts = Fanout.Parse(s.Fanouts ?? (encoder ? "all" : "all,all"), "fanouts"),
             Hidden = s.Hidden, Aggregator = GraphSage.Aggregators.Get(s.Aggregator), SelfLoops = s.SelfLoops,
             Dropout = s.Dropout, WeightDecay = s.WeightDecay, Dimension = s.Dimension,
             Negatives = s.Negatives, Chunks = s.Chunks, DegreeFraction = s.DegreeFraction,
+            EvaluationNegatives = s.EvaluationNegatives,
             Throttle = s.ThrottleMbps is null && s.ThrottleLatency is null ? null
                 : new DiskThrottle(s.ThrottleMbps ?? 0, s.ThrottleLatency ?? 0),
-            CheckpointPath = s.Checkpoint, Threads = s.Threads,
+            CheckpointPath = s.Checkpoint, Resume = s.Resume, Threads = s.Threads,
         };
         var metric = nc ? "valid accuracy" : "valid MRR";
         var progress = new Progress<GraphEpoch>();
