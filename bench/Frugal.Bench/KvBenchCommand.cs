@@ -46,7 +46,8 @@ public sealed record BenchRow(string Store, string Workload, double LoadOpsPerSe
 /// </summary>
 public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchCommand.Settings>
 {
-    public static readonly string[] StoreNames = ["frugal", "faster", "faster-rc", "rocksdb"];
+    public static readonly string[] StoreNames =
+        ["frugal", "faster", "faster-rc", "tsavorite", "tsavorite-rc", "rocksdb"];
 
     /// <summary>
     /// Stores run only when named: our store without record checksums, to measure what they cost beside "frugal".
@@ -56,7 +57,8 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--stores <NAMES>")]
-        [Description("Comma-separated stores: frugal, faster, faster-rc, rocksdb (default these four), " +
+        [Description("Comma-separated stores: frugal, faster, faster-rc, tsavorite, tsavorite-rc, rocksdb (default these " +
+                     "six; -rc: with the store's read cache), " +
                      "frugal-nocrc (ours without record checksums).")]
         public string Stores { get; init; } = string.Join(',', StoreNames);
 
@@ -241,6 +243,8 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
                 new KvStoreOptions { Directory = directory, MemoryBudget = budget.Bytes, Checksums = false }))),
             "faster" => new FasterTarget(directory, budget, readCache: false, valueBytes),
             "faster-rc" => new FasterTarget(directory, budget, readCache: true, valueBytes),
+            "tsavorite" => new TsavoriteTarget(directory, budget, readCache: false, valueBytes),
+            "tsavorite-rc" => new TsavoriteTarget(directory, budget, readCache: true, valueBytes),
             _ => new CountingTarget(new RocksDbTarget(directory, budget)),
         };
 

@@ -45,7 +45,11 @@ public sealed class FoundCountTests : IDisposable
     [InlineData("faster", "C")]
     [InlineData("faster-rc", "B")]
     [InlineData("faster-rc", "C")]
-    public void FasterLeavesReadsInFlightAndCompletesEveryOneOfThem(string store, string workload)
+    [InlineData("tsavorite", "B")]
+    [InlineData("tsavorite", "C")]
+    [InlineData("tsavorite-rc", "B")]
+    [InlineData("tsavorite-rc", "C")]
+    public void FasterFamilyLeavesReadsInFlightAndCompletesEveryOneOfThem(string store, string workload)
     {
         using var target = KvBenchCommand.Open(store, _dir.FullName, Budget, ValueBytes);
         var settings = new YcsbSettings(Records, ValueBytes, Threads: 2, Duration: TimeSpan.FromMilliseconds(300));

@@ -1,4 +1,5 @@
 using Frugal.Bench.Targets;
+using Tsavorite.core;
 
 namespace Frugal.Bench.Tests;
 
@@ -39,6 +40,50 @@ public sealed class PeerConfigTests
                      (config.ReadCacheMemoryBits is { } bits ? 1L << bits : 0);
         Assert.InRange(memory, bytes / 4, bytes);
         Assert.True(config.MemoryBits - config.PageBits >= 2);
+    }
+
+    [Fact]
+    public void TsavoriteIsSizedAsFasterInBytes()
+    {
+        using var device = new NullDevice();
+        var settings = TsavoriteConfig.For(Anchor, readCache: false).Settings(device);
+        Assert.Equal(64L << 20, settings.IndexSize);
+        Assert.Equal(1L << 26, settings.LogMemorySize);
+        Assert.Equal(1L << 22, settings.PageSize);
+        Assert.False(settings.ReadCacheEnabled);
+    }
+
+    [Fact]
+    public void TsavoriteWithReadCacheSplitsTheLogHalfBetweenLogAndCache()
+    {
+        using var device = new NullDevice();
+        var settings = TsavoriteConfig.For(Anchor, readCache: true).Settings(device);
+        Assert.Equal(64L << 20, settings.IndexSize);
+        Assert.Equal(1L << 25, settings.LogMemorySize);
+        Assert.True(settings.ReadCacheEnabled);
+        Assert.Equal(1L << 25, settings.ReadCacheMemorySize);
+        Assert.Equal(1L << 22, settings.ReadCachePageSize);
+    }
+
+    [Theory]
+    [InlineData(54_000L, false)]
+    [InlineData(135_000_000L, true)]
+    [InlineData(1L << 30, false)]
+    [InlineData((1L << 30) - 1, true)]
+    public void TsavoriteStaysWithinTheBudgetWithPagesItAccepts(long bytes, bool readCache)
+    {
+        var config = TsavoriteConfig.For(new StoreBudget(bytes), readCache);
+        Assert.InRange(config.IndexBytes + config.LogMemoryBytes + (config.ReadCacheBytes ?? 0), bytes / 4, bytes);
+        Assert.InRange(config.PageBytes, 1L << TsavoriteConfig.MinPageBits, config.LogMemoryBytes / 2);
+    }
+
+    [Fact]
+    public void TsavoriteGetsItsSmallestPagesWhereTheBudgetIsSmallerStill()
+    {
+        var config = TsavoriteConfig.For(new StoreBudget(54_000), readCache: true);
+        Assert.Equal(1L << TsavoriteConfig.MinPageBits, config.PageBytes);
+        Assert.Equal(2 * config.PageBytes, config.LogMemoryBytes);
+        Assert.Equal(2 * config.PageBytes, config.ReadCacheBytes);
     }
 
     [Theory]
