@@ -110,7 +110,9 @@ public static class YcsbRunner
                         session.Upsert(chooser.Next(random), value);
                         break;
                     case YcsbOperation.Insert:
-                        session.Upsert(chooser.NextInsert(), value);
+                        var key = chooser.NextInsert();
+                        session.Upsert(key, value);
+                        chooser.Acknowledge(key);
                         break;
                     default:
                         session.ReadModifyWrite(chooser.Next(random), value);
