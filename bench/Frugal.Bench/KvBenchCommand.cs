@@ -63,9 +63,8 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--stores <NAMES>")]
-        [Description("Comma-separated stores: frugal, faster, faster-rc, tsavorite, tsavorite-rc, rocksdb (default these " +
-                     "six; -rc: with the store's read cache), " +
-                     "frugal-nocrc (ours without record checksums).")]
+        [Description("Comma-separated stores: frugal, faster, faster-rc, tsavorite, tsavorite-rc, rocksdb (default " +
+                     "these six; -rc: with the store's read cache), frugal-nocrc (ours without record checksums).")]
         public string Stores { get; init; } = string.Join(',', StoreNames);
 
         [CommandOption("--workload <NAMES>")]

@@ -6,7 +6,8 @@ namespace Frugal.Storage;
 /// F2's cold tier: an append-only cold log (<c>cold.dat</c>) indexed by the two-level cold index,
 /// whose chunks live in a single-log store of their own (<c>cold-index/</c>). Only compaction
 /// writes it, on one thread: hot-to-cold rounds put live hot records in front of their cold
-/// chains (<see cref="Prepend"/>, each chunk written once per round by <see cref="IndexPrepends"/>), cold-to-cold rounds rewrite the log's oldest part at its tail,
+/// chains (<see cref="Prepend"/>, each chunk written once per round by <see cref="IndexPrepends"/>),
+/// cold-to-cold rounds rewrite the log's oldest part at its tail,
 /// and the chunk store compacts its own log. Reads walk a cold chain from its chunk entry. The
 /// cold log shares the F2 store's epoch; the chunk store has its own.
 /// </summary>

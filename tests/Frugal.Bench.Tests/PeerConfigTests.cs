@@ -42,27 +42,19 @@ public sealed class PeerConfigTests
         Assert.True(config.MemoryBits - config.PageBits >= 2);
     }
 
-    [Fact]
-    public void TsavoriteIsSizedAsFasterInBytes()
+    /// <summary>As FASTER, in bytes: an index of half the budget, the log memory the rest or, with a read cache, log
+    /// and cache a quarter each.</summary>
+    [Theory]
+    [InlineData(false, 1L << 26, 0L)]
+    [InlineData(true, 1L << 25, 1L << 25)]
+    public void TsavoriteIsSizedAsFasterInBytes(bool readCache, long logMemory, long cacheMemory)
     {
         using var device = new NullDevice();
-        var settings = TsavoriteConfig.For(Anchor, readCache: false).Settings(device);
-        Assert.Equal(64L << 20, settings.IndexSize);
-        Assert.Equal(1L << 26, settings.LogMemorySize);
-        Assert.Equal(1L << 22, settings.PageSize);
-        Assert.False(settings.ReadCacheEnabled);
-    }
-
-    [Fact]
-    public void TsavoriteWithReadCacheSplitsTheLogHalfBetweenLogAndCache()
-    {
-        using var device = new NullDevice();
-        var settings = TsavoriteConfig.For(Anchor, readCache: true).Settings(device);
-        Assert.Equal(64L << 20, settings.IndexSize);
-        Assert.Equal(1L << 25, settings.LogMemorySize);
-        Assert.True(settings.ReadCacheEnabled);
-        Assert.Equal(1L << 25, settings.ReadCacheMemorySize);
-        Assert.Equal(1L << 22, settings.ReadCachePageSize);
+        var settings = TsavoriteConfig.For(Anchor, readCache).Settings(device);
+        Assert.Equal((64L << 20, logMemory, 1L << 22), (settings.IndexSize, settings.LogMemorySize, settings.PageSize));
+        Assert.Equal(readCache, settings.ReadCacheEnabled);
+        if (readCache)
+            Assert.Equal((cacheMemory, 1L << 22), (settings.ReadCacheMemorySize, settings.ReadCachePageSize));
     }
 
     [Theory]

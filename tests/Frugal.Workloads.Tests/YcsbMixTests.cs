@@ -102,7 +102,8 @@ public sealed class YcsbMixTests
                 Interlocked.Increment(ref target.Reads);
                 var written = key < target._records || target.Inserts.ContainsKey(key);
                 if (!written) Interlocked.Increment(ref target.ReadsOfUnwrittenKeys);
-                if (key >= target._records * 9 / 10 + target.Inserts.Count) Interlocked.Increment(ref target.RecentReads);
+                if (key >= target._records * 9 / 10 + target.Inserts.Count)
+                    Interlocked.Increment(ref target.RecentReads);
                 return written;
             }
 
