@@ -120,7 +120,7 @@ internal sealed class ColdIndex : IDisposable
     /// name="expected"/>; false otherwise.
     /// </summary>
     public bool TryUpdate(ulong hash, long expected, long address) =>
-        Write(ChunkOf(hash), [new EntryUpdate(SlotOf(hash), expected, address)]);
+        Write(ChunkOf(hash), new[] { new EntryUpdate(SlotOf(hash), expected, address) });
 
     /// <summary>
     /// Puts <paramref name="address"/> in front of <paramref name="hash"/>'s chain and returns the chain's head so
@@ -151,13 +151,25 @@ internal sealed class ColdIndex : IDisposable
     /// </summary>
     public void WriteGathered()
     {
-        foreach (var chunk in _gathered.GroupBy(e => e.Key >> 5))
+        // In entry order, which is chunk order: each chunk's entries lie side by side.
+        var entries = new long[_gathered.Count];
+        var updates = new EntryUpdate[_gathered.Count];
+        var i = 0;
+        foreach (var (entry, (inChunk, head)) in _gathered)
         {
-            var updates = chunk.Select(e => new EntryUpdate((int)(e.Key & (EntriesPerChunk - 1)), e.Value.InChunk,
-                e.Value.Head)).ToArray();
-            if (!Write(chunk.Key, updates))
+            entries[i] = entry;
+            updates[i++] = new EntryUpdate((int)(entry & (EntriesPerChunk - 1)), inChunk, head);
+        }
+        Array.Sort(entries, updates);
+        for (var first = 0; first < entries.Length;)
+        {
+            var chunk = entries[first] >> 5;
+            var end = first + 1;
+            while (end < entries.Length && entries[end] >> 5 == chunk) end++;
+            if (!Write(chunk, updates.AsMemory(first, end - first)))
                 throw new InvalidOperationException(
-                    $"cold index chunk {chunk.Key} changed while a compaction round was gathering prepends to it");
+                    $"cold index chunk {chunk} changed while a compaction round was gathering prepends to it");
+            first = end;
         }
         _gathered.Clear();
     }
@@ -165,7 +177,7 @@ internal sealed class ColdIndex : IDisposable
     /// <summary>Whether prepends wait to be written (a checkpoint must not see them half done).</summary>
     public bool HasGathered => _gathered.Count > 0;
 
-    private bool Write(long chunk, EntryUpdate[] updates)
+    private bool Write(long chunk, ReadOnlyMemory<EntryUpdate> updates)
     {
         Span<byte> key = stackalloc byte[sizeof(long)];
         BinaryPrimitives.WriteInt64LittleEndian(key, chunk);
@@ -190,7 +202,7 @@ internal sealed class ColdIndex : IDisposable
     /// to the caller: the store may call <see cref="Merge"/> again after a lost race, and the last call is the one it
     /// kept.
     /// </summary>
-    private sealed class ChunkWrite(EntryUpdate[] updates) : IRmwFunction
+    private sealed class ChunkWrite(ReadOnlyMemory<EntryUpdate> updates) : IRmwFunction
     {
         public bool Succeeded { get; private set; }
 
@@ -201,10 +213,11 @@ internal sealed class ColdIndex : IDisposable
             if (exists) current.CopyTo(result);
             else result.Clear();
             Succeeded = false;
-            foreach (var u in updates)
+            foreach (var u in updates.Span)
                 if (BinaryPrimitives.ReadInt64LittleEndian(Entry(result, u.Slot)) != u.Expected) return;
             Succeeded = true;
-            foreach (var u in updates) BinaryPrimitives.WriteInt64LittleEndian(Entry(result, u.Slot), u.Address);
+            foreach (var u in updates.Span)
+                BinaryPrimitives.WriteInt64LittleEndian(Entry(result, u.Slot), u.Address);
         }
 
         private static Span<byte> Entry(Span<byte> chunk, int slot) => chunk[(slot * sizeof(long))..];
