@@ -6,9 +6,10 @@ using Frugal.Core.Results;
 namespace Frugal.Bench;
 
 /// <summary>
-/// The benchmark's plots, drawn from its rows: throughput over time for each workload (at the
-/// first budget), with frugal's compaction rounds marked, and — when the run swept several
-/// budgets — throughput against the budget, a line per store and workload.
+/// The benchmark's plots, drawn from its rows: throughput per 1-second window for each workload
+/// (at the first budget), with frugal's compaction rounds marked; each window against its run's
+/// mean, with the stall line; and — when the run swept several budgets — throughput against the
+/// budget, a line per store and workload.
 /// </summary>
 public static class BenchPlots
 {
@@ -28,14 +29,16 @@ public static class BenchPlots
         {
             var at = rows.Where(r =>
                 r.Workload == workload && r.MemoryFraction == fractions[0] && r.Timeline is { Count: > 0 }).ToList();
-            if (at.Count > 0) Save(Timeline(workload, fractions[0], at));
+            if (at.Count == 0) continue;
+            Save(Timeline(workload, fractions[0], at));
+            Save(Windows(workload, fractions[0], at));
         }
         if (fractions.Count > 1) Save(Sweep(rows));
         return written;
     }
 
     /// <summary>
-    /// Throughput per interval for each store; frugal's compaction rounds as a marker line that
+    /// Throughput per 1-second window for each store; frugal's compaction rounds as a marker line that
     /// stands at a tenth of the highest throughput in every interval where a round completed
     /// (zero elsewhere) — the chart model has lines, not annotations.
     /// </summary>
@@ -53,6 +56,23 @@ public static class BenchPlots
             $"YCSB-{workload}: throughput over time, budget " +
             $"1/{(1 / fraction).ToString("0.##", CultureInfo.InvariantCulture)} of the data",
             "seconds into the run", "Kops/s", series);
+    }
+
+    /// <summary>
+    /// The write-stall check drawn: each store's 1-second windows as a fraction of its run's mean throughput, and the
+    /// line below which a window is a stall (<see cref="ThroughputWindows.StallFraction"/>).
+    /// </summary>
+    public static Chart Windows(string workload, double fraction, IReadOnlyList<BenchRow> rows)
+    {
+        var series = rows.Select(r => new Series(r.Store, r.Timeline!.Select(p => p.Seconds).ToArray(),
+            r.Timeline!.Select(p => p.OpsPerSecond / r.OpsPerSec).ToArray())).ToList();
+        var end = rows.Max(r => r.Timeline!.Max(p => p.Seconds));
+        series.Add(new Series($"stall line ({ThroughputWindows.StallFraction:P0} of the mean)", [0, end],
+            [ThroughputWindows.StallFraction, ThroughputWindows.StallFraction]));
+        return new Chart($"windows-{workload}", ChartKind.Line,
+            $"YCSB-{workload}: 1-second windows against the run's mean, budget " +
+            $"1/{(1 / fraction).ToString("0.##", CultureInfo.InvariantCulture)} of the data",
+            "seconds into the run", "window throughput / run mean", series);
     }
 
     /// <summary>

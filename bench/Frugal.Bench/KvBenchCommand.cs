@@ -24,7 +24,12 @@ public sealed record BenchRow(string Store, string Workload, double LoadOpsPerSe
         long BudgetBytes)
 {
     public double MemoryFraction { get; init; }
+
+    /// <summary>Throughput in each 1-second window of the run (<see cref="ThroughputWindows"/>).</summary>
     public IReadOnlyList<TimelinePoint>? Timeline { get; init; }
+
+    /// <summary>The worst window's throughput as a fraction of the run's mean (below 0.3: a stall).</summary>
+    public double WorstWindowFraction { get; init; } = double.NaN;
 
     /// <summary>The run's reads, counted by outcome after they completed.</summary>
     public ReadCounts Reads { get; init; }
@@ -41,12 +46,14 @@ public sealed record BenchRow(string Store, string Workload, double LoadOpsPerSe
 /// <c>kv bench</c>: loads each store with N records, then runs each workload for S seconds on
 /// T threads, at each memory budget asked for. Every store and budget runs in a process of its
 /// own (this executable again, with <c>--in-process</c>), so peak memory and I/O accounting are
-/// the store's alone. With <c>--plots</c> it also samples throughput over time and draws it
-/// (compaction rounds marked), and, given several budgets, throughput against the budget.
+/// the store's alone. Every run is sampled in 1-second windows (the write-stall check: the worst
+/// window against the mean); <c>--plots</c> draws them (compaction rounds marked), and, given
+/// several budgets, throughput against the budget.
 /// </summary>
 public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchCommand.Settings>
 {
-    public static readonly string[] StoreNames = ["frugal", "faster", "faster-rc", "rocksdb"];
+    public static readonly string[] StoreNames =
+        ["frugal", "faster", "faster-rc", "tsavorite", "tsavorite-rc", "rocksdb"];
 
     /// <summary>
     /// Stores run only when named: our store without record checksums, to measure what they cost beside "frugal".
@@ -56,8 +63,8 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--stores <NAMES>")]
-        [Description("Comma-separated stores: frugal, faster, faster-rc, rocksdb (default these four), " +
-                     "frugal-nocrc (ours without record checksums).")]
+        [Description("Comma-separated stores: frugal, faster, faster-rc, tsavorite, tsavorite-rc, rocksdb (default " +
+                     "these six; -rc: with the store's read cache), frugal-nocrc (ours without record checksums).")]
         public string Stores { get; init; } = string.Join(',', StoreNames);
 
         [CommandOption("--workload <NAMES>")]
@@ -84,8 +91,9 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
 
         [CommandOption("--plots <DIR>")]
         [Description(
-            "Write PNG plots to DIR: throughput over time per workload (compaction rounds marked), and throughput " +
-            "against the budget when there are several.")]
+            "Write PNG plots to DIR: throughput per 1-second window per workload (compaction rounds marked), each " +
+            "window against the run's mean with the 30% stall line, and throughput against the budget when there " +
+            "are several.")]
         public string? Plots { get; init; }
 
         [CommandOption("--value-bytes <N>")]
@@ -163,11 +171,6 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         }
 
         public YcsbSettings Ycsb => new(Records, ValueBytes, Threads, TimeSpan.FromSeconds(Seconds), Theta);
-
-        /// <summary>
-        /// The timeline's sampling interval: about 60 points per run, at least a quarter second apart.
-        /// </summary>
-        public TimeSpan? TimelineInterval => Plots is null ? null : TimeSpan.FromSeconds(Math.Max(0.25, Seconds / 60));
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
@@ -214,7 +217,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
             BlockDeviceIo.Flush();
             var diskBefore = disk?.Bytes();
             var run = YcsbRunner.Run(target, workload, ycsb, new SeedTree(settings.Seed).Child(workload.Name),
-                settings.TimelineInterval);
+                ThroughputWindows.Length);
             BlockDeviceIo.Flush();
             var diskAfter = disk?.Bytes();
             rows.Add(new BenchRow(store, workload.Name, load.OpsPerSecond, run.OpsPerSecond, run.P50Micros,
@@ -224,6 +227,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
             {
                 MemoryFraction = fraction,
                 Timeline = run.Timeline,
+                WorstWindowFraction = ThroughputWindows.WorstFraction(run.Timeline, run.OpsPerSecond),
                 Reads = target.Reads - readsBefore,
                 DiskReadBytesPerOp = PerOperation(diskAfter?.Read - diskBefore?.Read, run.Operations),
                 DiskWriteBytesPerOp = PerOperation(diskAfter?.Written - diskBefore?.Written, run.Operations),
@@ -247,6 +251,8 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
                 { Directory = directory, MemoryBudget = budget.Bytes, Checksums = false, Io = io }))),
             "faster" => new FasterTarget(directory, budget, readCache: false, valueBytes),
             "faster-rc" => new FasterTarget(directory, budget, readCache: true, valueBytes),
+            "tsavorite" => new TsavoriteTarget(directory, budget, readCache: false, valueBytes),
+            "tsavorite-rc" => new TsavoriteTarget(directory, budget, readCache: true, valueBytes),
             _ => new CountingTarget(new RocksDbTarget(directory, budget)),
         };
 
@@ -267,9 +273,6 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
             "--seed", Invariant(settings.Seed), "--dir", scratch, "--json", json, "--io", $"{settings.Io}",
         ];
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        // The child only needs to know whether to sample a timeline; it draws nothing.
-        if (settings.Plots is not null)
-            foreach (var arg in new[] { "--plots", settings.Plots }) start.ArgumentList.Add(arg);
         using var child = Process.Start(start)!;
         child.WaitForExit();
         if (child.ExitCode != 0)
@@ -280,6 +283,10 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         return JsonSerializer.Deserialize<List<BenchRow>>(File.ReadAllText(json), ResultJson.Options)!;
     }
 
+    /// <summary>The worst window as a percentage of the mean, marked when it is a stall.</summary>
+    private static string Worst(double fraction) =>
+        double.IsNaN(fraction) ? "-" : $"{fraction:P0}{(ThroughputWindows.Stalled(fraction) ? " stall" : "")}";
+
     private static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
 
     private static Table Table(IEnumerable<BenchRow> rows, bool sweep)
@@ -289,7 +296,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         table.AddColumns(
             "load Kops/s", "Kops/s", "p50 µs", "p99 µs", "read B/op", "write B/op", "disk read B/op",
             "disk write B/op", "peak MiB", "reads found",
-            "missing", "lost");
+            "missing", "lost", "worst 1-s window");
         foreach (var r in rows)
         {
             var cells = new List<string> { r.Store, r.Workload };
@@ -298,7 +305,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
                 [$"{r.LoadOpsPerSec / 1e3:N0}", $"{r.OpsPerSec / 1e3:N0}", $"{r.P50Micros:N1}", $"{r.P99Micros:N1}",
                 $"{r.ReadBytesPerOp:N1}", $"{r.WriteBytesPerOp:N1}", $"{r.DiskReadBytesPerOp:N1}",
                 $"{r.DiskWriteBytesPerOp:N1}", $"{r.PeakBytes / 1048576.0:N0}",
-                $"{r.Reads.Found:N0}", $"{r.Reads.Missing:N0}", $"{r.Reads.Lost:N0}"]);
+                $"{r.Reads.Found:N0}", $"{r.Reads.Missing:N0}", $"{r.Reads.Lost:N0}", Worst(r.WorstWindowFraction)]);
             table.AddRow(cells.ToArray());
         }
         return table;

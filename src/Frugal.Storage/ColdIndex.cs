@@ -11,8 +11,8 @@ namespace Frugal.Storage;
 /// without blocking anyone (it is an ordinary asynchronous read of the chunk store). An entry
 /// heads the cold chain of every key whose hash picks that chunk and slot; chains are walked
 /// comparing full keys. Only the compaction thread changes chunks, each change one
-/// read-modify-write of a chunk: a prepend (hot to cold) or a compare-and-swap of one entry
-/// (cold to cold).
+/// read-modify-write of a chunk: a hot-to-cold round's prepends gathered per chunk (see
+/// <see cref="Prepend"/>), or a compare-and-swap of one entry (cold to cold).
 /// </summary>
 internal sealed class ColdIndex : IDisposable
 {
@@ -20,14 +20,35 @@ internal sealed class ColdIndex : IDisposable
     public const int ChunkBytes = EntriesPerChunk * sizeof(long);
     private const int ChunksPerBucket = 4;
 
+    /// <summary>Memory of one gathered prepend: a dictionary entry of a long key and two long values.</summary>
+    private const int GatheredEntryBytes = 40;
+
     private readonly long _mask;
+
+    /// <summary>
+    /// Prepends not yet written to their chunks, by entry (chunk and slot): the entry's value in its chunk, and the
+    /// newest address put in front of it since.
+    /// </summary>
+    private readonly Dictionary<long, (long InChunk, long Head)> _gathered = [];
+
+    /// <summary>Gathered entries at which the chunks are written, so the gathering stays within its memory.</summary>
+    private readonly int _gatherLimit;
+
+    private long _chunkWrites;
 
     public ColdIndex(LogStore chunks)
     {
         Store = chunks;
         ChunkCount = chunks.Layout.IndexBuckets * ChunksPerBucket;
         _mask = ChunkCount - 1;
+        // The gathering may take as much memory as the cold index itself (its hash table and pages), for the length
+        // of a round; a round that gathers more writes its chunks and gathers on.
+        var memory = chunks.Layout.IndexBuckets * HashIndex.BucketBytes + chunks.Layout.LogMemoryBytes;
+        _gatherLimit = (int)Math.Clamp(memory / GatheredEntryBytes, 1, 1 << 24);
     }
+
+    /// <summary>Read-modify-writes of chunks so far (prepends written and compare-and-swaps).</summary>
+    public long ChunkWrites => Interlocked.Read(ref _chunkWrites);
 
     /// <summary>The chunk store (chunk id → 32 entries): a single-log store without a read cache.</summary>
     public LogStore Store { get; }
@@ -99,37 +120,90 @@ internal sealed class ColdIndex : IDisposable
     /// name="expected"/>; false otherwise.
     /// </summary>
     public bool TryUpdate(ulong hash, long expected, long address) =>
-        Swap(new EntrySwap(hash, expected, address, chain: null));
+        Write(ChunkOf(hash), new[] { new EntryUpdate(SlotOf(hash), expected, address) });
 
     /// <summary>
-    /// Puts <paramref name="address"/> in front of <paramref name="hash"/>'s chain in one
-    /// read-modify-write of the chunk: <paramref name="chain"/> receives the entry's old value
-    /// (to publish as the record's previous address) before the chunk is written back.
+    /// Puts <paramref name="address"/> in front of <paramref name="hash"/>'s chain and returns the chain's head so
+    /// far, which the caller publishes as the record's previous address. The chunk is written later, once for all
+    /// the prepends gathered to it (<see cref="WriteGathered"/>), so a round moving many records rewrites each chunk
+    /// once rather than once per record; until then readers see the chain without the new records, which the caller
+    /// keeps reachable elsewhere (the hot log, whose Begin moves only after the chunks are written). A head gathered
+    /// earlier in the round is the head so far: keys sharing an entry chain through each other.
     /// </summary>
-    public void Prepend(ulong hash, long address, Action<long> chain) =>
-        Swap(new EntrySwap(hash, expected: 0, address, chain));
+    public long Prepend(ulong hash, long address)
+    {
+        var entry = (ChunkOf(hash) << 5) | (uint)SlotOf(hash);
+        if (_gathered.TryGetValue(entry, out var gathered))
+        {
+            _gathered[entry] = gathered with { Head = address };
+            return gathered.Head;
+        }
+        if (_gathered.Count >= _gatherLimit) WriteGathered();
+        var inChunk = Find(hash);
+        _gathered[entry] = (inChunk, address);
+        return inChunk;
+    }
 
-    private bool Swap(EntrySwap swap)
+    /// <summary>
+    /// Writes every gathered prepend to its chunk, one read-modify-write per chunk. Each entry must still hold what it
+    /// held when its first prepend was gathered (nothing else changes chunks meanwhile); were it otherwise, the chunk
+    /// is left as it was and this throws, before anything relies on the new records being indexed.
+    /// </summary>
+    public void WriteGathered()
+    {
+        // In entry order, which is chunk order: each chunk's entries lie side by side.
+        var entries = new long[_gathered.Count];
+        var updates = new EntryUpdate[_gathered.Count];
+        var i = 0;
+        foreach (var (entry, (inChunk, head)) in _gathered)
+        {
+            entries[i] = entry;
+            updates[i++] = new EntryUpdate((int)(entry & (EntriesPerChunk - 1)), inChunk, head);
+        }
+        Array.Sort(entries, updates);
+        for (var first = 0; first < entries.Length;)
+        {
+            var chunk = entries[first] >> 5;
+            var end = first + 1;
+            while (end < entries.Length && entries[end] >> 5 == chunk) end++;
+            if (!Write(chunk, updates.AsMemory(first, end - first)))
+                throw new InvalidOperationException(
+                    $"cold index chunk {chunk} changed while a compaction round was gathering prepends to it");
+            first = end;
+        }
+        _gathered.Clear();
+    }
+
+    /// <summary>Whether prepends wait to be written (a checkpoint must not see them half done).</summary>
+    public bool HasGathered => _gathered.Count > 0;
+
+    private bool Write(long chunk, ReadOnlyMemory<EntryUpdate> updates)
     {
         Span<byte> key = stackalloc byte[sizeof(long)];
-        BinaryPrimitives.WriteInt64LittleEndian(key, ChunkOf(swap.Hash));
+        BinaryPrimitives.WriteInt64LittleEndian(key, chunk);
+        var write = new ChunkWrite(updates);
         // The in-memory path needs no arrays; only a chunk on disk does.
-        if (Store.TryRmw(key, default, ref swap, createIfMissing: true, out var pending) == OpStatus.Pending)
-            Store.RmwFromDeviceAsync(key.ToArray(), ReadOnlyMemory<byte>.Empty, swap, pending)
+        if (Store.TryRmw(key, default, ref write, createIfMissing: true, out var pending) == OpStatus.Pending)
+            Store.RmwFromDeviceAsync(key.ToArray(), ReadOnlyMemory<byte>.Empty, write, pending)
                 .AsTask().GetAwaiter().GetResult();
-        return swap.Succeeded;
+        Interlocked.Increment(ref _chunkWrites);
+        return write.Succeeded;
     }
 
     public void Dispose() => Store.Dispose();
 
+    /// <summary>One entry's compare-and-swap: <see cref="Address"/> in <see cref="Slot"/> if it holds
+    /// <see cref="Expected"/>.</summary>
+    private readonly record struct EntryUpdate(int Slot, long Expected, long Address);
+
     /// <summary>
-    /// The compare-and-swap of one entry as a read-modify-write of its chunk. A class, so the
-    /// outcome of the merge that took effect is visible to the caller: the store may call
-    /// <see cref="Merge"/> again after a lost race, and the last call is the one it kept.
+    /// Compare-and-swaps of entries of one chunk as one read-modify-write, all or none: if any entry does not hold what
+    /// its update expects, the chunk stays as it was. A class, so the outcome of the merge that took effect is visible
+    /// to the caller: the store may call <see cref="Merge"/> again after a lost race, and the last call is the one it
+    /// kept.
     /// </summary>
-    private sealed class EntrySwap(ulong hash, long expected, long address, Action<long>? chain) : IRmwFunction
+    private sealed class ChunkWrite(ReadOnlyMemory<EntryUpdate> updates) : IRmwFunction
     {
-        public ulong Hash => hash;
         public bool Succeeded { get; private set; }
 
         public int ResultLength(ReadOnlySpan<byte> input, ReadOnlySpan<byte> current, bool exists) => ChunkBytes;
@@ -138,12 +212,14 @@ internal sealed class ColdIndex : IDisposable
         {
             if (exists) current.CopyTo(result);
             else result.Clear();
-            var entry = result[(SlotOf(hash) * sizeof(long))..];
-            var seen = BinaryPrimitives.ReadInt64LittleEndian(entry);
-            Succeeded = chain is not null || seen == expected;
-            if (!Succeeded) return;
-            chain?.Invoke(seen);
-            BinaryPrimitives.WriteInt64LittleEndian(entry, address);
+            Succeeded = false;
+            foreach (var u in updates.Span)
+                if (BinaryPrimitives.ReadInt64LittleEndian(Entry(result, u.Slot)) != u.Expected) return;
+            Succeeded = true;
+            foreach (var u in updates.Span)
+                BinaryPrimitives.WriteInt64LittleEndian(Entry(result, u.Slot), u.Address);
         }
+
+        private static Span<byte> Entry(Span<byte> chunk, int slot) => chunk[(slot * sizeof(long))..];
     }
 }

@@ -6,7 +6,8 @@ namespace Frugal.Storage;
 /// F2's cold tier: an append-only cold log (<c>cold.dat</c>) indexed by the two-level cold index,
 /// whose chunks live in a single-log store of their own (<c>cold-index/</c>). Only compaction
 /// writes it, on one thread: hot-to-cold rounds put live hot records in front of their cold
-/// chains (<see cref="Prepend"/>), cold-to-cold rounds rewrite the log's oldest part at its tail,
+/// chains (<see cref="Prepend"/>, each chunk written once per round by <see cref="IndexPrepends"/>),
+/// cold-to-cold rounds rewrite the log's oldest part at its tail,
 /// and the chunk store compacts its own log. Reads walk a cold chain from its chunk entry. The
 /// cold log shares the F2 store's epoch; the chunk store has its own.
 /// </summary>
@@ -84,21 +85,28 @@ internal sealed class ColdStore : IDisposable
     // ---- Compaction (the compaction thread only) ----
 
     /// <summary>
-    /// Appends a copy of <paramref name="record"/> (a live hot record) at the cold tail and puts
-    /// it in front of its cold chain, reading and writing the chunk once: the record's header
-    /// (with the chain's old head as previous address) is published inside the chunk's
-    /// read-modify-write, before the chunk that points at it is. Every hot version is newer than
-    /// every cold one, so this needs no condition. Writing cold-log memory there unprotected is
-    /// safe because this thread is the cold log's only writer: no page of it is flushed or
-    /// evicted until this thread opens another one.
+    /// Appends a copy of <paramref name="record"/> (a live hot record) at the cold tail and puts it in front of its
+    /// cold chain: the copy's header is published with the chain's head so far as previous address (so the chain is
+    /// whole from the copy down before anything points at it); its chunk entry follows at <see
+    /// cref="IndexPrepends"/>, which the caller must run before the hot original may go. Every hot version is newer
+    /// than every cold one, so this needs no condition. Writing cold-log memory here unprotected is safe because
+    /// this thread is the cold log's only writer: no page of it is flushed or evicted until this thread opens another
+    /// one.
     /// </summary>
     public unsafe void Prepend(ulong hash, ReadOnlySpan<byte> record)
     {
         var at = AppendBody(record);
-        var copy = (IntPtr)_log.Pointer(at);
-        var flags = CopyFlags(record);
-        _index.Prepend(hash, at, previous => Record.Publish((byte*)copy, previous, flags));
+        var previous = _index.Prepend(hash, at);
+        var slot = _epoch.Protect();
+        Record.Publish(_log.Pointer(at), previous, CopyFlags(record));
+        _epoch.Unprotect(slot);
     }
+
+    /// <summary>
+    /// Writes the chunk entries of every <see cref="Prepend"/> so far, each chunk once: from then on readers find the
+    /// copies through the cold index.
+    /// </summary>
+    public void IndexPrepends() => _index.WriteGathered();
 
     /// <summary>The header flags of a copy: the last checkpoint's version, and the original's tombstone bit.</summary>
     private long CopyFlags(ReadOnlySpan<byte> record) =>
@@ -241,6 +249,9 @@ internal sealed class ColdStore : IDisposable
     /// </summary>
     public (LogCheckpoint Cold, LogCheckpoint Chunks) Snapshot(long sequence)
     {
+        // Rounds run under the checkpoint lock and index their prepends before they end.
+        if (_index.HasGathered)
+            throw new InvalidOperationException("a checkpoint began while cold prepends waited to be indexed");
         var tail = _log.TailAddress;
         _log.ShiftReadOnly(tail);
         _log.WaitForFlush(tail);

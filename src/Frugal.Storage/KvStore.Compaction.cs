@@ -102,8 +102,8 @@ public sealed partial class KvStore
     }
 
     /// <summary>
-    /// Moves the live records of the hot log's [Begin, <paramref name="until"/>) to the cold tier, then moves hot Begin
-    /// and frees the index entries below it.
+    /// Moves the live records of the hot log's [Begin, <paramref name="until"/>) to the cold tier, writing each cold
+    /// index chunk once for the round, then moves hot Begin and frees the index entries below it.
     /// </summary>
     private void CompactHotToCold(long until)
     {
@@ -117,10 +117,15 @@ public sealed partial class KvStore
             _cold.Prepend(hash, record);
             Interlocked.Add(ref _movedBytes, record.Length);
         });
+        // The copies become reachable through the cold index before the originals become unreachable.
+        _cold.IndexPrepends();
         _hot.ShiftBegin(until);
         Interlocked.Increment(ref _hotCompactions);
         lock (_roundCompleted) Monitor.PulseAll(_roundCompleted);
     }
+
+    /// <summary>Read-modify-writes of cold index chunks so far, for tests of how often compaction rewrites them.</summary>
+    internal long ColdIndexWrites => _cold.Index.ChunkWrites;
 
     /// <summary>
     /// Waits until at least <paramref name="rounds"/> hot-to-cold rounds have completed; false

@@ -45,7 +45,11 @@ public sealed class FoundCountTests : IDisposable
     [InlineData("faster", "C")]
     [InlineData("faster-rc", "B")]
     [InlineData("faster-rc", "C")]
-    public void FasterLeavesReadsInFlightAndCompletesEveryOneOfThem(string store, string workload)
+    [InlineData("tsavorite", "B")]
+    [InlineData("tsavorite", "C")]
+    [InlineData("tsavorite-rc", "B")]
+    [InlineData("tsavorite-rc", "C")]
+    public void FasterFamilyLeavesReadsInFlightAndCompletesEveryOneOfThem(string store, string workload)
     {
         using var target = KvBenchCommand.Open(store, _dir.FullName, Budget, ValueBytes);
         var settings = new YcsbSettings(Records, ValueBytes, Threads: 2, Duration: TimeSpan.FromMilliseconds(300));
@@ -57,6 +61,46 @@ public sealed class FoundCountTests : IDisposable
         Assert.InRange(reads.Reads, reads.Pending, run.Operations);
         Assert.Equal(reads.Reads, reads.Found);
         Assert.Equal(0, reads.Missing);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void EveryStoreFindsEveryKeyItWasGivenInWorkloadD(string store)
+    {
+        using var target = KvBenchCommand.Open(store, _dir.FullName, Budget, ValueBytes);
+        var settings = new YcsbSettings(Records, ValueBytes, Threads: 2, Duration: TimeSpan.FromMilliseconds(200));
+        YcsbRunner.Load(target, settings);
+        YcsbRunner.Run(target, YcsbWorkload.D, settings, new SeedTree(5));
+
+        var reads = target.Reads;
+        Assert.True(reads.Reads > 0);
+        Assert.Equal((reads.Reads, 0L, 0L), (reads.Found, reads.Missing, reads.Lost));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void EveryStoreAppliesEveryReadModifyWriteOfWorkloadF(string store)
+    {
+        // Everything in memory, so the reads that check the values complete at once in every store. One thread:
+        // RocksDB's read-modify-write is a get and a put, which two threads can interleave and lose an increment.
+        using var target = KvBenchCommand.Open(store, _dir.FullName, new StoreBudget(64L << 20), ValueBytes);
+        var settings = new YcsbSettings(Records, ValueBytes, Threads: 1, Duration: TimeSpan.FromMilliseconds(200));
+        YcsbRunner.Load(target, settings);
+        var run = YcsbRunner.Run(target, YcsbWorkload.F, settings, new SeedTree(5));
+
+        // The load wrote each key's number in its value's first word; each read-modify-write added 1 to one of them.
+        long added = 0;
+        using (var session = target.NewSession())
+        {
+            var value = new byte[ValueBytes];
+            for (long key = 0; key < Records; key++)
+            {
+                Assert.True(session.Read(key, value), $"key {key}");
+                added += BitConverter.ToInt64(value) - key;
+            }
+        }
+        Assert.True(run.Operations > 0);
+        Assert.Equal(run.Operations, added);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Frugal.Bench.Targets;
+using Tsavorite.core;
 
 namespace Frugal.Bench.Tests;
 
@@ -39,6 +40,42 @@ public sealed class PeerConfigTests
                      (config.ReadCacheMemoryBits is { } bits ? 1L << bits : 0);
         Assert.InRange(memory, bytes / 4, bytes);
         Assert.True(config.MemoryBits - config.PageBits >= 2);
+    }
+
+    /// <summary>As FASTER, in bytes: an index of half the budget, the log memory the rest or, with a read cache, log
+    /// and cache a quarter each.</summary>
+    [Theory]
+    [InlineData(false, 1L << 26, 0L)]
+    [InlineData(true, 1L << 25, 1L << 25)]
+    public void TsavoriteIsSizedAsFasterInBytes(bool readCache, long logMemory, long cacheMemory)
+    {
+        using var device = new NullDevice();
+        var settings = TsavoriteConfig.For(Anchor, readCache).Settings(device);
+        Assert.Equal((64L << 20, logMemory, 1L << 22), (settings.IndexSize, settings.LogMemorySize, settings.PageSize));
+        Assert.Equal(readCache, settings.ReadCacheEnabled);
+        if (readCache)
+            Assert.Equal((cacheMemory, 1L << 22), (settings.ReadCacheMemorySize, settings.ReadCachePageSize));
+    }
+
+    [Theory]
+    [InlineData(54_000L, false)]
+    [InlineData(135_000_000L, true)]
+    [InlineData(1L << 30, false)]
+    [InlineData((1L << 30) - 1, true)]
+    public void TsavoriteStaysWithinTheBudgetWithPagesItAccepts(long bytes, bool readCache)
+    {
+        var config = TsavoriteConfig.For(new StoreBudget(bytes), readCache);
+        Assert.InRange(config.IndexBytes + config.LogMemoryBytes + (config.ReadCacheBytes ?? 0), bytes / 4, bytes);
+        Assert.InRange(config.PageBytes, 1L << TsavoriteConfig.MinPageBits, config.LogMemoryBytes / 2);
+    }
+
+    [Fact]
+    public void TsavoriteGetsItsSmallestPagesWhereTheBudgetIsSmallerStill()
+    {
+        var config = TsavoriteConfig.For(new StoreBudget(54_000), readCache: true);
+        Assert.Equal(1L << TsavoriteConfig.MinPageBits, config.PageBytes);
+        Assert.Equal(2 * config.PageBytes, config.LogMemoryBytes);
+        Assert.Equal(2 * config.PageBytes, config.ReadCacheBytes);
     }
 
     [Theory]

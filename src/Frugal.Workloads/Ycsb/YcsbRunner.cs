@@ -110,7 +110,9 @@ public static class YcsbRunner
                         session.Upsert(chooser.Next(random), value);
                         break;
                     case YcsbOperation.Insert:
-                        session.Upsert(chooser.NextInsert(), value);
+                        var key = chooser.NextInsert();
+                        session.Upsert(key, value);
+                        chooser.Acknowledge(key);
                         break;
                     default:
                         session.ReadModifyWrite(chooser.Next(random), value);
@@ -129,7 +131,8 @@ public static class YcsbRunner
 
     /// <summary>
     /// Samples the workers' progress and the store's compaction rounds every <paramref name="interval"/> until the
-    /// deadline.
+    /// deadline. The last window ends at the deadline, when the workers stop, so it holds no idle time; a last window
+    /// shorter than half an interval is left out (too short to judge a rate by).
     /// </summary>
     private static List<TimelinePoint> Sample(IKvTarget target, long[] progress, TimeSpan interval, long deadline)
     {
@@ -138,14 +141,18 @@ public static class YcsbRunner
         long lastOps = 0;
         var lastRounds = target.CompactionRounds;
         var lastAt = started;
+        var ticks = (long)(interval.TotalSeconds * Stopwatch.Frequency);
         while (lastAt < deadline)
         {
-            Thread.Sleep(interval);
+            var end = Math.Min(lastAt + ticks, deadline);
+            for (long wait; (wait = end - Stopwatch.GetTimestamp()) > 0;)
+                Thread.Sleep((int)Math.Ceiling(wait * 1000.0 / Stopwatch.Frequency));
             var now = Stopwatch.GetTimestamp();
+            var seconds = (double)(now - lastAt) / Stopwatch.Frequency;
+            if (end == deadline && now - lastAt < ticks / 2) break;
             long ops = 0;
             for (var i = 0; i < progress.Length; i += 8) ops += Volatile.Read(ref progress[i]);
             var rounds = target.CompactionRounds;
-            var seconds = (double)(now - lastAt) / Stopwatch.Frequency;
             var at = (double)(now - started) / Stopwatch.Frequency;
             points.Add(new TimelinePoint(at, (ops - lastOps) / seconds, rounds - lastRounds));
             (lastOps, lastRounds, lastAt) = (ops, rounds, now);

@@ -67,29 +67,59 @@ public sealed record YcsbWorkload(
 }
 
 /// <summary>
-/// Chooses keys for a run over <c>records</c> loaded keys; thread-safe (each thread brings its own stream).
+/// Chooses keys for a run over <c>records</c> loaded keys; thread-safe (each thread brings its own stream). As YCSB's
+/// acknowledged counter, "latest" is the newest key whose insert has returned, so a read never asks for a key still
+/// being written (which would count as missing, as if the store had lost it).
 /// </summary>
 internal sealed class YcsbKeyChooser
 {
+    /// <summary>Inserts issued but not yet counted as written that the chooser can track (a power of two).</summary>
+    private const int Window = 1 << 16;
+
     private readonly YcsbScrambledZipfian _scrambled;
     private readonly YcsbZipfian _ranks;
     private readonly bool _latest;
-    private long _inserted;
+    private readonly bool[] _acknowledged = new bool[Window];
+    private readonly Lock _advancing = new();
+    private long _issued, _written;
 
     public YcsbKeyChooser(long records, double theta, bool latest)
     {
         _scrambled = new YcsbScrambledZipfian(0, records - 1, theta);
         _ranks = new YcsbZipfian(0, records - 1, theta);
         _latest = latest;
-        _inserted = records;
+        _issued = _written = records;
     }
 
-    /// <summary>How many keys exist, loaded and inserted.</summary>
-    public long KeyCount => Interlocked.Read(ref _inserted);
+    /// <summary>How many keys are written: the loaded ones and every insert below the first one still open.</summary>
+    public long KeyCount => Interlocked.Read(ref _written);
 
     public long Next(RandomStream random) =>
         _latest ? Math.Max(0, KeyCount - 1 - _ranks.Sample(random)) : _scrambled.Sample(random);
 
-    /// <summary>A fresh key for an insert.</summary>
-    public long NextInsert() => Interlocked.Increment(ref _inserted) - 1;
+    /// <summary>A fresh key for an insert; call <see cref="Acknowledge"/> when the store has taken it.</summary>
+    public long NextInsert() => Interlocked.Increment(ref _issued) - 1;
+
+    /// <summary>
+    /// Marks <paramref name="key"/> (from <see cref="NextInsert"/>) written, and moves <see cref="KeyCount"/> past
+    /// every key written in a row. A thread that finds another advancing leaves it to that one or the next.
+    /// </summary>
+    public void Acknowledge(long key)
+    {
+        Volatile.Write(ref _acknowledged[key & (Window - 1)], true);
+        if (!_advancing.TryEnter()) return;
+        try
+        {
+            var next = _written;
+            while (Volatile.Read(ref _acknowledged[next & (Window - 1)]))
+            {
+                _acknowledged[next & (Window - 1)] = false;
+                Interlocked.Exchange(ref _written, ++next);
+            }
+        }
+        finally
+        {
+            _advancing.Exit();
+        }
+    }
 }
