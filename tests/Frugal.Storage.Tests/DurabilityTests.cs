@@ -230,8 +230,9 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Runs the child until it reports checkpoint <paramref name="until"/>, waits <paramref name="delayMs"/> more,
-    /// kills it; returns the last checkpoint it reported.
+    /// Runs the child until it reports checkpoint <paramref name="until"/> — in "reclaim" mode also until compaction
+    /// has taken a checkpoint of its own (sequence ahead of the round), so the kill lands where space is given back —
+    /// waits <paramref name="delayMs"/> more, kills it; returns the last round it reported.
     /// </summary>
     private static async Task<long> RunChildUntilKilled(
         string directory, string mode, long until, int delayMs, IoMode io = IoMode.Buffered)
@@ -249,12 +250,14 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
-            while (reported < until)
+            long sequence = 0;
+            while (reported < until || (mode == "reclaim" && sequence <= reported))
             {
                 var line = await child.StandardOutput.ReadLineAsync(timeout.Token)
                            ?? throw new InvalidOperationException(
                                $"the child exited early: {await child.StandardError.ReadToEndAsync()}");
-                reported = long.Parse(line.Split(' ')[1]);
+                var fields = line.Split(' ');
+                (reported, sequence) = (long.Parse(fields[1]), long.Parse(fields[2]));
             }
             await Task.Delay(delayMs);
         }
