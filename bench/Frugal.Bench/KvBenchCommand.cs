@@ -248,7 +248,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
             "frugal" => new CountingTarget(new FrugalTarget(
                 KvStore.Open(new KvStoreOptions { Directory = directory, MemoryBudget = budget.Bytes, Io = io }))),
             "frugal-nocrc" => new CountingTarget(new FrugalTarget(KvStore.Open(new KvStoreOptions
-                { Directory = directory, MemoryBudget = budget.Bytes, Checksums = false, Io = io }))),
+            { Directory = directory, MemoryBudget = budget.Bytes, Checksums = false, Io = io }))),
             "faster" => new FasterTarget(directory, budget, readCache: false, valueBytes),
             "faster-rc" => new FasterTarget(directory, budget, readCache: true, valueBytes),
             "tsavorite" => new TsavoriteTarget(directory, budget, readCache: false, valueBytes),

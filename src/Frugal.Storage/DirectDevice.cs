@@ -26,7 +26,8 @@ internal sealed unsafe class DirectDevice : IStorageDevice
 
     /// <param name="path">The file; created when missing unless <paramref name="readOnly"/>.</param>
     /// <param name="readOnly">Open the file for reading only (it must exist).</param>
-    /// <param name="ioUring">Whether asynchronous reads may use io_uring (false forces the thread-pool fallback).</param>
+    /// <param name="ioUring">Whether asynchronous reads may use io_uring (false forces the thread-pool
+    /// fallback).</param>
     /// <exception cref="BadInputException">The file system refuses O_DIRECT.</exception>
     /// <exception cref="StorageException">The file cannot be opened.</exception>
     /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
@@ -44,7 +45,8 @@ internal sealed unsafe class DirectDevice : IStorageDevice
             // The user chose direct I/O for a folder whose file system (an older tmpfs, some network ones) has none.
             if (errno == NativeFile.InvalidArgument)
                 throw new BadInputException(
-                    $"{path}: its file system refuses direct I/O (O_DIRECT): use buffered I/O there", KvStore.IoSetting);
+                    $"{path}: its file system refuses direct I/O (O_DIRECT): use buffered I/O there",
+                        KvStore.IoSetting);
             throw new StorageException($"{path}: cannot be opened for direct I/O: {NativeFile.Describe(errno)}");
         }
         Alignment = QueryAlignment(_fd);
@@ -57,7 +59,9 @@ internal sealed unsafe class DirectDevice : IStorageDevice
 
     public string Name { get; }
 
-    /// <summary>The file system's direct-I/O alignment: every offset, length and buffer address is a multiple.</summary>
+    /// <summary>
+    /// The file system's direct-I/O alignment: every offset, length and buffer address is a multiple.
+    /// </summary>
     public int Alignment { get; }
 
     /// <summary>How <see cref="ReadAsync"/> reads: through io_uring, or the fallback and why.</summary>
@@ -231,7 +235,8 @@ internal sealed unsafe class DirectDevice : IStorageDevice
     /// <summary>One io_uring read: its aligned buffer (freed at completion) and the caller's destination.</summary>
     private sealed class ReadOperation : IoUring.Operation
     {
-        private readonly TaskCompletionSource<int> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<int> _completion =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly DirectDevice _device;
         private readonly long _position;
         private readonly Memory<byte> _destination;

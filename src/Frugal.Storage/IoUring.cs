@@ -190,7 +190,9 @@ internal sealed unsafe class IoUring : IDisposable
         }
     }
 
-    /// <summary>Waits for completions and completes their operations, until the stop NOP and nothing in flight.</summary>
+    /// <summary>
+    /// Waits for completions and completes their operations, until the stop NOP and nothing in flight.
+    /// </summary>
     private void CompletionLoop()
     {
         var stopping = false;

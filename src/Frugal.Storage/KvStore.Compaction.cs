@@ -124,7 +124,9 @@ public sealed partial class KvStore
         lock (_roundCompleted) Monitor.PulseAll(_roundCompleted);
     }
 
-    /// <summary>Read-modify-writes of cold index chunks so far, for tests of how often compaction rewrites them.</summary>
+    /// <summary>
+    /// Read-modify-writes of cold index chunks so far, for tests of how often compaction rewrites them.
+    /// </summary>
     internal long ColdIndexWrites => _cold.Index.ChunkWrites;
 
     /// <summary>

@@ -107,7 +107,9 @@ public sealed record KvStoreOptions
 /// <summary>How a store's log files meet the disk.</summary>
 public enum IoMode
 {
-    /// <summary>Through the operating system's page cache (pread/pwrite): what memory is free caches the files.</summary>
+    /// <summary>
+    /// Through the operating system's page cache (pread/pwrite): what memory is free caches the files.
+    /// </summary>
     Buffered,
 
     /// <summary>

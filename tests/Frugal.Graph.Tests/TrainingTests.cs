@@ -142,7 +142,8 @@ public sealed class TrainingTests
                 Capacity = 4,
                 FineToCoarse = 2,
             }, new SeedTree(2));
-            Assert.True(disk.Test["mrr"] > random.Test["mrr"] * 1.5, $"{kind}: {disk.Test["mrr"]} vs {random.Test["mrr"]}");
+            Assert.True(disk.Test["mrr"] > random.Test["mrr"] * 1.5,
+                $"{kind}: {disk.Test["mrr"]} vs {random.Test["mrr"]}");
             Assert.True(disk.Epochs[0].States > 1);
         }
     }

@@ -13,12 +13,12 @@ public sealed class CompactionTests(ITestOutputHelper output)
     /// <summary>Budgets small enough that every tier compacts many times within a test.</summary>
     internal static KvStoreOptions Tiny(string directory, bool reclaim = false, IoMode io = IoMode.Buffered) =>
         SmallStore.Options(directory, io: io) with
-    {
-        ColdIndexBytes = 8 << 10,
-        DiskBudget = 512 << 10,
-        CheckpointToReclaim = reclaim,
-        CompactionInterval = TimeSpan.FromMilliseconds(1),
-    };
+        {
+            ColdIndexBytes = 8 << 10,
+            DiskBudget = 512 << 10,
+            CheckpointToReclaim = reclaim,
+            CompactionInterval = TimeSpan.FromMilliseconds(1),
+        };
 
     [Theory]
     [InlineData(IoMode.Buffered)]

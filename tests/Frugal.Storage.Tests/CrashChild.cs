@@ -3,7 +3,8 @@ namespace Frugal.Storage.Tests;
 /// <summary>
 /// The crash tests' child process (this test assembly's entry point): opens the store, and in
 /// round after round rewrites every key to a value that names the round (deleting every
-/// seventh), checkpoints, and prints "checkpoint N S" (round N, checkpoint sequence S) — until it is killed. Compaction runs all the
+/// seventh), checkpoints, and prints "checkpoint N S" (round N, checkpoint sequence S) — until it is killed. Compaction
+/// runs all the
 /// while. In "exact" mode only the child checkpoints (checkpoint N is round N); in "reclaim" mode
 /// compaction also checkpoints whenever it has space to give back, mid-round.
 /// </summary>

@@ -5,8 +5,8 @@ using Tsavorite.core;
 
 namespace Frugal.Bench.Targets;
 
-using TsavoriteFunctions = StoreFunctions<SpanByteComparer, SpanByteRecordTriggers>;
 using TsavoriteAllocator = SpanByteAllocator<StoreFunctions<SpanByteComparer, SpanByteRecordTriggers>>;
+using TsavoriteFunctions = StoreFunctions<SpanByteComparer, SpanByteRecordTriggers>;
 
 /// <summary>
 /// Tsavorite's sizes under one budget, by FASTER's rule (<see cref="FasterConfig"/>: an index of budget/2, log

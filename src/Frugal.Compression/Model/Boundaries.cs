@@ -36,7 +36,8 @@ internal sealed class PassContext(int slot, bool compress, int tensorParallel, b
         {
             collectives[index] = collectives[index] with
             {
-                EncodeSeconds = compression.EncodeSeconds, DecodeSeconds = compression.DecodeSeconds,
+                EncodeSeconds = compression.EncodeSeconds,
+                DecodeSeconds = compression.DecodeSeconds,
             };
             total += compression.EncodeSeconds + compression.DecodeSeconds;
         }

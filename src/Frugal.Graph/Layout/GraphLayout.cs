@@ -52,8 +52,10 @@ public sealed class GraphLayout
     {
         var info = new FileInfo(PathOf(file));
         if (!info.Exists || info.Length != bytes)
-            throw new CorruptDataException($"graph folder '{Folder}': {file} is {(info.Exists ? $"{info.Length:N0} bytes" :
-                "missing")}, expected {bytes:N0} bytes");
+        {
+            var found = info.Exists ? $"{info.Length:N0} bytes" : "missing";
+            throw new CorruptDataException($"graph folder '{Folder}': {file} is {found}, expected {bytes:N0} bytes");
+        }
     }
 
     /// <summary>The edges in bucket (<paramref name="from"/>, <paramref name="to"/>).</summary>

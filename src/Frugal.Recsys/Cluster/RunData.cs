@@ -31,7 +31,8 @@ internal static class RunData
                 {
                     reader.Dispose();
                     throw new BadInputException(
-                        $"batch file '{config.DataPath}' was written for tables of [{string.Join(", ", reader.Cardinalities)}] rows",
+                        $"batch file '{config.DataPath}' was written for tables of " +
+                        $"[{string.Join(", ", reader.Cardinalities)}] rows",
                         "tables");
                 }
                 return reader;

@@ -148,7 +148,8 @@ public class PalTests
         var table = GpuTable.Of([0, 0], new Dictionary<string, double[]> { ["A"] = [1.0, 2.0] });
         // Job 0 on GPU 0: 360 iterations a round → done after 2 rounds. Job 1 on GPU 1 (PerfVar 2) does 180 a round,
         // then, re-placed on the freed GPU 0, its last 360 in round 3.
-        var run = PlacementSimulator.Run([Job(0, 1), Job(1, 1)], table, new PlacementOptions { Placement = "pm-first" });
+        var run = PlacementSimulator.Run(
+            [Job(0, 1), Job(1, 1)], table, new PlacementOptions { Placement = "pm-first" });
         Assert.Equal([720.0, 1080.0], run.Jobs.Select(j => j.JctSeconds));
         Assert.Equal(1, run.Preemptions);
         // Two one-GPU nodes, λ = 1.5: a 2-GPU job does 240 iterations a round → 3 rounds; it arrives at 100, so it

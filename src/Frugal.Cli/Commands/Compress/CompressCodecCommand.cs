@@ -78,7 +78,10 @@ internal sealed class CompressCodecCommand(IAnsiConsole console) : SettingComman
         set_num_threads(1);
         var codecSettings = CodecSettings.Parse(settings.Method, settings.Ratio) with
         {
-            K = settings.K, Rank = settings.Rank, CodeSize = settings.CodeSize, SketchSize = settings.SketchSize,
+            K = settings.K,
+            Rank = settings.Rank,
+            CodeSize = settings.CodeSize,
+            SketchSize = settings.SketchSize,
         };
         codecSettings.Check();
         using var scope = NewDisposeScope();

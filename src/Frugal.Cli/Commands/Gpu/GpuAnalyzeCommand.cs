@@ -91,7 +91,8 @@ internal sealed class GpuAnalyzeCommand(IAnsiConsole console) : SettingCommand<G
         var clusters = summaries.Select(s => s.Cluster).Distinct().ToArray();
         if (clusters.Length != 1)
             throw new BadInputException(
-                $"a GPU table describes one cluster; the runs hold {string.Join(", ", clusters)} (choose with the cluster)",
+                $"a GPU table describes one cluster; the runs hold {string.Join(", ", clusters)} " +
+                "(choose with the cluster)",
                 "cluster");
         var map = PalClassMap.Parse(classes, summaries.Select(s => s.App).ToArray());
         var leftOut =

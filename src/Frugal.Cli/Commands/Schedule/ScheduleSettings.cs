@@ -135,7 +135,9 @@ internal abstract class ScheduleSettings : GlobalSettings
     /// <summary>The flag that names the policy or policies to run.</summary>
     private protected abstract string PolicyFlag { get; }
 
-    /// <summary>The option of each setting the components name in their errors (the policy's is the command's).</summary>
+    /// <summary>
+    /// The option of each setting the components name in their errors (the policy's is the command's).
+    /// </summary>
     private static readonly Dictionary<string, string> OptionsBySetting = new(StringComparer.Ordinal)
     {
         ["cluster"] = "--cluster", ["round length"] = "--round", ["restart overhead"] = "--restart-overhead",
