@@ -88,4 +88,25 @@ public sealed class PeerConfigTests
         Assert.Equal(2, config.WriteBuffers);
         Assert.Equal(bytes / 4, config.WriteBufferBytes);
     }
+
+    [Fact]
+    public void RocksDbPartitionsItsIndexAndFiltersSoASmallCacheHoldsThem()
+    {
+        var dir = Directory.CreateTempSubdirectory("frugal-rocksdb-options-");
+        try
+        {
+            using (new RocksDbTarget(dir.FullName, new StoreBudget(54_000))) { }
+            // RocksDB writes the options it opened with; the table options are its block-based section.
+            var written = File.ReadAllText(Directory.GetFiles(dir.FullName, "OPTIONS-*").Max()!);
+            Assert.Contains("index_type=kTwoLevelIndexSearch", written);
+            Assert.Contains("partition_filters=true", written);
+            Assert.Contains($"metadata_block_size={RocksDbConfig.MetadataBlockBytes}", written);
+            Assert.Contains("pin_top_level_index_and_filter=true", written);
+            Assert.Contains("cache_index_and_filter_blocks_with_high_priority=true", written);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
