@@ -22,17 +22,9 @@ internal sealed class RecsysServerCommand : SettingCommand<RecsysServerCommand.S
 
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
-        var listener = new TcpListener(IPAddress.Any, settings.Port);
-        listener.Start();
-        try
-        {
+        NodeListener.Serve(settings.Port, listener =>
             new EmbeddingServer(listener, StoreChoice.Of(settings), TimeSpan.FromMinutes(10))
-                .RunAsync(cancellation).GetAwaiter().GetResult();
-        }
-        finally
-        {
-            listener.Stop();
-        }
+                .RunAsync(cancellation).GetAwaiter().GetResult());
         return ExitCodes.Success;
     }
 }
@@ -58,21 +50,12 @@ internal sealed class RecsysOracleCommand : SettingCommand<RecsysOracleCommand.S
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
         var config = settings.ToConfig();
-        var listener = new TcpListener(IPAddress.Any, settings.Port);
-        listener.Start();
-        try
-        {
-            var report =
-                new OracleNode(config, listener, settings.Server, settings.Checkpoint).RunAsync(cancellation)
+        var report = NodeListener.Serve(settings.Port, listener =>
+            new OracleNode(config, listener, settings.Server, settings.Checkpoint).RunAsync(cancellation)
                 .GetAwaiter()
-                .GetResult();
-            if (settings.Report is { } path)
-                AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, ResultJson.Options));
-        }
-        finally
-        {
-            listener.Stop();
-        }
+                .GetResult());
+        if (settings.Report is { } path)
+            AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, ResultJson.Options));
         return ExitCodes.Success;
     }
 }
@@ -133,6 +116,34 @@ internal sealed class RecsysTrainerCommand : SettingCommand<RecsysTrainerCommand
         }
         return ExitCodes.Success;
     }
+}
+
+/// <summary>A node's listening socket, held for exactly the node's run.</summary>
+internal static class NodeListener
+{
+    /// <summary>
+    /// Listens on <paramref name="port"/> (all interfaces), runs <paramref name="node"/>, stops listening.
+    /// </summary>
+    public static T Serve<T>(int port, Func<TcpListener, T> node)
+    {
+        var listener = new TcpListener(IPAddress.Any, port);
+        listener.Start();
+        try
+        {
+            return node(listener);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    /// <inheritdoc cref="Serve{T}"/>
+    public static void Serve(int port, Action<TcpListener> node) => Serve(port, listener =>
+    {
+        node(listener);
+        return true;
+    });
 }
 
 /// <summary>The port of a host:port.</summary>
