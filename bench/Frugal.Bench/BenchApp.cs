@@ -1,3 +1,4 @@
+using Frugal.Core.Errors;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -34,7 +35,7 @@ public static class BenchApp
         {
             return app.Run(args);
         }
-        catch (Exception e) when (e is CommandAppException or ArgumentException)
+        catch (Exception e) when (e is CommandAppException or ArgumentException or BadInputException)
         {
             errors.WriteLine($"frugal-bench: error: {e.Message.ReplaceLineEndings(" ")}");
             return 2;

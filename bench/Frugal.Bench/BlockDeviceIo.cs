@@ -26,6 +26,9 @@ public sealed partial class BlockDeviceIo
     /// <summary>The block device's name in <c>/proc/diskstats</c> (e.g. <c>vda</c>, <c>nvme0n1p2</c>).</summary>
     public string Device { get; }
 
+    /// <summary>The device's major and minor numbers, as <c>stat</c> gives them for a file on it.</summary>
+    public (int Major, int Minor) Numbers => (_major, _minor);
+
     /// <summary>The counter of the disk holding <paramref name="folder"/>; null where its filesystem has no block
     /// device (tmpfs, overlay) or the machine is not Linux.</summary>
     public static BlockDeviceIo? For(string folder)

@@ -40,6 +40,24 @@ public sealed record BenchRow(string Store, string Workload, double LoadOpsPerSe
 
     /// <summary>Bytes per operation written to that disk, the run's dirty pages flushed at its end.</summary>
     public double DiskWriteBytesPerOp { get; init; } = double.NaN;
+
+    /// <summary>How the store's open files met the page cache at the end of the run, from the kernel's own flags:
+    /// "direct", "buffered", or "direct k/n" (<see cref="StoreFiles.Describe"/>).</summary>
+    public string Io { get; init; } = "-";
+
+    /// <summary>The memory cgroup's limit on the store's process, page cache included (0: none).</summary>
+    public long MemoryLimitBytes { get; init; }
+
+    /// <summary>The most the store's cgroup held at once, page cache included (0: no cgroup).</summary>
+    public long GroupPeakBytes { get; init; }
+}
+
+/// <summary>How <c>kv bench</c> bounds a store's process: not at all, or in a memory cgroup (page cache included).
+/// </summary>
+public enum MemoryLimit
+{
+    None,
+    Cgroup,
 }
 
 /// <summary>
@@ -59,6 +77,10 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
     /// Stores run only when named: our store without record checksums, to measure what they cost beside "frugal".
     /// </summary>
     public static readonly string[] ExtraStoreNames = ["frugal-nocrc"];
+
+    /// <summary>The cgroup's allowance beyond the budget, in MiB: see <see cref="Settings.MemoryOverheadMiB"/>.
+    /// </summary>
+    private const string DefaultOverheadMiB = "192";
 
     public sealed class Settings : CommandSettings
     {
@@ -119,9 +141,27 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         public string? Json { get; init; }
 
         [CommandOption("--io <MODE>")]
-        [Description("buffered (default) or direct: our store's logs opened with O_DIRECT, reads through io_uring, " +
-                     "so they reach the disk (the peers' own direct modes are not wired here yet).")]
+        [Description("buffered (default) or direct: each store's own way around the page cache: ours O_DIRECT and " +
+                     "io_uring, Tsavorite its O_DIRECT device, RocksDB use_direct_reads and direct flush and " +
+                     "compaction; FASTER 2.6.5 has none on Linux and stays buffered (the io column says what each " +
+                     "store's files really were). Each run starts with the store's files dropped from the page cache.")]
         public IoMode Io { get; init; } = IoMode.Buffered;
+
+        [CommandOption("--memory-limit <MODE>")]
+        [Description("none (default) or cgroup: each store's process in a cgroup v1 memory group limited to its " +
+                     "budget plus --memory-overhead, page cache included, so that no store reads its data from " +
+                     "memory beyond its budget; each run starts with the store's files dropped from the page cache. " +
+                     "Needs a writable memory cgroup (root).")]
+        public MemoryLimit MemoryLimit { get; init; } = MemoryLimit.None;
+
+        [CommandOption("--memory-overhead <MIB>")]
+        [Description("MiB the cgroup allows beyond the budget: the process's fixed cost (runtime, harness, the " +
+                     "store's code), the same for every store (default " + DefaultOverheadMiB + ", measured: see " +
+                     "bench/results/storage.md).")]
+        public int MemoryOverheadMiB { get; init; } = int.Parse(DefaultOverheadMiB, CultureInfo.InvariantCulture);
+
+        /// <summary>Whether each run starts with the store's files dropped from the page cache.</summary>
+        public bool Cold => Io == IoMode.Direct || MemoryLimit == MemoryLimit.Cgroup;
 
         [CommandOption("--in-process", IsHidden = true)]
         public bool InProcess { get; init; }
@@ -164,6 +204,8 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
                     $"--memory-fraction: '{MemoryFraction}': each fraction must be a number in (0, 4].");
             if (InProcess && Fractions.Length != 1)
                 return ValidationResult.Error("--memory-fraction: one fraction per process.");
+            if (MemoryOverheadMiB is < 16 or > 65_536)
+                return ValidationResult.Error($"--memory-overhead: {MemoryOverheadMiB} is not in [16, 65536] MiB.");
             if (ValueBytes is < 8 or > 4096)
                 return ValidationResult.Error($"--value-bytes: {ValueBytes} is not in [8, 4096].");
             return Theta is < 0 or >= 1 ? ValidationResult.Error($"--theta: {Theta} is not in [0, 1).")
@@ -175,6 +217,12 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
+        string? groups = null;
+        if (settings.MemoryLimit == MemoryLimit.Cgroup && !settings.InProcess)
+        {
+            (groups, var refusal) = MemoryCgroup.Parent();
+            if (refusal is not null) throw new BadInputException($"--memory-limit cgroup: {refusal}.");
+        }
         var scratch = settings.Dir ?? Path.Combine(Path.GetTempPath(), "frugal-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(scratch);
         try
@@ -182,7 +230,8 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
             var rows = settings.InProcess
                 ? RunHere(settings, scratch)
                 : settings.Fractions.SelectMany(fraction =>
-                    settings.StoreList.SelectMany(store => RunInChild(settings, store, fraction, scratch))).ToList();
+                    settings.StoreList.SelectMany(store => RunInChild(settings, store, fraction, scratch, groups)))
+                    .ToList();
             if (settings.Json is not null) AtomicFile.WriteAllText(settings.Json,
                 JsonSerializer.Serialize(rows, ResultJson.Options));
             if (settings.InProcess) return 0;
@@ -207,6 +256,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         var directory = Path.Combine(scratch, $"{store}-{Invariant(fraction)}");
         Directory.CreateDirectory(directory);
         using var target = Open(store, directory, budget, settings.ValueBytes, settings.Io);
+        Console.Error.WriteLine($"{store} at 1/{1 / fraction:0.##}: loading {settings.Records:N0} records");
         var load = YcsbRunner.Load(target, ycsb);
         target.AfterLoad();
         var disk = BlockDeviceIo.For(directory);
@@ -215,9 +265,12 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         {
             var readsBefore = target.Reads;
             BlockDeviceIo.Flush();
+            if (settings.Cold) StoreFiles.DropCache(directory);
+            Console.Error.WriteLine($"{store} at 1/{1 / fraction:0.##}: YCSB-{workload.Name}, {settings.Seconds} s");
             var diskBefore = disk?.Bytes();
             var run = YcsbRunner.Run(target, workload, ycsb, new SeedTree(settings.Seed).Child(workload.Name),
                 ThroughputWindows.Length);
+            var io = StoreFiles.Describe(StoreFiles.DirectDescriptors(directory));
             BlockDeviceIo.Flush();
             var diskAfter = disk?.Bytes();
             rows.Add(new BenchRow(store, workload.Name, load.OpsPerSecond, run.OpsPerSecond, run.P50Micros,
@@ -231,6 +284,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
                 Reads = target.Reads - readsBefore,
                 DiskReadBytesPerOp = PerOperation(diskAfter?.Read - diskBefore?.Read, run.Operations),
                 DiskWriteBytesPerOp = PerOperation(diskAfter?.Written - diskBefore?.Written, run.Operations),
+                Io = io,
             });
         }
         return rows;
@@ -251,16 +305,61 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
             { Directory = directory, MemoryBudget = budget.Bytes, Checksums = false, Io = io }))),
             "faster" => new FasterTarget(directory, budget, readCache: false, valueBytes),
             "faster-rc" => new FasterTarget(directory, budget, readCache: true, valueBytes),
-            "tsavorite" => new TsavoriteTarget(directory, budget, readCache: false, valueBytes),
-            "tsavorite-rc" => new TsavoriteTarget(directory, budget, readCache: true, valueBytes),
-            _ => new CountingTarget(new RocksDbTarget(directory, budget)),
+            "tsavorite" => new TsavoriteTarget(directory, budget, readCache: false, valueBytes, io),
+            "tsavorite-rc" => new TsavoriteTarget(directory, budget, readCache: true, valueBytes, io),
+            _ => new CountingTarget(new RocksDbTarget(directory, budget, io)),
         };
 
-    private static List<BenchRow> RunInChild(Settings settings, string store, double fraction, string scratch)
+    /// <summary>
+    /// Runs one store at one budget in a process of its own (inside a memory cgroup of budget plus overhead when
+    /// asked), then frees its disk. In a cgroup, a store that fails (killed by the kernel over its limit, or out of
+    /// managed memory) gives no rows, only a line that says so, and the other stores still run.
+    /// </summary>
+    private List<BenchRow> RunInChild(
+        Settings settings, string store, double fraction, string scratch, string? groups)
     {
         var json = Path.Combine(scratch, $"{store}-{Invariant(fraction)}.json");
+        var limit = (long)(settings.Ycsb.DataBytes * fraction) + ((long)settings.MemoryOverheadMiB << 20);
+        using var group = groups is null ? null
+            : MemoryCgroup.Create(groups, $"frugal-bench-{Environment.ProcessId}-{store}-{Invariant(fraction)}", limit);
+        using var child = Process.Start(ChildStart(settings, store, fraction, scratch, json, group))!;
+        child.WaitForExit();
+        var killed = group?.OomKills ?? 0;
+        var peak = group?.PeakBytes ?? 0;
+        // A sweep loads every store at every budget: free each one's disk before the next.
+        var directory = Path.Combine(scratch, $"{store}-{Invariant(fraction)}");
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        if (child.ExitCode != 0 && group is not null)
+        {
+            var how = killed > 0 ? "killed by the kernel" : $"failed (exit code {child.ExitCode})";
+            console.MarkupLine(Markup.Escape(
+                $"{store} at 1/{1 / fraction:0.##}: {how} under its memory limit of {limit / 1048576.0:N0} MiB " +
+                $"(budget plus {settings.MemoryOverheadMiB} MiB; peak {peak / 1048576.0:N0} MiB); no rows."));
+            return [];
+        }
+        if (child.ExitCode != 0)
+            throw new InvalidOperationException($"the {store} run failed (exit code {child.ExitCode}).");
+        return JsonSerializer.Deserialize<List<BenchRow>>(File.ReadAllText(json), ResultJson.Options)!
+            .Select(row => row with { MemoryLimitBytes = group is null ? 0 : limit, GroupPeakBytes = peak })
+            .ToList();
+    }
+
+    /// <summary>
+    /// This executable again with <c>--in-process</c>; in a cgroup, started by a shell that joins the group and then
+    /// becomes the bench, so every byte of the child, from its first, is counted there.
+    /// </summary>
+    private static ProcessStartInfo ChildStart(
+        Settings settings, string store, double fraction, string scratch, string json, MemoryCgroup? group)
+    {
         var self = Environment.ProcessPath!;
-        var start = new ProcessStartInfo(self) { UseShellExecute = false };
+        var start = new ProcessStartInfo(group is null ? self : "/bin/sh") { UseShellExecute = false };
+        if (group is not null)
+        {
+            // .NET caps its heap at 75% of a cgroup's limit by default; the whole limit is the store's to use.
+            start.Environment["DOTNET_GCHeapHardLimitPercent"] = "64"; // hexadecimal: 100%
+            foreach (var arg in (string[])["-c", "echo $$ > \"$0\"/cgroup.procs && exec \"$@\"", group.Path, self])
+                start.ArgumentList.Add(arg);
+        }
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
             start.ArgumentList.Add(typeof(KvBenchCommand).Assembly.Location);
         string[] args =
@@ -271,21 +370,18 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
             "--memory-fraction", Invariant(fraction), "--value-bytes", Invariant(settings.ValueBytes), "--theta",
                 Invariant(settings.Theta),
             "--seed", Invariant(settings.Seed), "--dir", scratch, "--json", json, "--io", $"{settings.Io}",
+            "--memory-limit", $"{settings.MemoryLimit}",
         ];
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var child = Process.Start(start)!;
-        child.WaitForExit();
-        if (child.ExitCode != 0)
-            throw new InvalidOperationException($"the {store} run failed (exit code {child.ExitCode}).");
-        // A sweep loads every store at every budget: free each one's disk before the next.
-        var directory = Path.Combine(scratch, $"{store}-{Invariant(fraction)}");
-        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-        return JsonSerializer.Deserialize<List<BenchRow>>(File.ReadAllText(json), ResultJson.Options)!;
+        return start;
     }
 
     /// <summary>The worst window as a percentage of the mean, marked when it is a stall.</summary>
     private static string Worst(double fraction) =>
         double.IsNaN(fraction) ? "-" : $"{fraction:P0}{(ThroughputWindows.Stalled(fraction) ? " stall" : "")}";
+
+    private static string Group(BenchRow r) => r.MemoryLimitBytes == 0 ? "-"
+        : $"{r.GroupPeakBytes / 1048576.0:N0}/{r.MemoryLimitBytes / 1048576.0:N0}";
 
     private static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
 
@@ -295,7 +391,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         if (sweep) table.AddColumn("budget");
         table.AddColumns(
             "load Kops/s", "Kops/s", "p50 µs", "p99 µs", "read B/op", "write B/op", "disk read B/op",
-            "disk write B/op", "peak MiB", "reads found",
+            "disk write B/op", "io", "peak MiB", "cgroup peak/limit MiB", "reads found",
             "missing", "lost", "worst 1-s window");
         foreach (var r in rows)
         {
@@ -304,7 +400,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
             cells.AddRange(
                 [$"{r.LoadOpsPerSec / 1e3:N0}", $"{r.OpsPerSec / 1e3:N0}", $"{r.P50Micros:N1}", $"{r.P99Micros:N1}",
                 $"{r.ReadBytesPerOp:N1}", $"{r.WriteBytesPerOp:N1}", $"{r.DiskReadBytesPerOp:N1}",
-                $"{r.DiskWriteBytesPerOp:N1}", $"{r.PeakBytes / 1048576.0:N0}",
+                $"{r.DiskWriteBytesPerOp:N1}", r.Io, $"{r.PeakBytes / 1048576.0:N0}", Group(r),
                 $"{r.Reads.Found:N0}", $"{r.Reads.Missing:N0}", $"{r.Reads.Lost:N0}", Worst(r.WorstWindowFraction)]);
             table.AddRow(cells.ToArray());
         }

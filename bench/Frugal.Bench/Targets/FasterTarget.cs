@@ -59,6 +59,9 @@ internal sealed class FasterTarget : ICountedTarget
                 $"the FASTER peer is built for {FasterValue.Bytes}-byte values; {valueBytes}-byte values are not " +
                 "supported for it.");
         var config = FasterConfig.For(budget, readCache);
+        // Always buffered on Linux: the managed device asks for no buffering with FileOptions 0x20000000 (Windows'
+        // FILE_FLAG_NO_BUFFERING), which .NET drops there, so its files open without O_DIRECT (O_SYNC only, for
+        // write-through); 2.6.5 has no other device for Linux. Only a memory limit sends its reads to the disk.
         _device = Devices.CreateLogDevice(
             Path.Combine(directory, "hlog.log"), preallocateFile: false, deleteOnClose: true);
         var settings = new LogSettings

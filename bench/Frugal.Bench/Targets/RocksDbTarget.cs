@@ -1,3 +1,4 @@
+using Frugal.Storage;
 using Frugal.Workloads.Ycsb;
 using RocksDbSharp;
 
@@ -31,7 +32,10 @@ internal sealed record RocksDbConfig(long BlockCacheBytes, long WriteBufferBytes
 /// last level (every lookup of these workloads finds its key: <c>optimize_filters_for_hits</c>);
 /// 4 KiB blocks, no compression; the write-ahead log off, as FASTER has none. Sizes from
 /// <see cref="RocksDbConfig"/>. Read-modify-write is a get and a put. The load is followed by a
-/// full compaction (not counted in the load's throughput).
+/// full compaction (not counted in the load's throughput). Under <see cref="IoMode.Direct"/> it reads its tables
+/// with O_DIRECT (<c>use_direct_reads</c>) and writes them so when flushing and compacting
+/// (<c>use_direct_io_for_flush_and_compaction</c>): its documented way to bypass the page cache, the block cache
+/// then being its only cache.
 /// </summary>
 internal sealed class RocksDbTarget : IKvTarget
 {
@@ -41,7 +45,7 @@ internal sealed class RocksDbTarget : IKvTarget
     private readonly RocksDb _db;
     private readonly WriteOptions _write = new WriteOptions().DisableWal(1);
 
-    public RocksDbTarget(string directory, StoreBudget budget)
+    public RocksDbTarget(string directory, StoreBudget budget, IoMode io = IoMode.Buffered)
     {
         var config = RocksDbConfig.For(budget);
         var table = new BlockBasedTableOptions()
@@ -69,7 +73,9 @@ internal sealed class RocksDbTarget : IKvTarget
             .SetMaxWriteBufferNumber(config.WriteBuffers)
             .SetMemtablePrefixBloomSizeRatio(RocksDbConfig.MemtableBloomRatio)
             .SetOptimizeFiltersForHits(1)
-            .SetBlockBasedTableFactory(table);
+            .SetBlockBasedTableFactory(table)
+            .SetUseDirectReads(io == IoMode.Direct)
+            .SetUseDirectIoForFlushAndCompaction(io == IoMode.Direct);
         Native.Instance.rocksdb_options_set_memtable_whole_key_filtering(options.Handle, 1);
         _db = RocksDb.Open(options, directory);
     }

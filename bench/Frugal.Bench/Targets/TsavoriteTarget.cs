@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Frugal.Storage;
 using Frugal.Workloads.Ycsb;
 using Tsavorite.core;
 
@@ -52,8 +53,8 @@ internal sealed record TsavoriteConfig(long IndexBytes, long LogMemoryBytes, lon
 /// <c>CompletePending(true)</c> only when the session ends; keys hashed by <see cref="SpanByteComparer"/> as there.
 /// Values are inline bytes in Tsavorite's span-byte allocator. The log lives on Tsavorite's managed random-access
 /// device (its own fallback where the native one cannot load: the native Linux device needs glibc 2.38, newer than
-/// this machine's 2.36), buffered by the OS as the other peers are in this regime. Reads are counted by outcome when
-/// they complete.
+/// this machine's 2.36), through the page cache or around it (O_DIRECT) as the regime asks. Reads are counted by
+/// outcome when they complete.
 /// </summary>
 internal sealed class TsavoriteTarget : ICountedTarget
 {
@@ -68,14 +69,17 @@ internal sealed class TsavoriteTarget : ICountedTarget
     private readonly ReadTally _tally = new();
     private readonly int _valueBytes;
 
-    public TsavoriteTarget(string directory, StoreBudget budget, bool readCache, int valueBytes)
+    public TsavoriteTarget(
+        string directory, StoreBudget budget, bool readCache, int valueBytes, IoMode io = IoMode.Buffered)
     {
         _valueBytes = valueBytes;
-        // Reads and writes through the page cache, as every store in this regime (the device defaults to O_DIRECT
-        // reads on Linux); its writes stay write-through, as Tsavorite opens them.
+        // Buffered: reads and writes through the page cache, as every store in that regime (its writes stay
+        // write-through, as Tsavorite opens them). Direct: the device's own default on Linux, its files opened with
+        // O_DIRECT through libc open(2) (Tsavorite's LinuxFileExtensions), as .NET's FileOptions cannot ask for it.
+        var direct = io == IoMode.Direct;
         _device = new RandomAccessLocalStorageDevice(
-            Path.Combine(directory, "hlog.log"), deleteOnClose: true, disableFileBuffering: false,
-            osReadBuffering: true);
+            Path.Combine(directory, "hlog.log"), deleteOnClose: true, disableFileBuffering: direct,
+            osReadBuffering: !direct);
         var settings = TsavoriteConfig.For(budget, readCache).Settings(_device);
         _store = new TsavoriteKV<TsavoriteFunctions, TsavoriteAllocator>(
             settings, StoreFunctions.Create(SpanByteComparer.Instance, SpanByteRecordTriggers.Instance),
