@@ -324,7 +324,7 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         using var group = groups is null ? null
             : MemoryCgroup.Create(groups, $"frugal-bench-{Environment.ProcessId}-{store}-{Invariant(fraction)}", limit);
         using var child = Process.Start(ChildStart(settings, store, fraction, scratch, json, group))!;
-        child.WaitForExit();
+        var hung = !WaitWhileBusy(child, StuckAfter);
         var killed = group?.OomKills ?? 0;
         var peak = group?.PeakBytes ?? 0;
         // A sweep loads every store at every budget: free each one's disk before the next.
@@ -332,17 +332,62 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         if (child.ExitCode != 0 && group is not null)
         {
-            var how = killed > 0 ? "killed by the kernel" : $"failed (exit code {child.ExitCode})";
+            var how = hung ? $"stopped after {StuckAfter.TotalSeconds:0} s without CPU time"
+                : killed > 0 ? "killed by the kernel" : $"failed (exit code {child.ExitCode})";
             console.MarkupLine(Markup.Escape(
                 $"{store} at 1/{1 / fraction:0.##}: {how} under its memory limit of {limit / 1048576.0:N0} MiB " +
                 $"(budget plus {settings.MemoryOverheadMiB} MiB; peak {peak / 1048576.0:N0} MiB); no rows."));
             return [];
         }
+        if (hung)
+            throw new InvalidOperationException(
+                $"the {store} run used no CPU time for {StuckAfter.TotalSeconds:0} s; stopped.");
         if (child.ExitCode != 0)
             throw new InvalidOperationException($"the {store} run failed (exit code {child.ExitCode}).");
         return JsonSerializer.Deserialize<List<BenchRow>>(File.ReadAllText(json), ResultJson.Options)!
             .Select(row => row with { MemoryLimitBytes = group is null ? 0 : limit, GroupPeakBytes = peak })
             .ToList();
+    }
+
+    /// <summary>
+    /// How long a store's process may go without any CPU time before it counts as stuck: a store that is waiting for
+    /// an I/O that never completes (FASTER under a tight cgroup did) would otherwise hold the whole bench.
+    /// </summary>
+    private static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(120);
+
+    /// <summary>Waits for <paramref name="child"/> to exit; false (and the child killed) when it stayed
+    /// <paramref name="stuckAfter"/> without CPU time. Even on a machine at load 100 a live process gets some.
+    /// </summary>
+    internal static bool WaitWhileBusy(Process child, TimeSpan stuckAfter)
+    {
+        var cpu = TimeSpan.Zero;
+        var lastProgress = Stopwatch.StartNew();
+        var poll = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, stuckAfter.Ticks / 4));
+        while (!child.WaitForExit(poll))
+        {
+            child.Refresh();
+            TimeSpan now;
+            try
+            {
+                now = child.TotalProcessorTime;
+            }
+            catch (InvalidOperationException)
+            {
+                continue; // exited between the wait and the look
+            }
+            if (now != cpu)
+            {
+                cpu = now;
+                lastProgress.Restart();
+            }
+            else if (lastProgress.Elapsed > stuckAfter)
+            {
+                child.Kill(entireProcessTree: true);
+                child.WaitForExit();
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>

@@ -161,4 +161,18 @@ public sealed class DeviceRegimeTests : IDisposable
         stat.WaitForExit();
         Assert.Equal(numbers, $"{disk.Numbers.Major} {disk.Numbers.Minor}");
     }
+
+    [SkippableFact]
+    public void AStoreProcessWithoutCpuTimeIsStoppedAndOneThatWorksIsLeftToFinish()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "the test's processes are Linux commands");
+        using var idle = Process.Start("sleep", "60");
+        Assert.False(KvBenchCommand.WaitWhileBusy(idle, TimeSpan.FromSeconds(1)));
+        Assert.True(idle.HasExited);
+
+        // Busy for a second or so of its own CPU time, then done: that time grows between every two looks.
+        using var busy = Process.Start("sh", ["-c", "i=0; while [ $i -lt 1000000 ]; do i=$((i + 1)); done"]);
+        Assert.True(KvBenchCommand.WaitWhileBusy(busy, TimeSpan.FromSeconds(1)));
+        Assert.Equal(0, busy.ExitCode);
+    }
 }
