@@ -63,11 +63,11 @@ public enum MemoryLimit
 /// <summary>
 /// <c>kv bench</c>: loads each store with N records, then runs each workload for S seconds on
 /// T threads, at each memory budget asked for. Every store and budget runs in a process of its
-/// own (this executable again, with <c>--in-process</c>), so peak memory and I/O accounting are
-/// the store's alone; with <c>--memory-limit cgroup</c> that process runs in a memory cgroup of its budget plus a fixed
-/// overhead, page cache included (<see cref="MemoryCgroup"/>). Every run is sampled in 1-second windows (the write-stall check: the worst
-/// window against the mean); <c>--plots</c> draws them (compaction rounds marked), and, given
-/// several budgets, throughput against the budget.
+/// own (this executable again, with <c>--in-process</c>), so peak memory and I/O accounting are the store's alone; with
+/// <c>--memory-limit cgroup</c> that process runs in a memory cgroup of its budget plus a fixed overhead, page cache
+/// included (<see cref="MemoryCgroup"/>). Every run is sampled in 1-second windows (the write-stall check: the worst
+/// window against the mean); <c>--plots</c> draws them (compaction rounds marked), and, given several budgets,
+/// throughput against the budget.
 /// </summary>
 public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchCommand.Settings>
 {

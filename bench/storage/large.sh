@@ -32,7 +32,8 @@ need=$((2 * data_bytes + (1 << 30)))
 mkdir -p "$DIR" "$OUT"
 free=$(($(df --output=avail -B1 "$DIR" | tail -1)))
 if ((free < need)); then
-    echo "large.sh: $DIR has $((free >> 30)) GiB free; $RECORDS records need $((need >> 30)) GiB (set DIR or RECORDS)." >&2
+    echo "large.sh: $DIR has $((free >> 30)) GiB free; $RECORDS records need $((need >> 30)) GiB" \
+        "(set DIR or RECORDS)." >&2
     exit 2
 fi
 
