@@ -142,7 +142,7 @@ internal sealed class ColdIndex : IDisposable
             _gathered[entry] = gathered with { Head = address };
             return gathered.Head;
         }
-        if (_gathered.Count >= _gatherLimit) WriteGathered();
+        if (_gathered.Count >= _gatherLimit) Flush();
         var inChunk = _prefetched.TryGetValue(ChunkOf(hash), out var chunk)
             ? EntryOf(chunk, hash)
             : Find(hash);
@@ -183,11 +183,23 @@ internal sealed class ColdIndex : IDisposable
     private const int InFlight = 128;
 
     /// <summary>
-    /// Writes every gathered prepend to its chunk, one read-modify-write per chunk. Each entry must still hold what it
-    /// held when its first prepend was gathered (nothing else changes chunks meanwhile); were it otherwise, the chunk
-    /// is left as it was and this throws, before anything relies on the new records being indexed.
+    /// Writes every gathered prepend to its chunk, one write per chunk, at the end of a round. Each entry must still
+    /// hold what it held when its first prepend was gathered (nothing else changes chunks meanwhile); were it
+    /// otherwise, the chunk is left as it was and this throws, before anything relies on the new records being indexed.
     /// </summary>
     public void WriteGathered()
+    {
+        Flush();
+        _prefetched.Clear();
+    }
+
+    /// <summary>
+    /// <see cref="WriteGathered"/>'s writes, also made when the gathering fills up mid-round. A chunk whose content
+    /// the current batch holds (<see cref="Prefetch"/>) is written whole, without reading it again, and the held
+    /// content kept current, so the batch's later prepends find the heads just written; any other chunk is
+    /// read-modified-written, those on disk up to <see cref="InFlight"/> at a time.
+    /// </summary>
+    private void Flush()
     {
         // In entry order, which is chunk order: each chunk's entries lie side by side.
         var entries = new long[_gathered.Count];
@@ -205,14 +217,35 @@ internal sealed class ColdIndex : IDisposable
             var chunk = entries[first] >> 5;
             var end = first + 1;
             while (end < entries.Length && entries[end] >> 5 == chunk) end++;
-            var write = new ChunkWrite(updates.AsMemory(first, end - first));
-            writes.Add((chunk, write, WriteAsync(chunk, write)));
+            var group = updates.AsMemory(first, end - first);
             first = end;
+            if (_prefetched.TryGetValue(chunk, out var content))
+            {
+                var held = new ChunkWrite(group);
+                held.Merge(default, content, exists: true, content);
+                if (!held.Succeeded) throw Changed(chunk);
+                WriteWhole(chunk, content);
+            }
+            else
+            {
+                var write = new ChunkWrite(group);
+                writes.Add((chunk, write, WriteAsync(chunk, write)));
+            }
             // The writes of chunks on disk wait for their reads together, as many in flight as a prefetch.
             if (writes.Count >= InFlight || first == entries.Length) Complete(writes);
         }
         _gathered.Clear();
-        _prefetched.Clear();
+    }
+
+    private static InvalidOperationException Changed(long chunk) =>
+        new($"cold index chunk {chunk} changed while a compaction round was gathering prepends to it");
+
+    private void WriteWhole(long chunk, ReadOnlySpan<byte> content)
+    {
+        Span<byte> key = stackalloc byte[sizeof(long)];
+        BinaryPrimitives.WriteInt64LittleEndian(key, chunk);
+        Store.Upsert(key, content);
+        Interlocked.Increment(ref _chunkWrites);
     }
 
     private static void Complete(List<(long Chunk, ChunkWrite Write, Task Done)> writes)
@@ -220,8 +253,7 @@ internal sealed class ColdIndex : IDisposable
         foreach (var (_, _, done) in writes) done.GetAwaiter().GetResult();
         foreach (var (chunk, write, _) in writes)
             if (!write.Succeeded)
-                throw new InvalidOperationException(
-                    $"cold index chunk {chunk} changed while a compaction round was gathering prepends to it");
+                throw Changed(chunk);
         writes.Clear();
     }
 
