@@ -10,9 +10,10 @@ namespace Frugal.Storage;
 /// of memory per key instead of the hot index's sixteen, and a lookup may wait on a chunk read
 /// without blocking anyone (it is an ordinary asynchronous read of the chunk store). An entry
 /// heads the cold chain of every key whose hash picks that chunk and slot; chains are walked
-/// comparing full keys. Only the compaction thread changes chunks, each change one
-/// read-modify-write of a chunk: a hot-to-cold round's prepends gathered per chunk (see
-/// <see cref="Prepend"/>), or a compare-and-swap of one entry (cold to cold).
+/// comparing full keys. Only the compaction thread changes chunks, each change one write of a
+/// chunk: a hot-to-cold round's prepends gathered per chunk, its chunks read ahead in batches (see
+/// <see cref="Prepend"/> and <see cref="Prefetch"/>), or a compare-and-swap of one entry (cold to
+/// cold).
 /// </summary>
 internal sealed class ColdIndex : IDisposable
 {
