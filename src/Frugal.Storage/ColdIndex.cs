@@ -51,7 +51,7 @@ internal sealed class ColdIndex : IDisposable
         _gatherLimit = (int)Math.Clamp(memory / GatheredEntryBytes, 1, 1 << 24);
     }
 
-    /// <summary>Read-modify-writes of chunks so far (prepends written and compare-and-swaps).</summary>
+    /// <summary>Writes of chunks so far (gathered prepends written and compare-and-swaps).</summary>
     public long ChunkWrites => Interlocked.Read(ref _chunkWrites);
 
     /// <summary>The chunk store (chunk id → 32 entries): a single-log store without a read cache.</summary>

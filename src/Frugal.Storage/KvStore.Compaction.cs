@@ -184,7 +184,7 @@ public sealed partial class KvStore
     }
 
     /// <summary>
-    /// Read-modify-writes of cold index chunks so far, for tests of how often compaction rewrites them.
+    /// Writes of cold index chunks so far, for tests of how often compaction rewrites them.
     /// </summary>
     internal long ColdIndexWrites => _cold.Index.ChunkWrites;
 
