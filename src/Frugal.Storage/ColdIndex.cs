@@ -10,9 +10,10 @@ namespace Frugal.Storage;
 /// of memory per key instead of the hot index's sixteen, and a lookup may wait on a chunk read
 /// without blocking anyone (it is an ordinary asynchronous read of the chunk store). An entry
 /// heads the cold chain of every key whose hash picks that chunk and slot; chains are walked
-/// comparing full keys. Only the compaction thread changes chunks, each change one
-/// read-modify-write of a chunk: a hot-to-cold round's prepends gathered per chunk (see
-/// <see cref="Prepend"/>), or a compare-and-swap of one entry (cold to cold).
+/// comparing full keys. Only the compaction thread changes chunks, each change one write of a
+/// chunk: a hot-to-cold round's prepends gathered per chunk, its chunks read ahead in batches (see
+/// <see cref="Prepend"/> and <see cref="Prefetch"/>), or a compare-and-swap of one entry (cold to
+/// cold).
 /// </summary>
 internal sealed class ColdIndex : IDisposable
 {
@@ -31,6 +32,9 @@ internal sealed class ColdIndex : IDisposable
     /// </summary>
     private readonly Dictionary<long, (long InChunk, long Head)> _gathered = [];
 
+    /// <summary>Chunks read ahead for the next prepends (<see cref="Prefetch"/>), by chunk id.</summary>
+    private readonly Dictionary<long, byte[]> _prefetched = [];
+
     /// <summary>Gathered entries at which the chunks are written, so the gathering stays within its memory.</summary>
     private readonly int _gatherLimit;
 
@@ -47,7 +51,7 @@ internal sealed class ColdIndex : IDisposable
         _gatherLimit = (int)Math.Clamp(memory / GatheredEntryBytes, 1, 1 << 24);
     }
 
-    /// <summary>Read-modify-writes of chunks so far (prepends written and compare-and-swaps).</summary>
+    /// <summary>Writes of chunks so far (gathered prepends written and compare-and-swaps).</summary>
     public long ChunkWrites => Interlocked.Read(ref _chunkWrites);
 
     /// <summary>The chunk store (chunk id → 32 entries): a single-log store without a read cache.</summary>
@@ -128,28 +132,75 @@ internal sealed class ColdIndex : IDisposable
     /// the prepends gathered to it (<see cref="WriteGathered"/>), so a round moving many records rewrites each chunk
     /// once rather than once per record; until then readers see the chain without the new records, which the caller
     /// keeps reachable elsewhere (the hot log, whose Begin moves only after the chunks are written). A head gathered
-    /// earlier in the round is the head so far: keys sharing an entry chain through each other.
+    /// earlier in the round is the head so far: keys sharing an entry chain through each other. The chain's head in
+    /// its chunk comes from <see cref="Prefetch"/> when the caller fetched it, else from a read of the chunk here.
     /// </summary>
     public long Prepend(ulong hash, long address)
     {
-        var entry = (ChunkOf(hash) << 5) | (uint)SlotOf(hash);
+        var entry = EntryKey(hash);
         if (_gathered.TryGetValue(entry, out var gathered))
         {
             _gathered[entry] = gathered with { Head = address };
             return gathered.Head;
         }
-        if (_gathered.Count >= _gatherLimit) WriteGathered();
-        var inChunk = Find(hash);
+        if (_gathered.Count >= _gatherLimit) Flush();
+        var inChunk = _prefetched.TryGetValue(ChunkOf(hash), out var chunk)
+            ? EntryOf(chunk, hash)
+            : Find(hash);
         _gathered[entry] = (inChunk, address);
         return inChunk;
     }
 
+    private long EntryKey(ulong hash) => (ChunkOf(hash) << 5) | (uint)SlotOf(hash);
+
     /// <summary>
-    /// Writes every gathered prepend to its chunk, one read-modify-write per chunk. Each entry must still hold what it
-    /// held when its first prepend was gathered (nothing else changes chunks meanwhile); were it otherwise, the chunk
-    /// is left as it was and this throws, before anything relies on the new records being indexed.
+    /// Reads, all at once, the chunks that the prepends of <paramref name="hashes"/> will need (those whose entry no
+    /// prepend of this round has gathered yet), each chunk once however many of the hashes pick it: on the direct
+    /// device the reads of chunks that left memory are in flight together (up to <see cref="InFlight"/>), not one
+    /// after another. Replaces what an earlier call fetched.
+    /// </summary>
+    public void Prefetch(ReadOnlySpan<ulong> hashes)
+    {
+        _prefetched.Clear();
+        var reads = new List<Task>();
+        foreach (var hash in hashes)
+        {
+            var chunk = ChunkOf(hash);
+            if (_gathered.ContainsKey(EntryKey(hash)) || _prefetched.ContainsKey(chunk)) continue;
+            var content = new byte[ChunkBytes];
+            _prefetched[chunk] = content;
+            var key = BitConverter.GetBytes(chunk);
+            // No chunk yet (Missing, NotFound) leaves the content zero: every entry empty.
+            if (Store.TryRead(key, content, out _, out var pending) != OpStatus.Pending) continue;
+            reads.Add(Store.ReadFromDeviceAsync(key, content, pending).AsTask());
+            if (reads.Count < InFlight) continue;
+            Task.WaitAll(reads);
+            reads.Clear();
+        }
+        Task.WaitAll(reads);
+    }
+
+    /// <summary>How many chunk reads (or read-modify-writes) compaction keeps in flight at most.</summary>
+    private const int InFlight = 128;
+
+    /// <summary>
+    /// Writes every gathered prepend to its chunk, one write per chunk, at the end of a round. Each entry must still
+    /// hold what it held when its first prepend was gathered (nothing else changes chunks meanwhile); were it
+    /// otherwise, the chunk is left as it was and this throws, before anything relies on the new records being indexed.
     /// </summary>
     public void WriteGathered()
+    {
+        Flush();
+        _prefetched.Clear();
+    }
+
+    /// <summary>
+    /// <see cref="WriteGathered"/>'s writes, also made when the gathering fills up mid-round. A chunk whose content
+    /// the current batch holds (<see cref="Prefetch"/>) is written whole, without reading it again, and the held
+    /// content kept current, so the batch's later prepends find the heads just written; any other chunk is
+    /// read-modified-written, those on disk up to <see cref="InFlight"/> at a time.
+    /// </summary>
+    private void Flush()
     {
         // In entry order, which is chunk order: each chunk's entries lie side by side.
         var entries = new long[_gathered.Count];
@@ -161,17 +212,50 @@ internal sealed class ColdIndex : IDisposable
             updates[i++] = new EntryUpdate((int)(entry & (EntriesPerChunk - 1)), inChunk, head);
         }
         Array.Sort(entries, updates);
+        var writes = new List<(long Chunk, ChunkWrite Write, Task Done)>();
         for (var first = 0; first < entries.Length;)
         {
             var chunk = entries[first] >> 5;
             var end = first + 1;
             while (end < entries.Length && entries[end] >> 5 == chunk) end++;
-            if (!Write(chunk, updates.AsMemory(first, end - first)))
-                throw new InvalidOperationException(
-                    $"cold index chunk {chunk} changed while a compaction round was gathering prepends to it");
+            var group = updates.AsMemory(first, end - first);
             first = end;
+            if (_prefetched.TryGetValue(chunk, out var content))
+            {
+                var held = new ChunkWrite(group);
+                held.Merge(default, content, exists: true, content);
+                if (!held.Succeeded) throw Changed(chunk);
+                WriteWhole(chunk, content);
+            }
+            else
+            {
+                var write = new ChunkWrite(group);
+                writes.Add((chunk, write, WriteAsync(chunk, write)));
+            }
+            // The writes of chunks on disk wait for their reads together, as many in flight as a prefetch.
+            if (writes.Count >= InFlight || first == entries.Length) Complete(writes);
         }
         _gathered.Clear();
+    }
+
+    private static InvalidOperationException Changed(long chunk) =>
+        new($"cold index chunk {chunk} changed while a compaction round was gathering prepends to it");
+
+    private void WriteWhole(long chunk, ReadOnlySpan<byte> content)
+    {
+        Span<byte> key = stackalloc byte[sizeof(long)];
+        BinaryPrimitives.WriteInt64LittleEndian(key, chunk);
+        Store.Upsert(key, content);
+        Interlocked.Increment(ref _chunkWrites);
+    }
+
+    private static void Complete(List<(long Chunk, ChunkWrite Write, Task Done)> writes)
+    {
+        foreach (var (_, _, done) in writes) done.GetAwaiter().GetResult();
+        foreach (var (chunk, write, _) in writes)
+            if (!write.Succeeded)
+                throw Changed(chunk);
+        writes.Clear();
     }
 
     /// <summary>Whether prepends wait to be written (a checkpoint must not see them half done).</summary>
@@ -179,15 +263,24 @@ internal sealed class ColdIndex : IDisposable
 
     private bool Write(long chunk, ReadOnlyMemory<EntryUpdate> updates)
     {
+        var write = new ChunkWrite(updates);
+        WriteAsync(chunk, write).GetAwaiter().GetResult();
+        return write.Succeeded;
+    }
+
+    /// <summary>
+    /// One chunk's read-modify-write: done at once when the chunk is in memory, else a task that reads it from the
+    /// device first.
+    /// </summary>
+    private Task WriteAsync(long chunk, ChunkWrite write)
+    {
         Span<byte> key = stackalloc byte[sizeof(long)];
         BinaryPrimitives.WriteInt64LittleEndian(key, chunk);
-        var write = new ChunkWrite(updates);
-        // The in-memory path needs no arrays; only a chunk on disk does.
-        if (Store.TryRmw(key, default, ref write, createIfMissing: true, out var pending) == OpStatus.Pending)
-            Store.RmwFromDeviceAsync(key.ToArray(), ReadOnlyMemory<byte>.Empty, write, pending)
-                .AsTask().GetAwaiter().GetResult();
         Interlocked.Increment(ref _chunkWrites);
-        return write.Succeeded;
+        // The in-memory path needs no arrays; only a chunk on disk does.
+        return Store.TryRmw(key, default, ref write, createIfMissing: true, out var pending) == OpStatus.Pending
+            ? Store.RmwFromDeviceAsync(key.ToArray(), ReadOnlyMemory<byte>.Empty, write, pending).AsTask()
+            : Task.CompletedTask;
     }
 
     public void Dispose() => Store.Dispose();

@@ -49,15 +49,28 @@ public sealed partial class KvStore
     {
         // Hot rounds one at a time, each under the lock: Begin moves after every half budget, so
         // writers held back by the throttle resume early, and a checkpoint waits for one round at
-        // most. Under sustained writes the hot log stays due; a bounded number of rounds lets the
-        // cold tier and the reclaiming checkpoint have their turn.
-        for (var round = 0; round < 8 && CompactHotIfDue(); round++) CheckpointIfDue();
+        // most. Under sustained writes the hot log stays due; the cold tier's rounds and the
+        // reclaiming checkpoint take their turn between hot rounds.
+        for (var round = 0; round < 8 && CompactHotIfDue(); round++)
+        {
+            CompactColdIfDue();
+            CheckpointIfDue();
+        }
+        CompactColdIfDue();
+        CheckpointIfDue();
+    }
+
+    /// <summary>
+    /// The cold tier's rounds, each bounded in size, so they run between hot rounds rather than hold them up (a hot
+    /// round put off long makes writers wait).
+    /// </summary>
+    private void CompactColdIfDue()
+    {
         lock (_checkpointLock)
         {
             if (Volatile.Read(ref _disposed) != 0) return;
             _cold.CompactIfDue(Plan.ColdLogBudget);
         }
-        CheckpointIfDue();
     }
 
     /// <summary>One hot-to-cold round if the hot log spans its budget; false when none was due.</summary>
@@ -78,28 +91,56 @@ public sealed partial class KvStore
     }
 
     /// <summary>
-    /// Takes a checkpoint when twice the hot-log budget waits to be given back (and the options allow).
+    /// Takes a checkpoint when twice the hot-log budget or a quarter of the cold log's, whichever is more, waits to be
+    /// given back (and the options allow). Not sooner: a checkpoint makes the whole hot log read-only (so updates that
+    /// would have landed in place are appended again) and holds compaction up while it writes and syncs, so it is
+    /// taken when the disk budget asks for it, not every few rounds.
     /// </summary>
     private void CheckpointIfDue()
     {
         if (!_options.CheckpointToReclaim || Volatile.Read(ref _disposed) != 0) return;
-        if (_hot.Log.UnreclaimedBytes + _cold.UnreclaimedBytes < 2 * Plan.HotLogBudget) return;
+        var due = Math.Max(2 * Plan.HotLogBudget, Plan.ColdLogBudget / 4);
+        if (_hot.Log.UnreclaimedBytes + _cold.UnreclaimedBytes < due) return;
         Checkpoint();
         Interlocked.Increment(ref _autoCheckpoints);
     }
 
     /// <summary>
-    /// Holds a writer back while the hot log spans more than four times its budget, so the hot log
-    /// (and the hot index, which covers only it) stays bounded however fast writers append
-    /// compared with compaction.
+    /// Backpressure on writers, so the hot log (and the hot index, which covers only it) stays bounded however fast
+    /// writers append compared with compaction, without stopping them all at once: past twice its budget, a writer
+    /// sleeps a millisecond every so many writes, more often the closer the log gets to four times its budget; at four
+    /// times it waits until compaction has made room. Spread this way, writers slow down to what compaction moves
+    /// rather than run at full speed and then stop for a whole round.
     /// </summary>
     private void Throttle()
     {
         var log = _hot.Log;
+        var interval = WritesBetweenSleeps(log.TailAddress - log.BeginAddress, Plan.HotLogBudget);
+        if (interval == int.MaxValue || ++t_throttledWrites < interval) return;
+        t_throttledWrites = 0;
+        do Thread.Sleep(1);
         while (log.TailAddress - log.BeginAddress > 4 * Plan.HotLogBudget
-               && Volatile.Read(ref _compactionFault) is null && Volatile.Read(ref _disposed) == 0)
-            Thread.Sleep(1);
+               && Volatile.Read(ref _compactionFault) is null && Volatile.Read(ref _disposed) == 0);
     }
+
+    /// <summary>
+    /// How many writes a writer makes between two 1 ms sleeps when the hot log spans <paramref name="span"/> bytes:
+    /// without limit up to twice its <paramref name="budget"/>, then fewer and fewer (quadratically in the room left),
+    /// down to none at four times it.
+    /// </summary>
+    internal static int WritesBetweenSleeps(long span, long budget)
+    {
+        var over = span - 2 * budget;
+        if (over <= 0) return int.MaxValue;
+        var room = Math.Max(0, 1 - (double)over / (2 * budget));
+        return (int)(ThrottleInterval * room * room);
+    }
+
+    /// <summary>Writes between two 1 ms sleeps of a writer just past twice the hot-log budget.</summary>
+    private const int ThrottleInterval = 4096;
+
+    /// <summary>This thread's writes since it last slept for backpressure.</summary>
+    [ThreadStatic] private static int t_throttledWrites;
 
     /// <summary>
     /// Moves the live records of the hot log's [Begin, <paramref name="until"/>) to the cold tier, writing each cold
@@ -109,14 +150,15 @@ public sealed partial class KvStore
     {
         var begin = _hot.Log.BeginAddress;
         if (until <= begin) return;
+        var batch = new LiveBatch();
         _hot.File.Scan(begin, until, (address, record) =>
         {
             var key = record.Slice(Record.HeaderSize, BinaryPrimitives.ReadInt32LittleEndian(record[8..]));
             var hash = LogStore.Hash(key);
             if (!_hot.IsNewest(key, hash, address)) return;
-            _cold.Prepend(hash, record);
-            Interlocked.Add(ref _movedBytes, record.Length);
+            if (batch.Add(hash, record)) MoveToCold(batch);
         });
+        MoveToCold(batch);
         // The copies become reachable through the cold index before the originals become unreachable.
         _cold.IndexPrepends();
         _hot.ShiftBegin(until);
@@ -125,9 +167,30 @@ public sealed partial class KvStore
     }
 
     /// <summary>
-    /// Read-modify-writes of cold index chunks so far, for tests of how often compaction rewrites them.
+    /// Prepends a batch of live hot records to their cold chains, their chunks read first, all at once. A record found
+    /// live stays live for this purpose until Begin moves: a newer version written since lies in the hot log, which
+    /// is searched first.
+    /// </summary>
+    private void MoveToCold(LiveBatch batch)
+    {
+        _cold.Index.Prefetch(batch.Hashes);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var record = batch.Record(i);
+            _cold.Prepend(batch.Hashes[i], record);
+            Interlocked.Add(ref _movedBytes, record.Length);
+        }
+        batch.Clear();
+    }
+
+    /// <summary>
+    /// Writes of cold index chunks so far, for tests of how often compaction rewrites them.
     /// </summary>
     internal long ColdIndexWrites => _cold.Index.ChunkWrites;
+
+    /// <summary>Reads of cold index chunks so far (lookups and compaction's), for tests of how often compaction reads
+    /// them.</summary>
+    internal long ColdIndexReads => _cold.Index.Store.Counters[OperationCounters.Reads];
 
     /// <summary>
     /// Waits until at least <paramref name="rounds"/> hot-to-cold rounds have completed; false

@@ -313,15 +313,22 @@ internal sealed class LogFile : IDisposable
 
     /// <summary>
     /// Visits every valid record of [<paramref name="from"/>, <paramref name="until"/>), reading
-    /// the device a page at a time (the range is below Head, and only the caller moves Begin).
+    /// the device a page at a time, the next page while the visitor works through this one (the
+    /// range is below Head, and only the caller moves Begin).
     /// </summary>
     public void Scan(long from, long until, RecordVisitor visit)
     {
         var page = new byte[Log.PageSize];
+        var ahead = new byte[Log.PageSize];
         Interlocked.Add(ref _scannedBytes, Math.Max(0, until - from));
-        for (var start = from & ~(Log.PageSize - 1); start < until; start += Log.PageSize)
+        var first = from & ~(Log.PageSize - 1);
+        var next = first < until ? Device.ReadAsync(first, ahead) : default;
+        for (var start = first; start < until; start += Log.PageSize)
         {
-            var read = Device.Read(start, page);
+            var read = next.GetAwaiter().GetResult();
+            (page, ahead) = (ahead, page);
+            // The next page is read (on the direct device: in flight) while the visitor works through this one.
+            if (start + Log.PageSize < until) next = Device.ReadAsync(start + Log.PageSize, ahead);
             CountRead(read);
             for (var at = Math.Max(from, start); at + Record.HeaderSize <= Math.Min(until, start + Log.PageSize);)
             {

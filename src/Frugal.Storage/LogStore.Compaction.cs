@@ -55,14 +55,16 @@ internal sealed unsafe partial class LogStore
 
     /// <summary>
     /// Compacts the log into its own tail when it spans <paramref name="budget"/>: live records
-    /// of its oldest part (up to half a budget below the tail) are copied to the tail by a
+    /// of its oldest part (up to half a budget below the tail, at most a budget of it) are copied to the tail by a
     /// conditional insert, then Begin moves. One thread at a time (the caller's compaction thread).
     /// </summary>
     public void CompactIntoItselfIfDue(long budget)
     {
         if (_log.TailAddress - _log.BeginAddress < budget) return;
         var begin = _log.BeginAddress;
-        var until = Math.Min(_log.HeadAddress, _log.TailAddress - budget / 2) & ~(_log.PageSize - 1);
+        // At most a budget per round, so one round never holds the caller's other rounds up for long.
+        var until = Math.Min(Math.Min(_log.HeadAddress, _log.TailAddress - budget / 2), begin + budget)
+            & ~(_log.PageSize - 1);
         if (until <= begin) return;
         _file.Scan(begin, until, (address, record) =>
         {

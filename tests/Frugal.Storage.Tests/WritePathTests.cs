@@ -1,0 +1,71 @@
+namespace Frugal.Storage.Tests;
+
+/// <summary>
+/// The write path: updates in the mutable region land in place (and survive a checkpoint), compaction reads each cold
+/// index chunk once per batch of records it moves, and writers are slowed gradually rather than stopped.
+/// </summary>
+public sealed class WritePathTests
+{
+    [Fact]
+    public async Task AnUpdateInTheMutableRegionLandsInPlaceAndSurvivesRecovery()
+    {
+        using var dir = new TempDirectory();
+        var options = SmallStore.Options(dir.Path) with { CompactionInterval = TimeSpan.FromDays(1) };
+        using (var store = KvStore<long, long>.Open(options))
+        {
+            for (long k = 0; k < 100; k++) store.Upsert(k, k);
+            var tail = store.Stats().TailAddress;
+            for (long k = 0; k < 100; k++) store.Upsert(k, k + 1000);
+            await store.RmwAsync(7, 5, static (input, current, exists) => exists ? current + input : input);
+            Assert.Equal(tail, store.Stats().TailAddress);
+            store.Checkpoint();
+        }
+        using var reopened = KvStore<long, long>.Open(options);
+        for (long k = 0; k < 100; k++)
+        {
+            var read = await reopened.ReadAsync(k);
+            Assert.True(read.Found, $"key {k}");
+            Assert.Equal(k == 7 ? 1012 : k + 1000, read.Value);
+        }
+    }
+
+    [Fact]
+    public void AHotToColdRoundReadsEachChunkOncePerBatchNotOncePerKey()
+    {
+        using var dir = new TempDirectory();
+        // Four chunks of 32 entries, so 4,000 keys touch every entry of every chunk in one round.
+        var options = SmallStore.Options(dir.Path) with
+        {
+            ColdIndexBytes = 128,
+            DiskBudget = 64 << 20,
+            CompactionInterval = TimeSpan.FromDays(1),
+        };
+        using var store = KvStore<long, long>.Open(options);
+        for (long k = 0; k < 4000; k++) store.Upsert(k, k);
+        var readsBefore = store.Bytes.ColdIndexReads;
+        store.Bytes.CompactIfDue();
+
+        var stats = store.Stats();
+        Assert.True(stats.HotToColdCompactions > 0);
+        // At most one batch per round plus one per full batch of moved records (each at least 24 bytes).
+        var batches = stats.HotToColdCompactions + stats.MovedBytes / 24 / LiveBatch.Capacity;
+        Assert.InRange(store.Bytes.ColdIndexReads - readsBefore, 1, batches * stats.ColdIndexChunks);
+    }
+
+    [Fact]
+    public void WritersSlowDownGraduallyBetweenTwoAndFourBudgetsAndWaitOnlyPastFour()
+    {
+        const long budget = 1 << 20;
+        Assert.Equal(int.MaxValue, KvStore.WritesBetweenSleeps(budget, budget));
+        Assert.Equal(int.MaxValue, KvStore.WritesBetweenSleeps(2 * budget, budget));
+        var previous = int.MaxValue;
+        for (var span = 2 * budget + 1; span < 4 * budget; span += budget / 8)
+        {
+            var interval = KvStore.WritesBetweenSleeps(span, budget);
+            Assert.InRange(interval, 1, previous);
+            previous = interval;
+        }
+        Assert.Equal(0, KvStore.WritesBetweenSleeps(4 * budget, budget));
+        Assert.Equal(0, KvStore.WritesBetweenSleeps(5 * budget, budget));
+    }
+}
