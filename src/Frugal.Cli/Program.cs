@@ -9,4 +9,12 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = !cancellation.IsCancellationRequested;
     cancellation.Cancel();
 };
+// SIGTERM (a parent such as `recsys train` stopping its children, or a service manager) asks the same clean stop;
+// the sender kills the process if it does not end in time.
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+    System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+    {
+        context.Cancel = true;
+        cancellation.Cancel();
+    });
 return FrugalApp.Run(args, AnsiConsole.Console, Console.Error, cancellation.Token);

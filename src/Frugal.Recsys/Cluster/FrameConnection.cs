@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 
 namespace Frugal.Recsys.Cluster;
@@ -11,8 +12,8 @@ internal readonly record struct Frame(Op Op, int Request, byte[] Payload);
 
 /// <summary>
 /// One TCP connection carrying frames (§6.3), shaped in the sending direction: a frame is written once the link has
-/// carried its bytes at the bandwidth and the latency has passed, by a pump of its own, so sending never blocks the
-/// caller and frames stay in order. Every receive has a bounded wait; a closed or silent peer becomes a
+/// carried its bytes at the bandwidth and the latency has passed, by a pump thread of its own that sleeps until then
+/// (<see cref="LinkClock"/>), so sending never blocks the caller and frames stay in order. Every receive has a bounded wait; a closed or silent peer becomes a
 /// <see cref="RecsysNetworkException"/> naming it.
 /// </summary>
 internal sealed class FrameConnection : IAsyncDisposable
@@ -26,7 +27,7 @@ internal sealed class FrameConnection : IAsyncDisposable
     private readonly TimeSpan _timeout;
     private readonly Channel<(long DueTicks, byte[] Bytes)> _outgoing = Channel.CreateUnbounded<(long, byte[])>(
         new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _pump;
+    private readonly TaskCompletionSource _pumped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _sendLock = new();
     private double _linkFreeSeconds;
     private Exception? _sendFailure;
@@ -39,7 +40,7 @@ internal sealed class FrameConnection : IAsyncDisposable
         _shape = shape;
         _timeout = timeout;
         Peer = peer;
-        _pump = Task.Run(PumpAsync);
+        new Thread(Pump) { IsBackground = true, Name = "frugal link pump" }.Start();
     }
 
     /// <summary>Who is at the other end, in words ("trainer 2", "the embedding server at 127.0.0.1:7000").</summary>
@@ -122,11 +123,33 @@ internal sealed class FrameConnection : IAsyncDisposable
     /// <summary>Queues a frame; it is written when the shaped link delivers it.</summary>
     public void Send(Op op, int request, byte[] payload)
     {
-        var bytes = new byte[HeaderBytes + payload.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(bytes, payload.Length);
+        var bytes = NewFrame(op, request, payload.Length);
+        payload.CopyTo(bytes, HeaderBytes);
+        Queue(bytes);
+    }
+
+    /// <summary>Queues a frame whose payload is <paramref name="values"/> as <see cref="PayloadWriter.Floats"/>
+    /// writes them, built in place: the all-reduce sends many of these, and a writer would copy each twice more.
+    /// </summary>
+    public void SendFloats(Op op, int request, ReadOnlySpan<float> values)
+    {
+        var bytes = NewFrame(op, request, sizeof(int) + values.Length * sizeof(float));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(HeaderBytes), values.Length);
+        MemoryMarshal.AsBytes(values).CopyTo(bytes.AsSpan(HeaderBytes + sizeof(int)));
+        Queue(bytes);
+    }
+
+    private static byte[] NewFrame(Op op, int request, int payloadBytes)
+    {
+        var bytes = new byte[HeaderBytes + payloadBytes];
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, payloadBytes);
         bytes[4] = (byte)op;
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(5), request);
-        payload.CopyTo(bytes, HeaderBytes);
+        return bytes;
+    }
+
+    private void Queue(byte[] bytes)
+    {
         lock (_sendLock)
         {
             if (_sendFailure is not null) throw Lost(_sendFailure);
@@ -167,38 +190,35 @@ internal sealed class FrameConnection : IAsyncDisposable
     public async Task DrainAsync()
     {
         _outgoing.Writer.TryComplete();
-        await _pump;
+        await _pumped.Task;
         if (_sendFailure is not null) throw Lost(_sendFailure);
     }
 
     private RecsysNetworkException Lost(Exception e) => new($"{Peer} closed the connection", e);
 
-    private async Task PumpAsync()
+    // A thread of its own, not a pool task: it sleeps until each frame is due, and blocking a pool thread for that
+    // would starve the async work beside it.
+    private void Pump()
     {
         try
         {
-            await foreach (var (due, bytes) in _outgoing.Reader.ReadAllAsync())
+            var reader = _outgoing.Reader;
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                await WaitUntil(due);
-                await _stream.WriteAsync(bytes);
+                while (reader.TryRead(out var frame))
+                {
+                    LinkClock.SleepUntil(frame.DueTicks);
+                    _stream.Write(frame.Bytes);
+                }
             }
         }
         catch (Exception e)
         {
             lock (_sendLock) _sendFailure = e;
         }
-    }
-
-    // Timers sleep in whole milliseconds; the last stretch is waited out by yielding, so sub-millisecond latencies
-    // hold.
-    private static async Task WaitUntil(long dueTicks)
-    {
-        while (true)
+        finally
         {
-            var remaining = (dueTicks - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency;
-            if (remaining <= 0) return;
-            if (remaining > 2) await Task.Delay(TimeSpan.FromMilliseconds(remaining - 1.5));
-            else Thread.Yield();
+            _pumped.TrySetResult();
         }
     }
 
@@ -207,7 +227,7 @@ internal sealed class FrameConnection : IAsyncDisposable
         _outgoing.Writer.TryComplete();
         try
         {
-            await _pump.WaitAsync(TimeSpan.FromSeconds(5));
+            await _pumped.Task.WaitAsync(TimeSpan.FromSeconds(5));
         }
         catch (TimeoutException)
         {

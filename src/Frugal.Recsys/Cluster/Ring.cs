@@ -32,7 +32,9 @@ internal sealed class Ring(int rank, int size, FrameConnection? next, FrameConne
             for (var c = 0; c < chunks; c++) Send(Op.Chunk, c, Slice(local, c, chunk));
         while (partialsDue + totalsDue > 0)
         {
-            var (op, c, values) = await ReceiveAsync(cancellation);
+            var (op, c, received) = await ReceiveAsync(cancellation);
+            // A view of the received bytes: summed in place and sent on without another copy.
+            var values = received.FloatsInPlace();
             var (start, count) = Range(local.Length, c, chunk);
             if (c < 0 || c >= chunks || values.Length != count)
                 throw new InvalidOperationException(
@@ -40,15 +42,16 @@ internal sealed class Ring(int rank, int size, FrameConnection? next, FrameConne
             if (op == Op.Chunk && partialsDue > 0)
             {
                 partialsDue--;
-                for (var i = 0; i < count; i++) values[i] += local[start + i];
+                var own = local.AsSpan(start, count);
+                for (var i = 0; i < count; i++) values[i] += own[i];
                 // Rank N−1's sum is the total: it goes on round to rank 0; the others pass the partial sum on.
                 Send(last ? Op.Total : Op.Chunk, c, values);
-                if (last) values.CopyTo(local, start);
+                if (last) values.CopyTo(local.AsSpan(start));
             }
             else if (op == Op.Total && totalsDue > 0)
             {
                 totalsDue--;
-                values.CopyTo(local, start);
+                values.CopyTo(local.AsSpan(start));
                 if (rank + 1 < size - 1) Send(Op.Total, c, values);
             }
             else
@@ -84,16 +87,16 @@ internal sealed class Ring(int rank, int size, FrameConnection? next, FrameConne
         return values.AsSpan(start, count);
     }
 
-    private void Send(Op op, int chunk, ReadOnlySpan<float> values) =>
-        next!.Send(op, chunk, new PayloadWriter().Floats(values).ToArray());
+    private void Send(Op op, int chunk, ReadOnlySpan<float> values) => next!.SendFloats(op, chunk, values);
 
-    private async Task<(Op Op, int Chunk, float[] Values)> ReceiveAsync(CancellationToken cancellation)
+    /// <summary>The next chunk frame; its values are read in place by the caller.</summary>
+    private async Task<(Op Op, int Chunk, PayloadReader Values)> ReceiveAsync(CancellationToken cancellation)
     {
         var frame = await previous!.ReceiveAsync(cancellation);
         var reader = new PayloadReader(frame.Payload);
         return frame.Op switch
         {
-            Op.Chunk or Op.Total => (frame.Op, frame.Request, reader.Floats()),
+            Op.Chunk or Op.Total => (frame.Op, frame.Request, reader),
             Op.Abort => throw new RecsysNetworkException(reader.Text()),
             _ => throw new RecsysNetworkException($"{previous.Peer} sent an unexpected {frame.Op} frame"),
         };

@@ -68,17 +68,22 @@ internal sealed class PayloadReader(byte[] payload)
 
     public double[] Doubles() => Array<double>(8);
 
+    /// <summary>The next float array as a view of the payload, for a reader that changes it in place.</summary>
+    public Span<float> FloatsInPlace() => MemoryMarshal.Cast<byte, float>(ArrayBytes(sizeof(float)));
+
     public byte[] Bytes() => Array<byte>(1);
 
     public string Text() => System.Text.Encoding.UTF8.GetString(Bytes());
 
-    private T[] Array<T>(int size) where T : struct
+    private T[] Array<T>(int size) where T : struct => MemoryMarshal.Cast<byte, T>(ArrayBytes(size)).ToArray();
+
+    private Span<byte> ArrayBytes(int size)
     {
         var count = Int();
         if (count < 0 || (long)count * size > payload.Length - _offset)
             throw new InvalidDataException("a frame's array runs past its end");
-        var values = MemoryMarshal.Cast<byte, T>(payload.AsSpan(_offset, count * size)).ToArray();
+        var bytes = payload.AsSpan(_offset, count * size);
         _offset += count * size;
-        return values;
+        return bytes;
     }
 }

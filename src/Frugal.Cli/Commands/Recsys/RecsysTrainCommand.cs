@@ -82,14 +82,34 @@ internal sealed class RecsysTrainCommand(IAnsiConsole console) : SettingCommand<
         }
         finally
         {
-            foreach (var (_, process) in children)
-            {
-                if (!process.HasExited) process.Kill();
-                process.Dispose();
-            }
+            Stop([.. children.Select(c => c.Process)], TimeSpan.FromSeconds(10));
             File.Delete(reportPath);
         }
     }
+
+    /// <summary>
+    /// Stops the children still running: first asks each to stop cleanly (SIGTERM, which a frugal process treats as
+    /// Ctrl-C: an oracle writing the checkpoint removes its temporary file), then kills by PID whatever has not ended
+    /// within <paramref name="grace"/>.
+    /// </summary>
+    private static void Stop(Process[] processes, TimeSpan grace)
+    {
+        var running = processes.Where(p => !p.HasExited).ToArray();
+        if (!OperatingSystem.IsWindows())
+            foreach (var process in running) _ = kill(process.Id, Terminate);
+        var deadline = Stopwatch.StartNew();
+        foreach (var process in running)
+        {
+            var left = grace - deadline.Elapsed;
+            if (left <= TimeSpan.Zero || !process.WaitForExit(left)) process.Kill();
+        }
+        foreach (var process in processes) process.Dispose();
+    }
+
+    private const int Terminate = 15; // SIGTERM
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     private static string[] RunArguments(Settings s)
     {
