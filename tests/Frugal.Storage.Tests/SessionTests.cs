@@ -11,8 +11,11 @@ public sealed class SessionTests(ITestOutputHelper output)
 {
     private const int Keys = 3000;
 
-    /// <summary>A device whose reads complete later on another thread, so session operations really stay pending.</summary>
-    private sealed class SlowReadDevice(string path) : IStorageDevice
+    /// <summary>
+    /// A device whose reads complete later on another thread (once <paramref name="gate"/> is open), so session
+    /// operations really stay pending.
+    /// </summary>
+    private sealed class SlowReadDevice(string path, Task gate) : IStorageDevice
     {
         private readonly FileDevice _file = new(path);
 
@@ -23,6 +26,7 @@ public sealed class SessionTests(ITestOutputHelper output)
 
         public async ValueTask<int> ReadAsync(long position, Memory<byte> destination)
         {
+            await gate.ConfigureAwait(false);
             await Task.Yield();
             return _file.Read(position, destination.Span);
         }
@@ -32,8 +36,9 @@ public sealed class SessionTests(ITestOutputHelper output)
         public void Dispose() => _file.Dispose();
     }
 
-    private static KvStore SlowStore(string directory) =>
-        new(SmallStore.Options(directory), RecordShape.Variable, (path, _) => new SlowReadDevice(path));
+    private static KvStore SlowStore(string directory, Task? gate = null) =>
+        new(SmallStore.Options(directory), RecordShape.Variable,
+            (path, _) => new SlowReadDevice(path, gate ?? Task.CompletedTask));
 
     /// <summary>Keys 0..Keys-1 hold key * 7; keys from Keys on are absent. Most of them end up on disk.</summary>
     private static void Fill(KvStore store)
@@ -142,21 +147,29 @@ public sealed class SessionTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void DisposingASessionFinishesItsOutstandingReads()
+    public async Task DisposingASessionFinishesItsOutstandingReads()
     {
         using var dir = new TempDirectory();
-        using var store = SlowStore(dir.Path);
+        // Every device read waits until the session is being disposed: whatever needs the disk is still pending.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var store = SlowStore(dir.Path, gate.Task);
         Fill(store);
         var order = Shuffled(Keys, 7);
         var values = order.Select(_ => new byte[8]).ToArray();
         var pending = new List<int>();
-        using (var session = store.NewSession())
+        var session = store.NewSession();
+        for (var i = 0; i < order.Length; i++)
+            if (!session.TryRead(Long(order[i]), values[i], i, out _)) pending.Add(i);
+        Assert.Equal(pending.Count, session.PendingCount);
+        Assert.True(pending.Count > Keys / 4, $"{pending.Count} reads pending");
+        Assert.All(pending, i => Assert.Equal(0, BitConverter.ToInt64(values[i])));
+        var opener = Task.Run(async () =>
         {
-            for (var i = 0; i < order.Length; i++)
-                if (!session.TryRead(Long(order[i]), values[i], i, out _)) pending.Add(i);
-            Assert.Equal(pending.Count, session.PendingCount);
-        }
-        Assert.True(pending.Count > Keys / 20, $"{pending.Count} reads pending");
+            await Task.Delay(20);
+            gate.SetResult();
+        });
+        session.Dispose();
+        await opener;
         // Every outstanding read wrote its value before Dispose returned.
         foreach (var i in pending) Assert.Equal(order[i] * 7, BitConverter.ToInt64(values[i]));
     }
