@@ -11,34 +11,9 @@ public sealed class SessionTests(ITestOutputHelper output)
 {
     private const int Keys = 3000;
 
-    /// <summary>
-    /// A device whose reads complete later on another thread (once <paramref name="gate"/> is open), so session
-    /// operations really stay pending.
-    /// </summary>
-    private sealed class SlowReadDevice(string path, Task gate) : IStorageDevice
-    {
-        private readonly FileDevice _file = new(path);
-
-        public string Name => _file.Name;
-        public long Length => _file.Length;
-        public void Write(long position, ReadOnlySpan<byte> data) => _file.Write(position, data);
-        public int Read(long position, Span<byte> destination) => _file.Read(position, destination);
-
-        public async ValueTask<int> ReadAsync(long position, Memory<byte> destination)
-        {
-            await gate.ConfigureAwait(false);
-            await Task.Yield();
-            return _file.Read(position, destination.Span);
-        }
-
-        public void Flush() => _file.Flush();
-        public void Truncate(long length) => _file.Truncate(length);
-        public void Dispose() => _file.Dispose();
-    }
-
     private static KvStore SlowStore(string directory, Task? gate = null) =>
         new(SmallStore.Options(directory), RecordShape.Variable,
-            (path, _) => new SlowReadDevice(path, gate ?? Task.CompletedTask));
+            (path, _) => new DeferredReadDevice(path, gate));
 
     /// <summary>Keys 0..Keys-1 hold key * 7; keys from Keys on are absent. Most of them end up on disk.</summary>
     private static void Fill(KvStore store)
