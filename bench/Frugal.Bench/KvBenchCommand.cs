@@ -300,9 +300,9 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
         store switch
         {
             // F2 splits its one budget itself (hot index and log, read cache, cold tier): see docs/storage.md.
-            "frugal" => new CountingTarget(new FrugalTarget(
+            "frugal" => new FrugalCountedTarget(new FrugalTarget(
                 KvStore.Open(new KvStoreOptions { Directory = directory, MemoryBudget = budget.Bytes, Io = io }))),
-            "frugal-nocrc" => new CountingTarget(new FrugalTarget(KvStore.Open(new KvStoreOptions
+            "frugal-nocrc" => new FrugalCountedTarget(new FrugalTarget(KvStore.Open(new KvStoreOptions
             { Directory = directory, MemoryBudget = budget.Bytes, Checksums = false, Io = io }))),
             "faster" => new FasterTarget(directory, budget, readCache: false, valueBytes),
             "faster-rc" => new FasterTarget(directory, budget, readCache: true, valueBytes),

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Frugal.Storage;
@@ -103,10 +104,21 @@ internal sealed class ColdIndex : IDisposable
 
     private async ValueTask<long> FindOnDeviceAsync(ulong hash, PendingIo pending)
     {
-        var key = BitConverter.GetBytes(ChunkOf(hash));
-        var chunk = new byte[ChunkBytes];
-        var result = await Store.ReadFromDeviceAsync(key, chunk, pending).ConfigureAwait(false);
-        return result.Found ? EntryOf(chunk, hash) : LogAddress.None;
+        // Pooled: most cold lookups in a store larger than its memory come here, and two arrays each were most of
+        // a read's allocation.
+        var buffer = ArrayPool<byte>.Shared.Rent(sizeof(long) + ChunkBytes);
+        try
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(buffer, ChunkOf(hash));
+            var key = buffer.AsMemory(0, sizeof(long));
+            var chunk = buffer.AsMemory(sizeof(long), ChunkBytes);
+            var result = await Store.ReadFromDeviceAsync(key, chunk, pending).ConfigureAwait(false);
+            return result.Found ? EntryOf(chunk.Span, hash) : LogAddress.None;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static long EntryOf(ReadOnlySpan<byte> chunk, ulong hash) =>

@@ -26,6 +26,13 @@ internal sealed class Epoch
     private long _current = 1;
     private int _drainCount;
 
+    // One past the highest thread slot and drain slot ever claimed: the scans that run on every protect while an
+    // action waits (SafeEpoch, Drain) look at these few, not all 128 and 256. Each is raised before its slot is
+    // claimed, so a scan that misses a slot missed a thread that had not protected itself yet (or an action not yet
+    // registered), which the scans already allow for.
+    private int _slotsUsed;
+    private int _drainSlotsUsed;
+
     [ThreadStatic] private static int t_hint;
     private static int s_nextHint;
 
@@ -39,7 +46,13 @@ internal sealed class Epoch
         while (true)
         {
             ref var local = ref _table[slot * Stride];
-            if (Volatile.Read(ref local) == 0 && Interlocked.CompareExchange(ref local, Current, 0) == 0)
+            if (Volatile.Read(ref local) != 0)
+            {
+                slot = (slot + 1) % Slots;
+                continue;
+            }
+            RaiseTo(ref _slotsUsed, slot + 1);
+            if (Interlocked.CompareExchange(ref local, Current, 0) == 0)
             {
                 if (Volatile.Read(ref _drainCount) > 0) Drain();
                 return slot;
@@ -76,6 +89,8 @@ internal sealed class Epoch
     {
         for (var i = 0; i < DrainSlots; i++)
         {
+            if (Volatile.Read(ref _drainEpochs[i]) != Free) continue;
+            RaiseTo(ref _drainSlotsUsed, i + 1);
             if (Interlocked.CompareExchange(ref _drainEpochs[i], Claimed, Free) != Free) continue;
             _drainActions[i] = action;
             Volatile.Write(ref _drainEpochs[i], epoch);
@@ -88,7 +103,8 @@ internal sealed class Epoch
     public void Drain()
     {
         var safe = SafeEpoch();
-        for (var i = 0; i < DrainSlots && Volatile.Read(ref _drainCount) > 0; i++)
+        var used = Volatile.Read(ref _drainSlotsUsed);
+        for (var i = 0; i < used && Volatile.Read(ref _drainCount) > 0; i++)
         {
             var epoch = Volatile.Read(ref _drainEpochs[i]);
             if (epoch <= 0 || epoch > safe) continue;
@@ -112,6 +128,18 @@ internal sealed class Epoch
         }
     }
 
+    /// <summary>Raises <paramref name="mark"/> to at least <paramref name="value"/> (it never falls).</summary>
+    private static void RaiseTo(ref int mark, int value)
+    {
+        var seen = Volatile.Read(ref mark);
+        while (seen < value)
+        {
+            var before = Interlocked.CompareExchange(ref mark, value, seen);
+            if (before == seen) return;
+            seen = before;
+        }
+    }
+
     /// <summary>
     /// The newest epoch no protected thread can still be in. It starts one below the current
     /// epoch: a thread that protects itself while this scan runs may have read the current
@@ -120,7 +148,8 @@ internal sealed class Epoch
     private long SafeEpoch()
     {
         var oldest = Current - 1;
-        for (var i = 0; i < Slots; i++)
+        var used = Volatile.Read(ref _slotsUsed);
+        for (var i = 0; i < used; i++)
         {
             var local = Volatile.Read(ref _table[i * Stride]);
             if (local != 0) oldest = Math.Min(oldest, local - 1);

@@ -126,16 +126,53 @@ internal sealed unsafe class IoUring : IDisposable
             return false;
         }
         var token = (ulong)GCHandle.ToIntPtr(GCHandle.Alloc(operation));
-        if (!Append(OpRead, fd, offset, buffer, length, token)) return true;
+        var defer = t_deferred is not null;
+        if (!Append(OpRead, fd, offset, buffer, length, token, claim: !defer))
+        {
+            if (defer && !t_deferred!.Contains(this)) t_deferred.Add(this);
+            return true;
+        }
         SubmitPending();
         return true;
     }
 
+    // ---- Deferred submission (a KvSession's batch) ----
+
+    // Where this thread notes the rings it appended to without submitting, while it defers; null when it does not.
+    [ThreadStatic] private static List<IoUring>? t_deferred;
+
+    /// <summary>
+    /// Until <see cref="StopDeferring"/>, reads this thread queues are appended but not submitted (unless a
+    /// submission by another thread takes them along), and their rings noted in <paramref name="rings"/> for
+    /// <see cref="Submit"/>: a batch of reads costs one <c>io_uring_enter</c>.
+    /// </summary>
+    public static void DeferSubmits(List<IoUring> rings) => t_deferred = rings;
+
+    public static void StopDeferring() => t_deferred = null;
+
+    /// <summary>Submits every read deferred on <paramref name="rings"/>, and forgets them.</summary>
+    public static void Submit(List<IoUring> rings)
+    {
+        foreach (var ring in rings) ring.SubmitUnclaimed();
+        rings.Clear();
+    }
+
+    /// <summary>Submits what is appended unless a caller is already submitting (it takes everything along).</summary>
+    private void SubmitUnclaimed()
+    {
+        lock (_submitLock)
+        {
+            if (_submitting || _unsubmitted == 0) return;
+            _submitting = true;
+        }
+        SubmitPending();
+    }
+
     /// <summary>
     /// Fills the SQE at the tail and publishes it; true when the caller must make the <c>io_uring_enter</c> call
-    /// (no other caller is in one).
+    /// (no other caller is in one, and the caller would <paramref name="claim"/> the call).
     /// </summary>
-    private bool Append(byte opcode, int fd, long offset, byte* buffer, int length, ulong token)
+    private bool Append(byte opcode, int fd, long offset, byte* buffer, int length, ulong token, bool claim = true)
     {
         lock (_submitLock)
         {
@@ -155,7 +192,7 @@ internal sealed unsafe class IoUring : IDisposable
             // Release: the SQE's contents become visible to the kernel before the tail that hands it over.
             Volatile.Write(ref *_sqTail, tail + 1);
             _unsubmitted++;
-            if (_submitting) return false;
+            if (_submitting || !claim) return false;
             _submitting = true;
             return true;
         }

@@ -7,6 +7,16 @@ namespace Frugal.Storage;
 // to compaction moving versions between the tiers.
 public sealed partial class KvStore
 {
+    /// <summary>
+    /// A session for one worker thread that keeps many reads and read-modify-writes in flight and completes them in
+    /// batches (see <see cref="KvSession"/>).
+    /// </summary>
+    public KvSession NewSession()
+    {
+        CheckUsable(write: false);
+        return new KvSession(this);
+    }
+
     // ---- Read ----
 
     /// <summary>Reads <paramref name="key"/>'s value into <paramref name="destination"/>.</summary>

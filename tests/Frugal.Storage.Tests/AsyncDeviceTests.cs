@@ -3,32 +3,10 @@ using Frugal.Core.Randomness;
 namespace Frugal.Storage.Tests;
 
 /// <summary>
-/// On Linux the file device completes reads inline; this device completes them later on
-/// another thread (as an overlapped or io_uring device would), so the ValueTask paths really
-/// suspend and resume, unprotected, while other threads move the log on.
+/// Reads and RMWs whose device reads complete later on another thread (<see cref="DeferredReadDevice"/>).
 /// </summary>
 public sealed class AsyncDeviceTests
 {
-    private sealed class DeferredReadDevice(string path) : IStorageDevice
-    {
-        private readonly FileDevice _file = new(path);
-
-        public string Name => _file.Name;
-        public long Length => _file.Length;
-        public void Write(long position, ReadOnlySpan<byte> data) => _file.Write(position, data);
-        public int Read(long position, Span<byte> destination) => _file.Read(position, destination);
-
-        public async ValueTask<int> ReadAsync(long position, Memory<byte> destination)
-        {
-            await Task.Yield();
-            return _file.Read(position, destination.Span);
-        }
-
-        public void Flush() => _file.Flush();
-        public void Truncate(long length) => _file.Truncate(length);
-        public void Dispose() => _file.Dispose();
-    }
-
     [Fact]
     public async Task SuspendedReadsAndRmwsStayConsistentUnderConcurrentWrites()
     {

@@ -48,6 +48,24 @@ public sealed class YcsbTests
         var run = YcsbRunner.Run(target, YcsbWorkload.B, settings, new SeedTree(1));
         Assert.True(run.Operations > 0);
         Assert.True(run.P99Micros >= run.P50Micros);
+        AssertReadsCountedOnCompletion(target, settings.Records);
+    }
+
+    /// <summary>Every read a session issued is counted once it completed, found or not, waited for or not.</summary>
+    private static void AssertReadsCountedOnCompletion(FrugalTarget target, long records)
+    {
+        var before = target.ReadTotals;
+        const int present = 3000, absent = 500;
+        using (var session = target.NewSession())
+        {
+            var value = new byte[100];
+            for (var i = 0; i < present; i++) session.Read(i * 13 % records, value);
+            for (var i = 0; i < absent; i++) session.Read(records + i, value);
+        }
+        var after = target.ReadTotals;
+        Assert.Equal(present + absent, after.Reads - before.Reads);
+        Assert.Equal(present, after.Found - before.Found);
+        Assert.Equal(absent, after.Missing - before.Missing);
     }
 
     [Fact]
