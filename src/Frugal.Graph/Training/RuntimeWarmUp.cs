@@ -34,7 +34,8 @@ internal static class RuntimeWarmUp
                 CheckpointPath = null, Resume = false, WorkFolder = null, Throttle = null, ValidationLimit = 16,
             };
             var layout = GraphLayout.Open(folder);
-            if (task == GraphTask.NodeClassification) new NodeClassificationTrainer(layout, toy, seeds).Run(null, default);
+            if (task == GraphTask.NodeClassification)
+                new NodeClassificationTrainer(layout, toy, seeds).Run(null, default);
             else new LinkPredictionTrainer(layout, toy, seeds).Run(null, default);
         }
         finally
