@@ -17,7 +17,12 @@ public static class GraphTrainer
     {
         Check(options);
         DeterministicTorch.Configure(seeds, options.Threads);
-        // Resident memory once the runtime and libtorch are loaded: the baseline the budget is checked against.
+        // Resident memory once the runtime and libtorch are loaded and warmed up: the baseline the budget is
+        // checked against. The warm-up draws random numbers, so libtorch is seeded again after it.
+        ProcessMemory.ReturnFreedNativeMemory();
+        RuntimeWarmUp.Run(layout.Meta.Task, options, seeds.Child("warm-up"));
+        GC.Collect();
+        DeterministicTorch.Configure(seeds, options.Threads);
         var atStart = ProcessMemory.Resident();
         var result = layout.Meta.Task == GraphTask.NodeClassification
             ? new NodeClassificationTrainer(layout, options, seeds).Run(progress, cancellation)
