@@ -30,6 +30,18 @@ public sealed class RecsysCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheBackgroundDeferredPassGivesTheSameParameters()
+    {
+        var hash = new Regex(@"parameter hash\s*│\s*([0-9a-f]{16}-[0-9a-f]{16})");
+        var (folded, foldedOutput, foldedErrors) = Run(Tiny);
+        var (background, backgroundOutput, backgroundErrors) = Run([.. Tiny, "--background-deferred"]);
+        Assert.True(folded == 0, foldedErrors);
+        Assert.True(background == 0, backgroundErrors);
+        Assert.Equal(hash.Match(foldedOutput).Groups[1].Value, hash.Match(backgroundOutput).Groups[1].Value);
+        Assert.True(hash.Match(foldedOutput).Success);
+    }
+
+    [Fact]
     public void ACapacityBelowTheBoundExitsTwoNamingTheBound()
     {
         var (code, _, errors) = Run([.. Tiny, "--capacity", "1"]);

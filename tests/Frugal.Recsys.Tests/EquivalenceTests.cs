@@ -46,6 +46,30 @@ public class EquivalenceTests
             foreach (var noSync in new[] { true, false })
                 AssertSame(reference, Run(Small(RecsysMode.Bagpipe, trainers, lookahead, noSync)));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void FoldedDeferredRowsTakeOnePassPerIteration(int trainers)
+    {
+        var config = Small(RecsysMode.Bagpipe, trainers);
+        var report = Run(config);
+        Assert.True(report.Trainers.Sum(t => t.DeferredRows) > 0);
+        Assert.All(report.Trainers, t => Assert.Equal(config.Iterations, t.RingPasses));
+        var background = Run(config with { FoldDeferred = false });
+        Assert.All(background.Trainers, t => Assert.True(t.RingPasses > config.Iterations));
+    }
+
+    [Theory]
+    [InlineData(2, true)]
+    [InlineData(8, false)]
+    [InlineData(50, true)]
+    public void DeferredRowsInABackgroundPassMatchSyncBitForBit(int lookahead, bool noSync)
+    {
+        var reference = Run(Small(RecsysMode.Sync, 2));
+        AssertSame(reference, Run(Small(RecsysMode.Bagpipe, 2, lookahead, noSync) with { FoldDeferred = false }));
+    }
 }
 
 public class CacheInvariantTests

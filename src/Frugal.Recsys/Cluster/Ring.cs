@@ -18,9 +18,13 @@ internal sealed class Ring(int rank, int size, FrameConnection? next, FrameConne
 {
     public long BytesSent => next?.BytesSent ?? 0;
 
+    /// <summary>All-reduces started so far (each one a pass round the ring).</summary>
+    public int Passes { get; private set; }
+
     /// <summary>The element-wise sum over all ranks of <paramref name="local"/> (which it may overwrite).</summary>
     public async Task<float[]> AllReduceAsync(float[] local, CancellationToken cancellation)
     {
+        Passes++;
         if (size == 1) return local;
         var chunk = chunkValues > 0 ? chunkValues : Math.Max(1, local.Length);
         var chunks = Math.Max(1, (local.Length + chunk - 1) / chunk);

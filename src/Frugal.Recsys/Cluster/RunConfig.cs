@@ -51,6 +51,12 @@ public sealed record RunConfig
     /// <summary>Whether rows used by one sample and not again in the window skip synchronisation.</summary>
     public bool NoSync { get; init; } = true;
 
+    /// <summary>Whether a Bagpipe iteration's deferred rows (SyncLater) ride in the next iteration's all-reduce pass
+    /// (one pass per iteration, the default) instead of a pass of their own in the background (two passes per
+    /// iteration, as the design brief has it). The sums, and so every parameter, are the same bits either way.
+    /// </summary>
+    public bool FoldDeferred { get; init; } = true;
+
     /// <summary>Trainer cache rows (Bagpipe, LRU); 0 = the dry run's bound.</summary>
     public int Capacity { get; init; }
 

@@ -20,10 +20,10 @@ public sealed record TrainerAddresses(int Rank, string Oracle, string Server, IR
 /// <summary>
 /// A trainer (§2–§4): a replica of the dense model, a cache of embedding rows, the oracle's plans, and a ring to the
 /// other trainers. Per iteration it waits for its rows, runs forward and backward on its shard, all-reduces the dense
-/// gradient with the rows the next batch reads (SyncNow), applies the previous iteration's deferred rows (SyncLater),
-/// applies its own NoSync rows alone, and starts this iteration's deferred all-reduce in the background; every C
-/// iterations it writes expired rows back. In sync and LRU modes it fetches misses on demand and writes every updated
-/// row through. Any failure is passed on (ring successor, oracle) so the other nodes stop with the same reason.
+/// gradient with the rows the next batch reads (SyncNow) and, in the same pass, the previous iteration's deferred rows
+/// (SyncLater), applies them, and applies its own NoSync rows alone (unfolded, the deferred rows have a pass of their
+/// own in the background, joined at the next iteration); every C iterations it writes expired rows back. In sync and
+/// LRU modes it fetches misses on demand and writes every updated row through. Any failure is passed on (ring successor, oracle) so the other nodes stop with the same reason.
 /// </summary>
 public sealed class TrainerNode
 {
@@ -189,8 +189,12 @@ public sealed class TrainerNode
         var prefetcher = bagpipe ? Task.Run(() => PrefetchAsync(token), token) : Task.CompletedTask;
         var lru = new LinkedList<long>();
         var lruNodes = new Dictionary<long, LinkedListNode<long>>();
+        // Folded: the deferred rows' gathered gradient waits for the next iteration's pass. Otherwise: their own
+        // pass runs in the background and is joined at the next iteration.
+        var fold = bagpipe && config.FoldDeferred;
         Task<float[]>? deferred = null;
         long[] deferredKeys = [];
+        float[] deferredGradient = [];
         for (var i = 0; i < iterations; i++)
         {
             var clock = Stopwatch.StartNew();
@@ -227,25 +231,38 @@ public sealed class TrainerNode
             compute[i] = computing.Elapsed.TotalSeconds;
             var reducing = Stopwatch.StartNew();
             if (deferred is not null) ApplyRows(deferredKeys, await deferred, 0, i);
-            var buffer = new float[dense.Length + 1 + plan.SyncNow.Length * config.Model.Dim];
+            // One pass carries dense | loss | SyncNow_i and, folded, the deferred rows of i−1 (SyncLater_{i−1} ∩ U_i
+            // = ∅, so batch i never reads them) and, at the last iteration, which has no next pass, its own.
+            var last = fold && i == iterations - 1;
+            var (carried, ownLater) = (fold ? deferredKeys : [], last ? plan.SyncLater : []);
+            var syncOffset = dense.Length + 1;
+            var carriedOffset = syncOffset + plan.SyncNow.Length * config.Model.Dim;
+            var laterOffset = carriedOffset + carried.Length * config.Model.Dim;
+            var buffer = new float[laterOffset + ownLater.Length * config.Model.Dim];
             local.DenseGradient.CopyTo(buffer, 0);
             buffer[dense.Length] = local.Loss;
-            Gather(plan.SyncNow, localKeys, local.RowGradient, buffer, dense.Length + 1);
+            Gather(plan.SyncNow, localKeys, local.RowGradient, buffer, syncOffset);
+            if (fold) deferredGradient.CopyTo(buffer, carriedOffset);
+            Gather(ownLater, localKeys, local.RowGradient, buffer, laterOffset);
             var summed = await _ring.AllReduceAsync(buffer, token);
             reduce[i] = reducing.Elapsed.TotalSeconds;
             Sgd.Apply(dense, summed.AsSpan(0, dense.Length), config.DenseLearningRate);
             model.SetDense(dense);
             losses[i] = summed[dense.Length];
-            ApplyRows(plan.SyncNow, summed, dense.Length + 1, i);
+            // The three row sets are disjoint, so each row gets the same updates in the same order as unfolded.
+            ApplyRows(plan.SyncNow, summed, syncOffset, i);
+            ApplyRows(carried, summed, carriedOffset, i);
+            ApplyRows(ownLater, summed, laterOffset, i);
             _critical += plan.SyncNow.Length;
             if (bagpipe)
             {
                 ApplyUnsynchronised(plan, localKeys, local.RowGradient, i);
-                deferredKeys = plan.SyncLater;
+                _deferred += plan.SyncLater.Length;
+                deferredKeys = last ? [] : plan.SyncLater;
                 var laterBuffer = new float[deferredKeys.Length * config.Model.Dim];
                 Gather(deferredKeys, localKeys, local.RowGradient, laterBuffer, 0);
-                _deferred += deferredKeys.Length;
-                deferred = deferredKeys.Length == 0 ? null : _ring.AllReduceAsync(laterBuffer, token);
+                if (fold) deferredGradient = laterBuffer;
+                else deferred = deferredKeys.Length == 0 ? null : _ring.AllReduceAsync(laterBuffer, token);
             }
             else
             {
@@ -268,8 +285,8 @@ public sealed class TrainerNode
         {
             Rank = _addresses.Rank, Losses = losses, DenseHash = hash.Finish(), Compute = compute, FetchStall = stall,
             AllReduce = reduce, Total = total, MaxOccupancy = _cache.MaxOccupancy, CriticalRows = _critical,
-            DeferredRows = _deferred, UnsynchronisedRows = _unsynchronised, RowsFetched = _fetched, RowsUsed = _used,
-            BytesSent = _server.BytesSent + _ring.BytesSent,
+            DeferredRows = _deferred, RingPasses = _ring.Passes, UnsynchronisedRows = _unsynchronised,
+            RowsFetched = _fetched, RowsUsed = _used, BytesSent = _server.BytesSent + _ring.BytesSent,
         }, dense);
     }
 

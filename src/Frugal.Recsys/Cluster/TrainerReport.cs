@@ -30,8 +30,12 @@ public sealed record TrainerReport
     /// <summary>Rows all-reduced on the critical path (SyncNow in Bagpipe, every row otherwise).</summary>
     public long CriticalRows { get; init; }
 
-    /// <summary>Rows all-reduced in the background (SyncLater).</summary>
+    /// <summary>Rows whose synchronisation was deferred to the next iteration (SyncLater).</summary>
     public long DeferredRows { get; init; }
+
+    /// <summary>All-reduce passes round the ring (one per iteration unless deferred rows have their own pass).
+    /// </summary>
+    public int RingPasses { get; init; }
 
     /// <summary>Rows updated by their owner alone (NoSync).</summary>
     public long UnsynchronisedRows { get; init; }

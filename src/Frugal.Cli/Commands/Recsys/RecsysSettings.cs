@@ -74,6 +74,11 @@ internal class RecsysRunSettings : StoreSettings
     [Description("Synchronise rows used once too (switch the NoSync optimisation off).")]
     public bool NoNoSync { get; init; }
 
+    [CommandOption("--background-deferred")]
+    [Description("Give Bagpipe's deferred rows an all-reduce pass of their own in the background (two passes per " +
+        "iteration, as in the paper) instead of folding them into the next iteration's pass; same results.")]
+    public bool BackgroundDeferred { get; init; }
+
     [CommandOption("--capacity <ROWS>")]
     [Description("Trainer cache rows (default: the dry run's bound).")]
     [DefaultValue(0)]
@@ -174,7 +179,7 @@ internal class RecsysRunSettings : StoreSettings
             Capacity = Capacity, Cardinalities = cardinalities, Data = kind, DataPath = path, Seed = Seed,
             Network = new NetworkShape(LatencyMs, BandwidthMBps), ShapedLinks = links.Get(Shape),
             TimeoutSeconds = Timeout,
-            AllReduceChunk = AllReduceChunk,
+            AllReduceChunk = AllReduceChunk, FoldDeferred = !BackgroundDeferred,
         }.Validate();
     }
 }

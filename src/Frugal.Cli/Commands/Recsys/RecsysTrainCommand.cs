@@ -124,6 +124,7 @@ internal sealed class RecsysTrainCommand(IAnsiConsole console) : SettingCommand<
             "--net-bandwidth-mbps", s.BandwidthMBps.ToString(CultureInfo.InvariantCulture), "--shape", s.Shape,
         };
         if (s.NoNoSync) args.Add("--no-nosync");
+        if (s.BackgroundDeferred) args.Add("--background-deferred");
         if (s.Checkpoint is { } checkpoint) args.AddRange(["--checkpoint", Path.GetFullPath(checkpoint)]);
         if (s.Data is { } data) args.AddRange(["--data", Path.GetFullPath(data)]);
         return [.. args];
