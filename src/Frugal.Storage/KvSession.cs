@@ -169,7 +169,8 @@ public sealed class KvSession : IDisposable
         }
 
         public InFlight(KvCompletion done) : this(done.Token, done.Operation, new ValueTask<ReadResult>(done.Result),
-            ValueTask.CompletedTask) { }
+            ValueTask.CompletedTask)
+        { }
 
         public bool IsCompleted => _operation == KvOperation.Read ? _read.IsCompleted : _update.IsCompleted;
 

@@ -30,8 +30,15 @@ internal static class RuntimeWarmUp
             GraphPreprocessor.Run(source, folder, partitions: 4 * l, seeds, maxEdgesInMemory: 16 * Nodes);
             var toy = options with
             {
-                Epochs = 1, BatchSize = Math.Min(options.BatchSize, 8), MemoryBudget = null, Capacity = null,
-                CheckpointPath = null, Resume = false, WorkFolder = null, Throttle = null, ValidationLimit = 16,
+                Epochs = 1,
+                BatchSize = Math.Min(options.BatchSize, 8),
+                MemoryBudget = null,
+                Capacity = null,
+                CheckpointPath = null,
+                Resume = false,
+                WorkFolder = null,
+                Throttle = null,
+                ValidationLimit = 16,
             };
             var layout = GraphLayout.Open(folder);
             if (task == GraphTask.NodeClassification)
