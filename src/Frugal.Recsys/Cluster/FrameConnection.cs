@@ -13,8 +13,8 @@ internal readonly record struct Frame(Op Op, int Request, byte[] Payload);
 /// <summary>
 /// One TCP connection carrying frames (§6.3), shaped in the sending direction: a frame is written once the link has
 /// carried its bytes at the bandwidth and the latency has passed, by a pump thread of its own that sleeps until then
-/// (<see cref="LinkClock"/>), so sending never blocks the caller and frames stay in order. Every receive has a bounded wait; a closed or silent peer becomes a
-/// <see cref="RecsysNetworkException"/> naming it.
+/// (<see cref="LinkClock"/>), so sending never blocks the caller and frames stay in order. Every receive has a
+/// bounded wait; a closed or silent peer becomes a <see cref="RecsysNetworkException"/> naming it.
 /// </summary>
 internal sealed class FrameConnection : IAsyncDisposable
 {

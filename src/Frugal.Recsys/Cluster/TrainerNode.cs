@@ -23,7 +23,8 @@ public sealed record TrainerAddresses(int Rank, string Oracle, string Server, IR
 /// gradient with the rows the next batch reads (SyncNow) and, in the same pass, the previous iteration's deferred rows
 /// (SyncLater), applies them, and applies its own NoSync rows alone (unfolded, the deferred rows have a pass of their
 /// own in the background, joined at the next iteration); every C iterations it writes expired rows back. In sync and
-/// LRU modes it fetches misses on demand and writes every updated row through. Any failure is passed on (ring successor, oracle) so the other nodes stop with the same reason.
+/// LRU modes it fetches misses on demand and writes every updated row through. Any failure is passed on (ring
+/// successor, oracle) so the other nodes stop with the same reason.
 /// </summary>
 public sealed class TrainerNode
 {
