@@ -41,6 +41,21 @@ public sealed class RecsysCommandTests : IDisposable
         Assert.True(hash.Match(foldedOutput).Success);
     }
 
+    // Found on the bench grid: with processes, a fast link and L mod C ≠ 0, a trainer's prefetcher got rows that
+    // another trainer had already written back while its own cache still held them ("row (2, 8909) is already
+    // cached", 3 of 3 runs with the background pass before the prefetch waited for its own eviction step).
+    [Fact]
+    public void BagpipeAsProcessesOnAFastLinkNeverReinstallsACachedRow()
+    {
+        var (code, _, errors) = Run(
+        [
+            "recsys", "train", "--trainers", "4", "--mode", "bagpipe", "--iterations", "100", "--batch", "512",
+            "--lookahead", "50", "--tables-divisor", "1000", "--net-latency-ms", "0.5", "--net-bandwidth-mbps",
+            "100", "--shape", "server", "--background-deferred",
+        ]);
+        Assert.True(code == 0, errors);
+    }
+
     [Fact]
     public void ACapacityBelowTheBoundExitsTwoNamingTheBound()
     {

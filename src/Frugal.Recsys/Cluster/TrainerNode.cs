@@ -335,7 +335,11 @@ public sealed class TrainerNode
             var end = Math.Min(start + c, _config.Iterations);
             var plans = new List<BatchPlan>();
             for (var b = start; b < end; b++) plans.Add(await PlanAsync(b, token));
-            await WaitForProgressAsync(end - l, token);
+            // The group's rows were last used by batch end − L − 2 at the latest and leave the cache at the first
+            // eviction step (a multiple of C) at or after end − L; a row still cached cannot be installed again, so
+            // wait for that step, not only for end − L. C ≤ (L + 1) / 2 keeps it at or before the group's start.
+            var after = end - l;
+            await WaitForProgressAsync(after <= 0 ? after : (after + c - 1) / c * c, token);
             var keys = new List<long>();
             var lifetimes = new List<int>();
             var expiries = new List<int>();
