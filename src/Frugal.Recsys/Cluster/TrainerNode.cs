@@ -202,7 +202,7 @@ public sealed class TrainerNode
             BatchPlan plan;
             if (bagpipe)
             {
-                if (i > 0 && i % config.EffectiveInterval == 0) WriteBack(_cache.Evict(i - 1));
+                if (i > 0 && i % config.EffectiveInterval == 0) WriteBack(Evict(i - 1));
                 Progress(i);
                 var waited = Stopwatch.StartNew();
                 // A failed prefetcher would leave the token unset: wait for either, and let its error through.
@@ -277,7 +277,7 @@ public sealed class TrainerNode
         {
             Progress(int.MaxValue);
             await prefetcher;
-            WriteBack(_cache.Evict(int.MaxValue));
+            WriteBack(Evict(int.MaxValue));
         }
         await _server.FinishAsync();
         using var hash = new ParameterHash();
@@ -393,6 +393,13 @@ public sealed class TrainerNode
 
     /// <summary>Writes back this trainer's contiguous share of the evicted synchronised rows (every trainer evicts
     /// the same ones, so the shares cover them once) and the NoSync rows it owns; frees the rest.</summary>
+    /// <summary>The prefetcher installs later groups' rows meanwhile, so eviction holds the cache's lock too. Those
+    /// rows expire at or after the current batch and stay.</summary>
+    private List<(long Key, int Owner, int Lifetime, float[] Row)> Evict(int before)
+    {
+        lock (_cache.Sync) return _cache.Evict(before);
+    }
+
     private void WriteBack(List<(long Key, int Owner, int Lifetime, float[] Row)> evicted)
     {
         var synchronised = evicted.Where(e => e.Owner < 0).ToList();
