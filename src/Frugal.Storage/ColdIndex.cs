@@ -22,22 +22,19 @@ internal sealed class ColdIndex : IDisposable
     public const int ChunkBytes = EntriesPerChunk * sizeof(long);
     private const int ChunksPerBucket = 4;
 
-    /// <summary>Memory of one gathered prepend: a dictionary entry of a long key and two long values.</summary>
-    private const int GatheredEntryBytes = 40;
-
     private readonly long _mask;
 
-    /// <summary>
-    /// Prepends not yet written to their chunks, by entry (chunk and slot): the entry's value in its chunk, and the
-    /// newest address put in front of it since.
-    /// </summary>
-    private readonly Dictionary<long, (long InChunk, long Head)> _gathered = [];
+    /// <summary>Prepends not yet written to their chunks, by entry (chunk and slot).</summary>
+    private readonly GatheredPrepends _gathered;
 
-    /// <summary>Chunks read ahead for the next prepends (<see cref="Prefetch"/>), by chunk id.</summary>
+    /// <summary>
+    /// Chunks read ahead for the next prepends (<see cref="Prefetch"/>), by chunk id: the chunk id (8 bytes), then
+    /// its content.
+    /// </summary>
     private readonly Dictionary<long, byte[]> _prefetched = [];
 
-    /// <summary>Gathered entries at which the chunks are written, so the gathering stays within its memory.</summary>
-    private readonly int _gatherLimit;
+    /// <summary>Arrays of chunks prefetched for an earlier batch, reused (a batch reads thousands).</summary>
+    private readonly Stack<byte[]> _spareChunks = new();
 
     private long _chunkWrites;
 
@@ -49,7 +46,7 @@ internal sealed class ColdIndex : IDisposable
         // The gathering may take as much memory as the cold index itself (its hash table and pages), for the length
         // of a round; a round that gathers more writes its chunks and gathers on.
         var memory = chunks.Layout.IndexBuckets * HashIndex.BucketBytes + chunks.Layout.LogMemoryBytes;
-        _gatherLimit = (int)Math.Clamp(memory / GatheredEntryBytes, 1, 1 << 24);
+        _gathered = new GatheredPrepends(memory);
     }
 
     /// <summary>Writes of chunks so far (gathered prepends written and compare-and-swaps).</summary>
@@ -150,16 +147,12 @@ internal sealed class ColdIndex : IDisposable
     public long Prepend(ulong hash, long address)
     {
         var entry = EntryKey(hash);
-        if (_gathered.TryGetValue(entry, out var gathered))
-        {
-            _gathered[entry] = gathered with { Head = address };
-            return gathered.Head;
-        }
-        if (_gathered.Count >= _gatherLimit) Flush();
+        if (_gathered.TrySwapHead(entry, address, out var head)) return head;
+        if (_gathered.Count >= _gathered.Limit) Flush();
         var inChunk = _prefetched.TryGetValue(ChunkOf(hash), out var chunk)
-            ? EntryOf(chunk, hash)
+            ? EntryOf(chunk.AsSpan(sizeof(long)), hash)
             : Find(hash);
-        _gathered[entry] = (inChunk, address);
+        _gathered.Add(entry, inChunk, address);
         return inChunk;
     }
 
@@ -173,23 +166,34 @@ internal sealed class ColdIndex : IDisposable
     /// </summary>
     public void Prefetch(ReadOnlySpan<ulong> hashes)
     {
-        _prefetched.Clear();
+        ReleasePrefetched();
         var reads = new List<Task>();
         foreach (var hash in hashes)
         {
             var chunk = ChunkOf(hash);
-            if (_gathered.ContainsKey(EntryKey(hash)) || _prefetched.ContainsKey(chunk)) continue;
-            var content = new byte[ChunkBytes];
+            if (_gathered.Contains(EntryKey(hash)) || _prefetched.ContainsKey(chunk)) continue;
+            var content = _spareChunks.TryPop(out var spare) ? spare : new byte[sizeof(long) + ChunkBytes];
+            content.AsSpan().Clear();
             _prefetched[chunk] = content;
-            var key = BitConverter.GetBytes(chunk);
+            // The chunk's key in front of its content: a read from the device needs both until it completes.
+            BinaryPrimitives.WriteInt64LittleEndian(content, chunk);
+            var key = content.AsMemory(0, sizeof(long));
+            var value = content.AsMemory(sizeof(long));
             // No chunk yet (Missing, NotFound) leaves the content zero: every entry empty.
-            if (Store.TryRead(key, content, out _, out var pending) != OpStatus.Pending) continue;
-            reads.Add(Store.ReadFromDeviceAsync(key, content, pending).AsTask());
+            if (Store.TryRead(key.Span, value.Span, out _, out var pending) != OpStatus.Pending) continue;
+            reads.Add(Store.ReadFromDeviceAsync(key, value, pending).AsTask());
             if (reads.Count < InFlight) continue;
             Task.WaitAll(reads);
             reads.Clear();
         }
         Task.WaitAll(reads);
+    }
+
+    /// <summary>Forgets the prefetched chunks, keeping their arrays for the next batch's.</summary>
+    private void ReleasePrefetched()
+    {
+        foreach (var content in _prefetched.Values) _spareChunks.Push(content);
+        _prefetched.Clear();
     }
 
     /// <summary>How many chunk reads (or read-modify-writes) compaction keeps in flight at most.</summary>
@@ -203,7 +207,7 @@ internal sealed class ColdIndex : IDisposable
     public void WriteGathered()
     {
         Flush();
-        _prefetched.Clear();
+        ReleasePrefetched();
     }
 
     /// <summary>
@@ -215,15 +219,15 @@ internal sealed class ColdIndex : IDisposable
     private void Flush()
     {
         // In entry order, which is chunk order: each chunk's entries lie side by side.
-        var entries = new long[_gathered.Count];
-        var updates = new EntryUpdate[_gathered.Count];
-        var i = 0;
-        foreach (var (entry, (inChunk, head)) in _gathered)
+        var (keys, heads) = _gathered.Drain();
+        var entries = new long[keys.Length];
+        var updates = new EntryUpdate[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
         {
-            entries[i] = entry;
-            updates[i++] = new EntryUpdate((int)(entry & (EntriesPerChunk - 1)), inChunk, head);
+            entries[i] = GatheredPrepends.EntryOf(keys[i]);
+            var slot = (int)(entries[i] & (EntriesPerChunk - 1));
+            updates[i] = new EntryUpdate(slot, GatheredPrepends.FingerprintOf(keys[i]), heads[i], Fingerprinted: true);
         }
-        Array.Sort(entries, updates);
         var writes = new List<(long Chunk, ChunkWrite Write, Task Done)>();
         for (var first = 0; first < entries.Length;)
         {
@@ -232,11 +236,12 @@ internal sealed class ColdIndex : IDisposable
             while (end < entries.Length && entries[end] >> 5 == chunk) end++;
             var group = updates.AsMemory(first, end - first);
             first = end;
-            if (_prefetched.TryGetValue(chunk, out var content))
+            if (_prefetched.TryGetValue(chunk, out var held))
             {
-                var held = new ChunkWrite(group);
-                held.Merge(default, content, exists: true, content);
-                if (!held.Succeeded) throw Changed(chunk);
+                var content = held.AsSpan(sizeof(long));
+                var merge = new ChunkWrite(group);
+                merge.Merge(default, content, exists: true, content);
+                if (!merge.Succeeded) throw Changed(chunk);
                 WriteWhole(chunk, content);
             }
             else
@@ -247,7 +252,6 @@ internal sealed class ColdIndex : IDisposable
             // The writes of chunks on disk wait for their reads together, as many in flight as a prefetch.
             if (writes.Count >= InFlight || first == entries.Length) Complete(writes);
         }
-        _gathered.Clear();
     }
 
     private static InvalidOperationException Changed(long chunk) =>
@@ -297,9 +301,14 @@ internal sealed class ColdIndex : IDisposable
 
     public void Dispose() => Store.Dispose();
 
-    /// <summary>One entry's compare-and-swap: <see cref="Address"/> in <see cref="Slot"/> if it holds
-    /// <see cref="Expected"/>.</summary>
-    private readonly record struct EntryUpdate(int Slot, long Expected, long Address);
+    /// <summary>
+    /// One entry's compare-and-swap: <see cref="Address"/> in <see cref="Slot"/> if it holds <see cref="Expected"/>
+    /// (when <see cref="Fingerprinted"/>, a value of that <see cref="GatheredPrepends.Fingerprint"/>).
+    /// </summary>
+    private readonly record struct EntryUpdate(int Slot, long Expected, long Address, bool Fingerprinted = false)
+    {
+        public bool Holds(long value) => (Fingerprinted ? GatheredPrepends.Fingerprint(value) : value) == Expected;
+    }
 
     /// <summary>
     /// Compare-and-swaps of entries of one chunk as one read-modify-write, all or none: if any entry does not hold what
@@ -319,7 +328,7 @@ internal sealed class ColdIndex : IDisposable
             else result.Clear();
             Succeeded = false;
             foreach (var u in updates.Span)
-                if (BinaryPrimitives.ReadInt64LittleEndian(Entry(result, u.Slot)) != u.Expected) return;
+                if (!u.Holds(BinaryPrimitives.ReadInt64LittleEndian(Entry(result, u.Slot)))) return;
             Succeeded = true;
             foreach (var u in updates.Span)
                 BinaryPrimitives.WriteInt64LittleEndian(Entry(result, u.Slot), u.Address);

@@ -1,0 +1,120 @@
+namespace Frugal.Storage;
+
+/// <summary>
+/// The prepends a hot-to-cold round has gathered and not yet written to their cold index chunks, by entry (chunk and
+/// slot): the newest address put in front of the entry, and a 16-bit fingerprint of what the entry held in its chunk
+/// when the round first read it (checked when the chunk is written). An open-addressing table of two longs per slot,
+/// 16 bytes, where a dictionary took 40 per entry: within the same memory a round gathers two and a half times as
+/// many entries, so fewer rounds fill it up and write their chunks more than once (every extra write of a chunk is a
+/// 288-byte record in the chunk log, and a read of the chunk when it is on disk).
+/// </summary>
+internal sealed class GatheredPrepends
+{
+    private const int SlotBytes = 2 * sizeof(long);
+    private const long KeyMask = (1L << FingerprintShift) - 1;
+    private const int FingerprintShift = 48;
+
+    private readonly int _bits;
+    private readonly int _capacity;
+    private long[] _keys = [];
+    private long[] _heads = [];
+
+    /// <param name="memoryBytes">The memory the table may take: its capacity is the largest power of two of 16-byte
+    /// slots that fits (at least 64), three quarters of which it fills.</param>
+    public GatheredPrepends(long memoryBytes)
+    {
+        var slots = Math.Clamp(memoryBytes / SlotBytes, 64, 1 << 26);
+        _bits = 63 - (int)long.LeadingZeroCount(slots);
+        _capacity = 1 << _bits;
+        Limit = _capacity / 4 * 3;
+    }
+
+    /// <summary>Entries gathered.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Entries at which the table is full (the caller writes the chunks and starts over).</summary>
+    public int Limit { get; }
+
+    /// <summary>The 16 bits of an entry's value that the table keeps to check it by.</summary>
+    public static long Fingerprint(long value) => (value ^ (value >> 16) ^ (value >> 32) ^ (value >> 48)) & 0xFFFF;
+
+    /// <summary>
+    /// Puts <paramref name="head"/> in front of a gathered <paramref name="entry"/>; false (and nothing changed) when
+    /// the entry is not gathered.
+    /// </summary>
+    public bool TrySwapHead(long entry, long head, out long previous)
+    {
+        var i = Find(entry);
+        if (i < 0)
+        {
+            previous = 0;
+            return false;
+        }
+        previous = _heads[i];
+        _heads[i] = head;
+        return true;
+    }
+
+    /// <summary>
+    /// Gathers <paramref name="entry"/>, not gathered yet, with its newest address <paramref name="head"/> and (by
+    /// fingerprint) <paramref name="inChunk"/>, what it holds in its chunk. The caller keeps <see cref="Count"/> below
+    /// <see cref="Limit"/>.
+    /// </summary>
+    public void Add(long entry, long inChunk, long head)
+    {
+        if (Count >= Limit) throw new InvalidOperationException("gathered prepends past their limit");
+        if (_keys.Length == 0)
+        {
+            // Allocated at a round's first prepend: a store that never compacts (a read-only open) never pays for it.
+            _keys = new long[_capacity];
+            _heads = new long[_capacity];
+        }
+        var i = Home(entry);
+        while (_keys[i] != 0) i = (i + 1) & (_capacity - 1);
+        _keys[i] = (Fingerprint(inChunk) << FingerprintShift) | (entry + 1);
+        _heads[i] = head;
+        Count++;
+    }
+
+    /// <summary>The slot holding <paramref name="entry"/>, or -1.</summary>
+    private int Find(long entry)
+    {
+        if (Count == 0) return -1;
+        for (var i = Home(entry); _keys[i] != 0; i = (i + 1) & (_capacity - 1))
+            if ((_keys[i] & KeyMask) == entry + 1) return i;
+        return -1;
+    }
+
+    /// <summary>Whether <paramref name="entry"/> is gathered.</summary>
+    public bool Contains(long entry) => Find(entry) >= 0;
+
+    /// <summary>
+    /// Every gathered entry, sorted by entry (so each chunk's entries lie side by side): its <see cref="EntryOf"/>
+    /// and <see cref="FingerprintOf"/> packed in one word, and its newest address. The table is empty afterwards.
+    /// </summary>
+    public (long[] Keys, long[] Heads) Drain()
+    {
+        var keys = new long[Count];
+        var heads = new long[Count];
+        var n = 0;
+        for (var i = 0; i < _keys.Length && n < Count; i++)
+        {
+            if (_keys[i] == 0) continue;
+            // Entry in the high bits, fingerprint in the low 16: entries are unique, so the sort is by entry.
+            keys[n] = (((_keys[i] & KeyMask) - 1) << 16) | (long)((ulong)_keys[i] >> FingerprintShift);
+            heads[n++] = _heads[i];
+        }
+        Array.Clear(_keys);
+        Count = 0;
+        Array.Sort(keys, heads);
+        return (keys, heads);
+    }
+
+    /// <summary>The entry (chunk and slot) of a key that <see cref="Drain"/> returned.</summary>
+    public static long EntryOf(long key) => key >>> 16;
+
+    /// <summary>The fingerprint of a key that <see cref="Drain"/> returned.</summary>
+    public static long FingerprintOf(long key) => key & 0xFFFF;
+
+    private int Home(long entry) => (int)((ulong)(entry * unchecked((long)0x9E3779B97F4A7C15)) >> (64 - _bits));
+}

@@ -1,0 +1,56 @@
+namespace Frugal.Storage.Tests;
+
+/// <summary>
+/// The table of a hot-to-cold round's gathered prepends: its capacity from its memory, the newest head per entry, and
+/// its entries handed back in entry order with the fingerprint of what each held in its chunk.
+/// </summary>
+public sealed class GatheredPrependsTests
+{
+    [Fact]
+    public void ItFillsThreeQuartersOfThePowerOfTwoSlotsItsMemoryHolds()
+    {
+        Assert.Equal(768, new GatheredPrepends(16_640).Limit);
+        Assert.Equal(48, new GatheredPrepends(0).Limit);
+    }
+
+    [Fact]
+    public void AnEntryKeepsItsNewestHeadAndDrainsInEntryOrderWithItsFingerprint()
+    {
+        var table = new GatheredPrepends(1 << 12);
+        long[] entries = [900, 3, 77, 64, 65];
+        foreach (var entry in entries) table.Add(entry, inChunk: entry * 1000 + 8, head: entry * 10);
+        Assert.True(table.Contains(77));
+        Assert.False(table.Contains(78));
+        Assert.True(table.TrySwapHead(77, 123456, out var previous));
+        Assert.Equal(770, previous);
+        Assert.False(table.TrySwapHead(78, 1, out _));
+        Assert.Equal(5, table.Count);
+
+        var (keys, heads) = table.Drain();
+        Assert.Equal(0, table.Count);
+        Assert.False(table.Contains(77));
+        Assert.Equal([3L, 64, 65, 77, 900], keys.Select(GatheredPrepends.EntryOf));
+        Assert.Equal([30L, 640, 650, 123456, 9000], heads);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var entry = GatheredPrepends.EntryOf(keys[i]);
+            Assert.Equal(GatheredPrepends.Fingerprint(entry * 1000 + 8), GatheredPrepends.FingerprintOf(keys[i]));
+        }
+    }
+
+    [Fact]
+    public void AFingerprintTellsApartAddressesThatDifferInAnyOfTheirLow48Bits()
+    {
+        var fingerprints = new HashSet<long>();
+        for (var bit = 3; bit < 48; bit++) fingerprints.Add(GatheredPrepends.Fingerprint(1L << bit));
+        Assert.DoesNotContain(GatheredPrepends.Fingerprint(0), fingerprints);
+    }
+
+    [Fact]
+    public void AddingPastTheLimitThrows()
+    {
+        var table = new GatheredPrepends(0);
+        for (var entry = 0; entry < table.Limit; entry++) table.Add(entry, 0, entry);
+        Assert.Throws<InvalidOperationException>(() => table.Add(table.Limit, 0, 1));
+    }
+}
