@@ -181,7 +181,10 @@ internal sealed class ColdIndex : IDisposable
             var value = content.AsMemory(sizeof(long));
             // No chunk yet (Missing, NotFound) leaves the content zero: every entry empty.
             if (Store.TryRead(key.Span, value.Span, out _, out var pending) != OpStatus.Pending) continue;
-            reads.Add(Store.ReadFromDeviceAsync(key, value, pending).AsTask());
+            var read = Store.ReadFromDeviceAsync(key, value, pending);
+            // A buffered read completes in the call: no task to wait for (one allocated per chunk otherwise).
+            if (read.IsCompletedSuccessfully) continue;
+            reads.Add(read.AsTask());
             if (reads.Count < InFlight) continue;
             Task.WaitAll(reads);
             reads.Clear();
