@@ -36,6 +36,15 @@ internal sealed class ColdIndex : IDisposable
     /// <summary>Arrays of chunks prefetched for an earlier batch, reused (a batch reads thousands).</summary>
     private readonly Stack<byte[]> _spareChunks = new();
 
+    /// <summary>
+    /// One bit per entry (chunk and slot), clear only while the entry is known to hold nothing: every bit of a store
+    /// created by this process starts clear, every bit of a reopened one set (not known), and a bit is set before any
+    /// address is written to its entry. A round moving a record whose entry is known empty needs no chunk read to learn
+    /// the chain's head (it is none): a load of fresh keys skips most of the reads ahead of its batches. Only the
+    /// compaction thread, the one writer of chunks, reads or changes it.
+    /// </summary>
+    private readonly ulong[] _used;
+
     private long _chunkWrites;
 
     public ColdIndex(LogStore chunks)
@@ -46,8 +55,21 @@ internal sealed class ColdIndex : IDisposable
         // The gathering may take as much memory as the cold index itself (its hash table and pages), for the length
         // of a round; a round that gathers more writes its chunks and gathers on.
         var memory = chunks.Layout.IndexBuckets * HashIndex.BucketBytes + chunks.Layout.LogMemoryBytes;
-        _gathered = new GatheredPrepends(memory);
+        _used = new ulong[Math.Max(1, ChunkCount * EntriesPerChunk / 64)];
+        Array.Fill(_used, ulong.MaxValue);
+        // The bitmap comes out of the gathering's share.
+        _gathered = new GatheredPrepends(memory - _used.Length * sizeof(ulong));
     }
+
+    /// <summary>
+    /// Marks every entry known empty: the chunk store was just created, with no chunk. Before the compaction thread
+    /// starts.
+    /// </summary>
+    public void Created() => Array.Clear(_used);
+
+    private bool MayHold(long entry) => ((_used[entry >> 6] >> (int)(entry & 63)) & 1) != 0;
+
+    private void MarkUsed(long entry) => _used[entry >> 6] |= 1UL << (int)(entry & 63);
 
     /// <summary>Writes of chunks so far (gathered prepends written and compare-and-swaps).</summary>
     public long ChunkWrites => Interlocked.Read(ref _chunkWrites);
@@ -132,8 +154,11 @@ internal sealed class ColdIndex : IDisposable
     /// Points <paramref name="hash"/>'s entry at <paramref name="address"/> if it still holds <paramref
     /// name="expected"/>; false otherwise.
     /// </summary>
-    public bool TryUpdate(ulong hash, long expected, long address) =>
-        Write(ChunkOf(hash), new[] { new EntryUpdate(SlotOf(hash), expected, address) });
+    public bool TryUpdate(ulong hash, long expected, long address)
+    {
+        MarkUsed(EntryKey(hash));
+        return Write(ChunkOf(hash), new[] { new EntryUpdate(SlotOf(hash), expected, address) });
+    }
 
     /// <summary>
     /// Puts <paramref name="address"/> in front of <paramref name="hash"/>'s chain and returns the chain's head so
@@ -149,9 +174,10 @@ internal sealed class ColdIndex : IDisposable
         var entry = EntryKey(hash);
         if (_gathered.TrySwapHead(entry, address, out var head)) return head;
         if (_gathered.Count >= _gathered.Limit) Flush();
-        var inChunk = _prefetched.TryGetValue(ChunkOf(hash), out var chunk)
-            ? EntryOf(chunk.AsSpan(sizeof(long)), hash)
+        var inChunk = !MayHold(entry) ? LogAddress.None
+            : _prefetched.TryGetValue(ChunkOf(hash), out var chunk) ? EntryOf(chunk.AsSpan(sizeof(long)), hash)
             : Find(hash);
+        MarkUsed(entry);
         _gathered.Add(entry, inChunk, address);
         return inChunk;
     }
@@ -160,7 +186,7 @@ internal sealed class ColdIndex : IDisposable
 
     /// <summary>
     /// Reads, all at once, the chunks that the prepends of <paramref name="hashes"/> will need (those whose entry no
-    /// prepend of this round has gathered yet), each chunk once however many of the hashes pick it: on the direct
+    /// prepend of this round has gathered yet and that may hold an address), each chunk once however many of the hashes pick it: on the direct
     /// device the reads of chunks that left memory are in flight together (up to <see cref="InFlight"/>), not one
     /// after another. Replaces what an earlier call fetched.
     /// </summary>
@@ -171,7 +197,8 @@ internal sealed class ColdIndex : IDisposable
         foreach (var hash in hashes)
         {
             var chunk = ChunkOf(hash);
-            if (_gathered.Contains(EntryKey(hash)) || _prefetched.ContainsKey(chunk)) continue;
+            var entry = EntryKey(hash);
+            if (!MayHold(entry) || _gathered.Contains(entry) || _prefetched.ContainsKey(chunk)) continue;
             var content = _spareChunks.TryPop(out var spare) ? spare : new byte[sizeof(long) + ChunkBytes];
             content.AsSpan().Clear();
             _prefetched[chunk] = content;

@@ -14,18 +14,15 @@ internal sealed class GatheredPrepends
     private const long KeyMask = (1L << FingerprintShift) - 1;
     private const int FingerprintShift = 48;
 
-    private readonly int _bits;
     private readonly int _capacity;
     private long[] _keys = [];
     private long[] _heads = [];
 
-    /// <param name="memoryBytes">The memory the table may take: its capacity is the largest power of two of 16-byte
-    /// slots that fits (at least 64), three quarters of which it fills.</param>
+    /// <param name="memoryBytes">The memory the table may take: as many 16-byte slots as fit (at least 64), three
+    /// quarters of which it fills.</param>
     public GatheredPrepends(long memoryBytes)
     {
-        var slots = Math.Clamp(memoryBytes / SlotBytes, 64, 1 << 26);
-        _bits = 63 - (int)long.LeadingZeroCount(slots);
-        _capacity = 1 << _bits;
+        _capacity = (int)Math.Clamp(memoryBytes / SlotBytes, 64, 1 << 26);
         Limit = _capacity / 4 * 3;
     }
 
@@ -70,7 +67,7 @@ internal sealed class GatheredPrepends
             _heads = new long[_capacity];
         }
         var i = Home(entry);
-        while (_keys[i] != 0) i = (i + 1) & (_capacity - 1);
+        while (_keys[i] != 0) i = Next(i);
         _keys[i] = (Fingerprint(inChunk) << FingerprintShift) | (entry + 1);
         _heads[i] = head;
         Count++;
@@ -80,7 +77,7 @@ internal sealed class GatheredPrepends
     private int Find(long entry)
     {
         if (Count == 0) return -1;
-        for (var i = Home(entry); _keys[i] != 0; i = (i + 1) & (_capacity - 1))
+        for (var i = Home(entry); _keys[i] != 0; i = Next(i))
             if ((_keys[i] & KeyMask) == entry + 1) return i;
         return -1;
     }
@@ -116,5 +113,9 @@ internal sealed class GatheredPrepends
     /// <summary>The fingerprint of a key that <see cref="Drain"/> returned.</summary>
     public static long FingerprintOf(long key) => key & 0xFFFF;
 
-    private int Home(long entry) => (int)((ulong)(entry * unchecked((long)0x9E3779B97F4A7C15)) >> (64 - _bits));
+    /// <summary>The entry's first slot: its Fibonacci hash's high 32 bits scaled to the capacity.</summary>
+    private int Home(long entry) =>
+        (int)(((ulong)(entry * unchecked((long)0x9E3779B97F4A7C15)) >> 32) * (ulong)_capacity >> 32);
+
+    private int Next(int slot) => slot + 1 == _capacity ? 0 : slot + 1;
 }

@@ -7,9 +7,9 @@ namespace Frugal.Storage.Tests;
 public sealed class GatheredPrependsTests
 {
     [Fact]
-    public void ItFillsThreeQuartersOfThePowerOfTwoSlotsItsMemoryHolds()
+    public void ItFillsThreeQuartersOfTheSlotsItsMemoryHolds()
     {
-        Assert.Equal(768, new GatheredPrepends(16_640).Limit);
+        Assert.Equal(780, new GatheredPrepends(16_640).Limit);
         Assert.Equal(48, new GatheredPrepends(0).Limit);
     }
 
