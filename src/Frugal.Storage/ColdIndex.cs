@@ -186,9 +186,9 @@ internal sealed class ColdIndex : IDisposable
 
     /// <summary>
     /// Reads, all at once, the chunks that the prepends of <paramref name="hashes"/> will need (those whose entry no
-    /// prepend of this round has gathered yet and that may hold an address), each chunk once however many of the hashes pick it: on the direct
-    /// device the reads of chunks that left memory are in flight together (up to <see cref="InFlight"/>), not one
-    /// after another. Replaces what an earlier call fetched.
+    /// prepend of this round has gathered yet and that may hold an address), each chunk once however many of the
+    /// hashes pick it: on the direct device the reads of chunks that left memory are in flight together (up to
+    /// <see cref="InFlight"/>), not one after another. Replaces what an earlier call fetched.
     /// </summary>
     public void Prefetch(ReadOnlySpan<ulong> hashes)
     {
@@ -249,22 +249,21 @@ internal sealed class ColdIndex : IDisposable
     private void Flush()
     {
         // In entry order, which is chunk order: each chunk's entries lie side by side.
-        var (keys, heads) = _gathered.Drain();
-        var entries = new long[keys.Length];
-        var updates = new EntryUpdate[keys.Length];
-        for (var i = 0; i < keys.Length; i++)
-        {
-            entries[i] = GatheredPrepends.EntryOf(keys[i]);
-            var slot = (int)(entries[i] & (EntriesPerChunk - 1));
-            updates[i] = new EntryUpdate(slot, GatheredPrepends.FingerprintOf(keys[i]), heads[i], Fingerprinted: true);
-        }
+        var count = _gathered.Drain();
         var writes = new List<(long Chunk, ChunkWrite Write, Task Done)>();
-        for (var first = 0; first < entries.Length;)
+        for (var first = 0; first < count;)
         {
-            var chunk = entries[first] >> 5;
+            var chunk = GatheredPrepends.EntryOf(_gathered.Drained(first).Key) >> 5;
             var end = first + 1;
-            while (end < entries.Length && entries[end] >> 5 == chunk) end++;
-            var group = updates.AsMemory(first, end - first);
+            while (end < count && GatheredPrepends.EntryOf(_gathered.Drained(end).Key) >> 5 == chunk) end++;
+            // At most 32 updates: a small array per chunk, not one of the round's size.
+            var group = new EntryUpdate[end - first];
+            for (var i = first; i < end; i++)
+            {
+                var (key, head) = _gathered.Drained(i);
+                var slot = (int)(GatheredPrepends.EntryOf(key) & (EntriesPerChunk - 1));
+                group[i - first] = new EntryUpdate(slot, GatheredPrepends.FingerprintOf(key), head, Fingerprinted: true);
+            }
             first = end;
             if (_prefetched.TryGetValue(chunk, out var held))
             {
@@ -280,8 +279,9 @@ internal sealed class ColdIndex : IDisposable
                 writes.Add((chunk, write, WriteAsync(chunk, write)));
             }
             // The writes of chunks on disk wait for their reads together, as many in flight as a prefetch.
-            if (writes.Count >= InFlight || first == entries.Length) Complete(writes);
+            if (writes.Count >= InFlight || first == count) Complete(writes);
         }
+        _gathered.Clear();
     }
 
     private static InvalidOperationException Changed(long chunk) =>

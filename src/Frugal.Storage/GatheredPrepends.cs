@@ -17,6 +17,7 @@ internal sealed class GatheredPrepends
     private readonly int _capacity;
     private long[] _keys = [];
     private long[] _heads = [];
+    private int _drained;
 
     /// <param name="memoryBytes">The memory the table may take: as many 16-byte slots as fit (at least 64), three
     /// quarters of which it fills.</param>
@@ -59,7 +60,8 @@ internal sealed class GatheredPrepends
     /// </summary>
     public void Add(long entry, long inChunk, long head)
     {
-        if (Count >= Limit) throw new InvalidOperationException("gathered prepends past their limit");
+        if (Count >= Limit || _drained > 0)
+            throw new InvalidOperationException("gathered prepends past their limit, or drained and not cleared");
         if (_keys.Length == 0)
         {
             // Allocated at a round's first prepend: a store that never compacts (a read-only open) never pays for it.
@@ -86,25 +88,37 @@ internal sealed class GatheredPrepends
     public bool Contains(long entry) => Find(entry) >= 0;
 
     /// <summary>
-    /// Every gathered entry, sorted by entry (so each chunk's entries lie side by side): its <see cref="EntryOf"/>
-    /// and <see cref="FingerprintOf"/> packed in one word, and its newest address. The table is empty afterwards.
+    /// Moves every gathered entry to the front of the table, sorted by entry (so each chunk's entries lie side by
+    /// side), and returns how many there are; <see cref="Drained"/> reads them until <see cref="Clear"/>. In place, so
+    /// writing a round's chunks allocates nothing of the table's size.
     /// </summary>
-    public (long[] Keys, long[] Heads) Drain()
+    public int Drain()
     {
-        var keys = new long[Count];
-        var heads = new long[Count];
         var n = 0;
         for (var i = 0; i < _keys.Length && n < Count; i++)
         {
             if (_keys[i] == 0) continue;
-            // Entry in the high bits, fingerprint in the low 16: entries are unique, so the sort is by entry.
-            keys[n] = (((_keys[i] & KeyMask) - 1) << 16) | (long)((ulong)_keys[i] >> FingerprintShift);
-            heads[n++] = _heads[i];
+            // Entry in the high bits, fingerprint in the low 16: entries are unique, so the sort is by entry. Slot n
+            // is at or before slot i, already read.
+            _keys[n] = (((_keys[i] & KeyMask) - 1) << 16) | (long)((ulong)_keys[i] >> FingerprintShift);
+            _heads[n++] = _heads[i];
         }
-        Array.Clear(_keys);
+        if (n < _keys.Length) Array.Clear(_keys, n, _keys.Length - n);
+        Array.Sort(_keys, _heads, 0, n);
+        _drained = n;
         Count = 0;
-        Array.Sort(keys, heads);
-        return (keys, heads);
+        return n;
+    }
+
+    /// <summary>The <paramref name="i"/>th entry <see cref="Drain"/> sorted: its packed key (see <see cref="EntryOf"/>,
+    /// <see cref="FingerprintOf"/>) and its newest address.</summary>
+    public (long Key, long Head) Drained(int i) => (_keys[i], _heads[i]);
+
+    /// <summary>Empties the table after a <see cref="Drain"/>, for the next gathering.</summary>
+    public void Clear()
+    {
+        Array.Clear(_keys, 0, _drained);
+        _drained = 0;
     }
 
     /// <summary>The entry (chunk and slot) of a key that <see cref="Drain"/> returned.</summary>

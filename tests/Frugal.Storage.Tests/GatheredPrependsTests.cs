@@ -26,16 +26,24 @@ public sealed class GatheredPrependsTests
         Assert.False(table.TrySwapHead(78, 1, out _));
         Assert.Equal(5, table.Count);
 
-        var (keys, heads) = table.Drain();
+        var count = table.Drain();
+        Assert.Equal(5, count);
         Assert.Equal(0, table.Count);
-        Assert.False(table.Contains(77));
-        Assert.Equal([3L, 64, 65, 77, 900], keys.Select(GatheredPrepends.EntryOf));
-        Assert.Equal([30L, 640, 650, 123456, 9000], heads);
-        for (var i = 0; i < keys.Length; i++)
+        var drained = Enumerable.Range(0, count).Select(table.Drained).ToArray();
+        Assert.Equal([3L, 64, 65, 77, 900], drained.Select(d => GatheredPrepends.EntryOf(d.Key)));
+        Assert.Equal([30L, 640, 650, 123456, 9000], drained.Select(d => d.Head));
+        foreach (var (key, _) in drained)
         {
-            var entry = GatheredPrepends.EntryOf(keys[i]);
-            Assert.Equal(GatheredPrepends.Fingerprint(entry * 1000 + 8), GatheredPrepends.FingerprintOf(keys[i]));
+            var entry = GatheredPrepends.EntryOf(key);
+            Assert.Equal(GatheredPrepends.Fingerprint(entry * 1000 + 8), GatheredPrepends.FingerprintOf(key));
         }
+        Assert.Throws<InvalidOperationException>(() => table.Add(5, 0, 1));
+
+        table.Clear();
+        Assert.False(table.Contains(77));
+        table.Add(77, 0, 1);
+        Assert.True(table.TrySwapHead(77, 2, out previous));
+        Assert.Equal(1, previous);
     }
 
     [Fact]
