@@ -149,9 +149,13 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
     /// <summary>In-memory pages of the cold index's chunk log.</summary>
     public int ColdIndexFrames { get; init; }
 
-    /// <summary>Memory of the cold index: its hash table and its in-memory chunk pages.</summary>
+    /// <summary>Pages of the cold index's read cache: the chunks that lookups read from the device lately.</summary>
+    public int ColdIndexCacheFrames { get; init; }
+
+    /// <summary>Memory of the cold index: its hash table, its in-memory chunk pages and its chunk read cache.</summary>
     public long ColdIndexBytes =>
-        ColdIndexBuckets * HashIndex.BucketBytes + ((long)ColdIndexFrames << ColdIndexPageBits);
+        ColdIndexBuckets * HashIndex.BucketBytes
+        + ((long)(ColdIndexFrames + ColdIndexCacheFrames) << ColdIndexPageBits);
 
     /// <summary>Bytes the hot log may span before hot-to-cold compaction runs.</summary>
     public long HotLogBudget { get; init; }
@@ -200,10 +204,16 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
         // The cold log holds records as large as the hot log's, so it shares the page size; it
         // always gets the minimum ring, which a tiny budget may have to add on top.
         var coldFrames = Math.Max(MinFrames, (int)Math.Min(int.MaxValue, Math.Max(0, coldLogBytes) >> pageBits));
-        // The cold index: half its memory for its hash table, half for chunk pages (4 KiB or more).
+        // The cold index: half its memory for its hash table (one entry per chunk: it fixes how many chunks, so how
+        // many chain heads, the cold tier has), half for chunk pages (4 KiB or more), shared by the chunk log's tail,
+        // where compaction writes the chunks of the keys it moved, and a read cache of the chunks lookups read from
+        // the device (F2: the cold index's memory keeps the chunks used lately, so a lookup that finds its chunk
+        // there reads only its record).
         var coldBuckets = Buckets(coldIndexBytes / 2);
         var chunkPageBits = PageBitsFor(coldIndexBytes / 2 / 16);
-        var chunkFrames = Math.Max(MinFrames, (int)Math.Min(int.MaxValue, (coldIndexBytes / 2) >> chunkPageBits));
+        var chunkFrames = Math.Max(MinFrames, (int)Math.Min(int.MaxValue, (coldIndexBytes / 4) >> chunkPageBits));
+        var chunkCacheFrames = (int)Math.Min(int.MaxValue, (coldIndexBytes / 4) >> chunkPageBits);
+        if (chunkCacheFrames < MinFrames) chunkCacheFrames = 0;
         var hotMemory = (long)logFrames << pageBits;
         var hotBudget = options.HotLogBudget ?? 2 * hotMemory;
         if (hotBudget < 2 * hotMemory)
@@ -226,6 +236,7 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
             ColdIndexBuckets = coldBuckets,
             ColdIndexPageBits = chunkPageBits,
             ColdIndexFrames = chunkFrames,
+            ColdIndexCacheFrames = chunkCacheFrames,
             HotLogBudget = hotBudget,
             ColdLogBudget = coldBudget,
         };
