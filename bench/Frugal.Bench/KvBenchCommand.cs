@@ -299,10 +299,9 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
     {
         var lookups = after.ColdLookups - before.ColdLookups;
         long chunks = after.ColdIndexReads - before.ColdIndexReads, records = after.ColdLogReads - before.ColdLogReads;
-        var per = lookups == 0 ? 0 : (double)(chunks + records) / lookups;
-        return $"  cold lookups {lookups:N0}: {per:0.000} device reads each " +
-               $"({(double)chunks / Math.Max(1, lookups):0.000} chunk, {(double)records / Math.Max(1, lookups):0.000} " +
-               "record)";
+        double Each(long reads) => (double)reads / Math.Max(1, lookups);
+        return $"  cold lookups {lookups:N0}: {Each(chunks + records):0.000} device reads each " +
+               $"({Each(chunks):0.000} chunk, {Each(records):0.000} record)";
     }
 
     private static double PerOperation(long? bytes, long operations) =>

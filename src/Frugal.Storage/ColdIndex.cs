@@ -4,8 +4,8 @@ using System.Buffers.Binary;
 namespace Frugal.Storage;
 
 /// <summary>
-/// F2's two-level cold index. Keys hash to <em>chunks</em> of 32 entries (8-byte cold-log
-/// addresses, 256 bytes per chunk), and a chunk is one record in a small store of its own keyed
+/// F2's two-level cold index. Keys hash to <em>chunks</em> of 32 entries (8 bytes each,
+/// 256 bytes per chunk), and a chunk is one record in a small store of its own keyed
 /// by chunk id: level one is that store's in-memory hash table (one entry per chunk, about two
 /// bits per key), level two its hybrid log, mostly on disk. So the cold tier costs about a byte
 /// of memory per key instead of the hot index's sixteen, and a lookup may wait on a chunk read
@@ -13,7 +13,8 @@ namespace Frugal.Storage;
 /// heads the cold chain of every key whose hash picks that chunk and slot; chains are walked
 /// comparing full keys. An entry is the chain's head address (48 bits) and a 16-bit filter of the keys the chain
 /// ever held (two bits per key, from hash bits that pick neither chunk nor slot, F2's and FASTER's tag made a set):
-/// a lookup whose bits are not all set skips the chain without reading it. Only the compaction thread changes chunks, each change one write of a
+/// a lookup whose bits are not all set skips the chain without reading it. Only the compaction thread changes
+/// chunks, each change one write of a
 /// chunk: a hot-to-cold round's prepends gathered per chunk, its chunks read ahead in batches (see
 /// <see cref="Prepend"/> and <see cref="Prefetch"/>), or a compare-and-swap of one entry (cold to
 /// cold).
@@ -181,7 +182,8 @@ internal sealed class ColdIndex : IDisposable
 
     /// <summary>
     /// Puts <paramref name="address"/> in front of <paramref name="hash"/>'s chain (and the key into its filter) and
-    /// returns the chain's head address so far, which the caller publishes as the record's previous address. The chunk is written later, once for all
+    /// returns the chain's head address so far, which the caller publishes as the record's previous address. The
+    /// chunk is written later, once for all
     /// the prepends gathered to it (<see cref="WriteGathered"/>), so a round moving many records rewrites each chunk
     /// once rather than once per record; until then readers see the chain without the new records, which the caller
     /// keeps reachable elsewhere (the hot log, whose Begin moves only after the chunks are written). A head gathered
@@ -344,8 +346,10 @@ internal sealed class ColdIndex : IDisposable
 
     public void Dispose() => Store.Dispose();
 
-    /// <summary>One entry's compare-and-swap: <see cref="Address"/> in <see cref="Slot"/> if it heads at
-    /// <see cref="Expected"/>, with the <see cref="Filter"/> bits of the keys put in front added to the entry's.</summary>
+    /// <summary>
+    /// One entry's compare-and-swap: <see cref="Address"/> in <see cref="Slot"/> if it heads at <see
+    /// cref="Expected"/>, with the <see cref="Filter"/> bits of the keys put in front added to the entry's.
+    /// </summary>
     private readonly record struct EntryUpdate(int Slot, long Expected, long Address, long Filter);
 
     /// <summary>
