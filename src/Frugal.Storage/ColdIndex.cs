@@ -65,7 +65,7 @@ internal sealed class ColdIndex : IDisposable
     /// <summary>Writes of chunks so far (gathered prepends written and compare-and-swaps).</summary>
     public long ChunkWrites => Interlocked.Read(ref _chunkWrites);
 
-    /// <summary>The chunk store (chunk id → 32 entries): a single-log store without a read cache.</summary>
+    /// <summary>The chunk store (chunk id → 32 entries): a single-log store with a small read cache.</summary>
     public LogStore Store { get; }
 
     /// <summary>
