@@ -4,14 +4,17 @@ using System.Buffers.Binary;
 namespace Frugal.Storage;
 
 /// <summary>
-/// F2's two-level cold index. Keys hash to <em>chunks</em> of 32 entries (8-byte cold-log
-/// addresses, 256 bytes per chunk), and a chunk is one record in a small store of its own keyed
+/// F2's two-level cold index. Keys hash to <em>chunks</em> of 32 entries (8 bytes each,
+/// 256 bytes per chunk), and a chunk is one record in a small store of its own keyed
 /// by chunk id: level one is that store's in-memory hash table (one entry per chunk, about two
 /// bits per key), level two its hybrid log, mostly on disk. So the cold tier costs about a byte
 /// of memory per key instead of the hot index's sixteen, and a lookup may wait on a chunk read
 /// without blocking anyone (it is an ordinary asynchronous read of the chunk store). An entry
 /// heads the cold chain of every key whose hash picks that chunk and slot; chains are walked
-/// comparing full keys. Only the compaction thread changes chunks, each change one write of a
+/// comparing full keys. An entry is the chain's head address (48 bits) and a 16-bit filter of the keys the chain
+/// ever held (two bits per key, from hash bits that pick neither chunk nor slot, F2's and FASTER's tag made a set):
+/// a lookup whose bits are not all set skips the chain without reading it. Only the compaction thread changes
+/// chunks, each change one write of a
 /// chunk: a hot-to-cold round's prepends gathered per chunk, its chunks read ahead in batches (see
 /// <see cref="Prepend"/> and <see cref="Prefetch"/>), or a compare-and-swap of one entry (cold to
 /// cold).
@@ -22,16 +25,19 @@ internal sealed class ColdIndex : IDisposable
     public const int ChunkBytes = EntriesPerChunk * sizeof(long);
     private const int ChunksPerBucket = 4;
 
-    /// <summary>Memory of one gathered prepend: a dictionary entry of a long key and two long values.</summary>
-    private const int GatheredEntryBytes = 40;
+    /// <summary>Memory of one gathered prepend: a dictionary entry of a long key and three long values.</summary>
+    private const int GatheredEntryBytes = 48;
+
+    /// <summary>Where an entry's key filter starts: above the 48-bit address.</summary>
+    private const int FilterShift = 48;
 
     private readonly long _mask;
 
     /// <summary>
-    /// Prepends not yet written to their chunks, by entry (chunk and slot): the entry's value in its chunk, and the
-    /// newest address put in front of it since.
+    /// Prepends not yet written to their chunks, by entry (chunk and slot): the entry's value in its chunk, the
+    /// newest address put in front of it since, and the filter bits of the keys put there.
     /// </summary>
-    private readonly Dictionary<long, (long InChunk, long Head)> _gathered = [];
+    private readonly Dictionary<long, (long InChunk, long Head, long Filter)> _gathered = [];
 
     /// <summary>Chunks read ahead for the next prepends (<see cref="Prefetch"/>), by chunk id.</summary>
     private readonly Dictionary<long, byte[]> _prefetched = [];
@@ -40,6 +46,7 @@ internal sealed class ColdIndex : IDisposable
     private readonly int _gatherLimit;
 
     private long _chunkWrites;
+    private readonly ReadCounter _lookupReads = new();
 
     public ColdIndex(LogStore chunks)
     {
@@ -52,10 +59,13 @@ internal sealed class ColdIndex : IDisposable
         _gatherLimit = (int)Math.Clamp(memory / GatheredEntryBytes, 1, 1 << 24);
     }
 
+    /// <summary>Device reads of the chunk store made by lookups (<see cref="FindAsync"/>), not compaction's.</summary>
+    public long LookupReads => _lookupReads.Count;
+
     /// <summary>Writes of chunks so far (gathered prepends written and compare-and-swaps).</summary>
     public long ChunkWrites => Interlocked.Read(ref _chunkWrites);
 
-    /// <summary>The chunk store (chunk id → 32 entries): a single-log store without a read cache.</summary>
+    /// <summary>The chunk store (chunk id → 32 entries): a single-log store with a small read cache.</summary>
     public LogStore Store { get; }
 
     /// <summary>
@@ -66,12 +76,13 @@ internal sealed class ColdIndex : IDisposable
     public static RecordShape Shape => new(sizeof(long), ChunkBytes);
 
     /// <summary>
-    /// The chunk store's layout: its share of the store's plan, no read cache (chunks are read once per cold lookup).
+    /// The chunk store's layout: its share of the store's plan, with a read cache that keeps the chunks lookups read
+    /// lately (second chance as the hot store's default).
     /// </summary>
     public static LogStoreLayout Layout(string directory, MemoryPlan plan) =>
         // Most chunk updates should land in place: a chunk copied to the tail costs 288 bytes of log.
         new(directory, plan.ColdIndexBuckets, plan.ColdIndexPageBits, plan.ColdIndexFrames, MutableFraction: 0.9,
-            ReadCacheFrames: 0, SecondChanceFraction: 0);
+            plan.ColdIndexCacheFrames, SecondChanceFraction: 0.1);
 
     /// <summary>
     /// How far the chunk log may span before it compacts itself: twice its live data (every
@@ -84,11 +95,39 @@ internal sealed class ColdIndex : IDisposable
 
     private static int SlotOf(ulong hash) => (int)hash & (EntriesPerChunk - 1);
 
+    private static long AddressOf(long entry) => entry & LogAddress.Mask;
+
     /// <summary>
-    /// The head of <paramref name="hash"/>'s cold chain (0 when none); completes synchronously when the chunk is in
-    /// memory.
+    /// A key's two bits of an entry's filter: from hash bits 32 to 39, which pick neither the chunk (below 2^27
+    /// chunks) nor the slot, nor the hot index's tag.
+    /// </summary>
+    private static long FilterOf(ulong hash) =>
+        (1L << (FilterShift + (int)((hash >> 32) & 15))) | (1L << (FilterShift + (int)((hash >> 36) & 15)));
+
+    /// <summary>
+    /// The head of <paramref name="hash"/>'s cold chain, or 0 when there is none or the entry's filter shows that no
+    /// record of the chain can have the key (a lookup's path: its chunk reads are counted in <see
+    /// cref="LookupReads"/>); completes synchronously when the chunk is in memory.
     /// </summary>
     public ValueTask<long> FindAsync(ulong hash)
+    {
+        var entry = FindEntryAsync(hash, _lookupReads);
+        return entry.IsCompletedSuccessfully
+            ? new ValueTask<long>(ChainFor(entry.Result, hash))
+            : ChainForAsync(entry, hash);
+    }
+
+    private static async ValueTask<long> ChainForAsync(ValueTask<long> entry, ulong hash) =>
+        ChainFor(await entry.ConfigureAwait(false), hash);
+
+    private static long ChainFor(long entry, ulong hash)
+    {
+        var filter = FilterOf(hash);
+        return (entry & filter) == filter ? AddressOf(entry) : LogAddress.None;
+    }
+
+    /// <summary>The raw entry (head address and filter) of <paramref name="hash"/>, 0 when none.</summary>
+    private ValueTask<long> FindEntryAsync(ulong hash, ReadCounter? reads)
     {
         Span<byte> key = stackalloc byte[sizeof(long)];
         BinaryPrimitives.WriteInt64LittleEndian(key, ChunkOf(hash));
@@ -97,12 +136,12 @@ internal sealed class ColdIndex : IDisposable
         return status switch
         {
             OpStatus.Done => new ValueTask<long>(EntryOf(chunk, hash)),
-            OpStatus.Pending => FindOnDeviceAsync(hash, pending),
+            OpStatus.Pending => FindOnDeviceAsync(hash, pending, reads),
             _ => new ValueTask<long>(LogAddress.None), // no chunk yet
         };
     }
 
-    private async ValueTask<long> FindOnDeviceAsync(ulong hash, PendingIo pending)
+    private async ValueTask<long> FindOnDeviceAsync(ulong hash, PendingIo pending, ReadCounter? reads)
     {
         // Pooled: most cold lookups in a store larger than its memory come here, and two arrays each were most of
         // a read's allocation.
@@ -112,7 +151,7 @@ internal sealed class ColdIndex : IDisposable
             BinaryPrimitives.WriteInt64LittleEndian(buffer, ChunkOf(hash));
             var key = buffer.AsMemory(0, sizeof(long));
             var chunk = buffer.AsMemory(sizeof(long), ChunkBytes);
-            var result = await Store.ReadFromDeviceAsync(key, chunk, pending).ConfigureAwait(false);
+            var result = await Store.ReadFromDeviceAsync(key, chunk, pending, reads).ConfigureAwait(false);
             return result.Found ? EntryOf(chunk.Span, hash) : LogAddress.None;
         }
         finally
@@ -124,23 +163,27 @@ internal sealed class ColdIndex : IDisposable
     private static long EntryOf(ReadOnlySpan<byte> chunk, ulong hash) =>
         BinaryPrimitives.ReadInt64LittleEndian(chunk[(SlotOf(hash) * sizeof(long))..]);
 
-    /// <summary>The head of the chain, waiting for the chunk if need be (the compaction thread only).</summary>
+    /// <summary>
+    /// The head address of the chain whatever its filter, waiting for the chunk if need be (the compaction thread
+    /// only).
+    /// </summary>
     public long Find(ulong hash)
     {
-        var find = FindAsync(hash);
-        return find.IsCompletedSuccessfully ? find.Result : find.AsTask().GetAwaiter().GetResult();
+        var find = FindEntryAsync(hash, reads: null);
+        return AddressOf(find.IsCompletedSuccessfully ? find.Result : find.AsTask().GetAwaiter().GetResult());
     }
 
     /// <summary>
-    /// Points <paramref name="hash"/>'s entry at <paramref name="address"/> if it still holds <paramref
-    /// name="expected"/>; false otherwise.
+    /// Points <paramref name="hash"/>'s entry at <paramref name="address"/> (adding the key to its filter) if it
+    /// still heads at <paramref name="expected"/>; false otherwise.
     /// </summary>
     public bool TryUpdate(ulong hash, long expected, long address) =>
-        Write(ChunkOf(hash), new[] { new EntryUpdate(SlotOf(hash), expected, address) });
+        Write(ChunkOf(hash), new[] { new EntryUpdate(SlotOf(hash), expected, address, FilterOf(hash)) });
 
     /// <summary>
-    /// Puts <paramref name="address"/> in front of <paramref name="hash"/>'s chain and returns the chain's head so
-    /// far, which the caller publishes as the record's previous address. The chunk is written later, once for all
+    /// Puts <paramref name="address"/> in front of <paramref name="hash"/>'s chain (and the key into its filter) and
+    /// returns the chain's head address so far, which the caller publishes as the record's previous address. The
+    /// chunk is written later, once for all
     /// the prepends gathered to it (<see cref="WriteGathered"/>), so a round moving many records rewrites each chunk
     /// once rather than once per record; until then readers see the chain without the new records, which the caller
     /// keeps reachable elsewhere (the hot log, whose Begin moves only after the chunks are written). A head gathered
@@ -152,15 +195,21 @@ internal sealed class ColdIndex : IDisposable
         var entry = EntryKey(hash);
         if (_gathered.TryGetValue(entry, out var gathered))
         {
-            _gathered[entry] = gathered with { Head = address };
+            _gathered[entry] = gathered with { Head = address, Filter = gathered.Filter | FilterOf(hash) };
             return gathered.Head;
         }
         if (_gathered.Count >= _gatherLimit) Flush();
         var inChunk = _prefetched.TryGetValue(ChunkOf(hash), out var chunk)
             ? EntryOf(chunk, hash)
-            : Find(hash);
-        _gathered[entry] = (inChunk, address);
-        return inChunk;
+            : FindEntry(hash);
+        _gathered[entry] = (inChunk, address, FilterOf(hash));
+        return AddressOf(inChunk);
+    }
+
+    private long FindEntry(ulong hash)
+    {
+        var find = FindEntryAsync(hash, reads: null);
+        return find.IsCompletedSuccessfully ? find.Result : find.AsTask().GetAwaiter().GetResult();
     }
 
     private long EntryKey(ulong hash) => (ChunkOf(hash) << 5) | (uint)SlotOf(hash);
@@ -218,10 +267,10 @@ internal sealed class ColdIndex : IDisposable
         var entries = new long[_gathered.Count];
         var updates = new EntryUpdate[_gathered.Count];
         var i = 0;
-        foreach (var (entry, (inChunk, head)) in _gathered)
+        foreach (var (entry, (inChunk, head, filter)) in _gathered)
         {
             entries[i] = entry;
-            updates[i++] = new EntryUpdate((int)(entry & (EntriesPerChunk - 1)), inChunk, head);
+            updates[i++] = new EntryUpdate((int)(entry & (EntriesPerChunk - 1)), AddressOf(inChunk), head, filter);
         }
         Array.Sort(entries, updates);
         var writes = new List<(long Chunk, ChunkWrite Write, Task Done)>();
@@ -297,9 +346,11 @@ internal sealed class ColdIndex : IDisposable
 
     public void Dispose() => Store.Dispose();
 
-    /// <summary>One entry's compare-and-swap: <see cref="Address"/> in <see cref="Slot"/> if it holds
-    /// <see cref="Expected"/>.</summary>
-    private readonly record struct EntryUpdate(int Slot, long Expected, long Address);
+    /// <summary>
+    /// One entry's compare-and-swap: <see cref="Address"/> in <see cref="Slot"/> if it heads at <see
+    /// cref="Expected"/>, with the <see cref="Filter"/> bits of the keys put in front added to the entry's.
+    /// </summary>
+    private readonly record struct EntryUpdate(int Slot, long Expected, long Address, long Filter);
 
     /// <summary>
     /// Compare-and-swaps of entries of one chunk as one read-modify-write, all or none: if any entry does not hold what
@@ -319,10 +370,13 @@ internal sealed class ColdIndex : IDisposable
             else result.Clear();
             Succeeded = false;
             foreach (var u in updates.Span)
-                if (BinaryPrimitives.ReadInt64LittleEndian(Entry(result, u.Slot)) != u.Expected) return;
+                if (AddressOf(BinaryPrimitives.ReadInt64LittleEndian(Entry(result, u.Slot))) != u.Expected) return;
             Succeeded = true;
             foreach (var u in updates.Span)
-                BinaryPrimitives.WriteInt64LittleEndian(Entry(result, u.Slot), u.Address);
+            {
+                var filter = BinaryPrimitives.ReadInt64LittleEndian(Entry(result, u.Slot)) & ~LogAddress.Mask;
+                BinaryPrimitives.WriteInt64LittleEndian(Entry(result, u.Slot), u.Address | filter | u.Filter);
+            }
         }
 
         private static Span<byte> Entry(Span<byte> chunk, int slot) => chunk[(slot * sizeof(long))..];
