@@ -10,7 +10,8 @@ namespace Frugal.Tuning.Targets.RocksDb;
 /// RocksDB (the NuGet binding, 11.12) as a tuning target: 62 options with their documented ranges and special
 /// values (<c>rocksdb.json</c>), a YCSB load driven inside the process, trials of a few seconds in a temporary folder.
 /// Applying a configuration opens a fresh database with it, loads <c>--scale</c> thousand records of 1,000 bytes (the
-/// YCSB record: ten fields of 100 bytes) and runs a warm-up; each measured run is a YCSB run of the workload. A
+/// YCSB record: ten fields of 100 bytes), settles it (flushed, compacted, no background job left: see
+/// <see cref="RocksDbStore.Settle"/>) and runs a warm-up; each measured run is a YCSB run of the workload. A
 /// configuration RocksDB refuses (its options parser or its open checks) is a failed trial naming RocksDB's message,
 /// the knob and the value; the previous database, opened with the last good configuration, stays open and current.
 /// </summary>
@@ -69,7 +70,10 @@ internal sealed class RocksDbTarget : ITuningTarget
         var seeds = _seeds.Child($"trial-{trial}");
         try
         {
+            store.Loading = true;
             YcsbRunner.Load(store, _settings, cancellation);
+            store.Loading = false;
+            store.Settle(cancellation);
             if (_warmup > TimeSpan.Zero)
                 YcsbRunner.Run(store, _workload, _settings with { Duration = _warmup }, seeds.Child("warmup"),
                     cancellation: cancellation);
