@@ -239,6 +239,8 @@ public sealed class TuneCommandTests : IDisposable
     [InlineData("--noise-threshold: noise threshold must lie in (0, 1] (got 0)", "tune", "noise",
         "--noise-threshold", "0")]
     [InlineData("--scale", "tune", "noise", "--target", "rocksdb", "--scale", "0")]
+    [InlineData("--metric: the synthetic target reports no metric 'p99' (known: score, regret)", "tune", "noise",
+        "--metric", "p99")]
     public void BadInputIsAOneLineErrorWithExitCodeTwo(string mentions, params string[] args)
     {
         var (code, _, errors) = Run([.. args, "--out", PathOf("out")]);

@@ -80,6 +80,9 @@ public static class NoiseStudy
     /// <summary>The name errors give the number of trials per run length.</summary>
     public const string TrialsSetting = "trials per run length";
 
+    /// <summary>The name errors give the metric studied.</summary>
+    public const string MetricSetting = "metric";
+
     /// <summary>The name errors give the noise threshold.</summary>
     public const string ThresholdSetting = "noise threshold";
 
@@ -93,12 +96,13 @@ public static class NoiseStudy
     /// <param name="runs">Measured runs per trial (2 to 100).</param>
     /// <param name="trials">Trials per run length (1 to 100).</param>
     /// <param name="threshold">The coefficient of variation a comparison accepts (as the preflight's).</param>
+    /// <param name="metric">The metric whose noise is measured (null: the target's objective).</param>
     /// <param name="trialDone">Hears each finished trial.</param>
     /// <param name="cancellation">Stops between runs.</param>
     /// <exception cref="BadInputException">A count out of range, no run length, or the default failed.</exception>
     public static NoiseStudyResult Run(Func<double?, ITuningTarget> create, SearchSpace space,
         IReadOnlyList<double?> durations, int runs, int trials, double threshold = Preflight.DefaultThreshold,
-        Action? trialDone = null, CancellationToken cancellation = default)
+        string? metric = null, Action? trialDone = null, CancellationToken cancellation = default)
     {
         if (durations.Count == 0) throw new BadInputException("name at least one run length", DurationsSetting);
         if (runs is < 2 or > 100) throw OutOfRange(RunsSetting, runs, "[2, 100]");
@@ -106,27 +110,47 @@ public static class NoiseStudy
         if (!(threshold is > 0 and <= 1))
             throw new BadInputException(string.Create(CultureInfo.InvariantCulture,
                 $"{ThresholdSetting} must lie in (0, 1] (got {threshold})"), ThresholdSetting);
-        string? name = null, metric = null;
+        string? name = null;
         var rows = new List<NoiseRow>();
         foreach (var duration in durations)
         {
             using var target = create(duration);
-            (name, metric) = (target.Name, target.Objective.Metric);
+            name = target.Name;
+            metric ??= target.Objective.Metric;
+            if (!target.Objective.Metrics.Contains(metric))
+                throw new BadInputException(
+                    $"the {name} target reports no metric '{metric}' (known: " +
+                    $"{string.Join(", ", target.Objective.Metrics)})", MetricSetting);
             var watch = Stopwatch.StartNew();
             var values = new List<IReadOnlyList<double>>();
             for (var t = 0; t < trials; t++)
             {
-                var measurement = target.Evaluate(space.DefaultConfiguration(), cancellation, runs);
-                if (measurement.Failed)
-                    throw new BadInputException(
-                        $"the default configuration failed in the noise study ({measurement.Failure})");
-                values.Add(measurement.Runs);
+                values.Add(Trial(target, space, runs, metric, cancellation));
                 trialDone?.Invoke();
             }
             rows.Add(new NoiseRow(duration, values, watch.Elapsed.TotalSeconds));
         }
         return new NoiseStudyResult(name!, metric!, runs, threshold, rows);
     }
+
+    /// <summary>One apply of the default, then <paramref name="runs"/> measured runs: the metric in each.</summary>
+    private static double[] Trial(ITuningTarget target, SearchSpace space, int runs, string metric,
+        CancellationToken cancellation)
+    {
+        if (target.Apply(space.DefaultConfiguration(), cancellation) is { } refused) throw Failed(refused);
+        var values = new double[runs];
+        for (var r = 0; r < runs; r++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var run = target.Measure(cancellation);
+            if (run.Failed) throw Failed(run.Failure!);
+            values[r] = run.Metrics[metric];
+        }
+        return values;
+    }
+
+    private static BadInputException Failed(string reason) =>
+        new($"the default configuration failed in the noise study ({reason})");
 
     private static BadInputException OutOfRange(string setting, int value, string range) =>
         new(string.Create(CultureInfo.InvariantCulture, $"{setting} must lie in {range} (got {value})"), setting);

@@ -31,6 +31,11 @@ internal sealed class TuneNoiseCommand(IAnsiConsole console) : TuneCommand<TuneN
         [DefaultValue(1)]
         public int Trials { get; init; } = 1;
 
+        [CommandOption("--metric <NAME>")]
+        [Description("The metric whose noise is measured (default: the objective; rocksdb also cpu_us_per_op, the " +
+            "processor time per operation, which other processes on the machine disturb much less).")]
+        public string? Metric { get; init; }
+
         [CommandOption("--noise-threshold <CV>")]
         [Description("The coefficient of variation a comparison accepts (default 0.05).")]
         [TypeConverter(typeof(StrictNumberConverter<double>))]
@@ -42,6 +47,7 @@ internal sealed class TuneNoiseCommand(IAnsiConsole console) : TuneCommand<TuneN
             NoiseStudy.RunsSetting => "--runs",
             NoiseStudy.TrialsSetting => "--trials",
             NoiseStudy.ThresholdSetting => "--noise-threshold",
+            NoiseStudy.MetricSetting => "--metric",
             Frugal.Tuning.Targets.TargetOptions.DurationSetting => Durations is null ? "--duration" : "--durations",
             _ => base.OptionFor(setting),
         };
@@ -75,7 +81,7 @@ internal sealed class TuneNoiseCommand(IAnsiConsole console) : TuneCommand<TuneN
         foreach (var length in lengths) entry.Create(options with { DurationSeconds = length }, seeds).Dispose();
         NoiseStudyResult Study(Action? trialDone) => NoiseStudy.Run(
             length => entry.Create(options with { DurationSeconds = length }, seeds), space, lengths, settings.Runs,
-            settings.Trials, settings.NoiseThreshold, trialDone, cancellation);
+            settings.Trials, settings.NoiseThreshold, settings.Metric, trialDone, cancellation);
         var result = settings.JsonOnConsole
             ? Study(null)
             : console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
