@@ -14,7 +14,8 @@ namespace Frugal.Tuning.Loop;
 /// and warm-up), each followed by the same number of measured runs.
 /// </summary>
 /// <param name="DurationSeconds">The length of a measured run (null: the target's own default).</param>
-/// <param name="Trials">The objective's value in each run, trial by trial.</param>
+/// <param name="Trials">The metric studied (the objective unless another was asked) in each run, trial by trial.
+/// </param>
 /// <param name="Seconds">Wall-clock seconds all the trials took, applies included.</param>
 public sealed record NoiseRow(double? DurationSeconds, IReadOnlyList<IReadOnlyList<double>> Trials, double Seconds)
 {
@@ -43,7 +44,7 @@ public sealed record NoiseRow(double? DurationSeconds, IReadOnlyList<IReadOnlyLi
 /// shortest duration whose noise is below the threshold makes the cheapest trials a comparison can trust.
 /// </summary>
 /// <param name="Target">The target measured.</param>
-/// <param name="Metric">The objective metric.</param>
+/// <param name="Metric">The metric studied.</param>
 /// <param name="RunsPerTrial">Measured runs after each apply.</param>
 /// <param name="Threshold">The coefficient of variation a comparison accepts.</param>
 /// <param name="Rows">One row per run length, in the order asked.</param>
@@ -125,32 +126,17 @@ public static class NoiseStudy
             var values = new List<IReadOnlyList<double>>();
             for (var t = 0; t < trials; t++)
             {
-                values.Add(Trial(target, space, runs, metric, cancellation));
+                var measurement = target.Evaluate(space.DefaultConfiguration(), cancellation, runs, metric);
+                if (measurement.Failed)
+                    throw new BadInputException(
+                        $"the default configuration failed in the noise study ({measurement.Failure})");
+                values.Add(measurement.Runs);
                 trialDone?.Invoke();
             }
             rows.Add(new NoiseRow(duration, values, watch.Elapsed.TotalSeconds));
         }
         return new NoiseStudyResult(name!, metric!, runs, threshold, rows);
     }
-
-    /// <summary>One apply of the default, then <paramref name="runs"/> measured runs: the metric in each.</summary>
-    private static double[] Trial(ITuningTarget target, SearchSpace space, int runs, string metric,
-        CancellationToken cancellation)
-    {
-        if (target.Apply(space.DefaultConfiguration(), cancellation) is { } refused) throw Failed(refused);
-        var values = new double[runs];
-        for (var r = 0; r < runs; r++)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var run = target.Measure(cancellation);
-            if (run.Failed) throw Failed(run.Failure!);
-            values[r] = run.Metrics[metric];
-        }
-        return values;
-    }
-
-    private static BadInputException Failed(string reason) =>
-        new($"the default configuration failed in the noise study ({reason})");
 
     private static BadInputException OutOfRange(string setting, int value, string range) =>
         new(string.Create(CultureInfo.InvariantCulture, $"{setting} must lie in {range} (got {value})"), setting);

@@ -33,10 +33,10 @@ internal sealed class RocksDbStore(RocksDbSharp.RocksDb db) : IKvTarget
     public IKvSession NewSession() => new Session(db, Loading ? Unlogged : null);
 
     /// <summary>
-    /// Brings the database to the same shape whatever the load's background jobs did and when: the memtables flushed,
-    /// every file compacted into the bottom of the tree (a manual compaction, which waits), then no flush or
-    /// compaction running or pending. Without this, the load's flushes and compactions run on into the measured runs,
-    /// more in the first than the last, and the tree the runs read differs from trial to trial.
+    /// Brings the database to the same shape whatever the earlier writes' background jobs did and when: the memtables
+    /// flushed, every file compacted into the bottom of the tree (a manual compaction, which waits), then no flush or
+    /// compaction running or pending. Without this, the flushes and compactions of the load (or of the previous run)
+    /// run on into the next run, and the tree a run reads depends on how far that work had got.
     /// </summary>
     /// <returns>Whether the background went quiet within the limit (a configuration that keeps compacting does
     /// not stop the trial: its runs then pay for it, as they would in production).</returns>

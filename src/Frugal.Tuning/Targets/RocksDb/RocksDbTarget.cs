@@ -11,7 +11,8 @@ namespace Frugal.Tuning.Targets.RocksDb;
 /// values (<c>rocksdb.json</c>), a YCSB load driven inside the process, trials of a few seconds in a temporary folder.
 /// Applying a configuration opens a fresh database with it, loads <c>--scale</c> thousand records of 1,000 bytes (the
 /// YCSB record: ten fields of 100 bytes), settles it (flushed, compacted, no background job left: see
-/// <see cref="RocksDbStore.Settle"/>) and runs a warm-up; each measured run is a YCSB run of the workload. A
+/// <see cref="RocksDbStore.Settle"/>) and runs a warm-up; each measured run settles the database again and is then a
+/// YCSB run of the workload. A
 /// configuration RocksDB refuses (its options parser or its open checks) is a failed trial naming RocksDB's message,
 /// the knob and the value; the previous database, opened with the last good configuration, stays open and current.
 /// </summary>
@@ -56,12 +57,14 @@ internal sealed class RocksDbTarget : ITuningTarget
     public string Name => "rocksdb";
 
     public TargetObjective Objective { get; } = new("ops_per_sec", Maximize: true,
-        ["ops_per_sec", "p50_us", "p99_us", CpuPerOperation], Throughput: "ops_per_sec", Latencies: ["p50_us", "p99_us"]);
+        ["ops_per_sec", "p50_us", "p99_us", CpuPerOperation], Throughput: "ops_per_sec",
+        Latencies: ["p50_us", "p99_us"]);
 
     /// <summary>
     /// The process's processor time per operation of a run, in microseconds: every thread's (the clients', RocksDB's
-    /// flushes and compactions, the runtime's). Other processes on the machine slow a run's throughput much more than
-    /// they change this, so its noise shows what the target itself varies (<c>tune noise --metric</c>).
+    /// flushes and compactions, the runtime's). Other processes on the machine change it less than they change a run's
+    /// throughput (they take the processors away; they share the caches), so its noise shows more of what the target
+    /// itself varies (<c>tune noise --metric</c>).
     /// </summary>
     public const string CpuPerOperation = "cpu_us_per_op";
 
@@ -106,6 +109,9 @@ internal sealed class RocksDbTarget : ITuningTarget
         var (store, _, seeds) = _current ?? throw new InvalidOperationException("no configuration applied yet");
         try
         {
+            // Every run starts from the same settled tree, so the runs of a trial are replicates rather than steps of
+            // a drift towards the compaction steady state (docs/tuning.md, "A trial is settled").
+            store.Settle(cancellation);
             var cpu = ProcessorTime();
             var run = YcsbRunner.Run(store, _workload, _settings, seeds.Child($"run-{_runs++}"),
                 cancellation: cancellation);
