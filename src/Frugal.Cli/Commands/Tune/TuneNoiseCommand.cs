@@ -3,6 +3,7 @@ using System.Globalization;
 using Frugal.Cli.Rendering;
 using Frugal.Core.Randomness;
 using Frugal.Tuning.Loop;
+using Frugal.Tuning.Targets;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -48,7 +49,7 @@ internal sealed class TuneNoiseCommand(IAnsiConsole console) : TuneCommand<TuneN
             NoiseStudy.TrialsSetting => "--trials",
             NoiseStudy.ThresholdSetting => "--noise-threshold",
             NoiseStudy.MetricSetting => "--metric",
-            Frugal.Tuning.Targets.TargetOptions.DurationSetting => Durations is null ? "--duration" : "--durations",
+            TargetOptions.DurationSetting => Durations is null ? "--duration" : "--durations",
             _ => base.OptionFor(setting),
         };
 
