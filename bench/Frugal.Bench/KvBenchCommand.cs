@@ -269,11 +269,14 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
             if (settings.Cold) StoreFiles.DropCache(directory);
             Console.Error.WriteLine($"{store} at 1/{1 / fraction:0.##}: YCSB-{workload.Name}, {settings.Seconds} s");
             var diskBefore = disk?.Bytes();
+            var coldBefore = (target as FrugalCountedTarget)?.Stats;
             var run = YcsbRunner.Run(target, workload, ycsb, new SeedTree(settings.Seed).Child(workload.Name),
                 ThroughputWindows.Length);
             var io = StoreFiles.Describe(StoreFiles.DirectDescriptors(directory));
             BlockDeviceIo.Flush();
             var diskAfter = disk?.Bytes();
+            if (target is FrugalCountedTarget frugal && coldBefore is not null)
+                Console.Error.WriteLine(ColdLookupLine(coldBefore, frugal.Stats));
             rows.Add(new BenchRow(store, workload.Name, load.OpsPerSecond, run.OpsPerSecond, run.P50Micros,
                 run.P99Micros,
                 run.ReadBytesPerOp, run.WriteBytesPerOp, Process.GetCurrentProcess().PeakWorkingSet64,
@@ -289,6 +292,16 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
             });
         }
         return rows;
+    }
+
+    /// <summary>Our store's cold lookups in a phase and the device reads they made (chunks, records).</summary>
+    private static string ColdLookupLine(StoreStats before, StoreStats after)
+    {
+        var lookups = after.ColdLookups - before.ColdLookups;
+        long chunks = after.ColdIndexReads - before.ColdIndexReads, records = after.ColdLogReads - before.ColdLogReads;
+        double Each(long reads) => (double)reads / Math.Max(1, lookups);
+        return $"  cold lookups {lookups:N0}: {Each(chunks + records):0.000} device reads each " +
+               $"({Each(chunks):0.000} chunk, {Each(records):0.000} record)";
     }
 
     private static double PerOperation(long? bytes, long operations) =>

@@ -4,11 +4,15 @@
 # measures by the protocol in the loop (median of R runs per trial, the incumbent re-measured every K trials, the
 # final best verified against the default alternately), after a preflight that refuses a machine whose default CV is
 # above 5%. Everything is resumable: rerun the same command and the runs in OUT/<target>-runs continue.
-# Usage: bench/tuning/run.sh [OUT_DIR] [rocksdb|postgres|kv|all]   (from the repository root)
+# Usage: bench/tuning/run.sh [OUT_DIR] [rocksdb-noise|rocksdb|postgres|kv|all]   (from the repository root)
+#   rocksdb-noise: first, on the quiet machine: the default's CV against the run length (tune noise: 0.5, 1, 2 and
+#   4 s runs, 3 trials of 5 runs each, about 3 minutes), table on screen, JSON in OUT_DIR/rocksdb-noise.json. The
+#   rocksdb campaign then runs at the shortest length whose CV (within and between trials) is below 5%.
 # Environment (defaults are the full, quiet-machine campaign of issue 22):
 #   ITERATIONS (50), SEEDS (5), METHODS (random,smac,llamatune-smac,gp,llamatune-gp),
 #   REPEATS (3), REMEASURE (10), VERIFY (5), ALLOW_NOISY (empty; set to 1 to run on a noisy machine anyway),
-#   ROCKSDB ("--scale 100 --duration 2 --warmup 1"), POSTGRES ("--workload ycsb-a --scale 10 --clients 4 --duration 10
+#   ROCKSDB ("--scale 100 --duration D --warmup 1", D the shortest quiet length of OUT_DIR/rocksdb-noise.json, else 2;
+#   the 2 s default awaits that quiet confirmation), POSTGRES ("--workload ycsb-a --scale 10 --clients 4 --duration 10
 #   --warmup 5").
 set -euo pipefail
 out=${1:-frugal-out/bench-tuning}
@@ -34,8 +38,18 @@ compare() {
   echo "load after $target: $(uptime)" | tee -a "$out/load.txt"
 }
 
+if [[ $which == rocksdb-noise ]]; then
+  echo "load before rocksdb-noise: $(uptime)" | tee -a "$out/load.txt"
+  "$frugal" tune noise --target rocksdb --scale 100 --warmup 1 --durations 0.5,1,2,4 --runs 5 --trials 3 \
+    --json "$out/rocksdb-noise.json"
+  echo "load after rocksdb-noise: $(uptime)" | tee -a "$out/load.txt"
+fi
 if [[ $which == all || $which == rocksdb ]]; then
-  compare rocksdb "${ROCKSDB:---scale 100 --duration 2 --warmup 1}"
+  duration=2 why="no quiet length measured yet: run rocksdb-noise first"
+  quiet=$(grep -o '"shortestQuietDuration": [0-9.]*' "$out/rocksdb-noise.json" 2> /dev/null | grep -o '[0-9.]*$' || true)
+  [[ -n $quiet ]] && duration=$quiet why="the shortest quiet length in $out/rocksdb-noise.json"
+  [[ -z ${ROCKSDB:-} ]] && echo "rocksdb: runs of $duration s ($why)"
+  compare rocksdb "${ROCKSDB:---scale 100 --duration $duration --warmup 1}"
 fi
 if [[ $which == all || $which == postgres ]]; then
   compare postgres "${POSTGRES:---workload ycsb-a --scale 10 --clients 4 --duration 10 --warmup 5}"

@@ -138,6 +138,9 @@ public static class FrugalApp
                 tune.AddCommand<TuneVerifyCommand>("verify")
                     .WithDescription("Measure a history's best configuration and its default again, alternately.")
                     .WithExample("tune", "verify", "--target", "postgres", "--history", "run.jsonl", "--rounds", "5");
+                tune.AddCommand<TuneNoiseCommand>("noise")
+                    .WithDescription("Measure the default configuration's noise against the run length.")
+                    .WithExample("tune", "noise", "--target", "rocksdb", "--durations", "0.5,1,2,4", "--runs", "5");
                 tune.AddCommand<TuneTargetsCommand>("targets")
                     .WithDescription("List the targets and their default knob spaces.");
                 tune.AddCommand<TuneSpaceCommand>("space")

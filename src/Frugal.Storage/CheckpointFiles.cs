@@ -49,7 +49,11 @@ internal sealed record LogCheckpoint(
 internal sealed record CheckpointMeta(long StoreId, long Sequence, bool Checksums, int KeySize, int ValueSize,
     LogCheckpoint Hot, LogCheckpoint Cold, LogCheckpoint Chunks)
 {
-    public const int FormatVersion = 3;
+    /// <summary>
+    /// 4: cold-index entries carry a key filter in their top 16 bits (a version-3 store's entries have none, and a
+    /// lookup would take every chain for empty).
+    /// </summary>
+    public const int FormatVersion = 4;
     public const string FileName = "checkpoint.meta";
     private static readonly byte[] Magic = "FRUGALKV"u8.ToArray();
     private const int PartsAt = 40;

@@ -4,14 +4,17 @@ using System.Buffers.Binary;
 namespace Frugal.Storage;
 
 /// <summary>
-/// F2's two-level cold index. Keys hash to <em>chunks</em> of 32 entries (8-byte cold-log
-/// addresses, 256 bytes per chunk), and a chunk is one record in a small store of its own keyed
+/// F2's two-level cold index. Keys hash to <em>chunks</em> of 32 entries (8 bytes each,
+/// 256 bytes per chunk), and a chunk is one record in a small store of its own keyed
 /// by chunk id: level one is that store's in-memory hash table (one entry per chunk, about two
 /// bits per key), level two its hybrid log, mostly on disk. So the cold tier costs about a byte
 /// of memory per key instead of the hot index's sixteen, and a lookup may wait on a chunk read
 /// without blocking anyone (it is an ordinary asynchronous read of the chunk store). An entry
 /// heads the cold chain of every key whose hash picks that chunk and slot; chains are walked
-/// comparing full keys. Only the compaction thread changes chunks, each change one write of a
+/// comparing full keys. An entry is the chain's head address (48 bits) and a 16-bit filter of the keys the chain
+/// ever held (two bits per key, from hash bits that pick neither chunk nor slot, F2's and FASTER's tag made a set):
+/// a lookup whose bits are not all set skips the chain without reading it. Only the compaction thread changes
+/// chunks, each change one write of a
 /// chunk: a hot-to-cold round's prepends gathered per chunk, its chunks read ahead in batches (see
 /// <see cref="Prepend"/> and <see cref="Prefetch"/>), or a compare-and-swap of one entry (cold to
 /// cold).
@@ -21,6 +24,9 @@ internal sealed class ColdIndex : IDisposable
     public const int EntriesPerChunk = 32;
     public const int ChunkBytes = EntriesPerChunk * sizeof(long);
     private const int ChunksPerBucket = 4;
+
+    /// <summary>Where an entry's key filter starts: above the 48-bit address.</summary>
+    private const int FilterShift = 48;
 
     private readonly long _mask;
 
@@ -46,13 +52,14 @@ internal sealed class ColdIndex : IDisposable
     private readonly ulong[] _used;
 
     private long _chunkWrites;
+    private readonly ReadCounter _lookupReads = new();
 
     public ColdIndex(LogStore chunks)
     {
         Store = chunks;
         ChunkCount = chunks.Layout.IndexBuckets * ChunksPerBucket;
         _mask = ChunkCount - 1;
-        // The gathering may take as much memory as the cold index itself (its hash table and pages), for the length
+        // The gathering may take as much memory as the cold index's hash table and chunk log pages, for the length
         // of a round; a round that gathers more writes its chunks and gathers on.
         var memory = chunks.Layout.IndexBuckets * HashIndex.BucketBytes + chunks.Layout.LogMemoryBytes;
         _used = new ulong[Math.Max(1, ChunkCount * EntriesPerChunk / 64)];
@@ -71,10 +78,13 @@ internal sealed class ColdIndex : IDisposable
 
     private void MarkUsed(long entry) => _used[entry >> 6] |= 1UL << (int)(entry & 63);
 
+    /// <summary>Device reads of the chunk store made by lookups (<see cref="FindAsync"/>), not compaction's.</summary>
+    public long LookupReads => _lookupReads.Count;
+
     /// <summary>Writes of chunks so far (gathered prepends written and compare-and-swaps).</summary>
     public long ChunkWrites => Interlocked.Read(ref _chunkWrites);
 
-    /// <summary>The chunk store (chunk id → 32 entries): a single-log store without a read cache.</summary>
+    /// <summary>The chunk store (chunk id → 32 entries): a single-log store with a small read cache.</summary>
     public LogStore Store { get; }
 
     /// <summary>
@@ -85,12 +95,13 @@ internal sealed class ColdIndex : IDisposable
     public static RecordShape Shape => new(sizeof(long), ChunkBytes);
 
     /// <summary>
-    /// The chunk store's layout: its share of the store's plan, no read cache (chunks are read once per cold lookup).
+    /// The chunk store's layout: its share of the store's plan, with a read cache that keeps the chunks lookups read
+    /// lately (second chance as the hot store's default).
     /// </summary>
     public static LogStoreLayout Layout(string directory, MemoryPlan plan) =>
         // Most chunk updates should land in place: a chunk copied to the tail costs 288 bytes of log.
         new(directory, plan.ColdIndexBuckets, plan.ColdIndexPageBits, plan.ColdIndexFrames, MutableFraction: 0.9,
-            ReadCacheFrames: 0, SecondChanceFraction: 0);
+            plan.ColdIndexCacheFrames, SecondChanceFraction: 0.1);
 
     /// <summary>
     /// How far the chunk log may span before it compacts itself: twice its live data (every
@@ -103,11 +114,39 @@ internal sealed class ColdIndex : IDisposable
 
     private static int SlotOf(ulong hash) => (int)hash & (EntriesPerChunk - 1);
 
+    private static long AddressOf(long entry) => entry & LogAddress.Mask;
+
     /// <summary>
-    /// The head of <paramref name="hash"/>'s cold chain (0 when none); completes synchronously when the chunk is in
-    /// memory.
+    /// A key's two bits of an entry's filter: from hash bits 32 to 39, which pick neither the chunk (below 2^27
+    /// chunks) nor the slot, nor the hot index's tag.
+    /// </summary>
+    private static long FilterOf(ulong hash) =>
+        (1L << (FilterShift + (int)((hash >> 32) & 15))) | (1L << (FilterShift + (int)((hash >> 36) & 15)));
+
+    /// <summary>
+    /// The head of <paramref name="hash"/>'s cold chain, or 0 when there is none or the entry's filter shows that no
+    /// record of the chain can have the key (a lookup's path: its chunk reads are counted in <see
+    /// cref="LookupReads"/>); completes synchronously when the chunk is in memory.
     /// </summary>
     public ValueTask<long> FindAsync(ulong hash)
+    {
+        var entry = FindEntryAsync(hash, _lookupReads);
+        return entry.IsCompletedSuccessfully
+            ? new ValueTask<long>(ChainFor(entry.Result, hash))
+            : ChainForAsync(entry, hash);
+    }
+
+    private static async ValueTask<long> ChainForAsync(ValueTask<long> entry, ulong hash) =>
+        ChainFor(await entry.ConfigureAwait(false), hash);
+
+    private static long ChainFor(long entry, ulong hash)
+    {
+        var filter = FilterOf(hash);
+        return (entry & filter) == filter ? AddressOf(entry) : LogAddress.None;
+    }
+
+    /// <summary>The raw entry (head address and filter) of <paramref name="hash"/>, 0 when none.</summary>
+    private ValueTask<long> FindEntryAsync(ulong hash, ReadCounter? reads)
     {
         Span<byte> key = stackalloc byte[sizeof(long)];
         BinaryPrimitives.WriteInt64LittleEndian(key, ChunkOf(hash));
@@ -116,12 +155,12 @@ internal sealed class ColdIndex : IDisposable
         return status switch
         {
             OpStatus.Done => new ValueTask<long>(EntryOf(chunk, hash)),
-            OpStatus.Pending => FindOnDeviceAsync(hash, pending),
+            OpStatus.Pending => FindOnDeviceAsync(hash, pending, reads),
             _ => new ValueTask<long>(LogAddress.None), // no chunk yet
         };
     }
 
-    private async ValueTask<long> FindOnDeviceAsync(ulong hash, PendingIo pending)
+    private async ValueTask<long> FindOnDeviceAsync(ulong hash, PendingIo pending, ReadCounter? reads)
     {
         // Pooled: most cold lookups in a store larger than its memory come here, and two arrays each were most of
         // a read's allocation.
@@ -131,7 +170,7 @@ internal sealed class ColdIndex : IDisposable
             BinaryPrimitives.WriteInt64LittleEndian(buffer, ChunkOf(hash));
             var key = buffer.AsMemory(0, sizeof(long));
             var chunk = buffer.AsMemory(sizeof(long), ChunkBytes);
-            var result = await Store.ReadFromDeviceAsync(key, chunk, pending).ConfigureAwait(false);
+            var result = await Store.ReadFromDeviceAsync(key, chunk, pending, reads).ConfigureAwait(false);
             return result.Found ? EntryOf(chunk.Span, hash) : LogAddress.None;
         }
         finally
@@ -143,26 +182,30 @@ internal sealed class ColdIndex : IDisposable
     private static long EntryOf(ReadOnlySpan<byte> chunk, ulong hash) =>
         BinaryPrimitives.ReadInt64LittleEndian(chunk[(SlotOf(hash) * sizeof(long))..]);
 
-    /// <summary>The head of the chain, waiting for the chunk if need be (the compaction thread only).</summary>
+    /// <summary>
+    /// The head address of the chain whatever its filter, waiting for the chunk if need be (the compaction thread
+    /// only).
+    /// </summary>
     public long Find(ulong hash)
     {
-        var find = FindAsync(hash);
-        return find.IsCompletedSuccessfully ? find.Result : find.AsTask().GetAwaiter().GetResult();
+        var find = FindEntryAsync(hash, reads: null);
+        return AddressOf(find.IsCompletedSuccessfully ? find.Result : find.AsTask().GetAwaiter().GetResult());
     }
 
     /// <summary>
-    /// Points <paramref name="hash"/>'s entry at <paramref name="address"/> if it still holds <paramref
-    /// name="expected"/>; false otherwise.
+    /// Points <paramref name="hash"/>'s entry at <paramref name="address"/> (adding the key to its filter) if it
+    /// still heads at <paramref name="expected"/>; false otherwise.
     /// </summary>
     public bool TryUpdate(ulong hash, long expected, long address)
     {
         MarkUsed(EntryKey(hash));
-        return Write(ChunkOf(hash), new[] { new EntryUpdate(SlotOf(hash), expected, address) });
+        return Write(ChunkOf(hash), new[] { new EntryUpdate(SlotOf(hash), expected, address, FilterOf(hash)) });
     }
 
     /// <summary>
-    /// Puts <paramref name="address"/> in front of <paramref name="hash"/>'s chain and returns the chain's head so
-    /// far, which the caller publishes as the record's previous address. The chunk is written later, once for all
+    /// Puts <paramref name="address"/> in front of <paramref name="hash"/>'s chain (and the key into its filter) and
+    /// returns the chain's head address so far, which the caller publishes as the record's previous address. The
+    /// chunk is written later, once for all
     /// the prepends gathered to it (<see cref="WriteGathered"/>), so a round moving many records rewrites each chunk
     /// once rather than once per record; until then readers see the chain without the new records, which the caller
     /// keeps reachable elsewhere (the hot log, whose Begin moves only after the chunks are written). A head gathered
@@ -172,13 +215,16 @@ internal sealed class ColdIndex : IDisposable
     public long Prepend(ulong hash, long address)
     {
         var entry = EntryKey(hash);
-        if (_gathered.TrySwapHead(entry, address, out var head)) return head;
+        // The gathered head is the entry's new word: the newest address and the filter bits of every key put there.
+        var head = address | FilterOf(hash);
+        if (_gathered.TrySwapHead(entry, head, out var previous)) return AddressOf(previous);
         if (_gathered.Count >= _gathered.Limit) Flush();
         var inChunk = !MayHold(entry) ? LogAddress.None
-            : _prefetched.TryGetValue(ChunkOf(hash), out var chunk) ? EntryOf(chunk.AsSpan(sizeof(long)), hash)
-            : Find(hash);
+            : _prefetched.TryGetValue(ChunkOf(hash), out var chunk)
+                ? AddressOf(EntryOf(chunk.AsSpan(sizeof(long)), hash))
+                : Find(hash);
         MarkUsed(entry);
-        _gathered.Add(entry, inChunk, address);
+        _gathered.Add(entry, inChunk, head);
         return inChunk;
     }
 
@@ -262,7 +308,9 @@ internal sealed class ColdIndex : IDisposable
             {
                 var (key, head) = _gathered.Drained(i);
                 var slot = (int)(GatheredPrepends.EntryOf(key) & (EntriesPerChunk - 1));
-                group[i - first] = new EntryUpdate(slot, GatheredPrepends.FingerprintOf(key), head, Fingerprinted: true);
+                group[i - first] = new EntryUpdate(
+                    slot, GatheredPrepends.FingerprintOf(key), AddressOf(head), head & ~LogAddress.Mask,
+                    Fingerprinted: true);
             }
             first = end;
             if (_prefetched.TryGetValue(chunk, out var held))
@@ -332,12 +380,19 @@ internal sealed class ColdIndex : IDisposable
     public void Dispose() => Store.Dispose();
 
     /// <summary>
-    /// One entry's compare-and-swap: <see cref="Address"/> in <see cref="Slot"/> if it holds <see cref="Expected"/>
-    /// (when <see cref="Fingerprinted"/>, a value of that <see cref="GatheredPrepends.Fingerprint"/>).
+    /// One entry's compare-and-swap: <see cref="Address"/> in <see cref="Slot"/> if it heads at <see
+    /// cref="Expected"/> (when <see cref="Fingerprinted"/>, at an address of that <see
+    /// cref="GatheredPrepends.Fingerprint"/>), with the <see cref="Filter"/> bits of the keys put in front added to the
+    /// entry's.
     /// </summary>
-    private readonly record struct EntryUpdate(int Slot, long Expected, long Address, bool Fingerprinted = false)
+    private readonly record struct EntryUpdate(int Slot, long Expected, long Address, long Filter,
+        bool Fingerprinted = false)
     {
-        public bool Holds(long value) => (Fingerprinted ? GatheredPrepends.Fingerprint(value) : value) == Expected;
+        public bool Holds(long entry)
+        {
+            var head = AddressOf(entry);
+            return (Fingerprinted ? GatheredPrepends.Fingerprint(head) : head) == Expected;
+        }
     }
 
     /// <summary>
@@ -361,7 +416,10 @@ internal sealed class ColdIndex : IDisposable
                 if (!u.Holds(BinaryPrimitives.ReadInt64LittleEndian(Entry(result, u.Slot)))) return;
             Succeeded = true;
             foreach (var u in updates.Span)
-                BinaryPrimitives.WriteInt64LittleEndian(Entry(result, u.Slot), u.Address);
+            {
+                var filter = BinaryPrimitives.ReadInt64LittleEndian(Entry(result, u.Slot)) & ~LogAddress.Mask;
+                BinaryPrimitives.WriteInt64LittleEndian(Entry(result, u.Slot), u.Address | filter | u.Filter);
+            }
         }
 
         private static Span<byte> Entry(Span<byte> chunk, int slot) => chunk[(slot * sizeof(long))..];

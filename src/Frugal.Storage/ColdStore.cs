@@ -26,6 +26,7 @@ internal sealed class ColdStore : IDisposable
     private long _compactions;
     private long _movedBytes;
     private long _trigger;
+    private readonly ReadCounter _lookupReads = new();
 
     /// <param name="directory">The store's folder.</param>
     /// <param name="plan">The store's memory plan: the cold log's pages, the cold index's share, the budgets.</param>
@@ -79,8 +80,14 @@ internal sealed class ColdStore : IDisposable
     {
         var begin = _log.BeginAddress;
         var head = await _index.FindAsync(hash).ConfigureAwait(false);
-        return await _file.FindAsync(key, head, begin).ConfigureAwait(false);
+        return await _file.FindAsync(key, head, begin, _lookupReads).ConfigureAwait(false);
     }
+
+    /// <summary>Device reads of cold-log records made by lookups (<see cref="FindAsync"/>).</summary>
+    public long LookupRecordReads => _lookupReads.Count;
+
+    /// <summary>Device reads of cold-index chunks made by lookups.</summary>
+    public long LookupChunkReads => _index.LookupReads;
 
     // ---- Compaction (the compaction thread only) ----
 

@@ -2,11 +2,12 @@ namespace Frugal.Storage;
 
 /// <summary>
 /// The prepends a hot-to-cold round has gathered and not yet written to their cold index chunks, by entry (chunk and
-/// slot): the newest address put in front of the entry, and a 16-bit fingerprint of what the entry held in its chunk
-/// when the round first read it (checked when the chunk is written). An open-addressing table of two longs per slot,
-/// 16 bytes, where a dictionary took 40 per entry: within the same memory a round gathers two and a half times as
-/// many entries, so fewer rounds fill it up and write their chunks more than once (every extra write of a chunk is a
-/// 288-byte record in the chunk log, and a read of the chunk when it is on disk).
+/// slot): the entry's new word (the newest address put in front of it, and above that address the filter bits of every
+/// key put there), and a 16-bit fingerprint of the address the entry held in its chunk when the round first read it
+/// (checked when the chunk is written). An open-addressing table of two longs per slot, 16 bytes, where a dictionary of
+/// the same (the address in the chunk, the head, the filter) took 48 per entry: within the same memory a round gathers
+/// three times as many entries, so fewer rounds fill it up and write their chunks more than once (every extra write of
+/// a chunk is a 288-byte record in the chunk log, and a read of the chunk when it is on disk).
 /// </summary>
 internal sealed class GatheredPrepends
 {
@@ -37,8 +38,9 @@ internal sealed class GatheredPrepends
     public static long Fingerprint(long value) => (value ^ (value >> 16) ^ (value >> 32) ^ (value >> 48)) & 0xFFFF;
 
     /// <summary>
-    /// Puts <paramref name="head"/> in front of a gathered <paramref name="entry"/>; false (and nothing changed) when
-    /// the entry is not gathered.
+    /// Puts <paramref name="head"/> (an entry word) in front of a gathered <paramref name="entry"/>, keeping the filter
+    /// bits (those above the address) of the heads put there before, since a filter only ever gains keys; false (and
+    /// nothing changed) when the entry is not gathered.
     /// </summary>
     public bool TrySwapHead(long entry, long head, out long previous)
     {
@@ -49,14 +51,14 @@ internal sealed class GatheredPrepends
             return false;
         }
         previous = _heads[i];
-        _heads[i] = head;
+        _heads[i] = head | (previous & ~LogAddress.Mask);
         return true;
     }
 
     /// <summary>
-    /// Gathers <paramref name="entry"/>, not gathered yet, with its newest address <paramref name="head"/> and (by
-    /// fingerprint) <paramref name="inChunk"/>, what it holds in its chunk. The caller keeps <see cref="Count"/> below
-    /// <see cref="Limit"/>.
+    /// Gathers <paramref name="entry"/>, not gathered yet, with its new word <paramref name="head"/> and (by
+    /// fingerprint) <paramref name="inChunk"/>, the address it holds in its chunk. The caller keeps <see cref="Count"/>
+    /// below <see cref="Limit"/>.
     /// </summary>
     public void Add(long entry, long inChunk, long head)
     {
@@ -111,7 +113,7 @@ internal sealed class GatheredPrepends
     }
 
     /// <summary>The <paramref name="i"/>th entry <see cref="Drain"/> sorted: its packed key (see <see cref="EntryOf"/>,
-    /// <see cref="FingerprintOf"/>) and its newest address.</summary>
+    /// <see cref="FingerprintOf"/>) and its new word.</summary>
     public (long Key, long Head) Drained(int i) => (_keys[i], _heads[i]);
 
     /// <summary>Empties the table after a <see cref="Drain"/>, for the next gathering.</summary>

@@ -31,7 +31,8 @@ public sealed record KvStoreOptions
     public long? ReadCacheBytes { get; init; }
 
     /// <summary>
-    /// Bytes for the cold index (its chunk store's hash table and in-memory pages); default a sixteenth of the budget.
+    /// Bytes for the cold index (its chunk store's hash table, in-memory pages and chunk read cache); default an eighth
+    /// of the budget.
     /// </summary>
     public long? ColdIndexBytes { get; init; }
 
@@ -149,9 +150,13 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
     /// <summary>In-memory pages of the cold index's chunk log.</summary>
     public int ColdIndexFrames { get; init; }
 
-    /// <summary>Memory of the cold index: its hash table and its in-memory chunk pages.</summary>
+    /// <summary>Pages of the cold index's read cache: the chunks that lookups read from the device lately.</summary>
+    public int ColdIndexCacheFrames { get; init; }
+
+    /// <summary>Memory of the cold index: its hash table, its in-memory chunk pages and its chunk read cache.</summary>
     public long ColdIndexBytes =>
-        ColdIndexBuckets * HashIndex.BucketBytes + ((long)ColdIndexFrames << ColdIndexPageBits);
+        ColdIndexBuckets * HashIndex.BucketBytes
+        + ((long)(ColdIndexFrames + ColdIndexCacheFrames) << ColdIndexPageBits);
 
     /// <summary>Bytes the hot log may span before hot-to-cold compaction runs.</summary>
     public long HotLogBudget { get; init; }
@@ -180,7 +185,7 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
         var budget = options.MemoryBudget;
         var buckets = Buckets(options.IndexBytes ?? budget / 4);
         var cacheBytes = options.ReadCacheBytes ?? budget / 8;
-        var coldIndexBytes = options.ColdIndexBytes ?? budget / 16;
+        var coldIndexBytes = options.ColdIndexBytes ?? budget / 8;
         var coldLogBytes = options.ColdLogMemoryBytes ?? budget / 32;
         var logBytes = options.LogMemoryBytes
                        ?? budget - buckets * HashIndex.BucketBytes - cacheBytes - coldIndexBytes - coldLogBytes;
@@ -200,10 +205,18 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
         // The cold log holds records as large as the hot log's, so it shares the page size; it
         // always gets the minimum ring, which a tiny budget may have to add on top.
         var coldFrames = Math.Max(MinFrames, (int)Math.Min(int.MaxValue, Math.Max(0, coldLogBytes) >> pageBits));
-        // The cold index: half its memory for its hash table, half for chunk pages (4 KiB or more).
-        var coldBuckets = Buckets(coldIndexBytes / 2);
-        var chunkPageBits = PageBitsFor(coldIndexBytes / 2 / 16);
-        var chunkFrames = Math.Max(MinFrames, (int)Math.Min(int.MaxValue, (coldIndexBytes / 2) >> chunkPageBits));
+        // The cold index: most of its memory for its hash table (the largest power of two of buckets within three
+        // quarters of it), since the table fixes how many chunks, so how many chain heads, the cold keys share, and
+        // every key in front of another in a chain costs a cold hit a device read (docs/storage.md, "Memory budget");
+        // the rest for chunk pages (4 KiB or more), shared by the chunk log's tail, where compaction writes the
+        // chunks of the keys it moved, and a read cache of the chunks lookups read from the device (F2: the cold
+        // index's memory keeps the chunks used lately).
+        var coldBuckets = Buckets(coldIndexBytes / 4 * 3);
+        var chunkPages = Math.Max(0, coldIndexBytes - coldBuckets * HashIndex.BucketBytes);
+        var chunkPageBits = PageBitsFor(chunkPages / 16);
+        var chunkFrames = Math.Max(MinFrames, (int)Math.Min(int.MaxValue, (chunkPages / 2) >> chunkPageBits));
+        var chunkCacheFrames = (int)Math.Min(int.MaxValue, (chunkPages / 2) >> chunkPageBits);
+        if (chunkCacheFrames < MinFrames) chunkCacheFrames = 0;
         var hotMemory = (long)logFrames << pageBits;
         var hotBudget = options.HotLogBudget ?? 2 * hotMemory;
         if (hotBudget < 2 * hotMemory)
@@ -226,6 +239,7 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
             ColdIndexBuckets = coldBuckets,
             ColdIndexPageBits = chunkPageBits,
             ColdIndexFrames = chunkFrames,
+            ColdIndexCacheFrames = chunkCacheFrames,
             HotLogBudget = hotBudget,
             ColdLogBudget = coldBudget,
         };

@@ -23,6 +23,16 @@ internal readonly record struct DeviceRecord(byte[] Buffer, long Header, int Key
     public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
 }
 
+/// <summary>Device reads made on behalf of one kind of operation (say, cold lookups), counted across threads.</summary>
+internal sealed class ReadCounter
+{
+    private long _count;
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public void Add() => Interlocked.Increment(ref _count);
+}
+
 /// <summary>
 /// A hybrid log and the device under it, read record by record: chain walks (from memory while
 /// the chain is above Head, then from the device, with no epoch held across an await),
@@ -116,10 +126,11 @@ internal sealed class LogFile : IDisposable
     /// below Begin after Begin moved past <paramref name="beginSeen"/> (the Begin when the chain's
     /// head was read) restarts: compaction may have copied the record it looks for to the log's
     /// tail, out of this chain's reach. (Pass <see cref="long.MaxValue"/> where compaction moves
-    /// records to another tier, which the caller searches next.)
+    /// records to another tier, which the caller searches next.) Each device read is also counted in <paramref
+    /// name="reads"/>, where given.
     /// </summary>
     public async ValueTask<(ChainEnd End, DeviceRecord Record)> FindAsync(
-        ReadOnlyMemory<byte> key, long address, long beginSeen)
+        ReadOnlyMemory<byte> key, long address, long beginSeen, ReadCounter? reads = null)
     {
         var firstRead = FirstReadBytes;
         var buffer = ArrayPool<byte>.Shared.Rent(firstRead);
@@ -133,7 +144,7 @@ internal sealed class LogFile : IDisposable
                 else
                 {
                     var first = buffer.AsMemory(0, Math.Min(firstRead, buffer.Length));
-                    var read = await ReadDeviceAsync(address, first).ConfigureAwait(false);
+                    var read = await ReadDeviceAsync(address, first, reads).ConfigureAwait(false);
                     if (!TryParse(address, buffer, read, out header, out keyLength, out valueLength))
                         return (ChainEnd.Restart, default);
                     var size = Record.Size(keyLength, valueLength);
@@ -143,7 +154,8 @@ internal sealed class LogFile : IDisposable
                     {
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = ArrayPool<byte>.Shared.Rent(size);
-                        if (await ReadDeviceAsync(address, buffer.AsMemory(0, size)).ConfigureAwait(false) < size)
+                        var whole = buffer.AsMemory(0, size);
+                        if (await ReadDeviceAsync(address, whole, reads).ConfigureAwait(false) < size)
                         {
                             if (address < Log.BeginAddress) return (ChainEnd.Restart, default);
                             throw new StorageCorruptException(Device.Name, "record cut off (corrupt)", address);
@@ -203,10 +215,11 @@ internal sealed class LogFile : IDisposable
         }
     }
 
-    private async ValueTask<int> ReadDeviceAsync(long address, Memory<byte> into)
+    private async ValueTask<int> ReadDeviceAsync(long address, Memory<byte> into, ReadCounter? reads)
     {
         var read = await Device.ReadAsync(address, into).ConfigureAwait(false);
         CountRead(read);
+        reads?.Add();
         return read;
     }
 

@@ -87,7 +87,8 @@ internal sealed unsafe partial class LogStore
             while (true)
             {
                 if (!_index.TryFind(hash, out var slot, out var entry)) return false;
-                var head = HashIndex.Address(entry);
+                // Past a read-cache copy (the chunk store caches chunks): the chain goes on from its previous address.
+                var head = Resolve(entry, out var cached);
                 if (!_file.IsNewestInChain(head, key, address, ref epochSlot)) return false;
                 if (!_log.TryAllocate(record.Length, out var at))
                 {
@@ -97,7 +98,7 @@ internal sealed unsafe partial class LogStore
                 var copy = _log.Pointer(at);
                 record[8..].CopyTo(new Span<byte>(copy + 8, record.Length - 8));
                 Record.Publish(copy, head, Volatile.Read(ref _versionBits));
-                if (Link(slot, entry, head, null, at, copy) == OpStatus.Done) return true;
+                if (Link(slot, entry, head, cached, at, copy) == OpStatus.Done) return true;
                 _epoch.Refresh(epochSlot);
             }
         }

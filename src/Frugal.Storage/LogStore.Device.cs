@@ -4,13 +4,16 @@ namespace Frugal.Storage;
 // await, so this part of the class is not unsafe.
 internal sealed partial class LogStore
 {
-    /// <summary>A read of this store alone: the device chain, where a missing record is simply absent.</summary>
+    /// <summary>
+    /// A read of this store alone: the device chain, where a missing record is simply absent. Its device reads are
+    /// counted in <paramref name="reads"/> too, where given.
+    /// </summary>
     public async ValueTask<ReadResult> ReadFromDeviceAsync(
-        ReadOnlyMemory<byte> key, Memory<byte> destination, PendingIo pending)
+        ReadOnlyMemory<byte> key, Memory<byte> destination, PendingIo pending, ReadCounter? reads = null)
     {
         while (true)
         {
-            var (end, record) = await FindAsync(key, pending, pending.Begin).ConfigureAwait(false);
+            var (end, record) = await _file.FindAsync(key, pending.Address, pending.Begin, reads).ConfigureAwait(false);
             if (end != ChainEnd.Restart)
                 return Deliver(key.Span, pending, end == ChainEnd.Found ? record : null, destination.Span);
             // Compaction moved the chain's records while we read them: start over from the index.

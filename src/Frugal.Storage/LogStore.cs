@@ -13,6 +13,9 @@ internal sealed record LogStoreLayout(
 {
     /// <summary>Bytes of in-memory log pages.</summary>
     public long LogMemoryBytes => (long)Frames << PageBits;
+
+    /// <summary>Bytes of read-cache pages.</summary>
+    public long ReadCacheBytes => (long)ReadCacheFrames << PageBits;
 }
 
 /// <summary>

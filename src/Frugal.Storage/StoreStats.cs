@@ -66,6 +66,19 @@ public sealed record StoreStats
     /// <summary>Reads that found no record in the hot log and consulted the cold tier.</summary>
     public required long ColdLookups { get; init; }
 
+    /// <summary>Device reads of cold-index chunks that cold lookups made (compaction's not counted).</summary>
+    public required long ColdIndexReads { get; init; }
+
+    /// <summary>Device reads of cold-log records that cold lookups made, along their cold chains.</summary>
+    public required long ColdLogReads { get; init; }
+
+    /// <summary>
+    /// Device reads per cold lookup, chunk and records together: 1 when every lookup found its chunk in memory and its
+    /// record first in the chain; 0 for a lookup the cold index's key filter answered.
+    /// </summary>
+    public double DeviceReadsPerColdLookup =>
+        ColdLookups == 0 ? 0 : (double)(ColdIndexReads + ColdLogReads) / ColdLookups;
+
     /// <summary>
     /// Compaction rounds: hot log to cold log, cold log to its own tail, and the cold index's chunk log to its own
     /// tail.

@@ -233,11 +233,37 @@ public sealed class TuneCommandTests : IDisposable
         "noisy-30", "--noise-threshold", "0.001", "--methods", "random", "--iterations", "1", "--seeds", "1")]
     [InlineData("history '/nonexistent/h.jsonl': no such file", "tune", "run", "--history", "/nonexistent/h.jsonl",
         "--resume")]
+    [InlineData("--durations: the synthetic target has no duration setting", "tune", "noise", "--durations", "1,2")]
+    [InlineData("--durations: 'a,1' is not a comma-separated list of seconds", "tune", "noise", "--durations", "a,1")]
+    [InlineData("--runs: runs per trial must lie in [2, 100] (got 1)", "tune", "noise", "--runs", "1")]
+    [InlineData("--noise-threshold: noise threshold must lie in (0, 1] (got 0)", "tune", "noise",
+        "--noise-threshold", "0")]
+    [InlineData("--scale", "tune", "noise", "--target", "rocksdb", "--scale", "0")]
+    [InlineData("--metric: the synthetic target reports no metric 'p99' (known: score, regret)", "tune", "noise",
+        "--metric", "p99")]
     public void BadInputIsAOneLineErrorWithExitCodeTwo(string mentions, params string[] args)
     {
         var (code, _, errors) = Run([.. args, "--out", PathOf("out")]);
         Assert.Equal(2, code);
         AssertOneLineError(errors, mentions);
+    }
+
+    [Fact]
+    public void NoiseMeasuresTheDefaultRunAfterRunAndWritesJson()
+    {
+        var (code, output, errors) = Run("tune", "noise", "--workload", "noisy-20", "--runs", "6", "--trials", "3",
+            "--noise-threshold", "0.2", "--json", PathOf("noise.json"));
+        Assert.True(code == 0, errors + output);
+        Assert.Contains("CV between trials", output);
+        Assert.Contains("shortest run length under the 20.0% threshold: the target's default", output);
+        var study = JsonDocument.Parse(File.ReadAllText(PathOf("noise.json"))).RootElement;
+        Assert.Equal("score", study.GetProperty("metric").GetString());
+        var row = study.GetProperty("rows").EnumerateArray().Single();
+        Assert.False(row.TryGetProperty("durationSeconds", out _));
+        var runs = row.GetProperty("runs").EnumerateArray().ToArray();
+        Assert.Equal(3, runs.Length);
+        Assert.All(runs, trial => Assert.Equal(6, trial.GetArrayLength()));
+        Assert.InRange(row.GetProperty("withinCv").GetDouble(), 0.005, 0.2);
     }
 
     [Fact]

@@ -41,10 +41,10 @@ public sealed class ColdIndexWriteTests
     public async Task ARoundGatheringMoreEntriesThanADictionaryOfItsMemoryHeldStillWritesEachChunkOnce()
     {
         using var dir = new TempDirectory();
-        // 4 buckets: 16 chunks, 512 entries, in 256 + 4 x 4 KiB = 16,640 bytes of cold index memory, which held 416
-        // gathered entries as a dictionary (40 bytes each) and holds 777 as 16-byte slots (after the 64 bytes of the
-        // bitmap of empty entries). A round of half the hot log budget moves about 3,000 records, touching nearly every
-        // entry.
+        // 4 buckets: 16 chunks, 512 entries, in 256 + 4 x 4 KiB = 16,640 bytes of cold index memory, which held 346
+        // gathered entries as a dictionary (48 bytes each: the address in the chunk, the head, the key filter) and
+        // holds 777 as 16-byte slots (after the 64 bytes of the bitmap of empty entries). A round of half the hot log
+        // budget moves about 3,000 records, touching nearly every entry.
         var options = Options(dir.Path) with { ColdIndexBytes = 512, HotLogBudget = 256 << 10 };
         using var store = KvStore<long, long>.Open(options);
         for (long k = 0; k < 8000; k++) store.Upsert(k, k * 7);

@@ -47,6 +47,21 @@ public sealed class GatheredPrependsTests
     }
 
     [Fact]
+    public void ASwapKeepsTheFilterBitsOfTheHeadsBefore()
+    {
+        var table = new GatheredPrepends(1 << 12);
+        const long first = (1L << 50) | (1L << 61), second = (1L << 49) | (1L << 50);
+        table.Add(7, inChunk: 0, head: first | 1000);
+        Assert.True(table.TrySwapHead(7, second | 2000, out var previous));
+        Assert.Equal(first | 1000, previous);
+        Assert.True(table.TrySwapHead(7, 3000, out previous));
+        Assert.Equal(first | second | 2000, previous);
+
+        table.Drain();
+        Assert.Equal(first | second | 3000, table.Drained(0).Head);
+    }
+
+    [Fact]
     public void AFingerprintTellsApartAddressesThatDifferInAnyOfTheirLow48Bits()
     {
         var fingerprints = new HashSet<long>();

@@ -157,9 +157,10 @@ public sealed class ModelTests(ITestOutputHelper output)
         Assert.True(plan.TotalBytes <= 512L << 20);
         Assert.Equal(128L << 20, plan.IndexBytes);
         Assert.Equal(64L << 20, plan.ReadCacheBytes);
-        Assert.Equal(32L << 20, plan.ColdIndexBytes);
+        Assert.Equal(64L << 20, plan.ColdIndexBytes);
+        Assert.Equal(32L << 20, plan.ColdIndexBuckets * HashIndex.BucketBytes);
         Assert.Equal(16L << 20, plan.ColdLogMemoryBytes);
-        Assert.Equal(272L << 20, plan.LogMemoryBytes);
+        Assert.Equal(240L << 20, plan.LogMemoryBytes);
         Assert.Equal(2 * plan.LogMemoryBytes, plan.HotLogBudget);
         Assert.Equal(8L << 30,
             plan.HotLogBudget + plan.ColdLogBudget

@@ -14,7 +14,8 @@ public sealed class RecoveryRefusalTests
     [Theory]
     [InlineData(1, 72)]  // Storage I: no cold tier
     [InlineData(2, 168)] // Storage II: no store identity, no record checksums
-    [InlineData(4, 188)] // a later build's
+    [InlineData(3, 188)] // Storage III before the cold index's key filters: same layout, entries without filters
+    [InlineData(5, 188)] // a later build's
     public async Task AnIntactCheckpointOfAnotherFormatVersionIsIncompatible(int version, int length)
     {
         using var dir = new TempDirectory();

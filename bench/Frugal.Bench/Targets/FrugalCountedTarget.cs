@@ -1,3 +1,4 @@
+using Frugal.Storage;
 using Frugal.Workloads.Ycsb;
 
 namespace Frugal.Bench.Targets;
@@ -18,6 +19,9 @@ internal sealed class FrugalCountedTarget(FrugalTarget inner) : ICountedTarget
     }
 
     public (long Read, long Written)? DeviceBytes => inner.DeviceBytes;
+
+    /// <summary>The store's statistics (the cold lookups' device reads, for the bench's log).</summary>
+    public StoreStats Stats => inner.Store.Stats();
 
     public long? CompactionRounds => inner.CompactionRounds;
 

@@ -10,8 +10,15 @@ public static class TargetMeasuring
     /// median over the runs, and <see cref="TrialMeasurement.Runs"/> holds the objective's value in each run. The first
     /// run that fails (or an apply the target refuses) makes the whole trial fail with its reason.
     /// </summary>
+    /// <param name="target">The system measured.</param>
+    /// <param name="configuration">The configuration applied.</param>
+    /// <param name="cancellation">Stops between runs.</param>
+    /// <param name="repeats">Measured runs after the apply.</param>
+    /// <param name="metric">The metric whose value in each run <see cref="TrialMeasurement.Runs"/> holds (null: the
+    /// objective).</param>
     public static TrialMeasurement Evaluate(this ITuningTarget target,
-        IReadOnlyDictionary<string, object> configuration, CancellationToken cancellation, int repeats = 1)
+        IReadOnlyDictionary<string, object> configuration, CancellationToken cancellation, int repeats = 1,
+        string? metric = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
         if (target.Apply(configuration, cancellation) is { } refused) return TrialMeasurement.FailedWith(refused);
@@ -26,7 +33,7 @@ public static class TargetMeasuring
         var names = runs[0].Metrics.Keys.Where(name => runs.All(r => r.Metrics.ContainsKey(name)));
         var medians = names.ToDictionary(name => name,
             name => Summary.Median(runs.Select(r => r.Metrics[name]).ToArray()));
-        var metric = target.Objective.Metric;
+        metric ??= target.Objective.Metric;
         return TrialMeasurement.Succeeded(medians) with
         {
             Runs = runs.Select(r => r.Metrics.GetValueOrDefault(metric, double.NaN)).ToArray(),

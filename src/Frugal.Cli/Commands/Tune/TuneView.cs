@@ -80,6 +80,27 @@ internal static class TuneView
         console.Write(table);
     }
 
+    /// <summary>The noise study: per run length, the default's median, its noise and the cost of a trial.</summary>
+    public static void Noise(IAnsiConsole console, NoiseStudyResult study)
+    {
+        static string Percent(double? cv) => cv is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%"
+            : "";
+        var table = new Table().Title(Markup.Escape($"{study.Target}: noise of the default's {study.Metric}"))
+            .AddColumn(new TableColumn("run (s)").RightAligned())
+            .AddColumn(new TableColumn("median").RightAligned())
+            .AddColumn(new TableColumn($"CV of {study.RunsPerTrial} runs").RightAligned())
+            .AddColumn(new TableColumn("CV between trials").RightAligned())
+            .AddColumn(new TableColumn("s per trial").RightAligned());
+        foreach (var row in study.Rows)
+            table.AddRow(row.DurationSeconds is { } d ? Number(d) : "default", F(row.Median), Percent(row.WithinCv),
+                Percent(row.BetweenCv), row.SecondsPerTrial.ToString("0.0", CultureInfo.InvariantCulture));
+        table.Caption(Markup.Escape(study.ShortestQuiet is { } quiet
+            ? $"shortest run length under the {Percent(study.Threshold)} threshold: " +
+              (quiet.DurationSeconds is { } s ? $"{Number(s)} s" : "the target's default")
+            : $"no run length is under the {Percent(study.Threshold)} threshold on this machine"));
+        console.Write(table);
+    }
+
     private static string F(double value) => Number(value);
 
     /// <summary>A trial's noise as " ±x.x%" (the spread of its runs), or nothing for a single run.</summary>

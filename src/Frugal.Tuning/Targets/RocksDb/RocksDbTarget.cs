@@ -10,7 +10,9 @@ namespace Frugal.Tuning.Targets.RocksDb;
 /// RocksDB (the NuGet binding, 11.12) as a tuning target: 62 options with their documented ranges and special
 /// values (<c>rocksdb.json</c>), a YCSB load driven inside the process, trials of a few seconds in a temporary folder.
 /// Applying a configuration opens a fresh database with it, loads <c>--scale</c> thousand records of 1,000 bytes (the
-/// YCSB record: ten fields of 100 bytes) and runs a warm-up; each measured run is a YCSB run of the workload. A
+/// YCSB record: ten fields of 100 bytes), settles it (flushed, compacted, no background job left: see
+/// <see cref="RocksDbStore.Settle"/>) and runs a warm-up; each measured run settles the database again and is then a
+/// YCSB run of the workload. A
 /// configuration RocksDB refuses (its options parser or its open checks) is a failed trial naming RocksDB's message,
 /// the knob and the value; the previous database, opened with the last good configuration, stays open and current.
 /// </summary>
@@ -54,8 +56,17 @@ internal sealed class RocksDbTarget : ITuningTarget
 
     public string Name => "rocksdb";
 
-    public TargetObjective Objective { get; } = new("ops_per_sec", Maximize: true, ["ops_per_sec", "p50_us", "p99_us"],
-        Throughput: "ops_per_sec", Latencies: ["p50_us", "p99_us"]);
+    public TargetObjective Objective { get; } = new("ops_per_sec", Maximize: true,
+        ["ops_per_sec", "p50_us", "p99_us", CpuPerOperation], Throughput: "ops_per_sec",
+        Latencies: ["p50_us", "p99_us"]);
+
+    /// <summary>
+    /// The process's processor time per operation of a run, in microseconds: every thread's (the clients', RocksDB's
+    /// flushes and compactions, the runtime's). Other processes on the machine change it less than they change a run's
+    /// throughput (they take the processors away; they share the caches), so its noise shows more of what the target
+    /// itself varies (<c>tune noise --metric</c>).
+    /// </summary>
+    public const string CpuPerOperation = "cpu_us_per_op";
 
     /// <summary>The folder of the database currently open (null before the first good configuration).</summary>
     public string? CurrentDirectory => _current?.Directory;
@@ -69,7 +80,10 @@ internal sealed class RocksDbTarget : ITuningTarget
         var seeds = _seeds.Child($"trial-{trial}");
         try
         {
+            store.Loading = true;
             YcsbRunner.Load(store, _settings, cancellation);
+            store.Loading = false;
+            store.Settle(cancellation);
             if (_warmup > TimeSpan.Zero)
                 YcsbRunner.Run(store, _workload, _settings with { Duration = _warmup }, seeds.Child("warmup"),
                     cancellation: cancellation);
@@ -95,6 +109,10 @@ internal sealed class RocksDbTarget : ITuningTarget
         var (store, _, seeds) = _current ?? throw new InvalidOperationException("no configuration applied yet");
         try
         {
+            // Every run starts from the same settled tree, so the runs of a trial are replicates rather than steps of
+            // a drift towards the compaction steady state (docs/tuning.md, "A trial is settled").
+            store.Settle(cancellation);
+            var cpu = ProcessorTime();
             var run = YcsbRunner.Run(store, _workload, _settings, seeds.Child($"run-{_runs++}"),
                 cancellation: cancellation);
             return TrialMeasurement.Succeeded(new Dictionary<string, double>
@@ -102,6 +120,7 @@ internal sealed class RocksDbTarget : ITuningTarget
                 ["ops_per_sec"] = run.OpsPerSecond,
                 ["p50_us"] = run.P50Micros,
                 ["p99_us"] = run.P99Micros,
+                [CpuPerOperation] = (ProcessorTime() - cpu).TotalMicroseconds / Math.Max(1, run.Operations),
             });
         }
         catch (RocksDbException e)
@@ -152,6 +171,12 @@ internal sealed class RocksDbTarget : ITuningTarget
         var at = culprit is null ? "a combination of the changed knobs"
             : $"knob {culprit} = {RocksDbOptions.Format(configuration[culprit])}";
         return $"RocksDB refused the configuration ({at}): {OneLine(message)}; the last good configuration stays";
+    }
+
+    private static TimeSpan ProcessorTime()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
