@@ -25,25 +25,31 @@ internal sealed class ColdIndex : IDisposable
     public const int ChunkBytes = EntriesPerChunk * sizeof(long);
     private const int ChunksPerBucket = 4;
 
-    /// <summary>Memory of one gathered prepend: a dictionary entry of a long key and three long values.</summary>
-    private const int GatheredEntryBytes = 48;
-
     /// <summary>Where an entry's key filter starts: above the 48-bit address.</summary>
     private const int FilterShift = 48;
 
     private readonly long _mask;
 
-    /// <summary>
-    /// Prepends not yet written to their chunks, by entry (chunk and slot): the entry's value in its chunk, the
-    /// newest address put in front of it since, and the filter bits of the keys put there.
-    /// </summary>
-    private readonly Dictionary<long, (long InChunk, long Head, long Filter)> _gathered = [];
+    /// <summary>Prepends not yet written to their chunks, by entry (chunk and slot).</summary>
+    private readonly GatheredPrepends _gathered;
 
-    /// <summary>Chunks read ahead for the next prepends (<see cref="Prefetch"/>), by chunk id.</summary>
+    /// <summary>
+    /// Chunks read ahead for the next prepends (<see cref="Prefetch"/>), by chunk id: the chunk id (8 bytes), then
+    /// its content.
+    /// </summary>
     private readonly Dictionary<long, byte[]> _prefetched = [];
 
-    /// <summary>Gathered entries at which the chunks are written, so the gathering stays within its memory.</summary>
-    private readonly int _gatherLimit;
+    /// <summary>Arrays of chunks prefetched for an earlier batch, reused (a batch reads thousands).</summary>
+    private readonly Stack<byte[]> _spareChunks = new();
+
+    /// <summary>
+    /// One bit per entry (chunk and slot), clear only while the entry is known to hold nothing: every bit of a store
+    /// created by this process starts clear, every bit of a reopened one set (not known), and a bit is set before any
+    /// address is written to its entry. A round moving a record whose entry is known empty needs no chunk read to learn
+    /// the chain's head (it is none): a load of fresh keys skips most of the reads ahead of its batches. Only the
+    /// compaction thread, the one writer of chunks, reads or changes it.
+    /// </summary>
+    private readonly ulong[] _used;
 
     private long _chunkWrites;
     private readonly ReadCounter _lookupReads = new();
@@ -53,11 +59,24 @@ internal sealed class ColdIndex : IDisposable
         Store = chunks;
         ChunkCount = chunks.Layout.IndexBuckets * ChunksPerBucket;
         _mask = ChunkCount - 1;
-        // The gathering may take as much memory as the cold index itself (its hash table and pages), for the length
+        // The gathering may take as much memory as the cold index's hash table and chunk log pages, for the length
         // of a round; a round that gathers more writes its chunks and gathers on.
         var memory = chunks.Layout.IndexBuckets * HashIndex.BucketBytes + chunks.Layout.LogMemoryBytes;
-        _gatherLimit = (int)Math.Clamp(memory / GatheredEntryBytes, 1, 1 << 24);
+        _used = new ulong[Math.Max(1, ChunkCount * EntriesPerChunk / 64)];
+        Array.Fill(_used, ulong.MaxValue);
+        // The bitmap comes out of the gathering's share.
+        _gathered = new GatheredPrepends(memory - _used.Length * sizeof(ulong));
     }
+
+    /// <summary>
+    /// Marks every entry known empty: the chunk store was just created, with no chunk. Before the compaction thread
+    /// starts.
+    /// </summary>
+    public void Created() => Array.Clear(_used);
+
+    private bool MayHold(long entry) => ((_used[entry >> 6] >> (int)(entry & 63)) & 1) != 0;
+
+    private void MarkUsed(long entry) => _used[entry >> 6] |= 1UL << (int)(entry & 63);
 
     /// <summary>Device reads of the chunk store made by lookups (<see cref="FindAsync"/>), not compaction's.</summary>
     public long LookupReads => _lookupReads.Count;
@@ -177,8 +196,11 @@ internal sealed class ColdIndex : IDisposable
     /// Points <paramref name="hash"/>'s entry at <paramref name="address"/> (adding the key to its filter) if it
     /// still heads at <paramref name="expected"/>; false otherwise.
     /// </summary>
-    public bool TryUpdate(ulong hash, long expected, long address) =>
-        Write(ChunkOf(hash), new[] { new EntryUpdate(SlotOf(hash), expected, address, FilterOf(hash)) });
+    public bool TryUpdate(ulong hash, long expected, long address)
+    {
+        MarkUsed(EntryKey(hash));
+        return Write(ChunkOf(hash), new[] { new EntryUpdate(SlotOf(hash), expected, address, FilterOf(hash)) });
+    }
 
     /// <summary>
     /// Puts <paramref name="address"/> in front of <paramref name="hash"/>'s chain (and the key into its filter) and
@@ -193,52 +215,61 @@ internal sealed class ColdIndex : IDisposable
     public long Prepend(ulong hash, long address)
     {
         var entry = EntryKey(hash);
-        if (_gathered.TryGetValue(entry, out var gathered))
-        {
-            _gathered[entry] = gathered with { Head = address, Filter = gathered.Filter | FilterOf(hash) };
-            return gathered.Head;
-        }
-        if (_gathered.Count >= _gatherLimit) Flush();
-        var inChunk = _prefetched.TryGetValue(ChunkOf(hash), out var chunk)
-            ? EntryOf(chunk, hash)
-            : FindEntry(hash);
-        _gathered[entry] = (inChunk, address, FilterOf(hash));
-        return AddressOf(inChunk);
-    }
-
-    private long FindEntry(ulong hash)
-    {
-        var find = FindEntryAsync(hash, reads: null);
-        return find.IsCompletedSuccessfully ? find.Result : find.AsTask().GetAwaiter().GetResult();
+        // The gathered head is the entry's new word: the newest address and the filter bits of every key put there.
+        var head = address | FilterOf(hash);
+        if (_gathered.TrySwapHead(entry, head, out var previous)) return AddressOf(previous);
+        if (_gathered.Count >= _gathered.Limit) Flush();
+        var inChunk = !MayHold(entry) ? LogAddress.None
+            : _prefetched.TryGetValue(ChunkOf(hash), out var chunk)
+                ? AddressOf(EntryOf(chunk.AsSpan(sizeof(long)), hash))
+                : Find(hash);
+        MarkUsed(entry);
+        _gathered.Add(entry, inChunk, head);
+        return inChunk;
     }
 
     private long EntryKey(ulong hash) => (ChunkOf(hash) << 5) | (uint)SlotOf(hash);
 
     /// <summary>
     /// Reads, all at once, the chunks that the prepends of <paramref name="hashes"/> will need (those whose entry no
-    /// prepend of this round has gathered yet), each chunk once however many of the hashes pick it: on the direct
-    /// device the reads of chunks that left memory are in flight together (up to <see cref="InFlight"/>), not one
-    /// after another. Replaces what an earlier call fetched.
+    /// prepend of this round has gathered yet and that may hold an address), each chunk once however many of the
+    /// hashes pick it: on the direct device the reads of chunks that left memory are in flight together (up to
+    /// <see cref="InFlight"/>), not one after another. Replaces what an earlier call fetched.
     /// </summary>
     public void Prefetch(ReadOnlySpan<ulong> hashes)
     {
-        _prefetched.Clear();
+        ReleasePrefetched();
         var reads = new List<Task>();
         foreach (var hash in hashes)
         {
             var chunk = ChunkOf(hash);
-            if (_gathered.ContainsKey(EntryKey(hash)) || _prefetched.ContainsKey(chunk)) continue;
-            var content = new byte[ChunkBytes];
+            var entry = EntryKey(hash);
+            if (!MayHold(entry) || _gathered.Contains(entry) || _prefetched.ContainsKey(chunk)) continue;
+            var content = _spareChunks.TryPop(out var spare) ? spare : new byte[sizeof(long) + ChunkBytes];
+            content.AsSpan().Clear();
             _prefetched[chunk] = content;
-            var key = BitConverter.GetBytes(chunk);
+            // The chunk's key in front of its content: a read from the device needs both until it completes.
+            BinaryPrimitives.WriteInt64LittleEndian(content, chunk);
+            var key = content.AsMemory(0, sizeof(long));
+            var value = content.AsMemory(sizeof(long));
             // No chunk yet (Missing, NotFound) leaves the content zero: every entry empty.
-            if (Store.TryRead(key, content, out _, out var pending) != OpStatus.Pending) continue;
-            reads.Add(Store.ReadFromDeviceAsync(key, content, pending).AsTask());
+            if (Store.TryRead(key.Span, value.Span, out _, out var pending) != OpStatus.Pending) continue;
+            var read = Store.ReadFromDeviceAsync(key, value, pending);
+            // A buffered read completes in the call: no task to wait for (one allocated per chunk otherwise).
+            if (read.IsCompletedSuccessfully) continue;
+            reads.Add(read.AsTask());
             if (reads.Count < InFlight) continue;
             Task.WaitAll(reads);
             reads.Clear();
         }
         Task.WaitAll(reads);
+    }
+
+    /// <summary>Forgets the prefetched chunks, keeping their arrays for the next batch's.</summary>
+    private void ReleasePrefetched()
+    {
+        foreach (var content in _prefetched.Values) _spareChunks.Push(content);
+        _prefetched.Clear();
     }
 
     /// <summary>How many chunk reads (or read-modify-writes) compaction keeps in flight at most.</summary>
@@ -252,7 +283,7 @@ internal sealed class ColdIndex : IDisposable
     public void WriteGathered()
     {
         Flush();
-        _prefetched.Clear();
+        ReleasePrefetched();
     }
 
     /// <summary>
@@ -264,28 +295,30 @@ internal sealed class ColdIndex : IDisposable
     private void Flush()
     {
         // In entry order, which is chunk order: each chunk's entries lie side by side.
-        var entries = new long[_gathered.Count];
-        var updates = new EntryUpdate[_gathered.Count];
-        var i = 0;
-        foreach (var (entry, (inChunk, head, filter)) in _gathered)
-        {
-            entries[i] = entry;
-            updates[i++] = new EntryUpdate((int)(entry & (EntriesPerChunk - 1)), AddressOf(inChunk), head, filter);
-        }
-        Array.Sort(entries, updates);
+        var count = _gathered.Drain();
         var writes = new List<(long Chunk, ChunkWrite Write, Task Done)>();
-        for (var first = 0; first < entries.Length;)
+        for (var first = 0; first < count;)
         {
-            var chunk = entries[first] >> 5;
+            var chunk = GatheredPrepends.EntryOf(_gathered.Drained(first).Key) >> 5;
             var end = first + 1;
-            while (end < entries.Length && entries[end] >> 5 == chunk) end++;
-            var group = updates.AsMemory(first, end - first);
-            first = end;
-            if (_prefetched.TryGetValue(chunk, out var content))
+            while (end < count && GatheredPrepends.EntryOf(_gathered.Drained(end).Key) >> 5 == chunk) end++;
+            // At most 32 updates: a small array per chunk, not one of the round's size.
+            var group = new EntryUpdate[end - first];
+            for (var i = first; i < end; i++)
             {
-                var held = new ChunkWrite(group);
-                held.Merge(default, content, exists: true, content);
-                if (!held.Succeeded) throw Changed(chunk);
+                var (key, head) = _gathered.Drained(i);
+                var slot = (int)(GatheredPrepends.EntryOf(key) & (EntriesPerChunk - 1));
+                group[i - first] = new EntryUpdate(
+                    slot, GatheredPrepends.FingerprintOf(key), AddressOf(head), head & ~LogAddress.Mask,
+                    Fingerprinted: true);
+            }
+            first = end;
+            if (_prefetched.TryGetValue(chunk, out var held))
+            {
+                var content = held.AsSpan(sizeof(long));
+                var merge = new ChunkWrite(group);
+                merge.Merge(default, content, exists: true, content);
+                if (!merge.Succeeded) throw Changed(chunk);
                 WriteWhole(chunk, content);
             }
             else
@@ -294,7 +327,7 @@ internal sealed class ColdIndex : IDisposable
                 writes.Add((chunk, write, WriteAsync(chunk, write)));
             }
             // The writes of chunks on disk wait for their reads together, as many in flight as a prefetch.
-            if (writes.Count >= InFlight || first == entries.Length) Complete(writes);
+            if (writes.Count >= InFlight || first == count) Complete(writes);
         }
         _gathered.Clear();
     }
@@ -348,9 +381,19 @@ internal sealed class ColdIndex : IDisposable
 
     /// <summary>
     /// One entry's compare-and-swap: <see cref="Address"/> in <see cref="Slot"/> if it heads at <see
-    /// cref="Expected"/>, with the <see cref="Filter"/> bits of the keys put in front added to the entry's.
+    /// cref="Expected"/> (when <see cref="Fingerprinted"/>, at an address of that <see
+    /// cref="GatheredPrepends.Fingerprint"/>), with the <see cref="Filter"/> bits of the keys put in front added to the
+    /// entry's.
     /// </summary>
-    private readonly record struct EntryUpdate(int Slot, long Expected, long Address, long Filter);
+    private readonly record struct EntryUpdate(int Slot, long Expected, long Address, long Filter,
+        bool Fingerprinted = false)
+    {
+        public bool Holds(long entry)
+        {
+            var head = AddressOf(entry);
+            return (Fingerprinted ? GatheredPrepends.Fingerprint(head) : head) == Expected;
+        }
+    }
 
     /// <summary>
     /// Compare-and-swaps of entries of one chunk as one read-modify-write, all or none: if any entry does not hold what
@@ -370,7 +413,7 @@ internal sealed class ColdIndex : IDisposable
             else result.Clear();
             Succeeded = false;
             foreach (var u in updates.Span)
-                if (AddressOf(BinaryPrimitives.ReadInt64LittleEndian(Entry(result, u.Slot))) != u.Expected) return;
+                if (!u.Holds(BinaryPrimitives.ReadInt64LittleEndian(Entry(result, u.Slot)))) return;
             Succeeded = true;
             foreach (var u in updates.Span)
             {

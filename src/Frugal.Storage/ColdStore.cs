@@ -228,6 +228,7 @@ internal sealed class ColdStore : IDisposable
         _file.WriteHeader(_storeId);
         _versionBits = Record.VersionBits(0);
         _index.Store.Create();
+        _index.Created();
     }
 
     /// <summary>

@@ -38,6 +38,33 @@ public sealed class ColdIndexWriteTests
     }
 
     [Fact]
+    public async Task ARoundGatheringMoreEntriesThanADictionaryOfItsMemoryHeldStillWritesEachChunkOnce()
+    {
+        using var dir = new TempDirectory();
+        // 4 buckets: 16 chunks, 512 entries, in 256 + 4 x 4 KiB = 16,640 bytes of cold index memory, which held 346
+        // gathered entries as a dictionary (48 bytes each: the address in the chunk, the head, the key filter) and
+        // holds 777 as 16-byte slots (after the 64 bytes of the bitmap of empty entries). A round of half the hot log
+        // budget moves about 3,000 records, touching nearly every entry.
+        var options = Options(dir.Path) with { ColdIndexBytes = 512, HotLogBudget = 256 << 10 };
+        using var store = KvStore<long, long>.Open(options);
+        for (long k = 0; k < 8000; k++) store.Upsert(k, k * 7);
+        var writesBefore = store.Bytes.ColdIndexWrites;
+        store.Bytes.CompactIfDue();
+
+        var stats = store.Stats();
+        Assert.Equal(16, stats.ColdIndexChunks);
+        Assert.Equal(1, stats.HotToColdCompactions);
+        Assert.True(stats.MovedBytes > 2000 * 40, $"only {stats.MovedBytes} bytes moved");
+        Assert.InRange(store.Bytes.ColdIndexWrites - writesBefore, 1, stats.ColdIndexChunks);
+        for (long k = 0; k < 8000; k++)
+        {
+            var read = await store.ReadAsync(k);
+            Assert.True(read.Found, $"key {k}");
+            Assert.Equal(k * 7, read.Value);
+        }
+    }
+
+    [Fact]
     public async Task KeysSharingEntriesStayReadableThroughRoundsCheckpointAndReopening()
     {
         using var dir = new TempDirectory();
