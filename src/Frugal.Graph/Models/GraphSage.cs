@@ -21,8 +21,8 @@ public enum SageAggregator
 /// GraphSAGE: h'_v = act(W_self·h_v + W_nbr·mean_{u∈N(v)} h_u + b) (mean) or act(W·mean_{u∈N(v)∪{v}} h_u + b)
 /// (gcn). The neighbour sum is an index_add_ of the sampled neighbours' rows divided by the sampled degree (at
 /// least 1; plus 1 for gcn's own row); each layer emits rows only for its outputs (a prefix of its inputs).
-/// Weights Glorot-normal (mean) or, as DGL's SAGEConv, Glorot-uniform with gain √2 (gcn); zero bias; ReLU and
-/// dropout between layers, none after the last.
+/// Weights: mean, TorchSharp's init.xavier_normal_, which (0.107) draws Glorot-uniform with gain 1; gcn, as DGL's
+/// SAGEConv, Glorot-uniform with gain √2. Zero bias; ReLU and dropout between layers, none after the last.
 /// </summary>
 internal sealed class GraphSage : nn.Module
 {
