@@ -13,7 +13,7 @@ public enum SageAggregator
     Mean,
 
     /// <summary>h'_v = W·(h_v + Σ_{u∈N(v)} h_u) / (|N(v)| + 1) + b: DGL's SAGEConv "gcn", the aggregator of the
-    /// published Cora figure (DGL's examples/pytorch/graphsage/train_full.py).</summary>
+    /// published Cora figure (DGL's examples/pytorch/graphsage/train_full.py), initialised as DGL's.</summary>
     Gcn,
 }
 
@@ -21,7 +21,8 @@ public enum SageAggregator
 /// GraphSAGE: h'_v = act(W_self·h_v + W_nbr·mean_{u∈N(v)} h_u + b) (mean) or act(W·mean_{u∈N(v)∪{v}} h_u + b)
 /// (gcn). The neighbour sum is an index_add_ of the sampled neighbours' rows divided by the sampled degree (at
 /// least 1; plus 1 for gcn's own row); each layer emits rows only for its outputs (a prefix of its inputs).
-/// Glorot-normal weights, zero bias; ReLU and dropout between layers, none after the last.
+/// Weights: mean, TorchSharp's init.xavier_normal_, which (0.107) draws Glorot-uniform with gain 1; gcn, as DGL's
+/// SAGEConv, Glorot-uniform with gain √2. Zero bias; ReLU and dropout between layers, none after the last.
 /// </summary>
 internal sealed class GraphSage : nn.Module
 {
@@ -56,8 +57,13 @@ internal sealed class GraphSage : nn.Module
                 nn.init.zeros_(self.bias);
                 _self.Add(self);
             }
-            nn.init.xavier_normal_(neighbours.weight);
-            if (gcn) nn.init.zeros_(neighbours.bias);
+            if (gcn)
+            {
+                // DGL's SAGEConv.reset_parameters: Glorot-uniform with ReLU's gain (√2), zero bias.
+                nn.init.xavier_uniform_(neighbours.weight, gain: Math.Sqrt(2));
+                nn.init.zeros_(neighbours.bias);
+            }
+            else nn.init.xavier_normal_(neighbours.weight);
             _neighbours.Add(neighbours);
         }
         RegisterComponents();
