@@ -1,6 +1,7 @@
 using Frugal.Core.Errors;
 using Frugal.Learning.Training;
 using static TorchSharp.torch;
+using HeldScalars = Frugal.Learning.Training.HeldScalars;
 
 namespace Frugal.Learning.Tests;
 
@@ -83,6 +84,24 @@ public sealed class CheckpointTests : IDisposable
 
         var error = Assert.Throws<BadInputException>(() => Checkpoint.Load(path, model, sgd));
         Assert.Equal($"checkpoint '{path}': holds Adam optimiser state, but the optimiser is SGD", error.Message);
+    }
+
+    [Fact]
+    public void TheHeldScalarAdamReadsAndWritesTorchSharpsAdamCheckpoints()
+    {
+        using var problem = new TinyProblem(seed: 5);
+        problem.Train(epochs: 1);
+        var path = PathOf("adam.ckpt");
+        Checkpoint.Save(path, problem.Model, problem.Optimizer, epoch: 1);
+        using var model = TinyProblem.NewModel();
+        using var held = new HeldScalars.Adam(model.parameters(), 0.05);
+
+        Assert.Equal(1, Checkpoint.Load(path, model, held));
+        Checkpoint.Save(PathOf("held.ckpt"), model, held, epoch: 1);
+        using var again = TinyProblem.NewModel();
+        using var adam = optim.Adam(again.parameters(), 0.05);
+        Assert.Equal(1, Checkpoint.Load(PathOf("held.ckpt"), again, adam));
+        Assert.Equal(TinyProblem.ParameterHash(problem.Model), TinyProblem.ParameterHash(again));
     }
 
     [Fact]

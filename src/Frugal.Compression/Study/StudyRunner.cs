@@ -5,6 +5,7 @@ using Frugal.Compression.Simulation;
 using Frugal.Core.Randomness;
 using Frugal.Learning.Determinism;
 using static TorchSharp.torch;
+using HeldScalars = Frugal.Learning.Training.HeldScalars;
 
 namespace Frugal.Compression.Study;
 
@@ -60,7 +61,7 @@ public static class StudyRunner
             TensorStartLayer: settings.StartLayer, WarmupSteps: settings.Warmup);
         using var weights = new TransformerWeights(config, seeds.SeedOf("weights"));
         using var model = new ShardedTransformer(weights, layout.Tensor, layout.Pipeline, plan, seeds.Child("codecs"));
-        using var adam = optim.Adam(model.Parameters, settings.LearningRate);
+        using var adam = new HeldScalars.Adam(model.Parameters, settings.LearningRate);
         var train = seeds.Stream("train");
         var validationStream = seeds.Stream("validation");
         var validation = Enumerable.Range(0, settings.ValidationBatches)

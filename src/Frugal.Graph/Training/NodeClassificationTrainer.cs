@@ -9,6 +9,7 @@ using Frugal.Learning.Memory;
 using Frugal.Learning.Metrics;
 using Frugal.Learning.Training;
 using static TorchSharp.torch;
+using HeldScalars = Frugal.Learning.Training.HeldScalars;
 
 namespace Frugal.Graph.Training;
 
@@ -37,7 +38,7 @@ internal sealed class NodeClassificationTrainer(GraphLayout layout, GraphTrainin
     {
         using var model = new GraphSage([_meta.Features, .. Enumerable.Repeat(options.Hidden,
             options.Fanouts.Length - 1), _meta.Classes], options.Dropout, options.Aggregator);
-        using var optimizer = optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = new HeldScalars.Adam(model.parameters(), options.LearningRate, options.WeightDecay);
         var modelBytes = TensorMemory.Of(model, optimizer).Total;
         // Batches in the pipeline hold their gathered features; the one being trained also its dropout copy, the
         // per-edge neighbour rows and their gradients (three more).
