@@ -182,9 +182,8 @@ public sealed class TuneCommandTests : IDisposable
     public void RunTunesTheKeyValueStore()
     {
         var (code, output, errors) =
-            Run("tune", "run", "--target", "kv", "--workload", "B", "--scale", "10", "--duration", "0.1", "--warmup",
-            "0",
-            "--iterations", "2", "--out", PathOf("out"), "--json");
+            Run("tune", "run", "--target", "kv", "--workload", "B", "--scale", "20", "--duration", "0.1", "--warmup",
+                "0", "--iterations", "2", "--out", PathOf("out"), "--json");
         Assert.True(code == 0, errors + output);
         var run = JsonDocument.Parse(output).RootElement;
         Assert.Equal("ops_per_sec", run.GetProperty("objective").GetString());

@@ -7,8 +7,10 @@ namespace Frugal.Tuning.Tests.Targets;
 
 public sealed class KvTargetTests
 {
+    // 20,000 records: the smallest round scale whose budget (half the data) gives the default split's hot log the
+    // four 64 KiB pages it needs once the cold index has its eighth.
     private static KvTarget Tiny() =>
-        new(new TargetOptions(Workload: "B", DurationSeconds: 0.1, WarmupSeconds: 0, Scale: 10), new SeedTree(1));
+        new(new TargetOptions(Workload: "B", DurationSeconds: 0.1, WarmupSeconds: 0, Scale: 20), new SeedTree(1));
 
     [Fact]
     public void ATinyTrialMeasuresThroughputAndLatency()
@@ -19,7 +21,7 @@ public sealed class KvTargetTests
         Assert.False(measurement.Failed, measurement.Failure);
         Assert.True(measurement.Metrics["ops_per_sec"] > 0);
         Assert.True(measurement.Metrics["p99_us"] >= measurement.Metrics["p50_us"]);
-        Assert.Equal(10_000 * 108 / 2, target.MemoryBudget);
+        Assert.Equal(20_000 * 108 / 2, target.MemoryBudget);
     }
 
     [Fact]
