@@ -11,11 +11,7 @@ namespace Frugal.Graph.Tests;
 /// dropout and regularisation.</summary>
 public sealed class LinkRecipeTests
 {
-    private static readonly GraphTrainingOptions Links = new()
-    {
-        Epochs = 2, BatchSize = 200, LearningRate = 0.1, Dimension = 16, Negatives = 20, Chunks = 4,
-        DegreeFraction = 0.5,
-    };
+    private static readonly GraphTrainingOptions Links = TrainingTests.Links;
 
     // Every option of the recipe at once.
     private static readonly GraphTrainingOptions Recipe = Links with
@@ -24,9 +20,7 @@ public sealed class LinkRecipeTests
         RelationDropout = 0.1, RegularizationWeight = 1e-3,
     };
 
-    private static string Fingerprint(GraphTrainingResult r) => string.Join(";", r.Epochs.Select(e =>
-        $"{BitConverter.DoubleToInt64Bits(e.Loss)}/{BitConverter.DoubleToInt64Bits(e.Validation)}")) + "|" +
-        string.Join(";", r.Test.Select(kv => $"{kv.Key}={BitConverter.DoubleToInt64Bits(kv.Value)}"));
+    private static string Fingerprint(GraphTrainingResult r) => TrainingTests.Fingerprint(r);
 
     [Fact]
     public void OneVsAllIsTheCrossEntropyOverEveryCandidateInBothDirections()
