@@ -15,13 +15,13 @@ public sealed class TrainingTests
         Epochs = 2, BatchSize = 64, LearningRate = 0.01, Fanouts = [5, 5], Hidden = 16,
     };
 
-    private static readonly GraphTrainingOptions Links = new()
+    internal static readonly GraphTrainingOptions Links = new()
     {
         Epochs = 2, BatchSize = 200, LearningRate = 0.1, Dimension = 16, Negatives = 20, Chunks = 4,
         DegreeFraction = 0.5,
     };
 
-    private static string Fingerprint(GraphTrainingResult r) => string.Join(";", r.Epochs.Select(e =>
+    internal static string Fingerprint(GraphTrainingResult r) => string.Join(";", r.Epochs.Select(e =>
         $"{BitConverter.DoubleToInt64Bits(e.Loss)}/{BitConverter.DoubleToInt64Bits(e.Validation)}")) + "|" +
         string.Join(";", r.Test.Select(kv => $"{kv.Key}={BitConverter.DoubleToInt64Bits(kv.Value)}"));
 

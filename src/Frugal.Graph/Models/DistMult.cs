@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Frugal.Graph.Training;
 using static TorchSharp.torch;
 
 namespace Frugal.Graph.Models;
@@ -7,14 +8,19 @@ namespace Frugal.Graph.Models;
 /// <summary>
 /// The DistMult decoder: score(s, r, o) = Σ_k e_s[k]·w_r[k]·e_o[k]. Each relation r has an inverse r + R with its
 /// own vector, used to score the head side (predicting s from (r, o)). Relation vectors start at one (so the first
-/// scores are plain dot products); node embeddings live outside the model, in the node store.
+/// scores are plain dot products); node embeddings live outside the model, in the node store. Dropout on the relation
+/// vectors applies to the training losses only.
 /// </summary>
 internal sealed class DistMult : nn.Module
 {
-    public DistMult(int relations, int dimension) : base(nameof(DistMult))
+    /// <param name="relations">R, the relations without their inverses.</param>
+    /// <param name="dimension">d.</param>
+    /// <param name="relationDropout">Dropout on the relation vectors in the training losses.</param>
+    public DistMult(int relations, int dimension, double relationDropout = 0) : base(nameof(DistMult))
     {
         Relations = relations;
         _inverse = relations.ToScalar();
+        _relationDropout = relationDropout;
         Weights = nn.Parameter(ones(2 * relations, dimension));
         RegisterComponents();
     }
@@ -23,6 +29,9 @@ internal sealed class DistMult : nn.Module
 
     // The offset of the inverse relations, held by the model (see Scalars).
     private readonly Scalar _inverse;
+    private readonly double _relationDropout;
+    private static readonly Scalar Two = 2.ToScalar();
+    private static readonly Scalar Three = 3.ToScalar();
 
     public Parameter Weights { get; }
 
@@ -33,9 +42,41 @@ internal sealed class DistMult : nn.Module
     /// </summary>
     public Tensor Loss(Tensor source, Tensor relation, Tensor destination, Tensor tailNegatives, Tensor headNegatives)
     {
-        var forward = source * Weights.index_select(0, relation);
-        var backward = destination * Weights.index_select(0, relation.add(_inverse, Scalars.One));
+        var forward = source * TrainingRelations(relation);
+        var backward = destination * TrainingRelations(relation.add(_inverse, Scalars.One));
         return Softmax(forward, destination, tailNegatives).add(Softmax(backward, source, headNegatives), Scalars.One);
+    }
+
+    /// <summary>
+    /// The 1-vs-all loss (LibKGE's 1vsAll): for each positive, the logits of (s, r, every candidate), cross-entropy
+    /// against the true tail, summed; the same for the head through the inverse relation. The positives' endpoints
+    /// are rows of the candidates: <paramref name="source"/> and <paramref name="destination"/> index them.
+    /// </summary>
+    public Tensor LossAll(Tensor candidates, Tensor source, Tensor relation, Tensor destination)
+    {
+        var forward = (candidates.index_select(0, source) * TrainingRelations(relation)).matmul(candidates.t());
+        var backward = (candidates.index_select(0, destination)
+            * TrainingRelations(relation.add(_inverse, Scalars.One))).matmul(candidates.t());
+        return nn.functional.cross_entropy(forward, destination, reduction: nn.Reduction.Sum).add(
+            nn.functional.cross_entropy(backward, source, reduction: nn.Reduction.Sum), Scalars.One);
+    }
+
+    /// <summary>Σ over the rows of ‖e_s‖ₚᵖ + ‖w_r‖ₚᵖ + ‖e_o‖ₚᵖ (both directions' relation vectors), unweighted.
+    /// </summary>
+    public Tensor Penalty(Regularizer regularizer, Tensor source, Tensor relation, Tensor destination)
+    {
+        Tensor Norm(Tensor x) => regularizer == Regularizer.L2 ? x.pow(Two).sum() : x.abs().pow(Three).sum();
+        var relations = cat([Weights.index_select(0, relation),
+            Weights.index_select(0, relation.add(_inverse, Scalars.One))], 0);
+        return Norm(source).add(Norm(relations), Scalars.One).add(Norm(destination), Scalars.One);
+    }
+
+    // Relation vectors as the training losses see them: with dropout when it is set (none draws no random numbers,
+    // so runs without it are unchanged).
+    private Tensor TrainingRelations(Tensor relation)
+    {
+        var vectors = Weights.index_select(0, relation);
+        return _relationDropout > 0 ? nn.functional.dropout(vectors, _relationDropout) : vectors;
     }
 
     private static Tensor Softmax(Tensor query, Tensor positive, Tensor negatives)

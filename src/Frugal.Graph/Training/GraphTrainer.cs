@@ -48,5 +48,15 @@ public static class GraphTrainer
         if (o.Resume && o.CheckpointPath is null)
             throw new BadInputException("a run resumes from a checkpoint, and none was given", "resume");
         if (o.MemoryBudget is <= 0) throw new BadInputException("memory budget: must be positive", "memory-budget");
+        if (o.EmbeddingDropout is < 0 or >= 1 || o.RelationDropout is < 0 or >= 1)
+            throw new BadInputException("embedding and relation dropout must lie in [0, 1)", "embedding-dropout");
+        if (!(o.RegularizationWeight >= 0))
+            throw new BadInputException($"regularization weight: {o.RegularizationWeight} must not be negative",
+                "regularization-weight");
+        if (!(o.InitialStd > 0))
+            throw new BadInputException($"initial standard deviation: {o.InitialStd} must be positive", "init-std");
+        if (o.AllNegatives && o.SageEncoder)
+            throw new BadInputException("all negatives (1-vs-all) train DistMult alone, not under the GraphSAGE " +
+                "encoder", "one-vs-all");
     }
 }

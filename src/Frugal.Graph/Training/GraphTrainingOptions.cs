@@ -1,3 +1,4 @@
+using Frugal.Core.Catalogs;
 using Frugal.Graph.Models;
 using Frugal.Graph.Orderings;
 using Frugal.Graph.Sampling;
@@ -76,6 +77,29 @@ public sealed record GraphTrainingOptions
     /// <summary>Standard deviation of the initial embeddings.</summary>
     public double InitialStd { get; init; } = 0.001;
 
+    /// <summary>Link prediction: rank each training edge, both directions, against every resident node (every node
+    /// in memory) with a softmax cross-entropy (LibKGE's 1vsAll) instead of the chunks' sampled negatives; then
+    /// <see cref="Negatives"/>, <see cref="Chunks"/> and <see cref="DegreeFraction"/> are not used.</summary>
+    public bool AllNegatives { get; init; }
+
+    /// <summary>Link prediction: the optimiser of the relation vectors (and the encoder), with the learning rate;
+    /// the node embeddings always use Adagrad's row rule.</summary>
+    public RelationOptimizer RelationOptimizer { get; init; } = RelationOptimizer.Adagrad;
+
+    /// <summary>Link prediction: dropout on the node embeddings DistMult scores (the batch's endpoints and its
+    /// candidates), during training.</summary>
+    public double EmbeddingDropout { get; init; }
+
+    /// <summary>Link prediction: dropout on the relation vectors during training.</summary>
+    public double RelationDropout { get; init; }
+
+    /// <summary>Link prediction: the penalty on the scored vectors, added to the loss per training example (none
+    /// while <see cref="RegularizationWeight"/> is 0).</summary>
+    public Regularizer Regularizer { get; init; } = Regularizer.N3;
+
+    /// <summary>Link prediction: λ of the penalty: λ·Σ (‖e_s‖ₚᵖ + ‖w_r‖ₚᵖ + ‖e_o‖ₚᵖ) over a batch's edges.</summary>
+    public double RegularizationWeight { get; init; }
+
     /// <summary>Validation triples ranked after each epoch (a fixed subset; all at most this many).</summary>
     public int ValidationLimit { get; init; } = 5000;
 
@@ -84,6 +108,17 @@ public sealed record GraphTrainingOptions
     /// MariusGNN's sampled evaluation). Null: filtered up to <see cref="FilteredEvaluationNodes"/> nodes, else
     /// 1,000 negatives.</summary>
     public int? EvaluationNegatives { get; init; }
+
+    /// <summary>The relation optimisers by name.</summary>
+    public static Catalog<RelationOptimizer> RelationOptimizers { get; } =
+        new Catalog<RelationOptimizer>("relation optimizer")
+            .Add("adagrad", RelationOptimizer.Adagrad, "Adagrad, as the node embeddings (Marius)")
+            .Add("adam", RelationOptimizer.Adam, "Adam (MariusGNN's dense optimiser)");
+
+    /// <summary>The regularisers by name.</summary>
+    public static Catalog<Regularizer> Regularizers { get; } = new Catalog<Regularizer>("regularizer")
+        .Add("n3", Regularizer.N3, "cubed 3-norms (Lacroix et al. 2018)")
+        .Add("l2", Regularizer.L2, "squared 2-norms");
 
     /// <summary>The most nodes for which evaluation ranks all of them by default.</summary>
     public const int FilteredEvaluationNodes = 100_000;
@@ -105,6 +140,26 @@ public sealed record GraphTrainingOptions
 
     /// <summary>libtorch threads.</summary>
     public int Threads { get; init; } = 1;
+}
+
+/// <summary>The optimiser of link prediction's dense parameters.</summary>
+public enum RelationOptimizer
+{
+    /// <summary>Adagrad, as the node embeddings (Marius's configuration).</summary>
+    Adagrad,
+
+    /// <summary>Adam (MariusGNN's dense optimiser).</summary>
+    Adam,
+}
+
+/// <summary>A penalty on the vectors a link prediction scores.</summary>
+public enum Regularizer
+{
+    /// <summary>Squared L2 norm, p = 2 (weight decay on the rows used).</summary>
+    L2,
+
+    /// <summary>Cubed nuclear 3-norm, p = 3 (Lacroix et al., ICML 2018).</summary>
+    N3,
 }
 
 /// <summary>One epoch of a run.</summary>

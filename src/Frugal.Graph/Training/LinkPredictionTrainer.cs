@@ -12,6 +12,7 @@ using Frugal.Learning.Metrics;
 using Frugal.Learning.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using HeldScalars = Frugal.Learning.Training.HeldScalars;
 
 namespace Frugal.Graph.Training;
 
@@ -30,6 +31,7 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
     // Adagrad's row rule's scalars, held by the trainer for the run (see Scalars).
     private readonly Scalar _learningRate = options.LearningRate.ToScalar();
     private readonly Scalar _epsilon = 1e-10.ToScalar();
+    private readonly Scalar _regularizationWeight = options.RegularizationWeight.ToScalar();
     private long _peakStateBytes;
     private NeighborGraph? _memoryGraph;
     private NeighborGraph? _fullGraph;
@@ -37,20 +39,27 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
     public GraphTrainingResult Run(IProgress<GraphEpoch>? progress, CancellationToken cancellation)
     {
         var d = options.Dimension;
-        using var link = new LinkModel(new DistMult(_meta.Relations, d), options.SageEncoder
+        using var link = new LinkModel(new DistMult(_meta.Relations, d, options.RelationDropout), options.SageEncoder
             ? new GraphSage([.. Enumerable.Repeat(d, options.Fanouts.Length + 1)], 0, options.Aggregator) : null);
         var (model, encoder) = (link.Decoder, link.Encoder);
-        using var optimizer = optim.Adagrad(link.parameters(), options.LearningRate);
+        using optim.Optimizer optimizer = options.RelationOptimizer == RelationOptimizer.Adam
+            ? new HeldScalars.Adam(link.parameters(), options.LearningRate)
+            : new HeldScalars.Adagrad(link.parameters(), options.LearningRate);
         var modelBytes = TensorMemory.Of(link, optimizer).Total;
         // A batch names its edges' endpoints and each chunk's negatives (rows, ids: 12 bytes each in the queue); the
         // one being trained gathers those rows' embeddings, gradients, accumulators and updates (4·d floats each).
         var batchRows = 2L * options.BatchSize + (long)options.Chunks * options.Negatives;
         // With the encoder, the rows grow by their sampled neighbours (at most every resident row) and the trainer
         // also holds the encoder's output and its gradient.
-        long Rows(int c) => encoder is null ? batchRows
-            : Fanout.SampledRows(batchRows, options.Fanouts, (long)c * _meta.PartitionSize);
+        // With all negatives a batch gathers every resident row, and the trainer holds both directions' logits
+        // against them (with their softmax and gradient).
+        long Rows(int c) => options.AllNegatives ? (long)c * _meta.PartitionSize + 2L * options.BatchSize
+            : encoder is null ? batchRows : Fanout.SampledRows(batchRows, options.Fanouts, (long)c * _meta.PartitionSize);
+        long Logits(int c) => options.AllNegatives ? 2L * options.BatchSize * c * _meta.PartitionSize * 3 * sizeof(float)
+            : 0;
         var plan = options.Disk ? BufferPlan.For(_meta, options, 2 * d * sizeof(float), modelBytes,
-            c => Rows(c) * (BufferPlan.BatchesInFlight * 12 + (encoder is null ? 4 : 6) * d * sizeof(float)))
+            c => Rows(c) * (BufferPlan.BatchesInFlight * 12 + (encoder is null ? 4 : 6) * d * sizeof(float))
+                + Logits(c))
             : null;
         var work = options.WorkFolder ?? Path.Combine(Path.GetTempPath(), $"frugal-graph-{Guid.NewGuid():N}");
         // Resuming continues after the checkpoint's epoch, with its model, optimiser and node state.
@@ -168,7 +177,9 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
             var seen = new SeenSet(store.Rows);
             var sampler = encoder is null ? null : new DenseSampler(StateGraph(store, ordering.States[s]),
                 options.Fanouts);
-            BatchPipeline.Run(Batches(store, edges, seen, sampler, epochSeeds, s), batch =>
+            var batches = options.AllNegatives ? AllNegativeBatches(store, edges)
+                : Batches(store, edges, seen, sampler, epochSeeds, s);
+            BatchPipeline.Run(batches, batch =>
             {
                 lossSum += Step(model, encoder, optimizer, store, batch);
                 examples += batch.Source.Length;
@@ -237,6 +248,27 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
         }
     }
 
+    // 1-vs-all: every batch gathers all resident rows, in the order of the resident ranges; its endpoints index them.
+    private IEnumerable<Batch> AllNegativeBatches(NodeStore store, Triple[] edges)
+    {
+        var rows = store.ResidentRanges.SelectMany(r => Enumerable.Range(r.Row, r.Count)).ToArray();
+        var position = new int[store.Rows];
+        for (var i = 0; i < rows.Length; i++) position[rows[i]] = i;
+        for (var start = 0; start < edges.Length; start += options.BatchSize)
+        {
+            var batch = edges.AsSpan(start, Math.Min(options.BatchSize, edges.Length - start));
+            var (source, relation, destination) = (new long[batch.Length], new long[batch.Length],
+                new long[batch.Length]);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                source[i] = position[store.LocalRow(batch[i].Head)];
+                relation[i] = batch[i].Relation;
+                destination[i] = position[store.LocalRow(batch[i].Tail)];
+            }
+            yield return new Batch(rows, source, relation, destination, [], [0, batch.Length], null);
+        }
+    }
+
     private static int Uniform(IReadOnlyList<(int Row, int Count)> ranges, long resident, Random random)
     {
         var k = random.NextInt64(resident);
@@ -255,18 +287,19 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
         var leaf = store.Values.index_select(0, rows).requires_grad_();
         // What DistMult scores: the gathered embeddings, or their encoding (rows of the sample's targets).
         var embedded = encoder is null ? leaf : encoder.Forward(leaf, batch.Sample!);
+        // Dropout on what DistMult scores, candidates included (none draws no random numbers).
+        var scored = options.EmbeddingDropout > 0 ? nn.functional.dropout(embedded, options.EmbeddingDropout)
+            : embedded;
         optimizer.zero_grad();
-        Tensor? loss = null;
-        for (var c = 0; c + 1 < batch.ChunkStarts.Length; c++)
-        {
-            var (lo, hi) = (batch.ChunkStarts[c], batch.ChunkStarts[c + 1]);
-            var negatives = embedded.index_select(0, tensor(batch.Negatives[c], ScalarType.Int64));
-            var chunk = model.Loss(embedded.index_select(0, tensor(batch.Source[lo..hi], ScalarType.Int64)),
-                tensor(batch.Relation[lo..hi], ScalarType.Int64),
-                embedded.index_select(0, tensor(batch.Destination[lo..hi], ScalarType.Int64)), negatives, negatives);
-            loss = loss is null ? chunk : loss.add(chunk, Scalars.One);
-        }
-        loss!.backward();
+        var loss = options.AllNegatives ? model.LossAll(scored, tensor(batch.Source, ScalarType.Int64),
+            tensor(batch.Relation, ScalarType.Int64), tensor(batch.Destination, ScalarType.Int64))
+            : ChunkLosses(model, scored, batch);
+        if (options.RegularizationWeight > 0)
+            loss = loss.add(model.Penalty(options.Regularizer,
+                embedded.index_select(0, tensor(batch.Source, ScalarType.Int64)), tensor(batch.Relation,
+                ScalarType.Int64), embedded.index_select(0, tensor(batch.Destination, ScalarType.Int64))),
+                _regularizationWeight);
+        loss.backward();
         optimizer.step();
         using (no_grad())
         {
@@ -279,6 +312,22 @@ internal sealed class LinkPredictionTrainer(GraphLayout layout, GraphTrainingOpt
             store.Values.index_copy_(0, rows, updated);
         }
         return loss.item<float>();
+    }
+
+    // The softmax losses of the batch's chunks, each against its shared negatives, summed.
+    private static Tensor ChunkLosses(DistMult model, Tensor scored, Batch batch)
+    {
+        Tensor? loss = null;
+        for (var c = 0; c + 1 < batch.ChunkStarts.Length; c++)
+        {
+            var (lo, hi) = (batch.ChunkStarts[c], batch.ChunkStarts[c + 1]);
+            var negatives = scored.index_select(0, tensor(batch.Negatives[c], ScalarType.Int64));
+            var chunk = model.Loss(scored.index_select(0, tensor(batch.Source[lo..hi], ScalarType.Int64)),
+                tensor(batch.Relation[lo..hi], ScalarType.Int64),
+                scored.index_select(0, tensor(batch.Destination[lo..hi], ScalarType.Int64)), negatives, negatives);
+            loss = loss is null ? chunk : loss.add(chunk, Scalars.One);
+        }
+        return loss!;
     }
 
     private static Triple[] Subset(Triple[] triples, int limit, Random random)

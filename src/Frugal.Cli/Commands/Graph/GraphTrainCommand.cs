@@ -116,6 +116,41 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
         [DefaultValue(0.0)]
         public double DegreeFraction { get; init; }
 
+        [CommandOption("--one-vs-all")]
+        [Description("lp: rank each training edge against every resident node (softmax cross-entropy, LibKGE's " +
+            "1vsAll) instead of the chunks' sampled negatives.")]
+        public bool OneVsAll { get; init; }
+
+        [CommandOption("--relation-optimizer <NAME>")]
+        [Description("lp: adagrad (default) or adam for the relation vectors (and the encoder).")]
+        [DefaultValue("adagrad")]
+        public string RelationOptimizer { get; init; } = "adagrad";
+
+        [CommandOption("--init-std <S>")]
+        [Description("lp: standard deviation of the initial node embeddings (default 0.001).")]
+        [DefaultValue(0.001)]
+        public double InitialStd { get; init; } = 0.001;
+
+        [CommandOption("--embedding-dropout <P>")]
+        [Description("lp: dropout on the scored node embeddings in training.")]
+        [DefaultValue(0.0)]
+        public double EmbeddingDropout { get; init; }
+
+        [CommandOption("--relation-dropout <P>")]
+        [Description("lp: dropout on the relation vectors in training.")]
+        [DefaultValue(0.0)]
+        public double RelationDropout { get; init; }
+
+        [CommandOption("--regularizer <NAME>")]
+        [Description("lp: n3 (default) or l2, weighted by --regularization-weight.")]
+        [DefaultValue("n3")]
+        public string Regularizer { get; init; } = "n3";
+
+        [CommandOption("--regularization-weight <W>")]
+        [Description("lp: weight of the penalty on each training edge's vectors (default 0: none).")]
+        [DefaultValue(0.0)]
+        public double RegularizationWeight { get; init; }
+
         [CommandOption("--throttle-mbps <MBPS>")]
         [Description("Disk: emulate a disk of this bandwidth (MB/s).")]
         public double? ThrottleMbps { get; init; }
@@ -142,6 +177,8 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
                 or "dimension" or "fine-to-coarse" => $"--{setting}",
             "evaluation-negatives" => "--eval-negatives",
             "resume" => "--resume",
+            "one-vs-all" => "--one-vs-all",
+            "embedding-dropout" or "regularization-weight" or "init-std" => $"--{setting}",
             "capacity" => "--buffer-capacity",
             "fanouts" => "--fanouts",
             _ => null,
@@ -171,7 +208,11 @@ internal sealed class GraphTrainCommand(IAnsiConsole console) : SettingCommand<G
             Hidden = s.Hidden, Aggregator = GraphSage.Aggregators.Get(s.Aggregator), SelfLoops = s.SelfLoops,
             Dropout = s.Dropout, WeightDecay = s.WeightDecay, Dimension = s.Dimension,
             Negatives = s.Negatives, Chunks = s.Chunks, DegreeFraction = s.DegreeFraction,
-            EvaluationNegatives = s.EvaluationNegatives,
+            EvaluationNegatives = s.EvaluationNegatives, AllNegatives = s.OneVsAll,
+            RelationOptimizer = GraphTrainingOptions.RelationOptimizers.Get(s.RelationOptimizer),
+            InitialStd = s.InitialStd, EmbeddingDropout = s.EmbeddingDropout, RelationDropout = s.RelationDropout,
+            Regularizer = GraphTrainingOptions.Regularizers.Get(s.Regularizer),
+            RegularizationWeight = s.RegularizationWeight,
             Throttle = s.ThrottleMbps is null && s.ThrottleLatency is null ? null
                 : new DiskThrottle(s.ThrottleMbps ?? 0, s.ThrottleLatency ?? 0),
             CheckpointPath = s.Checkpoint, Resume = s.Resume, Threads = s.Threads,
