@@ -16,8 +16,12 @@ public sealed class LinkRecipeTests
     // Every option of the recipe at once.
     private static readonly GraphTrainingOptions Recipe = Links with
     {
-        AllNegatives = true, RelationOptimizer = RelationOptimizer.Adam, InitialStd = 0.1, EmbeddingDropout = 0.2,
-        RelationDropout = 0.1, RegularizationWeight = 1e-3,
+        AllNegatives = true,
+        RelationOptimizer = RelationOptimizer.Adam,
+        InitialStd = 0.1,
+        EmbeddingDropout = 0.2,
+        RelationDropout = 0.1,
+        RegularizationWeight = 1e-3,
     };
 
     private static string Fingerprint(GraphTrainingResult r) => TrainingTests.Fingerprint(r);
@@ -103,7 +107,10 @@ public sealed class LinkRecipeTests
         var memory = GraphTrainer.Run(layout, oneVsAll, new SeedTree(2));
         var comet = GraphTrainer.Run(layout, oneVsAll with
         {
-            Disk = true, Ordering = OrderingKind.Comet, Capacity = 4, FineToCoarse = 2,
+            Disk = true,
+            Ordering = OrderingKind.Comet,
+            Capacity = 4,
+            FineToCoarse = 2,
         }, new SeedTree(2));
         Assert.True(memory.Test["mrr"] > random.Test["mrr"] * 1.5, $"{memory.Test["mrr"]} vs {random.Test["mrr"]}");
         Assert.True(comet.Test["mrr"] > random.Test["mrr"] * 1.5, $"{comet.Test["mrr"]} vs {random.Test["mrr"]}");

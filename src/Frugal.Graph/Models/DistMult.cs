@@ -1,6 +1,6 @@
+using Frugal.Graph.Training;
 using TorchSharp;
 using TorchSharp.Modules;
-using Frugal.Graph.Training;
 using static TorchSharp.torch;
 
 namespace Frugal.Graph.Models;
