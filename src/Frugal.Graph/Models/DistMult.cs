@@ -30,8 +30,6 @@ internal sealed class DistMult : nn.Module
     // The offset of the inverse relations, held by the model (see Scalars).
     private readonly Scalar _inverse;
     private readonly double _relationDropout;
-    private static readonly Scalar Two = 2.ToScalar();
-    private static readonly Scalar Three = 3.ToScalar();
 
     public Parameter Weights { get; }
 
@@ -65,7 +63,9 @@ internal sealed class DistMult : nn.Module
     /// </summary>
     public Tensor Penalty(Regularizer regularizer, Tensor source, Tensor relation, Tensor destination)
     {
-        Tensor Norm(Tensor x) => regularizer == Regularizer.L2 ? x.pow(Two).sum() : x.abs().pow(Three).sum();
+        Tensor Norm(Tensor x) => regularizer == Regularizer.L2
+            ? x.pow(Scalars.Two).sum()
+            : x.abs().pow(Scalars.Three).sum();
         var relations = cat([Weights.index_select(0, relation),
             Weights.index_select(0, relation.add(_inverse, Scalars.One))], 0);
         return Norm(source).add(Norm(relations), Scalars.One).add(Norm(destination), Scalars.One);

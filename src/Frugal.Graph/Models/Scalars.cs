@@ -14,4 +14,10 @@ internal static class Scalars
 {
     /// <summary>1.</summary>
     public static readonly Scalar One = 1.ToScalar();
+
+    /// <summary>2.</summary>
+    public static readonly Scalar Two = 2.ToScalar();
+
+    /// <summary>3.</summary>
+    public static readonly Scalar Three = 3.ToScalar();
 }
