@@ -173,7 +173,9 @@ public sealed class TuneCommandTests : IDisposable
             "--json");
         Assert.True(code == 0, errors);
         var root = JsonDocument.Parse(output).RootElement;
-        Assert.Equal(5, root.GetProperty("defaultCvRuns").GetArrayLength());
+        var trials = root.GetProperty("defaultCvRuns").EnumerateArray().ToArray();
+        Assert.Equal(5, trials.Length);
+        Assert.All(trials, t => Assert.Equal(3, t.GetArrayLength()));
         Assert.InRange(root.GetProperty("defaultCv").GetDouble(), 0.001, 0.5);
         Assert.StartsWith("median of 3 run(s)", root.GetProperty("protocol").GetString());
     }

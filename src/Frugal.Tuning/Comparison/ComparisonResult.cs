@@ -95,7 +95,8 @@ public sealed record ComparisonResult(
     /// </summary>
     public string ToJson() => JsonSerializer.Serialize(new ComparisonJson(
         Plan.TargetName, Plan.Space.Name, Plan.Iterations, Plan.Seeds, Objective.Metric, Objective.Maximize,
-        (Plan.Protocol ?? Loop.MeasurementProtocol.Single).Describe(), Noise?.CoefficientOfVariation, Noise?.Runs,
+        (Plan.Protocol ?? Loop.MeasurementProtocol.Single).Describe(), Noise?.CoefficientOfVariation, Noise?.Default.WithinCv,
+        Noise?.Default.Trials,
         [
             .. Summaries.Select(s => new MethodJson(
                 s.Method.Name, s.Plain, s.MedianFinalBest, s.FinalBest, s.Band[^1].Estimate, s.Band[^1].Lower,
@@ -110,7 +111,7 @@ public sealed record ComparisonResult(
     private sealed record ComparisonJson(
         string Target, string Space, int Iterations, int Seeds, string Metric, bool Maximize, string Protocol,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? DefaultCv,
-        IReadOnlyList<double>? DefaultCvRuns, MethodJson[] Methods);
+        double? DefaultWithinTrialCv, IReadOnlyList<IReadOnlyList<double>>? DefaultCvRuns, MethodJson[] Methods);
 
     private sealed record MethodJson(
         string Method,

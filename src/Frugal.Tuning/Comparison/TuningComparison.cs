@@ -108,7 +108,8 @@ public static class TuningComparison
         if (plan.NoiseCheck is { } policy)
         {
             using var target = entry.Create(plan.Options, seeds.Child("noise-check"));
-            noise = Preflight.Measure(target, plan.Space, policy.Threshold, cancellation);
+            noise = Preflight.Measure(target, plan.Space, (plan.Protocol ?? MeasurementProtocol.Single).Repeats,
+                policy.Threshold, cancellation);
             Preflight.Require(noise, policy.AllowNoisy);
         }
         foreach (var method in plan.Methods)

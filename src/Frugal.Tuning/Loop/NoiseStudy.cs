@@ -23,14 +23,15 @@ public sealed record NoiseRow(double? DurationSeconds, IReadOnlyList<IReadOnlyLi
     public double Median => Summary.Median([.. Trials.SelectMany(t => t)]);
 
     /// <summary>
-    /// The coefficient of variation of the runs after one apply (what the preflight measures), the median over the
-    /// trials.
+    /// The coefficient of variation of the runs after one apply, the median over the trials (reported: a trial keeps
+    /// the median of its runs, so this is not what separates two configurations).
     /// </summary>
     public double WithinCv => Summary.Median([.. Trials.Select(TargetMeasuring.CoefficientOfVariation)]);
 
     /// <summary>
     /// The coefficient of variation of the trials' values (each the median of its runs, as the tuning loop scores a
-    /// trial): the noise between two trials of one configuration; null with a single trial.
+    /// trial): the noise between two trials of one configuration, which the preflight checks; null with a single
+    /// trial.
     /// </summary>
     public double? BetweenCv => Trials.Count < 2 ? null
         : TargetMeasuring.CoefficientOfVariation([.. Trials.Select(t => Summary.Median([.. t]))]);
@@ -52,9 +53,10 @@ public sealed record NoiseStudyResult(string Target, string Metric, int RunsPerT
     IReadOnlyList<NoiseRow> Rows)
 {
     /// <summary>
-    /// The shortest run length whose noise (within and between trials) is at most the threshold; null when none is.
+    /// The shortest run length whose noise between trials (the preflight's statistic) is at most the threshold; null
+    /// when none is, or with a single trial per length (no evidence between trials).
     /// </summary>
-    public NoiseRow? ShortestQuiet => Rows.Where(r => r.WithinCv <= Threshold && (r.BetweenCv ?? 0) <= Threshold)
+    public NoiseRow? ShortestQuiet => Rows.Where(r => r.BetweenCv <= Threshold)
         .OrderBy(r => r.DurationSeconds ?? double.MaxValue).FirstOrDefault();
 
     /// <summary>The study as JSON (<see cref="ResultJson.Options"/>), every run's value included.</summary>
@@ -72,6 +74,9 @@ public sealed record NoiseStudyResult(string Target, string Metric, int RunsPerT
 /// <summary>Measures the default configuration's noise against the length of a measured run.</summary>
 public static class NoiseStudy
 {
+    /// <summary>Measured runs per trial unless asked otherwise.</summary>
+    public const int DefaultRuns = 5;
+
     /// <summary>The name errors give the run lengths.</summary>
     public const string DurationsSetting = "run lengths";
 
@@ -122,20 +127,31 @@ public static class NoiseStudy
                 throw new BadInputException(
                     $"the {name} target reports no metric '{metric}' (known: " +
                     $"{string.Join(", ", target.Objective.Metrics)})", MetricSetting);
-            var watch = Stopwatch.StartNew();
-            var values = new List<IReadOnlyList<double>>();
-            for (var t = 0; t < trials; t++)
-            {
-                var measurement = target.Evaluate(space.DefaultConfiguration(), cancellation, runs, metric);
-                if (measurement.Failed)
-                    throw new BadInputException(
-                        $"the default configuration failed in the noise study ({measurement.Failure})");
-                values.Add(measurement.Runs);
-                trialDone?.Invoke();
-            }
-            rows.Add(new NoiseRow(duration, values, watch.Elapsed.TotalSeconds));
+            rows.Add(Sample(target, space, duration, runs, trials, metric, "noise study", trialDone, cancellation));
         }
         return new NoiseStudyResult(name!, metric!, runs, threshold, rows);
+    }
+
+    /// <summary>
+    /// <paramref name="trials"/> times: apply the default configuration of <paramref name="space"/> to
+    /// <paramref name="target"/> and measure <paramref name="metric"/> in <paramref name="runs"/> runs.
+    /// </summary>
+    /// <exception cref="BadInputException">The default configuration failed (named as in <paramref name="what"/>).
+    /// </exception>
+    internal static NoiseRow Sample(ITuningTarget target, SearchSpace space, double? duration, int runs, int trials,
+        string metric, string what, Action? trialDone, CancellationToken cancellation)
+    {
+        var watch = Stopwatch.StartNew();
+        var values = new List<IReadOnlyList<double>>();
+        for (var t = 0; t < trials; t++)
+        {
+            var measurement = target.Evaluate(space.DefaultConfiguration(), cancellation, runs, metric);
+            if (measurement.Failed)
+                throw new BadInputException($"the default configuration failed in the {what} ({measurement.Failure})");
+            values.Add(measurement.Runs);
+            trialDone?.Invoke();
+        }
+        return new NoiseRow(duration, values, watch.Elapsed.TotalSeconds);
     }
 
     private static BadInputException OutOfRange(string setting, int value, string range) =>

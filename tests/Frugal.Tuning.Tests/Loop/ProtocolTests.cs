@@ -1,4 +1,5 @@
 using Frugal.Core.Errors;
+using Frugal.Core.Statistics;
 using Frugal.Tuning.Adapters;
 using Frugal.Tuning.Loop;
 using Frugal.Tuning.Spaces;
@@ -118,14 +119,21 @@ public sealed class ProtocolTests
     }
 
     [Theory]
-    [InlineData(0.01, false)]
-    [InlineData(0.5, true)]
-    public void PreflightRefusesNoiseAboveTheThreshold(double spread, bool tooNoisy)
+    [InlineData(1, 0.01, false)]
+    [InlineData(1, 0.5, true)]
+    [InlineData(3, 0.5, false)]
+    public void PreflightChecksTheNoiseBetweenTrials(int repeats, double spread, bool tooNoisy)
     {
-        using var target = new FakeTarget(_ => 100, noise: run => run % 2 == 0 ? spread * 100 : -spread * 100);
-        var check = Preflight.Measure(target, Space, threshold: 0.05);
-        Assert.Equal(Preflight.Runs, check.Runs.Count);
-        Assert.Equal(TargetMeasuring.CoefficientOfVariation(check.Runs), check.CoefficientOfVariation);
+        // The runs are off by +spread, −spread and 0 in turn: with one run per trial the trials' scores differ by as
+        // much; with three runs per trial every trial's median is the same, however noisy its runs.
+        using var target = new FakeTarget(_ => 100,
+            noise: run => (run % 3) switch { 0 => spread * 100, 1 => -spread * 100, _ => 0 });
+        var check = Preflight.Measure(target, Space, repeats, threshold: 0.05);
+        Assert.Equal(Preflight.Trials, check.Default.Trials.Count);
+        Assert.All(check.Default.Trials, t => Assert.Equal(repeats, t.Count));
+        var scores = check.Default.Trials.Select(t => Summary.Median([.. t])).ToArray();
+        Assert.Equal(TargetMeasuring.CoefficientOfVariation(scores), check.CoefficientOfVariation);
+        Assert.Equal(repeats == 3 ? spread : 0, check.Default.WithinCv, 6);
         Assert.Equal(tooNoisy, check.TooNoisy);
         if (tooNoisy)
         {

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using Frugal.Cli.Rendering;
 using Frugal.Core.Experiments;
 using Frugal.Core.Randomness;
@@ -39,7 +40,8 @@ internal sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<Tun
         public bool Resume { get; init; }
 
         [CommandOption("--allow-noisy")]
-        [Description("Compare even when the default's noise (CV over 5 runs, measured first) exceeds the threshold.")]
+        [Description("Compare even when the default's noise (CV between 5 trials, measured first) exceeds " +
+            "the threshold.")]
         public bool AllowNoisy { get; init; }
 
         [CommandOption("--noise-threshold <CV>")]
@@ -100,9 +102,10 @@ internal sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<Tun
         {
             if (comparison.Noise is { } noise)
             {
-                var percent = noise.CoefficientOfVariation * 100;
-                console.MarkupLineInterpolated(
-                    $"Noise check: default {noise.Metric} CV {percent:0.0}% over {noise.Runs.Count} runs");
+                var (between, within) = (noise.CoefficientOfVariation * 100, noise.Default.WithinCv * 100);
+                console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"Noise check: default {noise.Metric} CV {between:0.0}% between {noise.Default.Trials.Count} " +
+                    $"trials ({within:0.0}% between the runs of a trial)")));
             }
             TuneView.Comparison(console, comparison.Summaries);
             console.MarkupLineInterpolated($"Report: [link]{summary.ReportPath}[/]");

@@ -22,15 +22,15 @@ internal sealed class TuneNoiseCommand(IAnsiConsole console) : TuneCommand<TuneN
         public string? Durations { get; init; }
 
         [CommandOption("--runs <N>")]
-        [Description("Measured runs after each apply and warm-up (default 5, as the preflight).")]
-        [DefaultValue(Preflight.Runs)]
-        public int Runs { get; init; } = Preflight.Runs;
+        [Description("Measured runs after each apply and warm-up (default 5).")]
+        [DefaultValue(NoiseStudy.DefaultRuns)]
+        public int Runs { get; init; } = NoiseStudy.DefaultRuns;
 
         [CommandOption("--trials <N>")]
-        [Description("Applies (fresh load or restart, warm-up) per run length; 2 or more also measures the noise " +
-            "between trials (default 1).")]
-        [DefaultValue(1)]
-        public int Trials { get; init; } = 1;
+        [Description("Applies (fresh load or restart, warm-up) per run length; 2 or more also measure the noise " +
+            "between trials, which names the shortest quiet length (default 5, as the preflight).")]
+        [DefaultValue(Preflight.Trials)]
+        public int Trials { get; init; } = Preflight.Trials;
 
         [CommandOption("--metric <NAME>")]
         [Description("The metric whose noise is measured (default: the objective; rocksdb also cpu_us_per_op, the " +
