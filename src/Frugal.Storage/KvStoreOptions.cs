@@ -56,8 +56,9 @@ public sealed record KvStoreOptions
     public double SecondChanceFraction { get; init; } = 0.1;
 
     /// <summary>
-    /// Bytes the hot log may span (in memory and on disk) before compaction moves its oldest part to the cold log;
-    /// default twice its memory.
+    /// Bytes the hot log may span (in memory and on disk) before compaction moves its oldest part to the cold log; at
+    /// least twice its memory. Default: the log its hot index covers at F2's sizing (<see
+    /// cref="MemoryPlan.HotLogBytesPerIndexByte"/> bytes of log per byte of index), or twice its memory if more.
     /// </summary>
     public long? HotLogBudget { get; init; }
 
@@ -164,6 +165,15 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
     /// <summary>Bytes the cold log may span before cold-to-cold compaction runs.</summary>
     public long ColdLogBudget { get; init; }
 
+    /// <summary>
+    /// Bytes of hot log per byte of hot index that the default hot-log budget allows: F2 sizes a hot index at four
+    /// keys per 64-byte bucket (16 bytes a key), and its records are about 128 bytes (8-byte keys, 100-byte values),
+    /// so the index covers 8 bytes of log per byte without overflow. The hot log is bounded by what its index covers,
+    /// not by its memory: records on the hot log's disk part cost a lookup one device read, cold ones about two, and
+    /// a bulk load appends that much before compaction has to keep pace (docs/storage.md, "Memory budget").
+    /// </summary>
+    public const int HotLogBytesPerIndexByte = 8;
+
     /// <summary>Every part of the budget together.</summary>
     public long TotalBytes => IndexBytes + LogMemoryBytes + ReadCacheBytes + ColdIndexBytes + ColdLogMemoryBytes;
 
@@ -218,7 +228,8 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
         var chunkCacheFrames = (int)Math.Min(int.MaxValue, (chunkPages / 2) >> chunkPageBits);
         if (chunkCacheFrames < MinFrames) chunkCacheFrames = 0;
         var hotMemory = (long)logFrames << pageBits;
-        var hotBudget = options.HotLogBudget ?? 2 * hotMemory;
+        var hotBudget = options.HotLogBudget
+                        ?? Math.Max(2 * hotMemory, buckets * HashIndex.BucketBytes * HotLogBytesPerIndexByte);
         if (hotBudget < 2 * hotMemory)
             throw new BadInputException(
                 $"the hot log budget of {hotBudget} bytes is less than twice " +
