@@ -58,7 +58,8 @@ public sealed record KvStoreOptions
     /// <summary>
     /// Bytes the hot log may span (in memory and on disk) before compaction moves its oldest part to the cold log; at
     /// least twice its memory. Default: the log its hot index covers at F2's sizing (<see
-    /// cref="MemoryPlan.HotLogBytesPerIndexByte"/> bytes of log per byte of index), or twice its memory if more.
+    /// cref="MemoryPlan.HotLogBytesPerIndexByte"/> bytes of log per byte of index), at most an eighth of the disk
+    /// budget, or twice its memory if more.
     /// </summary>
     public long? HotLogBudget { get; init; }
 
@@ -228,15 +229,17 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
         var chunkCacheFrames = (int)Math.Min(int.MaxValue, (chunkPages / 2) >> chunkPageBits);
         if (chunkCacheFrames < MinFrames) chunkCacheFrames = 0;
         var hotMemory = (long)logFrames << pageBits;
-        var hotBudget = options.HotLogBudget
-                        ?? Math.Max(2 * hotMemory, buckets * HashIndex.BucketBytes * HotLogBytesPerIndexByte);
+        var disk = options.DiskBudget ?? Math.Max(16 * budget, 8L << 30);
+        // At most an eighth of the disk budget (F2's 1 GiB hot to 8 GiB cold), which binds only when the disk budget
+        // is set below its default: a setting that left the cold log room before keeps leaving it.
+        var hotBudget = options.HotLogBudget ?? Math.Max(2 * hotMemory,
+            Math.Min(disk / 8, buckets * HashIndex.BucketBytes * HotLogBytesPerIndexByte));
         if (hotBudget < 2 * hotMemory)
             throw new BadInputException(
                 $"the hot log budget of {hotBudget} bytes is less than twice " +
                 $"the hot log's memory ({2 * hotMemory} bytes)",
                 "hot log budget");
         var chunkBudget = ColdIndex.LogBudget(coldBuckets, chunkFrames, chunkPageBits);
-        var disk = options.DiskBudget ?? Math.Max(16 * budget, 8L << 30);
         var coldBudget = disk - hotBudget - chunkBudget;
         var minCold = 4 * ((long)coldFrames << pageBits);
         if (coldBudget < minCold)

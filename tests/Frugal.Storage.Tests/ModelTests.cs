@@ -193,15 +193,25 @@ public sealed class ModelTests(ITestOutputHelper output)
         {
             Directory = "unused",
             MemoryBudget = 512L << 20,
-            IndexBytes = 256L << 20,
-            LogMemoryBytes = 64L << 20,
+            IndexBytes = 64L << 20,
+            LogMemoryBytes = 16L << 20,
         });
         Assert.Equal(MemoryPlan.HotLogBytesPerIndexByte * largeIndex.IndexBytes, largeIndex.HotLogBudget);
+        // A disk budget set below its default caps it at an eighth, as F2's hot-log budget is an eighth of its cold's.
+        var smallDisk = MemoryPlan.From(new KvStoreOptions
+        {
+            Directory = "unused",
+            MemoryBudget = 512L << 20,
+            IndexBytes = 256L << 20,
+            LogMemoryBytes = 64L << 20,
+            DiskBudget = 4L << 30,
+        });
+        Assert.Equal(512L << 20, smallDisk.HotLogBudget);
         var refused = Assert.Throws<BadInputException>(() => MemoryPlan.From(new KvStoreOptions
         {
             Directory = "unused",
             MemoryBudget = 512L << 20,
-            HotLogBudget = 2 * largeIndex.LogMemoryBytes - 1,
+            HotLogBudget = 2 * (64L << 20) - 1,
             IndexBytes = 256L << 20,
             LogMemoryBytes = 64L << 20,
         }));
