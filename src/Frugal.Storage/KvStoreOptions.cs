@@ -56,8 +56,10 @@ public sealed record KvStoreOptions
     public double SecondChanceFraction { get; init; } = 0.1;
 
     /// <summary>
-    /// Bytes the hot log may span (in memory and on disk) before compaction moves its oldest part to the cold log;
-    /// default twice its memory.
+    /// Bytes the hot log may span (in memory and on disk) before compaction moves its oldest part to the cold log; at
+    /// least twice its memory. Default: the log its hot index covers at F2's sizing (<see
+    /// cref="MemoryPlan.HotLogBytesPerIndexByte"/> bytes of log per byte of index), at most an eighth of the disk
+    /// budget, or twice its memory if more.
     /// </summary>
     public long? HotLogBudget { get; init; }
 
@@ -164,6 +166,15 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
     /// <summary>Bytes the cold log may span before cold-to-cold compaction runs.</summary>
     public long ColdLogBudget { get; init; }
 
+    /// <summary>
+    /// Bytes of hot log per byte of hot index that the default hot-log budget allows: F2 sizes a hot index at four
+    /// keys per 64-byte bucket (16 bytes a key), and its records are about 128 bytes (8-byte keys, 100-byte values),
+    /// so the index covers 8 bytes of log per byte without overflow. The hot log is bounded by what its index covers,
+    /// not by its memory: records on the hot log's disk part cost a lookup one device read, cold ones about two, and
+    /// a bulk load appends that much before compaction has to keep pace (docs/storage.md, "Memory budget").
+    /// </summary>
+    public const int HotLogBytesPerIndexByte = 8;
+
     /// <summary>Every part of the budget together.</summary>
     public long TotalBytes => IndexBytes + LogMemoryBytes + ReadCacheBytes + ColdIndexBytes + ColdLogMemoryBytes;
 
@@ -218,14 +229,17 @@ public sealed record MemoryPlan(long IndexBuckets, int PageBits, int LogFrames, 
         var chunkCacheFrames = (int)Math.Min(int.MaxValue, (chunkPages / 2) >> chunkPageBits);
         if (chunkCacheFrames < MinFrames) chunkCacheFrames = 0;
         var hotMemory = (long)logFrames << pageBits;
-        var hotBudget = options.HotLogBudget ?? 2 * hotMemory;
+        var disk = options.DiskBudget ?? Math.Max(16 * budget, 8L << 30);
+        // At most an eighth of the disk budget (F2's 1 GiB hot to 8 GiB cold), which binds only when the disk budget
+        // is set below its default: a setting that left the cold log room before keeps leaving it.
+        var hotBudget = options.HotLogBudget ?? Math.Max(2 * hotMemory,
+            Math.Min(disk / 8, buckets * HashIndex.BucketBytes * HotLogBytesPerIndexByte));
         if (hotBudget < 2 * hotMemory)
             throw new BadInputException(
                 $"the hot log budget of {hotBudget} bytes is less than twice " +
                 $"the hot log's memory ({2 * hotMemory} bytes)",
                 "hot log budget");
         var chunkBudget = ColdIndex.LogBudget(coldBuckets, chunkFrames, chunkPageBits);
-        var disk = options.DiskBudget ?? Math.Max(16 * budget, 8L << 30);
         var coldBudget = disk - hotBudget - chunkBudget;
         var minCold = 4 * ((long)coldFrames << pageBits);
         if (coldBudget < minCold)

@@ -161,7 +161,8 @@ public sealed class ModelTests(ITestOutputHelper output)
         Assert.Equal(32L << 20, plan.ColdIndexBuckets * HashIndex.BucketBytes);
         Assert.Equal(16L << 20, plan.ColdLogMemoryBytes);
         Assert.Equal(240L << 20, plan.LogMemoryBytes);
-        Assert.Equal(2 * plan.LogMemoryBytes, plan.HotLogBudget);
+        // The hot log spans what its index covers (8 bytes a byte of index), not twice its memory (480 MiB).
+        Assert.Equal(1L << 30, plan.HotLogBudget);
         Assert.Equal(8L << 30,
             plan.HotLogBudget + plan.ColdLogBudget
             + ColdIndex.LogBudget(plan.ColdIndexBuckets, plan.ColdIndexFrames, plan.ColdIndexPageBits));
@@ -174,5 +175,46 @@ public sealed class ModelTests(ITestOutputHelper output)
         Assert.Equal(0, noCache.ReadCacheBytes);
         Assert.Throws<BadInputException>(
             () => MemoryPlan.From(new KvStoreOptions { Directory = "unused", MemoryBudget = 1000 }));
+    }
+
+    [Fact]
+    public void TheHotLogBudgetFollowsTheHotIndexButNeverFallsBelowTwiceTheHotLogsMemory()
+    {
+        // A small index covers less than twice the hot log's memory: the budget keeps the floor.
+        var smallIndex = MemoryPlan.From(new KvStoreOptions
+        {
+            Directory = "unused",
+            MemoryBudget = 512L << 20,
+            IndexBytes = 16L << 20,
+        });
+        Assert.Equal(2 * smallIndex.LogMemoryBytes, smallIndex.HotLogBudget);
+        // A larger index moves the budget with it, whatever the hot log's memory.
+        var largeIndex = MemoryPlan.From(new KvStoreOptions
+        {
+            Directory = "unused",
+            MemoryBudget = 512L << 20,
+            IndexBytes = 64L << 20,
+            LogMemoryBytes = 16L << 20,
+        });
+        Assert.Equal(MemoryPlan.HotLogBytesPerIndexByte * largeIndex.IndexBytes, largeIndex.HotLogBudget);
+        // A disk budget set below its default caps it at an eighth, as F2's hot-log budget is an eighth of its cold's.
+        var smallDisk = MemoryPlan.From(new KvStoreOptions
+        {
+            Directory = "unused",
+            MemoryBudget = 512L << 20,
+            IndexBytes = 256L << 20,
+            LogMemoryBytes = 64L << 20,
+            DiskBudget = 4L << 30,
+        });
+        Assert.Equal(512L << 20, smallDisk.HotLogBudget);
+        var refused = Assert.Throws<BadInputException>(() => MemoryPlan.From(new KvStoreOptions
+        {
+            Directory = "unused",
+            MemoryBudget = 512L << 20,
+            HotLogBudget = 2 * (64L << 20) - 1,
+            IndexBytes = 256L << 20,
+            LogMemoryBytes = 64L << 20,
+        }));
+        Assert.Equal("hot log budget", refused.Setting);
     }
 }

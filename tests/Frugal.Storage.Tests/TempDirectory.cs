@@ -35,6 +35,7 @@ internal static class SmallStore
         ColdIndexBytes = 32 << 10,
         ColdLogMemoryBytes = 16 << 10,
         PageSizeBits = 12,
+        HotLogBudget = 64 << 10,
         CheckpointToReclaim = false,
         CompactionInterval = TimeSpan.FromMilliseconds(5),
     };

@@ -30,6 +30,37 @@ public sealed class WritePathTests
     }
 
     [Fact]
+    public async Task ALoadPastTwiceTheHotLogsMemoryButWithinItsIndexsCoverageMovesNothingAndSurvivesReopen()
+    {
+        using var dir = new TempDirectory();
+        // The default hot-log budget: 8 x 16 KiB of index = 128 KiB, where twice the memory would be 64 KiB.
+        var options = SmallStore.Options(dir.Path) with
+        {
+            HotLogBudget = null,
+            CompactionInterval = TimeSpan.FromDays(1),
+        };
+        var plan = MemoryPlan.From(options);
+        Assert.Equal(128 << 10, plan.HotLogBudget);
+        using (var store = KvStore<long, long>.Open(options))
+        {
+            // 2,500 records of 40 bytes: about 100 KiB of log, past twice the memory, within the budget.
+            for (long k = 0; k < 2500; k++) store.Upsert(k, -k);
+            store.Bytes.CompactIfDue();
+            var stats = store.Stats();
+            Assert.True(stats.TailAddress - stats.BeginAddress > 2 * plan.LogMemoryBytes);
+            Assert.Equal(0, stats.HotToColdCompactions);
+            store.Checkpoint();
+        }
+        using var reopened = KvStore<long, long>.Open(options);
+        for (long k = 0; k < 2500; k++)
+        {
+            var read = await reopened.ReadAsync(k);
+            Assert.True(read.Found, $"key {k}");
+            Assert.Equal(-k, read.Value);
+        }
+    }
+
+    [Fact]
     public void AHotToColdRoundReadsEachChunkOncePerBatchNotOncePerKey()
     {
         using var dir = new TempDirectory();
