@@ -9,7 +9,7 @@
 #    t-tests against the run from our initial weights.
 # Our initial weights come from a one-epoch run whose step size (1e-300) is zero in float32, so the checkpoint
 # written after it holds the parameters as drawn.
-# Usage: bench/graph/cora_crosscheck.sh [seeds]   (default 20). Needs a Release build of src/Frugal.Cli and
+# Usage: bench/graph/cora_crosscheck.sh [seeds]   (default 20, at least 2). Needs a Release build of src/Frugal.Cli and
 # Debian's python3-torch and python3-scipy (/usr/bin/python3).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
