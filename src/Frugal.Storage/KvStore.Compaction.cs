@@ -151,7 +151,7 @@ public sealed partial class KvStore
         var begin = _hot.Log.BeginAddress;
         if (until <= begin) return;
         var batch = new LiveBatch();
-        _hot.File.Scan(begin, until, (address, record) =>
+        _hot.ScanSkippingStale(begin, until, (address, record) =>
         {
             var key = record.Slice(Record.HeaderSize, BinaryPrimitives.ReadInt32LittleEndian(record[8..]));
             var hash = LogStore.Hash(key);

@@ -127,16 +127,17 @@ internal sealed class LogFile : IDisposable
     /// head was read) restarts: compaction may have copied the record it looks for to the log's
     /// tail, out of this chain's reach. (Pass <see cref="long.MaxValue"/> where compaction moves
     /// records to another tier, which the caller searches next.) Each device read is also counted in <paramref
-    /// name="reads"/>, where given.
+    /// name="reads"/>, where given. The walk stops (missing) at <paramref name="above"/> or below: compaction's stale
+    /// test asks only whether a newer version lies above the record it tests.
     /// </summary>
     public async ValueTask<(ChainEnd End, DeviceRecord Record)> FindAsync(
-        ReadOnlyMemory<byte> key, long address, long beginSeen, ReadCounter? reads = null)
+        ReadOnlyMemory<byte> key, long address, long beginSeen, ReadCounter? reads = null, long above = -1)
     {
         var firstRead = FirstReadBytes;
         var buffer = ArrayPool<byte>.Shared.Rent(firstRead);
         try
         {
-            while (address >= Log.BeginAddress && address != LogAddress.None)
+            while (address >= Log.BeginAddress && address != LogAddress.None && address > above)
             {
                 long header;
                 int keyLength, valueLength;

@@ -66,13 +66,51 @@ internal sealed unsafe partial class LogStore
         var until = Math.Min(Math.Min(_log.HeadAddress, _log.TailAddress - budget / 2), begin + budget)
             & ~(_log.PageSize - 1);
         if (until <= begin) return;
-        _file.Scan(begin, until, (address, record) =>
+        ScanSkippingStale(begin, until, (address, record) =>
         {
             var key = record.Slice(Record.HeaderSize, BinaryPrimitives.ReadInt32LittleEndian(record[8..]));
             if (CopyToTailIfNewest(key, Hash(key), address, record)) Interlocked.Add(ref _movedBytes, record.Length);
         });
         ShiftBegin(until);
         Interlocked.Increment(ref _selfCompactions);
+    }
+
+    /// <summary>
+    /// Visits the records of [<paramref name="from"/>, <paramref name="until"/>) as <see cref="LogFile.Scan"/> does,
+    /// except those found stale first: a batch at a time, every record whose key's chain starts on the device above it
+    /// has that chain walked with the batch's device reads in flight together, and the records for which a newer
+    /// valid version turned up are skipped. The visitor still runs its full liveness test on the rest (most of them
+    /// need no device read). On the direct device one synchronous read per stale record held the compaction thread,
+    /// and with it every round, for seconds. For compaction's own scans: only the caller moves Begin.
+    /// </summary>
+    public void ScanSkippingStale(long from, long until, LogFile.RecordVisitor visit)
+    {
+        var batch = new StaleFilter(this, visit);
+        _file.Scan(from, until, batch.Add);
+        batch.Finish();
+    }
+
+    /// <summary>
+    /// Whether the chain of <paramref name="key"/>'s entry holds a valid record of the key above
+    /// <paramref name="address"/> (then the record there is stale: the liveness test's own criterion), walking it with
+    /// device reads in flight rather than one synchronous read at a time. Only chains that start on the device are
+    /// walked; false for the rest and wherever the walk cannot tell (the full test then decides).
+    /// </summary>
+    private ValueTask<bool> HasNewerAsync(ReadOnlyMemory<byte> key, ulong hash, long address)
+    {
+        long head;
+        var slot = _epoch.Protect();
+        try
+        {
+            if (!_index.TryFind(hash, out _, out var entry)) return ValueTask.FromResult(false);
+            head = Resolve(entry, out _);
+        }
+        finally
+        {
+            _epoch.Unprotect(slot);
+        }
+        return head > address && head < _log.HeadAddress
+            ? FoundAboveAsync(key, head, address) : ValueTask.FromResult(false);
     }
 
     /// <summary>
@@ -106,5 +144,45 @@ internal sealed unsafe partial class LogStore
         {
             _epoch.Unprotect(epochSlot);
         }
+    }
+
+    /// <summary>The records of a scan gathered a batch at a time for <see cref="ScanSkippingStale"/>.</summary>
+    private sealed class StaleFilter(LogStore store, LogFile.RecordVisitor visit)
+    {
+        private const int MaxRecords = 1024;
+        private readonly byte[] _records = new byte[store._log.PageSize];
+        private readonly List<(long Address, int Offset, int Length)> _batch = [];
+        private int _used;
+
+        public void Add(long address, ReadOnlySpan<byte> record)
+        {
+            if (_used + record.Length > _records.Length || _batch.Count == MaxRecords) Finish();
+            record.CopyTo(_records.AsSpan(_used));
+            _batch.Add((address, _used, record.Length));
+            _used += record.Length;
+        }
+
+        /// <summary>Tests the records gathered so far and visits those not found stale.</summary>
+        public void Finish()
+        {
+            var stale = new bool[_batch.Count];
+            var walks = new List<(int Index, Task<bool> Walk)>();
+            for (var i = 0; i < _batch.Count; i++)
+            {
+                var (address, offset, _) = _batch[i];
+                var key = Key(offset);
+                var walk = store.HasNewerAsync(key, Hash(key.Span), address);
+                if (walk.IsCompletedSuccessfully) stale[i] = walk.Result;
+                else walks.Add((i, walk.AsTask()));
+            }
+            foreach (var (i, walk) in walks) stale[i] = walk.GetAwaiter().GetResult();
+            for (var i = 0; i < _batch.Count; i++)
+                if (!stale[i]) visit(_batch[i].Address, _records.AsSpan(_batch[i].Offset, _batch[i].Length));
+            _batch.Clear();
+            _used = 0;
+        }
+
+        private ReadOnlyMemory<byte> Key(int offset) => _records.AsMemory(offset + Record.HeaderSize,
+            BinaryPrimitives.ReadInt32LittleEndian(_records.AsSpan(offset + 8)));
     }
 }

@@ -41,4 +41,18 @@ internal sealed partial class LogStore
             if (TryRmw(key.Span, input.Span, ref merge, createIfMissing: true, out pending) == OpStatus.Done) return;
         }
     }
+
+    /// <summary>
+    /// Whether the chain from <paramref name="head"/> holds a valid record of <paramref name="key"/> above
+    /// <paramref name="address"/> (compaction's stale test; see HasNewerAsync).
+    /// </summary>
+    private async ValueTask<bool> FoundAboveAsync(ReadOnlyMemory<byte> key, long head, long address)
+    {
+        // Only the compacting thread moves Begin, so the walk never has to restart for it.
+        var (end, record) = await _file.FindAsync(key, head, beginSeen: long.MaxValue, above: address)
+            .ConfigureAwait(false);
+        if (end != ChainEnd.Found) return false;
+        record.Return();
+        return true;
+    }
 }
