@@ -14,8 +14,9 @@
 #   ITERATIONS (50), SEEDS (5), METHODS (random,smac,llamatune-smac,gp,llamatune-gp),
 #   REPEATS (3), REMEASURE (10), VERIFY (5), ALLOW_NOISY (empty; set to 1 to run on a noisy machine anyway),
 #   ROCKSDB ("--scale 100 --duration D --warmup 1", D the shortest quiet length of OUT_DIR/rocksdb-noise.json, else 2;
-#   the 2 s default awaits that quiet confirmation), POSTGRES ("--workload ycsb-a --scale 10 --clients 4 --duration 10
-#   --warmup 5").
+#   the 2 s default awaits that quiet confirmation), POSTGRES ("--workload ycsb-a --scale 10 --clients 4 --duration 5
+#   --warmup 5": 5-s runs measured 2.2% between trials on the quiet machine, 3-s runs 4.8%, 10-s runs 2.1%;
+#   bench/results/tuning/postgres-noise-quiet.json).
 set -euo pipefail
 out=${1:-frugal-out/bench-tuning}
 which=${2:-all}
@@ -54,7 +55,7 @@ if [[ $which == all || $which == rocksdb ]]; then
   compare rocksdb "${ROCKSDB:---scale 100 --duration $duration --warmup 1}"
 fi
 if [[ $which == all || $which == postgres ]]; then
-  compare postgres "${POSTGRES:---workload ycsb-a --scale 10 --clients 4 --duration 10 --warmup 5}"
+  compare postgres "${POSTGRES:---workload ycsb-a --scale 10 --clients 4 --duration 5 --warmup 5}"
 fi
 if [[ $which == all || $which == kv ]]; then
   # Frugal's own store has 6 knobs, so the projection goes to 4 dimensions (HeSBO needs fewer than the knobs).

@@ -103,7 +103,8 @@ internal static class Estimator
 /// the incumbent again and tells the optimiser that too. Every trial and re-measurement is appended to the history as
 /// it completes; a resumed run replays the history into a freshly seeded adapter and optimiser (so they reach the very
 /// state the interrupted run had) and carries on. At the end the best is verified against the default, alternately,
-/// when the protocol asks for it.
+/// when the protocol asks for it; each round goes to the history too, so a resumed run measures only the rounds it
+/// lacks (a run resumed with more seeds or methods beside it does not verify its finished best again).
 /// </summary>
 public static class Tuner
 {
@@ -197,11 +198,24 @@ public static class Tuner
         }
         var outcome = new TuningOutcome(plan, objective, trials, remeasurements);
         if (protocol.VerifyRounds == 0) return outcome;
+        var best = outcome.Best;
         var verification = Verification.Alternate(target, objective, outcome.Default.Configuration,
-            outcome.Best.Configuration, protocol.VerifyRounds, protocol.Repeats, history?.Path,
-            cancellation: cancellation);
+            best.Configuration, protocol.VerifyRounds, protocol.Repeats, history?.Path,
+            RecordedRounds(history, best.Iteration),
+            (round, baseline, value) =>
+                history?.Append(new VerificationRound(round, best.Iteration, baseline, value, DateTimeOffset.UtcNow)),
+            cancellation);
         return outcome with { Verification = verification };
     }
+
+    /// <summary>
+    /// The verification rounds a resumed run measured before, when they verified the same best trial (the history
+    /// keeps only its last verification, and only when no trial follows it).
+    /// </summary>
+    private static (double Default, double Best)[] RecordedRounds(TuningHistory? history, int best) =>
+        history?.Verifications is { Count: > 0 } rounds && rounds.All(r => r.Of == best)
+            ? [.. rounds.Select(r => (r.Default, r.Best))]
+            : [];
 
     private static bool SamePoint(double[]? recorded, double[]? replayed) =>
         recorded is null ? replayed is null : replayed is not null && recorded.Length == replayed.Length

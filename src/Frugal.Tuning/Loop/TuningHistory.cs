@@ -11,8 +11,10 @@ namespace Frugal.Tuning.Loop;
 /// <param name="Identity">The run that made it (its header).</param>
 /// <param name="Trials">Its complete trials, iteration 0 (the default) first.</param>
 /// <param name="Remeasurements">The incumbent's re-measurements, in the order they were made.</param>
+/// <param name="Verifications">The rounds of the verification that ends the history, if any (none when a trial
+/// follows them: the run was extended after it was verified).</param>
 public sealed record RecordedRun(string Path, RunIdentity Identity, IReadOnlyList<TrialRecord> Trials,
-    IReadOnlyList<Remeasurement> Remeasurements);
+    IReadOnlyList<Remeasurement> Remeasurements, IReadOnlyList<VerificationRound> Verifications);
 
 /// <summary>A new history would overwrite one that holds trials already.</summary>
 /// <param name="path">The history.</param>
@@ -24,9 +26,9 @@ public sealed class HistoryExistsException(string path)
 }
 
 /// <summary>
-/// A run's trials as JSON Lines: a header line (the <see cref="RunIdentity"/>), then one line per trial appended and
-/// flushed to disk as the trial completes, so an interrupted run loses at most the trial in progress and a resumed run
-/// continues where it stopped. (A whole-file atomic rewrite would not fit an append-only log.) Reading checks every
+/// A run's trials as JSON Lines: a header line (the <see cref="RunIdentity"/>), then one line per trial (and per
+/// re-measurement and verification round) appended and flushed to disk as it completes, so an interrupted run loses at
+/// most the measurement in progress and a resumed run continues where it stopped. (A whole-file atomic rewrite would not fit an append-only log.) Reading checks every
 /// line — the format version, each field's type and range, each knob's value against its space — and names the
 /// line and field of the first fault.
 /// </summary>
@@ -44,13 +46,14 @@ public sealed class TuningHistory : IDisposable
     private readonly SearchSpace _space;
 
     private TuningHistory(string path, FileStream stream, SearchSpace space, IReadOnlyList<TrialRecord> completed,
-        IReadOnlyList<Remeasurement> remeasurements)
+        IReadOnlyList<Remeasurement> remeasurements, IReadOnlyList<VerificationRound> verifications)
     {
         Path = path;
         _stream = stream;
         _space = space;
         Completed = completed;
         Remeasurements = remeasurements;
+        Verifications = verifications;
     }
 
     /// <summary>The file.</summary>
@@ -61,6 +64,10 @@ public sealed class TuningHistory : IDisposable
 
     /// <summary>The re-measurements the file held when it was opened.</summary>
     public IReadOnlyList<Remeasurement> Remeasurements { get; }
+
+    /// <summary>The rounds of the verification that ended the file when it was opened (see
+    /// <see cref="RecordedRun.Verifications"/>).</summary>
+    public IReadOnlyList<VerificationRound> Verifications { get; }
 
     /// <summary>
     /// Whether <paramref name="path"/> holds a history with something in it, which a new run must not overwrite.
@@ -76,7 +83,7 @@ public sealed class TuningHistory : IDisposable
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
         var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
-        var history = new TuningHistory(path, stream, space, [], []);
+        var history = new TuningHistory(path, stream, space, [], [], []);
         history.WriteLine(w => WriteHeader(w, identity));
         return history;
     }
@@ -94,7 +101,8 @@ public sealed class TuningHistory : IDisposable
         var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
         stream.SetLength(validLength);
         stream.Seek(0, SeekOrigin.End);
-        return new TuningHistory(path, stream, space, recorded.Trials, recorded.Remeasurements);
+        return new TuningHistory(path, stream, space, recorded.Trials, recorded.Remeasurements,
+            recorded.Verifications);
     }
 
     /// <summary>
@@ -113,6 +121,9 @@ public sealed class TuningHistory : IDisposable
 
     /// <summary>Appends a re-measurement and flushes it to disk before returning.</summary>
     public void Append(Remeasurement again) => WriteLine(w => WriteRemeasurement(w, again));
+
+    /// <summary>Appends a verification round and flushes it to disk before returning.</summary>
+    public void Append(VerificationRound round) => WriteLine(w => WriteVerification(w, round));
 
     /// <summary>Closes the file.</summary>
     public void Dispose() => _stream.Dispose();
@@ -142,15 +153,27 @@ public sealed class TuningHistory : IDisposable
                 $"history '{path}' was made with {different}; use the same settings, or another history");
         var trials = new List<TrialRecord>();
         var remeasurements = new List<Remeasurement>();
+        var verifications = new List<VerificationRound>();
         for (var l = 1; l < lines.Count; l++)
         {
             var line = new HistoryLine(path, l + 1, bytes.AsMemory(lines[l].Start, lines[l].Length));
             var root = line.Root();
+            if (root.TryGetProperty("verify", out _))
+            {
+                var round = ReadVerification(line, root, verifications, trials.Count);
+                // Round 0 starts a verification of its own: a run extended and verified again.
+                if (round.Round == 0) verifications.Clear();
+                verifications.Add(round);
+                continue;
+            }
+            // A trial or re-measurement after a verification extends the run, whose best then needs verifying anew.
+            verifications.Clear();
             if (root.TryGetProperty("remeasure", out _))
                 remeasurements.Add(ReadRemeasurement(line, root, trials.Count));
             else trials.Add(ReadTrial(line, root, trials.Count, space));
         }
-        return (new RecordedRun(path, identity, trials, remeasurements), lines[^1].Start + lines[^1].Length + 1);
+        return (new RecordedRun(path, identity, trials, remeasurements, verifications),
+            lines[^1].Start + lines[^1].Length + 1);
     }
 
     private void WriteLine(Action<Utf8JsonWriter> write)
@@ -232,6 +255,24 @@ public sealed class TuningHistory : IDisposable
         WriteEnd(w, again.Failure, again.Seconds, again.Finished);
     }
 
+    private static void WriteVerification(Utf8JsonWriter w, VerificationRound round)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("verify", round.Round);
+        w.WriteNumber("of", round.Of);
+        WriteValue(w, "default", round.Default);
+        WriteValue(w, "best", round.Best);
+        w.WriteString("time", round.Finished.ToString("O", CultureInfo.InvariantCulture));
+        w.WriteEndObject();
+    }
+
+    /// <summary>A measured value, or null where the measurement failed (NaN).</summary>
+    private static void WriteValue(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsNaN(value)) w.WriteNull(name);
+        else w.WriteNumber(name, value);
+    }
+
     private static void WriteRuns(Utf8JsonWriter w, IReadOnlyList<double> runs)
     {
         w.WriteStartArray("runs");
@@ -288,6 +329,28 @@ public sealed class TuningHistory : IDisposable
         return new Remeasurement((int)after, (int)of, runs, value, reason, seconds, when);
     }
 
+    /// <summary>
+    /// A verification round: round 0, or the round after the last one read (of the same trial); the trial verified is
+    /// one read before it.
+    /// </summary>
+    private static VerificationRound ReadVerification(HistoryLine line, JsonElement e,
+        IReadOnlyList<VerificationRound> before, int trials)
+    {
+        var round = line.Whole(e, "verify");
+        if (round != 0 && round != before.Count)
+            throw line.Fault("verify", $"round {round}, expected 0 or {before.Count}");
+        var of = line.Whole(e, "of");
+        if (of < 0 || of >= trials) throw line.Fault("of", $"{of} is not a trial before it");
+        if (round > 0 && of != before[^1].Of)
+            throw line.Fault("of", $"{of}, while the rounds before it verified trial {before[^1].Of}");
+        return new VerificationRound((int)round, (int)of, ReadValue(line, e, "default"), ReadValue(line, e, "best"),
+            ReadTime(line, e));
+    }
+
+    /// <summary>A measured value, or NaN for null (a failed measurement).</summary>
+    private static double ReadValue(HistoryLine line, JsonElement e, string name) =>
+        line.Field(e, name) is { ValueKind: JsonValueKind.Null } ? double.NaN : line.Number(line.Field(e, name), name);
+
     /// <summary>The fields trials and re-measurements share: runs, failure and reason, seconds, time.</summary>
     private static (string? Reason, double[] Runs, double Seconds, DateTimeOffset When) ReadEnd(
         HistoryLine line, JsonElement e)
@@ -303,9 +366,15 @@ public sealed class TuningHistory : IDisposable
         if (failed && runs.Length > 0) throw line.Fault("runs", "a failed measurement has no runs");
         var seconds = line.Number(line.Field(e, "seconds"), "seconds");
         if (seconds < 0) throw line.Fault("seconds", $"{seconds.ToString(CultureInfo.InvariantCulture)} is negative");
+        return (failed ? reason.GetString() : null, runs, seconds, ReadTime(line, e));
+    }
+
+    /// <summary>When a line's measurement ended.</summary>
+    private static DateTimeOffset ReadTime(HistoryLine line, JsonElement e)
+    {
         var time = line.String(e, "time");
-        if (!DateTimeOffset.TryParseExact(time, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var when))
-            throw line.Fault("time", $"'{time}' is not a time in ISO 8601 round-trip form");
-        return (failed ? reason.GetString() : null, runs, seconds, when);
+        return DateTimeOffset.TryParseExact(time, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var when)
+            ? when
+            : throw line.Fault("time", $"'{time}' is not a time in ISO 8601 round-trip form");
     }
 }

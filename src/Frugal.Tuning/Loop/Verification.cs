@@ -59,6 +59,17 @@ public sealed record VerificationResult(string? History, TargetObjective Objecti
         int BestFailures);
 }
 
+/// <summary>
+/// One round of a verification as a tuning history records it, so that a resumed run keeps the rounds it measured
+/// instead of measuring them again.
+/// </summary>
+/// <param name="Round">The round's number, from 0.</param>
+/// <param name="Of">The trial verified (the run's best when the round was measured).</param>
+/// <param name="Default">The default configuration's value (NaN where it failed).</param>
+/// <param name="Best">The best configuration's value (NaN where it failed).</param>
+/// <param name="Finished">When the round ended.</param>
+public sealed record VerificationRound(int Round, int Of, double Default, double Best, DateTimeOffset Finished);
+
 /// <summary>Re-measures a tuning run's best configuration against its default.</summary>
 public static class Verification
 {
@@ -79,25 +90,33 @@ public static class Verification
         var objective = target.Objective.For(run.Identity.Objective);
         var best = Estimator.Best(run.Trials, run.Remeasurements, objective.Maximize);
         return Alternate(target, objective, run.Trials[0].Configuration, best.Configuration, rounds, repeats, run.Path,
-            roundDone, cancellation);
+            roundDone: (round, _, _) => roundDone?.Invoke(round + 1), cancellation: cancellation);
     }
 
     /// <summary>
     /// Measures <paramref name="baseline"/> then <paramref name="best"/>, <paramref name="rounds"/> times, so that
-    /// slow drift of the machine hits both alike.
+    /// slow drift of the machine hits both alike; the first rounds come from <paramref name="recorded"/> (default and
+    /// best values of rounds measured before) when given, and only the rest are measured; <c>roundDone</c> hears each
+    /// round measured here: its number (from 0) and the two values.
     /// </summary>
     public static VerificationResult Alternate(ITuningTarget target, TargetObjective objective,
         IReadOnlyDictionary<string, object> baseline, IReadOnlyDictionary<string, object> best, int rounds,
-        int repeats, string? history, Action<int>? roundDone = null, CancellationToken cancellation = default)
+        int repeats, string? history, IReadOnlyList<(double Default, double Best)>? recorded = null,
+        Action<int, double, double>? roundDone = null, CancellationToken cancellation = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
         var defaults = new double[rounds];
         var bests = new double[rounds];
         for (var round = 0; round < rounds; round++)
         {
+            if (recorded is not null && round < recorded.Count)
+            {
+                (defaults[round], bests[round]) = recorded[round];
+                continue;
+            }
             defaults[round] = Measure(target, baseline, objective, repeats, cancellation);
             bests[round] = Measure(target, best, objective, repeats, cancellation);
-            roundDone?.Invoke(round + 1);
+            roundDone?.Invoke(round, defaults[round], bests[round]);
         }
         return new VerificationResult(history, objective, defaults, bests);
     }

@@ -186,6 +186,41 @@ public sealed class HistoryValidationTests : IDisposable
             _identity, Space)).Message);
     }
 
+    /// <summary>Appends verification rounds (round, trial verified) to the history.</summary>
+    private void AppendRounds(params (int Round, int Of)[] rounds) =>
+        File.AppendAllLines(_path, rounds.Select(r =>
+            $"{{\"verify\":{r.Round},\"of\":{r.Of},\"default\":2,\"best\":null,\"time\":\"2026-12-07T10:00:00.0000000+00:00\"}}"));
+
+    [Fact]
+    public void VerificationRoundsAreReadBackAndAFailedMeasurementIsNaN()
+    {
+        AppendRounds((0, 3), (1, 3));
+        var rounds = TuningHistory.Load(_path, "fake", Space).Verifications;
+        Assert.Equal([0, 1], rounds.Select(r => r.Round));
+        Assert.All(rounds, r => Assert.True(r.Default == 2 && double.IsNaN(r.Best)));
+    }
+
+    [Fact]
+    public void ATrialAfterAVerificationSetsItAside()
+    {
+        var trial = File.ReadAllLines(_path)[^1];
+        AppendRounds((0, 3));
+        File.AppendAllLines(_path, [trial.Replace("\"iteration\":4", "\"iteration\":5")]);
+        var run = TuningHistory.Load(_path, "fake", Space);
+        Assert.Equal(6, run.Trials.Count);
+        Assert.Empty(run.Verifications);
+    }
+
+    [Theory]
+    [InlineData(2, 3, "field 'verify': round 2, expected 0 or 1")]
+    [InlineData(1, 2, "field 'of': 2, while the rounds before it verified trial 3")]
+    [InlineData(1, 5, "field 'of': 5 is not a trial before it")]
+    public void AVerificationRoundOutOfOrderIsRefused(int round, int of, string mentions)
+    {
+        AppendRounds((0, 3), (round, of));
+        AssertRefused(mentions);
+    }
+
     [Fact]
     public void AHistoryWithoutTrialsCannotBeVerified()
     {

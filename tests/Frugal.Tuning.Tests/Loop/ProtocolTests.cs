@@ -118,6 +118,71 @@ public sealed class ProtocolTests
             Assert.Equal(i % 2 == 0 ? outcome.Default.Configuration : outcome.Best.Configuration, tail[i]);
     }
 
+    [Fact]
+    public void AFinishedRunResumedKeepsItsVerificationInsteadOfMeasuringItAgain()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"frugal-protocol-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            var plan = Plan(new MeasurementProtocol(VerifyRounds: 3), iterations: 5);
+            TuningOutcome finished;
+            using (var first = new FakeTarget(c => (double)c["x"], noise: run => run % 5))
+            using (var history = TuningHistory.Create(path, plan.Identity(first.Objective), Space))
+                finished = Tuner.Run(first, plan, history);
+
+            using var again = new FakeTarget(c => (double)c["x"], noise: run => 100 + run);
+            using (var history = TuningHistory.Resume(path, plan.Identity(again.Objective), Space))
+            {
+                Assert.Equal(3, history.Verifications.Count);
+                var resumed = Tuner.Run(again, plan, history);
+                Assert.Equal(finished.Verification!.Default, resumed.Verification!.Default);
+                Assert.Equal(finished.Verification.Best, resumed.Verification.Best);
+            }
+            Assert.Equal(0, again.Evaluations);
+            Assert.Equal(3, TuningHistory.Load(path, "fake", Space).Verifications.Count);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void AnInterruptedVerificationResumesAtItsFirstMissingRound()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"frugal-protocol-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            var plan = Plan(new MeasurementProtocol(VerifyRounds: 3), iterations: 5);
+            using var source = new CancellationTokenSource();
+            // Six trials, then round 0 (default, best) and the default of round 1, after which the run is stopped.
+            using (var first = new FakeTarget(c => (double)c["x"]) { Interrupt = (9, source) })
+            using (var history = TuningHistory.Create(path, plan.Identity(first.Objective), Space))
+                Assert.ThrowsAny<OperationCanceledException>(() => Tuner.Run(first, plan, history, null, source.Token));
+
+            using var rest = new FakeTarget(c => (double)c["x"] + 1000);
+            TuningOutcome resumed;
+            using (var history = TuningHistory.Resume(path, plan.Identity(rest.Objective), Space))
+            {
+                var round = Assert.Single(history.Verifications);
+                Assert.Equal(0, round.Round);
+                resumed = Tuner.Run(rest, plan, history);
+            }
+            // Rounds 1 and 2 measured on the resumed target, round 0 kept from the first.
+            Assert.Equal(4, rest.Evaluations);
+            var verified = resumed.Verification!;
+            Assert.Equal(2.0, verified.Default[0]);
+            Assert.Equal([1002.0, 1002.0], verified.Default[1..]);
+            var rounds = TuningHistory.Load(path, "fake", Space).Verifications;
+            Assert.Equal([0, 1, 2], rounds.Select(r => r.Round));
+            Assert.All(rounds, r => Assert.Equal(resumed.Best.Iteration, r.Of));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Theory]
     [InlineData(1, 0.01, false)]
     [InlineData(1, 0.5, true)]
