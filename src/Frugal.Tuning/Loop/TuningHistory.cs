@@ -28,9 +28,9 @@ public sealed class HistoryExistsException(string path)
 /// <summary>
 /// A run's trials as JSON Lines: a header line (the <see cref="RunIdentity"/>), then one line per trial (and per
 /// re-measurement and verification round) appended and flushed to disk as it completes, so an interrupted run loses at
-/// most the measurement in progress and a resumed run continues where it stopped. (A whole-file atomic rewrite would not fit an append-only log.) Reading checks every
-/// line — the format version, each field's type and range, each knob's value against its space — and names the
-/// line and field of the first fault.
+/// most the measurement in progress and a resumed run continues where it stopped. (A whole-file atomic rewrite would
+/// not fit an append-only log.) Reading checks every line — the format version, each field's type and range, each
+/// knob's value against its space — and names the line and field of the first fault.
 /// </summary>
 public sealed class TuningHistory : IDisposable
 {

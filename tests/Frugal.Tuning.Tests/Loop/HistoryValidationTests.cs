@@ -188,8 +188,8 @@ public sealed class HistoryValidationTests : IDisposable
 
     /// <summary>Appends verification rounds (round, trial verified) to the history.</summary>
     private void AppendRounds(params (int Round, int Of)[] rounds) =>
-        File.AppendAllLines(_path, rounds.Select(r =>
-            $"{{\"verify\":{r.Round},\"of\":{r.Of},\"default\":2,\"best\":null,\"time\":\"2026-12-07T10:00:00.0000000+00:00\"}}"));
+        File.AppendAllLines(_path, rounds.Select(r => $"{{\"verify\":{r.Round},\"of\":{r.Of},\"default\":2," +
+            "\"best\":null,\"time\":\"2026-12-07T10:00:00.0000000+00:00\"}"));
 
     [Fact]
     public void VerificationRoundsAreReadBackAndAFailedMeasurementIsNaN()
