@@ -210,10 +210,10 @@ public static class Tuner
 
     /// <summary>
     /// The verification rounds a resumed run measured before, when they verified the same best trial (the history
-    /// keeps only its last verification, and only when no trial follows it).
+    /// keeps only its last verification, all of one trial, and only when no trial follows it).
     /// </summary>
     private static (double Default, double Best)[] RecordedRounds(TuningHistory? history, int best) =>
-        history?.Verifications is { Count: > 0 } rounds && rounds.All(r => r.Of == best)
+        history?.Verifications is { Count: > 0 } rounds && rounds[0].Of == best
             ? [.. rounds.Select(r => (r.Default, r.Best))]
             : [];
 

@@ -348,8 +348,11 @@ public sealed class TuningHistory : IDisposable
     }
 
     /// <summary>A measured value, or NaN for null (a failed measurement).</summary>
-    private static double ReadValue(HistoryLine line, JsonElement e, string name) =>
-        line.Field(e, name) is { ValueKind: JsonValueKind.Null } ? double.NaN : line.Number(line.Field(e, name), name);
+    private static double ReadValue(HistoryLine line, JsonElement e, string name)
+    {
+        var value = line.Field(e, name);
+        return value.ValueKind == JsonValueKind.Null ? double.NaN : line.Number(value, name);
+    }
 
     /// <summary>The fields trials and re-measurements share: runs, failure and reason, seconds, time.</summary>
     private static (string? Reason, double[] Runs, double Seconds, DateTimeOffset When) ReadEnd(
