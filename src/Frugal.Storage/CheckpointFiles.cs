@@ -50,10 +50,11 @@ internal sealed record CheckpointMeta(long StoreId, long Sequence, bool Checksum
     LogCheckpoint Hot, LogCheckpoint Cold, LogCheckpoint Chunks)
 {
     /// <summary>
-    /// 4: cold-index entries carry a key filter in their top 16 bits (a version-3 store's entries have none, and a
-    /// lookup would take every chain for empty).
+    /// 5: the chunk store is direct-mapped by chunk number (a version-4 store's chunks sit in hashed slots, where this
+    /// build would find none). 4: cold-index entries carry a key filter in their top 16 bits (a version-3 store's
+    /// entries have none, and a lookup would take every chain for empty).
     /// </summary>
-    public const int FormatVersion = 4;
+    public const int FormatVersion = 5;
     public const string FileName = "checkpoint.meta";
     private static readonly byte[] Magic = "FRUGALKV"u8.ToArray();
     private const int PartsAt = 40;

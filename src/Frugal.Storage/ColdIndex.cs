@@ -23,7 +23,7 @@ internal sealed class ColdIndex : IDisposable
 {
     public const int EntriesPerChunk = 32;
     public const int ChunkBytes = EntriesPerChunk * sizeof(long);
-    private const int ChunksPerBucket = 4;
+    private const int ChunksPerBucket = HashIndex.DirectKeysPerBucket;
 
     /// <summary>Where an entry's key filter starts: above the 48-bit address.</summary>
     private const int FilterShift = 48;
@@ -88,7 +88,8 @@ internal sealed class ColdIndex : IDisposable
     public LogStore Store { get; }
 
     /// <summary>
-    /// Chunks, fixed at creation: four per bucket of the chunk store's hash table, so that table rarely overflows.
+    /// Chunks, fixed at creation: four per bucket of the chunk store's hash table, each chunk number with a slot of its
+    /// own there (the chunk store is direct-mapped), so that table never overflows and never chains two chunks.
     /// </summary>
     public long ChunkCount { get; }
 
@@ -96,12 +97,14 @@ internal sealed class ColdIndex : IDisposable
 
     /// <summary>
     /// The chunk store's layout: its share of the store's plan, with a read cache that keeps the chunks lookups read
-    /// lately (second chance as the hot store's default).
+    /// lately (second chance as the hot store's default). Direct-mapped by chunk number: most of the chunk log is old
+    /// versions of chunks, and the chunk store's compaction tells them from the newest by the index entry alone,
+    /// where a hashed index had it read each stale chunk's newer version from the device.
     /// </summary>
     public static LogStoreLayout Layout(string directory, MemoryPlan plan) =>
         // Most chunk updates should land in place: a chunk copied to the tail costs 288 bytes of log.
         new(directory, plan.ColdIndexBuckets, plan.ColdIndexPageBits, plan.ColdIndexFrames, MutableFraction: 0.9,
-            plan.ColdIndexCacheFrames, SecondChanceFraction: 0.1);
+            plan.ColdIndexCacheFrames, SecondChanceFraction: 0.1, DirectMapped: true);
 
     /// <summary>
     /// How far the chunk log may span before it compacts itself: twice its live data (every

@@ -14,6 +14,7 @@ internal sealed unsafe class HashIndex : IDisposable
     public const int BucketBytes = 64;
     private const int EntriesPerBucket = 7;
     private const int TagShift = 48;
+    private const int HashTagShift = 50;
     private const long TagMask = 0x3FFFL << TagShift;
     private const long Tentative = long.MinValue; // bit 63
     private const int OverflowChunkBits = 12;
@@ -46,12 +47,23 @@ internal sealed unsafe class HashIndex : IDisposable
 
     private static long TagOf(ulong hash)
     {
-        var tag = (long)(hash >> 50) & 0x3FFF;
+        var tag = (long)(hash >> HashTagShift) & 0x3FFF;
         // Tag 0 with address 0 would read as a free slot.
         return (tag == 0 ? 1 : tag) << TagShift;
     }
 
     public long BucketOf(ulong hash) => (long)hash & _mask;
+
+    /// <summary>How many keys of a direct-mapped store share a bucket (<see cref="DirectHash"/>).</summary>
+    public const int DirectKeysPerBucket = 4;
+
+    /// <summary>
+    /// The hash that gives the key numbered <paramref name="id"/> (below <see cref="DirectKeysPerBucket"/> times the
+    /// buckets) a slot of its own: bucket id / 4, tag id % 4 + 1. No two such keys share a chain and no bucket
+    /// overflows, so a chain holds the versions of one key only.
+    /// </summary>
+    public static ulong DirectHash(long id) =>
+        (ulong)(id / DirectKeysPerBucket) | ((ulong)(id % DirectKeysPerBucket + 1) << HashTagShift);
 
     /// <summary>Finds the slot for <paramref name="hash"/>; false when none exists.</summary>
     public bool TryFind(ulong hash, out long* slot, out long entry)

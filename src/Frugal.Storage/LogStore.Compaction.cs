@@ -69,7 +69,7 @@ internal sealed unsafe partial class LogStore
         ScanSkippingStale(begin, until, (address, record) =>
         {
             var key = record.Slice(Record.HeaderSize, BinaryPrimitives.ReadInt32LittleEndian(record[8..]));
-            if (CopyToTailIfNewest(key, Hash(key), address, record)) Interlocked.Add(ref _movedBytes, record.Length);
+            if (CopyToTailIfNewest(key, HashOf(key), address, record)) Interlocked.Add(ref _movedBytes, record.Length);
         });
         ShiftBegin(until);
         Interlocked.Increment(ref _selfCompactions);
@@ -94,7 +94,10 @@ internal sealed unsafe partial class LogStore
     /// Whether the chain of <paramref name="key"/>'s entry holds a valid record of the key above
     /// <paramref name="address"/> (then the record there is stale: the liveness test's own criterion), walking it with
     /// device reads in flight rather than one synchronous read at a time. Only chains that start on the device are
-    /// walked; false for the rest and wherever the walk cannot tell (the full test then decides).
+    /// walked; false for the rest and wherever the walk cannot tell (the full test then decides). A direct-mapped
+    /// store's chain is not walked at all: it holds only the key's versions, each valid (a record enters a chain only
+    /// by the swap that links it valid; only unlinked records and read-cache copies are ever invalidated), so a head
+    /// above the record is a newer version.
     /// </summary>
     private ValueTask<bool> HasNewerAsync(ReadOnlyMemory<byte> key, ulong hash, long address)
     {
@@ -109,8 +112,8 @@ internal sealed unsafe partial class LogStore
         {
             _epoch.Unprotect(slot);
         }
-        return head > address && head < _log.HeadAddress
-            ? FoundAboveAsync(key, head, address) : ValueTask.FromResult(false);
+        if (head <= address || head >= _log.HeadAddress) return ValueTask.FromResult(false);
+        return _directMapped ? ValueTask.FromResult(true) : FoundAboveAsync(key, head, address);
     }
 
     /// <summary>
@@ -171,7 +174,7 @@ internal sealed unsafe partial class LogStore
             {
                 var (address, offset, _) = _batch[i];
                 var key = Key(offset);
-                var walk = store.HasNewerAsync(key, Hash(key.Span), address);
+                var walk = store.HasNewerAsync(key, store.HashOf(key.Span), address);
                 if (walk.IsCompletedSuccessfully) stale[i] = walk.Result;
                 else walks.Add((i, walk.AsTask()));
             }

@@ -13,7 +13,7 @@ internal sealed unsafe partial class LogStore
     /// </summary>
     public OpStatus TryRead(ReadOnlySpan<byte> key, Span<byte> destination, out int length, out PendingIo pending)
     {
-        var hash = Hash(key);
+        var hash = HashOf(key);
         var slot = _epoch.Protect();
         try
         {
@@ -162,7 +162,7 @@ internal sealed unsafe partial class LogStore
     private void Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, int counter, bool tombstone)
     {
         CheckSizes(key.Length, value.Length);
-        var hash = Hash(key);
+        var hash = HashOf(key);
         var slot = _epoch.Protect();
         try
         {
@@ -250,7 +250,7 @@ internal sealed unsafe partial class LogStore
         ReadOnlySpan<byte> key, ReadOnlySpan<byte> input, ref TMerge merge, bool createIfMissing, out PendingIo pending)
         where TMerge : IRmwFunction
     {
-        var hash = Hash(key);
+        var hash = HashOf(key);
         var slot = _epoch.Protect();
         try
         {

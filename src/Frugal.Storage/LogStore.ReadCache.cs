@@ -53,7 +53,7 @@ internal sealed unsafe partial class LogStore
                 var header = Record.Header(record);
                 if (header == 0) break; // the unused end of the page
                 var key = Record.Key(record);
-                var cachedHere = _index.TryFind(Hash(key), out var slot, out var entry)
+                var cachedHere = _index.TryFind(HashOf(key), out var slot, out var entry)
                     && HashIndex.Address(entry) == (address | LogAddress.ReadCacheBit);
                 if (cachedHere)
                     Interlocked.CompareExchange(

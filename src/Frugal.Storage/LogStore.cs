@@ -1,15 +1,19 @@
+using System.Buffers.Binary;
 using System.IO.Hashing;
 
 namespace Frugal.Storage;
 
 /// <summary>
 /// How a <see cref="LogStore"/> is laid out: its folder, the size of its hash index, its page
-/// size and in-memory pages, the fraction of them updated in place, and its read cache (none
-/// when <see cref="ReadCacheFrames"/> is 0).
+/// size and in-memory pages, the fraction of them updated in place, its read cache (none
+/// when <see cref="ReadCacheFrames"/> is 0), and whether it is direct-mapped: keys 8-byte numbers below
+/// <see cref="HashIndex.DirectKeysPerBucket"/> times the buckets, each with an index slot of its own (<see
+/// cref="HashIndex.DirectHash"/>) instead of a hashed one, so every chain holds one key's versions and its head tells
+/// whether a record is its key's newest without reading anything (the cold index's chunk store, keyed by chunk number).
 /// </summary>
 internal sealed record LogStoreLayout(
     string Directory, long IndexBuckets, int PageBits, int Frames, double MutableFraction, int ReadCacheFrames,
-    double SecondChanceFraction)
+    double SecondChanceFraction, bool DirectMapped = false)
 {
     /// <summary>Bytes of in-memory log pages.</summary>
     public long LogMemoryBytes => (long)Frames << PageBits;
@@ -37,6 +41,7 @@ internal sealed partial class LogStore : IDisposable
     private readonly OperationCounters _counters = new();
     private readonly string _directory;
     private readonly long _storeId;
+    private readonly bool _directMapped;
 
     private long _checkpointSequence;
     private long _versionBits;
@@ -54,6 +59,7 @@ internal sealed partial class LogStore : IDisposable
         _directory = layout.Directory;
         _epoch = epoch;
         _storeId = storeId;
+        _directMapped = layout.DirectMapped;
         var device = openDevice(Path.Combine(_directory, KvStore.LogFileName));
         try
         {
@@ -94,7 +100,23 @@ internal sealed partial class LogStore : IDisposable
     /// <summary>The version bits new records carry: those of the last checkpoint.</summary>
     public long VersionBits => Volatile.Read(ref _versionBits);
 
+    /// <summary>The hash of a key of the F2 store (the hot index's and the cold index's).</summary>
     public static ulong Hash(ReadOnlySpan<byte> key) => XxHash3.HashToUInt64(key);
+
+    /// <summary>
+    /// The hash this store's index takes for <paramref name="key"/>: <see cref="Hash"/>, or in a direct-mapped store
+    /// the key's own slot.
+    /// </summary>
+    private ulong HashOf(ReadOnlySpan<byte> key)
+    {
+        if (!_directMapped) return Hash(key);
+        var id = key.Length == sizeof(long) ? BinaryPrimitives.ReadInt64LittleEndian(key) : -1;
+        if ((ulong)id >= (ulong)(_index.BucketCount * HashIndex.DirectKeysPerBucket))
+            throw new ArgumentOutOfRangeException(nameof(key), id,
+                $"A direct-mapped store of {_index.BucketCount} buckets takes 8-byte keys " +
+                $"below {_index.BucketCount * HashIndex.DirectKeysPerBucket}.");
+        return HashIndex.DirectHash(id);
+    }
 
     /// <summary>
     /// The longest value a record with a key of <paramref name="keyLength"/> bytes can hold: a record must fit one

@@ -41,4 +41,21 @@ public sealed unsafe class HashIndexTests
         // A stale expected value loses.
         Assert.NotEqual(entry, Interlocked.CompareExchange(ref *slot, HashIndex.WithAddress(entry, 8192), entry));
     }
+
+    [Fact]
+    public void DirectHashesGiveEveryKeyASlotOfItsOwnWithoutOverflow()
+    {
+        using var index = new HashIndex(16);
+        var ids = Enumerable.Range(0, 16 * HashIndex.DirectKeysPerBucket).ToArray();
+        var slots = ids.Select(id => (IntPtr)index.FindOrCreate(HashIndex.DirectHash(id), out _)).ToArray();
+
+        Assert.Equal(ids.Length, slots.Distinct().Count());
+        Assert.Equal(0, index.OverflowBuckets);
+        foreach (var id in ids)
+        {
+            Assert.Equal(id / HashIndex.DirectKeysPerBucket, index.BucketOf(HashIndex.DirectHash(id)));
+            Assert.True(index.TryFind(HashIndex.DirectHash(id), out var found, out _));
+            Assert.Equal(slots[id], (IntPtr)found);
+        }
+    }
 }

@@ -15,7 +15,8 @@ public sealed class RecoveryRefusalTests
     [InlineData(1, 72)]  // Storage I: no cold tier
     [InlineData(2, 168)] // Storage II: no store identity, no record checksums
     [InlineData(3, 188)] // Storage III before the cold index's key filters: same layout, entries without filters
-    [InlineData(5, 188)] // a later build's
+    [InlineData(4, 188)] // Storage III before the chunk store was direct-mapped: same layout, chunks in hashed slots
+    [InlineData(6, 188)] // a later build's
     public async Task AnIntactCheckpointOfAnotherFormatVersionIsIncompatible(int version, int length)
     {
         using var dir = new TempDirectory();

@@ -3,7 +3,7 @@ namespace Frugal.Storage.Tests;
 /// <summary>
 /// The chunk store's way of compacting: into its own tail. Its stale records are found with their device reads in
 /// flight together, not one synchronous read each (on the direct device those held the compaction thread, and with
-/// it every hot-to-cold round, for seconds).
+/// it every hot-to-cold round, for seconds), and in a direct-mapped store (the chunk store is one) without any read.
 /// </summary>
 public sealed class SelfCompactionTests
 {
@@ -36,6 +36,52 @@ public sealed class SelfCompactionTests
         Assert.True(device.MaxInFlight > 1, $"at most {device.MaxInFlight} read in flight");
         for (var key = 0; key < Keys; key++)
             Assert.Equal(Value(key, Versions - 1), Read(store, BitConverter.GetBytes(key)));
+    }
+
+    [Fact]
+    public void ADirectMappedStoreTellsStaleRecordsWithoutReadingTheirNewerVersions()
+    {
+        using var dir = new TempDirectory();
+        var device = new CountingDevice(dir.Sub(KvStore.LogFileName));
+        // 256 buckets: keys 0 to 1,023, each with a slot of its own, as the cold index's chunk store.
+        var layout = new LogStoreLayout(dir.Path, IndexBuckets: 256, PageBits: 12, Frames: 4, MutableFraction: 0.5,
+            ReadCacheFrames: 0, SecondChanceFraction: 0, DirectMapped: true);
+        using var store = new LogStore(layout, new Epoch(), _ => device, storeId: 7, checksums: true);
+        store.Create();
+        for (var version = 0; version < Versions; version++)
+            for (var key = 0; key < Keys; key++)
+                store.Upsert(BitConverter.GetBytes((long)key), Value(key, version));
+        var begin = store.Log.BeginAddress;
+        var span = store.Log.TailAddress - begin;
+        var (syncReads, asyncReads) = (device.SyncReads, device.AsyncReads);
+
+        store.CompactIntoItselfIfDue(span * 3 / 4);
+
+        Assert.Equal(1, store.SelfCompactions);
+        Assert.True(store.Log.BeginAddress > layout.LogMemoryBytes, $"Begin {store.Log.BeginAddress}");
+        // The scan's page reads and nothing else: no stale record had its newer version read.
+        var pages = (store.Log.BeginAddress - begin) / store.Log.PageSize + 1;
+        Assert.InRange(device.AsyncReads - asyncReads, 1, pages);
+        Assert.Equal(syncReads, device.SyncReads);
+        for (var key = 0; key < Keys; key++)
+            Assert.Equal(Value(key, Versions - 1), Read(store, BitConverter.GetBytes((long)key)));
+    }
+
+    [Theory]
+    [InlineData(1024L)]
+    [InlineData(-1L)]
+    public void ADirectMappedStoreRefusesAKeyWithoutASlot(long key)
+    {
+        using var dir = new TempDirectory();
+        var layout = new LogStoreLayout(dir.Path, IndexBuckets: 256, PageBits: 12, Frames: 4, MutableFraction: 0.5,
+            ReadCacheFrames: 0, SecondChanceFraction: 0, DirectMapped: true);
+        using var store = new LogStore(layout, new Epoch(), path => new FileDevice(path), storeId: 7,
+            checksums: true);
+        store.Create();
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => store.Upsert(BitConverter.GetBytes(key), [1]));
+        Assert.Contains("below 1024", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.Upsert([1, 2, 3, 4], [1]));
     }
 
     private static byte[] Value(int key, int version) =>
