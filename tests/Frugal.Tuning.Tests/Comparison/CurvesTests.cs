@@ -54,6 +54,9 @@ public sealed class CurvesTests
         var comparison = TuningComparison.Run(plan, new SeedTree(4));
         var (runs, summaries) = (comparison.Runs, comparison.Summaries);
         Assert.Equal(9, runs.Count);
+        // Seed by seed, each seed's methods back to back, so they share the machine's period.
+        Assert.Equal(Enumerable.Range(0, 3).SelectMany(k => methods.Select(m => (m.Name, k))),
+            runs.Select(r => (r.Method.Name, r.SeedIndex)));
         Assert.Equal(summaries.Select(s => s.MeanCurve),
             TuningComparison.Summarise(runs, maximize: true,
                 new SeedTree(4).Stream("bootstrap"), new SeedTree(4).Stream("ratio-bootstrap"))
