@@ -43,9 +43,7 @@ public sealed class SelfCompactionTests
     {
         using var dir = new TempDirectory();
         var device = new CountingDevice(dir.Sub(KvStore.LogFileName));
-        // 256 buckets: keys 0 to 1,023, each with a slot of its own, as the cold index's chunk store.
-        var layout = new LogStoreLayout(dir.Path, IndexBuckets: 256, PageBits: 12, Frames: 4, MutableFraction: 0.5,
-            ReadCacheFrames: 0, SecondChanceFraction: 0, DirectMapped: true);
+        var layout = DirectMappedLayout(dir.Path);
         using var store = new LogStore(layout, new Epoch(), _ => device, storeId: 7, checksums: true);
         store.Create();
         for (var version = 0; version < Versions; version++)
@@ -73,8 +71,7 @@ public sealed class SelfCompactionTests
     public void ADirectMappedStoreRefusesAKeyWithoutASlot(long key)
     {
         using var dir = new TempDirectory();
-        var layout = new LogStoreLayout(dir.Path, IndexBuckets: 256, PageBits: 12, Frames: 4, MutableFraction: 0.5,
-            ReadCacheFrames: 0, SecondChanceFraction: 0, DirectMapped: true);
+        var layout = DirectMappedLayout(dir.Path);
         using var store = new LogStore(layout, new Epoch(), path => new FileDevice(path), storeId: 7,
             checksums: true);
         store.Create();
@@ -83,6 +80,11 @@ public sealed class SelfCompactionTests
         Assert.Contains("below 1024", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => store.Upsert([1, 2, 3, 4], [1]));
     }
+
+    /// <summary>256 buckets: keys 0 to 1,023, each with a slot of its own, as the cold index's chunk store.</summary>
+    private static LogStoreLayout DirectMappedLayout(string directory) =>
+        new(directory, IndexBuckets: 256, PageBits: 12, Frames: 4, MutableFraction: 0.5, ReadCacheFrames: 0,
+            SecondChanceFraction: 0, DirectMapped: true);
 
     private static byte[] Value(int key, int version) =>
         [.. Enumerable.Range(0, 100).Select(i => (byte)(key * 7 + version * 31 + i))];
