@@ -235,6 +235,8 @@ public sealed class TuneCommandTests : IDisposable
     [InlineData("history '/nonexistent/h.jsonl': no such file", "tune", "run", "--history", "/nonexistent/h.jsonl",
         "--resume")]
     [InlineData("--durations: the synthetic target has no duration setting", "tune", "noise", "--durations", "1,2")]
+    [InlineData("--host-memory: 0 must be a positive number of bytes", "tune", "space", "--host-memory", "0")]
+    [InlineData("--host-cores: -2 must be a positive number of cores", "tune", "run", "--host-cores", "-2")]
     [InlineData("--durations: 'a,1' is not a comma-separated list of seconds", "tune", "noise", "--durations", "a,1")]
     [InlineData("--runs: runs per trial must lie in [2, 100] (got 1)", "tune", "noise", "--runs", "1")]
     [InlineData("--noise-threshold: noise threshold must lie in (0, 1] (got 0)", "tune", "noise",
@@ -276,6 +278,26 @@ public sealed class TuneCommandTests : IDisposable
         var (code, _, errors) = Run("tune", "run", "--space", space, "--out", PathOf("out"));
         Assert.Equal(2, code);
         AssertOneLineError(errors, $"{space}: knob 'x': field 'default'");
+    }
+
+    [Fact]
+    public void TheHostOptionsBoundTheRangesThatFollowTheHost()
+    {
+        static JsonElement Knob(string json, string name) => JsonDocument.Parse(json).RootElement.GetProperty("knobs")
+            .EnumerateArray().Single(k => k.GetProperty("name").GetString() == name);
+        // write_buffer_size may reach 2% of the host's memory, max_background_jobs twice its cores.
+        var (code, output, errors) = Run("tune", "space", "--target", "rocksdb", "--host-memory", "25276194816",
+            "--host-cores", "3", "--json");
+        Assert.True(code == 0, errors);
+        Assert.Equal(505523896, Knob(output, "write_buffer_size").GetProperty("max").GetInt64());
+        Assert.Equal(6, Knob(output, "max_background_jobs").GetProperty("max").GetInt64());
+        // A space file's host-bound knobs follow the option too.
+        File.WriteAllText(PathOf("rocks.json"), output);
+        (code, output, errors) = Run("tune", "space", "--target", "rocksdb", "--space", PathOf("rocks.json"),
+            "--host-memory", "10000000000", "--json");
+        Assert.True(code == 0, errors);
+        Assert.Equal(200000000, Knob(output, "write_buffer_size").GetProperty("max").GetInt64());
+        Assert.Equal(2 * Environment.ProcessorCount, Knob(output, "max_background_jobs").GetProperty("max").GetInt64());
     }
 
     [Fact]

@@ -93,13 +93,17 @@ public sealed record TrialMeasurement(IReadOnlyDictionary<string, double> Metric
 /// <param name="Clients">Concurrent clients or threads driving the workload.</param>
 /// <param name="Scale">Data-set size (postgres: pgbench scale factor; kv: thousands of records).</param>
 /// <param name="WorkingDirectory">Where the target may create its data (a fresh temporary folder when null).</param>
+/// <param name="Host">The machine whose memory and cores bound the space's host-scaled knob ranges (null: this one). A
+/// history is resumed only in the space it was made in, so a run made on a machine that reported another memory size
+/// (a virtual machine's total moves by kilobytes between boots) is resumed with that machine's resources.</param>
 public sealed record TargetOptions(
     string? Workload = null,
     double? DurationSeconds = null,
     double? WarmupSeconds = null,
     int? Clients = null,
     int? Scale = null,
-    string? WorkingDirectory = null)
+    string? WorkingDirectory = null,
+    Spaces.HostResources? Host = null)
 {
     /// <summary>The name errors give <see cref="Workload"/>.</summary>
     public const string WorkloadSetting = "workload";

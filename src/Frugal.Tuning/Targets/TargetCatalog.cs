@@ -49,13 +49,14 @@ public static class TargetCatalog
             "PostgreSQL 15 under pgbench in a private throwaway cluster " +
             "(workloads tpcb, select, ycsb-a, ycsb-b; default tpcb)",
             (options, _) => new PostgresTarget(options),
-            _ => SpaceFile.FromResource(typeof(TargetCatalog).Assembly, "Frugal.Tuning.Spaces.postgres-15.json"),
+            options => SpaceFile.FromResource(typeof(TargetCatalog).Assembly, "Frugal.Tuning.Spaces.postgres-15.json",
+                options.Host),
             new Loop.MeasurementProtocol(Repeats: 3, RemeasureEvery: 10, VerifyRounds: 5)))
         .Register(new TargetEntry("rocksdb",
             "RocksDB 11 (62 options) under an in-process YCSB load in a temporary folder " +
             "(workloads A, B, C, D, F; default A)",
             (options, seeds) => new RocksDbTarget(options, seeds),
-            _ => RocksDbTarget.Space(),
+            options => RocksDbTarget.Space(options.Host),
             new Loop.MeasurementProtocol(Repeats: 3, RemeasureEvery: 10, VerifyRounds: 5)));
 
     /// <summary>Every target, in the order <c>tune targets</c> lists them.</summary>

@@ -175,6 +175,31 @@ public sealed class HistoryValidationTests : IDisposable
         var other = new SearchSpace("s", [.. Space.Knobs.Take(3)]);
         Assert.Contains("was made with space 's'", Assert.Throws<BadInputException>(() => TuningHistory.Load(_path,
             "fake", other)).Message);
+        var renamed = new SearchSpace("t", Space.Knobs);
+        Assert.EndsWith("not 't' (" + renamed.Fingerprint() + "); use the same settings, or another history",
+            Assert.Throws<BadInputException>(() => TuningHistory.Load(_path, "fake", renamed)).Message);
+    }
+
+    [Fact]
+    public void AHistoryOfTheSameSpaceFileOnAnotherHostSaysTheHostsRangesDiffer()
+    {
+        const string json = """
+            { "name": "s", "knobs": [ { "name": "buffer", "type": "integer", "min": 1, "max": 64, "default": 1,
+              "hostMax": { "memory": 0.02, "unitBytes": 1 } } ] }
+            """;
+        // Two boots of one virtual machine: 12 kB apart, as seen on this project's machines.
+        var made = SpaceFile.Parse(json, "s.json", new HostResources(25276194816, 2));
+        var now = SpaceFile.Parse(json, "s.json", new HostResources(25276182528, 2));
+        var path = Path.Combine(_root, "host.jsonl");
+        var plan = Plan with { Space = made };
+        using (var target = new FakeTarget(c => (double)(long)c["buffer"]))
+        using (var history = TuningHistory.Create(path, plan.Identity(target.Objective), made))
+            Tuner.Run(target, plan, history);
+        var message = Assert.Throws<BadInputException>(() => TuningHistory.Load(path, "fake", now)).Message;
+        Assert.Contains($"space 's' ({made.Fingerprint()}), not 's' ({now.Fingerprint()})", message);
+        Assert.Contains("follow the host's memory or cores", message);
+        Assert.Equal(made.Fingerprint(), TuningHistory.Load(path, "fake",
+            SpaceFile.Parse(json, "s.json", new HostResources(25276194816, 2))).Identity.SpaceFingerprint);
     }
 
     [Fact]

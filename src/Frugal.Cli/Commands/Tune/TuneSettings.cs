@@ -69,7 +69,34 @@ internal class TargetSettings : GlobalSettings
     [TypeConverter(typeof(StrictNumberConverter<int>))]
     public int? Scale { get; init; }
 
-    public TargetOptions Options() => new(Workload, Duration, Warmup, Clients, Scale);
+    [CommandOption("--host-memory <BYTES>")]
+    [Description("Bound the knob ranges that follow the host's memory by this many bytes instead of this machine's " +
+        "(a history is resumed only in the space it was made in: give the memory of the machine that made it).")]
+    [TypeConverter(typeof(StrictNumberConverter<long>))]
+    public long? HostMemory { get; init; }
+
+    [CommandOption("--host-cores <N>")]
+    [Description("Bound the knob ranges that follow the host's cores by this many instead of this machine's.")]
+    [TypeConverter(typeof(StrictNumberConverter<int>))]
+    public int? HostCores { get; init; }
+
+    public TargetOptions Options() => new(Workload, Duration, Warmup, Clients, Scale, Host: Host());
+
+    /// <summary>The host the options name, this machine for what they leave out; null when they name none.</summary>
+    private HostResources? Host() => HostMemory is null && HostCores is null
+        ? null
+        : new HostResources(HostMemory ?? HostResources.Current.MemoryBytes, HostCores ?? HostResources.Current.Cores);
+
+    public override ValidationResult Validate()
+    {
+        var global = base.Validate();
+        if (!global.Successful) return global;
+        if (HostMemory is <= 0)
+            return ValidationResult.Error($"--host-memory: {HostMemory} must be a positive number of bytes.");
+        return HostCores is <= 0
+            ? ValidationResult.Error($"--host-cores: {HostCores} must be a positive number of cores.")
+            : ValidationResult.Success();
+    }
 
     /// <summary>The measurement protocol: the target's own, with what the options change.</summary>
     public virtual MeasurementProtocol Protocol(TargetEntry entry) =>
@@ -81,7 +108,7 @@ internal class TargetSettings : GlobalSettings
     public (TargetEntry Entry, SearchSpace Space) LoadTarget()
     {
         var entry = TargetCatalog.Get(Target);
-        return (entry, Space is null ? entry.DefaultSpace(Options()) : SpaceFile.Load(Space));
+        return (entry, Space is null ? entry.DefaultSpace(Options()) : SpaceFile.Load(Space, Host()));
     }
 
     /// <inheritdoc/>

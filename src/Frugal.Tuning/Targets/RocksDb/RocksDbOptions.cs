@@ -68,7 +68,7 @@ internal static class RocksDbOptions
         try
         {
             Parser.Value(new DbOptions().Handle, text, options.Handle, out var error);
-            if (error == IntPtr.Zero) return (options.SetCreateIfMissing(true), null);
+            if (error == IntPtr.Zero) return (ClosingWithoutFlush(options.SetCreateIfMissing(true)), null);
             var message = Marshal.PtrToStringUTF8(error);
             Native.Instance.rocksdb_free(error);
             return (null, message);
@@ -77,6 +77,17 @@ internal static class RocksDbOptions
         {
             Marshal.FreeCoTaskMem(text);
         }
+    }
+
+    /// <summary>
+    /// A trial's database is deleted once closed, so closing it need not flush what the load wrote without the log
+    /// (RocksDB's default); that flush, like a manual one, may wait for good for a write stall to clear
+    /// (<see cref="RocksDbStore"/>'s CompactAllowingStall). Shutdown only: the runs measure the same database.
+    /// </summary>
+    private static DbOptions ClosingWithoutFlush(DbOptions options)
+    {
+        Native.Instance.rocksdb_options_set_avoid_flush_during_shutdown(options.Handle, 1);
+        return options;
     }
 
     /// <summary>A knob's value as the options string writes it.</summary>

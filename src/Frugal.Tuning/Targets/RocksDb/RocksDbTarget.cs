@@ -48,11 +48,15 @@ internal sealed class RocksDbTarget : ITuningTarget
         _directory = options.WorkingDirectory
             ?? Path.Combine(Path.GetTempPath(), $"frugal-rocksdb-tune-{Guid.NewGuid():N}");
         _seeds = seeds;
-        _defaults = Space().DefaultConfiguration();
+        _defaults = Space(options.Host).DefaultConfiguration();
     }
 
-    /// <summary>The RocksDB knob space, embedded in the assembly (its host-bound ranges follow this machine).</summary>
-    public static SearchSpace Space() => SpaceFile.FromResource(typeof(RocksDbTarget).Assembly, SpaceResource);
+    /// <summary>
+    /// The RocksDB knob space, embedded in the assembly; its host-bound ranges follow <paramref name="host"/> (default:
+    /// this machine).
+    /// </summary>
+    public static SearchSpace Space(HostResources? host = null) =>
+        SpaceFile.FromResource(typeof(RocksDbTarget).Assembly, SpaceResource, host);
 
     public string Name => "rocksdb";
 
