@@ -28,11 +28,11 @@ public sealed record RunIdentity(string Target, string Space, string SpaceFinger
     internal string? SystemDifference(string target, string space, string fingerprint)
     {
         if (Target != target) return $"target '{Target}', not '{target}'";
-        if (Space == space && SpaceFingerprint != fingerprint)
-            return $"space '{Space}' ({SpaceFingerprint}), not '{space}' ({fingerprint}): the same space file gives " +
-                "other ranges where its knobs follow the host's memory or cores, which differ between machines and " +
-                "even between boots of one virtual machine (give the host it was made on)";
-        if (Space != space) return $"space '{Space}' ({SpaceFingerprint}), not '{space}' ({fingerprint})";
-        return null;
+        if (Space == space && SpaceFingerprint == fingerprint) return null;
+        var difference = $"space '{Space}' ({SpaceFingerprint}), not '{space}' ({fingerprint})";
+        // Same name, other content: an edited file, or ranges that follow the host, the likelier surprise.
+        return Space != space ? difference : difference + ": the same space gives other ranges where its knobs " +
+            "follow the host's memory or cores, which differ between machines and even between boots of one " +
+            "virtual machine (give the host it was made on), or its file changed";
     }
 }
