@@ -22,7 +22,7 @@ public sealed class RocksDbStoreTests
             var settings = new YcsbSettings(5000, 1000, 2, TimeSpan.FromSeconds(0.1));
             var (options, error) = RocksDbOptions.Parse(configuration);
             Assert.True(options is not null, error);
-            using (var store = new RocksDbStore(RocksDbSharp.RocksDb.Open(options!, folder)))
+            using (var store = RocksDbStore.Open(options!, folder))
             {
                 store.Loading = true;
                 YcsbRunner.Load(store, settings);
@@ -36,8 +36,9 @@ public sealed class RocksDbStoreTests
                 Assert.Equal(0, Property("rocksdb.num-running-compactions"));
                 Assert.Equal(0, Property("rocksdb.num-running-flushes"));
             }
-            // Unlogged writes survive only through the flush: reopened, every record is there.
-            using (var reopened = new RocksDbStore(RocksDbSharp.RocksDb.Open(options!, folder)))
+            // Unlogged writes survive only through the flush: reopened (the store freed its options), every record
+            // is there.
+            using (var reopened = RocksDbStore.Open(RocksDbOptions.Parse(configuration).Options!, folder))
             using (var session = reopened.NewSession())
             {
                 var value = new byte[1000];
@@ -74,7 +75,7 @@ public sealed class RocksDbStoreTests
             configuration["level0_slowdown_writes_trigger"] = 4L;
             var (options, error) = RocksDbOptions.Parse(configuration);
             Assert.True(options is not null, error);
-            var store = new RocksDbStore(RocksDbSharp.RocksDb.Open(options!, folder));
+            var store = RocksDbStore.Open(options!, folder);
             var db = store.Database;
             var random = new RandomStream(5);
             long next = 0;

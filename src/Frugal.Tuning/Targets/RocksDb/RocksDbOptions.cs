@@ -60,23 +60,41 @@ internal static class RocksDbOptions
         return string.Join(";", db);
     }
 
-    /// <summary>Options for <paramref name="configuration"/>, or RocksDB's reason for refusing them.</summary>
+    /// <summary>
+    /// Options for <paramref name="configuration"/> (free them with <see cref="Destroy"/>), or RocksDB's reason for
+    /// refusing them.
+    /// </summary>
     public static (DbOptions? Options, string? Error) Parse(IReadOnlyDictionary<string, object> configuration)
     {
         var options = new DbOptions();
+        var defaults = new DbOptions();
         var text = Marshal.StringToCoTaskMemUTF8(Text(configuration));
         try
         {
-            Parser.Value(new DbOptions().Handle, text, options.Handle, out var error);
+            Parser.Value(defaults.Handle, text, options.Handle, out var error);
             if (error == IntPtr.Zero) return (ClosingWithoutFlush(options.SetCreateIfMissing(true)), null);
             var message = Marshal.PtrToStringUTF8(error);
             Native.Instance.rocksdb_free(error);
+            Destroy(options);
             return (null, message);
         }
         finally
         {
             Marshal.FreeCoTaskMem(text);
+            Destroy(defaults);
         }
+    }
+
+    /// <summary>
+    /// Frees <paramref name="options"/> now, which must not be used again. The binding frees options only in their
+    /// finalizer, and options hold their block cache (through the table factory), whose blocks outlive a closed
+    /// database until the collector runs: a comparison's process, which allocates little, grew to 6.5–8 GB resident
+    /// over its trials.
+    /// </summary>
+    public static void Destroy(DbOptions options)
+    {
+        GC.SuppressFinalize(options);
+        Native.Instance.rocksdb_options_destroy(options.Handle);
     }
 
     /// <summary>

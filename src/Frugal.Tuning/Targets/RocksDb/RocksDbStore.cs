@@ -10,7 +10,7 @@ namespace Frugal.Tuning.Targets.RocksDb;
 /// options: the WAL knobs are part of what is tuned), read-modify-write as a get and a put. A session allocates
 /// nothing per operation, so the driver's garbage collections do not pause the measured runs.
 /// </summary>
-internal sealed class RocksDbStore(RocksDbSharp.RocksDb db) : IKvTarget
+internal sealed class RocksDbStore : IKvTarget
 {
     /// <summary>How long <see cref="Settle"/> waits for the background work at most before the runs go ahead.
     /// </summary>
@@ -29,8 +29,35 @@ internal sealed class RocksDbStore(RocksDbSharp.RocksDb db) : IKvTarget
     /// </summary>
     private static readonly IntPtr CompactAllowingStall = CompactOptionsAllowingStall();
 
+    private readonly RocksDbSharp.RocksDb _db;
+    private readonly DbOptions _options;
+
+    private RocksDbStore(RocksDbSharp.RocksDb db, DbOptions options)
+    {
+        _db = db;
+        _options = options;
+    }
+
+    /// <summary>
+    /// Opens (or creates) the database in <paramref name="directory"/> with <paramref name="options"/>, which the store
+    /// then owns: they are freed when it is disposed (<see cref="RocksDbOptions.Destroy"/>), or now if the open fails.
+    /// </summary>
+    /// <exception cref="RocksDbException">RocksDB refused to open it.</exception>
+    public static RocksDbStore Open(DbOptions options, string directory)
+    {
+        try
+        {
+            return new RocksDbStore(RocksDbSharp.RocksDb.Open(options, directory), options);
+        }
+        catch (RocksDbException)
+        {
+            RocksDbOptions.Destroy(options);
+            throw;
+        }
+    }
+
     /// <summary>The database.</summary>
-    public RocksDbSharp.RocksDb Database => db;
+    public RocksDbSharp.RocksDb Database => _db;
 
     /// <summary>
     /// Whether sessions write without the write-ahead log: only while loading, before <see cref="Settle"/>.
@@ -39,7 +66,7 @@ internal sealed class RocksDbStore(RocksDbSharp.RocksDb db) : IKvTarget
 
     public (long Read, long Written)? DeviceBytes => null;
 
-    public IKvSession NewSession() => new Session(db, Loading ? Unlogged : null);
+    public IKvSession NewSession() => new Session(_db, Loading ? Unlogged : null);
 
     /// <summary>
     /// Brings the database to the same shape whatever the earlier writes' background jobs did and when: the memtables
@@ -51,7 +78,7 @@ internal sealed class RocksDbStore(RocksDbSharp.RocksDb db) : IKvTarget
     /// not stop the trial: its runs then pay for it, as they would in production).</returns>
     public bool Settle(CancellationToken cancellation)
     {
-        Native.Instance.rocksdb_compact_range_opt(db.Handle, CompactAllowingStall, IntPtr.Zero, UIntPtr.Zero,
+        Native.Instance.rocksdb_compact_range_opt(_db.Handle, CompactAllowingStall, IntPtr.Zero, UIntPtr.Zero,
             IntPtr.Zero, UIntPtr.Zero);
         var watch = Stopwatch.StartNew();
         while (Busy())
@@ -67,10 +94,14 @@ internal sealed class RocksDbStore(RocksDbSharp.RocksDb db) : IKvTarget
         + Property("rocksdb.compaction-pending") > 0;
 
     private long Property(string name) =>
-        long.TryParse(db.GetProperty(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+        long.TryParse(_db.GetProperty(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? value : 0;
 
-    public void Dispose() => db.Dispose();
+    public void Dispose()
+    {
+        _db.Dispose();
+        RocksDbOptions.Destroy(_options);
+    }
 
     private static IntPtr CompactOptionsAllowingStall()
     {

@@ -144,7 +144,7 @@ internal sealed class RocksDbTarget : ITuningTarget
         Directory.CreateDirectory(directory);
         try
         {
-            return (new RocksDbStore(RocksDbSharp.RocksDb.Open(options, directory)), null);
+            return (RocksDbStore.Open(options, directory), null);
         }
         catch (RocksDbException e)
         {
