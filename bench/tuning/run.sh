@@ -14,10 +14,10 @@
 #   ITERATIONS (50), SEEDS (5), METHODS (random,smac,llamatune-smac,gp,llamatune-gp),
 #   REPEATS (3), REMEASURE (10), VERIFY (5), ALLOW_NOISY (empty; set to 1 to run on a noisy machine anyway),
 #   ROCKSDB ("--scale 100 --duration D --warmup 1", D the shortest quiet length of OUT_DIR/rocksdb-noise.json, else 2;
-#   the 2 s default awaits that quiet confirmation; add --host-memory 25276194816 to resume the committed histories:
-#   docs/tuning.md, hostMax), POSTGRES ("--workload ycsb-a --scale 10 --clients 4 --duration 5
-#   --warmup 5"; add --host-memory 25276186624 to resume the committed histories): 5-s runs measured 2.2% between
-#   trials on the quiet machine, 3-s runs 4.8%, 10-s runs 2.1%; bench/results/tuning/postgres-noise-quiet.json).
+#   the 2 s default awaits that quiet confirmation; a resumed history bounds the host-scaled ranges by the host it
+#   records: docs/tuning.md, hostMax), POSTGRES ("--workload ycsb-a --scale 10 --clients 4 --duration 5
+#   --warmup 5"): 5-s runs measured 2.2% between trials on the quiet machine, 3-s runs 4.8%, 10-s runs 2.1%;
+#   bench/results/tuning/postgres-noise-quiet.json).
 set -euo pipefail
 out=${1:-frugal-out/bench-tuning}
 which=${2:-all}

@@ -301,6 +301,33 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Fact]
+    public void AResumedRunTakesItsRangesFromTheHostItsHistoryRecords()
+    {
+        // The synthetic space with one knob more, whose range follows the host's memory (up to 2% of it, in bytes).
+        var (code, output, errors) = Run("tune", "space", "--json");
+        Assert.True(code == 0, errors);
+        var space = JsonNode.Parse(output)!.AsObject();
+        space["knobs"]!.AsArray().Add(JsonNode.Parse("""
+            { "name": "buffer", "type": "integer", "min": 1, "max": 2, "default": 1,
+              "hostMax": { "memory": 0.02, "unitBytes": 1 } }
+            """));
+        File.WriteAllText(PathOf("space.json"), space.ToJsonString());
+        string[] Args(int iterations, params string[] extra) =>
+            ["tune", "run", "--space", PathOf("space.json"), "--iterations", iterations.ToString(), "--history",
+                PathOf("h.jsonl"), "--out", PathOf("out"), .. extra];
+        // Made on a host of 10 GB, not the machine running the test.
+        (code, _, errors) = Run(Args(2, "--host-memory", "10000000000"));
+        Assert.True(code == 0, errors);
+        (code, _, errors) = Run(Args(4, "--resume"));
+        Assert.True(code == 0, errors);
+        Assert.Equal(5, File.ReadLines(PathOf("h.jsonl")).Count(line => line.StartsWith("{\"iteration\"")));
+        // A host the options name wins over the recorded one: its ranges differ, so that resume is refused.
+        (code, _, errors) = Run(Args(6, "--resume", "--host-memory", "20000000000"));
+        Assert.Equal(2, code);
+        AssertOneLineError(errors, "follow the host's memory");
+    }
+
+    [Fact]
     public void SpaceAndTargetsWriteJsonWhereAsked()
     {
         var (code, _, errors) = Run("tune", "space", "--target", "kv", "--json", PathOf("kv-space.json"));

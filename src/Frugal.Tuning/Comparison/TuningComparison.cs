@@ -34,7 +34,12 @@ public sealed record ComparisonPlan(string TargetName, TargetOptions Options, Se
 {
     /// <summary>The history file of <paramref name="method"/>'s run on seed <paramref name="seedIndex"/>.</summary>
     public string? HistoryPath(TuningMethod method, int seedIndex) =>
-        HistoryDirectory is null ? null : Path.Combine(HistoryDirectory, $"{method.Name}-seed{seedIndex}.jsonl");
+        HistoryDirectory is null ? null : HistoryFile(HistoryDirectory, method, seedIndex);
+
+    /// <summary>The history file of <paramref name="method"/>'s run on seed <paramref name="seedIndex"/> in
+    /// <paramref name="directory"/>.</summary>
+    public static string HistoryFile(string directory, TuningMethod method, int seedIndex) =>
+        Path.Combine(directory, $"{method.Name}-seed{seedIndex}.jsonl");
 }
 
 /// <summary>How a comparison treats the machine's noise.</summary>

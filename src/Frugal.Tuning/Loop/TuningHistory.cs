@@ -84,7 +84,7 @@ public sealed class TuningHistory : IDisposable
         if (directory is not null) Directory.CreateDirectory(directory);
         var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
         var history = new TuningHistory(path, stream, space, [], [], []);
-        history.WriteLine(w => WriteHeader(w, identity));
+        history.WriteLine(w => WriteHeader(w, identity, space.Host));
         return history;
     }
 
@@ -114,6 +114,22 @@ public sealed class TuningHistory : IDisposable
     {
         var fingerprint = space.Fingerprint();
         return Read(path, space, recorded => recorded.SystemDifference(target, space.Name, fingerprint)).Run;
+    }
+
+    /// <summary>
+    /// The machine whose memory and cores bounded the host-scaled knob ranges of the history at
+    /// <paramref name="path"/>, from its header; null where it records none (no knob of its space follows the host, or
+    /// a frugal before 2026-12-07 wrote it) or there is no history there yet. A resumed run takes its ranges from
+    /// there, since this machine's memory may differ (another machine, or the same virtual machine after a reboot).
+    /// </summary>
+    /// <exception cref="BadInputException">The file's header is not a history's.</exception>
+    public static HostResources? RecordedHost(string path)
+    {
+        if (!HoldsTrials(path)) return null;
+        var bytes = File.ReadAllBytes(path);
+        var end = Array.IndexOf(bytes, (byte)'\n');
+        if (end < 0) throw new BadInputException($"history '{path}' has no header line");
+        return ReadHeader(new HistoryLine(path, 1, bytes.AsMemory(0, end))).Host;
     }
 
     /// <summary>Appends a trial and flushes it to disk before returning.</summary>
@@ -147,7 +163,7 @@ public sealed class TuningHistory : IDisposable
                 start = i + 1;
             }
         if (lines.Count == 0) throw new BadInputException($"history '{path}' has no header line");
-        var identity = ReadHeader(new HistoryLine(path, 1, bytes.AsMemory(lines[0].Start, lines[0].Length)));
+        var identity = ReadHeader(new HistoryLine(path, 1, bytes.AsMemory(lines[0].Start, lines[0].Length))).Identity;
         if (difference(identity) is { } different)
             throw new BadInputException(
                 $"history '{path}' was made with {different}; use the same settings, or another history");
@@ -185,7 +201,7 @@ public sealed class TuningHistory : IDisposable
         _stream.Flush(flushToDisk: true);
     }
 
-    private static void WriteHeader(Utf8JsonWriter w, RunIdentity identity)
+    private static void WriteHeader(Utf8JsonWriter w, RunIdentity identity, HostResources? host)
     {
         w.WriteStartObject();
         w.WriteString("kind", Kind);
@@ -197,20 +213,45 @@ public sealed class TuningHistory : IDisposable
         w.WriteString("seed", identity.Seed);
         w.WriteString("objective", identity.Objective);
         w.WriteBoolean("maximize", identity.Maximize);
+        if (host is not null)
+        {
+            w.WriteStartObject("host");
+            w.WriteNumber("memoryBytes", host.MemoryBytes);
+            w.WriteNumber("cores", host.Cores);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 
-    private static RunIdentity ReadHeader(HistoryLine line)
+    private static (RunIdentity Identity, HostResources? Host) ReadHeader(HistoryLine line)
     {
         var header = line.Root();
         if (line.String(header, "kind") != Kind) throw line.Fault("kind", $"not a tuning history (expected '{Kind}')");
         var version = line.Whole(header, "version");
         if (version != FormatVersion)
             throw line.Fault("version", $"{version} is not a format this frugal reads (it reads {FormatVersion})");
-        return new RunIdentity(
+        var identity = new RunIdentity(
             line.String(header, "target"), line.String(header, "space"), line.String(header, "spaceFingerprint"),
             line.String(header, "method"), line.String(header, "seed"), line.String(header, "objective"),
             line.Boolean(header, "maximize"));
+        return (identity, ReadHost(line, header));
+    }
+
+    /// <summary>The header's optional <c>host</c>: positive whole memory bytes and cores.</summary>
+    private static HostResources? ReadHost(HistoryLine line, JsonElement header)
+    {
+        if (!header.TryGetProperty("host", out var host)) return null;
+        if (host.ValueKind != JsonValueKind.Object)
+            throw line.Fault("host", $"must be an object {{memoryBytes, cores}}, not {host.GetRawText()}");
+        long Positive(string name, long largest)
+        {
+            if (!host.TryGetProperty(name, out var value)) throw line.Fault($"host.{name}", "required");
+            return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var whole) && whole > 0 &&
+                whole <= largest
+                    ? whole
+                    : throw line.Fault($"host.{name}", $"must be a positive whole number, not {value.GetRawText()}");
+        }
+        return new HostResources(Positive("memoryBytes", long.MaxValue), (int)Positive("cores", int.MaxValue));
     }
 
     private void WriteTrial(Utf8JsonWriter w, TrialRecord trial)

@@ -16,17 +16,27 @@ public sealed class SearchSpace
     public const string Setting = "space";
 
     /// <summary>A space of <paramref name="knobs"/>, searched in the order given.</summary>
-    /// <exception cref="ArgumentException">The name is blank, there are no knobs, or two share a name.</exception>
-    public SearchSpace(string name, IReadOnlyList<Knob> knobs, string? description = null)
+    /// <param name="name">The space's name.</param>
+    /// <param name="knobs">The knobs.</param>
+    /// <param name="description">What the space covers.</param>
+    /// <param name="host">The machine that bounded the knobs' host-scaled ranges; needed where a knob has one.</param>
+    /// <exception cref="ArgumentException">The name is blank, there are no knobs, two share a name, or a knob's range
+    /// follows the host and no host is given.</exception>
+    public SearchSpace(string name, IReadOnlyList<Knob> knobs, string? description = null, HostResources? host = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (knobs.Count == 0) throw new ArgumentException($"space '{name}' has no knobs.", nameof(knobs));
         var duplicate = knobs.GroupBy(k => k.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new ArgumentException($"space '{name}': knob '{duplicate.Key}' appears twice.", nameof(knobs));
+        var hostBound = knobs.FirstOrDefault(k => k.HostMax is not null);
+        if (hostBound is not null && host is null)
+            throw new ArgumentException($"space '{name}': knob '{hostBound.Name}' follows the host, and no host is given.",
+                nameof(host));
         Name = name;
         Knobs = knobs;
         Description = description;
+        Host = hostBound is null ? null : host;
     }
 
     /// <summary>The name a space goes by (<c>postgres-15</c>); part of a run's identity.</summary>
@@ -35,6 +45,11 @@ public sealed class SearchSpace
     public string? Description { get; }
     /// <summary>The knobs in definition order.</summary>
     public IReadOnlyList<Knob> Knobs { get; }
+    /// <summary>
+    /// The machine whose memory and cores bound the ranges of the knobs that follow the host (LlamaTune brief §10);
+    /// null when no knob does. A history records it, so a run resumes in the ranges it was made in.
+    /// </summary>
+    public HostResources? Host { get; }
 
     /// <summary>The knob called <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">The space has no knob of that name.</exception>

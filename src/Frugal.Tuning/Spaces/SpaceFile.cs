@@ -84,7 +84,7 @@ public static class SpaceFile
                     "duplicate knob name");
                 knobs.Add(knob);
             }
-            return new SearchSpace(name, knobs, description);
+            return new SearchSpace(name, knobs, description, host);
         }
     }
 

@@ -200,6 +200,31 @@ public sealed class HistoryValidationTests : IDisposable
         Assert.Contains("follow the host's memory or cores", message);
         Assert.Equal(made.Fingerprint(), TuningHistory.Load(path, "fake",
             SpaceFile.Parse(json, "s.json", new HostResources(25276194816, 2))).Identity.SpaceFingerprint);
+        // The header records the host the space was made on, so a resume can take its ranges from there.
+        Assert.Equal(new HostResources(25276194816, 2), TuningHistory.RecordedHost(path));
+    }
+
+    [Fact]
+    public void AHistoryRecordsNoHostWhereNoKnobFollowsIt()
+    {
+        Assert.Null(Space.Host);
+        Assert.Null(TuningHistory.RecordedHost(_path));
+        Assert.DoesNotContain("host", File.ReadLines(_path).First());
+        Assert.Null(TuningHistory.RecordedHost(_path + ".not-yet"));
+    }
+
+    [Theory]
+    [InlineData("{\"host\": 3}", "field 'host': must be an object")]
+    [InlineData("{\"host\": {\"cores\": 2}}", "field 'host.memoryBytes': required")]
+    [InlineData("{\"host\": {\"memoryBytes\": 1e9, \"cores\": 2}}", "field 'host.memoryBytes': must be a positive whole")]
+    [InlineData("{\"host\": {\"memoryBytes\": 1000, \"cores\": 0}}", "field 'host.cores': must be a positive whole")]
+    [InlineData("{\"host\": {\"memoryBytes\": 1000, \"cores\": 4294967296}}", "field 'host.cores'")]
+    public void ABadRecordedHostIsRefused(string host, string mentions)
+    {
+        Change(1, header => header["host"] = JsonNode.Parse(host)!["host"]!.DeepClone());
+        var message = Assert.Throws<BadInputException>(() => TuningHistory.RecordedHost(_path)).Message;
+        Assert.Contains($"history '{_path}': line 1: {mentions}", message);
+        AssertRefused(mentions);
     }
 
     [Fact]

@@ -60,6 +60,13 @@ internal sealed class TuneCompareCommand(IAnsiConsole console) : TuneCommand<Tun
                 : ValidationResult.Success();
         }
 
+        /// <inheritdoc/>
+        protected override IEnumerable<string> HistoriesRead() => Resume && HistoryDirectory is not null
+            ? from name in Methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+              from seed in Enumerable.Range(0, Seeds)
+              select ComparisonPlan.HistoryFile(HistoryDirectory, Method(name), seed)
+            : [];
+
         public override string? OptionFor(string setting) =>
             MethodOption(setting, "--methods") ?? setting switch
             {

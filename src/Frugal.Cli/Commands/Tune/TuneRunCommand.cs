@@ -43,6 +43,9 @@ internal sealed class TuneRunCommand(IAnsiConsole console) : TuneCommand<TuneRun
                 : ValidationResult.Success();
         }
 
+        /// <inheritdoc/>
+        protected override IEnumerable<string> HistoriesRead() => Resume ? [HistoryPath] : [];
+
         public override string? OptionFor(string setting) =>
             MethodOption(setting, "--method")
             ?? (setting == TuningHistory.Setting ? "--history" : base.OptionFor(setting));

@@ -70,22 +70,33 @@ internal class TargetSettings : GlobalSettings
     public int? Scale { get; init; }
 
     [CommandOption("--host-memory <BYTES>")]
-    [Description("Bound the knob ranges that follow the host's memory by this many bytes instead of this machine's " +
-        "(a history is resumed only in the space it was made in: give the memory of the machine that made it).")]
+    [Description("Bound the knob ranges that follow the host's memory by this many bytes (default: the host the " +
+        "history resumed or read records, else this machine; histories written before 2026-12-07 record none).")]
     [TypeConverter(typeof(StrictNumberConverter<long>))]
     public long? HostMemory { get; init; }
 
     [CommandOption("--host-cores <N>")]
-    [Description("Bound the knob ranges that follow the host's cores by this many instead of this machine's.")]
+    [Description("Bound the knob ranges that follow the host's cores by this many (default as --host-memory).")]
     [TypeConverter(typeof(StrictNumberConverter<int>))]
     public int? HostCores { get; init; }
 
     public TargetOptions Options() => new(Workload, Duration, Warmup, Clients, Scale, Host: Host());
 
-    /// <summary>The host the options name, this machine for what they leave out; null when they name none.</summary>
-    private HostResources? Host() => HostMemory is null && HostCores is null
-        ? null
-        : new HostResources(HostMemory ?? HostResources.Current.MemoryBytes, HostCores ?? HostResources.Current.Cores);
+    /// <summary>
+    /// The host that bounds the knob ranges: what the options name, the rest from the host recorded in the first
+    /// history the command resumes or reads that records one, else from this machine; null (this machine) when
+    /// neither options nor histories name one.
+    /// </summary>
+    private HostResources? Host()
+    {
+        var recorded = HistoriesRead().Select(TuningHistory.RecordedHost).FirstOrDefault(host => host is not null);
+        if (HostMemory is null && HostCores is null) return recorded;
+        var rest = recorded ?? HostResources.Current;
+        return new HostResources(HostMemory ?? rest.MemoryBytes, HostCores ?? rest.Cores);
+    }
+
+    /// <summary>The existing histories the command continues or reads, whose recorded host bounds the ranges.</summary>
+    protected virtual IEnumerable<string> HistoriesRead() => [];
 
     public override ValidationResult Validate()
     {

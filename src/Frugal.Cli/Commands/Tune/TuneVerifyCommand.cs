@@ -35,6 +35,9 @@ internal sealed class TuneVerifyCommand(IAnsiConsole console) : TuneCommand<Tune
                 : ValidationResult.Success();
         }
 
+        /// <inheritdoc/>
+        protected override IEnumerable<string> HistoriesRead() => [History];
+
         public override string? OptionFor(string setting) =>
             setting == TuningHistory.Setting ? "--history" : base.OptionFor(setting);
     }
