@@ -119,7 +119,7 @@ public sealed class TuningHistory : IDisposable
     /// <summary>
     /// The machine whose memory and cores bounded the host-scaled knob ranges of the history at
     /// <paramref name="path"/>, from its header; null where it records none (no knob of its space follows the host, or
-    /// a frugal before 2026-12-07 wrote it) or there is no history there yet. A resumed run takes its ranges from
+    /// an older frugal wrote it) or there is no history there yet. A resumed run takes its ranges from
     /// there, since this machine's memory may differ (another machine, or the same virtual machine after a reboot).
     /// </summary>
     /// <exception cref="BadInputException">The file's header is not a history's.</exception>

@@ -71,7 +71,7 @@ internal class TargetSettings : GlobalSettings
 
     [CommandOption("--host-memory <BYTES>")]
     [Description("Bound the knob ranges that follow the host's memory by this many bytes (default: the host the " +
-        "history resumed or read records, else this machine; histories written before 2026-12-07 record none).")]
+        "history resumed or read records, else this machine; older histories record none).")]
     [TypeConverter(typeof(StrictNumberConverter<long>))]
     public long? HostMemory { get; init; }
 
