@@ -126,10 +126,13 @@ public sealed class TuningHistory : IDisposable
     public static HostResources? RecordedHost(string path)
     {
         if (!HoldsTrials(path)) return null;
-        var bytes = File.ReadAllBytes(path);
-        var end = Array.IndexOf(bytes, (byte)'\n');
-        if (end < 0) throw new BadInputException($"history '{path}' has no header line");
-        return ReadHeader(new HistoryLine(path, 1, bytes.AsMemory(0, end))).Host;
+        // The header line only: a command asks this of every history it resumes, before it reads any of them whole.
+        using var stream = File.OpenRead(path);
+        var header = new MemoryStream();
+        int next;
+        while ((next = stream.ReadByte()) is not (-1 or '\n')) header.WriteByte((byte)next);
+        if (next == -1) throw new BadInputException($"history '{path}' has no header line");
+        return ReadHeader(new HistoryLine(path, 1, header.GetBuffer().AsMemory(0, (int)header.Length))).Host;
     }
 
     /// <summary>Appends a trial and flushes it to disk before returning.</summary>
