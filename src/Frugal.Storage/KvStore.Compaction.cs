@@ -18,6 +18,7 @@ public sealed partial class KvStore
     private long _hotCompactions;
     private long _movedBytes;
     private long _autoCheckpoints;
+    private long _throttleSleeps;
     private Exception? _compactionFault;
     private readonly object _roundCompleted = new();
 
@@ -118,7 +119,11 @@ public sealed partial class KvStore
         var interval = WritesBetweenSleeps(log.TailAddress - log.BeginAddress, Plan.HotLogBudget);
         if (interval == int.MaxValue || ++t_throttledWrites < interval) return;
         t_throttledWrites = 0;
-        do Thread.Sleep(1);
+        do
+        {
+            Thread.Sleep(1);
+            Interlocked.Increment(ref _throttleSleeps);
+        }
         while (log.TailAddress - log.BeginAddress > 4 * Plan.HotLogBudget
                && Volatile.Read(ref _compactionFault) is null && Volatile.Read(ref _disposed) == 0);
     }
