@@ -103,7 +103,7 @@ public sealed record StoreStats
     public required long AutoCheckpoints { get; init; }
 
     /// <summary>
-    /// Milliseconds writers slept for backpressure, all threads together: the hot log was past twice its budget
+    /// Milliseconds writers slept for backpressure, all threads together: the hot log was past two and a half budgets
     /// because writers appended faster than compaction moved it to the cold tier.
     /// </summary>
     public required long ThrottleSleeps { get; init; }

@@ -121,20 +121,16 @@ public sealed class WritePathTests
     }
 
     [Fact]
-    public void WritersSlowDownGraduallyBetweenTwoAndFourBudgetsAndWaitOnlyPastFour()
+    public void WritersArePacedDownInProportionBetweenTwoAndAHalfAndFourBudgetsAndWaitOnlyPastFour()
     {
         const long budget = 1 << 20;
-        Assert.Equal(int.MaxValue, KvStore.WritesBetweenSleeps(budget, budget));
-        Assert.Equal(int.MaxValue, KvStore.WritesBetweenSleeps(2 * budget, budget));
-        var previous = int.MaxValue;
-        for (var span = 2 * budget + 1; span < 4 * budget; span += budget / 8)
-        {
-            var interval = KvStore.WritesBetweenSleeps(span, budget);
-            Assert.InRange(interval, 1, previous);
-            previous = interval;
-        }
-        Assert.Equal(0, KvStore.WritesBetweenSleeps(4 * budget, budget));
-        Assert.Equal(0, KvStore.WritesBetweenSleeps(5 * budget, budget));
+        Assert.Equal(1, KvStore.PaceFraction(budget, budget));
+        Assert.Equal(1, KvStore.PaceFraction(5 * budget / 2, budget));
+        Assert.Equal(0.75, KvStore.PaceFraction(23 * budget / 8, budget));
+        Assert.Equal(0.5, KvStore.PaceFraction(13 * budget / 4, budget));
+        Assert.Equal(0.25, KvStore.PaceFraction(29 * budget / 8, budget));
+        Assert.Equal(0, KvStore.PaceFraction(4 * budget, budget));
+        Assert.Equal(0, KvStore.PaceFraction(5 * budget, budget));
     }
 
     [Fact]
@@ -147,7 +143,7 @@ public sealed class WritePathTests
         long key = 0;
         // Up to 3.5 budgets, short of the 4 at which a writer waits for a round that, with compaction held off, never
         // comes.
-        while (store.Stats() is var stats && stats.TailAddress - stats.BeginAddress < 2 * budget)
+        while (store.Stats() is var stats && stats.TailAddress - stats.BeginAddress < 5 * budget / 2)
             store.Upsert(key++, key);
         Assert.Equal(0, store.Stats().ThrottleSleeps);
         while (store.Stats() is var stats && stats.TailAddress - stats.BeginAddress < 7 * budget / 2)
