@@ -296,6 +296,7 @@ public sealed partial class KvStore : IDisposable
             MovedBytes = Interlocked.Read(ref _movedBytes) + _cold.MovedBytes,
             ReclaimedBytes = files.Sum(f => f.ReclaimedBytes),
             AutoCheckpoints = Interlocked.Read(ref _autoCheckpoints),
+            ThrottleSleeps = Interlocked.Read(ref _throttleSleeps),
             DeviceReads = files.Sum(f => f.DeviceReads),
             BytesRead = files.Sum(f => f.BytesRead),
             BytesWritten = files.Sum(f => f.Log.BytesWritten),

@@ -102,6 +102,12 @@ public sealed record StoreStats
     /// <summary>Checkpoints compaction took to make its truncation durable.</summary>
     public required long AutoCheckpoints { get; init; }
 
+    /// <summary>
+    /// Milliseconds writers slept for backpressure, all threads together: the hot log was past two and a half budgets
+    /// because writers appended faster than compaction moved it to the cold tier.
+    /// </summary>
+    public required long ThrottleSleeps { get; init; }
+
     /// <summary>Device reads and bytes, all logs together (compaction's scans included).</summary>
     public required long DeviceReads { get; init; }
     /// <summary>Bytes read from the devices, all logs together.</summary>

@@ -8,7 +8,7 @@ public sealed class ThroughputWindowsTests
     [Fact]
     public void TheWorstWindowIsMeasuredAgainstTheRunsMean()
     {
-        TimelinePoint[] windows = [new(1, 1000, null), new(2, 200, null), new(3, 1800, null)];
+        TimelinePoint[] windows = [new(1, 1000, null, null), new(2, 200, null, null), new(3, 1800, null, null)];
         var worst = ThroughputWindows.WorstFraction(windows, meanOpsPerSecond: 1000);
 
         Assert.Equal(0.2, worst, 9);

@@ -2,7 +2,8 @@ namespace Frugal.Storage.Tests;
 
 /// <summary>
 /// The write path: updates in the mutable region land in place (and survive a checkpoint), compaction reads each cold
-/// index chunk once per batch of records it moves, and writers are slowed gradually rather than stopped.
+/// index chunk once per batch of records it moves, and writers are slowed gradually rather than stopped (and the sleeps
+/// counted).
 /// </summary>
 public sealed class WritePathTests
 {
@@ -120,19 +121,33 @@ public sealed class WritePathTests
     }
 
     [Fact]
-    public void WritersSlowDownGraduallyBetweenTwoAndFourBudgetsAndWaitOnlyPastFour()
+    public void WritersArePacedDownInProportionBetweenTwoAndAHalfAndFourBudgetsAndWaitOnlyPastFour()
     {
         const long budget = 1 << 20;
-        Assert.Equal(int.MaxValue, KvStore.WritesBetweenSleeps(budget, budget));
-        Assert.Equal(int.MaxValue, KvStore.WritesBetweenSleeps(2 * budget, budget));
-        var previous = int.MaxValue;
-        for (var span = 2 * budget + 1; span < 4 * budget; span += budget / 8)
-        {
-            var interval = KvStore.WritesBetweenSleeps(span, budget);
-            Assert.InRange(interval, 1, previous);
-            previous = interval;
-        }
-        Assert.Equal(0, KvStore.WritesBetweenSleeps(4 * budget, budget));
-        Assert.Equal(0, KvStore.WritesBetweenSleeps(5 * budget, budget));
+        Assert.Equal(1, KvStore.PaceFraction(budget, budget));
+        Assert.Equal(1, KvStore.PaceFraction(5 * budget / 2, budget));
+        Assert.Equal(0.75, KvStore.PaceFraction(23 * budget / 8, budget));
+        Assert.Equal(0.5, KvStore.PaceFraction(13 * budget / 4, budget));
+        Assert.Equal(0.25, KvStore.PaceFraction(29 * budget / 8, budget));
+        Assert.Equal(0, KvStore.PaceFraction(4 * budget, budget));
+        Assert.Equal(0, KvStore.PaceFraction(5 * budget, budget));
+    }
+
+    [Fact]
+    public void TheStatisticsCountTheMillisecondsWritersSleptForBackpressure()
+    {
+        using var dir = new TempDirectory();
+        var options = SmallStore.Options(dir.Path) with { CompactionInterval = TimeSpan.FromDays(1) };
+        using var store = KvStore<long, long>.Open(options);
+        var budget = store.Stats().Plan.HotLogBudget;
+        long key = 0;
+        // Up to 3.5 budgets, short of the 4 at which a writer waits for a round that, with compaction held off, never
+        // comes.
+        while (store.Stats() is var stats && stats.TailAddress - stats.BeginAddress < 5 * budget / 2)
+            store.Upsert(key++, key);
+        Assert.Equal(0, store.Stats().ThrottleSleeps);
+        while (store.Stats() is var stats && stats.TailAddress - stats.BeginAddress < 7 * budget / 2)
+            store.Upsert(key++, key);
+        Assert.True(store.Stats().ThrottleSleeps > 0);
     }
 }

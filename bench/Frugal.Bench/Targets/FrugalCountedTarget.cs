@@ -25,6 +25,8 @@ internal sealed class FrugalCountedTarget(FrugalTarget inner) : ICountedTarget
 
     public long? CompactionRounds => inner.CompactionRounds;
 
+    public long? ThrottleSleeps => inner.ThrottleSleeps;
+
     public void AfterLoad() => ((IKvTarget)inner).AfterLoad();
 
     public IKvSession NewSession() => inner.NewSession();

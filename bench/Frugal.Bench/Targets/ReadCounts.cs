@@ -58,6 +58,8 @@ internal sealed class CountingTarget(IKvTarget inner) : ICountedTarget
 
     public long? CompactionRounds => inner.CompactionRounds;
 
+    public long? ThrottleSleeps => inner.ThrottleSleeps;
+
     public void AfterLoad() => inner.AfterLoad();
 
     public IKvSession NewSession() => new Session(inner.NewSession(), _tally);

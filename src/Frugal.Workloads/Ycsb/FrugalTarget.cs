@@ -33,6 +33,9 @@ public sealed class FrugalTarget(KvStore store) : IKvTarget
         }
     }
 
+    /// <inheritdoc/>
+    public long? ThrottleSleeps => store.Stats().ThrottleSleeps;
+
     /// <summary>
     /// Reads of every session disposed so far, counted after their completion: issued, found, not found, and how
     /// many of them were left in flight (they went to the device).

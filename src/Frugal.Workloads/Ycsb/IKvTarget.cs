@@ -20,6 +20,12 @@ public interface IKvTarget : IDisposable
     long? CompactionRounds => null;
 
     /// <summary>
+    /// Milliseconds writers have slept so far for the store's backpressure (a timeline shows them per interval); null
+    /// when the store does not say.
+    /// </summary>
+    long? ThrottleSleeps => null;
+
+    /// <summary>
     /// Device bytes (read, written) so far by the store's own counters; null when the store keeps none.
     /// </summary>
     (long Read, long Written)? DeviceBytes { get; }

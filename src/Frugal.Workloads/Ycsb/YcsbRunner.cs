@@ -26,10 +26,10 @@ public sealed record PhaseResult(
 }
 
 /// <summary>
-/// One interval of a run: operations per second in it, and the compaction rounds that completed in it (null when the
-/// store does not say).
+/// One interval of a run: operations per second in it, the compaction rounds that completed in it, and the milliseconds
+/// writers slept in it for backpressure (each null when the store does not say).
 /// </summary>
-public sealed record TimelinePoint(double Seconds, double OpsPerSecond, long? CompactionRounds);
+public sealed record TimelinePoint(double Seconds, double OpsPerSecond, long? CompactionRounds, long? ThrottleSleeps);
 
 /// <summary>
 /// Drives a target through a load phase (every key once, split among the threads) and a timed
@@ -130,7 +130,7 @@ public static class YcsbRunner
     }
 
     /// <summary>
-    /// Samples the workers' progress and the store's compaction rounds every <paramref name="interval"/> until the
+    /// Samples the workers' progress, the store's compaction rounds and its writers' throttle sleeps every <paramref name="interval"/> until the
     /// deadline. The last window ends at the deadline, when the workers stop, so it holds no idle time; a last window
     /// shorter than half an interval is left out (too short to judge a rate by).
     /// </summary>
@@ -140,6 +140,7 @@ public static class YcsbRunner
         var started = Stopwatch.GetTimestamp();
         long lastOps = 0;
         var lastRounds = target.CompactionRounds;
+        var lastSleeps = target.ThrottleSleeps;
         var lastAt = started;
         var ticks = (long)(interval.TotalSeconds * Stopwatch.Frequency);
         while (lastAt < deadline)
@@ -152,10 +153,10 @@ public static class YcsbRunner
             if (end == deadline && now - lastAt < ticks / 2) break;
             long ops = 0;
             for (var i = 0; i < progress.Length; i += 8) ops += Volatile.Read(ref progress[i]);
-            var rounds = target.CompactionRounds;
+            var (rounds, sleeps) = (target.CompactionRounds, target.ThrottleSleeps);
             var at = (double)(now - started) / Stopwatch.Frequency;
-            points.Add(new TimelinePoint(at, (ops - lastOps) / seconds, rounds - lastRounds));
-            (lastOps, lastRounds, lastAt) = (ops, rounds, now);
+            points.Add(new TimelinePoint(at, (ops - lastOps) / seconds, rounds - lastRounds, sleeps - lastSleeps));
+            (lastOps, lastRounds, lastSleeps, lastAt) = (ops, rounds, sleeps, now);
         }
         return points;
     }
