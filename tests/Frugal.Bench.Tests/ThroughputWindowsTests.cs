@@ -33,18 +33,44 @@ public sealed class ThroughputWindowsTests
             string.Join(", ", run.Timeline.Select(w => $"{w.Seconds:F2} s: {w.OpsPerSecond:F0}/s")));
     }
 
-    /// <summary>A store whose every operation takes the same few microseconds.</summary>
+    [Fact]
+    public void EachWindowShowsTheSleepsTheStoresWritersTookInIt()
+    {
+        var settings = new YcsbSettings(Records: 1_000, ValueBytes: 16, Threads: 1,
+            Duration: TimeSpan.FromSeconds(2.2));
+        using var target = new SteadyTarget();
+        var run = YcsbRunner.Run(target, YcsbWorkload.A, settings, new SeedTree(3), ThroughputWindows.Length);
+
+        Assert.NotNull(run.Timeline);
+        Assert.All(run.Timeline, w => Assert.True(w.ThrottleSleeps > 0));
+        // Per window, not cumulative: together they are the store's count, less a last short window left out.
+        Assert.InRange(run.Timeline.Sum(w => w.ThrottleSleeps!.Value), target.ThrottleSleeps!.Value / 2,
+            target.ThrottleSleeps!.Value);
+    }
+
+    /// <summary>
+    /// A store whose every operation takes the same few microseconds, and which says its writers slept once for
+    /// every write (a count the timeline must show per window).
+    /// </summary>
     private sealed class SteadyTarget : IKvTarget
     {
+        private long _writes;
+
         public (long Read, long Written)? DeviceBytes => (0, 0);
 
-        public IKvSession NewSession() => new Session();
+        public long? ThrottleSleeps => Interlocked.Read(ref _writes);
+
+        public IKvSession NewSession() => new Session(this);
 
         public void Dispose() { }
 
-        private sealed class Session : IKvSession
+        private sealed class Session(SteadyTarget target) : IKvSession
         {
-            public void Upsert(long key, ReadOnlySpan<byte> value) => Thread.SpinWait(200);
+            public void Upsert(long key, ReadOnlySpan<byte> value)
+            {
+                Interlocked.Increment(ref target._writes);
+                Thread.SpinWait(200);
+            }
 
             public bool Read(long key, Memory<byte> value)
             {

@@ -130,9 +130,9 @@ public static class YcsbRunner
     }
 
     /// <summary>
-    /// Samples the workers' progress, the store's compaction rounds and its writers' throttle sleeps every <paramref name="interval"/> until the
-    /// deadline. The last window ends at the deadline, when the workers stop, so it holds no idle time; a last window
-    /// shorter than half an interval is left out (too short to judge a rate by).
+    /// Samples the workers' progress, the store's compaction rounds and its writers' throttle sleeps every
+    /// <paramref name="interval"/> until the deadline. The last window ends at the deadline, when the workers stop, so
+    /// it holds no idle time; a last window shorter than half an interval is left out (too short to judge a rate by).
     /// </summary>
     private static List<TimelinePoint> Sample(IKvTarget target, long[] progress, TimeSpan interval, long deadline)
     {
