@@ -20,11 +20,8 @@ public sealed class ThroughputWindowsTests
     [Fact]
     public void AStoreThatNeverStallsShowsNoStallInAnyWindowTheLastIncluded()
     {
-        // 2.2 s: the last window holds 0.2 s of work; were it sampled a whole second, it would look like a stall.
-        var settings = new YcsbSettings(Records: 1_000, ValueBytes: 16, Threads: 1,
-            Duration: TimeSpan.FromSeconds(2.2));
         using var target = new SteadyTarget();
-        var run = YcsbRunner.Run(target, YcsbWorkload.A, settings, new SeedTree(3), ThroughputWindows.Length);
+        var run = RunFor2Point2Seconds(target);
 
         Assert.NotNull(run.Timeline);
         Assert.InRange(run.Timeline.Count, 2, 3);
@@ -36,16 +33,25 @@ public sealed class ThroughputWindowsTests
     [Fact]
     public void EachWindowShowsTheSleepsTheStoresWritersTookInIt()
     {
-        var settings = new YcsbSettings(Records: 1_000, ValueBytes: 16, Threads: 1,
-            Duration: TimeSpan.FromSeconds(2.2));
         using var target = new SteadyTarget();
-        var run = YcsbRunner.Run(target, YcsbWorkload.A, settings, new SeedTree(3), ThroughputWindows.Length);
+        var run = RunFor2Point2Seconds(target);
 
         Assert.NotNull(run.Timeline);
         Assert.All(run.Timeline, w => Assert.True(w.ThrottleSleeps > 0));
         // Per window, not cumulative: together they are the store's count, less a last short window left out.
         Assert.InRange(run.Timeline.Sum(w => w.ThrottleSleeps!.Value), target.ThrottleSleeps!.Value / 2,
             target.ThrottleSleeps!.Value);
+    }
+
+    /// <summary>
+    /// YCSB-A on <paramref name="target"/> for 2.2 s, sampled in windows: the last window holds 0.2 s of work (were it
+    /// sampled a whole second, it would look like a stall).
+    /// </summary>
+    private static PhaseResult RunFor2Point2Seconds(SteadyTarget target)
+    {
+        var settings = new YcsbSettings(Records: 1_000, ValueBytes: 16, Threads: 1,
+            Duration: TimeSpan.FromSeconds(2.2));
+        return YcsbRunner.Run(target, YcsbWorkload.A, settings, new SeedTree(3), ThroughputWindows.Length);
     }
 
     /// <summary>
