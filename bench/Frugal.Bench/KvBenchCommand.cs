@@ -407,15 +407,16 @@ public sealed class KvBenchCommand(IAnsiConsole console) : Command<KvBenchComman
     /// This executable again with <c>--in-process</c>; in a cgroup, started by a shell that joins the group and then
     /// becomes the bench, so every byte of the child, from its first, is counted there.
     /// </summary>
-    private static ProcessStartInfo ChildStart(
+    internal static ProcessStartInfo ChildStart(
         Settings settings, string store, double fraction, string scratch, string json, MemoryCgroup? group)
     {
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(group is null ? self : "/bin/sh") { UseShellExecute = false };
         if (group is not null)
         {
-            // .NET caps its heap at 75% of a cgroup's limit by default; the whole limit is the store's to use.
-            start.Environment["DOTNET_GCHeapHardLimitPercent"] = "64"; // hexadecimal: 100%
+            // .NET caps its heap at 75% of a cgroup's limit by default, and the store refuses a budget above that cap;
+            // the whole limit is the store's to use. Set in bytes: the runtime ignores a GCHeapHardLimitPercent of 100.
+            start.Environment["DOTNET_GCHeapHardLimit"] = group.LimitBytes.ToString("x", CultureInfo.InvariantCulture);
             foreach (var arg in (string[])["-c", "echo $$ > \"$0\"/cgroup.procs && exec \"$@\"", group.Path, self])
                 start.ArgumentList.Add(arg);
         }

@@ -16,6 +16,9 @@ public sealed class MemoryCgroup : IDisposable
     /// <summary>The group's folder; a process joins it by writing its id to <c>cgroup.procs</c> there.</summary>
     public string Path { get; }
 
+    /// <summary>The group's limit on memory and page cache together, as set at creation.</summary>
+    public long LimitBytes { get; private init; }
+
     /// <summary>The most memory the group held at once, page cache included (<c>memory.max_usage_in_bytes</c>).
     /// </summary>
     public long PeakBytes => ReadLong("memory.max_usage_in_bytes");
@@ -57,7 +60,7 @@ public sealed class MemoryCgroup : IDisposable
     /// <paramref name="limitBytes"/> of memory and page cache together, with no swap to spill to.</summary>
     public static MemoryCgroup Create(string parent, string name, long limitBytes)
     {
-        var group = new MemoryCgroup(System.IO.Path.Combine(parent, name));
+        var group = new MemoryCgroup(System.IO.Path.Combine(parent, name)) { LimitBytes = limitBytes };
         Directory.CreateDirectory(group.Path);
         group.Write("memory.limit_in_bytes", limitBytes);
         return group;

@@ -131,6 +131,20 @@ public sealed class DeviceRegimeTests : IDisposable
         Assert.False(Directory.Exists(group.Path));
     }
 
+    [SkippableFact]
+    public void AStoreInAGroupMayUseTheWholeLimitForItsHeap()
+    {
+        var (parent, refusal) = MemoryCgroup.Parent();
+        Skip.If(parent is null, refusal);
+        using var group = MemoryCgroup.Create(parent, $"frugal-bench-test-{Environment.ProcessId}", 1479L << 20);
+        var start = KvBenchCommand.ChildStart(
+            new KvBenchCommand.Settings(), "frugal", 0.125, _dir.FullName, "rows.json", group);
+        // In bytes, hexadecimal: the runtime ignores a percentage of 100 and would cap the heap, and with it the
+        // budgets the store accepts, at 75% of the limit.
+        Assert.Equal("5c700000", start.Environment["DOTNET_GCHeapHardLimit"]);
+        Assert.DoesNotContain("DOTNET_GCHeapHardLimitPercent", start.Environment.Keys);
+    }
+
     [Theory]
     [InlineData("--memory-limit", "bogus", "'bogus'")]
     [InlineData("--memory-overhead", "1", "--memory-overhead")]
